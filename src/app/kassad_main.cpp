@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
   std::string data_dir = env_or("KASSA_DATA_DIR", "./kassa-data");
   std::string brokers = env_or("KASSA_BROKERS", "");
   std::string log_level = env_or("KASSA_LOG_LEVEL", "info");
+  std::string auth_file = env_or("KASSA_AUTH_FILE", "");
   app.add_option("--host", http.host, "address to listen on (KASSA_HOST)");
   app.add_option("--port", http.port, "port to listen on, 0 for any (KASSA_PORT)")
       ->check(CLI::Range(0, 65535));
@@ -43,6 +44,9 @@ int main(int argc, char** argv) {
                  "Kafka bootstrap servers; empty = the embedded journal (KASSA_BROKERS)");
   app.add_option("--log-level", log_level, "trace|debug|info|warn|error (KASSA_LOG_LEVEL)")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+  app.add_option("--auth-file", auth_file,
+                 "JSON file of bearer-token hashes and roles; default <data-dir>/auth.json "
+                 "(KASSA_AUTH_FILE)");
   CLI11_PARSE(app, argc, argv);
 
   kassa::app::init_logging("kassad", log_level);
@@ -54,7 +58,15 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  kassa::http::Server server(http);
+  if (auth_file.empty()) auth_file = data_dir + "/auth.json";
+  auto tokens = kassa::http::TokenTable::load_file(auth_file);
+  if (!tokens) {
+    spdlog::error("start-up failed rule={} error={}", tokens.error().rule, tokens.error().message);
+    return 1;
+  }
+  spdlog::info("auth tokens loaded count={}", tokens->size());
+
+  kassa::http::Server server(http, std::move(tokens).value());
   if (auto bound = server.bind(); !bound) {
     spdlog::error("start-up failed rule={} error={}", bound.error().rule, bound.error().message);
     return 1;

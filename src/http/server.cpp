@@ -7,14 +7,24 @@
 
 namespace kassa::http {
 
-Server::Server(ServerOptions options)
-    : options_(std::move(options)), server_(std::make_unique<httplib::Server>()) {
-  server_->Get("/health", [this](const httplib::Request&, httplib::Response& res) {
-    nlohmann::json body = {{"status", "ok"}, {"version", options_.version}};
-    res.set_content(body.dump(), "application/json");
+Server::Server(ServerOptions options, TokenTable tokens)
+    : options_(std::move(options)),
+      tokens_(std::move(tokens)),
+      server_(std::make_unique<httplib::Server>()),
+      router_(std::make_unique<Router>(*server_, tokens_)) {
+  const std::size_t workers = options_.worker_threads;
+  server_->new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
+  server_->set_payload_max_length(64u << 20);  // bank statement files
+  router_->add_public(Method::kGet, "/health", [this](const RequestContext&) -> Result<Reply> {
+    return Reply{200, {{"status", "ok"}, {"version", options_.version}}};
+  });
+  router_->add_public(Method::kGet, "/openapi.json", [](const RequestContext&) -> Result<Reply> {
+    Reply reply;
+    reply.raw_body = openapi_document();
+    return reply;
   });
   server_->set_logger([](const httplib::Request& req, const httplib::Response& res) {
-    // Paths may carry a PartyId (pseudonymous), never a national number.
+    // Paths carry PartyIds (pseudonymous), never a national number.
     spdlog::debug("http request method={} path={} status={}", req.method, req.path, res.status);
   });
 }

@@ -1,15 +1,18 @@
 #pragma once
 // kassa::http::Server — the HTTP face of kassad (cpp-httplib).
 //
-// Owns the listening socket and the route table. Routes are registered by
-// the modules' route files before start(); handlers run on cpp-httplib's
-// worker threads, so everything they touch must be thread-safe.
+// Owns the listening socket, the token table and the route table. Modules
+// register their routes on router() before serve(); /health and
+// /openapi.json are public, every other route needs a bearer token.
+// Handlers run on cpp-httplib's worker threads, so everything they touch
+// must be thread-safe.
 
-#include <atomic>
 #include <memory>
 #include <string>
 
 #include "domain/result.h"
+#include "http/auth.h"
+#include "http/router.h"
 
 namespace httplib {
 class Server;
@@ -21,14 +24,17 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;  // 0 picks a free port
   std::string version = "dev";
+  std::size_t worker_threads = 8;
 };
 
 class Server {
  public:
-  explicit Server(ServerOptions options);
+  Server(ServerOptions options, TokenTable tokens);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
+
+  Router& router() { return *router_; }
 
   // Binds the socket; after it returns, port() is the real port.
   Status bind();
@@ -36,12 +42,16 @@ class Server {
   void serve();
   void stop();
   int port() const { return port_; }
-  httplib::Server& routes() { return *server_; }
 
  private:
   ServerOptions options_;
+  TokenTable tokens_;
   std::unique_ptr<httplib::Server> server_;
+  std::unique_ptr<Router> router_;
   int port_ = 0;
 };
+
+// The OpenAPI 3 document of every route (src/http/openapi.json, embedded).
+const std::string& openapi_document();
 
 }  // namespace kassa::http

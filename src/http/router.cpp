@@ -1,0 +1,139 @@
+#include "http/router.h"
+
+#include <httplib.h>
+#include <spdlog/spdlog.h>
+
+#include <exception>
+
+#include "http/errors.h"
+
+namespace kassa::http {
+
+const char* to_string(Method method) {
+  switch (method) {
+    case Method::kGet: return "get";
+    case Method::kPost: return "post";
+    case Method::kPut: return "put";
+    case Method::kDelete: return "delete";
+  }
+  return "get";
+}
+
+std::optional<std::string> RequestContext::query(const std::string& name) const {
+  if (raw == nullptr || !raw->has_param(name.c_str())) return std::nullopt;
+  return raw->get_param_value(name.c_str());
+}
+
+std::optional<std::string> RequestContext::header(const std::string& name) const {
+  if (raw == nullptr || !raw->has_header(name.c_str())) return std::nullopt;
+  return raw->get_header_value(name.c_str());
+}
+
+std::pair<std::string, std::vector<std::string>> path_to_regex(const std::string& path) {
+  std::string regex;
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    char c = path[i];
+    if (c == '{') {
+      auto end = path.find('}', i);
+      KASSA_ASSERT(end != std::string::npos, "unclosed { in a route path");
+      names.push_back(path.substr(i + 1, end - i - 1));
+      regex += "([^/]+)";
+      i = end;
+    } else if (c == '.' || c == '+' || c == '*' || c == '?' || c == '(' || c == ')' ||
+               c == '[' || c == ']' || c == '^' || c == '$' || c == '|' || c == '\\') {
+      regex += '\\';
+      regex += c;
+    } else {
+      regex += c;
+    }
+  }
+  return {regex, names};
+}
+
+Router::Router(httplib::Server& server, const TokenTable& tokens)
+    : server_(server), tokens_(tokens) {}
+
+void Router::add(Method method, const std::string& path, std::vector<Role> roles,
+                 Handler handler) {
+  routes_.push_back({method, path, std::move(roles), Access::kBearerToken});
+  install(routes_.back(), std::move(handler));
+}
+
+void Router::add_public(Method method, const std::string& path, Handler handler) {
+  routes_.push_back({method, path, {}, Access::kPublic});
+  install(routes_.back(), std::move(handler));
+}
+
+namespace {
+
+void send(httplib::Response& res, int status, const nlohmann::json& body) {
+  res.status = status;
+  res.set_content(body.dump(), "application/json");
+}
+
+void send_error(httplib::Response& res, int status, const Error& error) {
+  send(res, status, error_body(error));
+}
+
+}  // namespace
+
+void Router::install(const RouteInfo& info, Handler handler) {
+  auto [regex, names] = path_to_regex(info.path);
+  const bool wants_body = info.method == Method::kPost || info.method == Method::kPut;
+  auto wrapped = [this, info, names = names, wants_body, handler = std::move(handler)](
+                     const httplib::Request& req, httplib::Response& res) {
+    RequestContext ctx;
+    ctx.raw = &req;
+    if (info.access == Access::kBearerToken) {
+      auto auth = authorize(tokens_, req.get_header_value("Authorization"), info.roles);
+      if (auto* failure = std::get_if<AuthFailure>(&auth)) {
+        if (failure->status == 401) res.set_header("WWW-Authenticate", "Bearer");
+        send_error(res, failure->status, failure->error);
+        return;
+      }
+      ctx.principal = std::get<Principal>(std::move(auth));
+    }
+    for (std::size_t i = 0; i < names.size() && i + 1 < req.matches.size(); ++i) {
+      ctx.params[names[i]] = req.matches[i + 1].str();
+    }
+    if (wants_body) {
+      const bool multipart = req.is_multipart_form_data();
+      const std::string type = req.get_header_value("Content-Type");
+      if (!multipart && !req.body.empty() && type.rfind("application/json", 0) == 0) {
+        ctx.body = nlohmann::json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+        if (ctx.body.is_discarded()) {
+          send_error(res, 400, Error::invalid("body", "JsonWellFormed",
+                                              "the request body is not well-formed JSON"));
+          return;
+        }
+      }
+    }
+    try {
+      Result<Reply> reply = handler(ctx);
+      if (!reply) {
+        send_error(res, http_status(reply.error().code), reply.error());
+        return;
+      }
+      res.status = reply->status;
+      if (!reply->raw_body.empty()) {
+        res.set_content(reply->raw_body, reply->content_type.c_str());
+      } else {
+        res.set_content(reply->body.dump(), reply->content_type.c_str());
+      }
+    } catch (const std::exception& e) {
+      // A bug, not an input problem: log where, never the request body.
+      spdlog::error("handler failed method={} route={} error={}", to_string(info.method),
+                    info.path, e.what());
+      send_error(res, 500, Error::internal("the server failed to handle this request"));
+    }
+  };
+  switch (info.method) {
+    case Method::kGet: server_.Get(regex, wrapped); break;
+    case Method::kPost: server_.Post(regex, wrapped); break;
+    case Method::kPut: server_.Put(regex, wrapped); break;
+    case Method::kDelete: server_.Delete(regex, wrapped); break;
+  }
+}
+
+}  // namespace kassa::http

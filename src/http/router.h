@@ -1,0 +1,90 @@
+#pragma once
+// kassa::http::Router — the route table of kassad.
+//
+// A route is declared once with its method, its path in OpenAPI form
+// ("/v1/persons/{party_id}"), the roles that may call it and its handler.
+// The router turns the path into cpp-httplib's regex, authenticates every
+// request (every route needs a bearer token, except the few declared public),
+// parses the JSON body, and turns a handler's Result into the answer: the
+// value as JSON with its status, or the error body with the status from the
+// one table in errors.h. Handlers never throw; a stray exception becomes a
+// 500 with a logged reason.
+//
+// Thread-safety: add() before Server::serve(); handlers run concurrently on
+// cpp-httplib's worker threads.
+
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/result.h"
+#include "http/auth.h"
+
+namespace httplib {
+class Server;
+struct Request;
+struct Response;
+}  // namespace httplib
+
+namespace kassa::http {
+
+enum class Method { kGet, kPost, kPut, kDelete };
+const char* to_string(Method method);
+
+enum class Access { kBearerToken, kPublic };
+
+// What a handler sees of a request.
+struct RequestContext {
+  Principal principal;                          // empty name on public routes
+  std::map<std::string, std::string> params;    // path parameters by name
+  const httplib::Request* raw = nullptr;        // headers, query, body
+  nlohmann::json body;                          // parsed JSON body (POST/PUT), else null
+
+  std::optional<std::string> query(const std::string& name) const;
+  std::optional<std::string> header(const std::string& name) const;
+};
+
+struct Reply {
+  Reply() = default;
+  Reply(int status_code, nlohmann::json json_body)
+      : status(status_code), body(std::move(json_body)) {}
+
+  int status = 200;
+  nlohmann::json body;
+  std::string content_type = "application/json";
+  std::string raw_body;  // used instead of body when not empty
+};
+
+using Handler = std::function<Result<Reply>(const RequestContext&)>;
+
+struct RouteInfo {
+  Method method;
+  std::string path;  // OpenAPI form
+  std::vector<Role> roles;
+  Access access;
+};
+
+class Router {
+ public:
+  Router(httplib::Server& server, const TokenTable& tokens);
+
+  void add(Method method, const std::string& path, std::vector<Role> roles, Handler handler);
+  void add_public(Method method, const std::string& path, Handler handler);
+
+  const std::vector<RouteInfo>& routes() const { return routes_; }
+
+ private:
+  void install(const RouteInfo& info, Handler handler);
+
+  httplib::Server& server_;
+  const TokenTable& tokens_;
+  std::vector<RouteInfo> routes_;
+};
+
+// "/v1/persons/{party_id}" → "/v1/persons/([^/]+)" and the names in order.
+std::pair<std::string, std::vector<std::string>> path_to_regex(const std::string& path);
+
+}  // namespace kassa::http

@@ -1,0 +1,104 @@
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "test_server.h"
+
+using kassa::http::Method;
+using kassa::http::Reply;
+using kassa::http::RequestContext;
+using kassa::http::Role;
+using kassa::http::TokenTable;
+using kassa::http::token_sha256;
+using nlohmann::json;
+
+namespace {
+
+TokenTable tokens() {
+  auto table = TokenTable::parse(R"({"tokens": [
+    {"principal": "s-1", "role": "staff", "sha256": ")" + token_sha256("st") + R"("},
+    {"principal": "b-1", "role": "batch", "sha256": ")" + token_sha256("ba") + R"("},
+    {"principal": "root", "role": "admin", "sha256": ")" + token_sha256("ad") + R"("}]})");
+  REQUIRE(table.ok());
+  return std::move(table).value();
+}
+
+httplib::Headers bearer(const std::string& token) {
+  return {{"Authorization", "Bearer " + token}};
+}
+
+}  // namespace
+
+TEST_CASE("path templates become regexes with named parameters", "[router]") {
+  auto [regex, names] = kassa::http::path_to_regex("/v1/persons/{party_id}/statement.json");
+  CHECK(regex == "/v1/persons/([^/]+)/statement\\.json");
+  REQUIRE(names.size() == 1);
+  CHECK(names[0] == "party_id");
+}
+
+TEST_CASE("routes authenticate, authorise, parse JSON and map errors to statuses", "[router]") {
+  kassa::testing::TestServer server(tokens());
+  server.router().add(Method::kGet, "/v1/echo/{name}", {Role::kStaff},
+                      [](const RequestContext& ctx) -> kassa::Result<Reply> {
+                        return Reply{200, {{"name", ctx.params.at("name")},
+                                           {"actor", ctx.principal.name},
+                                           {"q", ctx.query("q").value_or("")}}};
+                      });
+  server.router().add(Method::kPost, "/v1/things", {Role::kStaff},
+                      [](const RequestContext& ctx) -> kassa::Result<Reply> {
+                        if (!ctx.body.is_object() || !ctx.body.contains("amount")) {
+                          return kassa::Error::invalid("amount", "AmountRequired",
+                                                       "amount is required");
+                        }
+                        if (ctx.body["amount"] == "0.00") {
+                          return kassa::Error::violation("AmountPositive", "amount must be > 0",
+                                                         "amount");
+                        }
+                        return Reply{201, {{"amount", ctx.body["amount"]}}};
+                      });
+  server.start();
+  auto client = server.client();
+
+  auto health = client.Get("/health");
+  REQUIRE(health);
+  CHECK(health->status == 200);
+  CHECK(json::parse(health->body)["status"] == "ok");
+
+  auto no_token = client.Get("/v1/echo/x");
+  REQUIRE(no_token);
+  CHECK(no_token->status == 401);
+  CHECK(json::parse(no_token->body)["error"] == "BearerTokenRequired");
+
+  auto wrong_role = client.Get("/v1/echo/x", bearer("ba"));
+  CHECK(wrong_role->status == 403);
+  CHECK(json::parse(wrong_role->body)["error"] == "RoleRequired");
+
+  auto ok = client.Get("/v1/echo/P123?q=hello", bearer("st"));
+  REQUIRE(ok->status == 200);
+  auto body = json::parse(ok->body);
+  CHECK(body["name"] == "P123");
+  CHECK(body["actor"] == "s-1");
+  CHECK(body["q"] == "hello");
+
+  auto admin = client.Get("/v1/echo/y", bearer("ad"));
+  CHECK(admin->status == 200);  // admin may do everything
+
+  auto malformed = client.Post("/v1/things", bearer("st"), "{\"amount\": ", "application/json");
+  CHECK(malformed->status == 400);
+  auto malformed_body = json::parse(malformed->body);
+  CHECK(malformed_body["error"] == "JsonWellFormed");
+  CHECK(malformed_body["field"] == "body");
+
+  auto missing = client.Post("/v1/things", bearer("st"), "{}", "application/json");
+  CHECK(missing->status == 400);
+  CHECK(json::parse(missing->body)["field"] == "amount");
+
+  auto rule = client.Post("/v1/things", bearer("st"), R"({"amount": "0.00"})", "application/json");
+  CHECK(rule->status == 422);
+  CHECK(json::parse(rule->body)["kind"] == "rule_violation");
+
+  auto created = client.Post("/v1/things", bearer("st"), R"({"amount": "12.34"})",
+                             "application/json");
+  CHECK(created->status == 201);
+  CHECK(json::parse(created->body)["amount"] == "12.34");
+}
