@@ -48,8 +48,11 @@ kt::KafkaHandle idempotent_producer(DeliveryCounts& counts) {
 
 // Message i: key "k<i mod kKeys>", value "<key>#<sequence within key>".
 void produce_one(rd_kafka_t* rk, const std::string& topic, int i) {
-  std::string key = "k" + std::to_string(i % kKeys);
-  std::string value = key + "#" + std::to_string(i / kKeys);
+  std::string key = "k";
+  key += std::to_string(i % kKeys);
+  std::string value = key;
+  value += "#";
+  value += std::to_string(i / kKeys);
   rd_kafka_resp_err_t e;
   while ((e = rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(topic.c_str()),
                                 RD_KAFKA_V_KEY(key.data(), key.size()),
