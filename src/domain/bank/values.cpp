@@ -138,11 +138,12 @@ Result<int64_t> parse_decimal_cents(std::string_view text) {
   }
   int64_t units = 0;
   for (char c : whole) units = units * 10 + (c - '0');
-  constexpr int64_t kMax = std::numeric_limits<int64_t>::max() / 100;
-  if (units > kMax) return fail("AmountOverflow", "does not fit in 64-bit cents");
   int64_t cents = 0;
   if (!fraction.empty()) cents += (fraction[0] - '0') * 10;
   if (fraction.size() > 1) cents += fraction[1] - '0';
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  if (units > kMax / 100 || (units == kMax / 100 && cents > kMax % 100))
+    return fail("AmountOverflow", "does not fit in 64-bit cents");
   return units * 100 + cents;
 }
 
