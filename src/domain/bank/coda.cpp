@@ -472,6 +472,8 @@ std::vector<std::string_view> split_lines(std::string_view bytes) {
     if (end == std::string_view::npos) break;
     bytes.remove_prefix(end + 1);
   }
+  // Blank lines after the last record (some download tools add one) are not records.
+  while (!lines.empty() && lines.back().empty()) lines.pop_back();
   return lines;
 }
 

@@ -132,12 +132,14 @@ TEST_CASE("CODA real file: the five movements", "[bank][coda]") {
   CHECK(m5.counterparty_name == "KBC VERZEKERINGEN NV");
 }
 
-TEST_CASE("CODA: LF line ends and a missing final line end are accepted", "[bank][coda]") {
+TEST_CASE("CODA: LF line ends, a missing final line end, trailing blank lines are accepted", "[bank][coda]") {
   const std::string lf = join(records(real_coda()), "\n");
   CHECK(parse_one(lf).lines.size() == 5);
   CHECK(parse_one(lf.substr(0, lf.size() - 1)).lines.size() == 5);
   const std::string crlf = real_coda();
   CHECK(parse_one(crlf.substr(0, crlf.size() - 2)).lines.size() == 5);
+  CHECK(parse_one(crlf + "\r\n\r\n").lines.size() == 5);  // blank lines after the trailer
+  require_error(crlf + "\r\n" + crlf, "CodaRecordLength", "line 25:");  // but not between records
 }
 
 TEST_CASE("CODA: two statements in one file", "[bank][coda]") {
