@@ -1,0 +1,115 @@
+#pragma once
+// kassa::domain::bank — the bank statements the fund imports payments from,
+// as plain values. Two parsers fill them: CODA 2 (coda.h) and ISO 20022
+// camt.053 (camt053.h). Both are pure: they take a file's bytes and return
+// statements or a named error, never a half-parsed statement.
+//
+// The types here are deliberately primitive but exact (amounts in int64
+// cents, dates validated, IBANs normalized and checked, structured
+// communications as 12 validated digits): the domain's Money / Iban /
+// StructuredCommunication values are built from them by the importer.
+//
+// Thread-safety: plain values; every function is pure and reentrant.
+
+#include <compare>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/result.h"
+
+namespace kassa::domain::bank {
+
+// A calendar date, always valid when produced by make() (Gregorian,
+// years 1900..2999).
+struct Date {
+  int year = 1970;
+  int month = 1;
+  int day = 1;
+
+  static Result<Date> make(int year, int month, int day);
+  // "YYYY-MM-DD", also accepts the date part of an ISO date-time
+  // ("YYYY-MM-DDThh:mm:ss..."): only the first 10 characters are read.
+  static Result<Date> parse_iso(std::string_view text);
+
+  // Days since 1970-01-01 (negative before).
+  int32_t days_since_epoch() const;
+  std::string to_string() const;  // "YYYY-MM-DD"
+
+  friend auto operator<=>(const Date&, const Date&) = default;
+};
+
+enum class StatementFormat { kCoda, kCamt053 };
+const char* to_string(StatementFormat format);
+
+struct Balance {
+  int64_t cents = 0;  // signed: credit (in the account holder's favour) > 0
+  Date date;
+};
+
+// A detail ("article") of a CODA movement: information only, never a line of
+// its own and never counted in totals (see README.md, "Article lines").
+struct BankArticle {
+  int detail_number = 0;
+  int64_t amount_cents = 0;  // signed like the movement
+  std::string transaction_code;
+  std::string communication;
+};
+
+// One payment on the account, as the importer books it.
+struct BankLine {
+  // Unique within the statement and stable across re-parses of the same file.
+  //   CODA: "<paper statement number>-<movement sequence>", e.g. "135-0002".
+  //   camt: "<AcctSvcrRef | NtryRef | E<entry index>>/<TxDtls index>".
+  std::string line_id;
+  // Unique across statements of the fund: "<account IBAN>/<statement key>/<line_id>"
+  // (statement key: CODA the closing year, camt Stmt/Id). The importer keys
+  // its idempotency on it.
+  std::string global_line_id;
+  Date booking_date;
+  Date value_date;  // the payment date (DOMAIN.md §5)
+  int64_t amount_cents = 0;  // signed: credit > 0, debit < 0
+  std::string counterparty_iban;     // normalized, checked; may be empty
+  std::string counterparty_account;  // as the bank wrote it when it is not an IBAN
+  std::string counterparty_bic;
+  std::string counterparty_name;
+  std::string structured_communication;  // 12 digits, check digits valid; or empty
+  std::string free_communication;        // when there is no structured one
+  std::string bank_reference;
+  std::string transaction_code;  // CODA 8 digits; camt BkTxCd Domn/Fmly/SubFmly or Prtry
+  std::vector<BankArticle> articles;  // CODA only
+};
+
+struct BankStatement {
+  StatementFormat format = StatementFormat::kCoda;
+  std::string format_version;  // CODA "2"; camt "camt.053.001.02" etc.
+  std::string statement_id;    // CODA paper statement number "135"; camt Stmt/Id
+  std::string sequence;        // CODA coded statement number "003"; camt ElctrncSeqNb
+  Date creation_date;          // CODA header; camt Stmt/CreDtTm (else GrpHdr)
+  std::string bank_bic;        // CODA header; camt Acct/Svcr BIC, may be empty
+  std::string account_iban;    // normalized, checked
+  std::string currency;        // ISO 4217
+  Balance opening;
+  Balance closing;
+  std::vector<BankLine> lines;
+  std::vector<std::string> warnings;  // inconsistencies reported, not hidden
+};
+
+// A deterministic text identifying the statement's content:
+//   "<format>|<iban>|<currency>|<statement_id>|<sequence>|<opening date>|
+//    <opening cents>|<closing date>|<closing cents>|<line count>|
+//    <debit total cents>|<credit total cents>"
+// Two imports of the same file give the same fingerprint; the importer
+// refuses a statement whose fingerprint it has already recorded.
+std::string fingerprint(const BankStatement& statement);
+
+// Recognizes a file by its first bytes: a CODA header record ("0000" + a
+// date) or an XML document whose root is a camt.053 Document.
+// Error rule: "BankFormatUnknown".
+Result<StatementFormat> detect_format(std::string_view bytes);
+
+// detect_format, then the matching parser.
+Result<std::vector<BankStatement>> parse_bank_file(std::string_view bytes);
+
+}  // namespace kassa::domain::bank
