@@ -3,7 +3,6 @@
 #include <sodium.h>
 
 #include <algorithm>
-#include <cstring>
 
 namespace kassa::log {
 
@@ -200,6 +199,18 @@ Result<DecodedEvent> decode_event(std::span<const std::uint8_t> frame) {
 
 // ---- encode -----------------------------------------------------------------
 
+std::vector<std::uint8_t> frame_envelope(std::span<const std::uint8_t> envelope_bytes) {
+  const std::size_t n = envelope_bytes.size();
+  KASSA_ASSERT(n <= kMaxEnvelopeSize, "envelope larger than kMaxEnvelopeSize");
+  const Hash hash = hash_bytes(envelope_bytes);
+  std::vector<std::uint8_t> frame(kFrameHeaderSize + n);
+  std::copy(kFrameMagic.begin(), kFrameMagic.end(), frame.begin());
+  for (std::size_t i = 0; i < 4; ++i) frame[4 + i] = static_cast<std::uint8_t>(n >> (8 * i));
+  std::copy(hash.begin(), hash.end(), frame.begin() + 8);
+  std::copy(envelope_bytes.begin(), envelope_bytes.end(), frame.begin() + kFrameHeaderSize);
+  return frame;
+}
+
 Result<EncodedEvent> encode_event(const EventHeader& h, const s::EventBodyUnion& body) {
   KASSA_TRY(validate_aggregate_key(h.aggregate_kind, h.aggregate_key));
   if (h.event_id.is_nil()) {
@@ -235,15 +246,10 @@ Result<EncodedEvent> encode_event(const EventHeader& h, const s::EventBodyUnion&
       h.correlation_id.is_nil() ? nullptr : &correlation, actor, prev, body.type, body_offset);
   s::FinishEnvelopeBuffer(fbb, root);
 
-  const std::size_t n = fbb.GetSize();
   EncodedEvent out;
   out.type = body.type;
-  out.hash = hash_bytes(std::span<const std::uint8_t>(fbb.GetBufferPointer(), n));
-  out.frame.resize(kFrameHeaderSize + n);
-  std::copy(kFrameMagic.begin(), kFrameMagic.end(), out.frame.begin());
-  for (std::size_t i = 0; i < 4; ++i) out.frame[4 + i] = static_cast<std::uint8_t>(n >> (8 * i));
-  std::copy(out.hash.begin(), out.hash.end(), out.frame.begin() + 8);
-  std::memcpy(out.frame.data() + kFrameHeaderSize, fbb.GetBufferPointer(), n);
+  out.frame = frame_envelope(std::span<const std::uint8_t>(fbb.GetBufferPointer(), fbb.GetSize()));
+  std::copy_n(out.frame.begin() + 8, 32, out.hash.begin());
 
   auto decoded = decode_event(out.frame);
   if (!decoded.ok()) {

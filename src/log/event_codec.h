@@ -129,6 +129,11 @@ Result<EncodedEvent> encode_event(const EventHeader& header, const schemas::Even
 // could be read.
 Result<DecodedEvent> decode_event(std::span<const std::uint8_t> frame);
 
+// Wraps already-serialized envelope bytes in a frame (magic, length, hash).
+// encode_event uses it; so do archive import and tests that need a frame
+// around a hand-made envelope. It does not validate the envelope.
+std::vector<std::uint8_t> frame_envelope(std::span<const std::uint8_t> envelope_bytes);
+
 // BLAKE2b-256 (crypto_generichash, 32-byte output, no key) of bytes.
 Hash hash_bytes(std::span<const std::uint8_t> bytes);
 

@@ -95,8 +95,9 @@ Result<schemas::SealedT> seal(const KeyStore& keys, std::string_view subject,
   out.ciphertext.resize(fbb.GetSize() + crypto_aead_xchacha20poly1305_ietf_ABYTES);
   const auto ad = associated_data(subject, event_id);
   unsigned long long written = 0;
+  const auto* ad_bytes = reinterpret_cast<const unsigned char*>(ad.data());
   crypto_aead_xchacha20poly1305_ietf_encrypt(out.ciphertext.data(), &written,
-                                             fbb.GetBufferPointer(), fbb.GetSize(), reinterpret_cast<const unsigned char*>(ad.data()),
+                                             fbb.GetBufferPointer(), fbb.GetSize(), ad_bytes,
                                              ad.size(), nullptr, out.nonce.data(),
                                              key->bytes().data());
   out.ciphertext.resize(static_cast<std::size_t>(written));
@@ -127,9 +128,9 @@ Result<schemas::PersonalDataT> open(const KeyStore& keys, std::string_view subje
   std::vector<std::uint8_t> plain(ct->size() - crypto_aead_xchacha20poly1305_ietf_ABYTES);
   const auto ad = associated_data(subject, event_id);
   unsigned long long plain_len = 0;
+  const auto* ad_bytes = reinterpret_cast<const unsigned char*>(ad.data());
   if (crypto_aead_xchacha20poly1305_ietf_decrypt(plain.data(), &plain_len, nullptr, ct->data(),
-                                                 ct->size(),
-                                                 reinterpret_cast<const unsigned char*>(ad.data()), ad.size(), nonce->data(),
+                                                 ct->size(), ad_bytes, ad.size(), nonce->data(),
                                                  key->bytes().data()) != 0) {
     return Error::corrupt(rules::kSealedOpenFailed,
                           "the Sealed block does not authenticate under subject " +
