@@ -34,6 +34,10 @@ Status ChainVerifier::feed(const ChainLink& link) {
                               ", events " + std::to_string(expected) + ".." +
                               std::to_string(link.sequence - 1) + " are missing");
   }
+  if (link.sequence == current.sequence && link.sequence > 0 && link.hash == current.hash) {
+    return Error::corrupt(rules::kDuplicateEvent,
+                          name(link) + ": identical to the aggregate's last event (a redelivery)");
+  }
   if (link.sequence < expected) {
     return Error::corrupt(rules::kSequenceRepeat,
                           name(link) + ": sequence " + std::to_string(link.sequence) +

@@ -40,9 +40,9 @@ class ChainVerifier {
  public:
   // Checks the event against its aggregate's tip; on success the tip
   // advances, on failure it stays (so a quarantined event does not move it).
-  // Errors are Errc::kCorrupt with rule SequenceGap, SequenceRepeat or
-  // PrevHashMismatch and a message naming the event id, aggregate and
-  // sequence.
+  // Errors are Errc::kCorrupt with rule SequenceGap, SequenceRepeat,
+  // PrevHashMismatch or DuplicateEvent (the very event at the tip, fed again)
+  // and a message naming the event id, aggregate and sequence.
   Status feed(const DecodedEvent& event);
   Status feed(const ChainLink& link);
 

@@ -24,12 +24,17 @@ bool is_lower_hex(std::string_view s) {
   });
 }
 
-// A run of 9+ digits could be a national number: never in an actor id.
-bool has_long_digit_run(std::string_view s) {
-  int run = 0;
-  for (char c : s) {
-    run = (c >= '0' && c <= '9') ? run + 1 : 0;
-    if (run >= 9) return true;
+// A run of exactly 11 digits could be a national number: never in an actor
+// id. (Longer runs, such as a batch timestamp, are fine.)
+bool has_niss_like_run(std::string_view s) {
+  std::size_t run = 0;
+  for (std::size_t i = 0; i <= s.size(); ++i) {
+    if (i < s.size() && s[i] >= '0' && s[i] <= '9') {
+      ++run;
+    } else {
+      if (run == 11) return true;
+      run = 0;
+    }
   }
   return false;
 }
@@ -56,6 +61,7 @@ FailureAction classify_failure(const Error& error) {
   if (error.rule == rules::kUnknownEventType || error.rule == rules::kUnsupportedSchemaVersion) {
     return FailureAction::kHalt;
   }
+  if (error.rule == rules::kDuplicateEvent) return FailureAction::kSkip;
   return FailureAction::kQuarantine;
 }
 
@@ -223,10 +229,15 @@ Result<EncodedEvent> encode_event(const EventHeader& h, const s::EventBodyUnion&
     return Error::invalid("prev_hash", "PrevHashZeroIffFirst",
                           "prev_hash is 32 zero bytes exactly when sequence is 1");
   }
-  if (h.actor.empty() || h.actor.size() > 128 || has_long_digit_run(h.actor)) {
+  if (h.actor.empty() || h.actor.size() > 128 || has_niss_like_run(h.actor)) {
     return Error::invalid("actor", "ActorPrincipalId",
                           "actor is a non-empty principal id of at most 128 characters "
-                          "without a run of 9 digits (never a national number)");
+                          "without a run of 11 digits (never a national number)");
+  }
+  const int q = h.effective_quarter % 10;
+  if (h.effective_quarter != 0 && (q < 1 || q > 4)) {
+    return Error::invalid("effective_quarter", "QuarterEncoding",
+                          "effective_quarter is year * 10 + q with q in 1..4, or 0");
   }
   if (body.type == s::EventBody::NONE || body.value == nullptr) {
     return Error::invalid("body", "EventBodyRequired", "an event needs a body");

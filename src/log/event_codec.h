@@ -50,6 +50,7 @@ inline constexpr const char* kUnsupportedSchemaVersion = "UnsupportedSchemaVersi
 inline constexpr const char* kSequenceGap = "SequenceGap";
 inline constexpr const char* kSequenceRepeat = "SequenceRepeat";
 inline constexpr const char* kPrevHashMismatch = "PrevHashMismatch";
+inline constexpr const char* kDuplicateEvent = "DuplicateEvent";
 }  // namespace rules
 
 // What a consumer does with an event that failed decode or chain checks.
@@ -58,6 +59,7 @@ enum class FailureAction {
                 // later events of the same aggregate fail the chain and
                 // follow it (the aggregate is held, never half-applied)
   kHalt,        // written by a newer Kassa: stop consuming, upgrade, resume
+  kSkip,        // an exact redelivery of the aggregate's last event: drop it
 };
 FailureAction classify_failure(const Error& error);
 
@@ -113,7 +115,8 @@ class DecodedEvent {
 
 // Builds and frames one event. Fails (kInvalidArgument) on a malformed
 // header: bad aggregate key, sequence 0, prev_hash zero iff sequence > 1,
-// empty or NISS-like actor, no body, a Sealed block whose key_id is not the
+// empty actor or one with an 11-digit run, effective_quarter not year*10+q,
+// no body, a Sealed block whose key_id is not the
 // aggregate key (for a Fund event: "S" + 32 hex, a suspense subject).
 // The result is decoded once before it is returned (self-check).
 Result<EncodedEvent> encode_event(const EventHeader& header, const schemas::EventBodyUnion& body);

@@ -99,10 +99,20 @@ TEST_CASE("sequence gaps and repeats are named", "[chain]") {
   CHECK_THAT(gap.error().message, Catch::Contains(a3.event_id().to_string()));
 
   REQUIRE(chain.feed(a2).ok());
-  auto repeat = chain.feed(a2);
+  auto duplicate = chain.feed(a2);
+  REQUIRE_FALSE(duplicate.ok());
+  CHECK(duplicate.error().rule == rules::kDuplicateEvent);
+  CHECK(classify_failure(duplicate.error()) == FailureAction::kSkip);
+
+  auto other2 = make(random, kAnna, 2, a1.hash());  // another event claiming #2
+  auto repeat = chain.feed(other2);
   REQUIRE_FALSE(repeat.ok());
   CHECK(repeat.error().rule == rules::kSequenceRepeat);
-  CHECK_THAT(repeat.error().message, Catch::Contains(a2.event_id().to_string()));
+  CHECK(classify_failure(repeat.error()) == FailureAction::kQuarantine);
+  CHECK_THAT(repeat.error().message, Catch::Contains(other2.event_id().to_string()));
+  auto old = chain.feed(a1);
+  REQUIRE_FALSE(old.ok());
+  CHECK(old.error().rule == rules::kSequenceRepeat);
 
   SECTION("a first event that is not sequence 1 is a gap") {
     ChainVerifier fresh;

@@ -180,6 +180,14 @@ TEST_CASE("encode_event rejects malformed headers", "[codec]") {
     CHECK(encode_event(h, died_body()).error().rule == "ActorPrincipalId");
     h.actor = "";
     CHECK(encode_event(h, died_body()).error().rule == "ActorPrincipalId");
+    h.actor = "batch:run-20250106093000";  // a timestamp is fine
+    CHECK(encode_event(h, died_body()).ok());
+  }
+  SECTION("quarters are year * 10 + q") {
+    h.effective_quarter = 20255;
+    CHECK(encode_event(h, died_body()).error().rule == "QuarterEncoding");
+    h.effective_quarter = 20254;
+    CHECK(encode_event(h, died_body()).ok());
   }
   SECTION("sequence 1 has a zero prev_hash, later ones do not") {
     h.prev_hash[0] = 1;
