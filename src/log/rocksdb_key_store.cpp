@@ -1,0 +1,119 @@
+#include "log/rocksdb_key_store.h"
+
+#include <rocksdb/db.h>
+#include <rocksdb/options.h>
+#include <sodium.h>
+
+namespace kassa::log {
+
+namespace {
+
+constexpr char kActive = 0x01;
+constexpr char kErased = 0x02;
+
+std::string db_key(std::string_view subject) { return "k/" + std::string(subject); }
+
+Error io_error(const std::string& what, const rocksdb::Status& s) {
+  return Error::unavailable(rules::kKeyStoreIo, what + ": " + s.ToString());
+}
+
+}  // namespace
+
+Result<std::unique_ptr<RocksDbKeyStore>> RocksDbKeyStore::open(const std::string& path,
+                                                               Random& random) {
+  ensure_sodium();
+  rocksdb::Options options;
+  options.create_if_missing = true;
+  options.paranoid_checks = true;
+  options.WAL_ttl_seconds = 0;
+  options.WAL_size_limit_MB = 0;
+  rocksdb::DB* raw = nullptr;
+  const rocksdb::Status s = rocksdb::DB::Open(options, path, &raw);
+  if (!s.ok()) return io_error("cannot open the key store at " + path, s);
+  return std::unique_ptr<RocksDbKeyStore>(
+      new RocksDbKeyStore(std::unique_ptr<rocksdb::DB>(raw), random));
+}
+
+RocksDbKeyStore::RocksDbKeyStore(std::unique_ptr<rocksdb::DB> db, Random& random)
+    : db_(std::move(db)), random_(&random) {}
+
+RocksDbKeyStore::~RocksDbKeyStore() {
+  if (db_) db_->Close().PermitUncheckedError();
+}
+
+Result<DataKey> RocksDbKeyStore::get(std::string_view subject) const {
+  std::string value;
+  const rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), db_key(subject), &value);
+  if (s.IsNotFound()) {
+    return Error::not_found(rules::kKeyNotFound,
+                            "no personal-data key for subject " + std::string(subject), "subject");
+  }
+  if (!s.ok()) return io_error("key store read failed", s);
+  if (!value.empty() && value[0] == kErased) {
+    return Error::not_found(rules::kKeyErased,
+                            "the personal-data key of subject " + std::string(subject) +
+                                " was erased",
+                            "subject");
+  }
+  if (value.size() != 1 + 4 + DataKey::kSize || value[0] != kActive) {
+    sodium_memzero(value.data(), value.size());
+    return Error::corrupt(rules::kKeyStoreIo, "key store record of subject " +
+                                                  std::string(subject) + " is malformed");
+  }
+  std::uint32_t version = 0;
+  for (std::size_t i = 0; i < 4; ++i) {
+    version |= static_cast<std::uint32_t>(static_cast<std::uint8_t>(value[1 + i])) << (8 * i);
+  }
+  std::array<std::uint8_t, DataKey::kSize> bytes{};
+  for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<std::uint8_t>(value[5 + i]);
+  DataKey key(version, bytes);
+  sodium_memzero(bytes.data(), bytes.size());
+  sodium_memzero(value.data(), value.size());
+  return key;
+}
+
+Result<DataKey> RocksDbKeyStore::create_key(std::string_view subject) {
+  std::lock_guard lock(write_mu_);
+  auto existing = get(subject);
+  if (existing.ok()) {
+    return Error::conflict(rules::kKeyExists,
+                           "subject " + std::string(subject) + " already has a key", "subject");
+  }
+  if (existing.error().rule != rules::kKeyNotFound) return existing.error();
+
+  std::array<std::uint8_t, DataKey::kSize> bytes{};
+  random_->fill(bytes);
+  DataKey key(1, bytes);
+  std::string value(1 + 4 + DataKey::kSize, '\0');
+  value[0] = kActive;
+  value[1] = 1;  // version 1, little-endian
+  for (std::size_t i = 0; i < bytes.size(); ++i) value[5 + i] = static_cast<char>(bytes[i]);
+  sodium_memzero(bytes.data(), bytes.size());
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  const rocksdb::Status s = db_->Put(wo, db_key(subject), value);
+  sodium_memzero(value.data(), value.size());
+  if (!s.ok()) return io_error("key store write failed", s);
+  return key;
+}
+
+Status RocksDbKeyStore::erase(std::string_view subject) {
+  std::lock_guard lock(write_mu_);
+  const std::string k = db_key(subject);
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  rocksdb::Status s = db_->Put(wo, k, std::string(1, kErased));
+  if (!s.ok()) return io_error("key store erase failed", s);
+  // Push the old value out of the memtable, WAL and older SSTs.
+  s = db_->Flush(rocksdb::FlushOptions());
+  if (!s.ok()) return io_error("key store flush after erase failed", s);
+  rocksdb::CompactRangeOptions co;
+  co.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  const rocksdb::Slice begin(k);
+  const rocksdb::Slice end(k);
+  s = db_->CompactRange(co, &begin, &end);
+  if (!s.ok()) return io_error("key store compaction after erase failed", s);
+  return {};
+}
+
+}  // namespace kassa::log

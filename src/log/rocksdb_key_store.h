@@ -1,0 +1,49 @@
+#pragma once
+// RocksDbKeyStore — the personal-data KeyStore on disk, in its own RocksDB
+// database (its own directory, never the journal's): erasing the log's
+// backups must never be needed to shred a key, and the key store's backups
+// follow their own retention.
+//
+// Layout: key "k/" + subject -> value
+//   [0x01][u32 LE version][32 key bytes]   an active key
+//   [0x02]                                 erased (remembered forever)
+// erase() writes the marker with sync=true, then flushes the memtable and
+// compacts the subject's key range so no SST or live WAL keeps the old bytes.
+// (Copies outside RocksDB's control — filesystem snapshots, SSD remapping,
+// backups — are out of scope: keep key-store backups short-lived.)
+//
+// Thread-safety: all methods may be called from any thread.
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "log/personal_data.h"
+
+namespace rocksdb {
+class DB;
+}
+
+namespace kassa::log {
+
+class RocksDbKeyStore final : public KeyStore {
+ public:
+  // Opens or creates the store at `path`. KeyStoreIo if it cannot be opened.
+  static Result<std::unique_ptr<RocksDbKeyStore>> open(const std::string& path,
+                                                       Random& random = system_random());
+  ~RocksDbKeyStore() override;
+  RocksDbKeyStore(const RocksDbKeyStore&) = delete;
+  RocksDbKeyStore& operator=(const RocksDbKeyStore&) = delete;
+
+  Result<DataKey> create_key(std::string_view subject) override;
+  Result<DataKey> get(std::string_view subject) const override;
+  Status erase(std::string_view subject) override;
+
+ private:
+  RocksDbKeyStore(std::unique_ptr<rocksdb::DB> db, Random& random);
+  std::unique_ptr<rocksdb::DB> db_;
+  Random* random_;
+  std::mutex write_mu_;  // create_key reads then writes
+};
+
+}  // namespace kassa::log

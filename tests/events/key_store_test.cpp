@@ -1,0 +1,136 @@
+// KeyStore contract (in-memory and RocksDB) and RocksDB durability/shredding.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <memory>
+
+#include "log/rocksdb_key_store.h"
+
+using namespace kassa::log;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kAnna = "P" + std::string(32, 'a');
+
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    std::array<std::uint8_t, 8> r{};
+    system_random().fill(r);
+    path = fs::temp_directory_path() / ("kassa-keys-" + to_hex(r.data(), r.size()));
+    fs::create_directories(path);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
+
+struct InMemoryFixture {
+  std::unique_ptr<KeyStore> store = std::make_unique<InMemoryKeyStore>();
+};
+
+struct RocksFixture {
+  TempDir dir;
+  std::unique_ptr<KeyStore> store;
+  RocksFixture() {
+    auto opened = RocksDbKeyStore::open((dir.path / "keys").string());
+    REQUIRE(opened.ok());
+    store = std::move(opened).value();
+  }
+};
+
+bool any_file_contains(const fs::path& dir, const std::array<std::uint8_t, 32>& needle) {
+  const std::string n(needle.begin(), needle.end());
+  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+    if (!entry.is_regular_file()) continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    const std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (content.find(n) != std::string::npos) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+TEMPLATE_TEST_CASE("KeyStore contract", "[keys]", InMemoryFixture, RocksFixture) {
+  TestType fixture;
+  KeyStore& keys = *fixture.store;
+
+  auto missing = keys.get(kAnna);
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.error().rule == rules::kKeyNotFound);
+
+  auto created = keys.create_key(kAnna);
+  REQUIRE(created.ok());
+  CHECK(created->version() == 1);
+  auto got = keys.get(kAnna);
+  REQUIRE(got.ok());
+  CHECK(got->bytes() == created->bytes());
+
+  auto again = keys.create_key(kAnna);
+  REQUIRE_FALSE(again.ok());
+  CHECK(again.error().rule == rules::kKeyExists);
+
+  const std::string other = "P" + std::string(32, 'b');
+  auto other_key = keys.create_key(other);
+  REQUIRE(other_key.ok());
+  CHECK(other_key->bytes() != created->bytes());
+
+  REQUIRE(keys.erase(kAnna).ok());
+  REQUIRE(keys.erase(kAnna).ok());  // idempotent
+  auto erased = keys.get(kAnna);
+  REQUIRE_FALSE(erased.ok());
+  CHECK(erased.error().rule == rules::kKeyErased);
+  auto recreate = keys.create_key(kAnna);
+  REQUIRE_FALSE(recreate.ok());
+  CHECK(recreate.error().rule == rules::kKeyErased);
+  CHECK(keys.get(other).ok());
+}
+
+TEST_CASE("the RocksDB key store survives reopen and remembers erasure", "[keys]") {
+  TempDir dir;
+  const std::string path = (dir.path / "keys").string();
+  const std::string bert = "P" + std::string(32, 'b');
+  std::array<std::uint8_t, 32> anna_bytes{};
+  {
+    auto store = RocksDbKeyStore::open(path);
+    REQUIRE(store.ok());
+    auto anna = (*store)->create_key(kAnna);
+    REQUIRE(anna.ok());
+    anna_bytes = anna->bytes();
+    REQUIRE((*store)->create_key(bert).ok());
+  }
+  {
+    auto store = RocksDbKeyStore::open(path);
+    REQUIRE(store.ok());
+    auto anna = (*store)->get(kAnna);
+    REQUIRE(anna.ok());
+    CHECK(anna->bytes() == anna_bytes);
+    CHECK(any_file_contains(dir.path, anna_bytes));  // the scan does find keys
+    REQUIRE((*store)->erase(kAnna).ok());
+  }
+  {
+    auto store = RocksDbKeyStore::open(path);
+    REQUIRE(store.ok());
+    auto anna = (*store)->get(kAnna);
+    REQUIRE_FALSE(anna.ok());
+    CHECK(anna.error().rule == rules::kKeyErased);
+    CHECK((*store)->get(bert).ok());
+  }
+  // Crypto-shredding: no file of the store still holds the erased key bytes.
+  CHECK_FALSE(any_file_contains(dir.path, anna_bytes));
+}
+
+TEST_CASE("a key store that cannot open is KeyStoreIo", "[keys]") {
+  TempDir dir;
+  const fs::path file = dir.path / "not-a-dir";
+  std::ofstream(file) << "x";
+  auto store = RocksDbKeyStore::open((file / "keys").string());
+  REQUIRE_FALSE(store.ok());
+  CHECK(store.error().rule == rules::kKeyStoreIo);
+  CHECK(store.error().code == kassa::Errc::kUnavailable);
+}
