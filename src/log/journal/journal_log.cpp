@@ -297,7 +297,7 @@ Result<std::vector<int64_t>> JournalLog::write_entries(Topic topic, std::span<co
   }
   {
     std::lock_guard<std::mutex> lock(mu_);
-    next_[topic_index(topic)] = std::move(next);
+    std::copy(next.begin(), next.end(), next_[topic_index(topic)].begin());
   }
   appended_.notify_all();
   return offsets;
@@ -367,14 +367,14 @@ Result<std::vector<StoredRecord>> JournalLog::read(Topic topic, int32_t partitio
   int64_t hwm = 0;
   {
     std::unique_lock<std::mutex> lock(mu_);
-    const auto& next = next_[topic_index(topic)][static_cast<std::size_t>(partition)];
-    if (from_offset < 0 || from_offset > next) {
+    auto next = [&] { return next_[topic_index(topic)][static_cast<std::size_t>(partition)]; };
+    if (from_offset < 0 || from_offset > next()) {
       return Error::invalid("from_offset", "OffsetInRange",
                             "offset " + std::to_string(from_offset) + " is beyond the high-water mark " +
-                                std::to_string(next));
+                                std::to_string(next()));
     }
-    appended_.wait_for(lock, wait, [&] { return next > from_offset; });
-    hwm = next;
+    appended_.wait_for(lock, wait, [&] { return next() > from_offset; });
+    hwm = next();
   }
   std::vector<StoredRecord> out;
   if (hwm <= from_offset || max_records == 0) return out;

@@ -75,6 +75,13 @@ Result<int32_t> broker_partition_count(rd_kafka_t* rk, const std::string& topic,
   Result<int32_t> out = Error::unavailable("KafkaMetadata", "no metadata for topic " + topic);
   if (md->topic_cnt == 1 && md->topics[0].err == RD_KAFKA_RESP_ERR_NO_ERROR) {
     out = static_cast<int32_t>(md->topics[0].partition_cnt);
+    for (int i = 0; i < md->topics[0].partition_cnt; ++i) {
+      const rd_kafka_metadata_partition_t& part = md->topics[0].partitions[i];
+      if (part.err != RD_KAFKA_RESP_ERR_NO_ERROR || part.leader < 0) {
+        out = Error::unavailable("KafkaMetadata", "topic " + topic + " partition " +
+                                                      std::to_string(part.id) + " has no leader yet");
+      }
+    }
   } else if (md->topic_cnt == 1) {
     out = Error::unavailable("KafkaMetadata",
                              "topic " + topic + ": " + rd_kafka_err2str(md->topics[0].err));

@@ -276,9 +276,19 @@ Result<int64_t> KafkaLog::high_water_mark(Topic topic, int32_t partition) {
   }
   int64_t low = 0;
   int64_t high = 0;
-  const rd_kafka_resp_err_t e =
-      rd_kafka_query_watermark_offsets(producer_, config_.topic_name(topic).c_str(), partition, &low,
-                                       &high, static_cast<int>(config_.admin_timeout.count()));
+  const std::string name = config_.topic_name(topic);
+  const auto deadline = std::chrono::steady_clock::now() + config_.admin_timeout;
+  rd_kafka_resp_err_t e;
+  while (true) {
+    e = rd_kafka_query_watermark_offsets(producer_, name.c_str(), partition, &low, &high,
+                                         static_cast<int>(config_.admin_timeout.count()));
+    // Leadership moves (a new topic, a broker restart) pass; retry them.
+    const bool moving = e == RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION ||
+                        e == RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE ||
+                        e == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART;
+    if (!moving || std::chrono::steady_clock::now() >= deadline) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
   if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
     return Error::unavailable("KafkaWatermark", "high-water mark of " + config_.topic_name(topic) +
                                                     " partition " + std::to_string(partition) + ": " +
