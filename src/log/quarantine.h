@@ -26,8 +26,9 @@
 
 namespace kassa::log {
 
-// Returns an error (its message becomes the quarantine reason) for a record
-// that must not be applied. May keep state (a hash chain per aggregate).
+// Returns an error (its rule and message become the quarantine reason) for a
+// record that must not be applied. May keep state (a hash chain per
+// aggregate); it is called again for a record whose quarantine write failed.
 using RecordVerifier = std::function<Status(const StoredRecord&)>;
 
 class VerifyingReader {

@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <atomic>
 #include <map>
 #include <set>
 #include <thread>
@@ -352,4 +354,50 @@ TEMPLATE_TEST_CASE("10,000 records in one append", "[log][conformance][throughpu
   CHECK(ms < 10'000);
   const int32_t p = log.partition_for(Topic::kPersonEvents, "bulk");
   CHECK(read_all(log, Topic::kPersonEvents, p).size() == records.size());
+}
+
+TEMPLATE_TEST_CASE("appends from several threads at once each get their own offsets",
+                   "[log][conformance][concurrency]", KASSA_LOG_FIXTURES) {
+  TestType f;
+  EventLog& log = *f.log;
+  constexpr int kThreads = 4;
+  constexpr int kAppends = 25;
+  constexpr int kPerAppend = 400;
+  std::vector<std::vector<int64_t>> offsets_of(kThreads);
+  std::atomic<int> failures{0};
+  const auto t0 = std::chrono::steady_clock::now();
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      const std::string key = "writer-" + std::to_string(t);
+      for (int i = 0; i < kAppends; ++i) {
+        auto r = log.append(Topic::kPersonEvents, key, make_records(key + "/" + std::to_string(i), kPerAppend));
+        if (!r.ok()) {
+          ++failures;
+          return;
+        }
+        offsets_of[static_cast<std::size_t>(t)].insert(offsets_of[static_cast<std::size_t>(t)].end(),
+                                                       r->begin(), r->end());
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  const auto ms = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - t0).count();
+  REQUIRE(failures == 0);
+  WARN(TestType::kName << ": " << kThreads * kAppends * kPerAppend << " records in " << kThreads * kAppends
+                       << " appends from " << kThreads << " threads in " << ms << " ms");
+  for (int t = 0; t < kThreads; ++t) {
+    const std::string key = "writer-" + std::to_string(t);
+    const int32_t p = log.partition_for(Topic::kPersonEvents, key);
+    std::vector<std::string> values;
+    for (const auto& r : read_all(log, Topic::kPersonEvents, p)) {
+      if (r.key == key) values.push_back(unsealed(r.value));
+    }
+    REQUIRE(values.size() == static_cast<std::size_t>(kAppends * kPerAppend));
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      REQUIRE(values[i] == key + "/" + std::to_string(i / kPerAppend) + "#" + std::to_string(i % kPerAppend));
+    }
+    const auto& mine = offsets_of[static_cast<std::size_t>(t)];
+    CHECK(std::is_sorted(mine.begin(), mine.end()));
+  }
 }

@@ -52,7 +52,10 @@ class Reader {
   }
   std::string str() {
     const auto n = static_cast<std::size_t>(be(4));
-    if (!ok_ || in_.size() < n) return fail(), std::string();
+    if (!ok_ || in_.size() < n) {
+      fail();
+      return {};
+    }
     std::string s(in_.substr(0, n));
     in_.remove_prefix(n);
     return s;
