@@ -313,7 +313,9 @@ Result<std::vector<StoredRecord>> KafkaLog::read(Topic topic, int32_t partition,
     auto sub = KafkaSubscription::open(config_, at);
     if (!sub.ok()) return sub.error();
     reader_ = std::move(sub).value();
-  } else {
+  } else if (reader_->positions() != at) {
+    // A sequential reader (from = last offset + 1) keeps its fetched data;
+    // anything else re-assigns, which drops it and restarts the fetch.
     KASSA_TRY(reader_->assign(at));
   }
   // Records that exist are fetched even if `wait` is short (a fetch takes a
