@@ -1,0 +1,92 @@
+#pragma once
+// JournalLog — the embedded EventLog: the same contract as Kafka on one
+// machine, in one RocksDB database (a folder). The default when no brokers
+// are configured.
+//
+// Layout (column family "journal"): one entry per record,
+//
+//   key   = [topic u8][partition be32][offset be64]            (13 bytes)
+//   value = [format u8 = 1][flags u8][schema_version be16][timestamp_us be64]
+//           [key_len be32][key][type_len be32][event_type]
+//           (flags & 1: [reason_len be32][reason][src_topic u8]
+//                       [src_partition be32][src_offset be64])
+//           [value ... to the end]
+//
+// Big-endian keys sort by (topic, partition, offset). Column family "meta"
+// holds "partitions/<topic u8>" → be32, written when the journal is created;
+// opening with another partition count fails (it would move aggregates).
+//
+// Durability: there is no separate offset counter. The high-water mark of a
+// partition is derived on open from its last key, and each append is one
+// WriteBatch written with sync=true (WAL fsync'd before append returns). A
+// batch is atomic in RocksDB's WAL recovery, so after kill -9 or power loss
+// the journal holds every acknowledged batch and either all or none of the
+// batch in flight; offsets continue after the last stored record.
+//
+// Thread-safety: all methods are thread-safe. Appends are serialised by one
+// mutex (offsets are assigned under it); readers wait on a condition
+// variable that appends signal. append_many() amortises the fsync.
+
+#include <array>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "log/event_log.h"
+
+namespace rocksdb {
+class DB;
+class ColumnFamilyHandle;
+}  // namespace rocksdb
+
+namespace kassa::log::journal {
+
+class JournalLog final : public EventLog {
+ public:
+  // Opens (creating if missing) the journal at config.journal_path.
+  // Errors: kUnavailable (RocksDB would not open), kInvalidArgument
+  // (partition counts differ from the journal's).
+  static Result<std::unique_ptr<JournalLog>> open(const LogConfig& config);
+  ~JournalLog() override;
+  JournalLog(const JournalLog&) = delete;
+  JournalLog& operator=(const JournalLog&) = delete;
+
+  Result<std::vector<int64_t>> append(Topic topic, std::string_view aggregate_key,
+                                      std::span<const Record> records) override;
+  Result<std::vector<std::vector<int64_t>>> append_many(
+      Topic topic, std::span<const KeyedBatch> batches) override;
+  Status append_quarantine(const StoredRecord& original, std::string_view reason) override;
+  int32_t partition_count(Topic topic) const override;
+  Result<std::vector<StoredRecord>> read(Topic topic, int32_t partition, int64_t from_offset,
+                                         std::size_t max_records,
+                                         std::chrono::milliseconds wait) override;
+  Result<int64_t> high_water_mark(Topic topic, int32_t partition) override;
+  Result<std::unique_ptr<Subscription>> subscribe(std::vector<Position> from) override;
+  const LogConfig& config() const override { return config_; }
+
+  // Blocks until one of `positions` has a record to read or `deadline`
+  // passes; true if one has. Used by subscriptions.
+  bool wait_for_any(const std::vector<Position>& positions,
+                    std::chrono::steady_clock::time_point deadline);
+
+ private:
+  struct Entry;
+  explicit JournalLog(LogConfig config);
+  Status open_db();
+  Result<std::vector<int64_t>> write_entries(Topic topic, std::span<const Entry> entries);
+  bool valid_partition(Topic topic, int32_t partition) const;
+
+  LogConfig config_;
+  std::unique_ptr<rocksdb::DB> db_;
+  rocksdb::ColumnFamilyHandle* journal_cf_ = nullptr;
+  rocksdb::ColumnFamilyHandle* meta_cf_ = nullptr;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+
+  std::mutex write_mu_;  // one append at a time; held across the sync write
+  mutable std::mutex mu_;
+  std::condition_variable appended_;
+  std::array<std::vector<int64_t>, 3> next_;  // per topic, per partition; guarded by mu_
+};
+
+}  // namespace kassa::log::journal

@@ -1,0 +1,35 @@
+#pragma once
+// Topic administration for the Kafka adapter: create Kassa's topics with the
+// configured partitions, idempotently, and check what the broker has.
+//
+// Thread-safety: stateless functions; each call uses the handle it is given
+// (librdkafka handles are thread-safe).
+
+#include <librdkafka/rdkafka.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "domain/result.h"
+
+namespace kassa::log::kafka {
+
+struct TopicSpec {
+  std::string name;
+  int32_t partitions = 1;
+  int16_t replication_factor = 1;
+};
+
+// Creates every missing topic ("already exists" is fine), then checks each
+// topic's partition count against its spec.
+// Errors: kUnavailable (broker unreachable, creation refused),
+// kConflict (a topic exists with another partition count).
+Status ensure_topics(rd_kafka_t* rk, const std::vector<TopicSpec>& topics,
+                     std::chrono::milliseconds timeout);
+
+// The partition count the broker reports for a topic.
+Result<int32_t> broker_partition_count(rd_kafka_t* rk, const std::string& topic,
+                                       std::chrono::milliseconds timeout);
+
+}  // namespace kassa::log::kafka

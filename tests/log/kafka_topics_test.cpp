@@ -1,0 +1,34 @@
+// Topic set-up on the real broker: creation is idempotent, and a topic that
+// exists with another partition count is refused (keys would move).
+
+#include <catch2/catch.hpp>
+
+#include "log/kafka/kafka_log.h"
+#include "log_fixtures.h"
+#include "support/kafka_fixture.h"
+
+using namespace kassa::log;
+using namespace kassa::log::testing;
+
+TEST_CASE("opening Kafka creates the topics once and checks their partition counts",
+          "[log][kafka][topics]") {
+  LogConfig config = small_config();
+  config.brokers = kassa::testing::test_brokers();
+  config.topic_prefix = kassa::testing::unique_name("kassa.test.topics");
+  { (void)must(kafka::KafkaLog::open(config)); }
+  CHECK(kassa::testing::partition_count(config.topic_name(Topic::kPersonEvents)) == 4);
+  CHECK(kassa::testing::partition_count(config.topic_name(Topic::kCompanyEvents)) == 2);
+  CHECK(kassa::testing::partition_count(config.topic_name(Topic::kQuarantine)) == 1);
+
+  SECTION("a second open finds them and goes on") {
+    auto again = kafka::KafkaLog::open(config);
+    CHECK(again.ok());
+  }
+  SECTION("another partition count is refused") {
+    config.person_partitions = 8;
+    auto other = kafka::KafkaLog::open(config);
+    REQUIRE_FALSE(other.ok());
+    CHECK(other.error().code == kassa::Errc::kConflict);
+    CHECK(other.error().rule == "TopicPartitionCount");
+  }
+}

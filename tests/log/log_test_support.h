@@ -1,0 +1,47 @@
+#pragma once
+// Test support for kassa::log: a stand-in for the event codec (a magic byte
+// and a CRC32 instead of FlatBuffers and a hash chain), temporary folders,
+// and record builders.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "log/event_log.h"
+#include "log/quarantine.h"
+
+namespace kassa::log::testing {
+
+inline constexpr char kMagic = 'K';
+inline constexpr std::string_view kEventA = "TestEventA";
+inline constexpr std::string_view kEventB = "TestEventB";
+
+uint32_t crc32(std::string_view data);
+
+// [magic][payload][crc32 be of magic+payload]: what the verifier accepts.
+std::string sealed(std::string_view payload);
+// The payload of a sealed value (REQUIRES: a sealed value).
+std::string unsealed(std::string_view value);
+
+// Accepts only sealed values of a known event type with schema version 1.
+RecordVerifier test_verifier();
+
+// A sealed record of type kEventA, version 1.
+Record make_record(std::string_view payload);
+std::vector<Record> make_records(std::string_view prefix, int count);
+
+// A fresh folder under the system temp dir, removed on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+}  // namespace kassa::log::testing
