@@ -8,7 +8,7 @@
 //     units of 1/(12·10^9) cent, so ÷ 3 is exact), and so is base × rate.
 //   * Each amount that is charged or shown is rounded once, half-up to the
 //     cent, from that exact value: annual = round(C), quarterly =
-//     round(C / 4) — "annual first, then ÷ 4" with no double rounding. This is
+//     round(C / 4) — "annual first, then ÷ 4", never rounding twice. This is
 //     what makes worked example 3 come out at 95.60 (1,865.45 × 20.5 % =
 //     382.41725; ÷ 4 = 95.6043 → 95.60; rounding the annual first would give
 //     382.42 ÷ 4 = 95.605 → 95.61).
