@@ -3,10 +3,8 @@
 namespace kassa::domain {
 
 Result<CareerQuarter> career_status(const Rulebook& rulebook, const CareerQuarterFacts& facts) {
-  if (facts.contribution_due.is_negative() || facts.contribution_paid.is_negative()) {
-    return Error::invalid("contribution_paid", "MoneyNonNegative",
-                          "contribution_paid: due and paid amounts must not be negative");
-  }
+  KASSA_TRY(require_non_negative(facts.contribution_due, "contribution_due"));
+  KASSA_TRY(require_non_negative(facts.contribution_paid, "contribution_paid"));
   auto year = rulebook.year(facts.quarter.year());
   KASSA_TRY(year);
   auto result = [&](CareerStatus status, CareerReason reason) {

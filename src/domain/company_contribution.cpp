@@ -22,10 +22,7 @@ Result<CompanyContribution> company_contribution(const Rulebook& rulebook,
     return Error::invalid("balance_sheet_total", "BalanceSheetTotalRequired",
                           "balance_sheet_total: needed from the company's third year");
   }
-  if (request.balance_sheet_total->is_negative()) {
-    return Error::invalid("balance_sheet_total", "MoneyNonNegative",
-                          "balance_sheet_total: must not be negative");
-  }
+  KASSA_TRY(require_non_negative(*request.balance_sheet_total, "balance_sheet_total"));
   if (*request.balance_sheet_total > figures->balance_sheet_threshold.value) {
     out.band = CompanyBand::kHigh;
     out.amount = figures->high.value;
@@ -44,9 +41,7 @@ int months_of_delay(Date due, Date paid_or_as_of) {
 }
 
 Result<Money> company_late_surcharge(Money unpaid, Date due, Date paid_or_as_of) {
-  if (unpaid.is_negative()) {
-    return Error::invalid("unpaid", "MoneyNonNegative", "unpaid: must not be negative");
-  }
+  KASSA_TRY(require_non_negative(unpaid, "unpaid"));
   const Int128 months = months_of_delay(due, paid_or_as_of);
   return money_from_exact(static_cast<Int128>(unpaid.cents()) *
                               kCompanyMonthlySurchargeRate.billionths() * months,

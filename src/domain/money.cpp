@@ -54,12 +54,14 @@ Result<Money> Money::parse(std::string_view text, std::string_view field) {
 Result<Money> Money::parse_non_negative(std::string_view text, std::string_view field) {
   auto parsed = parse(text, field);
   KASSA_TRY(parsed);
-  if (parsed->is_negative()) {
-    return Error::invalid(std::string(field), "MoneyNonNegative",
-                          std::string(field) + ": must not be negative, got " +
-                              std::string(text));
-  }
+  KASSA_TRY(require_non_negative(*parsed, field));
   return parsed;
+}
+
+Status require_non_negative(Money amount, std::string_view field) {
+  if (!amount.is_negative()) return {};
+  return Error::invalid(std::string(field), "MoneyNonNegative",
+                        std::string(field) + ": must not be negative, got " + amount.format());
 }
 
 std::string Money::format() const {

@@ -50,6 +50,9 @@ class Money {
   std::int64_t cents_ = 0;
 };
 
+// OK, or rule "MoneyNonNegative" naming `field` when `amount` is below 0.
+Status require_non_negative(Money amount, std::string_view field);
+
 constexpr Money min(Money a, Money b) { return a < b ? a : b; }
 constexpr Money max(Money a, Money b) { return a < b ? b : a; }
 

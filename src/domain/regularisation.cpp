@@ -4,22 +4,10 @@
 
 namespace kassa::domain {
 
-namespace {
-
-Status non_negative(Money amount, const char* field) {
-  if (amount.is_negative()) {
-    return Error::invalid(field, "MoneyNonNegative",
-                          std::string(field) + ": must not be negative, got " + amount.format());
-  }
-  return {};
-}
-
-}  // namespace
-
 Result<Regularisation> regularise(const Rulebook& rulebook, const RegularisationRequest& request) {
-  KASSA_TRY(non_negative(request.assessed_contribution, "assessed_contribution"));
-  KASSA_TRY(non_negative(request.assessed_fees, "assessed_fees"));
-  KASSA_TRY(non_negative(request.paid, "paid"));
+  KASSA_TRY(require_non_negative(request.assessed_contribution, "assessed_contribution"));
+  KASSA_TRY(require_non_negative(request.assessed_fees, "assessed_fees"));
+  KASSA_TRY(require_non_negative(request.paid, "paid"));
 
   ContributionRequest final_request;
   final_request.year = request.year;

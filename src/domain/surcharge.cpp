@@ -4,18 +4,6 @@
 
 namespace kassa::domain {
 
-namespace {
-
-Status non_negative(Money amount, const char* field) {
-  if (amount.is_negative()) {
-    return Error::invalid(field, "MoneyNonNegative",
-                          std::string(field) + ": must not be negative, got " + amount.format());
-  }
-  return {};
-}
-
-}  // namespace
-
 Quarter first_surcharge_quarter(const SurchargeDebt& debt) {
   // A regularisation supplement is due at the end of the quarter after the
   // statement; a provisional contribution at the end of its own quarter.
@@ -25,10 +13,10 @@ Quarter first_surcharge_quarter(const SurchargeDebt& debt) {
 }
 
 Result<Money> unpaid_on(Money principal, std::span<const PrincipalPayment> payments, Date day) {
-  KASSA_TRY(non_negative(principal, "principal"));
+  KASSA_TRY(require_non_negative(principal, "principal"));
   Money unpaid = principal;
   for (const auto& payment : payments) {
-    KASSA_TRY(non_negative(payment.amount, "payment"));
+    KASSA_TRY(require_non_negative(payment.amount, "payment"));
     if (payment.value_date > day) continue;
     auto rest = unpaid.minus(payment.amount);
     KASSA_TRY(rest);
@@ -40,7 +28,7 @@ Result<Money> unpaid_on(Money principal, std::span<const PrincipalPayment> payme
 Result<std::vector<SurchargeLine>> quarterly_surcharges(const SurchargeDebt& debt,
                                                         std::span<const PrincipalPayment> payments,
                                                         Date as_of) {
-  KASSA_TRY(non_negative(debt.principal, "principal"));
+  KASSA_TRY(require_non_negative(debt.principal, "principal"));
   std::vector<SurchargeLine> lines;
   for (Quarter q = first_surcharge_quarter(debt); q.last_day() <= as_of; q = q.next()) {
     // The last 3 % falls in the quarter before the contrainte is served.
@@ -63,7 +51,7 @@ int claim_year(Date notice_sent) {
 Result<std::optional<SurchargeLine>> yearly_surcharge(int year, const SurchargeDebt& debt,
                                                       Date notice_sent,
                                                       std::span<const PrincipalPayment> payments) {
-  KASSA_TRY(non_negative(debt.principal, "principal"));
+  KASSA_TRY(require_non_negative(debt.principal, "principal"));
   if (debt.kind != DebtKind::kProvisional || claim_year(notice_sent) != year) {
     return std::optional<SurchargeLine>{};
   }
@@ -81,8 +69,8 @@ Result<std::optional<SurchargeLine>> yearly_surcharge(int year, const SurchargeD
 }
 
 Result<Money> reduce_in_proportion(Money surcharge, Money old_principal, Money new_principal) {
-  KASSA_TRY(non_negative(surcharge, "surcharge"));
-  KASSA_TRY(non_negative(new_principal, "new_principal"));
+  KASSA_TRY(require_non_negative(surcharge, "surcharge"));
+  KASSA_TRY(require_non_negative(new_principal, "new_principal"));
   if (!old_principal.is_positive() || new_principal > old_principal) {
     return Error::invalid("new_principal", "PrincipalNotLowered",
                           "new_principal: a proportional reduction needs a lower principal than " +

@@ -4,12 +4,12 @@
 #include <vector>
 
 #include "domain/allocation.h"
+#include "test_support.h"
 
 using namespace kassa::domain;
+using namespace kassa::domain::test;
 
 namespace {
-Money eur(std::int64_t cents) { return Money::from_cents(cents); }
-Quarter q(const char* text) { return Quarter::parse(text).value(); }
 StructuredCommunication comm(std::uint64_t base) {
   return StructuredCommunication::generate(base).value();
 }

@@ -1,16 +1,12 @@
 #include <catch2/catch.hpp>
 
 #include "domain/career.h"
+#include "test_support.h"
 
 using namespace kassa::domain;
+using namespace kassa::domain::test;
 
 namespace {
-Money eur(std::int64_t cents) { return Money::from_cents(cents); }
-Quarter q(const char* text) { return Quarter::parse(text).value(); }
-const Rulebook& rulebook() {
-  static const Rulebook kRulebook = Rulebook::belgian_default();
-  return kRulebook;
-}
 CareerQuarter status(Category category, QuarterSituation situation, std::int64_t due,
                      std::int64_t paid, const char* quarter = "2025-Q1") {
   return career_status(rulebook(), {q(quarter), category, situation, eur(due), eur(paid)}).value();

@@ -3,17 +3,10 @@
 #include <string>
 
 #include "domain/company_contribution.h"
+#include "test_support.h"
 
 using namespace kassa::domain;
-
-namespace {
-Money eur(std::int64_t cents) { return Money::from_cents(cents); }
-Date d(const char* text) { return Date::parse(text).value(); }
-const Rulebook& rulebook() {
-  static const Rulebook kRulebook = Rulebook::belgian_default();
-  return kRulebook;
-}
-}  // namespace
+using namespace kassa::domain::test;
 
 TEST_CASE("Company contribution on both sides of the threshold, 2023-2025", "[company]") {
   auto [year, threshold, low, high] = GENERATE(table<int, std::int64_t, std::int64_t, std::int64_t>({

@@ -4,17 +4,12 @@
 #include <string>
 
 #include "domain/contribution.h"
+#include "test_support.h"
 
 using namespace kassa::domain;
+using namespace kassa::domain::test;
 
 namespace {
-
-const Rulebook& rulebook() {
-  static const Rulebook kRulebook = Rulebook::belgian_default();
-  return kRulebook;
-}
-
-Money eur(std::int64_t cents) { return Money::from_cents(cents); }
 
 ContributionAssessment assess(int year, Category category, std::int64_t income_cents,
                               int quarters = 4) {

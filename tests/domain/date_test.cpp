@@ -4,13 +4,12 @@
 
 #include "domain/date.h"
 #include "domain/quarter.h"
+#include "test_support.h"
 
 using kassa::domain::Date;
 using kassa::domain::Quarter;
 
-namespace {
-Date d(const char* text) { return Date::parse(text).value(); }
-}  // namespace
+using kassa::domain::test::d;
 
 TEST_CASE("Date parses ISO days and converts to days since epoch", "[date]") {
   CHECK(d("1970-01-01").to_days() == 0);

@@ -1,11 +1,12 @@
 #include <catch2/catch.hpp>
 
 #include "domain/enforcement.h"
+#include "test_support.h"
 
 using namespace kassa::domain;
+using namespace kassa::domain::test;
 
 namespace {
-Date d(const char* text) { return Date::parse(text).value(); }
 ContrainteFacts ready() {
   ContrainteFacts facts{d("2025-08-11"), d("2025-07-10"), false, false,
                         ContrainteHistory::kFirstEver, true};

@@ -1,16 +1,10 @@
 #include <catch2/catch.hpp>
 
 #include "domain/regularisation.h"
+#include "test_support.h"
 
 using namespace kassa::domain;
-
-namespace {
-Money eur(std::int64_t cents) { return Money::from_cents(cents); }
-const Rulebook& rulebook() {
-  static const Rulebook kRulebook = Rulebook::belgian_default();
-  return kRulebook;
-}
-}  // namespace
+using namespace kassa::domain::test;
 
 TEST_CASE("Worked example 3: secondary starter 2024, final income 5,500.00",
           "[regularisation][example]") {

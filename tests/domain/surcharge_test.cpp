@@ -3,13 +3,12 @@
 #include <vector>
 
 #include "domain/surcharge.h"
+#include "test_support.h"
 
 using namespace kassa::domain;
+using namespace kassa::domain::test;
 
 namespace {
-Money eur(std::int64_t cents) { return Money::from_cents(cents); }
-Date d(const char* text) { return Date::parse(text).value(); }
-Quarter q(const char* text) { return Quarter::parse(text).value(); }
 
 // Worked example 1's quarter: 2,050.00 + 80.98 fees = 2,130.98; 3 % = 63.9294.
 SurchargeDebt q1_2025() {
