@@ -5,12 +5,21 @@
 
 #include <iostream>
 
+#include "app/cli_rules.h"
 #include "app/logging.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"kassa — command line of the Kassa ledger"};
   app.require_subcommand(1);
   app.set_version_flag("--version", KASSA_VERSION);
-  CLI11_PARSE(app, argc, argv);
+  kassa::app::add_rules_commands(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::RuntimeError& e) {
+    return e.get_exit_code();  // a command's own failure, already reported
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);  // prints help, the version or the usage error
+    return rc == 0 ? 0 : 2;
+  }
   return 0;
 }

@@ -1,0 +1,74 @@
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "domain/date.h"
+#include "domain/quarter.h"
+#include "test_support.h"
+
+using kassa::domain::Date;
+using kassa::domain::Quarter;
+
+using kassa::domain::test::d;
+
+TEST_CASE("Date parses ISO days and converts to days since epoch", "[date]") {
+  CHECK(d("1970-01-01").to_days() == 0);
+  CHECK(d("2000-03-01").to_days() == 11017);
+  CHECK(Date::from_days(20179).format() == "2025-04-01");
+  CHECK(Date::from_days(d("2024-02-29").to_days()) == d("2024-02-29"));
+  CHECK(d("2025-03-31").year() == 2025);
+  CHECK(d("2025-03-31").month() == 3u);
+  CHECK(d("2025-03-31").day() == 31u);
+  CHECK(d("2025-12-31").plus_days(1) == d("2026-01-01"));
+  CHECK(d("2025-01-31").plus_months(1) == d("2025-02-28"));
+  CHECK(d("2024-12-31").plus_months(2) == d("2025-02-28"));
+  CHECK(d("2025-03-31").plus_months(-1) == d("2025-02-28"));
+  CHECK(d("2025-01-01") < d("2025-01-02"));
+}
+
+TEST_CASE("Date rejects what is not a calendar day", "[date]") {
+  auto [text, rule] = GENERATE(table<std::string, std::string>({
+      {"2025-02-29", "DateInvalid"},
+      {"2025-13-01", "DateInvalid"},
+      {"2025-00-10", "DateInvalid"},
+      {"1899-12-31", "DateInvalid"},
+      {"2025-1-01", "DateFormat"},
+      {"2025/01/01", "DateFormat"},
+      {"", "DateFormat"},
+      {"20250101", "DateFormat"},
+  }));
+  auto parsed = Date::parse(text, "value_date");
+  REQUIRE_FALSE(parsed.ok());
+  CHECK(parsed.error().rule == rule);
+  CHECK(parsed.error().field == "value_date");
+}
+
+TEST_CASE("Quarter parses, knows its days and steps", "[quarter]") {
+  auto q = Quarter::parse("2025-Q1").value();
+  CHECK(q.year() == 2025);
+  CHECK(q.number() == 1);
+  CHECK(q.first_day() == d("2025-01-01"));
+  CHECK(q.last_day() == d("2025-03-31"));
+  CHECK(q.due_date() == d("2025-03-31"));
+  CHECK(q.prev().format() == "2024-Q4");
+  CHECK(q.next().format() == "2025-Q2");
+  CHECK(q.plus(7).format() == "2026-Q4");
+  CHECK(q.plus(7).quarters_since(q) == 7);
+  CHECK(Quarter::parse("2024-Q2")->last_day() == d("2024-06-30"));
+  CHECK(Quarter::parse("2024-Q3")->last_day() == d("2024-09-30"));
+  CHECK(Quarter::parse("2024-Q4")->last_day() == d("2024-12-31"));
+  CHECK(Quarter::parse("9999-Q4")->last_day() == d("9999-12-31"));
+  CHECK(q.contains(d("2025-03-31")));
+  CHECK_FALSE(q.contains(d("2025-04-01")));
+  CHECK(Quarter::containing(d("2025-08-15")).format() == "2025-Q3");
+  CHECK(Quarter::parse("2025-Q1").value() < Quarter::parse("2025-Q2").value());
+}
+
+TEST_CASE("Quarter rejects malformed text", "[quarter]") {
+  auto text = GENERATE(as<std::string>{}, "2025-Q0", "2025-Q5", "2025Q1", "2025-q1", "25-Q1",
+                       "", "1800-Q1", "2025-Q1 ");
+  auto q = Quarter::parse(text);
+  REQUIRE_FALSE(q.ok());
+  CHECK(q.error().rule == "QuarterFormat");
+  CHECK(Quarter::of(2025, 5).error().rule == "QuarterInvalid");
+}
