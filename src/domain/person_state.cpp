@@ -96,7 +96,8 @@ std::vector<const DebtLine*> PersonState::lines() const {
   for (const auto& [q, line] : regularisation_lines) out.push_back(&line);
   std::stable_sort(out.begin(), out.end(), [](const DebtLine* a, const DebtLine* b) {
     if (a->quarter != b->quarter) return a->quarter < b->quarter;
-    return a->kind == DebtLineKind::kQuarterly && b->kind != DebtLineKind::kQuarterly;
+    if (a->kind != b->kind) return a->kind == DebtLineKind::kQuarterly;
+    return a->year < b->year;
   });
   return out;
 }
@@ -104,16 +105,26 @@ std::vector<const DebtLine*> PersonState::lines() const {
 std::vector<DebtLine*> PersonState::lines_for(Quarter key) {
   std::vector<DebtLine*> out;
   if (auto it = quarter_lines.find(key); it != quarter_lines.end()) out.push_back(&it->second);
-  if (auto it = regularisation_lines.find(key); it != regularisation_lines.end()) {
-    out.push_back(&it->second);
+  for (auto& [year, line] : regularisation_lines) {
+    if (line.quarter == key) out.push_back(&line);
   }
   return out;
 }
 
 const DebtLine* PersonState::find_line(DebtLineKind kind, Quarter key) const {
-  const auto& map = kind == DebtLineKind::kQuarterly ? quarter_lines : regularisation_lines;
-  auto it = map.find(key);
-  return it == map.end() ? nullptr : &it->second;
+  if (kind == DebtLineKind::kQuarterly) {
+    auto it = quarter_lines.find(key);
+    return it == quarter_lines.end() ? nullptr : &it->second;
+  }
+  for (const auto& [year, line] : regularisation_lines) {
+    if (line.quarter == key) return &line;
+  }
+  return nullptr;
+}
+
+const DebtLine* PersonState::find_regularisation(int year) const {
+  auto it = regularisation_lines.find(year);
+  return it == regularisation_lines.end() ? nullptr : &it->second;
 }
 
 Money PersonState::total_open() const {
@@ -184,15 +195,17 @@ Money add(Money a, Money b) { return Money::from_cents(a.cents() + b.cents()); }
 
 // Which line a surcharge event addresses: the quarter line when the year is
 // the quarter's year, else the regularisation line of that statement quarter.
-DebtLine* surcharge_target(PersonState& s, std::uint16_t quarter_code, std::uint16_t year) {
+DebtLine* surcharge_target(PersonState& s, schemas::SurchargeKind kind, std::uint16_t quarter_code,
+                           std::uint16_t year) {
   auto q = quarter_from_code(quarter_code);
   if (!q) return nullptr;
-  if (year == 0 || static_cast<int>(year) == q->year()) {
+  if (kind == schemas::SurchargeKind::Yearly7 || year == 0 ||
+      static_cast<int>(year) == q->year()) {
     auto it = s.quarter_lines.find(*q);
-    if (it != s.quarter_lines.end()) return &it->second;
+    return it == s.quarter_lines.end() ? nullptr : &it->second;
   }
-  auto it = s.regularisation_lines.find(*q);
-  if (it != s.regularisation_lines.end()) return &it->second;
+  auto it = s.regularisation_lines.find(year);
+  if (it != s.regularisation_lines.end() && it->second.quarter == *q) return &it->second;
   return nullptr;
 }
 
@@ -418,13 +431,16 @@ class Folder {
         b.kind() == schemas::NoticeKind::Regularisation) {
       auto q = quarter_of(b.quarter(), "quarter");
       KASSA_TRY(q);
-      auto& map = b.kind() == schemas::NoticeKind::Quarterly ? s_.quarter_lines
-                                                             : s_.regularisation_lines;
-      auto it = map.find(*q);
-      if (it == map.end()) {
+      if (b.kind() == schemas::NoticeKind::Quarterly) {
+        auto it = s_.quarter_lines.find(*q);
+        if (it != s_.quarter_lines.end()) line = &it->second;
+      } else {
+        auto it = s_.regularisation_lines.find(b.year());
+        if (it != s_.regularisation_lines.end() && it->second.quarter == *q) line = &it->second;
+      }
+      if (line == nullptr) {
         return corrupt(evolve_rules::kUnknownDebtLine, "a notice for no debt in " + q->format());
       }
-      line = &it->second;
     } else if (b.kind() == schemas::NoticeKind::CompanyContribution) {
       return corrupt(evolve_rules::kNotAPersonEvent, "a company notice on a person");
     }
@@ -464,7 +480,7 @@ class Folder {
                               Money::zero());
       line.fees = cents(fact.difference.cents() - line.contribution.cents());
       line.due = fact.due;
-      s_.regularisation_lines[line.quarter] = std::move(line);
+      s_.regularisation_lines[b.year()] = std::move(line);
     } else if (fact.difference.is_negative()) {
       s_.refund_due = add(s_.refund_due, cents(-fact.difference.cents()));
     }
@@ -489,7 +505,9 @@ class Folder {
     });
   }
 
-  // The payment's value date is the allocation's effective date.
+  // The payment's value date is the allocation's effective date. A line
+  // naming a key with several candidate debts fills them in lines() order up
+  // to each one's open amount; the last candidate takes any rest.
   Status on(const schemas::PaymentAllocated& b) {
     KASSA_TRY(require_registered());
     struct Target {
@@ -498,45 +516,57 @@ class Folder {
       Money amount;
     };
     std::vector<Target> targets;
+    // Open amounts as this allocation fills them.
+    std::map<const DebtLine*, std::int64_t> principal_filled, surcharge_filled, cost_filled;
     if (b.lines() != nullptr) {
       for (const auto* l : *b.lines()) {
         auto q = quarter_of(l->quarter(), "lines.quarter");
         KASSA_TRY(q);
-        DebtLine* line = nullptr;
-        switch (l->kind()) {
-          case schemas::DebtKind::Contribution:
-          case schemas::DebtKind::Fees:
-            if (auto it = s_.quarter_lines.find(*q); it != s_.quarter_lines.end()) {
-              line = &it->second;
-            }
-            break;
-          case schemas::DebtKind::Regularisation:
-          case schemas::DebtKind::RegularisationFees:
-            if (auto it = s_.regularisation_lines.find(*q); it != s_.regularisation_lines.end()) {
-              line = &it->second;
-            }
-            break;
-          case schemas::DebtKind::Surcharge:
-          case schemas::DebtKind::Costs: {
-            auto candidates = s_.lines_for(*q);
-            for (auto* c : candidates) {
-              Money open = l->kind() == schemas::DebtKind::Surcharge ? c->open_surcharges()
-                                                                     : c->open_costs();
-              if (open.is_positive()) {
-                line = c;
-                break;
-              }
-            }
-            if (line == nullptr && !candidates.empty()) line = candidates.front();
-            break;
+        std::vector<DebtLine*> candidates;
+        for (auto* c : s_.lines_for(*q)) {
+          bool quarterly = c->kind == DebtLineKind::kQuarterly;
+          switch (l->kind()) {
+            case schemas::DebtKind::Contribution:
+            case schemas::DebtKind::Fees:
+              if (quarterly) candidates.push_back(c);
+              break;
+            case schemas::DebtKind::Regularisation:
+            case schemas::DebtKind::RegularisationFees:
+              if (!quarterly) candidates.push_back(c);
+              break;
+            case schemas::DebtKind::Surcharge:
+            case schemas::DebtKind::Costs:
+              candidates.push_back(c);
+              break;
+            case schemas::DebtKind::CompanyContribution:
+              return corrupt(evolve_rules::kNotAPersonEvent, "a company debt on a person");
           }
-          case schemas::DebtKind::CompanyContribution:
-            return corrupt(evolve_rules::kNotAPersonEvent, "a company debt on a person");
         }
-        if (line == nullptr) {
+        if (candidates.empty()) {
           return corrupt(evolve_rules::kUnknownDebtLine, "allocation to no debt in " + q->format());
         }
-        targets.push_back({line, l->kind(), cents(l->amount_cents())});
+        std::int64_t rest = l->amount_cents();
+        for (std::size_t i = 0; i < candidates.size() && rest > 0; ++i) {
+          DebtLine* c = candidates[i];
+          std::int64_t open = 0;
+          std::map<const DebtLine*, std::int64_t>* filled = nullptr;
+          if (l->kind() == schemas::DebtKind::Surcharge) {
+            open = c->open_surcharges().cents();
+            filled = &surcharge_filled;
+          } else if (l->kind() == schemas::DebtKind::Costs) {
+            open = c->open_costs().cents();
+            filled = &cost_filled;
+          } else {
+            open = c->open_principal().cents();
+            filled = &principal_filled;
+          }
+          open -= (*filled)[c];
+          std::int64_t take = i + 1 == candidates.size() ? rest : std::min(rest, std::max<std::int64_t>(open, 0));
+          if (take <= 0) continue;
+          (*filled)[c] += take;
+          rest -= take;
+          targets.push_back({c, l->kind(), cents(take)});
+        }
       }
     }
     for (auto& t : targets) {
@@ -587,7 +617,7 @@ class Folder {
 
   Status on(const schemas::SurchargeApplied& b) {
     KASSA_TRY(require_registered());
-    DebtLine* line = surcharge_target(s_, b.quarter(), b.year());
+    DebtLine* line = surcharge_target(s_, b.kind(), b.quarter(), b.year());
     if (line == nullptr) {
       return corrupt(evolve_rules::kUnknownDebtLine,
                      "a surcharge on no debt: " + std::to_string(b.quarter()));
@@ -603,7 +633,7 @@ class Folder {
 
   Status on(const schemas::SurchargeReduced& b) {
     KASSA_TRY(require_registered());
-    DebtLine* line = surcharge_target(s_, b.quarter(), b.year());
+    DebtLine* line = surcharge_target(s_, b.kind(), b.quarter(), b.year());
     if (line == nullptr) return corrupt(evolve_rules::kUnknownDebtLine, "reduction of no debt");
     line->surcharges_reduced = add(line->surcharges_reduced, cents(b.amount_cents()));
     return {};
@@ -611,7 +641,7 @@ class Folder {
 
   Status on(const schemas::SurchargeWaived& b) {
     KASSA_TRY(require_registered());
-    DebtLine* line = surcharge_target(s_, b.quarter(), b.year());
+    DebtLine* line = surcharge_target(s_, b.kind(), b.quarter(), b.year());
     if (line == nullptr) return corrupt(evolve_rules::kUnknownDebtLine, "waiver of no debt");
     line->surcharges_waived = add(line->surcharges_waived, cents(b.amount_cents()));
     return {};

@@ -12,10 +12,12 @@
 // Events address a line by a quarter code (year*10+q). SurchargeApplied /
 // SurchargeReduced / SurchargeWaived also carry `year`: the contribution
 // year, which for a regularisation line always differs from the statement
-// quarter's year, so the pair is unambiguous. Allocation lines carry a
-// DebtKind: Contribution/Fees = the quarter's line, Regularisation/
-// RegularisationFees = the regularisation line; Surcharge/Costs go to the
-// quarter's line first, then to the regularisation line of that quarter.
+// quarter's year, so the pair is unambiguous (Yearly7 always addresses the
+// quarter's line). Allocation lines carry a DebtKind: Contribution/Fees = the
+// quarter's line, Regularisation/RegularisationFees = the regularisation
+// lines of that statement quarter (oldest year first, up to each one's open
+// principal); Surcharge/Costs go to the open lines of that key in the same
+// order as lines() lists them (quarter's line first).
 // Collection steps (ReminderSent, FormalNoticeSent, ContrainteServed) list
 // quarter codes and mark every open line of that code.
 //
@@ -246,7 +248,7 @@ struct PersonState {
   std::map<int, IncomeFact> incomes;             // by income year
   std::map<int, ProvisionalBase> provisional_bases;  // by contribution year
   std::map<Quarter, DebtLine> quarter_lines;     // by contribution quarter
-  std::map<Quarter, DebtLine> regularisation_lines;  // by statement quarter
+  std::map<int, DebtLine> regularisation_lines;  // by contribution year
   std::map<int, RegularisationFact> regularisations;  // by contribution year
   std::map<Quarter, QuarterFacts> quarter_facts;
   std::vector<Notice> notices;                   // every notice, in order
@@ -287,10 +289,13 @@ struct PersonState {
   bool contribution_due(Quarter q) const;
   std::optional<Quarter> start_quarter() const;
   std::optional<Quarter> last_assessed_quarter() const;
-  // Lines in quarter order (quarterly before regularisation at equal key).
+  // Lines in key order (quarterly before regularisation at an equal key,
+  // regularisations by year): the order allocation and evolve fill them.
   std::vector<const DebtLine*> lines() const;
   std::vector<DebtLine*> lines_for(Quarter key);
+  // The quarter's line, or the first regularisation line of that key.
   const DebtLine* find_line(DebtLineKind kind, Quarter key) const;
+  const DebtLine* find_regularisation(int year) const;
   Money total_open() const;
   bool contest_pending() const;
   // A granted, unbroken plan.

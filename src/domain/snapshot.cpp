@@ -342,7 +342,7 @@ Result<PersonState> from_t(const s::PersonSnapshotT& t) {
     if (!l) return invalid("null line");
     auto line = from_t(*l);
     KASSA_TRY(line);
-    st.regularisation_lines[line->quarter] = *line;
+    st.regularisation_lines[line->year] = *line;
   }
   for (const auto& r : t.regularisations) {
     if (!r) return invalid("null regularisation");
