@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "log/event_verifier.h"
+
 #include "projections/career.h"
 #include "projections/company_account.h"
 #include "projections/debt.h"
@@ -64,34 +66,34 @@ Status Projector::open_reader() {
 
 Status Projector::verify(const log::StoredRecord& record) {
   const EventPosition position{record.topic, record.partition, record.offset};
-  auto decoded = log::decode_event(std::span<const std::uint8_t>(
-      reinterpret_cast<const std::uint8_t*>(record.value.data()), record.value.size()));
-  if (!decoded.ok()) {
-    if (decoded.error().rule == log::rules::kUnsupportedSchemaVersion) {
-      Decoded d{position, std::nullopt, true, decoded.error()};
-      decoded_.push_back(std::move(d));
-      return {};  // not quarantined: step() halts before it
-    }
-    return decoded.error();  // BufferInvalid, HashMismatch, UnknownEventType: quarantine
-  }
-  const s::AggregateKind kind = decoded->aggregate_kind();
-  if (!chain_->tip(kind, decoded->aggregate_key()).has_value()) {
-    auto party = read_party(store_, kind, decoded->aggregate_key());
+  // Resume the aggregate's chain from its last applied event (parties
+  // summary) the first time this process sees it. The kind follows from the
+  // topic (company and fund events share the company topic; the fund's key
+  // is "fund"); a record lying about it fails verify_record anyway.
+  const s::AggregateKind kind = record.topic == log::Topic::kPersonEvents ? s::AggregateKind::Person
+                                : record.key == "fund"                    ? s::AggregateKind::Fund
+                                                                          : s::AggregateKind::Company;
+  if (!chain_->tip(kind, record.key).has_value()) {
+    auto party = read_party(store_, kind, record.key);
     if (!party.ok()) return Error::unavailable("ChainTip", party.error().message);
     if (party->has_value()) {
-      chain_->set_tip(kind, decoded->aggregate_key(),
-                      log::ChainTip{(*party)->last_sequence, (*party)->last_hash});
+      chain_->set_tip(kind, record.key, log::ChainTip{(*party)->last_sequence, (*party)->last_hash});
     }
   }
-  Status fed = chain_->feed(*decoded);
-  if (!fed.ok()) {
-    if (log::classify_failure(fed.error()) == log::FailureAction::kSkip) {
+  auto verified = log::verify_record(record, *chain_);
+  if (!verified.ok()) {
+    const Error& e = verified.error();
+    if (e.rule == log::rules::kUnsupportedSchemaVersion) {
+      decoded_.push_back(Decoded{position, std::nullopt, true, e});
+      return {};  // not quarantined: step() halts before it
+    }
+    if (log::classify_failure(e) == log::FailureAction::kSkip) {
       decoded_.push_back(Decoded{position, std::nullopt, false, {}});
       return {};
     }
-    return fed.error();
+    return e;  // quarantined with its rule, including UnknownEventType
   }
-  decoded_.push_back(Decoded{position, std::move(decoded).value(), false, {}});
+  decoded_.push_back(Decoded{position, std::move(verified).value(), false, {}});
   return {};
 }
 

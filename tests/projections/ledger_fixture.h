@@ -113,8 +113,8 @@ class EventWriter {
   }
 
   static log::Topic topic_of(s::AggregateKind kind) {
-    return kind == s::AggregateKind::Company ? log::Topic::kCompanyEvents
-                                             : log::Topic::kPersonEvents;
+    return kind == s::AggregateKind::Person ? log::Topic::kPersonEvents
+                                            : log::Topic::kCompanyEvents;
   }
 
   // Appends one event; returns its offset.

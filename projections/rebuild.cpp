@@ -1,0 +1,180 @@
+#include "projections/rebuild.h"
+
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+namespace kassa::projections {
+
+namespace fs = std::filesystem;
+
+Result<Checksums> store_checksums(const Store& store) {
+  Checksums out;
+  for (const NamedCf& n : kChecksummedCfs) {
+    auto sum = store.checksum(n.cf);
+    if (!sum.ok()) return sum.error();
+    out[std::string(n.name)] = *sum;
+  }
+  return out;
+}
+
+namespace {
+
+Error io(const std::string& what) { return Error::unavailable("ProjectionFolderIo", what); }
+
+Result<std::string> read_current(const std::string& root) {
+  std::ifstream in(root + "/CURRENT");
+  if (!in) return std::string();
+  std::string name;
+  std::getline(in, name);
+  if (name.rfind("store-", 0) != 0) return Error::corrupt("ProjectionCurrent", root + "/CURRENT is not store-<n>");
+  return name;
+}
+
+int number_of(const std::string& name) { return std::atoi(name.c_str() + 6); }
+
+}  // namespace
+
+Status make_live(const std::string& root, const std::string& store_path) {
+  const std::string name = fs::path(store_path).filename().string();
+  const std::string tmp = root + "/CURRENT.tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << name << "\n";
+    out.flush();
+    if (!out) return io("cannot write " + tmp);
+  }
+  if (std::rename(tmp.c_str(), (root + "/CURRENT").c_str()) != 0) {
+    return io("cannot rename " + tmp);
+  }
+  return {};
+}
+
+Result<std::string> live_store_path(const std::string& root) {
+  std::error_code ec;
+  fs::create_directories(root, ec);
+  if (ec) return io("cannot create " + root + ": " + ec.message());
+  auto current = read_current(root);
+  if (!current.ok()) return current.error();
+  if (current->empty()) {
+    KASSA_TRY(make_live(root, root + "/store-1"));
+    return root + "/store-1";
+  }
+  return root + "/" + *current;
+}
+
+Result<std::string> next_store_path(const std::string& root) {
+  auto current = read_current(root);
+  if (!current.ok()) return current.error();
+  const int n = current->empty() ? 1 : number_of(*current) + 1;
+  const std::string path = root + "/store-" + std::to_string(n);
+  std::error_code ec;
+  fs::remove_all(path, ec);  // a leftover of a rebuild that did not finish
+  if (ec) return io("cannot remove " + path + ": " + ec.message());
+  return path;
+}
+
+Result<std::unique_ptr<Store>> build_store(log::EventLog& log, const std::string& path,
+                                           const ProjectionDeps& deps) {
+  auto store = Store::open(path, Durability::kFlushAtEnd);
+  if (!store.ok()) return store.error();
+  {
+    ProjectorOptions options;
+    options.max_batch = 8192;
+    Projector projector(log, **store, make_projections(deps), options);
+    KASSA_TRY(projector.catch_up());
+  }
+  KASSA_TRY((*store)->flush());
+  return std::move(store).value();
+}
+
+ProjectionRunner::ProjectionRunner(log::EventLog& log, std::string root, ProjectionDeps deps,
+                                   std::shared_ptr<Store> store)
+    : log_(log), root_(std::move(root)), deps_(deps), handle_(std::move(store)) {}
+
+ProjectionRunner::~ProjectionRunner() { stop(); }
+
+Result<std::unique_ptr<ProjectionRunner>> ProjectionRunner::open(log::EventLog& log,
+                                                                 const std::string& root,
+                                                                 ProjectionDeps deps) {
+  auto path = live_store_path(root);
+  if (!path.ok()) return path.error();
+  auto store = Store::open(*path);
+  if (!store.ok()) return store.error();
+  std::unique_ptr<ProjectionRunner> runner(
+      new ProjectionRunner(log, root, deps, std::shared_ptr<Store>(std::move(store).value())));
+  runner->projector_ = std::make_shared<Projector>(log, *runner->handle_.get(),
+                                                   make_projections(deps));
+  return runner;
+}
+
+Projector* ProjectionRunner::projector() {
+  std::lock_guard lock(mu_);
+  return projector_.get();
+}
+
+Status ProjectionRunner::start() {
+  std::lock_guard lock(mu_);
+  return projector_->start();
+}
+
+void ProjectionRunner::stop() {
+  std::lock_guard lock(mu_);
+  if (projector_) projector_->stop();
+}
+
+Result<ProjectionRunner::Report> ProjectionRunner::rebuild() {
+  std::lock_guard lock(mu_);
+  Report report;
+  std::shared_ptr<Store> old = handle_.get();
+  auto path = next_store_path(root_);
+  if (!path.ok()) return path.error();
+  report.path = *path;
+  // 1. Build from offset 0 while the live projector and queries go on.
+  auto built = build_store(log_, *path, deps_);
+  if (!built.ok()) return built.error();
+  built->reset();  // reopen with the WAL for live use
+  auto fresh = Store::open(*path);
+  if (!fresh.ok()) return fresh.error();
+  std::shared_ptr<Store> next(std::move(fresh).value());
+  // 2. Stop the live projector, compare at one position, catch up the tail.
+  projector_->stop();
+  auto before = store_checksums(*old);
+  if (!before.ok()) return before.error();
+  report.before = *before;
+  auto projector = std::make_shared<Projector>(log_, *next, make_projections(deps_));
+  // The new store must reach exactly the old one's offsets to compare.
+  const auto target = projector_->positions();
+  while (!projector->wait_until(target, std::chrono::milliseconds(0))) {
+    auto stepped = projector->step(std::chrono::milliseconds(50));
+    if (!stepped.ok()) return stepped.error();
+  }
+  auto after = store_checksums(*next);
+  if (!after.ok()) return after.error();
+  report.after = *after;
+  // 3. Swap: the handle first (new queries), then CURRENT, then go on.
+  handle_.replace(next);
+  KASSA_TRY(make_live(root_, *path));
+  projector_ = projector;
+  KASSA_TRY(projector_->start());
+  const std::string old_path = old->path();
+  // Queries in flight may still hold the old store: give them time to end.
+  for (int i = 0; i < 100 && old.use_count() > 1; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  const bool unused = old.use_count() == 1;
+  old.reset();
+  spdlog::info("projections rebuilt and swapped path={}", *path);
+  if (unused) {
+    std::error_code ec;
+    fs::remove_all(old_path, ec);
+  } else {
+    spdlog::warn("old projection store still in use; left in place path={}", old_path);
+  }
+  return report;
+}
+
+}  // namespace kassa::projections

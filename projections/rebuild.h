@@ -1,0 +1,82 @@
+#pragma once
+// Where the live projection store lives, and how a rebuild replaces it.
+//
+// Layout of the projections folder (<data-dir>/projections):
+//   CURRENT        one line: the name of the live store folder, "store-<n>"
+//   store-<n>/     a Store (RocksDB)
+// A rebuild builds store-<n+1> from offset 0 beside the live one (queries
+// keep answering from store-<n>), then swaps atomically by writing CURRENT
+// through a temporary file and rename(2); the old folder is deleted once no
+// one uses it. A crash before the rename leaves the old store live and a
+// half-built folder that the next rebuild deletes; after it, the new one.
+//
+// kassad and `kassa projections rebuild` both use this: kassad in-process
+// (ProjectionRunner::rebuild: the live projector keeps running until the new
+// store has caught up, then the handle is swapped), the CLI offline when
+// kassad is stopped (the embedded journal is locked by its one process).
+//
+// Thread-safety: functions are reentrant; ProjectionRunner as documented.
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "log/event_log.h"
+#include "projections/projector.h"
+#include "projections/store.h"
+
+namespace kassa::projections {
+
+using Checksums = std::map<std::string, std::string>;  // projection name -> hex
+
+// Every checksummed column family of a store.
+Result<Checksums> store_checksums(const Store& store);
+
+// The live store folder named by <root>/CURRENT (created as store-1 when
+// missing).
+Result<std::string> live_store_path(const std::string& root);
+// A fresh folder for the next store (removes a leftover half-built one).
+Result<std::string> next_store_path(const std::string& root);
+// Makes `store_path` the live store (atomic rename of CURRENT).
+Status make_live(const std::string& root, const std::string& store_path);
+
+// Builds a fresh store at `path` from offset 0 up to the log's high-water
+// marks at call time, WAL disabled and flushed at the end.
+Result<std::unique_ptr<Store>> build_store(log::EventLog& log, const std::string& path,
+                                           const ProjectionDeps& deps);
+
+// The projector of kassad with its live store, and the in-process rebuild.
+// Thread-safety: all methods from any thread; one rebuild at a time.
+class ProjectionRunner {
+ public:
+  static Result<std::unique_ptr<ProjectionRunner>> open(log::EventLog& log,
+                                                        const std::string& root,
+                                                        ProjectionDeps deps);
+  ~ProjectionRunner();
+  StoreHandle& stores() { return handle_; }
+  // The projector of the live store (valid until the next rebuild swaps it).
+  Projector* projector();
+  Status start();
+  void stop();
+  struct Report {
+    Checksums before;
+    Checksums after;
+    std::string path;
+  };
+  // Builds a fresh store while the live one keeps serving, catches it up to
+  // the live one, swaps them and deletes the old folder.
+  Result<Report> rebuild();
+
+ private:
+  ProjectionRunner(log::EventLog& log, std::string root, ProjectionDeps deps,
+                   std::shared_ptr<Store> store);
+  log::EventLog& log_;
+  std::string root_;
+  ProjectionDeps deps_;
+  StoreHandle handle_;
+  std::mutex mu_;  // one rebuild at a time; guards projector_
+  std::shared_ptr<Projector> projector_;
+};
+
+}  // namespace kassa::projections
