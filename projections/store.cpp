@@ -168,7 +168,10 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, Durability d
   options.IncreaseParallelism(2);
   options.max_background_jobs = 2;
   rocksdb::ColumnFamilyOptions cf_options;
-  cf_options.write_buffer_size = 32 << 20;
+  cf_options.write_buffer_size = 64 << 20;
+  cf_options.max_write_buffer_number = 4;
+  cf_options.level0_slowdown_writes_trigger = 40;
+  cf_options.level0_stop_writes_trigger = 60;
   rocksdb::BlockBasedTableOptions table;
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
