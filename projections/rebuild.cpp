@@ -111,9 +111,9 @@ Result<std::unique_ptr<ProjectionRunner>> ProjectionRunner::open(log::EventLog& 
   return runner;
 }
 
-Projector* ProjectionRunner::projector() {
+std::shared_ptr<Projector> ProjectionRunner::projector() {
   std::lock_guard lock(mu_);
-  return projector_.get();
+  return projector_;
 }
 
 Status ProjectionRunner::start() {

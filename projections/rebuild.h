@@ -55,8 +55,8 @@ class ProjectionRunner {
                                                         ProjectionDeps deps);
   ~ProjectionRunner();
   StoreHandle& stores() { return handle_; }
-  // The projector of the live store (valid until the next rebuild swaps it).
-  Projector* projector();
+  // The projector of the live store (a rebuild replaces it).
+  std::shared_ptr<Projector> projector();
   Status start();
   void stop();
   struct Report {

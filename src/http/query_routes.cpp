@@ -293,10 +293,11 @@ struct Ctx {
     if (v->find_first_not_of("0123456789") != std::string::npos || v->size() > 18) {
       return Error::invalid("min_offset", "OffsetFormat", "min_offset must be a log offset");
     }
-    if (deps.projector == nullptr || deps.log == nullptr) return {};
+    auto projector = deps.projector ? deps.projector() : nullptr;
+    if (projector == nullptr || deps.log == nullptr) return {};
     const std::int64_t offset = std::stoll(*v);
     const std::int32_t partition = deps.log->partition_for(topic, key);
-    if (!deps.projector->wait_until(topic, partition, offset, deps.max_wait)) {
+    if (!projector->wait_until(topic, partition, offset, deps.max_wait)) {
       return Error::unavailable("NotYetProjected",
                                 "the projections have not reached offset " + *v + " yet; retry");
     }
@@ -724,23 +725,42 @@ void add_query_routes(Router& router, QueryDeps deps) {
   router.add(Method::kGet, "/v1/projections/status", {Role::kStaff, Role::kAuditor},
              [c](const RequestContext&) -> Result<Reply> {
                json out = json::object();
-               if (c->deps.projector == nullptr) return Reply(200, json{{"running", false}});
+               auto projector = c->deps.projector ? c->deps.projector() : nullptr;
+               if (projector == nullptr) return Reply(200, json{{"running", false}});
                json parts = json::array();
-               for (const auto& pos : c->deps.projector->positions()) {
+               for (const auto& pos : projector->positions()) {
                  parts.push_back({{"topic", std::string(log::topic_suffix(pos.topic))},
                                   {"partition", pos.partition},
                                   {"last_applied_offset", pos.offset - 1}});
                }
-               auto lag = c->deps.projector->lag();
-               const auto st = c->deps.projector->stats();
+               auto lag = projector->lag();
+               const auto st = projector->stats();
                out = {{"running", true},
                       {"partitions", parts},
                       {"lag", lag.ok() ? json(*lag) : json(nullptr)},
                       {"applied", st.applied},
                       {"quarantined", st.quarantined},
                       {"skipped", st.skipped}};
-               if (auto h = c->deps.projector->halted()) out["halted"] = h->rule + ": " + h->message;
+               if (auto h = projector->halted()) out["halted"] = h->rule + ": " + h->message;
                return Reply(200, out);
+             });
+}
+
+void add_projection_admin_routes(Router& router, projections::ProjectionRunner& runner) {
+  router.add(Method::kPost, "/v1/admin/projections/rebuild", {Role::kAdmin},
+             [&runner](const RequestContext& req) -> Result<Reply> {
+               spdlog::info("projection rebuild requested principal={}", req.principal.name);
+               auto report = runner.rebuild();
+               if (!report.ok()) return report.error();
+               json rows = json::array();
+               bool equal = true;
+               for (const auto& [name, before] : report->before) {
+                 const std::string after = report->after.count(name) ? report->after.at(name) : "";
+                 equal = equal && before == after;
+                 rows.push_back({{"projection", name}, {"before", before}, {"after", after},
+                                 {"equal", before == after}});
+               }
+               return Reply(200, json{{"store", report->path}, {"equal", equal}, {"checksums", rows}});
              });
 }
 

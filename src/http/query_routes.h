@@ -36,6 +36,7 @@
 #include "log/event_log.h"
 #include "projections/access_log.h"
 #include "projections/projector.h"
+#include "projections/rebuild.h"
 #include "projections/store.h"
 
 namespace kassa::http {
@@ -45,12 +46,19 @@ struct QueryDeps {
   projections::AccessLog* access_log = nullptr;    // REQUIRED
   projections::ProjectionDeps projection_deps;     // rulebook for as-of answers
   projections::NissSecret niss_secret{};
-  projections::Projector* projector = nullptr;     // ?min_offset=, status
+  // The live projector, for ?min_offset= and the status route (a rebuild
+  // replaces it, hence a function); empty: no waiting, status "not running".
+  std::function<std::shared_ptr<projections::Projector>()> projector;
   log::EventLog* log = nullptr;                    // partition of a key, for ?min_offset=
   std::function<std::int64_t()> now_us;            // default: the system clock
   std::chrono::milliseconds max_wait{5000};
 };
 
 void add_query_routes(Router& router, QueryDeps deps);
+
+// POST /v1/admin/projections/rebuild (admin): rebuilds every projection from
+// offset 0 into a fresh store while the live one keeps answering, swaps them
+// and answers with the checksums before and after.
+void add_projection_admin_routes(Router& router, projections::ProjectionRunner& runner);
 
 }  // namespace kassa::http

@@ -37,6 +37,13 @@ TEST_CASE("the OpenAPI document is valid JSON, version 3, and documents every re
     deps.access_log = access->get();
     deps.projection_deps.rulebook = &rulebook;
     kassa::http::add_query_routes(server.router(), deps);
+    kassa::log::LogConfig log_config;
+    log_config.journal_path = dir + "/journal";
+    auto log = kassa::log::open_event_log(log_config);
+    REQUIRE(log.ok());
+    auto runner = kassa::projections::ProjectionRunner::open(**log, dir + "/runner", deps.projection_deps);
+    REQUIRE(runner.ok());
+    kassa::http::add_projection_admin_routes(server.router(), **runner);
     check_documented(doc, server);
   }
   std::filesystem::remove_all(dir);

@@ -16,9 +16,7 @@ namespace kassa::projections::testing {
 
 inline log::LogConfig generated_log_config(const std::string& dir) {
   log::LogConfig c;
-  c.journal_path = dir + "/journal";
-  c.person_partitions = 4;
-  c.company_partitions = 2;
+  c.journal_path = dir + "/journal";  // the layout and partitions of a kassad data dir
   return c;
 }
 

@@ -106,7 +106,7 @@ struct World {
     deps.access_log = access.get();
     deps.projection_deps = ledger.deps();
     deps.niss_secret = ledger.deps().niss_secret;
-    deps.projector = projector.get();
+    deps.projector = [this] { return std::shared_ptr<Projector>(projector.get(), [](Projector*) {}); };
     deps.log = &ledger.log();
     deps.now_us = [] { return std::int64_t{1767225600} * 1'000'000; };  // 2026-01-01
     kassa::http::add_query_routes(server.router(), deps);

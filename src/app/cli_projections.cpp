@@ -1,0 +1,146 @@
+#include "app/cli_projections.h"
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <iostream>
+
+#include "app/config.h"
+#include "domain/rulebook.h"
+#include "log/rocksdb_key_store.h"
+#include "projections/niss_index.h"
+#include "projections/rebuild.h"
+
+namespace kassa::app {
+
+namespace p = kassa::projections;
+namespace fs = std::filesystem;
+
+namespace {
+
+[[noreturn]] void fail(const std::string& what, const Error& e) {
+  std::cerr << "error: " << what << ": " << e.message << " (" << e.rule << ")\n";
+  throw CLI::RuntimeError(1);
+}
+
+void print(const p::Checksums& before, const p::Checksums& after) {
+  for (const auto& [name, sum] : after) {
+    const auto it = before.find(name);
+    std::cout << name << "  " << (it == before.end() ? std::string("-") : it->second) << "  "
+              << sum << "  "
+              << (it == before.end() ? "new" : it->second == sum ? "equal" : "DIFFERENT") << "\n";
+  }
+}
+
+struct Remote {
+  std::string url;
+  std::string token;
+};
+
+void rebuild_remote(const Remote& remote) {
+  httplib::Client client(remote.url);
+  client.set_read_timeout(3600);
+  auto res = client.Post("/v1/admin/projections/rebuild",
+                         {{"Authorization", "Bearer " + remote.token}}, "", "application/json");
+  if (!res) {
+    std::cerr << "error: kassad at " << remote.url << " does not answer\n";
+    throw CLI::RuntimeError(1);
+  }
+  auto body = nlohmann::json::parse(res->body, nullptr, false);
+  if (res->status != 200 || body.is_discarded()) {
+    std::cerr << "error: kassad answered " << res->status << ": " << res->body << "\n";
+    throw CLI::RuntimeError(1);
+  }
+  p::Checksums before, after;
+  for (const auto& row : body["checksums"]) {
+    before[row["projection"]] = row["before"];
+    after[row["projection"]] = row["after"];
+  }
+  std::cout << "projection  before  after\n";
+  print(before, after);
+  std::cout << "live store: " << body.value("store", "") << "\n";
+  if (!body.value("equal", false)) throw CLI::RuntimeError(1);
+}
+
+void rebuild_offline(const Config& config) {
+  auto log = log::open_event_log(config.log);
+  if (!log.ok()) fail("event log", log.error());
+  auto keys = log::RocksDbKeyStore::open(config.keys_dir());
+  if (!keys.ok()) fail("key store", keys.error());
+  auto secret = p::load_or_create_niss_secret(config.keys_dir() + "/niss_secret.key");
+  if (!secret.ok()) fail("NISS index secret", secret.error());
+  const auto rulebook = domain::Rulebook::belgian_default();
+  p::ProjectionDeps deps{&rulebook, keys->get(), *secret};
+
+  const std::string root = config.projections_dir();
+  auto live = p::live_store_path(root);
+  if (!live.ok()) fail("projections folder", live.error());
+  p::Checksums before;
+  if (fs::exists(*live + "/CURRENT")) {
+    auto store = p::Store::open(*live);
+    if (!store.ok()) fail("live store", store.error());
+    auto sums = p::store_checksums(**store);
+    if (!sums.ok()) fail("checksums", sums.error());
+    before = *sums;
+  }
+  auto next = p::next_store_path(root);
+  if (!next.ok()) fail("projections folder", next.error());
+  auto built = p::build_store(**log, *next, deps);
+  if (!built.ok()) fail("rebuild", built.error());
+  auto after = p::store_checksums(**built);
+  if (!after.ok()) fail("checksums", after.error());
+  built->reset();
+  if (auto swapped = p::make_live(root, *next); !swapped.ok()) fail("swap", swapped.error());
+  if (*live != *next) {
+    std::error_code ec;
+    fs::remove_all(*live, ec);
+  }
+  std::cout << "projection  before  after\n";
+  print(before, *after);
+  std::cout << "live store: " << *next << "\n";
+  if (!before.empty() && before != *after) throw CLI::RuntimeError(1);
+}
+
+void print_checksums(const Config& config) {
+  auto live = p::live_store_path(config.projections_dir());
+  if (!live.ok()) fail("projections folder", live.error());
+  auto store = p::Store::open(*live);
+  if (!store.ok()) fail("live store", store.error());
+  auto sums = p::store_checksums(**store);
+  if (!sums.ok()) fail("checksums", sums.error());
+  for (const auto& [name, sum] : *sums) std::cout << name << "  " << sum << "\n";
+}
+
+}  // namespace
+
+void add_projections_commands(CLI::App& app) {
+  CLI::App* cmd = app.add_subcommand("projections", "The read models: rebuild, checksums");
+  cmd->require_subcommand(1);
+
+  auto config = std::make_shared<Config>();
+  auto remote = std::make_shared<Remote>();
+  CLI::App* rebuild = cmd->add_subcommand(
+      "rebuild", "Rebuild every projection from offset 0 and swap it in; print checksums");
+  add_store_options(*rebuild, *config);
+  rebuild->add_option("--url", remote->url, "a running kassad to ask (e.g. http://127.0.0.1:8080)");
+  rebuild->add_option("--token", remote->token, "an admin bearer token for --url");
+  rebuild->callback([config, remote] {
+    if (!remote->url.empty()) {
+      rebuild_remote(*remote);
+      return;
+    }
+    finish(*config);
+    rebuild_offline(*config);
+  });
+
+  auto sums_config = std::make_shared<Config>();
+  CLI::App* sums = cmd->add_subcommand("checksums", "Print the live store's checksums");
+  add_store_options(*sums, *sums_config);
+  sums->callback([sums_config] {
+    finish(*sums_config);
+    print_checksums(*sums_config);
+  });
+}
+
+}  // namespace kassa::app
