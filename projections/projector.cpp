@@ -9,6 +9,7 @@
 #include "projections/debt.h"
 #include "projections/event_index.h"
 #include "projections/parties.h"
+#include "projections/state.h"
 #include "projections/statement.h"
 #include "projections/statistics.h"
 #include "projections/tax_certificate.h"
@@ -28,6 +29,7 @@ std::vector<std::unique_ptr<Projection>> make_projections(const ProjectionDeps& 
   out.push_back(std::make_unique<CompanyAccountProjection>());
   out.push_back(std::make_unique<TaxCertificateProjection>());
   out.push_back(std::make_unique<StatisticsProjection>());
+  out.push_back(std::make_unique<StateProjection>());
   if (deps.keys != nullptr) {
     out.push_back(std::make_unique<NissIndexProjection>(*deps.keys, deps.niss_secret));
   }

@@ -162,7 +162,7 @@ Result<ProjectionRunner::Report> ProjectionRunner::rebuild() {
   KASSA_TRY(projector_->start());
   const std::string old_path = old->path();
   // Queries in flight may still hold the old store: give them time to end.
-  for (int i = 0; i < 100 && old.use_count() > 1; ++i) {
+  for (int i = 0; i < 50 && old.use_count() > 1; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   const bool unused = old.use_count() == 1;
