@@ -19,8 +19,10 @@ struct BreakPoint {
   std::string rule;
 };
 
-// What an envelope claims about itself when its frame did not verify: read
-// only if the FlatBuffers verifier accepts the bytes, and marked unverified.
+// What an envelope claims about itself when its frame did not verify. Each
+// field is read only if its own bytes pass the FlatBuffers bounds checks, so
+// damage elsewhere in the buffer still lets verify name the event; the
+// values are marked unverified in the report.
 struct Claimed {
   std::string event_id;
   std::string aggregate_key;
@@ -29,17 +31,30 @@ struct Claimed {
 };
 
 std::optional<Claimed> peek(const std::string& value) {
-  if (value.size() <= log::kFrameHeaderSize) return std::nullopt;
+  if (value.size() < log::kFrameHeaderSize + 8) return std::nullopt;
+  // An aligned copy: FlatBuffers reads scalars in place.
   std::vector<uint8_t> env(value.begin() + static_cast<std::ptrdiff_t>(log::kFrameHeaderSize),
                            value.end());
-  flatbuffers::Verifier v(env.data(), env.size());
-  if (!s::VerifyEnvelopeBuffer(v)) return std::nullopt;
-  const s::Envelope* e = s::GetEnvelope(env.data());
+  const uint8_t* buf = env.data();
+  const auto root = flatbuffers::ReadScalar<flatbuffers::uoffset_t>(buf);
+  if (root > env.size() - 4) return std::nullopt;
+  flatbuffers::Verifier v(buf, env.size());
+  const auto* table = reinterpret_cast<const flatbuffers::Table*>(buf + root);
+  const auto* e = reinterpret_cast<const s::Envelope*>(table);
+  if (!table->VerifyTableStart(v) ||
+      !table->VerifyFieldRequired<s::Uuid>(v, s::Envelope::VT_EVENT_ID, 1)) {
+    return std::nullopt;
+  }
   Claimed c;
   c.event_id = log::Uuid::from_schema(e->event_id()).to_string();
-  c.aggregate_key = e->aggregate_key()->str();
-  c.sequence = e->sequence();
-  c.event_type = std::string(log::event_type_name(e->body_type()));
+  if (table->VerifyField<uint64_t>(v, s::Envelope::VT_SEQUENCE, 8)) c.sequence = e->sequence();
+  if (table->VerifyOffsetRequired(v, s::Envelope::VT_AGGREGATE_KEY) &&
+      v.VerifyString(e->aggregate_key())) {
+    c.aggregate_key = e->aggregate_key()->str();
+  }
+  if (table->VerifyField<uint8_t>(v, s::Envelope::VT_BODY_TYPE, 1)) {
+    c.event_type = std::string(log::event_type_name(e->body_type()));
+  }
   return c;
 }
 
@@ -83,7 +98,7 @@ class Verifier {
       f.aggregate_key = r.key;
       if (auto claimed = peek(r.value)) {
         f.event_id = claimed->event_id;
-        f.aggregate_key = claimed->aggregate_key;
+        if (!claimed->aggregate_key.empty()) f.aggregate_key = claimed->aggregate_key;
         f.sequence = claimed->sequence;
         f.event_type = claimed->event_type;
       }
