@@ -1,0 +1,48 @@
+#include "app/config.h"
+
+#include <cstdlib>
+
+namespace kassa::app {
+
+namespace {
+
+std::string env_or(const char* name, std::string fallback) {
+  const char* v = std::getenv(name);
+  return (v != nullptr && *v != '\0') ? std::string(v) : fallback;
+}
+
+}  // namespace
+
+void add_store_options(CLI::App& app, Config& config) {
+  config.data_dir = env_or("KASSA_DATA_DIR", config.data_dir);
+  config.log.brokers = env_or("KASSA_BROKERS", config.log.brokers);
+  config.log.topic_prefix = env_or("KASSA_TOPIC_PREFIX", config.log.topic_prefix);
+  app.add_option("--data-dir", config.data_dir,
+                 "folder for the journal, projections and key store (KASSA_DATA_DIR)");
+  app.add_option("--brokers", config.log.brokers,
+                 "Kafka bootstrap servers; empty = the embedded journal (KASSA_BROKERS)");
+  app.add_option("--topic-prefix", config.log.topic_prefix,
+                 "topic names are <prefix>.person.events, ... (KASSA_TOPIC_PREFIX)");
+}
+
+void add_service_options(CLI::App& app, Config& config) {
+  config.http.host = env_or("KASSA_HOST", config.http.host);
+  config.http.port = std::atoi(env_or("KASSA_PORT", std::to_string(config.http.port)).c_str());
+  config.auth_file = env_or("KASSA_AUTH_FILE", config.auth_file);
+  config.log_level = env_or("KASSA_LOG_LEVEL", config.log_level);
+  app.add_option("--host", config.http.host, "address to listen on (KASSA_HOST)");
+  app.add_option("--port", config.http.port, "port to listen on, 0 for any (KASSA_PORT)")
+      ->check(CLI::Range(0, 65535));
+  app.add_option("--auth-file", config.auth_file,
+                 "JSON file of bearer-token hashes and roles; default <data-dir>/auth.json "
+                 "(KASSA_AUTH_FILE)");
+  app.add_option("--log-level", config.log_level, "trace|debug|info|warn|error (KASSA_LOG_LEVEL)")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+}
+
+void finish(Config& config) {
+  config.log.journal_path = config.journal_dir();
+  if (config.auth_file.empty()) config.auth_file = config.data_dir + "/auth.json";
+}
+
+}  // namespace kassa::app

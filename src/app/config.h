@@ -1,0 +1,44 @@
+#pragma once
+// Kassa's configuration, shared by kassad and the kassa subcommands that
+// open the ledger's stores: flags, with environment variables as defaults.
+//
+//   KASSA_HOST, KASSA_PORT         where kassad listens
+//   KASSA_DATA_DIR                 journal, projections, key store, access log
+//   KASSA_BROKERS                  Kafka bootstrap servers; empty = embedded journal
+//   KASSA_TOPIC_PREFIX             topic names "<prefix>.person.events", ...
+//   KASSA_AUTH_FILE                bearer-token hashes and roles
+//   KASSA_LOG_LEVEL                trace|debug|info|warn|error
+//
+// Thread-safety: plain values, filled once at start-up.
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+#include "http/server.h"
+#include "log/log_config.h"
+
+namespace kassa::app {
+
+struct Config {
+  http::ServerOptions http;
+  std::string data_dir = "./kassa-data";
+  std::string auth_file;  // default <data_dir>/auth.json
+  std::string log_level = "info";
+  log::LogConfig log;
+
+  // Paths inside data_dir (derived; see finish()).
+  std::string journal_dir() const { return data_dir + "/journal"; }
+  std::string keys_dir() const { return data_dir + "/keys"; }
+  std::string projections_dir() const { return data_dir + "/projections"; }
+  std::string access_log_dir() const { return data_dir + "/access-log"; }
+};
+
+// Defaults from the environment, then flags on `app` that override them.
+void add_store_options(CLI::App& app, Config& config);    // data dir, brokers, topics
+void add_service_options(CLI::App& app, Config& config);  // host, port, auth, log level
+
+// Fills derived settings after parsing (journal path, auth file default).
+void finish(Config& config);
+
+}  // namespace kassa::app
