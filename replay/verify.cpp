@@ -108,7 +108,12 @@ class Verifier {
     }
     const log::DecodedEvent& ev = *decoded;
     const std::string key(ev.aggregate_key());
-    check_headers(r, ev);
+    if (auto bad = header_break(r, ev)) {
+      if (!broken_.count(key)) broke(*bad);
+      record(std::move(*bad));
+      return;
+    }
+    check_partition(r, ev);
     if (auto it = broken_.find(key); it != broken_.end()) {
       Finding f = named(r, ev, FindingKind::kFollows);
       f.rule = kFollowsBrokenChain;
@@ -168,23 +173,38 @@ class Verifier {
     return f;
   }
 
-  void check_headers(const log::StoredRecord& r, const log::DecodedEvent& ev) {
+  // The checks log::verify_record makes before the chain (a reader
+  // quarantines the record, so its aggregate's chain breaks there): the
+  // record key and headers must be the envelope's, and person events live on
+  // the person topic, company and fund events on the company topic.
+  std::optional<Finding> header_break(const log::StoredRecord& r, const log::DecodedEvent& ev) const {
+    std::string rule;
     std::string problem;
+    const bool company_topic = r.topic == log::Topic::kCompanyEvents;
+    const bool company_event = ev.aggregate_kind() != s::AggregateKind::Person;
     if (r.key != ev.aggregate_key()) {
+      rule = "RecordKeyMismatch";
       problem = "the record key is not the envelope's aggregate key";
-    } else if (r.event_type != ev.type_name()) {
-      problem = "the event-type header \"" + r.event_type + "\" is not the envelope's " +
-                std::string(ev.type_name());
-    } else if (r.schema_version != ev.schema_version()) {
-      problem = "the schema-version header " + std::to_string(r.schema_version) +
-                " is not the envelope's " + std::to_string(ev.schema_version());
+    } else if (r.event_type != ev.type_name() || r.schema_version != ev.schema_version()) {
+      rule = "RecordHeaderMismatch";
+      problem = "the headers (" + r.event_type + " v" + std::to_string(r.schema_version) +
+                ") disagree with the envelope (" + std::string(ev.type_name()) + " v" +
+                std::to_string(ev.schema_version()) + ")";
+    } else if (company_topic != company_event) {
+      rule = "TopicMismatch";
+      problem = std::string("a ") + s::EnumNameAggregateKind(ev.aggregate_kind()) +
+                " event on the " + std::string(log::topic_suffix(r.topic)) + " topic";
     }
-    if (!problem.empty()) {
-      Finding f = named(r, ev, FindingKind::kHeader);
-      f.rule = kHeaderMismatch;
-      f.message = problem;
-      record(std::move(f));
-    }
+    if (rule.empty()) return std::nullopt;
+    Finding f = named(r, ev, FindingKind::kBreak);
+    f.rule = rule;
+    f.message = problem;
+    return f;
+  }
+
+  // Not checked by readers (they trust the partitioner), but a record in the
+  // wrong partition would be read out of order with its aggregate.
+  void check_partition(const log::StoredRecord& r, const log::DecodedEvent& ev) {
     const int32_t count = counts_[static_cast<std::size_t>(r.topic)];
     const int32_t expected = log::partition_for_key(ev.aggregate_key(), count);
     if (expected != r.partition) {

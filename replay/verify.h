@@ -5,8 +5,10 @@
 //     verifier, schema version, known type);
 //   * each aggregate's chain (ChainVerifier: sequence 1, 2, 3... and
 //     prev_hash = the previous event's hash);
-//   * the log headers against the envelope (key, event type, schema
-//     version) and the partition against the key (Kafka's partitioner);
+//   * the record key and headers against the envelope, and the topic
+//     against the aggregate kind, as log::verify_record does (a failure
+//     breaks the aggregate's chain, as a reader quarantines the record);
+//   * the partition against the key (Kafka's partitioner);
 //   * for an archive, its structure, trailer file hash and manifest.
 // It never stops at the first error: every failure is reported with its
 // topic, partition, offset, event id and rule; later events of an aggregate
@@ -34,13 +36,12 @@
 namespace kassa::replay {
 
 inline constexpr const char* kFollowsBrokenChain = "FollowsBrokenChain";
-inline constexpr const char* kHeaderMismatch = "HeaderMismatch";
 inline constexpr const char* kWrongPartition = "WrongPartition";
 
 enum class FindingKind {
   kBreak,      // the event itself fails (frame or chain)
   kFollows,    // a later event of an aggregate whose chain broke
-  kHeader,     // log headers or partition disagree with the envelope
+  kHeader,     // the record sits in another partition than its key's
   kDuplicate,  // an exact redelivery (not a failure)
 };
 
