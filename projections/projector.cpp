@@ -1,4 +1,281 @@
-// The projector arrives with the read-side issue.
+#include "projections/projector.h"
+
+#include <spdlog/spdlog.h>
+
+#include "projections/career.h"
+#include "projections/company_account.h"
+#include "projections/debt.h"
+#include "projections/event_index.h"
+#include "projections/parties.h"
+#include "projections/statement.h"
+#include "projections/statistics.h"
+#include "projections/tax_certificate.h"
+
 namespace kassa::projections {
-const char* module_name() { return "projections"; }
+
+namespace s = kassa::schemas;
+
+std::vector<std::unique_ptr<Projection>> make_projections(const ProjectionDeps& deps) {
+  KASSA_ASSERT(deps.rulebook != nullptr, "projections need a rulebook");
+  std::vector<std::unique_ptr<Projection>> out;
+  out.push_back(std::make_unique<PartiesProjection>());
+  out.push_back(std::make_unique<EventIndexProjection>());
+  out.push_back(std::make_unique<StatementProjection>());
+  out.push_back(std::make_unique<DebtProjection>());
+  out.push_back(std::make_unique<CareerProjection>(*deps.rulebook));
+  out.push_back(std::make_unique<CompanyAccountProjection>());
+  out.push_back(std::make_unique<TaxCertificateProjection>());
+  out.push_back(std::make_unique<StatisticsProjection>());
+  if (deps.keys != nullptr) {
+    out.push_back(std::make_unique<NissIndexProjection>(*deps.keys, deps.niss_secret));
+  }
+  return out;
+}
+
+Projector::Projector(log::EventLog& log, Store& store,
+                     std::vector<std::unique_ptr<Projection>> projections, ProjectorOptions options)
+    : log_(log), store_(store), projections_(std::move(projections)), options_(options) {}
+
+Projector::~Projector() { stop(); }
+
+Status Projector::open_reader() {
+  auto stored = store_.offsets();
+  if (!stored.ok()) return stored.error();
+  std::vector<log::Position> from;
+  for (log::Topic topic : {log::Topic::kPersonEvents, log::Topic::kCompanyEvents}) {
+    for (std::int32_t p = 0; p < log_.partition_count(topic); ++p) {
+      log::Position pos{topic, p, 0};
+      for (const log::Position& s_pos : *stored) {
+        if (s_pos.topic == topic && s_pos.partition == p) pos.offset = s_pos.offset;
+      }
+      from.push_back(pos);
+    }
+  }
+  auto sub = log_.subscribe(from);
+  if (!sub.ok()) return sub.error();
+  decoded_.clear();
+  chain_ = std::make_unique<log::ChainVerifier>();
+  reader_ = std::make_unique<log::VerifyingReader>(
+      log_, std::move(sub).value(), [this](const log::StoredRecord& r) { return verify(r); });
+  next_ = from;
+  publish(next_);
+  return {};
+}
+
+Status Projector::verify(const log::StoredRecord& record) {
+  const EventPosition position{record.topic, record.partition, record.offset};
+  auto decoded = log::decode_event(std::span<const std::uint8_t>(
+      reinterpret_cast<const std::uint8_t*>(record.value.data()), record.value.size()));
+  if (!decoded.ok()) {
+    if (decoded.error().rule == log::rules::kUnsupportedSchemaVersion) {
+      Decoded d{position, std::nullopt, true, decoded.error()};
+      decoded_.push_back(std::move(d));
+      return {};  // not quarantined: step() halts before it
+    }
+    return decoded.error();  // BufferInvalid, HashMismatch, UnknownEventType: quarantine
+  }
+  const s::AggregateKind kind = decoded->aggregate_kind();
+  if (!chain_->tip(kind, decoded->aggregate_key()).has_value()) {
+    auto party = read_party(store_, kind, decoded->aggregate_key());
+    if (!party.ok()) return Error::unavailable("ChainTip", party.error().message);
+    if (party->has_value()) {
+      chain_->set_tip(kind, decoded->aggregate_key(),
+                      log::ChainTip{(*party)->last_sequence, (*party)->last_hash});
+    }
+  }
+  Status fed = chain_->feed(*decoded);
+  if (!fed.ok()) {
+    if (log::classify_failure(fed.error()) == log::FailureAction::kSkip) {
+      decoded_.push_back(Decoded{position, std::nullopt, false, {}});
+      return {};
+    }
+    return fed.error();
+  }
+  decoded_.push_back(Decoded{position, std::move(decoded).value(), false, {}});
+  return {};
+}
+
+void Projector::reset_caches() {
+  for (auto& p : projections_) p->reset();
+}
+
+void Projector::publish(const std::vector<log::Position>& next) {
+  {
+    std::lock_guard lock(mu_);
+    published_ = next;
+  }
+  applied_cv_.notify_all();
+}
+
+Result<std::size_t> Projector::step(std::chrono::milliseconds timeout) {
+  {
+    std::lock_guard lock(mu_);
+    if (halted_) return *halted_;
+  }
+  if (!reader_) KASSA_TRY(open_reader());
+  const std::uint64_t quarantined_before = reader_->quarantined_count();
+  auto got = reader_->poll(options_.max_batch, timeout);
+  if (!got.ok()) return got.error();
+  const std::uint64_t quarantined = reader_->quarantined_count() - quarantined_before;
+  if (got->empty() && quarantined == 0) return std::size_t{0};
+
+  StoreBatch batch(store_);
+  ApplyContext context(store_, batch);
+  std::optional<Error> halt;
+  std::uint64_t applied = 0;
+  std::uint64_t skipped = 0;
+  auto fail = [&](const Error& e) -> Result<std::size_t> {
+    reset_caches();
+    reader_.reset();  // re-subscribe from the stored offsets next time
+    return e;
+  };
+  for (const log::StoredRecord& record : *got) {
+    KASSA_ASSERT(!decoded_.empty(), "a delivered record was not verified");
+    Decoded d = std::move(decoded_.front());
+    decoded_.pop_front();
+    KASSA_ASSERT(d.position.offset == record.offset && d.position.partition == record.partition &&
+                     d.position.topic == record.topic,
+                 "verified and delivered records disagree");
+    if (d.halt) {
+      halt = d.halt_reason;
+      break;
+    }
+    if (d.event) {
+      for (auto& p : projections_) {
+        Status applied_one = p->apply(*d.event, d.position, context);
+        if (!applied_one.ok()) return fail(applied_one.error());
+      }
+      ++applied;
+    } else {
+      ++skipped;
+    }
+    for (log::Position& pos : next_) {
+      if (pos.topic == record.topic && pos.partition == record.partition) {
+        pos.offset = record.offset + 1;
+      }
+    }
+  }
+  // Records quarantined after the last delivered one moved the reader on.
+  if (!halt) next_ = reader_->positions();
+  for (auto& p : projections_) p->flush(context);
+  Status committed = store_.commit(batch, next_);
+  if (!committed.ok()) return fail(committed.error());
+  publish(next_);
+  {
+    std::lock_guard lock(mu_);
+    stats_.applied += applied;
+    stats_.skipped += skipped;
+    stats_.quarantined += quarantined;
+    ++stats_.batches;
+    if (halt) {
+      halted_ = *halt;
+      spdlog::error("projector halted rule={} error={}", halt->rule, halt->message);
+    }
+  }
+  if (chain_->aggregate_count() > options_.max_chain_tips) {
+    chain_ = std::make_unique<log::ChainVerifier>();  // tips reload from the store
+  }
+  return static_cast<std::size_t>(applied + skipped + quarantined);
+}
+
+Status Projector::catch_up() {
+  if (!reader_) KASSA_TRY(open_reader());
+  std::vector<log::Position> targets;
+  for (const log::Position& p : next_) {
+    auto hwm = log_.high_water_mark(p.topic, p.partition);
+    if (!hwm.ok()) return hwm.error();
+    targets.push_back({p.topic, p.partition, *hwm});
+  }
+  while (true) {
+    bool done = true;
+    for (const log::Position& t : targets) {
+      for (const log::Position& p : next_) {
+        if (p.topic == t.topic && p.partition == t.partition && p.offset < t.offset) done = false;
+      }
+    }
+    if (done) return {};
+    if (auto h = halted(); h) return *h;
+    auto stepped = step(std::chrono::milliseconds(50));
+    if (!stepped.ok()) return stepped.error();
+  }
+}
+
+Status Projector::start() {
+  KASSA_TRY(open_reader());
+  stop_ = false;
+  thread_ = std::thread([this] { run(); });
+  return {};
+}
+
+void Projector::stop() {
+  stop_ = true;
+  if (thread_.joinable()) thread_.join();
+}
+
+void Projector::run() {
+  while (!stop_) {
+    auto stepped = step(options_.poll_timeout);
+    if (stepped.ok()) continue;
+    if (halted()) return;
+    spdlog::error("projector batch failed rule={} error={}; retrying from the stored offsets",
+                  stepped.error().rule, stepped.error().message);
+    for (int i = 0; i < 10 && !stop_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
+std::vector<log::Position> Projector::positions() const {
+  std::lock_guard lock(mu_);
+  return published_;
+}
+
+std::int64_t Projector::last_applied(log::Topic topic, std::int32_t partition) const {
+  std::lock_guard lock(mu_);
+  for (const log::Position& p : published_) {
+    if (p.topic == topic && p.partition == partition) return p.offset - 1;
+  }
+  return -1;
+}
+
+Result<std::int64_t> Projector::lag() const {
+  std::int64_t total = 0;
+  for (const log::Position& p : positions()) {
+    auto hwm = log_.high_water_mark(p.topic, p.partition);
+    if (!hwm.ok()) return hwm.error();
+    total += std::max<std::int64_t>(0, *hwm - p.offset);
+  }
+  return total;
+}
+
+bool Projector::wait_until(log::Topic topic, std::int32_t partition, std::int64_t offset,
+                           std::chrono::milliseconds timeout) const {
+  return wait_until(std::vector<log::Position>{{topic, partition, offset + 1}}, timeout);
+}
+
+bool Projector::wait_until(const std::vector<log::Position>& next_offsets,
+                           std::chrono::milliseconds timeout) const {
+  std::unique_lock lock(mu_);
+  return applied_cv_.wait_for(lock, timeout, [&] {
+    for (const log::Position& want : next_offsets) {
+      bool reached = false;
+      for (const log::Position& p : published_) {
+        if (p.topic == want.topic && p.partition == want.partition && p.offset >= want.offset) {
+          reached = true;
+        }
+      }
+      if (!reached) return false;
+    }
+    return true;
+  });
+}
+
+ProjectorStats Projector::stats() const {
+  std::lock_guard lock(mu_);
+  return stats_;
+}
+
+std::optional<Error> Projector::halted() const {
+  std::lock_guard lock(mu_);
+  return halted_;
+}
+
 }  // namespace kassa::projections

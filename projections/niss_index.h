@@ -1,0 +1,61 @@
+#pragma once
+// The NISS -> PartyId index, rebuilt from the decrypted PersonRegistered
+// (and PersonalDataChanged carrying a new NISS) through the key store; a
+// PersonalDataErased removes it, and a rebuild after an erasure cannot
+// recreate it (the key is gone). The national number is never stored: the
+// key is BLAKE2b-256 keyed with the fund's secret (niss_secret.key beside
+// the key store), so the index cannot be reversed by hashing every NISS.
+//
+// Column family "niss":
+//   'h' [keyed hash 32]  -> PartyId
+//   'p' [PartyId]        -> keyed hash 32   (to remove it on erasure)
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "log/personal_data.h"
+#include "projections/projection.h"
+
+namespace kassa::projections {
+
+using NissSecret = std::array<std::uint8_t, 32>;
+
+// Reads the secret from `path`, creating it (32 random bytes, mode 0600) if
+// absent. Errors: kUnavailable (NissSecretIo).
+Result<NissSecret> load_or_create_niss_secret(const std::string& path);
+
+// The index key of an 11-digit NISS.
+std::string niss_hash(const NissSecret& secret, std::string_view niss);
+
+class NissIndexProjection final : public Projection {
+ public:
+  // REQUIRES: keys outlives the projection.
+  NissIndexProjection(const log::KeyStore& keys, NissSecret secret)
+      : keys_(keys), secret_(secret) {}
+  std::string_view name() const override { return "niss"; }
+  Cf cf() const override { return Cf::kNiss; }
+  Status apply(const log::DecodedEvent& event, const EventPosition& position,
+               ApplyContext& context) override;
+  void flush(ApplyContext&) override { batch_.clear(); }
+  void reset() override { batch_.clear(); }
+
+ private:
+  Result<std::optional<std::string>> current(ApplyContext& context, const std::string& key);
+  void write(ApplyContext& context, const std::string& key, std::optional<std::string> value);
+  Status link(ApplyContext& context, const std::string& party, const std::string& hash);
+  Status unlink(ApplyContext& context, const std::string& party);
+
+  const log::KeyStore& keys_;
+  NissSecret secret_;
+  // This batch's entries (nullopt = removed), read before the store.
+  std::unordered_map<std::string, std::optional<std::string>> batch_;
+};
+
+// The PartyId registered under this NISS, if any.
+Result<std::optional<std::string>> find_party_by_niss(const KvView& view, const NissSecret& secret,
+                                                      std::string_view niss);
+
+}  // namespace kassa::projections

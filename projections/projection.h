@@ -1,0 +1,139 @@
+#pragma once
+// The Projection interface (STYLE.md "Applying a log") and the context an
+// event is applied in.
+//
+// A projection maps one verified event to puts and deletes in its own column
+// family. The projector calls apply() for every event of a poll batch, then
+// flush() once, then commits the batch (every projection's writes and the
+// next offsets) in one RocksDB WriteBatch. Between apply() and flush() a
+// projection keeps what it changed in a KeyedCache: each key is read once
+// (from the cache, or the committed store on a miss), changed in memory by
+// every event of the batch, and written once. After a commit the cache keeps
+// the committed values (hot state); after a failed commit reset() drops it.
+//
+// The same projection objects, given a MemKv as both base and sink, fold one
+// person's events into a fresh view: that is how as-of answers are computed.
+//
+// Thread-safety: a projection is used by one thread (the projector's, or the
+// query thread that built it for an as-of answer).
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "log/event_codec.h"
+#include "log/log_config.h"
+#include "projections/kv.h"
+
+namespace kassa::projections {
+
+// Where an event was read: its topic-partition and offset.
+struct EventPosition {
+  log::Topic topic = log::Topic::kPersonEvents;
+  std::int32_t partition = 0;
+  std::int64_t offset = 0;
+};
+
+// What an apply() reads from and writes to.
+class ApplyContext {
+ public:
+  ApplyContext(const KvView& base, KvSink& sink) : base_(base), sink_(sink) {}
+  const KvView& base() const { return base_; }  // committed state
+  KvSink& sink() { return sink_; }              // this batch's writes
+
+ private:
+  const KvView& base_;
+  KvSink& sink_;
+};
+
+class Projection {
+ public:
+  virtual ~Projection() = default;
+  virtual std::string_view name() const = 0;
+  virtual Cf cf() const = 0;
+  // Applies one event. Writes only to cf(), through the cache or the sink.
+  // An error stops the batch (nothing of it is committed).
+  virtual Status apply(const log::DecodedEvent& event, const EventPosition& position,
+                       ApplyContext& context) = 0;
+  // End of a batch: writes every changed cached value to the sink.
+  virtual void flush(ApplyContext& /*context*/) {}
+  // The batch was not committed: forget what is cached.
+  virtual void reset() {}
+};
+
+// Transparent hashing so a string_view finds a std::string key.
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+// Per-key typed values of one column family, read once and written once per
+// batch. T needs `static std::string encode(const T&)` and
+// `static Result<T> decode(std::string_view)` (as a Codec type).
+template <typename T, typename Codec>
+class KeyedCache {
+ public:
+  explicit KeyedCache(Cf cf, std::size_t max_entries = 200'000)
+      : cf_(cf), max_entries_(max_entries) {}
+
+  // The value under `key` (default-constructed when absent), marked dirty.
+  // The pointer stays valid until flush() or reset().
+  Result<T*> edit(const KvView& base, std::string_view key) {
+    auto it = map_.find(key);
+    if (it == map_.end()) {
+      auto stored = base.get(cf_, key);
+      if (!stored.ok()) return stored.error();
+      Entry entry;
+      if (stored->has_value()) {
+        auto decoded = Codec::decode(**stored);
+        if (!decoded.ok()) return decoded.error();
+        entry.value = std::move(decoded).value();
+      }
+      it = map_.emplace(std::string(key), std::move(entry)).first;
+    }
+    if (!it->second.dirty) {
+      it->second.dirty = true;
+      dirty_.push_back(&*it);
+    }
+    return &it->second.value;
+  }
+
+  void flush(KvSink& sink) {
+    flush(sink, [](const std::string&, T&) {});
+  }
+  // As flush(), calling before(key, value) for each changed value first.
+  template <typename F>
+  void flush(KvSink& sink, F&& before) {
+    for (auto* kv : dirty_) {
+      before(kv->first, kv->second.value);
+      sink.put(cf_, kv->first, Codec::encode(kv->second.value));
+      kv->second.dirty = false;
+    }
+    dirty_.clear();
+    if (map_.size() > max_entries_) map_.clear();
+  }
+
+  void reset() {
+    dirty_.clear();
+    map_.clear();
+  }
+
+ private:
+  struct Entry {
+    T value{};
+    bool dirty = false;
+  };
+  using Map = std::unordered_map<std::string, Entry, StringHash, std::equal_to<>>;
+  Cf cf_;
+  std::size_t max_entries_;
+  Map map_;
+  std::vector<typename Map::value_type*> dirty_;
+};
+
+// Aggregate-kind prefix of per-aggregate keys: 'P' person, 'C' company, 'F' fund.
+char kind_tag(schemas::AggregateKind kind);
+
+}  // namespace kassa::projections

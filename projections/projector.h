@@ -1,0 +1,141 @@
+#pragma once
+// The projector: reads both event topics in log order from the offsets the
+// store holds, verifies each record (frame, hash, FlatBuffers verifier, the
+// aggregate's hash chain), applies every projection, and commits each poll
+// batch — every projection's writes and the next offset per topic-partition
+// — in ONE RocksDB WriteBatch.
+//
+// Exactly-once effect: the store only ever holds "the log up to the stored
+// offsets, applied once", because effects and offsets are written in the
+// same atomic batch. After a crash the projector resumes at the stored
+// offsets; in-memory caches and chain tips are rebuilt from the store (the
+// chain tip of an aggregate from its parties summary), so nothing is applied
+// twice or skipped. A commit that fails drops every cache and re-subscribes
+// from the stored offsets.
+//
+// Failures (log/event_codec.h classify_failure): a corrupt record or broken
+// chain is quarantined (VerifyingReader) and skipped — its aggregate's later
+// events then fail the chain and follow it; an unknown event type is
+// quarantined too (the issue asks for it: an event this build cannot read
+// must not stop the ledger); an exact redelivery (DuplicateEvent) is skipped;
+// an unsupported (newer) schema version halts the projector before that
+// record: the batch before it is committed and halted() reports why.
+//
+// Thread-safety: start()/stop() from one owner thread; last_applied(),
+// positions(), lag(), wait_until(), stats() from any thread. step() and
+// catch_up() are for callers that drive it without its thread (tests,
+// rebuild) and must not be mixed with start().
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "domain/rulebook.h"
+#include "log/chain_verifier.h"
+#include "log/event_log.h"
+#include "log/quarantine.h"
+#include "projections/niss_index.h"
+#include "projections/projection.h"
+#include "projections/store.h"
+
+namespace kassa::projections {
+
+struct ProjectionDeps {
+  const domain::Rulebook* rulebook = nullptr;  // REQUIRED
+  const log::KeyStore* keys = nullptr;         // null: no NISS index
+  NissSecret niss_secret{};
+};
+
+// Every projection, in the order they are applied.
+std::vector<std::unique_ptr<Projection>> make_projections(const ProjectionDeps& deps);
+
+struct ProjectorOptions {
+  std::size_t max_batch = 4096;
+  std::chrono::milliseconds poll_timeout{100};
+  std::size_t max_chain_tips = 500'000;  // chain tips kept in memory
+};
+
+struct ProjectorStats {
+  std::uint64_t applied = 0;      // events applied by this process
+  std::uint64_t quarantined = 0;  // records moved to the quarantine
+  std::uint64_t skipped = 0;      // exact redeliveries dropped
+  std::uint64_t batches = 0;
+};
+
+class Projector {
+ public:
+  // REQUIRES: log and store outlive the projector.
+  Projector(log::EventLog& log, Store& store, std::vector<std::unique_ptr<Projection>> projections,
+            ProjectorOptions options = {});
+  ~Projector();
+  Projector(const Projector&) = delete;
+  Projector& operator=(const Projector&) = delete;
+
+  // Runs the projector on its own thread until stop().
+  Status start();
+  void stop();
+
+  // One poll batch (waits up to `timeout` for records); the number of
+  // records consumed (applied, skipped or quarantined).
+  Result<std::size_t> step(std::chrono::milliseconds timeout);
+  // Steps until every partition reached the high-water mark it had when
+  // called (or halted).
+  Status catch_up();
+
+  // The next offset of every partition (what the store holds).
+  std::vector<log::Position> positions() const;
+  // The last applied offset of a partition; -1 if none.
+  std::int64_t last_applied(log::Topic topic, std::int32_t partition) const;
+  // Sum over partitions of high-water mark minus next offset.
+  Result<std::int64_t> lag() const;
+  // Blocks until `offset` of the partition is applied (true) or timeout.
+  bool wait_until(log::Topic topic, std::int32_t partition, std::int64_t offset,
+                  std::chrono::milliseconds timeout) const;
+  // Blocks until every given next offset is reached.
+  bool wait_until(const std::vector<log::Position>& next_offsets,
+                  std::chrono::milliseconds timeout) const;
+
+  ProjectorStats stats() const;
+  std::optional<Error> halted() const;
+
+ private:
+  struct Decoded {
+    EventPosition position;
+    std::optional<log::DecodedEvent> event;  // nullopt: skip
+    bool halt = false;
+    Error halt_reason;
+  };
+  Status open_reader();
+  Status verify(const log::StoredRecord& record);
+  void reset_caches();
+  void publish(const std::vector<log::Position>& next);
+  void run();
+
+  log::EventLog& log_;
+  Store& store_;
+  std::vector<std::unique_ptr<Projection>> projections_;
+  ProjectorOptions options_;
+
+  // Projector thread only.
+  std::unique_ptr<log::VerifyingReader> reader_;
+  std::unique_ptr<log::ChainVerifier> chain_;
+  std::deque<Decoded> decoded_;
+  std::vector<log::Position> next_;
+
+  mutable std::mutex mu_;
+  mutable std::condition_variable applied_cv_;
+  std::vector<log::Position> published_;  // guarded by mu_
+  ProjectorStats stats_;                  // guarded by mu_
+  std::optional<Error> halted_;           // guarded by mu_
+
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+}  // namespace kassa::projections

@@ -1,0 +1,259 @@
+#include "projections/store.h"
+
+#include <rocksdb/db.h>
+#include <rocksdb/options.h>
+#include <rocksdb/table.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/write_batch.h>
+#include <sodium.h>
+
+#include "log/random.h"
+
+namespace kassa::projections {
+
+std::string_view cf_name(Cf cf) {
+  switch (cf) {
+    case Cf::kParties: return "parties";
+    case Cf::kStatement: return "statement";
+    case Cf::kDebt: return "debt";
+    case Cf::kCareer: return "career";
+    case Cf::kCompany: return "company";
+    case Cf::kTax: return "tax";
+    case Cf::kStats: return "stats";
+    case Cf::kIndex: return "index";
+    case Cf::kNiss: return "niss";
+    case Cf::kState: return "state";
+    case Cf::kOffsets: return "offsets";
+  }
+  return "unknown";
+}
+
+std::string to_hex(std::string_view bytes) {
+  static const char* digits = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (char c : bytes) {
+    const auto b = static_cast<std::uint8_t>(c);
+    out.push_back(digits[b >> 4]);
+    out.push_back(digits[b & 15]);
+  }
+  return out;
+}
+
+// ---- MemKv ------------------------------------------------------------------
+
+Result<std::optional<std::string>> MemKv::get(Cf cf, std::string_view key) const {
+  const auto& m = maps_[cf_index(cf)];
+  auto it = m.find(key);
+  if (it == m.end()) return std::optional<std::string>();
+  return std::optional<std::string>(it->second);
+}
+
+Status MemKv::scan(Cf cf, std::string_view prefix, std::string_view start,
+                   const std::function<bool(std::string_view, std::string_view)>& visit) const {
+  const auto& m = maps_[cf_index(cf)];
+  for (auto it = m.lower_bound(start.empty() ? prefix : start); it != m.end(); ++it) {
+    if (std::string_view(it->first).substr(0, prefix.size()) != prefix) break;
+    if (!visit(it->first, it->second)) break;
+  }
+  return {};
+}
+
+void MemKv::put(Cf cf, std::string_view key, std::string_view value) {
+  auto& m = maps_[cf_index(cf)];
+  auto it = m.find(key);
+  if (it == m.end()) {
+    m.emplace(std::string(key), std::string(value));
+  } else {
+    it->second.assign(value);
+  }
+}
+
+void MemKv::del(Cf cf, std::string_view key) {
+  auto& m = maps_[cf_index(cf)];
+  auto it = m.find(key);
+  if (it != m.end()) m.erase(it);
+}
+
+// ---- RocksDB ----------------------------------------------------------------
+
+namespace {
+
+rocksdb::Slice slice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
+
+Error io_error(const std::string& what, const rocksdb::Status& s) {
+  return Error::unavailable("ProjectionStoreIo", what + ": " + s.ToString());
+}
+
+std::string offset_key(log::Topic topic, std::int32_t partition) {
+  std::string k;
+  k.push_back(static_cast<char>(topic));
+  put_be32(k, static_cast<std::uint32_t>(partition));
+  return k;
+}
+
+Status scan_impl(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* cf, const rocksdb::Snapshot* snap,
+                 std::string_view prefix, std::string_view start,
+                 const std::function<bool(std::string_view, std::string_view)>& visit) {
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snap;
+  std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(ro, cf));
+  for (it->Seek(slice(start.empty() ? prefix : start)); it->Valid(); it->Next()) {
+    const rocksdb::Slice k = it->key();
+    if (k.size() < prefix.size() || std::string_view(k.data(), prefix.size()) != prefix) break;
+    if (!visit(std::string_view(k.data(), k.size()),
+               std::string_view(it->value().data(), it->value().size()))) {
+      break;
+    }
+  }
+  if (!it->status().ok()) return io_error("scan", it->status());
+  return {};
+}
+
+Result<std::optional<std::string>> get_impl(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* cf,
+                                            const rocksdb::Snapshot* snap, std::string_view key) {
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snap;
+  std::string value;
+  rocksdb::Status s = db.Get(ro, cf, slice(key), &value);
+  if (s.IsNotFound()) return std::optional<std::string>();
+  if (!s.ok()) return io_error("get", s);
+  return std::optional<std::string>(std::move(value));
+}
+
+}  // namespace
+
+StoreBatch::StoreBatch(const Store& store)
+    : store_(store), batch_(std::make_unique<rocksdb::WriteBatch>()) {}
+StoreBatch::~StoreBatch() = default;
+void StoreBatch::put(Cf cf, std::string_view key, std::string_view value) {
+  (void)batch_->Put(store_.handle(cf), slice(key), slice(value));
+}
+void StoreBatch::del(Cf cf, std::string_view key) {
+  (void)batch_->Delete(store_.handle(cf), slice(key));
+}
+void StoreBatch::clear() { batch_->Clear(); }
+std::size_t StoreBatch::count() const { return static_cast<std::size_t>(batch_->Count()); }
+
+StoreSnapshot::StoreSnapshot(const Store& store, const rocksdb::Snapshot* snapshot)
+    : store_(store), snapshot_(snapshot) {}
+StoreSnapshot::~StoreSnapshot() {
+  if (snapshot_ != nullptr) store_.db().ReleaseSnapshot(snapshot_);
+}
+Result<std::optional<std::string>> StoreSnapshot::get(Cf cf, std::string_view key) const {
+  return get_impl(store_.db(), store_.handle(cf), snapshot_, key);
+}
+Status StoreSnapshot::scan(Cf cf, std::string_view prefix, std::string_view start,
+                           const std::function<bool(std::string_view, std::string_view)>& visit)
+    const {
+  return scan_impl(store_.db(), store_.handle(cf), snapshot_, prefix, start, visit);
+}
+
+Store::Store(std::string path, Durability durability)
+    : path_(std::move(path)), durability_(durability) {}
+
+Store::~Store() {
+  if (db_) {
+    for (auto* h : handles_) (void)db_->DestroyColumnFamilyHandle(h);
+    if (default_ != nullptr) (void)db_->DestroyColumnFamilyHandle(default_);
+    (void)db_->Close();
+  }
+}
+
+Result<std::unique_ptr<Store>> Store::open(const std::string& path, Durability durability) {
+  std::unique_ptr<Store> store(new Store(path, durability));
+  rocksdb::Options options;
+  options.create_if_missing = true;
+  options.create_missing_column_families = true;
+  options.IncreaseParallelism(2);
+  options.max_background_jobs = 2;
+  rocksdb::ColumnFamilyOptions cf_options;
+  cf_options.write_buffer_size = 32 << 20;
+  rocksdb::BlockBasedTableOptions table;
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_options);
+  for (Cf cf : kAllCfs) descriptors.emplace_back(std::string(cf_name(cf)), cf_options);
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(options, path, descriptors, &handles, &raw);
+  if (!s.ok()) return io_error("open " + path, s);
+  store->db_.reset(raw);
+  store->default_ = handles[0];
+  store->handles_.assign(handles.begin() + 1, handles.end());
+  return store;
+}
+
+Result<std::optional<std::string>> Store::get(Cf cf, std::string_view key) const {
+  return get_impl(*db_, handle(cf), nullptr, key);
+}
+
+Status Store::scan(Cf cf, std::string_view prefix, std::string_view start,
+                   const std::function<bool(std::string_view, std::string_view)>& visit) const {
+  return scan_impl(*db_, handle(cf), nullptr, prefix, start, visit);
+}
+
+std::unique_ptr<StoreSnapshot> Store::snapshot() const {
+  return std::make_unique<StoreSnapshot>(*this, db_->GetSnapshot());
+}
+
+Status Store::commit(StoreBatch& batch, const std::vector<log::Position>& next_offsets) {
+  std::string value;
+  for (const log::Position& p : next_offsets) {
+    value.clear();
+    put_be64(value, static_cast<std::uint64_t>(p.offset));
+    batch.put(Cf::kOffsets, offset_key(p.topic, p.partition), value);
+  }
+  rocksdb::WriteOptions wo;
+  wo.disableWAL = durability_ == Durability::kFlushAtEnd;
+  rocksdb::Status s = db_->Write(wo, &batch.batch());
+  if (!s.ok()) return io_error("commit", s);
+  return {};
+}
+
+Result<std::vector<log::Position>> Store::offsets() const {
+  std::vector<log::Position> out;
+  KASSA_TRY(scan(Cf::kOffsets, "", [&](std::string_view k, std::string_view v) {
+    if (k.size() == 5 && v.size() == 8) {
+      out.push_back({static_cast<log::Topic>(static_cast<std::uint8_t>(k[0])),
+                     static_cast<std::int32_t>(get_be(k, 1, 4)),
+                     static_cast<std::int64_t>(get_be(v, 0, 8))});
+    }
+    return true;
+  }));
+  return out;
+}
+
+Result<std::string> Store::checksum(Cf cf) const {
+  log::ensure_sodium();
+  crypto_generichash_state state;
+  crypto_generichash_init(&state, nullptr, 0, 32);
+  auto snap = snapshot();
+  std::string len;
+  KASSA_TRY(snap->scan(cf, "", [&](std::string_view k, std::string_view v) {
+    len.clear();
+    put_be32(len, static_cast<std::uint32_t>(k.size()));
+    crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(len.data()), 4);
+    crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(k.data()), k.size());
+    len.clear();
+    put_be32(len, static_cast<std::uint32_t>(v.size()));
+    crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(len.data()), 4);
+    crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(v.data()), v.size());
+    return true;
+  }));
+  std::string out(32, '\0');
+  crypto_generichash_final(&state, reinterpret_cast<unsigned char*>(out.data()), out.size());
+  return to_hex(out);
+}
+
+Status Store::flush() {
+  rocksdb::FlushOptions fo;
+  fo.wait = true;
+  std::vector<rocksdb::ColumnFamilyHandle*> all(handles_.begin(), handles_.end());
+  rocksdb::Status s = db_->Flush(fo, all);
+  if (!s.ok()) return io_error("flush", s);
+  return {};
+}
+
+}  // namespace kassa::projections

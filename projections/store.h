@@ -1,0 +1,131 @@
+#pragma once
+// The projection store: one RocksDB database (a folder) with one column
+// family per projection plus "offsets" (where the projector resumes). The
+// projector commits each poll batch — every projection's writes and the next
+// offset of every topic-partition it read — as ONE WriteBatch, so what the
+// store holds always equals "the log up to the stored offsets, applied once".
+//
+// Offsets: key [topic u8][partition be32] -> next offset be64.
+//
+// Durability: the WAL is written (not fsync'd) with each batch; a process
+// crash (SIGKILL) loses nothing the WriteBatch returned for, a power loss
+// may lose the last batches but never half of one, and offsets always
+// travel with their effects. A rebuild may disable the WAL (Durability::
+// kFlushAtEnd) and flush once at the end.
+//
+// Checksum of a column family: BLAKE2b-256 over every (key, value) pair in
+// key order, each as [len be32][bytes]: independent of batching, compaction
+// and file layout.
+//
+// Thread-safety: all methods may be called from any thread; the projector is
+// the only writer. Readers use view() (latest) or snapshot() (consistent
+// across several reads).
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "log/event_log.h"
+#include "projections/kv.h"
+
+namespace rocksdb {
+class DB;
+class ColumnFamilyHandle;
+class Snapshot;
+class WriteBatch;
+}  // namespace rocksdb
+
+namespace kassa::projections {
+
+enum class Durability { kWal, kFlushAtEnd };
+
+class Store;
+
+// Writes of one batch (a rocksdb::WriteBatch).
+class StoreBatch final : public KvSink {
+ public:
+  explicit StoreBatch(const Store& store);
+  ~StoreBatch() override;
+  void put(Cf cf, std::string_view key, std::string_view value) override;
+  void del(Cf cf, std::string_view key) override;
+  void clear();
+  std::size_t count() const;
+  rocksdb::WriteBatch& batch() { return *batch_; }
+
+ private:
+  const Store& store_;
+  std::unique_ptr<rocksdb::WriteBatch> batch_;
+};
+
+// A consistent read view of a store, from one RocksDB snapshot.
+class StoreSnapshot final : public KvView {
+ public:
+  StoreSnapshot(const Store& store, const rocksdb::Snapshot* snapshot);
+  ~StoreSnapshot() override;
+  StoreSnapshot(const StoreSnapshot&) = delete;
+  StoreSnapshot& operator=(const StoreSnapshot&) = delete;
+  Result<std::optional<std::string>> get(Cf cf, std::string_view key) const override;
+  Status scan(Cf cf, std::string_view prefix, std::string_view start,
+              const std::function<bool(std::string_view, std::string_view)>& visit)
+      const override;
+  using KvView::scan;
+
+ private:
+  const Store& store_;
+  const rocksdb::Snapshot* snapshot_;  // null: latest
+};
+
+class Store final : public KvView {
+ public:
+  // Opens (creating if missing) the store at `path`. kUnavailable on failure.
+  static Result<std::unique_ptr<Store>> open(const std::string& path,
+                                             Durability durability = Durability::kWal);
+  ~Store() override;
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // KvView of the latest committed state.
+  Result<std::optional<std::string>> get(Cf cf, std::string_view key) const override;
+  Status scan(Cf cf, std::string_view prefix, std::string_view start,
+              const std::function<bool(std::string_view, std::string_view)>& visit)
+      const override;
+  using KvView::scan;
+
+  std::unique_ptr<StoreSnapshot> snapshot() const;
+
+  // Commits `batch` plus the offsets, atomically.
+  Status commit(StoreBatch& batch, const std::vector<log::Position>& next_offsets);
+  // Stored next offsets (empty before the first commit).
+  Result<std::vector<log::Position>> offsets() const;
+
+  // Hex BLAKE2b-256 of a column family (see above), from a snapshot.
+  Result<std::string> checksum(Cf cf) const;
+  // Flushes memtables to files (after a WAL-less rebuild).
+  Status flush();
+
+  const std::string& path() const { return path_; }
+  rocksdb::ColumnFamilyHandle* handle(Cf cf) const { return handles_[cf_index(cf)]; }
+  rocksdb::DB& db() const { return *db_; }
+
+ private:
+  Store(std::string path, Durability durability);
+  std::string path_;
+  Durability durability_;
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // by cf_index
+  rocksdb::ColumnFamilyHandle* default_ = nullptr;
+};
+
+// Names of the projections whose checksums replay compares, with their CFs.
+struct NamedCf {
+  std::string_view name;
+  Cf cf;
+};
+inline constexpr NamedCf kChecksummedCfs[] = {
+    {"parties", Cf::kParties},   {"statement", Cf::kStatement}, {"debt", Cf::kDebt},
+    {"career", Cf::kCareer},     {"company", Cf::kCompany},     {"tax_certificate", Cf::kTax},
+    {"statistics", Cf::kStats},  {"index", Cf::kIndex},         {"niss", Cf::kNiss},
+    {"state", Cf::kState},       {"offsets", Cf::kOffsets},
+};
+
+}  // namespace kassa::projections

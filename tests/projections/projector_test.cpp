@@ -1,0 +1,251 @@
+#include <catch2/catch.hpp>
+
+#include "ledger_fixture.h"
+#include "projections/career.h"
+#include "projections/debt.h"
+#include "projections/niss_index.h"
+#include "projections/parties.h"
+#include "projections/statement.h"
+#include "projections/statistics.h"
+#include "projections/tax_certificate.h"
+
+using namespace kassa::projections;
+using namespace kassa::projections::testing;
+using kassa::domain::Money;
+namespace s = kassa::schemas;
+
+namespace {
+
+std::string eur(std::int64_t cents) { return Money::from_cents(cents).format(); }
+
+// DOMAIN.md §10 ex. 1: 2,050.00 a quarter + 80.98 fees (3.95 %); a payment of
+// 3,000.00 allocated oldest quarter first; 3 % on the 2,050.00 left unpaid.
+struct Story {
+  std::string person;
+  void write(Ledger& l, const std::string& niss = "93051822361") {
+    person = l.new_party();
+    l.register_person(person, niss);
+    l.assess(person, 20251, 205'000, 8'098);
+    l.assess(person, 20252, 205'000, 8'098);
+    auto pay = l.pay(person, 300'000, days(2025, 5, 10), "CODA-0001");
+    l.allocate(person, pay, days(2025, 5, 10),
+               {s::AllocationLine(20251, s::DebtKind::Contribution, 205'000),
+                s::AllocationLine(20251, s::DebtKind::Fees, 8'098),
+                s::AllocationLine(20252, s::DebtKind::Contribution, 86'902)});
+    l.surcharge(person, 20252, 205'000, 6'150, days(2025, 6, 30));
+  }
+};
+
+}  // namespace
+
+TEST_CASE("the projector books the statement, debt, career, tax certificate and statistics",
+          "[projector]") {
+  Ledger ledger;
+  Story story;
+  story.write(ledger);
+  Projected proj(ledger, ledger.dir() + "/projections");
+  must(proj.projector->catch_up());
+  const Store& store = *proj.store;
+
+  auto lines = must(read_statement_lines(store, s::AggregateKind::Person, story.person, {}, {}));
+  REQUIRE(lines.size() == 6);
+  CHECK(to_string(lines[0].kind) == "contribution");
+  CHECK(eur(lines[0].debit_cents) == "2050.00");
+  CHECK(eur(lines[1].debit_cents) == "80.98");
+  CHECK(eur(lines[1].balance_cents) == "2130.98");
+  CHECK(eur(lines[3].balance_cents) == "4261.96");
+  CHECK(to_string(lines[4].kind) == "payment");
+  CHECK(eur(lines[4].credit_cents) == "3000.00");
+  CHECK(lines[4].reference == "CODA-0001");
+  CHECK(eur(lines[4].balance_cents) == "1261.96");
+  CHECK(eur(lines[5].debit_cents) == "61.50");
+  CHECK(eur(lines[5].balance_cents) == "1323.46");
+  auto header = must(read_statement_header(store, s::AggregateKind::Person, story.person));
+  REQUIRE(header.has_value());
+  CHECK(eur(header->balance_cents) == "1323.46");
+
+  auto debt = must(read_debt(store, s::AggregateKind::Person, story.person));
+  REQUIRE(debt.has_value());
+  CHECK(debt->quarters.at(20251).outstanding() == 0);
+  CHECK(eur(debt->quarters.at(20252).unpaid_principal()) == "1261.96");
+  CHECK(eur(debt->quarters.at(20252).unpaid_surcharges()) == "61.50");
+  CHECK(eur(debt->outstanding()) == "1323.46");
+
+  auto career = must(read_career(store, story.person));
+  REQUIRE(career.has_value());
+  CHECK(career->quarters.at(20251).status ==
+        static_cast<std::uint8_t>(kassa::domain::CareerStatus::kCounted));
+  CHECK(career->quarters.at(20252).status ==
+        static_cast<std::uint8_t>(kassa::domain::CareerStatus::kNotCounted));
+  CHECK(career->quarters.at(20252).reason ==
+        static_cast<std::uint8_t>(kassa::domain::CareerReason::kUnpaid));
+
+  auto tax = must(read_tax(store, story.person));
+  REQUIRE(tax.has_value());
+  CHECK(eur(tax->years.at(2025).contributions_cents) == "2919.02");
+  CHECK(eur(tax->years.at(2025).fees_cents) == "80.98");
+  CHECK(eur(tax->years.at(2025).deductible_cents()) == "3000.00");
+  CHECK(tax->pending_payments.empty());
+
+  auto q1 = must(read_stats(store, 20251));
+  REQUIRE(q1.has_value());
+  CHECK(q1->assessments_by_category[0] == 1);
+  CHECK(eur(q1->contribution_cents) == "2050.00");
+  CHECK(q1->outstanding_cents() == 0);
+  auto q2 = must(read_stats(store, 20252));
+  REQUIRE(q2.has_value());
+  CHECK(eur(q2->collected_cents) == "3000.00");
+  CHECK(eur(q2->outstanding_cents()) == "1261.96");
+  CHECK(eur(q2->surcharges_cents) == "61.50");
+
+  auto party = must(read_party(store, s::AggregateKind::Person, story.person));
+  REQUIRE(party.has_value());
+  CHECK(party->event_count == 6);
+  CHECK(party->last_sequence == 6);
+}
+
+TEST_CASE("the work list follows the collection stage", "[projector][worklist]") {
+  Ledger ledger;
+  Story story;
+  story.write(ledger);
+  ledger.notice_stage(story.person, s::EventBody::ReminderSent, 20252, days(2025, 7, 15));
+  Projected proj(ledger, ledger.dir() + "/projections");
+  must(proj.projector->catch_up());
+  auto reminders = must(read_work_list(*proj.store, Stage::kReminder, 100));
+  REQUIRE(reminders.size() == 1);
+  CHECK(reminders[0].aggregate_key == story.person);
+  CHECK(eur(reminders[0].outstanding_cents) == "1323.46");
+
+  ledger.notice_stage(story.person, s::EventBody::FormalNoticeSent, 20252, days(2025, 10, 1));
+  must(proj.projector->catch_up());
+  CHECK(must(read_work_list(*proj.store, Stage::kReminder, 100)).empty());
+  auto formal = must(read_work_list(*proj.store, Stage::kFormalNotice, 100));
+  REQUIRE(formal.size() == 1);
+  // No personal contact yet before a first contrainte: not eligible.
+  CHECK_FALSE(contrainte_eligible(formal[0], days(2025, 12, 1)));
+  formal[0].personal_contact = true;
+  CHECK_FALSE(contrainte_eligible(formal[0], days(2025, 10, 20)));  // notice not a month old
+  CHECK(contrainte_eligible(formal[0], days(2025, 12, 1)));
+
+  // Paid in full: off the work list.
+  auto pay = ledger.pay(story.person, 132'346, days(2025, 11, 3), "CODA-0002");
+  ledger.allocate(story.person, pay, days(2025, 11, 3),
+                  {s::AllocationLine(20252, s::DebtKind::Contribution, 118'098),
+                   s::AllocationLine(20252, s::DebtKind::Fees, 8'098),
+                   s::AllocationLine(20252, s::DebtKind::Surcharge, 6'150)});
+  must(proj.projector->catch_up());
+  CHECK(must(read_work_list(*proj.store, Stage::kNone, 100)).empty());
+}
+
+TEST_CASE("a restart resumes from the stored offsets without counting twice", "[projector]") {
+  Ledger ledger;
+  Story story;
+  story.write(ledger);
+  {
+    Projected first(ledger, ledger.dir() + "/projections");
+    must(first.projector->catch_up());
+  }
+  // More events after the "crash"; the first ones must not be applied again.
+  auto pay = ledger.pay(story.person, 10'000, days(2025, 8, 1), "CODA-0003");
+  ledger.allocate(story.person, pay, days(2025, 8, 1),
+                  {s::AllocationLine(20252, s::DebtKind::Contribution, 10'000)});
+  Projected again(ledger, ledger.dir() + "/projections");
+  must(again.projector->catch_up());
+  CHECK(again.projector->stats().applied == 2);
+  auto header = must(read_statement_header(*again.store, s::AggregateKind::Person, story.person));
+  CHECK(eur(header->balance_cents) == "1223.46");
+  CHECK(must(read_statement_lines(*again.store, s::AggregateKind::Person, story.person, {}, {}))
+            .size() == 7);
+
+  Projected clean(ledger, ledger.dir() + "/clean");
+  must(clean.projector->catch_up());
+  CHECK(clean.checksums() == again.checksums());
+}
+
+TEST_CASE("checksums do not depend on how events are batched", "[projector][checksum]") {
+  Ledger ledger;
+  for (int i = 0; i < 5; ++i) {
+    Story story;
+    story.write(ledger, make_niss(i));
+  }
+  ProjectorOptions one;
+  one.max_batch = 1;
+  Projected small(ledger, ledger.dir() + "/one", one);
+  must(small.projector->catch_up());
+  Projected big(ledger, ledger.dir() + "/many");
+  must(big.projector->catch_up());
+  CHECK(small.projector->stats().batches > big.projector->stats().batches);
+  const auto a = small.checksums();
+  const auto b = big.checksums();
+  for (const auto& [name, sum] : a) {
+    INFO(name);
+    CHECK(sum == b.at(name));
+  }
+  CHECK(a.at("statement") != a.at("debt"));
+}
+
+TEST_CASE("the NISS index finds a person, and forgets them when their data is erased",
+          "[projector][niss]") {
+  Ledger ledger;
+  Story story;
+  story.write(ledger);
+  Projected proj(ledger, ledger.dir() + "/projections");
+  must(proj.projector->catch_up());
+  const auto secret = ledger.deps().niss_secret;
+  auto found = must(find_party_by_niss(*proj.store, secret, "93051822361"));
+  REQUIRE(found.has_value());
+  CHECK(*found == story.person);
+  CHECK_FALSE(must(find_party_by_niss(*proj.store, secret, "00012556777")).has_value());
+  // The NISS never stands in a key.
+  must(proj.store->scan(Cf::kNiss, "", [](std::string_view k, std::string_view v) {
+    CHECK(k.find("93051822361") == std::string_view::npos);
+    CHECK(v.find("93051822361") == std::string_view::npos);
+    return true;
+  }));
+
+  must(ledger.keys().erase(story.person));
+  ledger.writer().append(s::AggregateKind::Person, story.person, days(2025, 9, 1), 0,
+                         [](const kassa::log::Uuid&) {
+                           s::PersonalDataErasedT e;
+                           e.key_id = "k1";
+                           e.legal_basis = "GDPR art. 17";
+                           return body(std::move(e));
+                         });
+  must(proj.projector->catch_up());
+  CHECK_FALSE(must(find_party_by_niss(*proj.store, secret, "93051822361")).has_value());
+  Projected rebuilt(ledger, ledger.dir() + "/rebuilt");
+  must(rebuilt.projector->catch_up());
+  CHECK(rebuilt.checksums() == proj.checksums());
+}
+
+TEST_CASE("a corrupt record is quarantined and the projector goes on", "[projector][quarantine]") {
+  Ledger ledger;
+  Story story;
+  story.write(ledger);
+  std::vector<kassa::log::Record> bad{kassa::log::Record{"not an event", "", 0}};
+  must(ledger.log().append(kassa::log::Topic::kPersonEvents, "P0000", bad));
+  Story other;
+  other.write(ledger, make_niss(1));
+  Projected proj(ledger, ledger.dir() + "/projections");
+  must(proj.projector->catch_up());
+  CHECK(proj.projector->stats().quarantined == 1);
+  CHECK(proj.projector->stats().applied == 12);
+  CHECK(must(proj.projector->lag()) == 0);
+  CHECK(must(read_party(*proj.store, s::AggregateKind::Person, other.person)).has_value());
+}
+
+TEST_CASE("wait_until returns once the projector thread applied the offset", "[projector]") {
+  Ledger ledger;
+  Projected proj(ledger, ledger.dir() + "/projections");
+  must(proj.projector->start());
+  Story story;
+  story.write(ledger);
+  const auto offset = ledger.surcharge(story.person, 20251, 0, 100, days(2025, 7, 1));
+  const auto partition = ledger.log().partition_for(kassa::log::Topic::kPersonEvents, story.person);
+  CHECK(proj.projector->wait_until(kassa::log::Topic::kPersonEvents, partition, offset,
+                                   std::chrono::seconds(10)));
+  CHECK(proj.projector->last_applied(kassa::log::Topic::kPersonEvents, partition) >= offset);
+  auto header = must(read_statement_header(*proj.store, s::AggregateKind::Person, story.person));
+  CHECK(eur(header->balance_cents) == "1324.46");
+  proj.projector->stop();
+}
