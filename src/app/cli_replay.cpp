@@ -1,13 +1,19 @@
 #include "app/cli_replay.h"
 
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 
 #include "app/logging.h"
+#include "log/rocksdb_key_store.h"
+#include "projections/niss_index.h"
 #include "replay/archive.h"
 #include "replay/progress.h"
+#include "replay/rebuild.h"
 #include "replay/source.h"
 #include "replay/verify.h"
 
@@ -156,11 +162,166 @@ void run_import(const Common& c, const std::string& file, const std::string& int
   }
 }
 
+// "2025-03-01T12:00:00Z", "2025-03-01T12:00:00.123456Z" (UTC) or an
+// integer of microseconds since 1970.
+Result<int64_t> parse_timestamp_us(const std::string& text) {
+  const auto bad = Error::invalid("known-at", "TimestampFormat",
+                                  "--known-at is YYYY-MM-DDTHH:MM:SS[.ffffff]Z (UTC) or "
+                                  "microseconds since 1970");
+  if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos) {
+    if (text.size() > 18) return bad;
+    return static_cast<int64_t>(std::stoll(text));
+  }
+  int y = 0;
+  unsigned mo = 0, d = 0, h = 0, mi = 0, se = 0;
+  int consumed = 0;
+  if (std::sscanf(text.c_str(), "%4d-%2u-%2uT%2u:%2u:%2u%n", &y, &mo, &d, &h, &mi, &se,
+                  &consumed) != 6 ||
+      consumed != 19) {
+    return bad;
+  }
+  using namespace std::chrono;
+  const year_month_day ymd{year{y}, month{mo}, day{d}};
+  if (!ymd.ok() || h > 23 || mi > 59 || se > 59) return bad;
+  int64_t micros = 0;
+  std::string rest = text.substr(19);
+  if (!rest.empty() && rest[0] == '.') {
+    std::size_t digits = 0;
+    while (digits + 1 < rest.size() && rest[digits + 1] >= '0' && rest[digits + 1] <= '9') ++digits;
+    if (digits == 0 || digits > 6) return bad;
+    std::string frac = rest.substr(1, digits);
+    frac.resize(6, '0');
+    micros = std::stoll(frac);
+    rest = rest.substr(digits + 1);
+  }
+  if (rest != "Z") return bad;
+  const auto secs = sys_days{ymd}.time_since_epoch() + hours{h} + minutes{mi} + seconds{se};
+  return duration_cast<microseconds>(secs).count() + micros;
+}
+
+struct RebuildArgs {
+  Common common;
+  std::string from, into, known_at, keys, niss_secret;
+};
+
+void run_rebuild(const RebuildArgs& a) {
+  const rp::SourceSpec spec = parse_or_usage(a.from);
+  rp::RebuildOptions options;
+  if (!a.known_at.empty()) {
+    auto ts = parse_timestamp_us(a.known_at);
+    if (!ts.ok()) fail(ts.error(), 2);
+    options.known_at_us = *ts;
+  }
+  if (a.keys.empty() != a.niss_secret.empty()) {
+    fail(Error::invalid("keys", "KeysWithSecret",
+                        "--keys and --niss-secret go together (the NISS index needs both)"),
+         2);
+  }
+  start(a.common);
+  std::unique_ptr<log::RocksDbKeyStore> keys;
+  if (!a.keys.empty()) {
+    std::error_code ec;
+    if (!std::filesystem::exists(a.keys, ec) || !std::filesystem::exists(a.niss_secret, ec)) {
+      fail(Error::not_found("KeysMissing", "no key store at " + a.keys + " or no secret at " +
+                                               a.niss_secret),
+           1);
+    }
+    auto opened = log::RocksDbKeyStore::open(a.keys);
+    if (!opened.ok()) fail(opened.error(), 1);
+    keys = std::move(opened).value();
+    auto secret = projections::load_or_create_niss_secret(a.niss_secret);
+    if (!secret.ok()) fail(secret.error(), 1);
+    options.keys = keys.get();
+    options.niss_secret = *secret;
+  }
+  rp::Progress progress("rebuild", std::cerr, style(a.common.progress));
+  auto summary = rp::rebuild(spec, a.into, options, &progress);
+  if (!summary.ok()) fail(summary.error(), 1);
+  if (a.common.json) {
+    nlohmann::json sums = nlohmann::json::object();
+    for (const auto& c : summary->checksums) sums[c.name] = c.checksum;
+    std::cout << nlohmann::json{{"ok", true},
+                                {"source", spec.url()},
+                                {"into", a.into},
+                                {"checksums", sums},
+                                {"records", summary->records},
+                                {"applied", summary->applied},
+                                {"quarantined", summary->quarantined},
+                                {"skipped", summary->skipped},
+                                {"niss_index", summary->niss_index},
+                                {"seconds", summary->seconds},
+                                {"events_per_second", rate(summary->records, summary->seconds)}}
+                     .dump(2)
+              << "\n";
+  } else {
+    for (const auto& c : summary->checksums) {
+      std::cout << c.name << std::string(c.name.size() < 16 ? 16 - c.name.size() : 1, ' ')
+                << c.checksum << "\n";
+    }
+    std::cout << "rebuilt " << summary->records << " events (" << summary->applied << " applied, "
+              << summary->skipped << " redeliveries skipped, " << summary->quarantined
+              << " refused) into " << a.into << " in " << summary->seconds << " s\n";
+  }
+  if (!summary->niss_index) {
+    std::cerr << "note: no --keys: the niss projection is empty and its checksum is not the "
+                 "live store's\n";
+  }
+  if (summary->quarantined > 0) {
+    std::cerr << "warning: " << summary->quarantined
+              << " records failed verification and were left out; run `kassa replay verify`\n";
+  }
+}
+
+struct DiffArgs {
+  Common common;
+  std::string live, rebuilt;
+  std::size_t max_keys = 10;
+};
+
+void run_diff(const DiffArgs& a) {
+  start(a.common);
+  auto report = rp::diff_stores(a.live, a.rebuilt, a.max_keys);
+  if (!report.ok()) fail(report.error(), 1);
+  if (a.common.json) {
+    nlohmann::json parts = nlohmann::json::array();
+    for (const auto& p : report->projections) {
+      nlohmann::json keys = nlohmann::json::array();
+      for (const auto& k : p.first) {
+        keys.push_back({{"key", k.key}, {"difference", rp::to_string(k.difference)}});
+      }
+      parts.push_back({{"projection", p.name},
+                       {"equal", p.equal()},
+                       {"live_checksum", p.live_checksum},
+                       {"rebuilt_checksum", p.rebuilt_checksum},
+                       {"only_live", p.only_live},
+                       {"only_rebuilt", p.only_rebuilt},
+                       {"value_differs", p.value_differs},
+                       {"first_differing_keys", keys}});
+    }
+    std::cout << nlohmann::json{{"equal", report->equal()}, {"projections", parts}}.dump(2) << "\n";
+  } else {
+    for (const auto& p : report->projections) {
+      std::cout << p.name << ": "
+                << (p.equal() ? "equal (" + p.live_checksum.substr(0, 16) + ")"
+                              : "DIFFERENT: " + std::to_string(p.only_live) + " keys only live, " +
+                                    std::to_string(p.only_rebuilt) + " only rebuilt, " +
+                                    std::to_string(p.value_differs) + " with other values")
+                << "\n";
+      for (const auto& k : p.first) {
+        std::cout << "  " << rp::to_string(k.difference) << " " << k.key << "\n";
+      }
+    }
+    std::cout << (report->equal() ? "stores equal\n" : "stores differ\n");
+  }
+  if (!report->equal()) throw CLI::RuntimeError(1);
+}
+
 }  // namespace
 
 void add_replay_commands(CLI::App& app) {
   CLI::App* replay = app.add_subcommand(
-      "replay", "The auditor's tool: verify the event history, export and import archives");
+      "replay",
+      "The auditor's tool: verify the event history, archives, rebuild and compare projections");
   replay->require_subcommand(1);
 
   auto verify = std::make_shared<std::pair<Common, std::string>>();
@@ -194,6 +355,31 @@ void add_replay_commands(CLI::App& app) {
   i->add_option("--into", imp->into, "kafka://HOST:PORT[?prefix=P] or journal://DIR")->required();
   add_common(i, imp->common);
   i->callback([imp] { run_import(imp->common, imp->file, imp->into); });
+
+  auto reb = std::make_shared<RebuildArgs>();
+  CLI::App* r = replay->add_subcommand(
+      "rebuild", "Rebuild every projection into a fresh store and print its checksums");
+  r->add_option("--from", reb->from,
+                "kafka://HOST:PORT[?prefix=P], journal://DIR[?prefix=P] or FILE.kassa")
+      ->required();
+  r->add_option("--into", reb->into, "A folder that does not exist yet (or is empty)")->required();
+  r->add_option("--known-at", reb->known_at,
+                "Only what was recorded by then: YYYY-MM-DDTHH:MM:SS[.ffffff]Z or microseconds");
+  r->add_option("--keys", reb->keys, "The fund's key store (for the NISS index)");
+  r->add_option("--niss-secret", reb->niss_secret, "The fund's NISS index secret file");
+  add_common(r, reb->common);
+  r->callback([reb] { run_rebuild(*reb); });
+
+  auto dif = std::make_shared<DiffArgs>();
+  CLI::App* d = replay->add_subcommand(
+      "diff", "Compare two projection stores projection by projection");
+  d->add_option("--live", dif->live, "The service's store (a copy, or with kassad stopped)")
+      ->required();
+  d->add_option("--rebuilt", dif->rebuilt, "A store written by rebuild")->required();
+  d->add_option("--keys-shown", dif->max_keys, "Differing keys named per projection")
+      ->default_val(10);
+  add_common(d, dif->common);
+  d->callback([dif] { run_diff(*dif); });
 }
 
 }  // namespace kassa::app

@@ -5,12 +5,16 @@
 //   kassa replay verify --from SOURCE [--json] [--progress auto|tty|lines|off]
 //   kassa replay export --from SOURCE --to FILE.kassa [--json] [--progress ...]
 //   kassa replay import FILE.kassa --into SOURCE [--json] [--progress ...]
+//   kassa replay rebuild --from SOURCE --into DIR [--known-at TS]
+//       [--keys DIR --niss-secret FILE] [--json]
+//   kassa replay diff --live DIR --rebuilt DIR [--keys-shown N] [--json]
 //
 // SOURCE: kafka://HOST:PORT[?prefix=P], journal://DIR[?prefix=P] or
-// FILE.kassa (see replay/source.h). Exit codes: 0 everything verified / done;
-// 1 a check failed or the work could not be done; 2 usage errors (including
-// a SOURCE that does not parse). Progress goes to stderr; --json prints one
-// JSON document on stdout. Logs go to stderr at --log-level (default warn).
+// FILE.kassa (see replay/source.h). Exit codes: 0 everything verified / done /
+// equal; 1 a check failed, the stores differ, or the work could not be done;
+// 2 usage errors (including a SOURCE that does not parse). Progress goes to
+// stderr; --json prints one JSON document on stdout. Logs go to stderr at
+// --log-level (default warn).
 
 #include <CLI/CLI.hpp>
 
