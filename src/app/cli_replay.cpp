@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -14,6 +15,7 @@
 #include "replay/archive.h"
 #include "replay/progress.h"
 #include "replay/rebuild.h"
+#include "replay/report.h"
 #include "replay/source.h"
 #include "replay/verify.h"
 
@@ -316,6 +318,38 @@ void run_diff(const DiffArgs& a) {
   if (!report->equal()) throw CLI::RuntimeError(1);
 }
 
+struct ReportArgs {
+  Common common;
+  std::string store, person, at, niss_secret;
+};
+
+void run_report(const ReportArgs& a) {
+  auto at = rp::parse_date_days(a.at);
+  if (!at.ok()) fail(at.error(), 2);
+  start(a.common);
+  std::optional<projections::NissSecret> secret;
+  if (!a.niss_secret.empty()) {
+    std::error_code ec;
+    if (!std::filesystem::exists(a.niss_secret, ec)) {
+      fail(Error::not_found("NissSecretMissing", "no NISS secret at " + a.niss_secret), 1);
+    }
+    auto loaded = projections::load_or_create_niss_secret(a.niss_secret);
+    if (!loaded.ok()) fail(loaded.error(), 1);
+    secret = *loaded;
+  }
+  auto store = rp::open_existing_store(a.store);
+  if (!store.ok()) fail(store.error(), 1);
+  auto party = rp::find_person(**store, a.person, secret);
+  if (!party.ok()) fail(party.error(), party.error().code == Errc::kInvalidArgument ? 2 : 1);
+  auto report = rp::person_report(**store, *party, *at);
+  if (!report.ok()) fail(report.error(), 1);
+  if (a.common.json) {
+    std::cout << rp::to_json(*report).dump(2) << "\n";
+  } else {
+    rp::print_report(*report, std::cout);
+  }
+}
+
 }  // namespace
 
 void add_replay_commands(CLI::App& app) {
@@ -380,6 +414,19 @@ void add_replay_commands(CLI::App& app) {
       ->default_val(10);
   add_common(d, dif->common);
   d->callback([dif] { run_diff(*dif); });
+
+  auto rep = std::make_shared<ReportArgs>();
+  CLI::App* p = replay->add_subcommand(
+      "report", "A person's statement, debt and career as known on a date, with lineage");
+  p->add_option("--store", rep->store, "A projection store (rebuilt, or a copy of the live one)")
+      ->required();
+  p->add_option("--person", rep->person, "National number (with --niss-secret) or PartyId")
+      ->required();
+  p->add_option("--at", rep->at, "YYYY-MM-DD: what was recorded by the end of that day (UTC)")
+      ->required();
+  p->add_option("--niss-secret", rep->niss_secret, "The fund's NISS index secret file");
+  add_common(p, rep->common);
+  p->callback([rep] { run_report(*rep); });
 }
 
 }  // namespace kassa::app

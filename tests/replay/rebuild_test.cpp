@@ -1,13 +1,18 @@
-// rebuild and diff: every projection rebuilt by the service's projector from
+// rebuild, diff and report: every projection rebuilt by the service's projector from
 // an archive or a journal gives the live store's checksums, whatever the
 // batching; --known-at cuts the history; diff names the differing keys.
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "fund_story.h"
+#include "projections/debt.h"
+#include "projections/statement.h"
 #include "replay/archive.h"
 #include "replay/rebuild.h"
+#include "replay/report.h"
 #include "replay/source.h"
 
 namespace rp = kassa::replay;
@@ -111,4 +116,94 @@ TEST_CASE("rebuild gives the live store's checksums from an archive and a journa
 
 TEST_CASE("printable keys show ASCII and escape the rest", "[replay][rebuild]") {
   CHECK(rp::printable_key(std::string("Pab\x00\x01\xff\\", 7)) == "Pab\\x00\\x01\\xff\\x5c");
+}
+
+TEST_CASE("report: a person's statement, debt and career as known on a date, with lineage",
+          "[replay][report]") {
+  namespace s = kassa::schemas;
+  pt::Ledger ledger;
+  rp::testing::write_fund(ledger, 3);  // other people around
+  // Known on 2025-04-15: registration and two assessments. Later: a payment,
+  // its allocation and a surcharge.
+  ledger.writer().set_clock_us(std::int64_t{1744675200} * 1'000'000);  // 2025-04-15T00:00Z
+  const std::string p = ledger.new_party();
+  ledger.register_person(p, pt::make_niss(77));
+  ledger.assess(p, 20251, 205'000, 8'098);
+  ledger.assess(p, 20252, 205'000, 8'098);
+  ledger.writer().set_clock_us(std::int64_t{1747180800} * 1'000'000);  // 2025-05-14T00:00Z
+  auto pay = ledger.pay(p, 300'000, pt::days(2025, 5, 10), "CODA-0001");
+  ledger.allocate(p, pay, pt::days(2025, 5, 10),
+                  {s::AllocationLine(20251, s::DebtKind::Contribution, 205'000),
+                   s::AllocationLine(20251, s::DebtKind::Fees, 8'098),
+                   s::AllocationLine(20252, s::DebtKind::Contribution, 86'902)});
+  ledger.surcharge(p, 20252, 205'000, 6'150, pt::days(2025, 6, 30));
+  const std::string dir = ledger.dir();
+  {
+    auto stream = pt::must(rp::make_log_stream(ledger.log(), "ledger"));
+    pt::must(rp::export_archive(*stream, dir + "/f.kassa", {}, nullptr));
+  }
+  rp::RebuildOptions options;
+  options.keys = &ledger.keys();
+  options.niss_secret.fill(7);
+  pt::must(rp::rebuild(spec(dir + "/f.kassa"), dir + "/store", options, nullptr));
+  auto store = pt::must(rp::open_existing_store(dir + "/store"));
+
+  pj::NissSecret secret;
+  secret.fill(7);
+  CHECK(pt::must(rp::find_person(*store, pt::make_niss(77), secret)) == p);
+  CHECK(pt::must(rp::find_person(*store, p, std::nullopt)) == p);
+  auto unknown = rp::find_person(*store, pt::make_niss(78), secret);
+  REQUIRE_FALSE(unknown.ok());
+  CHECK(unknown.error().rule == "PersonUnknown");
+  CHECK(unknown.error().message.find(pt::make_niss(78)) == std::string::npos);
+  CHECK(rp::find_person(*store, pt::make_niss(77), std::nullopt).error().rule ==
+        "NissSecretRequired");
+
+  // Today: the same as the store the projector wrote.
+  auto now = pt::must(rp::person_report(*store, p, pt::must(rp::parse_date_days("2025-12-31"))));
+  const auto lines = pt::must(pj::read_statement_lines(*store, s::AggregateKind::Person, p, {}, {}));
+  REQUIRE(now.lines.size() == lines.size());
+  REQUIRE(lines.size() == 6);
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    CHECK(now.lines[i].line.balance_cents == lines[i].balance_cents);
+    CHECK(now.lines[i].line.kind == lines[i].kind);
+    CHECK(now.lines[i].source.sequence == lines[i].sequence);
+    CHECK_FALSE(now.lines[i].source.event_id.empty());
+  }
+  CHECK(now.totals.balance_cents == 132'346);  // 1,323.46 owed
+  REQUIRE(now.debt.has_value());
+  CHECK(now.debt->outstanding() == pt::must(pj::read_debt(*store, s::AggregateKind::Person, p))->outstanding());
+  CHECK(now.events_used == 6);
+  CHECK(now.events_later == 0);
+  // The lineage points at the very record in the log.
+  const auto& payment_line = now.lines[4];
+  CHECK(pj::to_string(payment_line.line.kind) == "payment");
+  CHECK(payment_line.source.event_type == "PaymentReceived");
+  CHECK(payment_line.source.event_id == pay.to_string());
+  auto record = pt::must(ledger.log().read(payment_line.source.topic, payment_line.source.partition,
+                                           payment_line.source.offset, 1,
+                                           std::chrono::milliseconds(0)));
+  REQUIRE(record.size() == 1);
+  CHECK(pt::must(lg::decode_event(std::span<const std::uint8_t>(
+                     reinterpret_cast<const std::uint8_t*>(record[0].value.data()),
+                     record[0].value.size())))
+            .event_id() == pay);
+
+  // As known on 2025-04-30: only the assessments.
+  auto then = pt::must(rp::person_report(*store, p, pt::must(rp::parse_date_days("2025-04-30"))));
+  CHECK(then.events_used == 3);
+  CHECK(then.events_later == 3);
+  REQUIRE(then.lines.size() == 4);
+  CHECK(then.totals.balance_cents == 426'196);
+  CHECK(then.debt->outstanding() == 426'196);
+
+  const auto json = rp::to_json(now);
+  CHECK(json["statement"]["balance"] == "1323.46");
+  CHECK(json["statement"]["lines"][4]["event"]["event_id"] == pay.to_string());
+  std::ostringstream text;
+  rp::print_report(now, text);
+  CHECK(text.str().find(pay.to_string()) != std::string::npos);
+  CHECK(text.str().find(pt::make_niss(77)) == std::string::npos);
+  CHECK(rp::format_us(1744675200000000) == "2025-04-15T00:00:00.000000Z");
+  CHECK_FALSE(rp::parse_date_days("2025-02-30").ok());
 }

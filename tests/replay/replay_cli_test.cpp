@@ -86,6 +86,38 @@ TEST_CASE("kassa replay verify|export|import on a journal", "[replay][cli]") {
   CHECK(report["archive"]["file_hash_ok"] == false);
   CHECK(kassa_cli("replay import " + file + " --into journal://" + dir.path() + "/other").exit_code == 1);
 
+  // rebuild, diff and report through the CLI.
+  auto rebuilt = kassa_cli("replay rebuild --from journal://" + good + " --into " + dir.path() +
+                           "/store --json");
+  REQUIRE(rebuilt.exit_code == 0);
+  const auto sums = nlohmann::json::parse(rebuilt.out)["checksums"];
+  CHECK(sums.size() == 11);
+  auto again = kassa_cli("replay rebuild --from journal://" + copy +
+                         " --into " + dir.path() + "/store2 --json");
+  REQUIRE(again.exit_code == 0);
+  CHECK(nlohmann::json::parse(again.out)["checksums"] == sums);
+  CHECK(kassa_cli("replay rebuild --from journal://" + good + " --into " + dir.path() + "/store")
+            .exit_code == 1);  // not a fresh folder
+  CHECK(kassa_cli("replay rebuild --from journal://" + good + " --into x --known-at soon")
+            .exit_code == 2);
+  CHECK(kassa_cli("replay diff --live " + dir.path() + "/store --rebuilt " + dir.path() + "/store2")
+            .exit_code == 0);
+  CHECK(kassa_cli("replay diff --live " + dir.path() + "/store --rebuilt " + dir.path() + "/none")
+            .exit_code == 1);
+  auto person = kassa_cli("replay report --store " + dir.path() + "/store --person " +
+                          history[0].key + " --at 2025-12-31 --json");
+  REQUIRE(person.exit_code == 0);
+  const auto statement = nlohmann::json::parse(person.out);
+  CHECK(statement["party_id"] == history[0].key);
+  CHECK(statement["events_used"] == 5);
+  REQUIRE(!statement["statement"]["lines"].empty());
+  CHECK(statement["statement"]["lines"][0]["event"]["event_id"].get<std::string>().size() == 36);
+  CHECK(kassa_cli("replay report --store " + dir.path() + "/store --person " + history[0].key +
+                  " --at 2025-13-01")
+            .exit_code == 2);
+  CHECK(kassa_cli("replay report --store " + dir.path() + "/store --person 93051822361 --at 2025-12-31")
+            .exit_code == 2);  // a NISS needs --niss-secret
+
   // A chain broken in the journal itself: exit 1.
   const std::string broken = dir.path() + "/broken";
   auto tampered = history;
