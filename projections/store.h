@@ -22,6 +22,7 @@
 // across several reads).
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -114,6 +115,26 @@ class Store final : public KvView {
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // by cf_index
   rocksdb::ColumnFamilyHandle* default_ = nullptr;
+};
+
+// The live store kassad answers from; a rebuild replaces it while queries
+// keep the one they started with (shared_ptr).
+// Thread-safety: get() and replace() from any thread.
+class StoreHandle {
+ public:
+  explicit StoreHandle(std::shared_ptr<Store> store) : store_(std::move(store)) {}
+  std::shared_ptr<Store> get() const {
+    std::lock_guard lock(mu_);
+    return store_;
+  }
+  void replace(std::shared_ptr<Store> store) {
+    std::lock_guard lock(mu_);
+    store_ = std::move(store);
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::shared_ptr<Store> store_;
 };
 
 // Names of the projections whose checksums replay compares, with their CFs.

@@ -1,0 +1,32 @@
+#include "projections/as_of.h"
+
+#include "projections/event_index.h"
+
+namespace kassa::projections {
+
+Result<std::unique_ptr<MemKv>> fold_aggregate(const KvView& live, const ProjectionDeps& deps,
+                                              schemas::AggregateKind kind, std::string_view key,
+                                              const AsOf& as_of) {
+  ProjectionDeps view_deps = deps;
+  view_deps.keys = nullptr;
+  auto projections = make_projections(view_deps);
+  auto mem = std::make_unique<MemKv>();
+  ApplyContext context(*mem, *mem);
+  Status folded = for_each_indexed_event(live, kind, key, [&](const IndexedEvent& e) -> Status {
+    const auto& env = e.event.envelope();
+    if (as_of.effective_up_to_days && env.effective_days() > *as_of.effective_up_to_days) {
+      return {};
+    }
+    if (as_of.recorded_up_to_us && env.recorded_at_us() > *as_of.recorded_up_to_us) return {};
+    for (auto& p : projections) {
+      Status applied = p->apply(e.event, e.position, context);
+      if (!applied.ok()) return applied;
+    }
+    return {};
+  });
+  if (!folded.ok()) return folded.error();
+  for (auto& p : projections) p->flush(context);
+  return mem;
+}
+
+}  // namespace kassa::projections

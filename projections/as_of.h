@@ -1,0 +1,31 @@
+#pragma once
+// As-of answers: the statement, debt, career … of ONE aggregate computed
+// from its own events only (read from the per-aggregate index, never by
+// replaying the log), keeping those effective up to a date (?at=) or
+// recorded up to an instant (?known_at=). The events are folded through the
+// same projection code as the live store, into a MemKv, and the usual read
+// functions answer from it.
+//
+// Thread-safety: a pure function of the store's view; call from any thread.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+
+#include "projections/kv.h"
+#include "projections/projector.h"
+
+namespace kassa::projections {
+
+struct AsOf {
+  std::optional<std::int32_t> effective_up_to_days;  // ?at=
+  std::optional<std::int64_t> recorded_up_to_us;     // ?known_at=
+  bool active() const { return effective_up_to_days || recorded_up_to_us; }
+};
+
+// REQUIRES: deps.rulebook. deps.keys is ignored (no NISS index in a view).
+Result<std::unique_ptr<MemKv>> fold_aggregate(const KvView& live, const ProjectionDeps& deps,
+                                              schemas::AggregateKind kind, std::string_view key,
+                                              const AsOf& as_of);
+
+}  // namespace kassa::projections

@@ -1,0 +1,284 @@
+#pragma once
+// The commands a person's aggregate decides on: plain structs in one
+// std::variant. Dates are inputs (the domain reads no clock); batch runs are
+// commands with an explicit quarter, year or date. decide() (person_decide.h)
+// turns one into events or a named rejection.
+//
+// Thread-safety: plain values.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "domain/category.h"
+#include "domain/date.h"
+#include "domain/iban.h"
+#include "domain/money.h"
+#include "domain/niss.h"
+#include "domain/quarter.h"
+#include "domain/structured_communication.h"
+#include "schemas/envelope_generated.h"
+
+namespace kassa::domain {
+
+// What every refusal and every claim of an undue amount carries (DOMAIN §1):
+// rules ReasonRequired, AppealBodyRequired, AppealDeadlineRequired.
+struct AppealInfo {
+  std::string reason_code;  // stable code, e.g. "QuarterPrincipalUnpaid"
+  std::string reason;       // the motivation as sent (never personal data)
+  std::string appeal_body;  // e.g. "Tribunal du travail / Arbeidsrechtbank"
+  std::optional<Date> appeal_deadline;
+};
+
+// ---- affiliation -------------------------------------------------------------
+
+struct RegisterPerson {
+  Niss niss;
+  std::string first_name;
+  std::string last_name;
+  std::optional<schemas::AddressT> address;
+  std::optional<Iban> iban;
+  std::optional<Date> birth_date;  // from the register, never from the niss
+  Date start;
+  Category category = Category::kMain;
+  schemas::StarterStatus starter = schemas::StarterStatus::NotStarter;
+  bool affiliated_before_start = false;
+  std::uint32_t member_number = 0;  // 1..9'999'999, assigned by the pipeline
+  std::string previous_fund;
+};
+
+// Takes effect on the first day of `from`. A change at or before the last
+// assessed quarter is only accepted as a correction, which cancels the
+// quarters assessed from `from` on (they are assessed again).
+struct ChangeCategory {
+  Category to = Category::kMain;
+  Quarter from;
+  std::string reason_code;
+  bool correction = false;
+};
+
+struct CeaseActivity {
+  Date end;
+  schemas::CessationReason reason = schemas::CessationReason::Stopped;
+};
+
+struct RecordDeath {
+  Date death;
+};
+
+struct EraseRegistrationData {
+  std::string key_id;       // the erased key (the PartyId)
+  std::string legal_basis;  // e.g. "GDPR art. 17"
+};
+
+// ---- assessment --------------------------------------------------------------
+
+// Income notified for `year`. From the tax authority, for a year assessed
+// provisionally, it triggers the regularisation decision.
+struct NotifyIncome {
+  int year = 0;
+  Money net_income;
+  schemas::IncomeSource source = schemas::IncomeSource::TaxAuthority;
+};
+
+// A provisional base chosen by the person for `year`: never below the
+// category minimum; a lower base than the one in force needs a reason code.
+// Already assessed quarters are assessed again; booked surcharges are reduced
+// in proportion when the contribution goes down.
+struct ChangeProvisionalBase {
+  int year = 0;
+  Money base;
+  schemas::ProvisionalBasis basis = schemas::ProvisionalBasis::ChosenHigher;
+  std::string reason_code;
+};
+
+// The quarterly run: assesses `quarter` when it is due and not yet assessed.
+struct AssessQuarter {
+  Quarter quarter;
+};
+
+// Contribution-free quarter (sickness, birth, bridging right).
+struct GrantContributionFreeQuarter {
+  Quarter quarter;
+  schemas::FreeQuarterReason reason = schemas::FreeQuarterReason::Sickness;
+};
+
+// A birth: the quarter after it (from 2026 the two quarters after) become
+// contribution-free and maternity aid (105 service vouchers) is granted,
+// proactively.
+struct RecordBirth {
+  Date birth;
+};
+
+// ---- payments ------------------------------------------------------------------
+
+struct RecordPayment {
+  Money amount;
+  Date value_date;
+  std::optional<StructuredCommunication> communication;
+  std::string bank_ref;  // idempotency: a bank reference already seen is ignored
+  schemas::PaymentChannel channel = schemas::PaymentChannel::Coda;
+  std::optional<schemas::PersonalDataT> payer;  // counterparty name / iban, sealed
+};
+
+struct IssueRefund {
+  Money amount;
+  schemas::RefundReason reason = schemas::RefundReason::OnRequest;
+  std::string refund_ref;
+  std::optional<Iban> account;
+};
+
+// ---- surcharges and collection ---------------------------------------------------
+
+struct ApplyQuarterEndSurcharges {
+  Quarter quarter;  // the quarter whose last day the 3 % falls on
+};
+
+struct ApplyYearEndSurcharge {
+  int year = 0;  // the 7 % on 1 January of year + 1
+};
+
+struct RunReminders {
+  Date on;
+};
+
+struct ServeContrainte {
+  Date on;
+  std::string bailiff_ref;
+};
+
+struct RecordPersonalContact {
+  Date on;
+  schemas::ContactChannel channel = schemas::ContactChannel::Phone;
+  bool reached = true;
+  std::string notes_ref;
+};
+
+struct RequestPaymentPlan {
+  std::vector<Quarter> quarters;
+  std::uint16_t instalments = 0;
+};
+
+struct Instalment {
+  Date due;
+  Money amount;
+};
+
+struct GrantPaymentPlan {
+  std::string plan_ref;
+  std::vector<Instalment> instalments;  // must add up to the requested amount
+};
+
+struct RefusePaymentPlan {
+  AppealInfo appeal;
+};
+
+struct BreachPaymentPlan {
+  std::string plan_ref;
+  Date missed_due;
+  Money missed_amount;
+};
+
+struct FileContest {
+  std::vector<Quarter> quarters;
+  Money amount;
+  std::string forum;
+  std::string case_ref;
+};
+
+struct DecideContest {
+  std::string case_ref;
+  schemas::ContestOutcome outcome = schemas::ContestOutcome::Rejected;
+  Money cancelled;
+};
+
+// ---- requests to INASTI --------------------------------------------------------------
+
+struct RequestWaiver {
+  std::vector<Quarter> quarters;
+  schemas::WaiverGround ground = schemas::WaiverGround::GoodFaith;
+};
+
+struct GrantWaiver {
+  std::vector<Quarter> quarters;
+  std::string decision_ref;
+  std::uint32_t share_bp = 10000;  // share of the surcharges waived, 10000 = all
+};
+
+struct RefuseWaiver {
+  std::vector<Quarter> quarters;
+  std::string decision_ref;
+  AppealInfo appeal;
+};
+
+struct RequestDispense {
+  std::vector<Quarter> quarters;
+};
+
+struct GrantDispense {
+  std::vector<Quarter> quarters;
+  std::string decision_ref;
+};
+
+struct RefuseDispense {
+  std::vector<Quarter> quarters;
+  std::string decision_ref;
+  AppealInfo appeal;
+};
+
+// ---- benefits ---------------------------------------------------------------------
+
+struct ClaimBenefit {
+  schemas::BenefitKind kind = schemas::BenefitKind::BridgingRight;
+  schemas::BridgingGround ground = schemas::BridgingGround::NotApplicable;
+  std::optional<Date> event_date;  // bankruptcy / interruption / birth
+  std::string claim_ref;
+};
+
+// Bridging right: 3, 6 or 12 months for 8, 20 or 60 quarters of
+// contributions; the monthly amount defaults to the 1 March 2022 figures
+// (1,398.17, or 1,747.16 with family charge) unless the command gives the
+// index-linked amount in force. Maternity aid: 105 service vouchers.
+struct GrantBenefit {
+  std::string claim_ref;
+  Date start;
+  bool family_charge = false;
+  std::optional<Money> monthly_amount;
+};
+
+struct RefuseBenefit {
+  std::string claim_ref;
+  AppealInfo appeal;
+};
+
+struct PayBenefit {
+  std::string claim_ref;
+  Date period_start;
+  Date period_end;
+  Money amount;
+  std::string payment_ref;
+  std::optional<Iban> account;
+};
+
+struct ClaimOverpayment {
+  schemas::BenefitKind kind = schemas::BenefitKind::BridgingRight;
+  Date period_start;
+  Date period_end;
+  Money amount;
+  AppealInfo appeal;
+};
+
+using PersonCommand =
+    std::variant<RegisterPerson, ChangeCategory, CeaseActivity, RecordDeath,
+                 EraseRegistrationData, NotifyIncome, ChangeProvisionalBase, AssessQuarter,
+                 GrantContributionFreeQuarter, RecordBirth, RecordPayment, IssueRefund,
+                 ApplyQuarterEndSurcharges, ApplyYearEndSurcharge, RunReminders, ServeContrainte,
+                 RecordPersonalContact, RequestPaymentPlan, GrantPaymentPlan, RefusePaymentPlan,
+                 BreachPaymentPlan, FileContest, DecideContest, RequestWaiver, GrantWaiver,
+                 RefuseWaiver, RequestDispense, GrantDispense, RefuseDispense, ClaimBenefit,
+                 GrantBenefit, RefuseBenefit, PayBenefit, ClaimOverpayment>;
+
+}  // namespace kassa::domain

@@ -1,0 +1,253 @@
+// decide() for a person: the dispatcher, shared helpers and affiliation.
+#include "domain/person_decide.h"
+
+#include <algorithm>
+#include <variant>
+
+#include "domain/person_decide_internal.h"
+
+namespace kassa::domain {
+
+Result<StructuredCommunication> notice_communication(std::uint32_t member_number,
+                                                     std::uint32_t counter) {
+  if (member_number == 0 || member_number > 9'999'999) {
+    return Error::invalid("member_number", "MemberNumberRange",
+                          "member_number: must be 1..9999999 (7 digits)");
+  }
+  if (counter == 0 || counter > 999) {
+    return Error::violation("NoticeCounterExhausted",
+                            "a person's notice counter runs from 1 to 999");
+  }
+  return StructuredCommunication::generate(std::uint64_t{member_number} * 1000u + counter);
+}
+
+int bridging_right_months(int quarters) {
+  if (quarters >= 60) return 12;
+  if (quarters >= 20) return 6;
+  if (quarters >= 8) return 3;
+  return 0;
+}
+
+int quarters_of_contributions(const PersonState& state) {
+  int n = 0;
+  for (const auto& [q, line] : state.quarter_lines) {
+    if (line.cancelled) continue;
+    if (line.dispensed || (line.principal().is_positive() && line.principal_settled())) ++n;
+  }
+  for (const auto& [q, facts] : state.quarter_facts) {
+    if (facts.free_reason && state.affiliated_in(q)) ++n;
+  }
+  return n;
+}
+
+namespace person_decide {
+
+std::vector<std::uint16_t> codes(const std::vector<Quarter>& quarters) {
+  std::vector<std::uint16_t> out;
+  for (auto q : quarters) out.push_back(quarter_code(q));
+  return out;
+}
+
+Status check_appeal(const AppealInfo& appeal) {
+  if (appeal.reason_code.empty() || appeal.reason.empty()) {
+    return Error::violation("ReasonRequired", "a refusal or claim needs a reason code and a reason",
+                            "appeal.reason");
+  }
+  if (appeal.appeal_body.empty()) {
+    return Error::violation("AppealBodyRequired", "a refusal or claim names the appeal body",
+                            "appeal.appeal_body");
+  }
+  if (!appeal.appeal_deadline) {
+    return Error::violation("AppealDeadlineRequired",
+                            "a refusal or claim states the appeal deadline",
+                            "appeal.appeal_deadline");
+  }
+  return {};
+}
+
+std::unique_ptr<schemas::AppealT> to_appeal(const AppealInfo& appeal) {
+  auto t = std::make_unique<schemas::AppealT>();
+  t->reason_code = appeal.reason_code;
+  t->reason = appeal.reason;
+  t->appeal_body = appeal.appeal_body;
+  t->appeal_deadline_days = appeal.appeal_deadline ? appeal.appeal_deadline->to_days() : 0;
+  return t;
+}
+
+Status require_registered(const PersonState& state) {
+  if (!state.registered) {
+    return Error::not_found("PersonNotRegistered", "no person is registered under this key");
+  }
+  return {};
+}
+
+Status require_quarters(const std::vector<Quarter>& quarters) {
+  if (quarters.empty()) {
+    return Error::invalid("quarters", "QuartersRequired", "quarters: name at least one quarter");
+  }
+  return {};
+}
+
+Result<std::string> next_communication(const PersonState& state,
+                                       std::uint32_t already_in_decision) {
+  auto c = notice_communication(state.member_number, state.notices_issued + already_in_decision + 1);
+  KASSA_TRY(c);
+  return c->digits();
+}
+
+Events cancel_from(const PersonState& state, Quarter from, schemas::CancellationReason reason) {
+  Events events;
+  for (const auto& [q, line] : state.quarter_lines) {
+    if (q < from || line.cancelled) continue;
+    schemas::ContributionCancelledT b;
+    b.quarter = quarter_code(q);
+    b.contribution_cents = line.contribution.cents();
+    b.fees_cents = line.fees.cents();
+    b.reason = reason;
+    events.push_back(make(q.first_day(), std::move(b), q));
+  }
+  return events;
+}
+
+// ---- affiliation -------------------------------------------------------------
+
+Decision handle(const PersonState& s, const RegisterPerson& c, const DecisionContext&) {
+  if (s.registered) {
+    return Error::conflict("PersonAlreadyRegistered", "this person is already registered");
+  }
+  if (c.member_number == 0 || c.member_number > 9'999'999) {
+    return Error::invalid("member_number", "MemberNumberRange",
+                          "member_number: must be 1..9999999 (7 digits)");
+  }
+  if (c.first_name.empty() || c.last_name.empty()) {
+    return Error::invalid("name", "NameRequired", "first_name and last_name are required");
+  }
+  if (c.starter != schemas::StarterStatus::NotStarter && c.category != Category::kMain) {
+    return Error::invalid("starter", "StarterMainOnly",
+                          "starter: (primo-)starter status exists for the main occupation only");
+  }
+  schemas::PersonRegisteredT b;
+  b.category = to_schema(c.category);
+  b.start_days = c.start.to_days();
+  b.start_quarter = quarter_code(Quarter::containing(c.start));
+  b.starter = c.starter;
+  b.affiliated_before_start = c.affiliated_before_start;
+  b.previous_fund = c.previous_fund;
+  b.member_number = c.member_number;
+  schemas::PersonalDataT personal;
+  personal.niss = c.niss.digits();
+  personal.first_name = c.first_name;
+  personal.last_name = c.last_name;
+  if (c.address) personal.address = std::make_unique<schemas::AddressT>(*c.address);
+  if (c.iban) personal.iban = c.iban->electronic();
+  if (c.birth_date) {
+    personal.birth_days = c.birth_date->to_days();
+    personal.has_birth_days = true;
+  }
+  auto e = make(c.start, std::move(b), Quarter::containing(c.start));
+  e.personal = std::move(personal);
+  Events events;
+  events.push_back(std::move(e));
+  return events;
+}
+
+Decision handle(const PersonState& s, const ChangeCategory& c, const DecisionContext&) {
+  KASSA_TRY(require_registered(s));
+  if (!s.affiliated_in(c.from)) {
+    return Error::violation("QuarterNotAffiliated",
+                            c.from.format() + " is outside the person's affiliation", "from");
+  }
+  Category current = s.category_in(c.from);
+  if (current == c.to) return Events{};  // already in force: nothing to record
+  auto last = s.last_assessed_quarter();
+  if (last && c.from <= *last && !c.correction) {
+    return Error::violation("CategoryChangeNotInFuture",
+                            "a category change takes effect after the last assessed quarter " +
+                                last->format() + " unless it is a correction",
+                            "from");
+  }
+  if (c.correction && c.reason_code.empty()) {
+    return Error::invalid("reason_code", "ReasonRequired", "a correction needs a reason code");
+  }
+  Events events;
+  schemas::CategoryChangedT b;
+  b.from_category = to_schema(current);
+  b.to_category = to_schema(c.to);
+  b.from_quarter = quarter_code(c.from);
+  b.reason_code = c.reason_code;
+  events.push_back(make(c.from.first_day(), std::move(b), c.from));
+  if (c.correction) {
+    for (auto& e : cancel_from(s, c.from, schemas::CancellationReason::CategoryChange)) {
+      events.push_back(std::move(e));
+    }
+  }
+  return events;
+}
+
+Decision handle(const PersonState& s, const CeaseActivity& c, const DecisionContext&) {
+  KASSA_TRY(require_registered(s));
+  const auto& period = s.periods.back();
+  if (period.end) {
+    return Error::conflict("ActivityAlreadyCeased",
+                           "the activity already ended on " + period.end->format());
+  }
+  if (c.end < period.start) {
+    return Error::invalid("end", "EndBeforeStart", "end: before the start of the activity");
+  }
+  Quarter end_q = Quarter::containing(c.end);
+  schemas::ActivityCeasedT b;
+  b.end_days = c.end.to_days();
+  b.end_quarter = quarter_code(end_q);
+  b.reason = c.reason;
+  Events events;
+  events.push_back(make(c.end, std::move(b), end_q));
+  for (auto& e : cancel_from(s, end_q.next(), schemas::CancellationReason::Cessation)) {
+    events.push_back(std::move(e));
+  }
+  return events;
+}
+
+Decision handle(const PersonState& s, const RecordDeath& c, const DecisionContext& ctx) {
+  KASSA_TRY(require_registered(s));
+  if (s.death) return Error::conflict("PersonAlreadyDeceased", "the death is already recorded");
+  Quarter dq = Quarter::containing(c.death);
+  schemas::PersonDiedT b;
+  b.death_days = c.death.to_days();
+  b.death_quarter = quarter_code(dq);
+  b.reported_days = ctx.business_date.to_days();
+  Events events;
+  events.push_back(make(c.death, std::move(b), dq));
+  // The quarter of death is not due, nor any after it.
+  for (auto& e : cancel_from(s, dq, schemas::CancellationReason::Death)) {
+    events.push_back(std::move(e));
+  }
+  return events;
+}
+
+Decision handle(const PersonState& s, const EraseRegistrationData& c, const DecisionContext& ctx) {
+  KASSA_TRY(require_registered(s));
+  if (s.personal_data_erased) return Events{};
+  if (c.legal_basis.empty()) {
+    return Error::invalid("legal_basis", "LegalBasisRequired", "an erasure names its legal basis");
+  }
+  schemas::PersonalDataErasedT b;
+  b.key_id = c.key_id.empty() ? s.party_id : c.key_id;
+  b.legal_basis = c.legal_basis;
+  b.requested_days = ctx.business_date.to_days();
+  Events events;
+  events.push_back(make(ctx.business_date, std::move(b)));
+  return events;
+}
+
+}  // namespace person_decide
+
+Result<std::vector<NewEvent>> decide(const PersonState& state, const PersonCommand& command,
+                                     const DecisionContext& context) {
+  return std::visit(
+      [&](const auto& c) -> Result<std::vector<NewEvent>> {
+        return person_decide::handle(state, c, context);
+      },
+      command);
+}
+
+}  // namespace kassa::domain

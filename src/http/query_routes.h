@@ -1,0 +1,56 @@
+#pragma once
+// The read side over HTTP: GET routes under /v1 answering from the
+// projections (JSON; amounts as strings "1234.56"; quarters "2025-Q2").
+//
+//   GET /v1/persons/lookup?niss=                      NISS -> PartyId
+//   GET /v1/persons/{party_id}                        summary
+//   GET /v1/persons/{party_id}/statement?from=&to=    statement lines, running balance
+//   GET /v1/persons/{party_id}/debt                   debt status per quarter
+//   GET /v1/persons/{party_id}/career                 pension career per year/quarter
+//   GET /v1/persons/{party_id}/tax-certificate?year=  contributions paid per year
+//   GET /v1/persons/{party_id}/events                 raw events (auditor)
+//   GET /v1/companies/{company_number}[/statement|/debt|/events]
+//   GET /v1/collection/work-list?stage=&date=&limit=  debtors by stage
+//   GET /v1/statistics?quarter=                       statistics per quarter
+//   GET /v1/audit/access-log?party_id=&from=&to=      who read what (auditor)
+//   GET /v1/projections/status                        offsets, lag, halted
+//
+// Every person route (and the lookup) needs the X-Kassa-Purpose header — no
+// purpose, no read (400 PurposeRequired) — and writes an access-log record
+// (principal, role, time, PartyId, route, purpose) before answering; if the
+// record cannot be written, nothing is answered (503).
+// ?min_offset=N waits (at most max_wait) until the projector applied offset
+// N of the partition holding that person or company (read your own write).
+// ?at=DATE and ?known_at=TIMESTAMP (statement, debt, career, tax
+// certificate, summary) fold that one aggregate's indexed events effective /
+// recorded up to then.
+//
+// Thread-safety: handlers run on the server's workers; everything they touch
+// (StoreHandle, Projector, AccessLog) is thread-safe.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+
+#include "http/router.h"
+#include "log/event_log.h"
+#include "projections/access_log.h"
+#include "projections/projector.h"
+#include "projections/store.h"
+
+namespace kassa::http {
+
+struct QueryDeps {
+  projections::StoreHandle* stores = nullptr;      // REQUIRED
+  projections::AccessLog* access_log = nullptr;    // REQUIRED
+  projections::ProjectionDeps projection_deps;     // rulebook for as-of answers
+  projections::NissSecret niss_secret{};
+  projections::Projector* projector = nullptr;     // ?min_offset=, status
+  log::EventLog* log = nullptr;                    // partition of a key, for ?min_offset=
+  std::function<std::int64_t()> now_us;            // default: the system clock
+  std::chrono::milliseconds max_wait{5000};
+};
+
+void add_query_routes(Router& router, QueryDeps deps);
+
+}  // namespace kassa::http
