@@ -78,7 +78,8 @@ class [[nodiscard]] Result {
   // REQUIRES: ok()
   T& value() & { check_ok(); return std::get<0>(v_); }
   const T& value() const& { check_ok(); return std::get<0>(v_); }
-  T&& value() && { check_ok(); return std::get<0>(std::move(v_)); }
+  // By value, so `for (auto& x : f().value())` never dangles.
+  T value() && { check_ok(); return std::get<0>(std::move(v_)); }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
   T* operator->() { return &value(); }

@@ -469,7 +469,121 @@ Result<std::unique_ptr<s::StateSnapshotT>> open(std::span<const std::uint8_t> by
   return std::unique_ptr<s::StateSnapshotT>(root->UnPack());
 }
 
+std::unique_ptr<s::CompanySnapshotT> to_t(const CompanyState& st) {
+  auto t = std::make_unique<s::CompanySnapshotT>();
+  t->registered = st.registered;
+  t->company_number = st.company_number;
+  t->name = st.name;
+  t->legal_form = st.legal_form;
+  t->incorporation_days = st.incorporation.to_days();
+  t->registered_days = st.registered_on.to_days();
+  t->member_number = st.member_number;
+  for (const auto& d : st.directors) {
+    auto dt_ = std::make_unique<s::DirectorStateT>();
+    dt_->party = d.party;
+    dt_->from_days = d.from.to_days();
+    dt_->removed = d.to.has_value();
+    dt_->to_days = days(d.to);
+    dt_->role = d.role;
+    t->directors.push_back(std::move(dt_));
+  }
+  for (const auto& b : st.balance_sheets) {
+    auto bt = std::make_unique<s::BalanceSheetStateT>();
+    bt->financial_year_end_days = b.financial_year_end.to_days();
+    bt->total_cents = b.total.cents();
+    bt->reported_days = b.reported.to_days();
+    t->balance_sheets.push_back(std::move(bt));
+  }
+  for (const auto& [year, d] : st.debts) {
+    auto x = std::make_unique<s::CompanyDebtStateT>();
+    x->year = u16(year);
+    x->band = d.band;
+    x->reference_total_cents = d.reference_total.cents();
+    x->threshold_cents = d.threshold.cents();
+    x->amount_cents = d.amount.cents();
+    x->due_days = d.due.to_days();
+    if (d.notice) x->notice = to_t(*d.notice);
+    x->paid_cents = d.paid.cents();
+    for (const auto& p : d.payments) x->payments.emplace_back(p.value_date.to_days(), p.amount.cents());
+    x->surcharge_months = u16(d.surcharge_months);
+    x->surcharges_applied_cents = d.surcharges_applied.cents();
+    x->surcharges_paid_cents = d.surcharges_paid.cents();
+    t->debts.push_back(std::move(x));
+  }
+  t->notices_issued = st.notices_issued;
+  for (const auto& p : st.payments) t->payments.push_back(to_t(p));
+  t->credit_cents = st.credit.cents();
+  t->refunded_cents = st.refunded.cents();
+  t->last_sequence = st.last_sequence;
+  return t;
+}
+
+Result<CompanyState> from_t(const s::CompanySnapshotT& t) {
+  CompanyState st;
+  st.registered = t.registered;
+  st.company_number = t.company_number;
+  st.name = t.name;
+  st.legal_form = t.legal_form;
+  st.incorporation = dt(t.incorporation_days);
+  st.registered_on = dt(t.registered_days);
+  st.member_number = t.member_number;
+  for (const auto& d : t.directors) {
+    if (!d) return invalid("null director");
+    st.directors.push_back({d->party, dt(d->from_days),
+                            d->removed ? std::optional<Date>(dt(d->to_days)) : std::nullopt,
+                            d->role});
+  }
+  for (const auto& b : t.balance_sheets) {
+    if (!b) return invalid("null balance sheet");
+    st.balance_sheets.push_back({dt(b->financial_year_end_days), m(b->total_cents),
+                                 dt(b->reported_days)});
+  }
+  for (const auto& x : t.debts) {
+    if (!x) return invalid("null company debt");
+    CompanyDebt d;
+    d.year = x->year;
+    d.band = x->band;
+    d.reference_total = m(x->reference_total_cents);
+    d.threshold = m(x->threshold_cents);
+    d.amount = m(x->amount_cents);
+    d.due = dt(x->due_days);
+    if (x->notice) d.notice = from_t(*x->notice);
+    d.paid = m(x->paid_cents);
+    for (const auto& p : x->payments) d.payments.push_back({dt(p.days()), m(p.cents())});
+    d.surcharge_months = x->surcharge_months;
+    d.surcharges_applied = m(x->surcharges_applied_cents);
+    d.surcharges_paid = m(x->surcharges_paid_cents);
+    st.debts[d.year] = std::move(d);
+  }
+  st.notices_issued = t.notices_issued;
+  for (const auto& p : t.payments) {
+    if (!p) return invalid("null payment");
+    st.payments.push_back(from_t(*p));
+    if (!p->bank_ref.empty()) st.bank_refs.insert(p->bank_ref);
+  }
+  st.credit = m(t.credit_cents);
+  st.refunded = m(t.refunded_cents);
+  st.last_sequence = t.last_sequence;
+  return st;
+}
+
 }  // namespace
+
+std::vector<std::uint8_t> serialize(const CompanyState& state) {
+  s::StateSnapshotT snapshot;
+  snapshot.format_version = kSnapshotFormatVersion;
+  snapshot.company = to_t(state);
+  return finish(snapshot);
+}
+
+Result<CompanyState> deserialize_company(std::span<const std::uint8_t> bytes) {
+  auto snapshot = open(bytes);
+  KASSA_TRY(snapshot);
+  if (!(*snapshot)->company) {
+    return Error::corrupt("SnapshotKind", "the snapshot holds no company state");
+  }
+  return from_t(*(*snapshot)->company);
+}
 
 std::vector<std::uint8_t> serialize(const PersonState& state) {
   s::StateSnapshotT snapshot;

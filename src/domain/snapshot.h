@@ -12,6 +12,7 @@
 #include <span>
 #include <vector>
 
+#include "domain/company_state.h"
 #include "domain/person_state.h"
 #include "domain/result.h"
 
@@ -25,5 +26,8 @@ std::vector<std::uint8_t> serialize(const PersonState& state);
 // reading it. Rules (kCorrupt): "SnapshotInvalid", "SnapshotVersion",
 // "SnapshotKind" (the buffer holds another aggregate's state).
 Result<PersonState> deserialize_person(std::span<const std::uint8_t> bytes);
+
+std::vector<std::uint8_t> serialize(const CompanyState& state);
+Result<CompanyState> deserialize_company(std::span<const std::uint8_t> bytes);
 
 }  // namespace kassa::domain

@@ -117,6 +117,18 @@ std::vector<const s::Sealed*> sealed_blocks(const s::Envelope& env) {
   return out;
 }
 
+std::unique_ptr<s::SealedT>* sealed_slot(s::EventBodyUnion& body) {
+  switch (body.type) {
+    case s::EventBody::PersonRegistered: return &body.AsPersonRegistered()->personal;
+    case s::EventBody::PersonalDataChanged: return &body.AsPersonalDataChanged()->personal;
+    case s::EventBody::PaymentReceived: return &body.AsPaymentReceived()->payer;
+    case s::EventBody::RefundIssued: return &body.AsRefundIssued()->account;
+    case s::EventBody::SuspenseItemRecorded: return &body.AsSuspenseItemRecorded()->counterparty;
+    case s::EventBody::BenefitPaid: return &body.AsBenefitPaid()->account;
+    default: return nullptr;
+  }
+}
+
 // ---- DecodedEvent -----------------------------------------------------------
 
 std::span<const std::uint8_t> DecodedEvent::envelope_bytes() const {

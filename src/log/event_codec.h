@@ -23,6 +23,7 @@
 // Thread-safety: free functions are reentrant; DecodedEvent is a value.
 
 #include <array>
+#include <memory>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -152,5 +153,10 @@ std::string_view event_type_name(schemas::EventBody type);
 
 // Every Sealed block in an event body (empty for events without personal data).
 std::vector<const schemas::Sealed*> sealed_blocks(const schemas::Envelope& envelope);
+
+// The one field of an unpacked body that holds its personal data, where the
+// writer puts the Sealed block; nullptr for a body without personal data.
+// Keep in step with sealed_blocks.
+std::unique_ptr<schemas::SealedT>* sealed_slot(schemas::EventBodyUnion& body);
 
 }  // namespace kassa::log

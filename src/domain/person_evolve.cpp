@@ -1,0 +1,760 @@
+// evolve(): folds one recorded person event into PersonState.
+#include <algorithm>
+#include <map>
+#include <string_view>
+
+#include "domain/person_state.h"
+#include "domain/schema_convert.h"
+
+namespace kassa::domain {
+
+// ---- evolve -----------------------------------------------------------------
+
+namespace {
+
+using schemas::EventBody;
+
+Error corrupt(const char* rule, const std::string& message) { return Error::corrupt(rule, message); }
+
+Result<Quarter> quarter_of(std::uint16_t code, std::string_view field) {
+  auto q = quarter_from_code(code);
+  if (!q) {
+    return corrupt(evolve_rules::kMalformedEvent,
+                   std::string(field) + ": not a quarter code: " + std::to_string(code));
+  }
+  return *q;
+}
+
+Result<std::vector<Quarter>> quarters_of(const flatbuffers::Vector<std::uint16_t>* codes) {
+  std::vector<Quarter> out;
+  if (codes == nullptr) return out;
+  for (auto code : *codes) {
+    auto q = quarter_of(code, "quarters");
+    KASSA_TRY(q);
+    out.push_back(*q);
+  }
+  return out;
+}
+
+std::vector<std::uint16_t> codes_of(const flatbuffers::Vector<std::uint16_t>* codes) {
+  std::vector<std::uint16_t> out;
+  if (codes != nullptr) out.assign(codes->begin(), codes->end());
+  return out;
+}
+
+std::string str(const flatbuffers::String* s) { return s == nullptr ? std::string() : s->str(); }
+
+Money cents(std::int64_t c) { return Money::from_cents(c); }
+Money add(Money a, Money b) { return Money::from_cents(a.cents() + b.cents()); }
+
+// Which line a surcharge event addresses: the quarter line when the year is
+// the quarter's year, else the regularisation line of that statement quarter.
+DebtLine* surcharge_target(PersonState& s, schemas::SurchargeKind kind, std::uint16_t quarter_code,
+                           std::uint16_t year) {
+  auto q = quarter_from_code(quarter_code);
+  if (!q) return nullptr;
+  if (kind == schemas::SurchargeKind::Yearly7 || year == 0 ||
+      static_cast<int>(year) == q->year()) {
+    auto it = s.quarter_lines.find(*q);
+    return it == s.quarter_lines.end() ? nullptr : &it->second;
+  }
+  auto it = s.regularisation_lines.find(year);
+  if (it != s.regularisation_lines.end() && it->second.quarter == *q) return &it->second;
+  return nullptr;
+}
+
+class Folder {
+ public:
+  Folder(PersonState& s, const schemas::Envelope& e) : s_(s), e_(e) {}
+
+  Status apply() {
+    switch (e_.body_type()) {
+      case EventBody::NONE:
+        return corrupt(evolve_rules::kMalformedEvent, "event without a body");
+      case EventBody::PersonRegistered: return on(*e_.body_as_PersonRegistered());
+      case EventBody::PersonalDataChanged:
+        return registered([&] { ++s_.personal_data_changes; });
+      case EventBody::CategoryChanged: return on(*e_.body_as_CategoryChanged());
+      case EventBody::ActivityCeased: return on(*e_.body_as_ActivityCeased());
+      case EventBody::ActivityResumed: return on(*e_.body_as_ActivityResumed());
+      case EventBody::PersonDied: return on(*e_.body_as_PersonDied());
+      case EventBody::PersonalDataErased:
+        return registered([&] { s_.personal_data_erased = true; });
+      case EventBody::IncomeNotified: return on(*e_.body_as_IncomeNotified());
+      case EventBody::ProvisionalBaseChanged: return on(*e_.body_as_ProvisionalBaseChanged());
+      case EventBody::ContributionAssessed: return on(*e_.body_as_ContributionAssessed());
+      case EventBody::ContributionCancelled: return on(*e_.body_as_ContributionCancelled());
+      case EventBody::PaymentNoticeIssued: return on(*e_.body_as_PaymentNoticeIssued());
+      case EventBody::RegularisationComputed: return on(*e_.body_as_RegularisationComputed());
+      case EventBody::ContributionFreeQuarterGranted:
+        return on(*e_.body_as_ContributionFreeQuarterGranted());
+      case EventBody::PaymentReceived: return on(*e_.body_as_PaymentReceived());
+      case EventBody::PaymentAllocated: return on(*e_.body_as_PaymentAllocated());
+      case EventBody::RefundIssued: return on(*e_.body_as_RefundIssued());
+      case EventBody::CostsCharged: return on(*e_.body_as_CostsCharged());
+      case EventBody::SurchargeApplied: return on(*e_.body_as_SurchargeApplied());
+      case EventBody::SurchargeReduced: return on(*e_.body_as_SurchargeReduced());
+      case EventBody::SurchargeWaived: return on(*e_.body_as_SurchargeWaived());
+      case EventBody::ReminderSent: return on(*e_.body_as_ReminderSent());
+      case EventBody::FormalNoticeSent: return on(*e_.body_as_FormalNoticeSent());
+      case EventBody::PersonalContactRecorded: return on(*e_.body_as_PersonalContactRecorded());
+      case EventBody::ContrainteServed: return on(*e_.body_as_ContrainteServed());
+      case EventBody::PaymentPlanRequested: return on(*e_.body_as_PaymentPlanRequested());
+      case EventBody::PaymentPlanGranted: return on(*e_.body_as_PaymentPlanGranted());
+      case EventBody::PaymentPlanRefused:
+        return registered([&] { s_.plan_request.reset(); });
+      case EventBody::PaymentPlanBreached: return on(*e_.body_as_PaymentPlanBreached());
+      case EventBody::WaiverRequested: return on(*e_.body_as_WaiverRequested());
+      case EventBody::WaiverGranted:
+        return waiver_decision(e_.body_as_WaiverGranted()->quarters(), RequestStatus::kGranted);
+      case EventBody::WaiverRefused:
+        return waiver_decision(e_.body_as_WaiverRefused()->quarters(), RequestStatus::kRefused);
+      case EventBody::DispenseRequested: return on(*e_.body_as_DispenseRequested());
+      case EventBody::DispenseGranted:
+        return dispense_decision(e_.body_as_DispenseGranted()->quarters(),
+                                 RequestStatus::kGranted);
+      case EventBody::DispenseRefused:
+        return dispense_decision(e_.body_as_DispenseRefused()->quarters(),
+                                 RequestStatus::kRefused);
+      case EventBody::ContestFiled: return on(*e_.body_as_ContestFiled());
+      case EventBody::ContestDecided: return on(*e_.body_as_ContestDecided());
+      case EventBody::BenefitClaimed: return on(*e_.body_as_BenefitClaimed());
+      case EventBody::BenefitGranted: return on(*e_.body_as_BenefitGranted());
+      case EventBody::BenefitRefused: return on(*e_.body_as_BenefitRefused());
+      case EventBody::BenefitPaid: return on(*e_.body_as_BenefitPaid());
+      case EventBody::OverpaymentClaimed: return on(*e_.body_as_OverpaymentClaimed());
+      case EventBody::SuspenseItemRecorded:
+      case EventBody::SuspenseItemMatched:
+      case EventBody::CompanyRegistered:
+      case EventBody::CompanyDirectorAdded:
+      case EventBody::CompanyDirectorRemoved:
+      case EventBody::BalanceSheetReported:
+      case EventBody::CompanyContributionAssessed:
+        return corrupt(evolve_rules::kNotAPersonEvent,
+                       std::string(schemas::EnumNameEventBody(e_.body_type())) +
+                           " does not concern a person");
+    }
+    return corrupt(evolve_rules::kMalformedEvent, "unknown event type");
+  }
+
+ private:
+  Date effective() const { return Date::from_days(e_.effective_days()); }
+
+  Status require_registered() const {
+    if (!s_.registered) {
+      return corrupt(evolve_rules::kPersonNotRegistered,
+                     std::string(schemas::EnumNameEventBody(e_.body_type())) +
+                         " before PersonRegistered");
+    }
+    return {};
+  }
+
+  template <typename F>
+  Status registered(F&& mutate) {
+    KASSA_TRY(require_registered());
+    mutate();
+    return {};
+  }
+
+  Status on(const schemas::PersonRegistered& b) {
+    if (s_.registered) {
+      return corrupt(evolve_rules::kAlreadyRegistered, "a second PersonRegistered");
+    }
+    auto start_q = quarter_of(b.start_quarter(), "start_quarter");
+    KASSA_TRY(start_q);
+    s_.registered = true;
+    s_.party_id = str(e_.aggregate_key());
+    s_.member_number = b.member_number();
+    s_.registered_on = effective();
+    s_.initial_category = from_schema(b.category());
+    s_.starter = b.starter();
+    s_.affiliated_before_start = b.affiliated_before_start();
+    s_.previous_fund = str(b.previous_fund());
+    s_.periods.push_back({Date::from_days(b.start_days()), *start_q, std::nullopt, std::nullopt,
+                          schemas::CessationReason::Stopped});
+    return {};
+  }
+
+  Status on(const schemas::CategoryChanged& b) {
+    KASSA_TRY(require_registered());
+    auto from = quarter_of(b.from_quarter(), "from_quarter");
+    KASSA_TRY(from);
+    // A correction replaces a change from the same quarter; keep the order.
+    auto& changes = s_.category_changes;
+    changes.erase(std::remove_if(changes.begin(), changes.end(),
+                                 [&](const CategoryChange& c) { return c.from == *from; }),
+                  changes.end());
+    changes.push_back({*from, from_schema(b.to_category())});
+    std::stable_sort(changes.begin(), changes.end(),
+                     [](const CategoryChange& a, const CategoryChange& c) { return a.from < c.from; });
+    return {};
+  }
+
+  Status on(const schemas::ActivityCeased& b) {
+    KASSA_TRY(require_registered());
+    auto end_q = quarter_of(b.end_quarter(), "end_quarter");
+    KASSA_TRY(end_q);
+    auto& period = s_.periods.back();
+    period.end = Date::from_days(b.end_days());
+    period.end_quarter = *end_q;
+    period.end_reason = b.reason();
+    return {};
+  }
+
+  Status on(const schemas::ActivityResumed& b) {
+    KASSA_TRY(require_registered());
+    auto start_q = quarter_of(b.start_quarter(), "start_quarter");
+    KASSA_TRY(start_q);
+    s_.periods.push_back({Date::from_days(b.start_days()), *start_q, std::nullopt, std::nullopt,
+                          schemas::CessationReason::Stopped});
+    s_.category_changes.push_back({*start_q, from_schema(b.category())});
+    s_.starter = b.starter();
+    return {};
+  }
+
+  Status on(const schemas::PersonDied& b) {
+    return registered([&] { s_.death = Date::from_days(b.death_days()); });
+  }
+
+  Status on(const schemas::IncomeNotified& b) {
+    return registered([&] {
+      s_.incomes[b.income_year()] = {cents(b.net_income_cents()), b.source(),
+                                     Date::from_days(b.notified_days())};
+    });
+  }
+
+  Status on(const schemas::ProvisionalBaseChanged& b) {
+    return registered([&] {
+      s_.provisional_bases[b.year()] = {cents(b.base_cents()), b.basis(), str(b.reason_code())};
+    });
+  }
+
+  Status on(const schemas::ContributionAssessed& b) {
+    KASSA_TRY(require_registered());
+    auto q = quarter_of(b.quarter(), "quarter");
+    KASSA_TRY(q);
+    DebtLine line;
+    auto existing = s_.quarter_lines.find(*q);
+    if (existing != s_.quarter_lines.end()) line = existing->second;  // a reassessment
+    line.kind = DebtLineKind::kQuarterly;
+    line.quarter = *q;
+    line.year = q->year();
+    line.category = from_schema(b.category());
+    line.assessment = b.kind();
+    line.base = cents(b.base_cents());
+    line.contribution = cents(b.contribution_cents());
+    line.fees = cents(b.fees_cents());
+    line.primo_reduction = cents(b.primo_reduction_cents());
+    line.fee_rate_bp = b.fees_rate_bp();
+    line.due = Date::from_days(b.due_days());
+    line.cancelled = false;
+    line.starter = s_.starter;
+    line.grace = grace_for(*q);
+    s_.quarter_lines[*q] = std::move(line);
+    return {};
+  }
+
+  // A starter affiliated before starting: one extra quarter on each of the
+  // first two contributions (DOMAIN §4).
+  StarterGrace grace_for(Quarter q) const {
+    auto start = s_.start_quarter();
+    if (!s_.affiliated_before_start || !start) return StarterGrace::kNone;
+    return q.quarters_since(*start) < 2 && q >= *start ? StarterGrace::kExtraQuarter
+                                                         : StarterGrace::kNone;
+  }
+
+  Status on(const schemas::ContributionCancelled& b) {
+    KASSA_TRY(require_registered());
+    auto q = quarter_of(b.quarter(), "quarter");
+    KASSA_TRY(q);
+    auto it = s_.quarter_lines.find(*q);
+    if (it == s_.quarter_lines.end()) {
+      return corrupt(evolve_rules::kUnknownDebtLine, "cancelling unassessed " + q->format());
+    }
+    it->second.cancelled = true;
+    return {};
+  }
+
+  Status on(const schemas::PaymentNoticeIssued& b) {
+    KASSA_TRY(require_registered());
+    Notice notice{b.kind(), b.quarter(), b.year(), str(b.structured_communication()),
+                  cents(b.amount_cents()), Date::from_days(b.sent_days()),
+                  Date::from_days(b.due_days())};
+    DebtLine* line = nullptr;
+    if (b.kind() == schemas::NoticeKind::Quarterly ||
+        b.kind() == schemas::NoticeKind::Regularisation) {
+      auto q = quarter_of(b.quarter(), "quarter");
+      KASSA_TRY(q);
+      if (b.kind() == schemas::NoticeKind::Quarterly) {
+        auto it = s_.quarter_lines.find(*q);
+        if (it != s_.quarter_lines.end()) line = &it->second;
+      } else {
+        auto it = s_.regularisation_lines.find(b.year());
+        if (it != s_.regularisation_lines.end() && it->second.quarter == *q) line = &it->second;
+      }
+      if (line == nullptr) {
+        return corrupt(evolve_rules::kUnknownDebtLine, "a notice for no debt in " + q->format());
+      }
+    } else if (b.kind() == schemas::NoticeKind::CompanyContribution) {
+      return corrupt(evolve_rules::kNotAPersonEvent, "a company notice on a person");
+    }
+    if (line != nullptr) {
+      line->notice = notice;
+      if (line->stage == CollectionStage::kNone) line->stage = CollectionStage::kNotice;
+    }
+    s_.notices.push_back(std::move(notice));
+    ++s_.notices_issued;
+    return {};
+  }
+
+  Status on(const schemas::RegularisationComputed& b) {
+    KASSA_TRY(require_registered());
+    if (!quarter_from_code(b.year() * 10u + 4u)) {
+      return corrupt(evolve_rules::kMalformedEvent, "regularisation of no year");
+    }
+    RegularisationFact fact{b.year(),
+                            cents(b.final_income_cents()),
+                            cents(b.provisional_contribution_cents()),
+                            cents(b.provisional_fees_cents()),
+                            cents(b.final_contribution_cents()),
+                            cents(b.final_fees_cents()),
+                            cents(b.difference_cents()),
+                            Date::from_days(b.statement_days()),
+                            Date::from_days(b.due_days())};
+    if (fact.difference.is_positive()) {
+      DebtLine line;
+      line.kind = DebtLineKind::kRegularisation;
+      line.quarter = Quarter::containing(fact.statement);
+      line.year = b.year();
+      if (auto q4 = quarter_from_code(b.year() * 10u + 4u)) line.category = s_.category_in(*q4);
+      line.assessment = schemas::AssessmentKind::Final;
+      line.base = fact.final_income;
+      line.contribution = max(cents(fact.final_contribution.cents() -
+                                    fact.provisional_contribution.cents()),
+                              Money::zero());
+      line.fees = cents(fact.difference.cents() - line.contribution.cents());
+      line.due = fact.due;
+      s_.regularisation_lines[b.year()] = std::move(line);
+    } else if (fact.difference.is_negative()) {
+      s_.refund_due = add(s_.refund_due, cents(-fact.difference.cents()));
+    }
+    s_.regularisations[b.year()] = fact;
+    return {};
+  }
+
+  Status on(const schemas::ContributionFreeQuarterGranted& b) {
+    KASSA_TRY(require_registered());
+    auto q = quarter_of(b.quarter(), "quarter");
+    KASSA_TRY(q);
+    s_.quarter_facts[*q].free_reason = b.reason();
+    return {};
+  }
+
+  Status on(const schemas::PaymentReceived& b) {
+    return registered([&] {
+      PaymentFact p{str(b.bank_ref()), cents(b.amount_cents()), Date::from_days(b.value_days()),
+                    str(b.structured_communication()), b.channel()};
+      if (!p.bank_ref.empty()) s_.bank_refs.insert(p.bank_ref);
+      s_.payments.push_back(std::move(p));
+    });
+  }
+
+  // The payment's value date is the allocation's effective date. A line
+  // naming a key with several candidate debts fills them in lines() order up
+  // to each one's open amount; the last candidate takes any rest.
+  Status on(const schemas::PaymentAllocated& b) {
+    KASSA_TRY(require_registered());
+    struct Target {
+      DebtLine* line;
+      schemas::DebtKind kind;
+      Money amount;
+    };
+    std::vector<Target> targets;
+    // Open amounts as this allocation fills them.
+    std::map<const DebtLine*, std::int64_t> principal_filled, surcharge_filled, cost_filled;
+    if (b.lines() != nullptr) {
+      for (const auto* l : *b.lines()) {
+        auto q = quarter_of(l->quarter(), "lines.quarter");
+        KASSA_TRY(q);
+        std::vector<DebtLine*> candidates;
+        for (auto* c : s_.lines_for(*q)) {
+          bool quarterly = c->kind == DebtLineKind::kQuarterly;
+          switch (l->kind()) {
+            case schemas::DebtKind::Contribution:
+            case schemas::DebtKind::Fees:
+              if (quarterly) candidates.push_back(c);
+              break;
+            case schemas::DebtKind::Regularisation:
+            case schemas::DebtKind::RegularisationFees:
+              if (!quarterly) candidates.push_back(c);
+              break;
+            case schemas::DebtKind::Surcharge:
+            case schemas::DebtKind::Costs:
+              candidates.push_back(c);
+              break;
+            case schemas::DebtKind::CompanyContribution:
+              return corrupt(evolve_rules::kNotAPersonEvent, "a company debt on a person");
+          }
+        }
+        if (candidates.empty()) {
+          return corrupt(evolve_rules::kUnknownDebtLine, "allocation to no debt in " + q->format());
+        }
+        std::int64_t rest = l->amount_cents();
+        for (std::size_t i = 0; i < candidates.size() && rest > 0; ++i) {
+          DebtLine* c = candidates[i];
+          std::int64_t open = 0;
+          std::map<const DebtLine*, std::int64_t>* filled = nullptr;
+          if (l->kind() == schemas::DebtKind::Surcharge) {
+            open = c->open_surcharges().cents();
+            filled = &surcharge_filled;
+          } else if (l->kind() == schemas::DebtKind::Costs) {
+            open = c->open_costs().cents();
+            filled = &cost_filled;
+          } else {
+            open = c->open_principal().cents();
+            filled = &principal_filled;
+          }
+          open -= (*filled)[c];
+          std::int64_t take = i + 1 == candidates.size() ? rest : std::min(rest, std::max<std::int64_t>(open, 0));
+          if (take <= 0) continue;
+          (*filled)[c] += take;
+          rest -= take;
+          targets.push_back({c, l->kind(), cents(take)});
+        }
+      }
+    }
+    for (auto& t : targets) {
+      switch (t.kind) {
+        case schemas::DebtKind::Contribution:
+        case schemas::DebtKind::Fees:
+        case schemas::DebtKind::Regularisation:
+        case schemas::DebtKind::RegularisationFees:
+          t.line->principal_paid = add(t.line->principal_paid, t.amount);
+          t.line->principal_payments.push_back({effective(), t.amount});
+          break;
+        case schemas::DebtKind::Surcharge:
+          t.line->surcharges_paid = add(t.line->surcharges_paid, t.amount);
+          break;
+        case schemas::DebtKind::Costs:
+        case schemas::DebtKind::CompanyContribution:
+          t.line->costs_paid = add(t.line->costs_paid, t.amount);
+          break;
+      }
+    }
+    s_.credit = add(s_.credit, cents(b.credit_cents()));
+    return {};
+  }
+
+  Status on(const schemas::RefundIssued& b) {
+    return registered([&] {
+      Money amount = cents(b.amount_cents());
+      // A regularisation refund is paid from what the fund owes first.
+      Money from_due = min(amount, s_.refund_due);
+      s_.refund_due = cents(s_.refund_due.cents() - from_due.cents());
+      s_.credit = cents(s_.credit.cents() - (amount.cents() - from_due.cents()));
+      s_.refunded = add(s_.refunded, amount);
+    });
+  }
+
+  Status on(const schemas::CostsCharged& b) {
+    KASSA_TRY(require_registered());
+    auto q = quarter_of(b.quarter(), "quarter");
+    KASSA_TRY(q);
+    auto candidates = s_.lines_for(*q);
+    if (candidates.empty()) {
+      return corrupt(evolve_rules::kUnknownDebtLine, "costs on no debt in " + q->format());
+    }
+    candidates.front()->costs = add(candidates.front()->costs, cents(b.amount_cents()));
+    s_.costs_charged = add(s_.costs_charged, cents(b.amount_cents()));
+    return {};
+  }
+
+  Status on(const schemas::SurchargeApplied& b) {
+    KASSA_TRY(require_registered());
+    DebtLine* line = surcharge_target(s_, b.kind(), b.quarter(), b.year());
+    if (line == nullptr) {
+      return corrupt(evolve_rules::kUnknownDebtLine,
+                     "a surcharge on no debt: " + std::to_string(b.quarter()));
+    }
+    line->surcharges_applied = add(line->surcharges_applied, cents(b.amount_cents()));
+    if (b.kind() == schemas::SurchargeKind::Yearly7) {
+      line->yearly_surcharge_applied = true;
+    } else {
+      line->quarterly_surcharge_dates.push_back(Date::from_days(b.applied_days()));
+    }
+    return {};
+  }
+
+  Status on(const schemas::SurchargeReduced& b) {
+    KASSA_TRY(require_registered());
+    DebtLine* line = surcharge_target(s_, b.kind(), b.quarter(), b.year());
+    if (line == nullptr) return corrupt(evolve_rules::kUnknownDebtLine, "reduction of no debt");
+    line->surcharges_reduced = add(line->surcharges_reduced, cents(b.amount_cents()));
+    return {};
+  }
+
+  Status on(const schemas::SurchargeWaived& b) {
+    KASSA_TRY(require_registered());
+    DebtLine* line = surcharge_target(s_, b.kind(), b.quarter(), b.year());
+    if (line == nullptr) return corrupt(evolve_rules::kUnknownDebtLine, "waiver of no debt");
+    line->surcharges_waived = add(line->surcharges_waived, cents(b.amount_cents()));
+    return {};
+  }
+
+  template <typename F>
+  Status for_quarters(const flatbuffers::Vector<std::uint16_t>* codes, F&& mutate_line) {
+    KASSA_TRY(require_registered());
+    auto quarters = quarters_of(codes);
+    KASSA_TRY(quarters);
+    for (auto q : *quarters) {
+      for (auto* line : s_.lines_for(q)) mutate_line(*line);
+    }
+    return {};
+  }
+
+  Status on(const schemas::ReminderSent& b) {
+    Date sent = Date::from_days(b.sent_days());
+    return for_quarters(b.quarters(), [&](DebtLine& line) {
+      if (line.open_principal().is_zero()) return;
+      line.reminder_sent = sent;
+      if (line.stage < CollectionStage::kReminder) line.stage = CollectionStage::kReminder;
+    });
+  }
+
+  Status on(const schemas::FormalNoticeSent& b) {
+    Date sent = Date::from_days(b.sent_days());
+    return for_quarters(b.quarters(), [&](DebtLine& line) {
+      if (line.open_total().is_zero()) return;
+      line.formal_notice_sent = sent;
+      if (line.stage < CollectionStage::kFormalNotice) line.stage = CollectionStage::kFormalNotice;
+    });
+  }
+
+  Status on(const schemas::PersonalContactRecorded& b) {
+    return registered([&] {
+      ++s_.personal_contacts;
+      if (b.reached()) ++s_.personal_contacts_reached;
+      s_.last_personal_contact = Date::from_days(b.contact_days());
+    });
+  }
+
+  Status on(const schemas::ContrainteServed& b) {
+    Date served = Date::from_days(b.served_days());
+    KASSA_TRY(for_quarters(b.quarters(), [&](DebtLine& line) {
+      if (line.open_total().is_zero()) return;
+      line.contrainte_served = served;
+      line.stage = CollectionStage::kContrainteServed;
+    }));
+    ++s_.contraintes_served;
+    return {};
+  }
+
+  Status on(const schemas::PaymentPlanRequested& b) {
+    return registered([&] {
+      s_.plan_request = PaymentPlanRequest{Date::from_days(b.requested_days()),
+                                           codes_of(b.quarters()), b.proposed_instalments(),
+                                           cents(b.amount_cents())};
+    });
+  }
+
+  Status on(const schemas::PaymentPlanGranted& b) {
+    return registered([&] {
+      PaymentPlan plan;
+      plan.ref = str(b.plan_ref());
+      plan.granted = Date::from_days(b.granted_days());
+      plan.quarters = codes_of(b.quarters());
+      plan.total = cents(b.total_cents());
+      if (b.instalments() != nullptr) {
+        for (const auto* i : *b.instalments()) {
+          plan.instalments.emplace_back(Date::from_days(i->due_days()), cents(i->amount_cents()));
+        }
+      }
+      s_.plans.push_back(std::move(plan));
+      s_.plan_request.reset();
+    });
+  }
+
+  Status on(const schemas::PaymentPlanBreached& b) {
+    return registered([&] {
+      std::string ref = str(b.plan_ref());
+      for (auto& plan : s_.plans) {
+        if (plan.ref == ref && !plan.breached) {
+          plan.breached = true;
+          plan.breached_on = Date::from_days(b.breached_days());
+        }
+      }
+    });
+  }
+
+  Status on(const schemas::WaiverRequested& b) {
+    KASSA_TRY(require_registered());
+    auto quarters = quarters_of(b.quarters());
+    KASSA_TRY(quarters);
+    for (auto q : *quarters) {
+      auto& f = s_.quarter_facts[q];
+      f.waiver = RequestStatus::kPending;
+      f.waiver_requested = Date::from_days(b.requested_days());
+    }
+    return {};
+  }
+
+  Status waiver_decision(const flatbuffers::Vector<std::uint16_t>* codes, RequestStatus status) {
+    KASSA_TRY(require_registered());
+    auto quarters = quarters_of(codes);
+    KASSA_TRY(quarters);
+    for (auto q : *quarters) s_.quarter_facts[q].waiver = status;
+    return {};
+  }
+
+  Status on(const schemas::DispenseRequested& b) {
+    KASSA_TRY(require_registered());
+    auto quarters = quarters_of(b.quarters());
+    KASSA_TRY(quarters);
+    for (auto q : *quarters) {
+      auto& f = s_.quarter_facts[q];
+      f.dispense = RequestStatus::kPending;
+      f.dispense_requested = Date::from_days(b.requested_days());
+    }
+    return {};
+  }
+
+  // A dispense covers whole quarters: contribution, fees, surcharges, costs.
+  Status dispense_decision(const flatbuffers::Vector<std::uint16_t>* codes, RequestStatus status) {
+    KASSA_TRY(require_registered());
+    auto quarters = quarters_of(codes);
+    KASSA_TRY(quarters);
+    for (auto q : *quarters) {
+      s_.quarter_facts[q].dispense = status;
+      if (status != RequestStatus::kGranted) continue;
+      auto it = s_.quarter_lines.find(q);
+      if (it == s_.quarter_lines.end()) continue;
+      auto& line = it->second;
+      line.surcharges_dispensed = line.open_surcharges();
+      line.dispensed = true;
+    }
+    return {};
+  }
+
+  Status on(const schemas::ContestFiled& b) {
+    return registered([&] {
+      Contest c;
+      c.case_ref = str(b.case_ref());
+      c.filed = Date::from_days(b.filed_days());
+      c.quarters = codes_of(b.quarters());
+      c.amount = cents(b.amount_cents());
+      s_.contests.push_back(std::move(c));
+    });
+  }
+
+  Status on(const schemas::ContestDecided& b) {
+    return registered([&] {
+      std::string ref = str(b.case_ref());
+      for (auto& c : s_.contests) {
+        if (c.case_ref == ref && !c.outcome) {
+          c.outcome = b.outcome();
+          c.decided = Date::from_days(b.decided_days());
+          c.cancelled = cents(b.cancelled_cents());
+          break;
+        }
+      }
+    });
+  }
+
+  Status on(const schemas::BenefitClaimed& b) {
+    return registered([&] {
+      Benefit benefit;
+      benefit.kind = b.kind();
+      benefit.claim_ref = str(b.claim_ref());
+      benefit.claimed = Date::from_days(b.claimed_days());
+      benefit.ground = b.ground();
+      if (b.event_days() != 0) benefit.event_date = Date::from_days(b.event_days());
+      s_.benefits.push_back(std::move(benefit));
+    });
+  }
+
+  Benefit* benefit_by_ref(const flatbuffers::String* ref, schemas::BenefitKind kind) {
+    std::string r = str(ref);
+    for (auto& b : s_.benefits) {
+      if (b.claim_ref == r && b.kind == kind) return &b;
+    }
+    return nullptr;
+  }
+
+  Status on(const schemas::BenefitGranted& b) {
+    KASSA_TRY(require_registered());
+    Benefit* benefit = benefit_by_ref(b.claim_ref(), b.kind());
+    if (benefit == nullptr) {
+      // Granted proactively (maternity aid after a birth): no claim first.
+      s_.benefits.push_back({});
+      benefit = &s_.benefits.back();
+      benefit->kind = b.kind();
+      benefit->claim_ref = str(b.claim_ref());
+      benefit->claimed = Date::from_days(b.decided_days());
+    }
+    benefit->status = BenefitStatus::kGranted;
+    benefit->decided = Date::from_days(b.decided_days());
+    benefit->start = Date::from_days(b.start_days());
+    benefit->months = b.months();
+    benefit->monthly_amount = cents(b.monthly_amount_cents());
+    benefit->family_charge = b.family_charge();
+    benefit->service_vouchers = b.service_vouchers();
+    return {};
+  }
+
+  Status on(const schemas::BenefitRefused& b) {
+    KASSA_TRY(require_registered());
+    Benefit* benefit = benefit_by_ref(b.claim_ref(), b.kind());
+    if (benefit == nullptr) {
+      return corrupt(evolve_rules::kMalformedEvent, "refusal of an unknown claim");
+    }
+    benefit->status = BenefitStatus::kRefused;
+    benefit->decided = Date::from_days(b.decided_days());
+    return {};
+  }
+
+  Status on(const schemas::BenefitPaid& b) {
+    return registered([&] {
+      // The latest granted benefit of that kind.
+      for (auto it = s_.benefits.rbegin(); it != s_.benefits.rend(); ++it) {
+        if (it->kind == b.kind() && it->status == BenefitStatus::kGranted) {
+          it->paid = add(it->paid, cents(b.amount_cents()));
+          return;
+        }
+      }
+    });
+  }
+
+  Status on(const schemas::OverpaymentClaimed& b) {
+    return registered([&] {
+      s_.overpayments.push_back({b.kind(), cents(b.amount_cents()),
+                                 Date::from_days(b.claimed_days()),
+                                 b.appeal() != nullptr ? str(b.appeal()->reason_code()) : ""});
+    });
+  }
+
+  PersonState& s_;
+  const schemas::Envelope& e_;
+};
+
+}  // namespace
+
+Status evolve(PersonState& state, const schemas::Envelope& envelope) {
+  if (envelope.aggregate_kind() != schemas::AggregateKind::Person) {
+    return Error::corrupt(evolve_rules::kWrongAggregate, "not a Person event");
+  }
+  if (envelope.sequence() != state.last_sequence + 1) {
+    return Error::corrupt(evolve_rules::kSequenceGap,
+                          "expected sequence " + std::to_string(state.last_sequence + 1) +
+                              ", got " + std::to_string(envelope.sequence()));
+  }
+  if (state.registered && envelope.aggregate_key() != nullptr &&
+      envelope.aggregate_key()->string_view() != state.party_id) {
+    return Error::corrupt(evolve_rules::kWrongAggregate, "event of another person");
+  }
+  // Handlers validate before they mutate; a failure leaves the state as is.
+  KASSA_TRY(Folder(state, envelope).apply());
+  state.last_sequence = envelope.sequence();
+  return {};
+}
+
+}  // namespace kassa::domain

@@ -1,0 +1,291 @@
+// The write pipeline on the embedded journal with a small test aggregate:
+// durable append before the state moves, sequence and hash chain, sealing of
+// personal data, idempotent commands, named rejections that write nothing,
+// group-committed runs, and recovery after a failed append.
+
+#include <catch2/catch.hpp>
+
+#include <set>
+
+#include "log/journal/journal_log.h"
+#include "log/personal_data.h"
+#include "log/log_test_support.h"
+#include "write/aggregate_writer.h"
+
+using namespace kassa;
+namespace s = kassa::schemas;
+
+namespace {
+
+// A toy person: registered once, then reminded of distinct amounts.
+struct ToyState {
+  bool registered = false;
+  std::set<std::int64_t> reminded;
+};
+
+struct Register {
+  std::string niss;
+};
+struct Remind {
+  std::int64_t cents = 0;
+};
+using ToyCommand = std::variant<Register, Remind>;
+
+struct ToyAggregate {
+  using State = ToyState;
+  using Command = ToyCommand;
+  static constexpr s::AggregateKind kKind = s::AggregateKind::Person;
+  static constexpr log::Topic kTopic = log::Topic::kPersonEvents;
+
+  static Result<std::vector<domain::NewEvent>> decide(const State& state, const Command& command,
+                                                      const domain::DecisionContext& ctx) {
+    std::vector<domain::NewEvent> out;
+    if (const auto* reg = std::get_if<Register>(&command)) {
+      if (state.registered) return Error::conflict("PersonAlreadyRegistered", "already registered");
+      s::PersonRegisteredT body;
+      body.start_days = ctx.business_date.to_days();
+      domain::NewEvent e{ctx.business_date, std::nullopt, {}, s::PersonalDataT{}};
+      e.body.Set(std::move(body));
+      e.personal->niss = reg->niss;
+      out.push_back(std::move(e));
+      return out;
+    }
+    const auto& remind = std::get<Remind>(command);
+    if (!state.registered) return Error::violation("PersonNotRegistered", "register first");
+    if (remind.cents <= 0) return Error::invalid("cents", "AmountPositive", "must be > 0");
+    if (state.reminded.count(remind.cents) != 0) return out;  // idempotent
+    s::ReminderSentT body;
+    body.amount_due_cents = remind.cents;
+    domain::NewEvent e{ctx.business_date, std::nullopt, {}, std::nullopt};
+    e.body.Set(std::move(body));
+    out.push_back(std::move(e));
+    return out;
+  }
+
+  static Status evolve(State& state, const s::Envelope& env) {
+    switch (env.body_type()) {
+      case s::EventBody::PersonRegistered: state.registered = true; return {};
+      case s::EventBody::ReminderSent:
+        state.reminded.insert(env.body_as_ReminderSent()->amount_due_cents());
+        return {};
+      default: return Error::corrupt("NotAToyEvent", "unexpected event");
+    }
+  }
+};
+
+using Writer = write::AggregateWriter<ToyAggregate>;
+
+// Folds an aggregate's events from its partition: the simplest Loader that
+// honours the contract (everything durable in the log).
+Writer::Loader fold_from_log(log::EventLog& log, int* calls) {
+  return [&log, calls](const std::string& key) -> Result<std::optional<Writer::Loaded>> {
+    ++*calls;
+    const auto partition = log.partition_for(log::Topic::kPersonEvents, key);
+    auto hwm = log.high_water_mark(log::Topic::kPersonEvents, partition);
+    if (!hwm) return hwm.error();
+    Writer::Loaded loaded;
+    bool any = false;
+    for (int64_t from = 0; from < *hwm;) {
+      auto records = log.read(log::Topic::kPersonEvents, partition, from, 1000,
+                              std::chrono::milliseconds(0));
+      if (!records) return records.error();
+      for (const auto& r : *records) {
+        from = r.offset + 1;
+        if (r.key != key) continue;
+        auto event = log::decode_event(
+            {reinterpret_cast<const std::uint8_t*>(r.value.data()), r.value.size()});
+        if (!event) return event.error();
+        KASSA_TRY(ToyAggregate::evolve(loaded.state, event->envelope()));
+        loaded.tip = {event->sequence(), event->hash()};
+        any = true;
+      }
+    }
+    if (!any) return std::optional<Writer::Loaded>{};
+    return std::optional<Writer::Loaded>{std::move(loaded)};
+  };
+}
+
+// Delegates to a real log and fails appends on demand.
+class FlakyLog final : public log::EventLog {
+ public:
+  explicit FlakyLog(log::EventLog& inner) : inner_(inner) {}
+  bool fail_next = false;
+
+  Result<std::vector<int64_t>> append(log::Topic t, std::string_view key,
+                                      std::span<const log::Record> records) override {
+    if (std::exchange(fail_next, false)) {
+      (void)inner_.append(t, key, records);  // landed, but the ack was lost
+      return Error::unavailable("KafkaDeliveryFailed", "simulated lost acknowledgement");
+    }
+    return inner_.append(t, key, records);
+  }
+  Result<std::vector<std::vector<int64_t>>> append_many(
+      log::Topic t, std::span<const log::KeyedBatch> batches) override {
+    return inner_.append_many(t, batches);
+  }
+  Status append_quarantine(const log::StoredRecord& r, std::string_view reason) override {
+    return inner_.append_quarantine(r, reason);
+  }
+  int32_t partition_count(log::Topic t) const override { return inner_.partition_count(t); }
+  Result<std::vector<log::StoredRecord>> read(log::Topic t, int32_t p, int64_t from,
+                                              std::size_t max,
+                                              std::chrono::milliseconds wait) override {
+    return inner_.read(t, p, from, max, wait);
+  }
+  Result<int64_t> high_water_mark(log::Topic t, int32_t p) override {
+    return inner_.high_water_mark(t, p);
+  }
+  Result<std::unique_ptr<log::Subscription>> subscribe(std::vector<log::Position> from) override {
+    return inner_.subscribe(std::move(from));
+  }
+  const log::LogConfig& config() const override { return inner_.config(); }
+
+ private:
+  log::EventLog& inner_;
+};
+
+struct Fixture {
+  log::testing::TempDir dir;
+  log::LogConfig config;
+  std::unique_ptr<log::EventLog> journal;
+  std::unique_ptr<FlakyLog> log;
+  log::SeededRandom random{42};
+  log::InMemoryKeyStore keys{random};
+  std::int64_t now_us = 1'736'000'000'000'000;
+  write::EventFactory factory{keys, random, [this] { return now_us; }};
+  domain::Rulebook rulebook = domain::Rulebook::belgian_default();
+  domain::FundConfig fund;
+  int loads = 0;
+  std::unique_ptr<Writer> writer;
+  write::CommandMeta meta{"s-0042", {}, {}};
+  domain::Date date = domain::Date::parse("2025-01-06").value();
+
+  Fixture() {
+    config.journal_path = dir.path() + "/journal";
+    config.person_partitions = 4;
+    journal = log::journal::JournalLog::open(config).value();
+    log = std::make_unique<FlakyLog>(*journal);
+    writer = std::make_unique<Writer>(*log, factory, fold_from_log(*log, &loads), rulebook, fund);
+  }
+
+  std::vector<log::StoredRecord> records_of(const std::string& key) {
+    const auto p = log->partition_for(log::Topic::kPersonEvents, key);
+    std::vector<log::StoredRecord> out;
+    for (auto& r : log->read(log::Topic::kPersonEvents, p, 0, 10'000, std::chrono::milliseconds(0)).value()) {
+      if (r.key == key) out.push_back(std::move(r));
+    }
+    return out;
+  }
+};
+
+const std::string kAlice = "P" + std::string(32, 'a');
+
+}  // namespace
+
+TEST_CASE("a command's events are appended chained and sealed before the state moves", "[write]") {
+  Fixture fx;
+  auto registered = fx.writer->execute(kAlice, Register{"93051822361"}, fx.date, fx.meta);
+  REQUIRE(registered.ok());
+  REQUIRE(registered->events.size() == 1);
+  CHECK(registered->events[0].type == "PersonRegistered");
+  CHECK(registered->events[0].sequence == 1);
+  CHECK(registered->events[0].offset == 0);
+
+  auto reminded = fx.writer->execute(kAlice, Remind{87171}, fx.date, fx.meta);
+  REQUIRE(reminded.ok());
+  REQUIRE(reminded->events.size() == 1);
+  CHECK(reminded->events[0].sequence == 2);
+  CHECK(reminded->events[0].offset == 1);
+  CHECK(fx.writer->cached(kAlice)->reminded.count(87171) == 1);
+
+  auto records = fx.records_of(kAlice);
+  REQUIRE(records.size() == 2);
+  log::ChainVerifier chains;
+  std::vector<log::DecodedEvent> events;
+  for (const auto& r : records) {
+    auto e = log::decode_event(
+        {reinterpret_cast<const std::uint8_t*>(r.value.data()), r.value.size()});
+    REQUIRE(e.ok());
+    REQUIRE(chains.feed(*e).ok());  // sequence 1, 2 and prev_hash linked
+    events.push_back(std::move(e).value());
+  }
+  CHECK(events[0].envelope().actor()->str() == "s-0042");
+  CHECK(events[1].envelope().causation_id() != nullptr);
+
+  // The national number is only in the sealed block, and opens with the key.
+  const auto& frame = records[0].value;
+  CHECK(frame.find("93051822361") == std::string::npos);
+  const s::Sealed* sealed = events[0].body_as<s::PersonRegistered>()->personal();
+  REQUIRE(sealed != nullptr);
+  auto opened = log::open(fx.keys, kAlice, events[0].event_id(), *sealed);
+  REQUIRE(opened.ok());
+  CHECK(opened->niss == "93051822361");
+}
+
+TEST_CASE("a repeated command writes nothing and a rejection writes nothing", "[write]") {
+  Fixture fx;
+  REQUIRE(fx.writer->execute(kAlice, Register{"93051822361"}, fx.date, fx.meta).ok());
+  REQUIRE(fx.writer->execute(kAlice, Remind{100}, fx.date, fx.meta).ok());
+  auto again = fx.writer->execute(kAlice, Remind{100}, fx.date, fx.meta);
+  REQUIRE(again.ok());
+  CHECK(again->events.empty());
+
+  auto twice = fx.writer->execute(kAlice, Register{"93051822361"}, fx.date, fx.meta);
+  REQUIRE_FALSE(twice.ok());
+  CHECK(twice.error().rule == "PersonAlreadyRegistered");
+  auto bad = fx.writer->execute(kAlice, Remind{-5}, fx.date, fx.meta);
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().field == "cents");
+  CHECK(fx.records_of(kAlice).size() == 2);
+}
+
+TEST_CASE("a run decides for many aggregates and group-commits; a second run writes nothing",
+          "[write]") {
+  Fixture fx;
+  std::vector<std::string> keys;
+  for (int i = 0; i < 250; ++i) {
+    char hex[33];
+    std::snprintf(hex, sizeof hex, "%032x", i + 1);
+    keys.push_back(std::string("P") + hex);
+    REQUIRE(fx.writer->execute(keys.back(), Register{"93051822361"}, fx.date, fx.meta).ok());
+  }
+  auto first = fx.writer->run(keys, Remind{2050}, fx.date, fx.meta, /*chunk=*/100);
+  REQUIRE(first.ok());
+  CHECK(first->aggregates == 250);
+  CHECK(first->aggregates_changed == 250);
+  CHECK(first->events_written == 250);
+  CHECK(first->rejected == 0);
+  std::int64_t total = 0;
+  for (int32_t p = 0; p < 4; ++p) total += fx.log->high_water_mark(log::Topic::kPersonEvents, p).value();
+  CHECK(total == 500);
+
+  auto second = fx.writer->run(keys, Remind{2050}, fx.date, fx.meta, 100);
+  REQUIRE(second.ok());
+  CHECK(second->events_written == 0);
+
+  auto rejected = fx.writer->run({"P" + std::string(32, 'f')}, Remind{1}, fx.date, fx.meta);
+  REQUIRE(rejected.ok());
+  CHECK(rejected->rejected == 1);
+  CHECK(rejected->rejections.at(0).rule == "PersonNotRegistered");
+}
+
+TEST_CASE("after a failed append the aggregate is reloaded from the log, never re-sequenced",
+          "[write]") {
+  Fixture fx;
+  REQUIRE(fx.writer->execute(kAlice, Register{"93051822361"}, fx.date, fx.meta).ok());
+  const int loads_before = fx.loads;
+  fx.log->fail_next = true;  // the event lands, the caller hears "failed"
+  auto failed = fx.writer->execute(kAlice, Remind{300}, fx.date, fx.meta);
+  REQUIRE_FALSE(failed.ok());
+  CHECK(failed.error().code == Errc::kUnavailable);
+  CHECK_FALSE(fx.writer->cached(kAlice).has_value());
+
+  // The retry reloads (seeing the landed event) and decides "nothing to do".
+  auto retry = fx.writer->execute(kAlice, Remind{300}, fx.date, fx.meta);
+  REQUIRE(retry.ok());
+  CHECK(retry->events.empty());
+  CHECK(fx.loads == loads_before + 1);
+  auto next = fx.writer->execute(kAlice, Remind{400}, fx.date, fx.meta);
+  REQUIRE(next.ok());
+  CHECK(next->events.at(0).sequence == 3);  // after the landed one, no repeat
+}
