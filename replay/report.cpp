@@ -11,6 +11,7 @@
 #include "domain/niss.h"
 #include "domain/rulebook.h"
 #include "log/event_codec.h"
+#include "projections/as_of.h"
 #include "projections/event_index.h"
 #include "projections/projector.h"
 
@@ -112,45 +113,48 @@ Result<std::string> find_person(const pj::Store& store, const std::string& perso
 }
 
 Result<PersonReport> person_report(const pj::Store& store, const std::string& party_id,
-                                   int32_t at_days) {
+                                   int32_t at_days, std::optional<int64_t> known_at_us) {
   PersonReport report;
   report.party_id = party_id;
   report.at_days = at_days;
-  report.known_at_us = (static_cast<int64_t>(at_days) + 1) * kMicrosPerDay - 1;
+  report.known_at_us = known_at_us;
+  pj::AsOf as_of;
+  as_of.effective_up_to_days = at_days;
+  as_of.recorded_up_to_us = known_at_us;
 
-  // The service's projections, folded over this person's events only.
-  const domain::Rulebook rulebook = domain::Rulebook::belgian_default();
-  pj::ProjectionDeps deps;
-  deps.rulebook = &rulebook;
-  auto projections = pj::make_projections(deps);
-  pj::MemKv view;
+  // Lineage: the events the fold keeps, by sequence.
   std::map<uint64_t, Lineage> by_sequence;
-  Status folded = pj::for_each_indexed_event(
+  KASSA_TRY(pj::for_each_indexed_event(
       store, s::AggregateKind::Person, party_id, [&](const pj::IndexedEvent& e) -> Status {
-        if (e.event.envelope().recorded_at_us() > report.known_at_us) {
-          ++report.events_later;
+        const auto& env = e.event.envelope();
+        if (env.effective_days() > at_days || (known_at_us && env.recorded_at_us() > *known_at_us)) {
+          ++report.events_left_out;
           return {};
         }
-        pj::ApplyContext context(view, view);
-        for (auto& p : projections) KASSA_TRY(p->apply(e.event, e.position, context));
-        for (auto& p : projections) p->flush(context);
         Lineage l;
         l.event_id = e.event.event_id().to_string();
         l.event_type = std::string(e.event.type_name());
         l.topic = e.position.topic;
         l.partition = e.position.partition;
         l.offset = e.position.offset;
-        l.recorded_at_us = e.event.envelope().recorded_at_us();
+        l.recorded_at_us = env.recorded_at_us();
         l.sequence = e.event.sequence();
         by_sequence[l.sequence] = l;
         report.events.push_back(l);
         ++report.events_used;
         return {};
-      });
-  KASSA_TRY(folded);
-  if (report.events_used == 0 && report.events_later == 0) {
+      }));
+  if (report.events_used == 0 && report.events_left_out == 0) {
     return Error::not_found("PersonUnknown", "no events of " + party_id + " in the store's index");
   }
+
+  // The service's as-of answer.
+  const domain::Rulebook rulebook = domain::Rulebook::belgian_default();
+  pj::ProjectionDeps deps;
+  deps.rulebook = &rulebook;
+  auto folded = pj::fold_aggregate(store, deps, s::AggregateKind::Person, party_id, as_of);
+  if (!folded.ok()) return folded.error();
+  const pj::MemKv& view = **folded;
 
   auto lines = pj::read_statement_lines(view, s::AggregateKind::Person, party_id, {}, {});
   if (!lines.ok()) return lines.error();
@@ -172,6 +176,39 @@ Result<PersonReport> person_report(const pj::Store& store, const std::string& pa
   return report;
 }
 
+Result<int64_t> parse_timestamp_us(const std::string& text) {
+  const auto bad = Error::invalid("known-at", "TimestampFormat",
+                                  "a timestamp is YYYY-MM-DDTHH:MM:SS[.ffffff]Z (UTC) or "
+                                  "microseconds since 1970");
+  if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos) {
+    if (text.size() > 18) return bad;
+    return static_cast<int64_t>(std::stoll(text));
+  }
+  if (text.size() < 20 || text[10] != 'T') return bad;
+  auto day = parse_date_days(text.substr(0, 10));
+  if (!day.ok()) return bad;
+  unsigned h = 0, mi = 0, se = 0;
+  int consumed = 0;
+  if (std::sscanf(text.c_str() + 11, "%2u:%2u:%2u%n", &h, &mi, &se, &consumed) != 3 ||
+      consumed != 8 || h > 23 || mi > 59 || se > 59) {
+    return bad;
+  }
+  int64_t micros = 0;
+  std::string rest = text.substr(19);
+  if (!rest.empty() && rest[0] == '.') {
+    std::size_t digits = 0;
+    while (digits + 1 < rest.size() && rest[digits + 1] >= '0' && rest[digits + 1] <= '9') ++digits;
+    if (digits == 0 || digits > 6) return bad;
+    std::string frac = rest.substr(1, digits);
+    frac.resize(6, '0');
+    micros = std::stoll(frac);
+    rest = rest.substr(digits + 1);
+  }
+  if (rest != "Z") return bad;
+  return static_cast<int64_t>(*day) * kMicrosPerDay +
+         (static_cast<int64_t>(h) * 3600 + mi * 60 + se) * 1'000'000 + micros;
+}
+
 nlohmann::json to_json(const PersonReport& r) {
   nlohmann::json lines = nlohmann::json::array();
   for (const ReportLine& l : r.lines) {
@@ -186,9 +223,10 @@ nlohmann::json to_json(const PersonReport& r) {
   }
   nlohmann::json j = {{"party_id", r.party_id},
                       {"at", format_days(r.at_days)},
-                      {"known_at", format_us(r.known_at_us)},
+                      {"known_at", r.known_at_us ? nlohmann::json(format_us(*r.known_at_us))
+                                                 : nlohmann::json(nullptr)},
                       {"events_used", r.events_used},
-                      {"events_recorded_later", r.events_later},
+                      {"events_left_out", r.events_left_out},
                       {"statement",
                        {{"lines", lines},
                         {"balance", money(r.totals.balance_cents)},
@@ -234,9 +272,10 @@ nlohmann::json to_json(const PersonReport& r) {
 }
 
 void print_report(const PersonReport& r, std::ostream& out) {
-  out << "Person " << r.party_id << " as known on " << format_days(r.at_days)
-      << " (events recorded up to " << format_us(r.known_at_us) << ": " << r.events_used
-      << " used, " << r.events_later << " recorded later left out)\n\n";
+  out << "Person " << r.party_id << " as of " << format_days(r.at_days);
+  if (r.known_at_us) out << ", as known at " << format_us(*r.known_at_us);
+  out << " (" << r.events_used << " events used, " << r.events_left_out
+      << " effective later or recorded later left out)\n\n";
   out << "Account statement\n";
   out << "  date        quarter  kind                  debit      credit     balance  event\n";
   for (const ReportLine& l : r.lines) {

@@ -1,14 +1,15 @@
 #pragma once
 // `kassa replay report`: one person's account statement, debt status and
-// pension career as the fund knew them at the end of a date, each statement
-// line with the event that produced it (event id, topic/partition/offset,
-// recorded_at) — lineage an auditor can follow back into the log.
+// pension career as of a date, each statement line with the event that
+// produced it (event id, topic/partition/offset, recorded_at) — lineage an
+// auditor can follow back into the log.
 //
 // Source: a projection store (a rebuilt one, or a copy of the live one). The
-// person's events are read from the store's event index (each frame verified
-// again), those recorded up to the end of the date (23:59:59.999999 UTC) are
-// folded into a fresh in-memory view by the service's own projections — the
-// as-of answer the projections define — and the view is read back.
+// answer is the service's own as-of answer (projections::fold_aggregate, as
+// the HTTP routes' ?at= and ?known_at=): the person's events are read from
+// the store's event index (each frame verified again), those effective up to
+// the date (and, with known_at, recorded up to that instant) are folded by
+// the service's projections into a fresh in-memory view, which is read back.
 //
 // The person is found by PartyId, or by NISS through the store's NISS index
 // (which needs the fund's NISS secret). The NISS is never printed; nothing
@@ -49,10 +50,10 @@ struct ReportLine {
 
 struct PersonReport {
   std::string party_id;
-  int32_t at_days = 0;
-  int64_t known_at_us = 0;      // the cut: end of at_days, UTC
-  uint64_t events_used = 0;     // recorded up to the cut
-  uint64_t events_later = 0;    // recorded after it (left out)
+  int32_t at_days = 0;                  // events effective up to this date
+  std::optional<int64_t> known_at_us;   // and recorded up to this instant
+  uint64_t events_used = 0;
+  uint64_t events_left_out = 0;         // effective after at_days / recorded later
   std::vector<ReportLine> lines;
   projections::StatementHeader totals;
   std::optional<projections::DebtStatus> debt;
@@ -67,7 +68,7 @@ Result<std::string> find_person(const projections::Store& store, const std::stri
 
 // REQUIRES: `party_id` is a PartyId.
 Result<PersonReport> person_report(const projections::Store& store, const std::string& party_id,
-                                   int32_t at_days);
+                                   int32_t at_days, std::optional<int64_t> known_at_us);
 
 nlohmann::json to_json(const PersonReport& report);
 void print_report(const PersonReport& report, std::ostream& out);
@@ -76,5 +77,8 @@ void print_report(const PersonReport& report, std::ostream& out);
 Result<int32_t> parse_date_days(const std::string& text);
 std::string format_days(int32_t days);
 std::string format_us(int64_t us);  // "2025-06-30T12:00:00.000000Z"
+// "2025-03-01T12:00:00Z", "2025-03-01T12:00:00.123456Z" (UTC) or an integer
+// of microseconds since 1970.
+Result<int64_t> parse_timestamp_us(const std::string& text);
 
 }  // namespace kassa::replay

@@ -1,7 +1,5 @@
 #include "app/cli_replay.h"
 
-#include <chrono>
-#include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -164,43 +162,6 @@ void run_import(const Common& c, const std::string& file, const std::string& int
   }
 }
 
-// "2025-03-01T12:00:00Z", "2025-03-01T12:00:00.123456Z" (UTC) or an
-// integer of microseconds since 1970.
-Result<int64_t> parse_timestamp_us(const std::string& text) {
-  const auto bad = Error::invalid("known-at", "TimestampFormat",
-                                  "--known-at is YYYY-MM-DDTHH:MM:SS[.ffffff]Z (UTC) or "
-                                  "microseconds since 1970");
-  if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos) {
-    if (text.size() > 18) return bad;
-    return static_cast<int64_t>(std::stoll(text));
-  }
-  int y = 0;
-  unsigned mo = 0, d = 0, h = 0, mi = 0, se = 0;
-  int consumed = 0;
-  if (std::sscanf(text.c_str(), "%4d-%2u-%2uT%2u:%2u:%2u%n", &y, &mo, &d, &h, &mi, &se,
-                  &consumed) != 6 ||
-      consumed != 19) {
-    return bad;
-  }
-  using namespace std::chrono;
-  const year_month_day ymd{year{y}, month{mo}, day{d}};
-  if (!ymd.ok() || h > 23 || mi > 59 || se > 59) return bad;
-  int64_t micros = 0;
-  std::string rest = text.substr(19);
-  if (!rest.empty() && rest[0] == '.') {
-    std::size_t digits = 0;
-    while (digits + 1 < rest.size() && rest[digits + 1] >= '0' && rest[digits + 1] <= '9') ++digits;
-    if (digits == 0 || digits > 6) return bad;
-    std::string frac = rest.substr(1, digits);
-    frac.resize(6, '0');
-    micros = std::stoll(frac);
-    rest = rest.substr(digits + 1);
-  }
-  if (rest != "Z") return bad;
-  const auto secs = sys_days{ymd}.time_since_epoch() + hours{h} + minutes{mi} + seconds{se};
-  return duration_cast<microseconds>(secs).count() + micros;
-}
-
 struct RebuildArgs {
   Common common;
   std::string from, into, known_at, keys, niss_secret;
@@ -210,7 +171,7 @@ void run_rebuild(const RebuildArgs& a) {
   const rp::SourceSpec spec = parse_or_usage(a.from);
   rp::RebuildOptions options;
   if (!a.known_at.empty()) {
-    auto ts = parse_timestamp_us(a.known_at);
+    auto ts = rp::parse_timestamp_us(a.known_at);
     if (!ts.ok()) fail(ts.error(), 2);
     options.known_at_us = *ts;
   }
@@ -320,12 +281,18 @@ void run_diff(const DiffArgs& a) {
 
 struct ReportArgs {
   Common common;
-  std::string store, person, at, niss_secret;
+  std::string store, person, at, known_at, niss_secret;
 };
 
 void run_report(const ReportArgs& a) {
   auto at = rp::parse_date_days(a.at);
   if (!at.ok()) fail(at.error(), 2);
+  std::optional<int64_t> known_at;
+  if (!a.known_at.empty()) {
+    auto ts = rp::parse_timestamp_us(a.known_at);
+    if (!ts.ok()) fail(ts.error(), 2);
+    known_at = *ts;
+  }
   start(a.common);
   std::optional<projections::NissSecret> secret;
   if (!a.niss_secret.empty()) {
@@ -341,7 +308,7 @@ void run_report(const ReportArgs& a) {
   if (!store.ok()) fail(store.error(), 1);
   auto party = rp::find_person(**store, a.person, secret);
   if (!party.ok()) fail(party.error(), party.error().code == Errc::kInvalidArgument ? 2 : 1);
-  auto report = rp::person_report(**store, *party, *at);
+  auto report = rp::person_report(**store, *party, *at, known_at);
   if (!report.ok()) fail(report.error(), 1);
   if (a.common.json) {
     std::cout << rp::to_json(*report).dump(2) << "\n";
@@ -422,8 +389,10 @@ void add_replay_commands(CLI::App& app) {
       ->required();
   p->add_option("--person", rep->person, "National number (with --niss-secret) or PartyId")
       ->required();
-  p->add_option("--at", rep->at, "YYYY-MM-DD: what was recorded by the end of that day (UTC)")
+  p->add_option("--at", rep->at, "YYYY-MM-DD: events effective up to that date (as ?at=)")
       ->required();
+  p->add_option("--known-at", rep->known_at,
+                "and recorded up to this instant (as ?known_at=): YYYY-MM-DDTHH:MM:SSZ");
   p->add_option("--niss-secret", rep->niss_secret, "The fund's NISS index secret file");
   add_common(p, rep->common);
   p->callback([rep] { run_report(*rep); });

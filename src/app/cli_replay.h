@@ -9,7 +9,7 @@
 //       [--keys DIR --niss-secret FILE] [--json]
 //   kassa replay diff --live DIR --rebuilt DIR [--keys-shown N] [--json]
 //   kassa replay report --store DIR --person NISS|PARTYID --at YYYY-MM-DD
-//       [--niss-secret FILE] [--json]
+//       [--known-at TS] [--niss-secret FILE] [--json]
 //
 // SOURCE: kafka://HOST:PORT[?prefix=P], journal://DIR[?prefix=P] or
 // FILE.kassa (see replay/source.h). Exit codes: 0 everything verified / done /

@@ -160,7 +160,8 @@ TEST_CASE("report: a person's statement, debt and career as known on a date, wit
         "NissSecretRequired");
 
   // Today: the same as the store the projector wrote.
-  auto now = pt::must(rp::person_report(*store, p, pt::must(rp::parse_date_days("2025-12-31"))));
+  auto now = pt::must(
+      rp::person_report(*store, p, pt::must(rp::parse_date_days("2025-12-31")), std::nullopt));
   const auto lines = pt::must(pj::read_statement_lines(*store, s::AggregateKind::Person, p, {}, {}));
   REQUIRE(now.lines.size() == lines.size());
   REQUIRE(lines.size() == 6);
@@ -174,7 +175,7 @@ TEST_CASE("report: a person's statement, debt and career as known on a date, wit
   REQUIRE(now.debt.has_value());
   CHECK(now.debt->outstanding() == pt::must(pj::read_debt(*store, s::AggregateKind::Person, p))->outstanding());
   CHECK(now.events_used == 6);
-  CHECK(now.events_later == 0);
+  CHECK(now.events_left_out == 0);
   // The lineage points at the very record in the log.
   const auto& payment_line = now.lines[4];
   CHECK(pj::to_string(payment_line.line.kind) == "payment");
@@ -189,13 +190,23 @@ TEST_CASE("report: a person's statement, debt and career as known on a date, wit
                      record[0].value.size())))
             .event_id() == pay);
 
-  // As known on 2025-04-30: only the assessments.
-  auto then = pt::must(rp::person_report(*store, p, pt::must(rp::parse_date_days("2025-04-30"))));
-  CHECK(then.events_used == 3);
-  CHECK(then.events_later == 3);
-  REQUIRE(then.lines.size() == 4);
-  CHECK(then.totals.balance_cents == 426'196);
-  CHECK(then.debt->outstanding() == 426'196);
+  // As of 2025-04-30 (effective dates): registration and the first quarter.
+  auto then = pt::must(
+      rp::person_report(*store, p, pt::must(rp::parse_date_days("2025-04-30")), std::nullopt));
+  CHECK(then.events_used == 2);
+  CHECK(then.events_left_out == 4);
+  REQUIRE(then.lines.size() == 2);
+  CHECK(then.totals.balance_cents == 213'098);
+  CHECK(then.debt->outstanding() == 213'098);
+  // As known on 2025-05-01 (recorded): both assessments, no payment yet.
+  auto known = pt::must(rp::person_report(*store, p, pt::must(rp::parse_date_days("2025-12-31")),
+                                          pt::must(rp::parse_timestamp_us("2025-05-01T00:00:00Z"))));
+  CHECK(known.events_used == 3);
+  REQUIRE(known.lines.size() == 4);
+  CHECK(known.totals.balance_cents == 426'196);
+  CHECK(known.debt->outstanding() == 426'196);
+  CHECK(pt::must(rp::parse_timestamp_us("2025-04-15T00:00:00.5Z")) == 1744675200500000);
+  CHECK_FALSE(rp::parse_timestamp_us("2025-04-15 00:00:00Z").ok());
 
   const auto json = rp::to_json(now);
   CHECK(json["statement"]["balance"] == "1323.46");
