@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "app/cli_projections.h"
+#include "app/cli_replay.h"
 #include "app/cli_rules.h"
 #include "app/logging.h"
 
@@ -15,6 +16,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", KASSA_VERSION);
   kassa::app::add_rules_commands(app);
   kassa::app::add_projections_commands(app);
+  kassa::app::add_replay_commands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::RuntimeError& e) {

@@ -198,6 +198,41 @@ Result<std::unique_ptr<JournalLog>> JournalLog::open(const LogConfig& config) {
   return log;
 }
 
+Result<std::optional<std::array<int32_t, 3>>> JournalLog::stored_partition_counts(
+    const std::string& path) {
+  rocksdb::DBOptions options;
+  rocksdb::ColumnFamilyOptions cf_options;
+  std::vector<rocksdb::ColumnFamilyDescriptor> cfs = {
+      {rocksdb::kDefaultColumnFamilyName, cf_options},
+      {"journal", cf_options},
+      {"meta", cf_options},
+  };
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::OpenForReadOnly(options, path, cfs, &handles, &raw);
+  if (s.IsPathNotFound() || (s.IsInvalidArgument() && s.ToString().find("does not exist") != std::string::npos)) {
+    return std::optional<std::array<int32_t, 3>>();
+  }
+  if (!s.ok()) return rocks_error("opening the journal at " + path + " read-only", s);
+  std::unique_ptr<rocksdb::DB> db(raw);
+  std::optional<std::array<int32_t, 3>> out = std::array<int32_t, 3>{};
+  for (Topic t : kAllTopics) {
+    std::string stored;
+    s = db->Get(rocksdb::ReadOptions(), handles[2], meta_partitions_key(t), &stored);
+    if (s.IsNotFound()) {
+      out.reset();
+      break;
+    }
+    if (!s.ok()) break;
+    Reader r(stored);
+    (*out)[topic_index(t)] = static_cast<int32_t>(r.be(4));
+    if (!r.ok()) s = rocksdb::Status::Corruption("bad partition count");
+  }
+  for (auto* h : handles) (void)db->DestroyColumnFamilyHandle(h);
+  if (!s.ok() && !s.IsNotFound()) return rocks_error("reading the journal's partition counts", s);
+  return out;
+}
+
 Status JournalLog::open_db() {
   rocksdb::DBOptions options;
   options.create_if_missing = true;

@@ -31,6 +31,8 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "log/event_log.h"
@@ -48,6 +50,11 @@ class JournalLog final : public EventLog {
   // Errors: kUnavailable (RocksDB would not open), kInvalidArgument
   // (partition counts differ from the journal's).
   static Result<std::unique_ptr<JournalLog>> open(const LogConfig& config);
+  // The partition counts (indexed by Topic) stored in the journal at `path`,
+  // or nullopt when the folder holds no journal. Opens it read-only, so it
+  // neither creates anything nor takes the writer's lock.
+  static Result<std::optional<std::array<int32_t, 3>>> stored_partition_counts(
+      const std::string& path);
   ~JournalLog() override;
   JournalLog(const JournalLog&) = delete;
   JournalLog& operator=(const JournalLog&) = delete;

@@ -1,0 +1,270 @@
+#include "replay/rebuild.h"
+
+#include <rocksdb/db.h>
+
+#include <filesystem>
+
+#include "domain/rulebook.h"
+#include "log/event_codec.h"
+#include "projections/projector.h"
+#include "replay/archive.h"
+#include "replay/readonly_log.h"
+
+namespace kassa::replay {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr log::Topic kEventTopics[] = {log::Topic::kPersonEvents, log::Topic::kCompanyEvents};
+
+bool empty_or_missing(const std::string& dir) {
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) return true;
+  return fs::is_directory(dir, ec) && fs::is_empty(dir, ec);
+}
+
+// Each event partition's next offset after the last event recorded at or
+// before `known_at_us` — a prefix: the first later event ends the partition.
+Result<std::vector<log::Position>> known_at_cut(log::EventLog& log, int64_t known_at_us) {
+  std::vector<log::Position> cut;
+  for (log::Topic topic : kEventTopics) {
+    for (int32_t p = 0; p < log.partition_count(topic); ++p) {
+      auto hwm = log.high_water_mark(topic, p);
+      if (!hwm.ok()) return hwm.error();
+      int64_t next = 0;
+      int64_t end = *hwm;
+      while (next < end) {
+        auto batch = log.read(topic, p, next, 1000, std::chrono::milliseconds(200));
+        if (!batch.ok()) return batch.error();
+        if (batch->empty()) break;
+        for (const log::StoredRecord& r : *batch) {
+          if (r.offset >= end) break;
+          next = r.offset + 1;
+          auto ev = log::decode_event(std::span<const uint8_t>(
+              reinterpret_cast<const uint8_t*>(r.value.data()), r.value.size()));
+          if (ev.ok() && ev->envelope().recorded_at_us() > known_at_us) {
+            end = r.offset;
+            break;
+          }
+        }
+      }
+      cut.push_back({topic, p, end});
+    }
+  }
+  return cut;
+}
+
+Result<RebuildSummary> rebuild_from_log(log::EventLog& source, const std::string& into,
+                                        const RebuildOptions& options, Progress* progress) {
+  std::vector<log::Position> caps;
+  if (options.known_at_us) {
+    auto cut = known_at_cut(source, *options.known_at_us);
+    if (!cut.ok()) return cut.error();
+    caps = std::move(cut).value();
+  }
+  ReadOnlyLog log(source, caps);
+  std::vector<log::Position> targets;
+  uint64_t total = 0;
+  for (log::Topic topic : kEventTopics) {
+    for (int32_t p = 0; p < log.partition_count(topic); ++p) {
+      auto hwm = log.high_water_mark(topic, p);
+      if (!hwm.ok()) return hwm.error();
+      targets.push_back({topic, p, *hwm});
+      total += static_cast<uint64_t>(*hwm);
+    }
+  }
+
+  auto store = projections::Store::open(into, projections::Durability::kFlushAtEnd);
+  if (!store.ok()) return store.error();
+  const domain::Rulebook rulebook = domain::Rulebook::belgian_default();
+  projections::ProjectionDeps deps;
+  deps.rulebook = &rulebook;
+  deps.keys = options.keys;
+  deps.niss_secret = options.niss_secret;
+  projections::ProjectorOptions popts;
+  popts.max_batch = options.max_batch;
+  popts.poll_timeout = std::chrono::milliseconds(50);
+  projections::Projector projector(log, **store, projections::make_projections(deps), popts);
+
+  uint64_t done = 0;
+  for (;;) {
+    done = 0;
+    bool finished = true;
+    for (const log::Position& pos : projector.positions()) {
+      for (const log::Position& t : targets) {
+        if (t.topic != pos.topic || t.partition != pos.partition) continue;
+        done += static_cast<uint64_t>(std::min(pos.offset, t.offset));
+        if (pos.offset < t.offset) finished = false;
+      }
+    }
+    if (progress != nullptr) progress->update(done, total, done);
+    if (finished && !projector.positions().empty()) break;
+    if (auto halted = projector.halted()) return *halted;
+    auto stepped = projector.step(std::chrono::milliseconds(50));
+    if (!stepped.ok()) return stepped.error();
+  }
+  KASSA_TRY((*store)->flush());
+
+  RebuildSummary summary;
+  auto sums = store_checksums(**store);
+  if (!sums.ok()) return sums.error();
+  summary.checksums = std::move(sums).value();
+  const projections::ProjectorStats stats = projector.stats();
+  summary.records = done;
+  summary.applied = stats.applied;
+  summary.quarantined = stats.quarantined;
+  summary.skipped = stats.skipped;
+  summary.cut = targets;
+  summary.niss_index = options.keys != nullptr;
+  if (progress != nullptr) summary.seconds = progress->finish(done);
+  return summary;
+}
+
+}  // namespace
+
+Result<std::vector<ProjectionChecksum>> store_checksums(const projections::Store& store) {
+  std::vector<ProjectionChecksum> out;
+  for (const projections::NamedCf& n : projections::kChecksummedCfs) {
+    auto sum = store.checksum(n.cf);
+    if (!sum.ok()) return sum.error();
+    out.push_back({std::string(n.name), *sum});
+  }
+  return out;
+}
+
+Result<RebuildSummary> rebuild(const SourceSpec& from, const std::string& into,
+                               const RebuildOptions& options, Progress* progress) {
+  if (!empty_or_missing(into)) {
+    return Error::conflict("StoreNotEmpty",
+                           into + " exists and is not empty; rebuild writes a fresh store");
+  }
+  if (from.kind != SourceKind::kArchive) {
+    auto log = open_existing_log(from);
+    if (!log.ok()) return log.error();
+    return rebuild_from_log(**log, into, options, progress);
+  }
+  // An archive: through a temporary journal with the archive's layout.
+  const std::string journal = fs::path(into).lexically_normal().string() + ".source-journal";
+  if (!empty_or_missing(journal)) {
+    return Error::conflict("StoreNotEmpty", journal + " (the temporary journal) exists");
+  }
+  SourceSpec temp;
+  temp.kind = SourceKind::kJournal;
+  temp.location = journal;
+  auto imported = import_archive(from.location, temp, nullptr);
+  if (!imported.ok()) {
+    std::error_code ec;
+    fs::remove_all(journal, ec);
+    return imported.error();
+  }
+  Result<RebuildSummary> result = Error::internal("not run");
+  {
+    auto log = open_existing_log(temp);
+    if (!log.ok()) return log.error();
+    result = rebuild_from_log(**log, into, options, progress);
+  }
+  std::error_code ec;
+  fs::remove_all(journal, ec);
+  return result;
+}
+
+Result<std::unique_ptr<projections::Store>> open_existing_store(const std::string& dir) {
+  std::error_code ec;
+  if (!fs::exists(fs::path(dir) / "CURRENT", ec)) {
+    return Error::not_found("StoreMissing", "no projection store at " + dir);
+  }
+  return projections::Store::open(dir);
+}
+
+std::string printable_key(std::string_view key) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  for (char c : key) {
+    const auto b = static_cast<unsigned char>(c);
+    if (b >= 0x20 && b < 0x7f && c != '\\') {
+      out.push_back(c);
+    } else {
+      out += "\\x";
+      out.push_back(kDigits[b >> 4]);
+      out.push_back(kDigits[b & 15]);
+    }
+  }
+  return out;
+}
+
+std::string_view to_string(KeyDifference d) {
+  switch (d) {
+    case KeyDifference::kOnlyLive: return "only_live";
+    case KeyDifference::kOnlyRebuilt: return "only_rebuilt";
+    case KeyDifference::kValueDiffers: return "value_differs";
+  }
+  return "value_differs";
+}
+
+bool DiffReport::equal() const {
+  for (const auto& p : projections) {
+    if (!p.equal()) return false;
+  }
+  return true;
+}
+
+Result<DiffReport> diff_stores(const std::string& live_dir, const std::string& rebuilt_dir,
+                               std::size_t max_keys) {
+  auto live = open_existing_store(live_dir);
+  if (!live.ok()) return live.error();
+  auto rebuilt = open_existing_store(rebuilt_dir);
+  if (!rebuilt.ok()) return rebuilt.error();
+  DiffReport report;
+  for (const projections::NamedCf& n : projections::kChecksummedCfs) {
+    ProjectionDiff d;
+    d.name = std::string(n.name);
+    auto a_sum = (*live)->checksum(n.cf);
+    auto b_sum = (*rebuilt)->checksum(n.cf);
+    if (!a_sum.ok()) return a_sum.error();
+    if (!b_sum.ok()) return b_sum.error();
+    d.live_checksum = *a_sum;
+    d.rebuilt_checksum = *b_sum;
+    if (d.live_checksum != d.rebuilt_checksum) {
+      std::unique_ptr<rocksdb::Iterator> a(
+          (*live)->db().NewIterator(rocksdb::ReadOptions(), (*live)->handle(n.cf)));
+      std::unique_ptr<rocksdb::Iterator> b(
+          (*rebuilt)->db().NewIterator(rocksdb::ReadOptions(), (*rebuilt)->handle(n.cf)));
+      a->SeekToFirst();
+      b->SeekToFirst();
+      auto note = [&](std::string_view key, KeyDifference kind) {
+        if (d.first.size() < max_keys) d.first.push_back({printable_key(key), kind});
+      };
+      while (a->Valid() || b->Valid()) {
+        const int cmp = !a->Valid()   ? 1
+                        : !b->Valid() ? -1
+                                      : a->key().compare(b->key());
+        if (cmp < 0) {
+          ++d.only_live;
+          note(a->key().ToStringView(), KeyDifference::kOnlyLive);
+          a->Next();
+        } else if (cmp > 0) {
+          ++d.only_rebuilt;
+          note(b->key().ToStringView(), KeyDifference::kOnlyRebuilt);
+          b->Next();
+        } else {
+          if (a->value() != b->value()) {
+            ++d.value_differs;
+            note(a->key().ToStringView(), KeyDifference::kValueDiffers);
+          }
+          a->Next();
+          b->Next();
+        }
+      }
+      if (!a->status().ok() || !b->status().ok()) {
+        return Error::unavailable("ProjectionStoreIo", "reading " + d.name + ": " +
+                                                           a->status().ToString() + " / " +
+                                                           b->status().ToString());
+      }
+    }
+    report.projections.push_back(std::move(d));
+  }
+  return report;
+}
+
+}  // namespace kassa::replay
