@@ -263,6 +263,15 @@ TEST_CASE("the state column family holds the write side's PersonState", "[projec
   CHECK(state->registered);
   CHECK(state->last_sequence == 6);
   CHECK(state->total_open().format() == "1323.46");
+  // What the write side's loader reads: the state and the chain tip agree.
+  auto loaded = must(load_person(*proj.store, story.person));
+  REQUIRE(loaded.has_value());
+  CHECK(loaded->tip.sequence == 6);
+  CHECK(loaded->state.last_sequence == 6);
+  auto party = must(read_party(*proj.store, s::AggregateKind::Person, story.person));
+  CHECK(loaded->tip.hash == party->last_hash);
+  CHECK_FALSE(must(load_person(*proj.store, "P" + std::string(32, 'b'))).has_value());
+  CHECK_FALSE(must(load_company(*proj.store, "0566988259")).has_value());
 }
 
 TEST_CASE("an in-process rebuild swaps a fresh store in with equal checksums", "[rebuild]") {
