@@ -145,7 +145,9 @@ Result<RebuildSummary> rebuild(const SourceSpec& from, const std::string& into,
     return rebuild_from_log(**log, into, options, progress);
   }
   // An archive: through a temporary journal with the archive's layout.
-  const std::string journal = fs::path(into).lexically_normal().string() + ".source-journal";
+  fs::path target = fs::path(into).lexically_normal();
+  if (!target.has_filename()) target = target.parent_path();  // "store/" -> "store"
+  const std::string journal = target.string() + ".source-journal";
   if (!empty_or_missing(journal)) {
     return Error::conflict("StoreNotEmpty", journal + " (the temporary journal) exists");
   }

@@ -54,11 +54,12 @@ TEST_CASE("rebuild gives the live store's checksums from an archive and a journa
   options.keys = &ledger.keys();
   options.niss_secret.fill(7);
 
-  auto from_archive = pt::must(rp::rebuild(spec(file), dir + "/r1", options, nullptr));
+  auto from_archive = pt::must(rp::rebuild(spec(file), dir + "/r1/", options, nullptr));
   CHECK(as_map(from_archive.checksums) == live_sums);
   CHECK(from_archive.quarantined == 0);
   CHECK(from_archive.applied == from_archive.records);
   CHECK_FALSE(std::filesystem::exists(dir + "/r1.source-journal"));
+  CHECK_FALSE(std::filesystem::exists(dir + "/r1/.source-journal"));
 
   // Imported into a journal and rebuilt one event per batch: the same.
   pt::must(rp::import_archive(file, spec("journal://" + dir + "/j2"), nullptr));
