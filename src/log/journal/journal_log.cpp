@@ -1,5 +1,7 @@
 #include "log/journal/journal_log.h"
 
+#include "log/append_support.h"
+
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
 #include <rocksdb/write_batch.h>
@@ -351,29 +353,15 @@ Result<std::vector<int64_t>> JournalLog::append(Topic topic, std::string_view ag
 
 Result<std::vector<std::vector<int64_t>>> JournalLog::append_many(
     Topic topic, std::span<const KeyedBatch> batches) {
-  if (topic == Topic::kQuarantine) {
-    return Error::invalid("topic", "QuarantineViaAppendQuarantine",
-                          "records reach the quarantine only through append_quarantine");
-  }
+  KASSA_TRY(validate_append(topic, batches));
   std::vector<Entry> entries;
   for (const KeyedBatch& b : batches) {
-    if (b.aggregate_key.empty() && !b.records.empty()) {
-      return Error::invalid("aggregate_key", "AggregateKeyRequired", "an append needs an aggregate key");
-    }
     const int32_t p = partition_for(topic, b.aggregate_key.empty() ? "-" : b.aggregate_key);
     for (const Record& r : b.records) entries.push_back({p, b.aggregate_key, &r, nullptr});
   }
   auto offsets = write_entries(topic, entries);
   if (!offsets.ok()) return offsets.error();
-  std::vector<std::vector<int64_t>> out;
-  out.reserve(batches.size());
-  std::size_t i = 0;
-  for (const KeyedBatch& b : batches) {
-    out.emplace_back(offsets->begin() + static_cast<std::ptrdiff_t>(i),
-                     offsets->begin() + static_cast<std::ptrdiff_t>(i + b.records.size()));
-    i += b.records.size();
-  }
-  return out;
+  return split_by_batch(batches, *offsets);
 }
 
 Status JournalLog::append_quarantine(const StoredRecord& original, std::string_view reason) {

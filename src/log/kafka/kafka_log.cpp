@@ -1,5 +1,7 @@
 #include "log/kafka/kafka_log.h"
 
+#include "log/append_support.h"
+
 #include <spdlog/spdlog.h>
 
 #include <condition_variable>
@@ -232,30 +234,16 @@ Result<std::vector<int64_t>> KafkaLog::append(Topic topic, std::string_view aggr
 
 Result<std::vector<std::vector<int64_t>>> KafkaLog::append_many(Topic topic,
                                                                std::span<const KeyedBatch> batches) {
-  if (topic == Topic::kQuarantine) {
-    return Error::invalid("topic", "QuarantineViaAppendQuarantine",
-                          "records reach the quarantine only through append_quarantine");
-  }
+  KASSA_TRY(validate_append(topic, batches));
   std::vector<Entry> entries;
   for (const KeyedBatch& b : batches) {
-    if (b.aggregate_key.empty() && !b.records.empty()) {
-      return Error::invalid("aggregate_key", "AggregateKeyRequired", "an append needs an aggregate key");
-    }
     if (b.records.empty()) continue;
     const int32_t p = partition_for(topic, b.aggregate_key);
     for (const Record& r : b.records) entries.push_back({p, b.aggregate_key, &r, nullptr});
   }
   auto offsets = produce_and_wait(topic, entries);
   if (!offsets.ok()) return offsets.error();
-  std::vector<std::vector<int64_t>> out;
-  out.reserve(batches.size());
-  std::size_t i = 0;
-  for (const KeyedBatch& b : batches) {
-    out.emplace_back(offsets->begin() + static_cast<std::ptrdiff_t>(i),
-                     offsets->begin() + static_cast<std::ptrdiff_t>(i + b.records.size()));
-    i += b.records.size();
-  }
-  return out;
+  return split_by_batch(batches, *offsets);
 }
 
 Status KafkaLog::append_quarantine(const StoredRecord& original, std::string_view reason) {
