@@ -1,0 +1,89 @@
+#pragma once
+// The traits that plug the domain's aggregates into AggregateWriter<A>:
+// person and company (src/domain decide/evolve), and the fund's own small
+// aggregate, which holds the bank lines nobody could be matched to
+// (suspense items, key "fund", on the company topic).
+//
+// Thread-safety: stateless functions.
+
+#include <optional>
+#include <set>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "domain/company_commands.h"
+#include "domain/company_state.h"
+#include "domain/person_decide.h"
+#include "domain/person_state.h"
+#include "log/event_log.h"
+
+namespace kassa::write {
+
+struct PersonAggregate {
+  using State = domain::PersonState;
+  using Command = domain::PersonCommand;
+  static constexpr schemas::AggregateKind kKind = schemas::AggregateKind::Person;
+  static constexpr log::Topic kTopic = log::Topic::kPersonEvents;
+  static Result<std::vector<domain::NewEvent>> decide(const State& s, const Command& c,
+                                                      const domain::DecisionContext& ctx) {
+    return domain::decide(s, c, ctx);
+  }
+  static Status evolve(State& s, const schemas::Envelope& e) { return domain::evolve(s, e); }
+};
+
+struct CompanyAggregate {
+  using State = domain::CompanyState;
+  using Command = domain::CompanyCommand;
+  static constexpr schemas::AggregateKind kKind = schemas::AggregateKind::Company;
+  static constexpr log::Topic kTopic = log::Topic::kCompanyEvents;
+  static Result<std::vector<domain::NewEvent>> decide(const State& s, const Command& c,
+                                                      const domain::DecisionContext& ctx) {
+    return domain::decide(s, c, ctx);
+  }
+  static Status evolve(State& s, const schemas::Envelope& e) { return domain::evolve(s, e); }
+};
+
+// ---- the fund's suspense account ----------------------------------------------
+
+inline constexpr const char* kFundKey = "fund";
+
+struct SuspenseItem {
+  std::string event_id_hex;
+  std::string bank_ref;
+  std::int64_t amount_cents = 0;
+  std::int32_t value_days = 0;
+  std::string structured_communication;
+  bool matched = false;
+};
+
+struct FundState {
+  std::vector<SuspenseItem> items;
+  std::set<std::string> bank_refs;  // every bank line already held in suspense
+};
+
+// A credit bank line that matched no notice and no known account. Recording
+// it twice (same bank_ref) yields no event: imports are idempotent.
+struct RecordSuspenseItem {
+  std::string bank_ref;
+  std::int64_t amount_cents = 0;
+  domain::Date value_date;
+  std::string structured_communication;
+  schemas::PaymentChannel channel = schemas::PaymentChannel::Coda;
+  std::string counterparty_name;  // sealed
+  std::string counterparty_iban;  // sealed
+  std::string free_communication; // sealed
+};
+using FundCommand = std::variant<RecordSuspenseItem>;
+
+struct FundAggregate {
+  using State = FundState;
+  using Command = FundCommand;
+  static constexpr schemas::AggregateKind kKind = schemas::AggregateKind::Fund;
+  static constexpr log::Topic kTopic = log::Topic::kCompanyEvents;
+  static Result<std::vector<domain::NewEvent>> decide(const State& s, const Command& c,
+                                                      const domain::DecisionContext& ctx);
+  static Status evolve(State& s, const schemas::Envelope& e);
+};
+
+}  // namespace kassa::write
