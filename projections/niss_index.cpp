@@ -67,11 +67,17 @@ void NissIndexProjection::write(ApplyContext& context, const std::string& key,
 }
 
 Status NissIndexProjection::unlink(ApplyContext& context, const std::string& party) {
-  const std::string pkey = "p" + party;
+  KASSA_TRY(unlink_pair(context, "p", "h", party));
+  return unlink_pair(context, "j", "i", party);
+}
+
+Status NissIndexProjection::unlink_pair(ApplyContext& context, std::string_view back,
+                                        std::string_view forward, const std::string& party) {
+  const std::string pkey = std::string(back) + party;
   auto hash = current(context, pkey);
   if (!hash.ok()) return hash.error();
   if (!hash->has_value()) return {};
-  const std::string hkey = "h" + **hash;
+  const std::string hkey = std::string(forward) + **hash;
   auto owner = current(context, hkey);
   if (!owner.ok()) return owner.error();
   // Only the entry that still names this party (a duplicate NISS may have
@@ -81,18 +87,30 @@ Status NissIndexProjection::unlink(ApplyContext& context, const std::string& par
   return {};
 }
 
-Status NissIndexProjection::link(ApplyContext& context, const std::string& party,
+Status NissIndexProjection::link(ApplyContext& context, std::string_view back,
+                                 std::string_view forward, const std::string& party,
                                  const std::string& hash) {
-  KASSA_TRY(unlink(context, party));
-  write(context, "h" + hash, party);
-  write(context, "p" + party, hash);
+  KASSA_TRY(unlink_pair(context, back, forward, party));
+  write(context, std::string(forward) + hash, party);
+  write(context, std::string(back) + party, hash);
   return {};
 }
 
 Status NissIndexProjection::apply(const log::DecodedEvent& event, const EventPosition&,
                                   ApplyContext& context) {
-  if (event.aggregate_kind() != s::AggregateKind::Person) return {};
   const s::Envelope& env = event.envelope();
+  // Member numbers (not personal data): persons and companies alike.
+  if (event.type() == s::EventBody::PersonRegistered ||
+      event.type() == s::EventBody::CompanyRegistered) {
+    const std::uint32_t number = event.type() == s::EventBody::PersonRegistered
+                                     ? env.body_as_PersonRegistered()->member_number()
+                                     : env.body_as_CompanyRegistered()->member_number();
+    if (number != 0) {
+      const char kind = event.aggregate_kind() == s::AggregateKind::Person ? 'P' : 'C';
+      write(context, member_key(number), kind + std::string(event.aggregate_key()));
+    }
+  }
+  if (event.aggregate_kind() != s::AggregateKind::Person) return {};
   const s::Sealed* sealed = nullptr;
   switch (event.type()) {
     case s::EventBody::PersonRegistered:
@@ -118,8 +136,49 @@ Status NissIndexProjection::apply(const log::DecodedEvent& event, const EventPos
     }
     return {};
   }
+  if (!data->iban.empty()) {
+    KASSA_TRY(link(context, "j", "i", party, iban_hash(secret_, data->iban)));
+  }
   if (data->niss.empty()) return {};
-  return link(context, party, niss_hash(secret_, data->niss));
+  return link(context, "p", "h", party, niss_hash(secret_, data->niss));
+}
+
+std::string iban_hash(const NissSecret& secret, std::string_view iban) {
+  return niss_hash(secret, "iban:" + std::string(iban));
+}
+
+std::string member_key(std::uint32_t number) {
+  std::string key = "m00000000";
+  for (std::size_t i = key.size() - 1; number != 0 && i > 0; --i, number /= 10) {
+    key[i] = static_cast<char>('0' + number % 10);
+  }
+  return key;
+}
+
+Result<std::optional<std::string>> find_party_by_iban(const KvView& view, const NissSecret& secret,
+                                                      std::string_view iban) {
+  return view.get(Cf::kNiss, "i" + iban_hash(secret, iban));
+}
+
+Result<std::optional<MemberEntry>> find_member(const KvView& view, std::uint32_t number) {
+  auto found = view.get(Cf::kNiss, member_key(number));
+  if (!found) return found.error();
+  if (!found->has_value() || (*found)->size() < 2) return std::optional<MemberEntry>{};
+  MemberEntry entry;
+  entry.kind = (**found)[0] == 'C' ? s::AggregateKind::Company : s::AggregateKind::Person;
+  entry.key = (*found)->substr(1);
+  return std::optional<MemberEntry>{std::move(entry)};
+}
+
+Result<std::uint32_t> highest_member_number(const KvView& view) {
+  std::uint32_t highest = 0;
+  KASSA_TRY(view.scan(Cf::kNiss, "m", [&](std::string_view key, std::string_view) {
+    std::uint32_t n = 0;
+    for (char c : key.substr(1)) n = n * 10 + static_cast<std::uint32_t>(c - '0');
+    highest = std::max(highest, n);
+    return true;
+  }));
+  return highest;
 }
 
 Result<std::optional<std::string>> find_party_by_niss(const KvView& view, const NissSecret& secret,

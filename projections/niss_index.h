@@ -9,6 +9,10 @@
 // Column family "niss":
 //   'h' [keyed hash 32]  -> PartyId
 //   'p' [PartyId]        -> keyed hash 32   (to remove it on erasure)
+//   'i' [keyed hash 32 of "iban:" + IBAN] -> PartyId   (bank matching on the
+//   'j' [PartyId]        -> that hash                   payer's account)
+//   'm' [8 digits]       -> 'P' PartyId | 'C' company number  (member numbers,
+//                           not personal: what a structured communication names)
 
 #include <array>
 #include <cstdint>
@@ -45,14 +49,31 @@ class NissIndexProjection final : public Projection {
  private:
   Result<std::optional<std::string>> current(ApplyContext& context, const std::string& key);
   void write(ApplyContext& context, const std::string& key, std::optional<std::string> value);
-  Status link(ApplyContext& context, const std::string& party, const std::string& hash);
+  Status link(ApplyContext& context, std::string_view back, std::string_view forward,
+              const std::string& party, const std::string& hash);
   Status unlink(ApplyContext& context, const std::string& party);
+  Status unlink_pair(ApplyContext& context, std::string_view back, std::string_view forward,
+                     const std::string& party);
 
   const log::KeyStore& keys_;
   NissSecret secret_;
   // This batch's entries (nullopt = removed), read before the store.
   std::unordered_map<std::string, std::optional<std::string>> batch_;
 };
+
+std::string iban_hash(const NissSecret& secret, std::string_view iban);
+std::string member_key(std::uint32_t number);
+
+// The person whose registration (or latest personal data) names this IBAN.
+Result<std::optional<std::string>> find_party_by_iban(const KvView& view, const NissSecret& secret,
+                                                      std::string_view iban);
+struct MemberEntry {
+  schemas::AggregateKind kind = schemas::AggregateKind::Person;
+  std::string key;  // PartyId or company number
+};
+Result<std::optional<MemberEntry>> find_member(const KvView& view, std::uint32_t number);
+// The highest member number registered (0: none). Scans the member keys.
+Result<std::uint32_t> highest_member_number(const KvView& view);
 
 // The PartyId registered under this NISS, if any.
 Result<std::optional<std::string>> find_party_by_niss(const KvView& view, const NissSecret& secret,

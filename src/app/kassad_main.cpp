@@ -9,13 +9,9 @@
 
 #include "app/config.h"
 #include "app/logging.h"
+#include "app/service.h"
 #include "http/server.h"
-#include "domain/rulebook.h"
-#include "http/query_routes.h"
 #include "log/event_log.h"
-#include "log/rocksdb_key_store.h"
-#include "projections/access_log.h"
-#include "projections/rebuild.h"
 
 namespace {
 
@@ -61,46 +57,15 @@ int main(int argc, char** argv) {
   spdlog::info("event log open kind={} where={}", embedded ? "journal" : "kafka",
                embedded ? config.log.journal_path : config.log.brokers);
 
-  // The read side: projections (caught up on their own thread), the access
-  // log, the query routes.
-  auto keys = kassa::log::RocksDbKeyStore::open(config.keys_dir());
-  if (!keys) {
-    spdlog::error("start-up failed: key store rule={} error={}", keys.error().rule,
-                  keys.error().message);
-    return 1;
-  }
-  auto niss_secret =
-      kassa::projections::load_or_create_niss_secret(config.keys_dir() + "/niss_secret.key");
-  if (!niss_secret) {
-    spdlog::error("start-up failed: NISS index secret rule={}", niss_secret.error().rule);
-    return 1;
-  }
-  const auto rulebook = kassa::domain::Rulebook::belgian_default();
-  const kassa::projections::ProjectionDeps projection_deps{&rulebook, keys->get(), *niss_secret};
-  auto projections = kassa::projections::ProjectionRunner::open(
-      **event_log, config.projections_dir(), projection_deps);
-  auto access_log = kassa::projections::AccessLog::open(config.access_log_dir());
-  if (!projections || !access_log) {
-    const auto& e = !projections ? projections.error() : access_log.error();
-    spdlog::error("start-up failed: projections rule={} error={}", e.rule, e.message);
-    return 1;
-  }
-  if (auto started = (*projections)->start(); !started) {
-    spdlog::error("start-up failed: projector rule={} error={}", started.error().rule,
+  // Everything else (projections, access log, writers, routes): the
+  // composition root. Start-up waits for the projections to catch up.
+  kassa::http::Server server(config.http, std::move(tokens).value());
+  kassa::app::Service service;
+  if (auto started = service.start(config, **event_log, server.router()); !started) {
+    spdlog::error("start-up failed rule={} error={}", started.error().rule,
                   started.error().message);
     return 1;
   }
-
-  kassa::http::Server server(config.http, std::move(tokens).value());
-  kassa::http::QueryDeps query_deps;
-  query_deps.stores = &(*projections)->stores();
-  query_deps.access_log = access_log->get();
-  query_deps.projection_deps = projection_deps;
-  query_deps.niss_secret = *niss_secret;
-  query_deps.projector = [runner = projections->get()] { return runner->projector(); };
-  query_deps.log = event_log->get();
-  kassa::http::add_query_routes(server.router(), query_deps);
-  kassa::http::add_projection_admin_routes(server.router(), **projections);
   if (auto bound = server.bind(); !bound) {
     spdlog::error("start-up failed rule={} error={}", bound.error().rule, bound.error().message);
     return 1;
@@ -112,7 +77,7 @@ int main(int argc, char** argv) {
                server.port(), embedded ? "embedded" : "kafka", config.data_dir);
   server.serve();
   g_server = nullptr;
-  (*projections)->stop();
+  service.stop();
   spdlog::info("kassad stopped");
   return 0;
 }

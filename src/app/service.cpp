@@ -1,0 +1,170 @@
+#include "app/service.h"
+
+#include <spdlog/spdlog.h>
+
+#include "http/query_routes.h"
+#include "projections/event_index.h"
+#include "projections/niss_index.h"
+#include "projections/state.h"
+
+namespace kassa::app {
+
+namespace {
+
+// The writers' Loader: the aggregate's state and chain tip from the
+// projections' state column family, once the projector has applied
+// everything durable in the aggregate's partition (WriterLog::durable_mark).
+// Why that is "everything durable": this process is the only writer of its
+// partitions, and the writer holds the aggregate's stripe while loading, so
+// no event of this aggregate can be appended meanwhile. If the projector
+// does not catch up in time the load fails with kUnavailable (503): nothing
+// is decided on a stale state.
+template <typename A, typename LoadFn>
+typename write::AggregateWriter<A>::Loader state_loader(write::WriterLog& log,
+                                                        projections::ProjectionRunner& runner,
+                                                        LoadFn load,
+                                                        std::chrono::milliseconds timeout) {
+  using Loaded = typename write::AggregateWriter<A>::Loaded;
+  return [&log, &runner, load, timeout](const std::string& key) -> Result<std::optional<Loaded>> {
+    const std::int32_t partition = log.partition_for(A::kTopic, key);
+    auto mark = log.durable_mark(A::kTopic, partition);
+    if (!mark) return mark.error();
+    if (*mark > 0 && !runner.projector()->wait_until(A::kTopic, partition, *mark - 1, timeout)) {
+      return Error::unavailable("ProjectorBehind",
+                                "the projections have not caught up with the log; retry");
+    }
+    return load(*runner.stores().get(), key);
+  };
+}
+
+template <typename State, typename Loaded>
+Result<std::optional<Loaded>> to_loaded(
+    Result<std::optional<projections::LoadedState<State>>> found) {
+  if (!found) return found.error();
+  if (!found->has_value()) return std::optional<Loaded>{};
+  return std::optional<Loaded>{Loaded{std::move((*found)->state), (*found)->tip}};
+}
+
+// The fund's suspense account is small: folded from its indexed events.
+Result<std::optional<write::AggregateWriter<write::FundAggregate>::Loaded>> load_fund(
+    const projections::KvView& view, const std::string& key) {
+  write::AggregateWriter<write::FundAggregate>::Loaded loaded;
+  bool any = false;
+  Status folded = projections::for_each_indexed_event(
+      view, schemas::AggregateKind::Fund, key, [&](const projections::IndexedEvent& e) -> Status {
+        KASSA_TRY(write::FundAggregate::evolve(loaded.state, e.event.envelope()));
+        loaded.tip = log::ChainTip{e.event.sequence(), e.event.hash()};
+        any = true;
+        return {};
+      });
+  if (!folded) return folded.error();
+  if (!any) return std::optional<write::AggregateWriter<write::FundAggregate>::Loaded>{};
+  return std::optional<write::AggregateWriter<write::FundAggregate>::Loaded>{std::move(loaded)};
+}
+
+}  // namespace
+
+Status Service::start(const Config& config, log::EventLog& log, http::Router& router) {
+  auto keys = log::RocksDbKeyStore::open(config.keys_dir());
+  if (!keys) return keys.error();
+  keys_ = std::move(keys).value();
+  auto secret = projections::load_or_create_niss_secret(config.keys_dir() + "/niss_secret.key");
+  if (!secret) return secret.error();
+  const projections::ProjectionDeps projection_deps{&rulebook_, keys_.get(), *secret};
+  auto runner = projections::ProjectionRunner::open(log, config.projections_dir(), projection_deps);
+  if (!runner) return runner.error();
+  projections_ = std::move(runner).value();
+  auto access = projections::AccessLog::open(config.access_log_dir());
+  if (!access) return access.error();
+  access_log_ = std::move(access).value();
+  KASSA_TRY(projections_->start());
+
+  writer_log_ = std::make_unique<write::WriterLog>(log);
+  factory_ = std::make_unique<write::EventFactory>(*keys_, random_, write::system_clock());
+  const auto timeout = std::chrono::milliseconds(10000);
+  using PersonLoaded = write::AggregateWriter<write::PersonAggregate>::Loaded;
+  using CompanyLoaded = write::AggregateWriter<write::CompanyAggregate>::Loaded;
+  persons_ = std::make_unique<write::AggregateWriter<write::PersonAggregate>>(
+      *writer_log_, *factory_,
+      state_loader<write::PersonAggregate>(
+          *writer_log_, *projections_,
+          [](const projections::KvView& v, const std::string& key) {
+            return to_loaded<domain::PersonState, PersonLoaded>(projections::load_person(v, key));
+          },
+          timeout),
+      rulebook_, fund_);
+  companies_ = std::make_unique<write::AggregateWriter<write::CompanyAggregate>>(
+      *writer_log_, *factory_,
+      state_loader<write::CompanyAggregate>(
+          *writer_log_, *projections_,
+          [](const projections::KvView& v, const std::string& key) {
+            return to_loaded<domain::CompanyState, CompanyLoaded>(projections::load_company(v, key));
+          },
+          timeout),
+      rulebook_, fund_);
+  fund_writer_ = std::make_unique<write::AggregateWriter<write::FundAggregate>>(
+      *writer_log_, *factory_,
+      state_loader<write::FundAggregate>(*writer_log_, *projections_, load_fund, timeout),
+      rulebook_, fund_);
+
+  auto idempotency = http::IdempotencyStore::open(config.data_dir + "/idempotency");
+  if (!idempotency) return idempotency.error();
+  idempotency_ = std::move(idempotency).value();
+
+  http::CommandDeps commands;
+  commands.log = writer_log_.get();
+  commands.stores = &projections_->stores();
+  commands.projector = [runner = projections_.get()] { return runner->projector(); };
+  commands.persons = persons_.get();
+  commands.companies = companies_.get();
+  commands.fund = fund_writer_.get();
+  commands.keys = keys_.get();
+  commands.random = &random_;
+  commands.idempotency = idempotency_.get();
+  commands.niss_secret = *secret;
+
+  // Start-up: the projections catch up with the log before any command is
+  // decided (a long catch-up is allowed for).
+  commands.max_wait = std::chrono::minutes(30);
+  KASSA_TRY(http::wait_for_projections(commands));
+  commands.max_wait = timeout;
+  auto highest = projections::highest_member_number(*projections_->stores().get());
+  if (!highest) return highest.error();
+  members_ = std::make_unique<write::MemberNumbers>(*highest);
+  spdlog::info("projections caught up; write side ready highest_member_number={}", *highest);
+
+  const projections::NissSecret niss_secret = *secret;
+  auto* stores = &projections_->stores();
+  write::MemberLookup lookup;
+  lookup.by_number = [stores](std::uint32_t number) -> Result<std::optional<write::Member>> {
+    auto found = projections::find_member(*stores->get(), number);
+    if (!found) return found.error();
+    if (!found->has_value()) return std::optional<write::Member>{};
+    return std::optional<write::Member>{write::Member{(*found)->kind, (*found)->key}};
+  };
+  lookup.by_iban = [stores, niss_secret](std::string_view iban) {
+    return projections::find_party_by_iban(*stores->get(), niss_secret, iban);
+  };
+  importer_ = std::make_unique<write::BankImporter>(*persons_, *companies_, *fund_writer_,
+                                                    std::move(lookup));
+  commands.numbers = members_.get();
+  commands.importer = importer_.get();
+
+  http::QueryDeps queries;
+  queries.stores = &projections_->stores();
+  queries.access_log = access_log_.get();
+  queries.projection_deps = projection_deps;
+  queries.niss_secret = *secret;
+  queries.projector = commands.projector;
+  queries.log = &log;
+  http::add_query_routes(router, queries);
+  http::add_projection_admin_routes(router, *projections_);
+  http::add_command_routes(router, commands);
+  return {};
+}
+
+void Service::stop() {
+  if (projections_) projections_->stop();
+}
+
+}  // namespace kassa::app

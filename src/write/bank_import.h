@@ -1,0 +1,116 @@
+#pragma once
+// Bank statement import: every credit line of a CODA or camt.053 file
+// becomes a payment of the member it belongs to, or a suspense item of the
+// fund. Never dropped, never recorded twice.
+//
+// Matching, in order:
+//   1. the structured communication: a notice's communication carries the
+//      member number (base = member number * 1000 + notice counter, see
+//      domain::notice_communication), which names a person or a company;
+//   2. the payer's account: the keyed hash of the counterparty IBAN, known
+//      from the person's registration;
+//   3. otherwise a suspense item on the fund's aggregate ("fund"), listed
+//      for staff with the counterparty sealed (personal data).
+// Debit lines (money leaving the fund's account) are counted, not booked.
+//
+// Idempotency: each line is identified by its global line id (statement
+// account + sequence + line number, domain/bank). A person's or company's
+// RecordPayment with a bank reference already recorded decides nothing; the
+// fund's RecordSuspenseItem likewise. Importing the same file twice writes
+// no event the second time, and the report says so line by line.
+//
+// Who a member number or an account belongs to comes from a MemberLookup
+// (in kassad: the projections' identifier index, read after the projector
+// caught up with everything this process appended).
+//
+// BankImporter: thread-safe (the writers are); one file at a time per call.
+
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "write/aggregate_writer.h"
+#include "write/aggregates.h"
+
+namespace kassa::write {
+
+struct Member {
+  schemas::AggregateKind kind = schemas::AggregateKind::Person;
+  std::string key;  // PartyId or company number
+};
+
+struct MemberLookup {
+  std::function<Result<std::optional<Member>>(std::uint32_t member_number)> by_number;
+  std::function<Result<std::optional<std::string>>(std::string_view iban)> by_iban;  // PartyId
+};
+
+// Member numbers (one sequence for persons and companies, 1..9'999'999)
+// and the in-process guard against two concurrent registrations of one
+// identifier. Seeded at start-up with the highest number registered.
+// Thread-safety: every method locks.
+class MemberNumbers {
+ public:
+  explicit MemberNumbers(std::uint32_t highest = 0) : highest_(highest) {}
+  Result<std::uint32_t> next();
+  // Two concurrent registrations of one identifier (NISS hash, company
+  // number) inside this process: the second claim fails. The projections
+  // know only what the projector applied. release() after the registration
+  // is durable and projected, or failed.
+  bool claim(const std::string& identifier);
+  void release(const std::string& identifier);
+
+ private:
+  std::mutex mu_;
+  std::uint32_t highest_;
+  std::set<std::string> claims_;
+};
+
+// The member number a notice's structured communication carries, if the
+// text is a valid structured communication of our numbering.
+std::optional<std::uint32_t> member_number_of(std::string_view structured_communication);
+
+struct ImportedLine {
+  std::string bank_ref;            // global line id
+  std::int64_t amount_cents = 0;
+  std::string value_date;          // YYYY-MM-DD
+  std::string matched_by;          // "communication", "account" or "" (suspense)
+  schemas::AggregateKind kind = schemas::AggregateKind::Fund;
+  std::string key;                 // PartyId, company number, or "fund"
+  std::size_t events = 0;          // 0: already recorded by an earlier import
+  std::optional<Error> rejected;   // a payment the member's aggregate refused
+};
+
+struct ImportReport {
+  std::string format;              // "coda" or "camt.053"
+  std::size_t statements = 0;
+  std::size_t credit_lines = 0;
+  std::size_t debit_lines = 0;     // counted, not booked
+  std::size_t events_written = 0;
+  std::vector<ImportedLine> lines; // every credit line, in file order
+  std::vector<std::string> warnings;
+};
+
+class BankImporter {
+ public:
+  // iban_hash: the keyed hash under which registrations stored IBANs.
+  BankImporter(AggregateWriter<PersonAggregate>& persons, AggregateWriter<CompanyAggregate>& companies,
+               AggregateWriter<FundAggregate>& fund, MemberLookup lookup);
+
+  // Parses and books a whole file. A parse error writes nothing. A log
+  // failure midway returns the error; lines booked before it stay booked
+  // and a retry of the same file books only the rest.
+  Result<ImportReport> import(std::string_view file_bytes, const CommandMeta& meta);
+
+ private:
+  AggregateWriter<PersonAggregate>& persons_;
+  AggregateWriter<CompanyAggregate>& companies_;
+  AggregateWriter<FundAggregate>& fund_;
+  MemberLookup lookup_;
+};
+
+}  // namespace kassa::write
