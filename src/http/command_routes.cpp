@@ -961,6 +961,7 @@ Result<Reply> import_file(const CommandDeps& deps, const RequestContext& ctx) {
       line["matched_by"] = l.matched_by;
       ++matched;
     }
+    if (l.last_offset >= 0) line["min_offset"] = l.last_offset;
     if (l.rejected) line["refused"] = {{"error", l.rejected->rule}, {"message", l.rejected->message}};
     if (l.events == 0) ++already;
     lines.push_back(std::move(line));

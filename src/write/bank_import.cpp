@@ -114,6 +114,7 @@ Result<ImportReport> BankImporter::import(std::string_view bytes, const CommandM
           out.kind = s::AggregateKind::Person;
           out.key = member->key;
           out.events = booked->events.size();
+          if (!booked->events.empty()) out.last_offset = booked->events.back().offset;
           report.events_written += out.events;
           report.lines.push_back(std::move(out));
           continue;
@@ -127,6 +128,7 @@ Result<ImportReport> BankImporter::import(std::string_view bytes, const CommandM
           out.kind = s::AggregateKind::Company;
           out.key = member->key;
           out.events = booked->events.size();
+          if (!booked->events.empty()) out.last_offset = booked->events.back().offset;
           report.events_written += out.events;
           report.lines.push_back(std::move(out));
           continue;
@@ -144,6 +146,7 @@ Result<ImportReport> BankImporter::import(std::string_view bytes, const CommandM
       out.kind = s::AggregateKind::Fund;
       out.key = kFundKey;
       out.events = held->events.size();
+      if (!held->events.empty()) out.last_offset = held->events.back().offset;
       report.events_written += out.events;
       report.lines.push_back(std::move(out));
     }

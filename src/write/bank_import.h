@@ -82,6 +82,7 @@ struct ImportedLine {
   schemas::AggregateKind kind = schemas::AggregateKind::Fund;
   std::string key;                 // PartyId, company number, or "fund"
   std::size_t events = 0;          // 0: already recorded by an earlier import
+  std::int64_t last_offset = -1;   // of the events written (read-your-write)
   std::optional<Error> rejected;   // a payment the member's aggregate refused
 };
 

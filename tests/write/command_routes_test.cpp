@@ -1,0 +1,388 @@
+// The write side over HTTP, in-process on an embedded journal: every bad
+// input is refused with a named rule and writes nothing; a log failure is a
+// 503 that writes nothing; Idempotency-Key; runs; bank import and suspense.
+
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <future>
+#include <thread>
+
+#include "domain/bank/coda_writer.h"
+#include "http/server.h"
+#include "kassa_fixture.h"
+
+using kassa::testing::Answer;
+using kassa::testing::InProcessKassa;
+using kassa::testing::kAdmin;
+using kassa::testing::kAuditor;
+using kassa::testing::kBatch;
+using kassa::testing::kStaff;
+using nlohmann::json;
+namespace bank = kassa::domain::bank;
+
+namespace {
+
+json person(const std::string& niss, const std::string& start = "2025-01-01") {
+  return {{"niss", niss}, {"first_name", "Jan"}, {"last_name", "Peeters"}, {"start", start},
+          {"category", "main"}, {"date", start}};
+}
+
+std::string register_person(InProcessKassa& k, const std::string& niss,
+                            const std::string& iban = "") {
+  json body = person(niss);
+  if (!iban.empty()) body["iban"] = iban;
+  Answer a = k.post("/v1/persons", body);
+  INFO(a.body.dump());
+  REQUIRE(a.status == 201);
+  return a.body["party_id"].get<std::string>();
+}
+
+// The events of a person as the auditor sees them.
+// min_offset: read your own write (the offset a command answered with).
+json events_of(InProcessKassa& k, const std::string& party, std::int64_t min_offset = -1) {
+  const std::string wait = min_offset >= 0 ? "?min_offset=" + std::to_string(min_offset) : "";
+  Answer a = k.get("/v1/persons/" + party + "/events" + wait, kAuditor);
+  REQUIRE(a.status == 200);
+  return a.body["events"];
+}
+
+// After a run (which answers offsets per partition, not per person): the
+// person's events once one of type `type` is projected (up to 10 s).
+json events_with(InProcessKassa& k, const std::string& party, const std::string& type) {
+  for (int i = 0; i < 200; ++i) {
+    json events = events_of(k, party);
+    for (const auto& e : events) {
+      if (e["type"] == type) return events;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  FAIL("no " << type << " projected for " << party);
+  return {};
+}
+
+std::vector<std::string> types(const json& events) {
+  std::vector<std::string> out;
+  for (const auto& e : events) out.push_back(e["type"].get<std::string>());
+  return out;
+}
+
+bank::Date bdate(int y, int m, int d) { return *bank::Date::make(y, m, d); }
+
+}  // namespace
+
+TEST_CASE("every route kassad registers is in the OpenAPI document", "[commands][openapi]") {
+  InProcessKassa k;
+  auto doc = json::parse(kassa::http::openapi_document());
+  std::size_t posts = 0;
+  for (const auto& route : k.router().routes()) {
+    INFO(kassa::http::to_string(route.method) << " " << route.path);
+    REQUIRE(doc["paths"].contains(route.path));
+    CHECK(doc["paths"][route.path].contains(kassa::http::to_string(route.method)));
+    if (route.method == kassa::http::Method::kPost) ++posts;
+  }
+  CHECK(posts >= 40);  // the commands, runs and import, not just the queries
+}
+
+TEST_CASE("bad input is refused with the field and the rule, and nothing is written",
+          "[commands][errors]") {
+  InProcessKassa k;
+  const std::string party = register_person(k, "85073003328");
+  const std::int64_t before = k.log().total_events();
+  REQUIRE(before == 1);
+
+  struct Case {
+    const char* what;
+    std::string path;
+    std::string body;
+    const char* token;
+    int status;
+    const char* rule;
+    const char* field;
+  };
+  const std::string p = "/v1/persons/" + party;
+  const std::vector<Case> cases = {
+      {"malformed JSON", "/v1/persons", R"({"niss": "8507)", kStaff, 400, "JsonWellFormed", "body"},
+      {"not an object", "/v1/persons", R"([1, 2])", kStaff, 400, "JsonObjectRequired", "body"},
+      {"missing NISS", "/v1/persons", person("").dump(), kStaff, 400, "FieldRequired", "niss"},
+      {"NISS check digits", "/v1/persons", person("85073003329").dump(), kStaff, 400, nullptr,
+       "niss"},
+      {"unknown category", "/v1/persons", json{{"niss", "90011512165"}, {"first_name", "A"},
+        {"last_name", "B"}, {"start", "2025-01-01"}, {"category", "astronaut"}}.dump(), kStaff,
+       400, nullptr, "category"},
+      {"impossible date", "/v1/persons", person("90011512165", "2025-02-30").dump(), kStaff, 400,
+       nullptr, "start"},
+      {"unknown starter status", "/v1/persons", [] { auto b = person("90011512165");
+         b["starter"] = "sometimes"; return b.dump(); }(), kStaff, 400, "UnknownValue", "starter"},
+      {"already registered", "/v1/persons", person("85073003328").dump(), kStaff, 409,
+       "PersonAlreadyRegistered", "niss"},
+      {"amount as a JSON number", p + "/payments",
+       json{{"amount", 12.5}, {"value_date", "2025-02-01"}, {"bank_ref", "x"}}.dump(), kStaff, 400,
+       "AmountAsString", "amount"},
+      {"amount with three decimals", p + "/payments",
+       json{{"amount", "12.505"}, {"value_date", "2025-02-01"}, {"bank_ref", "x"}}.dump(), kStaff,
+       400, nullptr, "amount"},
+      {"bad structured communication", p + "/payments",
+       json{{"amount", "12.50"}, {"value_date", "2025-02-01"}, {"bank_ref", "x"},
+            {"communication", "+++000/0010/01099+++"}}.dump(), kStaff, 400, nullptr,
+       "communication"},
+      {"bad quarter", p + "/payment-plans", json{{"quarters", {"2025-Q5"}}, {"instalments", 4}}.dump(),
+       kStaff, 400, nullptr, "quarters"},
+      {"party id format", "/v1/persons/12345/income",
+       json{{"year", 2025}, {"net_income", "1000.00"}}.dump(), kStaff, 400, "PartyIdFormat",
+       "party_id"},
+      {"unknown person", "/v1/persons/P0000000000000000000000000000beef/income",
+       json{{"year", 2025}, {"net_income", "1000.00"}}.dump(), kStaff, 404, "PersonNotRegistered",
+       nullptr},
+      {"cessation before the start", p + "/cessation", json{{"end", "2024-06-30"}}.dump(), kStaff,
+       400, "EndBeforeStart", "end"},
+      {"refusal without reason or appeal", p + "/payment-plans/refuse", json::object().dump(),
+       kStaff, 422, "ReasonRequired", nullptr},
+      {"run without a date", "/v1/runs/assessment", json{{"quarter", "2025-Q1"}}.dump(), kBatch, 400,
+       "FieldRequired", "date"},
+      {"year out of range", "/v1/runs/year-end", json{{"year", 20025}}.dump(), kBatch, 400,
+       "IntegerRange", "year"},
+      {"no token", p + "/income", json{{"year", 2025}, {"net_income", "1.00"}}.dump(), nullptr, 401,
+       nullptr, nullptr},
+      {"unknown token", p + "/income", json{{"year", 2025}, {"net_income", "1.00"}}.dump(),
+       "forged", 401, nullptr, nullptr},
+      {"auditor may not command", p + "/income",
+       json{{"year", 2025}, {"net_income", "1.00"}}.dump(), kAuditor, 403, nullptr, nullptr},
+      {"staff may not run batches", "/v1/runs/assessment",
+       json{{"quarter", "2025-Q1"}, {"date", "2025-01-05"}}.dump(), kStaff, 403, nullptr, nullptr},
+      {"staff may not erase", p + "/erasure", json{{"legal_basis", "GDPR art. 17"}}.dump(), kStaff,
+       403, nullptr, nullptr},
+  };
+  for (const auto& c : cases) {
+    INFO(c.what);
+    Answer a = k.post(c.path, c.body, c.token);
+    INFO(a.body.dump());
+    CHECK(a.status == c.status);
+    if (c.status != 401 && c.status != 403) {
+      REQUIRE(a.body.is_object());
+      CHECK(a.body.contains("message"));
+      if (c.rule != nullptr) CHECK(a.body["error"] == c.rule);
+      if (c.field != nullptr) CHECK(a.body["field"] == c.field);
+    }
+    CHECK(k.log().total_events() == before);
+  }
+}
+
+TEST_CASE("a log failure answers 503 and writes nothing; the retry succeeds",
+          "[commands][errors]") {
+  InProcessKassa k;
+  const std::string party = register_person(k, "85073003328");
+  k.log().failing = true;
+  const json income{{"year", 2025}, {"net_income", "42000.00"}, {"date", "2026-06-01"}};
+  Answer a = k.post("/v1/persons/" + party + "/income", income);
+  CHECK(a.status == 503);
+  CHECK(a.body["error"] == "InjectedLogFailure");
+  Answer run = k.post("/v1/runs/assessment", json{{"quarter", "2025-Q1"}, {"date", "2025-01-05"}},
+                      kBatch);
+  CHECK(run.status == 503);
+  Answer reg = k.post("/v1/persons", person("90011512165"));
+  CHECK(reg.status == 503);
+  CHECK(k.log().total_events() == 1);
+  k.log().failing = false;
+  a = k.post("/v1/persons/" + party + "/income", income);
+  INFO(a.body.dump());
+  REQUIRE(a.status == 201);
+  CHECK(types(events_of(k, party, a.body["min_offset"])) ==
+        std::vector<std::string>{"PersonRegistered", "IncomeNotified"});
+}
+
+TEST_CASE("an Idempotency-Key retry returns the first answer and writes once",
+          "[commands][idempotency]") {
+  InProcessKassa k;
+  const std::string party = register_person(k, "85073003328");
+  const json pay{{"amount", "100.00"}, {"value_date", "2025-02-01"}, {"bank_ref", "B-1"}};
+  Answer first = k.post("/v1/persons/" + party + "/payments", pay, kStaff,
+                        {{"Idempotency-Key", "pay-1"}});
+  REQUIRE(first.status == 201);
+  Answer again = k.post("/v1/persons/" + party + "/payments", pay, kStaff,
+                        {{"Idempotency-Key", "pay-1"}});
+  CHECK(again.status == 201);
+  CHECK(again.body == first.body);
+  const auto written = k.log().total_events();
+  CHECK(types(events_of(k, party, first.body["min_offset"])) ==
+        std::vector<std::string>{"PersonRegistered", "PaymentReceived", "PaymentAllocated"});
+  json other = pay;
+  other["amount"] = "200.00";
+  Answer reused = k.post("/v1/persons/" + party + "/payments", other, kStaff,
+                         {{"Idempotency-Key", "pay-1"}});
+  CHECK(reused.status == 422);
+  CHECK(reused.body["error"] == "IdempotencyKeyReused");
+  // Without the key, the bank reference still makes the payment once.
+  Answer plain = k.post("/v1/persons/" + party + "/payments", pay);
+  CHECK(plain.status == 200);
+  CHECK(plain.body["events"].empty());
+  CHECK(k.log().total_events() == written);
+}
+
+TEST_CASE("two concurrent registrations of one NISS: one person", "[commands][concurrency]") {
+  InProcessKassa k;
+  auto attempt = [&] { return k.post("/v1/persons", person("85073003328")).status; };
+  auto a = std::async(std::launch::async, attempt);
+  auto b = std::async(std::launch::async, attempt);
+  const int sa = a.get();
+  const int sb = b.get();
+  CHECK(std::min(sa, sb) == 201);
+  CHECK(std::max(sa, sb) == 409);
+  CHECK(k.log().total_events() == 1);
+}
+
+TEST_CASE("runs assess every person once, report what they wrote, and change nothing twice",
+          "[commands][runs]") {
+  InProcessKassa k;
+  std::vector<std::string> parties;
+  for (const char* niss : {"85073003328", "90011512165", "78120304535"}) {
+    parties.push_back(register_person(k, niss));
+  }
+  const json q1{{"quarter", "2025-Q1"}, {"date", "2025-01-05"}};
+  Answer run = k.post("/v1/runs/assessment", q1, kBatch);
+  INFO(run.body.dump());
+  REQUIRE(run.status == 200);
+  CHECK(run.body["aggregates"] == 3);
+  CHECK(run.body["aggregates_changed"] == 3);
+  CHECK(run.body["events_written"] == 6);  // ContributionAssessed + PaymentNoticeIssued each
+  Answer again = k.post("/v1/runs/assessment", q1, kBatch);
+  CHECK(again.body["events_written"] == 0);
+  CHECK(again.body["aggregates_changed"] == 0);
+  for (const auto& party : parties) {
+    CHECK(types(events_with(k, party, "PaymentNoticeIssued")) ==
+          std::vector<std::string>{"PersonRegistered", "ContributionAssessed",
+                                   "PaymentNoticeIssued"});
+  }
+  // Nothing unpaid before the quarter's end: the quarter-end run has work
+  // only for the unpaid ones.
+  Answer pay = k.post("/v1/persons/" + parties[0] + "/payments",
+                      json{{"amount", "5000.00"}, {"value_date", "2025-03-01"}, {"bank_ref", "P1"}});
+  REQUIRE(pay.status == 201);
+  Answer qe = k.post("/v1/runs/quarter-end", json{{"quarter", "2025-Q1"}}, kBatch);
+  CHECK(qe.body["events_written"] == 2);
+  CHECK(k.post("/v1/runs/quarter-end", json{{"quarter", "2025-Q1"}}, kBatch)
+            .body["events_written"] == 0);
+}
+
+TEST_CASE("bank import: matched by communication or account, else suspense; twice records nothing",
+          "[commands][bank]") {
+  InProcessKassa k;
+  const std::string jan = register_person(k, "85073003328", "BE71096123456769");
+  const std::string an = register_person(k, "90011512165");
+  REQUIRE(k.post("/v1/runs/assessment", json{{"quarter", "2025-Q1"}, {"date", "2025-01-05"}}, kBatch)
+              .status == 200);
+  std::string communication;
+  std::int64_t due = 0;
+  for (const auto& e : events_with(k, an, "PaymentNoticeIssued")) {
+    if (e["type"] == "PaymentNoticeIssued") {
+      communication = e["body"]["structured_communication"].get<std::string>();
+      due = e["body"]["amount_cents"].get<std::int64_t>();
+    }
+  }
+  REQUIRE(communication.size() == 12);
+  REQUIRE(due > 0);
+
+  bank::CodaDraft draft;
+  draft.creation_date = bdate(2025, 2, 10);
+  draft.opening_date = bdate(2025, 2, 9);
+  draft.account_iban = "BE68539007547034";
+  draft.paper_sequence = 7;
+  draft.movements = {
+      {due / 2, bdate(2025, 2, 10), communication, "", "BE62510007547061", "AN"},  // by communication
+      {30'000, bdate(2025, 2, 10), "", "bijdrage", "BE71096123456769", "JAN"},       // by account
+      {12'345, bdate(2025, 2, 10), "", "wie ben ik", "BE43068999999501", "NOBODY"},  // suspense
+      {-5'000, bdate(2025, 2, 10), "", "bank costs", "", "BANK"},                     // debit
+  };
+  const std::string file = *bank::write_coda(draft);
+  Answer a = k.post_raw("/v1/payments/import", file, "application/octet-stream", kBatch);
+  INFO(a.body.dump());
+  REQUIRE(a.status == 200);
+  CHECK(a.body["format"] == "coda");
+  CHECK(a.body["credit_lines"] == 3);
+  CHECK(a.body["debit_lines"] == 1);
+  CHECK(a.body["matched"] == 2);
+  CHECK(a.body["suspense"] == 1);
+  CHECK(a.body["lines"][0]["party_id"] == an);
+  CHECK(a.body["lines"][0]["matched_by"] == "communication");
+  CHECK(a.body["lines"][1]["party_id"] == jan);
+  CHECK(a.body["lines"][1]["matched_by"] == "account");
+  CHECK(a.body["lines"][2]["booked_to"] == "suspense");
+  const auto written = k.log().total_events();
+
+  Answer again = k.post_raw("/v1/payments/import", file, "application/octet-stream", kBatch);
+  CHECK(again.status == 200);
+  CHECK(again.body["events_written"] == 0);
+  CHECK(again.body["already_recorded"] == 3);
+  CHECK(k.log().total_events() == written);
+
+  Answer debt = k.get("/v1/persons/" + an + "/debt?min_offset=" +
+                      std::to_string(a.body["lines"][0]["min_offset"].get<std::int64_t>()));
+  REQUIRE(debt.status == 200);
+  CHECK(debt.body["quarters"][0]["principal_paid"].get<std::string>() != "0.00");
+
+  Answer suspense = k.get("/v1/suspense");
+  INFO(suspense.body.dump());
+  REQUIRE(suspense.status == 200);
+  REQUIRE(suspense.body["count"] == 1);
+  CHECK(suspense.body["items"][0]["amount"] == "123.45");
+  CHECK(suspense.body["items"][0]["counterparty_name"] == "NOBODY");
+  CHECK(suspense.body["items"][0]["bank_ref"] == "BE68539007547034/2025/007-0003");
+
+  Answer garbage = k.post_raw("/v1/payments/import", "not a bank file", "text/plain", kBatch);
+  CHECK(garbage.status == 400);
+  CHECK(k.log().total_events() == written);
+}
+
+TEST_CASE("companies: registration with a director, balance sheet, yearly contribution",
+          "[commands][companies]") {
+  InProcessKassa k;
+  const std::string director = register_person(k, "85073003328");
+  Answer reg = k.post("/v1/companies", json{{"company_number", "0403170701"}, {"name", "Kassa NV"},
+                                            {"legal_form", "NV"}, {"incorporation", "2015-03-01"},
+                                            {"directors", {director}}});
+  INFO(reg.body.dump());
+  REQUIRE(reg.status == 201);
+  CHECK(reg.body["company_number"] == "0403170701");
+  CHECK(reg.body["member_number"] == 2);
+  Answer unknown = k.post("/v1/companies", json{{"company_number", "0403170701"}, {"name", "X"},
+                                                {"legal_form", "NV"}, {"incorporation", "2015-03-01"},
+                                                {"directors", {"P0000000000000000000000000000beef"}}});
+  CHECK(unknown.status == 404);
+  CHECK(unknown.body["field"] == "directors");
+  Answer again = k.post("/v1/companies", json{{"company_number", "0403170701"}, {"name", "X"},
+                                              {"legal_form", "NV"}, {"incorporation", "2015-03-01"}});
+  CHECK(again.status == 409);
+  Answer sheet = k.post("/v1/companies/0403170701/balance-sheets",
+                        json{{"financial_year_end", "2023-12-31"}, {"total", "1500000.00"}});
+  INFO(sheet.body.dump());
+  CHECK(sheet.status == 201);
+  Answer run = k.post("/v1/runs/company-contributions", json{{"year", 2025}}, kBatch);
+  INFO(run.body.dump());
+  REQUIRE(run.status == 200);
+  CHECK(run.body["aggregates"] == 1);
+  CHECK(run.body["events_written"].get<int>() >= 1);
+  CHECK(k.post("/v1/runs/company-contributions", json{{"year", 2025}}, kBatch)
+            .body["events_written"] == 0);
+}
+
+TEST_CASE("erasure destroys the person's key: the registration no longer opens",
+          "[commands][erasure]") {
+  InProcessKassa k;
+  const std::string party = register_person(k, "85073003328");
+  CHECK(k.get("/v1/persons/lookup?niss=85073003328").body["party_id"] == party);
+  Answer a = k.post("/v1/persons/" + party + "/erasure", json{{"legal_basis", "GDPR art. 17"}},
+                    kAdmin);
+  INFO(a.body.dump());
+  REQUIRE(a.status == 201);
+  CHECK(a.body["events"][0]["type"] == "PersonalDataErased");
+  // The NISS index forgets the person; the events stay and still verify.
+  int status = 0;
+  for (int i = 0; i < 100 && status != 404; ++i) {
+    status = k.get("/v1/persons/lookup?niss=85073003328").status;
+    if (status != 404) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  CHECK(status == 404);
+  CHECK(types(events_of(k, party)) ==
+        std::vector<std::string>{"PersonRegistered", "PersonalDataErased"});
+}
