@@ -1,0 +1,273 @@
+// End to end: one person through a whole year against the running kassad
+// binary — on the embedded journal and on the real Kafka broker. Every step
+// goes through HTTP (commands, batch runs, a CODA file); every step's events
+// are asserted with the amounts DOMAIN.md gives; then the statement, the
+// debt and the career are read back, now, ?at= a date and ?known_at= an
+// instant.
+
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <thread>
+
+#include "domain/bank/coda_writer.h"
+#include "kafka_fixture.h"
+#include "kassad_process.h"
+
+using kassa::testing::KassadProcess;
+using kassa::testing::Reply;
+using nlohmann::json;
+namespace bank = kassa::domain::bank;
+
+namespace {
+
+const char* kNiss = "85073003328";
+const char* kIban = "BE71096123456769";
+
+json events_of(KassadProcess& k, const std::string& party) {
+  Reply r = k.get("/v1/persons/" + party + "/events", "auditor");
+  REQUIRE(r.status == 200);
+  return r.body["events"];
+}
+
+// The person's events once `count` of them are projected (runs answer
+// offsets per partition, so the test waits for the count it expects).
+json events_when(KassadProcess& k, const std::string& party, std::size_t count) {
+  json events;
+  for (int i = 0; i < 300; ++i) {
+    events = events_of(k, party);
+    if (events.size() >= count) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  REQUIRE(events.size() == count);
+  return events;
+}
+
+// The events after the first `from`, as type names.
+std::vector<std::string> types_from(const json& events, std::size_t from) {
+  std::vector<std::string> out;
+  for (std::size_t i = from; i < events.size(); ++i) out.push_back(events[i]["type"]);
+  return out;
+}
+
+const json& last_of(const json& events, const std::string& type) {
+  for (auto it = events.rbegin(); it != events.rend(); ++it) {
+    if ((*it)["type"] == type) return *it;
+  }
+  FAIL("no " << type);
+  static json none;
+  return none;
+}
+
+Reply run(KassadProcess& k, const std::string& name, const json& body) {
+  Reply r = k.post("/v1/runs/" + name, body, "batch");
+  INFO(name << " " << r.body.dump());
+  REQUIRE(r.status == 200);
+  return r;
+}
+
+std::string money(const json& v) { return v.get<std::string>(); }
+
+void walk_year(KassadProcess& k) {
+  // 1. Registration.
+  Reply reg = k.post("/v1/persons", {{"niss", kNiss}, {"first_name", "Jan"}, {"last_name", "Peeters"},
+                                     {"start", "2025-01-01"}, {"category", "main"}, {"iban", kIban},
+                                     {"date", "2025-01-02"}});
+  INFO(reg.body.dump());
+  REQUIRE(reg.status == 201);
+  const std::string party = reg.body["party_id"];
+  CHECK(reg.body["member_number"] == 1);
+  CHECK(reg.body["events"][0]["type"] == "PersonRegistered");
+  CHECK(reg.body["events"][0]["sequence"] == 1);
+  CHECK(k.get("/v1/persons/lookup?niss=" + std::string(kNiss)).body["party_id"] == party);
+
+  // 2. Assessment of 2025-Q1: the 2025 minimum, 871.71 + 3.95 % fees 34.43.
+  Reply q1 = run(k, "assessment", {{"quarter", "2025-Q1"}, {"date", "2025-01-05"}});
+  CHECK(q1.body["events_written"] == 2);
+  json events = events_when(k, party, 3);
+  CHECK(types_from(events, 1) == std::vector<std::string>{"ContributionAssessed", "PaymentNoticeIssued"});
+  CHECK(events[1]["body"]["contribution_cents"] == 87171);
+  CHECK(events[1]["body"]["fees_cents"] == 3443);
+  CHECK(events[1]["actor"] == "e2e-batch");
+  const json& notice = events[2]["body"];
+  CHECK(notice["amount_cents"] == 90614);
+  const std::string communication = notice["structured_communication"];
+  REQUIRE(communication.size() == 12);
+  // base = member number (7 digits) * 1000 + notice counter, then mod 97.
+  CHECK(communication.substr(0, 10) == "0000001001");
+
+  // 3. A partial payment of 500.00 by CODA, matched on the communication.
+  bank::CodaDraft coda;
+  coda.creation_date = *bank::Date::make(2025, 2, 11);
+  coda.opening_date = *bank::Date::make(2025, 2, 10);
+  coda.account_iban = "BE68539007547034";
+  coda.paper_sequence = 31;
+  coda.movements = {{50'000, *bank::Date::make(2025, 2, 10), communication, "", "BE62510007547061",
+                     "J PEETERS"}};
+  Reply imported = k.send("/v1/payments/import", *bank::write_coda(coda), "application/octet-stream",
+                          "batch");
+  INFO(imported.body.dump());
+  REQUIRE(imported.status == 200);
+  CHECK(imported.body["matched"] == 1);
+  CHECK(imported.body["lines"][0]["party_id"] == party);
+  CHECK(imported.body["lines"][0]["matched_by"] == "communication");
+  events = events_when(k, party, 5);
+  CHECK(types_from(events, 3) == std::vector<std::string>{"PaymentReceived", "PaymentAllocated"});
+  CHECK(events[3]["body"]["amount_cents"] == 50000);
+  CHECK(events[4]["body"].value("credit_cents", std::int64_t{0}) == 0);  // all of it allocated
+  const std::int64_t paid_recorded_at = events[3]["recorded_at_us"];
+  // The same file again records nothing.
+  Reply reimport = k.send("/v1/payments/import", *bank::write_coda(coda), "application/octet-stream",
+                          "batch");
+  CHECK(reimport.body["events_written"] == 0);
+
+  // 4. Quarter end: 3 % of the unpaid 406.14 = 12.18.
+  Reply qe1 = run(k, "quarter-end", {{"quarter", "2025-Q1"}});
+  CHECK(qe1.body["events_written"] == 1);
+  events = events_when(k, party, 6);
+  CHECK(events[5]["type"] == "SurchargeApplied");
+  CHECK(events[5]["body"]["base_cents"] == 40614);
+  CHECK(events[5]["body"]["rate_bp"] == 300);
+  CHECK(events[5]["body"]["amount_cents"] == 1218);
+  CHECK(run(k, "quarter-end", {{"quarter", "2025-Q1"}}).body["events_written"] == 0);
+
+  // 5. Q2 assessed; a reminder for Q1 on its due date + 15 days.
+  CHECK(run(k, "assessment", {{"quarter", "2025-Q2"}, {"date", "2025-04-05"}}).body["events_written"] == 2);
+  Reply reminders = run(k, "reminders", {{"date", "2025-04-15"}});
+  CHECK(reminders.body["events_written"] == 1);
+  events = events_when(k, party, 9);
+  CHECK(events[8]["type"] == "ReminderSent");
+  CHECK(events[8]["body"]["amount_due_cents"] == 40614 + 1218);
+  CHECK(run(k, "reminders", {{"date", "2025-04-15"}}).body["events_written"] == 0);
+
+  // 6. End of Q2: 3 % again on Q1's unpaid principal, and on Q2's 906.14.
+  Reply qe2 = run(k, "quarter-end", {{"quarter", "2025-Q2"}});
+  CHECK(qe2.body["events_written"] == 2);
+  events = events_when(k, party, 11);
+  std::vector<std::int64_t> surcharges{events[9]["body"]["amount_cents"], events[10]["body"]["amount_cents"]};
+  std::sort(surcharges.begin(), surcharges.end());
+  CHECK(surcharges == std::vector<std::int64_t>{1218, 2718});
+
+  // 7. A formal notice for Q1, unpaid one full quarter after its due date.
+  Reply notices = run(k, "reminders", {{"date", "2025-07-01"}});
+  CHECK(notices.body["events_written"].get<int>() >= 1);
+  events = events_of(k, party);
+  for (int i = 0; i < 100 && events.size() < 12; ++i) events = events_of(k, party);
+  const json& formal = last_of(events, "FormalNoticeSent");
+  CHECK(formal["effective_date"] == "2025-07-01");
+  const std::size_t after_notice = events_when(k, party, events.size()).size();
+
+  // 8. A payment plan for Q1 and Q2, requested and granted.
+  CHECK(run(k, "assessment", {{"quarter", "2025-Q3"}, {"date", "2025-07-05"}}).body["events_written"] == 2);
+  Reply request = k.post("/v1/persons/" + party + "/payment-plans",
+                         {{"quarters", {"2025-Q1", "2025-Q2"}}, {"instalments", 3}, {"date", "2025-07-10"}});
+  INFO(request.body.dump());
+  REQUIRE(request.status == 201);
+  events = events_when(k, party, after_notice + 3);
+  const json& requested = last_of(events, "PaymentPlanRequested");
+  const std::int64_t plan_total = requested["body"]["amount_cents"];
+  CHECK(plan_total == 40614 + 1218 + 1218 + 90614 + 2718);  // principal and surcharges of Q1, Q2
+  const std::int64_t third = plan_total / 3;
+  json instalments = json::array();
+  for (int i = 0; i < 3; ++i) {
+    const std::int64_t cents = i < 2 ? third : plan_total - 2 * third;
+    const char* due[] = {"2025-08-15", "2025-09-15", "2025-10-15"};
+    instalments.push_back({{"due", due[i]},
+                           {"amount", std::to_string(cents / 100) + "." +
+                                          (cents % 100 < 10 ? "0" : "") + std::to_string(cents % 100)}});
+  }
+  Reply grant = k.post("/v1/persons/" + party + "/payment-plans/grant",
+                       {{"plan_ref", "PLAN-1"}, {"instalments", instalments}, {"date", "2025-07-20"}});
+  INFO(grant.body.dump());
+  REQUIRE(grant.status == 201);
+  CHECK(grant.body["events"][0]["type"] == "PaymentPlanGranted");
+  Reply debt = k.get("/v1/persons/" + party + "/debt?min_offset=" +
+                     std::to_string(grant.body["min_offset"].get<std::int64_t>()));
+  REQUIRE(debt.status == 200);
+  CHECK(debt.body["payment_plan"]["state"] == "granted");
+
+  // 9. Q4, then the income of 2025 (30,000.00) and its regularisation:
+  //    DOMAIN.md worked example 4 — supplement 2,663.16 before fees.
+  CHECK(run(k, "assessment", {{"quarter", "2025-Q4"}, {"date", "2025-10-05"}}).body["events_written"] == 2);
+  Reply income = k.post("/v1/persons/" + party + "/income",
+                        {{"year", 2025}, {"net_income", "30000.00"}, {"date", "2026-09-15"}});
+  INFO(income.body.dump());
+  REQUIRE(income.status == 201);
+  std::vector<std::string> income_types;
+  for (const auto& e : income.body["events"]) income_types.push_back(e["type"]);
+  CHECK(income_types.front() == "IncomeNotified");
+  CHECK(std::find(income_types.begin(), income_types.end(), "RegularisationComputed") != income_types.end());
+  const std::string read_own = "min_offset=" + std::to_string(income.body["min_offset"].get<std::int64_t>());
+  events = events_when(k, party, income.body["events"].back()["sequence"].get<std::size_t>());
+  const json& regularisation = last_of(events, "RegularisationComputed");
+  CHECK(regularisation["body"]["provisional_contribution_cents"] == 348684);
+  CHECK(regularisation["body"]["final_contribution_cents"] == 615000);
+  CHECK(regularisation["body"]["final_contribution_cents"].get<std::int64_t>() -
+            regularisation["body"]["provisional_contribution_cents"].get<std::int64_t>() ==
+        266316);
+
+  // 10. Read back: statement, debt, career — now, ?at= and ?known_at=.
+  Reply statement = k.get("/v1/persons/" + party + "/statement?" + read_own);
+  INFO(statement.body.dump());
+  REQUIRE(statement.status == 200);
+  std::int64_t debit = 0, credit = 0;
+  std::map<std::string, int> kinds;
+  for (const auto& line : statement.body["lines"]) ++kinds[line["kind"].get<std::string>()];
+  CHECK(kinds["contribution"] == 4);
+  CHECK(kinds["fees"] == 4);
+  CHECK(kinds["payment"] == 1);
+  CHECK(kinds["surcharge"] == 3);
+  CHECK(kinds["regularisation"] == 1);
+  (void)debit;
+  (void)credit;
+  Reply now_debt = k.get("/v1/persons/" + party + "/debt?" + read_own);
+  REQUIRE(now_debt.status == 200);
+  CHECK(now_debt.body["outstanding"] == statement.body["balance"]);
+  CHECK(now_debt.body["payment_plan"]["state"] == "granted");
+
+  Reply career = k.get("/v1/persons/" + party + "/career?" + read_own);
+  REQUIRE(career.status == 200);
+  REQUIRE(career.body["years"].size() == 1);
+  CHECK(career.body["years"][0]["year"] == 2025);
+  CHECK(career.body["years"][0]["quarters"].size() == 4);
+  for (const auto& q : career.body["years"][0]["quarters"]) CHECK(q["status"] == "not_counted");
+
+  // As of 30 March 2025: Q1 assessed, 500.00 paid, no surcharge yet.
+  Reply at = k.get("/v1/persons/" + party + "/statement?at=2025-03-30&" + read_own);
+  INFO(at.body.dump());
+  REQUIRE(at.status == 200);
+  CHECK(money(at.body["balance"]) == "406.14");
+  Reply at_debt = k.get("/v1/persons/" + party + "/debt?at=2025-03-30&" + read_own);
+  CHECK(money(at_debt.body["outstanding"]) == "406.14");
+  // What the fund knew just before the payment was recorded: 906.14 due.
+  Reply known = k.get("/v1/persons/" + party + "/debt?known_at=" +
+                      std::to_string(paid_recorded_at - 1) + "&" + read_own);
+  INFO(known.body.dump());
+  REQUIRE(known.status == 200);
+  CHECK(money(known.body["outstanding"]) == "906.14");
+
+  // Every read above is in the access log, with its purpose.
+  Reply access = k.get("/v1/audit/access-log?party_id=" + party, "auditor");
+  REQUIRE(access.status == 200);
+  CHECK(access.body["records"].size() >= 8);
+  CHECK(access.body["records"][0]["purpose"] == "e2e year");
+
+  // No log line carries the NISS, the name or the account in clear.
+  const std::string log = k.log_text();
+  CHECK(log.find(kNiss) == std::string::npos);
+  CHECK(log.find("Peeters") == std::string::npos);
+  CHECK(log.find(kIban) == std::string::npos);
+}
+
+}  // namespace
+
+TEST_CASE("a year of one person through kassad on the embedded journal", "[e2e][journal]") {
+  KassadProcess kassad("", "kassa");
+  walk_year(kassad);
+}
+
+TEST_CASE("a year of one person through kassad on the real Kafka broker", "[e2e][kafka]") {
+  KassadProcess kassad(kassa::testing::test_brokers(), kassa::testing::unique_name("e2e"));
+  walk_year(kassad);
+}
