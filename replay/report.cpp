@@ -127,7 +127,7 @@ Result<PersonReport> person_report(const pj::Store& store, const std::string& pa
   KASSA_TRY(pj::for_each_indexed_event(
       store, s::AggregateKind::Person, party_id, [&](const pj::IndexedEvent& e) -> Status {
         const auto& env = e.event.envelope();
-        if (env.effective_days() > at_days || (known_at_us && env.recorded_at_us() > *known_at_us)) {
+        if (!as_of.admits(env)) {
           ++report.events_left_out;
           return {};
         }

@@ -164,12 +164,17 @@ void run_import(const Common& c, const std::string& file, const std::string& int
 
 struct RebuildArgs {
   Common common;
-  std::string from, into, known_at, keys, niss_secret;
+  std::string from, into, at, known_at, keys, niss_secret;
 };
 
 void run_rebuild(const RebuildArgs& a) {
   const rp::SourceSpec spec = parse_or_usage(a.from);
   rp::RebuildOptions options;
+  if (!a.at.empty()) {
+    auto day = rp::parse_date_days(a.at);
+    if (!day.ok()) fail(day.error(), 2);
+    options.at_days = *day;
+  }
   if (!a.known_at.empty()) {
     auto ts = rp::parse_timestamp_us(a.known_at);
     if (!ts.ok()) fail(ts.error(), 2);
@@ -206,9 +211,15 @@ void run_rebuild(const RebuildArgs& a) {
     std::cout << nlohmann::json{{"ok", true},
                                 {"source", spec.url()},
                                 {"into", a.into},
+                                {"at", summary->at_days ? nlohmann::json(rp::format_days(*summary->at_days))
+                                                        : nlohmann::json(nullptr)},
+                                {"known_at", summary->known_at_us
+                                                 ? nlohmann::json(rp::format_us(*summary->known_at_us))
+                                                 : nlohmann::json(nullptr)},
                                 {"checksums", sums},
                                 {"records", summary->records},
                                 {"applied", summary->applied},
+                                {"left_out", summary->left_out},
                                 {"quarantined", summary->quarantined},
                                 {"skipped", summary->skipped},
                                 {"niss_index", summary->niss_index},
@@ -220,6 +231,12 @@ void run_rebuild(const RebuildArgs& a) {
     for (const auto& c : summary->checksums) {
       std::cout << c.name << std::string(c.name.size() < 16 ? 16 - c.name.size() : 1, ' ')
                 << c.checksum << "\n";
+    }
+    if (summary->at_days || summary->known_at_us) {
+      std::cout << "as of " << (summary->at_days ? rp::format_days(*summary->at_days) : "today")
+                << (summary->known_at_us ? ", as known at " + rp::format_us(*summary->known_at_us)
+                                         : std::string())
+                << ": " << summary->left_out << " events effective or recorded later left out\n";
     }
     std::cout << "rebuilt " << summary->records << " events (" << summary->applied << " applied, "
               << summary->skipped << " redeliveries skipped, " << summary->quarantined
@@ -364,8 +381,11 @@ void add_replay_commands(CLI::App& app) {
                 "kafka://HOST:PORT[?prefix=P], journal://DIR[?prefix=P] or FILE.kassa")
       ->required();
   r->add_option("--into", reb->into, "A folder that does not exist yet (or is empty)")->required();
+  r->add_option("--at", reb->at,
+                "YYYY-MM-DD: only events effective up to that date (as ?at=)");
   r->add_option("--known-at", reb->known_at,
-                "Only what was recorded by then: YYYY-MM-DDTHH:MM:SS[.ffffff]Z or microseconds");
+                "Only events recorded by then (as ?known_at=): YYYY-MM-DDTHH:MM:SS[.ffffff]Z or "
+                "microseconds");
   r->add_option("--keys", reb->keys, "The fund's key store (for the NISS index)");
   r->add_option("--niss-secret", reb->niss_secret, "The fund's NISS index secret file");
   add_common(r, reb->common);
