@@ -298,10 +298,20 @@ void run_diff(const DiffArgs& a) {
 
 struct ReportArgs {
   Common common;
-  std::string store, person, at, known_at, niss_secret;
+  std::string store, person, company, at, known_at, niss_secret;
 };
 
 void run_report(const ReportArgs& a) {
+  if (a.person.empty() == a.company.empty()) {
+    fail(Error::invalid("person", "ReportSubject", "report names one --person or one --company"),
+         2);
+  }
+  std::string company;
+  if (!a.company.empty()) {
+    auto number = rp::find_company(a.company);
+    if (!number.ok()) fail(number.error(), 2);
+    company = *number;
+  }
   auto at = rp::parse_date_days(a.at);
   if (!at.ok()) fail(at.error(), 2);
   std::optional<int64_t> known_at;
@@ -311,6 +321,18 @@ void run_report(const ReportArgs& a) {
     known_at = *ts;
   }
   start(a.common);
+  if (!company.empty()) {
+    auto store = rp::open_existing_store(a.store);
+    if (!store.ok()) fail(store.error(), 1);
+    auto report = rp::company_report(**store, company, *at, known_at);
+    if (!report.ok()) fail(report.error(), 1);
+    if (a.common.json) {
+      std::cout << rp::to_json(*report).dump(2) << "\n";
+    } else {
+      rp::print_report(*report, std::cout);
+    }
+    return;
+  }
   std::optional<projections::NissSecret> secret;
   if (!a.niss_secret.empty()) {
     std::error_code ec;
@@ -404,11 +426,16 @@ void add_replay_commands(CLI::App& app) {
 
   auto rep = std::make_shared<ReportArgs>();
   CLI::App* p = replay->add_subcommand(
-      "report", "A person's statement, debt and career as known on a date, with lineage");
+      "report",
+      "A person's statement, debt and career, or a company's account and directors, as known on "
+      "a date, with lineage");
   p->add_option("--store", rep->store, "A projection store (rebuilt, or a copy of the live one)")
       ->required();
-  p->add_option("--person", rep->person, "National number (with --niss-secret) or PartyId")
-      ->required();
+  auto* person = p->add_option("--person", rep->person,
+                               "National number (with --niss-secret) or PartyId");
+  auto* company = p->add_option("--company", rep->company,
+                                "Company number (BCE/KBO): 0566988259, 0566.988.259 or BE...");
+  person->excludes(company);
   p->add_option("--at", rep->at, "YYYY-MM-DD: events effective up to that date (as ?at=)")
       ->required();
   p->add_option("--known-at", rep->known_at,
