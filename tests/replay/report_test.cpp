@@ -25,11 +25,6 @@ namespace {
 
 constexpr const char* kNumber = "0566988259";
 
-std::int64_t company_event(pt::Ledger& l, std::int32_t effective, s::EventBodyUnion b) {
-  return l.writer().append(s::AggregateKind::Company, kNumber, effective, 0,
-                           [&](const lg::Uuid&) { return b; });
-}
-
 lg::Uuid event_at(pt::Ledger& l, const rp::Lineage& where) {
   auto record = pt::must(l.log().read(where.topic, where.partition, where.offset, 1,
                                       std::chrono::milliseconds(0)));
@@ -46,49 +41,14 @@ TEST_CASE("report --company: account, statement and directors as of a date, with
           "[replay][report]") {
   pt::Ledger ledger;
   rp::testing::write_fund(ledger, 3);  // other people around
-  const std::string anna = ledger.new_party();
-  const std::string bert = ledger.new_party();
-  ledger.register_person(anna, pt::make_niss(41));
-  ledger.register_person(bert, pt::make_niss(42));
-
-  s::CompanyRegisteredT registered;
-  registered.company_number = kNumber;
-  registered.name = "Peeters Bouw";
-  registered.legal_form = "SRL/BV";
-  registered.incorporation_days = pt::days(2024, 11, 4);
-  registered.registered_days = pt::days(2025, 1, 10);
-  registered.member_number = 1234567;
-  company_event(ledger, pt::days(2025, 1, 10), pt::body(std::move(registered)));
-  s::CompanyDirectorAddedT anna_added;
-  anna_added.director_party = anna;
-  anna_added.from_days = pt::days(2025, 1, 10);
-  anna_added.role = "manager";
-  const std::int64_t anna_offset =
-      company_event(ledger, pt::days(2025, 1, 10), pt::body(std::move(anna_added)));
-  const lg::Uuid anna_added_id = ledger.writer().last_id();
-  s::CompanyDirectorAddedT bert_added;
-  bert_added.director_party = bert;
-  bert_added.from_days = pt::days(2025, 2, 1);
-  bert_added.role = "director";
-  company_event(ledger, pt::days(2025, 2, 1), pt::body(std::move(bert_added)));
-  s::CompanyContributionAssessedT assessed;
-  assessed.year = 2025;
-  assessed.band = s::CompanyBand::Low;
-  assessed.amount_cents = 34'768;
-  assessed.due_days = pt::days(2025, 6, 30);
-  company_event(ledger, pt::days(2025, 6, 30), pt::body(std::move(assessed)));
-  const lg::Uuid assessed_id = ledger.writer().last_id();
-  s::PaymentReceivedT paid;
-  paid.bank_ref = "CODA-C1";
-  paid.amount_cents = 20'000;
-  paid.value_days = pt::days(2025, 7, 15);
-  paid.channel = s::PaymentChannel::Coda;
-  company_event(ledger, pt::days(2025, 7, 15), pt::body(std::move(paid)));
-  s::CompanyDirectorRemovedT bert_removed;
-  bert_removed.director_party = bert;
-  bert_removed.to_days = pt::days(2025, 9, 30);
-  company_event(ledger, pt::days(2025, 9, 30), pt::body(std::move(bert_removed)));
-  const lg::Uuid bert_removed_id = ledger.writer().last_id();
+  const auto story = rp::testing::write_company(ledger);
+  REQUIRE(story.number == kNumber);
+  const std::string& anna = story.anna;
+  const std::string& bert = story.bert;
+  const std::int64_t anna_offset = story.anna_added_offset;
+  const lg::Uuid anna_added_id = story.anna_added_id;
+  const lg::Uuid assessed_id = story.assessed_id;
+  const lg::Uuid bert_removed_id = story.bert_removed_id;
 
   const std::string dir = ledger.dir();
   {
