@@ -478,7 +478,7 @@ nlohmann::json to_json(const CompanyReport& r) {
          {"to", d.director.to_days ? nlohmann::json(format_days(d.director.to_days))
                                    : nlohmann::json(nullptr)},
          {"current", d.director.to_days == 0},
-         {"added_by", lineage_json(d.added)},
+         {"added_by", d.added.offset >= 0 ? lineage_json(d.added) : nlohmann::json(nullptr)},
          {"removed_by", d.removed ? lineage_json(*d.removed) : nlohmann::json(nullptr)}});
   }
   j["directors"] = directors;
@@ -518,8 +518,12 @@ void print_report(const CompanyReport& r, std::ostream& out) {
     out << "  " << d.party_id << "  " << std::left << std::setw(10) << d.director.role
         << std::right << " from " << format_days(d.director.from_days) << " to "
         << (d.director.to_days ? format_days(d.director.to_days) : std::string("now      "))
-        << "  added " << d.added.event_id << " " << where(d.added) << " "
-        << format_us(d.added.recorded_at_us);
+        << "  added ";
+    if (d.added.offset >= 0) {
+      out << d.added.event_id << " " << where(d.added) << " " << format_us(d.added.recorded_at_us);
+    } else {
+      out << "by no event as of the date";  // only a removal is effective by then
+    }
     if (d.removed) {
       out << "; removed " << d.removed->event_id << " " << where(*d.removed) << " "
           << format_us(d.removed->recorded_at_us);

@@ -68,7 +68,7 @@ struct PersonReport {
 struct DirectorLine {
   std::string party_id;
   projections::Director director;
-  Lineage added;
+  Lineage added;  // offset -1: the appointment is effective after the date
   std::optional<Lineage> removed;
 };
 
