@@ -13,11 +13,7 @@ Result<std::unique_ptr<MemKv>> fold_aggregate(const KvView& live, const Projecti
   auto mem = std::make_unique<MemKv>();
   ApplyContext context(*mem, *mem);
   Status folded = for_each_indexed_event(live, kind, key, [&](const IndexedEvent& e) -> Status {
-    const auto& env = e.event.envelope();
-    if (as_of.effective_up_to_days && env.effective_days() > *as_of.effective_up_to_days) {
-      return {};
-    }
-    if (as_of.recorded_up_to_us && env.recorded_at_us() > *as_of.recorded_up_to_us) return {};
+    if (!as_of.admits(e.event.envelope())) return {};
     for (auto& p : projections) {
       Status applied = p->apply(e.event, e.position, context);
       if (!applied.ok()) return applied;

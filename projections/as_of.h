@@ -21,6 +21,15 @@ struct AsOf {
   std::optional<std::int32_t> effective_up_to_days;  // ?at=
   std::optional<std::int64_t> recorded_up_to_us;     // ?known_at=
   bool active() const { return effective_up_to_days || recorded_up_to_us; }
+  // Whether an event belongs to the view: effective on or before the date
+  // (every event has an effective date; a registration's is its start) and
+  // recorded at or before the instant. The one rule for ?at= / ?known_at=,
+  // `kassa replay report` and `kassa replay rebuild --at / --known-at`.
+  bool admits(const schemas::Envelope& envelope) const {
+    if (effective_up_to_days && envelope.effective_days() > *effective_up_to_days) return false;
+    if (recorded_up_to_us && envelope.recorded_at_us() > *recorded_up_to_us) return false;
+    return true;
+  }
 };
 
 // REQUIRES: deps.rulebook. deps.keys is ignored (no NISS index in a view).

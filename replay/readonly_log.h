@@ -1,19 +1,18 @@
 #pragma once
 // ReadOnlyLog — an EventLog decorator for replay: it never writes to the log
-// it wraps, and can stop each partition at a fixed offset.
+// it wraps.
 //
 // * append() and append_many() are refused (kInvalidArgument, "ReadOnlyLog").
 // * append_quarantine() keeps the record in memory (quarantined()) instead of
 //   writing to the wrapped quarantine topic, so a rebuild from a live log
 //   never adds to the fund's own quarantine.
-// * With caps, each partition ends at its cap: high_water_mark() is the
-//   lower of the two, read() and subscriptions drop records at or beyond it.
-//   That is how `rebuild --known-at` sees the log as it stood then.
+// * read(), high_water_mark() and subscribe() are the wrapped log's. (It
+//   used to cap partitions for `rebuild --known-at`; that is now a filter
+//   over each event, rebuild.h.)
 //
 // Thread-safety: as the wrapped log, except quarantined(), which must not
 // race append_quarantine().
 
-#include <map>
 #include <memory>
 #include <vector>
 
@@ -23,9 +22,8 @@ namespace kassa::replay {
 
 class ReadOnlyLog final : public log::EventLog {
  public:
-  // REQUIRES: `inner` outlives this object. `caps`: the next offset after
-  // which each listed partition ends (unlisted partitions are not capped).
-  explicit ReadOnlyLog(log::EventLog& inner, std::vector<log::Position> caps = {});
+  // REQUIRES: `inner` outlives this object.
+  explicit ReadOnlyLog(log::EventLog& inner);
 
   Result<std::vector<int64_t>> append(log::Topic topic, std::string_view aggregate_key,
                                       std::span<const log::Record> records) override;
@@ -44,12 +42,9 @@ class ReadOnlyLog final : public log::EventLog {
   const std::vector<std::pair<log::StoredRecord, std::string>>& quarantined() const {
     return quarantined_;
   }
-  // The cap of a partition, or -1.
-  int64_t cap(log::Topic topic, int32_t partition) const;
 
  private:
   log::EventLog& inner_;
-  std::map<std::pair<int, int32_t>, int64_t> caps_;
   std::vector<std::pair<log::StoredRecord, std::string>> quarantined_;
 };
 

@@ -3,9 +3,11 @@
 #include <rocksdb/db.h>
 
 #include <filesystem>
+#include <limits>
 
 #include "domain/rulebook.h"
 #include "log/event_codec.h"
+#include "projections/as_of.h"
 #include "projections/projector.h"
 #include "replay/archive.h"
 #include "replay/readonly_log.h"
@@ -24,46 +26,40 @@ bool empty_or_missing(const std::string& dir) {
   return fs::is_directory(dir, ec) && fs::is_empty(dir, ec);
 }
 
-// Each event partition's next offset after the last event recorded at or
-// before `known_at_us` — a prefix: the first later event ends the partition.
-Result<std::vector<log::Position>> known_at_cut(log::EventLog& log, int64_t known_at_us) {
-  std::vector<log::Position> cut;
-  for (log::Topic topic : kEventTopics) {
-    for (int32_t p = 0; p < log.partition_count(topic); ++p) {
-      auto hwm = log.high_water_mark(topic, p);
-      if (!hwm.ok()) return hwm.error();
-      int64_t next = 0;
-      int64_t end = *hwm;
-      while (next < end) {
-        auto batch = log.read(topic, p, next, 1000, std::chrono::milliseconds(200));
-        if (!batch.ok()) return batch.error();
-        if (batch->empty()) break;
-        for (const log::StoredRecord& r : *batch) {
-          if (r.offset >= end) break;
-          next = r.offset + 1;
-          auto ev = log::decode_event(std::span<const uint8_t>(
-              reinterpret_cast<const uint8_t*>(r.value.data()), r.value.size()));
-          if (ev.ok() && ev->envelope().recorded_at_us() > known_at_us) {
-            end = r.offset;
-            break;
-          }
-        }
-      }
-      cut.push_back({topic, p, end});
+// The as-of rebuild: a projection that passes on only the events the view
+// admits. The projector still reads, verifies and chain-checks every record
+// and moves its offsets past the ones left out, so the chains hold (a later
+// event of an aggregate whose middle was left out still verifies) and the
+// events kept are indexed at their own topic/partition/offset.
+class AsOfProjection final : public projections::Projection {
+ public:
+  // REQUIRES: `left_out` outlives this object.
+  AsOfProjection(std::unique_ptr<projections::Projection> inner, const projections::AsOf& as_of,
+                 uint64_t* left_out)
+      : inner_(std::move(inner)), as_of_(as_of), left_out_(left_out) {}
+  std::string_view name() const override { return inner_->name(); }
+  projections::Cf cf() const override { return inner_->cf(); }
+  Status apply(const log::DecodedEvent& event, const projections::EventPosition& position,
+               projections::ApplyContext& context) override {
+    if (!as_of_.admits(event.envelope())) {
+      // Counted once per event: by the first projection of the list.
+      if (left_out_ != nullptr) ++*left_out_;
+      return {};
     }
+    return inner_->apply(event, position, context);
   }
-  return cut;
-}
+  void flush(projections::ApplyContext& context) override { inner_->flush(context); }
+  void reset() override { inner_->reset(); }
+
+ private:
+  std::unique_ptr<projections::Projection> inner_;
+  projections::AsOf as_of_;
+  uint64_t* left_out_;
+};
 
 Result<RebuildSummary> rebuild_from_log(log::EventLog& source, const std::string& into,
                                         const RebuildOptions& options, Progress* progress) {
-  std::vector<log::Position> caps;
-  if (options.known_at_us) {
-    auto cut = known_at_cut(source, *options.known_at_us);
-    if (!cut.ok()) return cut.error();
-    caps = std::move(cut).value();
-  }
-  ReadOnlyLog log(source, caps);
+  ReadOnlyLog log(source);
   std::vector<log::Position> targets;
   uint64_t total = 0;
   for (log::Topic topic : kEventTopics) {
@@ -85,7 +81,24 @@ Result<RebuildSummary> rebuild_from_log(log::EventLog& source, const std::string
   projections::ProjectorOptions popts;
   popts.max_batch = options.max_batch;
   popts.poll_timeout = std::chrono::milliseconds(50);
-  projections::Projector projector(log, **store, projections::make_projections(deps), popts);
+  projections::AsOf as_of;
+  as_of.effective_up_to_days = options.at_days;
+  as_of.recorded_up_to_us = options.known_at_us;
+  auto projections = projections::make_projections(deps);
+  uint64_t left_out = 0;
+  if (as_of.active()) {
+    // The projector reloads a chain tip from the parties projection when it
+    // drops its in-memory tips; in an as-of store that summary stops at the
+    // last event kept, so the tips must stay in memory for the whole run.
+    popts.max_chain_tips = std::numeric_limits<std::size_t>::max();
+    std::vector<std::unique_ptr<projections::Projection>> wrapped;
+    for (auto& p : projections) {
+      wrapped.push_back(std::make_unique<AsOfProjection>(std::move(p), as_of,
+                                                         wrapped.empty() ? &left_out : nullptr));
+    }
+    projections = std::move(wrapped);
+  }
+  projections::Projector projector(log, **store, std::move(projections), popts);
 
   uint64_t done = 0;
   for (;;) {
@@ -112,7 +125,10 @@ Result<RebuildSummary> rebuild_from_log(log::EventLog& source, const std::string
   summary.checksums = std::move(sums).value();
   const projections::ProjectorStats stats = projector.stats();
   summary.records = done;
-  summary.applied = stats.applied;
+  summary.applied = stats.applied - left_out;
+  summary.left_out = left_out;
+  summary.at_days = options.at_days;
+  summary.known_at_us = options.known_at_us;
   summary.quarantined = stats.quarantined;
   summary.skipped = stats.skipped;
   summary.cut = targets;

@@ -38,8 +38,13 @@ struct ProjectionChecksum {
 };
 
 struct RebuildOptions {
-  // Only what was recorded up to this instant (UTC microseconds): each
-  // partition is cut before its first event recorded later.
+  // The as-of rebuild (`--at`, `--known-at`): only events effective up to
+  // this date (days since 1970-01-01) and recorded up to this instant (UTC
+  // microseconds) reach the projections — projections::AsOf::admits, the
+  // rule of the HTTP routes' ?at= / ?known_at=. Every record is still read
+  // and chain-verified and the offsets advance past the events left out, so
+  // the events kept keep their topic/partition/offset.
+  std::optional<int32_t> at_days;
   std::optional<int64_t> known_at_us;
   // The key store and NISS secret of the fund, for the NISS index; without
   // them the "niss" projection stays empty (and its checksum differs from a
@@ -52,10 +57,13 @@ struct RebuildOptions {
 struct RebuildSummary {
   std::vector<ProjectionChecksum> checksums;  // projections::kChecksummedCfs order
   uint64_t records = 0;      // records consumed
-  uint64_t applied = 0;
+  uint64_t applied = 0;      // events the projections saw
+  uint64_t left_out = 0;     // verified events outside --at / --known-at
   uint64_t quarantined = 0;  // would have been quarantined (not written anywhere)
   uint64_t skipped = 0;      // exact redeliveries
   std::vector<log::Position> cut;  // where each partition ended (next offsets)
+  std::optional<int32_t> at_days;
+  std::optional<int64_t> known_at_us;
   bool niss_index = false;
   double seconds = 0;
 };

@@ -2,11 +2,13 @@
 
 #include <chrono>
 #include <cstdio>
+#include <functional>
 #include <iomanip>
 #include <map>
 #include <nlohmann/json.hpp>
 
 #include "domain/career.h"
+#include "domain/company_number.h"
 #include "domain/money.h"
 #include "domain/niss.h"
 #include "domain/rulebook.h"
@@ -112,58 +114,98 @@ Result<std::string> find_person(const pj::Store& store, const std::string& perso
   return **party;
 }
 
+namespace {
+
+// The events of one aggregate the view admits, with their lineage, and the
+// service's as-of answer folded from them.
+struct Folded {
+  uint64_t used = 0;
+  uint64_t left_out = 0;
+  std::map<uint64_t, Lineage> by_sequence;
+  std::vector<Lineage> events;
+  std::unique_ptr<pj::MemKv> view;
+};
+
+Result<Folded> fold_with_lineage(const pj::Store& store, s::AggregateKind kind,
+                                 const std::string& key, const pj::AsOf& as_of,
+                                 const std::function<void(const pj::IndexedEvent&, const Lineage&)>&
+                                     on_kept) {
+  Folded f;
+  KASSA_TRY(pj::for_each_indexed_event(store, kind, key, [&](const pj::IndexedEvent& e) -> Status {
+    const auto& env = e.event.envelope();
+    if (!as_of.admits(env)) {
+      ++f.left_out;
+      return {};
+    }
+    Lineage l;
+    l.event_id = e.event.event_id().to_string();
+    l.event_type = std::string(e.event.type_name());
+    l.topic = e.position.topic;
+    l.partition = e.position.partition;
+    l.offset = e.position.offset;
+    l.recorded_at_us = env.recorded_at_us();
+    l.sequence = e.event.sequence();
+    f.by_sequence[l.sequence] = l;
+    f.events.push_back(l);
+    ++f.used;
+    if (on_kept) on_kept(e, l);
+    return {};
+  }));
+  if (f.used == 0 && f.left_out == 0) return f;
+  const domain::Rulebook rulebook = domain::Rulebook::belgian_default();
+  pj::ProjectionDeps deps;
+  deps.rulebook = &rulebook;
+  auto folded = pj::fold_aggregate(store, deps, kind, key, as_of);
+  if (!folded.ok()) return folded.error();
+  f.view = std::move(folded).value();
+  return f;
+}
+
+Result<std::vector<ReportLine>> traced_lines(const Folded& f, s::AggregateKind kind,
+                                             const std::string& key) {
+  std::vector<ReportLine> out;
+  auto lines = pj::read_statement_lines(*f.view, kind, key, {}, {});
+  if (!lines.ok()) return lines.error();
+  for (const pj::StatementLine& line : *lines) {
+    ReportLine r;
+    r.line = line;
+    if (auto it = f.by_sequence.find(line.sequence); it != f.by_sequence.end()) {
+      r.source = it->second;
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+pj::AsOf make_as_of(int32_t at_days, std::optional<int64_t> known_at_us) {
+  pj::AsOf as_of;
+  as_of.effective_up_to_days = at_days;
+  as_of.recorded_up_to_us = known_at_us;
+  return as_of;
+}
+
+}  // namespace
+
 Result<PersonReport> person_report(const pj::Store& store, const std::string& party_id,
                                    int32_t at_days, std::optional<int64_t> known_at_us) {
   PersonReport report;
   report.party_id = party_id;
   report.at_days = at_days;
   report.known_at_us = known_at_us;
-  pj::AsOf as_of;
-  as_of.effective_up_to_days = at_days;
-  as_of.recorded_up_to_us = known_at_us;
-
-  // Lineage: the events the fold keeps, by sequence.
-  std::map<uint64_t, Lineage> by_sequence;
-  KASSA_TRY(pj::for_each_indexed_event(
-      store, s::AggregateKind::Person, party_id, [&](const pj::IndexedEvent& e) -> Status {
-        const auto& env = e.event.envelope();
-        if (env.effective_days() > at_days || (known_at_us && env.recorded_at_us() > *known_at_us)) {
-          ++report.events_left_out;
-          return {};
-        }
-        Lineage l;
-        l.event_id = e.event.event_id().to_string();
-        l.event_type = std::string(e.event.type_name());
-        l.topic = e.position.topic;
-        l.partition = e.position.partition;
-        l.offset = e.position.offset;
-        l.recorded_at_us = env.recorded_at_us();
-        l.sequence = e.event.sequence();
-        by_sequence[l.sequence] = l;
-        report.events.push_back(l);
-        ++report.events_used;
-        return {};
-      }));
-  if (report.events_used == 0 && report.events_left_out == 0) {
+  auto folded = fold_with_lineage(store, s::AggregateKind::Person, party_id,
+                                  make_as_of(at_days, known_at_us), {});
+  if (!folded.ok()) return folded.error();
+  Folded& f = *folded;
+  report.events_used = f.used;
+  report.events_left_out = f.left_out;
+  report.events = std::move(f.events);
+  if (!f.view) {
     return Error::not_found("PersonUnknown", "no events of " + party_id + " in the store's index");
   }
-
-  // The service's as-of answer.
-  const domain::Rulebook rulebook = domain::Rulebook::belgian_default();
-  pj::ProjectionDeps deps;
-  deps.rulebook = &rulebook;
-  auto folded = pj::fold_aggregate(store, deps, s::AggregateKind::Person, party_id, as_of);
-  if (!folded.ok()) return folded.error();
-  const pj::MemKv& view = **folded;
-
-  auto lines = pj::read_statement_lines(view, s::AggregateKind::Person, party_id, {}, {});
+  const pj::MemKv& view = *f.view;
+  auto lines = traced_lines(f, s::AggregateKind::Person, party_id);
   if (!lines.ok()) return lines.error();
-  for (const pj::StatementLine& line : *lines) {
-    ReportLine r;
-    r.line = line;
-    if (auto it = by_sequence.find(line.sequence); it != by_sequence.end()) r.source = it->second;
-    report.lines.push_back(std::move(r));
-  }
+  report.lines = std::move(lines).value();
   auto header = pj::read_statement_header(view, s::AggregateKind::Person, party_id);
   if (!header.ok()) return header.error();
   if (header->has_value()) report.totals = **header;
@@ -173,6 +215,62 @@ Result<PersonReport> person_report(const pj::Store& store, const std::string& pa
   auto career = pj::read_career(view, party_id);
   if (!career.ok()) return career.error();
   report.career = *career;
+  return report;
+}
+
+Result<std::string> find_company(const std::string& company) {
+  auto number = domain::CompanyNumber::parse(company, "company");
+  if (!number.ok()) return number.error();
+  return number->digits();
+}
+
+Result<CompanyReport> company_report(const pj::Store& store, const std::string& number,
+                                     int32_t at_days, std::optional<int64_t> known_at_us) {
+  CompanyReport report;
+  report.company_number = number;
+  report.at_days = at_days;
+  report.known_at_us = known_at_us;
+  std::map<std::string, Lineage> added;
+  std::map<std::string, Lineage> removed;
+  auto folded = fold_with_lineage(
+      store, s::AggregateKind::Company, number, make_as_of(at_days, known_at_us),
+      [&](const pj::IndexedEvent& e, const Lineage& l) {
+        if (const auto* a = e.event.body_as<s::CompanyDirectorAdded>(); a != nullptr) {
+          const std::string party = a->director_party() ? a->director_party()->str() : "";
+          added[party] = l;
+          removed.erase(party);  // appointed again
+        } else if (const auto* r = e.event.body_as<s::CompanyDirectorRemoved>(); r != nullptr) {
+          removed[r->director_party() ? r->director_party()->str() : ""] = l;
+        }
+      });
+  if (!folded.ok()) return folded.error();
+  Folded& f = *folded;
+  report.events_used = f.used;
+  report.events_left_out = f.left_out;
+  report.events = std::move(f.events);
+  if (!f.view) {
+    return Error::not_found("CompanyUnknown",
+                            "no events of company " + number + " in the store's index");
+  }
+  auto lines = traced_lines(f, s::AggregateKind::Company, number);
+  if (!lines.ok()) return lines.error();
+  report.lines = std::move(lines).value();
+  auto header = pj::read_statement_header(*f.view, s::AggregateKind::Company, number);
+  if (!header.ok()) return header.error();
+  if (header->has_value()) report.totals = **header;
+  auto account = pj::read_company(*f.view, number);
+  if (!account.ok()) return account.error();
+  report.account = *account;
+  if (report.account) {
+    for (const auto& [party, d] : report.account->directors) {
+      DirectorLine line;
+      line.party_id = party;
+      line.director = d;
+      if (auto it = added.find(party); it != added.end()) line.added = it->second;
+      if (auto it = removed.find(party); it != removed.end()) line.removed = it->second;
+      report.directors.push_back(std::move(line));
+    }
+  }
   return report;
 }
 
@@ -209,9 +307,11 @@ Result<int64_t> parse_timestamp_us(const std::string& text) {
          (static_cast<int64_t>(h) * 3600 + mi * 60 + se) * 1'000'000 + micros;
 }
 
-nlohmann::json to_json(const PersonReport& r) {
+namespace {
+
+nlohmann::json lines_json(const std::vector<ReportLine>& report_lines) {
   nlohmann::json lines = nlohmann::json::array();
-  for (const ReportLine& l : r.lines) {
+  for (const ReportLine& l : report_lines) {
     lines.push_back({{"date", format_days(l.line.date_days)},
                      {"quarter", quarter(l.line.quarter)},
                      {"kind", pj::to_string(l.line.kind)},
@@ -221,6 +321,33 @@ nlohmann::json to_json(const PersonReport& r) {
                      {"balance", money(l.line.balance_cents)},
                      {"event", lineage_json(l.source)}});
   }
+  return lines;
+}
+
+void print_lines(const std::vector<ReportLine>& lines, const pj::StatementHeader& totals,
+                 std::string_view owed_by, std::ostream& out) {
+  out << "Account statement\n";
+  out << "  date        quarter  kind                  debit      credit     balance  event\n";
+  for (const ReportLine& l : lines) {
+    out << "  " << format_days(l.line.date_days) << "  " << std::left << std::setw(7)
+        << quarter(l.line.quarter) << "  " << std::setw(18) << pj::to_string(l.line.kind)
+        << std::right << std::setw(11) << (l.line.debit_cents ? money(l.line.debit_cents) : "")
+        << std::setw(12) << (l.line.credit_cents ? money(l.line.credit_cents) : "")
+        << std::setw(12) << money(l.line.balance_cents) << "  " << l.source.event_id << " "
+        << where(l.source) << " " << format_us(l.source.recorded_at_us) << "\n";
+  }
+  out << "  balance " << money(totals.balance_cents)
+      << (totals.balance_cents < 0 ? " (a credit to the " + std::string(owed_by) + ")"
+                                   : std::string(" owed to the fund"))
+      << "\n\n";
+}
+
+std::string date_or_dash(int32_t days) { return days == 0 ? "-" : format_days(days); }
+
+}  // namespace
+
+nlohmann::json to_json(const PersonReport& r) {
+  const nlohmann::json lines = lines_json(r.lines);
   nlohmann::json j = {{"party_id", r.party_id},
                       {"at", format_days(r.at_days)},
                       {"known_at", r.known_at_us ? nlohmann::json(format_us(*r.known_at_us))
@@ -276,18 +403,7 @@ void print_report(const PersonReport& r, std::ostream& out) {
   if (r.known_at_us) out << ", as known at " << format_us(*r.known_at_us);
   out << " (" << r.events_used << " events used, " << r.events_left_out
       << " effective later or recorded later left out)\n\n";
-  out << "Account statement\n";
-  out << "  date        quarter  kind                  debit      credit     balance  event\n";
-  for (const ReportLine& l : r.lines) {
-    out << "  " << format_days(l.line.date_days) << "  " << std::left << std::setw(7)
-        << quarter(l.line.quarter) << "  " << std::setw(18) << pj::to_string(l.line.kind)
-        << std::right << std::setw(11) << (l.line.debit_cents ? money(l.line.debit_cents) : "")
-        << std::setw(12) << (l.line.credit_cents ? money(l.line.credit_cents) : "")
-        << std::setw(12) << money(l.line.balance_cents) << "  " << l.source.event_id << " "
-        << where(l.source) << " " << format_us(l.source.recorded_at_us) << "\n";
-  }
-  out << "  balance " << money(r.totals.balance_cents)
-      << (r.totals.balance_cents < 0 ? " (a credit to the person)" : " owed to the fund") << "\n\n";
+  print_lines(r.lines, r.totals, "person", out);
   if (r.debt) {
     out << "Debt status: " << money(r.debt->outstanding()) << " outstanding, stage "
         << pj::to_string(r.debt->stage()) << ", payment plan " << pj::to_string(r.debt->plan)
@@ -313,6 +429,106 @@ void print_report(const PersonReport& r, std::ostream& out) {
           << domain::to_string(static_cast<domain::CareerReason>(e.reason)) << "), paid "
           << money(e.contribution_paid_cents) << " of " << money(e.contribution_due_cents) << "\n";
     }
+  }
+}
+
+nlohmann::json to_json(const CompanyReport& r) {
+  nlohmann::json j = {{"company_number", r.company_number},
+                      {"at", format_days(r.at_days)},
+                      {"known_at", r.known_at_us ? nlohmann::json(format_us(*r.known_at_us))
+                                                 : nlohmann::json(nullptr)},
+                      {"events_used", r.events_used},
+                      {"events_left_out", r.events_left_out},
+                      {"statement",
+                       {{"lines", lines_json(r.lines)},
+                        {"balance", money(r.totals.balance_cents)},
+                        {"total_debit", money(r.totals.total_debit_cents)},
+                        {"total_credit", money(r.totals.total_credit_cents)}}}};
+  if (r.account) {
+    const pj::CompanyAccount& a = *r.account;
+    nlohmann::json years = nlohmann::json::array();
+    for (const auto& [year, y] : a.years) {
+      years.push_back({{"year", year},
+                       {"due", money(y.due_cents)},
+                       {"due_date", y.due_days ? nlohmann::json(format_days(y.due_days))
+                                               : nlohmann::json(nullptr)},
+                       {"paid", money(y.paid_cents)},
+                       {"surcharges", money(y.surcharges_cents)},
+                       {"surcharges_paid", money(y.surcharges_paid_cents)},
+                       {"outstanding", money(y.outstanding())}});
+    }
+    j["account"] = {{"name", a.name},
+                    {"legal_form", a.legal_form},
+                    {"incorporated", a.incorporation_days ? nlohmann::json(format_days(a.incorporation_days))
+                                                          : nlohmann::json(nullptr)},
+                    {"registered", a.registered_days ? nlohmann::json(format_days(a.registered_days))
+                                                     : nlohmann::json(nullptr)},
+                    {"outstanding", money(a.outstanding())},
+                    {"credit", money(a.credit_cents)},
+                    // The directors answer jointly for this amount.
+                    {"directors_liable_for", money(a.outstanding())},
+                    {"contributions", years}};
+  }
+  nlohmann::json directors = nlohmann::json::array();
+  for (const DirectorLine& d : r.directors) {
+    directors.push_back(
+        {{"party_id", d.party_id},
+         {"role", d.director.role},
+         {"from", format_days(d.director.from_days)},
+         {"to", d.director.to_days ? nlohmann::json(format_days(d.director.to_days))
+                                   : nlohmann::json(nullptr)},
+         {"current", d.director.to_days == 0},
+         {"added_by", d.added.offset >= 0 ? lineage_json(d.added) : nlohmann::json(nullptr)},
+         {"removed_by", d.removed ? lineage_json(*d.removed) : nlohmann::json(nullptr)}});
+  }
+  j["directors"] = directors;
+  nlohmann::json events = nlohmann::json::array();
+  for (const Lineage& l : r.events) events.push_back(lineage_json(l));
+  j["events"] = events;
+  return j;
+}
+
+void print_report(const CompanyReport& r, std::ostream& out) {
+  out << "Company " << r.company_number;
+  if (r.account && !r.account->name.empty()) {
+    out << " " << r.account->name << " (" << r.account->legal_form << ")";
+  }
+  out << " as of " << format_days(r.at_days);
+  if (r.known_at_us) out << ", as known at " << format_us(*r.known_at_us);
+  out << " (" << r.events_used << " events used, " << r.events_left_out
+      << " effective later or recorded later left out)\n\n";
+  print_lines(r.lines, r.totals, "company", out);
+  if (r.account) {
+    const pj::CompanyAccount& a = *r.account;
+    out << "Company account: incorporated " << date_or_dash(a.incorporation_days)
+        << ", registered " << date_or_dash(a.registered_days) << ", " << money(a.outstanding())
+        << " outstanding (the directors answer for it jointly), credit " << money(a.credit_cents)
+        << "\n";
+    for (const auto& [year, y] : a.years) {
+      out << "  " << year << "  due " << money(y.due_cents) << " by " << date_or_dash(y.due_days)
+          << ", paid " << money(y.paid_cents) << ", surcharges " << money(y.surcharges_cents)
+          << " (paid " << money(y.surcharges_paid_cents) << "), outstanding "
+          << money(y.outstanding()) << "\n";
+    }
+    out << "\n";
+  }
+  out << "Directors\n";
+  if (r.directors.empty()) out << "  none\n";
+  for (const DirectorLine& d : r.directors) {
+    out << "  " << d.party_id << "  " << std::left << std::setw(10) << d.director.role
+        << std::right << " from " << format_days(d.director.from_days) << " to "
+        << (d.director.to_days ? format_days(d.director.to_days) : std::string("now      "))
+        << "  added ";
+    if (d.added.offset >= 0) {
+      out << d.added.event_id << " " << where(d.added) << " " << format_us(d.added.recorded_at_us);
+    } else {
+      out << "by no event as of the date";  // only a removal is effective by then
+    }
+    if (d.removed) {
+      out << "; removed " << d.removed->event_id << " " << where(*d.removed) << " "
+          << format_us(d.removed->recorded_at_us);
+    }
+    out << "\n";
   }
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // `kassa replay report`: one person's account statement, debt status and
-// pension career as of a date, each statement line with the event that
+// pension career — or one company's account, statement and directors — as
+// of a date, each statement line (and each director) with the event that
 // produced it (event id, topic/partition/offset, recorded_at) — lineage an
 // auditor can follow back into the log.
 //
@@ -26,6 +27,7 @@
 
 #include "domain/result.h"
 #include "projections/career.h"
+#include "projections/company_account.h"
 #include "projections/debt.h"
 #include "projections/niss_index.h"
 #include "projections/statement.h"
@@ -61,6 +63,28 @@ struct PersonReport {
   std::vector<Lineage> events;  // every event used, in sequence order
 };
 
+// A director of a company as of the date, with the events that appointed
+// and (if so) removed them.
+struct DirectorLine {
+  std::string party_id;
+  projections::Director director;
+  Lineage added;  // offset -1: the appointment is effective after the date
+  std::optional<Lineage> removed;
+};
+
+struct CompanyReport {
+  std::string company_number;  // 10 digits
+  int32_t at_days = 0;
+  std::optional<int64_t> known_at_us;
+  uint64_t events_used = 0;
+  uint64_t events_left_out = 0;
+  std::vector<ReportLine> lines;
+  projections::StatementHeader totals;
+  std::optional<projections::CompanyAccount> account;  // nullopt before registration
+  std::vector<DirectorLine> directors;                 // by PartyId
+  std::vector<Lineage> events;                         // every event used, in sequence order
+};
+
 // Finds the PartyId: `person` is a PartyId ("P" + 32 hex) or a NISS (then
 // `secret` is required; kNotFound "PersonUnknown" when the index has none).
 Result<std::string> find_person(const projections::Store& store, const std::string& person,
@@ -70,8 +94,19 @@ Result<std::string> find_person(const projections::Store& store, const std::stri
 Result<PersonReport> person_report(const projections::Store& store, const std::string& party_id,
                                    int32_t at_days, std::optional<int64_t> known_at_us);
 
+// The company number's 10 digits: "0566988259", "0566.988.259", "BE…"
+// (kInvalidArgument with domain::CompanyNumber's rule when it does not parse).
+Result<std::string> find_company(const std::string& company);
+
+// REQUIRES: `number` is 10 digits (find_company). kNotFound "CompanyUnknown"
+// when the store's index holds no event of it.
+Result<CompanyReport> company_report(const projections::Store& store, const std::string& number,
+                                     int32_t at_days, std::optional<int64_t> known_at_us);
+
 nlohmann::json to_json(const PersonReport& report);
 void print_report(const PersonReport& report, std::ostream& out);
+nlohmann::json to_json(const CompanyReport& report);
+void print_report(const CompanyReport& report, std::ostream& out);
 
 // "2025-06-30" <-> days since 1970-01-01.
 Result<int32_t> parse_date_days(const std::string& text);

@@ -164,12 +164,17 @@ void run_import(const Common& c, const std::string& file, const std::string& int
 
 struct RebuildArgs {
   Common common;
-  std::string from, into, known_at, keys, niss_secret;
+  std::string from, into, at, known_at, keys, niss_secret;
 };
 
 void run_rebuild(const RebuildArgs& a) {
   const rp::SourceSpec spec = parse_or_usage(a.from);
   rp::RebuildOptions options;
+  if (!a.at.empty()) {
+    auto day = rp::parse_date_days(a.at);
+    if (!day.ok()) fail(day.error(), 2);
+    options.at_days = *day;
+  }
   if (!a.known_at.empty()) {
     auto ts = rp::parse_timestamp_us(a.known_at);
     if (!ts.ok()) fail(ts.error(), 2);
@@ -206,9 +211,15 @@ void run_rebuild(const RebuildArgs& a) {
     std::cout << nlohmann::json{{"ok", true},
                                 {"source", spec.url()},
                                 {"into", a.into},
+                                {"at", summary->at_days ? nlohmann::json(rp::format_days(*summary->at_days))
+                                                        : nlohmann::json(nullptr)},
+                                {"known_at", summary->known_at_us
+                                                 ? nlohmann::json(rp::format_us(*summary->known_at_us))
+                                                 : nlohmann::json(nullptr)},
                                 {"checksums", sums},
                                 {"records", summary->records},
                                 {"applied", summary->applied},
+                                {"left_out", summary->left_out},
                                 {"quarantined", summary->quarantined},
                                 {"skipped", summary->skipped},
                                 {"niss_index", summary->niss_index},
@@ -220,6 +231,12 @@ void run_rebuild(const RebuildArgs& a) {
     for (const auto& c : summary->checksums) {
       std::cout << c.name << std::string(c.name.size() < 16 ? 16 - c.name.size() : 1, ' ')
                 << c.checksum << "\n";
+    }
+    if (summary->at_days || summary->known_at_us) {
+      std::cout << "as of " << (summary->at_days ? rp::format_days(*summary->at_days) : "today")
+                << (summary->known_at_us ? ", as known at " + rp::format_us(*summary->known_at_us)
+                                         : std::string())
+                << ": " << summary->left_out << " events effective or recorded later left out\n";
     }
     std::cout << "rebuilt " << summary->records << " events (" << summary->applied << " applied, "
               << summary->skipped << " redeliveries skipped, " << summary->quarantined
@@ -281,10 +298,20 @@ void run_diff(const DiffArgs& a) {
 
 struct ReportArgs {
   Common common;
-  std::string store, person, at, known_at, niss_secret;
+  std::string store, person, company, at, known_at, niss_secret;
 };
 
 void run_report(const ReportArgs& a) {
+  if (a.person.empty() == a.company.empty()) {
+    fail(Error::invalid("person", "ReportSubject", "report names one --person or one --company"),
+         2);
+  }
+  std::string company;
+  if (!a.company.empty()) {
+    auto number = rp::find_company(a.company);
+    if (!number.ok()) fail(number.error(), 2);
+    company = *number;
+  }
   auto at = rp::parse_date_days(a.at);
   if (!at.ok()) fail(at.error(), 2);
   std::optional<int64_t> known_at;
@@ -294,6 +321,18 @@ void run_report(const ReportArgs& a) {
     known_at = *ts;
   }
   start(a.common);
+  if (!company.empty()) {
+    auto store = rp::open_existing_store(a.store);
+    if (!store.ok()) fail(store.error(), 1);
+    auto report = rp::company_report(**store, company, *at, known_at);
+    if (!report.ok()) fail(report.error(), 1);
+    if (a.common.json) {
+      std::cout << rp::to_json(*report).dump(2) << "\n";
+    } else {
+      rp::print_report(*report, std::cout);
+    }
+    return;
+  }
   std::optional<projections::NissSecret> secret;
   if (!a.niss_secret.empty()) {
     std::error_code ec;
@@ -364,8 +403,11 @@ void add_replay_commands(CLI::App& app) {
                 "kafka://HOST:PORT[?prefix=P], journal://DIR[?prefix=P] or FILE.kassa")
       ->required();
   r->add_option("--into", reb->into, "A folder that does not exist yet (or is empty)")->required();
+  r->add_option("--at", reb->at,
+                "YYYY-MM-DD: only events effective up to that date (as ?at=)");
   r->add_option("--known-at", reb->known_at,
-                "Only what was recorded by then: YYYY-MM-DDTHH:MM:SS[.ffffff]Z or microseconds");
+                "Only events recorded by then (as ?known_at=): YYYY-MM-DDTHH:MM:SS[.ffffff]Z or "
+                "microseconds");
   r->add_option("--keys", reb->keys, "The fund's key store (for the NISS index)");
   r->add_option("--niss-secret", reb->niss_secret, "The fund's NISS index secret file");
   add_common(r, reb->common);
@@ -384,11 +426,16 @@ void add_replay_commands(CLI::App& app) {
 
   auto rep = std::make_shared<ReportArgs>();
   CLI::App* p = replay->add_subcommand(
-      "report", "A person's statement, debt and career as known on a date, with lineage");
+      "report",
+      "A person's statement, debt and career, or a company's account and directors, as known on "
+      "a date, with lineage");
   p->add_option("--store", rep->store, "A projection store (rebuilt, or a copy of the live one)")
       ->required();
-  p->add_option("--person", rep->person, "National number (with --niss-secret) or PartyId")
-      ->required();
+  auto* person = p->add_option("--person", rep->person,
+                               "National number (with --niss-secret) or PartyId");
+  auto* company = p->add_option("--company", rep->company,
+                                "Company number (BCE/KBO): 0566988259, 0566.988.259 or BE...");
+  person->excludes(company);
   p->add_option("--at", rep->at, "YYYY-MM-DD: events effective up to that date (as ?at=)")
       ->required();
   p->add_option("--known-at", rep->known_at,

@@ -5,10 +5,10 @@
 //   kassa replay verify --from SOURCE [--json] [--progress auto|tty|lines|off]
 //   kassa replay export --from SOURCE --to FILE.kassa [--json] [--progress ...]
 //   kassa replay import FILE.kassa --into SOURCE [--json] [--progress ...]
-//   kassa replay rebuild --from SOURCE --into DIR [--known-at TS]
+//   kassa replay rebuild --from SOURCE --into DIR [--at YYYY-MM-DD] [--known-at TS]
 //       [--keys DIR --niss-secret FILE] [--json]
 //   kassa replay diff --live DIR --rebuilt DIR [--keys-shown N] [--json]
-//   kassa replay report --store DIR --person NISS|PARTYID --at YYYY-MM-DD
+//   kassa replay report --store DIR (--person NISS|PARTYID | --company NUMBER) --at YYYY-MM-DD
 //       [--known-at TS] [--niss-secret FILE] [--json]
 //
 // SOURCE: kafka://HOST:PORT[?prefix=P], journal://DIR[?prefix=P] or

@@ -8,6 +8,8 @@
 #include <sstream>
 
 #include "fund_story.h"
+#include "projections/as_of.h"
+#include "projections/event_index.h"
 #include "projections/debt.h"
 #include "projections/statement.h"
 #include "replay/archive.h"
@@ -94,11 +96,14 @@ TEST_CASE("rebuild gives the live store's checksums from an archive and a journa
     }
   }
 
-  SECTION("--known-at: the history as it stood, and diff names what came later") {
+  SECTION("--known-at: only what was recorded by then, and diff names what came later") {
     options.known_at_us = middle;
     auto r = pt::must(rp::rebuild(spec(file), dir + "/r4", options, nullptr));
-    CHECK(r.records < from_archive.records);
-    CHECK(r.records > 0);
+    CHECK(r.records == from_archive.records);  // every record read and verified
+    CHECK(r.left_out > 0);
+    CHECK(r.applied > 0);
+    CHECK(r.applied + r.left_out == from_archive.applied);
+    CHECK(r.quarantined == 0);
     auto d = pt::must(rp::diff_stores(dir + "/live", dir + "/r4", 4));
     CHECK_FALSE(d.equal());
     for (const auto& p : d.projections) {
@@ -112,6 +117,188 @@ TEST_CASE("rebuild gives the live store's checksums from an archive and a journa
     // Rebuilding the same cut again gives the same checksums.
     auto r5 = pt::must(rp::rebuild(spec("journal://" + dir + "/j2"), dir + "/r5", options, nullptr));
     CHECK(as_map(r5.checksums) == as_map(r.checksums));
+  }
+}
+
+namespace {
+
+namespace s = kassa::schemas;
+
+// First half of 2025 for `n` persons (every event effective on or before
+// 2025-06-30; the Q2 assessment, effective 06-30, comes before the May
+// payment in the log); their party ids.
+std::vector<std::string> first_half(pt::Ledger& l, int n) {
+  std::vector<std::string> parties;
+  for (int i = 0; i < n; ++i) {
+    const std::string p = l.new_party();
+    parties.push_back(p);
+    l.register_person(p, pt::make_niss(i + 1));
+    l.assess(p, 20251, 205'000, 8'098);
+    l.assess(p, 20252, 205'000, 8'098);
+    const std::int64_t paid = 200'000 + 1'000 * i;
+    auto payment = l.pay(p, paid, pt::days(2025, 5, 10), "CODA-" + std::to_string(i));
+    l.allocate(p, payment, pt::days(2025, 5, 10),
+               {s::AllocationLine(20251, s::DebtKind::Contribution, paid)});
+    if (i % 3 == 0) l.surcharge(p, 20252, 205'000, 6'150, pt::days(2025, 6, 30));
+  }
+  return parties;
+}
+
+// Then the third quarter: every event effective after 2025-06-30.
+void second_half(pt::Ledger& l, const std::vector<std::string>& parties) {
+  for (const std::string& p : parties) {
+    l.assess(p, 20253, 205'000, 8'098);
+    auto payment = l.pay(p, 100'000, pt::days(2025, 10, 15), "CODA-Q3");
+    l.allocate(p, payment, pt::days(2025, 10, 15),
+               {s::AllocationLine(20252, s::DebtKind::Contribution, 100'000)});
+  }
+}
+
+void export_to(pt::Ledger& l, const std::string& file) {
+  auto stream = pt::must(rp::make_log_stream(l.log(), "ledger"));
+  pt::must(rp::export_archive(*stream, file, {}, nullptr));
+}
+
+// The service's as-of answer for one person (what GET ...?at= returns).
+struct AsOfAnswer {
+  std::int64_t balance = 0;
+  std::int64_t outstanding = 0;
+};
+
+AsOfAnswer as_of_answer(const pj::KvView& view, const std::string& p) {
+  auto header = pt::must(pj::read_statement_header(view, s::AggregateKind::Person, p));
+  auto debt = pt::must(pj::read_debt(view, s::AggregateKind::Person, p));
+  return {header ? header->balance_cents : 0, debt ? debt->outstanding() : 0};
+}
+
+AsOfAnswer folded(const pj::Store& store, pt::Ledger& l, const std::string& p,
+                  const pj::AsOf& as_of) {
+  auto view = pt::must(pj::fold_aggregate(store, l.deps(), s::AggregateKind::Person, p, as_of));
+  return as_of_answer(*view, p);
+}
+
+std::vector<std::pair<std::uint64_t, std::int64_t>> indexed(const pj::KvView& view,
+                                                            const std::string& p) {
+  std::vector<std::pair<std::uint64_t, std::int64_t>> out;
+  pt::must(pj::for_each_indexed_event(view, s::AggregateKind::Person, p,
+                                      [&](const pj::IndexedEvent& e) -> kassa::Status {
+                                        out.emplace_back(e.event.sequence(), e.position.offset);
+                                        return {};
+                                      }));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("rebuild --at / --known-at: the store as of a date, as the as-of answers give it",
+          "[replay][rebuild][as-of]") {
+  pt::Ledger ledger;
+  const auto parties = first_half(ledger, 9);
+  const std::int64_t end_of_first_half = ledger.writer().clock_us();
+  const std::string dir = ledger.dir();
+  export_to(ledger, dir + "/first-half.kassa");  // the history truncated at 2025-06-30
+  second_half(ledger, parties);
+  export_to(ledger, dir + "/full.kassa");
+  const auto full = spec(dir + "/full.kassa");
+
+  rp::RebuildOptions options;
+  options.keys = &ledger.keys();
+  options.niss_secret.fill(7);
+  auto plain = pt::must(rp::rebuild(full, dir + "/plain", options, nullptr));
+  REQUIRE(plain.applied == 9 * 5 + 3 + 9 * 3);
+  const auto plain_sums = as_map(plain.checksums);
+  REQUIRE(plain_sums.size() == 11);
+
+  SECTION("a date after every event: the plain rebuild") {
+    rp::RebuildOptions late = options;
+    late.at_days = pt::must(rp::parse_date_days("2099-12-31"));
+    auto r = pt::must(rp::rebuild(full, dir + "/late", late, nullptr));
+    CHECK(r.left_out == 0);
+    CHECK(r.applied == plain.applied);
+    CHECK(as_map(r.checksums) == plain_sums);
+  }
+
+  SECTION("an earlier date: the plain rebuild of the history truncated there") {
+    auto truncated = pt::must(rp::rebuild(spec(dir + "/first-half.kassa"), dir + "/truncated",
+                                          options, nullptr));
+    rp::RebuildOptions june = options;
+    june.at_days = pt::must(rp::parse_date_days("2025-06-30"));
+    auto r = pt::must(rp::rebuild(full, dir + "/june", june, nullptr));
+    CHECK(r.records == plain.records);
+    CHECK(r.left_out == 9 * 3);
+    CHECK(r.applied == truncated.applied);
+    CHECK(r.quarantined == 0);
+    auto sums = as_map(r.checksums);
+    const auto truncated_sums = as_map(truncated.checksums);
+    // Only the projector's own bookkeeping differs: it read the whole log.
+    CHECK(sums.at("offsets") != truncated_sums.at("offsets"));
+    sums["offsets"] = truncated_sums.at("offsets");
+    CHECK(sums == truncated_sums);
+    CHECK(sums != plain_sums);
+
+    // Whatever the batching, and as known at the end of the first half.
+    pt::must(rp::import_archive(dir + "/full.kassa", spec("journal://" + dir + "/j"), nullptr));
+    june.max_batch = 1;
+    auto one_by_one = pt::must(rp::rebuild(spec("journal://" + dir + "/j"), dir + "/june1", june,
+                                           nullptr));
+    CHECK(as_map(one_by_one.checksums) == as_map(r.checksums));
+    rp::RebuildOptions known = options;
+    known.known_at_us = end_of_first_half;
+    auto k = pt::must(rp::rebuild(full, dir + "/known", known, nullptr));
+    CHECK(k.left_out == 9 * 3);
+    CHECK(as_map(k.checksums) == as_map(r.checksums));
+
+    // Statement and debt from the rebuilt store = the service's ?at= answer.
+    auto june_store = pt::must(rp::open_existing_store(dir + "/june"));
+    auto plain_store = pt::must(rp::open_existing_store(dir + "/plain"));
+    pj::AsOf at_june;
+    at_june.effective_up_to_days = june.at_days;
+    for (std::size_t i = 0; i < parties.size(); ++i) {
+      const auto got = as_of_answer(*june_store, parties[i]);
+      const auto want = folded(*plain_store, ledger, parties[i], at_june);
+      CHECK(got.balance == want.balance);
+      CHECK(got.outstanding == want.outstanding);
+      // 2 x (205,000 + 8,098) - the payment (+ 6,150 surcharge for every third)
+      const std::int64_t expected =
+          426'196 - (200'000 + 1'000 * static_cast<std::int64_t>(i)) + (i % 3 == 0 ? 6'150 : 0);
+      CHECK(got.balance == expected);
+    }
+    CHECK(as_of_answer(*plain_store, parties[0]).balance == 232'346 + 213'098 - 100'000);
+  }
+
+  SECTION("a date in the middle of the chains: kept events keep their offsets") {
+    rp::RebuildOptions april = options;
+    april.at_days = pt::must(rp::parse_date_days("2025-04-30"));
+    auto r = pt::must(rp::rebuild(full, dir + "/april", april, nullptr));
+    CHECK(r.quarantined == 0);  // the chains verify across the events left out
+    CHECK(r.applied == 9 * 2);  // registration and the Q1 assessment
+    CHECK(r.left_out == plain.applied - 9 * 2);
+    auto april_store = pt::must(rp::open_existing_store(dir + "/april"));
+    auto plain_store = pt::must(rp::open_existing_store(dir + "/plain"));
+    pj::AsOf at_april;
+    at_april.effective_up_to_days = april.at_days;
+    for (std::size_t i = 0; i < parties.size(); ++i) {
+      const std::string& p = parties[i];
+      const auto got = as_of_answer(*april_store, p);
+      const auto want = folded(*plain_store, ledger, p, at_april);
+      CHECK(got.balance == 213'098);
+      CHECK(got.balance == want.balance);
+      CHECK(got.outstanding == want.outstanding);
+      auto kept = indexed(*april_store, p);
+      auto all = indexed(*plain_store, p);
+      REQUIRE(kept.size() == 2);
+      REQUIRE(all.size() == (i % 3 == 0 ? 9u : 8u));
+      CHECK(kept[0] == all[0]);
+      CHECK(kept[1] == all[1]);
+    }
+    // The same report from the as-of store and from the full store.
+    auto from_april = pt::must(rp::person_report(*april_store, parties[4], *april.at_days, std::nullopt));
+    auto from_plain = pt::must(rp::person_report(*plain_store, parties[4], *april.at_days, std::nullopt));
+    CHECK(from_april.totals.balance_cents == from_plain.totals.balance_cents);
+    REQUIRE(from_april.lines.size() == from_plain.lines.size());
+    CHECK(from_april.lines.back().source.offset == from_plain.lines.back().source.offset);
+    CHECK(from_april.events_left_out == 0);
+    CHECK(from_plain.events_left_out == 6);
   }
 }
 

@@ -8,8 +8,10 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_support.h"
+#include "fund_story.h"
 #include "history.h"
 #include "log_test_support.h"
+#include "replay/archive.h"
 
 namespace lg = kassa::log;
 using kassa::log::testing::TempDir;
@@ -100,6 +102,31 @@ TEST_CASE("kassa replay verify|export|import on a journal", "[replay][cli]") {
             .exit_code == 1);  // not a fresh folder
   CHECK(kassa_cli("replay rebuild --from journal://" + good + " --into x --known-at soon")
             .exit_code == 2);
+  CHECK(kassa_cli("replay rebuild --from journal://" + good + " --into x --at 2025-02-30")
+            .exit_code == 2);
+  // As of 2025-01-02: rounds 0 and 1 of the 17 aggregates (effective
+  // 2025-01-01 + round); a date after every event gives the plain checksums.
+  auto early = kassa_cli("replay rebuild --from journal://" + good + " --into " + dir.path() +
+                         "/early --at 2025-01-02 --json");
+  REQUIRE(early.exit_code == 0);
+  const auto early_doc = nlohmann::json::parse(early.out);
+  CHECK(early_doc["at"] == "2025-01-02");
+  CHECK(early_doc["known_at"].is_null());
+  CHECK(early_doc["applied"] == 2 * 15);
+  CHECK(early_doc["left_out"] == 3 * 15);
+  CHECK(early_doc["records"] == history.size());
+  CHECK(early_doc["checksums"]["statement"] != sums["statement"]);
+  auto late = kassa_cli("replay rebuild --from journal://" + good + " --into " + dir.path() +
+                        "/late --at 2099-12-31 --json");
+  REQUIRE(late.exit_code == 0);
+  CHECK(nlohmann::json::parse(late.out)["left_out"] == 0);
+  CHECK(nlohmann::json::parse(late.out)["checksums"] == sums);
+  auto early_text = kassa_cli("replay rebuild --from journal://" + good + " --into " + dir.path() +
+                              "/early2 --at 2025-01-02");
+  REQUIRE(early_text.exit_code == 0);
+  CHECK(early_text.out.find(early_doc["checksums"]["statement"].get<std::string>()) !=
+        std::string::npos);
+  CHECK(early_text.out.find("45 events effective or recorded later left out") != std::string::npos);
   CHECK(kassa_cli("replay diff --live " + dir.path() + "/store --rebuilt " + dir.path() + "/store2")
             .exit_code == 0);
   CHECK(kassa_cli("replay diff --live " + dir.path() + "/store --rebuilt " + dir.path() + "/none")
@@ -129,4 +156,42 @@ TEST_CASE("kassa replay verify|export|import on a journal", "[replay][cli]") {
   CHECK(chain.exit_code == 1);
   CHECK(chain.out.find("PrevHashMismatch") != std::string::npos);
   CHECK(chain.out.find(history[40].event_id) != std::string::npos);
+}
+
+TEST_CASE("kassa replay report --company: the account and directors as of a date",
+          "[replay][cli][report]") {
+  namespace pt = kassa::projections::testing;
+  pt::Ledger ledger;
+  const auto story = kassa::replay::testing::write_company(ledger);
+  const std::string dir = ledger.dir();
+  {
+    auto stream = pt::must(kassa::replay::make_log_stream(ledger.log(), "ledger"));
+    pt::must(kassa::replay::export_archive(*stream, dir + "/f.kassa", {}, nullptr));
+  }
+  REQUIRE(kassa_cli("replay rebuild --from " + dir + "/f.kassa --into " + dir + "/store").exit_code ==
+          0);
+  const std::string store = " --store " + dir + "/store";
+  auto json = kassa_cli("replay report" + store + " --company 0566.988.259 --at 2025-12-31 --json");
+  REQUIRE(json.exit_code == 0);
+  const auto doc = nlohmann::json::parse(json.out);
+  CHECK(doc["company_number"] == "0566988259");
+  CHECK(doc["events_used"] == 6);
+  CHECK(doc["statement"]["balance"] == "147.68");
+  CHECK(doc["statement"]["lines"][0]["event"]["event_id"] == story.assessed_id.to_string());
+  REQUIRE(doc["directors"].size() == 2);
+  auto march = kassa_cli("replay report" + store + " --company BE0566988259 --at 2025-03-31");
+  REQUIRE(march.exit_code == 0);
+  CHECK(march.out.find("Peeters Bouw") != std::string::npos);
+  CHECK(march.out.find(story.anna_added_id.to_string()) != std::string::npos);
+  CHECK(march.out.find(story.bert_removed_id.to_string()) == std::string::npos);  // later
+  CHECK(march.out.find("3 events used, 3 effective later") != std::string::npos);
+
+  CHECK(kassa_cli("replay report" + store + " --company 0566988258 --at 2025-12-31").exit_code ==
+        2);  // check digits
+  CHECK(kassa_cli("replay report" + store + " --company 0417497106 --at 2025-12-31").exit_code ==
+        1);  // no such company
+  CHECK(kassa_cli("replay report" + store + " --at 2025-12-31").exit_code == 2);
+  CHECK(kassa_cli("replay report" + store + " --company 0566988259 --person " + story.anna +
+                  " --at 2025-12-31")
+            .exit_code == 2);
 }
