@@ -46,6 +46,8 @@ Status Server::bind() {
 
 void Server::serve() { server_->listen_after_bind(); }
 
+bool Server::running() const { return server_ && server_->is_running(); }
+
 void Server::stop() {
   if (server_ && server_->is_running()) server_->stop();
 }

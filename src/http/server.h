@@ -40,7 +40,10 @@ class Server {
   Status bind();
   // Serves until stop() is called from another thread. REQUIRES: bind() ok.
   void serve();
+  // No effect until serve() runs (cpp-httplib): callers that stop right
+  // after starting wait for running() first.
   void stop();
+  bool running() const;
   int port() const { return port_; }
 
  private:

@@ -27,6 +27,9 @@ class TestServer {
     auto bound = server_->bind();
     KASSA_ASSERT(bound.ok(), "test server cannot bind");
     thread_ = std::thread([this] { server_->serve(); });
+    // stop() is a no-op until the server loop runs: without this wait a
+    // test that ends at once would leave serve() running and hang in join.
+    while (!server_->running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
 
   httplib::Client client() const {
