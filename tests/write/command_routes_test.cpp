@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <fstream>
 #include <future>
 #include <thread>
 
@@ -385,4 +386,35 @@ TEST_CASE("erasure destroys the person's key: the registration no longer opens",
   CHECK(status == 404);
   CHECK(types(events_of(k, party)) ==
         std::vector<std::string>{"PersonRegistered", "PersonalDataErased"});
+}
+
+TEST_CASE("bank import of a camt.053 file: the payer's account matches, the rest waits in suspense",
+          "[commands][bank][camt]") {
+  InProcessKassa k;
+  const std::string maes = register_person(k, "78120304535", "BE61310126985517");
+  std::ifstream in(KASSA_TESTDATA "/bank/camt053-001-02-fund.xml", std::ios::binary);
+  REQUIRE(in);
+  const std::string file((std::istreambuf_iterator<char>(in)), {});
+  Answer a = k.post_raw("/v1/payments/import", file, "application/xml", kStaff);
+  INFO(a.body.dump());
+  REQUIRE(a.status == 200);
+  CHECK(a.body["format"] == "camt.053");
+  CHECK(a.body["debit_lines"] == 1);
+  CHECK(a.body["matched"] == 1);
+  const int credits = a.body["credit_lines"];
+  CHECK(credits >= 3);
+  CHECK(a.body["suspense"] == credits - 1);
+  std::size_t to_maes = 0;
+  for (const auto& line : a.body["lines"]) {
+    if (line.value("party_id", "") == maes) {
+      ++to_maes;
+      CHECK(line["amount"] == "500.00");
+      CHECK(line["matched_by"] == "account");
+    }
+  }
+  CHECK(to_maes == 1);
+  Answer again = k.post_raw("/v1/payments/import", file, "application/xml", kStaff);
+  CHECK(again.body["events_written"] == 0);
+  Answer suspense = k.get("/v1/suspense");
+  CHECK(suspense.body["count"] == credits - 1);
 }
