@@ -56,7 +56,7 @@ struct ProjectionDeps {
 std::vector<std::unique_ptr<Projection>> make_projections(const ProjectionDeps& deps);
 
 struct ProjectorOptions {
-  std::size_t max_batch = 4096;
+  std::size_t max_batch = 16384;
   std::chrono::milliseconds poll_timeout{100};
   std::size_t max_chain_tips = 500'000;  // chain tips kept in memory
 };

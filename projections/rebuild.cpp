@@ -83,7 +83,7 @@ Result<std::unique_ptr<Store>> build_store(log::EventLog& log, const std::string
   if (!store.ok()) return store.error();
   {
     ProjectorOptions options;
-    options.max_batch = 8192;
+    options.max_batch = 65536;
     Projector projector(log, **store, make_projections(deps), options);
     KASSA_TRY(projector.catch_up());
   }
