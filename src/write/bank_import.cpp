@@ -105,37 +105,36 @@ Result<ImportReport> BankImporter::import(std::string_view bytes, const CommandM
         }
       }
 
+      // Booked to the member unless the member's aggregate refuses it (then
+      // it waits in suspense like an unmatched line).
       const d::Money amount = d::Money::from_cents(line.amount_cents);
+      auto book = [&](s::AggregateKind kind, Result<Outcome> booked) -> Result<bool> {
+        if (!booked) {
+          if (!refusal(booked.error())) return booked.error();
+          out.rejected = booked.error();
+          return false;
+        }
+        out.kind = kind;
+        out.key = member->key;
+        out.events = booked->events.size();
+        if (!booked->events.empty()) out.last_offset = booked->events.back().offset;
+        report.events_written += out.events;
+        report.lines.push_back(std::move(out));
+        return true;
+      };
+      Result<bool> booked = false;
       if (member && member->kind == s::AggregateKind::Person) {
         d::RecordPayment pay{amount, *value_date, communication, line.global_line_id, channel,
                              std::nullopt};
-        auto booked = persons_.execute(member->key, d::PersonCommand{pay}, *value_date, meta);
-        if (booked) {
-          out.kind = s::AggregateKind::Person;
-          out.key = member->key;
-          out.events = booked->events.size();
-          if (!booked->events.empty()) out.last_offset = booked->events.back().offset;
-          report.events_written += out.events;
-          report.lines.push_back(std::move(out));
-          continue;
-        }
-        if (!refusal(booked.error())) return booked.error();
-        out.rejected = booked.error();  // refused by the member's aggregate: suspense
+        booked = book(member->kind,
+                      persons_.execute(member->key, d::PersonCommand{pay}, *value_date, meta));
       } else if (member && member->kind == s::AggregateKind::Company) {
         d::RecordCompanyPayment pay{amount, *value_date, communication, line.global_line_id, channel};
-        auto booked = companies_.execute(member->key, d::CompanyCommand{pay}, *value_date, meta);
-        if (booked) {
-          out.kind = s::AggregateKind::Company;
-          out.key = member->key;
-          out.events = booked->events.size();
-          if (!booked->events.empty()) out.last_offset = booked->events.back().offset;
-          report.events_written += out.events;
-          report.lines.push_back(std::move(out));
-          continue;
-        }
-        if (!refusal(booked.error())) return booked.error();
-        out.rejected = booked.error();
+        booked = book(member->kind,
+                      companies_.execute(member->key, d::CompanyCommand{pay}, *value_date, meta));
       }
+      if (!booked) return booked.error();
+      if (*booked) continue;
 
       RecordSuspenseItem item{line.global_line_id, line.amount_cents, *value_date,
                               line.structured_communication, channel, line.counterparty_name,
