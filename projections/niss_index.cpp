@@ -91,7 +91,16 @@ Status NissIndexProjection::link(ApplyContext& context, std::string_view back,
                                  std::string_view forward, const std::string& party,
                                  const std::string& hash) {
   KASSA_TRY(unlink_pair(context, back, forward, party));
-  write(context, std::string(forward) + hash, party);
+  std::string owner = party;
+  if (forward == "i") {
+    // One account, several persons (a household's joint account): the
+    // account names nobody, so its payments wait in suspense for staff
+    // instead of going to whoever registered last.
+    auto current_owner = current(context, std::string(forward) + hash);
+    if (!current_owner) return current_owner.error();
+    if (current_owner->has_value() && **current_owner != party) owner = kAmbiguous;
+  }
+  write(context, std::string(forward) + hash, owner);
   write(context, std::string(back) + party, hash);
   return {};
 }
@@ -108,6 +117,23 @@ Status NissIndexProjection::apply(const log::DecodedEvent& event, const EventPos
     if (number != 0) {
       const char kind = event.aggregate_kind() == s::AggregateKind::Person ? 'P' : 'C';
       write(context, member_key(number), kind + std::string(event.aggregate_key()));
+    }
+  }
+  // Bank lines (not personal: the fund's account, statement and line
+  // numbers): where each was booked, so a line is booked once in all.
+  const flatbuffers::String* bank_ref = nullptr;
+  if (event.type() == s::EventBody::PaymentReceived) {
+    bank_ref = env.body_as_PaymentReceived()->bank_ref();
+  } else if (event.type() == s::EventBody::SuspenseItemRecorded) {
+    bank_ref = env.body_as_SuspenseItemRecorded()->bank_ref();
+  }
+  if (bank_ref != nullptr && bank_ref->size() != 0) {
+    const std::string key = "b" + bank_ref->str();
+    auto booked = current(context, key);
+    if (!booked) return booked.error();
+    if (!booked->has_value()) {
+      write(context, key, std::string(1, kind_tag(event.aggregate_kind())) +
+                              std::string(event.aggregate_key()));
     }
   }
   if (event.aggregate_kind() != s::AggregateKind::Person) return {};
@@ -157,7 +183,14 @@ std::string member_key(std::uint32_t number) {
 
 Result<std::optional<std::string>> find_party_by_iban(const KvView& view, const NissSecret& secret,
                                                       std::string_view iban) {
-  return view.get(Cf::kNiss, "i" + iban_hash(secret, iban));
+  auto found = view.get(Cf::kNiss, "i" + iban_hash(secret, iban));
+  if (!found) return found.error();
+  if (found->has_value() && **found == kAmbiguous) return std::optional<std::string>{};
+  return found;
+}
+
+Result<std::optional<std::string>> find_bank_line(const KvView& view, std::string_view bank_ref) {
+  return view.get(Cf::kNiss, "b" + std::string(bank_ref));
 }
 
 Result<std::optional<MemberEntry>> find_member(const KvView& view, std::uint32_t number) {

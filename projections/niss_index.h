@@ -13,6 +13,10 @@
 //   'j' [PartyId]        -> that hash                   payer's account)
 //   'm' [8 digits]       -> 'P' PartyId | 'C' company number  (member numbers,
 //                           not personal: what a structured communication names)
+//   'b' [bank line id]   -> [kind tag][aggregate key]  where a bank line was booked
+//                           (a payment or a suspense item), first booking wins
+// An IBAN that two persons gave names nobody (kAmbiguous): its payments wait
+// in suspense.
 
 #include <array>
 #include <cstdint>
@@ -61,7 +65,11 @@ class NissIndexProjection final : public Projection {
   std::unordered_map<std::string, std::optional<std::string>> batch_;
 };
 
+inline constexpr const char* kAmbiguous = "*";
+
 std::string iban_hash(const NissSecret& secret, std::string_view iban);
+// Where a bank line was booked: [kind tag][aggregate key], if anywhere.
+Result<std::optional<std::string>> find_bank_line(const KvView& view, std::string_view bank_ref);
 std::string member_key(std::uint32_t number);
 
 // The person whose registration (or latest personal data) names this IBAN.

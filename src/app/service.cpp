@@ -121,6 +121,7 @@ Status Service::start(const Config& config, log::EventLog& log, http::Router& ro
   commands.keys = keys_.get();
   commands.random = &random_;
   commands.idempotency = idempotency_.get();
+  commands.access_log = access_log_.get();
   commands.niss_secret = *secret;
 
   // Start-up: the projections catch up with the log before any command is
@@ -144,6 +145,16 @@ Status Service::start(const Config& config, log::EventLog& log, http::Router& ro
   };
   lookup.by_iban = [stores, niss_secret](std::string_view iban) {
     return projections::find_party_by_iban(*stores->get(), niss_secret, iban);
+  };
+  lookup.by_bank_line = [stores](std::string_view ref) -> Result<std::optional<write::Member>> {
+    auto found = projections::find_bank_line(*stores->get(), ref);
+    if (!found) return found.error();
+    if (!found->has_value() || (*found)->size() < 2) return std::optional<write::Member>{};
+    const char tag = (**found)[0];
+    const auto kind = tag == 'P'   ? schemas::AggregateKind::Person
+                      : tag == 'C' ? schemas::AggregateKind::Company
+                                   : schemas::AggregateKind::Fund;
+    return std::optional<write::Member>{write::Member{kind, (*found)->substr(1)}};
   };
   importer_ = std::make_unique<write::BankImporter>(*persons_, *companies_, *fund_writer_,
                                                     std::move(lookup));

@@ -963,7 +963,8 @@ Result<Reply> import_file(const CommandDeps& deps, const RequestContext& ctx) {
     }
     if (l.last_offset >= 0) line["min_offset"] = l.last_offset;
     if (l.rejected) line["refused"] = {{"error", l.rejected->rule}, {"message", l.rejected->message}};
-    if (l.events == 0) ++already;
+    if (l.already_recorded || l.events == 0) ++already;
+    if (l.already_recorded) line["already_recorded"] = true;
     lines.push_back(std::move(line));
   }
   return Reply(200, {{"format", report->format},
@@ -978,7 +979,20 @@ Result<Reply> import_file(const CommandDeps& deps, const RequestContext& ctx) {
                      {"lines", lines}});
 }
 
-Result<Reply> list_suspense(const CommandDeps& deps) {
+// The suspense list shows payers' names and accounts: a read of personal
+// data, with its purpose, in the access log like every other.
+Result<Reply> list_suspense(const CommandDeps& deps, const RequestContext& ctx) {
+  auto purpose = ctx.header("X-Kassa-Purpose");
+  if (!purpose || purpose->empty() || purpose->size() > 200) {
+    return Error::invalid("X-Kassa-Purpose", "PurposeRequired",
+                          "reading payers' data needs the reason in the X-Kassa-Purpose header");
+  }
+  projections::AccessRecord record{now(deps), ctx.principal.name, to_string(ctx.principal.role),
+                                   write::kFundKey, "GET /v1/suspense", *purpose};
+  if (!deps.access_log->record(record)) {
+    return Error::unavailable("AccessLogUnavailable",
+                              "the access could not be logged, so it is refused; retry");
+  }
   KASSA_TRY(wait_for_projections(deps));
   json items = json::array();
   std::int64_t total = 0;
@@ -1042,7 +1056,7 @@ void add_command_routes(Router& router, CommandDeps deps) {
              idempotent(deps.idempotency,
                         [deps](const RequestContext& ctx) { return import_file(deps, ctx); }));
   router.add(Method::kGet, "/v1/suspense", {Role::kStaff},
-             [deps](const RequestContext&) { return list_suspense(deps); });
+             [deps](const RequestContext& ctx) { return list_suspense(deps, ctx); });
 }
 
 }  // namespace kassa::http

@@ -40,6 +40,7 @@
 #include "http/router.h"
 #include "log/personal_data.h"
 #include "log/random.h"
+#include "projections/access_log.h"
 #include "projections/niss_index.h"
 #include "projections/projector.h"
 #include "projections/store.h"
@@ -62,6 +63,7 @@ struct CommandDeps {
   log::KeyStore* keys = nullptr;        // REQUIRED (suspense names, erasure)
   log::Random* random = nullptr;        // REQUIRED (PartyIds, correlation ids)
   IdempotencyStore* idempotency = nullptr;  // optional
+  projections::AccessLog* access_log = nullptr;  // REQUIRED (the suspense list shows payers)
   projections::NissSecret niss_secret{};
   std::function<std::int64_t()> now_us;     // default: the system clock
   std::chrono::milliseconds max_wait{10000};

@@ -56,7 +56,11 @@ Result<std::optional<IdempotencyStore::Stored>> IdempotencyStore::find(
   if (value.size() < 67) return Error::corrupt("IdempotencyRecord", "short record");
   Stored stored;
   stored.request_hash = value.substr(0, 64);
-  stored.status = std::stoi(value.substr(64, 3));
+  stored.status = 0;
+  for (char c : value.substr(64, 3)) {
+    if (c < '0' || c > '9') return Error::corrupt("IdempotencyRecord", "status is not 3 digits");
+    stored.status = stored.status * 10 + (c - '0');
+  }
   stored.body = value.substr(67);
   return std::optional<Stored>{std::move(stored)};
 }
@@ -71,6 +75,16 @@ Status IdempotencyStore::put(const std::string& principal, const std::string& ke
   return {};
 }
 
+bool IdempotencyStore::begin(const std::string& principal, const std::string& key) {
+  std::lock_guard lock(mu_);
+  return in_flight_.insert(db_key(principal, key)).second;
+}
+
+void IdempotencyStore::end(const std::string& principal, const std::string& key) {
+  std::lock_guard lock(mu_);
+  in_flight_.erase(db_key(principal, key));
+}
+
 Handler idempotent(IdempotencyStore* store, Handler handler) {
   return [store, handler = std::move(handler)](const RequestContext& ctx) -> Result<Reply> {
     auto key = ctx.header("Idempotency-Key");
@@ -79,6 +93,17 @@ Handler idempotent(IdempotencyStore* store, Handler handler) {
       return Error::invalid("Idempotency-Key", "IdempotencyKeyLength", "at most 200 characters");
     }
     const std::string hash = request_hash(*ctx.raw);
+    if (!store->begin(ctx.principal.name, *key)) {
+      return Error::conflict("IdempotencyKeyInFlight",
+                             "a request with this Idempotency-Key is still running; retry",
+                             "Idempotency-Key");
+    }
+    struct End {
+      IdempotencyStore* store;
+      const std::string& principal;
+      const std::string& key;
+      ~End() { store->end(principal, key); }
+    } end{store, ctx.principal.name, *key};
     auto found = store->find(ctx.principal.name, *key);
     if (!found) return found.error();
     if (found->has_value()) {

@@ -11,12 +11,14 @@
 // matter are covered by the domain's own idempotency (a bank reference is
 // recorded once, a quarter is assessed once, a run changes nothing twice).
 //
-// Thread-safety: all methods from any thread (RocksDB is thread-safe;
-// concurrent first requests with the same key may both execute — the later
-// answer is not stored over the first).
+// Thread-safety: all methods from any thread (RocksDB is thread-safe);
+// concurrent requests with one key: the first executes, the others get 409
+// IdempotencyKeyInFlight and may retry.
 
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "http/router.h"
@@ -40,9 +42,17 @@ class IdempotencyStore {
   Result<std::optional<Stored>> find(const std::string& principal, const std::string& key) const;
   Status put(const std::string& principal, const std::string& key, const Stored& stored);
 
+  // In-process guard: a second request with a key whose first request is
+  // still running gets 409 IdempotencyKeyInFlight (not stored) instead of
+  // executing beside it. begin() false: in flight; end() after put().
+  bool begin(const std::string& principal, const std::string& key);
+  void end(const std::string& principal, const std::string& key);
+
  private:
   explicit IdempotencyStore(std::unique_ptr<rocksdb::DB> db);
   std::unique_ptr<rocksdb::DB> db_;
+  std::mutex mu_;
+  std::set<std::string> in_flight_;
 };
 
 // Wraps a command handler: with an Idempotency-Key header, answers a retry

@@ -60,6 +60,16 @@ Result<ImportReport> BankImporter::import(std::string_view bytes, const CommandM
   auto statements = d::bank::parse_bank_file(bytes);
   if (!statements) return statements.error();
 
+  // Every line's value date first: a bad line refuses the file before any
+  // line is booked.
+  for (const auto& statement : *statements) {
+    for (const auto& line : statement.lines) {
+      auto date = d::Date::from_ymd(line.value_date.year, static_cast<unsigned>(line.value_date.month),
+                                    static_cast<unsigned>(line.value_date.day));
+      if (!date) return date.error();
+    }
+  }
+  std::lock_guard lock(mu_);
   ImportReport report;
   report.format = *format == d::bank::StatementFormat::kCoda ? "coda" : "camt.053";
   report.statements = statements->size();
@@ -82,6 +92,16 @@ Result<ImportReport> BankImporter::import(std::string_view bytes, const CommandM
       out.bank_ref = line.global_line_id;
       out.amount_cents = line.amount_cents;
       out.value_date = value_date->format();
+
+      auto earlier = lookup_.by_bank_line(line.global_line_id);
+      if (!earlier) return earlier.error();
+      if (earlier->has_value()) {
+        out.kind = (*earlier)->kind;
+        out.key = (*earlier)->key;
+        out.already_recorded = true;
+        report.lines.push_back(std::move(out));
+        continue;
+      }
 
       std::optional<Member> member;
       std::optional<d::StructuredCommunication> communication;

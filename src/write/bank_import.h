@@ -14,10 +14,13 @@
 // Debit lines (money leaving the fund's account) are counted, not booked.
 //
 // Idempotency: each line is identified by its global line id (statement
-// account + sequence + line number, domain/bank). A person's or company's
-// RecordPayment with a bank reference already recorded decides nothing; the
-// fund's RecordSuspenseItem likewise. Importing the same file twice writes
-// no event the second time, and the report says so line by line.
+// account + sequence + line number, domain/bank). A line already booked
+// anywhere (MemberLookup::by_bank_line: a payment of any member, or a
+// suspense item) is reported, not booked again — also when a later
+// registration would now match it; staff move a suspense item by hand. The
+// aggregates themselves refuse a bank reference twice. Importing the same
+// file twice writes no event the second time. Every line's dates are checked
+// before any is booked.
 //
 // Who a member number or an account belongs to comes from a MemberLookup
 // (in kassad: the projections' identifier index, read after the projector
@@ -47,6 +50,8 @@ struct Member {
 struct MemberLookup {
   std::function<Result<std::optional<Member>>(std::uint32_t member_number)> by_number;
   std::function<Result<std::optional<std::string>>(std::string_view iban)> by_iban;  // PartyId
+  // Where a bank line was booked by an earlier import, if anywhere.
+  std::function<Result<std::optional<Member>>(std::string_view bank_ref)> by_bank_line;
 };
 
 // Member numbers (one sequence for persons and companies, 1..9'999'999)
@@ -82,6 +87,7 @@ struct ImportedLine {
   schemas::AggregateKind kind = schemas::AggregateKind::Fund;
   std::string key;                 // PartyId, company number, or "fund"
   std::size_t events = 0;          // 0: already recorded by an earlier import
+  bool already_recorded = false;   // booked by an earlier import (to `kind`/`key`)
   std::int64_t last_offset = -1;   // of the events written (read-your-write)
   std::optional<Error> rejected;   // a payment the member's aggregate refused
 };
@@ -112,6 +118,7 @@ class BankImporter {
   AggregateWriter<CompanyAggregate>& companies_;
   AggregateWriter<FundAggregate>& fund_;
   MemberLookup lookup_;
+  std::mutex mu_;  // one import at a time: a line is booked once across files
 };
 
 }  // namespace kassa::write

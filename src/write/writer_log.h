@@ -99,8 +99,14 @@ class WriterLog final : public log::EventLog {
   void raise(log::Topic topic, std::int32_t partition, std::int64_t next) {
     std::lock_guard lock(mu_);
     auto it = marks_.find({topic, partition});
-    // Without a mark we do not know what else is durable: leave it unknown.
-    if (it != marks_.end()) it->second = std::max(it->second, next);
+    if (it != marks_.end()) {
+      it->second = std::max(it->second, next);
+    } else {
+      // Without a mark we do not know what else is durable: leave it
+      // unknown, and keep a durable_mark() that read the high-water mark
+      // before this append from remembering that older answer.
+      ++generation_;
+    }
   }
   void forget(log::Topic topic, std::int32_t partition) {
     std::lock_guard lock(mu_);
@@ -111,7 +117,7 @@ class WriterLog final : public log::EventLog {
   log::EventLog& inner_;
   std::mutex mu_;
   std::map<std::pair<log::Topic, std::int32_t>, std::int64_t> marks_;
-  std::uint64_t generation_ = 0;  // counts forgotten marks
+  std::uint64_t generation_ = 0;  // counts marks forgotten or raised while unknown
 };
 
 }  // namespace kassa::write

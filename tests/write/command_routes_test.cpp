@@ -418,3 +418,51 @@ TEST_CASE("bank import of a camt.053 file: the payer's account matches, the rest
   Answer suspense = k.get("/v1/suspense");
   CHECK(suspense.body["count"] == credits - 1);
 }
+
+TEST_CASE("a bank line is booked once in all; a joint account names nobody",
+          "[commands][bank][review]") {
+  InProcessKassa k;
+  // Two persons gave the same (household) account.
+  register_person(k, "85073003328", "BE71096123456769");
+  register_person(k, "90011512165", "BE71096123456769");
+  bank::CodaDraft draft;
+  draft.creation_date = bdate(2025, 3, 3);
+  draft.opening_date = bdate(2025, 3, 2);
+  draft.account_iban = "BE68539007547034";
+  draft.paper_sequence = 9;
+  draft.movements = {
+      {20'000, bdate(2025, 3, 3), "", "bijdrage", "BE71096123456769", "HOUSEHOLD"},
+      {15'000, bdate(2025, 3, 3), "", "bijdrage", "BE43068999999501", "NEWCOMER"},
+  };
+  const std::string file = *bank::write_coda(draft);
+  Answer a = k.post_raw("/v1/payments/import", file, "application/octet-stream", kBatch);
+  INFO(a.body.dump());
+  REQUIRE(a.status == 200);
+  CHECK(a.body["suspense"] == 2);  // the joint account matches nobody
+  CHECK(a.body["matched"] == 0);
+
+  // The payer of the second line registers with that account; the file
+  // comes again: the line stays where it was booked, nothing is written.
+  const std::string newcomer = register_person(k, "78120304535", "BE43068999999501");
+  Answer again = k.post_raw("/v1/payments/import", file, "application/octet-stream", kBatch);
+  INFO(again.body.dump());
+  CHECK(again.body["events_written"] == 0);
+  CHECK(again.body["already_recorded"] == 2);
+  CHECK(again.body["lines"][1]["booked_to"] == "suspense");
+  CHECK(types(events_of(k, newcomer)) == std::vector<std::string>{"PersonRegistered"});
+
+  // Reading the suspense list (payers' names) is in the access log.
+  CHECK(k.get("/v1/suspense").status == 200);
+  Answer access = k.get("/v1/audit/access-log", kAuditor);
+  INFO(access.body.dump());
+  REQUIRE(access.status == 200);
+  std::size_t suspense_reads = 0;
+  for (const auto& r : access.body["records"]) {
+    if (r["route"] == "GET /v1/suspense") {
+      ++suspense_reads;
+      CHECK(r["principal"] == "clerk-1");
+      CHECK(r["purpose"] == "test");
+    }
+  }
+  CHECK(suspense_reads == 1);
+}
