@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <memory>
 
@@ -23,7 +24,13 @@ struct DemoOptions {
   demo::PopulationSpec spec;
   int companies = -1;  // default: one per 20 persons
   bool json = false;
+  std::string party_ids_file;
   std::string log_level = "info";
+};
+
+struct ReadOptions {
+  Config config;
+  bool json = false;
 };
 
 [[noreturn]] void fail(const std::string& what, const Error& e) {
@@ -102,10 +109,52 @@ void generate(DemoOptions& o) {
   if (!summary.ok()) fail("generate", summary.error());
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (!o.party_ids_file.empty()) {
+    std::ofstream out(o.party_ids_file);
+    for (const auto& key : summary->party_ids) out << key << "\n";
+    if (!out) fail("party ids", Error::unavailable("PartyIdsFile", o.party_ids_file));
+  }
   if (o.json) {
     std::cout << to_json(*summary, seconds).dump(2) << "\n";
   } else {
     print(*summary, o.spec, seconds);
+  }
+}
+
+// Every record of the person and company topics through EventLog::read,
+// nothing decoded: the transport's ceiling as Kassa's adapters see it.
+void read_log(ReadOptions& o) {
+  init_logging("kassa", "warn");
+  finish(o.config);
+  auto log = log::open_event_log(o.config.log);
+  if (!log.ok()) fail("event log", log.error());
+  std::size_t records = 0, bytes = 0;
+  const auto started = std::chrono::steady_clock::now();
+  for (log::Topic t : {log::Topic::kPersonEvents, log::Topic::kCompanyEvents}) {
+    for (std::int32_t p = 0; p < (*log)->partition_count(t); ++p) {
+      auto hwm = (*log)->high_water_mark(t, p);
+      if (!hwm.ok()) fail("high-water mark", hwm.error());
+      for (std::int64_t next = 0; next < *hwm;) {
+        auto batch = (*log)->read(t, p, next, 10'000, std::chrono::milliseconds(1000));
+        if (!batch.ok()) fail("read", batch.error());
+        if (batch->empty()) fail("read", Error::unavailable("ReadStalled", "no record below the high-water mark"));
+        next = batch->back().offset + 1;
+        records += batch->size();
+        for (const auto& r : *batch) bytes += r.value.size();
+      }
+    }
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const double rate = seconds > 0 ? static_cast<double>(records) / seconds : 0.0;
+  if (o.json) {
+    std::cout << nlohmann::json{{"records", records}, {"bytes", bytes}, {"seconds", seconds},
+                                {"records_per_s", rate}}
+                     .dump(2)
+              << "\n";
+  } else {
+    std::cout << records << " records, " << bytes << " bytes in " << seconds << " s: " << rate
+              << " records/s\n";
   }
 }
 
@@ -130,7 +179,15 @@ void add_demo_commands(CLI::App& app) {
   gen->add_option("--log-level", o->log_level, "trace, debug, info, warn, error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
       ->default_val("info");
+  gen->add_option("--party-ids", o->party_ids_file, "write every PartyId to this file, one a line");
   gen->callback([o] { generate(*o); });
+
+  auto r = std::make_shared<ReadOptions>();
+  CLI::App* read = cmd->add_subcommand(
+      "read-log", "Read every person and company record once, undecoded: the transport's ceiling");
+  add_store_options(*read, r->config);
+  read->add_flag("--json", r->json, "print the figures as JSON");
+  read->callback([r] { read_log(*r); });
 }
 
 }  // namespace kassa::app

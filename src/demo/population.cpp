@@ -651,6 +651,7 @@ PopulationSummary Generator::summarise() {
   for (const Person& p : persons_) {
     if (!p.registered) continue;
     ++out.persons;
+    out.party_ids.push_back(p.key);
     ++out.categories[p.category];
     if (p.starter == s::StarterStatus::PrimoStarter) ++out.primo_starters;
     if (!(p.start < from)) ++out.newcomers;

@@ -67,6 +67,8 @@ struct PopulationSummary {
   // The quarterly assessment runs alone: events written and wall time.
   std::size_t assessment_events = 0;
   double assessment_seconds = 0;
+  // Every registered person's PartyId, in member-number order.
+  std::vector<std::string> party_ids;
   // A few PartyIds worth a look: label -> key.
   std::vector<std::pair<std::string, std::string>> samples;
 
