@@ -3,6 +3,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <filesystem>
 #include <iostream>
 
@@ -86,8 +87,11 @@ void rebuild_offline(const Config& config) {
   }
   auto next = p::next_store_path(root);
   if (!next.ok()) fail("projections folder", next.error());
+  const auto started = std::chrono::steady_clock::now();
   auto built = p::build_store(**log, *next, deps);
   if (!built.ok()) fail("rebuild", built.error());
+  const double caught_up_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   auto after = p::store_checksums(**built);
   if (!after.ok()) fail("checksums", after.error());
   built->reset();
@@ -99,6 +103,8 @@ void rebuild_offline(const Config& config) {
   std::cout << "projection  before  after\n";
   print(before, *after);
   std::cout << "live store: " << *next << "\n";
+  // The projector's catch-up from offset 0 alone, without the checksums.
+  std::cout << "caught up from offset 0 in " << caught_up_s << " s\n";
   if (!before.empty() && before != *after) throw CLI::RuntimeError(1);
 }
 

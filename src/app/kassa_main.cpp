@@ -5,6 +5,7 @@
 
 #include <iostream>
 
+#include "app/cli_demo.h"
 #include "app/cli_projections.h"
 #include "app/cli_replay.h"
 #include "app/cli_rules.h"
@@ -17,6 +18,7 @@ int main(int argc, char** argv) {
   kassa::app::add_rules_commands(app);
   kassa::app::add_projections_commands(app);
   kassa::app::add_replay_commands(app);
+  kassa::app::add_demo_commands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::RuntimeError& e) {

@@ -15,6 +15,10 @@ Server::Server(ServerOptions options, TokenTable tokens)
   const std::size_t workers = options_.worker_threads;
   server_->new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
   server_->set_payload_max_length(64u << 20);  // bank statement files
+  // Without it a keep-alive client waits for the delayed ACK (~40 ms) on
+  // every response written in more than one segment: bench/run measured
+  // ~280 requests/s at p50 44 ms, for /health too.
+  server_->set_tcp_nodelay(true);
   router_->add_public(Method::kGet, "/health", [this](const RequestContext&) -> Result<Reply> {
     return Reply{200, {{"status", "ok"}, {"version", options_.version}}};
   });

@@ -39,6 +39,14 @@ DataKey::~DataKey() { sodium_memzero(bytes_.data(), bytes_.size()); }
 
 // ---- InMemoryKeyStore -------------------------------------------------------
 
+Status KeyStore::create_keys(std::span<const std::string> subjects) {
+  for (const auto& subject : subjects) {
+    auto created = create_key(subject);
+    if (!created && created.error().rule != rules::kKeyExists) return created.error();
+  }
+  return {};
+}
+
 Result<DataKey> InMemoryKeyStore::create_key(std::string_view subject) {
   std::array<std::uint8_t, DataKey::kSize> bytes{};
   random_->fill(bytes);

@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -66,6 +67,11 @@ class KeyStore {
   // A fresh random key. KeyExists if the subject has one, KeyErased if its
   // key was erased (a subject is never re-keyed: register a new PartyId).
   virtual Result<DataKey> create_key(std::string_view subject) = 0;
+  // Creates a key for each subject that has none yet, durable when it
+  // returns ok; subjects with a key keep it. KeyErased as create_key. The
+  // default calls create_key per subject; RocksDbKeyStore writes them all
+  // with one synced write (bulk registration: the demo generator).
+  virtual Status create_keys(std::span<const std::string> subjects);
   // KeyNotFound if never created, KeyErased after erase().
   virtual Result<DataKey> get(std::string_view subject) const = 0;
   // Destroys the key for good and remembers that it was erased. Idempotent;

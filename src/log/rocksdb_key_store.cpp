@@ -1,7 +1,10 @@
 #include "log/rocksdb_key_store.h"
 
+#include <set>
+
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
+#include <rocksdb/write_batch.h>
 #include <sodium.h>
 
 namespace kassa::log {
@@ -95,6 +98,33 @@ Result<DataKey> RocksDbKeyStore::create_key(std::string_view subject) {
   sodium_memzero(value.data(), value.size());
   if (!s.ok()) return io_error("key store write failed", s);
   return key;
+}
+
+Status RocksDbKeyStore::create_keys(std::span<const std::string> subjects) {
+  std::lock_guard lock(write_mu_);
+  rocksdb::WriteBatch batch;
+  std::set<std::string_view> in_batch;
+  for (const auto& subject : subjects) {
+    if (!in_batch.insert(subject).second) continue;
+    auto existing = get(subject);
+    if (existing.ok()) continue;
+    if (existing.error().rule != rules::kKeyNotFound) return existing.error();
+    std::array<std::uint8_t, DataKey::kSize> bytes{};
+    random_->fill(bytes);
+    std::string value(1 + 4 + DataKey::kSize, '\0');
+    value[0] = kActive;
+    value[1] = 1;  // version 1, little-endian
+    for (std::size_t i = 0; i < bytes.size(); ++i) value[5 + i] = static_cast<char>(bytes[i]);
+    sodium_memzero(bytes.data(), bytes.size());
+    batch.Put(db_key(subject), value);
+    sodium_memzero(value.data(), value.size());
+  }
+  if (batch.Count() == 0) return {};
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  const rocksdb::Status s = db_->Write(wo, &batch);
+  if (!s.ok()) return io_error("key store write failed", s);
+  return {};
 }
 
 Status RocksDbKeyStore::erase(std::string_view subject) {

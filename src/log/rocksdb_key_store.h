@@ -36,6 +36,8 @@ class RocksDbKeyStore final : public KeyStore {
   RocksDbKeyStore& operator=(const RocksDbKeyStore&) = delete;
 
   Result<DataKey> create_key(std::string_view subject) override;
+  // One WriteBatch, one sync, for every subject without a key.
+  Status create_keys(std::span<const std::string> subjects) override;
   Result<DataKey> get(std::string_view subject) const override;
   Status erase(std::string_view subject) override;
 

@@ -31,7 +31,9 @@
 #include <optional>
 #include <shared_mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "domain/aggregate.h"
@@ -123,11 +125,41 @@ class AggregateWriter {
   // in group commits of `chunk` aggregates.
   Result<RunOutcome> run(const std::vector<std::string>& keys, const Command& command,
                          domain::Date date, const CommandMeta& meta, std::size_t chunk = 2000) {
+    return run_impl(
+        keys.size(), [&](std::size_t i) -> const std::string& { return keys[i]; },
+        [&](std::size_t) -> const Command& { return command; },
+        [&](std::size_t) { return date; }, meta, chunk);
+  }
+
+  // One command of its own, with its own business date, per item: what a
+  // bank statement import or the demo generator records in one go. Items of
+  // one aggregate are decided in their order, each on the state after the
+  // previous one (a chunk ends early where an aggregate comes back).
+  struct Item {
+    std::string key;
+    Command command;
+    domain::Date date;
+  };
+  Result<RunOutcome> run_each(const std::vector<Item>& items, const CommandMeta& meta,
+                              std::size_t chunk = 2000) {
+    return run_impl(
+        items.size(), [&](std::size_t i) -> const std::string& { return items[i].key; },
+        [&](std::size_t i) -> const Command& { return items[i].command; },
+        [&](std::size_t i) { return items[i].date; }, meta, chunk);
+  }
+
+ private:
+  template <typename KeyAt, typename CommandAt, typename DateAt>
+  Result<RunOutcome> run_impl(std::size_t count, KeyAt key_at, CommandAt command_at,
+                              DateAt date_at, const CommandMeta& meta, std::size_t chunk) {
     std::unique_lock global(global_);
     RunOutcome outcome;
-    domain::DecisionContext context{rulebook_, fund_, date};
-    for (std::size_t begin = 0; begin < keys.size(); begin += chunk) {
-      const std::size_t end = std::min(keys.size(), begin + chunk);
+    std::unordered_set<std::string_view> in_chunk;
+    for (std::size_t begin = 0, end = 0; begin < count; begin = end) {
+      // A chunk ends early where an aggregate comes back: its second command
+      // must be decided on the state after the first one's events.
+      in_chunk.clear();
+      while (end < count && end - begin < chunk && in_chunk.insert(key_at(end)).second) ++end;
       struct Pending {
         const std::string* key;
         Loaded working;
@@ -138,18 +170,26 @@ class AggregateWriter {
       std::vector<Pending> pending;
       for (std::size_t i = begin; i < end; ++i) {
         ++outcome.aggregates;
-        auto current = load(keys[i]);
+        const std::string& key = key_at(i);
+        // Taken out of the cache, not copied (the run holds the exclusive
+        // lock); put back when nothing is written, stored after the append.
+        auto current = take(key);
         if (!current) return current.error();
-        Pending p{&keys[i], std::move(current).value(), {}, {}, {}};
-        auto decided = A::decide(p.working.state, command, context);
+        Pending p{&key, std::move(current).value(), {}, {}, {}};
+        domain::DecisionContext context{rulebook_, fund_, date_at(i)};
+        auto decided = A::decide(p.working.state, command_at(i), context);
         if (!decided) {
           if (outcome.rejections.size() < 100) outcome.rejections.push_back(decided.error());
           ++outcome.rejected;
+          store(key, std::move(p.working));
           continue;
         }
-        if (decided->empty()) continue;
+        if (decided->empty()) {
+          store(key, std::move(p.working));
+          continue;
+        }
         p.tip = p.working.tip;
-        auto encoded = factory_.build(A::kKind, keys[i], p.tip, *decided, meta);
+        auto encoded = factory_.build(A::kKind, key, p.tip, *decided, meta);
         if (!encoded) return encoded.error();
         p.encoded = std::move(encoded).value();
         p.records = to_records(p.encoded);
@@ -183,12 +223,24 @@ class AggregateWriter {
     return outcome;
   }
 
+ public:
   // The cached state, if any (tests, and read-your-write for the caller).
   std::optional<State> cached(const std::string& key) const {
     std::lock_guard lock(cache_mutex_);
     auto it = cache_.find(key);
     if (it == cache_.end()) return std::nullopt;
     return it->second.state;
+  }
+
+  // Calls fn(const State&) on the cached state, if any, without copying it;
+  // returns whether there was one. fn must not call back into the writer.
+  template <typename F>
+  bool visit_cached(const std::string& key, F&& fn) const {
+    std::lock_guard lock(cache_mutex_);
+    auto it = cache_.find(key);
+    if (it == cache_.end()) return false;
+    fn(static_cast<const State&>(it->second.state));
+    return true;
   }
 
   void evict(const std::string& key) {
@@ -202,6 +254,19 @@ class AggregateWriter {
       std::lock_guard lock(cache_mutex_);
       auto it = cache_.find(key);
       if (it != cache_.end()) return it->second;
+    }
+    auto loaded = loader_(key);
+    if (!loaded) return loaded.error();
+    if (!loaded->has_value()) return Loaded{State{}, log::ChainTip{}};
+    return std::move(**loaded);
+  }
+
+  // As load(), but moves a cached state out of the cache.
+  Result<Loaded> take(const std::string& key) {
+    {
+      std::lock_guard lock(cache_mutex_);
+      auto node = cache_.extract(key);
+      if (!node.empty()) return std::move(node.mapped());
     }
     auto loaded = loader_(key);
     if (!loaded) return loaded.error();

@@ -134,3 +134,24 @@ TEST_CASE("a key store that cannot open is KeyStoreIo", "[keys]") {
   CHECK(store.error().rule == rules::kKeyStoreIo);
   CHECK(store.error().code == kassa::Errc::kUnavailable);
 }
+
+TEMPLATE_TEST_CASE("create_keys makes the missing keys at once and keeps the existing ones",
+                   "[keys]", InMemoryFixture, RocksFixture) {
+  TestType fixture;
+  KeyStore& keys = *fixture.store;
+  auto anna = keys.create_key(kAnna);
+  REQUIRE(anna.ok());
+  const std::string bob = "P" + std::string(32, 'b');
+  const std::string carla = "P" + std::string(32, 'c');
+  const std::vector<std::string> subjects{kAnna, bob, carla, bob};
+  REQUIRE(keys.create_keys(subjects).ok());
+  CHECK(keys.get(kAnna)->bytes() == anna->bytes());  // kept
+  REQUIRE(keys.get(bob).ok());
+  REQUIRE(keys.get(carla).ok());
+  CHECK(keys.get(bob)->bytes() != keys.get(carla)->bytes());
+
+  REQUIRE(keys.erase(carla).ok());
+  auto again = keys.create_keys(std::vector<std::string>{carla});
+  REQUIRE_FALSE(again.ok());
+  CHECK(again.error().rule == rules::kKeyErased);
+}

@@ -289,3 +289,31 @@ TEST_CASE("after a failed append the aggregate is reloaded from the log, never r
   REQUIRE(next.ok());
   CHECK(next->events.at(0).sequence == 3);  // after the landed one, no repeat
 }
+
+TEST_CASE("run_each decides one command per item; an aggregate named twice is chained, not "
+          "re-sequenced", "[write]") {
+  Fixture fx;
+  const std::string bob = "P" + std::string(32, 'b');
+  std::vector<Writer::Item> items{{kAlice, Register{"93051822361"}, fx.date},
+                                  {bob, Register{"00012556777"}, fx.date},
+                                  {kAlice, Remind{100}, fx.date},
+                                  {kAlice, Remind{200}, fx.date},
+                                  {bob, Remind{-1}, fx.date}};
+  auto outcome = fx.writer->run_each(items, fx.meta, /*chunk=*/10);
+  REQUIRE(outcome.ok());
+  CHECK(outcome->events_written == 4);
+  CHECK(outcome->rejected == 1);
+  CHECK(outcome->rejections.at(0).rule == "AmountPositive");
+  log::ChainVerifier chains;
+  auto records = fx.records_of(kAlice);
+  REQUIRE(records.size() == 3);
+  for (const auto& r : records) {
+    auto e = log::decode_event(
+        {reinterpret_cast<const std::uint8_t*>(r.value.data()), r.value.size()});
+    REQUIRE(e.ok());
+    REQUIRE(chains.feed(*e).ok());  // sequences 1, 2, 3 linked
+  }
+  bool seen = fx.writer->visit_cached(
+      kAlice, [](const ToyState& s) { CHECK(s.reminded == std::set<std::int64_t>{100, 200}); });
+  CHECK(seen);
+}

@@ -1,0 +1,215 @@
+// How the generator's agenda steps become domain commands, and the summary.
+#include "demo/generator.h"
+
+namespace kassa::demo::detail {
+
+void Generator::to_commands(Date on, const Action& a, std::vector<PersonWriter::Item>& persons,
+                            std::vector<CompanyWriter::Item>& companies) {
+  if (a.act == Act::kRegisterCompany) {
+    companies.push_back({companies_[a.who].key, register_command(companies_[a.who]), on});
+    return;
+  }
+  if (a.act == Act::kCompanyPay) {
+    if (!companies_[a.who].registered) return;
+    domain::RecordCompanyPayment pay{a.amount, on, a.communication, bank_ref(on),
+                                     s::PaymentChannel::Coda};
+    companies.push_back({companies_[a.who].key, std::move(pay), on});
+    return;
+  }
+  Person& p = persons_[a.who];
+  if (a.act == Act::kRegister) {
+    persons.push_back({p.key, register_command(p), on});
+    if (p.end) agenda_.emplace(p.end->to_days(), Action{Act::kCease, a.who});
+    return;
+  }
+  if (!p.registered) return;
+  const std::string member = std::to_string(p.member);
+  const auto with_state = [&](auto&& fn) { persons_w_.visit_cached(p.key, fn); };
+  switch (a.act) {
+    case Act::kCease:
+      persons.push_back({p.key, domain::CeaseActivity{on, p.end_reason}, on});
+      if (p.end_reason == s::CessationReason::Bankruptcy) {
+        agenda_.emplace(on.plus_days(20).to_days(), Action{Act::kClaimBridging, a.who});
+        agenda_.emplace(on.plus_days(50).to_days(), Action{Act::kDecideBridging, a.who});
+      }
+      break;
+    case Act::kBirth: persons.push_back({p.key, domain::RecordBirth{a.date}, on}); break;
+    case Act::kPay: persons.push_back({p.key, bank_payment(on, a), on}); break;
+    case Act::kRequestPlan: {
+      std::vector<Quarter> quarters;
+      with_state([&](const domain::PersonState& st) {
+        for (const auto& [q, line] : st.quarter_lines) {
+          if (!line.cancelled && !line.dispensed && line.formal_notice_sent &&
+              line.open_principal().is_positive()) {
+            quarters.push_back(q);
+          }
+        }
+      });
+      if (quarters.empty()) quarters.push_back(a.quarter);
+      persons.push_back({p.key, domain::RequestPaymentPlan{quarters, 6}, on});
+      break;
+    }
+    case Act::kGrantPlan: {
+      std::optional<Money> owed;
+      with_state([&](const domain::PersonState& st) {
+        if (st.plan_request) owed = st.plan_request->amount;
+      });
+      if (!owed) break;
+      domain::GrantPaymentPlan grant;
+      grant.plan_ref = "PLAN-" + member;
+      plan_instalments(on, a.who, *owed, a.flag == 1, grant.instalments);
+      persons.push_back({p.key, std::move(grant), on});
+      break;
+    }
+    case Act::kBreachPlan:
+      persons.push_back({p.key, domain::BreachPaymentPlan{"PLAN-" + member, a.date, a.amount}, on});
+      break;
+    case Act::kRequestDispense:
+      persons.push_back({p.key, domain::RequestDispense{{a.quarter}}, on});
+      break;
+    case Act::kDecideDispense:
+      if (a.flag == 1) {
+        persons.push_back({p.key, domain::GrantDispense{{a.quarter}, "INASTI-D-" + member}, on});
+      } else {
+        persons.push_back({p.key,
+                           domain::RefuseDispense{{a.quarter}, "INASTI-D-" + member,
+                                                  appeal("DifficultyNotShown",
+                                                         "the temporary difficulty is not shown", on)},
+                           on});
+      }
+      break;
+    case Act::kRequestWaiver:
+      persons.push_back({p.key, domain::RequestWaiver{{a.quarter}, s::WaiverGround::GoodFaith}, on});
+      break;
+    case Act::kDecideWaiver:
+      if (a.flag == 1) {
+        persons.push_back({p.key, domain::GrantWaiver{{a.quarter}, "INASTI-W-" + member, 10000}, on});
+      } else {
+        persons.push_back({p.key,
+                           domain::RefuseWaiver{{a.quarter}, "INASTI-W-" + member,
+                                                appeal("GoodFaithNotShown",
+                                                       "the late payment is not shown to be in good faith", on)},
+                           on});
+      }
+      break;
+    case Act::kClaimBridging:
+      persons.push_back({p.key,
+                         domain::ClaimBenefit{s::BenefitKind::BridgingRight, s::BridgingGround::Bankruptcy,
+                                              p.end, "BR-" + member},
+                         on});
+      break;
+    case Act::kDecideBridging: {
+      int quarters = 0;
+      with_state([&](const domain::PersonState& st) { quarters = domain::quarters_of_contributions(st); });
+      if (domain::bridging_right_months(quarters) > 0) {
+        domain::GrantBenefit grant{"BR-" + member, ymd(on.year(), on.month(), 1).plus_months(1),
+                                   p.member % 3 == 0, std::nullopt};
+        persons.push_back({p.key, std::move(grant), on});
+      } else {
+        persons.push_back({p.key,
+                           domain::RefuseBenefit{"BR-" + member,
+                                                 appeal("BridgingRightInsufficientQuarters",
+                                                        "fewer than 8 quarters of contributions", on)},
+                           on});
+      }
+      break;
+    }
+    case Act::kRegister:
+    case Act::kRegisterCompany:
+    case Act::kCompanyPay: break;
+  }
+}
+
+// The one place a person's bank line becomes a command. Today: RecordPayment
+// with the CODA channel, a unique bank reference and the notice's structured
+// communication. When src/write/bank_import (BankImporter) is on main, this
+// becomes one generated CODA file per day fed through BankImporter::import,
+// so the demo also exercises the matching.
+domain::RecordPayment Generator::bank_payment(Date on, const Action& a) {
+  return domain::RecordPayment{a.amount,       on, a.communication, bank_ref(on),
+                               s::PaymentChannel::Coda, std::nullopt};
+}
+
+// Six monthly instalments; a plan that will be breached is paid twice, then
+// the third is missed and the breach recorded ten days later.
+void Generator::plan_instalments(Date on, std::size_t who, Money total, bool breach,
+                                 std::vector<domain::Instalment>& out) {
+  constexpr int kCount = 6;
+  const std::int64_t each = total.cents() / kCount;
+  for (int k = 0; k < kCount; ++k) {
+    const Money amount =
+        Money::from_cents(k == kCount - 1 ? total.cents() - each * (kCount - 1) : each);
+    const Date due = on.plus_months(k + 1);
+    out.push_back({due, amount});
+    if (breach && k == 2) {
+      Action b{Act::kBreachPlan, who};
+      b.date = due;
+      b.amount = amount;
+      agenda_.emplace(due.plus_days(10).to_days(), b);
+    } else if (!breach || k < 2) {
+      pay(due.plus_days(-2), who, amount, std::nullopt);
+    }
+  }
+}
+
+PopulationSummary Generator::summarise() {
+  PopulationSummary& out = summary_;
+  const Date from = ymd(spec_.from_year, 1, 1);
+  auto sample = [&](const char* label, const std::string& key) {
+    for (const auto& [l, k] : out.samples) {
+      if (l == label) return;
+    }
+    out.samples.emplace_back(label, key);
+  };
+  for (const Person& p : persons_) {
+    if (!p.registered) continue;
+    ++out.persons;
+    out.party_ids.push_back(p.key);
+    ++out.categories[p.category];
+    if (p.starter == s::StarterStatus::PrimoStarter) ++out.primo_starters;
+    if (!(p.start < from)) ++out.newcomers;
+    persons_w_.visit_cached(p.key, [&](const domain::PersonState& st) {
+      if (!st.periods.empty() && st.periods.back().end) ++out.cessations;
+      out.payments += st.payments.size();
+      out.regularisations += st.regularisations.size();
+      bool reminded = false, noticed = false, waived = false;
+      for (const auto* line : st.lines()) {
+        reminded = reminded || line->reminder_sent.has_value();
+        noticed = noticed || line->formal_notice_sent.has_value();
+        waived = waived || line->surcharges_waived.is_positive();
+      }
+      bool dispensed = false;
+      for (const auto& [q, facts] : st.quarter_facts) {
+        dispensed = dispensed || facts.dispense == domain::RequestStatus::kGranted;
+      }
+      bool bridging = false;
+      for (const auto& b : st.benefits) {
+        bridging = bridging || (b.kind == s::BenefitKind::BridgingRight &&
+                                b.status == domain::BenefitStatus::kGranted);
+      }
+      out.persons_reminded += reminded ? 1 : 0;
+      out.persons_formally_noticed += noticed ? 1 : 0;
+      out.payment_plans += st.plans.empty() ? 0u : 1u;
+      out.dispenses += dispensed ? 1 : 0;
+      out.waivers += waived ? 1 : 0;
+      out.bridging_rights += bridging ? 1 : 0;
+      if (p.payer == Payer::kOnTime && p.category == Category::kMain && !reminded) {
+        sample("main occupation, pays on time", p.key);
+      }
+      if (p.category == Category::kSecondary) sample("secondary occupation", p.key);
+      if (p.starter == s::StarterStatus::PrimoStarter) sample("primo-starter", p.key);
+      if (noticed) sample("formal notice", p.key);
+      if (!st.plans.empty()) sample("payment plan", p.key);
+      if (dispensed) sample("dispense granted", p.key);
+      if (bridging) sample("bridging right", p.key);
+    });
+  }
+  for (const Company& c : companies_) {
+    if (!c.registered) continue;
+    ++out.companies;
+    sample("company", c.key);
+  }
+  return out;
+}
+
+}  // namespace kassa::demo::detail
