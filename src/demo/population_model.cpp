@@ -79,12 +79,12 @@ std::string Model::niss_of(std::size_t i, Date* birth) {
   const std::uint64_t slot = (i * 1'000'003ULL + spec_.seed % modulus) % modulus;
   *birth = first.plus_days(static_cast<std::int32_t>(slot / 997));
   const unsigned serial = static_cast<unsigned>(slot % 997) + 1;
-  char nine[16];
+  char nine[64];  // roomy: GCC's -Wformat-truncation counts the widest ints
   std::snprintf(nine, sizeof nine, "%02d%02u%02u%03u", birth->year() % 100, birth->month(),
                 birth->day(), serial);
   std::uint64_t base = std::stoull(nine);
   if (birth->year() >= 2000) base += 2'000'000'000ULL;
-  char niss[16];
+  char niss[96];
   std::snprintf(niss, sizeof niss, "%s%02u", nine, static_cast<unsigned>(97 - base % 97));
   return niss;
 }
@@ -150,7 +150,7 @@ std::vector<Company> Model::companies(const std::vector<Person>& persons) {
     Company& c = out[i];
     // 8 digits starting with 0 or 1, as a company number does.
     const std::uint64_t base = 4'000'000 + (spec_.seed % 1000) * 10'000 + i;
-    char number[16];
+    char number[48];
     std::snprintf(number, sizeof number, "%08llu%02u", static_cast<unsigned long long>(base),
                   static_cast<unsigned>(97 - base % 97));
     c.key = number;
