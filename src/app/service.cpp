@@ -107,6 +107,11 @@ Status Service::start(const Config& config, log::EventLog& log, http::Router& ro
       state_loader<write::FundAggregate>(*writer_log_, *projections_, load_fund, timeout),
       rulebook_, fund_);
 
+  // Hot states stay cached; the rest are read from the state column family
+  // again (a run over a million persons does not keep a million states).
+  persons_->set_cache_limit(100'000);
+  companies_->set_cache_limit(20'000);
+
   auto idempotency = http::IdempotencyStore::open(config.data_dir + "/idempotency");
   if (!idempotency) return idempotency.error();
   idempotency_ = std::move(idempotency).value();

@@ -3,6 +3,7 @@
 #include <httplib.h>
 
 #include <cctype>
+#include <set>
 
 #include "domain/category.h"
 #include "domain/company_number.h"
@@ -994,13 +995,19 @@ Result<Reply> list_suspense(const CommandDeps& deps, const RequestContext& ctx) 
                               "the access could not be logged, so it is refused; retry");
   }
   KASSA_TRY(wait_for_projections(deps));
-  json items = json::array();
-  std::int64_t total = 0;
+  // Items in recording order, each with its amount; matched ones left out.
+  std::vector<std::pair<json, std::int64_t>> recorded;
+  std::set<std::string> matched_ids;
   auto store = deps.stores->get();
   KASSA_TRY(projections::for_each_indexed_event(
       *store, s::AggregateKind::Fund, write::kFundKey,
       [&](const projections::IndexedEvent& e) -> Status {
         const auto& env = e.event.envelope();
+        if (env.body_type() == s::EventBody::SuspenseItemMatched) {
+          const auto id = log::Uuid::from_schema(env.body_as_SuspenseItemMatched()->suspense_event_id());
+          matched_ids.insert(id.to_string());
+          return {};
+        }
         if (env.body_type() != s::EventBody::SuspenseItemRecorded) return {};
         const auto* body = env.body_as_SuspenseItemRecorded();
         json item = {
@@ -1020,13 +1027,98 @@ Result<Reply> list_suspense(const CommandDeps& deps, const RequestContext& ctx) 
             item["free_communication"] = opened->free_communication;
           }
         }
-        total += body->amount_cents();
-        items.push_back(std::move(item));
+        recorded.emplace_back(std::move(item), body->amount_cents());
         return {};
       }));
+  // Open items only: a matched one is booked on its member.
+  json items = json::array();
+  std::int64_t total = 0;
+  for (auto& [item, cents] : recorded) {
+    if (matched_ids.count(item["event_id"].get<std::string>()) != 0) continue;
+    total += cents;
+    items.push_back(std::move(item));
+  }
   return Reply(200, {{"items", items},
                      {"count", items.size()},
                      {"total", d::Money::from_cents(total).format()}});
+}
+
+// Staff identified the payer of a suspense item: the fund records the match,
+// then the payment is booked on the member (its cause: the match). A retry
+// completes what a failure left half done: the match is not written twice,
+// the payment's bank reference is booked once.
+Result<Reply> match_suspense(const CommandDeps& deps, const RequestContext& ctx) {
+  const json& b = ctx.body;
+  KASSA_TRY(require_object(b));
+  auto bank_ref = req_str(b, "bank_ref");
+  if (!bank_ref) return bank_ref.error();
+  auto party = opt_str(b, "party_id");
+  if (!party) return party.error();
+  auto company = opt_str(b, "company_number");
+  if (!company) return company.error();
+  if (party->has_value() == company->has_value()) {
+    return Error::invalid("party_id", "MatchTargetRequired",
+                          "name exactly one of party_id and company_number");
+  }
+  write::MatchSuspenseItem match{*bank_ref, s::AggregateKind::Person, ""};
+  if (party->has_value()) {
+    KASSA_TRY(require_person(deps, **party, "party_id"));
+    match.key = **party;
+  } else {
+    auto number = d::CompanyNumber::parse(**company, "company_number");
+    if (!number) return number.error();
+    KASSA_TRY(wait_for_projections(deps));
+    auto found = projections::read_party(*deps.stores->get(), s::AggregateKind::Company,
+                                         number->digits());
+    if (!found) return found.error();
+    if (!found->has_value()) {
+      return Error::not_found("CompanyNotRegistered", "no company with this number",
+                              "company_number");
+    }
+    match.kind = s::AggregateKind::Company;
+    match.key = number->digits();
+  }
+  // The item as recorded (amount, value date, communication).
+  std::optional<write::SuspenseItem> item;
+  write::FundState fund;
+  Status folded = projections::for_each_indexed_event(
+      *deps.stores->get(), s::AggregateKind::Fund, write::kFundKey,
+      [&](const projections::IndexedEvent& e) { return write::FundAggregate::evolve(fund, e.event.envelope()); });
+  if (!folded) return folded.error();
+  if (const auto* found = write::find_suspense_item(fund, *bank_ref)) item = *found;
+  if (!item) {
+    return Error::not_found("SuspenseItemUnknown", "no suspense item for this bank line", "bank_ref");
+  }
+  auto date = business_date(deps, b);
+  if (!date) return date.error();
+  write::CommandMeta meta = meta_for(deps, ctx);
+  auto matched = deps.fund->execute(write::kFundKey, write::FundCommand{match}, *date, meta);
+  if (!matched) return matched.error();
+  if (!matched->events.empty()) meta.causation_id = matched->events.front().event_id;
+
+  const d::Money amount = d::Money::from_cents(item->amount_cents);
+  const d::Date value_date = d::Date::from_days(item->value_days);
+  std::optional<d::StructuredCommunication> communication;
+  if (auto parsed = d::StructuredCommunication::parse(item->structured_communication)) {
+    communication = *parsed;
+  }
+  auto pay = [&]() -> Result<write::Outcome> {
+    if (match.kind == s::AggregateKind::Person) {
+      d::RecordPayment p{amount, value_date, communication, item->bank_ref, item->channel, std::nullopt};
+      return deps.persons->execute(match.key, d::PersonCommand{p}, *date, meta);
+    }
+    d::RecordCompanyPayment p{amount, value_date, communication, item->bank_ref, item->channel};
+    return deps.companies->execute(match.key, d::CompanyCommand{p}, *date, meta);
+  };
+  auto paid = pay();
+  if (!paid) return paid.error();
+  Reply reply = outcome_reply(match.kind == s::AggregateKind::Person ? "party_id" : "company_number",
+                              *paid);
+  reply.body["bank_ref"] = item->bank_ref;
+  reply.body["amount"] = amount.format();
+  reply.body["match_events"] = matched->events.size();
+  if (!matched->events.empty() && paid->events.empty()) reply.status = 201;
+  return reply;
 }
 
 }  // namespace
@@ -1055,6 +1147,9 @@ void add_command_routes(Router& router, CommandDeps deps) {
   router.add(Method::kPost, "/v1/payments/import", {Role::kBatch, Role::kStaff},
              idempotent(deps.idempotency,
                         [deps](const RequestContext& ctx) { return import_file(deps, ctx); }));
+  router.add(Method::kPost, "/v1/suspense/match", {Role::kStaff},
+             idempotent(deps.idempotency,
+                        [deps](const RequestContext& ctx) { return match_suspense(deps, ctx); }));
   router.add(Method::kGet, "/v1/suspense", {Role::kStaff},
              [deps](const RequestContext& ctx) { return list_suspense(deps, ctx); });
 }

@@ -17,6 +17,7 @@
 //        company-contributions (batch; explicit business date)
 //   POST /v1/payments/import                         CODA or camt.053 (batch, staff)
 //   GET  /v1/suspense                                bank lines nobody matched (staff)
+//   POST /v1/suspense/match                          staff name the payer of one (staff)
 //
 // Every field goes through the domain's value types: a missing or invalid
 // field is 400 naming the field and the rule; an unknown person 404; a rule

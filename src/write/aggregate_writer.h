@@ -82,6 +82,15 @@ class AggregateWriter {
                   const domain::Rulebook& rulebook, const domain::FundConfig& fund)
       : log_(log), factory_(factory), loader_(std::move(loader)), rulebook_(rulebook), fund_(fund) {}
 
+  // At most `entries` states stay cached (0: no limit). Only for a Loader
+  // that can answer for any aggregate (kassad's reads the projections); a
+  // Loader that knows nothing (the demo generator, the sole writer of an
+  // empty log) needs every state cached.
+  void set_cache_limit(std::size_t entries) {
+    std::lock_guard lock(cache_mutex_);
+    cache_limit_ = entries;
+  }
+
   Result<Outcome> execute(const std::string& key, const Command& command, domain::Date date,
                           const CommandMeta& meta) {
     std::shared_lock global(global_);
@@ -277,6 +286,19 @@ class AggregateWriter {
   void store(const std::string& key, Loaded working) {
     std::lock_guard lock(cache_mutex_);
     cache_[key] = std::move(working);
+    if (cache_limit_ != 0 && cache_.size() > cache_limit_) {
+      // Drop a tenth, any but this one: a dropped state is loaded again
+      // (as of everything durable) when its aggregate is next commanded.
+      std::size_t drop = cache_.size() - cache_limit_ + cache_limit_ / 10;
+      for (auto it = cache_.begin(); it != cache_.end() && drop > 0;) {
+        if (it->first == key) {
+          ++it;
+          continue;
+        }
+        it = cache_.erase(it);
+        --drop;
+      }
+    }
   }
 
   static std::vector<log::Record> to_records(const std::vector<log::EncodedEvent>& encoded) {
@@ -313,6 +335,7 @@ class AggregateWriter {
   std::array<std::mutex, 256> stripes_;
   mutable std::mutex cache_mutex_;
   std::unordered_map<std::string, Loaded> cache_;
+  std::size_t cache_limit_ = 0;  // 0: no limit
 };
 
 }  // namespace kassa::write

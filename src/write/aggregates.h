@@ -17,6 +17,7 @@
 #include "domain/person_decide.h"
 #include "domain/person_state.h"
 #include "log/event_log.h"
+#include "log/uuid.h"
 
 namespace kassa::write {
 
@@ -49,12 +50,15 @@ struct CompanyAggregate {
 inline constexpr const char* kFundKey = "fund";
 
 struct SuspenseItem {
-  std::string event_id_hex;
+  log::Uuid event_id;  // the SuspenseItemRecorded event
   std::string bank_ref;
   std::int64_t amount_cents = 0;
   std::int32_t value_days = 0;
   std::string structured_communication;
+  schemas::PaymentChannel channel = schemas::PaymentChannel::Coda;
   bool matched = false;
+  schemas::AggregateKind matched_kind = schemas::AggregateKind::Person;
+  std::string matched_key;  // the member the staff identified
 };
 
 struct FundState {
@@ -74,7 +78,19 @@ struct RecordSuspenseItem {
   std::string counterparty_iban;  // sealed
   std::string free_communication; // sealed
 };
-using FundCommand = std::variant<RecordSuspenseItem>;
+// Staff identified the payer of a suspense item: the fund records the match
+// (SuspenseItemMatched), then the payment is recorded on the member's own
+// aggregate with that event as its cause. The same match twice yields no
+// event; a match to someone else is a conflict.
+struct MatchSuspenseItem {
+  std::string bank_ref;
+  schemas::AggregateKind kind = schemas::AggregateKind::Person;
+  std::string key;  // PartyId or company number
+};
+using FundCommand = std::variant<RecordSuspenseItem, MatchSuspenseItem>;
+
+// The suspense item of a bank line, if the fund holds one.
+const SuspenseItem* find_suspense_item(const FundState& state, std::string_view bank_ref);
 
 struct FundAggregate {
   using State = FundState;

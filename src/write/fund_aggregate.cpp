@@ -6,10 +6,18 @@
 
 namespace kassa::write {
 
-Result<std::vector<domain::NewEvent>> FundAggregate::decide(const State& state,
-                                                            const Command& command,
-                                                            const domain::DecisionContext& ctx) {
-  const auto& c = std::get<RecordSuspenseItem>(command);
+const SuspenseItem* find_suspense_item(const FundState& state, std::string_view bank_ref) {
+  for (const auto& item : state.items) {
+    if (item.bank_ref == bank_ref) return &item;
+  }
+  return nullptr;
+}
+
+namespace {
+
+Result<std::vector<domain::NewEvent>> decide_record(const FundState& state,
+                                                    const RecordSuspenseItem& c,
+                                                    const domain::DecisionContext& ctx) {
   std::vector<domain::NewEvent> out;
   if (c.bank_ref.empty()) return Error::invalid("bank_ref", "BankRefRequired", "bank_ref is empty");
   if (c.amount_cents <= 0) {
@@ -32,12 +40,48 @@ Result<std::vector<domain::NewEvent>> FundAggregate::decide(const State& state,
   return out;
 }
 
+Result<std::vector<domain::NewEvent>> decide_match(const FundState& state,
+                                                   const MatchSuspenseItem& c,
+                                                   const domain::DecisionContext& ctx) {
+  std::vector<domain::NewEvent> out;
+  const SuspenseItem* item = find_suspense_item(state, c.bank_ref);
+  if (item == nullptr) {
+    return Error::not_found("SuspenseItemUnknown", "no suspense item for this bank line", "bank_ref");
+  }
+  if (item->matched) {
+    if (item->matched_kind == c.kind && item->matched_key == c.key) return out;  // a retry
+    return Error::conflict("SuspenseItemAlreadyMatched",
+                           "this bank line was already matched to another member", "bank_ref");
+  }
+  schemas::SuspenseItemMatchedT body;
+  body.suspense_event_id = std::make_unique<schemas::Uuid>(item->event_id.to_schema());
+  body.aggregate_kind = c.kind;
+  body.aggregate_key = c.key;
+  body.matched_days = ctx.business_date.to_days();
+  domain::NewEvent e{ctx.business_date, std::nullopt, {}, std::nullopt};
+  e.body.Set(std::move(body));
+  out.push_back(std::move(e));
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<domain::NewEvent>> FundAggregate::decide(const State& state,
+                                                            const Command& command,
+                                                            const domain::DecisionContext& ctx) {
+  if (const auto* record = std::get_if<RecordSuspenseItem>(&command)) {
+    return decide_record(state, *record, ctx);
+  }
+  return decide_match(state, std::get<MatchSuspenseItem>(command), ctx);
+}
+
 Status FundAggregate::evolve(State& state, const schemas::Envelope& env) {
   switch (env.body_type()) {
     case schemas::EventBody::SuspenseItemRecorded: {
       const auto* b = env.body_as_SuspenseItemRecorded();
       SuspenseItem item;
-      item.event_id_hex = log::Uuid::from_schema(env.event_id()).hex();
+      item.event_id = log::Uuid::from_schema(env.event_id());
+      item.channel = b->channel();
       item.bank_ref = b->bank_ref() ? b->bank_ref()->str() : "";
       item.amount_cents = b->amount_cents();
       item.value_days = b->value_days();
@@ -48,9 +92,14 @@ Status FundAggregate::evolve(State& state, const schemas::Envelope& env) {
       return {};
     }
     case schemas::EventBody::SuspenseItemMatched: {
-      const auto id = log::Uuid::from_schema(env.body_as_SuspenseItemMatched()->suspense_event_id());
+      const auto* b = env.body_as_SuspenseItemMatched();
+      const auto id = log::Uuid::from_schema(b->suspense_event_id());
       for (auto& item : state.items) {
-        if (item.event_id_hex == id.hex()) item.matched = true;
+        if (item.event_id == id) {
+          item.matched = true;
+          item.matched_kind = b->aggregate_kind();
+          item.matched_key = b->aggregate_key() ? b->aggregate_key()->str() : "";
+        }
       }
       return {};
     }

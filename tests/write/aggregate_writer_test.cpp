@@ -317,3 +317,30 @@ TEST_CASE("run_each decides one command per item; an aggregate named twice is ch
       kAlice, [](const ToyState& s) { CHECK(s.reminded == std::set<std::int64_t>{100, 200}); });
   CHECK(seen);
 }
+
+TEST_CASE("a bounded cache drops states and reloads them as of everything durable", "[write]") {
+  Fixture fx;
+  fx.writer->set_cache_limit(2);
+  std::vector<std::string> keys;
+  for (char c : std::string("bcdef")) keys.push_back("P" + std::string(32, c));
+  for (const auto& key : keys) {
+    REQUIRE(fx.writer->execute(key, Register{"93051822361"}, fx.date, fx.meta).ok());
+  }
+  std::size_t cached = 0;
+  for (const auto& key : keys) cached += fx.writer->cached(key).has_value() ? 1u : 0u;
+  CHECK(cached <= 2);
+  CHECK(fx.writer->cached(keys.back()).has_value());  // the one just stored stays
+  // A dropped aggregate is loaded again from the log: chained, not re-sequenced.
+  std::string dropped;
+  for (const auto& key : keys) {
+    if (!fx.writer->cached(key).has_value()) dropped = key;
+  }
+  REQUIRE_FALSE(dropped.empty());
+  const int loads_before = fx.loads;
+  auto reminded = fx.writer->execute(dropped, Remind{100}, fx.date, fx.meta);
+  REQUIRE(reminded.ok());
+  CHECK(fx.loads == loads_before + 1);
+  CHECK(reminded->events[0].sequence == 2);
+  auto again = fx.writer->execute(dropped, Register{"93051822361"}, fx.date, fx.meta);
+  CHECK(again.error().rule == "PersonAlreadyRegistered");
+}

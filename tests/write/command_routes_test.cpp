@@ -466,3 +466,54 @@ TEST_CASE("a bank line is booked once in all; a joint account names nobody",
   }
   CHECK(suspense_reads == 1);
 }
+
+TEST_CASE("staff match a suspense item to its payer: the payment is booked on the member once",
+          "[commands][bank][suspense]") {
+  InProcessKassa k;
+  const std::string payer = register_person(k, "85073003328");
+  const std::string other = register_person(k, "90011512165");
+  bank::CodaDraft draft;
+  draft.creation_date = bdate(2025, 3, 3);
+  draft.opening_date = bdate(2025, 3, 2);
+  draft.account_iban = "BE68539007547034";
+  draft.paper_sequence = 11;
+  draft.movements = {{25'000, bdate(2025, 3, 3), "", "for my brother", "BE43068999999501", "UNCLE"}};
+  Answer imported = k.post_raw("/v1/payments/import", *bank::write_coda(draft),
+                               "application/octet-stream", kBatch);
+  REQUIRE(imported.body["suspense"] == 1);
+  const std::string ref = imported.body["lines"][0]["bank_ref"];
+  REQUIRE(k.get("/v1/suspense").body["count"] == 1);
+
+  Answer unknown = k.post("/v1/suspense/match", json{{"bank_ref", "nope"}, {"party_id", payer}});
+  CHECK(unknown.status == 404);
+  CHECK(unknown.body["error"] == "SuspenseItemUnknown");
+  Answer both = k.post("/v1/suspense/match", json{{"bank_ref", ref}});
+  CHECK(both.status == 400);
+  CHECK(both.body["error"] == "MatchTargetRequired");
+
+  Answer match = k.post("/v1/suspense/match", json{{"bank_ref", ref}, {"party_id", payer}});
+  INFO(match.body.dump());
+  REQUIRE(match.status == 201);
+  CHECK(match.body["amount"] == "250.00");
+  CHECK(match.body["match_events"] == 1);
+  CHECK(match.body["events"][0]["type"] == "PaymentReceived");
+  auto events = events_of(k, payer, match.body["min_offset"]);
+  CHECK(types(events) == std::vector<std::string>{"PersonRegistered", "PaymentReceived",
+                                                  "PaymentAllocated"});
+  CHECK(events[1]["body"]["bank_ref"] == ref);
+  CHECK(events[1]["body"]["amount_cents"] == 25000);
+
+  Answer retry = k.post("/v1/suspense/match", json{{"bank_ref", ref}, {"party_id", payer}});
+  CHECK(retry.status == 200);
+  CHECK(retry.body["events"].empty());
+  Answer elsewhere = k.post("/v1/suspense/match", json{{"bank_ref", ref}, {"party_id", other}});
+  CHECK(elsewhere.status == 409);
+  CHECK(elsewhere.body["error"] == "SuspenseItemAlreadyMatched");
+  // The open list no longer shows it (once the match is projected).
+  int count = -1;
+  for (int i = 0; i < 100 && count != 0; ++i) {
+    count = k.get("/v1/suspense").body["count"];
+    if (count != 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  CHECK(count == 0);
+}
