@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include "http/query_routes.h"
-#include "projections/event_index.h"
 #include "projections/niss_index.h"
 #include "projections/state.h"
 
@@ -43,23 +42,6 @@ Result<std::optional<Loaded>> to_loaded(
   if (!found) return found.error();
   if (!found->has_value()) return std::optional<Loaded>{};
   return std::optional<Loaded>{Loaded{std::move((*found)->state), (*found)->tip}};
-}
-
-// The fund's suspense account is small: folded from its indexed events.
-Result<std::optional<write::AggregateWriter<write::FundAggregate>::Loaded>> load_fund(
-    const projections::KvView& view, const std::string& key) {
-  write::AggregateWriter<write::FundAggregate>::Loaded loaded;
-  bool any = false;
-  Status folded = projections::for_each_indexed_event(
-      view, schemas::AggregateKind::Fund, key, [&](const projections::IndexedEvent& e) -> Status {
-        KASSA_TRY(write::FundAggregate::evolve(loaded.state, e.event.envelope()));
-        loaded.tip = log::ChainTip{e.event.sequence(), e.event.hash()};
-        any = true;
-        return {};
-      });
-  if (!folded) return folded.error();
-  if (!any) return std::optional<write::AggregateWriter<write::FundAggregate>::Loaded>{};
-  return std::optional<write::AggregateWriter<write::FundAggregate>::Loaded>{std::move(loaded)};
 }
 
 }  // namespace
@@ -104,7 +86,10 @@ Status Service::start(const Config& config, log::EventLog& log, http::Router& ro
       rulebook_, fund_);
   fund_writer_ = std::make_unique<write::AggregateWriter<write::FundAggregate>>(
       *writer_log_, *factory_,
-      state_loader<write::FundAggregate>(*writer_log_, *projections_, load_fund, timeout),
+      state_loader<write::FundAggregate>(
+          *writer_log_, *projections_,
+          [](const projections::KvView& v, const std::string&) { return http::load_fund(v); },
+          timeout),
       rulebook_, fund_);
 
   // Hot states stay cached; the rest are read from the state column family

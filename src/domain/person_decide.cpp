@@ -21,6 +21,16 @@ Result<StructuredCommunication> notice_communication(std::uint32_t member_number
   return StructuredCommunication::generate(std::uint64_t{member_number} * 1000u + counter);
 }
 
+std::optional<std::uint32_t> notice_member_number(const StructuredCommunication& communication) {
+  std::uint64_t base = 0;  // the first ten digits
+  for (char c : std::string_view(communication.digits()).substr(0, 10)) {
+    base = base * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  const std::uint64_t number = base / 1000;
+  if (number == 0 || number > 9'999'999) return std::nullopt;
+  return static_cast<std::uint32_t>(number);
+}
+
 int bridging_right_months(int quarters) {
   if (quarters >= 60) return 12;
   if (quarters >= 20) return 6;

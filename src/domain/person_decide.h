@@ -15,6 +15,7 @@
 // Thread-safety: pure functions.
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "domain/aggregate.h"
@@ -34,6 +35,9 @@ Result<std::vector<NewEvent>> decide(const PersonState& state, const PersonComma
 // 0). Rules "MemberNumberRange", "NoticeCounterExhausted".
 Result<StructuredCommunication> notice_communication(std::uint32_t member_number,
                                                      std::uint32_t counter);
+// Its inverse: the member number a notice's communication carries (base /
+// 1000), or nullopt when the base names no member number (0 or > 7 digits).
+std::optional<std::uint32_t> notice_member_number(const StructuredCommunication& communication);
 
 // Quarters with paid (or dispensed, or contribution-free) contributions: what
 // the bridging right's duration depends on.

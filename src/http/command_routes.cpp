@@ -1079,13 +1079,12 @@ Result<Reply> match_suspense(const CommandDeps& deps, const RequestContext& ctx)
     match.key = number->digits();
   }
   // The item as recorded (amount, value date, communication).
+  auto fund = load_fund(*deps.stores->get());
+  if (!fund) return fund.error();
   std::optional<write::SuspenseItem> item;
-  write::FundState fund;
-  Status folded = projections::for_each_indexed_event(
-      *deps.stores->get(), s::AggregateKind::Fund, write::kFundKey,
-      [&](const projections::IndexedEvent& e) { return write::FundAggregate::evolve(fund, e.event.envelope()); });
-  if (!folded) return folded.error();
-  if (const auto* found = write::find_suspense_item(fund, *bank_ref)) item = *found;
+  if (fund->has_value()) {
+    if (const auto* found = write::find_suspense_item((*fund)->state, *bank_ref)) item = *found;
+  }
   if (!item) {
     return Error::not_found("SuspenseItemUnknown", "no suspense item for this bank line", "bank_ref");
   }
@@ -1122,6 +1121,24 @@ Result<Reply> match_suspense(const CommandDeps& deps, const RequestContext& ctx)
 }
 
 }  // namespace
+
+Result<std::optional<write::AggregateWriter<write::FundAggregate>::Loaded>> load_fund(
+    const projections::KvView& view) {
+  using Loaded = write::AggregateWriter<write::FundAggregate>::Loaded;
+  Loaded loaded;
+  bool any = false;
+  Status folded = projections::for_each_indexed_event(
+      view, s::AggregateKind::Fund, write::kFundKey,
+      [&](const projections::IndexedEvent& e) -> Status {
+        KASSA_TRY(write::FundAggregate::evolve(loaded.state, e.event.envelope()));
+        loaded.tip = log::ChainTip{e.event.sequence(), e.event.hash()};
+        any = true;
+        return {};
+      });
+  if (!folded) return folded.error();
+  if (!any) return std::optional<Loaded>{};
+  return std::optional<Loaded>{std::move(loaded)};
+}
 
 Status wait_for_projections(const CommandDeps& deps) {
   std::vector<log::Position> targets;

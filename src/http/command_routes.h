@@ -70,6 +70,11 @@ struct CommandDeps {
   std::chrono::milliseconds max_wait{10000};
 };
 
+// The fund's suspense account (its events folded from the projections'
+// index; it is small) and its chain tip; nullopt before its first event.
+Result<std::optional<write::AggregateWriter<write::FundAggregate>::Loaded>> load_fund(
+    const projections::KvView& view);
+
 // Waits until the projector applied everything known durable in every
 // partition (WriterLog::durable_mark). kUnavailable (ProjectorBehind) after
 // `max_wait`.

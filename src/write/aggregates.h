@@ -21,11 +21,13 @@
 
 namespace kassa::write {
 
-struct PersonAggregate {
-  using State = domain::PersonState;
-  using Command = domain::PersonCommand;
-  static constexpr schemas::AggregateKind kKind = schemas::AggregateKind::Person;
-  static constexpr log::Topic kTopic = log::Topic::kPersonEvents;
+// An aggregate of the domain: its decide() and evolve() overloads.
+template <typename S, typename C, schemas::AggregateKind K, log::Topic T>
+struct DomainAggregate {
+  using State = S;
+  using Command = C;
+  static constexpr schemas::AggregateKind kKind = K;
+  static constexpr log::Topic kTopic = T;
   static Result<std::vector<domain::NewEvent>> decide(const State& s, const Command& c,
                                                       const domain::DecisionContext& ctx) {
     return domain::decide(s, c, ctx);
@@ -33,17 +35,10 @@ struct PersonAggregate {
   static Status evolve(State& s, const schemas::Envelope& e) { return domain::evolve(s, e); }
 };
 
-struct CompanyAggregate {
-  using State = domain::CompanyState;
-  using Command = domain::CompanyCommand;
-  static constexpr schemas::AggregateKind kKind = schemas::AggregateKind::Company;
-  static constexpr log::Topic kTopic = log::Topic::kCompanyEvents;
-  static Result<std::vector<domain::NewEvent>> decide(const State& s, const Command& c,
-                                                      const domain::DecisionContext& ctx) {
-    return domain::decide(s, c, ctx);
-  }
-  static Status evolve(State& s, const schemas::Envelope& e) { return domain::evolve(s, e); }
-};
+using PersonAggregate = DomainAggregate<domain::PersonState, domain::PersonCommand,
+                                        schemas::AggregateKind::Person, log::Topic::kPersonEvents>;
+using CompanyAggregate = DomainAggregate<domain::CompanyState, domain::CompanyCommand,
+                                         schemas::AggregateKind::Company, log::Topic::kCompanyEvents>;
 
 // ---- the fund's suspense account ----------------------------------------------
 

@@ -1,6 +1,7 @@
 #include "write/bank_import.h"
 
 #include "domain/bank/statement.h"
+#include "domain/person_decide.h"
 #include "domain/structured_communication.h"
 
 namespace kassa::write {
@@ -24,17 +25,6 @@ bool MemberNumbers::claim(const std::string& identifier) {
 void MemberNumbers::release(const std::string& identifier) {
   std::lock_guard lock(mu_);
   claims_.erase(identifier);
-}
-
-std::optional<std::uint32_t> member_number_of(std::string_view text) {
-  auto parsed = d::StructuredCommunication::parse(text);
-  if (!parsed) return std::nullopt;
-  // base = member number * 1000 + notice counter; the first ten digits.
-  std::uint64_t base = 0;
-  for (char c : std::string_view(parsed->digits()).substr(0, 10)) base = base * 10 + static_cast<std::uint64_t>(c - '0');
-  const std::uint64_t number = base / 1000;
-  if (number == 0 || number > 9'999'999) return std::nullopt;
-  return static_cast<std::uint32_t>(number);
 }
 
 // ---- BankImporter -------------------------------------------------------------------
@@ -108,7 +98,7 @@ Result<ImportReport> BankImporter::import(std::string_view bytes, const CommandM
       if (!line.structured_communication.empty()) {
         if (auto parsed = d::StructuredCommunication::parse(line.structured_communication)) {
           communication = *parsed;
-          if (auto number = member_number_of(line.structured_communication)) {
+          if (auto number = d::notice_member_number(*parsed)) {
             auto found = lookup_.by_number(*number);
             if (!found) return found.error();
             member = *found;

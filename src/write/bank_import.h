@@ -75,10 +75,6 @@ class MemberNumbers {
   std::set<std::string> claims_;
 };
 
-// The member number a notice's structured communication carries, if the
-// text is a valid structured communication of our numbering.
-std::optional<std::uint32_t> member_number_of(std::string_view structured_communication);
-
 struct ImportedLine {
   std::string bank_ref;            // global line id
   std::int64_t amount_cents = 0;

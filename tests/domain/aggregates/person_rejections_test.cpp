@@ -251,6 +251,10 @@ TEST_CASE("structured communications: member number and counter", "[decide]") {
   CHECK(notice_communication(0, 1).error().rule == "MemberNumberRange");
   CHECK(notice_communication(1234567, 1000).error().rule == "NoticeCounterExhausted");
   CHECK(notice_communication(9'999'999, 999).ok());
+  // The bank importer reads the member number back.
+  CHECK(notice_member_number(*notice_communication(1234567, 1)) == 1234567u);
+  CHECK(notice_member_number(*notice_communication(9'999'999, 999)) == 9'999'999u);
+  CHECK_FALSE(notice_member_number(*StructuredCommunication::parse("000000099929")).has_value());
 }
 
 }  // namespace
