@@ -117,17 +117,28 @@ Result<std::size_t> Projector::step(std::chrono::milliseconds timeout) {
     if (halted_) return *halted_;
   }
   if (!reader_) KASSA_TRY(open_reader());
+  using Clock = std::chrono::steady_clock;
+  const auto seconds_since = [](Clock::time_point t) {
+    return std::chrono::duration<double>(Clock::now() - t).count();
+  };
+  const Clock::time_point read_start = Clock::now();
   const std::uint64_t quarantined_before = reader_->quarantined_count();
   auto got = reader_->poll(options_.max_batch, timeout);
+  const double read_s = seconds_since(read_start);
   if (!got.ok()) return got.error();
   const std::uint64_t quarantined = reader_->quarantined_count() - quarantined_before;
   if (got->empty() && quarantined == 0) return std::size_t{0};
 
-  StoreBatch batch(store_);
+  // One batch object for the projector's life: its buffer keeps its
+  // capacity, so a large batch is not re-grown (copied, page-faulted) each time.
+  if (!batch_) batch_ = std::make_unique<StoreBatch>(store_);
+  StoreBatch& batch = *batch_;
+  batch.clear();
   ApplyContext context(store_, batch);
   std::optional<Error> halt;
   std::uint64_t applied = 0;
   std::uint64_t skipped = 0;
+  const Clock::time_point apply_start = Clock::now();
   auto fail = [&](const Error& e) -> Result<std::size_t> {
     reset_caches();
     reader_.reset();  // re-subscribe from the stored offsets next time
@@ -162,8 +173,11 @@ Result<std::size_t> Projector::step(std::chrono::milliseconds timeout) {
   // Records quarantined after the last delivered one moved the reader on.
   if (!halt) next_ = reader_->positions();
   for (auto& p : projections_) p->flush(context);
+  const double apply_s = seconds_since(apply_start);
+  const Clock::time_point commit_start = Clock::now();
   Status committed = store_.commit(batch, next_);
   if (!committed.ok()) return fail(committed.error());
+  const double commit_s = seconds_since(commit_start);
   publish(next_);
   {
     std::lock_guard lock(mu_);
@@ -171,6 +185,9 @@ Result<std::size_t> Projector::step(std::chrono::milliseconds timeout) {
     stats_.skipped += skipped;
     stats_.quarantined += quarantined;
     ++stats_.batches;
+    stats_.read_seconds += read_s;
+    stats_.apply_seconds += apply_s;
+    stats_.commit_seconds += commit_s;
     if (halt) {
       halted_ = *halt;
       spdlog::error("projector halted rule={} error={}", halt->rule, halt->message);

@@ -66,6 +66,12 @@ struct ProjectorStats {
   std::uint64_t quarantined = 0;  // records moved to the quarantine
   std::uint64_t skipped = 0;      // exact redeliveries dropped
   std::uint64_t batches = 0;
+  // Where the projector's thread spent its time (seconds): reading and
+  // verifying records, applying them to the projections (flush included),
+  // and committing to the store.
+  double read_seconds = 0;
+  double apply_seconds = 0;
+  double commit_seconds = 0;
 };
 
 class Projector {
@@ -127,6 +133,7 @@ class Projector {
   std::unique_ptr<log::ChainVerifier> chain_;
   std::deque<Decoded> decoded_;
   std::vector<log::Position> next_;
+  std::unique_ptr<StoreBatch> batch_;
 
   mutable std::mutex mu_;
   mutable std::condition_variable applied_cv_;

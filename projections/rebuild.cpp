@@ -78,14 +78,15 @@ Result<std::string> next_store_path(const std::string& root) {
 }
 
 Result<std::unique_ptr<Store>> build_store(log::EventLog& log, const std::string& path,
-                                           const ProjectionDeps& deps) {
-  auto store = Store::open(path, Durability::kFlushAtEnd);
+                                           const ProjectionDeps& deps, ProjectorStats* stats) {
+  auto store = Store::open(path, Durability::kIngest);
   if (!store.ok()) return store.error();
   {
     ProjectorOptions options;
     options.max_batch = 65536;
     Projector projector(log, **store, make_projections(deps), options);
     KASSA_TRY(projector.catch_up());
+    if (stats != nullptr) *stats = projector.stats();
   }
   KASSA_TRY((*store)->flush());
   return std::move(store).value();

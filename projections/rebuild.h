@@ -42,9 +42,11 @@ Result<std::string> next_store_path(const std::string& root);
 Status make_live(const std::string& root, const std::string& store_path);
 
 // Builds a fresh store at `path` from offset 0 up to the log's high-water
-// marks at call time, WAL disabled and flushed at the end.
+// marks at call time: every batch sorted into SST files and ingested
+// (Durability::kIngest). `stats`, when given, receives the projector's.
 Result<std::unique_ptr<Store>> build_store(log::EventLog& log, const std::string& path,
-                                           const ProjectionDeps& deps);
+                                           const ProjectionDeps& deps,
+                                           ProjectorStats* stats = nullptr);
 
 // The projector of kassad with its live store, and the in-process rebuild.
 // Thread-safety: all methods from any thread; one rebuild at a time.

@@ -5,8 +5,12 @@
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/sst_file_writer.h>
 #include <rocksdb/write_batch.h>
 #include <sodium.h>
+
+#include <algorithm>
+#include <filesystem>
 
 #include "log/random.h"
 
@@ -187,6 +191,10 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, Durability d
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(options, path, descriptors, &handles, &raw);
   if (!s.ok()) return io_error("open " + path, s);
+  store->options_ = std::make_unique<rocksdb::Options>(options, cf_options);
+  // Ingested files are written by the projector's own thread: uncompressed
+  // (compaction, on a background thread, compresses them as it merges).
+  store->options_->compression = rocksdb::kNoCompression;
   store->db_.reset(raw);
   store->default_ = handles[0];
   store->handles_.assign(handles.begin() + 1, handles.end());
@@ -213,10 +221,96 @@ Status Store::commit(StoreBatch& batch, const std::vector<log::Position>& next_o
     put_be64(value, static_cast<std::uint64_t>(p.offset));
     batch.put(Cf::kOffsets, offset_key(p.topic, p.partition), value);
   }
+  if (durability_ == Durability::kIngest) return ingest(batch);
   rocksdb::WriteOptions wo;
   wo.disableWAL = durability_ == Durability::kFlushAtEnd;
   rocksdb::Status s = db_->Write(wo, &batch.batch());
   if (!s.ok()) return io_error("commit", s);
+  return {};
+}
+
+namespace {
+
+// One put or delete of a batch, pointing into the WriteBatch's bytes.
+struct BulkEntry {
+  rocksdb::Slice key;
+  rocksdb::Slice value;
+  std::uint32_t order;  // position in the batch: the last write of a key wins
+  bool del;
+};
+
+// Splits a WriteBatch into its entries per column family ID.
+class BulkCollector final : public rocksdb::WriteBatch::Handler {
+ public:
+  explicit BulkCollector(std::vector<std::vector<BulkEntry>>& by_cf) : by_cf_(by_cf) {}
+  rocksdb::Status PutCF(std::uint32_t cf, const rocksdb::Slice& key,
+                        const rocksdb::Slice& value) override {
+    return add(cf, BulkEntry{key, value, order_++, false});
+  }
+  rocksdb::Status DeleteCF(std::uint32_t cf, const rocksdb::Slice& key) override {
+    return add(cf, BulkEntry{key, {}, order_++, true});
+  }
+
+ private:
+  rocksdb::Status add(std::uint32_t cf, BulkEntry entry) {
+    if (cf >= by_cf_.size()) return rocksdb::Status::InvalidArgument("unknown column family");
+    by_cf_[cf].push_back(entry);
+    return rocksdb::Status::OK();
+  }
+  std::vector<std::vector<BulkEntry>>& by_cf_;
+  std::uint32_t order_ = 0;
+};
+
+}  // namespace
+
+// kIngest: the batch's writes sorted per column family (the last write of a
+// key wins), one SST file per column family, all ingested in one atomic call.
+Status Store::ingest(StoreBatch& batch) {
+  std::uint32_t max_id = 0;
+  for (auto* h : handles_) max_id = std::max(max_id, h->GetID());
+  std::vector<std::vector<BulkEntry>> by_cf(max_id + 1);
+  BulkCollector collector(by_cf);
+  rocksdb::Status s = batch.batch().Iterate(&collector);
+  if (!s.ok()) return io_error("ingest: read batch", s);
+
+  namespace fs = std::filesystem;
+  const std::string dir = path_ + "/bulk";
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return Error::unavailable("ProjectionStoreIo", "cannot create " + dir + ": " + ec.message());
+  const std::uint64_t n = ++ingested_batches_;
+  std::vector<rocksdb::IngestExternalFileArg> args;
+  for (auto* h : handles_) {
+    std::vector<BulkEntry>& entries = by_cf[h->GetID()];
+    if (entries.empty()) continue;
+    std::sort(entries.begin(), entries.end(), [](const BulkEntry& a, const BulkEntry& b) {
+      const int c = a.key.compare(b.key);
+      return c != 0 ? c < 0 : a.order < b.order;
+    });
+    rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), *options_, h);
+    const std::string file = dir + "/" + std::to_string(n) + "-" + h->GetName() + ".sst";
+    s = writer.Open(file);
+    if (!s.ok()) return io_error("ingest: open " + file, s);
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      if (i + 1 < entries.size() && entries[i + 1].key == entries[i].key) continue;
+      s = entries[i].del ? writer.Delete(entries[i].key) : writer.Put(entries[i].key, entries[i].value);
+      if (!s.ok()) return io_error("ingest: write " + file, s);
+    }
+    s = writer.Finish();
+    if (!s.ok()) return io_error("ingest: finish " + file, s);
+    rocksdb::IngestExternalFileArg arg;
+    arg.column_family = h;
+    arg.external_files.push_back(file);
+    arg.options.move_files = true;
+    arg.options.allow_global_seqno = true;
+    arg.options.allow_blocking_flush = true;
+    arg.options.write_global_seqno = false;
+    arg.options.verify_checksums_before_ingest = false;
+    args.push_back(std::move(arg));
+  }
+  if (args.empty()) return {};
+  s = db_->IngestExternalFiles(args);
+  if (!s.ok()) return io_error("ingest", s);
   return {};
 }
 

@@ -10,8 +10,12 @@
 // Durability: the WAL is written (not fsync'd) with each batch; a process
 // crash (SIGKILL) loses nothing the WriteBatch returned for, a power loss
 // may lose the last batches but never half of one, and offsets always
-// travel with their effects. A rebuild may disable the WAL (Durability::
-// kFlushAtEnd) and flush once at the end.
+// travel with their effects. A rebuild into a fresh folder uses Durability::
+// kIngest: each batch is sorted per column family, written as SST files and
+// ingested in one atomic IngestExternalFiles call (offsets included), so no
+// memtable or WAL sees the bulk of the data and a crash leaves whole batches
+// or nothing. (kFlushAtEnd, WAL off and one flush at the end, is the older
+// bulk mode, kept for comparison.)
 //
 // Checksum of a column family: BLAKE2b-256 over every (key, value) pair in
 // key order, each as [len be32][bytes]: independent of batching, compaction
@@ -34,11 +38,12 @@ class DB;
 class ColumnFamilyHandle;
 class Snapshot;
 class WriteBatch;
+struct Options;
 }  // namespace rocksdb
 
 namespace kassa::projections {
 
-enum class Durability { kWal, kFlushAtEnd };
+enum class Durability { kWal, kFlushAtEnd, kIngest };
 
 class Store;
 
@@ -110,8 +115,11 @@ class Store final : public KvView {
 
  private:
   Store(std::string path, Durability durability);
+  Status ingest(StoreBatch& batch);
   std::string path_;
   Durability durability_;
+  std::unique_ptr<rocksdb::Options> options_;  // for the SST writers of kIngest
+  std::uint64_t ingested_batches_ = 0;
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // by cf_index
   rocksdb::ColumnFamilyHandle* default_ = nullptr;

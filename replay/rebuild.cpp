@@ -71,7 +71,7 @@ Result<RebuildSummary> rebuild_from_log(log::EventLog& source, const std::string
     }
   }
 
-  auto store = projections::Store::open(into, projections::Durability::kFlushAtEnd);
+  auto store = projections::Store::open(into, projections::Durability::kIngest);
   if (!store.ok()) return store.error();
   const domain::Rulebook rulebook = domain::Rulebook::belgian_default();
   projections::ProjectionDeps deps;

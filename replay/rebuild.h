@@ -51,7 +51,7 @@ struct RebuildOptions {
   // live store's).
   const log::KeyStore* keys = nullptr;
   projections::NissSecret niss_secret{};
-  std::size_t max_batch = 4096;
+  std::size_t max_batch = 65536;  // events per batch (one SST ingestion each)
 };
 
 struct RebuildSummary {
