@@ -6,6 +6,9 @@
 //   run(keys, command)      the same command for many aggregates (batch runs:
 //                           assessment, surcharges, reminders), appended in
 //                           group commits of `chunk` aggregates
+//   run_each(items)         one command of its own per item (a bank file's
+//                           payments, the demo generator), group-committed
+//                           likewise; optionally each item's outcome
 //
 // A is a traits type:
 //   using State; using Command;
@@ -55,6 +58,13 @@ struct Outcome {
   std::vector<AppendedEvent> events;  // empty: nothing to do (idempotent)
 };
 
+// What one item of a run_each came to (RunOutcome::items).
+struct ItemOutcome {
+  std::size_t events = 0;            // 0: refused, or nothing to do (idempotent)
+  std::int64_t last_offset = -1;     // of its last event, when it wrote any
+  std::optional<Error> rejected;     // the decision's named rejection
+};
+
 struct RunOutcome {
   std::size_t aggregates = 0;        // aggregates considered
   std::size_t aggregates_changed = 0;
@@ -63,7 +73,13 @@ struct RunOutcome {
   std::size_t rejected = 0;
   // The highest offset written per partition: what a reader waits for.
   std::unordered_map<std::int32_t, std::int64_t> last_offsets;
+  // run_each with ItemResults::kKeep: one per item, in the items' order.
+  std::vector<ItemOutcome> items;
 };
+
+// Whether a run_each reports each item's outcome (RunOutcome::items): the
+// bank import does; runs over every member need only the totals.
+enum class ItemResults { kSkip, kKeep };
 
 template <typename A>
 class AggregateWriter {
@@ -137,7 +153,7 @@ class AggregateWriter {
     return run_impl(
         keys.size(), [&](std::size_t i) -> const std::string& { return keys[i]; },
         [&](std::size_t) -> const Command& { return command; },
-        [&](std::size_t) { return date; }, meta, chunk);
+        [&](std::size_t) { return date; }, meta, chunk, ItemResults::kSkip);
   }
 
   // One command of its own, with its own business date, per item: what a
@@ -149,20 +165,25 @@ class AggregateWriter {
     Command command;
     domain::Date date;
   };
+  // With ItemResults::kKeep, RunOutcome::items tells each item's events,
+  // last offset and rejection (every one, not only the first 100). When
+  // the log fails midway, the chunks appended before stay appended.
   Result<RunOutcome> run_each(const std::vector<Item>& items, const CommandMeta& meta,
-                              std::size_t chunk = 2000) {
+                              std::size_t chunk = 2000, ItemResults results = ItemResults::kSkip) {
     return run_impl(
         items.size(), [&](std::size_t i) -> const std::string& { return items[i].key; },
         [&](std::size_t i) -> const Command& { return items[i].command; },
-        [&](std::size_t i) { return items[i].date; }, meta, chunk);
+        [&](std::size_t i) { return items[i].date; }, meta, chunk, results);
   }
 
  private:
   template <typename KeyAt, typename CommandAt, typename DateAt>
   Result<RunOutcome> run_impl(std::size_t count, KeyAt key_at, CommandAt command_at,
-                              DateAt date_at, const CommandMeta& meta, std::size_t chunk) {
+                              DateAt date_at, const CommandMeta& meta, std::size_t chunk,
+                              ItemResults results) {
     std::unique_lock global(global_);
     RunOutcome outcome;
+    if (results == ItemResults::kKeep) outcome.items.resize(count);
     std::unordered_set<std::string_view> in_chunk;
     for (std::size_t begin = 0, end = 0; begin < count; begin = end) {
       // A chunk ends early where an aggregate comes back: its second command
@@ -170,6 +191,7 @@ class AggregateWriter {
       in_chunk.clear();
       while (end < count && end - begin < chunk && in_chunk.insert(key_at(end)).second) ++end;
       struct Pending {
+        std::size_t item;
         const std::string* key;
         Loaded working;
         log::ChainTip tip;
@@ -184,10 +206,11 @@ class AggregateWriter {
         // lock); put back when nothing is written, stored after the append.
         auto current = take(key);
         if (!current) return current.error();
-        Pending p{&key, std::move(current).value(), {}, {}, {}};
+        Pending p{i, &key, std::move(current).value(), {}, {}, {}};
         domain::DecisionContext context{rulebook_, fund_, date_at(i)};
         auto decided = A::decide(p.working.state, command_at(i), context);
         if (!decided) {
+          if (results == ItemResults::kKeep) outcome.items[i].rejected = decided.error();
           if (outcome.rejections.size() < 100) outcome.rejections.push_back(decided.error());
           ++outcome.rejected;
           store(key, std::move(p.working));
@@ -226,6 +249,9 @@ class AggregateWriter {
         last = std::max(last, (*offsets)[i].back());
         outcome.events_written += p.encoded.size();
         ++outcome.aggregates_changed;
+        if (results == ItemResults::kKeep) {
+          outcome.items[p.item] = ItemOutcome{p.encoded.size(), (*offsets)[i].back(), std::nullopt};
+        }
         store(*p.key, std::move(p.working));
       }
     }
