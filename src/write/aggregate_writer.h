@@ -36,7 +36,6 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "domain/aggregate.h"
@@ -159,7 +158,8 @@ class AggregateWriter {
   // One command of its own, with its own business date, per item: what a
   // bank statement import or the demo generator records in one go. Items of
   // one aggregate are decided in their order, each on the state after the
-  // previous one (a chunk ends early where an aggregate comes back).
+  // previous one's events (evolved on the run's private working copy); a
+  // chunk appends each aggregate's events as one batch.
   struct Item {
     std::string key;
     Command command;
@@ -184,73 +184,87 @@ class AggregateWriter {
     std::unique_lock global(global_);
     RunOutcome outcome;
     if (results == ItemResults::kKeep) outcome.items.resize(count);
-    std::unordered_set<std::string_view> in_chunk;
-    for (std::size_t begin = 0, end = 0; begin < count; begin = end) {
-      // A chunk ends early where an aggregate comes back: its second command
-      // must be decided on the state after the first one's events.
+    // An aggregate's commands within a chunk: each decided on its working
+    // state as evolved by the ones before, all its records in one batch.
+    struct Segment {
+      std::size_t item;
+      std::size_t events;
+    };
+    struct Pending {
+      const std::string* key;
+      Loaded working;
+      std::vector<log::Record> records;
+      std::vector<Segment> segments;
+    };
+    std::unordered_map<std::string_view, std::size_t> in_chunk;  // key -> index in pending
+    std::vector<Pending> pending;
+    for (std::size_t begin = 0; begin < count; begin += chunk) {
+      const std::size_t end = std::min(count, begin + chunk);
       in_chunk.clear();
-      while (end < count && end - begin < chunk && in_chunk.insert(key_at(end)).second) ++end;
-      struct Pending {
-        std::size_t item;
-        const std::string* key;
-        Loaded working;
-        log::ChainTip tip;
-        std::vector<log::EncodedEvent> encoded;
-        std::vector<log::Record> records;
-      };
-      std::vector<Pending> pending;
+      pending.clear();
       for (std::size_t i = begin; i < end; ++i) {
         ++outcome.aggregates;
         const std::string& key = key_at(i);
-        // Taken out of the cache, not copied (the run holds the exclusive
-        // lock); put back when nothing is written, stored after the append.
-        auto current = take(key);
-        if (!current) return current.error();
-        Pending p{i, &key, std::move(current).value(), {}, {}, {}};
+        auto [at, first] = in_chunk.try_emplace(key, pending.size());
+        if (first) {
+          // Taken out of the cache, not copied (the run holds the exclusive
+          // lock); put back after the append (or when nothing is written).
+          auto current = take(key);
+          if (!current) return current.error();
+          pending.push_back(Pending{&key, std::move(current).value(), {}, {}});
+        }
+        Pending& p = pending[at->second];
         domain::DecisionContext context{rulebook_, fund_, date_at(i)};
         auto decided = A::decide(p.working.state, command_at(i), context);
         if (!decided) {
           if (results == ItemResults::kKeep) outcome.items[i].rejected = decided.error();
           if (outcome.rejections.size() < 100) outcome.rejections.push_back(decided.error());
           ++outcome.rejected;
-          store(key, std::move(p.working));
           continue;
         }
-        if (decided->empty()) {
-          store(key, std::move(p.working));
-          continue;
-        }
-        p.tip = p.working.tip;
-        auto encoded = factory_.build(A::kKind, key, p.tip, *decided, meta);
+        if (decided->empty()) continue;
+        log::ChainTip tip = p.working.tip;
+        auto encoded = factory_.build(A::kKind, key, tip, *decided, meta);
         if (!encoded) return encoded.error();
-        p.encoded = std::move(encoded).value();
-        p.records = to_records(p.encoded);
-        pending.push_back(std::move(p));
+        // The working copy moves on before the append, so that the
+        // aggregate's next command in this chunk is decided on it; it is
+        // private to the run and reaches the cache only after the append.
+        auto applied = apply(p.working.state, *encoded);
+        if (!applied) return applied.error();
+        p.working.tip = tip;
+        for (auto& record : to_records(*encoded)) p.records.push_back(std::move(record));
+        p.segments.push_back(Segment{i, encoded->size()});
       }
-      if (pending.empty()) continue;
       std::vector<log::KeyedBatch> batches;
-      batches.reserve(pending.size());
-      for (const auto& p : pending) batches.push_back(log::KeyedBatch{*p.key, p.records});
+      std::vector<std::size_t> written;  // index in pending, per batch
+      for (std::size_t k = 0; k < pending.size(); ++k) {
+        if (pending[k].records.empty()) {
+          store(*pending[k].key, std::move(pending[k].working));
+        } else {
+          batches.push_back(log::KeyedBatch{*pending[k].key, pending[k].records});
+          written.push_back(k);
+        }
+      }
+      if (batches.empty()) continue;
       auto offsets = log_.append_many(A::kTopic, batches);
       if (!offsets) {
-        for (const auto& p : pending) evict(*p.key);
+        for (std::size_t k : written) evict(*pending[k].key);
         return offsets.error();
       }
-      for (std::size_t i = 0; i < pending.size(); ++i) {
-        Pending& p = pending[i];
-        auto applied = apply(p.working.state, p.encoded);
-        if (!applied) {
-          evict(*p.key);
-          return applied.error();
-        }
-        p.working.tip = p.tip;
+      for (std::size_t n = 0; n < written.size(); ++n) {
+        Pending& p = pending[written[n]];
+        const std::vector<std::int64_t>& at = (*offsets)[n];
         const std::int32_t partition = log_.partition_for(A::kTopic, *p.key);
         auto& last = outcome.last_offsets[partition];
-        last = std::max(last, (*offsets)[i].back());
-        outcome.events_written += p.encoded.size();
+        last = std::max(last, at.back());
+        outcome.events_written += p.records.size();
         ++outcome.aggregates_changed;
         if (results == ItemResults::kKeep) {
-          outcome.items[p.item] = ItemOutcome{p.encoded.size(), (*offsets)[i].back(), std::nullopt};
+          std::size_t upto = 0;
+          for (const Segment& segment : p.segments) {
+            upto += segment.events;
+            outcome.items[segment.item] = ItemOutcome{segment.events, at[upto - 1], std::nullopt};
+          }
         }
         store(*p.key, std::move(p.working));
       }

@@ -1,8 +1,6 @@
 #include "write/bank_import.h"
 
-#include <algorithm>
 #include <type_traits>
-#include <unordered_map>
 
 #include "domain/bank/statement.h"
 #include "domain/person_decide.h"
@@ -46,25 +44,6 @@ BankImporter::BankImporter(AggregateWriter<PersonAggregate>& persons,
                            AggregateWriter<CompanyAggregate>& companies,
                            AggregateWriter<FundAggregate>& fund, MemberLookup lookup)
     : persons_(persons), companies_(companies), fund_(fund), lookup_(std::move(lookup)) {}
-
-namespace {
-
-// The order in which a batch's items are decided: every aggregate's first
-// line, then every second one, and so on. Each aggregate keeps its lines in
-// file order, and a group commit is not cut short wherever an aggregate
-// comes back (AggregateWriter::run_each ends a chunk there).
-std::vector<std::size_t> in_rounds(const std::vector<std::string_view>& keys) {
-  std::unordered_map<std::string_view, std::size_t> seen;
-  std::vector<std::size_t> round(keys.size());
-  for (std::size_t i = 0; i < keys.size(); ++i) round[i] = seen[keys[i]]++;
-  std::vector<std::size_t> order(keys.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t a, std::size_t b) { return round[a] < round[b]; });
-  return order;
-}
-
-}  // namespace
 
 Result<ImportReport> BankImporter::import(std::string_view bytes, const CommandMeta& meta) {
   if (bytes.empty()) return Error::invalid("body", "BankFileRequired", "the body is the bank file");
@@ -159,26 +138,20 @@ Result<ImportReport> BankImporter::import(std::string_view bytes, const CommandM
   // appended before it stays, and a retry books only the rest).
   auto book = [&](auto& writer, s::AggregateKind kind, auto make_command) -> Status {
     using Writer = std::remove_reference_t<decltype(writer)>;
-    std::vector<std::size_t> at;
-    std::vector<std::string_view> keys;
+    std::vector<std::size_t> at;  // the lines booked to this kind, in file order
     for (std::size_t i = 0; i < credits.size(); ++i) {
-      if (credits[i].route == Route::kMember && credits[i].member->kind == kind) {
-        at.push_back(i);
-        keys.push_back(credits[i].member->key);
-      }
+      if (credits[i].route == Route::kMember && credits[i].member->kind == kind) at.push_back(i);
     }
     if (at.empty()) return {};
-    const std::vector<std::size_t> order = in_rounds(keys);
     std::vector<typename Writer::Item> items;
     items.reserve(at.size());
-    for (std::size_t k : order) {
-      const Credit& c = credits[at[k]];
-      items.push_back({c.member->key, make_command(c), c.value_date});
+    for (std::size_t i : at) {
+      items.push_back({credits[i].member->key, make_command(credits[i]), credits[i].value_date});
     }
     auto run = writer.run_each(items, meta, chunk_, ItemResults::kKeep);
     if (!run) return run.error();
-    for (std::size_t n = 0; n < order.size(); ++n) {
-      const std::size_t i = at[order[n]];
+    for (std::size_t n = 0; n < at.size(); ++n) {
+      const std::size_t i = at[n];
       const ItemOutcome& result = run->items[n];
       ImportedLine& out = report.lines[i];
       if (result.rejected) {
@@ -206,22 +179,36 @@ Result<ImportReport> BankImporter::import(std::string_view bytes, const CommandM
         d::RecordCompanyPayment{amount, c.value_date, c.communication, c.line->global_line_id, channel}};
   }));
 
-  // 3. The rest to the fund's suspense account, in file order.
+  // 3. The rest to the fund's suspense account, in file order, with one
+  // run_each (one append). The fund refuses nothing a parsed credit line
+  // holds; if it did, the import stops with that error.
+  std::vector<std::size_t> held;
+  std::vector<AggregateWriter<FundAggregate>::Item> items;
   for (std::size_t i = 0; i < credits.size(); ++i) {
     if (credits[i].route != Route::kSuspense) continue;
     const d::bank::BankLine& line = *credits[i].line;
-    RecordSuspenseItem item{line.global_line_id, line.amount_cents, credits[i].value_date,
-                            line.structured_communication, channel, line.counterparty_name,
-                            line.counterparty_iban, line.free_communication};
-    auto held = fund_.execute(kFundKey, FundCommand{item}, credits[i].value_date, meta);
-    if (!held) return held.error();
-    ImportedLine& out = report.lines[i];
-    out.matched_by.clear();
-    out.kind = s::AggregateKind::Fund;
-    out.key = kFundKey;
-    out.events = held->events.size();
-    if (!held->events.empty()) out.last_offset = held->events.back().offset;
-    report.events_written += out.events;
+    held.push_back(i);
+    items.push_back({kFundKey,
+                     FundCommand{RecordSuspenseItem{line.global_line_id, line.amount_cents,
+                                                    credits[i].value_date, line.structured_communication,
+                                                    channel, line.counterparty_name,
+                                                    line.counterparty_iban, line.free_communication}},
+                     credits[i].value_date});
+  }
+  if (!items.empty()) {
+    auto run = fund_.run_each(items, meta, items.size(), ItemResults::kKeep);
+    if (!run) return run.error();
+    for (std::size_t n = 0; n < held.size(); ++n) {
+      const ItemOutcome& result = run->items[n];
+      if (result.rejected) return *result.rejected;
+      ImportedLine& out = report.lines[held[n]];
+      out.matched_by.clear();
+      out.kind = s::AggregateKind::Fund;
+      out.key = kFundKey;
+      out.events = result.events;
+      out.last_offset = result.last_offset;
+      report.events_written += out.events;
+    }
   }
   return report;
 }

@@ -15,9 +15,10 @@
 //
 // Booking, in batches: every line is matched first, then the persons'
 // payments are appended with one AggregateWriter::run_each (group commits
-// of `chunk` aggregates), then the companies', and last the suspense items
-// (the lines nobody matched, and those the member's aggregate refused), in
-// file order. The report lists every credit line in file order either way.
+// of `chunk` aggregates; a member's lines in file order), then the
+// companies', and last, with one more, the suspense items (the lines nobody
+// matched, and those the member's aggregate refused) in file order. The
+// report lists every credit line in file order.
 //
 // Idempotency: each line is identified by its global line id (statement
 // account + sequence + line number, domain/bank). A line already booked
