@@ -48,6 +48,7 @@ nlohmann::json to_json(const demo::PopulationSummary& s, double seconds) {
           {"events", s.events()},
           {"person_events", s.person_events},
           {"company_events", s.company_events},
+          {"fund_events", s.fund_events},
           {"seconds", seconds},
           {"events_per_s", seconds > 0 ? static_cast<double>(s.events()) / seconds : 0.0},
           {"assessment_events", s.assessment_events},
@@ -61,6 +62,10 @@ nlohmann::json to_json(const demo::PopulationSummary& s, double seconds) {
           {"newcomers", s.newcomers},
           {"cessations", s.cessations},
           {"payments", s.payments},
+          {"bank_statements", s.bank_statements},
+          {"bank_lines", s.bank_lines},
+          {"payments_by_account", s.payments_by_account},
+          {"suspense", s.suspense},
           {"persons_reminded", s.persons_reminded},
           {"persons_formally_noticed", s.persons_formally_noticed},
           {"payment_plans", s.payment_plans},
@@ -79,7 +84,10 @@ void print(const demo::PopulationSummary& s, const demo::PopulationSpec& spec, d
   for (const auto& [c, n] : s.categories) std::cout << " " << domain::to_string(c) << " " << n;
   std::cout << "\n  newcomers " << s.newcomers << " (primo-starters " << s.primo_starters
             << "), cessations " << s.cessations << ", payments " << s.payments
-            << ", regularisations " << s.regularisations << "\n  reminded " << s.persons_reminded
+            << ", regularisations " << s.regularisations << "\n  bank (CODA): " << s.bank_statements
+            << " statements, " << s.bank_lines << " credit lines, matched by account "
+            << s.payments_by_account << ", in suspense " << s.suspense
+            << "\n  reminded " << s.persons_reminded
             << ", formal notices " << s.persons_formally_noticed << ", payment plans "
             << s.payment_plans << ", dispenses " << s.dispenses << ", waivers " << s.waivers
             << ", bridging rights " << s.bridging_rights << " (commands refused by the domain: "

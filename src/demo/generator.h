@@ -13,13 +13,17 @@
 #include <limits>
 #include <optional>
 #include <random>
+#include <unordered_map>
+
 #include "demo/population_model.h"
+#include "domain/bank/coda_writer.h"
 #include "domain/person_decide.h"
 #include "domain/schema_convert.h"
 #include "domain/rulebook.h"
 #include "log/uuid.h"
 #include "write/aggregate_writer.h"
 #include "write/aggregates.h"
+#include "write/bank_import.h"
 
 namespace kassa::demo::detail {
 
@@ -30,12 +34,21 @@ using domain::Money;
 using domain::Quarter;
 using PersonWriter = write::AggregateWriter<write::PersonAggregate>;
 using CompanyWriter = write::AggregateWriter<write::CompanyAggregate>;
+using FundWriter = write::AggregateWriter<write::FundAggregate>;
 
 constexpr std::int64_t kMicrosPerDay = 86'400'000'000;
 // Aggregates per group commit. Larger than the writer's default: the
 // generator is the log's only writer, and fewer, larger appends (one fsync,
 // or one wait for the acks, each) are what makes 10^5-10^6 persons practical.
 constexpr std::size_t kChunk = 10'000;
+// Bank lines, per mille: paid without the notice's communication (matched by
+// the registered account), and paid from an account nobody registered
+// without a communication (suspense).
+constexpr std::uint64_t kNoCommunicationPerMille = 50;
+constexpr std::uint64_t kUnknownPayerPerMille = 1;
+// CODA 2: at most 9999 movements per statement, paper sequences 1..999.
+constexpr std::size_t kMovementsPerStatement = 9999;
+constexpr int kPapersPerYear = 999;
 
 inline domain::AppealInfo appeal(const std::string& code, const std::string& reason, Date decided) {
   return {code, reason, "Tribunal du travail / Arbeidsrechtbank", decided.plus_months(3)};
@@ -59,7 +72,11 @@ class Generator {
         fund_(domain::FundConfig::kassa_default()),
         factory_(keys, random, [this] { return now_us_ += 1000; }),
         persons_w_(log, factory_, no_events<PersonWriter>(), rulebook_, fund_),
-        companies_w_(log, factory_, no_events<CompanyWriter>(), rulebook_, fund_) {}
+        companies_w_(log, factory_, no_events<CompanyWriter>(), rulebook_, fund_),
+        fund_w_(log, factory_, no_events<FundWriter>(), rulebook_, fund_),
+        importer_(persons_w_, companies_w_, fund_w_, lookup()) {
+    importer_.set_chunk(kChunk);
+  }
 
   Result<PopulationSummary> run() {
     KASSA_TRY(require_empty());
@@ -181,11 +198,13 @@ class Generator {
   }
 
   domain::RegisterPerson register_command(const Person& p) const {
+    std::optional<domain::Iban> iban;
+    if (!p.iban.empty()) iban = domain::Iban::parse(p.iban).value();
     return domain::RegisterPerson{domain::Niss::parse(p.niss).value(),
                                   p.first_name,
                                   p.last_name,
                                   std::nullopt,
-                                  std::nullopt,
+                                  std::move(iban),
                                   p.birth,
                                   p.start,
                                   p.category,
@@ -421,6 +440,11 @@ class Generator {
         // Member numbers are 1..N in the order of persons_.
         Person& p = persons_[r->member_number - 1];
         p.registered = persons_w_.visit_cached(p.key, [](const domain::PersonState&) {});
+        if (p.registered && !p.iban.empty()) {
+          // One account given by two persons (a household's) names nobody.
+          auto [it, added] = accounts_.emplace(p.iban, p.key);
+          if (!added && it->second != p.key) it->second.clear();
+        }
       }
     }
     return {};
@@ -463,16 +487,46 @@ class Generator {
       const Date first = Date::from_days(window.front().first);
       KASSA_TRY(person_items(first, persons));
       KASSA_TRY(company_items(first, companies));
+      KASSA_TRY(import_bank_lines(first, Date::from_days(last)));
     }
     return {};
   }
 
+  // Who a member number or an account belongs to, as kassad's projections
+  // would answer: registered members only. Every line's id is new (see
+  // import_bank_lines), so by_bank_line knows none; the aggregates would
+  // refuse a bank reference twice anyway.
+  write::MemberLookup lookup() {
+    write::MemberLookup l;
+    l.by_number = [this](std::uint32_t n) -> Result<std::optional<write::Member>> {
+      if (n >= 1 && n <= persons_.size() && persons_[n - 1].registered) {
+        return std::optional<write::Member>{write::Member{s::AggregateKind::Person, persons_[n - 1].key}};
+      }
+      const std::size_t c = n - persons_.size() - 1;
+      if (n > persons_.size() && c < companies_.size() && companies_[c].registered) {
+        return std::optional<write::Member>{write::Member{s::AggregateKind::Company, companies_[c].key}};
+      }
+      return std::optional<write::Member>{};
+    };
+    l.by_iban = [this](std::string_view iban) -> Result<std::optional<std::string>> {
+      auto it = accounts_.find(std::string(iban));
+      if (it == accounts_.end() || it->second.empty()) return std::optional<std::string>{};
+      return std::optional<std::string>{it->second};
+    };
+    l.by_bank_line = [](std::string_view) -> Result<std::optional<write::Member>> {
+      return std::optional<write::Member>{};
+    };
+    return l;
+  }
+
+  Status import_bank_lines(Date first, Date statement_day);
+
   void to_commands(Date on, const Action& a, std::vector<PersonWriter::Item>& persons,
                    std::vector<CompanyWriter::Item>& companies);
-  domain::RecordPayment bank_payment(Date on, const Action& a);
+  domain::bank::CodaMovement bank_payment(Date on, const Action& a);
+  domain::bank::CodaMovement company_payment(Date on, const Action& a);
   void plan_instalments(Date on, std::size_t who, Money total, bool breach,
                         std::vector<domain::Instalment>& out);
-  std::string bank_ref(Date on) { return "CODA-" + on.format() + "-" + std::to_string(++bank_lines_); }
   PopulationSummary summarise();
 
   log::EventLog& log_;
@@ -487,11 +541,18 @@ class Generator {
   write::EventFactory factory_;
   PersonWriter persons_w_;
   CompanyWriter companies_w_;
+  FundWriter fund_w_;
+  write::BankImporter importer_;
   write::CommandMeta meta_;
   std::vector<Person> persons_;
   std::vector<Company> companies_;
   std::multimap<std::int32_t, Action> agenda_;  // by day; equal days in insertion order
-  std::uint64_t bank_lines_ = 0;
+  // The bank: this window's lines, the lines drawn so far (bank_payment's
+  // hash), the statements written per year (paper sequences).
+  std::vector<domain::bank::CodaMovement> bank_lines_;
+  std::uint64_t bank_draws_ = 0;
+  std::map<int, int> statements_in_year_;
+  std::unordered_map<std::string, std::string> accounts_;  // IBAN -> PartyId ("" when shared)
   PopulationSummary summary_;
 };
 

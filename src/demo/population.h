@@ -7,7 +7,8 @@
 // business dates: registrations (existing members, newcomers, primo-
 // starters), income notifications (reference years, then the tax
 // authority's final income two years on, which regularises), the quarterly
-// assessment run, payments on time / late / partial / never, quarter-end
+// assessment run, payments on time / late / partial / never (CODA
+// statements booked by write::BankImporter), quarter-end
 // and year-end surcharges, reminders and formal notices, payment plans
 // (some breached), dispenses, waivers, cessations with bridging rights,
 // births, and companies with directors and yearly contributions.
@@ -51,6 +52,7 @@ struct PopulationSummary {
   std::size_t companies = 0;
   std::size_t person_events = 0;
   std::size_t company_events = 0;
+  std::size_t fund_events = 0;  // suspense items (the fund's aggregate, company topic)
   std::map<domain::Category, std::size_t> categories;  // the category at registration
   std::size_t primo_starters = 0;
   std::size_t newcomers = 0;  // started within the generated years
@@ -64,6 +66,13 @@ struct PopulationSummary {
   std::size_t bridging_rights = 0;
   std::size_t regularisations = 0;
   std::size_t rejected = 0;  // commands the domain refused (the generator guesses, the domain decides)
+  // Payments arrive as CODA statements through the bank importer: its
+  // credit lines, those matched by the payer's registered account (no
+  // communication), and those left in the fund's suspense account.
+  std::size_t bank_statements = 0;
+  std::size_t bank_lines = 0;
+  std::size_t payments_by_account = 0;
+  std::size_t suspense = 0;
   // The quarterly assessment runs alone: events written and wall time.
   std::size_t assessment_events = 0;
   double assessment_seconds = 0;
@@ -72,7 +81,7 @@ struct PopulationSummary {
   // A few PartyIds worth a look: label -> key.
   std::vector<std::pair<std::string, std::string>> samples;
 
-  std::size_t events() const { return person_events + company_events; }
+  std::size_t events() const { return person_events + company_events + fund_events; }
 };
 
 // Called after each generated quarter: (quarter "2024-Q3", events so far).

@@ -2,7 +2,9 @@
 
 #include <array>
 #include <cstdio>
+#include <string_view>
 
+#include "domain/iban.h"
 #include "domain/result.h"
 
 namespace kassa::demo {
@@ -69,6 +71,22 @@ Date ymd(int year, unsigned month, unsigned day) {
   return *d;
 }
 
+std::string belgian_iban(std::uint64_t account) {
+  account %= 10'000'000'000ULL;
+  const std::uint64_t national = account % 97 == 0 ? 97 : account % 97;
+  char bban[64];  // roomy: GCC's -Wformat-truncation counts the widest ints
+  std::snprintf(bban, sizeof bban, "%010llu%02llu", static_cast<unsigned long long>(account),
+                static_cast<unsigned long long>(national));
+  // ISO 7064 mod 97-10 over BBAN + "BE00" (B = 11, E = 14).
+  std::uint64_t rest = 0;
+  for (const char* c = bban; *c != 0; ++c) rest = (rest * 10 + static_cast<std::uint64_t>(*c - '0')) % 97;
+  for (char c : std::string_view("111400")) rest = (rest * 10 + static_cast<std::uint64_t>(c - '0')) % 97;
+  char iban[96];
+  std::snprintf(iban, sizeof iban, "BE%02u%s", static_cast<unsigned>(98 - rest), bban);
+  KASSA_ASSERT(domain::Iban::parse(iban).ok(), "belgian_iban: check digits");
+  return iban;
+}
+
 // Unique NISS per person: slot = (i * P + offset) mod (days * 997), a
 // bijection because P is a prime that does not divide the modulus; the slot
 // gives a birth day between 1950 and 2004 and a serial 001..997.
@@ -106,6 +124,8 @@ std::vector<Person> Model::persons() {
     p.key = party_id();
     p.member = static_cast<std::uint32_t>(i + 1);
     p.niss = niss_of(i, &p.birth);
+    // Hashed, not drawn: the cast's other draws stay as they were.
+    p.iban = belgian_iban(mix(spec_.seed ^ mix(0x1BA0'0000'0000ULL + i)));
     p.first_name = kFirstNames[rng_.below(kFirstNames.size())];
     p.last_name = kLastNames[rng_.below(kLastNames.size())];
     p.category = draw_category(rng_);

@@ -56,6 +56,11 @@ class Rng {
 // REQUIRES: a valid calendar date.
 domain::Date ymd(int year, unsigned month, unsigned day);
 
+// A valid Belgian IBAN ("BE" + 2 check digits + 12 digits) for an account
+// number (bank code + account, its last 10 decimal digits are used): the
+// national check digits (mod 97, 97 for 0), then the IBAN's (ISO 7064).
+std::string belgian_iban(std::uint64_t account);
+
 enum class Payer { kOnTime, kLate, kPartial, kNever };
 
 struct Person {
@@ -70,6 +75,7 @@ struct Person {
   schemas::CessationReason end_reason = schemas::CessationReason::Stopped;
   Payer payer = Payer::kOnTime;
   std::int64_t income_cents = 0;  // a typical year's net income
+  std::string iban;  // the account given at registration, which the payments come from
   // Generator bookkeeping.
   bool registered = false;
   std::size_t notices_seen = 0;

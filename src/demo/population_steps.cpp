@@ -10,10 +10,7 @@ void Generator::to_commands(Date on, const Action& a, std::vector<PersonWriter::
     return;
   }
   if (a.act == Act::kCompanyPay) {
-    if (!companies_[a.who].registered) return;
-    domain::RecordCompanyPayment pay{a.amount, on, a.communication, bank_ref(on),
-                                     s::PaymentChannel::Coda};
-    companies.push_back({companies_[a.who].key, std::move(pay), on});
+    if (companies_[a.who].registered) bank_lines_.push_back(company_payment(on, a));
     return;
   }
   Person& p = persons_[a.who];
@@ -34,7 +31,7 @@ void Generator::to_commands(Date on, const Action& a, std::vector<PersonWriter::
       }
       break;
     case Act::kBirth: persons.push_back({p.key, domain::RecordBirth{a.date}, on}); break;
-    case Act::kPay: persons.push_back({p.key, bank_payment(on, a), on}); break;
+    case Act::kPay: bank_lines_.push_back(bank_payment(on, a)); break;
     case Act::kRequestPlan: {
       std::vector<Quarter> quarters;
       with_state([&](const domain::PersonState& st) {
@@ -120,14 +117,104 @@ void Generator::to_commands(Date on, const Action& a, std::vector<PersonWriter::
   }
 }
 
-// The one place a person's bank line becomes a command. Today: RecordPayment
-// with the CODA channel, a unique bank reference and the notice's structured
-// communication. When src/write/bank_import (BankImporter) is on main, this
-// becomes one generated CODA file per day fed through BankImporter::import,
-// so the demo also exercises the matching.
-domain::RecordPayment Generator::bank_payment(Date on, const Action& a) {
-  return domain::RecordPayment{a.amount,       on, a.communication, bank_ref(on),
-                               s::PaymentChannel::Coda, std::nullopt};
+namespace {
+
+domain::bank::Date bank_date(Date d) {
+  return {d.year(), static_cast<int>(d.month()), static_cast<int>(d.day())};
+}
+
+// The fund's collection accounts (a 1000th statement of a year goes to the
+// next one) and its treasury account, which each statement is swept to.
+constexpr std::uint64_t kCollectionAccount = 5'390'075'470;  // BE68 5390 0754 7034
+constexpr std::uint64_t kTreasuryAccount = 3'630'000'017;
+
+}  // namespace
+
+// The one place a person's payment becomes a bank line: a credit on the
+// fund's account on the payment day, from the account the person registered
+// with. Most carry the notice's structured communication (matched by the
+// member number it holds); a seeded few do not (kNoCommunicationPerMille),
+// nor do a payment plan's instalments, and are matched by the account; a
+// very few come from an account nobody registered (kUnknownPayerPerMille)
+// and wait in the fund's suspense account. The window's lines become CODA
+// statements booked by BankImporter (import_bank_lines).
+domain::bank::CodaMovement Generator::bank_payment(Date on, const Action& a) {
+  const Person& p = persons_[a.who];
+  domain::bank::CodaMovement m;
+  m.amount_cents = a.amount.cents();
+  m.value_date = bank_date(on);
+  m.counterparty_iban = p.iban;
+  m.counterparty_name = p.first_name + " " + p.last_name;
+  // Hashed, not drawn: the walk's other draws stay as they were.
+  const std::uint64_t roll = mix(spec_.seed ^ mix(0xC0DA'0000'0000ULL + ++bank_draws_)) % 1000;
+  if (roll < kUnknownPayerPerMille) {
+    m.counterparty_iban = belgian_iban(mix(spec_.seed ^ mix(0x0DD0'0000'0000ULL + bank_draws_)));
+    m.free_communication = "bijdrage";
+  } else if (a.communication && roll >= kUnknownPayerPerMille + kNoCommunicationPerMille) {
+    m.structured_communication = a.communication->digits();
+  } else {
+    m.free_communication = a.communication ? "sociale bijdrage" : "afbetaling";
+  }
+  return m;
+}
+
+// A company pays its yearly notice with its communication.
+domain::bank::CodaMovement Generator::company_payment(Date on, const Action& a) {
+  const Company& c = companies_[a.who];
+  domain::bank::CodaMovement m;
+  m.amount_cents = a.amount.cents();
+  m.value_date = bank_date(on);
+  if (a.communication) m.structured_communication = a.communication->digits();
+  m.counterparty_iban = belgian_iban(mix(spec_.seed ^ mix(0xC0A4'0000'0000ULL + c.member)));
+  m.counterparty_name = c.name;
+  return m;
+}
+
+// The window's bank lines as CODA statements on `statement_day` (at most
+// 9999 movements each, and a debit sweeping the day's credits to the
+// treasury), each imported through the real BankImporter. A line's id is
+// account/year/paper-sequence-movement; the paper sequences of a year are
+// 1..999 per account, so every line's id is unique over the whole history.
+Status Generator::import_bank_lines(Date first, Date statement_day) {
+  if (bank_lines_.empty()) return {};
+  std::vector<domain::bank::CodaMovement> lines = std::move(bank_lines_);
+  bank_lines_.clear();
+  set_clock(first);
+  constexpr std::size_t kCredits = kMovementsPerStatement - 1;  // and the sweep
+  for (std::size_t begin = 0; begin < lines.size(); begin += kCredits) {
+    const std::size_t end = std::min(lines.size(), begin + kCredits);
+    const int n = statements_in_year_[statement_day.year()]++;
+    domain::bank::CodaDraft draft;
+    draft.creation_date = bank_date(statement_day);
+    draft.opening_date = bank_date(statement_day.plus_days(-1));
+    draft.account_iban = belgian_iban(kCollectionAccount + static_cast<std::uint64_t>(n / kPapersPerYear));
+    draft.paper_sequence = n % kPapersPerYear + 1;
+    draft.movements.assign(std::make_move_iterator(lines.begin() + static_cast<std::ptrdiff_t>(begin)),
+                           std::make_move_iterator(lines.begin() + static_cast<std::ptrdiff_t>(end)));
+    std::int64_t credits = 0;
+    for (const auto& m : draft.movements) credits += m.amount_cents;
+    draft.movements.push_back({-credits, bank_date(statement_day), "", "sweep",
+                               belgian_iban(kTreasuryAccount), "KASSA"});
+    auto file = domain::bank::write_coda(draft);
+    if (!file) return file.error();
+    auto report = importer_.import(*file, meta_);
+    if (!report) return report.error();
+    ++summary_.bank_statements;
+    for (const auto& line : report->lines) {
+      ++summary_.bank_lines;
+      if (line.matched_by == "account") ++summary_.payments_by_account;
+      if (line.rejected) ++summary_.rejected;
+      switch (line.kind) {
+        case s::AggregateKind::Person: summary_.person_events += line.events; break;
+        case s::AggregateKind::Company: summary_.company_events += line.events; break;
+        default:
+          ++summary_.suspense;
+          summary_.fund_events += line.events;
+          break;
+      }
+    }
+  }
+  return {};
 }
 
 // Six monthly instalments; a plan that will be breached is paid twice, then

@@ -6,6 +6,9 @@
 //   run(keys, command)      the same command for many aggregates (batch runs:
 //                           assessment, surcharges, reminders), appended in
 //                           group commits of `chunk` aggregates
+//   run_each(items)         one command of its own per item (a bank file's
+//                           payments, the demo generator), group-committed
+//                           likewise; optionally each item's outcome
 //
 // A is a traits type:
 //   using State; using Command;
@@ -33,7 +36,6 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "domain/aggregate.h"
@@ -55,6 +57,13 @@ struct Outcome {
   std::vector<AppendedEvent> events;  // empty: nothing to do (idempotent)
 };
 
+// What one item of a run_each came to (RunOutcome::items).
+struct ItemOutcome {
+  std::size_t events = 0;            // 0: refused, or nothing to do (idempotent)
+  std::int64_t last_offset = -1;     // of its last event, when it wrote any
+  std::optional<Error> rejected;     // the decision's named rejection
+};
+
 struct RunOutcome {
   std::size_t aggregates = 0;        // aggregates considered
   std::size_t aggregates_changed = 0;
@@ -63,7 +72,13 @@ struct RunOutcome {
   std::size_t rejected = 0;
   // The highest offset written per partition: what a reader waits for.
   std::unordered_map<std::int32_t, std::int64_t> last_offsets;
+  // run_each with ItemResults::kKeep: one per item, in the items' order.
+  std::vector<ItemOutcome> items;
 };
+
+// Whether a run_each reports each item's outcome (RunOutcome::items): the
+// bank import does; runs over every member need only the totals.
+enum class ItemResults { kSkip, kKeep };
 
 template <typename A>
 class AggregateWriter {
@@ -137,95 +152,120 @@ class AggregateWriter {
     return run_impl(
         keys.size(), [&](std::size_t i) -> const std::string& { return keys[i]; },
         [&](std::size_t) -> const Command& { return command; },
-        [&](std::size_t) { return date; }, meta, chunk);
+        [&](std::size_t) { return date; }, meta, chunk, ItemResults::kSkip);
   }
 
   // One command of its own, with its own business date, per item: what a
   // bank statement import or the demo generator records in one go. Items of
   // one aggregate are decided in their order, each on the state after the
-  // previous one (a chunk ends early where an aggregate comes back).
+  // previous one's events (evolved on the run's private working copy); a
+  // chunk appends each aggregate's events as one batch.
   struct Item {
     std::string key;
     Command command;
     domain::Date date;
   };
+  // With ItemResults::kKeep, RunOutcome::items tells each item's events,
+  // last offset and rejection (every one, not only the first 100). When
+  // the log fails midway, the chunks appended before stay appended.
   Result<RunOutcome> run_each(const std::vector<Item>& items, const CommandMeta& meta,
-                              std::size_t chunk = 2000) {
+                              std::size_t chunk = 2000, ItemResults results = ItemResults::kSkip) {
     return run_impl(
         items.size(), [&](std::size_t i) -> const std::string& { return items[i].key; },
         [&](std::size_t i) -> const Command& { return items[i].command; },
-        [&](std::size_t i) { return items[i].date; }, meta, chunk);
+        [&](std::size_t i) { return items[i].date; }, meta, chunk, results);
   }
 
  private:
   template <typename KeyAt, typename CommandAt, typename DateAt>
   Result<RunOutcome> run_impl(std::size_t count, KeyAt key_at, CommandAt command_at,
-                              DateAt date_at, const CommandMeta& meta, std::size_t chunk) {
+                              DateAt date_at, const CommandMeta& meta, std::size_t chunk,
+                              ItemResults results) {
     std::unique_lock global(global_);
     RunOutcome outcome;
-    std::unordered_set<std::string_view> in_chunk;
-    for (std::size_t begin = 0, end = 0; begin < count; begin = end) {
-      // A chunk ends early where an aggregate comes back: its second command
-      // must be decided on the state after the first one's events.
+    if (results == ItemResults::kKeep) outcome.items.resize(count);
+    // An aggregate's commands within a chunk: each decided on its working
+    // state as evolved by the ones before, all its records in one batch.
+    struct Segment {
+      std::size_t item;
+      std::size_t events;
+    };
+    struct Pending {
+      const std::string* key;
+      Loaded working;
+      std::vector<log::Record> records;
+      std::vector<Segment> segments;
+    };
+    std::unordered_map<std::string_view, std::size_t> in_chunk;  // key -> index in pending
+    std::vector<Pending> pending;
+    for (std::size_t begin = 0; begin < count; begin += chunk) {
+      const std::size_t end = std::min(count, begin + chunk);
       in_chunk.clear();
-      while (end < count && end - begin < chunk && in_chunk.insert(key_at(end)).second) ++end;
-      struct Pending {
-        const std::string* key;
-        Loaded working;
-        log::ChainTip tip;
-        std::vector<log::EncodedEvent> encoded;
-        std::vector<log::Record> records;
-      };
-      std::vector<Pending> pending;
+      pending.clear();
       for (std::size_t i = begin; i < end; ++i) {
         ++outcome.aggregates;
         const std::string& key = key_at(i);
-        // Taken out of the cache, not copied (the run holds the exclusive
-        // lock); put back when nothing is written, stored after the append.
-        auto current = take(key);
-        if (!current) return current.error();
-        Pending p{&key, std::move(current).value(), {}, {}, {}};
+        auto [at, first] = in_chunk.try_emplace(key, pending.size());
+        if (first) {
+          // Taken out of the cache, not copied (the run holds the exclusive
+          // lock); put back after the append (or when nothing is written).
+          auto current = take(key);
+          if (!current) return current.error();
+          pending.push_back(Pending{&key, std::move(current).value(), {}, {}});
+        }
+        Pending& p = pending[at->second];
         domain::DecisionContext context{rulebook_, fund_, date_at(i)};
         auto decided = A::decide(p.working.state, command_at(i), context);
         if (!decided) {
+          if (results == ItemResults::kKeep) outcome.items[i].rejected = decided.error();
           if (outcome.rejections.size() < 100) outcome.rejections.push_back(decided.error());
           ++outcome.rejected;
-          store(key, std::move(p.working));
           continue;
         }
-        if (decided->empty()) {
-          store(key, std::move(p.working));
-          continue;
-        }
-        p.tip = p.working.tip;
-        auto encoded = factory_.build(A::kKind, key, p.tip, *decided, meta);
+        if (decided->empty()) continue;
+        log::ChainTip tip = p.working.tip;
+        auto encoded = factory_.build(A::kKind, key, tip, *decided, meta);
         if (!encoded) return encoded.error();
-        p.encoded = std::move(encoded).value();
-        p.records = to_records(p.encoded);
-        pending.push_back(std::move(p));
+        // The working copy moves on before the append, so that the
+        // aggregate's next command in this chunk is decided on it; it is
+        // private to the run and reaches the cache only after the append.
+        auto applied = apply(p.working.state, *encoded);
+        if (!applied) return applied.error();
+        p.working.tip = tip;
+        for (auto& record : to_records(*encoded)) p.records.push_back(std::move(record));
+        p.segments.push_back(Segment{i, encoded->size()});
       }
-      if (pending.empty()) continue;
       std::vector<log::KeyedBatch> batches;
-      batches.reserve(pending.size());
-      for (const auto& p : pending) batches.push_back(log::KeyedBatch{*p.key, p.records});
+      std::vector<std::size_t> written;  // index in pending, per batch
+      for (std::size_t k = 0; k < pending.size(); ++k) {
+        if (pending[k].records.empty()) {
+          store(*pending[k].key, std::move(pending[k].working));
+        } else {
+          batches.push_back(log::KeyedBatch{*pending[k].key, pending[k].records});
+          written.push_back(k);
+        }
+      }
+      if (batches.empty()) continue;
       auto offsets = log_.append_many(A::kTopic, batches);
       if (!offsets) {
-        for (const auto& p : pending) evict(*p.key);
+        for (std::size_t k : written) evict(*pending[k].key);
         return offsets.error();
       }
-      for (std::size_t i = 0; i < pending.size(); ++i) {
-        Pending& p = pending[i];
-        auto applied = apply(p.working.state, p.encoded);
-        if (!applied) {
-          evict(*p.key);
-          return applied.error();
-        }
-        p.working.tip = p.tip;
+      for (std::size_t n = 0; n < written.size(); ++n) {
+        Pending& p = pending[written[n]];
+        const std::vector<std::int64_t>& at = (*offsets)[n];
         const std::int32_t partition = log_.partition_for(A::kTopic, *p.key);
         auto& last = outcome.last_offsets[partition];
-        last = std::max(last, (*offsets)[i].back());
-        outcome.events_written += p.encoded.size();
+        last = std::max(last, at.back());
+        outcome.events_written += p.records.size();
         ++outcome.aggregates_changed;
+        if (results == ItemResults::kKeep) {
+          std::size_t upto = 0;
+          for (const Segment& segment : p.segments) {
+            upto += segment.events;
+            outcome.items[segment.item] = ItemOutcome{segment.events, at[upto - 1], std::nullopt};
+          }
+        }
         store(*p.key, std::move(p.working));
       }
     }

@@ -1,5 +1,7 @@
 #include "write/bank_import.h"
 
+#include <type_traits>
+
 #include "domain/bank/statement.h"
 #include "domain/person_decide.h"
 #include "domain/structured_communication.h"
@@ -66,6 +68,18 @@ Result<ImportReport> BankImporter::import(std::string_view bytes, const CommandM
   const s::PaymentChannel channel = *format == d::bank::StatementFormat::kCoda
                                         ? s::PaymentChannel::Coda
                                         : s::PaymentChannel::Camt;
+
+  // 1. Match every credit line; nothing is written yet. `report.lines` and
+  // `credits` run in parallel, in file order.
+  enum class Route { kAlready, kMember, kSuspense };
+  struct Credit {
+    const d::bank::BankLine* line = nullptr;
+    d::Date value_date;
+    std::optional<Member> member;
+    std::optional<d::StructuredCommunication> communication;
+    Route route = Route::kSuspense;
+  };
+  std::vector<Credit> credits;
   for (const auto& statement : *statements) {
     for (const auto& w : statement.warnings) report.warnings.push_back(w);
     for (const auto& line : statement.lines) {
@@ -82,6 +96,7 @@ Result<ImportReport> BankImporter::import(std::string_view bytes, const CommandM
       out.bank_ref = line.global_line_id;
       out.amount_cents = line.amount_cents;
       out.value_date = value_date->format();
+      Credit credit{&line, *value_date, std::nullopt, std::nullopt, Route::kSuspense};
 
       auto earlier = lookup_.by_bank_line(line.global_line_id);
       if (!earlier) return earlier.error();
@@ -89,75 +104,110 @@ Result<ImportReport> BankImporter::import(std::string_view bytes, const CommandM
         out.kind = (*earlier)->kind;
         out.key = (*earlier)->key;
         out.already_recorded = true;
-        report.lines.push_back(std::move(out));
-        continue;
-      }
-
-      std::optional<Member> member;
-      std::optional<d::StructuredCommunication> communication;
-      if (!line.structured_communication.empty()) {
-        if (auto parsed = d::StructuredCommunication::parse(line.structured_communication)) {
-          communication = *parsed;
-          if (auto number = d::notice_member_number(*parsed)) {
-            auto found = lookup_.by_number(*number);
-            if (!found) return found.error();
-            member = *found;
-            if (member) out.matched_by = "communication";
+        credit.route = Route::kAlready;
+      } else {
+        if (!line.structured_communication.empty()) {
+          if (auto parsed = d::StructuredCommunication::parse(line.structured_communication)) {
+            credit.communication = *parsed;
+            if (auto number = d::notice_member_number(*parsed)) {
+              auto found = lookup_.by_number(*number);
+              if (!found) return found.error();
+              credit.member = *found;
+              if (credit.member) out.matched_by = "communication";
+            }
           }
         }
-      }
-      if (!member && !line.counterparty_iban.empty()) {
-        auto party = lookup_.by_iban(line.counterparty_iban);
-        if (!party) return party.error();
-        if (party->has_value()) {
-          member = Member{s::AggregateKind::Person, **party};
-          out.matched_by = "account";
+        if (!credit.member && !line.counterparty_iban.empty()) {
+          auto party = lookup_.by_iban(line.counterparty_iban);
+          if (!party) return party.error();
+          if (party->has_value()) {
+            credit.member = Member{s::AggregateKind::Person, **party};
+            out.matched_by = "account";
+          }
         }
+        if (credit.member) credit.route = Route::kMember;
       }
+      report.lines.push_back(std::move(out));
+      credits.push_back(std::move(credit));
+    }
+  }
 
-      // Booked to the member unless the member's aggregate refuses it (then
-      // it waits in suspense like an unmatched line).
-      const d::Money amount = d::Money::from_cents(line.amount_cents);
-      auto book = [&](s::AggregateKind kind, Result<Outcome> booked) -> Result<bool> {
-        if (!booked) {
-          if (!refusal(booked.error())) return booked.error();
-          out.rejected = booked.error();
-          return false;
-        }
-        out.kind = kind;
-        out.key = member->key;
-        out.events = booked->events.size();
-        if (!booked->events.empty()) out.last_offset = booked->events.back().offset;
-        report.events_written += out.events;
-        report.lines.push_back(std::move(out));
-        return true;
-      };
-      Result<bool> booked = false;
-      if (member && member->kind == s::AggregateKind::Person) {
-        d::RecordPayment pay{amount, *value_date, communication, line.global_line_id, channel,
-                             std::nullopt};
-        booked = book(member->kind,
-                      persons_.execute(member->key, d::PersonCommand{pay}, *value_date, meta));
-      } else if (member && member->kind == s::AggregateKind::Company) {
-        d::RecordCompanyPayment pay{amount, *value_date, communication, line.global_line_id, channel};
-        booked = book(member->kind,
-                      companies_.execute(member->key, d::CompanyCommand{pay}, *value_date, meta));
+  // 2. The members' payments: one run_each for the persons, one for the
+  // companies. A payment the member's aggregate refuses waits in suspense
+  // like an unmatched line; any other failure stops the import (what was
+  // appended before it stays, and a retry books only the rest).
+  auto book = [&](auto& writer, s::AggregateKind kind, auto make_command) -> Status {
+    using Writer = std::remove_reference_t<decltype(writer)>;
+    std::vector<std::size_t> at;  // the lines booked to this kind, in file order
+    for (std::size_t i = 0; i < credits.size(); ++i) {
+      if (credits[i].route == Route::kMember && credits[i].member->kind == kind) at.push_back(i);
+    }
+    if (at.empty()) return {};
+    std::vector<typename Writer::Item> items;
+    items.reserve(at.size());
+    for (std::size_t i : at) {
+      items.push_back({credits[i].member->key, make_command(credits[i]), credits[i].value_date});
+    }
+    auto run = writer.run_each(items, meta, chunk_, ItemResults::kKeep);
+    if (!run) return run.error();
+    for (std::size_t n = 0; n < at.size(); ++n) {
+      const std::size_t i = at[n];
+      const ItemOutcome& result = run->items[n];
+      ImportedLine& out = report.lines[i];
+      if (result.rejected) {
+        if (!refusal(*result.rejected)) return *result.rejected;
+        out.rejected = result.rejected;
+        credits[i].route = Route::kSuspense;
+        continue;
       }
-      if (!booked) return booked.error();
-      if (*booked) continue;
+      out.kind = kind;
+      out.key = credits[i].member->key;
+      out.events = result.events;
+      out.last_offset = result.last_offset;
+      report.events_written += out.events;
+    }
+    return {};
+  };
+  KASSA_TRY(book(persons_, s::AggregateKind::Person, [&](const Credit& c) {
+    const d::Money amount = d::Money::from_cents(c.line->amount_cents);
+    return d::PersonCommand{d::RecordPayment{amount, c.value_date, c.communication,
+                                             c.line->global_line_id, channel, std::nullopt}};
+  }));
+  KASSA_TRY(book(companies_, s::AggregateKind::Company, [&](const Credit& c) {
+    const d::Money amount = d::Money::from_cents(c.line->amount_cents);
+    return d::CompanyCommand{
+        d::RecordCompanyPayment{amount, c.value_date, c.communication, c.line->global_line_id, channel}};
+  }));
 
-      RecordSuspenseItem item{line.global_line_id, line.amount_cents, *value_date,
-                              line.structured_communication, channel, line.counterparty_name,
-                              line.counterparty_iban, line.free_communication};
-      auto held = fund_.execute(kFundKey, FundCommand{item}, *value_date, meta);
-      if (!held) return held.error();
+  // 3. The rest to the fund's suspense account, in file order, with one
+  // run_each (one append). The fund refuses nothing a parsed credit line
+  // holds; if it did, the import stops with that error.
+  std::vector<std::size_t> held;
+  std::vector<AggregateWriter<FundAggregate>::Item> items;
+  for (std::size_t i = 0; i < credits.size(); ++i) {
+    if (credits[i].route != Route::kSuspense) continue;
+    const d::bank::BankLine& line = *credits[i].line;
+    held.push_back(i);
+    items.push_back({kFundKey,
+                     FundCommand{RecordSuspenseItem{line.global_line_id, line.amount_cents,
+                                                    credits[i].value_date, line.structured_communication,
+                                                    channel, line.counterparty_name,
+                                                    line.counterparty_iban, line.free_communication}},
+                     credits[i].value_date});
+  }
+  if (!items.empty()) {
+    auto run = fund_.run_each(items, meta, items.size(), ItemResults::kKeep);
+    if (!run) return run.error();
+    for (std::size_t n = 0; n < held.size(); ++n) {
+      const ItemOutcome& result = run->items[n];
+      if (result.rejected) return *result.rejected;
+      ImportedLine& out = report.lines[held[n]];
       out.matched_by.clear();
       out.kind = s::AggregateKind::Fund;
       out.key = kFundKey;
-      out.events = held->events.size();
-      if (!held->events.empty()) out.last_offset = held->events.back().offset;
+      out.events = result.events;
+      out.last_offset = result.last_offset;
       report.events_written += out.events;
-      report.lines.push_back(std::move(out));
     }
   }
   return report;

@@ -13,6 +13,13 @@
 //      for staff with the counterparty sealed (personal data).
 // Debit lines (money leaving the fund's account) are counted, not booked.
 //
+// Booking, in batches: every line is matched first, then the persons'
+// payments are appended with one AggregateWriter::run_each (group commits
+// of `chunk` aggregates; a member's lines in file order), then the
+// companies', and last, with one more, the suspense items (the lines nobody
+// matched, and those the member's aggregate refused) in file order. The
+// report lists every credit line in file order.
+//
 // Idempotency: each line is identified by its global line id (statement
 // account + sequence + line number, domain/bank). A line already booked
 // anywhere (MemberLookup::by_bank_line: a payment of any member, or a
@@ -109,11 +116,16 @@ class BankImporter {
   // and a retry of the same file books only the rest.
   Result<ImportReport> import(std::string_view file_bytes, const CommandMeta& meta);
 
+  // Aggregates per group commit of the members' payments (default 2000, as
+  // AggregateWriter::run_each). REQUIRES: > 0; before the first import.
+  void set_chunk(std::size_t aggregates) { chunk_ = aggregates; }
+
  private:
   AggregateWriter<PersonAggregate>& persons_;
   AggregateWriter<CompanyAggregate>& companies_;
   AggregateWriter<FundAggregate>& fund_;
   MemberLookup lookup_;
+  std::size_t chunk_ = 2000;
   std::mutex mu_;  // one import at a time: a line is booked once across files
 };
 

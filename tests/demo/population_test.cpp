@@ -1,10 +1,15 @@
 // The demo population generator: the same seed gives the same history byte
-// for byte, every aggregate's hash chain holds, and the history has the mix
-// the issue asks for (categories, collection steps, requests).
+// for byte, every aggregate's hash chain holds, the history has the mix
+// the issue asks for (categories, collection steps, requests), and the
+// payments came in as CODA statements through the bank importer.
 
 #include <catch2/catch.hpp>
 
+#include <set>
+
 #include "demo/population.h"
+#include "demo/population_model.h"
+#include "domain/iban.h"
 #include "log/chain_verifier.h"
 #include "log/event_codec.h"
 #include "log/journal/journal_log.h"
@@ -46,6 +51,17 @@ std::unique_ptr<Generated> generate(const demo::PopulationSpec& spec) {
   return g;
 }
 
+// A CODA line's global id: "BE" + 14 digits, "/", the year, "/", the paper
+// sequence (3 digits), "-", the movement (4 digits).
+bool is_line_id(const std::string& ref) {
+  const std::string shape = "BEdddddddddddddd/dddd/ddd-dddd";
+  if (ref.size() != shape.size()) return false;
+  for (std::size_t i = 0; i < ref.size(); ++i) {
+    if (shape[i] == 'd' ? (ref[i] < '0' || ref[i] > '9') : ref[i] != shape[i]) return false;
+  }
+  return true;
+}
+
 demo::PopulationSpec spec(std::uint64_t seed) {
   demo::PopulationSpec s;
   s.persons = 400;
@@ -82,7 +98,66 @@ TEST_CASE("the same seed gives the same history byte for byte; another seed anot
     REQUIRE(e.ok());
     REQUIRE(chains.feed(*e).ok());
   }
-  CHECK(chains.aggregate_count() == a->summary.persons + a->summary.companies);
+  // The persons, the companies and the fund (its suspense account).
+  CHECK(a->summary.suspense > 0);
+  CHECK(chains.aggregate_count() == a->summary.persons + a->summary.companies + 1);
+}
+
+TEST_CASE("the cast's accounts are valid Belgian IBANs", "[demo][bank]") {
+  CHECK(demo::belgian_iban(5'390'075'470) == "BE68539007547034");  // the fund's collection account
+  CHECK(demo::belgian_iban(9'700) == "BE54000000970097");          // national check 97 for 0 mod 97
+  for (std::uint64_t seed : {1ULL, 7ULL, 0xFFFF'FFFF'FFFFULL}) {
+    const std::string iban = demo::belgian_iban(demo::mix(seed));
+    INFO(iban);
+    CHECK(domain::Iban::parse(iban).ok());
+  }
+}
+
+TEST_CASE("payments arrive as CODA statements: global line ids, matched by communication or "
+          "account, a few in suspense", "[demo][bank]") {
+  auto g = generate(spec(11));
+  const auto& s = g->summary;
+  std::set<std::string> refs;
+  std::size_t person_payments = 0, company_payments = 0, suspense_items = 0, not_coda = 0,
+              not_line_ids = 0;
+  for (const auto& r : g->records) {
+    auto e = log::decode_event(
+        {reinterpret_cast<const std::uint8_t*>(r.value.data()), r.value.size()});
+    REQUIRE(e.ok());
+    const auto& env = e->envelope();
+    std::string ref;
+    schemas::PaymentChannel channel = schemas::PaymentChannel::Coda;
+    if (env.body_type() == schemas::EventBody::PaymentReceived) {
+      const auto* body = env.body_as_PaymentReceived();
+      ref = body->bank_ref()->str();
+      channel = body->channel();
+      ++(env.aggregate_kind() == schemas::AggregateKind::Company ? company_payments : person_payments);
+    } else if (env.body_type() == schemas::EventBody::SuspenseItemRecorded) {
+      const auto* body = env.body_as_SuspenseItemRecorded();
+      ref = body->bank_ref()->str();
+      channel = body->channel();
+      CHECK(env.aggregate_kind() == schemas::AggregateKind::Fund);
+      ++suspense_items;
+    } else {
+      continue;
+    }
+    if (channel != schemas::PaymentChannel::Coda) ++not_coda;
+    if (!is_line_id(ref)) ++not_line_ids;
+    CHECK(refs.insert(ref).second);  // every bank line booked once over the whole history
+  }
+  CHECK(not_coda == 0);
+  CHECK(not_line_ids == 0);
+  CHECK(person_payments == s.payments);
+  CHECK(company_payments > 20);  // 20 companies, most paying each year
+  CHECK(suspense_items == s.suspense);
+  CHECK(refs.size() == s.bank_lines);
+  CHECK(s.bank_statements > 4 * 5);  // weekly windows over five years
+  // About 5 % without the communication, plus the plans' instalments, are
+  // matched by the payer's registered account; about 1 per mille nobody.
+  CHECK(s.payments_by_account > s.bank_lines / 50);
+  CHECK(s.payments_by_account < s.bank_lines / 5);
+  CHECK(s.suspense > 0);
+  CHECK(s.suspense < s.bank_lines / 200);
 }
 
 TEST_CASE("the population has the category mix and the collection history asked for", "[demo]") {

@@ -344,3 +344,38 @@ TEST_CASE("a bounded cache drops states and reloads them as of everything durabl
   auto again = fx.writer->execute(dropped, Register{"93051822361"}, fx.date, fx.meta);
   CHECK(again.error().rule == "PersonAlreadyRegistered");
 }
+
+TEST_CASE("run_each reports each item's outcome; an aggregate's items share one group commit",
+          "[write]") {
+  Fixture fx;
+  const std::string bob = "P" + std::string(32, 'b');
+  std::vector<Writer::Item> items{{kAlice, Register{"93051822361"}, fx.date},
+                                  {bob, Remind{5}, fx.date},  // not registered: refused
+                                  {kAlice, Remind{100}, fx.date},
+                                  {kAlice, Remind{100}, fx.date},  // nothing to do
+                                  {kAlice, Remind{200}, fx.date}};
+  auto outcome = fx.writer->run_each(items, fx.meta, /*chunk=*/10, write::ItemResults::kKeep);
+  REQUIRE(outcome.ok());
+  REQUIRE(outcome->items.size() == 5);
+  const auto& r = outcome->items;
+  CHECK(r[0].events == 1);
+  CHECK(r[0].last_offset == 0);
+  CHECK(r[1].events == 0);
+  CHECK(r[1].last_offset == -1);
+  REQUIRE(r[1].rejected.has_value());
+  CHECK(r[1].rejected->rule == "PersonNotRegistered");
+  CHECK(r[2].events == 1);
+  CHECK(r[2].last_offset == 1);
+  CHECK(r[3].events == 0);
+  CHECK_FALSE(r[3].rejected.has_value());
+  CHECK(r[4].events == 1);
+  CHECK(r[4].last_offset == 2);
+  CHECK(outcome->events_written == 3);
+  CHECK(outcome->aggregates_changed == 1);
+  CHECK(fx.records_of(kAlice).size() == 3);
+  // Without kKeep, no per-item outcome is kept.
+  auto again = fx.writer->run_each(items, fx.meta, 10);
+  REQUIRE(again.ok());
+  CHECK(again->items.empty());
+  CHECK(again->events_written == 0);
+}

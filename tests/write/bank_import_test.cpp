@@ -1,0 +1,322 @@
+// The bank importer on the embedded journal with the real person, company
+// and fund aggregates: a file's lines are matched first, then booked with one
+// group commit per aggregate kind (persons, companies), the rest held in the
+// fund's suspense account in file order; a second import writes nothing.
+
+#include <catch2/catch.hpp>
+
+#include <map>
+
+#include "domain/bank/coda_writer.h"
+#include "domain/person_decide.h"
+#include "log/journal/journal_log.h"
+#include "log/log_test_support.h"
+#include "log/personal_data.h"
+#include "write/bank_import.h"
+
+using namespace kassa;
+namespace d = kassa::domain;
+namespace s = kassa::schemas;
+
+namespace {
+
+// Forwards to the journal and counts the appends per topic.
+class CountingLog final : public log::EventLog {
+ public:
+  explicit CountingLog(log::EventLog& inner) : inner_(inner) {}
+  std::map<log::Topic, int> appends, group_appends;
+
+  Result<std::vector<int64_t>> append(log::Topic t, std::string_view key,
+                                      std::span<const log::Record> records) override {
+    ++appends[t];
+    return inner_.append(t, key, records);
+  }
+  Result<std::vector<std::vector<int64_t>>> append_many(
+      log::Topic t, std::span<const log::KeyedBatch> batches) override {
+    ++group_appends[t];
+    return inner_.append_many(t, batches);
+  }
+  Status append_quarantine(const log::StoredRecord& r, std::string_view reason) override {
+    return inner_.append_quarantine(r, reason);
+  }
+  int32_t partition_count(log::Topic t) const override { return inner_.partition_count(t); }
+  Result<std::vector<log::StoredRecord>> read(log::Topic t, int32_t p, int64_t from,
+                                              std::size_t max,
+                                              std::chrono::milliseconds wait) override {
+    return inner_.read(t, p, from, max, wait);
+  }
+  Result<int64_t> high_water_mark(log::Topic t, int32_t p) override {
+    return inner_.high_water_mark(t, p);
+  }
+  Result<std::unique_ptr<log::Subscription>> subscribe(std::vector<log::Position> from) override {
+    return inner_.subscribe(std::move(from));
+  }
+  const log::LogConfig& config() const override { return inner_.config(); }
+  void reset() {
+    appends.clear();
+    group_appends.clear();
+  }
+
+ private:
+  log::EventLog& inner_;
+};
+
+// The fixture is the log's only writer: every state stays cached.
+template <typename W>
+typename W::Loader nothing_yet() {
+  return [](const std::string&) -> Result<std::optional<typename W::Loaded>> {
+    return std::optional<typename W::Loaded>{};
+  };
+}
+
+using Persons = write::AggregateWriter<write::PersonAggregate>;
+using Companies = write::AggregateWriter<write::CompanyAggregate>;
+using Fund = write::AggregateWriter<write::FundAggregate>;
+
+d::Date day(const char* text) { return d::Date::parse(text).value(); }
+d::bank::Date bank_day(int y, int m, int dd) { return {y, m, dd}; }
+
+const std::string kAnn = "P" + std::string(32, 'a');
+const std::string kBob = "P" + std::string(32, 'b');
+const std::string kGhost = "P" + std::string(32, 'c');  // known to the lookup, never registered
+const std::string kCompany = "0403170701";
+const std::string kBobIban = "BE71096123456769";
+
+struct Fixture {
+  log::testing::TempDir dir;
+  log::LogConfig config;
+  std::unique_ptr<log::EventLog> journal;
+  std::unique_ptr<CountingLog> log;
+  log::SeededRandom random{7};
+  log::InMemoryKeyStore keys{random};
+  write::EventFactory factory{keys, random, [] { return std::int64_t{1'736'000'000'000'000}; }};
+  d::Rulebook rulebook = d::Rulebook::belgian_default();
+  d::FundConfig fund_config = d::FundConfig::kassa_default();
+  std::unique_ptr<Persons> persons;
+  std::unique_ptr<Companies> companies;
+  std::unique_ptr<Fund> fund;
+  std::map<std::string, write::Member> booked;  // what by_bank_line answers
+  std::unique_ptr<write::BankImporter> importer;
+  write::CommandMeta meta{"batch:test", {}, {}};
+
+  Fixture() {
+    config.journal_path = dir.path() + "/journal";
+    journal = log::journal::JournalLog::open(config).value();
+    log = std::make_unique<CountingLog>(*journal);
+    persons = std::make_unique<Persons>(*log, factory, nothing_yet<Persons>(), rulebook, fund_config);
+    companies = std::make_unique<Companies>(*log, factory, nothing_yet<Companies>(), rulebook, fund_config);
+    fund = std::make_unique<Fund>(*log, factory, nothing_yet<Fund>(), rulebook, fund_config);
+    const d::Date start = day("2020-01-01");
+    REQUIRE(persons
+                ->execute(kAnn,
+                          d::RegisterPerson{d::Niss::parse("85073003328").value(), "Ann", "Peeters",
+                                            std::nullopt, std::nullopt, std::nullopt, start,
+                                            d::Category::kMain, s::StarterStatus::NotStarter, false,
+                                            1, ""},
+                          start, meta)
+                .ok());
+    REQUIRE(persons
+                ->execute(kBob,
+                          d::RegisterPerson{d::Niss::parse("90011512165").value(), "Bob", "Maes",
+                                            std::nullopt, d::Iban::parse(kBobIban).value(),
+                                            std::nullopt, start, d::Category::kMain,
+                                            s::StarterStatus::NotStarter, false, 2, ""},
+                          start, meta)
+                .ok());
+    REQUIRE(companies
+                ->execute(kCompany,
+                          d::RegisterCompany{d::CompanyNumber::parse(kCompany).value(), "Kassa NV",
+                                             "NV", start, 3, {}},
+                          start, meta)
+                .ok());
+    write::MemberLookup lookup;
+    lookup.by_number = [](std::uint32_t n) -> Result<std::optional<write::Member>> {
+      switch (n) {
+        case 1: return std::optional<write::Member>{write::Member{s::AggregateKind::Person, kAnn}};
+        case 2: return std::optional<write::Member>{write::Member{s::AggregateKind::Person, kBob}};
+        case 3: return std::optional<write::Member>{write::Member{s::AggregateKind::Company, kCompany}};
+        case 4: return std::optional<write::Member>{write::Member{s::AggregateKind::Person, kGhost}};
+        default: return std::optional<write::Member>{};
+      }
+    };
+    lookup.by_iban = [](std::string_view iban) -> Result<std::optional<std::string>> {
+      if (iban == kBobIban) return std::optional<std::string>{kBob};
+      return std::optional<std::string>{};
+    };
+    lookup.by_bank_line = [this](std::string_view ref) -> Result<std::optional<write::Member>> {
+      auto it = booked.find(std::string(ref));
+      if (it == booked.end()) return std::optional<write::Member>{};
+      return std::optional<write::Member>{it->second};
+    };
+    importer = std::make_unique<write::BankImporter>(*persons, *companies, *fund, std::move(lookup));
+    log->reset();
+  }
+
+  std::int64_t total_events() {
+    std::int64_t total = 0;
+    for (auto topic : {log::Topic::kPersonEvents, log::Topic::kCompanyEvents}) {
+      for (std::int32_t p = 0; p < log->partition_count(topic); ++p) {
+        total += log->high_water_mark(topic, p).value();
+      }
+    }
+    return total;
+  }
+};
+
+std::string communication_of(std::uint32_t member) {
+  return d::notice_communication(member, 1).value().digits();
+}
+
+d::bank::CodaMovement credit(std::int64_t cents, std::string communication, std::string iban,
+                             std::string name) {
+  std::string free = communication.empty() ? "bijdrage" : "";
+  return {cents, bank_day(2025, 2, 10), std::move(communication), std::move(free), std::move(iban),
+          std::move(name)};
+}
+
+}  // namespace
+
+TEST_CASE("a file's payments are booked with one group commit per aggregate kind; the rest "
+          "waits in suspense in file order; a second import writes nothing",
+          "[write][bank]") {
+  Fixture fx;
+  d::bank::CodaDraft draft;
+  draft.creation_date = bank_day(2025, 2, 10);
+  draft.opening_date = bank_day(2025, 2, 9);
+  draft.account_iban = "BE68539007547034";
+  draft.paper_sequence = 12;
+  draft.movements = {
+      credit(10'000, communication_of(1), "BE62510007547061", "ANN"),     // 1 Ann, communication
+      credit(20'000, communication_of(3), "BE43068999999501", "KASSA"),   // 2 company
+      credit(12'345, "", "BE61310126985517", "NOBODY"),                   // 3 unmatched
+      credit(30'000, "", kBobIban, "BOB"),                                // 4 Bob, account
+      {-5'000, bank_day(2025, 2, 10), "", "bank costs", "", "BANK"},      // 5 debit
+      credit(40'000, communication_of(4), "BE62510007547061", "GHOST"),   // 6 refused
+  };
+  const std::string file = d::bank::write_coda(draft).value();
+  const std::int64_t before = fx.total_events();
+
+  auto report = fx.importer->import(file, fx.meta);
+  REQUIRE(report.ok());
+  CHECK(report->format == "coda");
+  CHECK(report->statements == 1);
+  CHECK(report->credit_lines == 5);
+  CHECK(report->debit_lines == 1);
+  REQUIRE(report->lines.size() == 5);
+  const auto& l = report->lines;
+  CHECK(l[0].bank_ref == "BE68539007547034/2025/012-0001");
+  CHECK(l[4].bank_ref == "BE68539007547034/2025/012-0006");
+
+  CHECK(l[0].kind == s::AggregateKind::Person);
+  CHECK(l[0].key == kAnn);
+  CHECK(l[0].matched_by == "communication");
+  CHECK(l[1].kind == s::AggregateKind::Company);
+  CHECK(l[1].key == kCompany);
+  CHECK(l[1].matched_by == "communication");
+  CHECK(l[2].kind == s::AggregateKind::Fund);
+  CHECK(l[2].key == write::kFundKey);
+  CHECK(l[2].matched_by.empty());
+  CHECK_FALSE(l[2].rejected.has_value());
+  CHECK(l[3].kind == s::AggregateKind::Person);
+  CHECK(l[3].key == kBob);
+  CHECK(l[3].matched_by == "account");
+  // The ghost's aggregate refuses the payment: the line waits in suspense.
+  CHECK(l[4].kind == s::AggregateKind::Fund);
+  CHECK(l[4].matched_by.empty());
+  REQUIRE(l[4].rejected.has_value());
+  CHECK(l[4].rejected->rule == "PersonNotRegistered");
+
+  std::size_t events = 0;
+  for (const auto& line : l) {
+    CHECK(line.events >= 1);
+    CHECK(line.last_offset >= 0);
+    CHECK_FALSE(line.already_recorded);
+    events += line.events;
+  }
+  CHECK(report->events_written == events);
+  CHECK(fx.total_events() - before == static_cast<std::int64_t>(events));
+
+  // One group commit for the persons; one for the company and one for the
+  // suspense items, on the company topic where the fund lives.
+  CHECK(fx.log->group_appends[log::Topic::kPersonEvents] == 1);
+  CHECK(fx.log->group_appends[log::Topic::kCompanyEvents] == 2);
+  CHECK(fx.log->appends.empty());
+
+  // The fund holds the unmatched line, then the refused one: file order.
+  auto held = fx.fund->cached(write::kFundKey);
+  REQUIRE(held.has_value());
+  REQUIRE(held->items.size() == 2);
+  CHECK(held->items[0].bank_ref == l[2].bank_ref);
+  CHECK(held->items[0].amount_cents == 12'345);
+  CHECK(held->items[1].bank_ref == l[4].bank_ref);
+  CHECK(held->items[1].amount_cents == 40'000);
+  CHECK(fx.persons->cached(kAnn)->bank_refs.count(l[0].bank_ref) == 1);
+  CHECK(fx.persons->cached(kBob)->bank_refs.count(l[3].bank_ref) == 1);
+  CHECK_FALSE(fx.persons->cached(kGhost)->registered);
+
+  SECTION("the same file again, the lines known as booked: reported, nothing written") {
+    for (const auto& line : l) fx.booked[line.bank_ref] = write::Member{line.kind, line.key};
+    fx.log->reset();
+    const std::int64_t written = fx.total_events();
+    auto again = fx.importer->import(file, fx.meta);
+    REQUIRE(again.ok());
+    CHECK(again->events_written == 0);
+    REQUIRE(again->lines.size() == 5);
+    for (std::size_t i = 0; i < 5; ++i) {
+      CHECK(again->lines[i].already_recorded);
+      CHECK(again->lines[i].kind == l[i].kind);
+      CHECK(again->lines[i].key == l[i].key);
+    }
+    CHECK(fx.total_events() == written);
+    CHECK(fx.log->appends.empty());
+    CHECK(fx.log->group_appends.empty());
+  }
+  SECTION("the same file again, the lookup not caught up: the aggregates refuse the refs twice") {
+    fx.log->reset();
+    const std::int64_t written = fx.total_events();
+    auto again = fx.importer->import(file, fx.meta);
+    REQUIRE(again.ok());
+    CHECK(again->events_written == 0);
+    REQUIRE(again->lines.size() == 5);
+    CHECK(again->lines[0].key == kAnn);
+    CHECK(again->lines[2].kind == s::AggregateKind::Fund);
+    CHECK(again->lines[4].kind == s::AggregateKind::Fund);
+    CHECK(fx.total_events() == written);
+    CHECK(fx.log->appends.empty());
+    CHECK(fx.log->group_appends.empty());
+    CHECK(fx.fund->cached(write::kFundKey)->items.size() == 2);
+  }
+}
+
+TEST_CASE("a member paying twice in one file: both lines booked in file order", "[write][bank]") {
+  Fixture fx;
+  d::bank::CodaDraft draft;
+  draft.creation_date = bank_day(2025, 3, 3);
+  draft.opening_date = bank_day(2025, 3, 2);
+  draft.account_iban = "BE68539007547034";
+  draft.paper_sequence = 13;
+  draft.movements = {
+      credit(10'000, "", kBobIban, "BOB"),
+      credit(11'000, communication_of(1), "", "ANN"),
+      credit(12'000, communication_of(2), "", "BOB"),
+  };
+  auto report = fx.importer->import(d::bank::write_coda(draft).value(), fx.meta);
+  REQUIRE(report.ok());
+  REQUIRE(report->lines.size() == 3);
+  CHECK(report->lines[0].key == kBob);
+  CHECK(report->lines[1].key == kAnn);
+  CHECK(report->lines[2].key == kBob);
+  // Bob's second line is decided on the state after his first, in the same
+  // group commit: his events in file order, one after the other.
+  CHECK(report->lines[0].events >= 1);
+  CHECK(report->lines[2].events >= 1);
+  CHECK(report->lines[0].last_offset + static_cast<std::int64_t>(report->lines[2].events) ==
+        report->lines[2].last_offset);
+  CHECK(fx.log->group_appends[log::Topic::kPersonEvents] == 1);
+  CHECK(fx.persons->cached(kBob)->bank_refs.size() == 2);
+  auto bob = fx.persons->cached(kBob);
+  REQUIRE(bob.has_value());
+  REQUIRE(bob->payments.size() == 2);
+  CHECK(bob->payments[0].amount.cents() == 10'000);
+  CHECK(bob->payments[1].amount.cents() == 12'000);
+}
