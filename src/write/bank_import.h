@@ -107,7 +107,7 @@ struct ImportReport {
 
 class BankImporter {
  public:
-  // iban_hash: the keyed hash under which registrations stored IBANs.
+  // lookup: who a member number, an account or a bank line belongs to (see MemberLookup).
   BankImporter(AggregateWriter<PersonAggregate>& persons, AggregateWriter<CompanyAggregate>& companies,
                AggregateWriter<FundAggregate>& fund, MemberLookup lookup);
 
