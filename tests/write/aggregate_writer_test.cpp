@@ -7,6 +7,7 @@
 
 #include <set>
 
+#include "forwarding_log.h"
 #include "log/journal/journal_log.h"
 #include "log/personal_data.h"
 #include "log/log_test_support.h"
@@ -106,42 +107,19 @@ Writer::Loader fold_from_log(log::EventLog& log, int* calls) {
 }
 
 // Delegates to a real log and fails appends on demand.
-class FlakyLog final : public log::EventLog {
+class FlakyLog final : public testing::ForwardingLog {
  public:
-  explicit FlakyLog(log::EventLog& inner) : inner_(inner) {}
+  explicit FlakyLog(log::EventLog& inner) : ForwardingLog(inner) {}
   bool fail_next = false;
 
   Result<std::vector<int64_t>> append(log::Topic t, std::string_view key,
                                       std::span<const log::Record> records) override {
     if (std::exchange(fail_next, false)) {
-      (void)inner_.append(t, key, records);  // landed, but the ack was lost
+      (void)inner().append(t, key, records);  // landed, but the ack was lost
       return Error::unavailable("KafkaDeliveryFailed", "simulated lost acknowledgement");
     }
-    return inner_.append(t, key, records);
+    return inner().append(t, key, records);
   }
-  Result<std::vector<std::vector<int64_t>>> append_many(
-      log::Topic t, std::span<const log::KeyedBatch> batches) override {
-    return inner_.append_many(t, batches);
-  }
-  Status append_quarantine(const log::StoredRecord& r, std::string_view reason) override {
-    return inner_.append_quarantine(r, reason);
-  }
-  int32_t partition_count(log::Topic t) const override { return inner_.partition_count(t); }
-  Result<std::vector<log::StoredRecord>> read(log::Topic t, int32_t p, int64_t from,
-                                              std::size_t max,
-                                              std::chrono::milliseconds wait) override {
-    return inner_.read(t, p, from, max, wait);
-  }
-  Result<int64_t> high_water_mark(log::Topic t, int32_t p) override {
-    return inner_.high_water_mark(t, p);
-  }
-  Result<std::unique_ptr<log::Subscription>> subscribe(std::vector<log::Position> from) override {
-    return inner_.subscribe(std::move(from));
-  }
-  const log::LogConfig& config() const override { return inner_.config(); }
-
- private:
-  log::EventLog& inner_;
 };
 
 struct Fixture {

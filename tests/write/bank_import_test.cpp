@@ -13,6 +13,7 @@
 #include "log/log_test_support.h"
 #include "log/personal_data.h"
 #include "write/bank_import.h"
+#include "forwarding_log.h"
 
 using namespace kassa;
 namespace d = kassa::domain;
@@ -21,44 +22,25 @@ namespace s = kassa::schemas;
 namespace {
 
 // Forwards to the journal and counts the appends per topic.
-class CountingLog final : public log::EventLog {
+class CountingLog final : public testing::ForwardingLog {
  public:
-  explicit CountingLog(log::EventLog& inner) : inner_(inner) {}
+  explicit CountingLog(log::EventLog& inner) : ForwardingLog(inner) {}
   std::map<log::Topic, int> appends, group_appends;
 
   Result<std::vector<int64_t>> append(log::Topic t, std::string_view key,
                                       std::span<const log::Record> records) override {
     ++appends[t];
-    return inner_.append(t, key, records);
+    return ForwardingLog::append(t, key, records);
   }
   Result<std::vector<std::vector<int64_t>>> append_many(
       log::Topic t, std::span<const log::KeyedBatch> batches) override {
     ++group_appends[t];
-    return inner_.append_many(t, batches);
+    return ForwardingLog::append_many(t, batches);
   }
-  Status append_quarantine(const log::StoredRecord& r, std::string_view reason) override {
-    return inner_.append_quarantine(r, reason);
-  }
-  int32_t partition_count(log::Topic t) const override { return inner_.partition_count(t); }
-  Result<std::vector<log::StoredRecord>> read(log::Topic t, int32_t p, int64_t from,
-                                              std::size_t max,
-                                              std::chrono::milliseconds wait) override {
-    return inner_.read(t, p, from, max, wait);
-  }
-  Result<int64_t> high_water_mark(log::Topic t, int32_t p) override {
-    return inner_.high_water_mark(t, p);
-  }
-  Result<std::unique_ptr<log::Subscription>> subscribe(std::vector<log::Position> from) override {
-    return inner_.subscribe(std::move(from));
-  }
-  const log::LogConfig& config() const override { return inner_.config(); }
   void reset() {
     appends.clear();
     group_appends.clear();
   }
-
- private:
-  log::EventLog& inner_;
 };
 
 // The fixture is the log's only writer: every state stays cached.

@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "forwarding_log.h"
 #include "app/service.h"
 #include "http/auth.h"
 #include "log/event_log.h"
@@ -20,37 +21,21 @@
 namespace kassa::testing {
 
 // Forwards to the journal; appends fail with kUnavailable while `failing`.
-class FailingLog final : public log::EventLog {
+class FailingLog final : public ForwardingLog {
  public:
-  explicit FailingLog(std::unique_ptr<log::EventLog> inner) : inner_(std::move(inner)) {}
+  explicit FailingLog(std::unique_ptr<log::EventLog> inner) : ForwardingLog(std::move(inner)) {}
   std::atomic<bool> failing{false};
 
   Result<std::vector<std::int64_t>> append(log::Topic t, std::string_view key,
                                            std::span<const log::Record> records) override {
     if (failing) return Error::unavailable("InjectedLogFailure", "the disk is gone");
-    return inner_->append(t, key, records);
+    return ForwardingLog::append(t, key, records);
   }
   Result<std::vector<std::vector<std::int64_t>>> append_many(
       log::Topic t, std::span<const log::KeyedBatch> batches) override {
     if (failing) return Error::unavailable("InjectedLogFailure", "the disk is gone");
-    return inner_->append_many(t, batches);
+    return ForwardingLog::append_many(t, batches);
   }
-  Status append_quarantine(const log::StoredRecord& r, std::string_view reason) override {
-    return inner_->append_quarantine(r, reason);
-  }
-  std::int32_t partition_count(log::Topic t) const override { return inner_->partition_count(t); }
-  Result<std::vector<log::StoredRecord>> read(log::Topic t, std::int32_t p, std::int64_t from,
-                                              std::size_t max,
-                                              std::chrono::milliseconds wait) override {
-    return inner_->read(t, p, from, max, wait);
-  }
-  Result<std::int64_t> high_water_mark(log::Topic t, std::int32_t p) override {
-    return inner_->high_water_mark(t, p);
-  }
-  Result<std::unique_ptr<log::Subscription>> subscribe(std::vector<log::Position> from) override {
-    return inner_->subscribe(std::move(from));
-  }
-  const log::LogConfig& config() const override { return inner_->config(); }
 
   // Every event in both topics.
   std::int64_t total_events() {
@@ -60,9 +45,6 @@ class FailingLog final : public log::EventLog {
     }
     return total;
   }
-
- private:
-  std::unique_ptr<log::EventLog> inner_;
 };
 
 inline const char* kStaff = "staff-token";
