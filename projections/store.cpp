@@ -193,8 +193,16 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, Durability d
   if (!s.ok()) return io_error("open " + path, s);
   store->options_ = std::make_unique<rocksdb::Options>(options, cf_options);
   // Ingested files are written by the projector's own thread: uncompressed
-  // (compaction, on a background thread, compresses them as it merges).
+  // (compaction, on a background thread, compresses what it merges; a file
+  // placed straight at the bottom level stays uncompressed until then).
   store->options_->compression = rocksdb::kNoCompression;
+  if (durability == Durability::kIngest) {
+    // Files of an earlier, interrupted build are not ours to reuse: an
+    // ingested file's name may still be a hard link to a live table file.
+    std::error_code ec;
+    std::filesystem::remove_all(path + "/bulk", ec);
+    if (ec) return Error::unavailable("ProjectionStoreIo", "cannot empty " + path + "/bulk: " + ec.message());
+  }
   store->db_.reset(raw);
   store->default_ = handles[0];
   store->handles_.assign(handles.begin() + 1, handles.end());
@@ -287,7 +295,8 @@ Status Store::ingest(StoreBatch& batch) {
       const int c = a.key.compare(b.key);
       return c != 0 ? c < 0 : a.order < b.order;
     });
-    rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), *options_, h);
+    // The page cache keeps what was written: the next batch reads it back.
+    rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), *options_, h, /*invalidate_page_cache=*/false);
     const std::string file = dir + "/" + std::to_string(n) + "-" + h->GetName() + ".sst";
     s = writer.Open(file);
     if (!s.ok()) return io_error("ingest: open " + file, s);

@@ -181,6 +181,7 @@ class AggregateWriter {
   Result<RunOutcome> run_impl(std::size_t count, KeyAt key_at, CommandAt command_at,
                               DateAt date_at, const CommandMeta& meta, std::size_t chunk,
                               ItemResults results) {
+    KASSA_ASSERT(chunk > 0, "a run needs chunks of at least one item");
     std::unique_lock global(global_);
     RunOutcome outcome;
     if (results == ItemResults::kKeep) outcome.items.resize(count);

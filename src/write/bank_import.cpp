@@ -134,8 +134,9 @@ Result<ImportReport> BankImporter::import(std::string_view bytes, const CommandM
 
   // 2. The members' payments: one run_each for the persons, one for the
   // companies. A payment the member's aggregate refuses waits in suspense
-  // like an unmatched line; any other failure stops the import (what was
-  // appended before it stays, and a retry books only the rest).
+  // like an unmatched line; any other decision error stops the import once
+  // the run is done (what the run appended stays, lines after the failing
+  // one included, and a retry books only the rest).
   auto book = [&](auto& writer, s::AggregateKind kind, auto make_command) -> Status {
     using Writer = std::remove_reference_t<decltype(writer)>;
     std::vector<std::size_t> at;  // the lines booked to this kind, in file order
