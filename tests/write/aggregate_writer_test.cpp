@@ -120,6 +120,16 @@ class FlakyLog final : public testing::ForwardingLog {
     }
     return inner().append(t, key, records);
   }
+  // A group commit that lands but whose acknowledgement is lost.
+  bool fail_next_group = false;
+  Result<std::vector<std::vector<int64_t>>> append_many(
+      log::Topic t, std::span<const log::KeyedBatch> batches) override {
+    if (std::exchange(fail_next_group, false)) {
+      (void)inner().append_many(t, batches);
+      return Error::unavailable("KafkaDeliveryFailed", "simulated lost acknowledgement");
+    }
+    return inner().append_many(t, batches);
+  }
 };
 
 struct Fixture {
@@ -294,6 +304,36 @@ TEST_CASE("run_each decides one command per item; an aggregate named twice is ch
   bool seen = fx.writer->visit_cached(
       kAlice, [](const ToyState& s) { CHECK(s.reminded == std::set<std::int64_t>{100, 200}); });
   CHECK(seen);
+}
+
+TEST_CASE("after a failed group commit the run's aggregates are reloaded from the log, never "
+          "re-sequenced", "[write]") {
+  Fixture fx;
+  const std::string bob = "P" + std::string(32, 'b');
+  std::vector<Writer::Item> registrations{{kAlice, Register{"93051822361"}, fx.date},
+                                          {bob, Register{"00012556777"}, fx.date}};
+  REQUIRE(fx.writer->run_each(registrations, fx.meta, 10).ok());
+  const int loads_before = fx.loads;
+  fx.log->fail_next_group = true;  // the events land, the run hears "failed"
+  std::vector<Writer::Item> reminders{{kAlice, Remind{100}, fx.date},
+                                      {bob, Remind{100}, fx.date},
+                                      {kAlice, Remind{200}, fx.date}};
+  auto failed = fx.writer->run_each(reminders, fx.meta, 10);
+  REQUIRE_FALSE(failed.ok());
+  CHECK(failed.error().code == Errc::kUnavailable);
+  CHECK_FALSE(fx.writer->cached(kAlice).has_value());
+  CHECK_FALSE(fx.writer->cached(bob).has_value());
+
+  // The retry reloads both (seeing the landed events) and writes nothing.
+  auto retry = fx.writer->run_each(reminders, fx.meta, 10);
+  REQUIRE(retry.ok());
+  CHECK(retry->events_written == 0);
+  CHECK(fx.loads == loads_before + 2);
+  auto next = fx.writer->execute(kAlice, Remind{300}, fx.date, fx.meta);
+  REQUIRE(next.ok());
+  CHECK(next->events.at(0).sequence == 4);  // 1 registered, 2-3 landed, then 4
+  CHECK(fx.records_of(kAlice).size() == 4);
+  CHECK(fx.records_of(bob).size() == 2);
 }
 
 TEST_CASE("a bounded cache drops states and reloads them as of everything durable", "[write]") {
