@@ -19,13 +19,13 @@
 #include <mutex>
 #include <utility>
 
-#include "log/event_log.h"
+#include "log/forwarding_log.h"
 
 namespace kassa::write {
 
-class WriterLog final : public log::EventLog {
+class WriterLog final : public log::ForwardingLog {
  public:
-  explicit WriterLog(log::EventLog& inner) : inner_(inner) {}
+  explicit WriterLog(log::EventLog& inner) : ForwardingLog(inner) {}
 
   // The offset just past every event known durable in the partition.
   Result<std::int64_t> durable_mark(log::Topic topic, std::int32_t partition) {
@@ -36,7 +36,7 @@ class WriterLog final : public log::EventLog {
       if (it != marks_.end()) return it->second;
       generation = generation_;
     }
-    auto hwm = inner_.high_water_mark(topic, partition);
+    auto hwm = inner().high_water_mark(topic, partition);
     if (!hwm) return hwm.error();
     std::lock_guard lock(mu_);
     // A failed append meanwhile may have landed records past `hwm`: answer,
@@ -50,7 +50,7 @@ class WriterLog final : public log::EventLog {
   Result<std::vector<std::int64_t>> append(log::Topic topic, std::string_view key,
                                            std::span<const log::Record> records) override {
     const std::int32_t partition = partition_for(topic, key);
-    auto offsets = inner_.append(topic, key, records);
+    auto offsets = inner().append(topic, key, records);
     if (!offsets) {
       forget(topic, partition);
       return offsets;
@@ -61,7 +61,7 @@ class WriterLog final : public log::EventLog {
 
   Result<std::vector<std::vector<std::int64_t>>> append_many(
       log::Topic topic, std::span<const log::KeyedBatch> batches) override {
-    auto offsets = inner_.append_many(topic, batches);
+    auto offsets = inner().append_many(topic, batches);
     if (!offsets) {
       std::lock_guard lock(mu_);
       for (const auto& b : batches) marks_.erase({topic, partition_for(topic, b.aggregate_key)});
@@ -75,25 +75,6 @@ class WriterLog final : public log::EventLog {
     }
     return offsets;
   }
-
-  Status append_quarantine(const log::StoredRecord& original, std::string_view reason) override {
-    return inner_.append_quarantine(original, reason);
-  }
-  std::int32_t partition_count(log::Topic topic) const override {
-    return inner_.partition_count(topic);
-  }
-  Result<std::vector<log::StoredRecord>> read(log::Topic topic, std::int32_t partition,
-                                              std::int64_t from, std::size_t max,
-                                              std::chrono::milliseconds wait) override {
-    return inner_.read(topic, partition, from, max, wait);
-  }
-  Result<std::int64_t> high_water_mark(log::Topic topic, std::int32_t partition) override {
-    return inner_.high_water_mark(topic, partition);
-  }
-  Result<std::unique_ptr<log::Subscription>> subscribe(std::vector<log::Position> from) override {
-    return inner_.subscribe(std::move(from));
-  }
-  const log::LogConfig& config() const override { return inner_.config(); }
 
  private:
   void raise(log::Topic topic, std::int32_t partition, std::int64_t next) {
@@ -114,7 +95,6 @@ class WriterLog final : public log::EventLog {
     ++generation_;
   }
 
-  log::EventLog& inner_;
   std::mutex mu_;
   std::map<std::pair<log::Topic, std::int32_t>, std::int64_t> marks_;
   std::uint64_t generation_ = 0;  // counts marks forgotten or raised while unknown

@@ -7,7 +7,7 @@
 
 #include <set>
 
-#include "forwarding_log.h"
+#include "log/forwarding_log.h"
 #include "log/journal/journal_log.h"
 #include "log/personal_data.h"
 #include "log/log_test_support.h"
@@ -107,7 +107,7 @@ Writer::Loader fold_from_log(log::EventLog& log, int* calls) {
 }
 
 // Delegates to a real log and fails appends on demand.
-class FlakyLog final : public testing::ForwardingLog {
+class FlakyLog final : public log::ForwardingLog {
  public:
   explicit FlakyLog(log::EventLog& inner) : ForwardingLog(inner) {}
   bool fail_next = false;

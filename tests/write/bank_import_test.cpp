@@ -7,13 +7,13 @@
 
 #include <map>
 
+#include "log/forwarding_log.h"
 #include "domain/bank/coda_writer.h"
 #include "domain/person_decide.h"
 #include "log/journal/journal_log.h"
 #include "log/log_test_support.h"
 #include "log/personal_data.h"
 #include "write/bank_import.h"
-#include "forwarding_log.h"
 
 using namespace kassa;
 namespace d = kassa::domain;
@@ -22,7 +22,7 @@ namespace s = kassa::schemas;
 namespace {
 
 // Forwards to the journal and counts the appends per topic.
-class CountingLog final : public testing::ForwardingLog {
+class CountingLog final : public log::ForwardingLog {
  public:
   explicit CountingLog(log::EventLog& inner) : ForwardingLog(inner) {}
   std::map<log::Topic, int> appends, group_appends;

@@ -11,17 +11,17 @@
 #include <memory>
 #include <string>
 
-#include "forwarding_log.h"
 #include "app/service.h"
 #include "http/auth.h"
 #include "log/event_log.h"
+#include "log/forwarding_log.h"
 #include "log_test_support.h"
 #include "test_server.h"
 
 namespace kassa::testing {
 
 // Forwards to the journal; appends fail with kUnavailable while `failing`.
-class FailingLog final : public ForwardingLog {
+class FailingLog final : public log::ForwardingLog {
  public:
   explicit FailingLog(std::unique_ptr<log::EventLog> inner) : ForwardingLog(std::move(inner)) {}
   std::atomic<bool> failing{false};
