@@ -346,19 +346,29 @@ std::string date_or_dash(int32_t days) { return days == 0 ? "-" : format_days(da
 
 }  // namespace
 
+namespace {
+
+// What a person's and a company's report share: the as-of cut, the events
+// used, and the statement with its totals.
+template <typename Report>
+nlohmann::json report_head(const Report& r) {
+  return {{"at", format_days(r.at_days)},
+          {"known_at", r.known_at_us ? nlohmann::json(format_us(*r.known_at_us))
+                                     : nlohmann::json(nullptr)},
+          {"events_used", r.events_used},
+          {"events_left_out", r.events_left_out},
+          {"statement",
+           {{"lines", lines_json(r.lines)},
+            {"balance", money(r.totals.balance_cents)},
+            {"total_debit", money(r.totals.total_debit_cents)},
+            {"total_credit", money(r.totals.total_credit_cents)}}}};
+}
+
+}  // namespace
+
 nlohmann::json to_json(const PersonReport& r) {
-  const nlohmann::json lines = lines_json(r.lines);
-  nlohmann::json j = {{"party_id", r.party_id},
-                      {"at", format_days(r.at_days)},
-                      {"known_at", r.known_at_us ? nlohmann::json(format_us(*r.known_at_us))
-                                                 : nlohmann::json(nullptr)},
-                      {"events_used", r.events_used},
-                      {"events_left_out", r.events_left_out},
-                      {"statement",
-                       {{"lines", lines},
-                        {"balance", money(r.totals.balance_cents)},
-                        {"total_debit", money(r.totals.total_debit_cents)},
-                        {"total_credit", money(r.totals.total_credit_cents)}}}};
+  nlohmann::json j = report_head(r);
+  j["party_id"] = r.party_id;
   if (r.debt) {
     nlohmann::json quarters = nlohmann::json::array();
     for (const auto& [code, q] : r.debt->quarters) {
@@ -433,17 +443,8 @@ void print_report(const PersonReport& r, std::ostream& out) {
 }
 
 nlohmann::json to_json(const CompanyReport& r) {
-  nlohmann::json j = {{"company_number", r.company_number},
-                      {"at", format_days(r.at_days)},
-                      {"known_at", r.known_at_us ? nlohmann::json(format_us(*r.known_at_us))
-                                                 : nlohmann::json(nullptr)},
-                      {"events_used", r.events_used},
-                      {"events_left_out", r.events_left_out},
-                      {"statement",
-                       {{"lines", lines_json(r.lines)},
-                        {"balance", money(r.totals.balance_cents)},
-                        {"total_debit", money(r.totals.total_debit_cents)},
-                        {"total_credit", money(r.totals.total_credit_cents)}}}};
+  nlohmann::json j = report_head(r);
+  j["company_number"] = r.company_number;
   if (r.account) {
     const pj::CompanyAccount& a = *r.account;
     nlohmann::json years = nlohmann::json::array();
