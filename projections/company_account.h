@@ -63,6 +63,7 @@ class CompanyAccountProjection final : public Projection {
                ApplyContext& context) override;
   void flush(ApplyContext& context) override { cache_.flush(context.sink()); }
   void reset() override { cache_.reset(); }
+  void set_write_back(bool on) override { cache_.set_write_back(on); }
 
   struct Codec {
     static std::string encode(const CompanyAccount& c);

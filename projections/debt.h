@@ -108,6 +108,7 @@ class DebtProjection final : public Projection {
                ApplyContext& context) override;
   void flush(ApplyContext& context) override;
   void reset() override;
+  void set_write_back(bool on) override { cache_.set_write_back(on); }
 
   struct Codec {
     static std::string encode(const DebtStatus& d);

@@ -49,6 +49,8 @@ class NissIndexProjection final : public Projection {
                ApplyContext& context) override;
   void flush(ApplyContext&) override { batch_.clear(); }
   void reset() override { batch_.clear(); }
+  // Order across persons matters (a shared account, a NISS registered twice).
+  bool per_aggregate() const override { return false; }
 
  private:
   Result<std::optional<std::string>> current(ApplyContext& context, const std::string& key);

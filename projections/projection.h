@@ -11,12 +11,21 @@
 // every event of the batch, and written once. After a commit the cache keeps
 // the committed values (hot state); after a failed commit reset() drops it.
 //
+// A rebuild into a fresh store (rebuild.h) runs in write-back mode instead:
+// caches keep their changed values across batches and write them only when
+// they outgrow their capacity or when the pass ends (set_write_back(false)
+// then flush()), so an aggregate's read models are encoded and written once
+// per rebuild pass rather than once per batch. Nothing reads the store
+// being built until it is finished, so its intermediate batches need not
+// agree with their offsets (the passes commit the offsets last).
+//
 // The same projection objects, given a MemKv as both base and sink, fold one
 // person's events into a fresh view: that is how as-of answers are computed.
 //
 // Thread-safety: a projection is used by one thread (the projector's, or the
 // query thread that built it for an as-of answer).
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -62,6 +71,17 @@ class Projection {
   virtual void flush(ApplyContext& /*context*/) {}
   // The batch was not committed: forget what is cached.
   virtual void reset() {}
+  // Write-back mode on (a rebuild) or off (live; turning it off makes the
+  // next flush() write everything still held).
+  virtual void set_write_back(bool /*on*/) {}
+  // True when every key this projection writes for an event belongs to the
+  // event's own aggregate and depends only on that aggregate's events in log
+  // order: a rebuild may then apply it pass by pass, each pass one share of
+  // the aggregates. False for projections that mix aggregates (statistics
+  // per quarter; the identifier index, where the order of two persons'
+  // registrations decides a shared account): they see every event in one
+  // pass.
+  virtual bool per_aggregate() const { return true; }
 };
 
 // Transparent hashing so a string_view finds a std::string key.
@@ -101,20 +121,32 @@ class KeyedCache {
     return &it->second.value;
   }
 
+  // Writes every changed value to the sink (in write-back mode only when
+  // the cache outgrew its capacity), then drops everything if it did.
   void flush(KvSink& sink) {
     flush(sink, [](const std::string&, T&) {});
   }
   // As flush(), calling before(key, value) for each changed value first.
   template <typename F>
   void flush(KvSink& sink, F&& before) {
+    const bool full = map_.size() > capacity();
+    if (write_back_ && !full) return;
     for (auto* kv : dirty_) {
       before(kv->first, kv->second.value);
       sink.put(cf_, kv->first, Codec::encode(kv->second.value));
       kv->second.dirty = false;
     }
     dirty_.clear();
-    if (map_.size() > max_entries_) map_.clear();
+    if (full) map_.clear();
   }
+
+  // Write-back: changed values stay in memory across flushes until the
+  // cache is full or write-back is turned off. A rebuild bounds its memory
+  // by the share of aggregates per pass, so the capacity is then only a
+  // safety valve (kWriteBackEntries): when it is reached, everything is
+  // written and dropped, which stays correct and costs store reads.
+  void set_write_back(bool on) { write_back_ = on; }
+  static constexpr std::size_t kWriteBackEntries = 4'000'000;
 
   void reset() {
     dirty_.clear();
@@ -122,6 +154,9 @@ class KeyedCache {
   }
 
  private:
+  std::size_t capacity() const {
+    return write_back_ ? std::max(max_entries_, kWriteBackEntries) : max_entries_;
+  }
   struct Entry {
     T value{};
     bool dirty = false;
@@ -129,6 +164,7 @@ class KeyedCache {
   using Map = std::unordered_map<std::string, Entry, StringHash, std::equal_to<>>;
   Cf cf_;
   std::size_t max_entries_;
+  bool write_back_ = false;
   Map map_;
   std::vector<typename Map::value_type*> dirty_;
 };

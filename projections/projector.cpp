@@ -36,9 +36,29 @@ std::vector<std::unique_ptr<Projection>> make_projections(const ProjectionDeps& 
   return out;
 }
 
+std::uint32_t rebuild_share(log::Topic topic, std::string_view key, std::uint32_t count) {
+  std::uint64_t h = 1469598103934665603ULL;
+  const auto mix = [&h](unsigned char c) { h = (h ^ c) * 1099511628211ULL; };
+  mix(static_cast<unsigned char>(topic));
+  for (char c : key) mix(static_cast<unsigned char>(c));
+  return count <= 1 ? 0 : static_cast<std::uint32_t>(h % count);
+}
+
 Projector::Projector(log::EventLog& log, Store& store,
                      std::vector<std::unique_ptr<Projection>> projections, ProjectorOptions options)
-    : log_(log), store_(store), projections_(std::move(projections)), options_(options) {}
+    : log_(log), store_(store), projections_(std::move(projections)), options_(std::move(options)) {
+  if (options_.rebuild) {
+    KASSA_ASSERT(options_.rebuild->count > 0 && options_.rebuild->index < options_.rebuild->count,
+                 "a rebuild pass outside its passes");
+    for (auto& p : projections_) p->set_write_back(true);
+  }
+}
+
+bool Projector::applies(const Projection& p, const Decoded& d) const {
+  if (!options_.rebuild) return true;
+  if (d.other_share) return !p.per_aggregate();  // pass 0 only: later passes skip them unread
+  return p.per_aggregate() || options_.rebuild->index == 0;
+}
 
 Projector::~Projector() { stop(); }
 
@@ -68,6 +88,23 @@ Status Projector::open_reader() {
 
 Status Projector::verify(const log::StoredRecord& record) {
   const EventPosition position{record.topic, record.partition, record.offset};
+  bool other_share = false;
+  if (options_.rebuild) {
+    const RebuildPass& pass = *options_.rebuild;
+    for (const log::Position& u : pass.until) {
+      if (u.topic == record.topic && u.partition == record.partition && record.offset >= u.offset) {
+        Decoded beyond{position, std::nullopt, false, {}, false, true};
+        decoded_.push_back(std::move(beyond));
+        return {};
+      }
+    }
+    other_share = rebuild_share(record.topic, record.key, pass.count) != pass.index;
+    if (other_share && pass.index != 0) {
+      Decoded elsewhere{position, std::nullopt, false, {}, true, false};
+      decoded_.push_back(std::move(elsewhere));
+      return {};
+    }
+  }
   // Resume the aggregate's chain from its last applied event (parties
   // summary) the first time this process sees it. The kind follows from the
   // topic (company and fund events share the company topic; the fund's key
@@ -75,7 +112,8 @@ Status Projector::verify(const log::StoredRecord& record) {
   const s::AggregateKind kind = record.topic == log::Topic::kPersonEvents ? s::AggregateKind::Person
                                 : record.key == "fund"                    ? s::AggregateKind::Fund
                                                                           : s::AggregateKind::Company;
-  if (!chain_->tip(kind, record.key).has_value()) {
+  // (A rebuild starts from a fresh store: no tip to resume.)
+  if (!options_.rebuild && !chain_->tip(kind, record.key).has_value()) {
     auto party = read_party(store_, kind, record.key);
     if (!party.ok()) return Error::unavailable("ChainTip", party.error().message);
     if (party->has_value()) {
@@ -86,16 +124,21 @@ Status Projector::verify(const log::StoredRecord& record) {
   if (!verified.ok()) {
     const Error& e = verified.error();
     if (e.rule == log::rules::kUnsupportedSchemaVersion) {
-      decoded_.push_back(Decoded{position, std::nullopt, true, e});
+      decoded_.push_back(Decoded{position, std::nullopt, true, e, other_share, false});
       return {};  // not quarantined: step() halts before it
     }
     if (log::classify_failure(e) == log::FailureAction::kSkip) {
-      decoded_.push_back(Decoded{position, std::nullopt, false, {}});
+      decoded_.push_back(Decoded{position, std::nullopt, false, {}, other_share, false});
+      return {};
+    }
+    if (options_.rebuild && options_.rebuild->index != 0) {
+      // Pass 0 quarantined it and counted it.
+      decoded_.push_back(Decoded{position, std::nullopt, false, {}, true, false});
       return {};
     }
     return e;  // quarantined with its rule, including UnknownEventType
   }
-  decoded_.push_back(Decoded{position, std::move(verified).value(), false, {}});
+  decoded_.push_back(Decoded{position, std::move(verified).value(), false, {}, other_share, false});
   return {};
 }
 
@@ -142,6 +185,12 @@ Result<std::size_t> Projector::step(std::chrono::milliseconds timeout) {
   auto fail = [&](const Error& e) -> Result<std::size_t> {
     reset_caches();
     reader_.reset();  // re-subscribe from the stored offsets next time
+    if (options_.rebuild) {
+      // Write-back caches are lost with what they held: a rebuild that
+      // fails is discarded, not resumed.
+      std::lock_guard lock(mu_);
+      halted_ = e;
+    }
     return e;
   };
   for (const log::StoredRecord& record : *got) {
@@ -151,17 +200,19 @@ Result<std::size_t> Projector::step(std::chrono::milliseconds timeout) {
     KASSA_ASSERT(d.position.offset == record.offset && d.position.partition == record.partition &&
                      d.position.topic == record.topic,
                  "verified and delivered records disagree");
+    if (d.beyond) continue;  // past the rebuild's end: not this pass's, not consumed
     if (d.halt) {
       halt = d.halt_reason;
       break;
     }
     if (d.event) {
       for (auto& p : projections_) {
+        if (!applies(*p, d)) continue;
         Status applied_one = p->apply(*d.event, d.position, context);
         if (!applied_one.ok()) return fail(applied_one.error());
       }
-      ++applied;
-    } else {
+      if (!d.other_share) ++applied;
+    } else if (!d.other_share) {
       ++skipped;
     }
     for (log::Position& pos : next_) {
@@ -172,10 +223,20 @@ Result<std::size_t> Projector::step(std::chrono::milliseconds timeout) {
   }
   // Records quarantined after the last delivered one moved the reader on.
   if (!halt) next_ = reader_->positions();
+  if (options_.rebuild) {
+    for (log::Position& pos : next_) {
+      for (const log::Position& u : options_.rebuild->until) {
+        if (u.topic == pos.topic && u.partition == pos.partition) {
+          pos.offset = std::min(pos.offset, u.offset);
+        }
+      }
+    }
+  }
   for (auto& p : projections_) p->flush(context);
   const double apply_s = seconds_since(apply_start);
   const Clock::time_point commit_start = Clock::now();
-  Status committed = store_.commit(batch, next_);
+  // A rebuild pass commits its offsets once, with what its caches hold (finish()).
+  Status committed = store_.commit(batch, options_.rebuild ? std::vector<log::Position>{} : next_);
   if (!committed.ok()) return fail(committed.error());
   const double commit_s = seconds_since(commit_start);
   publish(next_);
@@ -193,7 +254,7 @@ Result<std::size_t> Projector::step(std::chrono::milliseconds timeout) {
       spdlog::error("projector halted rule={} error={}", halt->rule, halt->message);
     }
   }
-  if (chain_->aggregate_count() > options_.max_chain_tips) {
+  if (!options_.rebuild && chain_->aggregate_count() > options_.max_chain_tips) {
     chain_ = std::make_unique<log::ChainVerifier>();  // tips reload from the store
   }
   return static_cast<std::size_t>(applied + skipped + quarantined);
@@ -202,10 +263,14 @@ Result<std::size_t> Projector::step(std::chrono::milliseconds timeout) {
 Status Projector::catch_up() {
   if (!reader_) KASSA_TRY(open_reader());
   std::vector<log::Position> targets;
-  for (const log::Position& p : next_) {
-    auto hwm = log_.high_water_mark(p.topic, p.partition);
-    if (!hwm.ok()) return hwm.error();
-    targets.push_back({p.topic, p.partition, *hwm});
+  if (options_.rebuild) {
+    targets = options_.rebuild->until;
+  } else {
+    for (const log::Position& p : next_) {
+      auto hwm = log_.high_water_mark(p.topic, p.partition);
+      if (!hwm.ok()) return hwm.error();
+      targets.push_back({p.topic, p.partition, *hwm});
+    }
   }
   while (true) {
     bool done = true;
@@ -214,11 +279,41 @@ Status Projector::catch_up() {
         if (p.topic == t.topic && p.partition == t.partition && p.offset < t.offset) done = false;
       }
     }
-    if (done) return {};
+    if (done) return options_.rebuild ? finish() : Status{};
     if (auto h = halted(); h) return *h;
     auto stepped = step(std::chrono::milliseconds(50));
     if (!stepped.ok()) return stepped.error();
   }
+}
+
+Status Projector::finish() {
+  using Clock = std::chrono::steady_clock;
+  const Clock::time_point start = Clock::now();
+  if (!batch_) batch_ = std::make_unique<StoreBatch>(store_);
+  StoreBatch& batch = *batch_;
+  batch.clear();
+  ApplyContext context(store_, batch);
+  for (auto& p : projections_) {
+    p->set_write_back(false);
+    p->flush(context);
+  }
+  const bool last = !options_.rebuild || options_.rebuild->index + 1 == options_.rebuild->count;
+  const Clock::time_point commit_start = Clock::now();
+  Status committed = store_.commit(batch, last ? next_ : std::vector<log::Position>{});
+  const Clock::time_point end = Clock::now();
+  {
+    std::lock_guard lock(mu_);
+    stats_.apply_seconds += std::chrono::duration<double>(commit_start - start).count();
+    stats_.commit_seconds += std::chrono::duration<double>(end - commit_start).count();
+  }
+  if (!committed.ok()) {
+    reset_caches();
+    std::lock_guard lock(mu_);
+    if (options_.rebuild) halted_ = committed.error();
+    return committed.error();
+  }
+  if (last) publish(next_);
+  return {};
 }
 
 Status Projector::start() {

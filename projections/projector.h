@@ -33,6 +33,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -55,10 +56,35 @@ struct ProjectionDeps {
 // Every projection, in the order they are applied.
 std::vector<std::unique_ptr<Projection>> make_projections(const ProjectionDeps& deps);
 
+// One pass of a rebuild into a fresh store (rebuild.h build_in_passes). The
+// aggregates are split into `count` shares by a hash of their key; pass
+// `index` applies the per-aggregate projections (Projection::per_aggregate)
+// to the events of share `index` only, and pass 0 also applies the others
+// to every event, in log order. Pass 0 verifies every record and
+// quarantines the bad ones; a later pass verifies its own share again and
+// skips what fails (pass 0 quarantined it), and skips the other shares
+// unread. Every projection runs in write-back mode (projection.h), chain
+// tips stay in memory for the whole pass, no batch commits offsets, and
+// finish() writes what the caches hold — with the offsets in the last pass.
+// The store being built is read by nothing else until it is finished.
+struct RebuildPass {
+  std::uint32_t count = 1;
+  std::uint32_t index = 0;
+  // Where the rebuild stops (exclusive), every event partition: the same
+  // for all passes, so they apply the same records.
+  std::vector<log::Position> until;
+};
+
+// Which share of a rebuild an aggregate's records belong to (FNV-1a of the
+// topic and the record key).
+std::uint32_t rebuild_share(log::Topic topic, std::string_view key, std::uint32_t count);
+
 struct ProjectorOptions {
   std::size_t max_batch = 16384;
   std::chrono::milliseconds poll_timeout{100};
   std::size_t max_chain_tips = 500'000;  // chain tips kept in memory
+  // Set: this projector runs one pass of a rebuild into a fresh store.
+  std::optional<RebuildPass> rebuild;
 };
 
 struct ProjectorStats {
@@ -91,8 +117,13 @@ class Projector {
   // records consumed (applied, skipped or quarantined).
   Result<std::size_t> step(std::chrono::milliseconds timeout);
   // Steps until every partition reached the high-water mark it had when
-  // called (or halted).
+  // called (or halted). In a rebuild pass: until options.rebuild->until,
+  // then finish().
   Status catch_up();
+  // A rebuild pass's end: every projection leaves write-back mode and
+  // writes what it holds, in one commit (with the next offsets in the last
+  // pass).
+  Status finish();
 
   // The next offset of every partition (what the store holds).
   std::vector<log::Position> positions() const;
@@ -116,7 +147,13 @@ class Projector {
     std::optional<log::DecodedEvent> event;  // nullopt: skip
     bool halt = false;
     Error halt_reason;
+    // A rebuild pass: the record belongs to another share (only the
+    // projections that see every event apply it; counted by its own pass),
+    // or was refused and counted by pass 0, or lies beyond `until`.
+    bool other_share = false;
+    bool beyond = false;
   };
+  bool applies(const Projection& p, const Decoded& d) const;
   Status open_reader();
   Status verify(const log::StoredRecord& record);
   void reset_caches();

@@ -77,17 +77,77 @@ Result<std::string> next_store_path(const std::string& root) {
   return path;
 }
 
+std::uint32_t passes_for(std::uint64_t records) {
+  return static_cast<std::uint32_t>(std::max<std::uint64_t>(1, (records + kRecordsPerPass - 1) / kRecordsPerPass));
+}
+
+Result<std::vector<log::Position>> event_high_water_marks(log::EventLog& log) {
+  std::vector<log::Position> out;
+  for (log::Topic topic : {log::Topic::kPersonEvents, log::Topic::kCompanyEvents}) {
+    for (std::int32_t p = 0; p < log.partition_count(topic); ++p) {
+      auto hwm = log.high_water_mark(topic, p);
+      if (!hwm.ok()) return hwm.error();
+      out.push_back({topic, p, *hwm});
+    }
+  }
+  return out;
+}
+
+Result<BuildStats> build_in_passes(
+    log::EventLog& log, Store& store, const std::vector<log::Position>& until,
+    const ProjectionFactory& make, const RebuildPlan& plan,
+    const std::function<void(std::uint32_t, std::uint32_t, std::uint64_t)>& progress) {
+  auto stored = store.offsets();
+  if (!stored.ok()) return stored.error();
+  if (!stored->empty()) {
+    return Error::conflict("StoreNotFresh", "a rebuild writes into a store that holds no offsets");
+  }
+  BuildStats out;
+  for (const log::Position& u : until) out.records += static_cast<std::uint64_t>(u.offset);
+  out.passes = plan.passes != 0 ? plan.passes : passes_for(out.records);
+  for (std::uint32_t pass = 0; pass < out.passes; ++pass) {
+    ProjectorOptions options;
+    options.max_batch = plan.max_batch;
+    options.poll_timeout = std::chrono::milliseconds(50);
+    options.rebuild = RebuildPass{out.passes, pass, until};
+    Projector projector(log, store, make(), options);
+    if (progress) {
+      // catch_up() with a report after each batch.
+      while (true) {
+        std::uint64_t done = 0;
+        for (const log::Position& p : projector.positions()) done += static_cast<std::uint64_t>(p.offset);
+        progress(pass, out.passes, done);
+        if (done >= out.records) break;
+        if (auto h = projector.halted(); h) return *h;
+        auto stepped = projector.step(options.poll_timeout);
+        if (!stepped.ok()) return stepped.error();
+      }
+      KASSA_TRY(projector.finish());
+    } else {
+      KASSA_TRY(projector.catch_up());
+    }
+    const ProjectorStats s = projector.stats();
+    out.projector.applied += s.applied;
+    out.projector.quarantined += s.quarantined;
+    out.projector.skipped += s.skipped;
+    out.projector.batches += s.batches;
+    out.projector.read_seconds += s.read_seconds;
+    out.projector.apply_seconds += s.apply_seconds;
+    out.projector.commit_seconds += s.commit_seconds;
+  }
+  return out;
+}
+
 Result<std::unique_ptr<Store>> build_store(log::EventLog& log, const std::string& path,
-                                           const ProjectionDeps& deps, ProjectorStats* stats) {
+                                           const ProjectionDeps& deps, BuildStats* stats,
+                                           RebuildPlan plan) {
+  auto until = event_high_water_marks(log);
+  if (!until.ok()) return until.error();
   auto store = Store::open(path, Durability::kIngest);
   if (!store.ok()) return store.error();
-  {
-    ProjectorOptions options;
-    options.max_batch = 65536;
-    Projector projector(log, **store, make_projections(deps), options);
-    KASSA_TRY(projector.catch_up());
-    if (stats != nullptr) *stats = projector.stats();
-  }
+  auto built = build_in_passes(log, **store, *until, [&] { return make_projections(deps); }, plan);
+  if (!built.ok()) return built.error();
+  if (stats != nullptr) *stats = *built;
   KASSA_TRY((*store)->flush());
   return std::move(store).value();
 }

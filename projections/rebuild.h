@@ -17,6 +17,7 @@
 //
 // Thread-safety: functions are reentrant; ProjectionRunner as documented.
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -41,12 +42,45 @@ Result<std::string> next_store_path(const std::string& root);
 // Makes `store_path` the live store (atomic rename of CURRENT).
 Status make_live(const std::string& root, const std::string& store_path);
 
+// How a rebuild runs: its batches, and how many passes split the aggregates
+// (projector.h RebuildPass). Each pass holds its share's read models in
+// memory (write-back) and writes each aggregate's once; more passes bound
+// the memory and cost one more read of the log each.
+struct RebuildPlan {
+  std::size_t max_batch = 65536;
+  // 0: one pass per kRecordsPerPass records of the log (at least one).
+  std::uint32_t passes = 0;
+};
+// About 1.5 GB of read models held per pass on the demo's populations
+// (a person-year is ~19 events; ~5.5 KB of decoded read models per person).
+inline constexpr std::uint64_t kRecordsPerPass = 5'000'000;
+std::uint32_t passes_for(std::uint64_t records);
+
+struct BuildStats {
+  ProjectorStats projector;  // summed over the passes
+  std::uint32_t passes = 0;
+  std::uint64_t records = 0;  // up to the cut
+};
+
+using ProjectionFactory = std::function<std::vector<std::unique_ptr<Projection>>()>;
+// Rebuilds into `store`, which must be fresh (no offsets), every record
+// before `until` (per event partition), pass by pass; each pass gets fresh
+// projections from `make`. `progress(pass, passes, records done in this
+// pass)`, when given, is called after each batch.
+Result<BuildStats> build_in_passes(
+    log::EventLog& log, Store& store, const std::vector<log::Position>& until,
+    const ProjectionFactory& make, const RebuildPlan& plan,
+    const std::function<void(std::uint32_t, std::uint32_t, std::uint64_t)>& progress = nullptr);
+
+// The log's high-water mark of every event partition (the cut of a rebuild).
+Result<std::vector<log::Position>> event_high_water_marks(log::EventLog& log);
+
 // Builds a fresh store at `path` from offset 0 up to the log's high-water
-// marks at call time: every batch sorted into SST files and ingested
-// (Durability::kIngest). `stats`, when given, receives the projector's.
+// marks at call time (build_in_passes): every batch sorted into SST files
+// and ingested (Durability::kIngest). `stats`, when given, receives how.
 Result<std::unique_ptr<Store>> build_store(log::EventLog& log, const std::string& path,
                                            const ProjectionDeps& deps,
-                                           ProjectorStats* stats = nullptr);
+                                           BuildStats* stats = nullptr, RebuildPlan plan = {});
 
 // The projector of kassad with its live store, and the in-process rebuild.
 // Thread-safety: all methods from any thread; one rebuild at a time.

@@ -36,6 +36,10 @@ class StateProjection final : public Projection {
     cache_.reset();
     companies_.reset();
   }
+  void set_write_back(bool on) override {
+    cache_.set_write_back(on);
+    companies_.set_write_back(on);
+  }
 
   struct Codec {
     static std::string encode(const domain::PersonState& state);

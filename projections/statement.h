@@ -63,6 +63,7 @@ class StatementProjection final : public Projection {
                ApplyContext& context) override;
   void flush(ApplyContext& context) override;
   void reset() override;
+  void set_write_back(bool on) override { headers_.set_write_back(on); }
 
   struct HeaderCodec {
     static std::string encode(const StatementHeader& h);

@@ -45,6 +45,8 @@ class StatisticsProjection final : public Projection {
                ApplyContext& context) override;
   void flush(ApplyContext& context) override { cache_.flush(context.sink()); }
   void reset() override { cache_.reset(); }
+  void set_write_back(bool on) override { cache_.set_write_back(on); }
+  bool per_aggregate() const override { return false; }  // sums over everyone
 
   struct Codec {
     static std::string encode(const QuarterStats& s);

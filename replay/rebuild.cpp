@@ -9,6 +9,7 @@
 #include "log/event_codec.h"
 #include "projections/as_of.h"
 #include "projections/projector.h"
+#include "projections/rebuild.h"
 #include "replay/archive.h"
 #include "replay/readonly_log.h"
 
@@ -50,6 +51,8 @@ class AsOfProjection final : public projections::Projection {
   }
   void flush(projections::ApplyContext& context) override { inner_->flush(context); }
   void reset() override { inner_->reset(); }
+  void set_write_back(bool on) override { inner_->set_write_back(on); }
+  bool per_aggregate() const override { return inner_->per_aggregate(); }
 
  private:
   std::unique_ptr<projections::Projection> inner_;
@@ -60,16 +63,10 @@ class AsOfProjection final : public projections::Projection {
 Result<RebuildSummary> rebuild_from_log(log::EventLog& source, const std::string& into,
                                         const RebuildOptions& options, Progress* progress) {
   ReadOnlyLog log(source);
-  std::vector<log::Position> targets;
+  auto targets = projections::event_high_water_marks(log);
+  if (!targets.ok()) return targets.error();
   uint64_t total = 0;
-  for (log::Topic topic : kEventTopics) {
-    for (int32_t p = 0; p < log.partition_count(topic); ++p) {
-      auto hwm = log.high_water_mark(topic, p);
-      if (!hwm.ok()) return hwm.error();
-      targets.push_back({topic, p, *hwm});
-      total += static_cast<uint64_t>(*hwm);
-    }
-  }
+  for (const log::Position& t : *targets) total += static_cast<uint64_t>(t.offset);
 
   auto store = projections::Store::open(into, projections::Durability::kIngest);
   if (!store.ok()) return store.error();
@@ -78,52 +75,41 @@ Result<RebuildSummary> rebuild_from_log(log::EventLog& source, const std::string
   deps.rulebook = &rulebook;
   deps.keys = options.keys;
   deps.niss_secret = options.niss_secret;
-  projections::ProjectorOptions popts;
-  popts.max_batch = options.max_batch;
-  popts.poll_timeout = std::chrono::milliseconds(50);
+  projections::RebuildPlan plan;
+  plan.max_batch = options.max_batch;
+  plan.passes = options.passes;
   projections::AsOf as_of;
   as_of.effective_up_to_days = options.at_days;
   as_of.recorded_up_to_us = options.known_at_us;
-  auto projections = projections::make_projections(deps);
+  // Counted once per event: by the first projection of the list, which is
+  // per-aggregate (parties), so once over all passes. A rebuild pass keeps
+  // its chain tips in memory, so an as-of store's parties summary (which
+  // stops at the last event kept) is never where a tip is reloaded from.
   uint64_t left_out = 0;
-  if (as_of.active()) {
-    // The projector reloads a chain tip from the parties projection when it
-    // drops its in-memory tips; in an as-of store that summary stops at the
-    // last event kept, so the tips must stay in memory for the whole run.
-    popts.max_chain_tips = std::numeric_limits<std::size_t>::max();
+  auto make = [&]() {
+    auto projections = projections::make_projections(deps);
+    if (!as_of.active()) return projections;
     std::vector<std::unique_ptr<projections::Projection>> wrapped;
     for (auto& p : projections) {
       wrapped.push_back(std::make_unique<AsOfProjection>(std::move(p), as_of,
                                                          wrapped.empty() ? &left_out : nullptr));
     }
-    projections = std::move(wrapped);
-  }
-  projections::Projector projector(log, **store, std::move(projections), popts);
-
-  uint64_t done = 0;
-  for (;;) {
-    done = 0;
-    bool finished = true;
-    for (const log::Position& pos : projector.positions()) {
-      for (const log::Position& t : targets) {
-        if (t.topic != pos.topic || t.partition != pos.partition) continue;
-        done += static_cast<uint64_t>(std::min(pos.offset, t.offset));
-        if (pos.offset < t.offset) finished = false;
-      }
-    }
-    if (progress != nullptr) progress->update(done, total, done);
-    if (finished && !projector.positions().empty()) break;
-    if (auto halted = projector.halted()) return *halted;
-    auto stepped = projector.step(std::chrono::milliseconds(50));
-    if (!stepped.ok()) return stepped.error();
-  }
+    return wrapped;
+  };
+  auto report = [&](uint32_t pass, uint32_t passes, uint64_t done) {
+    // Progress over all passes, in records of the log.
+    if (progress != nullptr) progress->update((pass * total + done) / passes, total, done);
+  };
+  auto built = projections::build_in_passes(log, **store, *targets, make, plan, report);
+  if (!built.ok()) return built.error();
   KASSA_TRY((*store)->flush());
+  const uint64_t done = total;
 
   RebuildSummary summary;
-  auto sums = store_checksums(**store);
+  auto sums = replay::store_checksums(**store);
   if (!sums.ok()) return sums.error();
   summary.checksums = std::move(sums).value();
-  const projections::ProjectorStats stats = projector.stats();
+  const projections::ProjectorStats& stats = built->projector;
   summary.records = done;
   summary.applied = stats.applied - left_out;
   summary.left_out = left_out;
@@ -131,7 +117,8 @@ Result<RebuildSummary> rebuild_from_log(log::EventLog& source, const std::string
   summary.known_at_us = options.known_at_us;
   summary.quarantined = stats.quarantined;
   summary.skipped = stats.skipped;
-  summary.cut = targets;
+  summary.cut = *targets;
+  summary.passes = built->passes;
   summary.niss_index = options.keys != nullptr;
   if (progress != nullptr) summary.seconds = progress->finish(done);
   return summary;

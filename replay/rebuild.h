@@ -52,6 +52,7 @@ struct RebuildOptions {
   const log::KeyStore* keys = nullptr;
   projections::NissSecret niss_secret{};
   std::size_t max_batch = 65536;  // events per batch (one SST ingestion each)
+  std::uint32_t passes = 0;       // rebuild passes (projections/rebuild.h); 0: by the log's size
 };
 
 struct RebuildSummary {
@@ -61,6 +62,7 @@ struct RebuildSummary {
   uint64_t left_out = 0;     // verified events outside --at / --known-at
   uint64_t quarantined = 0;  // would have been quarantined (not written anywhere)
   uint64_t skipped = 0;      // exact redeliveries
+  uint32_t passes = 0;       // rebuild passes over the log (projections/rebuild.h)
   std::vector<log::Position> cut;  // where each partition ended (next offsets)
   std::optional<int32_t> at_days;
   std::optional<int64_t> known_at_us;

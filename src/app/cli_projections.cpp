@@ -64,7 +64,7 @@ void rebuild_remote(const Remote& remote) {
   if (!body.value("equal", false)) throw CLI::RuntimeError(1);
 }
 
-void rebuild_offline(const Config& config) {
+void rebuild_offline(const Config& config, std::uint32_t passes) {
   auto log = log::open_event_log(config.log);
   if (!log.ok()) fail("event log", log.error());
   auto keys = log::RocksDbKeyStore::open(config.keys_dir());
@@ -88,8 +88,11 @@ void rebuild_offline(const Config& config) {
   auto next = p::next_store_path(root);
   if (!next.ok()) fail("projections folder", next.error());
   const auto started = std::chrono::steady_clock::now();
-  p::ProjectorStats stats;
-  auto built = p::build_store(**log, *next, deps, &stats);
+  p::BuildStats built_stats;
+  p::RebuildPlan plan;
+  plan.passes = passes;
+  auto built = p::build_store(**log, *next, deps, &built_stats, plan);
+  const p::ProjectorStats& stats = built_stats.projector;
   if (!built.ok()) fail("rebuild", built.error());
   const double caught_up_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -105,7 +108,8 @@ void rebuild_offline(const Config& config) {
   print(before, *after);
   std::cout << "live store: " << *next << "\n";
   // The projector's catch-up from offset 0 alone, without the checksums.
-  std::cout << "caught up from offset 0 in " << caught_up_s << " s\n";
+  std::cout << "caught up from offset 0 in " << caught_up_s << " s (" << built_stats.passes
+            << (built_stats.passes == 1 ? " pass" : " passes") << ")\n";
   std::cout << "  " << stats.applied << " events in " << stats.batches << " batches: reading and verifying "
             << stats.read_seconds << " s, applying " << stats.apply_seconds << " s, committing "
             << stats.commit_seconds << " s\n";
@@ -135,13 +139,18 @@ void add_projections_commands(CLI::App& app) {
   add_store_options(*rebuild, *config);
   rebuild->add_option("--url", remote->url, "a running kassad to ask (e.g. http://127.0.0.1:8080)");
   rebuild->add_option("--token", remote->token, "an admin bearer token for --url");
-  rebuild->callback([config, remote] {
+  auto passes = std::make_shared<std::uint32_t>(0);
+  rebuild->add_option("--passes", *passes,
+                      "offline: passes over the log, each holding one share of the aggregates in "
+                      "memory (default: one per 5,000,000 records)")
+      ->check(CLI::Range(1, 1024));
+  rebuild->callback([config, remote, passes] {
     if (!remote->url.empty()) {
       rebuild_remote(*remote);
       return;
     }
     finish(*config);
-    rebuild_offline(*config);
+    rebuild_offline(*config, *passes);
   });
 
   auto sums_config = std::make_shared<Config>();

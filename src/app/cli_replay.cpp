@@ -165,6 +165,7 @@ void run_import(const Common& c, const std::string& file, const std::string& int
 struct RebuildArgs {
   Common common;
   std::string from, into, at, known_at, keys, niss_secret;
+  std::uint32_t passes = 0;  // 0: by the log's size
 };
 
 void run_rebuild(const RebuildArgs& a) {
@@ -185,6 +186,7 @@ void run_rebuild(const RebuildArgs& a) {
                         "--keys and --niss-secret go together (the NISS index needs both)"),
          2);
   }
+  options.passes = a.passes;
   start(a.common);
   std::unique_ptr<log::RocksDbKeyStore> keys;
   if (!a.keys.empty()) {
@@ -222,6 +224,7 @@ void run_rebuild(const RebuildArgs& a) {
                                 {"left_out", summary->left_out},
                                 {"quarantined", summary->quarantined},
                                 {"skipped", summary->skipped},
+                                {"passes", summary->passes},
                                 {"niss_index", summary->niss_index},
                                 {"seconds", summary->seconds},
                                 {"events_per_second", rate(summary->records, summary->seconds)}}
@@ -240,7 +243,8 @@ void run_rebuild(const RebuildArgs& a) {
     }
     std::cout << "rebuilt " << summary->records << " events (" << summary->applied << " applied, "
               << summary->skipped << " redeliveries skipped, " << summary->quarantined
-              << " refused) into " << a.into << " in " << summary->seconds << " s\n";
+              << " refused) into " << a.into << " in " << summary->seconds << " s, "
+              << summary->passes << (summary->passes == 1 ? " pass" : " passes") << "\n";
   }
   if (!summary->niss_index) {
     std::cerr << "note: no --keys: the niss projection is empty and its checksum is not the "
@@ -410,6 +414,10 @@ void add_replay_commands(CLI::App& app) {
                 "microseconds");
   r->add_option("--keys", reb->keys, "The fund's key store (for the NISS index)");
   r->add_option("--niss-secret", reb->niss_secret, "The fund's NISS index secret file");
+  r->add_option("--passes", reb->passes,
+                "Passes over the log, each holding one share of the aggregates in memory "
+                "(default: one per 5,000,000 records)")
+      ->check(CLI::Range(1, 1024));
   add_common(r, reb->common);
   r->callback([reb] { run_rebuild(*reb); });
 
