@@ -51,9 +51,11 @@ struct RebuildPlan {
   // 0: one pass per kRecordsPerPass records of the log (at least one).
   std::uint32_t passes = 0;
 };
-// About 1.5 GB of read models held per pass on the demo's populations
-// (a person-year is ~19 events; ~5.5 KB of decoded read models per person).
-inline constexpr std::uint64_t kRecordsPerPass = 5'000'000;
+// Measured on the demo's populations: a person-year is ~19 events and a
+// pass holds ~9 KB of decoded read models per person, so 3,000,000 records
+// a pass keep a rebuild near 1.5 GB (a million persons: 7 passes); each
+// further pass costs one more read of the log (~2.7 us a record).
+inline constexpr std::uint64_t kRecordsPerPass = 3'000'000;
 std::uint32_t passes_for(std::uint64_t records);
 
 struct BuildStats {

@@ -142,7 +142,7 @@ void add_projections_commands(CLI::App& app) {
   auto passes = std::make_shared<std::uint32_t>(0);
   rebuild->add_option("--passes", *passes,
                       "offline: passes over the log, each holding one share of the aggregates in "
-                      "memory (default: one per 5,000,000 records)")
+                      "memory (default: one per 3,000,000 records)")
       ->check(CLI::Range(1, 1024));
   rebuild->callback([config, remote, passes] {
     if (!remote->url.empty()) {

@@ -416,7 +416,7 @@ void add_replay_commands(CLI::App& app) {
   r->add_option("--niss-secret", reb->niss_secret, "The fund's NISS index secret file");
   r->add_option("--passes", reb->passes,
                 "Passes over the log, each holding one share of the aggregates in memory "
-                "(default: one per 5,000,000 records)")
+                "(default: one per 3,000,000 records)")
       ->check(CLI::Range(1, 1024));
   add_common(r, reb->common);
   r->callback([reb] { run_rebuild(*reb); });
