@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -106,6 +107,7 @@ Result<BuildStats> build_in_passes(
   for (const log::Position& u : until) out.records += static_cast<std::uint64_t>(u.offset);
   out.passes = plan.passes != 0 ? plan.passes : passes_for(out.records);
   for (std::uint32_t pass = 0; pass < out.passes; ++pass) {
+    const auto started = std::chrono::steady_clock::now();
     ProjectorOptions options;
     options.max_batch = plan.max_batch;
     options.poll_timeout = std::chrono::milliseconds(50);
@@ -134,6 +136,9 @@ Result<BuildStats> build_in_passes(
     out.projector.read_seconds += s.read_seconds;
     out.projector.apply_seconds += s.apply_seconds;
     out.projector.commit_seconds += s.commit_seconds;
+    spdlog::info("projections rebuild pass={}/{} records={} applied={} seconds={:.1f}", pass + 1,
+                 out.passes, out.records, s.applied,
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   }
   return out;
 }
