@@ -63,7 +63,9 @@ class CompanyAccountProjection final : public Projection {
                ApplyContext& context) override;
   void flush(ApplyContext& context) override { cache_.flush(context.sink()); }
   void reset() override { cache_.reset(); }
-  void set_write_back(bool on) override { cache_.set_write_back(on); }
+  void set_write_back(bool on, std::size_t max_entries) override {
+    cache_.set_write_back(on, max_entries);
+  }
 
   struct Codec {
     static std::string encode(const CompanyAccount& c);

@@ -108,7 +108,9 @@ class DebtProjection final : public Projection {
                ApplyContext& context) override;
   void flush(ApplyContext& context) override;
   void reset() override;
-  void set_write_back(bool on) override { cache_.set_write_back(on); }
+  void set_write_back(bool on, std::size_t max_entries) override {
+    cache_.set_write_back(on, max_entries);
+  }
 
   struct Codec {
     static std::string encode(const DebtStatus& d);

@@ -25,7 +25,6 @@
 // Thread-safety: a projection is used by one thread (the projector's, or the
 // query thread that built it for an as-of answer).
 
-#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -72,8 +71,9 @@ class Projection {
   // The batch was not committed: forget what is cached.
   virtual void reset() {}
   // Write-back mode on (a rebuild) or off (live; turning it off makes the
-  // next flush() write everything still held).
-  virtual void set_write_back(bool /*on*/) {}
+  // next flush() write everything still held); `max_entries` per cache
+  // while it is on.
+  virtual void set_write_back(bool /*on*/, std::size_t /*max_entries*/) {}
   // True when every key this projection writes for an event belongs to the
   // event's own aggregate and depends only on that aggregate's events in log
   // order: a rebuild may then apply it pass by pass, each pass one share of
@@ -83,6 +83,10 @@ class Projection {
   // pass.
   virtual bool per_aggregate() const { return true; }
 };
+
+// The entries a cache may hold per rebuild pass before it writes and drops
+// them (KeyedCache::set_write_back).
+inline constexpr std::size_t kWriteBackEntries = 4'000'000;
 
 // Transparent hashing so a string_view finds a std::string key.
 struct StringHash {
@@ -141,12 +145,15 @@ class KeyedCache {
   }
 
   // Write-back: changed values stay in memory across flushes until the
-  // cache is full or write-back is turned off. A rebuild bounds its memory
-  // by the share of aggregates per pass, so the capacity is then only a
-  // safety valve (kWriteBackEntries): when it is reached, everything is
-  // written and dropped, which stays correct and costs store reads.
-  void set_write_back(bool on) { write_back_ = on; }
-  static constexpr std::size_t kWriteBackEntries = 4'000'000;
+  // cache holds more than `max_entries` or write-back is turned off. A
+  // rebuild bounds its memory by the share of aggregates per pass, so the
+  // capacity is then a safety valve (kWriteBackEntries): when it is
+  // reached, everything is written and dropped, which stays correct and
+  // costs store reads.
+  void set_write_back(bool on, std::size_t max_entries = kWriteBackEntries) {
+    write_back_ = on;
+    write_back_entries_ = max_entries;
+  }
 
   void reset() {
     dirty_.clear();
@@ -154,9 +161,7 @@ class KeyedCache {
   }
 
  private:
-  std::size_t capacity() const {
-    return write_back_ ? std::max(max_entries_, kWriteBackEntries) : max_entries_;
-  }
+  std::size_t capacity() const { return write_back_ ? write_back_entries_ : max_entries_; }
   struct Entry {
     T value{};
     bool dirty = false;
@@ -165,6 +170,7 @@ class KeyedCache {
   Cf cf_;
   std::size_t max_entries_;
   bool write_back_ = false;
+  std::size_t write_back_entries_ = kWriteBackEntries;
   Map map_;
   std::vector<typename Map::value_type*> dirty_;
 };

@@ -50,7 +50,7 @@ Projector::Projector(log::EventLog& log, Store& store,
   if (options_.rebuild) {
     KASSA_ASSERT(options_.rebuild->count > 0 && options_.rebuild->index < options_.rebuild->count,
                  "a rebuild pass outside its passes");
-    for (auto& p : projections_) p->set_write_back(true);
+    for (auto& p : projections_) p->set_write_back(true, options_.rebuild->cache_entries);
   }
 }
 
@@ -287,6 +287,9 @@ Status Projector::catch_up() {
 }
 
 Status Projector::finish() {
+  KASSA_ASSERT(options_.rebuild.has_value(), "finish() ends a rebuild pass");
+  // A pass over an empty log still commits its (zero) offsets.
+  if (!reader_) KASSA_TRY(open_reader());
   using Clock = std::chrono::steady_clock;
   const Clock::time_point start = Clock::now();
   if (!batch_) batch_ = std::make_unique<StoreBatch>(store_);
@@ -294,10 +297,10 @@ Status Projector::finish() {
   batch.clear();
   ApplyContext context(store_, batch);
   for (auto& p : projections_) {
-    p->set_write_back(false);
+    p->set_write_back(false, kWriteBackEntries);
     p->flush(context);
   }
-  const bool last = !options_.rebuild || options_.rebuild->index + 1 == options_.rebuild->count;
+  const bool last = options_.rebuild->index + 1 == options_.rebuild->count;
   const Clock::time_point commit_start = Clock::now();
   Status committed = store_.commit(batch, last ? next_ : std::vector<log::Position>{});
   const Clock::time_point end = Clock::now();

@@ -21,6 +21,11 @@
 // an unsupported (newer) schema version halts the projector before that
 // record: the batch before it is committed and halted() reports why.
 //
+// A rebuild pass (ProjectorOptions::rebuild, below) differs: caches write
+// back, tips stay in memory, offsets are committed only by the last pass's
+// finish(); positions() and wait_until() then tell how far the pass has
+// read, not what the store holds, until finish().
+//
 // Thread-safety: start()/stop() from one owner thread; last_applied(),
 // positions(), lag(), wait_until(), stats() from any thread. step() and
 // catch_up() are for callers that drive it without its thread (tests,
@@ -73,6 +78,8 @@ struct RebuildPass {
   // Where the rebuild stops (exclusive), every event partition: the same
   // for all passes, so they apply the same records.
   std::vector<log::Position> until;
+  // Entries per cache before it writes and drops them (a safety valve).
+  std::size_t cache_entries = kWriteBackEntries;
 };
 
 // Which share of a rebuild an aggregate's records belong to (FNV-1a of the
@@ -122,7 +129,7 @@ class Projector {
   Status catch_up();
   // A rebuild pass's end: every projection leaves write-back mode and
   // writes what it holds, in one commit (with the next offsets in the last
-  // pass).
+  // pass). REQUIRES: options.rebuild; not started.
   Status finish();
 
   // The next offset of every partition (what the store holds).

@@ -100,8 +100,14 @@ Result<BuildStats> build_in_passes(
     const std::function<void(std::uint32_t, std::uint32_t, std::uint64_t)>& progress) {
   auto stored = store.offsets();
   if (!stored.ok()) return stored.error();
-  if (!stored->empty()) {
-    return Error::conflict("StoreNotFresh", "a rebuild writes into a store that holds no offsets");
+  bool has_parties = false;
+  KASSA_TRY(store.scan(Cf::kParties, "", [&](std::string_view, std::string_view) {
+    has_parties = true;
+    return false;
+  }));
+  if (!stored->empty() || has_parties) {
+    return Error::conflict("StoreNotFresh",
+                           "a rebuild writes into a store that holds no offsets and no parties");
   }
   BuildStats out;
   for (const log::Position& u : until) out.records += static_cast<std::uint64_t>(u.offset);
@@ -111,7 +117,7 @@ Result<BuildStats> build_in_passes(
     ProjectorOptions options;
     options.max_batch = plan.max_batch;
     options.poll_timeout = std::chrono::milliseconds(50);
-    options.rebuild = RebuildPass{out.passes, pass, until};
+    options.rebuild = RebuildPass{out.passes, pass, until, plan.cache_entries};
     Projector projector(log, store, make(), options);
     if (progress) {
       // catch_up() with a report after each batch.
@@ -136,7 +142,7 @@ Result<BuildStats> build_in_passes(
     out.projector.read_seconds += s.read_seconds;
     out.projector.apply_seconds += s.apply_seconds;
     out.projector.commit_seconds += s.commit_seconds;
-    spdlog::info("projections rebuild pass={}/{} records={} applied={} seconds={:.1f}", pass + 1,
+    spdlog::info("projections rebuild pass={}/{} cut_records={} applied={} seconds={:.1f}", pass + 1,
                  out.passes, out.records, s.applied,
                  std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   }

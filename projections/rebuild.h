@@ -50,11 +50,18 @@ struct RebuildPlan {
   std::size_t max_batch = 65536;
   // 0: one pass per kRecordsPerPass records of the log (at least one).
   std::uint32_t passes = 0;
+  // Entries per cache and pass before it writes and drops them: a safety
+  // valve against a share larger than memory (correct, but then each
+  // dropped aggregate costs store reads again). Not a byte bound.
+  std::size_t cache_entries = kWriteBackEntries;
 };
 // Measured on the demo's populations: a person-year is ~19 events and a
 // pass holds ~9 KB of decoded read models per person, so 3,000,000 records
-// a pass keep a rebuild near 1.5 GB (a million persons: 7 passes); each
-// further pass costs one more read of the log (~2.7 us a record).
+// a pass hold ~1.4 GB of read models. Pass 0 also holds every aggregate's
+// chain tip (the tips are not reloaded from a store being built), which
+// more passes do not reduce: a million persons peaked at 1.99 GiB in 7
+// passes. Each further pass costs one more read of the log (~2.7 us a
+// record).
 inline constexpr std::uint64_t kRecordsPerPass = 3'000'000;
 std::uint32_t passes_for(std::uint64_t records);
 
@@ -65,7 +72,7 @@ struct BuildStats {
 };
 
 using ProjectionFactory = std::function<std::vector<std::unique_ptr<Projection>>()>;
-// Rebuilds into `store`, which must be fresh (no offsets), every record
+// Rebuilds into `store`, which must be fresh (no offsets, no parties), every record
 // before `until` (per event partition), pass by pass; each pass gets fresh
 // projections from `make`. `progress(pass, passes, records done in this
 // pass)`, when given, is called after each batch.

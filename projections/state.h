@@ -36,9 +36,9 @@ class StateProjection final : public Projection {
     cache_.reset();
     companies_.reset();
   }
-  void set_write_back(bool on) override {
-    cache_.set_write_back(on);
-    companies_.set_write_back(on);
+  void set_write_back(bool on, std::size_t max_entries) override {
+    cache_.set_write_back(on, max_entries);
+    companies_.set_write_back(on, max_entries);
   }
 
   struct Codec {

@@ -63,7 +63,9 @@ class StatementProjection final : public Projection {
                ApplyContext& context) override;
   void flush(ApplyContext& context) override;
   void reset() override;
-  void set_write_back(bool on) override { headers_.set_write_back(on); }
+  void set_write_back(bool on, std::size_t max_entries) override {
+    headers_.set_write_back(on, max_entries);
+  }
 
   struct HeaderCodec {
     static std::string encode(const StatementHeader& h);

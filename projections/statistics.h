@@ -45,7 +45,9 @@ class StatisticsProjection final : public Projection {
                ApplyContext& context) override;
   void flush(ApplyContext& context) override { cache_.flush(context.sink()); }
   void reset() override { cache_.reset(); }
-  void set_write_back(bool on) override { cache_.set_write_back(on); }
+  void set_write_back(bool on, std::size_t max_entries) override {
+    cache_.set_write_back(on, max_entries);
+  }
   bool per_aggregate() const override { return false; }  // sums over everyone
 
   struct Codec {

@@ -3,7 +3,6 @@
 #include <rocksdb/db.h>
 
 #include <filesystem>
-#include <limits>
 
 #include "domain/rulebook.h"
 #include "log/event_codec.h"
@@ -18,8 +17,6 @@ namespace kassa::replay {
 namespace fs = std::filesystem;
 
 namespace {
-
-constexpr log::Topic kEventTopics[] = {log::Topic::kPersonEvents, log::Topic::kCompanyEvents};
 
 bool empty_or_missing(const std::string& dir) {
   std::error_code ec;
@@ -51,7 +48,9 @@ class AsOfProjection final : public projections::Projection {
   }
   void flush(projections::ApplyContext& context) override { inner_->flush(context); }
   void reset() override { inner_->reset(); }
-  void set_write_back(bool on) override { inner_->set_write_back(on); }
+  void set_write_back(bool on, std::size_t max_entries) override {
+    inner_->set_write_back(on, max_entries);
+  }
   bool per_aggregate() const override { return inner_->per_aggregate(); }
 
  private:
@@ -98,7 +97,7 @@ Result<RebuildSummary> rebuild_from_log(log::EventLog& source, const std::string
   };
   auto report = [&](uint32_t pass, uint32_t passes, uint64_t done) {
     // Progress over all passes, in records of the log.
-    if (progress != nullptr) progress->update((pass * total + done) / passes, total, done);
+    if (progress != nullptr) progress->update((pass * total + done) / passes, total, pass * total + done);
   };
   auto built = projections::build_in_passes(log, **store, *targets, make, plan, report);
   if (!built.ok()) return built.error();

@@ -146,6 +146,9 @@ void add_projections_commands(CLI::App& app) {
       ->check(CLI::Range(1, 1024));
   rebuild->callback([config, remote, passes] {
     if (!remote->url.empty()) {
+      if (*passes != 0) {
+        throw CLI::ValidationError("--passes", "is for the offline rebuild; kassad chooses its own");
+      }
       rebuild_remote(*remote);
       return;
     }
