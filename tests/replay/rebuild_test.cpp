@@ -244,6 +244,16 @@ TEST_CASE("rebuild --at / --known-at: the store as of a date, as the as-of answe
     auto one_by_one = pt::must(rp::rebuild(spec("journal://" + dir + "/j"), dir + "/june1", june,
                                            nullptr));
     CHECK(as_map(one_by_one.checksums) == as_map(r.checksums));
+    // In passes: the events left out are counted once over all of them.
+    rp::RebuildOptions june_passes = june;
+    june_passes.passes = 3;
+    june_passes.max_batch = 4;
+    auto in_passes = pt::must(rp::rebuild(spec("journal://" + dir + "/j"), dir + "/june3",
+                                          june_passes, nullptr));
+    CHECK(in_passes.passes == 3);
+    CHECK(in_passes.left_out == 9 * 3);
+    CHECK(in_passes.applied == r.applied);
+    CHECK(as_map(in_passes.checksums) == as_map(r.checksums));
     rp::RebuildOptions known = options;
     known.known_at_us = end_of_first_half;
     auto k = pt::must(rp::rebuild(full, dir + "/known", known, nullptr));
