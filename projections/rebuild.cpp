@@ -79,7 +79,8 @@ Result<std::string> next_store_path(const std::string& root) {
 }
 
 std::uint32_t passes_for(std::uint64_t records) {
-  return static_cast<std::uint32_t>(std::max<std::uint64_t>(1, (records + kRecordsPerPass - 1) / kRecordsPerPass));
+  const std::uint64_t passes = (records + kRecordsPerPass - 1) / kRecordsPerPass;
+  return static_cast<std::uint32_t>(std::max<std::uint64_t>(1, passes));
 }
 
 Result<std::vector<log::Position>> event_high_water_marks(log::EventLog& log) {
@@ -123,7 +124,9 @@ Result<BuildStats> build_in_passes(
       // catch_up() with a report after each batch.
       while (true) {
         std::uint64_t done = 0;
-        for (const log::Position& p : projector.positions()) done += static_cast<std::uint64_t>(p.offset);
+        for (const log::Position& p : projector.positions()) {
+          done += static_cast<std::uint64_t>(p.offset);
+        }
         progress(pass, out.passes, done);
         if (done >= out.records) break;
         if (auto h = projector.halted(); h) return *h;
