@@ -44,6 +44,17 @@ std::uint32_t rebuild_share(log::Topic topic, std::string_view key, std::uint32_
   return count <= 1 ? 0 : static_cast<std::uint32_t>(h % count);
 }
 
+ProjectorStats& ProjectorStats::operator+=(const ProjectorStats& o) {
+  applied += o.applied;
+  quarantined += o.quarantined;
+  skipped += o.skipped;
+  batches += o.batches;
+  read_seconds += o.read_seconds;
+  apply_seconds += o.apply_seconds;
+  commit_seconds += o.commit_seconds;
+  return *this;
+}
+
 Projector::Projector(log::EventLog& log, Store& store,
                      std::vector<std::unique_ptr<Projection>> projections, ProjectorOptions options)
     : log_(log), store_(store), projections_(std::move(projections)), options_(std::move(options)) {
@@ -56,7 +67,7 @@ Projector::Projector(log::EventLog& log, Store& store,
 
 bool Projector::applies(const Projection& p, const Decoded& d) const {
   if (!options_.rebuild) return true;
-  if (d.other_share) return !p.per_aggregate();  // pass 0 only: later passes skip them unread
+  if (d.scope == Scope::kElsewhere) return !p.per_aggregate();  // only pass 0 decodes these
   return p.per_aggregate() || options_.rebuild->index == 0;
 }
 
@@ -88,21 +99,21 @@ Status Projector::open_reader() {
 
 Status Projector::verify(const log::StoredRecord& record) {
   const EventPosition position{record.topic, record.partition, record.offset};
-  bool other_share = false;
+  Scope scope = Scope::kOwn;
   if (options_.rebuild) {
     const RebuildPass& pass = *options_.rebuild;
     for (const log::Position& u : pass.until) {
       if (u.topic == record.topic && u.partition == record.partition && record.offset >= u.offset) {
-        Decoded beyond{position, std::nullopt, false, {}, false, true};
-        decoded_.push_back(std::move(beyond));
+        decoded_.push_back(Decoded{position, std::nullopt, Scope::kBeyond, std::nullopt});
         return {};
       }
     }
-    other_share = rebuild_share(record.topic, record.key, pass.count) != pass.index;
-    if (other_share && pass.index != 0) {
-      Decoded elsewhere{position, std::nullopt, false, {}, true, false};
-      decoded_.push_back(std::move(elsewhere));
-      return {};
+    if (rebuild_share(record.topic, record.key, pass.count) != pass.index) {
+      scope = Scope::kElsewhere;
+      if (pass.index != 0) {  // read by pass 0 for the projections that see every event
+        decoded_.push_back(Decoded{position, std::nullopt, scope, std::nullopt});
+        return {};
+      }
     }
   }
   // Resume the aggregate's chain from its last applied event (parties
@@ -124,21 +135,21 @@ Status Projector::verify(const log::StoredRecord& record) {
   if (!verified.ok()) {
     const Error& e = verified.error();
     if (e.rule == log::rules::kUnsupportedSchemaVersion) {
-      decoded_.push_back(Decoded{position, std::nullopt, true, e, other_share, false});
+      decoded_.push_back(Decoded{position, std::nullopt, scope, e});
       return {};  // not quarantined: step() halts before it
     }
     if (log::classify_failure(e) == log::FailureAction::kSkip) {
-      decoded_.push_back(Decoded{position, std::nullopt, false, {}, other_share, false});
+      decoded_.push_back(Decoded{position, std::nullopt, scope, std::nullopt});
       return {};
     }
     if (options_.rebuild && options_.rebuild->index != 0) {
       // Pass 0 quarantined it and counted it.
-      decoded_.push_back(Decoded{position, std::nullopt, false, {}, true, false});
+      decoded_.push_back(Decoded{position, std::nullopt, Scope::kElsewhere, std::nullopt});
       return {};
     }
     return e;  // quarantined with its rule, including UnknownEventType
   }
-  decoded_.push_back(Decoded{position, std::move(verified).value(), false, {}, other_share, false});
+  decoded_.push_back(Decoded{position, std::move(verified).value(), scope, std::nullopt});
   return {};
 }
 
@@ -200,19 +211,20 @@ Result<std::size_t> Projector::step(std::chrono::milliseconds timeout) {
     KASSA_ASSERT(d.position.offset == record.offset && d.position.partition == record.partition &&
                      d.position.topic == record.topic,
                  "verified and delivered records disagree");
-    if (d.beyond) continue;  // past the rebuild's end: not this pass's, not consumed
+    if (d.scope == Scope::kBeyond) continue;  // past the rebuild's end: not consumed
     if (d.halt) {
-      halt = d.halt_reason;
+      halt = d.halt;
       break;
     }
+    const bool own = d.scope == Scope::kOwn;
     if (d.event) {
       for (auto& p : projections_) {
         if (!applies(*p, d)) continue;
         Status applied_one = p->apply(*d.event, d.position, context);
         if (!applied_one.ok()) return fail(applied_one.error());
       }
-      if (!d.other_share) ++applied;
-    } else if (!d.other_share) {
+      if (own) ++applied;
+    } else if (own) {
       ++skipped;
     }
     for (log::Position& pos : next_) {
@@ -260,7 +272,8 @@ Result<std::size_t> Projector::step(std::chrono::milliseconds timeout) {
   return static_cast<std::size_t>(applied + skipped + quarantined);
 }
 
-Status Projector::catch_up() {
+Status Projector::catch_up(
+    const std::function<void(const std::vector<log::Position>&)>& after_batch) {
   if (!reader_) KASSA_TRY(open_reader());
   std::vector<log::Position> targets;
   if (options_.rebuild) {
@@ -273,6 +286,7 @@ Status Projector::catch_up() {
     }
   }
   while (true) {
+    if (after_batch) after_batch(positions());
     bool done = true;
     for (const log::Position& t : targets) {
       for (const log::Position& p : next_) {

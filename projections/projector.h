@@ -35,6 +35,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -105,6 +106,8 @@ struct ProjectorStats {
   double read_seconds = 0;
   double apply_seconds = 0;
   double commit_seconds = 0;
+
+  ProjectorStats& operator+=(const ProjectorStats& o);
 };
 
 class Projector {
@@ -125,8 +128,10 @@ class Projector {
   Result<std::size_t> step(std::chrono::milliseconds timeout);
   // Steps until every partition reached the high-water mark it had when
   // called (or halted). In a rebuild pass: until options.rebuild->until,
-  // then finish().
-  Status catch_up();
+  // then finish(). `after_batch`, when given, is called before each step
+  // and at the end with positions().
+  Status catch_up(
+      const std::function<void(const std::vector<log::Position>&)>& after_batch = nullptr);
   // A rebuild pass's end: every projection leaves write-back mode and
   // writes what it holds, in one commit (with the next offsets in the last
   // pass). REQUIRES: options.rebuild; not started.
@@ -149,16 +154,20 @@ class Projector {
   std::optional<Error> halted() const;
 
  private:
+  // What this projector does with a verified (or skipped) record. Outside
+  // a rebuild every record is kOwn.
+  enum class Scope : std::uint8_t {
+    kOwn,        // applied and counted here
+    kElsewhere,  // a rebuild pass: another share's record (only the
+                 // projections that see every event apply it), or one that
+                 // pass 0 refused; counted by that pass
+    kBeyond,     // a rebuild pass: past `until`, not consumed
+  };
   struct Decoded {
     EventPosition position;
     std::optional<log::DecodedEvent> event;  // nullopt: skip
-    bool halt = false;
-    Error halt_reason;
-    // A rebuild pass: the record belongs to another share (only the
-    // projections that see every event apply it; counted by its own pass),
-    // or was refused and counted by pass 0, or lies beyond `until`.
-    bool other_share = false;
-    bool beyond = false;
+    Scope scope = Scope::kOwn;
+    std::optional<Error> halt;  // set: stop before this record
   };
   bool applies(const Projection& p, const Decoded& d) const;
   Status open_reader();

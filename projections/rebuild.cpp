@@ -117,34 +117,16 @@ Result<BuildStats> build_in_passes(
     const auto started = std::chrono::steady_clock::now();
     ProjectorOptions options;
     options.max_batch = plan.max_batch;
-    options.poll_timeout = std::chrono::milliseconds(50);
     options.rebuild = RebuildPass{out.passes, pass, until, plan.cache_entries};
     Projector projector(log, store, make(), options);
-    if (progress) {
-      // catch_up() with a report after each batch.
-      while (true) {
-        std::uint64_t done = 0;
-        for (const log::Position& p : projector.positions()) {
-          done += static_cast<std::uint64_t>(p.offset);
-        }
-        progress(pass, out.passes, done);
-        if (done >= out.records) break;
-        if (auto h = projector.halted(); h) return *h;
-        auto stepped = projector.step(options.poll_timeout);
-        if (!stepped.ok()) return stepped.error();
-      }
-      KASSA_TRY(projector.finish());
-    } else {
-      KASSA_TRY(projector.catch_up());
-    }
+    KASSA_TRY(projector.catch_up([&](const std::vector<log::Position>& at) {
+      if (!progress) return;
+      std::uint64_t done = 0;
+      for (const log::Position& p : at) done += static_cast<std::uint64_t>(p.offset);
+      progress(pass, out.passes, done);
+    }));
     const ProjectorStats s = projector.stats();
-    out.projector.applied += s.applied;
-    out.projector.quarantined += s.quarantined;
-    out.projector.skipped += s.skipped;
-    out.projector.batches += s.batches;
-    out.projector.read_seconds += s.read_seconds;
-    out.projector.apply_seconds += s.apply_seconds;
-    out.projector.commit_seconds += s.commit_seconds;
+    out.projector += s;
     spdlog::info("projections rebuild pass={}/{} cut_records={} applied={} seconds={:.1f}", pass + 1,
                  out.passes, out.records, s.applied,
                  std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());

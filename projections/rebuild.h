@@ -74,8 +74,8 @@ struct BuildStats {
 using ProjectionFactory = std::function<std::vector<std::unique_ptr<Projection>>()>;
 // Rebuilds into `store`, which must be fresh (no offsets, no parties),
 // every record before `until` (per event partition), pass by pass; each
-// pass gets fresh projections from `make`. `progress(pass, passes, records done in this
-// pass)`, when given, is called after each batch.
+// pass gets fresh projections from `make`. `progress(pass, passes,
+// records done in this pass)`, when given, is called between batches.
 Result<BuildStats> build_in_passes(
     log::EventLog& log, Store& store, const std::vector<log::Position>& until,
     const ProjectionFactory& make, const RebuildPlan& plan,

@@ -344,10 +344,6 @@ void print_lines(const std::vector<ReportLine>& lines, const pj::StatementHeader
 
 std::string date_or_dash(int32_t days) { return days == 0 ? "-" : format_days(days); }
 
-}  // namespace
-
-namespace {
-
 // What a person's and a company's report share: the as-of cut, the events
 // used, and the statement with its totals.
 template <typename Report>

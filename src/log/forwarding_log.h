@@ -30,8 +30,7 @@ class ForwardingLog : public EventLog {
   }
   std::int32_t partition_count(Topic t) const override { return inner_.partition_count(t); }
   Result<std::vector<StoredRecord>> read(Topic t, std::int32_t p, std::int64_t from,
-                                              std::size_t max,
-                                              std::chrono::milliseconds wait) override {
+                                         std::size_t max, std::chrono::milliseconds wait) override {
     return inner_.read(t, p, from, max, wait);
   }
   Result<std::int64_t> high_water_mark(Topic t, std::int32_t p) override {

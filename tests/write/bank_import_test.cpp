@@ -7,9 +7,9 @@
 
 #include <map>
 
-#include "log/forwarding_log.h"
 #include "domain/bank/coda_writer.h"
 #include "domain/person_decide.h"
+#include "log/forwarding_log.h"
 #include "log/journal/journal_log.h"
 #include "log/log_test_support.h"
 #include "log/personal_data.h"
