@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""bench/report.py WORK PERSONS YEARS SMOKE RESULTS
+
+bench/run's last step: reads the figures its steps left in WORK (each
+step's stdout in NAME.out, "seconds peak_rss_kb" in NAME.time), prints the
+table and writes RESULTS (JSON). Run alone, it re-reports a kept work
+directory (KASSA_BENCH_DIR). Exits non-zero when a key the benchmark
+promises is missing or not positive, or when HTTP answered errors.
+"""
+import json, os, platform, re, sys
+
+# The keys every results file must hold, each a positive number.
+REQUIRED = ["persons", "events", "assessment_events_per_s", "projector_events_per_s_journal",
+            "projector_events_per_s_kafka", "kafka_consumer_ceiling_events_per_s",
+            "rebuild_events_per_s", "query_rps", "query_p99_ms", "peak_rss_mb"]
+
+if len(sys.argv) != 6:
+    sys.exit(__doc__.strip().splitlines()[0])
+work, persons, years, smoke, out = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4] == "1", sys.argv[5]
+def j(name):
+    return json.load(open(f"{work}/{name}.out"))
+def t(name):
+    s, kb = open(f"{work}/{name}.time").read().split()[-2:]
+    return float(s), int(kb) / 1024.0
+gj, gk = j("gen_journal"), j("gen_kafka")
+events = gj["events"]
+rj, rk = j("read_journal"), j("read_kafka")
+# ConsumerPerformance prints a CSV header and one line of figures.
+lines = [l for l in open(f"{work}/consumer_perf.out").read().splitlines() if l.strip()]
+head = [h.strip() for h in lines[-2].split(",")]
+vals = [v.strip() for v in lines[-1].split(",")]
+perf = dict(zip(head, vals))
+kafka_ceiling = float(perf.get("fetch.nMsg.sec", perf.get("nMsg.sec", "0")))
+def caught_up(name):
+    # kassa projections rebuild: the catch-up alone, then the checksum pass.
+    m = re.search(r"caught up from offset 0 in ([0-9.]+) s", open(f"{work}/{name}.out").read())
+    return float(m.group(1)) if m else t(name)[0]
+def phases(name):
+    # Where the projector's thread spent the catch-up (read+verify, apply, commit).
+    m = re.search(r"reading and verifying ([0-9.]+) s, applying ([0-9.]+) s, committing ([0-9.]+) s",
+                  open(f"{work}/{name}.out").read())
+    return dict(zip(["read_verify", "apply", "commit"], (round(float(x), 1) for x in m.groups()))) if m else {}
+def passes(name):
+    # How many passes over the log the rebuild made (one share of the aggregates each).
+    m = re.search(r"caught up from offset 0 in [0-9.]+ s \((\d+) pass", open(f"{work}/{name}.out").read())
+    return int(m.group(1)) if m else 1
+pj_wall, pj_rss = t("proj_journal")
+pk_wall, pk_rss = t("proj_kafka")
+pj_s, pk_s = caught_up("proj_journal"), caught_up("proj_kafka")
+rb_wall, rb_rss = t("rebuild")
+rb_s = j("rebuild").get("seconds", rb_wall)
+ex_s, _ = t("export")
+wrk = open(f"{work}/wrk.out").read()
+m = re.search(r"BENCH requests=(\d+) errors_status=(\d+) p50_us=(\d+) p99_us=(\d+) duration_us=(\d+)", wrk)
+requests, errors, p50, p99, dur = (int(x) for x in m.groups())
+mh = re.search(r"Requests/sec:\s+([0-9.]+)", open(f"{work}/wrk_health.out").read())
+health_rps = float(mh.group(1)) if mh else 0.0
+# kassad's peak, read from /proc before it was stopped (absent in older work dirs).
+kassad_rss = None
+if os.path.exists(f"{work}/kassad.rss_kb") and open(f"{work}/kassad.rss_kb").read().strip():
+    kassad_rss = int(open(f"{work}/kassad.rss_kb").read().split()[0]) / 1024.0
+# The largest resident set of any Kassa process in the run, and whose it was.
+peaks = {"generate": max(t("gen_journal")[1], t("gen_kafka")[1]), "projector": max(pj_rss, pk_rss),
+         "export": t("export")[1], "replay_rebuild": rb_rss}
+if kassad_rss is not None:
+    peaks["kassad"] = kassad_rss
+peak_step = max(peaks, key=peaks.get)
+cpu = ""
+for l in open("/proc/cpuinfo"):
+    if l.startswith("model name"):
+        cpu = l.split(":", 1)[1].strip(); break
+mem_gib = int(open("/proc/meminfo").readline().split()[1]) / 1024 / 1024
+r = {
+    "persons": gj["persons"], "companies": gj["companies"], "years": years, "events": events,
+    "person_events": gj["person_events"],
+    "assessment_events_per_s": round(gj["assessment_events_per_s"]),
+    "assessment_events_per_s_kafka": round(gk["assessment_events_per_s"]),
+    "generate_events_per_s_journal": round(gj["events_per_s"]),
+    "generate_events_per_s_kafka": round(gk["events_per_s"]),
+    "generate_peak_rss_mb": round(t("gen_journal")[1]),
+    "projector_events_per_s_journal": round(events / pj_s),
+    "projector_events_per_s_kafka": round(gk["events"] / pk_s),
+    "projector_peak_rss_mb": round(max(pj_rss, pk_rss)),
+    "projector_phase_seconds_journal": phases("proj_journal"),
+    "projector_phase_seconds_kafka": phases("proj_kafka"),
+    "projector_passes": passes("proj_journal"),
+    "bank_statements": gj.get("bank_statements", 0), "bank_lines": gj.get("bank_lines", 0),
+    "payments_by_account": gj.get("payments_by_account", 0), "suspense_items": gj.get("suspense", 0),
+    "projector_peak_rss_mb_journal": round(pj_rss), "projector_peak_rss_mb_kafka": round(pk_rss),
+    "rebuild_events_per_s": round(events / rb_s),
+    "rebuild_peak_rss_mb": round(rb_rss),
+    "peak_rss_mb": round(peaks[peak_step]),
+    "peak_rss_step": peak_step,
+    "peak_rss_mb_by_step": {k: round(v) for k, v in peaks.items()},
+    "export_events_per_s": round(events / ex_s),
+    "journal_read_events_per_s": round(rj["records_per_s"]),
+    "kafka_read_events_per_s": round(rk["records_per_s"]),
+    "kafka_consumer_ceiling_events_per_s": round(kafka_ceiling),
+    "query_rps": round(requests / (dur / 1e6)),
+    "query_p50_ms": round(p50 / 1000, 2), "query_p99_ms": round(p99 / 1000, 2),
+    "query_http_errors": errors,
+    "http_health_rps": round(health_rps),
+    "step_seconds": {n: t(n)[0] for n in ["gen_journal", "gen_kafka", "read_journal", "read_kafka",
+                                          "consumer_perf", "proj_journal", "proj_kafka", "export", "rebuild"]},
+    "machine": {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(mem_gib, 1),
+                "kernel": platform.release()},
+    "smoke": smoke,
+}
+r["ratios"] = {
+    "assessment_vs_journal_read": round(r["assessment_events_per_s"] / r["journal_read_events_per_s"], 3),
+    "projector_journal_vs_journal_read": round(r["projector_events_per_s_journal"] / r["journal_read_events_per_s"], 3),
+    "projector_kafka_vs_kafka_consumer_ceiling": round(r["projector_events_per_s_kafka"] / max(1, r["kafka_consumer_ceiling_events_per_s"]), 3),
+    "kafka_read_vs_kafka_consumer_ceiling": round(r["kafka_read_events_per_s"] / max(1, r["kafka_consumer_ceiling_events_per_s"]), 3),
+    "rebuild_vs_journal_read": round(r["rebuild_events_per_s"] / r["journal_read_events_per_s"], 3),
+}
+missing = [k for k in REQUIRED if not isinstance(r.get(k), (int, float)) or r[k] <= 0]
+if missing:
+    sys.exit("bench/report.py: no positive figure for " + ", ".join(missing))
+json.dump(r, open(out, "w"), indent=2)
+open(out, "a").write("\n")
+rows = [
+    ("persons / companies / events", f'{r["persons"]:,} / {r["companies"]:,} / {events:,} ({years})'),
+    ("assessment run, journal (events/s, durable)", f'{r["assessment_events_per_s"]:,}'),
+    ("assessment run, Kafka (events/s, acks=all)", f'{r["assessment_events_per_s_kafka"]:,}'),
+    ("whole generation, journal / Kafka (events/s)", f'{r["generate_events_per_s_journal"]:,} / {r["generate_events_per_s_kafka"]:,}'),
+    ("projector catch-up, journal (events/s)", f'{r["projector_events_per_s_journal"]:,}  peak RSS {r["projector_peak_rss_mb_journal"]} MB'),
+    ("projector catch-up, Kafka (events/s)", f'{r["projector_events_per_s_kafka"]:,}  peak RSS {r["projector_peak_rss_mb_kafka"]} MB'),
+    ("replay rebuild from archive (events/s)", f'{r["rebuild_events_per_s"]:,}  peak RSS {r["rebuild_peak_rss_mb"]} MB'),
+    ("HTTP statement+debt (req/s, p50, p99)", f'{r["query_rps"]:,}  {r["query_p50_ms"]} ms  {r["query_p99_ms"]} ms'),
+    ("HTTP /health, no store, no access log (req/s)", f'{r["http_health_rps"]:,}'),
+    ("peak RSS of any Kassa process (MB)", f'{r["peak_rss_mb"]:,}  ({peak_step}; ' +
+     ", ".join(f"{k} {v:,}" for k, v in r["peak_rss_mb_by_step"].items()) + ")"),
+    ("ceiling: bare journal read (events/s)", f'{r["journal_read_events_per_s"]:,}'),
+    ("ceiling: bare Kafka read via Kassa (events/s)", f'{r["kafka_read_events_per_s"]:,}'),
+    ("ceiling: kafka-consumer-perf-test (events/s)", f'{r["kafka_consumer_ceiling_events_per_s"]:,}'),
+]
+w = max(len(a) for a, _ in rows)
+for a, b in rows:
+    print(f"{a:<{w}}  {b}")
+print("ratios: " + ", ".join(f"{k} {v}" for k, v in r["ratios"].items()))
+print(f"written: {out}")
+if errors:
+    sys.exit("HTTP errors under load")
