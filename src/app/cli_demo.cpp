@@ -43,6 +43,11 @@ nlohmann::json to_json(const demo::PopulationSummary& s, double seconds) {
   for (const auto& [c, n] : s.categories) categories[std::string(domain::to_string(c))] = n;
   nlohmann::json samples = nlohmann::json::array();
   for (const auto& [label, key] : s.samples) samples.push_back({{"label", label}, {"key", key}});
+  nlohmann::json runs = nlohmann::json::array();
+  for (const auto& r : s.assessment_runs) {
+    runs.push_back({{"quarter", r.quarter}, {"persons", r.persons}, {"events", r.events},
+                    {"seconds", r.seconds}});
+  }
   return {{"persons", s.persons},
           {"companies", s.companies},
           {"events", s.events()},
@@ -57,6 +62,7 @@ nlohmann::json to_json(const demo::PopulationSummary& s, double seconds) {
                                           ? static_cast<double>(s.assessment_events) /
                                                 s.assessment_seconds
                                           : 0.0},
+          {"assessment_runs", runs},
           {"categories", categories},
           {"primo_starters", s.primo_starters},
           {"newcomers", s.newcomers},
@@ -74,6 +80,8 @@ nlohmann::json to_json(const demo::PopulationSummary& s, double seconds) {
           {"bridging_rights", s.bridging_rights},
           {"regularisations", s.regularisations},
           {"rejected", s.rejected},
+          {"states_spilled", s.states_spilled},
+          {"states_loaded", s.states_loaded},
           {"samples", samples}};
 }
 
@@ -91,7 +99,12 @@ void print(const demo::PopulationSummary& s, const demo::PopulationSpec& spec, d
             << ", formal notices " << s.persons_formally_noticed << ", payment plans "
             << s.payment_plans << ", dispenses " << s.dispenses << ", waivers " << s.waivers
             << ", bridging rights " << s.bridging_rights << " (commands refused by the domain: "
-            << s.rejected << ")\nPartyIds to try:\n";
+            << s.rejected << ")\n";
+  if (s.states_spilled > 0) {
+    std::cout << "  person states beyond " << spec.cached_persons << " in memory: spilled "
+              << s.states_spilled << " times, loaded back " << s.states_loaded << " times\n";
+  }
+  std::cout << "PartyIds to try:\n";
   for (const auto& [label, key] : s.samples) std::cout << "  " << key << "  " << label << "\n";
 }
 
@@ -99,6 +112,7 @@ void generate(DemoOptions& o) {
   init_logging("kassa", o.log_level);
   finish(o.config);
   o.spec.companies = o.companies >= 0 ? o.companies : o.spec.persons / 20;
+  o.spec.scratch_dir = (std::filesystem::path(o.config.data_dir) / "generator-scratch").string();
   std::error_code ec;
   std::filesystem::create_directories(o.config.data_dir, ec);
   if (ec) fail("data dir", Error::unavailable("DataDir", o.config.data_dir + ": " + ec.message()));
@@ -187,6 +201,10 @@ void add_demo_commands(CLI::App& app) {
   gen->add_option("--log-level", o->log_level, "trace, debug, info, warn, error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
       ->default_val("info");
+  gen->add_option("--cached-persons", o->spec.cached_persons,
+                  "person states kept in memory (0: all); a larger population spills the others "
+                  "to <data-dir>/generator-scratch and loads them back: less memory, more time")
+      ->default_val(0);
   gen->add_option("--party-ids", o->party_ids_file, "write every PartyId to this file, one a line");
   gen->callback([o] { generate(*o); });
 

@@ -16,6 +16,7 @@
 #include <unordered_map>
 
 #include "demo/population_model.h"
+#include "demo/state_spill.h"
 #include "domain/bank/coda_writer.h"
 #include "domain/person_decide.h"
 #include "domain/schema_convert.h"
@@ -41,6 +42,9 @@ constexpr std::int64_t kMicrosPerDay = 86'400'000'000;
 // generator is the log's only writer, and fewer, larger appends (one fsync,
 // or one wait for the acks, each) are what makes 10^5-10^6 persons practical.
 constexpr std::size_t kChunk = 10'000;
+// Persons whose registration or income commands are built and run at once:
+// bounds the commands in memory (a few hundred bytes each) at any population.
+constexpr std::size_t kPersonsPerBlock = 5 * kChunk;
 // Bank lines, per mille: paid without the notice's communication (matched by
 // the registered account), and paid from an account nobody registered
 // without a communication (suspense).
@@ -71,7 +75,7 @@ class Generator {
         rulebook_(domain::Rulebook::belgian_default()),
         fund_(domain::FundConfig::kassa_default()),
         factory_(keys, random, [this] { return now_us_ += 1000; }),
-        persons_w_(log, factory_, no_events<PersonWriter>(), rulebook_, fund_),
+        persons_w_(log, factory_, spilled_persons(), rulebook_, fund_),
         companies_w_(log, factory_, no_events<CompanyWriter>(), rulebook_, fund_),
         fund_w_(log, factory_, no_events<FundWriter>(), rulebook_, fund_),
         importer_(persons_w_, companies_w_, fund_w_, lookup()) {
@@ -85,15 +89,31 @@ class Generator {
     Model model(spec_, rng_);
     persons_ = model.persons();
     companies_ = model.companies(persons_);
+    if (spec_.cached_persons > 0 && persons_.size() > spec_.cached_persons) {
+      auto spill = StateSpill::open(spec_.scratch_dir);
+      if (!spill) return spill.error();
+      spill_ = std::move(spill).value();
+      persons_w_.set_cache_limit(spec_.cached_persons,
+                                 [this](const std::string& key, const PersonWriter::Loaded& dropped) {
+                                   spill_->put(key, dropped.state, dropped.tip);
+                                 });
+    }
 
     const Quarter first = Quarter::of(spec_.from_year, 1).value();
     const Quarter last = Quarter::of(spec_.to_year, 4).value();
     for (Quarter q = first; q <= last; q = q.next()) {
       KASSA_TRY(quarter(q, q == first));
+      KASSA_TRY(spill_status());
       if (progress_) progress_(q.format(), summary_.events());
     }
     KASSA_TRY(flush_until(last.last_day()));
-    return summarise();
+    PopulationSummary summary = summarise();
+    KASSA_TRY(spill_status());
+    if (spill_) {
+      summary.states_spilled = spill_->puts();
+      summary.states_loaded = spill_->gets();
+    }
+    return summary;
   }
 
  private:
@@ -103,6 +123,34 @@ class Generator {
       return std::optional<typename W::Loaded>{};
     };
   }
+
+  // The persons' Loader: the state the scratch store kept when the cache
+  // dropped it, else none (the log was empty when the generation began).
+  PersonWriter::Loader spilled_persons() {
+    return [this](const std::string& key) -> Result<std::optional<PersonWriter::Loaded>> {
+      if (!spill_) return std::optional<PersonWriter::Loaded>{};
+      auto entry = spill_->get(key);
+      if (!entry) return entry.error();
+      if (!entry->has_value()) return std::optional<PersonWriter::Loaded>{};
+      return std::optional<PersonWriter::Loaded>{
+          PersonWriter::Loaded{std::move((*entry)->state), (*entry)->tip}};
+    };
+  }
+
+  // Calls fn(const PersonState&) on the person's state, cached or spilled;
+  // returns whether there was one. A failing scratch store answers false
+  // here and stops the generation at spill_status().
+  template <typename F>
+  bool visit_person(const std::string& key, F&& fn) {
+    if (persons_w_.visit_cached(key, fn)) return true;
+    if (!spill_) return false;
+    auto entry = spill_->get(key);
+    if (!entry || !entry->has_value()) return false;
+    fn(static_cast<const domain::PersonState&>((*entry)->state));
+    return true;
+  }
+
+  Status spill_status() const { return spill_ ? spill_->status() : Status{}; }
 
   Status require_empty() {
     for (log::Topic t : {log::Topic::kPersonEvents, log::Topic::kCompanyEvents}) {
@@ -164,27 +212,32 @@ class Generator {
   }
 
   Status register_existing(Date day1) {
-    // In rounds, so that each group commit names an aggregate once: the
-    // registrations, then each reference year's income.
-    std::vector<PersonWriter::Item> items;
-    for (std::size_t i = 0; i < persons_.size(); ++i) {
-      Person& p = persons_[i];
-      if (p.start < day1) {
-        items.push_back({p.key, register_command(p), day1});
-        if (p.end) agenda_.emplace(p.end->to_days(), Action{Act::kCease, i});
-      } else {
-        agenda_.emplace(p.start.to_days(), Action{Act::kRegister, i});
-      }
-    }
-    for (int y = spec_.from_year - 3; y < spec_.from_year; ++y) {
-      for (std::size_t i = 0; i < persons_.size(); ++i) {
-        const Person& p = persons_[i];
-        if (p.start < day1 && p.start.year() <= y) {
-          items.push_back({p.key, domain::NotifyIncome{y, income(i, y), s::IncomeSource::TaxAuthority}, day1});
+    // Block by block, so that the commands held at once stay bounded (a
+    // million persons' registrations and incomes were ~2 GB of items);
+    // within a block in rounds, so that each group commit names an
+    // aggregate once: the registrations, then each reference year's income.
+    for (std::size_t from = 0; from < persons_.size(); from += kPersonsPerBlock) {
+      const std::size_t to = std::min(persons_.size(), from + kPersonsPerBlock);
+      std::vector<PersonWriter::Item> items;
+      for (std::size_t i = from; i < to; ++i) {
+        Person& p = persons_[i];
+        if (p.start < day1) {
+          items.push_back({p.key, register_command(p), day1});
+          if (p.end) agenda_.emplace(p.end->to_days(), Action{Act::kCease, i});
+        } else {
+          agenda_.emplace(p.start.to_days(), Action{Act::kRegister, i});
         }
       }
+      for (int y = spec_.from_year - 3; y < spec_.from_year; ++y) {
+        for (std::size_t i = from; i < to; ++i) {
+          const Person& p = persons_[i];
+          if (p.start < day1 && p.start.year() <= y) {
+            items.push_back({p.key, domain::NotifyIncome{y, income(i, y), s::IncomeSource::TaxAuthority}, day1});
+          }
+        }
+      }
+      KASSA_TRY(person_items(day1, items));
     }
-    KASSA_TRY(person_items(day1, items));
     std::vector<CompanyWriter::Item> companies;
     for (std::size_t i = 0; i < companies_.size(); ++i) {
       Company& c = companies_[i];
@@ -228,13 +281,19 @@ class Generator {
 
   Status notify_incomes(Date on, int year) {
     if (year < spec_.from_year) return {};
-    std::vector<PersonWriter::Item> items;
-    for (std::size_t i = 0; i < persons_.size(); ++i) {
-      const Person& p = persons_[i];
-      if (!p.registered || p.start.year() > year || (p.end && p.end->year() < year)) continue;
-      items.push_back({p.key, domain::NotifyIncome{year, income(i, year), s::IncomeSource::TaxAuthority}, on});
+    // Block by block, like the registrations: the same items in the same
+    // order, never all of them in memory at once.
+    for (std::size_t from = 0; from < persons_.size(); from += kPersonsPerBlock) {
+      const std::size_t to = std::min(persons_.size(), from + kPersonsPerBlock);
+      std::vector<PersonWriter::Item> items;
+      for (std::size_t i = from; i < to; ++i) {
+        const Person& p = persons_[i];
+        if (!p.registered || p.start.year() > year || (p.end && p.end->year() < year)) continue;
+        items.push_back({p.key, domain::NotifyIncome{year, income(i, year), s::IncomeSource::TaxAuthority}, on});
+      }
+      KASSA_TRY(person_items(on, items));
     }
-    return person_items(on, items);
+    return {};
   }
 
   Status report_balance_sheets(Date on, int financial_year) {
@@ -271,7 +330,7 @@ class Generator {
       Person& p = persons_[i];
       if (!p.registered) continue;
       std::vector<domain::Notice> fresh;
-      persons_w_.visit_cached(p.key, [&](const domain::PersonState& st) {
+      visit_person(p.key, [&](const domain::PersonState& st) {
         for (std::size_t n = p.notices_seen; n < st.notices.size(); ++n) fresh.push_back(st.notices[n]);
         p.notices_seen = st.notices.size();
       });
@@ -342,7 +401,7 @@ class Generator {
       Person& p = persons_[i];
       if (!p.registered) continue;
       std::optional<Quarter> noticed, waivable;
-      persons_w_.visit_cached(p.key, [&](const domain::PersonState& st) {
+      visit_person(p.key, [&](const domain::PersonState& st) {
         for (const auto& [q, line] : st.quarter_lines) {
           if (line.cancelled || line.dispensed) continue;
           if (line.formal_notice_sent == end && line.open_principal().is_positive() && !noticed) noticed = q;
@@ -393,6 +452,8 @@ class Generator {
     for (const Person& p : persons_) {
       if (p.registered) keys.push_back(p.key);
     }
+    std::string assessed;  // the quarter of an assessment run
+    if constexpr (std::is_same_v<Command, domain::AssessQuarter>) assessed = command.quarter.format();
     const auto started = std::chrono::steady_clock::now();
     auto outcome =
         persons_w_.run(keys, domain::PersonCommand{std::move(command)}, on, meta_, kChunk);
@@ -400,9 +461,12 @@ class Generator {
     summary_.person_events += outcome->events_written;
     if constexpr (std::is_same_v<Command, domain::AssessQuarter>) {
       // What the benchmark reports: the quarterly run, decided and durable.
-      summary_.assessment_events += outcome->events_written;
-      summary_.assessment_seconds +=
+      const double seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      summary_.assessment_events += outcome->events_written;
+      summary_.assessment_seconds += seconds;
+      summary_.assessment_runs.push_back(
+          {assessed, keys.size(), outcome->events_written, seconds});
     }
     return {};
   }
@@ -439,7 +503,7 @@ class Generator {
       if (const auto* r = std::get_if<domain::RegisterPerson>(&item.command)) {
         // Member numbers are 1..N in the order of persons_.
         Person& p = persons_[r->member_number - 1];
-        p.registered = persons_w_.visit_cached(p.key, [](const domain::PersonState&) {});
+        p.registered = visit_person(p.key, [](const domain::PersonState&) {});
         if (p.registered && !p.iban.empty()) {
           // One account given by two persons (a household's) names nobody.
           auto [it, added] = accounts_.emplace(p.iban, p.key);
@@ -539,6 +603,7 @@ class Generator {
   domain::FundConfig fund_;
   std::int64_t now_us_ = 0;
   write::EventFactory factory_;
+  std::unique_ptr<StateSpill> spill_;  // set when the persons outnumber cached_persons
   PersonWriter persons_w_;
   CompanyWriter companies_w_;
   FundWriter fund_w_;

@@ -20,7 +20,8 @@
 // the same spec on an empty log gives the same events byte for byte.
 //
 // REQUIRES: the log is empty and the generator is its only writer (the
-// writers' caches hold every state; their Loader answers "no events").
+// writers' caches hold the states, the persons' beyond cached_persons in
+// the scratch store; their Loader answers from there, or "no events").
 //
 // Thread-safety: one call at a time; uses the log from the calling thread.
 
@@ -45,6 +46,12 @@ struct PopulationSpec {
   int from_year = 2022;
   int to_year = 2026;
   std::uint64_t seed = 1;
+  // Person states kept in memory (0: all of them). A larger population's
+  // states are spilled, as the writer's cache drops them, to a scratch
+  // RocksDB in scratch_dir (then required; emptied first, removed at the
+  // end) and loaded back from there: the same events, bounded memory.
+  std::size_t cached_persons = 0;
+  std::string scratch_dir;
 };
 
 struct PopulationSummary {
@@ -73,9 +80,21 @@ struct PopulationSummary {
   std::size_t bank_lines = 0;
   std::size_t payments_by_account = 0;
   std::size_t suspense = 0;
-  // The quarterly assessment runs alone: events written and wall time.
+  // The quarterly assessment runs alone: events written and wall time, in
+  // all and run by run (each run assesses every registered person once).
   std::size_t assessment_events = 0;
   double assessment_seconds = 0;
+  struct AssessmentRun {
+    std::string quarter;  // "2026-Q1"
+    std::size_t persons = 0;
+    std::size_t events = 0;
+    double seconds = 0;
+  };
+  std::vector<AssessmentRun> assessment_runs;
+  // Person states written to the scratch store and read back from it (0
+  // when every state stayed in memory).
+  std::size_t states_spilled = 0;
+  std::size_t states_loaded = 0;
   // Every registered person's PartyId, in member-number order.
   std::vector<std::string> party_ids;
   // A few PartyIds worth a look: label -> key.
@@ -87,7 +106,9 @@ struct PopulationSummary {
 // Called after each generated quarter: (quarter "2024-Q3", events so far).
 using Progress = std::function<void(const std::string&, std::size_t)>;
 
-// Rules: "PopulationSpec" (kInvalidArgument) for a bad spec, "LogNotEmpty"
+// Rules: "PopulationSpec" (kInvalidArgument) for a bad spec (field
+// "scratch_dir" when states must spill and it is empty); "ScratchDir",
+// "ScratchStore" (kUnavailable) from the scratch store; "LogNotEmpty"
 // (kConflict) when the log already holds events; errors of the log and the
 // key store as they come.
 Result<PopulationSummary> generate_population(log::EventLog& log, log::KeyStore& keys,

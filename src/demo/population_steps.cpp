@@ -21,7 +21,7 @@ void Generator::to_commands(Date on, const Action& a, std::vector<PersonWriter::
   }
   if (!p.registered) return;
   const std::string member = std::to_string(p.member);
-  const auto with_state = [&](auto&& fn) { persons_w_.visit_cached(p.key, fn); };
+  const auto with_state = [&](auto&& fn) { visit_person(p.key, fn); };
   switch (a.act) {
     case Act::kCease:
       persons.push_back({p.key, domain::CeaseActivity{on, p.end_reason}, on});
@@ -255,7 +255,7 @@ PopulationSummary Generator::summarise() {
     ++out.categories[p.category];
     if (p.starter == s::StarterStatus::PrimoStarter) ++out.primo_starters;
     if (!(p.start < from)) ++out.newcomers;
-    persons_w_.visit_cached(p.key, [&](const domain::PersonState& st) {
+    visit_person(p.key, [&](const domain::PersonState& st) {
       if (!st.periods.empty() && st.periods.back().end) ++out.cessations;
       out.payments += st.payments.size();
       out.regularisations += st.regularisations.size();

@@ -97,13 +97,20 @@ class AggregateWriter {
                   const domain::Rulebook& rulebook, const domain::FundConfig& fund)
       : log_(log), factory_(factory), loader_(std::move(loader)), rulebook_(rulebook), fund_(fund) {}
 
+  // Called with each state the cache limit drops, before it is dropped,
+  // under the cache's lock (it must not call back into the writer). Never
+  // called by evict(): a state evicted after a failed append is unknown,
+  // and a Loader answering from spilled states must not be asked again.
+  using Spill = std::function<void(const std::string& key, const Loaded& dropped)>;
+
   // At most `entries` states stay cached (0: no limit). Only for a Loader
-  // that can answer for any aggregate (kassad's reads the projections); a
-  // Loader that knows nothing (the demo generator, the sole writer of an
-  // empty log) needs every state cached.
-  void set_cache_limit(std::size_t entries) {
+  // that can answer for any aggregate: kassad's reads the projections; the
+  // demo generator, the sole writer of an empty log, answers from the
+  // states `spill` kept (without a spill, it needs every state cached).
+  void set_cache_limit(std::size_t entries, Spill spill = {}) {
     std::lock_guard lock(cache_mutex_);
     cache_limit_ = entries;
+    spill_ = std::move(spill);
   }
 
   Result<Outcome> execute(const std::string& key, const Command& command, domain::Date date,
@@ -336,6 +343,7 @@ class AggregateWriter {
           ++it;
           continue;
         }
+        if (spill_) spill_(it->first, it->second);
         it = cache_.erase(it);
         --drop;
       }
@@ -377,6 +385,7 @@ class AggregateWriter {
   mutable std::mutex cache_mutex_;
   std::unordered_map<std::string, Loaded> cache_;
   std::size_t cache_limit_ = 0;  // 0: no limit
+  Spill spill_;
 };
 
 }  // namespace kassa::write

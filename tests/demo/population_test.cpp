@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <filesystem>
 #include <set>
 
 #include "demo/population.h"
@@ -98,9 +99,77 @@ TEST_CASE("the same seed gives the same history byte for byte; another seed anot
     REQUIRE(e.ok());
     REQUIRE(chains.feed(*e).ok());
   }
+  // One assessment run per quarter, each over the persons registered then.
+  REQUIRE(a->summary.assessment_runs.size() == 20);
+  CHECK(a->summary.assessment_runs.front().quarter == "2022-Q1");
+  CHECK(a->summary.assessment_runs.back().quarter == "2026-Q4");
+  std::size_t assessed = 0;
+  for (const auto& run : a->summary.assessment_runs) {
+    CHECK(run.persons > 200);
+    CHECK(run.persons <= 400);
+    CHECK(run.events > 0);
+    assessed += run.events;
+  }
+  CHECK(assessed == a->summary.assessment_events);
   // The persons, the companies and the fund (its suspense account).
   CHECK(a->summary.suspense > 0);
   CHECK(chains.aggregate_count() == a->summary.persons + a->summary.companies + 1);
+}
+
+TEST_CASE("spilling person states to the scratch store changes nothing: the same history byte "
+          "for byte with 40 of 400 states in memory", "[demo][spill]") {
+  auto all = generate(spec(7));
+  log::testing::TempDir scratch;
+  demo::PopulationSpec spilling = spec(7);
+  spilling.cached_persons = 40;
+  spilling.scratch_dir = scratch.path() + "/generator-scratch";
+  auto some = generate(spilling);
+  CHECK(all->summary.states_spilled == 0);
+  CHECK(all->summary.states_loaded == 0);
+  // Every quarter's runs go over all persons: most states leave the cache
+  // and come back many times.
+  CHECK(some->summary.states_spilled > 10 * 400);
+  CHECK(some->summary.states_loaded > 10 * 400);
+  REQUIRE(some->records.size() == all->records.size());
+  std::size_t different = 0;
+  for (std::size_t i = 0; i < all->records.size(); ++i) {
+    if (all->records[i].key != some->records[i].key ||
+        all->records[i].value != some->records[i].value) {
+      ++different;
+    }
+  }
+  CHECK(different == 0);
+  CHECK(some->summary.party_ids == all->summary.party_ids);
+  CHECK(some->summary.payments == all->summary.payments);
+  CHECK(some->summary.persons_formally_noticed == all->summary.persons_formally_noticed);
+  CHECK(some->summary.payment_plans == all->summary.payment_plans);
+  // Scratch: gone once the generation ends.
+  CHECK_FALSE(std::filesystem::exists(spilling.scratch_dir));
+}
+
+TEST_CASE("more persons than cached_persons without a scratch dir is refused before anything is "
+          "written", "[demo][spill]") {
+  log::testing::TempDir dir;
+  log::LogConfig config;
+  config.journal_path = dir.path() + "/journal";
+  auto journal = log::journal::JournalLog::open(config).value();
+  log::SeededRandom random(1);
+  log::InMemoryKeyStore keys(random);
+  demo::PopulationSpec s = spec(7);
+  s.cached_persons = 399;
+  auto refused = demo::generate_population(*journal, keys, random, s);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().rule == "PopulationSpec");
+  CHECK(refused.error().field == "scratch_dir");
+  for (log::Topic t : {log::Topic::kPersonEvents, log::Topic::kCompanyEvents}) {
+    for (std::int32_t p = 0; p < journal->partition_count(t); ++p) {
+      CHECK(journal->high_water_mark(t, p).value() == 0);
+    }
+  }
+  // As many persons as cached states: nothing to spill, no scratch needed.
+  s.cached_persons = 400;
+  s.persons = 400;
+  CHECK(demo::generate_population(*journal, keys, random, s).ok());
 }
 
 TEST_CASE("the cast's accounts are valid Belgian IBANs", "[demo][bank]") {
