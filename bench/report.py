@@ -44,6 +44,17 @@ def passes(name):
     # How many passes over the log the rebuild made (one share of the aggregates each).
     m = re.search(r"caught up from offset 0 in [0-9.]+ s \((\d+) pass", open(f"{work}/{name}.out").read())
     return int(m.group(1)) if m else 1
+def assessment_run(g):
+    # One quarterly assessment run (every registered person once): the
+    # slowest of the year's runs, and how many persons it assessed. Older
+    # outputs carry only the total: then the mean of the 4 runs a year.
+    runs = g.get("assessment_runs")
+    if runs:
+        slowest = max(runs, key=lambda r: r["seconds"])
+        return round(slowest["seconds"], 1), slowest["persons"], len(runs)
+    y0, y1 = (int(x) for x in years.split("-"))
+    n = 4 * (y1 - y0 + 1)
+    return round(g["assessment_seconds"] / n, 1), None, n
 pj_wall, pj_rss = t("proj_journal")
 pk_wall, pk_rss = t("proj_kafka")
 pj_s, pk_s = caught_up("proj_journal"), caught_up("proj_kafka")
@@ -75,6 +86,10 @@ r = {
     "person_events": gj["person_events"],
     "assessment_events_per_s": round(gj["assessment_events_per_s"]),
     "assessment_events_per_s_kafka": round(gk["assessment_events_per_s"]),
+    "assessment_run_seconds_journal": assessment_run(gj)[0],
+    "assessment_run_seconds_kafka": assessment_run(gk)[0],
+    "assessment_run_persons": assessment_run(gj)[1],
+    "assessment_runs": assessment_run(gj)[2],
     "generate_events_per_s_journal": round(gj["events_per_s"]),
     "generate_events_per_s_kafka": round(gk["events_per_s"]),
     "generate_peak_rss_mb": round(t("gen_journal")[1]),
@@ -122,6 +137,9 @@ rows = [
     ("persons / companies / events", f'{r["persons"]:,} / {r["companies"]:,} / {events:,} ({years})'),
     ("assessment run, journal (events/s, durable)", f'{r["assessment_events_per_s"]:,}'),
     ("assessment run, Kafka (events/s, acks=all)", f'{r["assessment_events_per_s_kafka"]:,}'),
+    ("one assessment run, journal / Kafka (s" + (", slowest" if gj.get("assessment_runs") else ", mean") +
+     f' of {r["assessment_runs"]})', f'{r["assessment_run_seconds_journal"]} / {r["assessment_run_seconds_kafka"]}' +
+     (f'  ({r["assessment_run_persons"]:,} persons)' if r["assessment_run_persons"] else "")),
     ("whole generation, journal / Kafka (events/s)", f'{r["generate_events_per_s_journal"]:,} / {r["generate_events_per_s_kafka"]:,}'),
     ("projector catch-up, journal (events/s)", f'{r["projector_events_per_s_journal"]:,}  peak RSS {r["projector_peak_rss_mb_journal"]} MB'),
     ("projector catch-up, Kafka (events/s)", f'{r["projector_events_per_s_kafka"]:,}  peak RSS {r["projector_peak_rss_mb_kafka"]} MB'),
