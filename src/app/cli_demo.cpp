@@ -102,7 +102,7 @@ void print(const demo::PopulationSummary& s, const demo::PopulationSpec& spec, d
             << s.rejected << ")\n";
   if (s.states_spilled > 0) {
     std::cout << "  person states beyond " << spec.cached_persons << " in memory: spilled "
-              << s.states_spilled << " times, loaded back " << s.states_loaded << " times\n";
+              << s.states_spilled << " times, read back " << s.states_loaded << " times\n";
   }
   std::cout << "PartyIds to try:\n";
   for (const auto& [label, key] : s.samples) std::cout << "  " << key << "  " << label << "\n";

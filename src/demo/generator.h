@@ -126,20 +126,12 @@ class Generator {
 
   // The persons' Loader: the state the scratch store kept when the cache
   // dropped it, else none (the log was empty when the generation began).
-  PersonWriter::Loader spilled_persons() {
-    return [this](const std::string& key) -> Result<std::optional<PersonWriter::Loaded>> {
-      if (!spill_) return std::optional<PersonWriter::Loaded>{};
-      auto entry = spill_->get(key);
-      if (!entry) return entry.error();
-      if (!entry->has_value()) return std::optional<PersonWriter::Loaded>{};
-      return std::optional<PersonWriter::Loaded>{
-          PersonWriter::Loaded{std::move((*entry)->state), (*entry)->tip}};
-    };
-  }
+  PersonWriter::Loader spilled_persons();
 
   // Calls fn(const PersonState&) on the person's state, cached or spilled;
   // returns whether there was one. A failing scratch store answers false
-  // here and stops the generation at spill_status().
+  // here, and every write checks spill_status() first, so nothing decided
+  // on that answer is ever appended.
   template <typename F>
   bool visit_person(const std::string& key, F&& fn) {
     if (persons_w_.visit_cached(key, fn)) return true;
@@ -211,44 +203,9 @@ class Generator {
     return {};
   }
 
-  Status register_existing(Date day1) {
-    // Block by block, so that the commands held at once stay bounded (a
-    // million persons' registrations and incomes were ~2 GB of items);
-    // within a block in rounds, so that each group commit names an
-    // aggregate once: the registrations, then each reference year's income.
-    for (std::size_t from = 0; from < persons_.size(); from += kPersonsPerBlock) {
-      const std::size_t to = std::min(persons_.size(), from + kPersonsPerBlock);
-      std::vector<PersonWriter::Item> items;
-      for (std::size_t i = from; i < to; ++i) {
-        Person& p = persons_[i];
-        if (p.start < day1) {
-          items.push_back({p.key, register_command(p), day1});
-          if (p.end) agenda_.emplace(p.end->to_days(), Action{Act::kCease, i});
-        } else {
-          agenda_.emplace(p.start.to_days(), Action{Act::kRegister, i});
-        }
-      }
-      for (int y = spec_.from_year - 3; y < spec_.from_year; ++y) {
-        for (std::size_t i = from; i < to; ++i) {
-          const Person& p = persons_[i];
-          if (p.start < day1 && p.start.year() <= y) {
-            items.push_back({p.key, domain::NotifyIncome{y, income(i, y), s::IncomeSource::TaxAuthority}, day1});
-          }
-        }
-      }
-      KASSA_TRY(person_items(day1, items));
-    }
-    std::vector<CompanyWriter::Item> companies;
-    for (std::size_t i = 0; i < companies_.size(); ++i) {
-      Company& c = companies_[i];
-      if (c.incorporation < day1) {
-        companies.push_back({c.key, register_command(c), day1});
-      } else {
-        agenda_.emplace(c.incorporation.to_days(), Action{Act::kRegisterCompany, i});
-      }
-    }
-    return company_items(day1, companies);
-  }
+  // The members who started before the first quarter, with their reference
+  // incomes (population_steps.cpp).
+  Status register_existing(Date day1);
 
   domain::RegisterPerson register_command(const Person& p) const {
     std::optional<domain::Iban> iban;
@@ -446,6 +403,7 @@ class Generator {
 
   template <typename Command>
   Status person_run(Date on, Command command) {
+    KASSA_TRY(spill_status());  // nothing written after a failed read of a state
     set_clock(on);
     std::vector<std::string> keys;
     keys.reserve(persons_.size());
@@ -473,6 +431,7 @@ class Generator {
 
   template <typename Command>
   Status company_run(Date on, Command command) {
+    KASSA_TRY(spill_status());  // nothing written after a failed read of a state
     set_clock(on);
     std::vector<std::string> keys;
     for (const Company& c : companies_) {
@@ -486,6 +445,7 @@ class Generator {
   }
 
   Status person_items(Date on, const std::vector<PersonWriter::Item>& items) {
+    KASSA_TRY(spill_status());  // nothing written after a failed read of a state
     if (items.empty()) return {};
     // The registrations' data keys in one durable write rather than one
     // fsync each (the pipeline finds them there: KeyExists is fine).
@@ -515,6 +475,7 @@ class Generator {
   }
 
   Status company_items(Date on, const std::vector<CompanyWriter::Item>& items) {
+    KASSA_TRY(spill_status());  // nothing written after a failed read of a state
     if (items.empty()) return {};
     set_clock(on);
     auto outcome = companies_w_.run_each(items, meta_, kChunk);

@@ -91,8 +91,9 @@ struct PopulationSummary {
     double seconds = 0;
   };
   std::vector<AssessmentRun> assessment_runs;
-  // Person states written to the scratch store and read back from it (0
-  // when every state stayed in memory).
+  // Person states written to the scratch store and read back from it (by
+  // the writer's Loader or to look at one; 0 when every state stayed in
+  // memory).
   std::size_t states_spilled = 0;
   std::size_t states_loaded = 0;
   // Every registered person's PartyId, in member-number order.

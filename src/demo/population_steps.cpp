@@ -175,8 +175,59 @@ domain::bank::CodaMovement Generator::company_payment(Date on, const Action& a) 
 // treasury), each imported through the real BankImporter. A line's id is
 // account/year/paper-sequence-movement; the paper sequences of a year are
 // 1..999 per account, so every line's id is unique over the whole history.
+Status Generator::register_existing(Date day1) {
+  // Block by block, so that the commands held at once stay bounded (a
+  // million persons' registrations and incomes were ~2 GB of items);
+  // within a block in rounds, so that each group commit names an
+  // aggregate once: the registrations, then each reference year's income.
+  for (std::size_t from = 0; from < persons_.size(); from += kPersonsPerBlock) {
+    const std::size_t to = std::min(persons_.size(), from + kPersonsPerBlock);
+    std::vector<PersonWriter::Item> items;
+    for (std::size_t i = from; i < to; ++i) {
+      Person& p = persons_[i];
+      if (p.start < day1) {
+        items.push_back({p.key, register_command(p), day1});
+        if (p.end) agenda_.emplace(p.end->to_days(), Action{Act::kCease, i});
+      } else {
+        agenda_.emplace(p.start.to_days(), Action{Act::kRegister, i});
+      }
+    }
+    for (int y = spec_.from_year - 3; y < spec_.from_year; ++y) {
+      for (std::size_t i = from; i < to; ++i) {
+        const Person& p = persons_[i];
+        if (p.start < day1 && p.start.year() <= y) {
+          items.push_back({p.key, domain::NotifyIncome{y, income(i, y), s::IncomeSource::TaxAuthority}, day1});
+        }
+      }
+    }
+    KASSA_TRY(person_items(day1, items));
+  }
+  std::vector<CompanyWriter::Item> companies;
+  for (std::size_t i = 0; i < companies_.size(); ++i) {
+    Company& c = companies_[i];
+    if (c.incorporation < day1) {
+      companies.push_back({c.key, register_command(c), day1});
+    } else {
+      agenda_.emplace(c.incorporation.to_days(), Action{Act::kRegisterCompany, i});
+    }
+  }
+  return company_items(day1, companies);
+}
+
+PersonWriter::Loader Generator::spilled_persons() {
+  return [this](const std::string& key) -> Result<std::optional<PersonWriter::Loaded>> {
+    if (!spill_) return std::optional<PersonWriter::Loaded>{};
+    auto entry = spill_->get(key);
+    if (!entry) return entry.error();
+    if (!entry->has_value()) return std::optional<PersonWriter::Loaded>{};
+    return std::optional<PersonWriter::Loaded>{
+        PersonWriter::Loaded{std::move((*entry)->state), (*entry)->tip}};
+  };
+}
+
 Status Generator::import_bank_lines(Date first, Date statement_day) {
   if (bank_lines_.empty()) return {};
+  KASSA_TRY(spill_status());  // nothing written after a failed read of a state
   std::vector<domain::bank::CodaMovement> lines = std::move(bank_lines_);
   bank_lines_.clear();
   set_clock(first);

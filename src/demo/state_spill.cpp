@@ -34,6 +34,7 @@ std::string encode(const domain::PersonState& state, const log::ChainTip& tip) {
 Result<std::unique_ptr<StateSpill>> StateSpill::open(const std::string& dir) {
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
+  if (!ec) std::filesystem::create_directories(std::filesystem::path(dir).parent_path(), ec);
   if (ec) return Error::unavailable("ScratchDir", dir + ": " + ec.message());
   rocksdb::Options options;
   options.create_if_missing = true;

@@ -3,12 +3,13 @@
 // kept as snapshots (domain/snapshot.h, with the chain tip) in a scratch
 // RocksDB on disk: what the generator's Loader answers from once a
 // population outgrows the states it keeps in memory
-// (PopulationSpec::cached_persons). A million persons' states are ~3 GB
-// live, a few hundred MB as snapshots on disk (compressed, in the page
-// cache rather than the process).
+// (PopulationSpec::cached_persons). A million persons' states take ~4.2 GiB
+// resident when live; as snapshots they are on disk (RocksDB's default
+// compression), in the page cache rather than the process.
 //
-// Scratch: the folder is emptied when opened and removed when closed;
-// nothing else reads it, so no WAL and no fsync.
+// Scratch: the folder (and its parents) is created, emptied when opened and
+// removed when closed, so give it a folder of its own; nothing else reads
+// it, so no WAL and no fsync.
 //
 // A failure is sticky: get() and status() answer it from then on, so no
 // command is ever decided on a state older than the log (the generation
@@ -56,7 +57,7 @@ class StateSpill {
   Status status() const;
 
   std::size_t puts() const { return puts_; }
-  std::size_t gets() const { return gets_; }
+  std::size_t gets() const { return gets_; }  // states read back (Loader and visits)
 
  private:
   StateSpill(std::string dir, std::unique_ptr<rocksdb::DB> db);

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <fstream>
 #include <set>
 
 #include "demo/population.h"
@@ -147,8 +148,8 @@ TEST_CASE("spilling person states to the scratch store changes nothing: the same
   CHECK_FALSE(std::filesystem::exists(spilling.scratch_dir));
 }
 
-TEST_CASE("more persons than cached_persons without a scratch dir is refused before anything is "
-          "written", "[demo][spill]") {
+TEST_CASE("more persons than cached_persons without a usable scratch dir is refused before "
+          "anything is written", "[demo][spill]") {
   log::testing::TempDir dir;
   log::LogConfig config;
   config.journal_path = dir.path() + "/journal";
@@ -161,6 +162,18 @@ TEST_CASE("more persons than cached_persons without a scratch dir is refused bef
   REQUIRE_FALSE(refused.ok());
   CHECK(refused.error().rule == "PopulationSpec");
   CHECK(refused.error().field == "scratch_dir");
+  for (log::Topic t : {log::Topic::kPersonEvents, log::Topic::kCompanyEvents}) {
+    for (std::int32_t p = 0; p < journal->partition_count(t); ++p) {
+      CHECK(journal->high_water_mark(t, p).value() == 0);
+    }
+  }
+  // A scratch dir that cannot be made (its parent is a file): refused, nothing written.
+  const std::string blocker = dir.path() + "/not-a-folder";
+  { std::ofstream(blocker) << "x"; }
+  s.scratch_dir = blocker + "/generator-scratch";
+  auto unavailable = demo::generate_population(*journal, keys, random, s);
+  REQUIRE_FALSE(unavailable.ok());
+  CHECK(unavailable.error().rule == "ScratchDir");
   for (log::Topic t : {log::Topic::kPersonEvents, log::Topic::kCompanyEvents}) {
     for (std::int32_t p = 0; p < journal->partition_count(t); ++p) {
       CHECK(journal->high_water_mark(t, p).value() == 0);
