@@ -56,6 +56,7 @@ def assessment_run(g):
     y0, y1 = int(y0), int(y1 or y0)
     n = 4 * (y1 - y0 + 1)
     return round(g["assessment_seconds"] / n, 1), None, n
+aj, ak = assessment_run(gj), assessment_run(gk)
 pj_wall, pj_rss = t("proj_journal")
 pk_wall, pk_rss = t("proj_kafka")
 pj_s, pk_s = caught_up("proj_journal"), caught_up("proj_kafka")
@@ -68,9 +69,8 @@ requests, errors, p50, p99, dur = (int(x) for x in m.groups())
 mh = re.search(r"Requests/sec:\s+([0-9.]+)", open(f"{work}/wrk_health.out").read())
 health_rps = float(mh.group(1)) if mh else 0.0
 # kassad's peak, read from /proc before it was stopped (absent in older work dirs).
-kassad_rss = None
-if os.path.exists(f"{work}/kassad.rss_kb") and open(f"{work}/kassad.rss_kb").read().strip():
-    kassad_rss = int(open(f"{work}/kassad.rss_kb").read().split()[0]) / 1024.0
+kassad_kb = open(f"{work}/kassad.rss_kb").read().split() if os.path.exists(f"{work}/kassad.rss_kb") else []
+kassad_rss = int(kassad_kb[0]) / 1024.0 if kassad_kb else None
 # The largest resident set of any Kassa process in the run, and whose it was.
 peaks = {"generate": max(t("gen_journal")[1], t("gen_kafka")[1]),
          "read_log": max(t("read_journal")[1], t("read_kafka")[1]),
@@ -88,10 +88,10 @@ r = {
     "person_events": gj["person_events"],
     "assessment_events_per_s": round(gj["assessment_events_per_s"]),
     "assessment_events_per_s_kafka": round(gk["assessment_events_per_s"]),
-    "assessment_run_seconds_journal": assessment_run(gj)[0],
-    "assessment_run_seconds_kafka": assessment_run(gk)[0],
-    "assessment_run_persons": assessment_run(gj)[1],
-    "assessment_runs": assessment_run(gj)[2],
+    "assessment_run_seconds_journal": aj[0],
+    "assessment_run_seconds_kafka": ak[0],
+    "assessment_run_persons": aj[1],
+    "assessment_runs": aj[2],
     "generate_events_per_s_journal": round(gj["events_per_s"]),
     "generate_events_per_s_kafka": round(gk["events_per_s"]),
     "generate_peak_rss_mb": round(t("gen_journal")[1]),

@@ -89,7 +89,7 @@ class Generator {
     Model model(spec_, rng_);
     persons_ = model.persons();
     companies_ = model.companies(persons_);
-    if (spec_.cached_persons > 0 && persons_.size() > spec_.cached_persons) {
+    if (spec_.spills()) {
       auto spill = StateSpill::open(spec_.scratch_dir);
       if (!spill) return spill.error();
       spill_ = std::move(spill).value();
@@ -103,7 +103,6 @@ class Generator {
     const Quarter last = Quarter::of(spec_.to_year, 4).value();
     for (Quarter q = first; q <= last; q = q.next()) {
       KASSA_TRY(quarter(q, q == first));
-      KASSA_TRY(spill_status());
       if (progress_) progress_(q.format(), summary_.events());
     }
     KASSA_TRY(flush_until(last.last_day()));

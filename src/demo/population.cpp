@@ -19,8 +19,7 @@ Result<PopulationSummary> generate_population(log::EventLog& log, log::KeyStore&
     return Error::invalid("from_year", "PopulationSpec",
                           "from_year..to_year: years of the rulebook, from_year <= to_year");
   }
-  if (spec.cached_persons > 0 && static_cast<std::size_t>(spec.persons) > spec.cached_persons &&
-      spec.scratch_dir.empty()) {
+  if (spec.spills() && spec.scratch_dir.empty()) {
     return Error::invalid("scratch_dir", "PopulationSpec",
                           "more persons than cached_persons need a scratch_dir to spill states to");
   }

@@ -52,6 +52,10 @@ struct PopulationSpec {
   // end) and loaded back from there: the same events, bounded memory.
   std::size_t cached_persons = 0;
   std::string scratch_dir;
+
+  bool spills() const {
+    return cached_persons > 0 && persons > 0 && static_cast<std::size_t>(persons) > cached_persons;
+  }
 };
 
 struct PopulationSummary {
