@@ -46,6 +46,19 @@ struct DecisionContext {
   Date business_date;               // the command's date, never the clock
 };
 
+// The business date on which the fund decided a recorded event: its
+// envelope's decided_days, or for events written before that field the UTC
+// date of recorded_at. "As of DATE" keeps the events decided on or before
+// DATE: an assessment exists from its notice's date, not from the first day
+// of its quarter (its effective date).
+inline Date decided_on(const schemas::Envelope& envelope) {
+  if (envelope.decided_days() != 0) return Date::from_days(envelope.decided_days());
+  const std::int64_t us = envelope.recorded_at_us();
+  const std::int64_t day_us = std::int64_t{86'400} * 1'000'000;
+  const std::int64_t days = us >= 0 ? us / day_us : -((-us + day_us - 1) / day_us);
+  return Date::from_days(static_cast<std::int32_t>(days));
+}
+
 // Quarters travel in events as year*10+q (schemas/common.fbs).
 inline std::uint16_t quarter_code(Quarter q) {
   return static_cast<std::uint16_t>(q.year() * 10 + q.number());

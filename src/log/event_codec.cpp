@@ -266,7 +266,8 @@ Result<EncodedEvent> encode_event(const EventHeader& h, const s::EventBodyUnion&
   const auto root = s::CreateEnvelope(
       fbb, &event_id, h.aggregate_kind, key, h.sequence, kSchemaVersion, h.recorded_at_us,
       h.effective_days, h.effective_quarter, h.causation_id.is_nil() ? nullptr : &causation,
-      h.correlation_id.is_nil() ? nullptr : &correlation, actor, prev, body.type, body_offset);
+      h.correlation_id.is_nil() ? nullptr : &correlation, actor, prev, body.type, body_offset,
+      h.decided_days);
   s::FinishEnvelopeBuffer(fbb, root);
 
   EncodedEvent out;

@@ -73,6 +73,7 @@ struct EventHeader {
   std::int64_t recorded_at_us = 0;   // UTC microseconds
   std::int32_t effective_days = 0;   // days since 1970-01-01
   std::uint16_t effective_quarter = 0;  // year*10+q, 0 = none
+  std::int32_t decided_days = 0;     // the business date of the decision; 0 = none
   Uuid causation_id;                 // nil = none
   Uuid correlation_id;               // nil = none
   std::string actor;                 // principal id, never personal data

@@ -127,7 +127,7 @@ class AggregateWriter {
     outcome.aggregate_key = key;
     if (decided->empty()) return outcome;
     log::ChainTip tip = working.tip;
-    auto encoded = factory_.build(A::kKind, key, tip, *decided, meta);
+    auto encoded = factory_.build(A::kKind, key, tip, *decided, meta, date);
     if (!encoded) return encoded.error();
     std::vector<log::Record> records = to_records(*encoded);
     auto offsets = log_.append(A::kTopic, key, records);
@@ -232,7 +232,7 @@ class AggregateWriter {
         }
         if (decided->empty()) continue;
         log::ChainTip tip = p.working.tip;
-        auto encoded = factory_.build(A::kKind, key, tip, *decided, meta);
+        auto encoded = factory_.build(A::kKind, key, tip, *decided, meta, date_at(i));
         if (!encoded) return encoded.error();
         // The working copy moves on before the append, so that the
         // aggregate's next command in this chunk is decided on it; it is

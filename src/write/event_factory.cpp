@@ -46,7 +46,8 @@ Result<std::vector<log::EncodedEvent>> EventFactory::build(schemas::AggregateKin
                                                            const std::string& key,
                                                            log::ChainTip& tip,
                                                            std::vector<domain::NewEvent>& events,
-                                                           const CommandMeta& meta) {
+                                                           const CommandMeta& meta,
+                                                           domain::Date decided) {
   std::vector<log::EncodedEvent> out;
   out.reserve(events.size());
   log::ChainTip next = tip;
@@ -62,6 +63,7 @@ Result<std::vector<log::EncodedEvent>> EventFactory::build(schemas::AggregateKin
     header.recorded_at_us = recorded_at;
     header.effective_days = event.effective.to_days();
     header.effective_quarter = event.quarter ? domain::quarter_code(*event.quarter) : 0;
+    header.decided_days = decided.to_days();
     header.causation_id = causation;
     header.correlation_id = meta.correlation_id;
     header.actor = meta.actor;

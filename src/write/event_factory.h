@@ -38,13 +38,15 @@ class EventFactory {
   EventFactory(log::KeyStore& keys, log::Random& random, Clock clock)
       : keys_(keys), random_(random), clock_(std::move(clock)) {}
 
-  // Encodes `events` of one aggregate after `tip`, advancing `tip`. On error
+  // Encodes `events` of one aggregate after `tip`, advancing `tip`; each
+  // envelope's decided_days is `decided`, the business date of the command
+  // that decided them. On error
   // `tip` is unchanged and nothing was written anywhere (a key created for a
   // registration that then fails is harmless: it seals nothing).
   Result<std::vector<log::EncodedEvent>> build(schemas::AggregateKind kind, const std::string& key,
                                                log::ChainTip& tip,
                                                std::vector<domain::NewEvent>& events,
-                                               const CommandMeta& meta);
+                                               const CommandMeta& meta, domain::Date decided);
 
   log::Random& random() { return random_; }
   std::int64_t now_us() const { return clock_(); }
