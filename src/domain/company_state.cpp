@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "domain/aggregate.h"
 #include "domain/company_contribution.h"
 #include "domain/schema_convert.h"
 
@@ -46,10 +47,14 @@ Error corrupt(const char* rule, const std::string& message) { return Error::corr
 std::string str(const flatbuffers::String* s) { return s == nullptr ? std::string() : s->str(); }
 Money cents(std::int64_t c) { return Money::from_cents(c); }
 Money add(Money a, Money b) { return Money::from_cents(a.cents() + b.cents()); }
+Money sub(Money a, Money b) { return Money::from_cents(a.cents() - b.cents()); }
 
 class CompanyFolder {
  public:
-  CompanyFolder(CompanyState& s, const schemas::Envelope& e) : s_(s), e_(e) {}
+  CompanyFolder(CompanyState& s, const schemas::Envelope& e)
+      : s_(s), e_(e), decided_(decided_on(e)) {}
+
+  Entries& entries() { return entries_; }
 
   Status apply() {
     if (e_.body_type() != EventBody::CompanyRegistered && !s_.registered) {
@@ -81,13 +86,16 @@ class CompanyFolder {
         const auto& b = *e_.body_as_CompanyContributionAssessed();
         CompanyDebt debt;
         if (auto it = s_.debts.find(b.year()); it != s_.debts.end()) debt = it->second;
+        const Money before = debt.amount;
         debt.year = b.year();
         debt.band = b.band();
         debt.reference_total = cents(b.reference_balance_sheet_total_cents());
         debt.threshold = cents(b.threshold_cents());
         debt.amount = cents(b.amount_cents());
         debt.due = Date::from_days(b.due_days());
-        s_.debts[b.year()] = debt;
+        book(EntryKind::kCompanyContribution, DebtRef::company_year(b.year()), decided_,
+             sub(debt.amount, before), "");
+        settle(s_.debts[b.year()] = debt);
         return {};
       }
       case EventBody::PaymentNoticeIssued: {
@@ -107,6 +115,9 @@ class CompanyFolder {
         PaymentFact p{str(b.bank_ref()), cents(b.amount_cents()), Date::from_days(b.value_days()),
                       str(b.structured_communication()), b.channel()};
         if (!p.bank_ref.empty()) s_.bank_refs.insert(p.bank_ref);
+        s_.credit = add(s_.credit, p.amount);  // unallocated until its allocation
+        book(EntryKind::kPayment, DebtRef::none(), p.value_date, cents(-p.amount.cents()),
+             !p.communication.empty() ? p.communication : p.bank_ref);
         s_.payments.push_back(std::move(p));
         return {};
       }
@@ -121,12 +132,17 @@ class CompanyFolder {
         it->second.surcharge_months =
             std::max(it->second.surcharge_months,
                      months_of_delay(it->second.due, Date::from_days(b.applied_days())));
+        book(EntryKind::kCompanySurcharge, DebtRef::company_year(b.year()),
+             Date::from_days(b.applied_days()), cents(b.amount_cents()),
+             it->second.notice ? it->second.notice->communication : std::string());
         return {};
       }
       case EventBody::RefundIssued: {
         const auto& b = *e_.body_as_RefundIssued();
         s_.credit = cents(s_.credit.cents() - b.amount_cents());
         s_.refunded = add(s_.refunded, cents(b.amount_cents()));
+        book(EntryKind::kRefund, DebtRef::none(), Date::from_days(b.paid_days()),
+             cents(b.amount_cents()), str(b.refund_ref()));
         return {};
       }
       case EventBody::NONE:
@@ -203,6 +219,9 @@ class CompanyFolder {
       }
     }
     Date value = Date::from_days(e_.effective_days());
+    AccountEntry entry;
+    entry.kind = EntryKind::kAllocation;
+    entry.date = value;
     for (auto& [debt, l] : targets) {
       if (l->kind() == schemas::DebtKind::Surcharge) {
         debt->surcharges_paid = add(debt->surcharges_paid, cents(l->amount_cents()));
@@ -210,18 +229,58 @@ class CompanyFolder {
         debt->paid = add(debt->paid, cents(l->amount_cents()));
         debt->payments.push_back({value, cents(l->amount_cents())});
       }
+      s_.credit = sub(s_.credit, cents(l->amount_cents()));
+      entry.allocation.push_back(
+          {DebtRef::company_year(debt->year), l->kind(), cents(l->amount_cents())});
+      if (entry.reference.empty() && debt->notice) entry.reference = debt->notice->communication;
     }
-    s_.credit = add(s_.credit, cents(b.credit_cents()));
+    for (auto& [debt, l] : targets) settle(*debt);
+    entry.left_as_credit = cents(b.credit_cents());
+    entries_.push_back(std::move(entry));
     return {};
+  }
+
+  // An entry of `amount`: a debit when positive, a credit when negative.
+  void book(EntryKind kind, DebtRef debt, Date date, Money amount, std::string reference) {
+    if (amount.is_zero()) return;
+    AccountEntry e;
+    e.kind = kind;
+    e.debt = debt;
+    e.date = date;
+    if (amount.is_positive()) {
+      e.debit = amount;
+    } else {
+      e.credit = cents(-amount.cents());
+    }
+    e.reference = std::move(reference);
+    entries_.push_back(std::move(e));
+  }
+
+  // Paid beyond what a year now charges goes back to credit.
+  void settle(CompanyDebt& debt) {
+    if (debt.paid > debt.amount) {
+      s_.credit = add(s_.credit, sub(debt.paid, debt.amount));
+      debt.paid = debt.amount;
+    }
+    if (debt.surcharges_paid > debt.surcharges_applied) {
+      s_.credit = add(s_.credit, sub(debt.surcharges_paid, debt.surcharges_applied));
+      debt.surcharges_paid = debt.surcharges_applied;
+    }
   }
 
   CompanyState& s_;
   const schemas::Envelope& e_;
+  const Date decided_;
+  Entries entries_;
 };
 
 }  // namespace
 
-Status evolve(CompanyState& state, const schemas::Envelope& envelope) {
+Money CompanyState::balance() const {
+  return Money::from_cents(total_open().cents() - credit.cents());
+}
+
+Status evolve(CompanyState& state, const schemas::Envelope& envelope, Entries* entries) {
   if (envelope.aggregate_kind() != schemas::AggregateKind::Company) {
     return Error::corrupt(evolve_rules::kWrongAggregate, "not a Company event");
   }
@@ -234,8 +293,12 @@ Status evolve(CompanyState& state, const schemas::Envelope& envelope) {
       envelope.aggregate_key()->string_view() != state.company_number) {
     return Error::corrupt(evolve_rules::kWrongAggregate, "event of another company");
   }
-  KASSA_TRY(CompanyFolder(state, envelope).apply());
+  CompanyFolder folder(state, envelope);
+  KASSA_TRY(folder.apply());
   state.last_sequence = envelope.sequence();
+  if (entries != nullptr) {
+    for (auto& e : folder.entries()) entries->push_back(std::move(e));
+  }
   return {};
 }
 

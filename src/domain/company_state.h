@@ -73,11 +73,13 @@ struct CompanyState {
   // The balance sheet of the financial year ending in `year`, the latest reported.
   const BalanceSheet* balance_sheet_ending_in(int year) const;
   Money total_open() const;
+  // total_open() - credit: what the account entries add up to.
+  Money balance() const;
 };
 
 // As evolve(PersonState&, ...): checks kind Company, the key and the
 // sequence; person and fund bodies are rule NotACompanyEvent. On error the
-// state is unchanged (kCorrupt).
-Status evolve(CompanyState& state, const schemas::Envelope& envelope);
+// state is unchanged (kCorrupt). `entries` as for a person (account.h).
+Status evolve(CompanyState& state, const schemas::Envelope& envelope, Entries* entries = nullptr);
 
 }  // namespace kassa::domain

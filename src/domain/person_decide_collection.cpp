@@ -6,6 +6,7 @@
 #include "domain/allocation.h"
 #include "domain/enforcement.h"
 #include "domain/person_decide_internal.h"
+#include "domain/person_views.h"
 #include "domain/surcharge.h"
 
 namespace kassa::domain::person_decide {
@@ -252,30 +253,20 @@ Decision handle(const PersonState& s, const RunReminders& c, const DecisionConte
 Decision handle(const PersonState& s, const ServeContrainte& c, const DecisionContext& ctx) {
   KASSA_TRY(require_registered(s));
   const auto& policy = ctx.fund.reminders;
-  // The debts under a formal notice old enough; the rules are checked on the
-  // latest such notice, or on the latest notice at all when none is old enough.
+  // The rule is judged on the person's outlook (person_views.h), as the
+  // collection work list judges it; the contrainte covers the enforceable
+  // lines whose formal notice is old enough.
+  KASSA_TRY(may_serve_contrainte(contrainte_outlook(s), policy, c.on));
   std::vector<const DebtLine*> eligible;
-  std::optional<Date> latest_notice, latest_eligible_notice;
   for (const auto* line : s.lines()) {
     if (!open_line(*line) || line->contrainte_served || !line->formal_notice_sent ||
         line->open_total().is_zero()) {
       continue;
     }
-    Date sent = *line->formal_notice_sent;
-    if (!latest_notice || sent > *latest_notice) latest_notice = sent;
-    if (c.on > sent.plus_months(policy.contrainte_notice_age_months)) {
+    if (c.on > line->formal_notice_sent->plus_months(policy.contrainte_notice_age_months)) {
       eligible.push_back(line);
-      if (!latest_eligible_notice || sent > *latest_eligible_notice) latest_eligible_notice = sent;
     }
   }
-  ContrainteFacts facts{c.on,
-                        eligible.empty() ? latest_notice : latest_eligible_notice,
-                        s.payment_plan_respected(),
-                        s.contest_pending(),
-                        s.any_contrainte_served() ? ContrainteHistory::kNotFirst
-                                                  : ContrainteHistory::kFirstEver,
-                        s.personal_contacts_reached > 0};
-  KASSA_TRY(may_serve_contrainte(policy, facts));
   schemas::ContrainteServedT b;
   b.quarters = unique_codes(eligible);
   Money principal, surcharges, costs;

@@ -3,6 +3,7 @@
 #include <map>
 #include <string_view>
 
+#include "domain/aggregate.h"
 #include "domain/person_state.h"
 #include "domain/schema_convert.h"
 
@@ -46,6 +47,17 @@ std::string str(const flatbuffers::String* s) { return s == nullptr ? std::strin
 
 Money cents(std::int64_t c) { return Money::from_cents(c); }
 Money add(Money a, Money b) { return Money::from_cents(a.cents() + b.cents()); }
+Money sub(Money a, Money b) { return Money::from_cents(a.cents() - b.cents()); }
+
+DebtRef ref_of(const DebtLine& line) {
+  return line.kind == DebtLineKind::kQuarterly ? DebtRef::of_quarter(line.quarter)
+                                               : DebtRef::regularisation(line.year);
+}
+
+// The notice's structured communication of a line, for its entries.
+std::string communication_of(const DebtLine& line) {
+  return line.notice ? line.notice->communication : std::string();
+}
 
 // Which line a surcharge event addresses: the quarter line when the year is
 // the quarter's year, else the regularisation line of that statement quarter.
@@ -65,7 +77,10 @@ DebtLine* surcharge_target(PersonState& s, schemas::SurchargeKind kind, std::uin
 
 class Folder {
  public:
-  Folder(PersonState& s, const schemas::Envelope& e) : s_(s), e_(e) {}
+  Folder(PersonState& s, const schemas::Envelope& e) : s_(s), e_(e), decided_(decided_on(e)) {}
+
+  // The entries of the event (valid after apply() succeeded).
+  Entries& entries() { return entries_; }
 
   Status apply() {
     switch (e_.body_type()) {
@@ -102,7 +117,10 @@ class Folder {
       case EventBody::PaymentPlanRequested: return on(*e_.body_as_PaymentPlanRequested());
       case EventBody::PaymentPlanGranted: return on(*e_.body_as_PaymentPlanGranted());
       case EventBody::PaymentPlanRefused:
-        return registered([&] { s_.plan_request.reset(); });
+        return registered([&] {
+          s_.plan_request.reset();
+          s_.plan_refused = Date::from_days(e_.body_as_PaymentPlanRefused()->decided_days());
+        });
       case EventBody::PaymentPlanBreached: return on(*e_.body_as_PaymentPlanBreached());
       case EventBody::WaiverRequested: return on(*e_.body_as_WaiverRequested());
       case EventBody::WaiverGranted:
@@ -139,6 +157,86 @@ class Folder {
 
  private:
   Date effective() const { return Date::from_days(e_.effective_days()); }
+
+  // An entry of `amount` on the account: a debit when positive, a credit
+  // when negative (a lower reassessment credits what it no longer charges).
+  void book(EntryKind kind, DebtRef debt, Date date, Money amount, std::string reference) {
+    if (amount.is_zero()) return;
+    AccountEntry e;
+    e.kind = kind;
+    e.debt = debt;
+    e.date = date;
+    if (amount.is_positive()) {
+      e.debit = amount;
+    } else {
+      e.credit = cents(-amount.cents());
+    }
+    e.reference = std::move(reference);
+    entries_.push_back(std::move(e));
+  }
+  void book_credit(EntryKind kind, DebtRef debt, Date date, Money amount, std::string reference) {
+    book(kind, debt, date, cents(-amount.cents()), std::move(reference));
+  }
+
+  PaidInYear& paid_in(Date date) { return s_.paid_by_year[date.year()]; }
+
+  // Adds `amount` paid on `component` of `line` to the year of `date`.
+  void count_paid(const DebtLine& line, schemas::DebtKind component, Money amount, Date date) {
+    PaidInYear& y = paid_in(date);
+    const bool regularisation = line.kind == DebtLineKind::kRegularisation;
+    switch (component) {
+      case schemas::DebtKind::Contribution:
+      case schemas::DebtKind::Regularisation:
+        if (regularisation) {
+          y.regularisation = add(y.regularisation, amount);
+        } else {
+          y.contributions = add(y.contributions, amount);
+        }
+        break;
+      case schemas::DebtKind::Fees:
+      case schemas::DebtKind::RegularisationFees:
+        if (regularisation) {
+          y.regularisation = add(y.regularisation, amount);
+        } else {
+          y.fees = add(y.fees, amount);
+        }
+        break;
+      case schemas::DebtKind::Surcharge: y.surcharges = add(y.surcharges, amount); break;
+      case schemas::DebtKind::Costs:
+      case schemas::DebtKind::CompanyContribution: y.costs = add(y.costs, amount); break;
+    }
+  }
+
+  // What was paid on a line beyond what it now charges goes back to credit,
+  // and leaves the paid totals of the year in which it moved. A dispensed
+  // line keeps what was paid (it may still be paid for the pension).
+  void settle(DebtLine& line) {
+    if (!line.dispensed && line.principal_paid > line.principal()) {
+      const Money excess = sub(line.principal_paid, line.principal());
+      const Money contribution_before = line.contribution_paid();
+      const Money fees_before = sub(line.principal_paid, contribution_before);
+      line.principal_paid = line.principal();
+      const Money contribution_after = line.contribution_paid();
+      const Money fees_after = sub(line.principal_paid, contribution_after);
+      count_paid(line, schemas::DebtKind::Contribution, sub(contribution_after, contribution_before),
+                 decided_);
+      count_paid(line, schemas::DebtKind::Fees, sub(fees_after, fees_before), decided_);
+      s_.credit = add(s_.credit, excess);
+    }
+    const Money surcharges = max(line.charged_surcharges(), Money::zero());
+    if (line.surcharges_paid > surcharges) {
+      const Money excess = sub(line.surcharges_paid, surcharges);
+      line.surcharges_paid = surcharges;
+      count_paid(line, schemas::DebtKind::Surcharge, cents(-excess.cents()), decided_);
+      s_.credit = add(s_.credit, excess);
+    }
+    if (!line.dispensed && line.costs_paid > line.costs) {
+      const Money excess = sub(line.costs_paid, line.costs);
+      line.costs_paid = line.costs;
+      count_paid(line, schemas::DebtKind::Costs, cents(-excess.cents()), decided_);
+      s_.credit = add(s_.credit, excess);
+    }
+  }
 
   Status require_registered() const {
     if (!s_.registered) {
@@ -234,8 +332,15 @@ class Folder {
     auto q = quarter_of(b.quarter(), "quarter");
     KASSA_TRY(q);
     DebtLine line;
+    Money old_contribution, old_fees;
     auto existing = s_.quarter_lines.find(*q);
-    if (existing != s_.quarter_lines.end()) line = existing->second;  // a reassessment
+    if (existing != s_.quarter_lines.end()) {  // a reassessment
+      line = existing->second;
+      if (!line.cancelled && !line.dispensed) {
+        old_contribution = line.contribution;
+        old_fees = line.fees;
+      }
+    }
     line.kind = DebtLineKind::kQuarterly;
     line.quarter = *q;
     line.year = q->year();
@@ -250,7 +355,13 @@ class Folder {
     line.cancelled = false;
     line.starter = s_.starter;
     line.grace = grace_for(*q);
-    s_.quarter_lines[*q] = std::move(line);
+    if (!line.dispensed) {
+      const DebtRef ref = DebtRef::of_quarter(*q);
+      book(EntryKind::kContribution, ref, decided_, sub(line.contribution, old_contribution), "");
+      book(EntryKind::kFees, ref, decided_, sub(line.fees, old_fees), "");
+    }
+    DebtLine& stored = s_.quarter_lines[*q] = std::move(line);
+    settle(stored);
     return {};
   }
 
@@ -271,7 +382,11 @@ class Folder {
     if (it == s_.quarter_lines.end()) {
       return corrupt(evolve_rules::kUnknownDebtLine, "cancelling unassessed " + q->format());
     }
+    const Money before = it->second.principal();
     it->second.cancelled = true;
+    book_credit(EntryKind::kCancellation, DebtRef::of_quarter(*q), decided_, before,
+                schemas::EnumNameCancellationReason(b.reason()));
+    settle(it->second);
     return {};
   }
 
@@ -320,7 +435,21 @@ class Folder {
                             cents(b.final_fees_cents()),
                             cents(b.difference_cents()),
                             Date::from_days(b.statement_days()),
-                            Date::from_days(b.due_days())};
+                            Date::from_days(b.due_days()),
+                            {}};
+    if (b.quarters() != nullptr) {
+      for (const auto* qa : *b.quarters()) {
+        auto q = quarter_of(qa->quarter(), "quarters.quarter");
+        KASSA_TRY(q);
+        fact.quarters.push_back({*q, cents(qa->contribution_cents()), cents(qa->fees_cents())});
+      }
+    }
+    const DebtRef ref = DebtRef::regularisation(b.year());
+    Money old_contribution, old_fees;
+    if (auto it = s_.regularisation_lines.find(b.year()); it != s_.regularisation_lines.end()) {
+      old_contribution = it->second.contribution;  // a second statement replaces the first
+      old_fees = it->second.fees;
+    }
     if (fact.difference.is_positive()) {
       DebtLine line;
       line.kind = DebtLineKind::kRegularisation;
@@ -334,9 +463,27 @@ class Folder {
                               Money::zero());
       line.fees = cents(fact.difference.cents() - line.contribution.cents());
       line.due = fact.due;
-      s_.regularisation_lines[b.year()] = std::move(line);
-    } else if (fact.difference.is_negative()) {
-      s_.refund_due = add(s_.refund_due, cents(-fact.difference.cents()));
+      if (auto it = s_.regularisation_lines.find(b.year()); it != s_.regularisation_lines.end()) {
+        line.principal_paid = it->second.principal_paid;
+        line.principal_payments = it->second.principal_payments;
+      }
+      book(EntryKind::kRegularisation, ref, fact.statement, sub(line.contribution, old_contribution),
+           "");
+      book(EntryKind::kRegularisationFees, ref, fact.statement, sub(line.fees, old_fees), "");
+      DebtLine& stored = s_.regularisation_lines[b.year()] = std::move(line);
+      settle(stored);
+    } else {
+      if (auto it = s_.regularisation_lines.find(b.year()); it != s_.regularisation_lines.end()) {
+        book_credit(EntryKind::kRegularisation, ref, fact.statement, old_contribution, "");
+        book_credit(EntryKind::kRegularisationFees, ref, fact.statement, old_fees, "");
+        it->second.cancelled = true;
+        settle(it->second);
+      }
+      if (fact.difference.is_negative()) {
+        s_.refund_due = add(s_.refund_due, cents(-fact.difference.cents()));
+        book_credit(EntryKind::kRegularisationRefund, ref, fact.statement,
+                    cents(-fact.difference.cents()), "");
+      }
     }
     s_.regularisations[b.year()] = fact;
     return {};
@@ -355,6 +502,10 @@ class Folder {
       PaymentFact p{str(b.bank_ref()), cents(b.amount_cents()), Date::from_days(b.value_days()),
                     str(b.structured_communication()), b.channel()};
       if (!p.bank_ref.empty()) s_.bank_refs.insert(p.bank_ref);
+      // Unallocated until its PaymentAllocated moves it onto debts.
+      s_.credit = add(s_.credit, p.amount);
+      book_credit(EntryKind::kPayment, DebtRef::none(), p.value_date, p.amount,
+                  !p.communication.empty() ? p.communication : p.bank_ref);
       s_.payments.push_back(std::move(p));
     });
   }
@@ -423,6 +574,9 @@ class Folder {
         }
       }
     }
+    AccountEntry entry;
+    entry.kind = EntryKind::kAllocation;
+    entry.date = effective();
     for (auto& t : targets) {
       switch (t.kind) {
         case schemas::DebtKind::Contribution:
@@ -440,8 +594,16 @@ class Folder {
           t.line->costs_paid = add(t.line->costs_paid, t.amount);
           break;
       }
+      count_paid(*t.line, t.kind, t.amount, effective());
+      s_.credit = sub(s_.credit, t.amount);
+      entry.allocation.push_back({ref_of(*t.line), t.kind, t.amount});
+      if (entry.reference.empty()) entry.reference = communication_of(*t.line);
     }
-    s_.credit = add(s_.credit, cents(b.credit_cents()));
+    // A line filled beyond what it charges (the last candidate takes any
+    // rest) gives the excess back to credit.
+    for (auto& t : targets) settle(*t.line);
+    entry.left_as_credit = cents(b.credit_cents());
+    entries_.push_back(std::move(entry));
     return {};
   }
 
@@ -453,6 +615,11 @@ class Folder {
       s_.refund_due = cents(s_.refund_due.cents() - from_due.cents());
       s_.credit = cents(s_.credit.cents() - (amount.cents() - from_due.cents()));
       s_.refunded = add(s_.refunded, amount);
+      const Date paid = Date::from_days(b.paid_days());
+      if (b.reason() == schemas::RefundReason::Regularisation) {
+        paid_in(paid).refunded = add(paid_in(paid).refunded, amount);
+      }
+      book(EntryKind::kRefund, DebtRef::none(), paid, amount, str(b.refund_ref()));
     });
   }
 
@@ -464,8 +631,13 @@ class Folder {
     if (candidates.empty()) {
       return corrupt(evolve_rules::kUnknownDebtLine, "costs on no debt in " + q->format());
     }
-    candidates.front()->costs = add(candidates.front()->costs, cents(b.amount_cents()));
+    DebtLine& line = *candidates.front();
+    const Money before = line.open_costs();
+    line.costs = add(line.costs, cents(b.amount_cents()));
     s_.costs_charged = add(s_.costs_charged, cents(b.amount_cents()));
+    // A dispensed line owes no costs.
+    book(EntryKind::kCosts, ref_of(line), Date::from_days(b.charged_days()),
+         sub(line.open_costs(), before), communication_of(line));
     return {};
   }
 
@@ -482,6 +654,10 @@ class Folder {
     } else {
       line->quarterly_surcharge_dates.push_back(Date::from_days(b.applied_days()));
     }
+    book(b.kind() == schemas::SurchargeKind::Yearly7 ? EntryKind::kYearlySurcharge
+                                                     : EntryKind::kQuarterlySurcharge,
+         ref_of(*line), Date::from_days(b.applied_days()), cents(b.amount_cents()),
+         communication_of(*line));
     return {};
   }
 
@@ -490,6 +666,9 @@ class Folder {
     DebtLine* line = surcharge_target(s_, b.kind(), b.quarter(), b.year());
     if (line == nullptr) return corrupt(evolve_rules::kUnknownDebtLine, "reduction of no debt");
     line->surcharges_reduced = add(line->surcharges_reduced, cents(b.amount_cents()));
+    book_credit(EntryKind::kSurchargeReduction, ref_of(*line), decided_, cents(b.amount_cents()),
+                str(b.reason_code()));
+    settle(*line);
     return {};
   }
 
@@ -498,6 +677,9 @@ class Folder {
     DebtLine* line = surcharge_target(s_, b.kind(), b.quarter(), b.year());
     if (line == nullptr) return corrupt(evolve_rules::kUnknownDebtLine, "waiver of no debt");
     line->surcharges_waived = add(line->surcharges_waived, cents(b.amount_cents()));
+    book_credit(EntryKind::kSurchargeWaiver, ref_of(*line), decided_, cents(b.amount_cents()),
+                communication_of(*line));
+    settle(*line);
     return {};
   }
 
@@ -627,10 +809,13 @@ class Folder {
       s_.quarter_facts[q].dispense = status;
       if (status != RequestStatus::kGranted) continue;
       auto it = s_.quarter_lines.find(q);
-      if (it == s_.quarter_lines.end()) continue;
+      if (it == s_.quarter_lines.end() || it->second.dispensed) continue;
       auto& line = it->second;
+      const Money open = line.open_total();
       line.surcharges_dispensed = line.open_surcharges();
       line.dispensed = true;
+      book_credit(EntryKind::kDispense, DebtRef::of_quarter(q), decided_, open,
+                  communication_of(line));
     }
     return {};
   }
@@ -646,17 +831,42 @@ class Folder {
     });
   }
 
+  // What a decision cancels comes off the open principal of the contested
+  // quarters' lines (in lines() order); what was already paid of it goes
+  // back to credit.
   Status on(const schemas::ContestDecided& b) {
     return registered([&] {
       std::string ref = str(b.case_ref());
+      Contest* contest = nullptr;
       for (auto& c : s_.contests) {
         if (c.case_ref == ref && !c.outcome) {
-          c.outcome = b.outcome();
-          c.decided = Date::from_days(b.decided_days());
-          c.cancelled = cents(b.cancelled_cents());
+          contest = &c;
           break;
         }
       }
+      const Money cancelled = cents(b.cancelled_cents());
+      if (contest != nullptr) {
+        contest->outcome = b.outcome();
+        contest->decided = Date::from_days(b.decided_days());
+        contest->cancelled = cancelled;
+      }
+      if (!cancelled.is_positive()) return;
+      Money rest = cancelled;
+      if (contest != nullptr) {
+        for (std::uint16_t code : contest->quarters) {
+          auto q = quarter_from_code(code);
+          if (!q) continue;
+          for (DebtLine* line : s_.lines_for(*q)) {
+            const Money take = min(rest, line->open_principal());
+            if (!take.is_positive()) continue;
+            line->principal_written_off = add(line->principal_written_off, take);
+            rest = sub(rest, take);
+          }
+        }
+      }
+      s_.credit = add(s_.credit, rest);
+      book_credit(EntryKind::kContestCancellation, DebtRef::none(),
+                  Date::from_days(b.decided_days()), cancelled, ref);
     });
   }
 
@@ -715,6 +925,12 @@ class Folder {
   Status on(const schemas::BenefitPaid& b) {
     return registered([&] {
       // The latest granted benefit of that kind.
+      AccountEntry e;
+      e.kind = EntryKind::kBenefitPaid;
+      e.date = Date::from_days(b.paid_days());
+      e.amount = cents(b.amount_cents());
+      e.reference = str(b.payment_ref());
+      entries_.push_back(std::move(e));
       for (auto it = s_.benefits.rbegin(); it != s_.benefits.rend(); ++it) {
         if (it->kind == b.kind() && it->status == BenefitStatus::kGranted) {
           it->paid = add(it->paid, cents(b.amount_cents()));
@@ -734,11 +950,13 @@ class Folder {
 
   PersonState& s_;
   const schemas::Envelope& e_;
+  const Date decided_;
+  Entries entries_;
 };
 
 }  // namespace
 
-Status evolve(PersonState& state, const schemas::Envelope& envelope) {
+Status evolve(PersonState& state, const schemas::Envelope& envelope, Entries* entries) {
   if (envelope.aggregate_kind() != schemas::AggregateKind::Person) {
     return Error::corrupt(evolve_rules::kWrongAggregate, "not a Person event");
   }
@@ -752,8 +970,12 @@ Status evolve(PersonState& state, const schemas::Envelope& envelope) {
     return Error::corrupt(evolve_rules::kWrongAggregate, "event of another person");
   }
   // Handlers validate before they mutate; a failure leaves the state as is.
-  KASSA_TRY(Folder(state, envelope).apply());
+  Folder folder(state, envelope);
+  KASSA_TRY(folder.apply());
   state.last_sequence = envelope.sequence();
+  if (entries != nullptr) {
+    for (auto& e : folder.entries()) entries->push_back(std::move(e));
+  }
   return {};
 }
 

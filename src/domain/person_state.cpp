@@ -11,17 +11,21 @@ namespace kassa::domain {
 
 Money DebtLine::principal() const {
   if (cancelled || dispensed) return Money::zero();
-  return Money::from_cents(contribution.cents() + fees.cents());
+  return max(Money::from_cents(contribution.cents() + fees.cents() - principal_written_off.cents()),
+             Money::zero());
 }
 
 Money DebtLine::open_principal() const {
   return max(Money::from_cents(principal().cents() - principal_paid.cents()), Money::zero());
 }
 
+Money DebtLine::charged_surcharges() const {
+  return Money::from_cents(surcharges_applied.cents() - surcharges_reduced.cents() -
+                           surcharges_waived.cents() - surcharges_dispensed.cents());
+}
+
 Money DebtLine::open_surcharges() const {
-  return max(Money::from_cents(surcharges_applied.cents() - surcharges_reduced.cents() -
-                               surcharges_waived.cents() - surcharges_paid.cents() -
-                               surcharges_dispensed.cents()),
+  return max(Money::from_cents(charged_surcharges().cents() - surcharges_paid.cents()),
              Money::zero());
 }
 
@@ -33,6 +37,14 @@ Money DebtLine::open_costs() const {
 Money DebtLine::open_total() const {
   return Money::from_cents(open_principal().cents() + open_surcharges().cents() +
                            open_costs().cents());
+}
+
+Money DebtLine::contribution_paid() const {
+  return max(min(principal_paid, contribution), Money::zero());
+}
+
+CollectionStage DebtLine::current_stage() const {
+  return open_total().is_zero() ? CollectionStage::kNone : stage;
 }
 
 bool DebtLine::has_quarterly_surcharge_on(Date quarter_end) const {
@@ -131,6 +143,33 @@ Money PersonState::total_open() const {
   std::int64_t total = 0;
   for (const auto* line : lines()) total += line->open_total().cents();
   return Money::from_cents(total);
+}
+
+Money PersonState::owed_to_member() const {
+  return Money::from_cents(credit.cents() + refund_due.cents());
+}
+
+Money PersonState::balance() const {
+  return Money::from_cents(total_open().cents() - owed_to_member().cents());
+}
+
+CollectionStage PersonState::collection_stage() const {
+  CollectionStage top = CollectionStage::kNone;
+  for (const auto* line : lines()) {
+    const CollectionStage s = line->current_stage();
+    if (s > top) top = s;
+  }
+  return top;
+}
+
+Money PaidInYear::deductible() const {
+  return Money::from_cents(contributions.cents() + fees.cents() + regularisation.cents() -
+                           refunded.cents());
+}
+
+Money PaidInYear::total_paid() const {
+  return Money::from_cents(contributions.cents() + fees.cents() + regularisation.cents() +
+                           surcharges.cents() + costs.cents());
 }
 
 bool PersonState::contest_pending() const {

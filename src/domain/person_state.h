@@ -1,8 +1,10 @@
 #pragma once
-// PersonState: what the write side knows about one self-employed person (the
+// PersonState: what the fund knows about one self-employed person (the
 // Person aggregate, key = PartyId), folded from that person's events by
-// evolve(). decide() (person_decide.h) reads it; the projector reuses it for
-// the debt-status and career read models; snapshot.h stores it.
+// evolve(). decide() (person_decide.h) reads it, and so does the read side:
+// every read model (statement, debt, work list, career, tax certificate) is
+// a view of this state (person_views.h) plus the account entries evolve()
+// records (account.h). snapshot.h stores it.
 //
 // Debts. A person owes on two kinds of debt lines:
 //   * a quarter's provisional (or final) contribution + management fees,
@@ -21,6 +23,12 @@
 // Collection steps (ReminderSent, FormalNoticeSent, ContrainteServed) list
 // quarter codes and mark every open line of that code.
 //
+// Money. A payment is credit (unallocated money) until its allocation moves
+// it onto debt lines. When what a line charges falls below what was paid on
+// it (a cancellation, a lower reassessment, a reduced surcharge), the excess
+// goes back to credit. So balance() = open debt - credit - refund_due is
+// what the account entries add up to, event by event.
+//
 // Thread-safety: a plain value; evolve() mutates it, nothing else does.
 
 #include <cstdint>
@@ -30,6 +38,7 @@
 #include <string>
 #include <vector>
 
+#include "domain/account.h"
 #include "domain/category.h"
 #include "domain/date.h"
 #include "domain/money.h"
@@ -104,6 +113,7 @@ struct DebtLine {
   bool yearly_surcharge_applied = false;
   Money costs;
   Money costs_paid;
+  Money principal_written_off;  // cancelled on a contest
   // Collection.
   CollectionStage stage = CollectionStage::kNone;
   std::optional<Date> reminder_sent;
@@ -111,13 +121,19 @@ struct DebtLine {
   std::optional<Date> contrainte_served;
   bool dispensed = false;
 
-  Money principal() const;       // contribution + fees (0 once cancelled)
+  Money principal() const;       // contribution + fees - written off (0 once cancelled)
   Money open_principal() const;  // principal - paid, never below 0
+  Money charged_surcharges() const;  // applied - reduced - waived - dispensed
   Money open_surcharges() const;
   Money open_costs() const;
   Money open_total() const;
+  // What was paid of the contribution proper: allocation fills a line's
+  // contribution before its fees (person_decide_collection.cpp).
+  Money contribution_paid() const;
   bool principal_settled() const { return open_principal().is_zero(); }
   bool has_quarterly_surcharge_on(Date quarter_end) const;
+  // The collection stage that still applies: none once nothing is open.
+  CollectionStage current_stage() const;
 };
 
 enum class RequestStatus { kNone, kPending, kGranted, kRefused };
@@ -156,6 +172,13 @@ struct ProvisionalBase {
   std::string reason_code;
 };
 
+// A regularised quarter's final figures (RegularisationComputed.quarters).
+struct RegularisedQuarter {
+  Quarter quarter = epoch_quarter();
+  Money contribution;
+  Money fees;
+};
+
 struct RegularisationFact {
   int year = 0;
   Money final_income;
@@ -166,6 +189,21 @@ struct RegularisationFact {
   Money difference;  // > 0 supplement, < 0 refund
   Date statement = epoch();
   Date due = epoch();
+  std::vector<RegularisedQuarter> quarters;
+};
+
+// What was paid in a calendar year, by the payments' value dates (the tax
+// certificate): allocations add, money moved back to credit subtracts in the
+// year it moved, regularisation refunds count in the year they were paid.
+struct PaidInYear {
+  Money contributions;
+  Money fees;
+  Money regularisation;  // supplements with their fees
+  Money surcharges;
+  Money costs;
+  Money refunded;  // regularisation refunds paid
+  Money deductible() const;  // contributions + fees + regularisation - refunded
+  Money total_paid() const;  // everything allocated, refunds aside
 };
 
 struct PaymentFact {
@@ -261,10 +299,12 @@ struct PersonState {
   Money refund_due;             // regularisation refunds owed to the person
   Money refunded;
   Money costs_charged;
+  std::map<int, PaidInYear> paid_by_year;  // by calendar year of the value date
 
   // Collection and requests.
   std::vector<PaymentPlan> plans;
   std::optional<PaymentPlanRequest> plan_request;  // pending
+  std::optional<Date> plan_refused;                 // the latest refusal
   std::vector<Contest> contests;
   int personal_contacts = 0;
   int personal_contacts_reached = 0;
@@ -297,6 +337,12 @@ struct PersonState {
   const DebtLine* find_line(DebtLineKind kind, Quarter key) const;
   const DebtLine* find_regularisation(int year) const;
   Money total_open() const;
+  // What the fund owes the member: unallocated credit + regularisation refunds.
+  Money owed_to_member() const;
+  // total_open() - owed_to_member(): what the account entries add up to.
+  Money balance() const;
+  // The highest current stage of a line with something open.
+  CollectionStage collection_stage() const;
   bool contest_pending() const;
   // A granted, unbroken plan.
   bool payment_plan_respected() const;
@@ -309,6 +355,8 @@ struct PersonState {
 // Person event, that its sequence is last_sequence + 1 (rule SequenceGap)
 // and that the body concerns a person (NotAPersonEvent for company and
 // fund bodies). On error `state` is unchanged and the error is kCorrupt.
-Status evolve(PersonState& state, const schemas::Envelope& envelope);
+// When `entries` is given, the account entries of the event are appended
+// to it (account.h).
+Status evolve(PersonState& state, const schemas::Envelope& envelope, Entries* entries = nullptr);
 
 }  // namespace kassa::domain

@@ -84,6 +84,7 @@ std::unique_ptr<s::DebtLineStateT> to_t(const DebtLine& l) {
   t->formal_notice_days = days(l.formal_notice_sent);
   t->contrainte_days = days(l.contrainte_served);
   t->dispensed = l.dispensed;
+  t->principal_written_off_cents = l.principal_written_off.cents();
   return t;
 }
 
@@ -125,6 +126,7 @@ Result<DebtLine> from_t(const s::DebtLineStateT& t) {
   l.formal_notice_sent = opt_date(t.formal_notice_days);
   l.contrainte_served = opt_date(t.contrainte_days);
   l.dispensed = t.dispensed;
+  l.principal_written_off = m(t.principal_written_off_cents);
   return l;
 }
 
@@ -205,6 +207,9 @@ std::unique_ptr<s::PersonSnapshotT> to_t(const PersonState& st) {
     rt->difference_cents = r.difference.cents();
     rt->statement_days = r.statement.to_days();
     rt->due_days = r.due.to_days();
+    for (const auto& q : r.quarters) {
+      rt->quarters.emplace_back(code(q.quarter), q.contribution.cents(), q.fees.cents());
+    }
     t->regularisations.push_back(std::move(rt));
   }
   for (const auto& [q, f] : st.quarter_facts) {
@@ -289,6 +294,18 @@ std::unique_ptr<s::PersonSnapshotT> to_t(const PersonState& st) {
     t->overpayments.push_back(std::move(ot));
   }
   t->last_sequence = st.last_sequence;
+  t->plan_refused_days = days(st.plan_refused);
+  for (const auto& [year, y] : st.paid_by_year) {
+    auto yt = std::make_unique<s::PaidInYearStateT>();
+    yt->year = u16(year);
+    yt->contributions_cents = y.contributions.cents();
+    yt->fees_cents = y.fees.cents();
+    yt->regularisation_cents = y.regularisation.cents();
+    yt->surcharges_cents = y.surcharges.cents();
+    yt->costs_cents = y.costs.cents();
+    yt->refunded_cents = y.refunded.cents();
+    t->paid_by_year.push_back(std::move(yt));
+  }
   return t;
 }
 
@@ -354,7 +371,14 @@ Result<PersonState> from_t(const s::PersonSnapshotT& t) {
                                    m(r->final_fees_cents),
                                    m(r->difference_cents),
                                    dt(r->statement_days),
-                                   dt(r->due_days)};
+                                   dt(r->due_days),
+                                   {}};
+    for (const auto& qa : r->quarters) {
+      auto q = quarter(qa.quarter());
+      KASSA_TRY(q);
+      st.regularisations[r->year].quarters.push_back(
+          {*q, m(qa.contribution_cents()), m(qa.fees_cents())});
+    }
   }
   for (const auto& f : t.quarter_facts) {
     if (!f) return invalid("null quarter facts");
@@ -445,6 +469,13 @@ Result<PersonState> from_t(const s::PersonSnapshotT& t) {
     st.overpayments.push_back({o->kind, m(o->amount_cents), dt(o->claimed_days), o->reason_code});
   }
   st.last_sequence = t.last_sequence;
+  st.plan_refused = opt_date(t.plan_refused_days);
+  for (const auto& y : t.paid_by_year) {
+    if (!y) return invalid("null paid year");
+    st.paid_by_year[y->year] = {m(y->contributions_cents), m(y->fees_cents),
+                                m(y->regularisation_cents), m(y->surcharges_cents),
+                                m(y->costs_cents), m(y->refunded_cents)};
+  }
   return st;
 }
 
