@@ -9,6 +9,7 @@ Result<std::unique_ptr<MemKv>> fold_aggregate(const KvView& live, const Projecti
                                               const AsOf& as_of) {
   ProjectionDeps view_deps = deps;
   view_deps.keys = nullptr;
+  if (as_of.active()) view_deps.history = History::kPartial;
   auto projections = make_projections(view_deps);
   auto mem = std::make_unique<MemKv>();
   ApplyContext context(*mem, *mem);

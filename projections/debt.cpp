@@ -1,478 +1,317 @@
 #include "projections/debt.h"
 
-#include <algorithm>
+#include <limits>
 
-#include "domain/date.h"
+#include "domain/aggregate.h"
+#include "domain/schema_convert.h"
 
 namespace kassa::projections {
 
 namespace s = kassa::schemas;
-
-std::string_view to_string(Stage stage) {
-  switch (stage) {
-    case Stage::kNone: return "none";
-    case Stage::kNotice: return "notice";
-    case Stage::kReminder: return "reminder";
-    case Stage::kFormalNotice: return "formal-notice";
-    case Stage::kContrainteServed: return "contrainte-served";
-  }
-  return "none";
-}
-
-std::string_view to_string(PlanState state) {
-  switch (state) {
-    case PlanState::kNone: return "none";
-    case PlanState::kRequested: return "requested";
-    case PlanState::kGranted: return "granted";
-    case PlanState::kRefused: return "refused";
-    case PlanState::kBreached: return "breached";
-  }
-  return "none";
-}
-
-std::string_view to_string(DispenseState state) {
-  switch (state) {
-    case DispenseState::kNone: return "none";
-    case DispenseState::kRequested: return "requested";
-    case DispenseState::kGranted: return "granted";
-    case DispenseState::kRefused: return "refused";
-  }
-  return "none";
-}
-
-std::int64_t QuarterDebt::unpaid_principal() const {
-  if (dispensed()) return 0;
-  return std::max<std::int64_t>(0, principal() - principal_paid_cents);
-}
-std::int64_t QuarterDebt::unpaid_surcharges() const {
-  if (dispensed()) return 0;
-  return std::max<std::int64_t>(0, surcharges_cents - surcharges_paid_cents);
-}
-std::int64_t QuarterDebt::unpaid_costs() const {
-  if (dispensed()) return 0;
-  return std::max<std::int64_t>(0, costs_cents - costs_paid_cents);
-}
-
-std::int64_t DebtStatus::outstanding() const {
-  std::int64_t total = 0;
-  for (const auto& [q, d] : quarters) total += d.outstanding();
-  return std::max<std::int64_t>(0, total - contest_cancelled_cents);
-}
-
-Stage DebtStatus::stage() const {
-  if (outstanding() == 0) return Stage::kNone;
-  Stage top = Stage::kNone;
-  for (const auto& [q, d] : quarters) {
-    if (d.outstanding() > 0 && d.stage > top) top = d.stage;
-  }
-  return top;
-}
-
-bool contrainte_eligible(const WorkItem& item, std::int32_t today_days) {
-  if (item.stage != Stage::kFormalNotice || item.last_formal_notice_days == 0) return false;
-  const auto notice = domain::Date::from_days(item.last_formal_notice_days);
-  if (!(notice.plus_months(1).to_days() < today_days)) return false;
-  if (item.plan == PlanState::kGranted) return false;
-  if (item.contests_pending > 0) return false;
-  if (item.contraintes_served == 0 && !item.personal_contact) return false;
-  return true;
-}
-
-std::string DebtProjection::Codec::encode(const DebtStatus& d) {
-  Writer w;
-  w.u8(1);  // format
-  w.u32(static_cast<std::uint32_t>(d.quarters.size()));
-  for (const auto& [q, x] : d.quarters) {
-    w.u16(q).i64(x.contribution_cents).i64(x.fees_cents).i64(x.regularisation_cents);
-    w.i64(x.principal_paid_cents).i64(x.surcharges_cents).i64(x.surcharges_paid_cents);
-    w.i64(x.costs_cents).i64(x.costs_paid_cents).i32(x.due_days);
-    w.u8(static_cast<std::uint8_t>(x.stage)).i32(x.stage_days);
-    w.u8(static_cast<std::uint8_t>(x.dispense));
-  }
-  w.i64(d.credit_cents).i64(d.contest_cancelled_cents).u8(static_cast<std::uint8_t>(d.plan));
-  w.str(d.plan_ref).i32(d.plan_days).i64(d.plan_total_cents).u32(d.contests_pending);
-  w.u8(d.personal_contact ? 1 : 0).u32(d.contraintes_served).i32(d.last_formal_notice_days);
-  w.u8(static_cast<std::uint8_t>(d.listed_stage));
-  return w.take();
-}
-
-Result<DebtStatus> DebtProjection::Codec::decode(std::string_view bytes) {
-  Reader r(bytes);
-  DebtStatus d;
-  if (r.u8() != 1) return Error::corrupt("DebtStatus", "unknown debt status format");
-  const std::uint32_t n = r.u32();
-  for (std::uint32_t i = 0; i < n && !r.failed(); ++i) {
-    const std::uint16_t q = r.u16();
-    QuarterDebt x;
-    x.contribution_cents = r.i64();
-    x.fees_cents = r.i64();
-    x.regularisation_cents = r.i64();
-    x.principal_paid_cents = r.i64();
-    x.surcharges_cents = r.i64();
-    x.surcharges_paid_cents = r.i64();
-    x.costs_cents = r.i64();
-    x.costs_paid_cents = r.i64();
-    x.due_days = r.i32();
-    x.stage = static_cast<Stage>(r.u8());
-    x.stage_days = r.i32();
-    x.dispense = static_cast<DispenseState>(r.u8());
-    d.quarters.emplace(q, x);
-  }
-  d.credit_cents = r.i64();
-  d.contest_cancelled_cents = r.i64();
-  d.plan = static_cast<PlanState>(r.u8());
-  d.plan_ref = r.str();
-  d.plan_days = r.i32();
-  d.plan_total_cents = r.i64();
-  d.contests_pending = r.u32();
-  d.personal_contact = r.u8() != 0;
-  d.contraintes_served = r.u32();
-  d.last_formal_notice_days = r.i32();
-  d.listed_stage = static_cast<Stage>(r.u8());
-  if (r.failed()) return Error::corrupt("DebtStatus", "a debt status does not decode");
-  return d;
-}
+namespace d = kassa::domain;
 
 namespace {
 
-std::string debt_key(s::AggregateKind kind, std::string_view key) {
+constexpr std::uint8_t kDebtFormat = 2;
+constexpr std::uint8_t kWorkFormat = 2;
+
+std::string person_key(char prefix, std::string_view party) {
   std::string k;
-  k.reserve(key.size() + 2);
-  k.push_back('a');
-  k.push_back(kind_tag(kind));
-  k.append(key);
+  k.reserve(party.size() + 2);
+  k.push_back(prefix);
+  k.push_back(kind_tag(s::AggregateKind::Person));
+  k.append(party);
   return k;
 }
 
-std::string work_key(Stage stage, std::string_view tagged_key) {
+std::string work_key(d::CollectionStage stage, std::int64_t outstanding_cents,
+                     std::string_view party) {
   std::string k;
-  k.reserve(tagged_key.size() + 2);
+  k.reserve(party.size() + 11);
   k.push_back('w');
-  k.push_back(static_cast<char>(stage));
-  k.append(tagged_key);
+  k.push_back(static_cast<char>(255 - static_cast<int>(stage)));
+  put_be64(k, static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max() -
+                                         outstanding_cents));
+  k.push_back(kind_tag(s::AggregateKind::Person));
+  k.append(party);
   return k;
 }
 
-std::uint16_t bucket(std::uint16_t quarter, std::uint16_t year) {
-  return quarter != 0 ? quarter : static_cast<std::uint16_t>(year * 10);
+std::string count_key(d::CollectionStage stage) {
+  return std::string{'n', static_cast<char>(static_cast<int>(stage))};
 }
 
-bool is_yearly(std::uint16_t code) { return code % 10 == 0; }
-
-void raise_stage(QuarterDebt& q, Stage stage, std::int32_t days) {
-  if (stage >= q.stage) {
-    q.stage = stage;
-    q.stage_days = days;
-  }
+void put_outlook(Writer& w, const d::ContrainteOutlook& o) {
+  w.opt_date(o.earliest_formal_notice).opt_date(o.latest_formal_notice);
+  w.flag(o.payment_plan_respected).flag(o.contest_pending);
+  w.u8(static_cast<std::uint8_t>(o.history)).flag(o.personal_contact_recorded);
 }
 
-template <typename F>
-void for_quarters(const flatbuffers::Vector<std::uint16_t>* quarters, F&& f) {
-  if (quarters == nullptr) return;
-  for (std::uint16_t q : *quarters) f(q);
-}
-
-// A quarter 0 allocation line: the oldest bucket (optionally only yearly
-// ones) with something unpaid of that kind, or the oldest bucket at all.
-template <typename Unpaid>
-QuarterDebt& oldest(DebtStatus& d, bool yearly_only, Unpaid&& unpaid) {
-  for (auto& [q, x] : d.quarters) {
-    if (yearly_only && !is_yearly(q)) continue;
-    if (unpaid(x) > 0) return x;
-  }
-  for (auto& [q, x] : d.quarters) {
-    if (!yearly_only || is_yearly(q)) return x;
-  }
-  return d.quarters[0];
-}
-
-void allocate(DebtStatus& d, const s::AllocationLine& line) {
-  const std::uint16_t q = line.quarter();
-  const std::int64_t amount = line.amount_cents();
-  switch (line.kind()) {
-    case s::DebtKind::Contribution:
-    case s::DebtKind::Fees:
-      if (q == 0) {
-        oldest(d, false, [](const QuarterDebt& x) {
-          return x.principal() - x.principal_paid_cents;
-        }).principal_paid_cents += amount;
-      } else {
-        d.quarters[q].principal_paid_cents += amount;
-      }
-      break;
-    case s::DebtKind::Regularisation:
-    case s::DebtKind::RegularisationFees: {
-      const auto yb = static_cast<std::uint16_t>(q / 10 * 10);
-      if (q == 0) {
-        oldest(d, true, [](const QuarterDebt& x) {
-          return x.principal() - x.principal_paid_cents;
-        }).principal_paid_cents += amount;
-      } else {
-        d.quarters[yb].principal_paid_cents += amount;
-      }
-      break;
-    }
-    case s::DebtKind::Surcharge:
-      if (q == 0) {
-        oldest(d, true, [](const QuarterDebt& x) {
-          return x.surcharges_cents - x.surcharges_paid_cents;
-        }).surcharges_paid_cents += amount;
-      } else {
-        d.quarters[q].surcharges_paid_cents += amount;
-      }
-      break;
-    case s::DebtKind::Costs:
-      if (q == 0) {
-        oldest(d, false, [](const QuarterDebt& x) {
-          return x.costs_cents - x.costs_paid_cents;
-        }).costs_paid_cents += amount;
-      } else {
-        d.quarters[q].costs_paid_cents += amount;
-      }
-      break;
-    case s::DebtKind::CompanyContribution:
-      break;  // the company account's
-  }
-}
-
-bool touches_debt(s::EventBody type) {
-  switch (type) {
-    case s::EventBody::ContributionAssessed:
-    case s::EventBody::ContributionCancelled:
-    case s::EventBody::PaymentNoticeIssued:
-    case s::EventBody::RegularisationComputed:
-    case s::EventBody::PaymentAllocated:
-    case s::EventBody::RefundIssued:
-    case s::EventBody::CostsCharged:
-    case s::EventBody::SurchargeApplied:
-    case s::EventBody::SurchargeReduced:
-    case s::EventBody::SurchargeWaived:
-    case s::EventBody::ReminderSent:
-    case s::EventBody::FormalNoticeSent:
-    case s::EventBody::PersonalContactRecorded:
-    case s::EventBody::ContrainteServed:
-    case s::EventBody::PaymentPlanRequested:
-    case s::EventBody::PaymentPlanGranted:
-    case s::EventBody::PaymentPlanRefused:
-    case s::EventBody::PaymentPlanBreached:
-    case s::EventBody::DispenseRequested:
-    case s::EventBody::DispenseGranted:
-    case s::EventBody::DispenseRefused:
-    case s::EventBody::ContestFiled:
-    case s::EventBody::ContestDecided:
-      return true;
-    default:
-      return false;
-  }
+d::ContrainteOutlook get_outlook(Reader& r) {
+  d::ContrainteOutlook o;
+  o.earliest_formal_notice = r.opt_date();
+  o.latest_formal_notice = r.opt_date();
+  o.payment_plan_respected = r.flag();
+  o.contest_pending = r.flag();
+  o.history = r.enum_u8(d::ContrainteHistory::kNotFirst);
+  o.personal_contact_recorded = r.flag();
+  return o;
 }
 
 }  // namespace
 
-DebtProjection::DebtProjection() : cache_(Cf::kDebt) {}
+std::string DebtBook::CountCodec::encode(const WorkCount& c) {
+  Writer w;
+  w.i64(c.persons).i64(c.outstanding_cents);
+  return w.take();
+}
 
-Status DebtProjection::apply(const log::DecodedEvent& event, const EventPosition&,
-                             ApplyContext& context) {
-  if (event.aggregate_kind() != s::AggregateKind::Person || !touches_debt(event.type())) return {};
-  auto edited = cache_.edit(context.base(), debt_key(event.aggregate_kind(), event.aggregate_key()));
-  if (!edited.ok()) return edited.error();
-  DebtStatus& d = **edited;
-  const s::Envelope& env = event.envelope();
-  switch (event.type()) {
-    case s::EventBody::ContributionAssessed: {
-      const auto* b = env.body_as_ContributionAssessed();
-      QuarterDebt& q = d.quarters[b->quarter()];
-      q.contribution_cents += b->contribution_cents();
-      q.fees_cents += b->fees_cents();
-      q.due_days = b->due_days();
-      break;
-    }
-    case s::EventBody::ContributionCancelled: {
-      const auto* b = env.body_as_ContributionCancelled();
-      QuarterDebt& q = d.quarters[b->quarter()];
-      q.contribution_cents -= b->contribution_cents();
-      q.fees_cents -= b->fees_cents();
-      break;
-    }
-    case s::EventBody::PaymentNoticeIssued: {
-      const auto* b = env.body_as_PaymentNoticeIssued();
-      if (b->kind() == s::NoticeKind::Quarterly || b->kind() == s::NoticeKind::Regularisation) {
-        raise_stage(d.quarters[bucket(b->quarter(), b->year())], Stage::kNotice, b->sent_days());
-      }
-      break;
-    }
-    case s::EventBody::RegularisationComputed: {
-      const auto* b = env.body_as_RegularisationComputed();
-      QuarterDebt& q = d.quarters[static_cast<std::uint16_t>(b->year() * 10)];
-      if (b->difference_cents() >= 0) {
-        q.regularisation_cents += b->difference_cents();
-      } else {
-        d.credit_cents += -b->difference_cents();
-      }
-      q.due_days = b->due_days();
-      break;
-    }
-    case s::EventBody::PaymentAllocated: {
-      const auto* b = env.body_as_PaymentAllocated();
-      if (b->lines() != nullptr) {
-        for (const s::AllocationLine* line : *b->lines()) allocate(d, *line);
-      }
-      d.credit_cents += b->credit_cents();
-      break;
-    }
-    case s::EventBody::RefundIssued:
-      d.credit_cents -= env.body_as_RefundIssued()->amount_cents();
-      break;
-    case s::EventBody::CostsCharged: {
-      const auto* b = env.body_as_CostsCharged();
-      d.quarters[b->quarter()].costs_cents += b->amount_cents();
-      break;
-    }
-    case s::EventBody::SurchargeApplied: {
-      const auto* b = env.body_as_SurchargeApplied();
-      d.quarters[bucket(b->quarter(), b->year())].surcharges_cents += b->amount_cents();
-      break;
-    }
-    case s::EventBody::SurchargeReduced: {
-      const auto* b = env.body_as_SurchargeReduced();
-      d.quarters[bucket(b->quarter(), b->year())].surcharges_cents -= b->amount_cents();
-      break;
-    }
-    case s::EventBody::SurchargeWaived: {
-      const auto* b = env.body_as_SurchargeWaived();
-      d.quarters[bucket(b->quarter(), b->year())].surcharges_cents -= b->amount_cents();
-      break;
-    }
-    case s::EventBody::ReminderSent: {
-      const auto* b = env.body_as_ReminderSent();
-      for_quarters(b->quarters(), [&](std::uint16_t q) {
-        raise_stage(d.quarters[q], Stage::kReminder, b->sent_days());
-      });
-      break;
-    }
-    case s::EventBody::FormalNoticeSent: {
-      const auto* b = env.body_as_FormalNoticeSent();
-      for_quarters(b->quarters(), [&](std::uint16_t q) {
-        raise_stage(d.quarters[q], Stage::kFormalNotice, b->sent_days());
-      });
-      d.last_formal_notice_days = b->sent_days();
-      break;
-    }
-    case s::EventBody::PersonalContactRecorded:
-      if (env.body_as_PersonalContactRecorded()->reached()) d.personal_contact = true;
-      break;
-    case s::EventBody::ContrainteServed: {
-      const auto* b = env.body_as_ContrainteServed();
-      for_quarters(b->quarters(), [&](std::uint16_t q) {
-        raise_stage(d.quarters[q], Stage::kContrainteServed, b->served_days());
-      });
-      ++d.contraintes_served;
-      break;
-    }
-    case s::EventBody::PaymentPlanRequested:
-      if (d.plan != PlanState::kGranted) {
-        d.plan = PlanState::kRequested;
-        d.plan_days = env.body_as_PaymentPlanRequested()->requested_days();
-      }
-      break;
-    case s::EventBody::PaymentPlanGranted: {
-      const auto* b = env.body_as_PaymentPlanGranted();
-      d.plan = PlanState::kGranted;
-      d.plan_ref = b->plan_ref() != nullptr ? b->plan_ref()->str() : std::string();
-      d.plan_days = b->granted_days();
-      d.plan_total_cents = b->total_cents();
-      break;
-    }
-    case s::EventBody::PaymentPlanRefused:
-      d.plan = PlanState::kRefused;
-      d.plan_days = env.body_as_PaymentPlanRefused()->decided_days();
-      break;
-    case s::EventBody::PaymentPlanBreached:
-      d.plan = PlanState::kBreached;
-      d.plan_days = env.body_as_PaymentPlanBreached()->breached_days();
-      break;
-    case s::EventBody::DispenseRequested:
-      for_quarters(env.body_as_DispenseRequested()->quarters(), [&](std::uint16_t q) {
-        if (d.quarters[q].dispense != DispenseState::kGranted) {
-          d.quarters[q].dispense = DispenseState::kRequested;
-        }
-      });
-      break;
-    case s::EventBody::DispenseGranted:
-      for_quarters(env.body_as_DispenseGranted()->quarters(),
-                   [&](std::uint16_t q) { d.quarters[q].dispense = DispenseState::kGranted; });
-      break;
-    case s::EventBody::DispenseRefused:
-      for_quarters(env.body_as_DispenseRefused()->quarters(),
-                   [&](std::uint16_t q) { d.quarters[q].dispense = DispenseState::kRefused; });
-      break;
-    case s::EventBody::ContestFiled:
-      ++d.contests_pending;
-      break;
-    case s::EventBody::ContestDecided:
-      if (d.contests_pending > 0) --d.contests_pending;
-      d.contest_cancelled_cents += env.body_as_ContestDecided()->cancelled_cents();
-      break;
-    default:
-      break;
+Result<WorkCount> DebtBook::CountCodec::decode(std::string_view bytes) {
+  Reader r(bytes);
+  WorkCount c;
+  c.persons = r.i64();
+  c.outstanding_cents = r.i64();
+  if (r.failed()) return Error::corrupt("WorkCount", "a work-list count does not decode");
+  return c;
+}
+
+std::string encode_debt_view(const d::DebtView& v) {
+  Writer w;
+  w.u8(kDebtFormat).u32(static_cast<std::uint32_t>(v.lines.size()));
+  for (const d::DebtLineView& l : v.lines) {
+    w.u8(static_cast<std::uint8_t>(l.debt.kind)).u16(l.debt.quarter).u16(l.debt.year);
+    w.u16(d::quarter_code(l.key)).u8(static_cast<std::uint8_t>(l.category));
+    w.u8(static_cast<std::uint8_t>(l.assessment)).date(l.due).str(l.communication);
+    w.opt_date(l.notice_sent);
+    w.money(l.contribution).money(l.fees).money(l.principal).money(l.principal_paid);
+    w.money(l.surcharges).money(l.surcharges_paid).money(l.costs).money(l.costs_paid);
+    w.money(l.open_principal).money(l.open_surcharges).money(l.open_costs).money(l.open_total);
+    w.u8(static_cast<std::uint8_t>(l.stage)).opt_date(l.stage_date);
+    w.flag(l.cancelled).flag(l.dispensed);
+    w.u8(static_cast<std::uint8_t>(l.dispense)).u8(static_cast<std::uint8_t>(l.waiver));
+  }
+  w.money(v.outstanding).money(v.credit).money(v.balance).u8(static_cast<std::uint8_t>(v.stage));
+  w.u8(static_cast<std::uint8_t>(v.plan)).str(v.plan_ref).opt_date(v.plan_date).money(v.plan_total);
+  w.u32(v.contests_pending).money(v.contest_cancelled).flag(v.personal_contact);
+  w.u32(v.contraintes_served).opt_date(v.last_formal_notice);
+  return w.take();
+}
+
+Result<d::DebtView> decode_debt_view(std::string_view bytes) {
+  Reader r(bytes);
+  if (r.u8() != kDebtFormat) {
+    return Error::corrupt("DebtView", "a debt view of another format (rebuild the projections)");
+  }
+  d::DebtView v;
+  const std::uint32_t n = r.u32();
+  for (std::uint32_t i = 0; i < n && !r.failed(); ++i) {
+    d::DebtLineView l;
+    l.debt.kind = r.enum_u8(d::DebtRef::Kind::kCompanyYear);
+    l.debt.quarter = r.u16();
+    l.debt.year = r.u16();
+    auto key = d::quarter_from_code(r.u16());
+    if (key) l.key = *key;
+    l.category = r.enum_u8(d::Category::kPensioner);
+    l.assessment = r.enum_u8(s::AssessmentKind::MAX);
+    l.due = r.date();
+    l.communication = r.str();
+    l.notice_sent = r.opt_date();
+    l.contribution = r.money();
+    l.fees = r.money();
+    l.principal = r.money();
+    l.principal_paid = r.money();
+    l.surcharges = r.money();
+    l.surcharges_paid = r.money();
+    l.costs = r.money();
+    l.costs_paid = r.money();
+    l.open_principal = r.money();
+    l.open_surcharges = r.money();
+    l.open_costs = r.money();
+    l.open_total = r.money();
+    l.stage = r.enum_u8(d::CollectionStage::kContrainteServed);
+    l.stage_date = r.opt_date();
+    l.cancelled = r.flag();
+    l.dispensed = r.flag();
+    l.dispense = r.enum_u8(d::RequestStatus::kRefused);
+    l.waiver = r.enum_u8(d::RequestStatus::kRefused);
+    if (!key) return Error::corrupt("DebtView", "a debt line names no quarter");
+    v.lines.push_back(std::move(l));
+  }
+  v.outstanding = r.money();
+  v.credit = r.money();
+  v.balance = r.money();
+  v.stage = r.enum_u8(d::CollectionStage::kContrainteServed);
+  v.plan = r.enum_u8(d::PlanStatus::kBreached);
+  v.plan_ref = r.str();
+  v.plan_date = r.opt_date();
+  v.plan_total = r.money();
+  v.contests_pending = r.u32();
+  v.contest_cancelled = r.money();
+  v.personal_contact = r.flag();
+  v.contraintes_served = r.u32();
+  v.last_formal_notice = r.opt_date();
+  if (r.failed() || !r.at_end()) return Error::corrupt("DebtView", "a debt view does not decode");
+  return v;
+}
+
+std::string encode_work_entry(const d::WorkListEntry& e) {
+  Writer w;
+  w.u8(kWorkFormat).u8(static_cast<std::uint8_t>(e.stage)).money(e.outstanding);
+  put_outlook(w, e.outlook);
+  w.u8(static_cast<std::uint8_t>(e.plan)).u32(e.contests_pending);
+  return w.take();
+}
+
+Result<d::WorkListEntry> decode_work_entry(std::string_view bytes) {
+  Reader r(bytes);
+  if (r.u8() != kWorkFormat) {
+    return Error::corrupt("WorkListEntry", "a work-list entry of another format");
+  }
+  d::WorkListEntry e;
+  e.stage = r.enum_u8(d::CollectionStage::kContrainteServed);
+  e.outstanding = r.money();
+  e.outlook = get_outlook(r);
+  e.plan = r.enum_u8(d::PlanStatus::kBreached);
+  e.contests_pending = r.u32();
+  if (r.failed() || !r.at_end()) {
+    return Error::corrupt("WorkListEntry", "a work-list entry does not decode");
+  }
+  return e;
+}
+
+Status DebtBook::write(const KvView& base, KvSink& sink, std::string_view party,
+                       const d::PersonState& state) {
+  // Every stage's count is written with any person, even when it stays
+  // 0: whether a count exists must not depend on what a person went
+  // through between two writes (a rebuild writes each person once).
+  for (int st = 1; st <= static_cast<int>(d::CollectionStage::kContrainteServed); ++st) {
+    auto count = counts_.edit(base, count_key(static_cast<d::CollectionStage>(st)));
+    if (!count.ok()) return count.error();
+  }
+  sink.put(Cf::kDebt, person_key('a', party), encode_debt_view(d::debt_view(state)));
+  const std::string listed_key = person_key('l', party);
+  auto listed = base.get(Cf::kDebt, listed_key);
+  if (!listed.ok()) return listed.error();
+  const auto entry = d::work_list_entry(state);
+  const std::string now =
+      entry ? work_key(entry->stage, entry->outstanding.cents(), party) : std::string();
+  if (listed->has_value() && **listed == now) {
+    sink.put(Cf::kDebt, now, encode_work_entry(*entry));  // same place, facts may differ
+    return {};
+  }
+  if (listed->has_value()) {
+    const std::string& old = **listed;
+    if (old.size() < 10) return Error::corrupt("WorkListKey", "a listed work-list key is too short");
+    const auto old_stage = static_cast<d::CollectionStage>(255 - static_cast<std::uint8_t>(old[1]));
+    const auto old_amount = static_cast<std::int64_t>(
+        static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) - get_be(old, 2, 8));
+    auto count = counts_.edit(base, count_key(old_stage));
+    if (!count.ok()) return count.error();
+    (*count)->persons -= 1;
+    (*count)->outstanding_cents -= old_amount;
+    sink.del(Cf::kDebt, old);
+  }
+  if (entry) {
+    sink.put(Cf::kDebt, now, encode_work_entry(*entry));
+    sink.put(Cf::kDebt, listed_key, now);
+    auto count = counts_.edit(base, count_key(entry->stage));
+    if (!count.ok()) return count.error();
+    (*count)->persons += 1;
+    (*count)->outstanding_cents += entry->outstanding.cents();
+  } else {
+    sink.del(Cf::kDebt, listed_key);
   }
   return {};
 }
 
-void DebtProjection::flush(ApplyContext& context) {
-  cache_.flush(context.sink(), [&](const std::string& key, DebtStatus& d) {
-    const std::string_view tagged = std::string_view(key).substr(1);
-    const Stage now = d.stage();
-    if (d.listed_stage != Stage::kNone && d.listed_stage != now) {
-      context.sink().del(Cf::kDebt, work_key(d.listed_stage, tagged));
-    }
-    if (now != Stage::kNone) {
-      Writer w;
-      w.i64(d.outstanding()).i32(d.last_formal_notice_days).u8(static_cast<std::uint8_t>(d.plan));
-      w.u32(d.contests_pending).u8(d.personal_contact ? 1 : 0).u32(d.contraintes_served);
-      context.sink().put(Cf::kDebt, work_key(now, tagged), w.bytes());
-    }
-    d.listed_stage = now;
-  });
-}
-
-void DebtProjection::reset() { cache_.reset(); }
-
-Result<std::optional<DebtStatus>> read_debt(const KvView& view, s::AggregateKind kind,
-                                            std::string_view key) {
-  auto got = view.get(Cf::kDebt, debt_key(kind, key));
+Result<std::optional<d::DebtView>> read_debt(const KvView& view, std::string_view party) {
+  auto got = view.get(Cf::kDebt, person_key('a', party));
   if (!got.ok()) return got.error();
-  if (!got->has_value()) return std::optional<DebtStatus>();
-  auto d = DebtProjection::Codec::decode(**got);
-  if (!d.ok()) return d.error();
-  return std::optional<DebtStatus>(std::move(d).value());
+  if (!got->has_value()) return std::optional<d::DebtView>();
+  auto v = decode_debt_view(**got);
+  if (!v.ok()) return v.error();
+  return std::optional<d::DebtView>(std::move(v).value());
 }
 
-Result<std::vector<WorkItem>> read_work_list(const KvView& view, Stage stage, std::size_t limit) {
+Result<std::optional<std::string>> listed_work_key(const KvView& view, std::string_view party) {
+  return view.get(Cf::kDebt, person_key('l', party));
+}
+
+Result<WorkListPage> read_work_list(const KvView& view, const WorkListQuery& q) {
   std::string prefix = "w";
-  if (stage != Stage::kNone) prefix.push_back(static_cast<char>(stage));
-  std::vector<WorkItem> out;
+  if (q.stage) prefix.push_back(static_cast<char>(255 - static_cast<int>(*q.stage)));
+  std::string start;
+  if (!q.cursor.empty()) {
+    if (q.cursor.size() % 2 != 0 || q.cursor.size() < 22 ||
+        q.cursor.find_first_not_of("0123456789abcdef") != std::string::npos) {
+      return Error::invalid("cursor", "CursorInvalid", "cursor: not a cursor of this list");
+    }
+    for (std::size_t i = 0; i < q.cursor.size(); i += 2) {
+      start.push_back(static_cast<char>(std::stoi(q.cursor.substr(i, 2), nullptr, 16)));
+    }
+    if (start.compare(0, prefix.size(), prefix) != 0) {
+      return Error::invalid("cursor", "CursorInvalid", "cursor: not a cursor of this list");
+    }
+    start.push_back('\0');  // the first key after it
+  }
+  WorkListPage page;
+  // Totals: the per-stage counts, unless eligibility (judged on the day)
+  // selects, which takes a count over the entries.
+  if (!q.contrainte_eligible_only) {
+    for (int st = 1; st <= static_cast<int>(d::CollectionStage::kContrainteServed); ++st) {
+      if (q.stage && static_cast<int>(*q.stage) != st) continue;
+      auto got = view.get(Cf::kDebt, count_key(static_cast<d::CollectionStage>(st)));
+      if (!got.ok()) return got.error();
+      if (!got->has_value()) continue;
+      auto c = DebtBook::CountCodec::decode(**got);
+      if (!c.ok()) return c.error();
+      page.total += static_cast<std::uint64_t>(std::max<std::int64_t>(0, c->persons));
+      page.total_outstanding =
+          d::Money::from_cents(page.total_outstanding.cents() + c->outstanding_cents);
+    }
+  }
   Status failed;
-  KASSA_TRY(view.scan(Cf::kDebt, prefix, [&](std::string_view k, std::string_view v) {
-    if (out.size() >= limit) return false;
-    WorkItem item;
-    item.stage = static_cast<Stage>(static_cast<std::uint8_t>(k[1]));
-    item.aggregate_key = std::string(k.substr(3));
-    Reader r(v);
-    item.outstanding_cents = r.i64();
-    item.last_formal_notice_days = r.i32();
-    item.plan = static_cast<PlanState>(r.u8());
-    item.contests_pending = r.u32();
-    item.personal_contact = r.u8() != 0;
-    item.contraintes_served = r.u32();
-    if (r.failed()) {
-      failed = Error::corrupt("WorkItem", "a work-list entry does not decode");
+  std::string last_key;
+  // Counting the eligible reads every entry from the first; otherwise the
+  // page starts at the cursor.
+  const std::string from = q.contrainte_eligible_only ? std::string() : start;
+  KASSA_TRY(view.scan(Cf::kDebt, prefix, from, [&](std::string_view k, std::string_view v) {
+    if (k.size() < 11) {
+      failed = Error::corrupt("WorkListKey", "a work-list key is too short");
       return false;
     }
-    out.push_back(std::move(item));
+    const bool before_cursor = !start.empty() && k < std::string_view(start);
+    const bool full = q.limit != 0 && page.items.size() >= q.limit;
+    if (full && !q.contrainte_eligible_only) {
+      page.next_cursor = to_hex(last_key);
+      return false;
+    }
+    auto entry = decode_work_entry(v);
+    if (!entry.ok()) {
+      failed = entry.error();
+      return false;
+    }
+    WorkListItem item;
+    item.contrainte = d::may_serve_contrainte(entry->outlook, q.policy, q.on);
+    if (q.contrainte_eligible_only) {
+      if (!item.contrainte.ok()) return true;
+      ++page.total;
+      page.total_outstanding =
+          d::Money::from_cents(page.total_outstanding.cents() + entry->outstanding.cents());
+      if (before_cursor) return true;
+      if (full) {
+        if (page.next_cursor.empty()) page.next_cursor = to_hex(last_key);
+        return true;
+      }
+    }
+    item.party_id = std::string(k.substr(11));
+    item.entry = std::move(entry).value();
+    page.items.push_back(std::move(item));
+    last_key = std::string(k);
     return true;
   }));
   KASSA_TRY(failed);
-  return out;
+  return page;
 }
 
 }  // namespace kassa::projections

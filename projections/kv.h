@@ -16,6 +16,8 @@
 #include <string>
 #include <string_view>
 
+#include "domain/date.h"
+#include "domain/money.h"
 #include "domain/result.h"
 
 namespace kassa::projections {
@@ -116,6 +118,13 @@ class Writer {
     out_.append(s.data(), s.size());
     return *this;
   }
+  Writer& money(domain::Money m) { return i64(m.cents()); }
+  Writer& date(domain::Date d) { return i32(d.to_days()); }
+  Writer& opt_date(const std::optional<domain::Date>& d) {
+    u8(d ? 1 : 0);
+    return i32(d ? d->to_days() : 0);
+  }
+  Writer& flag(bool b) { return u8(b ? 1 : 0); }
   std::string& bytes() { return out_; }
   std::string take() { return std::move(out_); }
 
@@ -144,6 +153,21 @@ class Reader {
     std::string s(in_.substr(at_, n));
     at_ += n;
     return s;
+  }
+  domain::Money money() { return domain::Money::from_cents(i64()); }
+  domain::Date date() { return domain::Date::from_days(i32()); }
+  std::optional<domain::Date> opt_date() {
+    const bool has = u8() != 0;
+    const std::int32_t d = i32();
+    return has ? std::optional<domain::Date>(domain::Date::from_days(d)) : std::nullopt;
+  }
+  bool flag() { return u8() != 0; }
+  // An enum stored as u8, refused (failed()) beyond `last`.
+  template <typename E>
+  E enum_u8(E last) {
+    const std::uint8_t v = u8();
+    if (v > static_cast<std::uint8_t>(last)) failed_ = true;
+    return failed_ ? E{} : static_cast<E>(v);
   }
   bool failed() const { return failed_; }
   bool at_end() const { return at_ == in_.size(); }

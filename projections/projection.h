@@ -27,6 +27,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -51,10 +52,17 @@ class ApplyContext {
   ApplyContext(const KvView& base, KvSink& sink) : base_(base), sink_(sink) {}
   const KvView& base() const { return base_; }  // committed state
   KvSink& sink() { return sink_; }              // this batch's writes
+  // flush() cannot return an error: it records one here, and the batch is
+  // not committed (the projector checks after flushing).
+  void fail(Error error) {
+    if (!failure_) failure_ = std::move(error);
+  }
+  const std::optional<Error>& failure() const { return failure_; }
 
  private:
   const KvView& base_;
   KvSink& sink_;
+  std::optional<Error> failure_;
 };
 
 class Projection {
@@ -66,7 +74,10 @@ class Projection {
   // An error stops the batch (nothing of it is committed).
   virtual Status apply(const log::DecodedEvent& event, const EventPosition& position,
                        ApplyContext& context) = 0;
-  // End of a batch: writes every changed cached value to the sink.
+  // End of a batch: writes every changed cached value to the sink. A
+  // projection that writes views of what it caches writes them here too;
+  // a failure goes to context.fail() and the batch is not committed. The
+  // projector flushes in the order it applies.
   virtual void flush(ApplyContext& /*context*/) {}
   // The batch was not committed: forget what is cached.
   virtual void reset() {}
@@ -76,11 +87,12 @@ class Projection {
   virtual void set_write_back(bool /*on*/, std::size_t /*max_entries*/) {}
   // True when every key this projection writes for an event belongs to the
   // event's own aggregate and depends only on that aggregate's events in log
-  // order: a rebuild may then apply it pass by pass, each pass one share of
-  // the aggregates. False for projections that mix aggregates (statistics
-  // per quarter; the identifier index, where the order of two persons'
-  // registrations decides a shared account): they see every event in one
-  // pass.
+  // order, or is a sum over aggregates (the statistics, the work list's
+  // counts) that any order of aggregates gives alike: a rebuild may then
+  // apply it pass by pass, each pass one share of the aggregates. False for
+  // projections where the order of aggregates matters (the identifier
+  // index, where the order of two persons' registrations decides a shared
+  // account): they see every event in one pass.
   virtual bool per_aggregate() const { return true; }
 };
 

@@ -4,15 +4,9 @@
 
 #include "log/event_verifier.h"
 
-#include "projections/career.h"
-#include "projections/company_account.h"
-#include "projections/debt.h"
 #include "projections/event_index.h"
+#include "projections/ledger.h"
 #include "projections/parties.h"
-#include "projections/state.h"
-#include "projections/statement.h"
-#include "projections/statistics.h"
-#include "projections/tax_certificate.h"
 
 namespace kassa::projections {
 
@@ -23,13 +17,7 @@ std::vector<std::unique_ptr<Projection>> make_projections(const ProjectionDeps& 
   std::vector<std::unique_ptr<Projection>> out;
   out.push_back(std::make_unique<PartiesProjection>());
   out.push_back(std::make_unique<EventIndexProjection>());
-  out.push_back(std::make_unique<StatementProjection>());
-  out.push_back(std::make_unique<DebtProjection>());
-  out.push_back(std::make_unique<CareerProjection>(*deps.rulebook));
-  out.push_back(std::make_unique<CompanyAccountProjection>());
-  out.push_back(std::make_unique<TaxCertificateProjection>());
-  out.push_back(std::make_unique<StatisticsProjection>());
-  out.push_back(std::make_unique<StateProjection>());
+  out.push_back(std::make_unique<LedgerProjection>(*deps.rulebook, deps.history));
   if (deps.keys != nullptr) {
     out.push_back(std::make_unique<NissIndexProjection>(*deps.keys, deps.niss_secret));
   }
@@ -245,6 +233,7 @@ Result<std::size_t> Projector::step(std::chrono::milliseconds timeout) {
     }
   }
   for (auto& p : projections_) p->flush(context);
+  if (context.failure()) return fail(*context.failure());
   const double apply_s = seconds_since(apply_start);
   const Clock::time_point commit_start = Clock::now();
   // A rebuild pass commits its offsets once, with what its caches hold (finish()).
@@ -313,6 +302,12 @@ Status Projector::finish() {
   for (auto& p : projections_) {
     p->set_write_back(false, kWriteBackEntries);
     p->flush(context);
+  }
+  if (context.failure()) {
+    reset_caches();
+    std::lock_guard lock(mu_);
+    halted_ = *context.failure();
+    return *context.failure();
   }
   const bool last = options_.rebuild->index + 1 == options_.rebuild->count;
   const Clock::time_point commit_start = Clock::now();

@@ -53,10 +53,20 @@
 
 namespace kassa::projections {
 
+// What the ledger does with the events an as-of view leaves out.
+enum class History {
+  kWhole,    // every event of an aggregate, in sequence: a gap is corruption
+  kPartial,  // an as-of view (as_of.h): only the events decided or recorded by
+             // then, which need not be a prefix of the log, so the ledger
+             // folds them across the gaps (and leaves out one that evolve
+             // then refuses)
+};
+
 struct ProjectionDeps {
   const domain::Rulebook* rulebook = nullptr;  // REQUIRED
   const log::KeyStore* keys = nullptr;         // null: no NISS index
   NissSecret niss_secret{};
+  History history = History::kWhole;
 };
 
 // Every projection, in the order they are applied.

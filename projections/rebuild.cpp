@@ -161,6 +161,29 @@ Result<std::unique_ptr<ProjectionRunner>> ProjectionRunner::open(log::EventLog& 
   if (!path.ok()) return path.error();
   auto store = Store::open(*path);
   if (!store.ok()) return store.error();
+  // Read models of an older format are rebuilt from the log before anything
+  // reads them: they are derived data, and reading them as current would
+  // answer with what an older model computed.
+  auto format = (*store)->format();
+  if (!format.ok()) return format.error();
+  auto offsets = (*store)->offsets();
+  if (!offsets.ok()) return offsets.error();
+  if (*format < kStoreFormat && !offsets->empty()) {
+    spdlog::warn("projections store={} has format {} (this build reads {}): rebuilding it from the log",
+                 *path, *format, kStoreFormat);
+    store->reset();
+    auto next = next_store_path(root);
+    if (!next.ok()) return next.error();
+    auto built = build_store(log, *next, deps);
+    if (!built.ok()) return built.error();
+    built->reset();
+    KASSA_TRY(make_live(root, *next));
+    std::error_code ec;
+    std::filesystem::remove_all(*path, ec);
+    spdlog::info("projections rebuilt in the current format store={}", *next);
+    store = Store::open(*next);
+    if (!store.ok()) return store.error();
+  }
   std::unique_ptr<ProjectionRunner> runner(
       new ProjectionRunner(log, root, deps, std::shared_ptr<Store>(std::move(store).value())));
   runner->projector_ = std::make_shared<Projector>(log, *runner->handle_.get(),

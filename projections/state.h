@@ -1,18 +1,16 @@
 #pragma once
-// The aggregate state column family: PartyId -> the write side's PersonState
-// and company number -> CompanyState (domain::evolve folded over the
-// aggregate's events), as snapshots (domain/snapshot.h). The write side reads a person's state from here
-// instead of folding their whole history; the debt and career read models
-// stay separate projections (cheaper to read, shaped for queries).
+// The aggregate state column family: PartyId -> PersonState and company
+// number -> CompanyState (domain::evolve folded over the aggregate's events,
+// by the ledger projection, ledger.h), as snapshots (domain/snapshot.h). The
+// write side's Loader reads a state from here instead of folding a whole
+// history, and `kassa check` recomputes every view from it.
 //
 // Column family "state":
 //   [kind tag 'P'][PartyId]        -> person snapshot bytes ("KST1")
 //   [kind tag 'C'][company number] -> company snapshot bytes
-//
-// An event that evolve() refuses (it cannot happen for events the write side
-// decided; it can for hand-made ones) leaves the state unchanged except its
-// last_sequence, is logged with the PartyId and the rule, and the projector
-// goes on: the read models do not depend on this state.
+
+#include <optional>
+#include <string>
 
 #include "domain/company_state.h"
 #include "domain/person_state.h"
@@ -21,45 +19,26 @@
 
 namespace kassa::projections {
 
-class StateProjection final : public Projection {
- public:
-  StateProjection() : cache_(Cf::kState, 50'000), companies_(Cf::kState, 10'000) {}
-  std::string_view name() const override { return "state"; }
-  Cf cf() const override { return Cf::kState; }
-  Status apply(const log::DecodedEvent& event, const EventPosition& position,
-               ApplyContext& context) override;
-  void flush(ApplyContext& context) override {
-    cache_.flush(context.sink());
-    companies_.flush(context.sink());
-  }
-  void reset() override {
-    cache_.reset();
-    companies_.reset();
-  }
-  void set_write_back(bool on, std::size_t max_entries) override {
-    cache_.set_write_back(on, max_entries);
-    companies_.set_write_back(on, max_entries);
-  }
-
-  struct Codec {
-    static std::string encode(const domain::PersonState& state);
-    static Result<domain::PersonState> decode(std::string_view bytes);
-  };
-  struct CompanyCodec {
-    static std::string encode(const domain::CompanyState& state);
-    static Result<domain::CompanyState> decode(std::string_view bytes);
-  };
-
-  std::uint64_t refused() const { return refused_; }
-
- private:
-  KeyedCache<domain::PersonState, Codec> cache_;
-  KeyedCache<domain::CompanyState, CompanyCodec> companies_;
-  std::uint64_t refused_ = 0;
+template <typename State>
+struct StateCodec;
+template <>
+struct StateCodec<domain::PersonState> {
+  static std::string encode(const domain::PersonState& state);
+  static Result<domain::PersonState> decode(std::string_view bytes);
 };
+template <>
+struct StateCodec<domain::CompanyState> {
+  static std::string encode(const domain::CompanyState& state);
+  static Result<domain::CompanyState> decode(std::string_view bytes);
+};
+
+// [kind tag][key]
+std::string state_key(schemas::AggregateKind kind, std::string_view key);
 
 Result<std::optional<domain::PersonState>> read_person_state(const KvView& view,
                                                              std::string_view party_id);
+Result<std::optional<domain::CompanyState>> read_company_state(const KvView& view,
+                                                               std::string_view number);
 
 // What the write side's Loader needs: the state and the chain tip (last
 // sequence and hash, from the parties summary), read from one snapshot so

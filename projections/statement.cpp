@@ -1,28 +1,11 @@
 #include "projections/statement.h"
 
+#include <array>
+
 namespace kassa::projections {
 
 namespace s = kassa::schemas;
-
-std::string_view to_string(LineKind kind) {
-  switch (kind) {
-    case LineKind::kContribution: return "contribution";
-    case LineKind::kFees: return "fees";
-    case LineKind::kRegularisation: return "regularisation";
-    case LineKind::kRegularisationFees: return "regularisation-fees";
-    case LineKind::kSurcharge: return "surcharge";
-    case LineKind::kSurchargeReduction: return "surcharge-reduction";
-    case LineKind::kCost: return "cost";
-    case LineKind::kPayment: return "payment";
-    case LineKind::kRefund: return "refund";
-    case LineKind::kWaiver: return "waiver";
-    case LineKind::kDispense: return "dispense";
-    case LineKind::kCancellation: return "cancellation";
-    case LineKind::kContestCancellation: return "contest-cancellation";
-    case LineKind::kCompanyContribution: return "company-contribution";
-  }
-  return "unknown";
-}
+namespace d = kassa::domain;
 
 std::string statement_prefix(s::AggregateKind kind, std::string_view key) {
   std::string p;
@@ -32,13 +15,13 @@ std::string statement_prefix(s::AggregateKind kind, std::string_view key) {
   return p;
 }
 
-std::string StatementProjection::HeaderCodec::encode(const StatementHeader& h) {
+std::string StatementBook::HeaderCodec::encode(const StatementHeader& h) {
   Writer w;
   w.i64(h.balance_cents).i64(h.total_debit_cents).i64(h.total_credit_cents).u64(h.line_count);
   return w.take();
 }
 
-Result<StatementHeader> StatementProjection::HeaderCodec::decode(std::string_view bytes) {
+Result<StatementHeader> StatementBook::HeaderCodec::decode(std::string_view bytes) {
   Reader r(bytes);
   StatementHeader h;
   h.balance_cents = r.i64();
@@ -51,171 +34,106 @@ Result<StatementHeader> StatementProjection::HeaderCodec::decode(std::string_vie
 
 namespace {
 
-std::string encode_line(const StatementLine& l) {
+constexpr std::uint8_t kLineFormat = 2;
+
+// Dates sort as unsigned big-endian numbers: biased by 2^31.
+std::uint32_t biased(std::int32_t days) {
+  return static_cast<std::uint32_t>(static_cast<std::int64_t>(days) + 2147483648LL);
+}
+
+void put_debt(Writer& w, const d::DebtRef& r) {
+  w.u8(static_cast<std::uint8_t>(r.kind)).u16(r.quarter).u16(r.year);
+}
+
+d::DebtRef get_debt(Reader& r) {
+  d::DebtRef ref;
+  ref.kind = r.enum_u8(d::DebtRef::Kind::kCompanyYear);
+  ref.quarter = r.u16();
+  ref.year = r.u16();
+  return ref;
+}
+
+std::string encode_line(const d::AccountEntry& e, const log::Uuid& id, const EventPosition& pos) {
   Writer w;
-  w.u64(l.sequence).i32(l.date_days).u16(l.quarter).u8(static_cast<std::uint8_t>(l.kind));
-  w.str(l.reference).i64(l.debit_cents).i64(l.credit_cents).i64(l.balance_cents);
+  w.u8(kLineFormat).u8(static_cast<std::uint8_t>(e.kind));
+  put_debt(w, e.debt);
+  w.money(e.debit).money(e.credit).money(e.amount).str(e.reference);
+  w.u32(static_cast<std::uint32_t>(e.allocation.size()));
+  for (const auto& part : e.allocation) {
+    put_debt(w, part.debt);
+    w.u8(static_cast<std::uint8_t>(part.component)).money(part.amount);
+  }
+  w.money(e.left_as_credit);
+  w.bytes().append(reinterpret_cast<const char*>(id.bytes().data()), 16);
+  w.u8(static_cast<std::uint8_t>(pos.topic)).i32(pos.partition).i64(pos.offset);
   return w.take();
 }
 
-Result<StatementLine> decode_line(std::string_view bytes) {
-  Reader r(bytes);
+Result<StatementLine> decode_line(std::string_view key, std::size_t prefix_size,
+                                  std::string_view bytes) {
+  const auto bad = [] { return Error::corrupt("StatementLine", "a statement line does not decode"); };
+  if (key.size() != prefix_size + 1 + 4 + 8 + 1) return bad();
   StatementLine l;
-  l.sequence = r.u64();
-  l.date_days = r.i32();
-  l.quarter = r.u16();
-  l.kind = static_cast<LineKind>(r.u8());
+  l.date = d::Date::from_days(
+      static_cast<std::int32_t>(static_cast<std::int64_t>(get_be(key, prefix_size + 1, 4)) -
+                                2147483648LL));
+  l.sequence = get_be(key, prefix_size + 5, 8);
+  l.n = static_cast<std::uint8_t>(key[prefix_size + 13]);
+  Reader r(bytes);
+  if (r.u8() != kLineFormat) return bad();
+  l.kind = r.enum_u8(d::EntryKind::kCompanySurcharge);
+  l.debt = get_debt(r);
+  l.debit = r.money();
+  l.credit = r.money();
+  l.amount = r.money();
   l.reference = r.str();
-  l.debit_cents = r.i64();
-  l.credit_cents = r.i64();
-  l.balance_cents = r.i64();
-  if (r.failed()) return Error::corrupt("StatementLine", "a statement line does not decode");
-  return l;
-}
-
-std::string str_or(const flatbuffers::String* s, std::string_view fallback) {
-  return s != nullptr && s->size() > 0 ? s->str() : std::string(fallback);
-}
-
-std::uint16_t yearly_bucket(std::uint16_t quarter, std::uint16_t year) {
-  return quarter != 0 ? quarter : static_cast<std::uint16_t>(year * 10);
-}
-
-// The lines one event books, before balances.
-struct Draft {
-  std::int32_t date_days;
-  std::uint16_t quarter;
-  LineKind kind;
-  std::string reference;
-  std::int64_t debit;
-  std::int64_t credit;
-};
-
-void drafts_for(const log::DecodedEvent& ev, std::vector<Draft>& out) {
-  const s::Envelope& env = ev.envelope();
-  const std::string id = ev.event_id().hex();
-  auto debit = [&](std::int32_t d, std::uint16_t q, LineKind k, std::string ref, std::int64_t c) {
-    if (c > 0) out.push_back({d, q, k, std::move(ref), c, 0});
-    if (c < 0) out.push_back({d, q, k, std::move(ref), 0, -c});
-  };
-  auto credit = [&](std::int32_t d, std::uint16_t q, LineKind k, std::string ref, std::int64_t c) {
-    debit(d, q, k, std::move(ref), -c);
-  };
-  switch (ev.type()) {
-    case s::EventBody::ContributionAssessed: {
-      const auto* b = env.body_as_ContributionAssessed();
-      debit(b->due_days(), b->quarter(), LineKind::kContribution, id, b->contribution_cents());
-      debit(b->due_days(), b->quarter(), LineKind::kFees, id, b->fees_cents());
-      break;
-    }
-    case s::EventBody::ContributionCancelled: {
-      const auto* b = env.body_as_ContributionCancelled();
-      credit(env.effective_days(), b->quarter(), LineKind::kCancellation, id,
-             b->contribution_cents() + b->fees_cents());
-      break;
-    }
-    case s::EventBody::RegularisationComputed: {
-      const auto* b = env.body_as_RegularisationComputed();
-      const auto q = static_cast<std::uint16_t>(b->year() * 10);
-      debit(b->statement_days(), q, LineKind::kRegularisation, id,
-            b->final_contribution_cents() - b->provisional_contribution_cents());
-      debit(b->statement_days(), q, LineKind::kRegularisationFees, id,
-            b->final_fees_cents() - b->provisional_fees_cents());
-      break;
-    }
-    case s::EventBody::SurchargeApplied: {
-      const auto* b = env.body_as_SurchargeApplied();
-      debit(b->applied_days(), yearly_bucket(b->quarter(), b->year()), LineKind::kSurcharge, id,
-            b->amount_cents());
-      break;
-    }
-    case s::EventBody::SurchargeReduced: {
-      const auto* b = env.body_as_SurchargeReduced();
-      credit(env.effective_days(), yearly_bucket(b->quarter(), b->year()),
-             LineKind::kSurchargeReduction, id, b->amount_cents());
-      break;
-    }
-    case s::EventBody::SurchargeWaived: {
-      const auto* b = env.body_as_SurchargeWaived();
-      credit(env.effective_days(), yearly_bucket(b->quarter(), b->year()), LineKind::kWaiver, id,
-             b->amount_cents());
-      break;
-    }
-    case s::EventBody::CostsCharged: {
-      const auto* b = env.body_as_CostsCharged();
-      debit(b->charged_days(), b->quarter(), LineKind::kCost, id, b->amount_cents());
-      break;
-    }
-    case s::EventBody::PaymentReceived: {
-      const auto* b = env.body_as_PaymentReceived();
-      credit(b->value_days(), 0, LineKind::kPayment, str_or(b->bank_ref(), id), b->amount_cents());
-      break;
-    }
-    case s::EventBody::RefundIssued: {
-      const auto* b = env.body_as_RefundIssued();
-      debit(b->paid_days(), 0, LineKind::kRefund, str_or(b->refund_ref(), id), b->amount_cents());
-      break;
-    }
-    case s::EventBody::DispenseGranted: {
-      const auto* b = env.body_as_DispenseGranted();
-      std::uint16_t q = 0;
-      if (b->quarters() != nullptr && b->quarters()->size() > 0) q = b->quarters()->Get(0);
-      credit(b->decided_days(), q, LineKind::kDispense, str_or(b->decision_ref(), id),
-             b->amount_cents());
-      break;
-    }
-    case s::EventBody::ContestDecided: {
-      const auto* b = env.body_as_ContestDecided();
-      credit(b->decided_days(), 0, LineKind::kContestCancellation, str_or(b->case_ref(), id),
-             b->cancelled_cents());
-      break;
-    }
-    case s::EventBody::CompanyContributionAssessed: {
-      const auto* b = env.body_as_CompanyContributionAssessed();
-      debit(b->due_days(), static_cast<std::uint16_t>(b->year() * 10),
-            LineKind::kCompanyContribution, id, b->amount_cents());
-      break;
-    }
-    default:
-      break;  // no money moves
+  const std::uint32_t parts = r.u32();
+  for (std::uint32_t i = 0; i < parts && !r.failed(); ++i) {
+    d::AllocationPart part;
+    part.debt = get_debt(r);
+    part.component = r.enum_u8(s::DebtKind::MAX);
+    part.amount = r.money();
+    l.allocation.push_back(part);
   }
+  l.left_as_credit = r.money();
+  std::array<std::uint8_t, 16> id{};
+  for (auto& b : id) b = r.u8();
+  l.event_id = log::Uuid(id);
+  l.position.topic = static_cast<log::Topic>(r.u8());
+  l.position.partition = r.i32();
+  l.position.offset = r.i64();
+  if (r.failed() || !r.at_end()) return bad();
+  return l;
 }
 
 }  // namespace
 
-StatementProjection::StatementProjection() : headers_(Cf::kStatement) {}
-
-Status StatementProjection::apply(const log::DecodedEvent& event, const EventPosition&,
-                                  ApplyContext& context) {
-  thread_local std::vector<Draft> drafts;
-  drafts.clear();
-  drafts_for(event, drafts);
-  if (drafts.empty()) return {};
-  std::string key = statement_prefix(event.aggregate_kind(), event.aggregate_key());
-  const std::size_t base_size = key.size();
-  key.push_back('\0');
-  auto header = headers_.edit(context.base(), key);
+Status StatementBook::add(s::AggregateKind kind, std::string_view key,
+                          const log::DecodedEvent& event, const EventPosition& position,
+                          const d::Entries& entries, ApplyContext& context) {
+  if (entries.empty()) return {};
+  std::string k = statement_prefix(kind, key);
+  const std::size_t base_size = k.size();
+  k.push_back('\0');
+  auto header = headers_.edit(context.base(), k);
   if (!header.ok()) return header.error();
   StatementHeader& h = **header;
+  const log::Uuid id = event.event_id();
   std::uint8_t n = 0;
-  for (Draft& d : drafts) {
-    h.balance_cents += d.debit - d.credit;
-    h.total_debit_cents += d.debit;
-    h.total_credit_cents += d.credit;
+  for (const d::AccountEntry& e : entries) {
+    h.balance_cents += e.debit.cents() - e.credit.cents();
+    h.total_debit_cents += e.debit.cents();
+    h.total_credit_cents += e.credit.cents();
     ++h.line_count;
-    StatementLine line{event.sequence(), d.date_days,  d.quarter,     d.kind,
-                       std::move(d.reference), d.debit, d.credit, h.balance_cents};
-    key.resize(base_size);
-    key.push_back('\1');
-    put_be64(key, event.sequence());
-    key.push_back(static_cast<char>(n++));
-    context.sink().put(Cf::kStatement, key, encode_line(line));
+    k.resize(base_size);
+    k.push_back('\1');
+    put_be32(k, biased(e.date.to_days()));
+    put_be64(k, event.sequence());
+    k.push_back(static_cast<char>(n++));
+    context.sink().put(Cf::kStatement, k, encode_line(e, id, position));
   }
   return {};
 }
-
-void StatementProjection::flush(ApplyContext& context) { headers_.flush(context.sink()); }
-void StatementProjection::reset() { headers_.reset(); }
 
 Result<std::optional<StatementHeader>> read_statement_header(const KvView& view,
                                                              s::AggregateKind kind,
@@ -225,32 +143,75 @@ Result<std::optional<StatementHeader>> read_statement_header(const KvView& view,
   auto got = view.get(Cf::kStatement, k);
   if (!got.ok()) return got.error();
   if (!got->has_value()) return std::optional<StatementHeader>();
-  auto h = StatementProjection::HeaderCodec::decode(**got);
+  auto h = StatementBook::HeaderCodec::decode(**got);
   if (!h.ok()) return h.error();
   return std::optional<StatementHeader>(*h);
 }
 
-Result<std::vector<StatementLine>> read_statement_lines(const KvView& view, s::AggregateKind kind,
-                                                        std::string_view key,
-                                                        std::optional<std::int32_t> from_days,
-                                                        std::optional<std::int32_t> to_days) {
+Result<StatementPage> read_statement(const KvView& view, s::AggregateKind kind,
+                                     std::string_view key, const StatementQuery& q) {
   std::string prefix = statement_prefix(kind, key);
   prefix.push_back('\1');
-  std::vector<StatementLine> out;
+  const std::size_t prefix_size = prefix.size() - 1;
+  std::string after;  // the raw key the cursor names
+  if (!q.cursor.empty()) {
+    if (q.cursor.size() != 26 || q.cursor.find_first_not_of("0123456789abcdef") != std::string::npos) {
+      return Error::invalid("cursor", "CursorInvalid", "cursor: not a cursor this statement gave");
+    }
+    after = prefix;
+    for (std::size_t i = 0; i < q.cursor.size(); i += 2) {
+      after.push_back(static_cast<char>(std::stoi(q.cursor.substr(i, 2), nullptr, 16)));
+    }
+  }
+  StatementPage page;
+  std::int64_t opening = 0, debit = 0, credit = 0, running = 0;
+  bool cursor_seen = q.cursor.empty();
   Status failed;
-  KASSA_TRY(view.scan(Cf::kStatement, prefix, [&](std::string_view, std::string_view v) {
-    auto line = decode_line(v);
+  KASSA_TRY(view.scan(Cf::kStatement, prefix, [&](std::string_view k, std::string_view v) {
+    auto line = decode_line(k, prefix_size, v);
     if (!line.ok()) {
       failed = line.error();
       return false;
     }
-    if (from_days && line->date_days < *from_days) return true;
-    if (to_days && line->date_days > *to_days) return true;
-    out.push_back(std::move(line).value());
+    const std::int64_t net = line->debit.cents() - line->credit.cents();
+    if (q.from && line->date < *q.from) {
+      opening += net;
+      return true;
+    }
+    if (q.to && line->date > *q.to) return false;  // keys are in date order
+    if (page.period_lines == 0) running = opening;
+    running += net;
+    debit += line->debit.cents();
+    credit += line->credit.cents();
+    ++page.period_lines;
+    if (!cursor_seen) {
+      if (k == after) cursor_seen = true;
+      return true;
+    }
+    if (q.limit != 0 && page.lines.size() >= q.limit) {
+      if (page.next_cursor.empty()) {
+        const StatementLine& last = page.lines.back();
+        std::string raw;
+        put_be32(raw, biased(last.date.to_days()));
+        put_be64(raw, last.sequence);
+        raw.push_back(static_cast<char>(last.n));
+        page.next_cursor = to_hex(raw);
+      }
+      return true;  // go on to the period's totals
+    }
+    line->balance = d::Money::from_cents(running);
+    page.lines.push_back(std::move(line).value());
     return true;
   }));
   KASSA_TRY(failed);
-  return out;
+  if (!cursor_seen) {
+    return Error::invalid("cursor", "CursorInvalid", "cursor: not a cursor this statement gave");
+  }
+  page.opening_balance = d::Money::from_cents(opening);
+  page.period_debit = d::Money::from_cents(debit);
+  page.period_credit = d::Money::from_cents(credit);
+  page.closing_balance = d::Money::from_cents(opening + debit - credit);
+  return page;
 }
 
 }  // namespace kassa::projections

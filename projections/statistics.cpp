@@ -1,135 +1,76 @@
 #include "projections/statistics.h"
 
-#include "domain/aggregate.h"
-#include "domain/date.h"
-#include "domain/quarter.h"
-
 namespace kassa::projections {
 
-namespace s = kassa::schemas;
+namespace d = kassa::domain;
 
 namespace {
+
+constexpr std::uint8_t kStatsFormat = 2;
+
 std::string stats_key(std::uint16_t quarter) {
   std::string k;
   put_be16(k, quarter);
   return k;
 }
-std::uint16_t quarter_of(std::int32_t days) {
-  return domain::quarter_code(domain::Quarter::containing(domain::Date::from_days(days)));
-}
+
 }  // namespace
 
-Result<QuarterStats*> StatisticsProjection::at(ApplyContext& context, std::uint16_t quarter) {
-  return cache_.edit(context.base(), stats_key(quarter));
-}
-
-Status StatisticsProjection::apply(const log::DecodedEvent& event, const EventPosition&,
-                                   ApplyContext& context) {
-  const s::Envelope& env = event.envelope();
-  switch (event.type()) {
-    case s::EventBody::ContributionAssessed: {
-      const auto* b = env.body_as_ContributionAssessed();
-      auto st = at(context, b->quarter());
-      if (!st.ok()) return st.error();
-      const auto cat = static_cast<std::size_t>(b->category());
-      if (cat < 5) ++(*st)->assessments_by_category[cat];
-      (*st)->contribution_cents += b->contribution_cents();
-      (*st)->fees_cents += b->fees_cents();
-      break;
-    }
-    case s::EventBody::ContributionCancelled: {
-      const auto* b = env.body_as_ContributionCancelled();
-      auto st = at(context, b->quarter());
-      if (!st.ok()) return st.error();
-      ++(*st)->cancellations;
-      (*st)->cancelled_cents += b->contribution_cents() + b->fees_cents();
-      break;
-    }
-    case s::EventBody::PaymentReceived: {
-      const auto* b = env.body_as_PaymentReceived();
-      auto st = at(context, quarter_of(b->value_days()));
-      if (!st.ok()) return st.error();
-      ++(*st)->payments;
-      (*st)->collected_cents += b->amount_cents();
-      break;
-    }
-    case s::EventBody::PaymentAllocated: {
-      if (event.aggregate_kind() != s::AggregateKind::Person) break;
-      const auto* b = env.body_as_PaymentAllocated();
-      if (b->lines() == nullptr) break;
-      for (const s::AllocationLine* line : *b->lines()) {
-        if (line->quarter() == 0 || line->quarter() % 10 == 0) continue;
-        if (line->kind() != s::DebtKind::Contribution && line->kind() != s::DebtKind::Fees) continue;
-        auto st = at(context, line->quarter());
-        if (!st.ok()) return st.error();
-        (*st)->principal_allocated_cents += line->amount_cents();
-      }
-      break;
-    }
-    case s::EventBody::SurchargeApplied: {
-      const auto* b = env.body_as_SurchargeApplied();
-      auto st = at(context, quarter_of(b->applied_days()));
-      if (!st.ok()) return st.error();
-      (*st)->surcharges_cents += b->amount_cents();
-      break;
-    }
-    case s::EventBody::SurchargeReduced:
-    case s::EventBody::SurchargeWaived: {
-      const std::int64_t amount = event.type() == s::EventBody::SurchargeReduced
-                                      ? env.body_as_SurchargeReduced()->amount_cents()
-                                      : env.body_as_SurchargeWaived()->amount_cents();
-      auto st = at(context, quarter_of(env.effective_days()));
-      if (!st.ok()) return st.error();
-      (*st)->surcharges_cancelled_cents += amount;
-      break;
-    }
-    case s::EventBody::DispenseGranted: {
-      const auto* b = env.body_as_DispenseGranted();
-      if (b->quarters() == nullptr || b->quarters()->size() == 0) break;
-      for (std::uint16_t q : *b->quarters()) {
-        auto st = at(context, q);
-        if (!st.ok()) return st.error();
-        ++(*st)->dispensed_quarters;
-      }
-      auto first = at(context, b->quarters()->Get(0));
-      if (!first.ok()) return first.error();
-      (*first)->dispensed_cents += b->amount_cents();
-      break;
-    }
-    default:
-      break;
+Status StatisticsBook::add(const KvView& base, const d::Figures& before, const d::Figures& after) {
+  if (before == after) return {};
+  const d::QuarterFigures none{};
+  auto at = [&](std::uint16_t q) { return cache_.edit(base, stats_key(q)); };
+  for (const auto& [q, f] : after) {
+    auto it = before.find(q);
+    if (it != before.end() && it->second == f) continue;
+    auto st = at(q);
+    if (!st.ok()) return st.error();
+    **st += f;
+    if (it != before.end()) **st -= it->second;
+  }
+  for (const auto& [q, f] : before) {
+    if (after.count(q) > 0 || f == none) continue;
+    auto st = at(q);
+    if (!st.ok()) return st.error();
+    **st -= f;
   }
   return {};
 }
 
-std::string StatisticsProjection::Codec::encode(const QuarterStats& x) {
+std::string StatisticsBook::Codec::encode(const QuarterStats& x) {
   Writer w;
-  w.u8(1);
-  for (std::int64_t v : x.assessments_by_category) w.i64(v);
-  w.i64(x.cancellations).i64(x.contribution_cents).i64(x.fees_cents).i64(x.cancelled_cents);
-  w.i64(x.collected_cents).i64(x.payments).i64(x.principal_allocated_cents);
-  w.i64(x.surcharges_cents).i64(x.surcharges_cancelled_cents).i64(x.dispensed_quarters);
-  w.i64(x.dispensed_cents);
+  w.u8(kStatsFormat);
+  for (std::int64_t v : x.assessed_by_category) w.i64(v);
+  w.i64(x.cancelled_quarters).money(x.contribution).money(x.fees).money(x.cancelled);
+  w.money(x.principal_paid).money(x.principal_open).money(x.surcharges).money(x.surcharges_paid);
+  w.i64(x.dispensed_quarters).money(x.dispensed).i64(x.payments).money(x.collected);
+  w.money(x.company_contribution).money(x.company_paid).money(x.company_open);
   return w.take();
 }
 
-Result<QuarterStats> StatisticsProjection::Codec::decode(std::string_view bytes) {
+Result<QuarterStats> StatisticsBook::Codec::decode(std::string_view bytes) {
   Reader r(bytes);
   QuarterStats x;
-  if (r.u8() != 1) return Error::corrupt("QuarterStats", "unknown statistics format");
-  for (auto& v : x.assessments_by_category) v = r.i64();
-  x.cancellations = r.i64();
-  x.contribution_cents = r.i64();
-  x.fees_cents = r.i64();
-  x.cancelled_cents = r.i64();
-  x.collected_cents = r.i64();
-  x.payments = r.i64();
-  x.principal_allocated_cents = r.i64();
-  x.surcharges_cents = r.i64();
-  x.surcharges_cancelled_cents = r.i64();
+  if (r.u8() != kStatsFormat) {
+    return Error::corrupt("QuarterStats", "statistics of another format (rebuild the projections)");
+  }
+  for (auto& v : x.assessed_by_category) v = r.i64();
+  x.cancelled_quarters = r.i64();
+  x.contribution = r.money();
+  x.fees = r.money();
+  x.cancelled = r.money();
+  x.principal_paid = r.money();
+  x.principal_open = r.money();
+  x.surcharges = r.money();
+  x.surcharges_paid = r.money();
   x.dispensed_quarters = r.i64();
-  x.dispensed_cents = r.i64();
-  if (r.failed()) return Error::corrupt("QuarterStats", "statistics do not decode");
+  x.dispensed = r.money();
+  x.payments = r.i64();
+  x.collected = r.money();
+  x.company_contribution = r.money();
+  x.company_paid = r.money();
+  x.company_open = r.money();
+  if (r.failed() || !r.at_end()) return Error::corrupt("QuarterStats", "statistics do not decode");
   return x;
 }
 
@@ -137,7 +78,7 @@ Result<std::optional<QuarterStats>> read_stats(const KvView& view, std::uint16_t
   auto got = view.get(Cf::kStats, stats_key(quarter));
   if (!got.ok()) return got.error();
   if (!got->has_value()) return std::optional<QuarterStats>();
-  auto x = StatisticsProjection::Codec::decode(**got);
+  auto x = StatisticsBook::Codec::decode(**got);
   if (!x.ok()) return x.error();
   return std::optional<QuarterStats>(*x);
 }

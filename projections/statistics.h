@@ -1,54 +1,36 @@
 #pragma once
-// Statistics per quarter for the authorities: assessments by category
-// (one per ContributionAssessed; a cancellation is counted apart), amounts
-// assessed (contribution, fees), cancelled, collected (payments by the
-// quarter of their value date), principal allocated to the quarter,
-// outstanding principal of the quarter, surcharges applied and cancelled
-// (by the quarter of the decision), dispensed quarters and amounts.
+// Statistics per quarter for the authorities: the sums over every person
+// and company of what each adds to a quarter (domain::quarter_figures: lines
+// by their quarter, regularisation supplements and company contributions by
+// their year, payments by the quarter of their value date). The ledger
+// projection adds the difference each aggregate's figures make whenever it
+// writes the aggregate's state, so the sums never count a reassessment
+// twice and do not depend on the order aggregates are applied in (a rebuild
+// pass adds its share).
 //
 // Column family "stats":
-//   [quarter code be16] -> QuarterStats
+//   [quarter code be16] -> the quarter's sums (year*10: a yearly bucket)
 
-#include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "domain/person_views.h"
 #include "projections/projection.h"
 
 namespace kassa::projections {
 
-struct QuarterStats {
-  std::array<std::int64_t, 5> assessments_by_category{};  // schemas::Category
-  std::int64_t cancellations = 0;
-  std::int64_t contribution_cents = 0;
-  std::int64_t fees_cents = 0;
-  std::int64_t cancelled_cents = 0;
-  std::int64_t collected_cents = 0;
-  std::int64_t payments = 0;
-  std::int64_t principal_allocated_cents = 0;
-  std::int64_t surcharges_cents = 0;
-  std::int64_t surcharges_cancelled_cents = 0;
-  std::int64_t dispensed_quarters = 0;
-  std::int64_t dispensed_cents = 0;
-  std::int64_t outstanding_cents() const {
-    return contribution_cents + fees_cents - cancelled_cents - principal_allocated_cents;
-  }
-};
+using QuarterStats = domain::QuarterFigures;
 
-class StatisticsProjection final : public Projection {
+class StatisticsBook {
  public:
-  StatisticsProjection() : cache_(Cf::kStats) {}
-  std::string_view name() const override { return "statistics"; }
-  Cf cf() const override { return Cf::kStats; }
-  Status apply(const log::DecodedEvent& event, const EventPosition& position,
-               ApplyContext& context) override;
-  void flush(ApplyContext& context) override { cache_.flush(context.sink()); }
-  void reset() override { cache_.reset(); }
-  void set_write_back(bool on, std::size_t max_entries) override {
-    cache_.set_write_back(on, max_entries);
-  }
-  bool per_aggregate() const override { return false; }  // sums over everyone
+  StatisticsBook() : cache_(Cf::kStats, 4096) {}
+  // Adds after - before, bucket by bucket.
+  Status add(const KvView& base, const domain::Figures& before, const domain::Figures& after);
+  void flush(KvSink& sink) { cache_.flush(sink); }
+  void reset() { cache_.reset(); }
+  void set_write_back(bool on, std::size_t max_entries) { cache_.set_write_back(on, max_entries); }
 
   struct Codec {
     static std::string encode(const QuarterStats& s);
@@ -56,7 +38,6 @@ class StatisticsProjection final : public Projection {
   };
 
  private:
-  Result<QuarterStats*> at(ApplyContext& context, std::uint16_t quarter);
   KeyedCache<QuarterStats, Codec> cache_;
 };
 

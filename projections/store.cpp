@@ -165,7 +165,12 @@ Store::~Store() {
   }
 }
 
+namespace {
+constexpr const char* kFormatKey = "kassa.store-format";
+}  // namespace
+
 Result<std::unique_ptr<Store>> Store::open(const std::string& path, Durability durability) {
+  const bool created = !std::filesystem::exists(path + "/CURRENT");
   std::unique_ptr<Store> store(new Store(path, durability));
   rocksdb::Options options;
   options.create_if_missing = true;
@@ -206,7 +211,24 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, Durability d
   store->db_.reset(raw);
   store->default_ = handles[0];
   store->handles_.assign(handles.begin() + 1, handles.end());
+  if (created) {
+    rocksdb::WriteOptions w;
+    w.sync = true;
+    s = store->db_->Put(w, store->default_, kFormatKey, std::to_string(kStoreFormat));
+    if (!s.ok()) return io_error("write the format of " + path, s);
+  }
   return store;
+}
+
+Result<int> Store::format() const {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), default_, kFormatKey, &value);
+  if (s.IsNotFound()) return 1;
+  if (!s.ok()) return io_error("read the format of " + path_, s);
+  if (value.empty() || value.find_first_not_of("0123456789") != std::string::npos || value.size() > 4) {
+    return Error::corrupt("StoreFormat", "the store's format is not a number");
+  }
+  return std::stoi(value);
 }
 
 Result<std::optional<std::string>> Store::get(Cf cf, std::string_view key) const {

@@ -45,6 +45,13 @@ namespace kassa::projections {
 
 enum class Durability { kWal, kFlushAtEnd, kIngest };
 
+// What a store's read models are: 1 = hand-written models beside the
+// domain (before one fold), 2 = views of the domain's fold (ledger.h).
+// Written in the default column family when a store is created; a store of
+// an older format is rebuilt from the log (ProjectionRunner::open), never
+// read as if it were current.
+inline constexpr int kStoreFormat = 2;
+
 class Store;
 
 // Writes of one batch (a rocksdb::WriteBatch).
@@ -108,6 +115,9 @@ class Store final : public KvView {
   Result<std::string> checksum(Cf cf) const;
   // Flushes memtables to files (after a WAL-less rebuild).
   Status flush();
+  // The store's format (kStoreFormat when this build created it; 1 for a
+  // store written before the format was recorded).
+  Result<int> format() const;
 
   const std::string& path() const { return path_; }
   rocksdb::ColumnFamilyHandle* handle(Cf cf) const { return handles_[cf_index(cf)]; }

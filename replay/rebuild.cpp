@@ -78,8 +78,9 @@ Result<RebuildSummary> rebuild_from_log(log::EventLog& source, const std::string
   plan.max_batch = options.max_batch;
   plan.passes = options.passes;
   projections::AsOf as_of;
-  as_of.effective_up_to_days = options.at_days;
+  as_of.decided_up_to_days = options.at_days;
   as_of.recorded_up_to_us = options.known_at_us;
+  if (as_of.active()) deps.history = projections::History::kPartial;
   // Counted once per event: by the first projection of the list, which is
   // per-aggregate (parties), so once over all passes. A rebuild pass keeps
   // its chain tips in memory, so an as-of store's parties summary (which

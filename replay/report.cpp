@@ -28,10 +28,8 @@ constexpr int64_t kMicrosPerDay = int64_t{86'400} * 1'000'000;
 
 std::string money(int64_t cents) { return domain::Money::from_cents(cents).format(); }
 
-std::string quarter(uint16_t code) {
-  if (code == 0) return "";
-  if (code % 10 == 0) return std::to_string(code / 10);
-  return std::to_string(code / 10) + "Q" + std::to_string(code % 10);
+nlohmann::json debt_of(const domain::DebtRef& r) {
+  return r.kind == domain::DebtRef::Kind::kNone ? nlohmann::json(nullptr) : nlohmann::json(r.format());
 }
 
 bool is_party_id(const std::string& s) {
@@ -161,12 +159,16 @@ Result<Folded> fold_with_lineage(const pj::Store& store, s::AggregateKind kind,
   return f;
 }
 
+// Every line dated up to `at_days`, each with its event; and their totals.
 Result<std::vector<ReportLine>> traced_lines(const Folded& f, s::AggregateKind kind,
-                                             const std::string& key) {
+                                             const std::string& key, int32_t at_days,
+                                             pj::StatementHeader& totals) {
   std::vector<ReportLine> out;
-  auto lines = pj::read_statement_lines(*f.view, kind, key, {}, {});
-  if (!lines.ok()) return lines.error();
-  for (const pj::StatementLine& line : *lines) {
+  pj::StatementQuery q;
+  q.to = domain::Date::from_days(at_days);
+  auto page = pj::read_statement(*f.view, kind, key, q);
+  if (!page.ok()) return page.error();
+  for (const pj::StatementLine& line : page->lines) {
     ReportLine r;
     r.line = line;
     if (auto it = f.by_sequence.find(line.sequence); it != f.by_sequence.end()) {
@@ -174,12 +176,16 @@ Result<std::vector<ReportLine>> traced_lines(const Folded& f, s::AggregateKind k
     }
     out.push_back(std::move(r));
   }
+  totals.balance_cents = page->closing_balance.cents();
+  totals.total_debit_cents = page->period_debit.cents();
+  totals.total_credit_cents = page->period_credit.cents();
+  totals.line_count = page->period_lines;
   return out;
 }
 
 pj::AsOf make_as_of(int32_t at_days, std::optional<int64_t> known_at_us) {
   pj::AsOf as_of;
-  as_of.effective_up_to_days = at_days;
+  as_of.decided_up_to_days = at_days;
   as_of.recorded_up_to_us = known_at_us;
   return as_of;
 }
@@ -203,13 +209,10 @@ Result<PersonReport> person_report(const pj::Store& store, const std::string& pa
     return Error::not_found("PersonUnknown", "no events of " + party_id + " in the store's index");
   }
   const pj::MemKv& view = *f.view;
-  auto lines = traced_lines(f, s::AggregateKind::Person, party_id);
+  auto lines = traced_lines(f, s::AggregateKind::Person, party_id, at_days, report.totals);
   if (!lines.ok()) return lines.error();
   report.lines = std::move(lines).value();
-  auto header = pj::read_statement_header(view, s::AggregateKind::Person, party_id);
-  if (!header.ok()) return header.error();
-  if (header->has_value()) report.totals = **header;
-  auto debt = pj::read_debt(view, s::AggregateKind::Person, party_id);
+  auto debt = pj::read_debt(view, party_id);
   if (!debt.ok()) return debt.error();
   report.debt = *debt;
   auto career = pj::read_career(view, party_id);
@@ -252,17 +255,17 @@ Result<CompanyReport> company_report(const pj::Store& store, const std::string& 
     return Error::not_found("CompanyUnknown",
                             "no events of company " + number + " in the store's index");
   }
-  auto lines = traced_lines(f, s::AggregateKind::Company, number);
+  auto lines = traced_lines(f, s::AggregateKind::Company, number, at_days, report.totals);
   if (!lines.ok()) return lines.error();
   report.lines = std::move(lines).value();
-  auto header = pj::read_statement_header(*f.view, s::AggregateKind::Company, number);
-  if (!header.ok()) return header.error();
-  if (header->has_value()) report.totals = **header;
   auto account = pj::read_company(*f.view, number);
   if (!account.ok()) return account.error();
   report.account = *account;
   if (report.account) {
-    for (const auto& [party, d] : report.account->directors) {
+    // One line per director (the latest appointment), by PartyId.
+    std::map<std::string, domain::CompanyDirectorView> latest;
+    for (const auto& d : report.account->directors) latest[d.party] = d;
+    for (const auto& [party, d] : latest) {
       DirectorLine line;
       line.party_id = party;
       line.director = d;
@@ -312,13 +315,14 @@ namespace {
 nlohmann::json lines_json(const std::vector<ReportLine>& report_lines) {
   nlohmann::json lines = nlohmann::json::array();
   for (const ReportLine& l : report_lines) {
-    lines.push_back({{"date", format_days(l.line.date_days)},
-                     {"quarter", quarter(l.line.quarter)},
-                     {"kind", pj::to_string(l.line.kind)},
+    lines.push_back({{"date", l.line.date.format()},
+                     {"debt", debt_of(l.line.debt)},
+                     {"kind", std::string(domain::to_string(l.line.kind))},
+                     {"rule", std::string(domain::rule_of(l.line.kind))},
                      {"reference", l.line.reference},
-                     {"debit", money(l.line.debit_cents)},
-                     {"credit", money(l.line.credit_cents)},
-                     {"balance", money(l.line.balance_cents)},
+                     {"debit", l.line.debit.format()},
+                     {"credit", l.line.credit.format()},
+                     {"balance", l.line.balance.format()},
                      {"event", lineage_json(l.source)}});
   }
   return lines;
@@ -327,13 +331,13 @@ nlohmann::json lines_json(const std::vector<ReportLine>& report_lines) {
 void print_lines(const std::vector<ReportLine>& lines, const pj::StatementHeader& totals,
                  std::string_view owed_by, std::ostream& out) {
   out << "Account statement\n";
-  out << "  date        quarter  kind                  debit      credit     balance  event\n";
+  out << "  date        debt                kind                    debit      credit     balance  event\n";
   for (const ReportLine& l : lines) {
-    out << "  " << format_days(l.line.date_days) << "  " << std::left << std::setw(7)
-        << quarter(l.line.quarter) << "  " << std::setw(18) << pj::to_string(l.line.kind)
-        << std::right << std::setw(11) << (l.line.debit_cents ? money(l.line.debit_cents) : "")
-        << std::setw(12) << (l.line.credit_cents ? money(l.line.credit_cents) : "")
-        << std::setw(12) << money(l.line.balance_cents) << "  " << l.source.event_id << " "
+    out << "  " << l.line.date.format() << "  " << std::left << std::setw(18)
+        << l.line.debt.format() << "  " << std::setw(22) << domain::to_string(l.line.kind)
+        << std::right << std::setw(11) << (l.line.debit.is_zero() ? "" : l.line.debit.format())
+        << std::setw(12) << (l.line.credit.is_zero() ? "" : l.line.credit.format())
+        << std::setw(12) << l.line.balance.format() << "  " << l.source.event_id << " "
         << where(l.source) << " " << format_us(l.source.recorded_at_us) << "\n";
   }
   out << "  balance " << money(totals.balance_cents)
@@ -341,8 +345,6 @@ void print_lines(const std::vector<ReportLine>& lines, const pj::StatementHeader
                                    : std::string(" owed to the fund"))
       << "\n\n";
 }
-
-std::string date_or_dash(int32_t days) { return days == 0 ? "-" : format_days(days); }
 
 // What a person's and a company's report share: the as-of cut, the events
 // used, and the statement with its totals.
@@ -356,6 +358,7 @@ nlohmann::json report_head(const Report& r) {
           {"statement",
            {{"lines", lines_json(r.lines)},
             {"balance", money(r.totals.balance_cents)},
+            {"line_count", r.totals.line_count},
             {"total_debit", money(r.totals.total_debit_cents)},
             {"total_credit", money(r.totals.total_credit_cents)}}}};
 }
@@ -366,35 +369,34 @@ nlohmann::json to_json(const PersonReport& r) {
   nlohmann::json j = report_head(r);
   j["party_id"] = r.party_id;
   if (r.debt) {
-    nlohmann::json quarters = nlohmann::json::array();
-    for (const auto& [code, q] : r.debt->quarters) {
-      quarters.push_back({{"quarter", quarter(code)},
-                          {"unpaid_principal", money(q.unpaid_principal())},
-                          {"unpaid_surcharges", money(q.unpaid_surcharges())},
-                          {"unpaid_costs", money(q.unpaid_costs())},
-                          {"stage", pj::to_string(q.stage)},
-                          {"dispense", pj::to_string(q.dispense)}});
+    nlohmann::json lines = nlohmann::json::array();
+    for (const auto& l : r.debt->lines) {
+      lines.push_back({{"debt", l.debt.format()},
+                       {"due_date", l.due.format()},
+                       {"communication", l.communication},
+                       {"unpaid_principal", l.open_principal.format()},
+                       {"unpaid_surcharges", l.open_surcharges.format()},
+                       {"unpaid_costs", l.open_costs.format()},
+                       {"stage", std::string(domain::to_string(l.stage))},
+                       {"dispense", std::string(domain::to_string(l.dispense))}});
     }
-    j["debt"] = {{"outstanding", money(r.debt->outstanding())},
-                 {"credit", money(r.debt->credit_cents)},
-                 {"stage", pj::to_string(r.debt->stage())},
-                 {"payment_plan", pj::to_string(r.debt->plan)},
+    j["debt"] = {{"outstanding", r.debt->outstanding.format()},
+                 {"credit", r.debt->credit.format()},
+                 {"balance", r.debt->balance.format()},
+                 {"stage", std::string(domain::to_string(r.debt->stage))},
+                 {"payment_plan", std::string(domain::to_string(r.debt->plan))},
                  {"contests_pending", r.debt->contests_pending},
-                 {"quarters", quarters}};
+                 {"lines", lines}};
   }
   if (r.career) {
     nlohmann::json quarters = nlohmann::json::array();
-    for (const auto& [code, e] : r.career->quarters) {
+    for (const auto& q : *r.career) {
       quarters.push_back(
-          {{"quarter", quarter(code)},
-           {"status", e.status_known ? std::string(domain::to_string(
-                                           static_cast<domain::CareerStatus>(e.status)))
-                                     : std::string("unknown")},
-           {"reason", e.status_known ? std::string(domain::to_string(
-                                           static_cast<domain::CareerReason>(e.reason)))
-                                     : std::string()},
-           {"contribution_due", money(e.contribution_due_cents)},
-           {"contribution_paid", money(e.contribution_paid_cents)}});
+          {{"quarter", q.quarter.format()},
+           {"status", q.status_known ? std::string(domain::to_string(q.status)) : std::string("unknown")},
+           {"reason", q.status_known ? std::string(domain::to_string(q.reason)) : std::string()},
+           {"contribution_due", q.contribution_due.format()},
+           {"contribution_paid", q.contribution_paid.format()}});
     }
     j["career"] = {{"quarters", quarters}};
   }
@@ -408,32 +410,31 @@ void print_report(const PersonReport& r, std::ostream& out) {
   out << "Person " << r.party_id << " as of " << format_days(r.at_days);
   if (r.known_at_us) out << ", as known at " << format_us(*r.known_at_us);
   out << " (" << r.events_used << " events used, " << r.events_left_out
-      << " effective later or recorded later left out)\n\n";
+      << " decided later or recorded later left out)\n\n";
   print_lines(r.lines, r.totals, "person", out);
   if (r.debt) {
-    out << "Debt status: " << money(r.debt->outstanding()) << " outstanding, stage "
-        << pj::to_string(r.debt->stage()) << ", payment plan " << pj::to_string(r.debt->plan)
-        << "\n";
-    for (const auto& [code, q] : r.debt->quarters) {
-      if (q.outstanding() == 0) continue;
-      out << "  " << std::left << std::setw(7) << quarter(code) << std::right
-          << " principal " << money(q.unpaid_principal()) << ", surcharges "
-          << money(q.unpaid_surcharges()) << ", costs " << money(q.unpaid_costs()) << ", stage "
-          << pj::to_string(q.stage) << "\n";
+    out << "Debt status: " << r.debt->outstanding.format() << " outstanding, credit "
+        << r.debt->credit.format() << ", stage " << domain::to_string(r.debt->stage)
+        << ", payment plan " << domain::to_string(r.debt->plan) << "\n";
+    for (const auto& l : r.debt->lines) {
+      if (l.open_total.is_zero()) continue;
+      out << "  " << std::left << std::setw(18) << l.debt.format() << std::right
+          << " principal " << l.open_principal.format() << ", surcharges "
+          << l.open_surcharges.format() << ", costs " << l.open_costs.format() << ", stage "
+          << domain::to_string(l.stage) << "\n";
     }
     out << "\n";
   }
   if (r.career) {
     out << "Career\n";
-    for (const auto& [code, e] : r.career->quarters) {
-      out << "  " << std::left << std::setw(7) << quarter(code) << std::right << " ";
-      if (!e.status_known) {
+    for (const auto& q : *r.career) {
+      out << "  " << std::left << std::setw(7) << q.quarter.format() << std::right << " ";
+      if (!q.status_known) {
         out << "unknown\n";
         continue;
       }
-      out << domain::to_string(static_cast<domain::CareerStatus>(e.status)) << " ("
-          << domain::to_string(static_cast<domain::CareerReason>(e.reason)) << "), paid "
-          << money(e.contribution_paid_cents) << " of " << money(e.contribution_due_cents) << "\n";
+      out << domain::to_string(q.status) << " (" << domain::to_string(q.reason) << "), paid "
+          << q.contribution_paid.format() << " of " << q.contribution_due.format() << "\n";
     }
   }
 }
@@ -442,28 +443,26 @@ nlohmann::json to_json(const CompanyReport& r) {
   nlohmann::json j = report_head(r);
   j["company_number"] = r.company_number;
   if (r.account) {
-    const pj::CompanyAccount& a = *r.account;
+    const domain::CompanyView& a = *r.account;
     nlohmann::json years = nlohmann::json::array();
-    for (const auto& [year, y] : a.years) {
-      years.push_back({{"year", year},
-                       {"due", money(y.due_cents)},
-                       {"due_date", y.due_days ? nlohmann::json(format_days(y.due_days))
-                                               : nlohmann::json(nullptr)},
-                       {"paid", money(y.paid_cents)},
-                       {"surcharges", money(y.surcharges_cents)},
-                       {"surcharges_paid", money(y.surcharges_paid_cents)},
-                       {"outstanding", money(y.outstanding())}});
+    for (const auto& y : a.years) {
+      years.push_back({{"year", y.year},
+                       {"contribution", y.contribution.format()},
+                       {"due_date", y.due.format()},
+                       {"communication", y.communication},
+                       {"paid", y.paid.format()},
+                       {"surcharges", y.surcharges.format()},
+                       {"surcharges_paid", y.surcharges_paid.format()},
+                       {"outstanding", y.outstanding.format()}});
     }
     j["account"] = {{"name", a.name},
                     {"legal_form", a.legal_form},
-                    {"incorporated", a.incorporation_days ? nlohmann::json(format_days(a.incorporation_days))
-                                                          : nlohmann::json(nullptr)},
-                    {"registered", a.registered_days ? nlohmann::json(format_days(a.registered_days))
-                                                     : nlohmann::json(nullptr)},
-                    {"outstanding", money(a.outstanding())},
-                    {"credit", money(a.credit_cents)},
+                    {"incorporated", a.incorporation.format()},
+                    {"registered", a.registered_on.format()},
+                    {"outstanding", a.outstanding.format()},
+                    {"credit", a.credit.format()},
                     // The directors answer jointly for this amount.
-                    {"directors_liable_for", money(a.outstanding())},
+                    {"directors_liable_for", a.outstanding.format()},
                     {"contributions", years}};
   }
   nlohmann::json directors = nlohmann::json::array();
@@ -471,10 +470,9 @@ nlohmann::json to_json(const CompanyReport& r) {
     directors.push_back(
         {{"party_id", d.party_id},
          {"role", d.director.role},
-         {"from", format_days(d.director.from_days)},
-         {"to", d.director.to_days ? nlohmann::json(format_days(d.director.to_days))
-                                   : nlohmann::json(nullptr)},
-         {"current", d.director.to_days == 0},
+         {"from", d.director.from.format()},
+         {"to", d.director.to ? nlohmann::json(d.director.to->format()) : nlohmann::json(nullptr)},
+         {"current", !d.director.to.has_value()},
          {"added_by", d.added.offset >= 0 ? lineage_json(d.added) : nlohmann::json(nullptr)},
          {"removed_by", d.removed ? lineage_json(*d.removed) : nlohmann::json(nullptr)}});
   }
@@ -493,19 +491,18 @@ void print_report(const CompanyReport& r, std::ostream& out) {
   out << " as of " << format_days(r.at_days);
   if (r.known_at_us) out << ", as known at " << format_us(*r.known_at_us);
   out << " (" << r.events_used << " events used, " << r.events_left_out
-      << " effective later or recorded later left out)\n\n";
+      << " decided later or recorded later left out)\n\n";
   print_lines(r.lines, r.totals, "company", out);
   if (r.account) {
-    const pj::CompanyAccount& a = *r.account;
-    out << "Company account: incorporated " << date_or_dash(a.incorporation_days)
-        << ", registered " << date_or_dash(a.registered_days) << ", " << money(a.outstanding())
-        << " outstanding (the directors answer for it jointly), credit " << money(a.credit_cents)
+    const domain::CompanyView& a = *r.account;
+    out << "Company account: incorporated " << a.incorporation.format() << ", registered "
+        << a.registered_on.format() << ", " << a.outstanding.format()
+        << " outstanding (the directors answer for it jointly), credit " << a.credit.format()
         << "\n";
-    for (const auto& [year, y] : a.years) {
-      out << "  " << year << "  due " << money(y.due_cents) << " by " << date_or_dash(y.due_days)
-          << ", paid " << money(y.paid_cents) << ", surcharges " << money(y.surcharges_cents)
-          << " (paid " << money(y.surcharges_paid_cents) << "), outstanding "
-          << money(y.outstanding()) << "\n";
+    for (const auto& y : a.years) {
+      out << "  " << y.year << "  due " << y.contribution.format() << " by " << y.due.format()
+          << ", paid " << y.paid.format() << ", surcharges " << y.surcharges.format() << " (paid "
+          << y.surcharges_paid.format() << "), outstanding " << y.outstanding.format() << "\n";
     }
     out << "\n";
   }
@@ -513,8 +510,8 @@ void print_report(const CompanyReport& r, std::ostream& out) {
   if (r.directors.empty()) out << "  none\n";
   for (const DirectorLine& d : r.directors) {
     out << "  " << d.party_id << "  " << std::left << std::setw(10) << d.director.role
-        << std::right << " from " << format_days(d.director.from_days) << " to "
-        << (d.director.to_days ? format_days(d.director.to_days) : std::string("now      "))
+        << std::right << " from " << d.director.from.format() << " to "
+        << (d.director.to ? d.director.to->format() : std::string("now      "))
         << "  added ";
     if (d.added.offset >= 0) {
       out << d.added.event_id << " " << where(d.added) << " " << format_us(d.added.recorded_at_us);

@@ -9,8 +9,11 @@
 // answer is the service's own as-of answer (projections::fold_aggregate, as
 // the HTTP routes' ?at= and ?known_at=): the person's events are read from
 // the store's event index (each frame verified again), those effective up to
-// the date (and, with known_at, recorded up to that instant) are folded by
-// the service's projections into a fresh in-memory view, which is read back.
+// the date (domain::decided_on; and, with known_at, recorded up to that
+// instant) are folded by the service's projections — the ledger's
+// domain::evolve — into a fresh in-memory view, which is read back. Lines
+// dated after the date are not shown, and the totals are those of the lines
+// shown: the same rule as ?at= over HTTP.
 //
 // The person is found by PartyId, or by NISS through the store's NISS index
 // (which needs the fund's NISS secret). The NISS is never printed; nothing
@@ -52,13 +55,13 @@ struct ReportLine {
 
 struct PersonReport {
   std::string party_id;
-  int32_t at_days = 0;                  // events effective up to this date
+  int32_t at_days = 0;                  // events decided up to this date
   std::optional<int64_t> known_at_us;   // and recorded up to this instant
   uint64_t events_used = 0;
-  uint64_t events_left_out = 0;         // effective after at_days / recorded later
-  std::vector<ReportLine> lines;
-  projections::StatementHeader totals;
-  std::optional<projections::DebtStatus> debt;
+  uint64_t events_left_out = 0;         // decided after at_days / recorded later
+  std::vector<ReportLine> lines;        // in date order, with running balances
+  projections::StatementHeader totals;  // of the lines shown
+  std::optional<domain::DebtView> debt;
   std::optional<projections::Career> career;
   std::vector<Lineage> events;  // every event used, in sequence order
 };
@@ -67,7 +70,7 @@ struct PersonReport {
 // and (if so) removed them.
 struct DirectorLine {
   std::string party_id;
-  projections::Director director;
+  domain::CompanyDirectorView director;
   Lineage added;  // offset -1: the appointment is effective after the date
   std::optional<Lineage> removed;
 };
@@ -80,7 +83,7 @@ struct CompanyReport {
   uint64_t events_left_out = 0;
   std::vector<ReportLine> lines;
   projections::StatementHeader totals;
-  std::optional<projections::CompanyAccount> account;  // nullopt before registration
+  std::optional<domain::CompanyView> account;  // nullopt before registration
   std::vector<DirectorLine> directors;                 // by PartyId
   std::vector<Lineage> events;                         // every event used, in sequence order
 };

@@ -239,7 +239,7 @@ void run_rebuild(const RebuildArgs& a) {
       std::cout << "as of " << (summary->at_days ? rp::format_days(*summary->at_days) : "today")
                 << (summary->known_at_us ? ", as known at " + rp::format_us(*summary->known_at_us)
                                          : std::string())
-                << ": " << summary->left_out << " events effective or recorded later left out\n";
+                << ": " << summary->left_out << " events decided or recorded later left out\n";
     }
     std::cout << "rebuilt " << summary->records << " events (" << summary->applied << " applied, "
               << summary->skipped << " redeliveries skipped, " << summary->quarantined

@@ -158,6 +158,7 @@ Status Service::start(const Config& config, log::EventLog& log, http::Router& ro
   queries.niss_secret = *secret;
   queries.projector = commands.projector;
   queries.log = &log;
+  queries.reminders = fund_.reminders;
   http::add_query_routes(router, queries);
   http::add_projection_admin_routes(router, *projections_);
   http::add_command_routes(router, commands);

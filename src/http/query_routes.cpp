@@ -10,6 +10,8 @@
 #include "domain/money.h"
 #include "domain/niss.h"
 #include "domain/quarter.h"
+#include "domain/schema_convert.h"
+#include "domain/structured_communication.h"
 #include "projections/as_of.h"
 #include "projections/career.h"
 #include "projections/company_account.h"
@@ -38,11 +40,22 @@ std::string date(std::int32_t days) {
 }
 json date_or_null(std::int32_t days) { return days == 0 ? json(nullptr) : json(date(days)); }
 
-// 20252 -> "2025-Q2"; 20250 -> "2025" (a yearly debt); 0 -> null.
-json quarter(std::uint16_t code) {
-  if (code == 0) return nullptr;
-  if (code % 10 == 0) return std::to_string(code / 10);
-  return std::to_string(code / 10) + "-Q" + std::to_string(code % 10);
+// UTC microseconds -> "2025-05-10T12:00:00.000000Z" (ISO 8601).
+std::string iso_timestamp(std::int64_t us) {
+  const std::int64_t day_us = std::int64_t{86'400} * 1'000'000;
+  std::int64_t days = us / day_us;
+  std::int64_t rest = us % day_us;
+  if (rest < 0) {
+    rest += day_us;
+    --days;
+  }
+  const std::int64_t secs = rest / 1'000'000;
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%sT%02lld:%02lld:%02lld.%06lldZ",
+                domain::Date::from_days(static_cast<std::int32_t>(days)).format().c_str(),
+                static_cast<long long>(secs / 3600), static_cast<long long>(secs / 60 % 60),
+                static_cast<long long>(secs % 60), static_cast<long long>(rest % 1'000'000));
+  return buf;
 }
 
 Result<std::uint16_t> parse_quarter_code(const std::string& text) {
@@ -93,7 +106,7 @@ Result<p::AsOf> as_of_params(const RequestContext& ctx) {
   p::AsOf as_of;
   auto at = date_param(ctx, "at");
   if (!at.ok()) return at.error();
-  as_of.effective_up_to_days = *at;
+  as_of.decided_up_to_days = *at;
   if (auto known = ctx.query("known_at"); known && !known->empty()) {
     auto ts = parse_timestamp(*known, "known_at");
     if (!ts.ok()) return ts.error();
@@ -104,123 +117,287 @@ Result<p::AsOf> as_of_params(const RequestContext& ctx) {
 
 json as_of_json(const p::AsOf& a) {
   json j = json::object();
-  if (a.effective_up_to_days) j["at"] = date(*a.effective_up_to_days);
-  if (a.recorded_up_to_us) j["known_at_us"] = *a.recorded_up_to_us;
+  if (a.decided_up_to_days) j["at"] = date(*a.decided_up_to_days);
+  if (a.recorded_up_to_us) j["known_at"] = iso_timestamp(*a.recorded_up_to_us);
   return j;
 }
 
 // ---- JSON of each read model ---------------------------------------------------
 
-json statement_json(const std::vector<p::StatementLine>& lines,
-                    const std::optional<p::StatementHeader>& header) {
-  json out = json::array();
-  for (const auto& l : lines) {
-    out.push_back({{"sequence", l.sequence},
-                   {"date", date_or_null(l.date_days)},
-                   {"quarter", quarter(l.quarter)},
-                   {"kind", p::to_string(l.kind)},
-                   {"reference", l.reference},
-                   {"debit", money(l.debit_cents)},
-                   {"credit", money(l.credit_cents)},
-                   {"balance", money(l.balance_cents)}});
-  }
-  return {{"balance", money(header ? header->balance_cents : 0)},
-          {"total_debit", money(header ? header->total_debit_cents : 0)},
-          {"total_credit", money(header ? header->total_credit_cents : 0)},
-          {"lines", out}};
+json money_of(domain::Money m) { return m.format(); }
+// "+++312/4013/98067+++" for stored digits; null for none.
+json communication(const std::string& digits) {
+  if (digits.empty()) return nullptr;
+  auto parsed = domain::StructuredCommunication::parse(digits);
+  return parsed.ok() ? json(parsed->display()) : json(digits);
+}
+json date_of(domain::Date d) { return d.format(); }
+json date_of(const std::optional<domain::Date>& d) { return d ? json(d->format()) : json(nullptr); }
+json debt_ref(const domain::DebtRef& r) {
+  return r.kind == domain::DebtRef::Kind::kNone ? json(nullptr) : json(r.format());
 }
 
-json debt_json(const std::optional<p::DebtStatus>& debt) {
-  p::DebtStatus d = debt.value_or(p::DebtStatus{});
-  json quarters = json::array();
-  for (const auto& [code, q] : d.quarters) {
-    quarters.push_back({{"quarter", quarter(code)},
-                        {"due_date", date_or_null(q.due_days)},
-                        {"principal", money(q.principal())},
-                        {"principal_paid", money(q.principal_paid_cents)},
-                        {"unpaid_principal", money(q.unpaid_principal())},
-                        {"unpaid_surcharges", money(q.unpaid_surcharges())},
-                        {"unpaid_costs", money(q.unpaid_costs())},
-                        {"outstanding", money(q.outstanding())},
-                        {"stage", p::to_string(q.stage)},
-                        {"stage_date", date_or_null(q.stage_days)},
-                        {"dispense", p::to_string(q.dispense)}});
+std::string_view component_name(s::DebtKind k) {
+  switch (k) {
+    case s::DebtKind::Contribution: return "contribution";
+    case s::DebtKind::Fees: return "fees";
+    case s::DebtKind::Regularisation: return "regularisation";
+    case s::DebtKind::RegularisationFees: return "regularisation-fees";
+    case s::DebtKind::Surcharge: return "surcharge";
+    case s::DebtKind::Costs: return "costs";
+    case s::DebtKind::CompanyContribution: return "company-contribution";
   }
-  return {{"outstanding", money(d.outstanding())},
-          {"credit", money(d.credit_cents)},
-          {"stage", p::to_string(d.stage())},
+  return "contribution";
+}
+
+std::string_view starter_name(std::uint8_t starter) {
+  switch (static_cast<s::StarterStatus>(starter)) {
+    case s::StarterStatus::NotStarter: return "not-starter";
+    case s::StarterStatus::Starter: return "starter";
+    case s::StarterStatus::PrimoStarter: return "primo-starter";
+  }
+  return "not-starter";
+}
+
+std::string_view category_name(std::uint8_t category) {
+  return domain::to_string(domain::from_schema(static_cast<s::Category>(category)));
+}
+
+// What a debt's line says, for people.
+std::string describe(const p::StatementLine& l) {
+  const std::string what = l.debt.format();
+  switch (l.kind) {
+    case domain::EntryKind::kContribution: return "contribution " + what;
+    case domain::EntryKind::kFees: return "management fees " + what;
+    case domain::EntryKind::kQuarterlySurcharge: return "3 % surcharge on " + what;
+    case domain::EntryKind::kYearlySurcharge: return "7 % surcharge on " + what;
+    case domain::EntryKind::kSurchargeReduction: return "surcharges reduced on " + what;
+    case domain::EntryKind::kSurchargeWaiver: return "surcharges waived on " + what;
+    case domain::EntryKind::kRegularisation: return "regularisation supplement " + what;
+    case domain::EntryKind::kRegularisationFees: return "management fees on the " + what;
+    case domain::EntryKind::kRegularisationRefund: return "regularisation refund " + what;
+    case domain::EntryKind::kCosts: return "costs " + what;
+    case domain::EntryKind::kCancellation: return "contribution cancelled " + what;
+    case domain::EntryKind::kDispense: return "dispense " + what;
+    case domain::EntryKind::kContestCancellation: return "cancelled on contest " + l.reference;
+    case domain::EntryKind::kPayment: return "payment received";
+    case domain::EntryKind::kAllocation: {
+      std::string out = "payment allocated:";
+      for (std::size_t i = 0; i < l.allocation.size(); ++i) {
+        const auto& part = l.allocation[i];
+        out += (i == 0 ? " " : ", ") + part.debt.format() + " " +
+               std::string(component_name(part.component)) + " " + part.amount.format();
+      }
+      if (l.left_as_credit.is_positive()) out += "; " + l.left_as_credit.format() + " left as credit";
+      return out;
+    }
+    case domain::EntryKind::kRefund: return "refund paid";
+    case domain::EntryKind::kBenefitPaid: return "benefit paid";
+    case domain::EntryKind::kCompanyContribution: return "company contribution " + what;
+    case domain::EntryKind::kCompanySurcharge: return "1 % monthly surcharge on " + what;
+  }
+  return std::string(domain::to_string(l.kind));
+}
+
+json statement_line_json(const p::StatementLine& l, const std::map<std::string, std::string>& notices) {
+  json out = {{"date", date_of(l.date)},
+              {"kind", std::string(domain::to_string(l.kind))},
+              {"debt", debt_ref(l.debt)},
+              {"description", describe(l)},
+              {"rule", std::string(domain::rule_of(l.kind))},
+              {"debit", money_of(l.debit)},
+              {"credit", money_of(l.credit)},
+              {"balance", money_of(l.balance)},
+              {"reference", l.reference},
+              {"sequence", l.sequence},
+              {"event_id", l.event_id.to_string()},
+              {"source", {{"topic", std::string(log::topic_suffix(l.position.topic))},
+                          {"partition", l.position.partition},
+                          {"offset", l.position.offset}}}};
+  // The notice's structured communication of the debt the line concerns.
+  auto notice = notices.find(l.debt.format());
+  out["communication"] = notice != notices.end() ? communication(notice->second) : json(nullptr);
+  if (l.kind == domain::EntryKind::kAllocation) {
+    json parts = json::array();
+    for (const auto& part : l.allocation) {
+      parts.push_back({{"debt", debt_ref(part.debt)},
+                       {"component", std::string(component_name(part.component))},
+                       {"amount", money_of(part.amount)}});
+    }
+    out["allocation"] = parts;
+    out["left_as_credit"] = money_of(l.left_as_credit);
+  }
+  if (l.kind == domain::EntryKind::kBenefitPaid) out["amount"] = money_of(l.amount);
+  return out;
+}
+
+json statement_json(const p::StatementPage& page, const std::map<std::string, std::string>& notices,
+                    const std::optional<domain::Date>& from, const std::optional<domain::Date>& to) {
+  json lines = json::array();
+  for (const auto& l : page.lines) lines.push_back(statement_line_json(l, notices));
+  return {{"from", date_of(from)},
+          {"to", date_of(to)},
+          {"opening_balance", money_of(page.opening_balance)},
+          {"total_debit", money_of(page.period_debit)},
+          {"total_credit", money_of(page.period_credit)},
+          {"closing_balance", money_of(page.closing_balance)},
+          {"balance", money_of(page.closing_balance)},
+          {"line_count", page.period_lines},
+          {"lines", lines},
+          {"next_cursor", page.next_cursor.empty() ? json(nullptr) : json(page.next_cursor)}};
+}
+
+json debt_line_json(const domain::DebtLineView& l) {
+  return {{"debt", debt_ref(l.debt)},
+          {"kind", l.debt.kind == domain::DebtRef::Kind::kQuarter ? "quarter" : "regularisation"},
+          {"quarter", l.key.format()},
+          {"year", l.debt.year},
+          {"category", std::string(domain::to_string(l.category))},
+          {"assessment", l.assessment == s::AssessmentKind::Final ? "final" : "provisional"},
+          {"due_date", date_of(l.due)},
+          {"communication", communication(l.communication)},
+          {"notice_sent", date_of(l.notice_sent)},
+          {"contribution", money_of(l.contribution)},
+          {"fees", money_of(l.fees)},
+          {"principal", money_of(l.principal)},
+          {"principal_paid", money_of(l.principal_paid)},
+          {"surcharges", money_of(l.surcharges)},
+          {"surcharges_paid", money_of(l.surcharges_paid)},
+          {"costs", money_of(l.costs)},
+          {"costs_paid", money_of(l.costs_paid)},
+          {"unpaid_principal", money_of(l.open_principal)},
+          {"unpaid_surcharges", money_of(l.open_surcharges)},
+          {"unpaid_costs", money_of(l.open_costs)},
+          {"outstanding", money_of(l.open_total)},
+          {"stage", std::string(domain::to_string(l.stage))},
+          {"stage_date", date_of(l.stage_date)},
+          {"cancelled", l.cancelled},
+          {"dispensed", l.dispensed},
+          {"dispense", std::string(domain::to_string(l.dispense))},
+          {"waiver", std::string(domain::to_string(l.waiver))}};
+}
+
+json debt_json(const std::optional<domain::DebtView>& debt) {
+  const domain::DebtView d = debt.value_or(domain::DebtView{});
+  json lines = json::array();
+  for (const auto& l : d.lines) lines.push_back(debt_line_json(l));
+  return {{"outstanding", money_of(d.outstanding)},
+          {"credit", money_of(d.credit)},
+          {"balance", money_of(d.balance)},
+          {"stage", std::string(domain::to_string(d.stage))},
           {"payment_plan",
-           {{"state", p::to_string(d.plan)},
+           {{"state", std::string(domain::to_string(d.plan))},
             {"reference", d.plan_ref},
-            {"date", date_or_null(d.plan_days)},
-            {"total", money(d.plan_total_cents)}}},
+            {"date", date_of(d.plan_date)},
+            {"total", money_of(d.plan_total)}}},
           {"contests_pending", d.contests_pending},
-          {"contest_cancelled", money(d.contest_cancelled_cents)},
+          {"contest_cancelled", money_of(d.contest_cancelled)},
           {"personal_contact", d.personal_contact},
           {"contraintes_served", d.contraintes_served},
-          {"last_formal_notice", date_or_null(d.last_formal_notice_days)},
-          {"quarters", quarters}};
+          {"last_formal_notice", date_of(d.last_formal_notice)},
+          {"lines", lines}};
+}
+
+// Debt -> its notice's communication, for statement lines.
+std::map<std::string, std::string> notices_of(const std::optional<domain::DebtView>& debt) {
+  std::map<std::string, std::string> out;
+  if (!debt) return out;
+  for (const auto& l : debt->lines) out[l.debt.format()] = l.communication;
+  return out;
+}
+
+std::map<std::string, std::string> notices_of(const std::optional<domain::CompanyView>& company) {
+  std::map<std::string, std::string> out;
+  if (!company) return out;
+  for (const auto& y : company->years) {
+    out[domain::DebtRef::company_year(y.year).format()] = y.communication;
+  }
+  return out;
 }
 
 json career_json(const std::optional<p::Career>& career) {
   json years = json::array();
   if (!career) return {{"years", years}};
   int current_year = -1;
-  for (const auto& [code, e] : career->quarters) {
-    if (code % 10 == 0) continue;
-    if (code / 10 != current_year) {
-      current_year = code / 10;
+  for (const auto& q : *career) {
+    if (q.quarter.year() != current_year) {
+      current_year = q.quarter.year();
       years.push_back({{"year", current_year}, {"quarters", json::array()}});
     }
-    json q = {{"quarter", quarter(code)},
-              {"category", domain::to_string(static_cast<domain::Category>(e.category))},
-              {"contribution_due", money(e.contribution_due_cents)},
-              {"contribution_paid", money(e.contribution_paid_cents)}};
-    if (e.status_known) {
-      q["status"] = domain::to_string(static_cast<domain::CareerStatus>(e.status));
-      q["reason"] = domain::to_string(static_cast<domain::CareerReason>(e.reason));
+    json row = {{"quarter", q.quarter.format()},
+                {"category", std::string(domain::to_string(q.category))},
+                {"contribution_due", money_of(q.contribution_due)},
+                {"contribution_paid", money_of(q.contribution_paid)}};
+    if (q.status_known) {
+      row["status"] = std::string(domain::to_string(q.status));
+      row["reason"] = std::string(domain::to_string(q.reason));
     } else {
-      q["status"] = "unknown";
-      q["reason"] = "year_not_in_rulebook";
+      row["status"] = "unknown";
+      row["reason"] = "year_not_in_rulebook";
     }
-    years.back()["quarters"].push_back(std::move(q));
+    years.back()["quarters"].push_back(std::move(row));
   }
   return {{"years", years}};
 }
 
-json tax_year_json(int year, const p::TaxYear& y) {
+json tax_year_json(int year, const domain::PaidInYear& y) {
   return {{"year", year},
-          {"contributions", money(y.contributions_cents)},
-          {"fees", money(y.fees_cents)},
-          {"regularisation", money(y.regularisation_cents)},
-          {"refunded", money(y.refunded_cents)},
-          {"deductible_total", money(y.deductible_cents())},
-          {"surcharges_not_deductible", money(y.surcharges_cents)},
-          {"costs_not_deductible", money(y.costs_cents)}};
+          {"contributions", money_of(y.contributions)},
+          {"fees", money_of(y.fees)},
+          {"regularisation", money_of(y.regularisation)},
+          {"refunded", money_of(y.refunded)},
+          {"deductible_total", money_of(y.deductible())},
+          {"surcharges_not_deductible", money_of(y.surcharges)},
+          {"costs_not_deductible", money_of(y.costs)}};
+}
+
+// 20252 -> "2025-Q2"; 20250 -> "2025" (a yearly bucket).
+json bucket(std::uint16_t code) {
+  if (code % 10 == 0) return std::to_string(code / 10);
+  auto q = domain::quarter_from_code(code);
+  return q ? json(q->format()) : json(nullptr);
 }
 
 json stats_json(std::uint16_t code, const p::QuarterStats& x) {
-  static const char* names[5] = {"main", "secondary", "helping-spouse", "student", "pensioner"};
   json by_category = json::object();
-  for (std::size_t i = 0; i < 5; ++i) by_category[names[i]] = x.assessments_by_category[i];
-  return {{"quarter", quarter(code)},
+  for (domain::Category c : domain::kAllCategories) {
+    by_category[std::string(domain::to_string(c))] =
+        x.assessed_by_category[static_cast<std::size_t>(c)];
+  }
+  return {{"quarter", bucket(code)},
           {"assessments_by_category", by_category},
-          {"cancellations", x.cancellations},
-          {"assessed_contributions", money(x.contribution_cents)},
-          {"assessed_fees", money(x.fees_cents)},
-          {"cancelled", money(x.cancelled_cents)},
-          {"collected", money(x.collected_cents)},
-          {"payments", x.payments},
-          {"principal_allocated", money(x.principal_allocated_cents)},
-          {"outstanding", money(x.outstanding_cents())},
-          {"surcharges", money(x.surcharges_cents)},
-          {"surcharges_cancelled", money(x.surcharges_cancelled_cents)},
+          {"cancellations", x.cancelled_quarters},
+          {"assessed_contributions", money_of(x.contribution)},
+          {"assessed_fees", money_of(x.fees)},
+          {"cancelled", money_of(x.cancelled)},
+          {"principal_paid", money_of(x.principal_paid)},
+          {"outstanding", money_of(x.principal_open)},
+          {"surcharges", money_of(x.surcharges)},
+          {"surcharges_paid", money_of(x.surcharges_paid)},
           {"dispensed_quarters", x.dispensed_quarters},
-          {"dispensed", money(x.dispensed_cents)}};
+          {"dispensed", money_of(x.dispensed)},
+          {"payments", x.payments},
+          {"collected", money_of(x.collected)},
+          {"company_contributions", money_of(x.company_contribution)},
+          {"company_paid", money_of(x.company_paid)},
+          {"company_outstanding", money_of(x.company_open)}};
 }
 
 // Rewrites FlatBuffers text-as-JSON for people: ids as UUID strings, amounts
-// as "1234.56" next to their cents, Sealed blocks masked.
+// as "1234.56" next to their cents, days as ISO dates next to their count,
+// quarter codes as "2025-Q1", Sealed blocks masked.
+bool is_quarter_field(const std::string& k) {
+  return k == "quarter" || k == "quarters" || (k.size() > 8 && k.compare(k.size() - 8, 8, "_quarter") == 0);
+}
+
+json quarter_text(const json& code) {
+  if (!code.is_number_integer()) return code;
+  const auto c = code.get<std::int64_t>();
+  if (c == 0) return nullptr;
+  if (c < 0 || c > 65535) return code;
+  return bucket(static_cast<std::uint16_t>(c));
+}
+
 void polish(json& j) {
   if (j.is_array()) {
     for (auto& e : j) polish(e);
@@ -240,13 +417,24 @@ void polish(json& j) {
   json extra = json::object();
   for (auto it = j.begin(); it != j.end(); ++it) {
     const std::string& k = it.key();
-    if (k.size() > 6 && k.compare(k.size() - 6, 6, "_cents") == 0 && it->is_number_integer()) {
+    const auto ends = [&](std::string_view suffix) {
+      return k.size() > suffix.size() && k.compare(k.size() - suffix.size(), suffix.size(), suffix) == 0;
+    };
+    if (ends("_cents") && it->is_number_integer()) {
       extra[k.substr(0, k.size() - 6)] = money(it->get<std::int64_t>());
+    } else if (ends("_days") && it->is_number_integer()) {
+      extra[k.substr(0, k.size() - 5)] = date_or_null(static_cast<std::int32_t>(it->get<std::int64_t>()));
+    } else if (is_quarter_field(k) && it->is_number_integer()) {
+      *it = quarter_text(*it);
+    } else if (is_quarter_field(k) && it->is_array()) {
+      for (auto& q : *it) q = quarter_text(q);
     } else {
       polish(*it);
     }
   }
-  for (auto it = extra.begin(); it != extra.end(); ++it) j[it.key()] = *it;
+  for (auto it = extra.begin(); it != extra.end(); ++it) {
+    if (!j.contains(it.key())) j[it.key()] = *it;
+  }
 }
 
 json event_json(const p::IndexedEvent& e) {
@@ -255,9 +443,12 @@ json event_json(const p::IndexedEvent& e) {
               {"event_id", e.event.event_id().to_string()},
               {"type", std::string(e.event.type_name())},
               {"schema_version", e.event.schema_version()},
+              {"recorded_at", iso_timestamp(env.recorded_at_us())},
               {"recorded_at_us", env.recorded_at_us()},
+              {"decided", domain::decided_on(env).format()},
               {"effective_date", date_or_null(env.effective_days())},
-              {"effective_quarter", quarter(env.effective_quarter())},
+              {"effective_quarter", env.effective_quarter() == 0 ? json(nullptr)
+                                                                  : bucket(env.effective_quarter())},
               {"actor", env.actor() != nullptr ? env.actor()->str() : ""},
               {"hash", log::to_hex(e.event.hash().data(), e.event.hash().size())},
               {"topic", std::string(log::topic_suffix(e.position.topic))},
@@ -407,17 +598,53 @@ Handler company_route(std::shared_ptr<Ctx> c, bool as_of_allowed, ViewHandler ha
   };
 }
 
+Result<std::optional<domain::Date>> date_query(const RequestContext& ctx, const std::string& name) {
+  auto days = date_param(ctx, name);
+  if (!days.ok()) return days.error();
+  if (!*days) return std::optional<domain::Date>();
+  return std::optional<domain::Date>(domain::Date::from_days(**days));
+}
+
+// ?limit=N, 1..max (default `fallback`).
+Result<std::size_t> limit_param(const RequestContext& req, std::size_t fallback, std::size_t max) {
+  auto l = req.query("limit");
+  if (!l || l->empty()) return fallback;
+  if (l->size() > 7 || l->find_first_not_of("0123456789") != std::string::npos) {
+    return Error::invalid("limit", "LimitFormat", "limit: a number from 1 to " + std::to_string(max));
+  }
+  const std::size_t n = std::stoul(*l);
+  if (n == 0 || n > max) {
+    return Error::invalid("limit", "LimitRange", "limit: a number from 1 to " + std::to_string(max));
+  }
+  return n;
+}
+
+// ?from=&to= (inclusive dates), ?cursor=, ?limit=; as of a date, no line
+// after it is shown.
 Result<json> statement_of(const RequestContext& req, const p::KvView& view, s::AggregateKind kind,
-                          const std::string& key) {
-  auto from = date_param(req, "from");
+                          const std::string& key, const p::AsOf& as_of,
+                          const std::map<std::string, std::string>& notices) {
+  p::StatementQuery q;
+  auto from = date_query(req, "from");
   if (!from.ok()) return from.error();
-  auto to = date_param(req, "to");
+  auto to = date_query(req, "to");
   if (!to.ok()) return to.error();
-  auto lines = p::read_statement_lines(view, kind, key, *from, *to);
-  if (!lines.ok()) return lines.error();
-  auto header = p::read_statement_header(view, kind, key);
-  if (!header.ok()) return header.error();
-  return statement_json(*lines, *header);
+  q.from = *from;
+  q.to = *to;
+  if (as_of.decided_up_to_days) {
+    const auto at = domain::Date::from_days(*as_of.decided_up_to_days);
+    if (!q.to || at < *q.to) q.to = at;
+  }
+  if (q.from && q.to && *q.to < *q.from) {
+    return Error::invalid("to", "PeriodEmpty", "to: the period ends before it starts");
+  }
+  q.cursor = req.query("cursor").value_or("");
+  auto limit = limit_param(req, 500, 10'000);
+  if (!limit.ok()) return limit.error();
+  q.limit = *limit;
+  auto page = p::read_statement(view, kind, key, q);
+  if (!page.ok()) return page.error();
+  return statement_json(*page, notices, q.from, q.to);
 }
 
 Result<json> events_of(const p::KvView& view, s::AggregateKind kind, const std::string& key) {
@@ -461,9 +688,7 @@ void add_query_routes(Router& router, QueryDeps deps) {
                             auto summary = p::read_party(view, s::AggregateKind::Person, party);
                             if (!summary.ok()) return summary.error();
                             const p::PartySummary ps = summary->value_or(p::PartySummary{});
-                            auto header = p::read_statement_header(view, s::AggregateKind::Person, party);
-                            if (!header.ok()) return header.error();
-                            auto debt = p::read_debt(view, s::AggregateKind::Person, party);
+                            auto debt = p::read_debt(view, party);
                             if (!debt.ok()) return debt.error();
                             auto companies = p::read_directorships(*c->deps.stores->get(), party);
                             if (!companies.ok()) return companies.error();
@@ -473,34 +698,38 @@ void add_query_routes(Router& router, QueryDeps deps) {
                                                      {"from", date_or_null(d.from_days)},
                                                      {"to", date_or_null(d.to_days)}});
                             }
-                            const p::DebtStatus ds = debt->value_or(p::DebtStatus{});
+                            const domain::DebtView ds = debt->value_or(domain::DebtView{});
                             return json{
                                 {"status", p::to_string(ps.status)},
-                                {"category", s::EnumNameCategory(static_cast<s::Category>(ps.category))},
-                                {"starter", s::EnumNameStarterStatus(static_cast<s::StarterStatus>(ps.starter))},
-                                {"start_quarter", quarter(ps.start_quarter)},
-                                {"end_quarter", quarter(ps.end_quarter)},
+                                {"category", std::string(category_name(ps.category))},
+                                {"starter", std::string(starter_name(ps.starter))},
+                                {"start_quarter", ps.start_quarter == 0 ? json(nullptr) : bucket(ps.start_quarter)},
+                                {"end_quarter", ps.end_quarter == 0 ? json(nullptr) : bucket(ps.end_quarter)},
                                 {"personal_data_erased", ps.personal_data_erased},
                                 {"event_count", ps.event_count},
                                 {"last_sequence", ps.last_sequence},
-                                {"balance", money(header->has_value() ? (*header)->balance_cents : 0)},
-                                {"outstanding", money(ds.outstanding())},
-                                {"collection_stage", p::to_string(ds.stage())},
+                                {"balance", money_of(ds.balance)},
+                                {"outstanding", money_of(ds.outstanding)},
+                                {"credit", money_of(ds.credit)},
+                                {"collection_stage", std::string(domain::to_string(ds.stage))},
                                 {"director_of", director_of}};
                           }));
 
   router.add(Method::kGet, "/v1/persons/{party_id}/statement", readers,
              person_route(c, "/v1/persons/{party_id}/statement", true,
                           [](const RequestContext& req, const p::KvView& view,
-                             const std::string& party, const p::AsOf&) {
-                            return statement_of(req, view, s::AggregateKind::Person, party);
+                             const std::string& party, const p::AsOf& as_of) -> Result<json> {
+                            auto debt = p::read_debt(view, party);
+                            if (!debt.ok()) return debt.error();
+                            return statement_of(req, view, s::AggregateKind::Person, party, as_of,
+                                                notices_of(*debt));
                           }));
 
   router.add(Method::kGet, "/v1/persons/{party_id}/debt", readers,
              person_route(c, "/v1/persons/{party_id}/debt", true,
                           [](const RequestContext&, const p::KvView& view, const std::string& party,
                              const p::AsOf&) -> Result<json> {
-                            auto debt = p::read_debt(view, s::AggregateKind::Person, party);
+                            auto debt = p::read_debt(view, party);
                             if (!debt.ok()) return debt.error();
                             return debt_json(*debt);
                           }));
@@ -529,10 +758,10 @@ void add_query_routes(Router& router, QueryDeps deps) {
                               }
                               only = std::stoi(*y);
                             }
-                            for (const auto& [year, ty] : t.years) {
+                            for (const auto& [year, ty] : t) {
                               if (!only || *only == year) years.push_back(tax_year_json(year, ty));
                             }
-                            if (only && years.empty()) years.push_back(tax_year_json(*only, p::TaxYear{}));
+                            if (only && years.empty()) years.push_back(tax_year_json(*only, domain::PaidInYear{}));
                             return json{{"certificates", years}};
                           }));
 
@@ -549,45 +778,50 @@ void add_query_routes(Router& router, QueryDeps deps) {
                                const p::AsOf&) -> Result<json> {
                              auto account = p::read_company(view, key);
                              if (!account.ok()) return account.error();
-                             const p::CompanyAccount a = account->value_or(p::CompanyAccount{});
+                             const domain::CompanyView a = account->value_or(domain::CompanyView{});
                              auto live = c->deps.stores->get();
                              json directors = json::array();
-                             for (const auto& [party, d] : a.directors) {
-                               auto debt = p::read_debt(*live, s::AggregateKind::Person, party);
+                             for (const auto& d : a.directors) {
+                               auto debt = p::read_debt(*live, d.party);
                                if (!debt.ok()) return debt.error();
                                directors.push_back(
-                                   {{"party_id", party},
+                                   {{"party_id", d.party},
                                     {"role", d.role},
-                                    {"from", date_or_null(d.from_days)},
-                                    {"to", date_or_null(d.to_days)},
-                                    {"current", d.to_days == 0},
+                                    {"from", date_of(d.from)},
+                                    {"to", date_of(d.to)},
+                                    {"current", !d.to.has_value()},
                                     // The company answers for its directors' contributions.
                                     {"personal_outstanding",
-                                     money(debt->has_value() ? (*debt)->outstanding() : 0)}});
+                                     money_of(debt->has_value() ? (*debt)->outstanding : domain::Money{})}});
                              }
                              json years = json::array();
-                             for (const auto& [year, y] : a.years) {
-                               years.push_back({{"year", year},
-                                                {"band", s::EnumNameCompanyBand(static_cast<s::CompanyBand>(y.band))},
-                                                {"due", money(y.due_cents)},
-                                                {"due_date", date_or_null(y.due_days)},
-                                                {"paid", money(y.paid_cents)},
-                                                {"surcharges", money(y.surcharges_cents)},
-                                                {"surcharges_paid", money(y.surcharges_paid_cents)},
-                                                {"outstanding", money(y.outstanding())}});
+                             for (const auto& y : a.years) {
+                               years.push_back({{"year", y.year},
+                                                {"band", y.band == s::CompanyBand::High ? "high" : "low"},
+                                                {"contribution", money_of(y.contribution)},
+                                                {"due_date", date_of(y.due)},
+                                                {"communication", communication(y.communication)},
+                                                {"paid", money_of(y.paid)},
+                                                {"surcharges", money_of(y.surcharges)},
+                                                {"surcharges_paid", money_of(y.surcharges_paid)},
+                                                {"surcharge_months", y.surcharge_months},
+                                                {"outstanding", money_of(y.outstanding)}});
                              }
                              json sheets = json::array();
-                             for (const auto& [days, total] : a.balance_sheets) {
-                               sheets.push_back({{"financial_year_end", date(days)}, {"total", money(total)}});
+                             for (const auto& b : a.balance_sheets) {
+                               sheets.push_back({{"financial_year_end", date_of(b.financial_year_end)},
+                                                 {"total", money_of(b.total)},
+                                                 {"reported", date_of(b.reported)}});
                              }
                              return json{{"name", a.name},
                                          {"legal_form", a.legal_form},
-                                         {"incorporated", date_or_null(a.incorporation_days)},
-                                         {"registered", date_or_null(a.registered_days)},
-                                         {"outstanding", money(a.outstanding())},
-                                         {"credit", money(a.credit_cents)},
+                                         {"incorporated", date_of(a.incorporation)},
+                                         {"registered", date_of(a.registered_on)},
+                                         {"outstanding", money_of(a.outstanding)},
+                                         {"credit", money_of(a.credit)},
+                                         {"balance", money_of(a.balance)},
                                          // Directors answer jointly for this amount.
-                                         {"joint_liability", {{"directors_liable_for", money(a.outstanding())}}},
+                                         {"joint_liability", {{"directors_liable_for", money_of(a.outstanding)}}},
                                          {"directors", directors},
                                          {"balance_sheets", sheets},
                                          {"contributions", years}};
@@ -596,8 +830,11 @@ void add_query_routes(Router& router, QueryDeps deps) {
   router.add(Method::kGet, "/v1/companies/{company_number}/statement", readers,
              company_route(c, true,
                            [](const RequestContext& req, const p::KvView& view, const std::string& key,
-                              const p::AsOf&) {
-                             return statement_of(req, view, s::AggregateKind::Company, key);
+                              const p::AsOf& as_of) -> Result<json> {
+                             auto account = p::read_company(view, key);
+                             if (!account.ok()) return account.error();
+                             return statement_of(req, view, s::AggregateKind::Company, key, as_of,
+                                                 notices_of(*account));
                            }));
 
   router.add(Method::kGet, "/v1/companies/{company_number}/debt", readers,
@@ -606,16 +843,19 @@ void add_query_routes(Router& router, QueryDeps deps) {
                               const p::AsOf&) -> Result<json> {
                              auto account = p::read_company(view, key);
                              if (!account.ok()) return account.error();
-                             const p::CompanyAccount a = account->value_or(p::CompanyAccount{});
+                             const domain::CompanyView a = account->value_or(domain::CompanyView{});
                              json years = json::array();
-                             for (const auto& [year, y] : a.years) {
-                               years.push_back({{"year", year},
-                                                {"unpaid_contribution", money(std::max<std::int64_t>(0, y.due_cents - y.paid_cents))},
-                                                {"unpaid_surcharges", money(std::max<std::int64_t>(0, y.surcharges_cents - y.surcharges_paid_cents))},
-                                                {"outstanding", money(y.outstanding())}});
+                             for (const auto& y : a.years) {
+                               years.push_back({{"year", y.year},
+                                                {"due_date", date_of(y.due)},
+                                                {"communication", communication(y.communication)},
+                                                {"unpaid_contribution", money_of(y.open_principal)},
+                                                {"unpaid_surcharges", money_of(y.open_surcharges)},
+                                                {"outstanding", money_of(y.outstanding)}});
                              }
-                             return json{{"outstanding", money(a.outstanding())},
-                                         {"credit", money(a.credit_cents)},
+                             return json{{"outstanding", money_of(a.outstanding)},
+                                         {"credit", money_of(a.credit)},
+                                         {"balance", money_of(a.balance)},
                                          {"years", years}};
                            }));
 
@@ -627,13 +867,13 @@ void add_query_routes(Router& router, QueryDeps deps) {
   router.add(Method::kGet, "/v1/collection/work-list", {Role::kStaff},
              [c](const RequestContext& req) -> Result<Reply> {
                const std::string stage = req.query("stage").value_or("");
-               p::Stage wanted = p::Stage::kNone;
-               bool eligible_only = false;
-               if (stage == "notice") wanted = p::Stage::kNotice;
-               else if (stage == "reminder") wanted = p::Stage::kReminder;
-               else if (stage == "formal-notice") wanted = p::Stage::kFormalNotice;
-               else if (stage == "contrainte-eligible") { wanted = p::Stage::kFormalNotice; eligible_only = true; }
-               else if (stage == "contrainte-served") wanted = p::Stage::kContrainteServed;
+               p::WorkListQuery q;
+               q.policy = c->deps.reminders;
+               if (stage == "notice") q.stage = domain::CollectionStage::kNotice;
+               else if (stage == "reminder") q.stage = domain::CollectionStage::kReminder;
+               else if (stage == "formal-notice") q.stage = domain::CollectionStage::kFormalNotice;
+               else if (stage == "contrainte-eligible") q.contrainte_eligible_only = true;
+               else if (stage == "contrainte-served") q.stage = domain::CollectionStage::kContrainteServed;
                else if (!stage.empty()) {
                  return Error::invalid("stage", "StageUnknown",
                                        "stage is notice, reminder, formal-notice, contrainte-eligible "
@@ -641,33 +881,36 @@ void add_query_routes(Router& router, QueryDeps deps) {
                }
                auto on = date_param(req, "date");
                if (!on.ok()) return on.error();
-               const std::int32_t today =
-                   on->value_or(static_cast<std::int32_t>(c->now() / 86'400'000'000));
-               std::size_t limit = 1000;
-               if (auto l = req.query("limit"); l && !l->empty()) {
-                 if (l->size() > 6 || l->find_first_not_of("0123456789") != std::string::npos) {
-                   return Error::invalid("limit", "LimitFormat", "limit is a number up to 999999");
-                 }
-                 limit = std::stoul(*l);
-               }
-               auto items = p::read_work_list(*c->deps.stores->get(), wanted, eligible_only ? SIZE_MAX : limit);
-               if (!items.ok()) return items.error();
+               q.on = domain::Date::from_days(
+                   on->value_or(static_cast<std::int32_t>(c->now() / 86'400'000'000)));
+               q.cursor = req.query("cursor").value_or("");
+               auto limit = limit_param(req, 100, 1000);
+               if (!limit.ok()) return limit.error();
+               q.limit = *limit;
+               auto page = p::read_work_list(*c->deps.stores->get()->snapshot(), q);
+               if (!page.ok()) return page.error();
                json out = json::array();
-               for (const auto& it : *items) {
-                 const bool eligible = p::contrainte_eligible(it, today);
-                 if (eligible_only && !eligible) continue;
-                 if (out.size() >= limit) break;
-                 out.push_back({{"party_id", it.aggregate_key},
-                                {"stage", p::to_string(it.stage)},
-                                {"outstanding", money(it.outstanding_cents)},
-                                {"last_formal_notice", date_or_null(it.last_formal_notice_days)},
-                                {"payment_plan", p::to_string(it.plan)},
-                                {"contests_pending", it.contests_pending},
-                                {"personal_contact", it.personal_contact},
-                                {"contrainte_eligible", eligible}});
+               for (const auto& it : page->items) {
+                 const auto& e = it.entry;
+                 out.push_back({{"party_id", it.party_id},
+                                {"stage", std::string(domain::to_string(e.stage))},
+                                {"outstanding", money_of(e.outstanding)},
+                                {"last_formal_notice", date_of(e.outlook.latest_formal_notice)},
+                                {"payment_plan", std::string(domain::to_string(e.plan))},
+                                {"contests_pending", e.contests_pending},
+                                {"personal_contact", e.outlook.personal_contact_recorded},
+                                {"contrainte_eligible", it.contrainte.ok()},
+                                {"contrainte_blocked_by",
+                                 it.contrainte.ok() ? json(nullptr) : json(it.contrainte.error().rule)}});
                }
-               return Reply(200, json{{"date", date(today)}, {"stage", stage.empty() ? "all" : stage},
-                                      {"debtors", out}});
+               return Reply(200, json{{"date", q.on.format()},
+                                      {"stage", stage.empty() ? "all" : stage},
+                                      {"total", page->total},
+                                      {"total_outstanding", money_of(page->total_outstanding)},
+                                      {"order", "stage (furthest first), then outstanding (largest first)"},
+                                      {"debtors", out},
+                                      {"next_cursor", page->next_cursor.empty() ? json(nullptr)
+                                                                                : json(page->next_cursor)}});
              });
 
   router.add(Method::kGet, "/v1/statistics", {Role::kStaff, Role::kAuditor},
@@ -716,7 +959,7 @@ void add_query_routes(Router& router, QueryDeps deps) {
                if (!records.ok()) return records.error();
                json out = json::array();
                for (const auto& r : *records) {
-                 out.push_back({{"at_us", r.at_us}, {"principal", r.principal}, {"role", r.role},
+                 out.push_back({{"at", iso_timestamp(r.at_us)}, {"at_us", r.at_us}, {"principal", r.principal}, {"role", r.role},
                                 {"party_id", r.party_id}, {"route", r.route}, {"purpose", r.purpose}});
                }
                return Reply(200, json{{"records", out}});

@@ -4,13 +4,16 @@
 //
 //   GET /v1/persons/lookup?niss=                      NISS -> PartyId
 //   GET /v1/persons/{party_id}                        summary
-//   GET /v1/persons/{party_id}/statement?from=&to=    statement lines, running balance
-//   GET /v1/persons/{party_id}/debt                   debt status per quarter
+//   GET /v1/persons/{party_id}/statement?from=&to=&cursor=&limit=
+//                                                     lines in date order, running balance,
+//                                                     opening/closing balance, paged
+//   GET /v1/persons/{party_id}/debt                   debt per quarter / regularisation
 //   GET /v1/persons/{party_id}/career                 pension career per year/quarter
 //   GET /v1/persons/{party_id}/tax-certificate?year=  contributions paid per year
 //   GET /v1/persons/{party_id}/events                 raw events (auditor)
 //   GET /v1/companies/{company_number}[/statement|/debt|/events]
-//   GET /v1/collection/work-list?stage=&date=&limit=  debtors by stage
+//   GET /v1/collection/work-list?stage=&date=&cursor=&limit=
+//                                                     debtors by stage, then amount; total, paged
 //   GET /v1/statistics?quarter=                       statistics per quarter
 //   GET /v1/audit/access-log?party_id=&from=&to=      who read what (auditor)
 //   GET /v1/projections/status                        offsets, lag, halted
@@ -22,8 +25,9 @@
 // ?min_offset=N waits (at most max_wait) until the projector applied offset
 // N of the partition holding that person or company (read your own write).
 // ?at=DATE and ?known_at=TIMESTAMP (statement, debt, career, tax
-// certificate, summary) fold that one aggregate's indexed events effective /
-// recorded up to then.
+// certificate, summary) fold that one aggregate's indexed events decided on
+// or before DATE (domain::decided_on) / recorded by TIMESTAMP; a statement
+// as of DATE shows no line dated after it.
 //
 // Thread-safety: handlers run on the server's workers; everything they touch
 // (StoreHandle, Projector, AccessLog) is thread-safe.
@@ -32,6 +36,7 @@
 #include <cstdint>
 #include <functional>
 
+#include "domain/fund_config.h"
 #include "http/router.h"
 #include "log/event_log.h"
 #include "projections/access_log.h"
@@ -46,6 +51,8 @@ struct QueryDeps {
   projections::AccessLog* access_log = nullptr;    // REQUIRED
   projections::ProjectionDeps projection_deps;     // rulebook for as-of answers
   projections::NissSecret niss_secret{};
+  // When a contrainte may be served (the work list judges it as decide does).
+  domain::ReminderPolicy reminders = domain::FundConfig::kassa_default().reminders;
   // The live projector, for ?min_offset= and the status route (a rebuild
   // replaces it, hence a function); empty: no waiting, status "not running".
   std::function<std::shared_ptr<projections::Projector>()> projector;

@@ -104,6 +104,7 @@ class EventWriter {
     h.recorded_at_us = clock_us_;
     h.effective_days = effective;
     h.effective_quarter = quarter;
+    h.decided_days = effective;  // hand-made: decided on the date it is about
     h.actor = "staff:u0042";
     h.prev_hash = tip.second;
     auto encoded = must(log::encode_event(h, make(h.event_id)));

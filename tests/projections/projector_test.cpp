@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include "decided_ledger.h"
+#include "domain/person_decide.h"
 #include "ledger_fixture.h"
 #include "projections/career.h"
 #include "projections/debt.h"
@@ -40,103 +42,192 @@ struct Story {
 
 }  // namespace
 
-TEST_CASE("the projector books the statement, debt, career, tax certificate and statistics",
-          "[projector]") {
-  Ledger ledger;
-  Story story;
-  story.write(ledger);
-  Projected proj(ledger, ledger.dir() + "/projections");
-  must(proj.projector->catch_up());
-  const Store& store = *proj.store;
+namespace {
 
-  auto lines = must(read_statement_lines(store, s::AggregateKind::Person, story.person, {}, {}));
-  REQUIRE(lines.size() == 6);
-  CHECK(to_string(lines[0].kind) == "contribution");
-  CHECK(eur(lines[0].debit_cents) == "2050.00");
-  CHECK(eur(lines[1].debit_cents) == "80.98");
-  CHECK(eur(lines[1].balance_cents) == "2130.98");
-  CHECK(eur(lines[3].balance_cents) == "4261.96");
-  CHECK(to_string(lines[4].kind) == "payment");
-  CHECK(eur(lines[4].credit_cents) == "3000.00");
-  CHECK(lines[4].reference == "CODA-0001");
-  CHECK(eur(lines[4].balance_cents) == "1261.96");
-  CHECK(eur(lines[5].debit_cents) == "61.50");
-  CHECK(eur(lines[5].balance_cents) == "1323.46");
-  auto header = must(read_statement_header(store, s::AggregateKind::Person, story.person));
-  REQUIRE(header.has_value());
-  CHECK(eur(header->balance_cents) == "1323.46");
+namespace d = kassa::domain;
+using kassa::testing::DecidedLedger;
 
-  auto debt = must(read_debt(store, s::AggregateKind::Person, story.person));
-  REQUIRE(debt.has_value());
-  CHECK(debt->quarters.at(20251).outstanding() == 0);
-  CHECK(eur(debt->quarters.at(20252).unpaid_principal()) == "1261.96");
-  CHECK(eur(debt->quarters.at(20252).unpaid_surcharges()) == "61.50");
-  CHECK(eur(debt->outstanding()) == "1323.46");
+d::Date ymd(int y, unsigned m, unsigned day) { return *d::Date::from_ymd(y, m, day); }
+d::Quarter quarter(int y, int n) { return *d::Quarter::of(y, n); }
 
-  auto career = must(read_career(store, story.person));
-  REQUIRE(career.has_value());
-  CHECK(career->quarters.at(20251).status ==
-        static_cast<std::uint8_t>(kassa::domain::CareerStatus::kCounted));
-  CHECK(career->quarters.at(20252).status ==
-        static_cast<std::uint8_t>(kassa::domain::CareerStatus::kNotCounted));
-  CHECK(career->quarters.at(20252).reason ==
-        static_cast<std::uint8_t>(kassa::domain::CareerReason::kUnpaid));
+// DOMAIN.md §10 ex. 1, decided by the domain: main occupation on a base of
+// 40,000.00, 2,050.00 a quarter + 80.98 fees (3.95 %); a payment of
+// 3,000.00 without a communication goes to the oldest quarter first
+// (2,130.98 on Q1, 869.02 on Q2's contribution); the 3 % of 30 June on the
+// 1,261.96 of Q2 left unpaid is 37.86.
+struct DecidedStory {
+  std::string person;
+  void write(DecidedLedger& l, int member = 1) {
+    person = l.register_person(member, ymd(2025, 1, 2));
+    must(l.person(person, d::ChangeProvisionalBase{2025, d::Money::from_cents(4'000'000),
+                                                   s::ProvisionalBasis::ChosenHigher, ""},
+                  ymd(2025, 1, 2)));
+    must(l.person(person, d::AssessQuarter{quarter(2025, 1)}, ymd(2025, 1, 5)));
+    must(l.person(person, d::AssessQuarter{quarter(2025, 2)}, ymd(2025, 4, 5)));
+    must(l.person(person, d::RecordPayment{d::Money::from_cents(300'000), ymd(2025, 5, 10),
+                                           std::nullopt, "CODA-0001", s::PaymentChannel::Coda,
+                                           std::nullopt},
+                  ymd(2025, 5, 12)));
+    must(l.person(person, d::ApplyQuarterEndSurcharges{quarter(2025, 2)}, ymd(2025, 6, 30)));
+  }
+};
 
-  auto tax = must(read_tax(store, story.person));
-  REQUIRE(tax.has_value());
-  CHECK(eur(tax->years.at(2025).contributions_cents) == "2919.02");
-  CHECK(eur(tax->years.at(2025).fees_cents) == "80.98");
-  CHECK(eur(tax->years.at(2025).deductible_cents()) == "3000.00");
-  CHECK(tax->pending_payments.empty());
-
-  auto q1 = must(read_stats(store, 20251));
-  REQUIRE(q1.has_value());
-  CHECK(q1->assessments_by_category[0] == 1);
-  CHECK(eur(q1->contribution_cents) == "2050.00");
-  CHECK(q1->outstanding_cents() == 0);
-  auto q2 = must(read_stats(store, 20252));
-  REQUIRE(q2.has_value());
-  CHECK(eur(q2->collected_cents) == "3000.00");
-  CHECK(eur(q2->outstanding_cents()) == "1261.96");
-  CHECK(eur(q2->surcharges_cents) == "61.50");
-
-  auto party = must(read_party(store, s::AggregateKind::Person, story.person));
-  REQUIRE(party.has_value());
-  CHECK(party->event_count == 6);
-  CHECK(party->last_sequence == 6);
+ProjectionDeps deps_of(const DecidedLedger& l) {
+  ProjectionDeps deps;
+  deps.rulebook = &l.rulebook();
+  return deps;
 }
 
-TEST_CASE("the work list follows the collection stage", "[projector][worklist]") {
-  Ledger ledger;
-  Story story;
+}  // namespace
+
+TEST_CASE("the projector books the statement, debt, career, tax certificate and statistics",
+          "[projector]") {
+  DecidedLedger ledger;
+  DecidedStory story;
   story.write(ledger);
-  ledger.notice_stage(story.person, s::EventBody::ReminderSent, 20252, days(2025, 7, 15));
-  Projected proj(ledger, ledger.dir() + "/projections");
-  must(proj.projector->catch_up());
-  auto reminders = must(read_work_list(*proj.store, Stage::kReminder, 100));
-  REQUIRE(reminders.size() == 1);
-  CHECK(reminders[0].aggregate_key == story.person);
-  CHECK(eur(reminders[0].outstanding_cents) == "1323.46");
+  TempDir dir;
+  auto store = must(Store::open(dir.path() + "/store"));
+  Projector projector(ledger.log(), *store, make_projections(deps_of(ledger)));
+  must(projector.catch_up());
 
-  ledger.notice_stage(story.person, s::EventBody::FormalNoticeSent, 20252, days(2025, 10, 1));
-  must(proj.projector->catch_up());
-  CHECK(must(read_work_list(*proj.store, Stage::kReminder, 100)).empty());
-  auto formal = must(read_work_list(*proj.store, Stage::kFormalNotice, 100));
-  REQUIRE(formal.size() == 1);
-  // No personal contact yet before a first contrainte: not eligible.
-  CHECK_FALSE(contrainte_eligible(formal[0], days(2025, 12, 1)));
-  formal[0].personal_contact = true;
-  CHECK_FALSE(contrainte_eligible(formal[0], days(2025, 10, 20)));  // notice not a month old
-  CHECK(contrainte_eligible(formal[0], days(2025, 12, 1)));
+  // In date order, each line saying what it is.
+  auto page = must(read_statement(*store, s::AggregateKind::Person, story.person, {}));
+  REQUIRE(page.lines.size() == 7);
+  const auto& l = page.lines;
+  CHECK(d::to_string(l[0].kind) == "contribution");
+  CHECK(l[0].debt.format() == "2025-Q1");
+  CHECK(l[0].date.format() == "2025-01-05");  // the notice's date, not the quarter's first day
+  CHECK(l[0].debit.format() == "2050.00");
+  CHECK(d::to_string(l[1].kind) == "fees");
+  CHECK(l[1].balance.format() == "2130.98");
+  CHECK(l[3].balance.format() == "4261.96");
+  CHECK(d::to_string(l[4].kind) == "payment");
+  CHECK(l[4].date.format() == "2025-05-10");  // the value date
+  CHECK(l[4].credit.format() == "3000.00");
+  CHECK(l[4].reference == "CODA-0001");
+  CHECK(l[4].balance.format() == "1261.96");
+  CHECK(d::to_string(l[5].kind) == "allocation");
+  REQUIRE(l[5].allocation.size() == 3);
+  CHECK(l[5].allocation[0].debt.format() == "2025-Q1");
+  CHECK(l[5].allocation[0].amount.format() == "2050.00");
+  CHECK(l[5].allocation[2].debt.format() == "2025-Q2");
+  CHECK(l[5].allocation[2].amount.format() == "869.02");
+  CHECK(l[5].balance.format() == "1261.96");
+  CHECK(d::to_string(l[6].kind) == "quarterly-surcharge");
+  CHECK(l[6].debit.format() == "37.86");
+  CHECK(l[6].balance.format() == "1299.82");
+  auto header = must(read_statement_header(*store, s::AggregateKind::Person, story.person));
+  REQUIRE(header.has_value());
+  CHECK(d::Money::from_cents(header->balance_cents).format() == "1299.82");
 
-  // Paid in full: off the work list.
-  auto pay = ledger.pay(story.person, 132'346, days(2025, 11, 3), "CODA-0002");
-  ledger.allocate(story.person, pay, days(2025, 11, 3),
-                  {s::AllocationLine(20252, s::DebtKind::Contribution, 118'098),
-                   s::AllocationLine(20252, s::DebtKind::Fees, 8'098),
-                   s::AllocationLine(20252, s::DebtKind::Surcharge, 6'150)});
-  must(proj.projector->catch_up());
-  CHECK(must(read_work_list(*proj.store, Stage::kNone, 100)).empty());
+  auto debt = must(read_debt(*store, story.person));
+  REQUIRE(debt.has_value());
+  REQUIRE(debt->lines.size() == 2);
+  CHECK(debt->lines[0].open_total.is_zero());
+  CHECK(d::to_string(debt->lines[0].stage) == "none");  // paid: no stage left
+  CHECK(debt->lines[1].debt.format() == "2025-Q2");
+  CHECK(debt->lines[1].open_principal.format() == "1261.96");
+  CHECK(debt->lines[1].open_surcharges.format() == "37.86");
+  CHECK(debt->lines[1].due.format() == "2025-06-30");
+  CHECK(debt->lines[1].communication == ledger.person_state(story.person).quarter_lines.at(quarter(2025, 2)).notice->communication);
+  CHECK(d::to_string(debt->lines[1].stage) == "notice");
+  CHECK(debt->outstanding.format() == "1299.82");
+  CHECK(debt->credit.is_zero());
+  CHECK(debt->balance.cents() == header->balance_cents);  // one model
+
+  auto career = must(read_career(*store, story.person));
+  REQUIRE(career.has_value());
+  REQUIRE(career->size() == 2);
+  CHECK((*career)[0].status == d::CareerStatus::kCounted);
+  CHECK((*career)[1].status == d::CareerStatus::kNotCounted);
+  CHECK((*career)[1].reason == d::CareerReason::kUnpaid);
+  CHECK((*career)[1].contribution_paid.format() == "869.02");
+
+  auto tax = must(read_tax(*store, story.person));
+  REQUIRE(tax.has_value());
+  CHECK(tax->at(2025).contributions.format() == "2919.02");
+  CHECK(tax->at(2025).fees.format() == "80.98");
+  CHECK(tax->at(2025).deductible().format() == "3000.00");
+
+  auto q1 = must(read_stats(*store, 20251));
+  REQUIRE(q1.has_value());
+  CHECK(q1->assessed_by_category[0] == 1);
+  CHECK(q1->contribution.format() == "2050.00");
+  CHECK(q1->principal_open.is_zero());
+  auto q2 = must(read_stats(*store, 20252));
+  REQUIRE(q2.has_value());
+  CHECK(q2->collected.format() == "3000.00");
+  CHECK(q2->principal_open.format() == "1261.96");
+  CHECK(q2->surcharges.format() == "37.86");
+
+  auto party = must(read_party(*store, s::AggregateKind::Person, story.person));
+  REQUIRE(party.has_value());
+  CHECK(party->event_count == 9);
+  CHECK(party->last_sequence == 9);
+}
+
+TEST_CASE("the work list follows the collection stage and judges contraintes as decide does",
+          "[projector][worklist]") {
+  DecidedLedger ledger;
+  DecidedStory story;
+  story.write(ledger);
+  TempDir dir;
+  auto store = must(Store::open(dir.path() + "/store"));
+  Projector projector(ledger.log(), *store, make_projections(deps_of(ledger)));
+  must(ledger.person(story.person, d::RunReminders{ymd(2025, 7, 16)}, ymd(2025, 7, 16)));
+  must(projector.catch_up());
+  WorkListQuery q;
+  q.stage = d::CollectionStage::kReminder;
+  q.on = ymd(2025, 7, 16);
+  auto reminders = must(read_work_list(*store, q));
+  REQUIRE(reminders.items.size() == 1);
+  CHECK(reminders.total == 1);
+  CHECK(reminders.items[0].party_id == story.person);
+  CHECK(reminders.items[0].entry.outstanding.format() == "1299.82");
+
+  must(ledger.person(story.person, d::RunReminders{ymd(2025, 9, 30)}, ymd(2025, 9, 30)));
+  must(projector.catch_up());
+  CHECK(must(read_work_list(*store, q)).items.empty());
+  q.stage = d::CollectionStage::kFormalNotice;
+  q.on = ymd(2025, 12, 1);
+  auto formal = must(read_work_list(*store, q));
+  REQUIRE(formal.items.size() == 1);
+  // No personal contact before a first contrainte: not eligible.
+  CHECK(formal.items[0].contrainte.error().rule == "PersonalContactMissing");
+  must(ledger.person(story.person, d::RecordPersonalContact{ymd(2025, 10, 2), s::ContactChannel::Phone, true, "N-1"},
+                     ymd(2025, 10, 2)));
+  must(projector.catch_up());
+  q.on = ymd(2025, 10, 20);  // the formal notice is not a month old
+  CHECK(must(read_work_list(*store, q)).items[0].contrainte.error().rule == "FormalNoticeTooRecent");
+  q.on = ymd(2025, 12, 1);
+  CHECK(must(read_work_list(*store, q)).items[0].contrainte.ok());
+  q.contrainte_eligible_only = true;
+  q.stage.reset();
+  CHECK(must(read_work_list(*store, q)).total == 1);
+  // What decide() says on those days.
+  const auto state = ledger.person_state(story.person);
+  const d::DecisionContext too_soon{ledger.rulebook(), ledger.fund(), ymd(2025, 10, 20)};
+  CHECK_FALSE(d::decide(state, d::PersonCommand{d::ServeContrainte{ymd(2025, 10, 20), "B"}}, too_soon).ok());
+  const d::DecisionContext later{ledger.rulebook(), ledger.fund(), ymd(2025, 12, 1)};
+  CHECK(d::decide(state, d::PersonCommand{d::ServeContrainte{ymd(2025, 12, 1), "B"}}, later).ok());
+
+  // Paid in full with the notice's communication: off the work list, and
+  // each quarter's stage returns to none.
+  const auto comm = *d::StructuredCommunication::parse(
+      state.quarter_lines.at(quarter(2025, 2)).notice->communication);
+  must(ledger.person(story.person,
+                     d::RecordPayment{d::Money::from_cents(129'982), ymd(2025, 11, 3), comm, "CODA-0002",
+                                      s::PaymentChannel::Coda, std::nullopt},
+                     ymd(2025, 11, 4)));
+  must(projector.catch_up());
+  WorkListQuery all;
+  all.on = ymd(2025, 12, 1);
+  auto empty = must(read_work_list(*store, all));
+  CHECK(empty.items.empty());
+  CHECK(empty.total == 0);
+  auto debt = must(read_debt(*store, story.person));
+  CHECK(d::to_string(debt->lines[1].stage) == "none");
+  CHECK(debt->outstanding.is_zero());
 }
 
 TEST_CASE("a restart resumes from the stored offsets without counting twice", "[projector]") {
@@ -156,8 +247,8 @@ TEST_CASE("a restart resumes from the stored offsets without counting twice", "[
   CHECK(again.projector->stats().applied == 2);
   auto header = must(read_statement_header(*again.store, s::AggregateKind::Person, story.person));
   CHECK(eur(header->balance_cents) == "1223.46");
-  CHECK(must(read_statement_lines(*again.store, s::AggregateKind::Person, story.person, {}, {}))
-            .size() == 7);
+  CHECK(must(read_statement(*again.store, s::AggregateKind::Person, story.person, {}))
+            .lines.size() == 9);  // 7 + a payment and its allocation
 
   Projected clean(ledger, ledger.dir() + "/clean");
   must(clean.projector->catch_up());
@@ -293,7 +384,7 @@ TEST_CASE("an in-process rebuild swaps a fresh store in with equal checksums", "
   CHECK(report.before.at("statement") != report.before.at("index"));
   CHECK(runner->stores().get() != before);
   // Queries that held the old store still read it.
-  CHECK(must(read_work_list(*before, Stage::kNone, 10)).empty());
+  CHECK(must(read_work_list(*before, WorkListQuery{})).items.empty());
   // New events land in the new store.
   Story late;
   late.write(ledger, make_niss(9));

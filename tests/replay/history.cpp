@@ -41,6 +41,7 @@ std::vector<GeneratedEvent> generate_history(const HistoryShape& shape) {
       h.sequence = a.sequence + 1;
       h.recorded_at_us = clock_us;
       h.effective_days = log::testing::days(2025, 1, 1) + round;
+      h.decided_days = h.effective_days;  // hand-made: decided on the date it is about
       h.actor = "batch:replay-test";
       h.prev_hash = a.tip;
       s::EventBodyUnion u;
@@ -50,6 +51,16 @@ std::vector<GeneratedEvent> generate_history(const HistoryShape& shape) {
         e.balance_sheet_total_cents = 100'000'00 + round;
         e.reported_days = h.effective_days;
         u = body(std::move(e));
+      } else if (round == 0) {
+        // A person's history starts with their registration (no personal
+        // data: nothing to seal).
+        s::PersonRegisteredT e;
+        e.category = s::Category::Main;
+        e.start_days = h.effective_days;
+        e.start_quarter = 20251;
+        e.member_number = static_cast<uint32_t>(1000 + out.size());
+        u = body(std::move(e));
+        h.effective_quarter = 20251;
       } else if (round % 2 == 0) {
         s::IncomeNotifiedT e;
         e.income_year = static_cast<uint16_t>(2020 + round % 5);
@@ -61,9 +72,10 @@ std::vector<GeneratedEvent> generate_history(const HistoryShape& shape) {
         e.quarter = 20251;
         e.rulebook_year = 2025;
         e.base_cents = 4'000'000;
-        e.contribution_cents = 205'000;
+        // Each round a reassessment of another amount: its difference is a line.
+        e.contribution_cents = 205'000 + round * 100;
         e.fees_rate_bp = 395;
-        e.fees_cents = 8'098;
+        e.fees_cents = 8'098 + round * 4;
         u = body(std::move(e));
         h.effective_quarter = 20251;
       }

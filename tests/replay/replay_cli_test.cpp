@@ -126,7 +126,7 @@ TEST_CASE("kassa replay verify|export|import on a journal", "[replay][cli]") {
   REQUIRE(early_text.exit_code == 0);
   CHECK(early_text.out.find(early_doc["checksums"]["statement"].get<std::string>()) !=
         std::string::npos);
-  CHECK(early_text.out.find("45 events effective or recorded later left out") != std::string::npos);
+  CHECK(early_text.out.find("45 events decided or recorded later left out") != std::string::npos);
   CHECK(kassa_cli("replay diff --live " + dir.path() + "/store --rebuilt " + dir.path() + "/store2")
             .exit_code == 0);
   CHECK(kassa_cli("replay diff --live " + dir.path() + "/store --rebuilt " + dir.path() + "/none")
@@ -184,7 +184,7 @@ TEST_CASE("kassa replay report --company: the account and directors as of a date
   CHECK(march.out.find("Peeters Bouw") != std::string::npos);
   CHECK(march.out.find(story.anna_added_id.to_string()) != std::string::npos);
   CHECK(march.out.find(story.bert_removed_id.to_string()) == std::string::npos);  // later
-  CHECK(march.out.find("3 events used, 3 effective later") != std::string::npos);
+  CHECK(march.out.find("3 events used, 3 decided later") != std::string::npos);
 
   CHECK(kassa_cli("replay report" + store + " --company 0566988258 --at 2025-12-31").exit_code ==
         2);  // check digits

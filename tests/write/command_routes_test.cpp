@@ -320,7 +320,7 @@ TEST_CASE("bank import: matched by communication or account, else suspense; twic
   Answer debt = k.get("/v1/persons/" + an + "/debt?min_offset=" +
                       std::to_string(a.body["lines"][0]["min_offset"].get<std::int64_t>()));
   REQUIRE(debt.status == 200);
-  CHECK(debt.body["quarters"][0]["principal_paid"].get<std::string>() != "0.00");
+  CHECK(debt.body["lines"][0]["principal_paid"].get<std::string>() != "0.00");
 
   Answer suspense = k.get("/v1/suspense");
   INFO(suspense.body.dump());
