@@ -61,6 +61,8 @@ pj_wall, pj_rss = t("proj_journal")
 pk_wall, pk_rss = t("proj_kafka")
 pj_s, pk_s = caught_up("proj_journal"), caught_up("proj_kafka")
 rb_wall, rb_rss = t("rebuild")
+# kassa check (absent in older work dirs).
+check = j("check") if os.path.exists(f"{work}/check.out") else None
 rb_s = j("rebuild").get("seconds", rb_wall)
 ex_s, _ = t("export")
 wrk = open(f"{work}/wrk.out").read()
@@ -110,6 +112,8 @@ r = {
     "peak_rss_step": peak_step,
     "peak_rss_mb_by_step": {k: round(v) for k, v in peaks.items()},
     "export_events_per_s": round(events / ex_s),
+    "check_violations": check["violations"] if check else None,
+    "check_events_per_s": round(check["events"] / t("check")[0]) if check and t("check")[0] > 0 else None,
     "journal_read_events_per_s": round(rj["records_per_s"]),
     "kafka_read_events_per_s": round(rk["records_per_s"]),
     "kafka_consumer_ceiling_events_per_s": round(kafka_ceiling),
@@ -118,7 +122,8 @@ r = {
     "query_http_errors": errors,
     "http_health_rps": round(health_rps),
     "step_seconds": {n: t(n)[0] for n in ["gen_journal", "gen_kafka", "read_journal", "read_kafka",
-                                          "consumer_perf", "proj_journal", "proj_kafka", "export", "rebuild"]},
+                                          "consumer_perf", "proj_journal", "proj_kafka", "export", "rebuild"]
+                     + (["check"] if check else [])},
     "machine": {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(mem_gib, 1),
                 "kernel": platform.release()},
     "smoke": smoke,
@@ -144,6 +149,8 @@ rows = [
     ("projector catch-up, journal (events/s)", f'{r["projector_events_per_s_journal"]:,}  peak RSS {r["projector_peak_rss_mb_journal"]} MB'),
     ("projector catch-up, Kafka (events/s)", f'{r["projector_events_per_s_kafka"]:,}  peak RSS {r["projector_peak_rss_mb_kafka"]} MB'),
     ("replay rebuild from archive (events/s)", f'{r["rebuild_events_per_s"]:,}  peak RSS {r["rebuild_peak_rss_mb"]} MB'),
+    ("kassa check: violations (events/s folded again)",
+     f'{r["check_violations"]}  ({r["check_events_per_s"]:,})' if check else "not run"),
     ("HTTP statement+debt (req/s, p50, p99)", f'{r["query_rps"]:,}  {r["query_p50_ms"]} ms  {r["query_p99_ms"]} ms'),
     ("HTTP /health, no store, no access log (req/s)", f'{r["http_health_rps"]:,}'),
     ("peak RSS of any Kassa process (MB)", f'{r["peak_rss_mb"]:,}  ({peak_step}; ' +
@@ -162,3 +169,5 @@ if missing:
     sys.exit("bench/report.py: no positive figure for " + ", ".join(missing))
 if errors:
     sys.exit("HTTP errors under load")
+if check and check["violations"]:
+    sys.exit(f'kassa check: {check["violations"]} violations')

@@ -5,6 +5,7 @@
 
 #include <iostream>
 
+#include "app/cli_check.h"
 #include "app/cli_demo.h"
 #include "app/cli_projections.h"
 #include "app/cli_replay.h"
@@ -19,6 +20,7 @@ int main(int argc, char** argv) {
   kassa::app::add_projections_commands(app);
   kassa::app::add_replay_commands(app);
   kassa::app::add_demo_commands(app);
+  kassa::app::add_check_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::RuntimeError& e) {
