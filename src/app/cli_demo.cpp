@@ -78,6 +78,8 @@ nlohmann::json to_json(const demo::PopulationSummary& s, double seconds) {
           {"dispenses", s.dispenses},
           {"waivers", s.waivers},
           {"bridging_rights", s.bridging_rights},
+          {"benefit_payments", s.benefit_payments},
+          {"refunds", s.refunds},
           {"regularisations", s.regularisations},
           {"rejected", s.rejected},
           {"states_spilled", s.states_spilled},

@@ -278,6 +278,17 @@ class Generator {
       a.date = birth;
       agenda_.emplace(birth.plus_days(12).to_days(), a);
     }
+    // A few die; the registry reports it one to four months later, when
+    // the quarter of death (and perhaps the next) is already assessed.
+    for (std::size_t i = 0; i < persons_.size(); ++i) {
+      const Person& p = persons_[i];
+      if (!rng_.per_mille(3)) continue;
+      const Date death = ymd(year, 1, 1).plus_days(static_cast<std::int32_t>(rng_.below(330)));
+      if (death < p.start || (p.end && *p.end < death)) continue;
+      Action a{Act::kDeath, i};
+      a.date = death;
+      agenda_.emplace(death.plus_days(static_cast<std::int32_t>(rng_.between(30, 120))).to_days(), a);
+    }
   }
 
   // Every notice the last run issued gets its payment behaviour.
@@ -385,6 +396,16 @@ class Generator {
         a.act = Act::kDecideDispense;
         a.flag = rng_.per_mille(700) ? 1 : 0;
         agenda_.emplace(end.plus_days(70).to_days(), a);
+      }
+      // A credit (an overpayment, a regularisation that charged too much)
+      // is paid back on request, once per person.
+      bool owed = false;
+      visit_person(p.key, [&](const domain::PersonState& st) {
+        owed = st.owed_to_member() >= Money::from_cents(2'500);
+      });
+      if (owed && !p.refund_asked && !p.iban.empty() && rng_.per_mille(600)) {
+        p.refund_asked = true;
+        agenda_.emplace(end.plus_days(20).to_days(), Action{Act::kRefund, i});
       }
       if (waivable && !p.waiver_asked && rng_.per_mille(150)) {
         p.waiver_asked = true;

@@ -75,6 +75,8 @@ struct PopulationSummary {
   std::size_t dispenses = 0;
   std::size_t waivers = 0;
   std::size_t bridging_rights = 0;
+  std::size_t benefit_payments = 0;  // monthly bridging-right payments
+  std::size_t refunds = 0;           // credits and regularisation refunds paid back
   std::size_t regularisations = 0;
   std::size_t rejected = 0;  // commands the domain refused (the generator guesses, the domain decides)
   // Payments arrive as CODA statements through the bank importer: its

@@ -79,7 +79,7 @@ struct Person {
   // Generator bookkeeping.
   bool registered = false;
   std::size_t notices_seen = 0;
-  bool plan_asked = false, dispense_asked = false, waiver_asked = false;
+  bool plan_asked = false, dispense_asked = false, waiver_asked = false, refund_asked = false;
 };
 
 struct Company {
@@ -98,7 +98,7 @@ struct Company {
 enum class Act {
   kRegister, kRegisterCompany, kCease, kBirth, kPay, kCompanyPay, kRequestPlan, kGrantPlan,
   kBreachPlan, kRequestDispense, kDecideDispense, kRequestWaiver, kDecideWaiver, kClaimBridging,
-  kDecideBridging,
+  kDecideBridging, kPayBenefit, kRefund, kDeath,
 };
 
 struct Action {

@@ -31,6 +31,7 @@ void Generator::to_commands(Date on, const Action& a, std::vector<PersonWriter::
       }
       break;
     case Act::kBirth: persons.push_back({p.key, domain::RecordBirth{a.date}, on}); break;
+    case Act::kDeath: persons.push_back({p.key, domain::RecordDeath{a.date}, on}); break;
     case Act::kPay: bank_lines_.push_back(bank_payment(on, a)); break;
     case Act::kRequestPlan: {
       std::vector<Quarter> quarters;
@@ -98,10 +99,16 @@ void Generator::to_commands(Date on, const Action& a, std::vector<PersonWriter::
     case Act::kDecideBridging: {
       int quarters = 0;
       with_state([&](const domain::PersonState& st) { quarters = domain::quarters_of_contributions(st); });
-      if (domain::bridging_right_months(quarters) > 0) {
-        domain::GrantBenefit grant{"BR-" + member, ymd(on.year(), on.month(), 1).plus_months(1),
-                                   p.member % 3 == 0, std::nullopt};
+      if (const int months = domain::bridging_right_months(quarters); months > 0) {
+        const Date start = ymd(on.year(), on.month(), 1).plus_months(1);
+        domain::GrantBenefit grant{"BR-" + member, start, p.member % 3 == 0, std::nullopt};
         persons.push_back({p.key, std::move(grant), on});
+        // Paid month by month, on the 5th of the month after.
+        for (int m = 0; m < months; ++m) {
+          Action pay{Act::kPayBenefit, a.who};
+          pay.date = start.plus_months(m);
+          agenda_.emplace(start.plus_months(m + 1).plus_days(4).to_days(), pay);
+        }
       } else {
         persons.push_back({p.key,
                            domain::RefuseBenefit{"BR-" + member,
@@ -109,6 +116,40 @@ void Generator::to_commands(Date on, const Action& a, std::vector<PersonWriter::
                                                         "fewer than 8 quarters of contributions", on)},
                            on});
       }
+      break;
+    }
+    case Act::kPayBenefit: {
+      std::optional<Money> monthly;
+      with_state([&](const domain::PersonState& st) {
+        if (const auto* b = st.find_benefit("BR-" + member);
+            b != nullptr && b->status == domain::BenefitStatus::kGranted) {
+          monthly = b->monthly_amount;
+        }
+      });
+      if (!monthly || p.iban.empty()) break;
+      persons.push_back({p.key,
+                         domain::PayBenefit{"BR-" + member, a.date, a.date.plus_months(1).plus_days(-1),
+                                            *monthly, "BR-" + member + "-" + a.date.format(),
+                                            domain::Iban::parse(p.iban).value()},
+                         on});
+      break;
+    }
+    case Act::kRefund: {
+      // What the fund owes the person on the day: credit and regularisation refunds.
+      Money owed;
+      bool regularisation = false;
+      with_state([&](const domain::PersonState& st) {
+        owed = st.owed_to_member();
+        regularisation = st.refund_due.is_positive();
+      });
+      if (owed < Money::from_cents(2'500) || p.iban.empty()) break;  // DOMAIN §5: under 25 EUR, none
+      persons.push_back({p.key,
+                         domain::IssueRefund{owed,
+                                             regularisation ? s::RefundReason::Regularisation
+                                                            : s::RefundReason::OnRequest,
+                                             "RF-" + member + "-" + on.format(),
+                                             domain::Iban::parse(p.iban).value()},
+                         on});
       break;
     }
     case Act::kRegister:
@@ -309,6 +350,12 @@ PopulationSummary Generator::summarise() {
     visit_person(p.key, [&](const domain::PersonState& st) {
       if (!st.periods.empty() && st.periods.back().end) ++out.cessations;
       out.payments += st.payments.size();
+      if (st.refunded.is_positive()) ++out.refunds;
+      for (const auto& b : st.benefits) {
+        if (b.paid.is_positive() && b.monthly_amount.is_positive()) {
+          out.benefit_payments += static_cast<std::size_t>(b.paid.cents() / b.monthly_amount.cents());
+        }
+      }
       out.regularisations += st.regularisations.size();
       bool reminded = false, noticed = false, waived = false;
       for (const auto* line : st.lines()) {
