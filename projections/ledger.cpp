@@ -32,7 +32,10 @@ Status LedgerProjection::fold(KeyedCache<State, StateCodec<State>>& cache,
   auto edited = cache.edit(context.base(), key);
   if (!edited.ok()) return edited.error();
   State& state = **edited;
-  if (!empty_state(state)) before_.try_emplace(key, d::quarter_figures(state));
+  // The figures the aggregate's statistics stand at, once per write.
+  if (!empty_state(state) && before_.find(key) == before_.end()) {
+    before_.emplace(key, d::quarter_figures(state));
+  }
   entries_.clear();
   if (history_ == History::kPartial && event.sequence() > state.last_sequence + 1) {
     state.last_sequence = event.sequence() - 1;  // the events left out

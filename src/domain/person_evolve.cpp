@@ -446,7 +446,8 @@ class Folder {
     }
     const DebtRef ref = DebtRef::regularisation(b.year());
     Money old_contribution, old_fees;
-    if (auto it = s_.regularisation_lines.find(b.year()); it != s_.regularisation_lines.end()) {
+    if (auto it = s_.regularisation_lines.find(b.year());
+        it != s_.regularisation_lines.end() && !it->second.cancelled) {
       old_contribution = it->second.contribution;  // a second statement replaces the first
       old_fees = it->second.fees;
     }
@@ -473,7 +474,8 @@ class Folder {
       DebtLine& stored = s_.regularisation_lines[b.year()] = std::move(line);
       settle(stored);
     } else {
-      if (auto it = s_.regularisation_lines.find(b.year()); it != s_.regularisation_lines.end()) {
+      if (auto it = s_.regularisation_lines.find(b.year());
+          it != s_.regularisation_lines.end() && !it->second.cancelled) {
         book_credit(EntryKind::kRegularisation, ref, fact.statement, old_contribution, "");
         book_credit(EntryKind::kRegularisationFees, ref, fact.statement, old_fees, "");
         it->second.cancelled = true;
