@@ -63,12 +63,7 @@ void write_career(KvSink& sink, std::string_view party, const d::PersonState& st
 }
 
 Result<std::optional<Career>> read_career(const KvView& view, std::string_view party_id) {
-  auto got = view.get(Cf::kCareer, career_key(party_id));
-  if (!got.ok()) return got.error();
-  if (!got->has_value()) return std::optional<Career>();
-  auto c = decode_career(**got);
-  if (!c.ok()) return c.error();
-  return std::optional<Career>(std::move(c).value());
+  return read_decoded<Career>(view, Cf::kCareer, career_key(party_id), decode_career);
 }
 
 }  // namespace kassa::projections

@@ -102,12 +102,7 @@ void write_company(KvSink& sink, std::string_view number, const d::CompanyState&
 }
 
 Result<std::optional<d::CompanyView>> read_company(const KvView& view, std::string_view number) {
-  auto got = view.get(Cf::kCompany, company_key(number));
-  if (!got.ok()) return got.error();
-  if (!got->has_value()) return std::optional<d::CompanyView>();
-  auto c = decode_company_view(**got);
-  if (!c.ok()) return c.error();
-  return std::optional<d::CompanyView>(std::move(c).value());
+  return read_decoded<d::CompanyView>(view, Cf::kCompany, company_key(number), decode_company_view);
 }
 
 Result<std::vector<DirectorOf>> read_directorships(const KvView& view, std::string_view party_id) {

@@ -225,12 +225,7 @@ Status DebtBook::write(const KvView& base, KvSink& sink, std::string_view party,
 }
 
 Result<std::optional<d::DebtView>> read_debt(const KvView& view, std::string_view party) {
-  auto got = view.get(Cf::kDebt, person_key('a', party));
-  if (!got.ok()) return got.error();
-  if (!got->has_value()) return std::optional<d::DebtView>();
-  auto v = decode_debt_view(**got);
-  if (!v.ok()) return v.error();
-  return std::optional<d::DebtView>(std::move(v).value());
+  return read_decoded<d::DebtView>(view, Cf::kDebt, person_key('a', party), decode_debt_view);
 }
 
 Result<std::optional<std::string>> listed_work_key(const KvView& view, std::string_view party) {

@@ -183,6 +183,19 @@ class Reader {
   bool failed_ = false;
 };
 
+// The value under `key`, decoded by `decode` (std::string_view ->
+// Result<T>); nullopt when absent.
+template <typename T, typename Decode>
+Result<std::optional<T>> read_decoded(const KvView& view, Cf cf, std::string_view key,
+                                      Decode&& decode) {
+  auto got = view.get(cf, key);
+  if (!got.ok()) return got.error();
+  if (!got->has_value()) return std::optional<T>();
+  Result<T> value = decode(**got);
+  if (!value.ok()) return value.error();
+  return std::optional<T>(std::move(value).value());
+}
+
 // Hex of bytes (lowercase).
 std::string to_hex(std::string_view bytes);
 

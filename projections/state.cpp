@@ -20,12 +20,7 @@ std::string string_of(const std::vector<std::uint8_t>& bytes) {
 template <typename State>
 Result<std::optional<State>> read_state(const KvView& view, s::AggregateKind kind,
                                         std::string_view key) {
-  auto got = view.get(Cf::kState, state_key(kind, key));
-  if (!got.ok()) return got.error();
-  if (!got->has_value()) return std::optional<State>();
-  auto st = StateCodec<State>::decode(**got);
-  if (!st.ok()) return st.error();
-  return std::optional<State>(std::move(st).value());
+  return read_decoded<State>(view, Cf::kState, state_key(kind, key), StateCodec<State>::decode);
 }
 
 template <typename State>

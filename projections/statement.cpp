@@ -140,12 +140,7 @@ Result<std::optional<StatementHeader>> read_statement_header(const KvView& view,
                                                              std::string_view key) {
   std::string k = statement_prefix(kind, key);
   k.push_back('\0');
-  auto got = view.get(Cf::kStatement, k);
-  if (!got.ok()) return got.error();
-  if (!got->has_value()) return std::optional<StatementHeader>();
-  auto h = StatementBook::HeaderCodec::decode(**got);
-  if (!h.ok()) return h.error();
-  return std::optional<StatementHeader>(*h);
+  return read_decoded<StatementHeader>(view, Cf::kStatement, k, StatementBook::HeaderCodec::decode);
 }
 
 Result<StatementPage> read_statement(const KvView& view, s::AggregateKind kind,

@@ -75,12 +75,8 @@ Result<QuarterStats> StatisticsBook::Codec::decode(std::string_view bytes) {
 }
 
 Result<std::optional<QuarterStats>> read_stats(const KvView& view, std::uint16_t quarter) {
-  auto got = view.get(Cf::kStats, stats_key(quarter));
-  if (!got.ok()) return got.error();
-  if (!got->has_value()) return std::optional<QuarterStats>();
-  auto x = StatisticsBook::Codec::decode(**got);
-  if (!x.ok()) return x.error();
-  return std::optional<QuarterStats>(*x);
+  return read_decoded<QuarterStats>(view, Cf::kStats, stats_key(quarter),
+                                    StatisticsBook::Codec::decode);
 }
 
 Result<std::vector<std::uint16_t>> stats_quarters(const KvView& view) {

@@ -56,12 +56,7 @@ void write_tax(KvSink& sink, std::string_view party, const d::PersonState& state
 }
 
 Result<std::optional<TaxRecord>> read_tax(const KvView& view, std::string_view party_id) {
-  auto got = view.get(Cf::kTax, tax_key(party_id));
-  if (!got.ok()) return got.error();
-  if (!got->has_value()) return std::optional<TaxRecord>();
-  auto t = decode_tax(**got);
-  if (!t.ok()) return t.error();
-  return std::optional<TaxRecord>(std::move(t).value());
+  return read_decoded<TaxRecord>(view, Cf::kTax, tax_key(party_id), decode_tax);
 }
 
 }  // namespace kassa::projections

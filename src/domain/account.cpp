@@ -54,6 +54,22 @@ std::string_view rule_of(EntryKind kind) {
   return "";
 }
 
+void book(Entries& entries, EntryKind kind, DebtRef debt, Date date, Money amount,
+          std::string reference) {
+  if (amount.is_zero()) return;
+  AccountEntry e;
+  e.kind = kind;
+  e.debt = debt;
+  e.date = date;
+  if (amount.is_positive()) {
+    e.debit = amount;
+  } else {
+    e.credit = Money::from_cents(-amount.cents());
+  }
+  e.reference = std::move(reference);
+  entries.push_back(std::move(e));
+}
+
 DebtRef DebtRef::of_quarter(Quarter q) {
   DebtRef r;
   r.kind = Kind::kQuarter;

@@ -93,4 +93,10 @@ struct AccountEntry {
 // Where evolve() records the entries of the event it folds (optional).
 using Entries = std::vector<AccountEntry>;
 
+// Appends an entry of `amount`: a debit when positive, a credit when
+// negative (a lower reassessment credits what it no longer charges);
+// nothing for 0.
+void book(Entries& entries, EntryKind kind, DebtRef debt, Date date, Money amount,
+          std::string reference);
+
 }  // namespace kassa::domain

@@ -240,20 +240,8 @@ class CompanyFolder {
     return {};
   }
 
-  // An entry of `amount`: a debit when positive, a credit when negative.
   void book(EntryKind kind, DebtRef debt, Date date, Money amount, std::string reference) {
-    if (amount.is_zero()) return;
-    AccountEntry e;
-    e.kind = kind;
-    e.debt = debt;
-    e.date = date;
-    if (amount.is_positive()) {
-      e.debit = amount;
-    } else {
-      e.credit = cents(-amount.cents());
-    }
-    e.reference = std::move(reference);
-    entries_.push_back(std::move(e));
+    domain::book(entries_, kind, debt, date, amount, std::move(reference));
   }
 
   // Paid beyond what a year now charges goes back to credit.

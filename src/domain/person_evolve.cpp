@@ -158,21 +158,8 @@ class Folder {
  private:
   Date effective() const { return Date::from_days(e_.effective_days()); }
 
-  // An entry of `amount` on the account: a debit when positive, a credit
-  // when negative (a lower reassessment credits what it no longer charges).
   void book(EntryKind kind, DebtRef debt, Date date, Money amount, std::string reference) {
-    if (amount.is_zero()) return;
-    AccountEntry e;
-    e.kind = kind;
-    e.debt = debt;
-    e.date = date;
-    if (amount.is_positive()) {
-      e.debit = amount;
-    } else {
-      e.credit = cents(-amount.cents());
-    }
-    e.reference = std::move(reference);
-    entries_.push_back(std::move(e));
+    domain::book(entries_, kind, debt, date, amount, std::move(reference));
   }
   void book_credit(EntryKind kind, DebtRef debt, Date date, Money amount, std::string reference) {
     book(kind, debt, date, cents(-amount.cents()), std::move(reference));
