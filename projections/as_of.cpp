@@ -23,6 +23,7 @@ Result<std::unique_ptr<MemKv>> fold_aggregate(const KvView& live, const Projecti
   });
   if (!folded.ok()) return folded.error();
   for (auto& p : projections) p->flush(context);
+  if (context.failure()) return *context.failure();
   return mem;
 }
 

@@ -168,6 +168,13 @@ Result<std::unique_ptr<ProjectionRunner>> ProjectionRunner::open(log::EventLog& 
   if (!format.ok()) return format.error();
   auto offsets = (*store)->offsets();
   if (!offsets.ok()) return offsets.error();
+  if (*format > kStoreFormat) {
+    return Error::unavailable("StoreFormatNewer",
+                              "the projections at " + *path + " have format " +
+                                  std::to_string(*format) + ", written by a newer build (this one reads " +
+                                  std::to_string(kStoreFormat) + "); run that build or rebuild them");
+  }
+  if (*format < kStoreFormat && offsets->empty()) KASSA_TRY((*store)->mark_current_format());
   if (*format < kStoreFormat && !offsets->empty()) {
     spdlog::warn("projections store={} has format {} (this build reads {}): rebuilding it from the log",
                  *path, *format, kStoreFormat);

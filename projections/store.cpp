@@ -220,6 +220,14 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, Durability d
   return store;
 }
 
+Status Store::mark_current_format() {
+  rocksdb::WriteOptions w;
+  w.sync = true;
+  rocksdb::Status s = db_->Put(w, default_, kFormatKey, std::to_string(kStoreFormat));
+  if (!s.ok()) return io_error("write the format of " + path_, s);
+  return {};
+}
+
 Result<int> Store::format() const {
   std::string value;
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), default_, kFormatKey, &value);

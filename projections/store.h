@@ -118,6 +118,8 @@ class Store final : public KvView {
   // The store's format (kStoreFormat when this build created it; 1 for a
   // store written before the format was recorded).
   Result<int> format() const;
+  // Records this build's format (for a store that holds nothing yet).
+  Status mark_current_format();
 
   const std::string& path() const { return path_; }
   rocksdb::ColumnFamilyHandle* handle(Cf cf) const { return handles_[cf_index(cf)]; }
