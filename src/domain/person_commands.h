@@ -122,6 +122,9 @@ struct RecordPayment {
   std::string bank_ref;  // idempotency: a bank reference already seen is ignored
   schemas::PaymentChannel channel = schemas::PaymentChannel::Coda;
   std::optional<schemas::PersonalDataT> payer;  // counterparty name / iban, sealed
+  // The communication is another member's notice and staff book it on this
+  // member on purpose (else CommunicationOfAnotherMember).
+  bool other_member_communication_accepted = false;
 };
 
 struct IssueRefund {

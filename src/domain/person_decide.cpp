@@ -144,6 +144,7 @@ Decision handle(const PersonState& s, const RegisterPerson& c, const DecisionCon
   b.affiliated_before_start = c.affiliated_before_start;
   b.previous_fund = c.previous_fund;
   b.member_number = c.member_number;
+  b.has_account = c.iban.has_value();
   schemas::PersonalDataT personal;
   personal.niss = c.niss.digits();
   personal.first_name = c.first_name;

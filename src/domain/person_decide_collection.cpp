@@ -44,7 +44,29 @@ Decision handle(const PersonState& s, const RecordPayment& c, const DecisionCont
   if (c.bank_ref.empty()) {
     return Error::invalid("bank_ref", "BankRefRequired", "bank_ref: needed for idempotent import");
   }
-  if (s.bank_refs.count(c.bank_ref) > 0) return Events{};  // imported before
+  if (s.bank_refs.count(c.bank_ref) > 0) {
+    // Imported before: the same line again. With another amount it is not.
+    for (const auto& p : s.payments) {
+      if (p.bank_ref == c.bank_ref && p.amount != c.amount) {
+        return Error::conflict("BankRefAmountDiffers",
+                               "bank_ref: " + c.bank_ref + " was booked for " + p.amount.format() +
+                                   " on " + p.value_date.format() + "; this one is " +
+                                   c.amount.format(),
+                               "bank_ref");
+      }
+    }
+    return Events{};
+  }
+  if (c.communication && !c.other_member_communication_accepted) {
+    const auto member = notice_member_number(*c.communication);
+    if (member && *member != s.member_number) {
+      return Error::conflict("CommunicationOfAnotherMember",
+                             "communication: " + c.communication->display() +
+                                 " is another member's notice; book it on that member, or say "
+                                 "so explicitly (book_on_this_member)",
+                             "communication");
+    }
+  }
 
   std::vector<const DebtLine*> lines;
   std::vector<OpenDebt> debts;
@@ -115,10 +137,41 @@ Decision handle(const PersonState& s, const RecordPayment& c, const DecisionCont
   return events;
 }
 
+// A reference names one payment: recorded again with the same amount it is
+// "already recorded", with another amount a conflict naming both.
+Status once_per_reference(const std::map<std::string, RecordedAmount>& recorded,
+                          const std::string& ref, Money amount, const char* field,
+                          const char* what) {
+  auto it = recorded.find(ref);
+  if (it == recorded.end()) return {};
+  const std::string name = std::string(what);
+  if (it->second.amount == amount) {
+    return Error::conflict(name + "AlreadyRecorded",
+                           std::string(field) + ": " + ref + " was recorded on " +
+                               it->second.on.format() + " for " + amount.format() +
+                               "; nothing is paid twice",
+                           field);
+  }
+  return Error::conflict(name + "ReferenceConflict",
+                         std::string(field) + ": " + ref + " was recorded for " +
+                             it->second.amount.format() + " on " + it->second.on.format() +
+                             "; this one is " + amount.format(),
+                         field);
+}
+
 Decision handle(const PersonState& s, const IssueRefund& c, const DecisionContext& ctx) {
   KASSA_TRY(require_registered(s));
   if (!c.amount.is_positive()) {
     return Error::invalid("amount", "RefundNotPositive", "amount: a refund is above 0");
+  }
+  if (c.refund_ref.empty()) {
+    return Error::invalid("refund_ref", "RefundRefRequired", "refund_ref: a refund needs its reference");
+  }
+  KASSA_TRY(once_per_reference(s.refunds_by_ref, c.refund_ref, c.amount, "refund_ref", "Refund"));
+  if (!c.account && !s.has_account) {
+    return Error::violation("RefundAccountUnknown",
+                            "iban: the person registered no account; a refund needs the IBAN to pay to",
+                            "iban");
   }
   Money refundable = sum(max(s.credit, Money::zero()), s.refund_due);
   if (c.amount > refundable) {
@@ -427,6 +480,20 @@ Decision handle(const PersonState& s, const DecideContest& c, const DecisionCont
   }
   if (it->outcome) {
     return Error::conflict("ContestAlreadyDecided", "contest " + c.case_ref + " is decided");
+  }
+  // A decision cancels what the contested quarters charge, no more.
+  Money charged;
+  for (std::uint16_t code : it->quarters) {
+    for (const auto* line : s.lines()) {
+      if (quarter_code(line->quarter) == code) charged = sum(charged, line->principal());
+    }
+  }
+  if (c.cancelled > charged) {
+    return Error::violation("ContestCancelsMoreThanCharged",
+                            "cancelled: " + c.cancelled.format() +
+                                " is more than the contested quarters charge (" + charged.format() +
+                                ")",
+                            "cancelled");
   }
   schemas::ContestDecidedT b;
   b.decided_days = ctx.business_date.to_days();

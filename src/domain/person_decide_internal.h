@@ -36,6 +36,13 @@ Status require_quarters(const std::vector<Quarter>& quarters);
 // The communication for the next notice(s) of this decision.
 Result<std::string> next_communication(const PersonState& state, std::uint32_t already_in_decision);
 
+// OK unless `ref` was recorded before: then <What>AlreadyRecorded (same
+// amount) or <What>ReferenceConflict (another), both kConflict naming the
+// amounts.
+Status once_per_reference(const std::map<std::string, RecordedAmount>& recorded,
+                          const std::string& ref, Money amount, const char* field,
+                          const char* what);
+
 // ContributionCancelled for every assessed, not cancelled quarter >= from.
 Events cancel_from(const PersonState& state, Quarter from, schemas::CancellationReason reason);
 

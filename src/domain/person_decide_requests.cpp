@@ -304,6 +304,16 @@ Decision handle(const PersonState& s, const PayBenefit& c, const DecisionContext
   if (!c.amount.is_positive()) {
     return Error::invalid("amount", "AmountNotPositive", "amount: a payment is above 0");
   }
+  if (c.payment_ref.empty()) {
+    return Error::invalid("payment_ref", "PaymentRefRequired", "payment_ref: a payment needs its reference");
+  }
+  KASSA_TRY(once_per_reference(s.benefit_payments_by_ref, c.payment_ref, c.amount, "payment_ref",
+                               "BenefitPayment"));
+  if (!c.account && !s.has_account) {
+    return Error::violation("BenefitAccountUnknown",
+                            "iban: the person registered no account; a payment needs the IBAN to pay to",
+                            "iban");
+  }
   schemas::BenefitPaidT p;
   p.kind = b->kind;
   p.period_start_days = c.period_start.to_days();

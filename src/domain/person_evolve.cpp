@@ -88,7 +88,13 @@ class Folder {
         return corrupt(evolve_rules::kMalformedEvent, "event without a body");
       case EventBody::PersonRegistered: return on(*e_.body_as_PersonRegistered());
       case EventBody::PersonalDataChanged:
-        return registered([&] { ++s_.personal_data_changes; });
+        return registered([&] {
+          ++s_.personal_data_changes;
+          const auto* b = e_.body_as_PersonalDataChanged();
+          if (b->reason_code() != nullptr && b->reason_code()->string_view() == "BankAccountChanged") {
+            s_.has_account = true;
+          }
+        });
       case EventBody::CategoryChanged: return on(*e_.body_as_CategoryChanged());
       case EventBody::ActivityCeased: return on(*e_.body_as_ActivityCeased());
       case EventBody::ActivityResumed: return on(*e_.body_as_ActivityResumed());
@@ -167,6 +173,17 @@ class Folder {
 
   PaidInYear& paid_in(Date date) { return s_.paid_by_year[date.year()]; }
 
+  // What a line charges moved from `before` to `after` (principal()): the
+  // fees part as the fees changed, the contribution part the rest (a
+  // written-off principal floors at 0).
+  void book_principal(EntryKind contribution_kind, EntryKind fees_kind, DebtRef ref, Date date,
+                      Money before, Money after, Money fees_before, Money fees_after) {
+    const Money total = sub(after, before);
+    const Money fees = sub(fees_after, fees_before);
+    book(contribution_kind, ref, date, sub(total, fees), "");
+    book(fees_kind, ref, date, fees, "");
+  }
+
   // Adds `amount` paid on `component` of `line` to the year of `date`.
   void count_paid(const DebtLine& line, schemas::DebtKind component, Money amount, Date date) {
     PaidInYear& y = paid_in(date);
@@ -197,10 +214,13 @@ class Folder {
   // What was paid on a line beyond what it now charges goes back to credit,
   // and leaves the paid totals of the year in which it moved. A dispensed
   // line keeps what was paid (it may still be paid for the pension).
-  void settle(DebtLine& line) {
+  // `paid_contribution_before`: what the paid principal counted as
+  // contribution before the line changed (a reassessment changes the split).
+  void settle(DebtLine& line, const Money* paid_contribution_before = nullptr) {
     if (!line.dispensed && line.principal_paid > line.principal()) {
       const Money excess = sub(line.principal_paid, line.principal());
-      const Money contribution_before = line.contribution_paid();
+      const Money contribution_before =
+          paid_contribution_before != nullptr ? *paid_contribution_before : line.contribution_paid();
       const Money fees_before = sub(line.principal_paid, contribution_before);
       line.principal_paid = line.principal();
       const Money contribution_after = line.contribution_paid();
@@ -255,6 +275,7 @@ class Folder {
     s_.starter = b.starter();
     s_.affiliated_before_start = b.affiliated_before_start();
     s_.previous_fund = str(b.previous_fund());
+    s_.has_account = b.has_account();
     s_.periods.push_back({Date::from_days(b.start_days()), *start_q, std::nullopt, std::nullopt,
                           schemas::CessationReason::Stopped});
     return {};
@@ -319,14 +340,13 @@ class Folder {
     auto q = quarter_of(b.quarter(), "quarter");
     KASSA_TRY(q);
     DebtLine line;
-    Money old_contribution, old_fees;
+    Money old_principal, old_fees, old_paid_contribution;
     auto existing = s_.quarter_lines.find(*q);
     if (existing != s_.quarter_lines.end()) {  // a reassessment
       line = existing->second;
-      if (!line.cancelled && !line.dispensed) {
-        old_contribution = line.contribution;
-        old_fees = line.fees;
-      }
+      old_principal = line.principal();
+      if (!line.cancelled && !line.dispensed) old_fees = line.fees;
+      old_paid_contribution = line.contribution_paid();
     }
     line.kind = DebtLineKind::kQuarterly;
     line.quarter = *q;
@@ -343,12 +363,11 @@ class Folder {
     line.starter = s_.starter;
     line.grace = grace_for(*q);
     if (!line.dispensed) {
-      const DebtRef ref = DebtRef::of_quarter(*q);
-      book(EntryKind::kContribution, ref, decided_, sub(line.contribution, old_contribution), "");
-      book(EntryKind::kFees, ref, decided_, sub(line.fees, old_fees), "");
+      book_principal(EntryKind::kContribution, EntryKind::kFees, DebtRef::of_quarter(*q), decided_,
+                     old_principal, line.principal(), old_fees, line.fees);
     }
     DebtLine& stored = s_.quarter_lines[*q] = std::move(line);
-    settle(stored);
+    settle(stored, &old_paid_contribution);
     return {};
   }
 
@@ -432,14 +451,17 @@ class Folder {
       }
     }
     const DebtRef ref = DebtRef::regularisation(b.year());
-    Money old_contribution, old_fees;
-    if (auto it = s_.regularisation_lines.find(b.year());
-        it != s_.regularisation_lines.end() && !it->second.cancelled) {
-      old_contribution = it->second.contribution;  // a second statement replaces the first
-      old_fees = it->second.fees;
-    }
+    // A second statement for the year replaces the first: its line keeps
+    // what was paid, surcharged and charged on it, and books the change.
+    auto old = s_.regularisation_lines.find(b.year());
+    const bool replaces = old != s_.regularisation_lines.end();
+    const Money old_principal = replaces ? old->second.principal() : Money::zero();
+    const Money old_fees = replaces && !old->second.cancelled ? old->second.fees : Money::zero();
+    const Money old_paid_contribution =
+        replaces ? old->second.contribution_paid() : Money::zero();
     if (fact.difference.is_positive()) {
-      DebtLine line;
+      DebtLine line = replaces ? old->second : DebtLine{};
+      line.cancelled = false;
       line.kind = DebtLineKind::kRegularisation;
       line.quarter = Quarter::containing(fact.statement);
       line.year = b.year();
@@ -451,22 +473,16 @@ class Folder {
                               Money::zero());
       line.fees = cents(fact.difference.cents() - line.contribution.cents());
       line.due = fact.due;
-      if (auto it = s_.regularisation_lines.find(b.year()); it != s_.regularisation_lines.end()) {
-        line.principal_paid = it->second.principal_paid;
-        line.principal_payments = it->second.principal_payments;
-      }
-      book(EntryKind::kRegularisation, ref, fact.statement, sub(line.contribution, old_contribution),
-           "");
-      book(EntryKind::kRegularisationFees, ref, fact.statement, sub(line.fees, old_fees), "");
+      book_principal(EntryKind::kRegularisation, EntryKind::kRegularisationFees, ref,
+                     fact.statement, old_principal, line.principal(), old_fees, line.fees);
       DebtLine& stored = s_.regularisation_lines[b.year()] = std::move(line);
-      settle(stored);
+      settle(stored, &old_paid_contribution);
     } else {
-      if (auto it = s_.regularisation_lines.find(b.year());
-          it != s_.regularisation_lines.end() && !it->second.cancelled) {
-        book_credit(EntryKind::kRegularisation, ref, fact.statement, old_contribution, "");
-        book_credit(EntryKind::kRegularisationFees, ref, fact.statement, old_fees, "");
-        it->second.cancelled = true;
-        settle(it->second);
+      if (replaces && !old->second.cancelled) {
+        book_principal(EntryKind::kRegularisation, EntryKind::kRegularisationFees, ref,
+                       fact.statement, old_principal, Money::zero(), old_fees, Money::zero());
+        old->second.cancelled = true;
+        settle(old->second);
       }
       if (fact.difference.is_negative()) {
         s_.refund_due = add(s_.refund_due, cents(-fact.difference.cents()));
@@ -567,6 +583,9 @@ class Folder {
     entry.kind = EntryKind::kAllocation;
     entry.date = effective();
     for (auto& t : targets) {
+      // A dispensed line is owed nothing: what an allocation names for it
+      // stays credit (decide never names one; a hand-made log may).
+      if (t.line->dispensed && t.kind != schemas::DebtKind::Surcharge) continue;
       switch (t.kind) {
         case schemas::DebtKind::Contribution:
         case schemas::DebtKind::Fees:
@@ -605,9 +624,10 @@ class Folder {
       s_.credit = cents(s_.credit.cents() - (amount.cents() - from_due.cents()));
       s_.refunded = add(s_.refunded, amount);
       const Date paid = Date::from_days(b.paid_days());
-      if (b.reason() == schemas::RefundReason::Regularisation) {
-        paid_in(paid).refunded = add(paid_in(paid).refunded, amount);
-      }
+      if (!str(b.refund_ref()).empty()) s_.refunds_by_ref[str(b.refund_ref())] = {amount, paid};
+      // What was paid back of a regularisation (from refund_due) reduces the
+      // year's deductible contributions, whatever reason the refund gives.
+      paid_in(paid).refunded = add(paid_in(paid).refunded, from_due);
       book(EntryKind::kRefund, DebtRef::none(), paid, amount, str(b.refund_ref()));
     });
   }
@@ -840,19 +860,23 @@ class Folder {
         contest->cancelled = cancelled;
       }
       if (!cancelled.is_positive()) return;
+      // Off the contested lines' principal; what was already paid of it
+      // goes back to credit (settle) and out of the paid totals.
       Money rest = cancelled;
       if (contest != nullptr) {
         for (std::uint16_t code : contest->quarters) {
           auto q = quarter_from_code(code);
           if (!q) continue;
           for (DebtLine* line : s_.lines_for(*q)) {
-            const Money take = min(rest, line->open_principal());
+            const Money take = min(rest, line->principal());
             if (!take.is_positive()) continue;
             line->principal_written_off = add(line->principal_written_off, take);
             rest = sub(rest, take);
+            settle(*line);
           }
         }
       }
+      // Beyond what the lines charge (decide refuses it; a hand-made log).
       s_.credit = add(s_.credit, rest);
       book_credit(EntryKind::kContestCancellation, DebtRef::none(),
                   Date::from_days(b.decided_days()), cancelled, ref);
@@ -914,6 +938,10 @@ class Folder {
   Status on(const schemas::BenefitPaid& b) {
     return registered([&] {
       // The latest granted benefit of that kind.
+      if (!str(b.payment_ref()).empty()) {
+        s_.benefit_payments_by_ref[str(b.payment_ref())] = {cents(b.amount_cents()),
+                                                            Date::from_days(b.paid_days())};
+      }
       AccountEntry e;
       e.kind = EntryKind::kBenefitPaid;
       e.date = Date::from_days(b.paid_days());

@@ -214,6 +214,12 @@ struct PaymentFact {
   schemas::PaymentChannel channel = schemas::PaymentChannel::Coda;
 };
 
+// A refund or a benefit payment as recorded under its reference.
+struct RecordedAmount {
+  Money amount;
+  Date on = epoch();
+};
+
 struct PaymentPlan {
   std::string ref;
   Date granted = epoch();
@@ -298,6 +304,8 @@ struct PersonState {
   Money credit;                 // unallocated money
   Money refund_due;             // regularisation refunds owed to the person
   Money refunded;
+  std::map<std::string, RecordedAmount> refunds_by_ref;  // refund_ref -> what was paid back
+  bool has_account = false;  // registered with an IBAN, or gave one since
   Money costs_charged;
   std::map<int, PaidInYear> paid_by_year;  // by calendar year of the value date
 
@@ -314,6 +322,7 @@ struct PersonState {
   // Benefits.
   std::vector<Benefit> benefits;
   std::vector<OverpaymentClaim> overpayments;
+  std::map<std::string, RecordedAmount> benefit_payments_by_ref;  // payment_ref -> paid
 
   std::uint64_t last_sequence = 0;
 

@@ -295,6 +295,19 @@ std::unique_ptr<s::PersonSnapshotT> to_t(const PersonState& st) {
   }
   t->last_sequence = st.last_sequence;
   t->plan_refused_days = days(st.plan_refused);
+  t->has_account = st.has_account;
+  for (const auto& [ref, r] : st.refunds_by_ref) {
+    t->refunds_by_ref.push_back(std::make_unique<s::RecordedAmountStateT>());
+    t->refunds_by_ref.back()->ref = ref;
+    t->refunds_by_ref.back()->amount_cents = r.amount.cents();
+    t->refunds_by_ref.back()->days = r.on.to_days();
+  }
+  for (const auto& [ref, r] : st.benefit_payments_by_ref) {
+    t->benefit_payments_by_ref.push_back(std::make_unique<s::RecordedAmountStateT>());
+    t->benefit_payments_by_ref.back()->ref = ref;
+    t->benefit_payments_by_ref.back()->amount_cents = r.amount.cents();
+    t->benefit_payments_by_ref.back()->days = r.on.to_days();
+  }
   for (const auto& [year, y] : st.paid_by_year) {
     auto yt = std::make_unique<s::PaidInYearStateT>();
     yt->year = u16(year);
@@ -470,6 +483,15 @@ Result<PersonState> from_t(const s::PersonSnapshotT& t) {
   }
   st.last_sequence = t.last_sequence;
   st.plan_refused = opt_date(t.plan_refused_days);
+  st.has_account = t.has_account;
+  for (const auto& r : t.refunds_by_ref) {
+    if (!r) return invalid("null refund");
+    st.refunds_by_ref[r->ref] = {m(r->amount_cents), dt(r->days)};
+  }
+  for (const auto& r : t.benefit_payments_by_ref) {
+    if (!r) return invalid("null benefit payment");
+    st.benefit_payments_by_ref[r->ref] = {m(r->amount_cents), dt(r->days)};
+  }
   for (const auto& y : t.paid_by_year) {
     if (!y) return invalid("null paid year");
     st.paid_by_year[y->year] = {m(y->contributions_cents), m(y->fees_cents),

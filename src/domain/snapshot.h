@@ -18,7 +18,7 @@
 
 namespace kassa::domain {
 
-inline constexpr std::uint16_t kSnapshotFormatVersion = 2;
+inline constexpr std::uint16_t kSnapshotFormatVersion = 3;
 
 std::vector<std::uint8_t> serialize(const PersonState& state);
 

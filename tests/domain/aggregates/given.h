@@ -22,10 +22,13 @@ namespace kassa::domain::test {
 inline const std::string kParty = "P0190f0e8a1b27c3d4e5f60718293a4b5";
 
 // Packs one event as the pipeline would; the bytes live in `out`.
+// `decided`: the business date of the decision (default: the event's
+// effective date).
 inline const schemas::Envelope& pack_envelope(const NewEvent& event, std::uint64_t sequence,
                                               const std::string& key,
                                               schemas::AggregateKind kind,
-                                              std::vector<std::uint8_t>& out) {
+                                              std::vector<std::uint8_t>& out,
+                                              std::optional<Date> decided = std::nullopt) {
   schemas::EnvelopeT env;
   std::array<std::uint8_t, 16> id{};
   id[0] = 0x01;
@@ -39,6 +42,7 @@ inline const schemas::Envelope& pack_envelope(const NewEvent& event, std::uint64
   env.recorded_at_us = 1'700'000'000'000'000;
   env.effective_days = event.effective.to_days();
   env.effective_quarter = event.quarter ? quarter_code(*event.quarter) : 0;
+  env.decided_days = decided.value_or(event.effective).to_days();
   env.actor = "test:given";
   env.prev_hash.assign(32, 0);
   env.body = event.body;
