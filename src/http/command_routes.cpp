@@ -269,10 +269,63 @@ bool valid_party_id(const std::string& party) {
 
 using PersonBuilder = std::function<Result<d::PersonCommand>(const json&, const std::string& party)>;
 
+// Releases an in-process claim on an identifier when the command ends.
+struct ClaimGuard {
+  write::MemberNumbers* numbers;
+  std::string identifier;
+  ~ClaimGuard() { numbers->release(identifier); }
+};
+
+// Whom a bank line index entry names ([kind tag][key]), for a conflict.
+std::string booked_on(const std::string& entry) {
+  if (entry.empty()) return "another account";
+  const std::string key = entry.substr(1);
+  switch (entry[0]) {
+    case 'P': return "person " + key;
+    case 'C': return "company " + key;
+    default: return "the fund's suspense account";
+  }
+}
+
+// A bank line is booked once fund-wide: the in-process claim covers a
+// booking not projected yet, the bank line index (caught up) every earlier
+// one. Booked on this person already, the domain decides (nothing again,
+// or BankRefAmountDiffers).
+Result<Reply> book_payment(const CommandDeps& deps, const RequestContext& ctx,
+                           const std::string& party, const d::PersonCommand& command,
+                           const d::RecordPayment& payment, d::Date date) {
+  const std::string claim = "bank:" + payment.bank_ref;
+  if (!deps.numbers->claim(claim)) {
+    return Error::conflict("BankRefBeingBooked",
+                           "bank_ref: " + payment.bank_ref + " is being booked right now", "bank_ref");
+  }
+  ClaimGuard guard{deps.numbers, claim};
+  KASSA_TRY(wait_for_projections(deps));
+  auto booked = projections::find_bank_line(*deps.stores->get(), payment.bank_ref);
+  if (!booked) return booked.error();
+  if (booked->has_value() && **booked != "P" + party) {
+    return Error::conflict("BankRefBookedElsewhere",
+                           "bank_ref: " + payment.bank_ref + " is booked on " + booked_on(**booked) +
+                               "; a bank line is booked once",
+                           "bank_ref");
+  }
+  auto out = deps.persons->execute(party, command, date, meta_for(deps, ctx));
+  if (!out) return out.error();
+  // Hold the claim until the index knows the line.
+  if (auto p = deps.projector(); p && !out->events.empty()) {
+    p->wait_until(log::Topic::kPersonEvents, out->events.back().partition,
+                  out->events.back().offset, deps.max_wait);
+  }
+  return outcome_reply("party_id", *out);
+}
+
 Result<Reply> execute_person(const CommandDeps& deps, const RequestContext& ctx,
                              const std::string& party, const d::PersonCommand& command) {
   auto date = business_date(deps, ctx.body);
   if (!date) return date.error();
+  if (const auto* payment = std::get_if<d::RecordPayment>(&command)) {
+    return book_payment(deps, ctx, party, command, *payment, *date);
+  }
   auto out = deps.persons->execute(party, command, *date, meta_for(deps, ctx));
   if (!out) return out.error();
   return outcome_reply("party_id", *out);
@@ -291,12 +344,6 @@ Handler person_command(const CommandDeps& deps, PersonBuilder build) {
   };
 }
 
-// Releases an in-process claim on an identifier when the registration ends.
-struct ClaimGuard {
-  write::MemberNumbers* numbers;
-  std::string identifier;
-  ~ClaimGuard() { numbers->release(identifier); }
-};
 
 Result<Reply> register_person(const CommandDeps& deps, const RequestContext& ctx) {
   const json& b = ctx.body;
@@ -455,7 +502,9 @@ void add_person_routes(Router& router, const CommandDeps& deps) {
     auto channel = enum_field(b, "channel", s::PaymentChannel::Coda, s::EnumValuesPaymentChannel(),
                               s::EnumNamePaymentChannel);
     if (!channel) return channel.error();
-    d::RecordPayment p{*amount, *value_date, std::nullopt, *ref, *channel, std::nullopt};
+    auto on_purpose = opt_bool(b, "book_on_this_member", false);
+    if (!on_purpose) return on_purpose.error();
+    d::RecordPayment p{*amount, *value_date, std::nullopt, *ref, *channel, std::nullopt, *on_purpose};
     auto comm = opt_str(b, "communication");
     if (!comm) return comm.error();
     if (comm->has_value()) {
@@ -1103,7 +1152,9 @@ Result<Reply> match_suspense(const CommandDeps& deps, const RequestContext& ctx)
   }
   auto pay = [&]() -> Result<write::Outcome> {
     if (match.kind == s::AggregateKind::Person) {
-      d::RecordPayment p{amount, value_date, communication, item->bank_ref, item->channel, std::nullopt};
+      // Staff identified the payer: this member, whatever the communication says.
+      d::RecordPayment p{amount, value_date, communication, item->bank_ref, item->channel, std::nullopt,
+                         true};
       return deps.persons->execute(match.key, d::PersonCommand{p}, *date, meta);
     }
     d::RecordCompanyPayment p{amount, value_date, communication, item->bank_ref, item->channel};

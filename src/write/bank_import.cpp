@@ -78,6 +78,7 @@ Result<ImportReport> BankImporter::import(std::string_view bytes, const CommandM
     std::optional<Member> member;
     std::optional<d::StructuredCommunication> communication;
     Route route = Route::kSuspense;
+    bool by_account = false;  // matched by the payer's account, not the communication
   };
   std::vector<Credit> credits;
   for (const auto& statement : *statements) {
@@ -122,6 +123,7 @@ Result<ImportReport> BankImporter::import(std::string_view bytes, const CommandM
           if (!party) return party.error();
           if (party->has_value()) {
             credit.member = Member{s::AggregateKind::Person, **party};
+            credit.by_account = true;
             out.matched_by = "account";
           }
         }
@@ -171,8 +173,11 @@ Result<ImportReport> BankImporter::import(std::string_view bytes, const CommandM
   };
   KASSA_TRY(book(persons_, s::AggregateKind::Person, [&](const Credit& c) {
     const d::Money amount = d::Money::from_cents(c.line->amount_cents);
+    // Matched by the account, a communication names no member this fund
+    // knows: the account holder's payment all the same.
     return d::PersonCommand{d::RecordPayment{amount, c.value_date, c.communication,
-                                             c.line->global_line_id, channel, std::nullopt}};
+                                             c.line->global_line_id, channel, std::nullopt,
+                                             c.by_account}};
   }));
   KASSA_TRY(book(companies_, s::AggregateKind::Company, [&](const Credit& c) {
     const d::Money amount = d::Money::from_cents(c.line->amount_cents);

@@ -517,3 +517,68 @@ TEST_CASE("staff match a suspense item to its payer: the payment is booked on th
   }
   CHECK(count == 0);
 }
+
+TEST_CASE("every euro once: a refund, a bank line and a notice's communication each name one "
+          "payment and one member",
+          "[commands][once]") {
+  InProcessKassa k;
+  const std::string an = register_person(k, "85073003328", "BE71096123456769");
+  const std::string jan = register_person(k, "90011512165");
+  const std::string P = "/v1/persons/";
+  Answer paid = k.post(P + an + "/payments",
+                       json{{"amount", "100.00"}, {"value_date", "2025-02-01"}, {"bank_ref", "B-1"}});
+  REQUIRE(paid.status == 201);
+
+  // A refund retried without an Idempotency-Key pays out once.
+  const json refund{{"amount", "20.00"}, {"refund_ref", "REF2-001"}, {"date", "2025-02-10"}};
+  CHECK(k.post(P + an + "/refunds", refund).status == 201);
+  const auto written = k.log().total_events();
+  Answer again = k.post(P + an + "/refunds", refund);
+  CHECK(again.status == 409);
+  CHECK(again.body["error"] == "RefundAlreadyRecorded");
+  json other = refund;
+  other["amount"] = "30.00";
+  Answer conflict = k.post(P + an + "/refunds", other);
+  CHECK(conflict.status == 409);
+  CHECK(conflict.body["error"] == "RefundReferenceConflict");
+  CHECK(conflict.body["message"].get<std::string>().find("20.00") != std::string::npos);
+  CHECK(conflict.body["message"].get<std::string>().find("30.00") != std::string::npos);
+  CHECK(k.log().total_events() == written);
+  // No account registered, none given: a refund has nowhere to go.
+  Answer nowhere = k.post(P + jan + "/refunds", json{{"amount", "1.00"}, {"refund_ref", "REF-J"}});
+  CHECK(nowhere.status == 422);
+  CHECK(nowhere.body["error"] == "RefundAccountUnknown");
+  CHECK(nowhere.body["field"] == "iban");
+
+  // One bank line is booked on one person.
+  Answer elsewhere = k.post(P + jan + "/payments",
+                            json{{"amount", "100.00"}, {"value_date", "2025-02-01"}, {"bank_ref", "B-1"}});
+  CHECK(elsewhere.status == 409);
+  CHECK(elsewhere.body["error"] == "BankRefBookedElsewhere");
+  CHECK(elsewhere.body["message"].get<std::string>().find(an) != std::string::npos);
+  // The same line on the same person with another amount says so.
+  Answer differs = k.post(P + an + "/payments",
+                          json{{"amount", "999.00"}, {"value_date", "2025-02-01"}, {"bank_ref", "B-1"}});
+  CHECK(differs.status == 409);
+  CHECK(differs.body["error"] == "BankRefAmountDiffers");
+  CHECK(differs.body["message"].get<std::string>().find("100.00") != std::string::npos);
+  CHECK(differs.body["message"].get<std::string>().find("999.00") != std::string::npos);
+  CHECK(k.log().total_events() == written);
+
+  // A payment carrying An's notice communication is not Jan's, unless staff say so.
+  Answer assessed = k.post("/v1/runs/assessment", json{{"quarter", "2025-Q1"}, {"date", "2025-01-05"}}, kBatch);
+  REQUIRE(assessed.status == 200);
+  const json an_events = events_with(k, an, "PaymentNoticeIssued");
+  std::string communication;
+  for (const auto& e : an_events) {
+    if (e["type"] == "PaymentNoticeIssued") communication = e["body"]["structured_communication"];
+  }
+  REQUIRE(communication.size() == 12);
+  json foreign{{"amount", "50.00"}, {"value_date", "2025-02-03"}, {"bank_ref", "B-2"},
+               {"communication", communication}};
+  Answer refused = k.post(P + jan + "/payments", foreign);
+  CHECK(refused.status == 409);
+  CHECK(refused.body["error"] == "CommunicationOfAnotherMember");
+  foreign["book_on_this_member"] = true;
+  CHECK(k.post(P + jan + "/payments", foreign).status == 201);
+}
