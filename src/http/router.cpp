@@ -4,8 +4,11 @@
 #include <spdlog/spdlog.h>
 
 #include <exception>
+#include <map>
+#include <set>
 
 #include "http/errors.h"
+#include "http/server.h"
 
 namespace kassa::http {
 
@@ -76,6 +79,53 @@ void send_error(httplib::Response& res, int status, const Error& error) {
   send(res, status, error_body(error));
 }
 
+// The fields each JSON body may hold: its requestBody schema's properties in
+// the OpenAPI document ("post /v1/persons" -> names). One list, the spec's:
+// a field the spec does not name is refused, so the two cannot drift.
+const std::map<std::string, std::set<std::string>>& body_fields() {
+  static const auto fields = [] {
+    std::map<std::string, std::set<std::string>> out;
+    const auto doc = nlohmann::json::parse(openapi_document(), nullptr, false);
+    if (doc.is_discarded() || !doc.contains("paths")) return out;
+    for (const auto& [path, ops] : doc["paths"].items()) {
+      for (const auto& [method, op] : ops.items()) {
+        if (!op.is_object() || !op.contains("requestBody")) continue;
+        const auto& content = op["requestBody"].value("content", nlohmann::json::object());
+        if (!content.contains("application/json")) continue;
+        const auto& schema = content["application/json"].value("schema", nlohmann::json::object());
+        if (!schema.contains("properties")) continue;
+        std::set<std::string>& names = out[method + " " + path];
+        for (const auto& [name, _] : schema["properties"].items()) names.insert(name);
+      }
+    }
+    return out;
+  }();
+  return fields;
+}
+
+// Parses a JSON body, refusing a key given twice in one object (the last
+// would silently win): the first duplicate's name in `duplicate`.
+nlohmann::json parse_strict(const std::string& text, std::string& duplicate) {
+  std::vector<std::set<std::string>> keys;
+  auto callback = [&](int, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+    switch (event) {
+      case nlohmann::json::parse_event_t::object_start: keys.emplace_back(); break;
+      case nlohmann::json::parse_event_t::object_end:
+        if (!keys.empty()) keys.pop_back();
+        break;
+      case nlohmann::json::parse_event_t::key:
+        if (!keys.empty() && !keys.back().insert(parsed.get<std::string>()).second &&
+            duplicate.empty()) {
+          duplicate = parsed.get<std::string>();
+        }
+        break;
+      default: break;
+    }
+    return true;
+  };
+  return nlohmann::json::parse(text, callback, /*allow_exceptions=*/false);
+}
+
 }  // namespace
 
 void Router::install(const RouteInfo& info, Handler handler) {
@@ -101,11 +151,29 @@ void Router::install(const RouteInfo& info, Handler handler) {
       const bool multipart = req.is_multipart_form_data();
       const std::string type = req.get_header_value("Content-Type");
       if (!multipart && !req.body.empty() && type.rfind("application/json", 0) == 0) {
-        ctx.body = nlohmann::json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+        std::string duplicate;
+        ctx.body = parse_strict(req.body, duplicate);
         if (ctx.body.is_discarded()) {
           send_error(res, 400, Error::invalid("body", "JsonWellFormed",
                                               "the request body is not well-formed JSON"));
           return;
+        }
+        if (!duplicate.empty()) {
+          send_error(res, 400, Error::invalid(duplicate, "JsonDuplicateKey",
+                                              duplicate + ": given more than once"));
+          return;
+        }
+        const auto allowed = body_fields().find(std::string(to_string(info.method)) + " " + info.path);
+        if (allowed != body_fields().end() && ctx.body.is_object()) {
+          for (const auto& [name, _] : ctx.body.items()) {
+            if (allowed->second.count(name) > 0) continue;
+            std::string accepted;
+            for (const auto& a : allowed->second) accepted += (accepted.empty() ? "" : ", ") + a;
+            send_error(res, 400, Error::invalid(name, "UnknownField",
+                                                name + ": not a field of this request (it takes " +
+                                                    accepted + ")"));
+            return;
+          }
         }
       }
     }

@@ -582,3 +582,33 @@ TEST_CASE("every euro once: a refund, a bank line and a notice's communication e
   foreign["book_on_this_member"] = true;
   CHECK(k.post(P + jan + "/payments", foreign).status == 201);
 }
+
+TEST_CASE("careless JSON is refused, not guessed at: a key given twice, a field no request takes",
+          "[commands][strict]") {
+  InProcessKassa k;
+  const std::string party = register_person(k, "85073003328");
+  const auto written = k.log().total_events();
+  Answer twice = k.post("/v1/persons/" + party + "/payments",
+                        std::string(R"({"amount":"10.00","amount":"99999.00","value_date":"2025-02-01",)"
+                                    R"("bank_ref":"B-1"})"),
+                        kStaff);
+  CHECK(twice.status == 400);
+  CHECK(twice.body["error"] == "JsonDuplicateKey");
+  CHECK(twice.body["field"] == "amount");
+  Answer nested = k.post("/v1/persons/" + party + "/payment-plans/grant",
+                         std::string(R"({"plan_ref":"P","instalments":[{"due":"2025-03-01","due":"2025-04-01",)"
+                                     R"("amount":"1.00"}]})"),
+                         kStaff);
+  CHECK(nested.status == 400);
+  CHECK(nested.body["field"] == "due");
+  Answer misspelt = k.post("/v1/persons/" + party + "/payments",
+                           json{{"amount", "10.00"}, {"value_date", "2025-02-01"}, {"bank_ref", "B-1"},
+                                {"comunication", "+++090/9337/55493+++"}});
+  CHECK(misspelt.status == 400);
+  CHECK(misspelt.body["error"] == "UnknownField");
+  CHECK(misspelt.body["field"] == "comunication");
+  CHECK(misspelt.body["message"].get<std::string>().find("communication") != std::string::npos);
+  CHECK(k.post("/v1/runs/quarter-end", json{{"quarter", "2025-Q1"}, {"dry_run", true}}, kBatch).status ==
+        400);
+  CHECK(k.log().total_events() == written);
+}
