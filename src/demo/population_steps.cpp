@@ -30,7 +30,7 @@ void Generator::to_commands(Date on, const Action& a, std::vector<PersonWriter::
         agenda_.emplace(on.plus_days(50).to_days(), Action{Act::kDecideBridging, a.who});
       }
       break;
-    case Act::kBirth: persons.push_back({p.key, domain::RecordBirth{a.date}, on}); break;
+    case Act::kBirth: persons.push_back({p.key, domain::RecordBirth{a.date, false}, on}); break;
     case Act::kDeath: persons.push_back({p.key, domain::RecordDeath{a.date}, on}); break;
     case Act::kPay: bank_lines_.push_back(bank_payment(on, a)); break;
     case Act::kRequestPlan: {

@@ -180,8 +180,14 @@ Decision handle(const CompanyState& s, const RecordCompanyPayment& c, const Deci
 }
 
 Decision handle(const CompanyState& s, const ApplyCompanyLateSurcharge& c,
-                const DecisionContext&) {
+                const DecisionContext& ctx) {
   KASSA_TRY(require_registered(s));
+  if (ctx.business_date < c.as_of) {
+    return Error::violation("AsOfInFuture",
+                            "as_of: " + c.as_of.format() + " is after " + ctx.business_date.format() +
+                                ": months of delay are counted once they have passed",
+                            "as_of");
+  }
   auto it = s.debts.find(c.year);
   if (it == s.debts.end()) {
     return Error::violation("NothingToSurcharge", "no contribution assessed for the year", "year");

@@ -111,6 +111,9 @@ struct GrantContributionFreeQuarter {
 // proactively.
 struct RecordBirth {
   Date birth;
+  // Twins and more, or a birth within 180 days of another for this person
+  // that really is a second one (else BirthTooSoon).
+  bool multiple = false;
 };
 
 // ---- payments ------------------------------------------------------------------

@@ -221,6 +221,19 @@ Decision handle(const PersonState& s, const CeaseActivity& c, const DecisionCont
 Decision handle(const PersonState& s, const RecordDeath& c, const DecisionContext& ctx) {
   KASSA_TRY(require_registered(s));
   if (s.death) return Error::conflict("PersonAlreadyDeceased", "the death is already recorded");
+  // A death before the affiliation began would cancel what was never due
+  // on a person's own account; after the report it has not happened.
+  if (!s.periods.empty() && c.death < s.periods.front().start) {
+    return Error::violation("DeathBeforeAffiliation",
+                            "death: " + c.death.format() + " is before the affiliation began on " +
+                                s.periods.front().start.format(),
+                            "death");
+  }
+  if (ctx.business_date < c.death) {
+    return Error::violation("DeathInFuture",
+                            "death: " + c.death.format() + " is after " + ctx.business_date.format(),
+                            "death");
+  }
   Quarter dq = Quarter::containing(c.death);
   schemas::PersonDiedT b;
   b.death_days = c.death.to_days();

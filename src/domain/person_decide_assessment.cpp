@@ -1,6 +1,7 @@
 // decide() for a person: income, provisional bases, the quarterly
 // assessment, regularisation and contribution-free quarters.
 #include <algorithm>
+#include <cstdlib>
 
 #include "domain/contribution.h"
 #include "domain/person_decide_internal.h"
@@ -324,6 +325,24 @@ Decision handle(const PersonState& s, const GrantContributionFreeQuarter& c,
 
 Decision handle(const PersonState& s, const RecordBirth& c, const DecisionContext& ctx) {
   KASSA_TRY(require_registered(s));
+  if (ctx.business_date < c.birth) {
+    return Error::violation("BirthInFuture",
+                            "birth: " + c.birth.format() + " is after " + ctx.business_date.format(),
+                            "birth");
+  }
+  // Two births of one person within 180 days are one birth recorded twice,
+  // unless said to be a multiple birth.
+  for (const Benefit& b : s.benefits) {
+    if (b.kind != schemas::BenefitKind::MaternityAid || !b.start || *b.start == c.birth) continue;
+    const std::int32_t apart = std::abs(b.start->to_days() - c.birth.to_days());
+    if (apart < 180 && !c.multiple) {
+      return Error::violation("BirthTooSoon",
+                              "birth: " + c.birth.format() + " is " + std::to_string(apart) +
+                                  " days from the birth of " + b.start->format() +
+                                  "; a multiple birth says so (multiple)",
+                              "birth");
+    }
+  }
   Quarter birth_q = Quarter::containing(c.birth);
   std::vector<Quarter> free_quarters = {birth_q.next()};
   if (c.birth.year() >= 2026) free_quarters.push_back(birth_q.plus(2));  // from 2026: two

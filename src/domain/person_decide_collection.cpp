@@ -38,6 +38,12 @@ Money open_total(const std::vector<const DebtLine*>& lines) {
 
 Decision handle(const PersonState& s, const RecordPayment& c, const DecisionContext& ctx) {
   KASSA_TRY(require_registered(s));
+  if (ctx.business_date < c.value_date) {
+    return Error::violation("ValueDateInFuture",
+                            "value_date: " + c.value_date.format() + " is after the booking on " +
+                                ctx.business_date.format(),
+                            "value_date");
+  }
   if (!c.amount.is_positive()) {
     return Error::invalid("amount", "PaymentNotPositive", "amount: a payment is above 0");
   }

@@ -218,6 +218,12 @@ Decision handle(const PersonState& s, const ClaimBenefit& c, const DecisionConte
     return Error::invalid("ground", "BridgingGroundRequired",
                           "ground: the bridging right needs a ground (bankruptcy, ...)");
   }
+  if (c.event_date && ctx.business_date < *c.event_date) {
+    return Error::violation("EventDateInFuture",
+                            "event_date: " + c.event_date->format() + " is after the claim's " +
+                                ctx.business_date.format(),
+                            "event_date");
+  }
   schemas::BenefitClaimedT b;
   b.kind = c.kind;
   b.claimed_days = ctx.business_date.to_days();

@@ -219,12 +219,46 @@ std::int64_t now(const CommandDeps& deps) {
       .count();
 }
 
+// The fund's business date: today (UTC).
+d::Date today(const CommandDeps& deps) {
+  return d::Date::from_days(static_cast<std::int32_t>(now(deps) / 86'400'000'000LL));
+}
+
+// A date a command or a run may carry: at most the configured horizon after
+// today (notices go out ahead of their quarter; nothing is decided years
+// ahead).
+Status within_horizon(const CommandDeps& deps, d::Date date, const char* field) {
+  const d::Date limit = today(deps).plus_days(deps.horizon_days);
+  if (limit < date) {
+    return Error::violation("DateBeyondHorizon",
+                            std::string(field) + ": " + date.format() + " is more than " +
+                                std::to_string(deps.horizon_days) + " days after today (" +
+                                today(deps).format() + ")",
+                            field);
+  }
+  return {};
+}
+
+// What a run dates on its day (a surcharge, a reminder) happens once the day has come.
+Status not_after_today(const CommandDeps& deps, d::Date date, const char* field, const char* rule) {
+  if (today(deps) < date) {
+    return Error::violation(rule,
+                            std::string(field) + ": its date " + date.format() +
+                                " has not come yet (today is " + today(deps).format() + ")",
+                            field);
+  }
+  return {};
+}
+
 // The business date of a command: its "date" field, else today (UTC).
 Result<d::Date> business_date(const CommandDeps& deps, const json& body) {
   auto given = opt_date(body, "date");
   if (!given) return given.error();
-  if (given->has_value()) return **given;
-  return d::Date::from_days(static_cast<std::int32_t>(now(deps) / 86'400'000'000LL));
+  if (given->has_value()) {
+    KASSA_TRY(within_horizon(deps, **given, "date"));
+    return **given;
+  }
+  return today(deps);
 }
 
 write::CommandMeta meta_for(const CommandDeps& deps, const RequestContext& ctx) {
@@ -490,7 +524,9 @@ void add_person_routes(Router& router, const CommandDeps& deps) {
   person("births", [](const json& b, const std::string&) -> R {
     auto on = date_field(b, "birth");
     if (!on) return on.error();
-    return d::PersonCommand{d::RecordBirth{*on}};
+    auto multiple = opt_bool(b, "multiple", false);
+    if (!multiple) return multiple.error();
+    return d::PersonCommand{d::RecordBirth{*on, *multiple}};
   });
   person("payments", [](const json& b, const std::string&) -> R {
     auto amount = money_field(b, "amount");
@@ -939,6 +975,8 @@ void add_run_routes(Router& router, const CommandDeps& deps) {
                if (!q) return q.error();
                auto date = date_field(ctx.body, "date");
                if (!date) return date.error();
+               KASSA_TRY(within_horizon(deps, q->first_day(), "quarter"));
+               KASSA_TRY(within_horizon(deps, *date, "date"));
                return run_over(deps, *deps.persons, ctx, "assessment", d::AssessQuarter{*q}, *date,
                                {{"quarter", q->format()}});
              }));
@@ -947,6 +985,7 @@ void add_run_routes(Router& router, const CommandDeps& deps) {
                KASSA_TRY(require_object(ctx.body));
                auto q = quarter_field(ctx.body, "quarter");
                if (!q) return q.error();
+               KASSA_TRY(not_after_today(deps, q->last_day(), "quarter", "QuarterNotEnded"));
                return run_over(deps, *deps.persons, ctx, "quarter-end",
                                d::ApplyQuarterEndSurcharges{*q}, q->last_day(),
                                {{"quarter", q->format()}});
@@ -958,6 +997,7 @@ void add_run_routes(Router& router, const CommandDeps& deps) {
                if (!y) return y.error();
                auto jan1 = d::Date::from_ymd(*y + 1, 1, 1);
                if (!jan1) return jan1.error();
+               KASSA_TRY(not_after_today(deps, *jan1, "year", "YearNotEnded"));
                return run_over(deps, *deps.persons, ctx, "year-end", d::ApplyYearEndSurcharge{*y},
                                *jan1, {{"year", *y}});
              }));
@@ -966,6 +1006,7 @@ void add_run_routes(Router& router, const CommandDeps& deps) {
                KASSA_TRY(require_object(ctx.body));
                auto on = date_field(ctx.body, "date");
                if (!on) return on.error();
+               KASSA_TRY(not_after_today(deps, *on, "date", "RunDateInFuture"));
                return run_over(deps, *deps.persons, ctx, "reminders", d::RunReminders{*on}, *on,
                                json::object());
              }));
@@ -978,6 +1019,8 @@ void add_run_routes(Router& router, const CommandDeps& deps) {
                if (!date) return date.error();
                auto jan1 = d::Date::from_ymd(*y, 1, 1);
                if (!jan1) return jan1.error();
+               KASSA_TRY(within_horizon(deps, *jan1, "year"));
+               if (*date) KASSA_TRY(within_horizon(deps, **date, "date"));
                return run_over(deps, *deps.companies, ctx, "company-contributions",
                                d::AssessCompanyContribution{*y}, date->value_or(*jan1),
                                {{"year", *y}});

@@ -68,6 +68,8 @@ struct CommandDeps {
   projections::NissSecret niss_secret{};
   std::function<std::int64_t()> now_us;     // default: the system clock
   std::chrono::milliseconds max_wait{10000};
+  // How far after today a command's or a run's date may be (a quarter).
+  int horizon_days = 92;
 };
 
 // The fund's suspense account (its events folded from the projections'

@@ -123,7 +123,7 @@ void walk_late_supplement(KassadProcess& k) {
   // The income of 2025: 30,000.00 -> 6,150.00 a year; 2,663.16 more than the
   // provisional 4 x 871.71, and fees 242.93 - 4 x 34.43 = 105.21.
   Reply income = k.post("/v1/persons/" + party + "/income",
-                        {{"year", 2025}, {"net_income", "30000.00"}, {"date", "2026-09-15"}});
+                        {{"year", 2025}, {"net_income", "30000.00"}, {"date", "2026-06-15"}});
   INFO(income.body.dump());
   REQUIRE(income.status == 201);
   std::string own = "min_offset=" + std::to_string(income.body["min_offset"].get<std::int64_t>());
@@ -132,11 +132,11 @@ void walk_late_supplement(KassadProcess& k) {
   const json& supplement = debt.body["lines"][4];
   CHECK(supplement["debt"] == "2025 regularisation");
   CHECK(supplement["principal"] == "2768.37");
-  CHECK(supplement["due_date"] == "2026-12-31");
+  CHECK(supplement["due_date"] == "2026-09-30");
   CHECK(supplement["stage"] == "notice");
   CHECK(debt.body["outstanding"] == "2768.37");
-  // Unpaid on 31 December 2026: 3 % of 2,768.37 = 83.05.
-  run(k, "quarter-end", {{"quarter", "2026-Q4"}});
+  // Unpaid on 30 September 2026: 3 % of 2,768.37 = 83.05.
+  run(k, "quarter-end", {{"quarter", "2026-Q3"}});
   for (int w = 0; w < 100; ++w) {
     if (k.get("/v1/persons/" + party + "/debt").body["outstanding"] == "2851.42") break;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -144,9 +144,9 @@ void walk_late_supplement(KassadProcess& k) {
   CHECK(k.get("/v1/persons/" + party + "/debt").body["lines"][4]["unpaid_surcharges"] == "83.05");
   // Paid late, with the supplement's communication: everything settled.
   Reply late = k.post("/v1/persons/" + party + "/payments",
-                      {{"amount", "2851.42"}, {"value_date", "2027-01-20"},
+                      {{"amount", "2851.42"}, {"value_date", "2026-10-20"},
                        {"communication", supplement["communication"]},
-                       {"bank_ref", "MARIE-REG-2025"}, {"date", "2027-01-20"}});
+                       {"bank_ref", "MARIE-REG-2025"}, {"date", "2026-10-20"}});
   INFO(late.body.dump());
   REQUIRE(late.status == 201);
   own = "min_offset=" + std::to_string(late.body["min_offset"].get<std::int64_t>());
@@ -184,20 +184,20 @@ void walk_late_supplement(KassadProcess& k) {
       CHECK(y["contributions"] == "3486.84");
       CHECK(y["fees"] == "137.72");
     }
-    if (y["year"] == 2027) {
+    if (y["year"] == 2026) {
       CHECK(y["regularisation"] == "2768.37");
       CHECK(y["surcharges_not_deductible"] == "83.05");
     }
   }
   // As of: before the statement, after it, after the 3 %.
-  CHECK(k.get("/v1/persons/" + party + "/debt?at=2026-09-14&" + own).body["outstanding"] == "0.00");
-  CHECK(k.get("/v1/persons/" + party + "/debt?at=2026-09-15&" + own).body["outstanding"] == "2768.37");
-  Reply at_year_end = k.get("/v1/persons/" + party + "/statement?at=2026-12-31&" + own);
-  CHECK(at_year_end.body["balance"] == "2851.42");
-  CHECK(k.get("/v1/persons/" + party + "/debt?at=2026-12-31&" + own).body["balance"] == "2851.42");
+  CHECK(k.get("/v1/persons/" + party + "/debt?at=2026-06-14&" + own).body["outstanding"] == "0.00");
+  CHECK(k.get("/v1/persons/" + party + "/debt?at=2026-06-15&" + own).body["outstanding"] == "2768.37");
+  Reply at_quarter_end = k.get("/v1/persons/" + party + "/statement?at=2026-09-30&" + own);
+  CHECK(at_quarter_end.body["balance"] == "2851.42");
+  CHECK(k.get("/v1/persons/" + party + "/debt?at=2026-09-30&" + own).body["balance"] == "2851.42");
   // Before the supplement is paid, what was paid for 2025 (4 x 871.71)
   // covers the final 1,537.50 of Q1 and Q2, in quarter order.
-  Reply career_then = k.get("/v1/persons/" + party + "/career?at=2026-12-31&" + own);
+  Reply career_then = k.get("/v1/persons/" + party + "/career?at=2026-09-30&" + own);
   const json& quarters = career_then.body["years"][0]["quarters"];
   CHECK(quarters[0]["status"] == "counted");
   CHECK(quarters[1]["status"] == "counted");

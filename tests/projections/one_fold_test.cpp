@@ -181,7 +181,7 @@ class Walk {
     if (chance(8)) person(key, d::CeaseActivity{late, schemas::CessationReason::Stopped}, late);
     if (chance(3)) person(key, d::RecordDeath{mid.plus_days(-static_cast<int>(below(200)))}, late);
     if (chance(15)) person(key, d::GrantContributionFreeQuarter{q.next(), schemas::FreeQuarterReason::Sickness}, mid);
-    if (chance(10)) person(key, d::RecordBirth{mid}, late);
+    if (chance(10)) person(key, d::RecordBirth{mid, false}, late);
     if (chance(40)) {
       const d::Quarter prev = q.prev();
       person(key, d::RequestWaiver{{prev}, schemas::WaiverGround::GoodFaith}, mid);

@@ -612,3 +612,47 @@ TEST_CASE("careless JSON is refused, not guessed at: a key given twice, a field 
         400);
   CHECK(k.log().total_events() == written);
 }
+
+TEST_CASE("implausible dates are refused with the field and the rule, and nothing is written",
+          "[commands][dates]") {
+  InProcessKassa k;
+  const std::string party = register_person(k, "85073003328");  // affiliated since 2025-01-01
+  const auto written = k.log().total_events();
+  const auto refused = [&](const Answer& a, const char* rule, const char* field) {
+    INFO(a.body.dump());
+    CHECK(a.status == 422);
+    CHECK(a.body["error"] == rule);
+    CHECK(a.body["field"] == field);
+  };
+  // Runs: a quarter that has not ended, a reminder day to come, a quarter
+  // or year years ahead.
+  refused(k.post("/v1/runs/quarter-end", json{{"quarter", "2030-Q1"}}, kBatch), "QuarterNotEnded", "quarter");
+  refused(k.post("/v1/runs/year-end", json{{"year", 2030}}, kBatch), "YearNotEnded", "year");
+  refused(k.post("/v1/runs/reminders", json{{"date", "2099-01-01"}}, kBatch), "RunDateInFuture", "date");
+  refused(k.post("/v1/runs/assessment", json{{"quarter", "2030-Q1"}, {"date", "2030-01-05"}}, kBatch),
+          "DateBeyondHorizon", "quarter");
+  refused(k.post("/v1/runs/company-contributions", json{{"year", 2031}}, kBatch), "DateBeyondHorizon", "year");
+  // Commands: a business date years ahead; facts that cannot be.
+  refused(k.post("/v1/persons/" + party + "/contraintes",
+                 json{{"served_on", "2099-01-01"}, {"bailiff_ref", "B"}, {"date", "2099-01-01"}}),
+          "DateBeyondHorizon", "date");
+  refused(k.post("/v1/persons/" + party + "/death", json{{"death", "2000-01-01"}, {"date", "2025-03-01"}}),
+          "DeathBeforeAffiliation", "death");
+  refused(k.post("/v1/persons/" + party + "/benefits",
+                 json{{"kind", "BridgingRight"}, {"ground", "Bankruptcy"}, {"claim_ref", "BR-1"},
+                      {"event_date", "2099-05-01"}, {"date", "2025-03-01"}}),
+          "EventDateInFuture", "event_date");
+  refused(k.post("/v1/persons/" + party + "/payments",
+                 json{{"amount", "10.00"}, {"value_date", "2025-03-10"}, {"bank_ref", "B-9"},
+                      {"date", "2025-03-01"}}),
+          "ValueDateInFuture", "value_date");
+  CHECK(k.log().total_events() == written);
+  // Twelve births one day apart: the second is the first recorded again.
+  Answer born = k.post("/v1/persons/" + party + "/births", json{{"birth", "2025-05-01"}, {"date", "2025-05-10"}});
+  REQUIRE(born.status == 201);
+  refused(k.post("/v1/persons/" + party + "/births", json{{"birth", "2025-05-02"}, {"date", "2025-05-10"}}),
+          "BirthTooSoon", "birth");
+  CHECK(k.post("/v1/persons/" + party + "/births",
+               json{{"birth", "2025-05-02"}, {"multiple", true}, {"date", "2025-05-10"}})
+            .status == 201);
+}

@@ -170,7 +170,7 @@ TEST_CASE("refunds and benefit payments are recorded once per reference", "[acco
   REQUIRE_FALSE(nowhere.ok());
   CHECK(nowhere.error().rule == "RefundAccountUnknown");
 
-  a.when("2024-05-10", RecordBirth{d("2024-05-01")});  // maternity aid, granted proactively
+  a.when("2024-05-10", RecordBirth{d("2024-05-01"), false});  // maternity aid, granted proactively
   PayBenefit paid{"birth:2024-05-01", d("2024-06-01"), d("2024-06-30"), Money::from_cents(139'817),
                   "PAY-1", iban};
   a.when("2024-07-05", paid);

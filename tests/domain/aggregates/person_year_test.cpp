@@ -207,14 +207,17 @@ TEST_CASE("a birth grants the next quarter(s) free and maternity aid, proactivel
   PersonScenario s;
   s.run("2025-01-01", person("2025-01-01"));
   s.run("2025-07-01", AssessQuarter{q("2025-Q3")});
-  auto e = s.run("2025-08-20", RecordBirth{d("2025-08-15")});
+  auto e = s.run("2025-08-20", RecordBirth{d("2025-08-15"), false});
   REQUIRE(types(e) == std::vector<EB>{EB::ContributionFreeQuarterGranted, EB::BenefitGranted});
   CHECK(body<schemas::ContributionFreeQuarterGrantedT>(e[0]).quarter == qc("2025-Q4"));
   CHECK(body<schemas::ContributionFreeQuarterGrantedT>(e[0]).proactive);
   CHECK(body<schemas::BenefitGrantedT>(e[1]).service_vouchers == 105);
-  CHECK(s.when(RecordBirth{d("2025-08-15")})->empty());
+  CHECK(s.when(RecordBirth{d("2025-08-15"), false})->empty());
+  // 158 days later: the same birth recorded twice, unless a multiple birth.
+  CHECK(s.rejection("2026-02-01", RecordBirth{d("2026-01-20"), false}) == "BirthTooSoon");
+  CHECK(s.rejection("2025-08-20", RecordBirth{d("2025-09-15"), false}) == "BirthInFuture");
 
-  auto e2026 = s.run("2026-02-01", RecordBirth{d("2026-01-20")});
+  auto e2026 = s.run("2026-03-01", RecordBirth{d("2026-02-20"), false});
   REQUIRE(e2026.size() == 3);  // Q2 and Q3 of 2026, and the aid
   CHECK(body<schemas::ContributionFreeQuarterGrantedT>(e2026[1]).quarter == qc("2026-Q3"));
 }
