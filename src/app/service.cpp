@@ -147,7 +147,7 @@ Status Service::start(const Config& config, log::EventLog& log, http::Router& ro
     return std::optional<write::Member>{write::Member{kind, (*found)->substr(1)}};
   };
   importer_ = std::make_unique<write::BankImporter>(*persons_, *companies_, *fund_writer_,
-                                                    std::move(lookup));
+                                                    std::move(lookup), fund_.plausibility);
   commands.numbers = members_.get();
   commands.importer = importer_.get();
 

@@ -1,5 +1,9 @@
 #include "domain/account.h"
 
+#include <flatbuffers/minireflect.h>
+
+#include <string_view>
+
 #include "domain/schema_convert.h"
 
 namespace kassa::domain {
@@ -52,6 +56,63 @@ std::string_view rule_of(EntryKind kind) {
     case EntryKind::kCompanySurcharge: return "1 % of the company contribution per month of delay";
   }
   return "";
+}
+
+namespace {
+
+thread_local bool g_overflowed = false;
+
+// Visits every field of an event; remembers the first *_cents beyond range.
+struct CentsVisitor final : flatbuffers::IterationVisitor {
+  const char* name = nullptr;
+  std::string bad;
+  void Field(std::size_t, std::size_t, flatbuffers::ElementaryType, bool,
+             const flatbuffers::TypeTable*, const char* field_name, const std::uint8_t*) override {
+    name = field_name;
+  }
+  void Long(int64_t value) override {
+    if (!bad.empty() || name == nullptr) return;
+    const std::string_view n(name);
+    if (n.size() > 6 && n.substr(n.size() - 6) == "_cents" &&
+        (value > kMaxEventCents || value < -kMaxEventCents)) {
+      bad = n;
+    }
+  }
+};
+
+}  // namespace
+
+Status amounts_in_range(const schemas::Envelope& envelope) {
+  CentsVisitor visitor;
+  flatbuffers::IterateObject(reinterpret_cast<const std::uint8_t*>(&envelope),
+                             schemas::EnvelopeTypeTable(), &visitor);
+  if (!visitor.bad.empty()) {
+    return Error::corrupt("AmountOutOfRange",
+                          visitor.bad + ": beyond " + Money::from_cents(kMaxEventCents).format() +
+                              ", more than any amount an event may carry");
+  }
+  return {};
+}
+
+void FoldArithmetic::clear() { g_overflowed = false; }
+bool FoldArithmetic::overflowed() { return g_overflowed; }
+
+Money FoldArithmetic::add(Money a, Money b) {
+  std::int64_t r = 0;
+  if (__builtin_add_overflow(a.cents(), b.cents(), &r)) {
+    g_overflowed = true;
+    return a;
+  }
+  return Money::from_cents(r);
+}
+
+Money FoldArithmetic::sub(Money a, Money b) {
+  std::int64_t r = 0;
+  if (__builtin_sub_overflow(a.cents(), b.cents(), &r)) {
+    g_overflowed = true;
+    return a;
+  }
+  return Money::from_cents(r);
 }
 
 void book(Entries& entries, EntryKind kind, DebtRef debt, Date date, Money amount,

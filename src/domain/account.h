@@ -21,6 +21,7 @@
 #include "domain/date.h"
 #include "domain/money.h"
 #include "domain/quarter.h"
+#include "domain/result.h"
 #include "schemas/envelope_generated.h"
 
 namespace kassa::domain {
@@ -92,6 +93,26 @@ struct AccountEntry {
 
 // Where evolve() records the entries of the event it folds (optional).
 using Entries = std::vector<AccountEntry>;
+
+// No amount an event carries may exceed this (10 trillion EUR): a fold
+// adds many of them, and every sum must stay far from what int64 cents
+// can hold. Far above any plausibility ceiling of the fund's commands.
+inline constexpr std::int64_t kMaxEventCents = 1'000'000'000'000'000;
+
+// OK, or AmountOutOfRange (kCorrupt) naming the first *_cents field of the
+// event whose value is beyond ±kMaxEventCents. evolve() checks it first.
+Status amounts_in_range(const schemas::Envelope& envelope);
+
+// Arithmetic in a fold, where each step cannot return an error: on
+// overflow the result saturates and FoldArithmetic::overflowed() is set
+// for the thread; evolve() clears it before an event and turns it into
+// MoneyOverflow after.
+struct FoldArithmetic {
+  static void clear();
+  static bool overflowed();
+  static Money add(Money a, Money b);
+  static Money sub(Money a, Money b);
+};
 
 // Appends an entry of `amount`: a debit when positive, a credit when
 // negative (a lower reassessment credits what it no longer charges);

@@ -84,6 +84,7 @@ Decision handle(const CompanyState& s, const RemoveDirector& c, const DecisionCo
 Decision handle(const CompanyState& s, const ReportBalanceSheet& c, const DecisionContext& ctx) {
   KASSA_TRY(require_registered(s));
   KASSA_TRY(require_non_negative(c.total, "total"));
+  KASSA_TRY(require_plausible(c.total, ctx.fund.plausibility.max_balance_sheet, "total"));
   schemas::BalanceSheetReportedT b;
   b.financial_year_end_days = c.financial_year_end.to_days();
   b.balance_sheet_total_cents = c.total.cents();
@@ -137,6 +138,7 @@ Decision handle(const CompanyState& s, const RecordCompanyPayment& c, const Deci
   if (!c.amount.is_positive()) {
     return Error::invalid("amount", "PaymentNotPositive", "amount: a payment is above 0");
   }
+  KASSA_TRY(require_plausible(c.amount, ctx.fund.plausibility.max_amount, "amount"));
   if (c.bank_ref.empty()) {
     return Error::invalid("bank_ref", "BankRefRequired", "bank_ref: needed for idempotent import");
   }

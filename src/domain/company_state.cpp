@@ -46,8 +46,8 @@ using schemas::EventBody;
 Error corrupt(const char* rule, const std::string& message) { return Error::corrupt(rule, message); }
 std::string str(const flatbuffers::String* s) { return s == nullptr ? std::string() : s->str(); }
 Money cents(std::int64_t c) { return Money::from_cents(c); }
-Money add(Money a, Money b) { return Money::from_cents(a.cents() + b.cents()); }
-Money sub(Money a, Money b) { return Money::from_cents(a.cents() - b.cents()); }
+Money add(Money a, Money b) { return FoldArithmetic::add(a, b); }
+Money sub(Money a, Money b) { return FoldArithmetic::sub(a, b); }
 
 class CompanyFolder {
  public:
@@ -281,8 +281,13 @@ Status evolve(CompanyState& state, const schemas::Envelope& envelope, Entries* e
       envelope.aggregate_key()->string_view() != state.company_number) {
     return Error::corrupt(evolve_rules::kWrongAggregate, "event of another company");
   }
+  KASSA_TRY(amounts_in_range(envelope));
+  FoldArithmetic::clear();
   CompanyFolder folder(state, envelope);
   KASSA_TRY(folder.apply());
+  if (FoldArithmetic::overflowed()) {
+    return Error::corrupt("MoneyOverflow", "a sum of the company's amounts leaves int64 cents");
+  }
   state.last_sequence = envelope.sequence();
   if (entries != nullptr) {
     for (auto& e : folder.entries()) entries->push_back(std::move(e));

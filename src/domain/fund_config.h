@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "domain/money.h"
 #include "domain/rate.h"
 #include "domain/result.h"
 
@@ -46,12 +47,26 @@ struct ReminderPolicy {
   bool first_contrainte_needs_personal_contact = true;
 };
 
+// What no single amount can plausibly be (our policy): a command above it
+// is refused (AmountImplausible, naming the field), a bank line above it
+// waits in suspense for review. Far below what a sum of cents can hold.
+struct Plausibility {
+  Money max_amount = Money::from_cents(1'000'000'000);  // 10,000,000.00: a payment, refund, claim
+  Money max_income = Money::from_cents(10'000'000'000);  // 100,000,000.00: a year's income or base
+  Money max_balance_sheet = Money::from_cents(100'000'000'000'000);  // a company's balance sheet
+};
+
+// OK, or AmountImplausible naming `field` when `amount` is above `ceiling`
+// (or below -ceiling).
+Status require_plausible(Money amount, Money ceiling, std::string_view field);
+
 struct FundConfig {
   // Management fee rate per contribution year (percent of the legal
   // contribution). A year missing here is an error, never a default.
   std::map<int, Sourced<Rate>> fee_rates;
   AllocationPolicy allocation;
   ReminderPolicy reminders;
+  Plausibility plausibility;
 
   // Kassa's configuration: 3.95 % for 2022–2026, the policies above.
   static FundConfig kassa_default();

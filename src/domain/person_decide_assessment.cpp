@@ -133,6 +133,7 @@ Decision handle(const PersonState& s, const NotifyIncome& c, const DecisionConte
   if (c.year < 1900 || c.year > 9999) {
     return Error::invalid("year", "YearInvalid", "year: not a calendar year");
   }
+  KASSA_TRY(require_plausible(c.net_income, ctx.fund.plausibility.max_income, "net_income"));
   if (auto it = s.incomes.find(c.year); it != s.incomes.end() &&
                                         it->second.net_income == c.net_income &&
                                         it->second.source == c.source) {
@@ -220,6 +221,7 @@ Decision handle(const PersonState& s, const NotifyIncome& c, const DecisionConte
 
 Decision handle(const PersonState& s, const ChangeProvisionalBase& c, const DecisionContext& ctx) {
   KASSA_TRY(require_registered(s));
+  KASSA_TRY(require_plausible(c.base, ctx.fund.plausibility.max_income, "base"));
   KASSA_TRY(ctx.rulebook.year(c.year));
   auto first_q = Quarter::of(c.year, 1);
   KASSA_TRY(first_q);

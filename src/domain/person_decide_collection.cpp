@@ -47,6 +47,7 @@ Decision handle(const PersonState& s, const RecordPayment& c, const DecisionCont
   if (!c.amount.is_positive()) {
     return Error::invalid("amount", "PaymentNotPositive", "amount: a payment is above 0");
   }
+  KASSA_TRY(require_plausible(c.amount, ctx.fund.plausibility.max_amount, "amount"));
   if (c.bank_ref.empty()) {
     return Error::invalid("bank_ref", "BankRefRequired", "bank_ref: needed for idempotent import");
   }
@@ -170,6 +171,7 @@ Decision handle(const PersonState& s, const IssueRefund& c, const DecisionContex
   if (!c.amount.is_positive()) {
     return Error::invalid("amount", "RefundNotPositive", "amount: a refund is above 0");
   }
+  KASSA_TRY(require_plausible(c.amount, ctx.fund.plausibility.max_amount, "amount"));
   if (c.refund_ref.empty()) {
     return Error::invalid("refund_ref", "RefundRefRequired", "refund_ref: a refund needs its reference");
   }
@@ -403,6 +405,7 @@ Decision handle(const PersonState& s, const GrantPaymentPlan& c, const DecisionC
     if (!i.amount.is_positive()) {
       return Error::invalid("instalments", "InstalmentNotPositive", "an instalment is above 0");
     }
+    KASSA_TRY(require_plausible(i.amount, ctx.fund.plausibility.max_amount, "instalments"));
     total = sum(total, i.amount);
   }
   if (total != s.plan_request->amount) {
@@ -444,6 +447,7 @@ Decision handle(const PersonState& s, const BreachPaymentPlan& c, const Decision
     return Error::not_found("UnknownPaymentPlan", "no payment plan " + c.plan_ref, "plan_ref");
   }
   if (it->breached) return Events{};  // already broken
+  KASSA_TRY(require_plausible(c.missed_amount, ctx.fund.plausibility.max_amount, "missed_amount"));
   schemas::PaymentPlanBreachedT b;
   b.plan_ref = c.plan_ref;
   b.missed_due_days = c.missed_due.to_days();
@@ -461,6 +465,7 @@ Decision handle(const PersonState& s, const FileContest& c, const DecisionContex
   if (c.case_ref.empty()) {
     return Error::invalid("case_ref", "CaseRefRequired", "case_ref: a contest needs a reference");
   }
+  KASSA_TRY(require_plausible(c.amount, ctx.fund.plausibility.max_amount, "amount"));
   for (const auto& contest : s.contests) {
     if (contest.case_ref == c.case_ref) {
       return Error::conflict("ContestAlreadyFiled", "contest " + c.case_ref + " exists", "case_ref");

@@ -258,6 +258,7 @@ Decision handle(const PersonState& s, const GrantBenefit& c, const DecisionConte
     if (!monthly.is_positive()) {
       return Error::invalid("monthly_amount", "MonthlyAmountNotPositive", "monthly_amount > 0");
     }
+    KASSA_TRY(require_plausible(monthly, ctx.fund.plausibility.max_amount, "monthly_amount"));
     g.months = static_cast<std::uint8_t>(months);
     g.monthly_amount_cents = monthly.cents();
     g.family_charge = c.family_charge;
@@ -310,6 +311,7 @@ Decision handle(const PersonState& s, const PayBenefit& c, const DecisionContext
   if (!c.amount.is_positive()) {
     return Error::invalid("amount", "AmountNotPositive", "amount: a payment is above 0");
   }
+  KASSA_TRY(require_plausible(c.amount, ctx.fund.plausibility.max_amount, "amount"));
   if (c.payment_ref.empty()) {
     return Error::invalid("payment_ref", "PaymentRefRequired", "payment_ref: a payment needs its reference");
   }
@@ -344,6 +346,7 @@ Decision handle(const PersonState& s, const ClaimOverpayment& c, const DecisionC
   if (!c.amount.is_positive()) {
     return Error::invalid("amount", "AmountNotPositive", "amount: a claim is above 0");
   }
+  KASSA_TRY(require_plausible(c.amount, ctx.fund.plausibility.max_amount, "amount"));
   schemas::OverpaymentClaimedT o;
   o.kind = c.kind;
   o.period_start_days = c.period_start.to_days();

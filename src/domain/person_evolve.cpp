@@ -46,8 +46,8 @@ std::vector<std::uint16_t> codes_of(const flatbuffers::Vector<std::uint16_t>* co
 std::string str(const flatbuffers::String* s) { return s == nullptr ? std::string() : s->str(); }
 
 Money cents(std::int64_t c) { return Money::from_cents(c); }
-Money add(Money a, Money b) { return Money::from_cents(a.cents() + b.cents()); }
-Money sub(Money a, Money b) { return Money::from_cents(a.cents() - b.cents()); }
+Money add(Money a, Money b) { return FoldArithmetic::add(a, b); }
+Money sub(Money a, Money b) { return FoldArithmetic::sub(a, b); }
 
 DebtRef ref_of(const DebtLine& line) {
   return line.kind == DebtLineKind::kQuarterly ? DebtRef::of_quarter(line.quarter)
@@ -987,8 +987,16 @@ Status evolve(PersonState& state, const schemas::Envelope& envelope, Entries* en
     return Error::corrupt(evolve_rules::kWrongAggregate, "event of another person");
   }
   // Handlers validate before they mutate; a failure leaves the state as is.
+  KASSA_TRY(amounts_in_range(envelope));
+  FoldArithmetic::clear();
   Folder folder(state, envelope);
   KASSA_TRY(folder.apply());
+  if (FoldArithmetic::overflowed()) {
+    // Amounts in range cannot add up this far but over an absurd history;
+    // the state is then not to be trusted (the writer evicts it, the
+    // projector records the refusal, kassa check reports it).
+    return Error::corrupt("MoneyOverflow", "a sum of the person's amounts leaves int64 cents");
+  }
   state.last_sequence = envelope.sequence();
   if (entries != nullptr) {
     for (auto& e : folder.entries()) entries->push_back(std::move(e));

@@ -132,6 +132,15 @@ FundConfig FundConfig::kassa_default() {
   return config;
 }
 
+Status require_plausible(Money amount, Money ceiling, std::string_view field) {
+  if (amount > ceiling || amount.cents() < -ceiling.cents()) {
+    return Error::invalid(std::string(field), "AmountImplausible",
+                          std::string(field) + ": " + amount.format() +
+                              " is beyond the plausibility ceiling of " + ceiling.format());
+  }
+  return {};
+}
+
 Result<Rate> FundConfig::fee_rate(int year) const {
   auto it = fee_rates.find(year);
   if (it == fee_rates.end()) {

@@ -1047,6 +1047,7 @@ Result<Reply> import_file(const CommandDeps& deps, const RequestContext& ctx) {
                  {"events", l.events}};
     if (l.kind == s::AggregateKind::Fund) {
       line["booked_to"] = "suspense";
+      if (!l.suspense_reason.empty()) line["suspense_reason"] = l.suspense_reason;
       ++suspense;
     } else {
       line["booked_to"] = l.kind == s::AggregateKind::Person ? "person" : "company";
@@ -1108,7 +1109,9 @@ Result<Reply> list_suspense(const CommandDeps& deps, const RequestContext& ctx) 
             {"amount", d::Money::from_cents(body->amount_cents()).format()},
             {"value_date", d::Date::from_days(body->value_days()).format()},
             {"structured_communication",
-             body->structured_communication() ? body->structured_communication()->str() : ""}};
+             body->structured_communication() ? body->structured_communication()->str() : ""},
+            {"reason", s::EnumNameSuspenseReason(body->reason())},
+            {"refusal", body->refusal() ? body->refusal()->str() : ""}};
         // The counterparty is personal data, sealed: shown to staff, never logged.
         if (body->counterparty() != nullptr) {
           auto opened = log::open(*deps.keys, log::suspense_subject(e.event.event_id()),
@@ -1124,15 +1127,17 @@ Result<Reply> list_suspense(const CommandDeps& deps, const RequestContext& ctx) 
       }));
   // Open items only: a matched one is booked on its member.
   json items = json::array();
-  std::int64_t total = 0;
+  d::Money total;
   for (auto& [item, cents] : recorded) {
     if (matched_ids.count(item["event_id"].get<std::string>()) != 0) continue;
-    total += cents;
+    auto sum = total.plus(d::Money::from_cents(cents));
+    if (!sum) return sum.error();  // MoneyOverflow: said, never wrapped
+    total = *sum;
     items.push_back(std::move(item));
   }
   return Reply(200, {{"items", items},
                      {"count", items.size()},
-                     {"total", d::Money::from_cents(total).format()}});
+                     {"total", total.format()}});
 }
 
 // Staff identified the payer of a suspense item: the fund records the match,

@@ -54,6 +54,8 @@ struct SuspenseItem {
   bool matched = false;
   schemas::AggregateKind matched_kind = schemas::AggregateKind::Person;
   std::string matched_key;  // the member the staff identified
+  schemas::SuspenseReason reason = schemas::SuspenseReason::Unspecified;
+  std::string refusal;
 };
 
 struct FundState {
@@ -72,6 +74,8 @@ struct RecordSuspenseItem {
   std::string counterparty_name;  // sealed
   std::string counterparty_iban;  // sealed
   std::string free_communication; // sealed
+  schemas::SuspenseReason reason = schemas::SuspenseReason::Unspecified;
+  std::string refusal;            // the rule, when the member's aggregate refused it
 };
 // Staff identified the payer of a suspense item: the fund records the match
 // (SuspenseItemMatched), then the payment is recorded on the member's own

@@ -42,8 +42,13 @@ bool refusal(const Error& e) {
 
 BankImporter::BankImporter(AggregateWriter<PersonAggregate>& persons,
                            AggregateWriter<CompanyAggregate>& companies,
-                           AggregateWriter<FundAggregate>& fund, MemberLookup lookup)
-    : persons_(persons), companies_(companies), fund_(fund), lookup_(std::move(lookup)) {}
+                           AggregateWriter<FundAggregate>& fund, MemberLookup lookup,
+                           d::Plausibility plausibility)
+    : persons_(persons),
+      companies_(companies),
+      fund_(fund),
+      lookup_(std::move(lookup)),
+      plausibility_(plausibility) {}
 
 Result<ImportReport> BankImporter::import(std::string_view bytes, const CommandMeta& meta) {
   if (bytes.empty()) return Error::invalid("body", "BankFileRequired", "the body is the bank file");
@@ -79,6 +84,9 @@ Result<ImportReport> BankImporter::import(std::string_view bytes, const CommandM
     std::optional<d::StructuredCommunication> communication;
     Route route = Route::kSuspense;
     bool by_account = false;  // matched by the payer's account, not the communication
+    // Why it waits in suspense, when it does.
+    s::SuspenseReason reason = s::SuspenseReason::NoCommunicationNoAccount;
+    std::string refusal;
   };
   std::vector<Credit> credits;
   for (const auto& statement : *statements) {
@@ -97,7 +105,8 @@ Result<ImportReport> BankImporter::import(std::string_view bytes, const CommandM
       out.bank_ref = line.global_line_id;
       out.amount_cents = line.amount_cents;
       out.value_date = value_date->format();
-      Credit credit{&line, *value_date, std::nullopt, std::nullopt, Route::kSuspense};
+      Credit credit{&line, *value_date, std::nullopt, std::nullopt, Route::kSuspense, false,
+                    s::SuspenseReason::NoCommunicationNoAccount, {}};
 
       auto earlier = lookup_.by_bank_line(line.global_line_id);
       if (!earlier) return earlier.error();
@@ -106,16 +115,21 @@ Result<ImportReport> BankImporter::import(std::string_view bytes, const CommandM
         out.key = (*earlier)->key;
         out.already_recorded = true;
         credit.route = Route::kAlready;
+      } else if (d::Money::from_cents(line.amount_cents) > plausibility_.max_amount) {
+        credit.reason = s::SuspenseReason::AboveCeiling;  // for review, not booked
       } else {
         if (!line.structured_communication.empty()) {
           if (auto parsed = d::StructuredCommunication::parse(line.structured_communication)) {
             credit.communication = *parsed;
+            credit.reason = s::SuspenseReason::UnknownMemberNumber;
             if (auto number = d::notice_member_number(*parsed)) {
               auto found = lookup_.by_number(*number);
               if (!found) return found.error();
               credit.member = *found;
               if (credit.member) out.matched_by = "communication";
             }
+          } else {
+            credit.reason = s::SuspenseReason::CommunicationInvalid;
           }
         }
         if (!credit.member && !line.counterparty_iban.empty()) {
@@ -125,6 +139,8 @@ Result<ImportReport> BankImporter::import(std::string_view bytes, const CommandM
             credit.member = Member{s::AggregateKind::Person, **party};
             credit.by_account = true;
             out.matched_by = "account";
+          } else if (credit.reason == s::SuspenseReason::NoCommunicationNoAccount) {
+            credit.reason = s::SuspenseReason::UnknownAccount;
           }
         }
         if (credit.member) credit.route = Route::kMember;
@@ -161,6 +177,8 @@ Result<ImportReport> BankImporter::import(std::string_view bytes, const CommandM
         if (!refusal(*result.rejected)) return *result.rejected;
         out.rejected = result.rejected;
         credits[i].route = Route::kSuspense;
+        credits[i].reason = s::SuspenseReason::RefusedByMember;
+        credits[i].refusal = result.rejected->rule;
         continue;
       }
       out.kind = kind;
@@ -198,7 +216,8 @@ Result<ImportReport> BankImporter::import(std::string_view bytes, const CommandM
                      FundCommand{RecordSuspenseItem{line.global_line_id, line.amount_cents,
                                                     credits[i].value_date, line.structured_communication,
                                                     channel, line.counterparty_name,
-                                                    line.counterparty_iban, line.free_communication}},
+                                                    line.counterparty_iban, line.free_communication,
+                                                    credits[i].reason, credits[i].refusal}},
                      credits[i].value_date});
   }
   if (!items.empty()) {
@@ -209,6 +228,7 @@ Result<ImportReport> BankImporter::import(std::string_view bytes, const CommandM
       if (result.rejected) return *result.rejected;
       ImportedLine& out = report.lines[held[n]];
       out.matched_by.clear();
+      out.suspense_reason = std::string(s::EnumNameSuspenseReason(credits[held[n]].reason));
       out.kind = s::AggregateKind::Fund;
       out.key = kFundKey;
       out.events = result.events;

@@ -45,6 +45,7 @@
 #include <vector>
 
 #include "write/aggregate_writer.h"
+#include "domain/fund_config.h"
 #include "write/aggregates.h"
 
 namespace kassa::write {
@@ -93,6 +94,7 @@ struct ImportedLine {
   bool already_recorded = false;   // booked by an earlier import (to `kind`/`key`)
   std::int64_t last_offset = -1;   // of the events written (read-your-write)
   std::optional<Error> rejected;   // a payment the member's aggregate refused
+  std::string suspense_reason;     // held in suspense: why (schemas::SuspenseReason)
 };
 
 struct ImportReport {
@@ -108,8 +110,11 @@ struct ImportReport {
 class BankImporter {
  public:
   // lookup: who a member number, an account or a bank line belongs to (see MemberLookup).
+  // A line above `plausibility.max_amount` is held in suspense for review
+  // (SuspenseReason AboveCeiling) rather than booked.
   BankImporter(AggregateWriter<PersonAggregate>& persons, AggregateWriter<CompanyAggregate>& companies,
-               AggregateWriter<FundAggregate>& fund, MemberLookup lookup);
+               AggregateWriter<FundAggregate>& fund, MemberLookup lookup,
+               domain::Plausibility plausibility = {});
 
   // Parses and books a whole file. A parse error writes nothing. A log
   // failure midway returns the error; lines booked before it stay booked
@@ -125,6 +130,7 @@ class BankImporter {
   AggregateWriter<CompanyAggregate>& companies_;
   AggregateWriter<FundAggregate>& fund_;
   MemberLookup lookup_;
+  domain::Plausibility plausibility_;
   std::size_t chunk_ = 2000;
   std::mutex mu_;  // one import at a time: a line is booked once across files
 };

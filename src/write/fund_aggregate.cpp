@@ -30,6 +30,8 @@ Result<std::vector<domain::NewEvent>> decide_record(const FundState& state,
   body.value_days = c.value_date.to_days();
   body.structured_communication = c.structured_communication;
   body.channel = c.channel;
+  body.reason = c.reason;
+  body.refusal = c.refusal;
   schemas::PersonalDataT counterparty;
   counterparty.counterparty_name = c.counterparty_name;
   counterparty.iban = c.counterparty_iban;
@@ -87,6 +89,8 @@ Status FundAggregate::evolve(State& state, const schemas::Envelope& env) {
       item.value_days = b->value_days();
       item.structured_communication =
           b->structured_communication() ? b->structured_communication()->str() : "";
+      item.reason = b->reason();
+      item.refusal = b->refusal() ? b->refusal()->str() : "";
       state.bank_refs.insert(item.bank_ref);
       state.items.push_back(std::move(item));
       return {};

@@ -656,3 +656,67 @@ TEST_CASE("implausible dates are refused with the field and the rule, and nothin
                json{{"birth", "2025-05-02"}, {"multiple", true}, {"date", "2025-05-10"}})
             .status == 201);
 }
+
+TEST_CASE("amounts cannot wrap: the extremes of int64 cents through every command are 4xx, a bank "
+          "line beyond the ceiling waits in suspense, each suspense item says why",
+          "[commands][amounts]") {
+  InProcessKassa k;
+  const std::string party = register_person(k, "85073003328", "BE71096123456769");
+  const std::string P = "/v1/persons/" + party;
+  Answer paid = k.post(P + "/payments",
+                       json{{"amount", "100.00"}, {"value_date", "2025-02-01"}, {"bank_ref", "B-0"}});
+  REQUIRE(paid.status == 201);
+  const auto written = k.log().total_events();
+  for (const char* extreme : {"92233720368547758.07", "-92233720368547758.08", "10000000.01",
+                              "92233720368547758.08", "99999999999999999999.99"}) {
+    INFO(extreme);
+    const std::vector<std::pair<std::string, json>> commands = {
+        {P + "/payments", {{"amount", extreme}, {"value_date", "2025-02-01"}, {"bank_ref", "B-X"}}},
+        {P + "/refunds", {{"amount", extreme}, {"refund_ref", "R-X"}}},
+        {P + "/income", {{"year", 2024}, {"net_income", std::string(extreme) + "0"}}},
+        {P + "/provisional-base", {{"year", 2025}, {"base", std::string(extreme) + "0"}}},
+        {P + "/contests", {{"quarters", {"2025-Q1"}}, {"amount", extreme}, {"case_ref", "C-X"}, {"forum", "T"}}},
+        {P + "/overpayments",
+         {{"kind", "BridgingRight"}, {"period_start", "2025-01-01"}, {"period_end", "2025-01-31"},
+          {"amount", extreme}, {"reason_code", "X"}, {"reason", "x"}, {"appeal_body", "T"},
+          {"appeal_deadline", "2025-06-01"}}},
+    };
+    for (const auto& [path, body] : commands) {
+      Answer a = k.post(path, body);
+      INFO(path << " " << a.body.dump());
+      CHECK(a.status >= 400);
+      CHECK(a.status < 500);
+    }
+  }
+  Answer ceiling = k.post(P + "/payments", json{{"amount", "92233720368547758.07"},
+                                                {"value_date", "2025-02-01"}, {"bank_ref", "B-1"}});
+  CHECK(ceiling.body["error"] == "AmountImplausible");
+  CHECK(ceiling.body["field"] == "amount");
+  CHECK(k.log().total_events() == written);
+
+  // Bank files: a line beyond the ceiling is held for review; the others say why they wait.
+  bank::CodaDraft draft;
+  draft.creation_date = bdate(2025, 2, 10);
+  draft.opening_date = bdate(2025, 2, 9);
+  draft.account_iban = "BE68539007547034";
+  draft.paper_sequence = 8;
+  draft.movements = {
+      {1'000'000'001, bdate(2025, 2, 10), "", "big", "BE71096123456769", "JAN"},       // above 10M
+      {12'345, bdate(2025, 2, 10), "", "wie ben ik", "BE43068999999501", "NOBODY"},  // unknown account
+      {500, bdate(2025, 2, 10), "", "cash", "", "NOBODY"},                           // nothing to go on
+      {700, bdate(2025, 2, 10), "999000100104", "", "", "X"},                        // no such member
+  };
+  Answer a = k.post_raw("/v1/payments/import", *bank::write_coda(draft), "application/octet-stream", kBatch);
+  INFO(a.body.dump());
+  REQUIRE(a.status == 200);
+  CHECK(a.body["suspense"] == 4);
+  CHECK(a.body["lines"][0]["suspense_reason"] == "AboveCeiling");
+  CHECK(a.body["lines"][1]["suspense_reason"] == "UnknownAccount");
+  CHECK(a.body["lines"][2]["suspense_reason"] == "NoCommunicationNoAccount");
+  CHECK(a.body["lines"][3]["suspense_reason"] == "UnknownMemberNumber");
+  Answer suspense = k.get("/v1/suspense");
+  REQUIRE(suspense.status == 200);
+  CHECK(suspense.body["count"] == 4);
+  CHECK(suspense.body["items"][0]["reason"] == "AboveCeiling");
+  CHECK(suspense.body["total"] == "10000135.46");
+}

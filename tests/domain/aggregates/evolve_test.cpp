@@ -161,6 +161,32 @@ TEST_CASE("evolve: refuses what it cannot fold, and leaves the state unchanged",
     b.quarter = 20255;
     CHECK(h.apply(event(d("2025-01-01"), b)).error().rule == "MalformedEvent");
   }
+  SECTION("an amount no event can carry: INT64_MAX cents") {
+    auto status = h.apply(received("2025-02-01", INT64_MAX, "B-MAX"));
+    REQUIRE_FALSE(status.ok());
+    CHECK(status.error().rule == "AmountOutOfRange");
+    CHECK(status.error().code == Errc::kCorrupt);
+    CHECK(status.error().message.find("amount_cents") != std::string::npos);
+    CHECK(h.state.last_sequence == 1);
+    CHECK(h.state.credit == eur(0));
+  }
+  SECTION("a negative amount below the range") {
+    CHECK(h.apply(assessed("2025-Q1", -1'000'000'000'000'001, 0)).error().rule ==
+          "AmountOutOfRange");
+  }
+  SECTION("sums that would leave int64 are refused, never wrapped") {
+    // Each payment is within the per-event range; ten thousand of them are not.
+    constexpr std::int64_t kMax = 1'000'000'000'000'000;  // 10^15 cents, the per-event bound
+    Status last;
+    int n = 0;
+    for (; n < 10'000 && last.ok(); ++n) {
+      last = h.apply(received("2025-02-01", kMax, ("B" + std::to_string(n)).c_str()));
+    }
+    REQUIRE_FALSE(last.ok());
+    CHECK(last.error().rule == "MoneyOverflow");
+    CHECK(n == 9'224);  // 9,223 payments of 10^15 fit under INT64_MAX
+    CHECK(h.state.credit == eur(9'223 * kMax));
+  }
 }
 
 TEST_CASE("evolve: nothing before registration", "[evolve]") {
