@@ -206,7 +206,11 @@ class Generator {
   // incomes (population_steps.cpp).
   Status register_existing(Date day1);
 
+  // A member from before the generated years is taken over: the ledger this
+  // one replaces assessed the quarters before the first generated one.
   domain::RegisterPerson register_command(const Person& p) const {
+    const Date first_day = ymd(spec_.from_year, 1, 1);
+    const bool existing = p.start < first_day;
     std::optional<domain::Iban> iban;
     if (!p.iban.empty()) iban = domain::Iban::parse(p.iban).value();
     return domain::RegisterPerson{domain::Niss::parse(p.niss).value(),
@@ -220,7 +224,9 @@ class Generator {
                                   p.starter,
                                   false,
                                   p.member,
-                                  ""};
+                                  "",
+                                  existing ? std::optional{Quarter::containing(first_day)}
+                                           : std::nullopt};
   }
 
   domain::RegisterCompany register_command(const Company& c) const {
@@ -442,6 +448,8 @@ class Generator {
       const double seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
       summary_.assessment_events += outcome->events_written;
+      summary_.persons_assessed_late += outcome->aggregates_assessed_late;
+      summary_.quarters_assessed_late += outcome->quarters_assessed_late;
       summary_.assessment_seconds += seconds;
       summary_.assessment_runs.push_back(
           {assessed, keys.size(), outcome->events_written, seconds});

@@ -78,6 +78,10 @@ struct PopulationSummary {
   std::size_t benefit_payments = 0;  // monthly bridging-right payments
   std::size_t refunds = 0;           // credits and regularisation refunds paid back
   std::size_t regularisations = 0;
+  // Quarters a run assessed after their due date (newcomers registered after
+  // their first quarter's run), and the persons they belong to, over all runs.
+  std::size_t persons_assessed_late = 0;
+  std::size_t quarters_assessed_late = 0;
   std::size_t rejected = 0;  // commands the domain refused (the generator guesses, the domain decides)
   // Payments arrive as CODA statements through the bank importer: its
   // credit lines, those matched by the payer's registered account (no

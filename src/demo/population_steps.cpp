@@ -378,7 +378,8 @@ PopulationSummary Generator::summarise() {
       out.dispenses += dispensed ? 1 : 0;
       out.waivers += waived ? 1 : 0;
       out.bridging_rights += bridging ? 1 : 0;
-      if (p.payer == Payer::kOnTime && p.category == Category::kMain && !reminded) {
+      if (p.payer == Payer::kOnTime && p.category == Category::kMain && !reminded &&
+          !st.quarter_lines.empty() && !st.payments.empty()) {
         sample("main occupation, pays on time", p.key);
       }
       if (p.category == Category::kSecondary) sample("secondary occupation", p.key);

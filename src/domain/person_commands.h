@@ -48,6 +48,11 @@ struct RegisterPerson {
   bool affiliated_before_start = false;
   std::uint32_t member_number = 0;  // 1..9'999'999, assigned by the pipeline
   std::string previous_fund;
+  // The first quarter this fund assesses, for a member transferred in or
+  // taken over from another ledger (the quarters before were assessed
+  // there). Not before the start quarter, not after the business date's
+  // quarter. Without it every quarter from the start is assessed.
+  std::optional<Quarter> assess_from;
 };
 
 // Takes effect on the first day of `from`. A change at or before the last
@@ -95,7 +100,11 @@ struct ChangeProvisionalBase {
   std::string reason_code;
 };
 
-// The quarterly run: assesses `quarter` when it is due and not yet assessed.
+// The quarterly run: assesses `quarter` and every earlier quarter that is
+// due and no run has assessed (a registration after that quarter's run, a
+// start in the past, a correction back in time), each once. A quarter
+// assessed after its own due date is due at the end of the quarter of the
+// notice, and its 3 % runs from there (DOMAIN §4, our policy).
 struct AssessQuarter {
   Quarter quarter;
 };

@@ -121,7 +121,7 @@ Events cancel_from(const PersonState& state, Quarter from, schemas::Cancellation
 
 // ---- affiliation -------------------------------------------------------------
 
-Decision handle(const PersonState& s, const RegisterPerson& c, const DecisionContext&) {
+Decision handle(const PersonState& s, const RegisterPerson& c, const DecisionContext& ctx) {
   if (s.registered) {
     return Error::conflict("PersonAlreadyRegistered", "this person is already registered");
   }
@@ -136,9 +136,38 @@ Decision handle(const PersonState& s, const RegisterPerson& c, const DecisionCon
     return Error::invalid("starter", "StarterMainOnly",
                           "starter: (primo-)starter status exists for the main occupation only");
   }
+  const Quarter start_q = Quarter::containing(c.start);
+  const Quarter today = Quarter::containing(ctx.business_date);
+  if (c.assess_from && *c.assess_from < start_q) {
+    return Error::invalid("assess_from", "AssessFromBeforeStart",
+                          "assess_from: " + c.assess_from->format() +
+                              " is before the start quarter " + start_q.format());
+  }
+  if (c.assess_from && *c.assess_from > today) {
+    return Error::invalid("assess_from", "AssessFromInFuture",
+                          "assess_from: " + c.assess_from->format() + " is after " +
+                              today.format() + "; the quarters from now on are this fund's");
+  }
+  // The quarters before this one will be assessed late by the next run:
+  // refuse now what that run could not do rather than leave it failing.
+  const Quarter first = first_chargeable_quarter(start_q, c.assess_from, ctx.business_date);
+  if (first < today) {
+    for (int year = first.year(); year <= today.prev().year(); ++year) {
+      if (ctx.rulebook.year(year).ok()) continue;
+      return Error::violation(
+          "StartBeforeRulebook",
+          "start: the quarters from " + first.format() +
+              " would be assessed, and the rulebook has no contribution figures for " +
+              std::to_string(year) +
+              "; a member transferred in or taken over says from which quarter this fund "
+              "assesses (assess_from)",
+          "start");
+    }
+  }
   schemas::PersonRegisteredT b;
   b.category = to_schema(c.category);
   b.start_days = c.start.to_days();
+  if (c.assess_from && *c.assess_from > start_q) b.assess_from = quarter_code(*c.assess_from);
   b.start_quarter = quarter_code(Quarter::containing(c.start));
   b.starter = c.starter;
   b.affiliated_before_start = c.affiliated_before_start;

@@ -39,6 +39,10 @@ Result<StructuredCommunication> notice_communication(std::uint32_t member_number
 // 1000), or nullopt when the base names no member number (0 or > 7 digits).
 std::optional<std::uint32_t> notice_member_number(const StructuredCommunication& communication);
 
+// How many of `events` assess a quarter after its normal due date (an
+// AssessQuarter decision's catch-up): what a run tells operations.
+std::size_t quarters_assessed_late(const std::vector<NewEvent>& events);
+
 // Quarters with paid (or dispensed, or contribution-free) contributions: what
 // the bridging right's duration depends on.
 int quarters_of_contributions(const PersonState& state);

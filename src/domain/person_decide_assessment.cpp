@@ -101,29 +101,32 @@ Result<Money> category_minimum(const PersonState& s, int year, Category category
 
 Decision handle(const PersonState& s, const AssessQuarter& c, const DecisionContext& ctx) {
   KASSA_TRY(require_registered(s));
-  // Not due (before start, after end, quarter of death, contribution-free)
-  // or already assessed: nothing to do, which makes the run idempotent.
-  if (!s.contribution_due(c.quarter)) return Events{};
-  if (auto it = s.quarter_lines.find(c.quarter);
-      it != s.quarter_lines.end() && !it->second.cancelled) {
-    return Events{};
-  }
-  auto qa = assess(s, c.quarter, s.provisional_bases, ctx);
-  KASSA_TRY(qa);
+  // Quarters not due (before the start, after the end, the quarter of
+  // death, contribution-free) or assessed already are not in the list,
+  // which makes the run idempotent. A quarter whose normal due date has
+  // passed is due at the end of the quarter of its notice.
+  const Date due_if_late = Quarter::containing(ctx.business_date).due_date();
   Events events;
-  events.push_back(make(c.quarter.first_day(), assessed_body(s, c.quarter, *qa), c.quarter));
-  if (qa->amounts.quarterly_with_fee.is_positive()) {
-    auto communication = next_communication(s, 0);
+  std::uint32_t notices = 0;
+  for (Quarter q : s.unassessed_quarters(c.quarter, ctx.business_date)) {
+    auto qa = assess(s, q, s.provisional_bases, ctx);
+    KASSA_TRY(qa);
+    const Date due = std::max(q.due_date(), due_if_late);
+    schemas::ContributionAssessedT body = assessed_body(s, q, *qa);
+    body.due_days = due.to_days();
+    events.push_back(make(q.first_day(), std::move(body), q));
+    if (!qa->amounts.quarterly_with_fee.is_positive()) continue;
+    auto communication = next_communication(s, notices++);
     KASSA_TRY(communication);
     schemas::PaymentNoticeIssuedT n;
     n.kind = schemas::NoticeKind::Quarterly;
-    n.quarter = quarter_code(c.quarter);
-    n.year = static_cast<std::uint16_t>(c.quarter.year());
+    n.quarter = quarter_code(q);
+    n.year = static_cast<std::uint16_t>(q.year());
     n.structured_communication = *communication;
     n.amount_cents = qa->amounts.quarterly_with_fee.cents();
     n.sent_days = ctx.business_date.to_days();
-    n.due_days = c.quarter.due_date().to_days();
-    events.push_back(make(ctx.business_date, std::move(n), c.quarter));
+    n.due_days = due.to_days();
+    events.push_back(make(ctx.business_date, std::move(n), q));
   }
   return events;
 }
@@ -377,3 +380,18 @@ Decision handle(const PersonState& s, const RecordBirth& c, const DecisionContex
 }
 
 }  // namespace kassa::domain::person_decide
+
+namespace kassa::domain {
+
+std::size_t quarters_assessed_late(const std::vector<NewEvent>& events) {
+  std::size_t late = 0;
+  for (const NewEvent& e : events) {
+    const auto* b = e.body.AsContributionAssessed();
+    if (b == nullptr) continue;
+    auto q = quarter_from_code(b->quarter);
+    if (q && b->due_days > q->due_date().to_days()) ++late;
+  }
+  return late;
+}
+
+}  // namespace kassa::domain

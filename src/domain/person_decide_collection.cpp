@@ -17,7 +17,7 @@ bool open_line(const DebtLine& line) { return !line.cancelled && !line.dispensed
 SurchargeDebt surcharge_debt(const DebtLine& line) {
   return SurchargeDebt{
       line.kind == DebtLineKind::kQuarterly ? DebtKind::kProvisional : DebtKind::kRegularisation,
-      line.quarter, line.principal(), line.grace, line.contrainte_served};
+      line.quarter, line.principal(), line.grace, line.contrainte_served, line.due};
 }
 
 std::vector<std::uint16_t> unique_codes(const std::vector<const DebtLine*>& lines) {

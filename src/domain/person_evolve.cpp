@@ -267,6 +267,12 @@ class Folder {
     }
     auto start_q = quarter_of(b.start_quarter(), "start_quarter");
     KASSA_TRY(start_q);
+    std::optional<Quarter> assess_from;
+    if (b.assess_from() != 0) {
+      auto from = quarter_of(b.assess_from(), "assess_from");
+      KASSA_TRY(from);
+      assess_from = *from;
+    }
     s_.registered = true;
     s_.party_id = str(e_.aggregate_key());
     s_.member_number = b.member_number();
@@ -276,6 +282,7 @@ class Folder {
     s_.affiliated_before_start = b.affiliated_before_start();
     s_.previous_fund = str(b.previous_fund());
     s_.has_account = b.has_account();
+    s_.assess_from = assess_from;
     s_.periods.push_back({Date::from_days(b.start_days()), *start_q, std::nullopt, std::nullopt,
                           schemas::CessationReason::Stopped});
     return {};

@@ -94,6 +94,33 @@ std::optional<Quarter> PersonState::start_quarter() const {
   return periods.front().start_quarter;
 }
 
+Quarter first_chargeable_quarter(Quarter start, std::optional<Quarter> assess_from,
+                                 Date business_date) {
+  Quarter first = start;
+  if (assess_from && *assess_from > first) first = *assess_from;
+  const Quarter now = Quarter::containing(business_date);
+  const Quarter prescribed_before = now.plus(-(kPrescriptionYears * 4) - (now.number() - 1));
+  return std::max(first, prescribed_before);
+}
+
+std::optional<Quarter> PersonState::first_chargeable_quarter(Date business_date) const {
+  auto start = start_quarter();
+  if (!start) return std::nullopt;
+  return domain::first_chargeable_quarter(*start, assess_from, business_date);
+}
+
+std::vector<Quarter> PersonState::unassessed_quarters(Quarter up_to, Date business_date) const {
+  std::vector<Quarter> out;
+  auto first = first_chargeable_quarter(business_date);
+  if (!first) return out;
+  for (Quarter q = *first; q <= up_to; q = q.next()) {
+    if (!contribution_due(q)) continue;
+    auto it = quarter_lines.find(q);
+    if (it == quarter_lines.end() || it->second.cancelled) out.push_back(q);
+  }
+  return out;
+}
+
 std::optional<Quarter> PersonState::last_assessed_quarter() const {
   for (auto it = quarter_lines.rbegin(); it != quarter_lines.rend(); ++it) {
     if (!it->second.cancelled) return it->first;

@@ -66,6 +66,16 @@ inline Quarter epoch_quarter() { return Quarter::containing(epoch()); }
 
 enum class DebtLineKind { kQuarterly, kRegularisation };
 
+// Contributions prescribe 5 years from 1 January after the contribution
+// year (DOMAIN §4): on a day of year Y, years before Y - 5 are not charged.
+inline constexpr int kPrescriptionYears = 5;
+
+// The first quarter a fund may still charge on `business_date` for an
+// affiliation from `start`: the start, or `assess_from` when later (the
+// previous fund assessed the quarters before), never a prescribed year.
+Quarter first_chargeable_quarter(Quarter start, std::optional<Quarter> assess_from,
+                                 Date business_date);
+
 struct Notice {
   schemas::NoticeKind kind = schemas::NoticeKind::Quarterly;
   std::uint16_t quarter = 0;  // year*10+q; 0 = none
@@ -282,6 +292,9 @@ struct PersonState {
   schemas::StarterStatus starter = schemas::StarterStatus::NotStarter;
   bool affiliated_before_start = false;
   std::string previous_fund;
+  // The first quarter this fund assesses, when later than the start: the
+  // previous fund (or the ledger this one took over) assessed the ones before.
+  std::optional<Quarter> assess_from;
   std::vector<AffiliationPeriod> periods;     // in order; the last may be open
   std::vector<CategoryChange> category_changes;  // in order of from-quarter
   std::optional<Date> death;
@@ -338,6 +351,12 @@ struct PersonState {
   bool contribution_due(Quarter q) const;
   std::optional<Quarter> start_quarter() const;
   std::optional<Quarter> last_assessed_quarter() const;
+  // The above for this person (nullopt before registration).
+  std::optional<Quarter> first_chargeable_quarter(Date business_date) const;
+  // The quarters up to `up_to` whose contribution is due and that no live
+  // line assesses (never assessed, or cancelled by a correction): what an
+  // assessment run assesses, in order.
+  std::vector<Quarter> unassessed_quarters(Quarter up_to, Date business_date) const;
   // Lines in key order (quarterly before regularisation at an equal key,
   // regularisations by year): the order allocation and evolve fill them.
   std::vector<const DebtLine*> lines() const;

@@ -296,6 +296,7 @@ std::unique_ptr<s::PersonSnapshotT> to_t(const PersonState& st) {
   t->last_sequence = st.last_sequence;
   t->plan_refused_days = days(st.plan_refused);
   t->has_account = st.has_account;
+  t->assess_from = st.assess_from ? code(*st.assess_from) : 0;
   for (const auto& [ref, r] : st.refunds_by_ref) {
     t->refunds_by_ref.push_back(std::make_unique<s::RecordedAmountStateT>());
     t->refunds_by_ref.back()->ref = ref;
@@ -484,6 +485,11 @@ Result<PersonState> from_t(const s::PersonSnapshotT& t) {
   st.last_sequence = t.last_sequence;
   st.plan_refused = opt_date(t.plan_refused_days);
   st.has_account = t.has_account;
+  if (t.assess_from != 0) {
+    auto from = quarter(t.assess_from);
+    KASSA_TRY(from);
+    st.assess_from = *from;
+  }
   for (const auto& r : t.refunds_by_ref) {
     if (!r) return invalid("null refund");
     st.refunds_by_ref[r->ref] = {m(r->amount_cents), dt(r->days)};

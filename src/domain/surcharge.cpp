@@ -9,6 +9,7 @@ Quarter first_surcharge_quarter(const SurchargeDebt& debt) {
   // statement; a provisional contribution at the end of its own quarter.
   Quarter first = debt.kind == DebtKind::kRegularisation ? debt.quarter.next() : debt.quarter;
   if (debt.grace == StarterGrace::kExtraQuarter) first = first.next();
+  if (debt.due && Quarter::containing(*debt.due) > first) first = Quarter::containing(*debt.due);
   return first;
 }
 

@@ -52,6 +52,9 @@ struct SurchargeDebt {
   Money principal;  // contribution + fees
   StarterGrace grace = StarterGrace::kNone;
   std::optional<Date> contrainte_served;
+  // The notice's due date. A quarter assessed late is due at the end of the
+  // quarter of its notice (DOMAIN §4, our policy): no 3 % before then.
+  std::optional<Date> due;
 };
 
 // A payment allocated to this debt's principal, on its value date.
@@ -66,7 +69,8 @@ struct SurchargeLine {
   Money amount;
 };
 
-// The quarter at whose end the first 3 % can apply.
+// The quarter at whose end the first 3 % can apply: the rule above, or the
+// quarter of `due` when later.
 Quarter first_surcharge_quarter(const SurchargeDebt& debt);
 
 // The principal still unpaid at the end of `day` (payments value-dated on or

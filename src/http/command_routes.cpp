@@ -132,6 +132,14 @@ Result<d::Quarter> quarter_field(const json& b, const char* field) {
   return d::Quarter::parse(*t, field);
 }
 
+Result<std::optional<d::Quarter>> opt_quarter(const json& b, const char* field) {
+  KASSA_TRY(require_object(b));
+  if (!b.contains(field) || b[field].is_null()) return std::optional<d::Quarter>{};
+  auto q = quarter_field(b, field);
+  if (!q) return q.error();
+  return std::optional<d::Quarter>{*q};
+}
+
 Result<std::vector<d::Quarter>> quarters_field(const json& b, const char* field = "quarters") {
   KASSA_TRY(require_object(b));
   auto it = b.find(field);
@@ -393,7 +401,8 @@ Result<Reply> register_person(const CommandDeps& deps, const RequestContext& ctx
   auto start = date_field(b, "start");
   if (!start) return start.error();
   d::RegisterPerson cmd{*niss, *first, *last, std::nullopt, std::nullopt, std::nullopt, *start,
-                        d::Category::kMain, s::StarterStatus::NotStarter, false, 0, ""};
+                        d::Category::kMain, s::StarterStatus::NotStarter, false, 0, "",
+                        std::nullopt};
   auto category = req_str(b, "category");
   if (!category) return category.error();
   auto cat = d::parse_category(*category, "category");
@@ -415,6 +424,9 @@ Result<Reply> register_person(const CommandDeps& deps, const RequestContext& ctx
   auto previous = opt_str(b, "previous_fund");
   if (!previous) return previous.error();
   cmd.previous_fund = previous->value_or("");
+  auto assess_from = opt_quarter(b, "assess_from");
+  if (!assess_from) return assess_from.error();
+  cmd.assess_from = *assess_from;
   auto date = business_date(deps, b);
   if (!date) return date.error();
 
@@ -961,6 +973,13 @@ Result<Reply> run_over(const CommandDeps& deps, write::AggregateWriter<A>& write
                {"rejected", out->rejected},
                {"rejections", rejections},
                {"last_offsets", offsets}};
+  if constexpr (std::is_same_v<A, write::PersonAggregate>) {
+    if (std::holds_alternative<d::AssessQuarter>(command)) {
+      // DOMAIN §4: operations hear how many persons were charged late.
+      body["persons_assessed_late"] = out->aggregates_assessed_late;
+      body["quarters_assessed_late"] = out->quarters_assessed_late;
+    }
+  }
   body.update(period);
   return Reply(200, body);
 }

@@ -70,6 +70,10 @@ struct RunOutcome {
   std::size_t events_written = 0;
   std::vector<Error> rejections;     // per-aggregate named rejections (first 100)
   std::size_t rejected = 0;
+  // Aggregates with quarters assessed after their due date, and those
+  // quarters (persons registered after a run, starts in the past).
+  std::size_t aggregates_assessed_late = 0;
+  std::size_t quarters_assessed_late = 0;
   // The highest offset written per partition: what a reader waits for.
   std::unordered_map<std::int32_t, std::int64_t> last_offsets;
   // run_each with ItemResults::kKeep: one per item, in the items' order.
@@ -231,6 +235,12 @@ class AggregateWriter {
           continue;
         }
         if (decided->empty()) continue;
+        if constexpr (requires { A::quarters_assessed_late(*decided); }) {
+          if (const std::size_t late = A::quarters_assessed_late(*decided); late > 0) {
+            ++outcome.aggregates_assessed_late;
+            outcome.quarters_assessed_late += late;
+          }
+        }
         log::ChainTip tip = p.working.tip;
         auto encoded = factory_.build(A::kKind, key, tip, *decided, meta, date_at(i));
         if (!encoded) return encoded.error();

@@ -33,6 +33,14 @@ struct DomainAggregate {
     return domain::decide(s, c, ctx);
   }
   static Status evolve(State& s, const schemas::Envelope& e) { return domain::evolve(s, e); }
+  // What a run tells operations: quarters a decision assessed late.
+  static std::size_t quarters_assessed_late(const std::vector<domain::NewEvent>& events) {
+    if constexpr (K == schemas::AggregateKind::Person) {
+      return domain::quarters_assessed_late(events);
+    } else {
+      return 0;
+    }
+  }
 };
 
 using PersonAggregate = DomainAggregate<domain::PersonState, domain::PersonCommand,

@@ -12,7 +12,7 @@ namespace {
 
 // Worked example 1's quarter: 2,050.00 + 80.98 fees = 2,130.98; 3 % = 63.9294.
 SurchargeDebt q1_2025() {
-  return SurchargeDebt{DebtKind::kProvisional, q("2025-Q1"), eur(213098), StarterGrace::kNone, {}};
+  return SurchargeDebt{DebtKind::kProvisional, q("2025-Q1"), eur(213098), StarterGrace::kNone, {}, {}};
 }
 }  // namespace
 
@@ -52,7 +52,7 @@ TEST_CASE("3 % on the unpaid part only; a payment on the due date is in time",
 TEST_CASE("Regularisation supplement: first 3 % at the end of the quarter after the statement",
           "[surcharge]") {
   // Example 3's supplement of 774.52, statement sent in 2025-Q2.
-  SurchargeDebt debt{DebtKind::kRegularisation, q("2025-Q2"), eur(77452), StarterGrace::kNone, {}};
+  SurchargeDebt debt{DebtKind::kRegularisation, q("2025-Q2"), eur(77452), StarterGrace::kNone, {}, {}};
   CHECK(first_surcharge_quarter(debt) == q("2025-Q3"));
   auto lines = quarterly_surcharges(debt, {}, d("2025-12-31")).value();
   REQUIRE(lines.size() == 2);
@@ -67,6 +67,22 @@ TEST_CASE("Starters affiliated before starting get one extra quarter", "[surchar
   auto lines = quarterly_surcharges(debt, {}, d("2025-06-30")).value();
   REQUIRE(lines.size() == 1);
   CHECK(lines[0].date == d("2025-06-30"));
+}
+
+TEST_CASE("A quarter assessed late: no 3 % before the end of the quarter of its notice",
+          "[surcharge]") {
+  SurchargeDebt debt = q1_2025();
+  debt.due = d("2025-09-30");  // assessed by the 2025-Q3 run
+  CHECK(first_surcharge_quarter(debt) == q("2025-Q3"));
+  auto lines = quarterly_surcharges(debt, {}, d("2025-12-31")).value();
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[0].date == d("2025-09-30"));
+  CHECK(lines[0].amount == eur(6393));
+  CHECK(lines[1].date == d("2025-12-31"));
+  // A due date within the quarter's own changes nothing; the grace still counts.
+  debt.due = d("2025-03-31");
+  debt.grace = StarterGrace::kExtraQuarter;
+  CHECK(first_surcharge_quarter(debt) == q("2025-Q2"));
 }
 
 TEST_CASE("No 3 % from the quarter a contrainte is served", "[surcharge]") {

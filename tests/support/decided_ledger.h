@@ -96,7 +96,7 @@ class DecidedLedger {
     const std::string key = new_party();
     domain::RegisterPerson r{*domain::Niss::parse(niss_of(n)), "Anna", "Peeters", std::nullopt,
                              std::nullopt, std::nullopt, start, category, starter, false,
-                             static_cast<std::uint32_t>(n), ""};
+                             static_cast<std::uint32_t>(n), "", std::nullopt};
     auto done = person(key, r, start);
     if (!done.ok()) throw std::runtime_error("registration refused: " + done.error().rule);
     return key;

@@ -94,7 +94,7 @@ struct Fixture {
                           d::RegisterPerson{d::Niss::parse("85073003328").value(), "Ann", "Peeters",
                                             std::nullopt, std::nullopt, std::nullopt, start,
                                             d::Category::kMain, s::StarterStatus::NotStarter, false,
-                                            1, ""},
+                                            1, "", std::nullopt},
                           start, meta)
                 .ok());
     REQUIRE(persons
@@ -102,7 +102,7 @@ struct Fixture {
                           d::RegisterPerson{d::Niss::parse("90011512165").value(), "Bob", "Maes",
                                             std::nullopt, d::Iban::parse(kBobIban).value(),
                                             std::nullopt, start, d::Category::kMain,
-                                            s::StarterStatus::NotStarter, false, 2, ""},
+                                            s::StarterStatus::NotStarter, false, 2, "", std::nullopt},
                           start, meta)
                 .ok());
     REQUIRE(companies

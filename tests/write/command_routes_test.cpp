@@ -720,3 +720,55 @@ TEST_CASE("amounts cannot wrap: the extremes of int64 cents through every comman
   CHECK(suspense.body["items"][0]["reason"] == "AboveCeiling");
   CHECK(suspense.body["total"] == "10000135.46");
 }
+
+TEST_CASE("a person registered after two runs is charged for both quarters by the next run, "
+          "which says so; due at the end of its quarter, no 3 % before",
+          "[commands][late]") {
+  InProcessKassa k;
+  const std::string early = register_person(k, "85073003328");
+  for (const auto& [quarter, date] : {std::pair{"2025-Q1", "2025-01-05"}, {"2025-Q2", "2025-04-05"}}) {
+    Answer run = k.post("/v1/runs/assessment", json{{"quarter", quarter}, {"date", date}}, kBatch);
+    REQUIRE(run.status == 200);
+    CHECK(run.body["persons_assessed_late"] == 0);
+  }
+  // Registered in May, started in February: no run has assessed Q1 or Q2.
+  json body = person("90011512165", "2025-02-01");
+  body["date"] = "2025-05-20";
+  Answer reg = k.post("/v1/persons", body);
+  REQUIRE(reg.status == 201);
+  const std::string late = reg.body["party_id"].get<std::string>();
+  CHECK(k.post("/v1/runs/quarter-end", json{{"quarter", "2025-Q2"}}, kBatch)
+            .body["events_written"] == 2);  // the early one's Q1 and Q2; nothing for the late one
+
+  Answer q3 = k.post("/v1/runs/assessment", json{{"quarter", "2025-Q3"}, {"date", "2025-07-05"}},
+                     kBatch);
+  INFO(q3.body.dump());
+  REQUIRE(q3.status == 200);
+  CHECK(q3.body["persons_assessed_late"] == 1);
+  CHECK(q3.body["quarters_assessed_late"] == 2);
+  CHECK(q3.body["events_written"] == 8);  // the early one's Q3; the late one's Q1, Q2, Q3
+  // Again: each quarter once.
+  Answer again = k.post("/v1/runs/assessment", json{{"quarter", "2025-Q3"}, {"date", "2025-07-05"}},
+                        kBatch);
+  CHECK(again.body["events_written"] == 0);
+  CHECK(again.body["persons_assessed_late"] == 0);
+
+  events_with(k, late, "PaymentNoticeIssued");
+  Answer debt = k.get("/v1/persons/" + late + "/debt");
+  INFO(debt.body.dump());
+  REQUIRE(debt.status == 200);
+  REQUIRE(debt.body["lines"].size() == 3);
+  const char* quarters[] = {"2025-Q1", "2025-Q2", "2025-Q3"};
+  for (std::size_t i = 0; i < 3; ++i) {
+    const json& line = debt.body["lines"][i];
+    CHECK(line["quarter"] == quarters[i]);
+    CHECK(line["principal"] == "906.14");  // 871.71 + 3.95 % fees
+    CHECK(line["due_date"] == "2025-09-30");
+    CHECK(line["notice_sent"] == "2025-07-05");
+  }
+  CHECK(debt.body["outstanding"] == "2718.42");
+  // Reminders follow the moved due date: none in July.
+  Answer reminders = k.post("/v1/runs/reminders", json{{"date", "2025-07-20"}}, kBatch);
+  REQUIRE(reminders.status == 200);
+  CHECK(reminders.body["events_written"] == 2);  // the early one's reminder only
+}

@@ -197,10 +197,116 @@ TEST_CASE("assessment is not due outside affiliation, at death or when free", "[
   CHECK(s.when(AssessQuarter{q("2025-Q1")})->empty());  // before the start
   s.run("2025-04-12", GrantContributionFreeQuarter{q("2025-Q3"),
                                                    schemas::FreeQuarterReason::Sickness});
-  CHECK(s.when(AssessQuarter{q("2025-Q3")})->empty());  // contribution-free
+  // Q3 is contribution-free: its run assesses only Q2, which no run did.
+  auto q3 = s.when(AssessQuarter{q("2025-Q3")});
+  REQUIRE(q3->size() == 2);
+  CHECK(body<schemas::ContributionAssessedT>((*q3)[0]).quarter == qc("2025-Q2"));
   s.run("2025-11-01", RecordDeath{d("2025-11-01")});
-  CHECK(s.when(AssessQuarter{q("2025-Q4")})->empty());  // the quarter of death
+  auto q4 = s.when(AssessQuarter{q("2025-Q4")});  // not the quarter of death
+  REQUIRE(q4->size() == 2);
+  CHECK(body<schemas::ContributionAssessedT>((*q4)[0]).quarter == qc("2025-Q2"));
   CHECK(s.when(AssessQuarter{q("2025-Q2")})->size() == 2);
+}
+
+TEST_CASE("a person registered after two runs: the next run assesses both quarters, due at the "
+          "end of its own quarter, and the 3 % runs from there",
+          "[decide][late]") {
+  PersonScenario s;
+  // The runs for 2025-Q1 and 2025-Q2 happened; the person registers in May,
+  // having started in February.
+  s.run("2025-05-20", person("2025-02-01"));
+  CHECK(s.state.quarter_lines.empty());  // the registration assesses nothing itself
+  auto e = s.run("2025-07-05", AssessQuarter{q("2025-Q3")});
+  REQUIRE(types(e) == std::vector<EB>{EB::ContributionAssessed, EB::PaymentNoticeIssued,
+                                      EB::ContributionAssessed, EB::PaymentNoticeIssued,
+                                      EB::ContributionAssessed, EB::PaymentNoticeIssued});
+  CHECK(quarters_assessed_late(e) == 2);
+  const char* quarters[] = {"2025-Q1", "2025-Q2", "2025-Q3"};
+  for (std::size_t i = 0; i < 3; ++i) {
+    INFO(quarters[i]);
+    const auto& a = body<schemas::ContributionAssessedT>(e[2 * i]);
+    const auto& n = body<schemas::PaymentNoticeIssuedT>(e[2 * i + 1]);
+    CHECK(a.quarter == qc(quarters[i]));
+    CHECK(a.contribution_cents == 87'171);  // DOMAIN §3: the 2025 main minimum per quarter
+    CHECK(n.amount_cents == 90'614);        // + 3.95 % fees
+    CHECK(a.due_days == d("2025-09-30").to_days());  // the end of the run's quarter
+    CHECK(n.due_days == d("2025-09-30").to_days());
+    CHECK(n.sent_days == d("2025-07-05").to_days());
+  }
+  // Three communications, one per notice.
+  CHECK(body<schemas::PaymentNoticeIssuedT>(e[1]).structured_communication !=
+        body<schemas::PaymentNoticeIssuedT>(e[3]).structured_communication);
+  // Each quarter is assessed once: the run again, or an older one, writes nothing.
+  CHECK(s.when(AssessQuarter{q("2025-Q3")})->empty());
+  CHECK(s.when(AssessQuarter{q("2025-Q1")})->empty());
+  // No 3 % at the end of 2025-Q2 on what was not yet claimed; at the end of
+  // 2025-Q3 the three quarters bear it.
+  CHECK(s.when(ApplyQuarterEndSurcharges{q("2025-Q2")})->empty());
+  s.today = d("2025-09-30");
+  auto sur = s.run("2025-09-30", ApplyQuarterEndSurcharges{q("2025-Q3")});
+  REQUIRE(sur.size() == 3);
+  for (const auto& x : sur) CHECK(body<schemas::SurchargeAppliedT>(x).amount_cents == 2'718);
+  // The reminder falls 15 days after the moved due date, not the quarter's own.
+  CHECK(s.when(RunReminders{d("2025-07-20")})->empty());
+}
+
+TEST_CASE("catching up stops at the prescription and at assess_from, and the rulebook must know "
+          "every year a registration leaves to be assessed late",
+          "[decide][late]") {
+  SECTION("five years back from 1 January after the contribution year") {
+    PersonScenario s;
+    // Registered on 2027-... would need 2027 figures; in 2026 the years
+    // from 2021 are chargeable, and 2021 is not in the rulebook.
+    CHECK(s.rejection("2026-03-01", person("2019-06-01")) == "StartBeforeRulebook");
+    // Transferred in: the previous fund assessed up to 2025-Q4.
+    auto transfer = person("2019-06-01");
+    transfer.previous_fund = "F-217";
+    transfer.assess_from = q("2026-Q1");
+    s.run("2026-03-01", transfer);
+    auto e = s.run("2026-04-05", AssessQuarter{q("2026-Q2")});
+    REQUIRE(e.size() == 4);
+    CHECK(body<schemas::ContributionAssessedT>(e[0]).quarter == qc("2026-Q1"));
+    CHECK(body<schemas::ContributionAssessedT>(e[2]).quarter == qc("2026-Q2"));
+    CHECK(quarters_assessed_late(e) == 1);
+  }
+  SECTION("assess_from within the affiliation and not in the future") {
+    PersonScenario s;
+    auto early = person("2025-05-01");
+    early.assess_from = q("2025-Q1");
+    CHECK(s.rejection("2025-06-01", early) == "AssessFromBeforeStart");
+    auto future = person("2025-05-01");
+    future.assess_from = q("2025-Q4");
+    CHECK(s.rejection("2025-06-01", future) == "AssessFromInFuture");
+  }
+  SECTION("the prescription floor on the run's date") {
+    PersonScenario s;
+    auto p = person("2022-01-01");
+    s.run("2022-01-01", p);
+    // The first run is in 2027 (hypothetical, the rulebook ends in 2026):
+    // 2022 is still chargeable until 2027-12-31, 2021 would not be.
+    CHECK(s.state.first_chargeable_quarter(d("2027-06-01")) == q("2022-Q1"));
+    CHECK(s.state.first_chargeable_quarter(d("2028-01-01")) == q("2023-Q1"));
+  }
+}
+
+TEST_CASE("a category correction back in time: the next run assesses the cancelled quarters "
+          "again with the new category",
+          "[decide][late]") {
+  PersonScenario s;
+  s.run("2025-01-01", person("2025-01-01"));
+  s.run("2025-01-05", AssessQuarter{q("2025-Q1")});
+  s.run("2025-04-05", AssessQuarter{q("2025-Q2")});
+  auto change = s.run("2025-05-10", ChangeCategory{Category::kSecondary, q("2025-Q1"),
+                                                   "WrongCategory", true});
+  REQUIRE(types(change) == std::vector<EB>{EB::CategoryChanged, EB::ContributionCancelled,
+                                           EB::ContributionCancelled});
+  auto e = s.run("2025-07-05", AssessQuarter{q("2025-Q3")});
+  REQUIRE(e.size() >= 3);
+  CHECK(body<schemas::ContributionAssessedT>(e[0]).quarter == qc("2025-Q1"));
+  CHECK(body<schemas::ContributionAssessedT>(e[0]).category == schemas::Category::Secondary);
+  CHECK(quarters_assessed_late(e) == 2);
+  CHECK_FALSE(s.state.quarter_lines.at(q("2025-Q1")).cancelled);
+  CHECK(s.state.quarter_lines.at(q("2025-Q1")).due == d("2025-09-30"));
 }
 
 TEST_CASE("a birth grants the next quarter(s) free and maternity aid, proactively", "[decide]") {

@@ -47,7 +47,7 @@ inline RegisterPerson person(const char* start, Category category = Category::kM
                              std::uint32_t member_number = 1234567) {
   return RegisterPerson{Niss::parse("93051822361").value(), "An", "Peeters", std::nullopt,
                         Iban::parse("BE68539007547034").value(), std::nullopt, d(start), category,
-                        starter, false, member_number, ""};
+                        starter, false, member_number, "", std::nullopt};
 }
 
 inline AppealInfo appeal() {
