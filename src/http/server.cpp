@@ -19,6 +19,14 @@ Server::Server(ServerOptions options, TokenTable tokens)
   // every response written in more than one segment: bench/run measured
   // ~280 requests/s at p50 44 ms, for /health too.
   server_->set_tcp_nodelay(true);
+  // httplib's default also sets SO_REUSEPORT, which lets a second kassad
+  // bind the same port and take half the connections (an empty instance
+  // answered 7 of 20 calls). SO_REUSEADDR alone still allows a restart
+  // while old connections sit in TIME_WAIT, but refuses a live listener.
+  server_->set_socket_options([](socket_t sock) {
+    int yes = 1;
+    (void)setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
   router_->add_public(Method::kGet, "/health", [this](const RequestContext&) -> Result<Reply> {
     return Reply{200, {{"status", "ok"}, {"version", options_.version}}};
   });
@@ -42,8 +50,9 @@ Status Server::bind() {
     port_ = server_->bind_to_port(options_.host, options_.port) ? options_.port : -1;
   }
   if (port_ <= 0) {
-    return Error::unavailable("ListenFailed", "cannot listen on " + options_.host + ":" +
-                                                  std::to_string(options_.port));
+    return Error::unavailable("ListenFailed",
+                              "cannot listen on " + options_.host + ":" + std::to_string(options_.port) +
+                                  " (the port is in use, by another kassad perhaps, or not permitted)");
   }
   return {};
 }
