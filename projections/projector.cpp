@@ -71,6 +71,21 @@ Status Projector::open_reader() {
       for (const log::Position& s_pos : *stored) {
         if (s_pos.topic == topic && s_pos.partition == p) pos.offset = s_pos.offset;
       }
+      // The projections have read further than the log now holds: the log
+      // lost acknowledged records (damage, a restore from an older copy,
+      // or another log). Going on would write new events over old offsets.
+      auto hwm = log_.high_water_mark(topic, p);
+      if (!hwm.ok()) return hwm.error();
+      if (pos.offset > *hwm) {
+        return Error::corrupt(
+            "LogBehindProjections",
+            "the log's partition " + log_.config().topic_name(topic) + "/" + std::to_string(p) +
+                " ends at offset " + std::to_string(*hwm) + ", but the projections have read it up to " +
+                std::to_string(pos.offset) + ": the log lost records it had acknowledged (damage, a "
+                "restore from an older copy, or another log). Nothing was written. Check it with "
+                "`kassa replay verify` and restore it (src/log/README.md, Damage); rebuild the "
+                "projections only if this log is the right one");
+      }
       from.push_back(pos);
     }
   }

@@ -213,7 +213,7 @@ void ProjectionRunner::stop() {
   if (projector_) projector_->stop();
 }
 
-Result<ProjectionRunner::Report> ProjectionRunner::rebuild() {
+Result<ProjectionRunner::Report> ProjectionRunner::rebuild(bool accept_different) {
   std::lock_guard lock(mu_);
   Report report;
   std::shared_ptr<Store> old = handle_.get();
@@ -242,6 +242,13 @@ Result<ProjectionRunner::Report> ProjectionRunner::rebuild() {
   auto after = store_checksums(*next);
   if (!after.ok()) return after.error();
   report.after = *after;
+  if (report.before != report.after && !accept_different) {
+    // A store that disagrees with the live one replaces nothing unasked.
+    spdlog::warn("projections rebuilt but not swapped: checksums differ path={} live={}", *path,
+                 old->path());
+    KASSA_TRY(projector_->start());
+    return report;
+  }
   // 3. Swap: the handle first (new queries), then CURRENT, then go on.
   handle_.replace(next);
   KASSA_TRY(make_live(root_, *path));
@@ -254,11 +261,16 @@ Result<ProjectionRunner::Report> ProjectionRunner::rebuild() {
   }
   const bool unused = old.use_count() == 1;
   old.reset();
+  report.swapped = true;
   spdlog::info("projections rebuilt and swapped path={}", *path);
-  if (unused) {
+  if (report.before != report.after) {
+    report.kept = old_path;
+    spdlog::warn("projections differed from the previous store, kept for comparison path={}", old_path);
+  } else if (unused) {
     std::error_code ec;
     fs::remove_all(old_path, ec);
   } else {
+    report.kept = old_path;
     spdlog::warn("old projection store still in use; left in place path={}", old_path);
   }
   return report;

@@ -107,11 +107,16 @@ class ProjectionRunner {
   struct Report {
     Checksums before;
     Checksums after;
-    std::string path;
+    std::string path;      // the store built
+    bool swapped = false;  // the built store is live
+    std::string kept;      // the previous store's folder when left in place
   };
-  // Builds a fresh store while the live one keeps serving, catches it up to
-  // the live one, swaps them and deletes the old folder.
-  Result<Report> rebuild();
+  // Builds a fresh store while the live one keeps serving and catches it up
+  // to the live one. Equal checksums: swaps them and deletes the old folder.
+  // Different ones: the live store stays live and the built one is left
+  // beside it, unless `accept_different` (after a change to a projection's
+  // code): then swaps, and keeps the old folder for the operator to delete.
+  Result<Report> rebuild(bool accept_different = false);
 
  private:
   ProjectionRunner(log::EventLog& log, std::string root, ProjectionDeps deps,

@@ -37,12 +37,15 @@ void print(const p::Checksums& before, const p::Checksums& after) {
 struct Remote {
   std::string url;
   std::string token;
+  bool accept_different = false;
 };
 
 void rebuild_remote(const Remote& remote) {
   httplib::Client client(remote.url);
   client.set_read_timeout(3600);
-  auto res = client.Post("/v1/admin/projections/rebuild",
+  const std::string path = std::string("/v1/admin/projections/rebuild") +
+                           (remote.accept_different ? "?accept_different=true" : "");
+  auto res = client.Post(path,
                          {{"Authorization", "Bearer " + remote.token}}, "", "application/json");
   if (!res) {
     std::cerr << "error: kassad at " << remote.url << " does not answer\n";
@@ -60,11 +63,19 @@ void rebuild_remote(const Remote& remote) {
   }
   std::cout << "projection  before  after\n";
   print(before, after);
-  std::cout << "live store: " << body.value("store", "") << "\n";
-  if (!body.value("equal", false)) throw CLI::RuntimeError(1);
+  if (body.value("swapped", false)) {
+    std::cout << "live store: " << body.value("store", "") << "\n";
+  } else {
+    std::cout << "NOT SWAPPED: the rebuilt store differs from the live one; it stays at "
+              << body.value("store", "") << " (--accept-different swaps it in)\n";
+  }
+  if (body.contains("kept")) {
+    std::cout << "previous store kept at " << body.value("kept", "") << "\n";
+  }
+  if (!body.value("swapped", false)) throw CLI::RuntimeError(1);
 }
 
-void rebuild_offline(const Config& config, std::uint32_t passes) {
+void rebuild_offline(const Config& config, std::uint32_t passes, bool accept_different) {
   auto log = log::open_event_log(config.log);
   if (!log.ok()) fail("event log", log.error());
   auto keys = log::RocksDbKeyStore::open(config.keys_dir());
@@ -99,21 +110,34 @@ void rebuild_offline(const Config& config, std::uint32_t passes) {
   auto after = p::store_checksums(**built);
   if (!after.ok()) fail("checksums", after.error());
   built->reset();
-  if (auto swapped = p::make_live(root, *next); !swapped.ok()) fail("swap", swapped.error());
-  if (*live != *next) {
-    std::error_code ec;
-    fs::remove_all(*live, ec);
+  // A store that disagrees with the live one replaces it only when told,
+  // and the live one is then kept: an operator compares before deleting.
+  const bool different = !before.empty() && before != *after;
+  const bool swap = !different || accept_different;
+  if (swap) {
+    if (auto swapped = p::make_live(root, *next); !swapped.ok()) fail("swap", swapped.error());
+    if (*live != *next && !different) {
+      std::error_code ec;
+      fs::remove_all(*live, ec);
+    }
   }
   std::cout << "projection  before  after\n";
   print(before, *after);
-  std::cout << "live store: " << *next << "\n";
+  if (swap) {
+    std::cout << "live store: " << *next << "\n";
+    if (different) std::cout << "previous store kept at " << *live << "\n";
+  } else {
+    std::cout << "NOT SWAPPED: the rebuilt store differs from the live one (" << *live
+              << "), which stays live; the rebuilt one is at " << *next
+              << " (--accept-different swaps it in)\n";
+  }
   // The projector's catch-up from offset 0 alone, without the checksums.
   std::cout << "caught up from offset 0 in " << caught_up_s << " s (" << built_stats.passes
             << (built_stats.passes == 1 ? " pass" : " passes") << ")\n";
   std::cout << "  " << stats.applied << " events in " << stats.batches << " batches: reading and verifying "
             << stats.read_seconds << " s, applying " << stats.apply_seconds << " s, committing "
             << stats.commit_seconds << " s\n";
-  if (!before.empty() && before != *after) throw CLI::RuntimeError(1);
+  if (!swap) throw CLI::RuntimeError(1);
 }
 
 void print_checksums(const Config& config) {
@@ -138,6 +162,9 @@ void add_projections_commands(CLI::App& app) {
       "rebuild", "Rebuild every projection from offset 0 and swap it in; print checksums");
   add_store_options(*rebuild, *config);
   rebuild->add_option("--url", remote->url, "a running kassad to ask (e.g. http://127.0.0.1:8080)");
+  rebuild->add_flag("--accept-different", remote->accept_different,
+                    "swap in the rebuilt store even when its checksums differ from the live "
+                    "one's (after a change to a projection's code); the previous store is kept");
   rebuild->add_option("--token", remote->token, "an admin bearer token for --url");
   auto passes = std::make_shared<std::uint32_t>(0);
   rebuild->add_option("--passes", *passes,
@@ -153,7 +180,7 @@ void add_projections_commands(CLI::App& app) {
       return;
     }
     finish(*config);
-    rebuild_offline(*config, *passes);
+    rebuild_offline(*config, *passes, remote->accept_different);
   });
 
   auto sums_config = std::make_shared<Config>();

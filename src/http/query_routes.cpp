@@ -992,8 +992,12 @@ void add_query_routes(Router& router, QueryDeps deps) {
 void add_projection_admin_routes(Router& router, projections::ProjectionRunner& runner) {
   router.add(Method::kPost, "/v1/admin/projections/rebuild", {Role::kAdmin},
              [&runner](const RequestContext& req) -> Result<Reply> {
+               const auto accept = req.query("accept_different");
+               if (accept && *accept != "true" && *accept != "false") {
+                 return Error::invalid("accept_different", "Boolean", "accept_different is true or false");
+               }
                spdlog::info("projection rebuild requested principal={}", req.principal.name);
-               auto report = runner.rebuild();
+               auto report = runner.rebuild(accept && *accept == "true");
                if (!report.ok()) return report.error();
                json rows = json::array();
                bool equal = true;
@@ -1003,7 +1007,10 @@ void add_projection_admin_routes(Router& router, projections::ProjectionRunner& 
                  rows.push_back({{"projection", name}, {"before", before}, {"after", after},
                                  {"equal", before == after}});
                }
-               return Reply(200, json{{"store", report->path}, {"equal", equal}, {"checksums", rows}});
+               json out{{"store", report->path}, {"equal", equal}, {"swapped", report->swapped},
+                        {"checksums", rows}};
+               if (!report->kept.empty()) out["kept"] = report->kept;
+               return Reply(200, out);
              });
 }
 

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+
 #include "decided_ledger.h"
 #include "domain/person_decide.h"
 #include "ledger_fixture.h"
@@ -381,6 +383,8 @@ TEST_CASE("an in-process rebuild swaps a fresh store in with equal checksums", "
                                           std::chrono::seconds(5)));
   auto report = must(runner->rebuild());
   CHECK(report.before == report.after);
+  CHECK(report.swapped);
+  CHECK(report.kept == before->path());  // this test still holds it
   CHECK(report.before.at("statement") != report.before.at("index"));
   CHECK(runner->stores().get() != before);
   // Queries that held the old store still read it.
@@ -395,6 +399,71 @@ TEST_CASE("an in-process rebuild swaps a fresh store in with equal checksums", "
                                                                      partition).value() - 1,
                                         std::chrono::seconds(10)));
   CHECK(must(read_party(*live, s::AggregateKind::Person, late.person)).has_value());
+  runner->stop();
+}
+
+TEST_CASE("the projector refuses a log that ends before what the projections have read",
+          "[projector]") {
+  Ledger ledger;
+  Story story;
+  story.write(ledger, make_niss(1));
+  Projected proj(ledger, ledger.dir() + "/projections");
+  must(proj.projector->catch_up());
+  proj.projector->stop();
+  // A damaged journal whose partition read as empty, an older copy, or
+  // another log. Before: it started, and new events went to offset 0.
+  Ledger shorter;
+  Projector other(shorter.log(), *proj.store, make_projections(shorter.deps()));
+  auto started = other.start();
+  REQUIRE_FALSE(started.ok());
+  CHECK(started.error().rule == "LogBehindProjections");
+  CHECK(started.error().message.find("ends at offset 0") != std::string::npos);
+  CHECK(started.error().message.find("replay verify") != std::string::npos);
+}
+
+TEST_CASE("a rebuild whose checksums differ replaces the live store only when told",
+          "[rebuild]") {
+  Ledger ledger;
+  Story story;
+  story.write(ledger, make_niss(1));
+  auto runner = must(ProjectionRunner::open(ledger.log(), ledger.dir() + "/projections",
+                                            ledger.deps()));
+  must(runner->start());
+  REQUIRE(runner->projector()->wait_until(runner->projector()->positions(),
+                                          std::chrono::seconds(5)));
+  // The live store drifts from what the log says (a defect, a disk error,
+  // or a projection's code changed since it was built).
+  runner->stop();
+  std::shared_ptr<Store> live = runner->stores().get();
+  const std::string live_path = live->path();
+  {
+    StoreBatch drift(*live);
+    drift.put(Cf::kStatement, "zz-drift", "x");
+    must(live->commit(drift, runner->projector()->positions()));
+  }
+  must(runner->start());
+
+  // Before: the rebuilt store was swapped in and the old one deleted.
+  auto refused = must(runner->rebuild());
+  CHECK(refused.before != refused.after);
+  CHECK_FALSE(refused.swapped);
+  CHECK(runner->stores().get() == live);
+  CHECK(std::filesystem::exists(live_path));
+  // The live projector goes on.
+  Story late;
+  late.write(ledger, make_niss(2));
+  const auto partition = ledger.log().partition_for(kassa::log::Topic::kPersonEvents, late.person);
+  CHECK(runner->projector()->wait_until(
+      kassa::log::Topic::kPersonEvents, partition,
+      ledger.log().high_water_mark(kassa::log::Topic::kPersonEvents, partition).value() - 1,
+      std::chrono::seconds(10)));
+
+  auto accepted = must(runner->rebuild(true));
+  CHECK(accepted.swapped);
+  CHECK(runner->stores().get() != live);
+  CHECK(accepted.kept == live_path);
+  CHECK(std::filesystem::exists(live_path));  // kept for the operator to compare
+  live.reset();
   runner->stop();
 }
 
