@@ -2,6 +2,7 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <utility>
 
@@ -69,9 +70,9 @@ Result<std::pair<std::string, std::string>> split_query(std::string_view rest) {
 class LogStream final : public RecordStream {
  public:
   LogStream(log::EventLog& log, std::string description, std::vector<PartitionExtent> extents,
-            PartitionCounts counts, uint64_t total)
+            PartitionCounts counts, uint64_t total, std::vector<log::journal::Damage> skip)
       : log_(log), description_(std::move(description)), extents_(std::move(extents)),
-        counts_(counts), total_(total) {}
+        counts_(counts), total_(total), skip_(std::move(skip)) {}
 
   Result<std::vector<log::StoredRecord>> next(std::size_t max) override {
     while (current_ < extents_.size()) {
@@ -81,7 +82,23 @@ class LogStream final : public RecordStream {
         offset_ = 0;
         continue;
       }
-      auto batch = log_.read(e.topic, e.partition, offset_, max, std::chrono::milliseconds(200));
+      // Step over a damaged range, and stop a read before the next one.
+      std::size_t limit = max;
+      bool skipped = false;
+      for (const log::journal::Damage& d : skip_) {
+        if (d.topic != e.topic || d.partition != e.partition) continue;
+        const int64_t to = d.to_offset < 0 ? e.end_offset : d.to_offset;
+        if (offset_ >= d.from_offset && offset_ < to) {
+          offset_ = to;
+          skipped = true;
+          break;
+        }
+        if (d.from_offset > offset_) {
+          limit = std::min(limit, static_cast<std::size_t>(d.from_offset - offset_));
+        }
+      }
+      if (skipped) continue;
+      auto batch = log_.read(e.topic, e.partition, offset_, limit, std::chrono::milliseconds(200));
       if (!batch.ok()) return batch.error();
       std::vector<log::StoredRecord> out;
       out.reserve(batch->size());
@@ -124,6 +141,7 @@ class LogStream final : public RecordStream {
   uint64_t done_ = 0;
   std::size_t current_ = 0;
   int64_t offset_ = 0;
+  std::vector<log::journal::Damage> skip_;
 };
 
 }  // namespace
@@ -180,7 +198,8 @@ Result<SourceSpec> parse_source(std::string_view text) {
   return spec;
 }
 
-Result<std::unique_ptr<RecordStream>> make_log_stream(log::EventLog& log, std::string description) {
+Result<std::unique_ptr<RecordStream>> make_log_stream(log::EventLog& log, std::string description,
+                                                      std::vector<log::journal::Damage> skip) {
   PartitionCounts counts{};
   std::vector<PartitionExtent> extents;
   uint64_t total = 0;
@@ -194,7 +213,8 @@ Result<std::unique_ptr<RecordStream>> make_log_stream(log::EventLog& log, std::s
     }
   }
   return std::unique_ptr<RecordStream>(
-      std::make_unique<LogStream>(log, std::move(description), std::move(extents), counts, total));
+      std::make_unique<LogStream>(log, std::move(description), std::move(extents), counts, total,
+                                  std::move(skip)));
 }
 
 Result<std::optional<PartitionCounts>> journal_partition_counts(const std::string& dir) {
@@ -274,7 +294,9 @@ Result<std::unique_ptr<log::EventLog>> open_existing_log(const SourceSpec& spec)
     if (!found.ok()) return found.error();
     counts = *found;
   }
-  return log::open_event_log(log_config_for(spec, counts, log::TopicSetup::kVerify));
+  log::LogConfig config = log_config_for(spec, counts, log::TopicSetup::kVerify);
+  config.read_only = true;
+  return log::open_event_log(config);
 }
 
 }  // namespace kassa::replay

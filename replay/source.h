@@ -28,6 +28,7 @@
 
 #include "domain/result.h"
 #include "log/event_log.h"
+#include "log/journal/journal_log.h"
 
 namespace kassa::replay {
 
@@ -69,8 +70,12 @@ class RecordStream {
 };
 
 // Reads an EventLog partition by partition up to the high-water marks taken
-// when it was made. REQUIRES: `log` outlives the stream.
-Result<std::unique_ptr<RecordStream>> make_log_stream(log::EventLog& log, std::string description);
+// when it was made. `skip` names damaged ranges the stream steps over
+// (verify reports them itself; nothing else passes any).
+// REQUIRES: `log` outlives the stream.
+Result<std::unique_ptr<RecordStream>> make_log_stream(
+    log::EventLog& log, std::string description,
+    std::vector<log::journal::Damage> skip = {});
 
 // The partition counts stored in an existing journal folder, or nullopt if
 // the folder holds no journal. Opens the database read-only.
@@ -87,7 +92,8 @@ log::LogConfig log_config_for(const SourceSpec& spec, const PartitionCounts& cou
                               log::TopicSetup setup);
 
 // Opens an existing Kafka or journal source for reading (never creates
-// topics or a journal). Errors: kNotFound (no journal / topics there).
+// topics or a journal; a journal is opened read-only, so nothing in its
+// folder changes). Errors: kNotFound (no journal / topics there).
 Result<std::unique_ptr<log::EventLog>> open_existing_log(const SourceSpec& spec);
 
 }  // namespace kassa::replay

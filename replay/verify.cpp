@@ -309,9 +309,17 @@ Result<VerifyReport> verify_source(const SourceSpec& source, Progress* progress)
   }
   auto log = open_existing_log(source);
   if (!log.ok()) return log.error();
-  auto stream = make_log_stream(**log, source.url());
+  std::vector<log::journal::Damage> damage;
+  if (auto* journal = dynamic_cast<log::journal::JournalLog*>(log->get())) {
+    auto scrubbed = journal->scrub();
+    if (!scrubbed.ok()) return scrubbed.error();
+    damage = std::move(scrubbed).value();
+  }
+  auto stream = make_log_stream(**log, source.url(), damage);
   if (!stream.ok()) return stream.error();
-  return verify_stream(**stream, nullptr, progress);
+  auto report = verify_stream(**stream, nullptr, progress);
+  if (report.ok()) report->damage = std::move(damage);
+  return report;
 }
 
 }  // namespace kassa::replay

@@ -10,6 +10,10 @@
 //     breaks the aggregate's chain, as a reader quarantines the record);
 //   * the partition against the key (Kafka's partitioner);
 //   * for an archive, its structure, trailer file hash and manifest.
+// A journal is first scrubbed (JournalLog::scrub): every block's checksum
+// and every frame; each damaged range is reported with its topic,
+// partition and offsets, and the records around it are verified as usual
+// (the aggregates whose events were lost show as broken chains).
 // It never stops at the first error: every failure is reported with its
 // topic, partition, offset, event id and rule; later events of an aggregate
 // whose chain broke are reported as following a broken chain (rule
@@ -83,12 +87,15 @@ struct VerifyReport {
   std::vector<QuarantinedItem> quarantined;  // capped
   uint64_t quarantined_total = 0;
   std::optional<ArchiveCheck> archive;      // archive sources only
+  std::vector<log::journal::Damage> damage;  // journal sources: unreadable ranges
   uint64_t events = 0;                       // person + company records
   uint64_t aggregates = 0;
   uint64_t broken_aggregates = 0;
   double seconds = 0;
 
-  bool ok() const { return findings_total == 0 && (!archive || archive->ok()); }
+  bool ok() const {
+    return findings_total == 0 && damage.empty() && (!archive || archive->ok());
+  }
 };
 
 inline constexpr std::size_t kMaxListedFindings = 10'000;

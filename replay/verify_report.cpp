@@ -105,6 +105,15 @@ nlohmann::json to_json(const VerifyReport& r) {
       {"quarantined", quarantined},
       {"quarantined_total", r.quarantined_total},
   };
+  nlohmann::json damage = nlohmann::json::array();
+  for (const log::journal::Damage& d : r.damage) {
+    damage.push_back({{"topic", log::topic_suffix(d.topic)},
+                      {"partition", d.partition},
+                      {"from_offset", d.from_offset},
+                      {"to_offset", d.to_offset >= 0 ? nlohmann::json(d.to_offset) : nlohmann::json()},
+                      {"detail", d.detail}});
+  }
+  j["damaged_ranges"] = damage;
   if (r.archive) j["archive"] = archive_json(*r.archive);
   return j;
 }
@@ -142,6 +151,15 @@ void print_report(const VerifyReport& r, std::ostream& out) {
   if (r.findings_total > r.findings.size()) {
     out << "... " << (r.findings_total - r.findings.size()) << " more failures not listed\n";
   }
+  for (const log::journal::Damage& d : r.damage) {
+    out << "DAMAGED " << where(d.topic, d.partition) << " offsets " << d.from_offset << "..";
+    if (d.to_offset >= 0) {
+      out << d.to_offset - 1 << " (" << d.to_offset - d.from_offset << " records unreadable)";
+    } else {
+      out << "the partition's end (how many records it held is unknown)";
+    }
+    out << ": " << d.detail << "\n";
+  }
   for (const QuarantinedItem& q : r.quarantined) {
     out << "QUARANTINED quarantine/" << q.partition << " offset " << q.offset << " <- "
         << where(q.source_topic, q.source_partition) << " offset " << q.source_offset << ": "
@@ -168,6 +186,7 @@ void print_report(const VerifyReport& r, std::ostream& out) {
         << static_cast<uint64_t>(static_cast<double>(r.events) / r.seconds) << " ev/s)";
   }
   out << ": " << (r.ok() ? "OK" : "FAILED");
+  if (!r.damage.empty()) out << " (" << r.damage.size() << " damaged ranges)";
   if (r.findings_total > 0) {
     out << " (" << r.findings_total << " failures, " << r.broken_aggregates
         << " broken aggregates)";

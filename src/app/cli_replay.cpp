@@ -82,6 +82,14 @@ void run_verify(const Common& c, const std::string& from) {
   start(c);
   rp::Progress progress("verify", std::cerr, style(c.progress));
   auto report = rp::verify_source(spec, &progress);
+  if (!report.ok() && c.json) {
+    std::cout << nlohmann::json{{"ok", false},
+                                {"source", spec.url()},
+                                {"error", {{"rule", report.error().rule},
+                                           {"message", report.error().message}}}}
+                     .dump(2)
+              << "\n";
+  }
   if (!report.ok()) fail(report.error(), 1);
   if (c.json) {
     std::cout << rp::to_json(*report).dump(2) << "\n";

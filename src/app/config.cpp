@@ -36,6 +36,10 @@ void add_service_options(CLI::App& app, Config& config) {
   app.add_option("--auth-file", config.auth_file,
                  "JSON file of bearer-token hashes and roles; default <data-dir>/auth.json "
                  "(KASSA_AUTH_FILE)");
+  config.scrub_journal = env_or("KASSA_SCRUB_JOURNAL", "0") == "1";
+  app.add_flag("--scrub-journal", config.scrub_journal,
+               "read and verify every block of the embedded journal before serving; refuse to "
+               "start on damage (KASSA_SCRUB_JOURNAL=1)");
   app.add_option("--log-level", config.log_level, "trace|debug|info|warn|error (KASSA_LOG_LEVEL)")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
 }

@@ -12,6 +12,7 @@
 #include "app/service.h"
 #include "http/server.h"
 #include "log/event_log.h"
+#include "log/journal/journal_log.h"
 
 namespace {
 
@@ -56,6 +57,26 @@ int main(int argc, char** argv) {
   const bool embedded = config.log.brokers.empty();
   spdlog::info("event log open kind={} where={}", embedded ? "journal" : "kafka",
                embedded ? config.log.journal_path : config.log.brokers);
+  if (auto* journal = dynamic_cast<kassa::log::journal::JournalLog*>(event_log->get());
+      journal != nullptr && config.scrub_journal) {
+    auto damage = journal->scrub();
+    if (!damage) {
+      spdlog::error("start-up failed: journal scrub rule={} error={}", damage.error().rule,
+                    damage.error().message);
+      return 1;
+    }
+    for (const auto& d : *damage) {
+      spdlog::error("journal damaged topic={} partition={} from_offset={} to_offset={} detail=\"{}\"",
+                    config.log.topic_name(d.topic), d.partition, d.from_offset, d.to_offset, d.detail);
+    }
+    if (!damage->empty()) {
+      spdlog::error("start-up refused: the journal has {} damaged ranges; see src/log/README.md "
+                    "(Damage) to restore them",
+                    damage->size());
+      return 1;
+    }
+    spdlog::info("journal scrubbed: every block verified");
+  }
 
   // Everything else (projections, access log, writers, routes): the
   // composition root. Start-up waits for the projections to catch up.

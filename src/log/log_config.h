@@ -49,6 +49,12 @@ struct LogConfig {
   // How long start-up waits for the brokers (topic creation, metadata).
   std::chrono::milliseconds admin_timeout{30'000};
   TopicSetup topic_setup = TopicSetup::kCreate;
+  // Journal only: open the folder read-only (replay's tools). Nothing is
+  // written, not even the recovery of the WAL into a table; appends are
+  // refused; a partition whose last block cannot be read ends at its last
+  // readable record instead of failing the open (JournalLog::scrub names
+  // the damage).
+  bool read_only = false;
   // Extra librdkafka settings applied last to every client (tests use this
   // for short timeouts).
   std::vector<std::pair<std::string, std::string>> kafka_overrides;

@@ -2,7 +2,10 @@
 // the JSON document, and an export/import/verify round trip.
 #include <catch2/catch.hpp>
 
+#include <rocksdb/db.h>
+
 #include <filesystem>
+#include <set>
 #include <fstream>
 #include <iterator>
 #include <nlohmann/json.hpp>
@@ -194,4 +197,87 @@ TEST_CASE("kassa replay report --company: the account and directors as of a date
   CHECK(kassa_cli("replay report" + store + " --company 0566988259 --person " + story.anna +
                   " --at 2025-12-31")
             .exit_code == 2);
+}
+
+namespace {
+
+// Moves the journal's WAL into table files, as RocksDB does on its own.
+void flush_journal(const std::string& path) {
+  rocksdb::Options options;
+  std::vector<rocksdb::ColumnFamilyDescriptor> cfs = {
+      {rocksdb::kDefaultColumnFamilyName, {}}, {"journal", {}}, {"meta", {}}};
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* db = nullptr;
+  REQUIRE(rocksdb::DB::Open(options, path, cfs, &handles, &db).ok());
+  REQUIRE(db->Flush(rocksdb::FlushOptions(), handles).ok());
+  for (auto* h : handles) (void)db->DestroyColumnFamilyHandle(h);
+  delete db;
+}
+
+std::string read_file(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+}  // namespace
+
+TEST_CASE("a journal damaged in every partition: verify names every range, nothing is replaced",
+          "[replay][cli][damage]") {
+  namespace fs = std::filesystem;
+  TempDir dir;
+  const std::string data = dir.path() + "/data";
+  const std::string journal = data + "/journal";
+  REQUIRE(kassa_cli("demo generate --data-dir " + data + " --persons 150 --seed 3 --from-year 2025 "
+                    "--to-year 2025")
+              .exit_code == 0);
+  REQUIRE(kassa_cli("projections rebuild --data-dir " + data).exit_code == 0);
+  const std::string current = read_file(data + "/projections/CURRENT");
+  flush_journal(journal);
+  fs::path table;
+  for (const auto& e : fs::directory_iterator(journal)) {
+    if (e.path().extension() == ".sst" && (table.empty() || e.file_size() > fs::file_size(table))) {
+      table = e.path();
+    }
+  }
+  REQUIRE(!table.empty());
+  // 64 flipped bytes spread over the table: every partition's records are
+  // damaged somewhere.
+  {
+    std::fstream f(table, std::ios::in | std::ios::out | std::ios::binary);
+    const auto size = fs::file_size(table);
+    REQUIRE(size > 200'000);
+    for (std::uintmax_t at = 1000; at + 8192 < size; at += size / 64) {
+      f.seekg(static_cast<std::streamoff>(at));
+      char c = 0;
+      f.get(c);
+      f.seekp(static_cast<std::streamoff>(at));
+      f.put(static_cast<char>(c ^ 0x5a));
+    }
+  }
+  const std::string tables_before = read_file(table);
+
+  // Before: "person.events/2 0 events ... OK", exit 0.
+  auto verified = kassa_cli("replay verify --from journal://" + journal + " --json");
+  CHECK(verified.exit_code == 1);
+  const auto report = nlohmann::json::parse(verified.out);
+  CHECK(report["ok"] == false);
+  std::set<int> person_partitions;
+  for (const auto& d : report["damaged_ranges"]) {
+    CHECK(d["detail"].get<std::string>().find("Corruption") != std::string::npos);
+    CHECK(d["from_offset"].get<int64_t>() >= 0);
+    if (d["topic"] == "person.events") person_partitions.insert(d["partition"].get<int>());
+  }
+  CHECK(person_partitions.size() == 8);
+  auto text = kassa_cli("replay verify --from journal://" + journal);
+  CHECK(text.exit_code == 1);
+  CHECK(text.out.find("DAMAGED person.events/") != std::string::npos);
+  CHECK(text.out.find("damaged ranges") != std::string::npos);
+  // verify opened it read-only: the damaged table is as it was.
+  CHECK(read_file(table) == tables_before);
+
+  // Before: the rebuild went without the partitions, swapped the store in
+  // and deleted the old one.
+  auto rebuilt = kassa_cli("projections rebuild --data-dir " + data);
+  CHECK(rebuilt.exit_code == 1);
+  CHECK(read_file(data + "/projections/CURRENT") == current);
 }

@@ -135,7 +135,36 @@ int64_t now_us() {
 }
 
 Error rocks_error(std::string_view what, const rocksdb::Status& s) {
+  if (s.IsCorruption()) {
+    return Error::corrupt("JournalDamaged",
+                          std::string(what) + ": " + s.ToString() +
+                              " (run `kassa replay verify` on the journal to list the damaged "
+                              "ranges; src/log/README.md says how to restore them)");
+  }
   return Error::unavailable("JournalIo", std::string(what) + ": " + s.ToString());
+}
+
+std::string partition_name(const LogConfig& config, Topic topic, int32_t partition) {
+  return config.topic_name(topic) + "/" + std::to_string(partition);
+}
+
+int64_t key_offset(const rocksdb::Slice& key) {
+  Reader r(std::string_view(key.data() + 5, 8));
+  return static_cast<int64_t>(r.be(8));
+}
+
+// Reading options that verify every block and do not fill the cache with
+// what a scan reads once.
+rocksdb::ReadOptions scan_options(const rocksdb::Slice* upper) {
+  rocksdb::ReadOptions ro;
+  ro.verify_checksums = true;
+  ro.fill_cache = false;
+  ro.iterate_upper_bound = upper;
+  return ro;
+}
+
+Error read_only_error() {
+  return Error::invalid("log", "JournalReadOnly", "the journal was opened read-only");
 }
 
 class JournalSubscription final : public Subscription {
@@ -237,10 +266,14 @@ Result<std::optional<std::array<int32_t, 3>>> JournalLog::stored_partition_count
 
 Status JournalLog::open_db() {
   rocksdb::DBOptions options;
-  options.create_if_missing = true;
-  options.create_missing_column_families = true;
-  // Default recovery (point in time) drops a torn WAL tail after a crash and
-  // keeps every complete, synced batch before it.
+  options.create_if_missing = !config_.read_only;
+  options.create_missing_column_families = !config_.read_only;
+  options.paranoid_checks = true;
+  // Every append is synced before it is acknowledged, so the only record a
+  // crash can tear is the last, unacknowledged one: tolerate exactly that.
+  // (The default, point in time, silently dropped a damaged record in the
+  // middle of the WAL with every record after it.)
+  options.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
   rocksdb::ColumnFamilyOptions cf_options;
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs = {
       {rocksdb::kDefaultColumnFamilyName, cf_options},
@@ -248,7 +281,10 @@ Status JournalLog::open_db() {
       {"meta", cf_options},
   };
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(options, config_.journal_path, cfs, &handles_, &raw);
+  rocksdb::Status s =
+      config_.read_only
+          ? rocksdb::DB::OpenForReadOnly(options, config_.journal_path, cfs, &handles_, &raw)
+          : rocksdb::DB::Open(options, config_.journal_path, cfs, &handles_, &raw);
   if (!s.ok()) return rocks_error("opening the journal at " + config_.journal_path, s);
   db_.reset(raw);
   journal_cf_ = handles_[1];
@@ -259,6 +295,9 @@ Status JournalLog::open_db() {
   for (Topic t : kAllTopics) {
     std::string stored;
     s = db_->Get(rocksdb::ReadOptions(), meta_cf_, meta_partitions_key(t), &stored);
+    if (s.IsNotFound() && config_.read_only) {
+      return Error::not_found("JournalMissing", "no journal at " + config_.journal_path);
+    }
     if (s.IsNotFound()) {
       std::string v;
       put_be(v, static_cast<uint32_t>(config_.partitions(t)), 4);
@@ -283,25 +322,124 @@ Status JournalLog::open_db() {
   }
 
   // High-water marks: one past the last stored offset of each partition.
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), journal_cf_));
+  // A partition whose last record cannot be read is damaged, not empty:
+  // appending at offset 0 would overwrite acknowledged records.
   for (Topic t : kAllTopics) {
     auto& next = next_[topic_index(t)];
     next.assign(static_cast<std::size_t>(config_.partitions(t)), 0);
     for (int32_t p = 0; p < config_.partitions(t); ++p) {
+      const std::string lower = journal_key(t, p, 0);
+      rocksdb::Slice lower_slice(lower);
+      rocksdb::ReadOptions ro;
+      ro.iterate_lower_bound = &lower_slice;
+      std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, journal_cf_));
       it->SeekForPrev(journal_key(t, p, std::numeric_limits<int64_t>::max()));
-      if (!it->Valid()) continue;
-      const auto k = it->key();
-      if (k.size() == kKeySize && k.ToStringView().substr(0, 5) == journal_key(t, p, 0).substr(0, 5)) {
-        Reader r(std::string_view(k.data() + 5, 8));
-        next[static_cast<std::size_t>(p)] = static_cast<int64_t>(r.be(8)) + 1;
+      if (it->status().ok()) {
+        if (it->Valid()) next[static_cast<std::size_t>(p)] = key_offset(it->key()) + 1;
+        continue;
       }
+      if (!config_.read_only) {
+        return rocks_error("the journal's partition " + partition_name(config_, t, p) +
+                               " cannot be read; nothing will be written to it",
+                           it->status());
+      }
+      int64_t last = -1;
+      auto damage = scrub_partition(t, p, &last);
+      if (!damage.ok()) return damage.error();
+      next[static_cast<std::size_t>(p)] = last + 1;
+      spdlog::error("journal partition damaged partition={} readable_to={} damaged_ranges={}",
+                    partition_name(config_, t, p), last + 1, damage->size());
     }
   }
-  if (!it->status().ok()) return rocks_error("scanning the journal", it->status());
   spdlog::info("journal opened at {} ({} person, {} company, {} quarantine partitions)",
                config_.journal_path, config_.person_partitions, config_.company_partitions,
                config_.quarantine_partitions);
   return {};
+}
+
+Result<std::vector<Damage>> JournalLog::scrub_partition(Topic topic, int32_t partition,
+                                                         int64_t* last) {
+  std::vector<Damage> damage;
+  *last = -1;
+  const std::string upper = journal_key(topic, partition + 1, 0);
+  const rocksdb::Slice upper_slice(upper);
+  auto seek = [&](int64_t offset) {
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(scan_options(&upper_slice), journal_cf_));
+    it->Seek(journal_key(topic, partition, offset));
+    return it;
+  };
+  int64_t expect = 0;
+  std::unique_ptr<rocksdb::Iterator> it = seek(0);
+  while (true) {
+    for (; it->Valid(); it->Next()) {
+      const int64_t offset = key_offset(it->key());
+      if (offset != expect) {
+        damage.push_back({topic, partition, expect, offset, "no records at these offsets"});
+      }
+      if (!unframe(topic, partition, offset, it->value().ToStringView()).ok()) {
+        damage.push_back({topic, partition, offset, offset + 1, "the record's frame does not decode"});
+      }
+      *last = offset;
+      expect = offset + 1;
+    }
+    if (it->status().ok()) return damage;
+    if (!it->status().IsCorruption() && !it->status().IsIOError()) {
+      return rocks_error("scrubbing " + partition_name(config_, topic, partition), it->status());
+    }
+    const std::string why = it->status().ToString();
+    // The first offset a fresh seek can reach past the damaged block(s):
+    // a seek into a damaged block fails, one past it lands on the next
+    // readable record (or the partition's end). Gallop, then bisect.
+    auto readable = [&](int64_t offset, int64_t* found) {
+      auto probe = seek(offset);
+      if (!probe->status().ok()) return false;
+      *found = probe->Valid() ? key_offset(probe->key()) : -1;
+      return true;
+    };
+    constexpr int64_t kEnd = std::numeric_limits<int64_t>::max() / 2;
+    int64_t bad = expect;
+    int64_t good = -1;
+    int64_t found = -1;
+    for (int64_t step = 1; bad < kEnd; step *= 2) {
+      const int64_t probe = std::min(bad + step, kEnd);
+      if (readable(probe, &found)) {
+        good = probe;
+        break;
+      }
+      bad = probe;
+    }
+    while (good >= 0 && good - bad > 1) {
+      const int64_t mid = bad + (good - bad) / 2;
+      int64_t at = -1;
+      if (readable(mid, &at)) {
+        good = mid;
+        found = at;
+      } else {
+        bad = mid;
+      }
+    }
+    damage.push_back({topic, partition, expect, found, why});
+    if (good < 0 || found < 0) return damage;  // unreadable to the partition's end
+    expect = found;
+    it = seek(found);
+  }
+}
+
+Result<std::vector<Damage>> JournalLog::scrub() {
+  std::vector<Damage> all;
+  for (Topic t : kAllTopics) {
+    for (int32_t p = 0; p < config_.partitions(t); ++p) {
+      int64_t last = -1;
+      auto damage = scrub_partition(t, p, &last);
+      if (!damage.ok()) return damage.error();
+      const int64_t hwm = *high_water_mark(t, p);
+      if (last + 1 < hwm && (damage->empty() || damage->back().to_offset >= 0)) {
+        damage->push_back({t, p, last + 1, hwm, "records below the high-water mark are missing"});
+      }
+      all.insert(all.end(), damage->begin(), damage->end());
+    }
+  }
+  return all;
 }
 
 bool JournalLog::valid_partition(Topic topic, int32_t partition) const {
@@ -354,6 +492,7 @@ Result<std::vector<int64_t>> JournalLog::append(Topic topic, std::string_view ag
 Result<std::vector<std::vector<int64_t>>> JournalLog::append_many(
     Topic topic, std::span<const KeyedBatch> batches) {
   KASSA_TRY(validate_append(topic, batches));
+  if (config_.read_only) return read_only_error();
   std::vector<Entry> entries;
   for (const KeyedBatch& b : batches) {
     const int32_t p = partition_for(topic, b.aggregate_key.empty() ? "-" : b.aggregate_key);
@@ -365,6 +504,7 @@ Result<std::vector<std::vector<int64_t>>> JournalLog::append_many(
 }
 
 Status JournalLog::append_quarantine(const StoredRecord& original, std::string_view reason) {
+  if (config_.read_only) return read_only_error();
   const std::string key = quarantine_key(config_, original.topic, original.partition, original.offset);
   QuarantineInfo info{std::string(reason), original.topic, original.partition, original.offset};
   Record record{original.value, original.event_type, original.schema_version};
@@ -410,19 +550,32 @@ Result<std::vector<StoredRecord>> JournalLog::read(Topic topic, int32_t partitio
   ro.iterate_upper_bound = &upper_slice;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, journal_cf_));
   int64_t expect = from_offset;
-  for (it->Seek(journal_key(topic, partition, from_offset)); it->Valid() && out.size() < max_records;
-       it->Next(), ++expect) {
-    Reader kr(std::string_view(it->key().data() + 5, 8));
-    const auto offset = static_cast<int64_t>(kr.be(8));
+  // Stops on the last record asked for, before Next() reads a block the
+  // caller did not ask for (a damaged one would fail the whole read).
+  it->Seek(journal_key(topic, partition, from_offset));
+  while (it->Valid()) {
+    const int64_t offset = key_offset(it->key());
     if (offset != expect) {
-      return Error::corrupt("JournalGap", "journal partition " + std::to_string(partition) +
+      return Error::corrupt("JournalGap", "journal partition " + partition_name(config_, topic, partition) +
                                               " misses offset " + std::to_string(expect));
     }
     auto rec = unframe(topic, partition, offset, it->value().ToStringView());
     if (!rec.ok()) return rec.error();
     out.push_back(std::move(rec).value());
+    ++expect;
+    if (out.size() >= max_records) break;
+    it->Next();
   }
-  if (!it->status().ok()) return rocks_error("reading the journal", it->status());
+  if (!it->status().ok()) {
+    return rocks_error("reading the journal's partition " + partition_name(config_, topic, partition) +
+                           " at offset " + std::to_string(expect),
+                       it->status());
+  }
+  if (out.size() < max_records && expect < hwm) {
+    return Error::corrupt("JournalGap", "journal partition " + partition_name(config_, topic, partition) +
+                                            " holds no record at offset " + std::to_string(expect) +
+                                            " below its high-water mark " + std::to_string(hwm));
+  }
   return out;
 }
 

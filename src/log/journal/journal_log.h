@@ -23,6 +23,16 @@
 // the journal holds every acknowledged batch and either all or none of the
 // batch in flight; offsets continue after the last stored record.
 //
+// Integrity: every block is read with its checksum verified, and a block
+// that fails it is an error wherever it is met, never the end of a
+// partition. Opening for writing reads each partition's last record and
+// refuses (kCorrupt, rule JournalDamaged) when one cannot be read, so a
+// damaged partition is never appended to at offset 0 again. The WAL is
+// recovered with kTolerateCorruptedTailRecords: only a torn last record
+// (a write that was never acknowledged) is dropped; damage before it
+// refuses the open. scrub() reads every record and names every damaged
+// range; src/log/README.md says how an operator recovers.
+//
 // Thread-safety: all methods are thread-safe. Appends are serialised by one
 // mutex (offsets are assigned under it); readers wait on a condition
 // variable that appends signal. append_many() amortises the fsync.
@@ -43,6 +53,16 @@ class ColumnFamilyHandle;
 }  // namespace rocksdb
 
 namespace kassa::log::journal {
+
+// A range of one partition that cannot be read (or holds no records where
+// the offsets say it should).
+struct Damage {
+  Topic topic = Topic::kPersonEvents;
+  int32_t partition = 0;
+  int64_t from_offset = 0;  // the first offset that cannot be read
+  int64_t to_offset = -1;   // the next readable offset; -1: to the partition's end
+  std::string detail;       // RocksDB's status, or what is missing
+};
 
 class JournalLog final : public EventLog {
  public:
@@ -72,6 +92,12 @@ class JournalLog final : public EventLog {
   Result<std::unique_ptr<Subscription>> subscribe(std::vector<Position> from) override;
   const LogConfig& config() const override { return config_; }
 
+  // Reads every record of every partition, verifying each block's checksum
+  // and each frame, and returns every damaged range (none: the journal is
+  // whole). Goes on past damage. Errors only when the journal cannot be
+  // read at all.
+  Result<std::vector<Damage>> scrub();
+
   // Blocks until one of `positions` has a record to read or `deadline`
   // passes; true if one has. Used by subscriptions.
   bool wait_for_any(const std::vector<Position>& positions,
@@ -83,6 +109,8 @@ class JournalLog final : public EventLog {
   Status open_db();
   Result<std::vector<int64_t>> write_entries(Topic topic, std::span<const Entry> entries);
   bool valid_partition(Topic topic, int32_t partition) const;
+  // Scrubs one partition; `*last` is its last readable offset (-1: none).
+  Result<std::vector<Damage>> scrub_partition(Topic topic, int32_t partition, int64_t* last);
 
   LogConfig config_;
   std::unique_ptr<rocksdb::DB> db_;
