@@ -10,8 +10,6 @@
 
 #include <catch2/catch.hpp>
 
-#include <rocksdb/db.h>
-
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -49,20 +47,6 @@ Contents fill(EventLog& log, int n) {
   return out;
 }
 
-// Moves the WAL into a table file, as RocksDB does on its own once the
-// memtable fills.
-void flush(const std::string& path) {
-  rocksdb::Options options;
-  std::vector<rocksdb::ColumnFamilyDescriptor> cfs = {
-      {rocksdb::kDefaultColumnFamilyName, {}}, {"journal", {}}, {"meta", {}}};
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* db = nullptr;
-  REQUIRE(rocksdb::DB::Open(options, path, cfs, &handles, &db).ok());
-  REQUIRE(db->Flush(rocksdb::FlushOptions(), handles).ok());
-  for (auto* h : handles) (void)db->DestroyColumnFamilyHandle(h);
-  delete db;
-}
-
 std::vector<fs::path> files_ending(const std::string& dir, const std::string& ext) {
   std::vector<fs::path> out;
   for (const auto& e : fs::directory_iterator(dir)) {
@@ -70,15 +54,6 @@ std::vector<fs::path> files_ending(const std::string& dir, const std::string& ex
   }
   std::sort(out.begin(), out.end());
   return out;
-}
-
-void flip(const fs::path& file, std::uintmax_t at) {
-  std::fstream f(file, std::ios::in | std::ios::out | std::ios::binary);
-  f.seekg(static_cast<std::streamoff>(at));
-  char c = 0;
-  f.get(c);
-  f.seekp(static_cast<std::streamoff>(at));
-  f.put(static_cast<char>(c ^ 0x5a));
 }
 
 void copy_dir(const std::string& from, const std::string& to) {
@@ -177,25 +152,25 @@ Outcome check_copy(const std::string& dir, const Contents& written) {
   return out;
 }
 
+// A journal of `n` records whose WAL was moved into a table file.
+Contents written_and_flushed(const std::string& path, int n) {
+  Contents written;
+  {
+    auto log = must(journal::JournalLog::open(journal_config(path)));
+    written = fill(*log, n);
+  }
+  flush_journal(path);
+  return written;
+}
+
 }  // namespace
 
 TEST_CASE("every byte flip in a journal table is detected or harmless, never a silent loss",
           "[log][journal][damage]") {
   TempDir dir;
   const std::string original = dir.path() + "/journal";
-  Contents written;
-  {
-    auto log = must(journal::JournalLog::open(journal_config(original)));
-    written = fill(*log, 600);
-  }
-  flush(original);
-  const auto tables = files_ending(original, ".sst");
-  REQUIRE_FALSE(tables.empty());
-  // The largest table holds the journal column family's records.
-  fs::path table = tables.front();
-  for (const auto& t : tables) {
-    if (fs::file_size(t) > fs::file_size(table)) table = t;
-  }
+  const Contents written = written_and_flushed(original, 600);
+  const fs::path table = largest_table(original);
   const auto size = fs::file_size(table);
   REQUIRE(size > 16'000);  // several data blocks
 
@@ -205,7 +180,7 @@ TEST_CASE("every byte flip in a journal table is detected or harmless, never a s
   const std::string copy = dir.path() + "/copy";
   for (std::uintmax_t at = 7; at < size; at += 311) {
     copy_dir(original, copy);
-    flip(fs::path(copy) / table.filename(), at);
+    flip_byte((fs::path(copy) / table.filename()).string(), at);
     INFO("flipped byte " << at << " of " << size);
     const Outcome o = check_copy(copy, written);
     refused += o.refused_open ? 1 : 0;
@@ -223,18 +198,9 @@ TEST_CASE("a damaged block in the middle of a partition is named, and the rest s
           "[log][journal][damage]") {
   TempDir dir;
   const std::string original = dir.path() + "/journal";
-  Contents written;
-  {
-    auto log = must(journal::JournalLog::open(journal_config(original)));
-    written = fill(*log, 600);
-  }
-  flush(original);
-  fs::path table;
-  for (const auto& t : files_ending(original, ".sst")) {
-    if (table.empty() || fs::file_size(t) > fs::file_size(table)) table = t;
-  }
+  const Contents written = written_and_flushed(original, 600);
   // A flip early in the file lands in partition 0's first blocks.
-  flip(table, 300);
+  flip_byte(largest_table(original), 300);
   LogConfig ro = journal_config(original);
   ro.read_only = true;
   auto reader = must(journal::JournalLog::open(ro));
@@ -245,13 +211,13 @@ TEST_CASE("a damaged block in the middle of a partition is named, and the rest s
   CHECK(d.partition == 0);
   CHECK(d.from_offset == 0);
   REQUIRE(d.to_offset > 0);
-  CHECK(d.to_offset < static_cast<int64_t>(written[{0, 0}].size()));
+  CHECK(d.to_offset < static_cast<int64_t>(written.at({0, 0}).size()));
   CHECK(d.detail.find("Corruption") != std::string::npos);
   // Past the damage, partition 0 reads as written.
   const auto rest = must(reader->read(Topic::kPersonEvents, 0, d.to_offset, 10'000,
                                       std::chrono::milliseconds(0)));
-  REQUIRE(rest.size() == written[{0, 0}].size() - static_cast<std::size_t>(d.to_offset));
-  CHECK(rest.front().value == written[{0, 0}][static_cast<std::size_t>(d.to_offset)]);
+  REQUIRE(rest.size() == written.at({0, 0}).size() - static_cast<std::size_t>(d.to_offset));
+  CHECK(rest.front().value == written.at({0, 0})[static_cast<std::size_t>(d.to_offset)]);
   // Reading into it fails, naming the partition and the offset.
   auto into = reader->read(Topic::kPersonEvents, 0, 0, 10, std::chrono::milliseconds(0));
   REQUIRE_FALSE(into.ok());
@@ -287,7 +253,7 @@ TEST_CASE("a damaged record in the middle of the WAL refuses the open; a read-on
   }
 
   SECTION("a flip in the last record, which was acknowledged: refused too") {
-    flip(wals.front(), wal_size - 20);
+    flip_byte(wals.front().string(), wal_size - 20);
     auto writable = journal::JournalLog::open(journal_config(original));
     REQUIRE_FALSE(writable.ok());
     CHECK(writable.error().rule == "JournalDamaged");
@@ -302,7 +268,7 @@ TEST_CASE("a damaged record in the middle of the WAL refuses the open; a read-on
   }
 
   SECTION("a flip in the middle: both opens refuse, naming the damage, and nothing is rewritten") {
-    flip(wals.front(), wal_size / 2);
+    flip_byte(wals.front().string(), wal_size / 2);
     const auto before = snapshot(original);
     LogConfig ro = journal_config(original);
     ro.read_only = true;

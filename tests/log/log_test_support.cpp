@@ -1,7 +1,10 @@
 #include "log_test_support.h"
 
+#include <rocksdb/db.h>
+
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <stdexcept>
 
 namespace kassa::log::testing {
@@ -66,6 +69,42 @@ TempDir::TempDir() {
 TempDir::~TempDir() {
   std::error_code ec;
   std::filesystem::remove_all(path_, ec);
+}
+
+void flush_journal(const std::string& path) {
+  rocksdb::Options options;
+  std::vector<rocksdb::ColumnFamilyDescriptor> cfs = {
+      {rocksdb::kDefaultColumnFamilyName, {}}, {"journal", {}}, {"meta", {}}};
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  auto s = rocksdb::DB::Open(options, path, cfs, &handles, &raw);
+  if (!s.ok()) throw std::runtime_error("flush_journal: " + s.ToString());
+  std::unique_ptr<rocksdb::DB> db(raw);
+  s = db->Flush(rocksdb::FlushOptions(), handles);
+  for (auto* h : handles) (void)db->DestroyColumnFamilyHandle(h);
+  if (!s.ok()) throw std::runtime_error("flush_journal: " + s.ToString());
+}
+
+std::string largest_table(const std::string& path) {
+  namespace fs = std::filesystem;
+  fs::path table;
+  for (const auto& e : fs::directory_iterator(path)) {
+    if (e.path().extension() == ".sst" && (table.empty() || e.file_size() > fs::file_size(table))) {
+      table = e.path();
+    }
+  }
+  if (table.empty()) throw std::runtime_error("largest_table: no table in " + path);
+  return table.string();
+}
+
+void flip_byte(const std::string& file, std::uintmax_t at) {
+  std::fstream f(file, std::ios::in | std::ios::out | std::ios::binary);
+  f.seekg(static_cast<std::streamoff>(at));
+  char c = 0;
+  f.get(c);
+  f.seekp(static_cast<std::streamoff>(at));
+  f.put(static_cast<char>(c ^ 0x5a));
+  if (!f) throw std::runtime_error("flip_byte: cannot rewrite " + file);
 }
 
 }  // namespace kassa::log::testing

@@ -31,6 +31,16 @@ RecordVerifier test_verifier();
 Record make_record(std::string_view payload);
 std::vector<Record> make_records(std::string_view prefix, int count);
 
+// Damaging a journal on purpose (tests/log/journal_damage_test.cpp,
+// tests/replay/replay_cli_test.cpp):
+// moves the journal's WAL at `path` into table files, as RocksDB does on
+// its own once the memtable fills (REQUIRES: no one has it open);
+void flush_journal(const std::string& path);
+// the largest table file of the journal (the one holding its records);
+std::string largest_table(const std::string& path);
+// XORs the byte at `at` of `file` with 0x5a.
+void flip_byte(const std::string& file, std::uintmax_t at);
+
 // A fresh folder under the system temp dir, removed on destruction.
 class TempDir {
  public:

@@ -2,8 +2,6 @@
 // the JSON document, and an export/import/verify round trip.
 #include <catch2/catch.hpp>
 
-#include <rocksdb/db.h>
-
 #include <filesystem>
 #include <set>
 #include <fstream>
@@ -201,19 +199,6 @@ TEST_CASE("kassa replay report --company: the account and directors as of a date
 
 namespace {
 
-// Moves the journal's WAL into table files, as RocksDB does on its own.
-void flush_journal(const std::string& path) {
-  rocksdb::Options options;
-  std::vector<rocksdb::ColumnFamilyDescriptor> cfs = {
-      {rocksdb::kDefaultColumnFamilyName, {}}, {"journal", {}}, {"meta", {}}};
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* db = nullptr;
-  REQUIRE(rocksdb::DB::Open(options, path, cfs, &handles, &db).ok());
-  REQUIRE(db->Flush(rocksdb::FlushOptions(), handles).ok());
-  for (auto* h : handles) (void)db->DestroyColumnFamilyHandle(h);
-  delete db;
-}
-
 std::string read_file(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(in), {});
@@ -232,28 +217,13 @@ TEST_CASE("a journal damaged in every partition: verify names every range, nothi
               .exit_code == 0);
   REQUIRE(kassa_cli("projections rebuild --data-dir " + data).exit_code == 0);
   const std::string current = read_file(data + "/projections/CURRENT");
-  flush_journal(journal);
-  fs::path table;
-  for (const auto& e : fs::directory_iterator(journal)) {
-    if (e.path().extension() == ".sst" && (table.empty() || e.file_size() > fs::file_size(table))) {
-      table = e.path();
-    }
-  }
-  REQUIRE(!table.empty());
+  lg::testing::flush_journal(journal);
+  const std::string table = lg::testing::largest_table(journal);
   // 64 flipped bytes spread over the table: every partition's records are
   // damaged somewhere.
-  {
-    std::fstream f(table, std::ios::in | std::ios::out | std::ios::binary);
-    const auto size = fs::file_size(table);
-    REQUIRE(size > 200'000);
-    for (std::uintmax_t at = 1000; at + 8192 < size; at += size / 64) {
-      f.seekg(static_cast<std::streamoff>(at));
-      char c = 0;
-      f.get(c);
-      f.seekp(static_cast<std::streamoff>(at));
-      f.put(static_cast<char>(c ^ 0x5a));
-    }
-  }
+  const auto size = fs::file_size(table);
+  REQUIRE(size > 200'000);
+  for (std::uintmax_t at = 1000; at + 8192 < size; at += size / 64) lg::testing::flip_byte(table, at);
   const std::string tables_before = read_file(table);
 
   // Before: "person.events/2 0 events ... OK", exit 0.
