@@ -85,7 +85,7 @@ class Generator {
   Result<PopulationSummary> run() {
     KASSA_TRY(require_empty());
     set_clock(ymd(spec_.from_year, 1, 1));
-    meta_ = write::CommandMeta{"batch:demo-generator", log::Uuid::v7(now_us_ / 1000, random_), {}};
+    meta_ = write::CommandMeta{"batch:demo-generator", log::Uuid::v7(now_us_ / 1000, random_), {}, {}};
     Model model(spec_, rng_);
     persons_ = model.persons();
     companies_ = model.companies(persons_);

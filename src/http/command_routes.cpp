@@ -273,6 +273,9 @@ write::CommandMeta meta_for(const CommandDeps& deps, const RequestContext& ctx) 
   write::CommandMeta meta;
   meta.actor = ctx.principal.name;
   meta.correlation_id = log::Uuid::v7(now(deps) / 1000, *deps.random);
+  if (IdempotentRequest* keyed = ctx.idempotent) {
+    meta.before_append = [keyed](const write::PreparedAppend& p) { return keyed->prepare(p); };
+  }
   return meta;
 }
 
@@ -295,6 +298,46 @@ Reply outcome_reply(const char* id_field, const write::Outcome& o) {
   }
   return Reply(o.events.empty() ? 200 : 201, body);
 }
+
+// Finds a keyed request's prepared append in the event index once the
+// read models have caught up with the log (http/idempotency.h).
+class IndexFinder final : public PreparedFinder {
+ public:
+  explicit IndexFinder(CommandDeps deps) : deps_(std::move(deps)) {}
+
+  Result<std::optional<write::Outcome>> find(const write::PreparedAppend& p) const override {
+    KASSA_TRY(wait_for_projections(deps_));
+    write::Outcome out;
+    out.aggregate_key = p.aggregate_key;
+    bool last_matches = false;
+    KASSA_TRY(projections::for_each_indexed_event(
+        *deps_.stores->get(), p.kind, p.aggregate_key, [&](const projections::IndexedEvent& e) -> Status {
+          const std::uint64_t seq = e.event.sequence();
+          if (seq < p.first_sequence || seq > p.last_sequence) return {};
+          out.events.push_back(write::AppendedEvent{e.event.event_id(), std::string(e.event.type_name()),
+                                                    seq, e.position.partition, e.position.offset});
+          if (seq == p.last_sequence) last_matches = e.event.hash() == p.last_hash;
+          return {};
+        }));
+    // The last event's hash covers its content and, through the chain,
+    // every event before it: the same hash is the same append.
+    if (!last_matches || out.events.size() != p.last_sequence - p.first_sequence + 1) {
+      return std::optional<write::Outcome>();
+    }
+    return std::optional<write::Outcome>(std::move(out));
+  }
+
+  Reply answer(const write::PreparedAppend& p, const write::Outcome& outcome,
+               const json& extra) const override {
+    Reply reply = outcome_reply(p.kind == s::AggregateKind::Company ? "company_number" : "party_id",
+                                outcome);
+    for (const auto& [field, value] : extra.items()) reply.body[field] = value;
+    return reply;
+  }
+
+ private:
+  CommandDeps deps_;
+};
 
 bool valid_party_id(const std::string& party) {
   if (party.size() != 33 || party[0] != 'P') return false;
@@ -449,6 +492,7 @@ Result<Reply> register_person(const CommandDeps& deps, const RequestContext& ctx
   auto number = deps.numbers->next();
   if (!number) return number.error();
   cmd.member_number = *number;
+  if (ctx.idempotent != nullptr) ctx.idempotent->remember("member_number", cmd.member_number);
   const std::string party = "P" + log::Uuid::v7(now(deps) / 1000, *deps.random).hex();
   auto out = deps.persons->execute(party, d::PersonCommand{cmd}, *date, meta_for(deps, ctx));
   if (!out) return out.error();
@@ -466,16 +510,17 @@ Result<Reply> register_person(const CommandDeps& deps, const RequestContext& ctx
 void add_person_routes(Router& router, const CommandDeps& deps) {
   const std::vector<Role> staff{Role::kStaff};
   auto* idem = deps.idempotency;
+  auto finder = std::make_shared<const IndexFinder>(deps);
   auto person = [&](const std::string& step, PersonBuilder build,
                     std::vector<Role> roles = {Role::kStaff}) {
     router.add(Method::kPost, "/v1/persons/{party_id}/" + step, std::move(roles),
-               idempotent(idem, person_command(deps, std::move(build))));
+               idempotent(idem, person_command(deps, std::move(build)), finder));
   };
   using R = Result<d::PersonCommand>;
 
   router.add(Method::kPost, "/v1/persons", staff, idempotent(idem, [deps](const RequestContext& c) {
                return register_person(deps, c);
-             }));
+             }, finder));
 
   person("category", [](const json& b, const std::string&) -> R {
     auto to = req_str(b, "category");
@@ -854,6 +899,7 @@ Result<Reply> register_company(const CommandDeps& deps, const RequestContext& ct
   auto member = deps.numbers->next();
   if (!member) return member.error();
   cmd.member_number = *member;
+  if (ctx.idempotent != nullptr) ctx.idempotent->remember("member_number", cmd.member_number);
   auto reply = execute_company(deps, ctx, key, d::CompanyCommand{cmd});
   if (!reply) return reply;
   reply->body["member_number"] = cmd.member_number;
@@ -863,8 +909,10 @@ Result<Reply> register_company(const CommandDeps& deps, const RequestContext& ct
 void add_company_routes(Router& router, const CommandDeps& deps) {
   const std::vector<Role> staff{Role::kStaff};
   auto* idem = deps.idempotency;
+  auto finder = std::make_shared<const IndexFinder>(deps);
   router.add(Method::kPost, "/v1/companies", staff,
-             idempotent(idem, [deps](const RequestContext& c) { return register_company(deps, c); }));
+             idempotent(idem, [deps](const RequestContext& c) { return register_company(deps, c); },
+                        finder));
   auto company = [&](const std::string& step, CompanyBuilder build) {
     router.add(Method::kPost, "/v1/companies/{company_number}/" + step, staff,
                idempotent(idem, [deps, build = std::move(build)](
@@ -879,7 +927,7 @@ void add_company_routes(Router& router, const CommandDeps& deps) {
                    KASSA_TRY(require_person(deps, add->party, "party_id"));
                  }
                  return execute_company(deps, ctx, number->digits(), *command);
-               }));
+               }, finder));
   };
   using R = Result<d::CompanyCommand>;
   company("directors", [](const json& b) -> R {

@@ -4,6 +4,10 @@
 #include <rocksdb/db.h>
 #include <sodium.h>
 
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+
 #include "http/errors.h"
 
 namespace kassa::http {
@@ -32,7 +36,72 @@ std::string request_hash(const httplib::Request& req) {
   return hex;
 }
 
+constexpr int kPrepared = 0;  // status of a record whose answer is not known yet
+
+std::string to_hex(const log::Hash& h) {
+  static const char* kHex = "0123456789abcdef";
+  std::string hex;
+  for (unsigned char c : h) {
+    hex.push_back(kHex[c >> 4]);
+    hex.push_back(kHex[c & 15]);
+  }
+  return hex;
+}
+
+std::optional<log::Hash> from_hex(const std::string& hex) {
+  log::Hash h{};
+  if (hex.size() != h.size() * 2) return std::nullopt;
+  auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  };
+  for (std::size_t i = 0; i < h.size(); ++i) {
+    const int hi = nibble(hex[2 * i]);
+    const int lo = nibble(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    h[i] = static_cast<unsigned char>(hi * 16 + lo);
+  }
+  return h;
+}
+
+nlohmann::json prepared_json(const write::PreparedAppend& p) {
+  return {{"kind", static_cast<int>(p.kind)},
+          {"key", p.aggregate_key},
+          {"first", p.first_sequence},
+          {"last", p.last_sequence},
+          {"hash", to_hex(p.last_hash)}};
+}
+
+Result<write::PreparedAppend> prepared_from(const nlohmann::json& j) {
+  write::PreparedAppend p;
+  auto bad = [] { return Error::corrupt("IdempotencyRecord", "a prepared append does not decode"); };
+  if (!j.is_object() || !j.contains("hash") || !j["hash"].is_string()) return bad();
+  const auto hash = from_hex(j["hash"].get<std::string>());
+  const int kind = j.value("kind", -1);
+  if (!hash || kind < 0 || kind > static_cast<int>(schemas::AggregateKind::MAX)) return bad();
+  p.kind = static_cast<schemas::AggregateKind>(kind);
+  p.aggregate_key = j.value("key", "");
+  p.first_sequence = j.value("first", std::uint64_t{0});
+  p.last_sequence = j.value("last", std::uint64_t{0});
+  p.last_hash = *hash;
+  if (p.aggregate_key.empty() || p.first_sequence == 0 || p.last_sequence < p.first_sequence) return bad();
+  return p;
+}
+
+// What a prepared record's appends came to in the log.
+enum class Found { kNone, kAll, kSome };
+
 }  // namespace
+
+Status IdempotentRequest::prepare(const write::PreparedAppend& prepared) {
+  appends_.push_back(prepared_json(prepared));
+  IdempotencyStore::Stored stored;
+  stored.request_hash = request_hash_;
+  stored.status = kPrepared;
+  stored.body = nlohmann::json{{"prepared", appends_}, {"extra", extra_}}.dump();
+  return store_.put(principal_, key_, stored);
+}
 
 IdempotencyStore::IdempotencyStore(std::unique_ptr<rocksdb::DB> db) : db_(std::move(db)) {}
 IdempotencyStore::~IdempotencyStore() = default;
@@ -67,7 +136,9 @@ Result<std::optional<IdempotencyStore::Stored>> IdempotencyStore::find(
 
 Status IdempotencyStore::put(const std::string& principal, const std::string& key,
                              const Stored& stored) {
-  std::string value = stored.request_hash + std::to_string(stored.status) + stored.body;
+  char status[4];
+  std::snprintf(status, sizeof status, "%03d", stored.status);
+  std::string value = stored.request_hash + status + stored.body;
   rocksdb::WriteOptions options;
   options.sync = true;
   auto st = db_->Put(options, db_key(principal, key), value);
@@ -85,8 +156,10 @@ void IdempotencyStore::end(const std::string& principal, const std::string& key)
   in_flight_.erase(db_key(principal, key));
 }
 
-Handler idempotent(IdempotencyStore* store, Handler handler) {
-  return [store, handler = std::move(handler)](const RequestContext& ctx) -> Result<Reply> {
+Handler idempotent(IdempotencyStore* store, Handler handler,
+                   std::shared_ptr<const PreparedFinder> finder) {
+  return [store, handler = std::move(handler), finder = std::move(finder)](
+             const RequestContext& ctx) -> Result<Reply> {
     auto key = ctx.header("Idempotency-Key");
     if (store == nullptr || !key || key->empty()) return handler(ctx);
     if (key->size() > 200) {
@@ -113,10 +186,53 @@ Handler idempotent(IdempotencyStore* store, Handler handler) {
                                 "this Idempotency-Key was used for a different request",
                                 "Idempotency-Key");
       }
-      Reply replay(s.status, nlohmann::json::parse(s.body, nullptr, false));
-      return replay;
+      if (s.status != kPrepared) {
+        Reply replay(s.status, nlohmann::json::parse(s.body, nullptr, false));
+        return replay;
+      }
+      // The first request prepared appends and never stored its answer:
+      // kassad died, or the log's acknowledgement was lost. Ask the log.
+      if (finder) {
+        const auto record = nlohmann::json::parse(s.body, nullptr, false);
+        if (record.is_discarded() || !record.contains("prepared")) {
+          return Error::corrupt("IdempotencyRecord", "a prepared record does not decode");
+        }
+        Found outcome = Found::kNone;
+        std::optional<Reply> answer;
+        bool any = false;
+        bool all = true;
+        for (const auto& j : record["prepared"]) {
+          auto prepared = prepared_from(j);
+          if (!prepared) return prepared.error();
+          auto events = finder->find(*prepared);
+          if (!events) return events.error();
+          if (events->has_value()) {
+            any = true;
+            answer = finder->answer(*prepared, **events, record.value("extra", nlohmann::json::object()));
+          } else {
+            all = false;
+          }
+        }
+        if (any) outcome = all ? Found::kAll : Found::kSome;
+        if (outcome == Found::kSome) {
+          return Error::conflict("IdempotencyOutcomePartial",
+                                 "the first request with this Idempotency-Key wrote part of what it "
+                                 "decided before it failed; look at the aggregates' events",
+                                 "Idempotency-Key");
+        }
+        if (outcome == Found::kAll) {
+          spdlog::info("idempotent retry answered from the log principal={}", ctx.principal.name);
+          IdempotencyStore::Stored stored{hash, answer->status, answer->body.dump()};
+          if (auto put = store->put(ctx.principal.name, *key, stored); !put) return put.error();
+          return *answer;
+        }
+        // Nothing of it is in the log: the first request never appended.
+      }
     }
-    Result<Reply> reply = handler(ctx);
+    IdempotentRequest request(*store, ctx.principal.name, *key, hash);
+    RequestContext keyed = ctx;
+    keyed.idempotent = &request;
+    Result<Reply> reply = handler(keyed);
     IdempotencyStore::Stored stored;
     stored.request_hash = hash;
     if (reply) {
@@ -126,10 +242,12 @@ Handler idempotent(IdempotencyStore* store, Handler handler) {
       stored.status = http_status(reply.error().code);
       stored.body = error_body(reply.error()).dump();
     }
+    // A 5xx is not the answer: the caller retries. When the command had
+    // prepared appends, the record stays prepared, and the retry asks the
+    // log whether they landed.
     if (stored.status < 500) {
       if (auto put = store->put(ctx.principal.name, *key, stored); !put) return put.error();
     }
-    if (!reply) return reply;
     return reply;
   };
 }

@@ -31,6 +31,8 @@ struct Response;
 
 namespace kassa::http {
 
+class IdempotentRequest;
+
 enum class Method { kGet, kPost, kPut, kDelete };
 const char* to_string(Method method);
 
@@ -42,6 +44,9 @@ struct RequestContext {
   std::map<std::string, std::string> params;    // path parameters by name
   const httplib::Request* raw = nullptr;        // headers, query, body
   nlohmann::json body;                          // parsed JSON body (POST/PUT), else null
+  // Set by idempotent() while a request with an Idempotency-Key runs: its
+  // commands record what they are about to append (http/idempotency.h).
+  IdempotentRequest* idempotent = nullptr;
 
   std::optional<std::string> query(const std::string& name) const;
   std::optional<std::string> header(const std::string& name) const;

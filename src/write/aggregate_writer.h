@@ -133,6 +133,10 @@ class AggregateWriter {
     log::ChainTip tip = working.tip;
     auto encoded = factory_.build(A::kKind, key, tip, *decided, meta, date);
     if (!encoded) return encoded.error();
+    if (meta.before_append) {
+      const PreparedAppend prepared{A::kKind, key, working.tip.sequence + 1, tip.sequence, tip.hash};
+      if (auto noted = meta.before_append(prepared); !noted) return noted.error();
+    }
     std::vector<log::Record> records = to_records(*encoded);
     auto offsets = log_.append(A::kTopic, key, records);
     if (!offsets) {

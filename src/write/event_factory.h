@@ -26,11 +26,28 @@ namespace kassa::write {
 using Clock = std::function<std::int64_t()>;  // UTC microseconds
 Clock system_clock();
 
+// What one command is about to append to one aggregate: enough to find
+// the events in the log afterwards and tell them from any others (the
+// last event's hash names its content and everything before it).
+struct PreparedAppend {
+  schemas::AggregateKind kind = schemas::AggregateKind::Person;
+  std::string aggregate_key;
+  std::uint64_t first_sequence = 0;
+  std::uint64_t last_sequence = 0;
+  log::Hash last_hash{};
+};
+
 // Who and what caused a command's events.
 struct CommandMeta {
   std::string actor;          // the principal's id, never personal data
   log::Uuid correlation_id;   // the request or batch run
   log::Uuid causation_id;     // the command itself (nil: a fresh id is drawn)
+  // AggregateWriter::execute calls it with the events it decided, after
+  // encoding them and before the append; an error aborts the command with
+  // nothing appended. An Idempotency-Key records it durably, so that a
+  // retry after a crash or a lost acknowledgement can find the events and
+  // answer as the first request would have (http/idempotency.h).
+  std::function<Status(const PreparedAppend&)> before_append;
 };
 
 class EventFactory {

@@ -145,7 +145,7 @@ class DecidedLedger {
   }
 
   write::CommandMeta meta() {
-    return write::CommandMeta{"test:decided-ledger", log::Uuid::v7(now_us_ / 1000, random_), {}};
+    return write::CommandMeta{"test:decided-ledger", log::Uuid::v7(now_us_ / 1000, random_), {}, {}};
   }
 
   std::string dir_;

@@ -145,7 +145,7 @@ struct Fixture {
   domain::FundConfig fund;
   int loads = 0;
   std::unique_ptr<Writer> writer;
-  write::CommandMeta meta{"s-0042", {}, {}};
+  write::CommandMeta meta{"s-0042", {}, {}, {}};
   domain::Date date = domain::Date::parse("2025-01-06").value();
 
   Fixture() {

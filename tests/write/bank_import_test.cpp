@@ -79,7 +79,7 @@ struct Fixture {
   std::unique_ptr<Fund> fund;
   std::map<std::string, write::Member> booked;  // what by_bank_line answers
   std::unique_ptr<write::BankImporter> importer;
-  write::CommandMeta meta{"batch:test", {}, {}};
+  write::CommandMeta meta{"batch:test", {}, {}, {}};
 
   Fixture() {
     config.journal_path = dir.path() + "/journal";

@@ -221,6 +221,72 @@ TEST_CASE("an Idempotency-Key retry returns the first answer and writes once",
   CHECK(k.log().total_events() == written);
 }
 
+TEST_CASE("a keyed retry after a lost answer returns what the first request wrote",
+          "[commands][idempotency][crash]") {
+  // kassad killed between the append and its answer leaves what a lost
+  // acknowledgement leaves: the events in the log, no stored answer.
+  InProcessKassa k;
+  const json body = person("85073003328");
+  k.log().losing_acks = true;
+  Answer lost = k.post("/v1/persons", body, kStaff, {{"Idempotency-Key", "reg-1"}});
+  CHECK(lost.status == 503);
+  k.log().losing_acks = false;
+  const auto written = k.log().total_events();
+  CHECK(written == 1);
+
+  // Before: 409 PersonAlreadyRegistered for ever, and the client could not
+  // learn its PartyId.
+  Answer retry = k.post("/v1/persons", body, kStaff, {{"Idempotency-Key", "reg-1"}});
+  INFO(retry.body.dump());
+  REQUIRE(retry.status == 201);
+  const std::string party = retry.body["party_id"];
+  CHECK(party.size() == 33);
+  CHECK(retry.body["member_number"].get<int>() > 0);
+  REQUIRE(retry.body["events"].size() == 1);
+  CHECK(retry.body["events"][0]["type"] == "PersonRegistered");
+  CHECK(retry.body["events"][0]["sequence"] == 1);
+  CHECK(retry.body["min_offset"] == retry.body["events"][0]["offset"]);
+  CHECK(k.log().total_events() == written);
+  CHECK(types(events_of(k, party, retry.body["min_offset"])) ==
+        std::vector<std::string>{"PersonRegistered"});
+  // The rebuilt answer is stored: a third try is the same.
+  Answer third = k.post("/v1/persons", body, kStaff, {{"Idempotency-Key", "reg-1"}});
+  CHECK(third.status == 201);
+  CHECK(third.body == retry.body);
+
+  // A payment: before, the retry answered 200 {"events":[]}.
+  const json pay{{"amount", "100.00"}, {"value_date", "2025-02-01"}, {"bank_ref", "B-1"}};
+  k.log().losing_acks = true;
+  CHECK(k.post("/v1/persons/" + party + "/payments", pay, kStaff, {{"Idempotency-Key", "pay-1"}})
+            .status == 503);
+  k.log().losing_acks = false;
+  const auto paid = k.log().total_events();
+  Answer again = k.post("/v1/persons/" + party + "/payments", pay, kStaff,
+                        {{"Idempotency-Key", "pay-1"}});
+  INFO(again.body.dump());
+  CHECK(again.status == 201);
+  CHECK(types(events_of(k, party, again.body["min_offset"])) ==
+        std::vector<std::string>{"PersonRegistered", "PaymentReceived", "PaymentAllocated"});
+  REQUIRE(again.body["events"].size() == 2);
+  CHECK(again.body["events"][0]["type"] == "PaymentReceived");
+  CHECK(k.log().total_events() == paid);
+}
+
+TEST_CASE("a keyed retry after an append that never landed executes it", "[commands][idempotency]") {
+  InProcessKassa k;
+  const std::string party = register_person(k, "85073003328");
+  const json pay{{"amount", "100.00"}, {"value_date", "2025-02-01"}, {"bank_ref", "B-1"}};
+  k.log().failing = true;
+  CHECK(k.post("/v1/persons/" + party + "/payments", pay, kStaff, {{"Idempotency-Key", "pay-1"}})
+            .status == 503);
+  k.log().failing = false;
+  const auto before = k.log().total_events();
+  Answer retry = k.post("/v1/persons/" + party + "/payments", pay, kStaff,
+                        {{"Idempotency-Key", "pay-1"}});
+  CHECK(retry.status == 201);
+  CHECK(k.log().total_events() == before + 2);
+}
+
 TEST_CASE("two concurrent registrations of one NISS: one person", "[commands][concurrency]") {
   InProcessKassa k;
   auto attempt = [&] { return k.post("/v1/persons", person("85073003328")).status; };

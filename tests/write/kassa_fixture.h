@@ -25,11 +25,16 @@ class FailingLog final : public log::ForwardingLog {
  public:
   explicit FailingLog(std::unique_ptr<log::EventLog> inner) : ForwardingLog(std::move(inner)) {}
   std::atomic<bool> failing{false};
+  // The records land but the caller hears kUnavailable: an acknowledgement
+  // lost, or kassad killed between the append and its answer.
+  std::atomic<bool> losing_acks{false};
 
   Result<std::vector<std::int64_t>> append(log::Topic t, std::string_view key,
                                            std::span<const log::Record> records) override {
     if (failing) return Error::unavailable("InjectedLogFailure", "the disk is gone");
-    return ForwardingLog::append(t, key, records);
+    auto offsets = ForwardingLog::append(t, key, records);
+    if (offsets && losing_acks) return Error::unavailable("InjectedLostAck", "no acknowledgement came");
+    return offsets;
   }
   Result<std::vector<std::vector<std::int64_t>>> append_many(
       log::Topic t, std::span<const log::KeyedBatch> batches) override {
