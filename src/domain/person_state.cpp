@@ -114,9 +114,10 @@ std::vector<Quarter> PersonState::unassessed_quarters(Quarter up_to, Date busine
   auto first = first_chargeable_quarter(business_date);
   if (!first) return out;
   for (Quarter q = *first; q <= up_to; q = q.next()) {
-    if (!contribution_due(q)) continue;
+    // The cheap test first: almost every past quarter has its line.
     auto it = quarter_lines.find(q);
-    if (it == quarter_lines.end() || it->second.cancelled) out.push_back(q);
+    if (it != quarter_lines.end() && !it->second.cancelled) continue;
+    if (contribution_due(q)) out.push_back(q);
   }
   return out;
 }
