@@ -241,6 +241,7 @@ Result<PartitionCounts> kafka_partition_counts(const std::string& brokers, const
     }
   }
   // A consumer handle: metadata requests of a producer may create topics.
+  log::kafka::use_structured_log(conf);
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
   if (rk == nullptr) return Error::unavailable("KafkaClient", err);
   std::unique_ptr<rd_kafka_t, void (*)(rd_kafka_t*)> handle(rk, rd_kafka_destroy);

@@ -60,7 +60,27 @@ Status create_missing(rd_kafka_t* rk, const std::vector<TopicSpec>& topics,
   return {};
 }
 
+void log_line(const rd_kafka_t* rk, int level, const char* facility, const char* message) {
+  spdlog::level::level_enum to = spdlog::level::debug;
+  if (level <= 3) {
+    to = spdlog::level::err;
+  } else if (level == 4) {
+    to = spdlog::level::warn;
+  } else if (level <= 6) {
+    to = spdlog::level::info;
+  }
+  std::string text(message != nullptr ? message : "");
+  for (char& c : text) {
+    if (c == '"') c = '\'';
+    if (c == '\n') c = ' ';
+  }
+  spdlog::log(to, "librdkafka client={} facility={} message=\"{}\"", rk != nullptr ? rd_kafka_name(rk) : "-",
+              facility != nullptr ? facility : "-", text);
+}
+
 }  // namespace
+
+void use_structured_log(rd_kafka_conf_t* conf) { rd_kafka_conf_set_log_cb(conf, &log_line); }
 
 Result<int32_t> broker_partition_count(rd_kafka_t* rk, const std::string& topic,
                                        std::chrono::milliseconds timeout) {

@@ -21,6 +21,13 @@ struct TopicSpec {
   int16_t replication_factor = 1;
 };
 
+// Sends the client's own log lines (connection failures, broker state)
+// through spdlog, in Kassa's format (`librdkafka client=... facility=...
+// message="..."`), instead of librdkafka's own lines on stderr. Syslog
+// levels 0-3 log as error, 4 warn, 5-6 info, 7 debug. Every client Kassa
+// makes calls it on its configuration.
+void use_structured_log(rd_kafka_conf_t* conf);
+
 // Creates every missing topic ("already exists" is fine), then checks each
 // topic's partition count against its spec.
 // Errors: kUnavailable (broker unreachable, creation refused),

@@ -4,6 +4,7 @@
 
 #include <charconv>
 
+#include "log/kafka/kafka_admin.h"
 #include "log/kafka/kafka_headers.h"
 
 namespace kassa::log::kafka {
@@ -93,6 +94,7 @@ Result<std::unique_ptr<KafkaSubscription>> KafkaSubscription::open(const LogConf
       return Error::invalid("kafka", "KafkaConfig", "consumer setting " + k + ": " + err);
     }
   }
+  use_structured_log(conf);
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
   if (rk == nullptr) return Error::unavailable("KafkaConsumer", std::string("consumer: ") + err);
   rd_kafka_poll_set_consumer(rk);

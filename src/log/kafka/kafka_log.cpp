@@ -115,6 +115,7 @@ Status KafkaLog::start() {
       return Error::invalid("kafka", "KafkaConfig", "producer setting " + k + ": " + err);
     }
   }
+  use_structured_log(conf);
   rd_kafka_conf_set_dr_msg_cb(conf, &KafkaLog::on_delivery);
   rd_kafka_conf_set_error_cb(conf, &KafkaLog::on_error);
   rd_kafka_conf_set_opaque(conf, this);
