@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "http/health_routes.h"
 #include "http/query_routes.h"
 #include "projections/niss_index.h"
 #include "projections/state.h"
@@ -161,6 +162,7 @@ Status Service::start(const Config& config, log::EventLog& log, http::Router& ro
   queries.reminders = fund_.reminders;
   http::add_query_routes(router, queries);
   http::add_projection_admin_routes(router, *projections_);
+  http::add_health_routes(router, log, commands.projector);
   http::add_command_routes(router, commands);
   return {};
 }

@@ -76,6 +76,9 @@ void send(httplib::Response& res, int status, const nlohmann::json& body) {
 }
 
 void send_error(httplib::Response& res, int status, const Error& error) {
+  // 503: the log, a broker or the projections are not there yet; nothing
+  // was written, and a retry in a moment may succeed.
+  if (status == 503) res.set_header("Retry-After", "2");
   send(res, status, error_body(error));
 }
 
@@ -184,6 +187,7 @@ void Router::install(const RouteInfo& info, Handler handler) {
         return;
       }
       res.status = reply->status;
+      if (reply->status == 503) res.set_header("Retry-After", "2");
       if (!reply->raw_body.empty()) {
         res.set_content(reply->raw_body, reply->content_type.c_str());
       } else {

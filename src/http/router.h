@@ -81,12 +81,25 @@ class Router {
 
   const std::vector<RouteInfo>& routes() const { return routes_; }
 
+  // What /health reports besides "the process answers": each module adds
+  // a named check (the event log's state); called on every /health.
+  // REQUIRES: added before serve(), like routes.
+  void add_health_detail(std::string name, std::function<nlohmann::json()> detail) {
+    health_details_.emplace_back(std::move(name), std::move(detail));
+  }
+  nlohmann::json health_details() const {
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto& [name, detail] : health_details_) out[name] = detail();
+    return out;
+  }
+
  private:
   void install(const RouteInfo& info, Handler handler);
 
   httplib::Server& server_;
   const TokenTable& tokens_;
   std::vector<RouteInfo> routes_;
+  std::vector<std::pair<std::string, std::function<nlohmann::json()>>> health_details_;
 };
 
 // "/v1/persons/{party_id}" → "/v1/persons/([^/]+)" and the names in order.

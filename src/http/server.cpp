@@ -27,8 +27,12 @@ Server::Server(ServerOptions options, TokenTable tokens)
     int yes = 1;
     (void)setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
   });
+  // Liveness: answers 200 while the process serves, whatever the broker
+  // does; the details say what works (readiness for writes is /ready).
   router_->add_public(Method::kGet, "/health", [this](const RequestContext&) -> Result<Reply> {
-    return Reply{200, {{"status", "ok"}, {"version", options_.version}}};
+    nlohmann::json body{{"status", "ok"}, {"version", options_.version}};
+    body.update(router_->health_details());
+    return Reply{200, body};
   });
   router_->add_public(Method::kGet, "/openapi.json", [](const RequestContext&) -> Result<Reply> {
     Reply reply;

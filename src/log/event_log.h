@@ -152,6 +152,17 @@ class EventLog {
   virtual Result<std::unique_ptr<Subscription>> subscribe(std::vector<Position> from) = 0;
 
   virtual const LogConfig& config() const = 0;
+
+  // Whether appends can be expected to succeed now. The journal always
+  // says yes; Kafka says no while no broker is reachable, and its appends,
+  // high-water marks and reads then fail at once (kUnavailable, rule
+  // BrokerUnavailable) instead of holding the caller for the producer's
+  // message timeout. `detail` says why, for /health and /ready.
+  struct Health {
+    bool writable = true;
+    std::string detail = "ok";
+  };
+  virtual Health health() const { return {}; }
 };
 
 // Opens the log the configuration names: Kafka when brokers are set, else

@@ -40,6 +40,7 @@ class ForwardingLog : public EventLog {
     return inner_.subscribe(std::move(from));
   }
   const LogConfig& config() const override { return inner_.config(); }
+  Health health() const override { return inner_.health(); }
 
  protected:
   EventLog& inner() { return inner_; }

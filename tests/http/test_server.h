@@ -35,9 +35,11 @@ class TestServer {
   httplib::Client client() const {
     httplib::Client c("127.0.0.1", server_->port());
     c.set_connection_timeout(5);
-    c.set_read_timeout(30);
+    c.set_read_timeout(read_timeout_s);
     return c;
   }
+  // How long a client waits for an answer (a test of "fails fast" lowers it).
+  int read_timeout_s = 30;
 
  private:
   std::unique_ptr<http::Server> server_;

@@ -76,8 +76,12 @@ struct Answer {
 
 class InProcessKassa {
  public:
-  InProcessKassa() : server_(test_tokens()) {
+  InProcessKassa() : InProcessKassa([](app::Config&) {}) {}
+  // `configure` adjusts the configuration first (a broker instead of the
+  // journal, its timeouts).
+  explicit InProcessKassa(const std::function<void(app::Config&)>& configure) : server_(test_tokens()) {
     config_.data_dir = dir_.path();
+    configure(config_);
     app::finish(config_);
     auto journal = log::open_event_log(config_.log);
     KASSA_ASSERT(journal.ok(), "journal opens");
@@ -88,6 +92,8 @@ class InProcessKassa {
   }
 
   FailingLog& log() { return *log_; }
+  httplib::Client client() const { return server_.client(); }
+  void set_read_timeout(int seconds) { server_.read_timeout_s = seconds; }
   http::Router& router() { return server_.router(); }
 
   Answer post(const std::string& path, const std::string& body, const char* token,

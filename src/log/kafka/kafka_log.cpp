@@ -65,9 +65,42 @@ void KafkaLog::on_error(rd_kafka_t* rk, int err, const char* reason, void* opaqu
     self->fatal_.store(true);
     return;
   }
+  if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN && !self->brokers_down_.exchange(true)) {
+    spdlog::error("kafka circuit open: no broker is reachable; writes answer 503 until one is reason=\"{}\"",
+                  reason);
+    // What waits in the queue was never sent: fail it now rather than at
+    // message.timeout.ms (records already sent keep their own outcome).
+    (void)rd_kafka_purge(rk, RD_KAFKA_PURGE_F_QUEUE);
+    return;
+  }
   // Transport errors are retried by librdkafka; a record that cannot be
   // delivered in time fails through its delivery report.
   spdlog::warn("kafka: {}: {}", rd_kafka_err2name(static_cast<rd_kafka_resp_err_t>(err)), reason);
+}
+
+int KafkaLog::on_stats(rd_kafka_t*, char* json, size_t len, void* opaque) {
+  auto* self = static_cast<KafkaLog*>(opaque);
+  // A broker connection in state UP: the circuit closes.
+  const std::string_view stats(json, len);
+  if (self->brokers_down_.load() && stats.find("\"state\":\"UP\"") != std::string_view::npos) {
+    self->brokers_down_.store(false);
+    spdlog::info("kafka circuit closed: a broker is reachable again");
+  }
+  return 0;  // librdkafka frees `json`
+}
+
+Status KafkaLog::refuse_while_down() const {
+  if (brokers_down_.load()) {
+    return Error::unavailable("BrokerUnavailable",
+                              "no Kafka broker is reachable; nothing was written; retry in a few seconds");
+  }
+  return {};
+}
+
+EventLog::Health KafkaLog::health() const {
+  if (fatal_.load()) return {false, "the Kafka producer hit a fatal error; restart needed"};
+  if (brokers_down_.load()) return {false, "no Kafka broker is reachable"};
+  return {};
 }
 
 KafkaLog::KafkaLog(LogConfig config) : config_(std::move(config)) {}
@@ -107,6 +140,8 @@ Status KafkaLog::start() {
       {"compression.type", "lz4"},
       {"queue.buffering.max.messages", "1000000"},
       {"queue.buffering.max.kbytes", "1048576"},
+      // Broker states for the circuit (on_stats).
+      {"statistics.interval.ms", "1000"},
   };
   for (const auto& kv : config_.kafka_overrides) settings.push_back(kv);
   for (const auto& [k, v] : settings) {
@@ -118,6 +153,7 @@ Status KafkaLog::start() {
   use_structured_log(conf);
   rd_kafka_conf_set_dr_msg_cb(conf, &KafkaLog::on_delivery);
   rd_kafka_conf_set_error_cb(conf, &KafkaLog::on_error);
+  rd_kafka_conf_set_stats_cb(conf, &KafkaLog::on_stats);
   rd_kafka_conf_set_opaque(conf, this);
   producer_ = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
   if (producer_ == nullptr) return Error::unavailable("KafkaProducer", std::string("producer: ") + err);
@@ -163,6 +199,7 @@ Result<std::vector<int64_t>> KafkaLog::produce_and_wait(Topic topic, std::span<c
   if (fatal_.load()) {
     return Error::unavailable("KafkaProducerFatal", "the Kafka producer hit a fatal error; restart needed");
   }
+  KASSA_TRY(refuse_while_down());
   Pending pending;
   pending.offsets.assign(entries.size(), -1);
   pending.slots.reserve(entries.size());
@@ -203,8 +240,17 @@ Result<std::vector<int64_t>> KafkaLog::produce_and_wait(Topic topic, std::span<c
 
   std::unique_lock<std::mutex> lock(pending.mu);
   pending.remaining -= entries.size() - produced;  // never produced: no report will come
-  // librdkafka reports every produced message within message.timeout.ms.
-  pending.done.wait(lock, [&] { return pending.remaining == 0; });
+  // librdkafka reports every produced message within message.timeout.ms;
+  // when the circuit opens meanwhile, what still waits in the queue is
+  // purged (a record produced just as on_error purged would wait on).
+  while (!pending.done.wait_for(lock, std::chrono::milliseconds(250),
+                                [&] { return pending.remaining == 0; })) {
+    if (brokers_down_.load()) {
+      lock.unlock();
+      (void)rd_kafka_purge(producer_, RD_KAFKA_PURGE_F_QUEUE);
+      lock.lock();
+    }
+  }
 
   const int32_t partition = entries.front().partition;
   if (produce_error != RD_KAFKA_RESP_ERR_NO_ERROR) {
@@ -212,6 +258,12 @@ Result<std::vector<int64_t>> KafkaLog::produce_and_wait(Topic topic, std::span<c
                   rd_kafka_err2str(produce_error));
     return Error::unavailable("KafkaProduce", std::string("producing to ") + config_.topic_name(topic) +
                                                   " was refused: " + rd_kafka_err2str(produce_error));
+  }
+  if (pending.failed > 0 && pending.first_error == RD_KAFKA_RESP_ERR__PURGE_QUEUE) {
+    return Error::unavailable("BrokerUnavailable",
+                              "no Kafka broker is reachable; " + std::to_string(pending.failed) + " of " +
+                                  std::to_string(entries.size()) +
+                                  " records were never sent; retry in a few seconds");
   }
   if (pending.failed > 0) {
     spdlog::error("kafka delivery to {} failed for {} of {} records (first partition {}): {}",
@@ -263,19 +315,24 @@ Result<int64_t> KafkaLog::high_water_mark(Topic topic, int32_t partition) {
   if (!valid_partition(topic, partition)) {
     return Error::invalid("partition", "PartitionExists", "no partition " + std::to_string(partition));
   }
+  KASSA_TRY(refuse_while_down());
   int64_t low = 0;
   int64_t high = 0;
   const std::string name = config_.topic_name(topic);
   const auto deadline = std::chrono::steady_clock::now() + config_.admin_timeout;
   rd_kafka_resp_err_t e;
+  // Asked in short attempts, so that a broker going away opens the circuit
+  // (on_error) and ends the wait, instead of holding the caller (a status
+  // query, a registration) for the whole admin timeout.
+  const int attempt_ms = static_cast<int>(std::min<std::int64_t>(config_.admin_timeout.count(), 2'000));
   while (true) {
-    e = rd_kafka_query_watermark_offsets(producer_, name.c_str(), partition, &low, &high,
-                                         static_cast<int>(config_.admin_timeout.count()));
+    e = rd_kafka_query_watermark_offsets(producer_, name.c_str(), partition, &low, &high, attempt_ms);
     // Leadership moves (a new topic, a broker restart) pass; retry them.
     const bool moving = e == RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION ||
                         e == RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE ||
-                        e == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART;
+                        e == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART || e == RD_KAFKA_RESP_ERR__TIMED_OUT;
     if (!moving || std::chrono::steady_clock::now() >= deadline) break;
+    KASSA_TRY(refuse_while_down());
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {

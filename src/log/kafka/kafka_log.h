@@ -57,6 +57,8 @@ class KafkaLog final : public EventLog {
   Result<int64_t> high_water_mark(Topic topic, int32_t partition) override;
   Result<std::unique_ptr<Subscription>> subscribe(std::vector<Position> from) override;
   const LogConfig& config() const override { return config_; }
+  // Not writable while the circuit is open (below).
+  Health health() const override;
 
  private:
   struct Entry;
@@ -67,12 +69,20 @@ class KafkaLog final : public EventLog {
   bool valid_partition(Topic topic, int32_t partition) const;
   static void on_delivery(rd_kafka_t* rk, const rd_kafka_message_t* m, void* opaque);
   static void on_error(rd_kafka_t* rk, int err, const char* reason, void* opaque);
+  static int on_stats(rd_kafka_t* rk, char* json, size_t len, void* opaque);
+  Status refuse_while_down() const;
 
   LogConfig config_;
   rd_kafka_t* producer_ = nullptr;
   std::array<rd_kafka_topic_t*, 3> topics_{};
   std::atomic<bool> stop_{false};
   std::atomic<bool> fatal_{false};
+  // The circuit: open from librdkafka's "all brokers are down" until its
+  // statistics (every second) show a broker connection UP again. While
+  // open, nothing is produced and waiting appends are purged from the
+  // queue, so callers hear 503 within a second, not after
+  // message.timeout.ms with every HTTP worker held.
+  std::atomic<bool> brokers_down_{false};
   std::thread poller_;
   std::mutex reader_mu_;
   std::unique_ptr<KafkaSubscription> reader_;  // for read(); guarded by reader_mu_
