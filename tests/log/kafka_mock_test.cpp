@@ -69,10 +69,11 @@ TEST_CASE("a delivery failure surfaces as an error from append", "[log][kafka][m
     auto failed = log->append(Topic::kPersonEvents, "party-1", make_records("lost", 5));
     REQUIRE_FALSE(failed.ok());
     CHECK(failed.error().code == kassa::Errc::kUnavailable);
-    // All brokers down: the circuit opened and the queued batch was purged
-    // (before: KafkaDelivery after message.timeout.ms).
+    // All brokers down: the circuit opened, and the batch was purged from
+    // the queue or, when the circuit opened first, never produced (before:
+    // KafkaDelivery after message.timeout.ms).
     CHECK(failed.error().rule == "BrokerUnavailable");
-    CHECK_THAT(failed.error().message, Catch::Contains("5 of 5"));
+    CHECK_THAT(failed.error().message, Catch::StartsWith("no Kafka broker is reachable"));
     CHECK_FALSE(log->health().writable);
     CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(10));
 
