@@ -4,6 +4,7 @@
 #include <rocksdb/db.h>
 
 #include "projections/kv.h"
+#include "log/rocksdb_logger.h"
 
 namespace kassa::projections {
 
@@ -15,6 +16,7 @@ AccessLog::~AccessLog() {
 Result<std::unique_ptr<AccessLog>> AccessLog::open(const std::string& path) {
   rocksdb::Options options;
   options.create_if_missing = true;
+  options.info_log = log::rocksdb_info_log("access_log");
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(options, path, &raw);
   if (!s.ok()) return Error::unavailable("AccessLogIo", "open " + path + ": " + s.ToString());

@@ -13,6 +13,7 @@
 #include <filesystem>
 
 #include "log/random.h"
+#include "log/rocksdb_logger.h"
 
 namespace kassa::projections {
 
@@ -175,6 +176,7 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, Durability d
   rocksdb::Options options;
   options.create_if_missing = true;
   options.create_missing_column_families = true;
+  options.info_log = log::rocksdb_info_log("projections");
   options.IncreaseParallelism(2);
   options.max_background_jobs = 2;
   rocksdb::ColumnFamilyOptions cf_options;

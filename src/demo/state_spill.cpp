@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "domain/snapshot.h"
+#include "log/rocksdb_logger.h"
 
 namespace kassa::demo {
 
@@ -39,6 +40,7 @@ Result<std::unique_ptr<StateSpill>> StateSpill::open(const std::string& dir) {
   rocksdb::Options options;
   options.create_if_missing = true;
   options.error_if_exists = true;
+  options.info_log = log::rocksdb_info_log("demo_scratch");
   // Bounded memory whatever the population: one 32 MB memtable being
   // filled, one being flushed, a small block cache (the OS page cache holds
   // the files).

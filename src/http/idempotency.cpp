@@ -9,6 +9,7 @@
 #include <cstdio>
 
 #include "http/errors.h"
+#include "log/rocksdb_logger.h"
 
 namespace kassa::http {
 
@@ -109,6 +110,7 @@ IdempotencyStore::~IdempotencyStore() = default;
 Result<std::unique_ptr<IdempotencyStore>> IdempotencyStore::open(const std::string& path) {
   rocksdb::Options options;
   options.create_if_missing = true;
+  options.info_log = log::rocksdb_info_log("idempotency");
   rocksdb::DB* raw = nullptr;
   auto st = rocksdb::DB::Open(options, path, &raw);
   if (!st.ok()) return Error::unavailable("IdempotencyStoreOpen", st.ToString());

@@ -1,4 +1,5 @@
 #include "log/rocksdb_key_store.h"
+#include "log/rocksdb_logger.h"
 
 #include <set>
 
@@ -28,6 +29,7 @@ Result<std::unique_ptr<RocksDbKeyStore>> RocksDbKeyStore::open(const std::string
   rocksdb::Options options;
   options.create_if_missing = true;
   options.paranoid_checks = true;
+  options.info_log = rocksdb_info_log("keys");
   options.WAL_ttl_seconds = 0;
   options.WAL_size_limit_MB = 0;
   rocksdb::DB* raw = nullptr;

@@ -1,6 +1,7 @@
 #include "log/journal/journal_log.h"
 
 #include "log/append_support.h"
+#include "log/rocksdb_logger.h"
 
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
@@ -232,6 +233,7 @@ Result<std::unique_ptr<JournalLog>> JournalLog::open(const LogConfig& config) {
 Result<std::optional<std::array<int32_t, 3>>> JournalLog::stored_partition_counts(
     const std::string& path) {
   rocksdb::DBOptions options;
+  options.info_log = rocksdb_info_log("journal");
   rocksdb::ColumnFamilyOptions cf_options;
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs = {
       {rocksdb::kDefaultColumnFamilyName, cf_options},
@@ -269,6 +271,7 @@ Status JournalLog::open_db() {
   options.create_if_missing = !config_.read_only;
   options.create_missing_column_families = !config_.read_only;
   options.paranoid_checks = true;
+  options.info_log = rocksdb_info_log("journal");
   // Every append is synced before it is acknowledged, so the only record a
   // crash can tear is the last, unacknowledged one: tolerate exactly that.
   // (The default, point in time, silently dropped a damaged record in the
@@ -426,6 +429,7 @@ Result<std::vector<Damage>> JournalLog::scrub_partition(Topic topic, int32_t par
 }
 
 Result<std::vector<Damage>> JournalLog::scrub() {
+  std::shared_lock<std::shared_mutex> db_lock(db_mu_);
   std::vector<Damage> all;
   for (Topic t : kAllTopics) {
     for (int32_t p = 0; p < config_.partitions(t); ++p) {
@@ -448,11 +452,43 @@ bool JournalLog::valid_partition(Topic topic, int32_t partition) const {
 
 int32_t JournalLog::partition_count(Topic topic) const { return config_.partitions(topic); }
 
+Status JournalLog::recover_after_failed_write() {
+  if (!write_failed_) return {};
+  const auto now = std::chrono::steady_clock::now();
+  auto refused = [&] {
+    return Error::unavailable("JournalWriteFailed",
+                              "the journal's last write failed (" + *write_failed_ +
+                                  "); appends are refused until it can be written again; nothing was "
+                                  "written");
+  };
+  if (now - last_recovery_ < std::chrono::seconds(1)) return refused();
+  last_recovery_ = now;
+  // Close and reopen: the database that failed a WAL write is never
+  // written again (RocksDB asserts), and recovery keeps every synced batch.
+  std::unique_lock<std::shared_mutex> db_lock(db_mu_);
+  std::lock_guard<std::mutex> lock(mu_);
+  for (auto* h : handles_) (void)db_->DestroyColumnFamilyHandle(h);
+  handles_.clear();
+  (void)db_->Close();
+  db_.reset();
+  if (Status reopened = open_db(); !reopened) {
+    spdlog::error("journal reopen after a failed write failed rule={} error={}", reopened.error().rule,
+                  reopened.error().message);
+    write_failed_ = reopened.error().message;
+    return refused();
+  }
+  spdlog::info("journal reopened after a failed write; appends accepted again");
+  write_failed_.reset();
+  return {};
+}
+
 Result<std::vector<int64_t>> JournalLog::write_entries(Topic topic, std::span<const Entry> entries) {
   std::vector<int64_t> offsets;
   if (entries.empty()) return offsets;
   offsets.reserve(entries.size());
   std::lock_guard<std::mutex> writer(write_mu_);
+  KASSA_TRY(recover_after_failed_write());
+  std::shared_lock<std::shared_mutex> db_lock(db_mu_);
   std::vector<int64_t> next;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -471,6 +507,8 @@ Result<std::vector<int64_t>> JournalLog::write_entries(Topic topic, std::span<co
   rocksdb::Status s = db_->Write(wo, &batch);
   if (!s.ok()) {
     spdlog::error("journal append to {} failed: {}", config_.topic_name(topic), s.ToString());
+    write_failed_ = s.ToString();
+    last_recovery_ = std::chrono::steady_clock::now();
     return rocks_error("appending to the journal", s);
   }
   {
@@ -544,6 +582,7 @@ Result<std::vector<StoredRecord>> JournalLog::read(Topic topic, int32_t partitio
   }
   std::vector<StoredRecord> out;
   if (hwm <= from_offset || max_records == 0) return out;
+  std::shared_lock<std::shared_mutex> db_lock(db_mu_);
   const std::string upper = journal_key(topic, partition, hwm);
   rocksdb::Slice upper_slice(upper);
   rocksdb::ReadOptions ro;

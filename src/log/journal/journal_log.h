@@ -33,6 +33,13 @@
 // refuses the open. scrub() reads every record and names every damaged
 // range; src/log/README.md says how an operator recovers.
 //
+// A failed write (a full disk): RocksDB 7.8 aborts on an assertion when a
+// database whose WAL write failed is written again. So after one failed
+// append the journal refuses appends at once (kUnavailable, rule
+// JournalWriteFailed) without touching RocksDB, and at most once a second
+// tries to recover by closing and reopening the database (WAL recovery
+// drops the unacknowledged tail; offsets are derived again). Reads go on.
+//
 // Thread-safety: all methods are thread-safe. Appends are serialised by one
 // mutex (offsets are assigned under it); readers wait on a condition
 // variable that appends signal. append_many() amortises the fsync.
@@ -42,6 +49,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <vector>
 
@@ -107,6 +115,9 @@ class JournalLog final : public EventLog {
   struct Entry;
   explicit JournalLog(LogConfig config);
   Status open_db();
+  // Under write_mu_: after a failed write, reopens the database (at most
+  // once a second); ok when appends may go on.
+  Status recover_after_failed_write();
   Result<std::vector<int64_t>> write_entries(Topic topic, std::span<const Entry> entries);
   bool valid_partition(Topic topic, int32_t partition) const;
   // Scrubs one partition; `*last` is its last readable offset (-1: none).
@@ -119,6 +130,12 @@ class JournalLog final : public EventLog {
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
 
   std::mutex write_mu_;  // one append at a time; held across the sync write
+  // db_ and its handles: shared by readers, exclusive for a reopen.
+  mutable std::shared_mutex db_mu_;
+  // Guarded by write_mu_: the error of the last failed write, until the
+  // database was reopened.
+  std::optional<std::string> write_failed_;
+  std::chrono::steady_clock::time_point last_recovery_{};
   mutable std::mutex mu_;
   std::condition_variable appended_;
   std::array<std::vector<int64_t>, 3> next_;  // per topic, per partition; guarded by mu_
