@@ -327,6 +327,7 @@ TEST_CASE("a write that fails for want of space: appends refused at once, then r
   }
   CHECK(failed > 100);
   CHECK(rule == "JournalWriteFailed");
+  CHECK_FALSE(log->health().writable);  // /ready answers 503
   REQUIRE(setrlimit(RLIMIT_FSIZE, &unlimited) == 0);
   // Space is back: within a few seconds appends are accepted again.
   bool resumed = false;
@@ -340,6 +341,7 @@ TEST_CASE("a write that fails for want of space: appends refused at once, then r
     }
   }
   REQUIRE(resumed);
+  CHECK(log->health().writable);
   // Every acknowledged record is there once, in order, and nothing else
   // (a failed append may have landed: then it shows as an extra record of
   // its partition, which the contract allows; none did here).

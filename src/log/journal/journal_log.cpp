@@ -479,6 +479,12 @@ Status JournalLog::recover_after_failed_write() {
   }
   spdlog::info("journal reopened after a failed write; appends accepted again");
   write_failed_.reset();
+  refusing_.store(false);
+  return {};
+}
+
+EventLog::Health JournalLog::health() const {
+  if (refusing_.load()) return {false, "the journal's last write failed; appends are refused until it can be written again"};
   return {};
 }
 
@@ -508,6 +514,7 @@ Result<std::vector<int64_t>> JournalLog::write_entries(Topic topic, std::span<co
   if (!s.ok()) {
     spdlog::error("journal append to {} failed: {}", config_.topic_name(topic), s.ToString());
     write_failed_ = s.ToString();
+    refusing_.store(true);
     last_recovery_ = std::chrono::steady_clock::now();
     return rocks_error("appending to the journal", s);
   }

@@ -45,6 +45,7 @@
 // variable that appends signal. append_many() amortises the fsync.
 
 #include <array>
+#include <atomic>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -99,6 +100,8 @@ class JournalLog final : public EventLog {
   Result<int64_t> high_water_mark(Topic topic, int32_t partition) override;
   Result<std::unique_ptr<Subscription>> subscribe(std::vector<Position> from) override;
   const LogConfig& config() const override { return config_; }
+  // Not writable after a failed write, until the reopen succeeded.
+  Health health() const override;
 
   // Reads every record of every partition, verifying each block's checksum
   // and each frame, and returns every damaged range (none: the journal is
@@ -135,6 +138,7 @@ class JournalLog final : public EventLog {
   // Guarded by write_mu_: the error of the last failed write, until the
   // database was reopened.
   std::optional<std::string> write_failed_;
+  std::atomic<bool> refusing_{false};  // write_failed_ has a value, for health()
   std::chrono::steady_clock::time_point last_recovery_{};
   mutable std::mutex mu_;
   std::condition_variable appended_;
