@@ -255,8 +255,9 @@ Result<std::size_t> Projector::step(std::chrono::milliseconds timeout) {
   Status committed = store_.commit(batch, options_.rebuild ? std::vector<log::Position>{} : next_);
   if (!committed.ok()) return fail(committed.error());
   const double commit_s = seconds_since(commit_start);
-  publish(next_);
   {
+    // Before publish(): whoever waits for these positions reads stats that
+    // count them (query_routes_test read "applied" 0 of 26 under load).
     std::lock_guard lock(mu_);
     stats_.applied += applied;
     stats_.skipped += skipped;
@@ -270,6 +271,7 @@ Result<std::size_t> Projector::step(std::chrono::milliseconds timeout) {
       spdlog::error("projector halted rule={} error={}", halt->rule, halt->message);
     }
   }
+  publish(next_);
   if (!options_.rebuild && chain_->aggregate_count() > options_.max_chain_tips) {
     chain_ = std::make_unique<log::ChainVerifier>();  // tips reload from the store
   }
