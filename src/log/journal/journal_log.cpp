@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <limits>
 
 namespace kassa::log::journal {
@@ -162,6 +163,12 @@ rocksdb::ReadOptions scan_options(const rocksdb::Slice* upper) {
   ro.fill_cache = false;
   ro.iterate_upper_bound = upper;
   return ro;
+}
+
+// After a failed write whose reopen failed too, until the next one works.
+Error closed_error() {
+  return Error::unavailable("JournalClosed",
+                            "the journal is being reopened after a failed write; retry in a moment");
 }
 
 Error read_only_error() {
@@ -430,6 +437,7 @@ Result<std::vector<Damage>> JournalLog::scrub_partition(Topic topic, int32_t par
 
 Result<std::vector<Damage>> JournalLog::scrub() {
   std::shared_lock<std::shared_mutex> db_lock(db_mu_);
+  if (!db_) return closed_error();
   std::vector<Damage> all;
   for (Topic t : kAllTopics) {
     for (int32_t p = 0; p < config_.partitions(t); ++p) {
@@ -463,14 +471,21 @@ Status JournalLog::recover_after_failed_write() {
   };
   if (now - last_recovery_ < std::chrono::seconds(1)) return refused();
   last_recovery_ = now;
+  // Reopening needs room for a new WAL and MANIFEST; while the disk is
+  // still full, keep the open database for readers and refuse.
+  std::error_code ec;
+  const auto space = std::filesystem::space(config_.journal_path, ec);
+  if (!ec && space.available < (16u << 20)) return refused();
   // Close and reopen: the database that failed a WAL write is never
   // written again (RocksDB asserts), and recovery keeps every synced batch.
   std::unique_lock<std::shared_mutex> db_lock(db_mu_);
   std::lock_guard<std::mutex> lock(mu_);
-  for (auto* h : handles_) (void)db_->DestroyColumnFamilyHandle(h);
+  if (db_) {  // a previous reopen may have failed to open it at all
+    for (auto* h : handles_) (void)db_->DestroyColumnFamilyHandle(h);
+    (void)db_->Close();
+    db_.reset();
+  }
   handles_.clear();
-  (void)db_->Close();
-  db_.reset();
   if (Status reopened = open_db(); !reopened) {
     spdlog::error("journal reopen after a failed write failed rule={} error={}", reopened.error().rule,
                   reopened.error().message);
@@ -590,6 +605,7 @@ Result<std::vector<StoredRecord>> JournalLog::read(Topic topic, int32_t partitio
   std::vector<StoredRecord> out;
   if (hwm <= from_offset || max_records == 0) return out;
   std::shared_lock<std::shared_mutex> db_lock(db_mu_);
+  if (!db_) return closed_error();
   const std::string upper = journal_key(topic, partition, hwm);
   rocksdb::Slice upper_slice(upper);
   rocksdb::ReadOptions ro;
