@@ -9,6 +9,7 @@
 #include <cstdio>
 
 #include "http/errors.h"
+#include "log/uuid.h"
 #include "log/rocksdb_logger.h"
 
 namespace kassa::http {
@@ -28,26 +29,10 @@ std::string request_hash(const httplib::Request& req) {
                             req.body.size());
   unsigned char out[32];
   crypto_generichash_final(&st, out, sizeof out);
-  static const char* kHex = "0123456789abcdef";
-  std::string hex;
-  for (unsigned char c : out) {
-    hex.push_back(kHex[c >> 4]);
-    hex.push_back(kHex[c & 15]);
-  }
-  return hex;
+  return log::to_hex(out, sizeof out);
 }
 
 constexpr int kPrepared = 0;  // status of a record whose answer is not known yet
-
-std::string to_hex(const log::Hash& h) {
-  static const char* kHex = "0123456789abcdef";
-  std::string hex;
-  for (unsigned char c : h) {
-    hex.push_back(kHex[c >> 4]);
-    hex.push_back(kHex[c & 15]);
-  }
-  return hex;
-}
 
 std::optional<log::Hash> from_hex(const std::string& hex) {
   log::Hash h{};
@@ -71,7 +56,7 @@ nlohmann::json prepared_json(const write::PreparedAppend& p) {
           {"key", p.aggregate_key},
           {"first", p.first_sequence},
           {"last", p.last_sequence},
-          {"hash", to_hex(p.last_hash)}};
+          {"hash", log::to_hex(p.last_hash.data(), p.last_hash.size())}};
 }
 
 Result<write::PreparedAppend> prepared_from(const nlohmann::json& j) {
@@ -89,9 +74,6 @@ Result<write::PreparedAppend> prepared_from(const nlohmann::json& j) {
   if (p.aggregate_key.empty() || p.first_sequence == 0 || p.last_sequence < p.first_sequence) return bad();
   return p;
 }
-
-// What a prepared record's appends came to in the log.
-enum class Found { kNone, kAll, kSome };
 
 }  // namespace
 
@@ -199,7 +181,6 @@ Handler idempotent(IdempotencyStore* store, Handler handler,
         if (record.is_discarded() || !record.contains("prepared")) {
           return Error::corrupt("IdempotencyRecord", "a prepared record does not decode");
         }
-        Found outcome = Found::kNone;
         std::optional<Reply> answer;
         bool any = false;
         bool all = true;
@@ -215,14 +196,13 @@ Handler idempotent(IdempotencyStore* store, Handler handler,
             all = false;
           }
         }
-        if (any) outcome = all ? Found::kAll : Found::kSome;
-        if (outcome == Found::kSome) {
+        if (any && !all) {
           return Error::conflict("IdempotencyOutcomePartial",
                                  "the first request with this Idempotency-Key wrote part of what it "
                                  "decided before it failed; look at the aggregates' events",
                                  "Idempotency-Key");
         }
-        if (outcome == Found::kAll) {
+        if (any) {
           spdlog::info("idempotent retry answered from the log principal={}", ctx.principal.name);
           IdempotencyStore::Stored stored{hash, answer->status, answer->body.dump()};
           if (auto put = store->put(ctx.principal.name, *key, stored); !put) return put.error();
