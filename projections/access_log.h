@@ -7,6 +7,10 @@
 // Layout (default column family):
 //   [timestamp_us be64][sequence be64] -> AccessRecord (JSON text)
 //
+// After a failed write (a full disk) record() is refused at once, so the
+// read it would record is refused too, until the access log was reopened
+// (log/recovering_db.h).
+//
 // Thread-safety: record() and query() may be called from any thread.
 
 #include <atomic>
@@ -18,8 +22,8 @@
 
 #include "domain/result.h"
 
-namespace rocksdb {
-class DB;
+namespace kassa::log {
+class RecoveringDb;
 }
 
 namespace kassa::projections {
@@ -42,14 +46,16 @@ class AccessLog {
 
   // Durable (fsync'd WAL) when it returns ok.
   Status record(const AccessRecord& record);
+  // False after a failed record() until the access log was reopened.
+  bool writable() const;
   // Records from..to (inclusive, microseconds), optionally of one party.
   Result<std::vector<AccessRecord>> query(std::optional<std::string> party_id,
                                           std::int64_t from_us, std::int64_t to_us,
                                           std::size_t limit) const;
 
  private:
-  explicit AccessLog(std::unique_ptr<rocksdb::DB> db);
-  std::unique_ptr<rocksdb::DB> db_;
+  explicit AccessLog(std::unique_ptr<log::RecoveringDb> db);
+  std::unique_ptr<log::RecoveringDb> db_;
   std::atomic<std::uint64_t> sequence_{0};
 };
 

@@ -10,6 +10,7 @@
 
 #include "http/errors.h"
 #include "log/uuid.h"
+#include "log/recovering_db.h"
 #include "log/rocksdb_logger.h"
 
 namespace kassa::http {
@@ -86,23 +87,25 @@ Status IdempotentRequest::prepare(const write::PreparedAppend& prepared) {
   return store_.put(principal_, key_, stored);
 }
 
-IdempotencyStore::IdempotencyStore(std::unique_ptr<rocksdb::DB> db) : db_(std::move(db)) {}
+IdempotencyStore::IdempotencyStore(std::unique_ptr<log::RecoveringDb> db) : db_(std::move(db)) {}
 IdempotencyStore::~IdempotencyStore() = default;
+
+bool IdempotencyStore::writable() const { return db_->writable(); }
 
 Result<std::unique_ptr<IdempotencyStore>> IdempotencyStore::open(const std::string& path) {
   rocksdb::Options options;
   options.create_if_missing = true;
   options.info_log = log::rocksdb_info_log("idempotency");
-  rocksdb::DB* raw = nullptr;
-  auto st = rocksdb::DB::Open(options, path, &raw);
+  std::unique_ptr<log::RecoveringDb> db;
+  auto st = log::RecoveringDb::open("idempotency store", path, options, &db);
   if (!st.ok()) return Error::unavailable("IdempotencyStoreOpen", st.ToString());
-  return std::unique_ptr<IdempotencyStore>(new IdempotencyStore(std::unique_ptr<rocksdb::DB>(raw)));
+  return std::unique_ptr<IdempotencyStore>(new IdempotencyStore(std::move(db)));
 }
 
 Result<std::optional<IdempotencyStore::Stored>> IdempotencyStore::find(
     const std::string& principal, const std::string& key) const {
   std::string value;
-  auto st = db_->Get(rocksdb::ReadOptions(), db_key(principal, key), &value);
+  auto st = db_->get(db_key(principal, key), &value);
   if (st.IsNotFound()) return std::optional<Stored>{};
   if (!st.ok()) return Error::unavailable("IdempotencyStoreRead", st.ToString());
   // [64 hex][3 status digits][body]
@@ -123,9 +126,9 @@ Status IdempotencyStore::put(const std::string& principal, const std::string& ke
   char status[4];
   std::snprintf(status, sizeof status, "%03d", stored.status);
   std::string value = stored.request_hash + status + stored.body;
-  rocksdb::WriteOptions options;
-  options.sync = true;
-  auto st = db_->Put(options, db_key(principal, key), value);
+  rocksdb::WriteBatch batch;
+  batch.Put(db_key(principal, key), value);
+  auto st = db_->write(batch);
   if (!st.ok()) return Error::unavailable("IdempotencyStoreWrite", st.ToString());
   return {};
 }

@@ -19,6 +19,9 @@
 // executes. Requests that append to several aggregates, where only some
 // appends were found, answer 409 IdempotencyOutcomePartial.
 //
+// After a failed write (a full disk) put() is refused at once until the
+// store was reopened (log/recovering_db.h).
+//
 // Thread-safety: all methods from any thread (RocksDB is thread-safe);
 // concurrent requests with one key: the first executes, the others get 409
 // IdempotencyKeyInFlight and may retry.
@@ -33,8 +36,8 @@
 #include "write/event_factory.h"
 #include "write/aggregate_writer.h"
 
-namespace rocksdb {
-class DB;
+namespace kassa::log {
+class RecoveringDb;
 }
 
 namespace kassa::http {
@@ -51,6 +54,8 @@ class IdempotencyStore {
   };
   Result<std::optional<Stored>> find(const std::string& principal, const std::string& key) const;
   Status put(const std::string& principal, const std::string& key, const Stored& stored);
+  // False after a failed put() until the store was reopened.
+  bool writable() const;
 
   // In-process guard: a second request with a key whose first request is
   // still running gets 409 IdempotencyKeyInFlight (not stored) instead of
@@ -59,8 +64,8 @@ class IdempotencyStore {
   void end(const std::string& principal, const std::string& key);
 
  private:
-  explicit IdempotencyStore(std::unique_ptr<rocksdb::DB> db);
-  std::unique_ptr<rocksdb::DB> db_;
+  explicit IdempotencyStore(std::unique_ptr<log::RecoveringDb> db);
+  std::unique_ptr<log::RecoveringDb> db_;
   std::mutex mu_;
   std::set<std::string> in_flight_;
 };

@@ -1,4 +1,5 @@
 #include "log/rocksdb_key_store.h"
+#include "log/recovering_db.h"
 #include "log/rocksdb_logger.h"
 
 #include <set>
@@ -32,23 +33,22 @@ Result<std::unique_ptr<RocksDbKeyStore>> RocksDbKeyStore::open(const std::string
   options.info_log = rocksdb_info_log("keys");
   options.WAL_ttl_seconds = 0;
   options.WAL_size_limit_MB = 0;
-  rocksdb::DB* raw = nullptr;
-  const rocksdb::Status s = rocksdb::DB::Open(options, path, &raw);
+  std::unique_ptr<RecoveringDb> db;
+  const rocksdb::Status s = RecoveringDb::open("key store", path, options, &db);
   if (!s.ok()) return io_error("cannot open the key store at " + path, s);
-  return std::unique_ptr<RocksDbKeyStore>(
-      new RocksDbKeyStore(std::unique_ptr<rocksdb::DB>(raw), random));
+  return std::unique_ptr<RocksDbKeyStore>(new RocksDbKeyStore(std::move(db), random));
 }
 
-RocksDbKeyStore::RocksDbKeyStore(std::unique_ptr<rocksdb::DB> db, Random& random)
+RocksDbKeyStore::RocksDbKeyStore(std::unique_ptr<RecoveringDb> db, Random& random)
     : db_(std::move(db)), random_(&random) {}
 
-RocksDbKeyStore::~RocksDbKeyStore() {
-  if (db_) db_->Close().PermitUncheckedError();
-}
+RocksDbKeyStore::~RocksDbKeyStore() = default;
+
+bool RocksDbKeyStore::writable() const { return db_->writable(); }
 
 Result<DataKey> RocksDbKeyStore::get(std::string_view subject) const {
   std::string value;
-  const rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), db_key(subject), &value);
+  const rocksdb::Status s = db_->get(db_key(subject), &value);
   if (s.IsNotFound()) {
     return Error::not_found(rules::kKeyNotFound,
                             "no personal-data key for subject " + std::string(subject), "subject");
@@ -94,10 +94,10 @@ Result<DataKey> RocksDbKeyStore::create_key(std::string_view subject) {
   value[1] = 1;  // version 1, little-endian
   for (std::size_t i = 0; i < bytes.size(); ++i) value[5 + i] = static_cast<char>(bytes[i]);
   sodium_memzero(bytes.data(), bytes.size());
-  rocksdb::WriteOptions wo;
-  wo.sync = true;
-  const rocksdb::Status s = db_->Put(wo, db_key(subject), value);
+  rocksdb::WriteBatch batch;
+  batch.Put(db_key(subject), value);
   sodium_memzero(value.data(), value.size());
+  const rocksdb::Status s = db_->write(batch);
   if (!s.ok()) return io_error("key store write failed", s);
   return key;
 }
@@ -122,9 +122,7 @@ Status RocksDbKeyStore::create_keys(std::span<const std::string> subjects) {
     sodium_memzero(value.data(), value.size());
   }
   if (batch.Count() == 0) return {};
-  rocksdb::WriteOptions wo;
-  wo.sync = true;
-  const rocksdb::Status s = db_->Write(wo, &batch);
+  const rocksdb::Status s = db_->write(batch);
   if (!s.ok()) return io_error("key store write failed", s);
   return {};
 }
@@ -132,19 +130,21 @@ Status RocksDbKeyStore::create_keys(std::span<const std::string> subjects) {
 Status RocksDbKeyStore::erase(std::string_view subject) {
   std::lock_guard lock(write_mu_);
   const std::string k = db_key(subject);
-  rocksdb::WriteOptions wo;
-  wo.sync = true;
-  rocksdb::Status s = db_->Put(wo, k, std::string(1, kErased));
+  rocksdb::WriteBatch batch;
+  batch.Put(k, std::string(1, kErased));
+  rocksdb::Status s = db_->write(batch);
   if (!s.ok()) return io_error("key store erase failed", s);
   // Push the old value out of the memtable, WAL and older SSTs.
-  s = db_->Flush(rocksdb::FlushOptions());
-  if (!s.ok()) return io_error("key store flush after erase failed", s);
-  rocksdb::CompactRangeOptions co;
-  co.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
-  const rocksdb::Slice begin(k);
-  const rocksdb::Slice end(k);
-  s = db_->CompactRange(co, &begin, &end);
-  if (!s.ok()) return io_error("key store compaction after erase failed", s);
+  s = db_->maintain([&k](rocksdb::DB& db) {
+    rocksdb::Status flushed = db.Flush(rocksdb::FlushOptions());
+    if (!flushed.ok()) return flushed;
+    rocksdb::CompactRangeOptions co;
+    co.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+    const rocksdb::Slice begin(k);
+    const rocksdb::Slice end(k);
+    return db.CompactRange(co, &begin, &end);
+  });
+  if (!s.ok()) return io_error("key store flush and compaction after erase failed", s);
   return {};
 }
 

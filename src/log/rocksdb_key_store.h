@@ -12,6 +12,9 @@
 // (Copies outside RocksDB's control — filesystem snapshots, SSD remapping,
 // backups — are out of scope: keep key-store backups short-lived.)
 //
+// After a failed write (a full disk) writes are refused at once and the
+// database is reopened when there is room again (log/recovering_db.h).
+//
 // Thread-safety: all methods may be called from any thread.
 
 #include <memory>
@@ -20,11 +23,9 @@
 
 #include "log/personal_data.h"
 
-namespace rocksdb {
-class DB;
-}
-
 namespace kassa::log {
+
+class RecoveringDb;
 
 class RocksDbKeyStore final : public KeyStore {
  public:
@@ -40,10 +41,13 @@ class RocksDbKeyStore final : public KeyStore {
   Status create_keys(std::span<const std::string> subjects) override;
   Result<DataKey> get(std::string_view subject) const override;
   Status erase(std::string_view subject) override;
+  // False after a failed write, until the store was reopened (a second
+  // later at the earliest, with room on its disk): see log/failed_write.h.
+  bool writable() const;
 
  private:
-  RocksDbKeyStore(std::unique_ptr<rocksdb::DB> db, Random& random);
-  std::unique_ptr<rocksdb::DB> db_;
+  RocksDbKeyStore(std::unique_ptr<RecoveringDb> db, Random& random);
+  std::unique_ptr<RecoveringDb> db_;
   Random* random_;
   std::mutex write_mu_;  // create_key reads then writes
 };

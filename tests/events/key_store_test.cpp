@@ -4,9 +4,12 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <memory>
+#include <thread>
 
 #include "log/rocksdb_key_store.h"
+#include "support/file_size_limit.h"
 
 using namespace kassa::log;
 namespace fs = std::filesystem;
@@ -123,6 +126,60 @@ TEST_CASE("the RocksDB key store survives reopen and remembers erasure", "[keys]
   }
   // Crypto-shredding: no file of the store still holds the erased key bytes.
   CHECK_FALSE(any_file_contains(dir.path, anna_bytes));
+}
+
+TEST_CASE("a full disk: the key store refuses, keeps every key and recovers by itself",
+          "[keys][nospace]") {
+  // Before: the synced write after a failed one aborted the process inside
+  // RocksDB (WritableFileWriter::AssertFalseAndGetStatusForPrevError), and
+  // once space returned the store failed every write until a restart.
+  TempDir dir;
+  auto store = RocksDbKeyStore::open((dir.path / "keys").string());
+  REQUIRE(store.ok());
+  std::map<std::string, std::array<std::uint8_t, 32>> kept;
+  for (int i = 0; i < 20; ++i) {
+    const std::string subject = "P" + std::to_string(1000 + i) + std::string(28, 'k');
+    auto key = (*store)->create_key(subject);
+    REQUIRE(key.ok());
+    kept[subject] = key->bytes();
+  }
+  int refused = 0;
+  {
+    kassa::testing::FileSizeLimit full(1);  // no file may grow
+    for (int i = 0; i < 100; ++i) {
+      const std::string subject = "P" + std::to_string(2000 + i) + std::string(28, 'f');
+      auto key = (*store)->create_key(subject);
+      if (key.ok()) {
+        kept[subject] = key->bytes();
+        continue;
+      }
+      ++refused;
+      CHECK(key.error().rule == rules::kKeyStoreIo);
+      CHECK(key.error().code == kassa::Errc::kUnavailable);
+    }
+    CHECK(refused == 100);
+    CHECK_FALSE((*store)->writable());
+    // Reads go on.
+    CHECK((*store)->get(kept.begin()->first).ok());
+  }
+  // Room again: within a few seconds the store is reopened and writes.
+  bool recovered = false;
+  for (int i = 0; i < 50 && !recovered; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    const std::string subject = "P" + std::to_string(3000 + i) + std::string(28, 'r');
+    auto key = (*store)->create_key(subject);
+    if (key.ok()) {
+      recovered = true;
+      kept[subject] = key->bytes();
+    }
+  }
+  REQUIRE(recovered);
+  CHECK((*store)->writable());
+  for (const auto& [subject, bytes] : kept) {
+    auto key = (*store)->get(subject);
+    REQUIRE(key.ok());
+    CHECK(key->bytes() == bytes);
+  }
 }
 
 TEST_CASE("a key store that cannot open is KeyStoreIo", "[keys]") {

@@ -216,7 +216,8 @@ struct JournalLog::Entry {
   const QuarantineInfo* quarantine;
 };
 
-JournalLog::JournalLog(LogConfig config) : config_(std::move(config)) {}
+JournalLog::JournalLog(LogConfig config)
+    : config_(std::move(config)), failed_("journal", config_.journal_path) {}
 
 JournalLog::~JournalLog() {
   if (db_) {
@@ -461,21 +462,10 @@ bool JournalLog::valid_partition(Topic topic, int32_t partition) const {
 int32_t JournalLog::partition_count(Topic topic) const { return config_.partitions(topic); }
 
 Status JournalLog::recover_after_failed_write() {
-  if (!write_failed_) return {};
-  const auto now = std::chrono::steady_clock::now();
-  auto refused = [&] {
-    return Error::unavailable("JournalWriteFailed",
-                              "the journal's last write failed (" + *write_failed_ +
-                                  "); appends are refused until it can be written again; nothing was "
-                                  "written");
-  };
-  if (now - last_recovery_ < std::chrono::seconds(1)) return refused();
-  last_recovery_ = now;
-  // Reopening needs room for a new WAL and MANIFEST; while the disk is
-  // still full, keep the open database for readers and refuse.
-  std::error_code ec;
-  const auto space = std::filesystem::space(config_.journal_path, ec);
-  if (!ec && space.available < (16u << 20)) return refused();
+  if (!failed_.failing()) return {};
+  auto refused = [&] { return Error::unavailable("JournalWriteFailed", failed_.refusal()); };
+  // While the disk is still full, keep the open database for readers.
+  if (!failed_.may_reopen()) return refused();
   // Close and reopen: the database that failed a WAL write is never
   // written again (RocksDB asserts), and recovery keeps every synced batch.
   std::unique_lock<std::shared_mutex> db_lock(db_mu_);
@@ -487,19 +477,22 @@ Status JournalLog::recover_after_failed_write() {
   }
   handles_.clear();
   if (Status reopened = open_db(); !reopened) {
-    spdlog::error("journal reopen after a failed write failed rule={} error={}", reopened.error().rule,
-                  reopened.error().message);
-    write_failed_ = reopened.error().message;
+    failed_.reopen_failed(reopened.error().message);
     return refused();
   }
-  spdlog::info("journal reopened after a failed write; appends accepted again");
-  write_failed_.reset();
-  refusing_.store(false);
+  failed_.reopened();
   return {};
 }
 
 EventLog::Health JournalLog::health() const {
-  if (refusing_.load()) return {false, "the journal's last write failed; appends are refused until it can be written again"};
+  if (failed_.failing()) {
+    // Asking tries the reopen when one is due: a readiness probe recovers
+    // a journal nobody appends to.
+    std::unique_lock writer(write_mu_, std::try_to_lock);
+    if (!writer.owns_lock() || !const_cast<JournalLog*>(this)->recover_after_failed_write().ok()) {
+      return {false, "the journal's last write failed; appends are refused until it can be written again"};
+    }
+  }
   return {};
 }
 
@@ -527,10 +520,8 @@ Result<std::vector<int64_t>> JournalLog::write_entries(Topic topic, std::span<co
   wo.sync = true;
   rocksdb::Status s = db_->Write(wo, &batch);
   if (!s.ok()) {
-    spdlog::error("journal append to {} failed: {}", config_.topic_name(topic), s.ToString());
-    write_failed_ = s.ToString();
-    refusing_.store(true);
-    last_recovery_ = std::chrono::steady_clock::now();
+    spdlog::error("journal append failed topic={} error={}", config_.topic_name(topic), s.ToString());
+    failed_.record(s.ToString());
     return rocks_error("appending to the journal", s);
   }
   {

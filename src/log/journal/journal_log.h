@@ -55,6 +55,7 @@
 #include <vector>
 
 #include "log/event_log.h"
+#include "log/failed_write.h"
 
 namespace rocksdb {
 class DB;
@@ -132,14 +133,12 @@ class JournalLog final : public EventLog {
   rocksdb::ColumnFamilyHandle* meta_cf_ = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
 
-  std::mutex write_mu_;  // one append at a time; held across the sync write
+  mutable std::mutex write_mu_;  // one append at a time; held across the sync write
   // db_ and its handles: shared by readers, exclusive for a reopen.
   mutable std::shared_mutex db_mu_;
-  // Guarded by write_mu_: the error of the last failed write, until the
-  // database was reopened.
-  std::optional<std::string> write_failed_;
-  std::atomic<bool> refusing_{false};  // write_failed_ has a value, for health()
-  std::chrono::steady_clock::time_point last_recovery_{};
+  // Guarded by write_mu_ (failing() from any thread): after a failed
+  // write, until the database was reopened.
+  FailedWrite failed_;
   mutable std::mutex mu_;
   std::condition_variable appended_;
   std::array<std::vector<int64_t>, 3> next_;  // per topic, per partition; guarded by mu_

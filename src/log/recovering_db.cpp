@@ -1,0 +1,95 @@
+#include "log/recovering_db.h"
+
+namespace kassa::log {
+
+namespace {
+
+rocksdb::Status closed() {
+  return rocksdb::Status::IOError("the database is closed after a failed write; retry in a moment");
+}
+
+}  // namespace
+
+RecoveringDb::RecoveringDb(std::string name, std::string path, rocksdb::Options options)
+    : path_(path), options_(std::move(options)), failed_(std::move(name), std::move(path)) {}
+
+RecoveringDb::~RecoveringDb() {
+  if (db_) db_->Close().PermitUncheckedError();
+}
+
+rocksdb::Status RecoveringDb::open(std::string name, std::string path, rocksdb::Options options,
+                                   std::unique_ptr<RecoveringDb>* out) {
+  std::unique_ptr<RecoveringDb> db(new RecoveringDb(std::move(name), path, std::move(options)));
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(db->options_, path, &raw);
+  if (!s.ok()) return s;
+  db->db_.reset(raw);
+  *out = std::move(db);
+  return s;
+}
+
+bool RecoveringDb::writable() const {
+  if (!failed_.failing()) return true;
+  std::unique_lock writer(write_mu_, std::try_to_lock);
+  if (!writer.owns_lock()) return false;
+  return const_cast<RecoveringDb*>(this)->recover().ok();
+}
+
+rocksdb::Status RecoveringDb::get(const rocksdb::Slice& key, std::string* value) const {
+  return read([&](rocksdb::DB& db) { return db.Get(rocksdb::ReadOptions(), key, value); });
+}
+
+rocksdb::Status RecoveringDb::read(
+    const std::function<rocksdb::Status(rocksdb::DB&)>& read) const {
+  {
+    std::shared_lock lock(db_mu_);
+    if (db_) return read(*db_);
+  }
+  // A reopen could not open it: a read tries again (writes may not come).
+  {
+    std::unique_lock writer(write_mu_, std::try_to_lock);
+    if (writer.owns_lock()) (void)const_cast<RecoveringDb*>(this)->recover();
+  }
+  std::shared_lock lock(db_mu_);
+  if (!db_) return closed();
+  return read(*db_);
+}
+
+rocksdb::Status RecoveringDb::recover() {
+  if (!failed_.failing()) return rocksdb::Status::OK();
+  if (!failed_.may_reopen()) return rocksdb::Status::IOError("refused", failed_.refusal());
+  std::unique_lock lock(db_mu_);
+  if (db_) {
+    db_->Close().PermitUncheckedError();
+    db_.reset();
+  }
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(options_, path_, &raw);
+  if (!s.ok()) {
+    failed_.reopen_failed(s.ToString());
+    return rocksdb::Status::IOError("refused", failed_.refusal());
+  }
+  db_.reset(raw);
+  failed_.reopened();
+  return s;
+}
+
+rocksdb::Status RecoveringDb::write(rocksdb::WriteBatch& batch) {
+  return maintain([&batch](rocksdb::DB& db) {
+    rocksdb::WriteOptions wo;
+    wo.sync = true;
+    return db.Write(wo, &batch);
+  });
+}
+
+rocksdb::Status RecoveringDb::maintain(
+    const std::function<rocksdb::Status(rocksdb::DB&)>& work) {
+  std::lock_guard writer(write_mu_);
+  if (rocksdb::Status s = recover(); !s.ok()) return s;
+  std::shared_lock lock(db_mu_);
+  rocksdb::Status s = db_ ? work(*db_) : closed();
+  if (!s.ok()) failed_.record(s.ToString());
+  return s;
+}
+
+}  // namespace kassa::log
