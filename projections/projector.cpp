@@ -358,14 +358,41 @@ void Projector::stop() {
 }
 
 void Projector::run() {
+  // A failure that lasts (a full disk) is logged when it starts, once a
+  // minute while it lasts, and when it ends.
+  std::chrono::steady_clock::time_point logged{};
   while (!stop_) {
     auto stepped = step(options_.poll_timeout);
-    if (stepped.ok()) continue;
+    if (stepped.ok()) {
+      std::lock_guard lock(mu_);
+      if (failing_) {
+        spdlog::info("projector batches go through again after rule={}", failing_->rule);
+        failing_.reset();
+      }
+      continue;
+    }
     if (halted()) return;
-    spdlog::error("projector batch failed rule={} error={}; retrying from the stored offsets",
-                  stepped.error().rule, stepped.error().message);
+    const auto now = std::chrono::steady_clock::now();
+    bool log_it = false;
+    {
+      std::lock_guard lock(mu_);
+      log_it = !failing_ || failing_->rule != stepped.error().rule ||
+               now - logged >= std::chrono::minutes(1);
+      failing_ = stepped.error();
+    }
+    if (log_it) {
+      logged = now;
+      spdlog::error("projector batch failed rule={} error={}; retrying from the stored offsets",
+                    stepped.error().rule, stepped.error().message);
+    }
     for (int i = 0; i < 10 && !stop_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    (void)store_.recover();  // after a full disk: reopens the store once there is room
   }
+}
+
+std::optional<Error> Projector::failing() const {
+  std::lock_guard lock(mu_);
+  return failing_;
 }
 
 std::vector<log::Position> Projector::positions() const {

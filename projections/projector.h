@@ -162,6 +162,9 @@ class Projector {
 
   ProjectorStats stats() const;
   std::optional<Error> halted() const;
+  // The error of the last batch while the projector's thread retries it (a
+  // full disk, a store being reopened); empty once a batch went through.
+  std::optional<Error> failing() const;
 
  private:
   // What this projector does with a verified (or skipped) record. Outside
@@ -203,6 +206,7 @@ class Projector {
   std::vector<log::Position> published_;  // guarded by mu_
   ProjectorStats stats_;                  // guarded by mu_
   std::optional<Error> halted_;           // guarded by mu_
+  std::optional<Error> failing_;          // guarded by mu_
 
   std::atomic<bool> stop_{false};
   std::thread thread_;

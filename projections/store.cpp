@@ -91,6 +91,12 @@ Error io_error(const std::string& what, const rocksdb::Status& s) {
   return Error::unavailable("ProjectionStoreIo", what + ": " + s.ToString());
 }
 
+// After a failed write whose reopen could not open the store at all.
+Error closed_error() {
+  return Error::unavailable("ProjectionStoreClosed",
+                            "the projection store is being reopened after a failed write; retry in a moment");
+}
+
 std::string offset_key(log::Topic topic, std::int32_t partition) {
   std::string k;
   k.push_back(static_cast<char>(topic));
@@ -141,8 +147,9 @@ void StoreBatch::del(Cf cf, std::string_view key) {
 void StoreBatch::clear() { batch_->Clear(); }
 std::size_t StoreBatch::count() const { return static_cast<std::size_t>(batch_->Count()); }
 
-StoreSnapshot::StoreSnapshot(const Store& store, const rocksdb::Snapshot* snapshot)
-    : store_(store), snapshot_(snapshot) {}
+StoreSnapshot::StoreSnapshot(const Store& store, std::shared_lock<std::shared_timed_mutex> lock,
+                             const rocksdb::Snapshot* snapshot)
+    : store_(store), lock_(std::move(lock)), snapshot_(snapshot) {}
 StoreSnapshot::~StoreSnapshot() {
   if (snapshot_ != nullptr) store_.db().ReleaseSnapshot(snapshot_);
 }
@@ -156,14 +163,35 @@ Status StoreSnapshot::scan(Cf cf, std::string_view prefix, std::string_view star
 }
 
 Store::Store(std::string path, Durability durability)
-    : path_(std::move(path)), durability_(durability) {}
+    : path_(path), durability_(durability), failed_("projection store", std::move(path)) {}
 
-Store::~Store() {
+struct Store::OpenOptions {
+  rocksdb::DBOptions db;
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+};
+
+Store::~Store() { close_db(); }
+
+void Store::close_db() {
   if (db_) {
     for (auto* h : handles_) (void)db_->DestroyColumnFamilyHandle(h);
     if (default_ != nullptr) (void)db_->DestroyColumnFamilyHandle(default_);
     (void)db_->Close();
   }
+  db_.reset();
+  handles_.clear();
+  default_ = nullptr;
+}
+
+Status Store::open_db() {
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(open_options_->db, path_, open_options_->descriptors, &handles, &raw);
+  if (!s.ok()) return io_error("open " + path_, s);
+  db_.reset(raw);
+  default_ = handles[0];
+  handles_.assign(handles.begin() + 1, handles.end());
+  return {};
 }
 
 namespace {
@@ -191,13 +219,12 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, Durability d
   rocksdb::BlockBasedTableOptions table;
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  store->open_options_ = std::make_unique<OpenOptions>();
+  store->open_options_->db = options;
+  auto& descriptors = store->open_options_->descriptors;
   descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_options);
   for (Cf cf : kAllCfs) descriptors.emplace_back(std::string(cf_name(cf)), cf_options);
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(options, path, descriptors, &handles, &raw);
-  if (!s.ok()) return io_error("open " + path, s);
+  KASSA_TRY(store->open_db());
   store->options_ = std::make_unique<rocksdb::Options>(options, cf_options);
   // Ingested files are written by the projector's own thread: uncompressed
   // (compaction, on a background thread, compresses what it merges; a file
@@ -210,27 +237,56 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, Durability d
     std::filesystem::remove_all(path + "/bulk", ec);
     if (ec) return Error::unavailable("ProjectionStoreIo", "cannot empty " + path + "/bulk: " + ec.message());
   }
-  store->db_.reset(raw);
-  store->default_ = handles[0];
-  store->handles_.assign(handles.begin() + 1, handles.end());
-  if (created) {
-    rocksdb::WriteOptions w;
-    w.sync = true;
-    s = store->db_->Put(w, store->default_, kFormatKey, std::to_string(kStoreFormat));
-    if (!s.ok()) return io_error("write the format of " + path, s);
-  }
+  if (created) KASSA_TRY(store->mark_current_format());
   return store;
 }
 
 Status Store::mark_current_format() {
-  rocksdb::WriteOptions w;
-  w.sync = true;
-  rocksdb::Status s = db_->Put(w, default_, kFormatKey, std::to_string(kStoreFormat));
-  if (!s.ok()) return io_error("write the format of " + path_, s);
+  rocksdb::WriteBatch batch;
+  (void)batch.Put(default_, kFormatKey, std::to_string(kStoreFormat));
+  return write(batch, /*sync=*/true);
+}
+
+Status Store::recover() {
+  if (!failed_.failing()) return {};
+  std::unique_lock recovering(recover_mu_, std::try_to_lock);
+  auto refused = [&] {
+    return Error::unavailable("ProjectionStoreWriteFailed", recovering.owns_lock()
+                                                                ? failed_.refusal()
+                                                                : "the projection store is being reopened");
+  };
+  if (!recovering.owns_lock() || !failed_.failing()) return refused();
+  if (!failed_.may_reopen()) return refused();
+  // Readers hold the lock for a query at most; one that takes longer makes
+  // this try give way to the next.
+  std::unique_lock lock(db_mu_, std::defer_lock);
+  if (!lock.try_lock_for(std::chrono::seconds(1))) return refused();
+  close_db();
+  if (Status s = open_db(); !s.ok()) {
+    failed_.reopen_failed(s.error().message);
+    return refused();
+  }
+  failed_.reopened();
+  return {};
+}
+
+Status Store::write(rocksdb::WriteBatch& batch, bool sync) {
+  KASSA_TRY(recover());
+  std::shared_lock lock(db_mu_);
+  rocksdb::WriteOptions wo;
+  wo.sync = sync;
+  wo.disableWAL = durability_ == Durability::kFlushAtEnd;
+  rocksdb::Status s = db_->Write(wo, &batch);
+  if (!s.ok()) {
+    failed_.record(s.ToString());
+    return io_error("write", s);
+  }
   return {};
 }
 
 Result<int> Store::format() const {
+  std::shared_lock lock(db_mu_);
+  if (!db_) return closed_error();
   std::string value;
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), default_, kFormatKey, &value);
   if (s.IsNotFound()) return 1;
@@ -242,16 +298,23 @@ Result<int> Store::format() const {
 }
 
 Result<std::optional<std::string>> Store::get(Cf cf, std::string_view key) const {
+  std::shared_lock lock(db_mu_);
+  if (!db_) return closed_error();
   return get_impl(*db_, handle(cf), nullptr, key);
 }
 
 Status Store::scan(Cf cf, std::string_view prefix, std::string_view start,
                    const std::function<bool(std::string_view, std::string_view)>& visit) const {
+  std::shared_lock lock(db_mu_);
+  if (!db_) return closed_error();
   return scan_impl(*db_, handle(cf), nullptr, prefix, start, visit);
 }
 
-std::unique_ptr<StoreSnapshot> Store::snapshot() const {
-  return std::make_unique<StoreSnapshot>(*this, db_->GetSnapshot());
+Result<std::unique_ptr<StoreSnapshot>> Store::snapshot() const {
+  std::shared_lock lock(db_mu_);
+  if (!db_) return closed_error();
+  const rocksdb::Snapshot* snap = db_->GetSnapshot();
+  return std::make_unique<StoreSnapshot>(*this, std::move(lock), snap);
 }
 
 Status Store::commit(StoreBatch& batch, const std::vector<log::Position>& next_offsets) {
@@ -262,11 +325,7 @@ Status Store::commit(StoreBatch& batch, const std::vector<log::Position>& next_o
     batch.put(Cf::kOffsets, offset_key(p.topic, p.partition), value);
   }
   if (durability_ == Durability::kIngest) return ingest(batch);
-  rocksdb::WriteOptions wo;
-  wo.disableWAL = durability_ == Durability::kFlushAtEnd;
-  rocksdb::Status s = db_->Write(wo, &batch.batch());
-  if (!s.ok()) return io_error("commit", s);
-  return {};
+  return write(batch.batch(), /*sync=*/false);
 }
 
 namespace {
@@ -373,8 +432,9 @@ Result<std::string> Store::checksum(Cf cf) const {
   crypto_generichash_state state;
   crypto_generichash_init(&state, nullptr, 0, 32);
   auto snap = snapshot();
+  if (!snap) return snap.error();
   std::string len;
-  KASSA_TRY(snap->scan(cf, "", [&](std::string_view k, std::string_view v) {
+  KASSA_TRY((*snap)->scan(cf, "", [&](std::string_view k, std::string_view v) {
     len.clear();
     put_be32(len, static_cast<std::uint32_t>(k.size()));
     crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(len.data()), 4);
@@ -391,6 +451,8 @@ Result<std::string> Store::checksum(Cf cf) const {
 }
 
 Status Store::flush() {
+  std::shared_lock lock(db_mu_);
+  if (!db_) return closed_error();
   rocksdb::FlushOptions fo;
   fo.wait = true;
   std::vector<rocksdb::ColumnFamilyHandle*> all(handles_.begin(), handles_.end());

@@ -27,10 +27,12 @@
 
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <vector>
 
 #include "log/event_log.h"
+#include "log/failed_write.h"
 #include "projections/kv.h"
 
 namespace rocksdb {
@@ -73,7 +75,8 @@ class StoreBatch final : public KvSink {
 // A consistent read view of a store, from one RocksDB snapshot.
 class StoreSnapshot final : public KvView {
  public:
-  StoreSnapshot(const Store& store, const rocksdb::Snapshot* snapshot);
+  StoreSnapshot(const Store& store, std::shared_lock<std::shared_timed_mutex> lock,
+                const rocksdb::Snapshot* snapshot);
   ~StoreSnapshot() override;
   StoreSnapshot(const StoreSnapshot&) = delete;
   StoreSnapshot& operator=(const StoreSnapshot&) = delete;
@@ -85,6 +88,7 @@ class StoreSnapshot final : public KvView {
 
  private:
   const Store& store_;
+  std::shared_lock<std::shared_timed_mutex> lock_;  // the store is not reopened meanwhile
   const rocksdb::Snapshot* snapshot_;  // null: latest
 };
 
@@ -104,7 +108,9 @@ class Store final : public KvView {
       const override;
   using KvView::scan;
 
-  std::unique_ptr<StoreSnapshot> snapshot() const;
+  // Holds the store open (a reopen after a failed write waits): keep it
+  // for one query, never across a commit.
+  Result<std::unique_ptr<StoreSnapshot>> snapshot() const;
 
   // Commits `batch` plus the offsets, atomically.
   Status commit(StoreBatch& batch, const std::vector<log::Position>& next_offsets);
@@ -121,15 +127,37 @@ class Store final : public KvView {
   // Records this build's format (for a store that holds nothing yet).
   Status mark_current_format();
 
+  // False after a failed commit until the store was reopened.
+  bool writable() const { return !failed_.failing(); }
+  // After a failed write: reopens the store if it may (log/failed_write.h:
+  // a second after the last try, with room on the disk); ok when writes
+  // may go on. commit() calls it; so does the projector before it retries
+  // a batch (a reopen that could not open the store fails reads too).
+  Status recover();
+
   const std::string& path() const { return path_; }
+  // The raw database, for tools over a store no projector writes to (a
+  // reopen after a failed write replaces it).
   rocksdb::ColumnFamilyHandle* handle(Cf cf) const { return handles_[cf_index(cf)]; }
   rocksdb::DB& db() const { return *db_; }
 
  private:
   Store(std::string path, Durability durability);
+  Status open_db();
+  void close_db();
   Status ingest(StoreBatch& batch);
+  // Every write but kIngest's: refused after a failed one until a reopen
+  // (log/failed_write.h) worked.
+  Status write(rocksdb::WriteBatch& batch, bool sync);
   std::string path_;
   Durability durability_;
+  struct OpenOptions;  // what open_db() needs again for a reopen
+  std::unique_ptr<OpenOptions> open_options_;
+  // db_ and its handles: shared by readers and writes, exclusive for a
+  // reopen after a failed write.
+  mutable std::shared_timed_mutex db_mu_;
+  std::mutex recover_mu_;    // one reopen at a time
+  log::FailedWrite failed_;  // under recover_mu_ or by the one writer (failing(): any thread)
   std::unique_ptr<rocksdb::Options> options_;  // for the SST writers of kIngest
   std::uint64_t ingested_batches_ = 0;
   std::unique_ptr<rocksdb::DB> db_;

@@ -538,7 +538,9 @@ Handler person_route(std::shared_ptr<Ctx> c, std::string route, bool as_of_allow
     KASSA_TRY(c->wait_min_offset(req, log::Topic::kPersonEvents, party));
     KASSA_TRY(c->audit(req, party, "GET " + route));
     auto store = c->deps.stores->get();
-    auto snap = store->snapshot();
+    auto snapshot = store->snapshot();
+    if (!snapshot.ok()) return snapshot.error();
+    const auto& snap = *snapshot;
     auto summary = p::read_party(*snap, s::AggregateKind::Person, party);
     if (!summary.ok()) return summary.error();
     if (!summary->has_value()) {
@@ -574,7 +576,9 @@ Handler company_route(std::shared_ptr<Ctx> c, bool as_of_allowed, ViewHandler ha
     }
     KASSA_TRY(c->wait_min_offset(req, log::Topic::kCompanyEvents, key));
     auto store = c->deps.stores->get();
-    auto snap = store->snapshot();
+    auto snapshot = store->snapshot();
+    if (!snapshot.ok()) return snapshot.error();
+    const auto& snap = *snapshot;
     auto summary = p::read_party(*snap, s::AggregateKind::Company, key);
     if (!summary.ok()) return summary.error();
     if (!summary->has_value()) {
@@ -887,7 +891,9 @@ void add_query_routes(Router& router, QueryDeps deps) {
                auto limit = limit_param(req, 100, 1000);
                if (!limit.ok()) return limit.error();
                q.limit = *limit;
-               auto page = p::read_work_list(*c->deps.stores->get()->snapshot(), q);
+               auto snap = c->deps.stores->get()->snapshot();
+               if (!snap.ok()) return snap.error();
+               auto page = p::read_work_list(**snap, q);
                if (!page.ok()) return page.error();
                json out = json::array();
                for (const auto& it : page->items) {
@@ -916,7 +922,9 @@ void add_query_routes(Router& router, QueryDeps deps) {
   router.add(Method::kGet, "/v1/statistics", {Role::kStaff, Role::kAuditor},
              [c](const RequestContext& req) -> Result<Reply> {
                auto store = c->deps.stores->get();
-               auto snap = store->snapshot();
+               auto snapshot = store->snapshot();
+               if (!snapshot.ok()) return snapshot.error();
+               const auto& snap = *snapshot;
                json out = json::array();
                if (auto q = req.query("quarter"); q && !q->empty()) {
                  auto code = parse_quarter_code(*q);

@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <optional>
+#include <thread>
 
 #include "decided_ledger.h"
 #include "domain/person_decide.h"
@@ -14,6 +16,7 @@
 #include "projections/statement.h"
 #include "projections/statistics.h"
 #include "projections/tax_certificate.h"
+#include "support/file_size_limit.h"
 
 using namespace kassa::projections;
 using namespace kassa::projections::testing;
@@ -255,6 +258,49 @@ TEST_CASE("a restart resumes from the stored offsets without counting twice", "[
   Projected clean(ledger, ledger.dir() + "/clean");
   must(clean.projector->catch_up());
   CHECK(clean.checksums() == again.checksums());
+}
+
+TEST_CASE("a full disk pauses the projector, which resumes by itself when space returns",
+          "[projector][nospace]") {
+  // Before: the store answered every commit after a failed one with the
+  // same I/O error until kassad was restarted.
+  Ledger ledger;
+  Story story;
+  story.write(ledger);
+  const auto partition = ledger.log().partition_for(kassa::log::Topic::kPersonEvents, story.person);
+  const auto last = must(ledger.log().high_water_mark(kassa::log::Topic::kPersonEvents, partition)) - 1;
+  Projected proj(ledger, ledger.dir() + "/projections");
+  {
+    kassa::testing::FileSizeLimit full(1);  // no file may grow: the store's WAL cannot
+    must(proj.projector->start());
+    std::optional<kassa::Error> failing;
+    for (int i = 0; i < 100 && !failing; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      failing = proj.projector->failing();
+    }
+    REQUIRE(failing.has_value());
+    CHECK(failing->code == kassa::Errc::kUnavailable);
+    CHECK_FALSE(proj.store->writable());
+    CHECK(proj.projector->last_applied(kassa::log::Topic::kPersonEvents, partition) < 0);
+    // Reads go on while the store refuses writes.
+    CHECK_FALSE(must(read_statement_header(*proj.store, s::AggregateKind::Person, story.person)));
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // a reopen is tried, and fails
+    CHECK(proj.projector->failing().has_value());
+  }
+  CHECK(proj.projector->wait_until(kassa::log::Topic::kPersonEvents, partition, last,
+                                   std::chrono::seconds(10)));
+  CHECK(proj.store->writable());
+  // The thread clears its failure once the batch it applied returned.
+  for (int i = 0; i < 100 && proj.projector->failing(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  CHECK_FALSE(proj.projector->failing().has_value());
+  auto header = must(read_statement_header(*proj.store, s::AggregateKind::Person, story.person));
+  CHECK(eur(header->balance_cents) == "1323.46");
+  proj.projector->stop();
+  Projected clean(ledger, ledger.dir() + "/clean");
+  must(clean.projector->catch_up());
+  CHECK(clean.checksums() == proj.checksums());
 }
 
 TEST_CASE("checksums do not depend on how events are batched", "[projector][checksum]") {
