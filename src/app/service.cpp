@@ -162,7 +162,11 @@ Status Service::start(const Config& config, log::EventLog& log, http::Router& ro
   queries.reminders = fund_.reminders;
   http::add_query_routes(router, queries);
   http::add_projection_admin_routes(router, *projections_);
-  http::add_health_routes(router, log, commands.projector);
+  http::add_health_routes(
+      router, log, commands.projector,
+      {{"keys", [keys = keys_.get()] { return keys->writable(); }},
+       {"idempotency", [store = idempotency_.get()] { return store->writable(); }},
+       {"access_log", [access = access_log_.get()] { return access->writable(); }}});
   http::add_command_routes(router, commands);
   return {};
 }

@@ -3,16 +3,20 @@
 // outage leaves reads and /health answering, and says so).
 //
 //   /health  200 while the process serves: {"status":"ok","version",
-//            "log":{"writable","detail"},"projections":{"running","halted"}}
-//   /ready   200 {"ready":true,...} when writes are accepted: the log is
-//            writable and the projector runs; else 503 with the same body
-//            and Retry-After, so a load balancer sends writes elsewhere.
+//            "log":{"writable","detail"},"projections":{"running","halted",
+//            "failing"},"stores":{"<name>":writable,...}}
+//   /ready   200 {"ready":true,...} when writes are accepted: the log and
+//            every store are writable and the projector runs and applies
+//            its batches; else 503 with the same body and Retry-After, so a
+//            load balancer sends writes elsewhere.
 //
 // Thread-safety: the handlers read atomics and the projector's own
 // thread-safe accessors.
 
 #include <functional>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "http/router.h"
 #include "log/event_log.h"
@@ -22,6 +26,14 @@ namespace kassa::http {
 
 using ProjectorSource = std::function<std::shared_ptr<projections::Projector>()>;
 
-void add_health_routes(Router& router, const log::EventLog& log, ProjectorSource projector);
+// A store kassad writes besides the log (the key store, the idempotency
+// store, the access log) and whether it accepts writes now.
+struct WritableStore {
+  std::string name;
+  std::function<bool()> writable;
+};
+
+void add_health_routes(Router& router, const log::EventLog& log, ProjectorSource projector,
+                       std::vector<WritableStore> stores);
 
 }  // namespace kassa::http

@@ -121,6 +121,9 @@ class KassadProcess {
     std::filesystem::remove_all(dir_, ec);
   }
 
+  pid_t pid() const { return pid_; }
+  std::string data_dir() const { return dir_ + "/data"; }
+
   std::string log_text() const {
     std::ifstream in(dir_ + "/kassad.log");
     return std::string(std::istreambuf_iterator<char>(in), {});
@@ -140,6 +143,21 @@ class KassadProcess {
     httplib::Client c("127.0.0.1", port_);
     c.set_read_timeout(60);
     return to_reply(c.Get(path, headers(role)));
+  }
+  // With more headers (an Idempotency-Key).
+  Reply post(const std::string& path, const nlohmann::json& body, const std::string& role,
+             const httplib::Headers& more) {
+    httplib::Client c("127.0.0.1", port_);
+    c.set_read_timeout(120);
+    httplib::Headers h = headers(role);
+    h.insert(more.begin(), more.end());
+    return to_reply(c.Post(path, h, body.dump(), "application/json"));
+  }
+  // The whole answer, headers included.
+  httplib::Result raw_get(const std::string& path, const std::string& role = "staff") {
+    httplib::Client c("127.0.0.1", port_);
+    c.set_read_timeout(60);
+    return c.Get(path, headers(role));
   }
 
  private:
