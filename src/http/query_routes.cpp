@@ -488,6 +488,15 @@ struct Ctx {
     if (projector == nullptr || deps.log == nullptr) return {};
     const std::int64_t offset = std::stoll(*v);
     const std::int32_t partition = deps.log->partition_for(topic, key);
+    // An offset the log has not reached would hold a worker for max_wait
+    // and never be projected: refused at once (a write answers offsets the
+    // log holds). If the log cannot say (a broker outage), the wait decides.
+    if (auto end = deps.log->high_water_mark(topic, partition); end.ok() && offset >= *end) {
+      return Error::invalid("min_offset", "OffsetBeyondLog",
+                            "min_offset " + *v + " is past the end of the log (its partition " +
+                                std::to_string(partition) + " holds offsets below " +
+                                std::to_string(*end) + ")");
+    }
     if (!projector->wait_until(topic, partition, offset, deps.max_wait)) {
       return Error::unavailable("NotYetProjected",
                                 "the projections have not reached offset " + *v + " yet; retry");

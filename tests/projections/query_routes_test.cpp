@@ -168,6 +168,16 @@ TEST_CASE("every query route answers with real values", "[http][queries]") {
     auto no_purpose = w.get("/v1/persons/lookup?niss=" + niss, as("st", ""), 400);
     CHECK(no_purpose["error"] == "PurposeRequired");
   }
+  SECTION("min_offset: the log's own offsets wait, one past its end is a 400 at once") {
+    // Before: an offset the log never reached held a worker for max_wait
+    // (5 s) and answered 503 NotYetProjected.
+    auto beyond = w.get(P + "/debt?min_offset=999999999999", as("st"), 400);
+    CHECK(beyond["error"] == "OffsetBeyondLog");
+    CHECK(beyond["field"] == "min_offset");
+    auto malformed = w.get(P + "/debt?min_offset=12x", as("st"), 400);
+    CHECK(malformed["error"] == "OffsetFormat");
+    w.get(C + "?min_offset=" + std::to_string(w.last_offset), as("st"));
+  }
   SECTION("summary") {
     auto j = w.get(P, as("st"));
     CHECK(j["balance"] == "1299.82");
