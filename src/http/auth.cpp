@@ -1,5 +1,7 @@
 #include "http/auth.h"
 
+#include <algorithm>
+
 #include <sodium.h>
 
 #include <fstream>
@@ -92,8 +94,13 @@ std::optional<Principal> TokenTable::find(std::string_view token) const {
 std::variant<Principal, AuthFailure> authorize(const TokenTable& tokens,
                                                std::string_view header,
                                                const std::vector<Role>& allowed) {
-  constexpr std::string_view kBearer = "Bearer ";
-  if (header.substr(0, kBearer.size()) != kBearer || header.size() == kBearer.size()) {
+  // RFC 9110 11.1: the scheme is case-insensitive ("bearer" is "Bearer").
+  constexpr std::string_view kBearer = "bearer ";
+  const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  const bool bearer = header.size() > kBearer.size() &&
+                      std::equal(kBearer.begin(), kBearer.end(), header.begin(),
+                                 [&](char a, char b) { return a == lower(b); });
+  if (!bearer) {
     return AuthFailure{401, Error::invalid("Authorization", "BearerTokenRequired",
                                            "send an Authorization: Bearer <token> header")};
   }

@@ -139,6 +139,12 @@ void Router::install(const RouteInfo& info, Handler handler) {
     RequestContext ctx;
     ctx.raw = &req;
     if (info.access == Access::kBearerToken) {
+      if (req.get_header_value_count("Authorization") > 1) {
+        // Which one would count is a guess a proxy and kassad may make differently.
+        send_error(res, 400, Error::invalid("Authorization", "AuthorizationRepeated",
+                                            "send one Authorization header, not several"));
+        return;
+      }
       auto auth = authorize(tokens_, req.get_header_value("Authorization"), info.roles);
       if (auto* failure = std::get_if<AuthFailure>(&auth)) {
         if (failure->status == 401) res.set_header("WWW-Authenticate", "Bearer");

@@ -5,6 +5,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <regex>
+
+#include "http/errors.h"
+
 namespace kassa::http {
 
 Server::Server(ServerOptions options, TokenTable tokens)
@@ -27,6 +31,42 @@ Server::Server(ServerOptions options, TokenTable tokens)
     int yes = 1;
     (void)setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
   });
+  // Every 4xx/5xx has a JSON body: httplib's own answers (no route, a
+  // method no route takes, a malformed request or multipart body, a body
+  // over the limit) get one here; a route's own error keeps its body.
+  httplib::Server::HandlerWithResponse json_errors = [this](const httplib::Request& req,
+                                                           httplib::Response& res) {
+    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+    Error error = Error::invalid("request", "BadRequest", "the request is malformed");
+    if (res.status == 404) {
+      std::string allowed;
+      for (const RouteInfo& route : router_->routes()) {
+        if (!std::regex_match(req.path, std::regex(path_to_regex(route.path).first))) continue;
+        std::string method = to_string(route.method);  // "get": OpenAPI's spelling
+        for (char& ch : method) ch = static_cast<char>(ch - 'a' + 'A');
+        if (allowed.find(method) != std::string::npos) continue;
+        allowed += (allowed.empty() ? "" : ", ") + method;
+      }
+      if (!allowed.empty()) {
+        res.status = 405;
+        res.set_header("Allow", allowed);
+        error = Error::invalid("method", "MethodNotAllowed",
+                               req.method + " is not a method of this path; it takes " + allowed);
+      } else {
+        error = Error::not_found("RouteNotFound", "no route " + req.method + " " + req.path,
+                                 "path");
+      }
+    } else if (res.status == 413) {
+      error = Error::invalid("body", "BodyTooLarge", "the request body is over this route's limit");
+    } else if (res.status == 414) {
+      error = Error::invalid("path", "UriTooLong", "the request line is too long");
+    } else if (res.status >= 500) {
+      error = Error::internal("the server failed to handle this request");
+    }
+    res.set_content(error_body(error).dump(), "application/json");
+    return httplib::Server::HandlerResponse::Handled;
+  };
+  server_->set_error_handler(std::move(json_errors));
   // Liveness: answers 200 while the process serves, whatever the broker
   // does; the details say what works (readiness for writes is /ready).
   router_->add_public(Method::kGet, "/health", [this](const RequestContext&) -> Result<Reply> {

@@ -62,6 +62,15 @@ TEST_CASE("authorize answers 401 without a known bearer token and 403 for a wron
   auto ok = authorize(table, "Bearer staff-secret", staff_only);
   REQUIRE(std::holds_alternative<Principal>(ok));
   CHECK(std::get<Principal>(ok).name == "s-0042");
+
+  // RFC 9110: the scheme is case-insensitive. Before: "bearer" was a 401.
+  for (const char* scheme : {"bearer ", "BEARER ", "bEaReR "}) {
+    auto any_case = authorize(table, std::string(scheme) + "staff-secret", staff_only);
+    REQUIRE(std::holds_alternative<Principal>(any_case));
+    CHECK(std::get<Principal>(any_case).name == "s-0042");
+  }
+  CHECK(std::holds_alternative<AuthFailure>(authorize(table, "Bearerstaff-secret", staff_only)));
+  CHECK(std::holds_alternative<AuthFailure>(authorize(table, "bearer ", staff_only)));
 }
 
 TEST_CASE("a malformed auth file is refused with the field at fault", "[auth]") {

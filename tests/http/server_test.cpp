@@ -2,9 +2,93 @@
 
 #include <catch2/catch.hpp>
 
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include <thread>
+
 #include "http/server.h"
 
 namespace kh = kassa::http;
+
+namespace {
+
+// A served Server with one staff route, GET and POST /v1/things/{id}.
+struct Served {
+  kh::Server server;
+  std::thread thread;
+  Served()
+      : server(kh::ServerOptions{"127.0.0.1", 0, "test", 2},
+               std::move(kh::TokenTable::parse(R"({"tokens": [{"principal": "s", "role": "staff",
+                 "sha256": ")" + kh::token_sha256("staff-secret") + R"("}]})")).value()) {
+    auto ok = [](const kh::RequestContext&) -> kassa::Result<kh::Reply> {
+      return kh::Reply(200, nlohmann::json{{"ok", true}});
+    };
+    server.router().add(kh::Method::kGet, "/v1/things/{id}", {kh::Role::kStaff}, ok);
+    server.router().add(kh::Method::kPost, "/v1/things/{id}", {kh::Role::kStaff}, ok);
+    REQUIRE(server.bind().ok());
+    thread = std::thread([this] { server.serve(); });
+    while (!server.running()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ~Served() {
+    server.stop();
+    thread.join();
+  }
+  httplib::Client client() { return httplib::Client("127.0.0.1", server.port()); }
+};
+
+nlohmann::json body_of(const httplib::Result& res) {
+  REQUIRE(res);
+  CHECK(res->get_header_value("Content-Type") == "application/json");
+  return nlohmann::json::parse(res->body, nullptr, false);
+}
+
+}  // namespace
+
+TEST_CASE("every error has a JSON body: unknown paths and methods, malformed bodies",
+          "[server][errors]") {
+  // Before: httplib's own 400 and 404 answers had an empty body and no
+  // Content-Type.
+  Served s;
+  auto c = s.client();
+  const httplib::Headers staff{{"Authorization", "Bearer staff-secret"}};
+
+  auto unknown = c.Get("/v1/nothing-here", staff);
+  REQUIRE(unknown);
+  CHECK(unknown->status == 404);
+  CHECK(body_of(unknown)["error"] == "RouteNotFound");
+
+  auto wrong_method = c.Delete("/v1/things/7", staff);
+  REQUIRE(wrong_method);
+  CHECK(wrong_method->status == 405);
+  CHECK(wrong_method->get_header_value("Allow") == "GET, POST");
+  CHECK(body_of(wrong_method)["error"] == "MethodNotAllowed");
+
+  auto no_boundary = c.Post("/v1/things/7", staff, "--x\r\n", "multipart/form-data");
+  REQUIRE(no_boundary);
+  CHECK(no_boundary->status == 400);
+  CHECK(body_of(no_boundary)["error"] == "BadRequest");
+
+  // A route's own error keeps its body.
+  auto refused = c.Get("/v1/things/7");
+  REQUIRE(refused);
+  CHECK(refused->status == 401);
+  CHECK(body_of(refused)["error"] == "BearerTokenRequired");
+  auto fine = c.Get("/v1/things/7", staff);
+  REQUIRE(fine);
+  CHECK(fine->status == 200);
+}
+
+TEST_CASE("two Authorization headers are a 400, not the first one's role", "[server][auth]") {
+  // Before: the first header won, whatever the second said.
+  Served s;
+  auto c = s.client();
+  httplib::Headers two{{"Authorization", "Bearer staff-secret"}, {"Authorization", "Bearer other"}};
+  auto res = c.Get("/v1/things/7", two);
+  REQUIRE(res);
+  CHECK(res->status == 400);
+  CHECK(body_of(res)["error"] == "AuthorizationRepeated");
+}
 
 TEST_CASE("a second server on a port in use is refused, naming the port", "[server]") {
   kh::Server first(kh::ServerOptions{"127.0.0.1", 0, "test", 1}, kh::TokenTable{});
