@@ -403,11 +403,18 @@ class StatementReader {
 Result<std::vector<BankStatement>> parse_camt053(std::string_view bytes) {
   if (trim(bytes).empty()) return fail("CamtMalformedXml", "file", "the file is empty");
   pugi::xml_document doc;
-  // parse_default neither loads external entities nor expands DOCTYPE ones.
-  const pugi::xml_parse_result parsed =
-      doc.load_buffer(bytes.data(), bytes.size(), pugi::parse_default, pugi::encoding_auto);
+  // parse_default neither loads external entities nor expands DOCTYPE ones;
+  // a DOCTYPE is refused all the same (camt.053 is defined by its XSD, and
+  // a bank never sends entity declarations): parse_doctype keeps it visible.
+  const pugi::xml_parse_result parsed = doc.load_buffer(
+      bytes.data(), bytes.size(), pugi::parse_default | pugi::parse_doctype, pugi::encoding_auto);
   if (!parsed) {
     return fail("CamtMalformedXml", "byte " + std::to_string(parsed.offset), parsed.description());
+  }
+  for (pugi::xml_node node : doc.children()) {
+    if (node.type() == pugi::node_doctype) {
+      return fail("CamtDoctype", "/", "a DOCTYPE (and its entity declarations) is not accepted");
+    }
   }
   pugi::xml_node root = doc.document_element();
   if (local_name(root) != "Document") {

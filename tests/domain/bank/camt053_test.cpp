@@ -189,6 +189,17 @@ TEST_CASE("camt.053: malformed documents give named errors", "[bank][camt]") {
     require_error("", "CamtMalformedXml");
     require_error("not xml at all", "CamtMalformedXml");
   }
+  SECTION("a DOCTYPE, with or without entity declarations") {
+    // Before: accepted (the entities stayed literal, so nothing leaked).
+    const auto decl_end = good.find("?>") + 2;
+    REQUIRE(decl_end > 2);
+    std::string with_doctype = good;
+    with_doctype.insert(decl_end, "\n<!DOCTYPE Document [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>");
+    require_error(with_doctype, "CamtDoctype", "DOCTYPE");
+    std::string bare = good;
+    bare.insert(decl_end, "\n<!DOCTYPE Document>");
+    require_error(bare, "CamtDoctype");
+  }
   SECTION("another message type") {
     require_error(replace(good, "xsd:camt.053.001.02", "xsd:camt.052.001.02"), "CamtNotAStatement", "camt.052.001.02");
     require_error("<Document/>", "CamtNotAStatement");
