@@ -1,5 +1,9 @@
 #include "app/config.h"
 
+#include <sys/stat.h>
+
+#include <filesystem>
+
 #include <cstdlib>
 
 namespace kassa::app {
@@ -47,6 +51,30 @@ void add_service_options(CLI::App& app, Config& config) {
 void finish(Config& config) {
   config.log.journal_path = config.journal_dir();
   if (config.auth_file.empty()) config.auth_file = config.data_dir + "/auth.json";
+}
+
+void make_created_files_private() { ::umask(077); }
+
+Status check_keys_private(const std::string& keys_dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::exists(keys_dir, ec)) return {};
+  constexpr fs::perms kOthers = fs::perms::group_all | fs::perms::others_all;
+  auto open_to_others = [&](const fs::path& path) {
+    const fs::file_status st = fs::symlink_status(path, ec);
+    return !ec && (st.permissions() & kOthers) != fs::perms::none;
+  };
+  std::string found;
+  if (open_to_others(keys_dir)) found = keys_dir;
+  for (const auto& entry : fs::recursive_directory_iterator(keys_dir, ec)) {
+    if (found.empty() && open_to_others(entry.path())) found = entry.path().string();
+  }
+  if (found.empty()) return {};
+  return Error::violation("KeysFolderOpen",
+                          found + " can be read or written by other users; the personal-data keys "
+                                  "may have been read. Check, then run chmod -R go-rwx " +
+                              keys_dir + " before starting kassad",
+                          "data_dir");
 }
 
 }  // namespace kassa::app

@@ -44,4 +44,13 @@ void add_service_options(CLI::App& app, Config& config);  // host, port, auth, l
 // Fills derived settings after parsing (journal path, auth file default).
 void finish(Config& config);
 
+// Files kassad and kassa create hold personal data and its keys: they are
+// created 0700 (folders) and 0600 (files) whatever the caller's umask.
+void make_created_files_private();
+// KeysFolderOpen when the keys folder, or a file in it, can be read or
+// written by other users (a folder from an older Kassa, or a copy made
+// with a wide umask): the keys may have been read; the operator checks
+// and tightens them (chmod -R go-rwx) before kassad serves again.
+Status check_keys_private(const std::string& keys_dir);
+
 }  // namespace kassa::app

@@ -8,11 +8,13 @@
 #include "app/cli_check.h"
 #include "app/cli_demo.h"
 #include "app/cli_projections.h"
+#include "app/config.h"
 #include "app/cli_replay.h"
 #include "app/cli_rules.h"
 #include "app/logging.h"
 
 int main(int argc, char** argv) {
+  kassa::app::make_created_files_private();
   CLI::App app{"kassa — command line of the Kassa ledger"};
   app.require_subcommand(1);
   app.set_version_flag("--version", KASSA_VERSION);

@@ -34,10 +34,15 @@ int main(int argc, char** argv) {
 
   kassa::app::init_logging("kassad", config.log_level);
   config.http.version = KASSA_VERSION;
+  kassa::app::make_created_files_private();
   std::error_code ec;
   std::filesystem::create_directories(config.data_dir, ec);
   if (ec) {
     spdlog::error("cannot create data dir path={} error={}", config.data_dir, ec.message());
+    return 1;
+  }
+  if (auto keys = kassa::app::check_keys_private(config.keys_dir()); !keys.ok()) {
+    spdlog::error("start-up refused rule={} error={}", keys.error().rule, keys.error().message);
     return 1;
   }
 

@@ -5,6 +5,8 @@
 // prefix. Stops it with SIGTERM (SIGKILL after 20 s) on destruction.
 
 #include <httplib.h>
+
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <netinet/in.h>
 #include <signal.h>
@@ -50,10 +52,14 @@ struct Reply {
 class KassadProcess {
  public:
   // brokers empty: the embedded journal.
-  KassadProcess(std::string brokers, std::string topic_prefix) : port_(free_port()) {
+  // `prepare` runs on the data folder's path before kassad starts.
+  KassadProcess(std::string brokers, std::string topic_prefix,
+                const std::function<void(const std::string&)>& prepare = {})
+      : port_(free_port()) {
     std::string tmpl = (std::filesystem::temp_directory_path() / "kassa-e2e-XXXXXX").string();
     if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp");
     dir_ = tmpl;
+    if (prepare) prepare(dir_ + "/data");
     nlohmann::json tokens = nlohmann::json::array();
     for (const char* role : {"staff", "batch", "auditor", "admin"}) {
       tokens.push_back({{"principal", std::string("e2e-") + role},
@@ -94,7 +100,10 @@ class KassadProcess {
       int status = 0;
       if (::waitpid(pid_, &status, WNOHANG) == pid_) {
         pid_ = -1;
-        throw std::runtime_error("kassad exited during start-up; log: " + log_text());
+        const std::string text = log_text();
+        std::error_code ec;
+        std::filesystem::remove_all(dir_, ec);
+        throw std::runtime_error("kassad exited during start-up; log: " + text);
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }

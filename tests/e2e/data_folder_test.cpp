@@ -1,0 +1,60 @@
+// The data folder holds personal data and the keys that unseal it: kassad
+// creates it private whatever the umask, and refuses a keys folder other
+// users can read.
+
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+
+#include <filesystem>
+
+#include "kassad_process.h"
+
+using kassa::testing::KassadProcess;
+namespace fs = std::filesystem;
+
+TEST_CASE("kassad creates its data folder 0700 and its files 0600 whatever the umask",
+          "[e2e][privacy]") {
+  // Before: with umask 022 the keys' SST files were 0644 and the folders
+  // 0755: every local user could read the data keys.
+  const mode_t before = ::umask(022);
+  std::string data;
+  {
+    KassadProcess k("", "");
+    data = k.data_dir();
+    auto reg = k.post("/v1/persons", {{"niss", "85073003328"}, {"first_name", "Jan"},
+                                      {"last_name", "Peeters"}, {"start", "2025-01-01"},
+                                      {"category", "main"}, {"date", "2025-01-02"}});
+    REQUIRE(reg.status == 201);
+    REQUIRE(k.get("/v1/persons/" + reg.body["party_id"].get<std::string>() + "/statement").status ==
+            200);
+    int checked = 0;
+    const fs::perms others = fs::perms::group_all | fs::perms::others_all;
+    CHECK((fs::status(data).permissions() & others) == fs::perms::none);
+    for (const auto& e : fs::recursive_directory_iterator(data)) {
+      INFO(e.path().string());
+      CHECK((fs::symlink_status(e.path()).permissions() & others) == fs::perms::none);
+      ++checked;
+    }
+    CHECK(checked > 20);  // journal, keys, projections, access log, idempotency
+  }
+  ::umask(before);
+}
+
+TEST_CASE("kassad refuses to start on a keys folder other users can read", "[e2e][privacy]") {
+  try {
+    KassadProcess k("", "", [](const std::string& data) {
+      fs::create_directories(data + "/keys");
+      fs::permissions(data + "/keys", fs::perms::owner_all | fs::perms::group_read |
+                                          fs::perms::group_exec | fs::perms::others_read |
+                                          fs::perms::others_exec);
+    });
+    FAIL("kassad started");
+  } catch (const std::runtime_error& e) {
+    const std::string message = e.what();
+    INFO(message);
+    CHECK(message.find("exited during start-up") != std::string::npos);
+    CHECK(message.find("KeysFolderOpen") != std::string::npos);
+    CHECK(message.find("chmod -R go-rwx") != std::string::npos);
+  }
+}
