@@ -26,11 +26,10 @@ namespace {
 
 // A valid NISS (born 1980-1999) from a serial number.
 std::string niss_of(int n) {
-  char base[10];
-  std::snprintf(base, sizeof base, "850101%03d", n % 998 + 1);
-  const long long value = std::stoll(base);
-  const int check = 97 - static_cast<int>(value % 97);
-  return std::string(base) + (check < 10 ? "0" : "") + std::to_string(check);
+  const std::string serial = std::to_string(n % 998 + 1);
+  const std::string base = "850101" + std::string(3 - serial.size(), '0') + serial;
+  const int check = 97 - static_cast<int>(std::stoll(base) % 97);
+  return base + (check < 10 ? "0" : "") + std::to_string(check);
 }
 
 Reply register_person(KassadProcess& k, int n) {
