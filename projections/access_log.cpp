@@ -35,14 +35,19 @@ Result<std::unique_ptr<AccessLog>> AccessLog::open(const std::string& path) {
   return log;
 }
 
-Status AccessLog::record(const AccessRecord& r) {
-  std::string key;
-  put_be64(key, static_cast<std::uint64_t>(r.at_us));
-  put_be64(key, sequence_.fetch_add(1));
-  nlohmann::json j = {{"at_us", r.at_us},         {"principal", r.principal}, {"role", r.role},
-                      {"party_id", r.party_id},   {"route", r.route},         {"purpose", r.purpose}};
+Status AccessLog::record(const AccessRecord& r) { return record_all({r}); }
+
+Status AccessLog::record_all(const std::vector<AccessRecord>& records) {
+  if (records.empty()) return {};
   rocksdb::WriteBatch batch;
-  batch.Put(key, j.dump());
+  for (const AccessRecord& r : records) {
+    std::string key;
+    put_be64(key, static_cast<std::uint64_t>(r.at_us));
+    put_be64(key, sequence_.fetch_add(1));
+    nlohmann::json j = {{"at_us", r.at_us},       {"principal", r.principal}, {"role", r.role},
+                        {"party_id", r.party_id}, {"route", r.route},         {"purpose", r.purpose}};
+    batch.Put(key, j.dump());
+  }
   rocksdb::Status s = db_->write(batch);
   if (!s.ok()) return Error::unavailable("AccessLogIo", "write: " + s.ToString());
   return {};

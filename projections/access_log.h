@@ -46,6 +46,9 @@ class AccessLog {
 
   // Durable (fsync'd WAL) when it returns ok.
   Status record(const AccessRecord& record);
+  // Several records (a list that names several persons) in one synced
+  // write: all or none.
+  Status record_all(const std::vector<AccessRecord>& records);
   // False after a failed record() until the access log was reopened.
   bool writable() const;
   // Records from..to (inclusive, microseconds), optionally of one party.

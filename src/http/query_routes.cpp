@@ -505,11 +505,22 @@ struct Ctx {
   }
 
   Status audit(const RequestContext& req, const std::string& party, const std::string& route) const {
-    p::AccessRecord r{now(), req.principal.name, to_string(req.principal.role), party, route,
-                      req.header(kPurposeHeader).value_or("")};
-    Status written = deps.access_log->record(r);
+    return audit_all(req, {party}, route);
+  }
+
+  // One access record per person a list discloses, in one durable write.
+  Status audit_all(const RequestContext& req, const std::vector<std::string>& parties,
+                   const std::string& route) const {
+    std::vector<p::AccessRecord> records;
+    records.reserve(parties.size());
+    const std::int64_t at = now();
+    for (const std::string& party : parties) {
+      records.push_back({at, req.principal.name, to_string(req.principal.role), party, route,
+                         req.header(kPurposeHeader).value_or("")});
+    }
+    Status written = deps.access_log->record_all(records);
     if (!written.ok()) {
-      spdlog::error("access log write failed party={} route={} error={}", party, route,
+      spdlog::error("access log write failed persons={} route={} error={}", parties.size(), route,
                     written.error().message);
       return Error::unavailable("AccessLogUnavailable",
                                 "the access could not be logged, so it is refused; retry");
@@ -787,11 +798,17 @@ void add_query_routes(Router& router, QueryDeps deps) {
 
   router.add(Method::kGet, "/v1/companies/{company_number}", readers,
              company_route(c, true,
-                           [c](const RequestContext&, const p::KvView& view, const std::string& key,
+                           [c](const RequestContext& req, const p::KvView& view, const std::string& key,
                                const p::AsOf&) -> Result<json> {
+                             // Directors are persons: their PartyIds and personal
+                             // outstanding are disclosed with a purpose, and logged.
+                             KASSA_TRY(Ctx::require_purpose(req));
                              auto account = p::read_company(view, key);
                              if (!account.ok()) return account.error();
                              const domain::CompanyView a = account->value_or(domain::CompanyView{});
+                             std::vector<std::string> disclosed;
+                             for (const auto& d : a.directors) disclosed.push_back(d.party);
+                             KASSA_TRY(c->audit_all(req, disclosed, "GET /v1/companies/{company_number}"));
                              auto live = c->deps.stores->get();
                              json directors = json::array();
                              for (const auto& d : a.directors) {
@@ -900,10 +917,15 @@ void add_query_routes(Router& router, QueryDeps deps) {
                auto limit = limit_param(req, 100, 1000);
                if (!limit.ok()) return limit.error();
                q.limit = *limit;
+               KASSA_TRY(Ctx::require_purpose(req));
                auto snap = c->deps.stores->get()->snapshot();
                if (!snap.ok()) return snap.error();
                auto page = p::read_work_list(**snap, q);
                if (!page.ok()) return page.error();
+               // Each debtor on the page is a person disclosed.
+               std::vector<std::string> disclosed;
+               for (const auto& it : page->items) disclosed.push_back(it.party_id);
+               KASSA_TRY(c->audit_all(req, disclosed, "GET /v1/collection/work-list"));
                json out = json::array();
                for (const auto& it : page->items) {
                  const auto& e = it.entry;

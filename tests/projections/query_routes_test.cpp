@@ -394,6 +394,21 @@ TEST_CASE("every query route answers with real values", "[http][queries]") {
     CHECK(last["purpose"] == "payment plan request");
     CHECK(last["at"].get<std::string>().back() == 'Z');
     CHECK(w.get("/v1/audit/access-log", as("st"), 403)["error"].is_string());
+    // Lists that name persons: a company's directors, the debtor work-list.
+    // Before: no purpose asked, nothing logged.
+    CHECK(w.get(C, as("st", ""), 400)["error"] == "PurposeRequired");
+    CHECK(w.get("/v1/collection/work-list", as("st", ""), 400)["error"] == "PurposeRequired");
+    w.get(C, as("st", "joint liability check"));
+    w.get("/v1/collection/work-list", as("st", "collection round"));
+    auto mine = w.get("/v1/audit/access-log?party_id=" + w.person, as("au"))["records"];
+    auto other = w.get("/v1/audit/access-log?party_id=" + w.other, as("au"))["records"];
+    REQUIRE(mine.size() >= 3);
+    CHECK(mine[mine.size() - 2]["route"] == "GET /v1/companies/{company_number}");
+    CHECK(mine[mine.size() - 2]["purpose"] == "joint liability check");
+    CHECK(mine.back()["route"] == "GET /v1/collection/work-list");
+    CHECK(mine.back()["purpose"] == "collection round");
+    REQUIRE_FALSE(other.empty());
+    CHECK(other.back()["route"] == "GET /v1/collection/work-list");
     CHECK(w.get("/v1/audit/access-log?from=2027-01-01", as("au"))["records"].empty());
   }
   SECTION("projection status") {
