@@ -54,6 +54,27 @@ std::pair<std::string, std::vector<std::string>> path_to_regex(const std::string
   return {regex, names};
 }
 
+bool path_matches(std::string_view pattern, std::string_view path) {
+  std::size_t i = 0;
+  std::size_t j = 0;
+  while (i < pattern.size()) {
+    if (pattern[i] == '{') {
+      const auto close = pattern.find('}', i);
+      if (close == std::string_view::npos) return false;
+      const auto end = path.find('/', j);
+      const std::size_t segment_end = end == std::string_view::npos ? path.size() : end;
+      if (segment_end == j) return false;  // a parameter is never empty
+      i = close + 1;
+      j = segment_end;
+    } else {
+      if (j >= path.size() || path[j] != pattern[i]) return false;
+      ++i;
+      ++j;
+    }
+  }
+  return j == path.size();
+}
+
 Router::Router(httplib::Server& server, const TokenTable& tokens)
     : server_(server), tokens_(tokens) {}
 

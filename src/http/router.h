@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "domain/result.h"
@@ -104,5 +105,8 @@ class Router {
 
 // "/v1/persons/{party_id}" → "/v1/persons/([^/]+)" and the names in order.
 std::pair<std::string, std::vector<std::string>> path_to_regex(const std::string& path);
+// Whether `path` is an instance of the route path `pattern` ("/v1/persons/{party_id}"):
+// the regex of path_to_regex without building one.
+bool path_matches(std::string_view pattern, std::string_view path);
 
 }  // namespace kassa::http

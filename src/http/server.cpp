@@ -5,8 +5,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <regex>
-
 #include "http/errors.h"
 
 namespace kassa::http {
@@ -41,7 +39,7 @@ Server::Server(ServerOptions options, TokenTable tokens)
     if (res.status == 404) {
       std::string allowed;
       for (const RouteInfo& route : router_->routes()) {
-        if (!std::regex_match(req.path, std::regex(path_to_regex(route.path).first))) continue;
+        if (!path_matches(route.path, req.path)) continue;
         std::string method = to_string(route.method);  // "get": OpenAPI's spelling
         for (char& ch : method) ch = static_cast<char>(ch - 'a' + 'A');
         if (allowed.find(method) != std::string::npos) continue;

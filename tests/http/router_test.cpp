@@ -36,6 +36,17 @@ TEST_CASE("path templates become regexes with named parameters", "[router]") {
   CHECK(names[0] == "party_id");
 }
 
+TEST_CASE("a path is an instance of a route path as its regex would say", "[router]") {
+  using kassa::http::path_matches;
+  CHECK(path_matches("/v1/persons/{party_id}", "/v1/persons/P01"));
+  CHECK(path_matches("/v1/persons/{party_id}/debt", "/v1/persons/P01/debt"));
+  CHECK(path_matches("/health", "/health"));
+  CHECK_FALSE(path_matches("/v1/persons/{party_id}", "/v1/persons/"));
+  CHECK_FALSE(path_matches("/v1/persons/{party_id}", "/v1/persons/P01/debt"));
+  CHECK_FALSE(path_matches("/v1/persons/{party_id}/debt", "/v1/persons/P01/deb"));
+  CHECK_FALSE(path_matches("/health", "/healthz"));
+}
+
 TEST_CASE("routes authenticate, authorise, parse JSON and map errors to statuses", "[router]") {
   kassa::testing::TestServer server(tokens());
   server.router().add(Method::kGet, "/v1/echo/{name}", {Role::kStaff},
