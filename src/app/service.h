@@ -43,6 +43,9 @@ class Service {
   Status start(const Config& config, log::EventLog& log, http::Router& router);
   void stop();
 
+  // The personal-data key store (tests and tools check what erasure shred).
+  const log::KeyStore& keys() const { return *keys_; }
+
  private:
   domain::Rulebook rulebook_ = domain::Rulebook::belgian_default();
   domain::FundConfig fund_ = domain::FundConfig::kassa_default();

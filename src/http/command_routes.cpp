@@ -507,6 +507,28 @@ Result<Reply> register_person(const CommandDeps& deps, const RequestContext& ctx
   return reply;
 }
 
+
+// The suspense items staff matched to `party`: each sealed its payer's data
+// under its own subject; erasing the person shreds those keys too. The
+// fund's state is the writer's (current) when cached, else the projected one.
+Status erase_matched_suspense(const CommandDeps& deps, const std::string& party) {
+  std::optional<write::FundState> fund = deps.fund->cached(write::kFundKey);
+  if (!fund) {
+    auto store = deps.stores->get();
+    auto loaded = load_fund(*store);
+    if (!loaded) return loaded.error();
+    if (!loaded->has_value()) return {};
+    fund = std::move((*loaded)->state);
+  }
+  for (const write::SuspenseItem& item : fund->items) {
+    if (!item.matched || item.matched_kind != s::AggregateKind::Person || item.matched_key != party) {
+      continue;
+    }
+    KASSA_TRY(deps.keys->erase(log::suspense_subject(item.event_id)));
+  }
+  return {};
+}
+
 void add_person_routes(Router& router, const CommandDeps& deps) {
   const std::vector<Role> staff{Role::kStaff};
   auto* idem = deps.idempotency;
@@ -817,7 +839,9 @@ void add_person_routes(Router& router, const CommandDeps& deps) {
   // Erasure (GDPR art. 17): the event records that it happened; the
   // person's data key is destroyed once the event is durable, so every
   // sealed block of this person becomes unreadable while the chain still
-  // verifies. A retry after a failed key erasure erases again.
+  // verifies, and so are the keys of the bank lines staff matched to them
+  // (the payer's name, IBAN and free text). A retry after a failed key
+  // erasure erases again.
   router.add(Method::kPost, "/v1/persons/{party_id}/erasure", {Role::kAdmin},
              idempotent(idem, [deps](const RequestContext& ctx) -> Result<Reply> {
                const std::string& party = ctx.params.at("party_id");
@@ -832,6 +856,7 @@ void add_person_routes(Router& router, const CommandDeps& deps) {
                                            d::PersonCommand{d::EraseRegistrationData{party, *basis}});
                if (!reply) return reply;
                KASSA_TRY(deps.keys->erase(party));
+               KASSA_TRY(erase_matched_suspense(deps, party));
                return reply;
              }));
 }

@@ -7,12 +7,15 @@
 #include <nlohmann/json.hpp>
 
 #include <fstream>
+#include <map>
 #include <future>
 #include <thread>
 
 #include "domain/bank/coda_writer.h"
 #include "http/server.h"
 #include "kassa_fixture.h"
+#include "log/event_codec.h"
+#include "log/uuid.h"
 
 using kassa::testing::Answer;
 using kassa::testing::InProcessKassa;
@@ -582,6 +585,49 @@ TEST_CASE("staff match a suspense item to its payer: the payment is booked on th
     if (count != 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   CHECK(count == 0);
+}
+
+TEST_CASE("erasure shreds the keys of the bank lines matched to the person",
+          "[commands][erasure][suspense]") {
+  // Before: a suspense item matched to a person kept its own data key after
+  // the person was erased: the payer's name, IBAN and free text stayed
+  // readable.
+  InProcessKassa k;
+  const std::string payer = register_person(k, "85073003328");
+  const std::string other = register_person(k, "90011512165");
+  bank::CodaDraft draft;
+  draft.creation_date = bdate(2025, 3, 3);
+  draft.opening_date = bdate(2025, 3, 2);
+  draft.account_iban = "BE68539007547034";
+  draft.paper_sequence = 12;
+  draft.movements = {{25'000, bdate(2025, 3, 3), "", "for my brother", "BE43068999999501", "UNCLE"},
+                     {10'000, bdate(2025, 3, 3), "", "from a neighbour", "BE62510007547061", "NEIGHBOUR"}};
+  Answer imported = k.post_raw("/v1/payments/import", *bank::write_coda(draft),
+                               "application/octet-stream", kBatch);
+  REQUIRE(imported.body["suspense"] == 2);
+  std::map<std::string, std::string> subject_of;  // bank_ref -> key subject
+  Answer open = k.get("/v1/suspense");
+  REQUIRE(open.body["count"] == 2);
+  for (const auto& item : open.body["items"]) {
+    const auto id = kassa::log::Uuid::parse(item["event_id"].get<std::string>());
+    REQUIRE(id.ok());
+    subject_of[item["bank_ref"]] = kassa::log::suspense_subject(*id);
+  }
+  const std::string mine = imported.body["lines"][0]["bank_ref"];
+  const std::string theirs = imported.body["lines"][1]["bank_ref"];
+  REQUIRE(k.post("/v1/suspense/match", json{{"bank_ref", mine}, {"party_id", payer}}).status == 201);
+  REQUIRE(k.post("/v1/suspense/match", json{{"bank_ref", theirs}, {"party_id", other}}).status == 201);
+  REQUIRE(k.service().keys().get(subject_of[mine]).ok());
+
+  Answer erased = k.post("/v1/persons/" + payer + "/erasure", json{{"legal_basis", "GDPR art. 17"}},
+                         kAdmin);
+  INFO(erased.body.dump());
+  REQUIRE(erased.status == 201);
+  auto gone = k.service().keys().get(subject_of[mine]);
+  REQUIRE_FALSE(gone.ok());
+  CHECK(gone.error().rule == kassa::log::rules::kKeyErased);
+  // Someone else's matched line keeps its key.
+  CHECK(k.service().keys().get(subject_of[theirs]).ok());
 }
 
 TEST_CASE("every euro once: a refund, a bank line and a notice's communication each name one "

@@ -95,6 +95,7 @@ class InProcessKassa {
   httplib::Client client() const { return server_.client(); }
   void set_read_timeout(int seconds) { server_.read_timeout_s = seconds; }
   http::Router& router() { return server_.router(); }
+  const app::Service& service() const { return service_; }
 
   Answer post(const std::string& path, const std::string& body, const char* token,
               httplib::Headers extra = {}) {
