@@ -20,11 +20,23 @@ class Server;
 
 namespace kassa::http {
 
+// Connection limits. cpp-httplib (0.11, Debian bookworm) serves each
+// connection on one worker thread for its whole life, idle or not, so the
+// number of workers is the number of connections served at once: a slow
+// or idle client holds one for at most read_timeout_s per read and
+// keep_alive_timeout_s between requests. Workers are cheap (a thread
+// waiting in poll), so there are enough of them for a hundred such
+// clients beside real traffic; beyond that connections wait in the queue
+// (0.11 cannot refuse them).
 struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;  // 0 picks a free port
   std::string version = "dev";
-  std::size_t worker_threads = 8;
+  std::size_t worker_threads = 256;
+  int read_timeout_s = 5;        // per read of a request
+  int write_timeout_s = 5;       // per write of an answer
+  int keep_alive_timeout_s = 2;  // an idle connection is closed after it
+  std::size_t keep_alive_max_requests = 100;
 };
 
 class Server {

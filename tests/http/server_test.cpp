@@ -5,7 +5,14 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
 #include <thread>
+#include <vector>
 
 #include "http/server.h"
 
@@ -17,8 +24,9 @@ namespace {
 struct Served {
   kh::Server server;
   std::thread thread;
-  Served()
-      : server(kh::ServerOptions{"127.0.0.1", 0, "test", 2},
+  // The production limits (ServerOptions' defaults) unless told.
+  explicit Served(std::size_t workers = kh::ServerOptions{}.worker_threads)
+      : server(kh::ServerOptions{"127.0.0.1", 0, "test", workers},
                std::move(kh::TokenTable::parse(R"({"tokens": [{"principal": "s", "role": "staff",
                  "sha256": ")" + kh::token_sha256("staff-secret") + R"("}]})")).value()) {
     auto ok = [](const kh::RequestContext&) -> kassa::Result<kh::Reply> {
@@ -77,6 +85,52 @@ TEST_CASE("every error has a JSON body: unknown paths and methods, malformed bod
   auto fine = c.Get("/v1/things/7", staff);
   REQUIRE(fine);
   CHECK(fine->status == 200);
+}
+
+int connect_to(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  return fd;
+}
+
+TEST_CASE("a hundred idle and ten slow connections leave /health answering", "[server][limits]") {
+  // Before: 8 workers, each held by a connection for as long as it sent a
+  // header line within every read timeout: ten such clients made /health
+  // time out (25 s), ten idle connections delayed it 4.7 s.
+  Served s;
+  std::vector<int> idle;
+  for (int i = 0; i < 100; ++i) idle.push_back(connect_to(s.server.port()));
+  std::vector<int> slow;
+  for (int i = 0; i < 10; ++i) {
+    slow.push_back(connect_to(s.server.port()));
+    const std::string line = "GET /health HTTP/1.1\r\n";
+    REQUIRE(::send(slow.back(), line.data(), line.size(), MSG_NOSIGNAL) > 0);
+  }
+  std::atomic<bool> stop{false};
+  std::thread dripping([&] {
+    while (!stop) {
+      for (int fd : slow) (void)::send(fd, "X-Slow: 1\r\n", 11, MSG_NOSIGNAL);
+      for (int i = 0; i < 5 && !stop; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  for (int round = 0; round < 3; ++round) {
+    auto c = s.client();
+    c.set_connection_timeout(2, 0);
+    c.set_read_timeout(2, 0);
+    auto res = c.Get("/health");
+    REQUIRE(res);
+    CHECK(res->status == 200);
+  }
+  stop = true;
+  dripping.join();
+  for (int fd : idle) ::close(fd);
+  for (int fd : slow) ::close(fd);
 }
 
 TEST_CASE("two Authorization headers are a 400, not the first one's role", "[server][auth]") {
