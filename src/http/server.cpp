@@ -5,6 +5,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <variant>
+
 #include "http/errors.h"
 
 namespace kassa::http {
@@ -16,7 +19,43 @@ Server::Server(ServerOptions options, TokenTable tokens)
       router_(std::make_unique<Router>(*server_, tokens_)) {
   const std::size_t workers = options_.worker_threads;
   server_->new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
-  server_->set_payload_max_length(64u << 20);  // bank statement files
+  server_->set_payload_max_length(std::max(options_.json_body_limit, options_.file_body_limit));
+  // Before a body is read (httplib reads it after this handler): its
+  // length against the route's limit, and the bearer token, so neither a
+  // stranger nor a careless client makes kassad hold a 64 MB body. The
+  // connection is closed after such an answer (the body stays unread).
+  httplib::Server::HandlerWithResponse before_body = [this](const httplib::Request& req,
+                                                            httplib::Response& res) {
+    if (req.method != "POST" && req.method != "PUT") return httplib::Server::HandlerResponse::Unhandled;
+    auto refuse = [&](int status, const Error& error) {
+      res.status = status;
+      res.set_header("Connection", "close");
+      if (status == 401) res.set_header("WWW-Authenticate", "Bearer");
+      res.set_content(error_body(error).dump(), "application/json");
+      return httplib::Server::HandlerResponse::Handled;
+    };
+    const bool file = req.path == "/v1/payments/import";
+    const std::size_t limit = file ? options_.file_body_limit : options_.json_body_limit;
+    const std::string length = req.get_header_value("Content-Length");
+    if (length.empty()) {
+      if (req.has_header("Transfer-Encoding")) {
+        return refuse(411, Error::invalid("Content-Length", "LengthRequired",
+                                          "send the body with a Content-Length"));
+      }
+    } else if (length.size() > 12 || length.find_first_not_of("0123456789") != std::string::npos ||
+               std::stoull(length) > limit) {
+      return refuse(413, Error::invalid("body", "BodyTooLarge",
+                                        "this route takes a body of at most " +
+                                            std::to_string(limit) + " bytes"));
+    }
+    auto auth = authorize(tokens_, req.get_header_value("Authorization"),
+                          {Role::kStaff, Role::kBatch, Role::kAuditor, Role::kAdmin});
+    if (auto* failure = std::get_if<AuthFailure>(&auth); failure != nullptr && failure->status == 401) {
+      return refuse(401, failure->error);
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  };
+  server_->set_pre_routing_handler(std::move(before_body));
   server_->set_read_timeout(options_.read_timeout_s, 0);
   server_->set_write_timeout(options_.write_timeout_s, 0);
   server_->set_keep_alive_timeout(options_.keep_alive_timeout_s);

@@ -37,6 +37,11 @@ struct ServerOptions {
   int write_timeout_s = 5;       // per write of an answer
   int keep_alive_timeout_s = 2;  // an idle connection is closed after it
   std::size_t keep_alive_max_requests = 100;
+  // Request bodies: a JSON command is small; only a bank statement file
+  // (POST /v1/payments/import) may be large. Checked from Content-Length,
+  // with the bearer token, before any byte of the body is read.
+  std::size_t json_body_limit = 1u << 20;
+  std::size_t file_body_limit = 64u << 20;
 };
 
 class Server {
