@@ -138,6 +138,16 @@ struct World {
   }
   ~World() { projector->stop(); }
 
+  json post(const std::string& path, const json& body, const httplib::Headers& headers,
+            int expect = 200) {
+    auto client = server.client();
+    auto res = client.Post(path.c_str(), headers, body.dump(), "application/json");
+    REQUIRE(res);
+    INFO(path << " -> " << res->body);
+    REQUIRE(res->status == expect);
+    return json::parse(res->body);
+  }
+
   json get(const std::string& path, const httplib::Headers& headers, int expect = 200) {
     auto client = server.client();
     auto res = client.Get(path.c_str(), headers);
@@ -167,6 +177,18 @@ TEST_CASE("every query route answers with real values", "[http][queries]") {
     w.get("/v1/persons/lookup?niss=93051822362", as("st"), 400);
     auto no_purpose = w.get("/v1/persons/lookup?niss=" + niss, as("st", ""), 400);
     CHECK(no_purpose["error"] == "PurposeRequired");
+    // The NISS in the body, out of URLs and their logs.
+    CHECK(w.post("/v1/persons/lookup", {{"niss", niss}}, as("st"))["party_id"] == w.person);
+    CHECK(w.post("/v1/persons/lookup", {{"niss", "00012556777"}}, as("st"), 404)["error"] ==
+          "PersonNotFound");
+    CHECK(w.post("/v1/persons/lookup", json::object(), as("st"), 400)["error"] == "NissRequired");
+    CHECK(w.post("/v1/persons/lookup", {{"niss", niss}, {"name", "x"}}, as("st"), 400)["error"] ==
+          "UnknownField");
+    CHECK(w.post("/v1/persons/lookup", {{"niss", niss}}, as("st", ""), 400)["error"] ==
+          "PurposeRequired");
+    auto logged = w.get("/v1/audit/access-log?party_id=" + w.person, as("au"))["records"];
+    REQUIRE_FALSE(logged.empty());
+    CHECK(logged.back()["route"] == "POST /v1/persons/lookup");
   }
   SECTION("min_offset: the log's own offsets wait, one past its end is a 400 at once") {
     // Before: an offset the log never reached held a worker for max_wait
