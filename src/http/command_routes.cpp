@@ -1180,8 +1180,14 @@ Result<Reply> list_suspense(const CommandDeps& deps, const RequestContext& ctx) 
                               "the access could not be logged, so it is refused; retry");
   }
   KASSA_TRY(wait_for_projections(deps));
-  // Items in recording order, each with its amount; matched ones left out.
-  std::vector<std::pair<json, std::int64_t>> recorded;
+  // Paged in recording order: ?cursor= (the last event_id of the previous
+  // page), ?limit= (100, at most 1000). The open items' count and total are
+  // of the whole list; only the page's items are opened and written out.
+  auto limit = limit_param(ctx, 100, 1000);
+  if (!limit) return limit.error();
+  const std::string cursor = ctx.query("cursor").value_or("");
+  // Pass 1: which items are open, with their amounts (nothing decrypted).
+  std::vector<std::pair<std::string, std::int64_t>> recorded;  // event_id, cents
   std::set<std::string> matched_ids;
   auto store = deps.stores->get();
   KASSA_TRY(projections::for_each_indexed_event(
@@ -1191,9 +1197,48 @@ Result<Reply> list_suspense(const CommandDeps& deps, const RequestContext& ctx) 
         if (env.body_type() == s::EventBody::SuspenseItemMatched) {
           const auto id = log::Uuid::from_schema(env.body_as_SuspenseItemMatched()->suspense_event_id());
           matched_ids.insert(id.to_string());
-          return {};
+        } else if (env.body_type() == s::EventBody::SuspenseItemRecorded) {
+          recorded.emplace_back(e.event.event_id().to_string(),
+                                env.body_as_SuspenseItemRecorded()->amount_cents());
         }
+        return {};
+      }));
+  d::Money total;
+  std::size_t count = 0;
+  bool after_cursor = cursor.empty();
+  bool cursor_seen = cursor.empty();
+  std::set<std::string> page;
+  std::string last_on_page;
+  bool more = false;
+  for (const auto& [id, cents] : recorded) {
+    if (matched_ids.count(id) != 0) continue;  // booked on its member
+    auto sum = total.plus(d::Money::from_cents(cents));
+    if (!sum) return sum.error();  // MoneyOverflow: said, never wrapped
+    total = *sum;
+    ++count;
+    if (!after_cursor) {
+      if (id == cursor) after_cursor = cursor_seen = true;
+      continue;
+    }
+    if (page.size() < *limit) {
+      page.insert(id);
+      last_on_page = id;
+    } else {
+      more = true;
+    }
+  }
+  if (!cursor_seen) {
+    return Error::invalid("cursor", "CursorUnknown",
+                          "cursor: the event_id of an open item of the previous page");
+  }
+  // Pass 2: the page's items, their payers' data opened for staff.
+  json items = json::array();
+  KASSA_TRY(projections::for_each_indexed_event(
+      *store, s::AggregateKind::Fund, write::kFundKey,
+      [&](const projections::IndexedEvent& e) -> Status {
+        const auto& env = e.event.envelope();
         if (env.body_type() != s::EventBody::SuspenseItemRecorded) return {};
+        if (page.count(e.event.event_id().to_string()) == 0) return {};
         const auto* body = env.body_as_SuspenseItemRecorded();
         json item = {
             {"event_id", e.event.event_id().to_string()},
@@ -1214,22 +1259,13 @@ Result<Reply> list_suspense(const CommandDeps& deps, const RequestContext& ctx) 
             item["free_communication"] = opened->free_communication;
           }
         }
-        recorded.emplace_back(std::move(item), body->amount_cents());
+        items.push_back(std::move(item));
         return {};
       }));
-  // Open items only: a matched one is booked on its member.
-  json items = json::array();
-  d::Money total;
-  for (auto& [item, cents] : recorded) {
-    if (matched_ids.count(item["event_id"].get<std::string>()) != 0) continue;
-    auto sum = total.plus(d::Money::from_cents(cents));
-    if (!sum) return sum.error();  // MoneyOverflow: said, never wrapped
-    total = *sum;
-    items.push_back(std::move(item));
-  }
   return Reply(200, {{"items", items},
-                     {"count", items.size()},
-                     {"total", total.format()}});
+                     {"count", count},
+                     {"total", total.format()},
+                     {"next_cursor", more ? json(last_on_page) : json(nullptr)}});
 }
 
 // Staff identified the payer of a suspense item: the fund records the match,

@@ -629,19 +629,6 @@ Result<std::optional<domain::Date>> date_query(const RequestContext& ctx, const 
   return std::optional<domain::Date>(domain::Date::from_days(**days));
 }
 
-// ?limit=N, 1..max (default `fallback`).
-Result<std::size_t> limit_param(const RequestContext& req, std::size_t fallback, std::size_t max) {
-  auto l = req.query("limit");
-  if (!l || l->empty()) return fallback;
-  if (l->size() > 7 || l->find_first_not_of("0123456789") != std::string::npos) {
-    return Error::invalid("limit", "LimitFormat", "limit: a number from 1 to " + std::to_string(max));
-  }
-  const std::size_t n = std::stoul(*l);
-  if (n == 0 || n > max) {
-    return Error::invalid("limit", "LimitRange", "limit: a number from 1 to " + std::to_string(max));
-  }
-  return n;
-}
 
 // ?from=&to= (inclusive dates), ?cursor=, ?limit=; as of a date, no line
 // after it is shown.

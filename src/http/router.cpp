@@ -75,6 +75,20 @@ bool path_matches(std::string_view pattern, std::string_view path) {
   return j == path.size();
 }
 
+// ?limit=N, 1..max (default `fallback`).
+Result<std::size_t> limit_param(const RequestContext& req, std::size_t fallback, std::size_t max) {
+  auto l = req.query("limit");
+  if (!l || l->empty()) return fallback;
+  if (l->size() > 7 || l->find_first_not_of("0123456789") != std::string::npos) {
+    return Error::invalid("limit", "LimitFormat", "limit: a number from 1 to " + std::to_string(max));
+  }
+  const std::size_t n = std::stoul(*l);
+  if (n == 0 || n > max) {
+    return Error::invalid("limit", "LimitRange", "limit: a number from 1 to " + std::to_string(max));
+  }
+  return n;
+}
+
 Router::Router(httplib::Server& server, const TokenTable& tokens)
     : server_(server), tokens_(tokens) {}
 
