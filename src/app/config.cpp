@@ -31,11 +31,12 @@ void add_store_options(CLI::App& app, Config& config) {
 
 void add_service_options(CLI::App& app, Config& config) {
   config.http.host = env_or("KASSA_HOST", config.http.host);
-  config.http.port = std::atoi(env_or("KASSA_PORT", std::to_string(config.http.port)).c_str());
   config.auth_file = env_or("KASSA_AUTH_FILE", config.auth_file);
-  config.log_level = env_or("KASSA_LOG_LEVEL", config.log_level);
   app.add_option("--host", config.http.host, "address to listen on (KASSA_HOST)");
+  // Through CLI11, so a value from the environment is checked like a flag:
+  // KASSA_PORT=abc or 8640x is refused, not read as 0 or 8640.
   app.add_option("--port", config.http.port, "port to listen on, 0 for any (KASSA_PORT)")
+      ->envname("KASSA_PORT")
       ->check(CLI::Range(0, 65535));
   app.add_option("--auth-file", config.auth_file,
                  "JSON file of bearer-token hashes and roles; default <data-dir>/auth.json "
@@ -45,6 +46,7 @@ void add_service_options(CLI::App& app, Config& config) {
                "read and verify every block of the embedded journal before serving; refuse to "
                "start on damage (KASSA_SCRUB_JOURNAL=1)");
   app.add_option("--log-level", config.log_level, "trace|debug|info|warn|error (KASSA_LOG_LEVEL)")
+      ->envname("KASSA_LOG_LEVEL")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
 }
 

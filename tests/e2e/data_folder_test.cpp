@@ -5,8 +5,11 @@
 #include <catch2/catch.hpp>
 
 #include <sys/stat.h>
+#include <sys/wait.h>
 
+#include <cstdio>
 #include <filesystem>
+#include <utility>
 
 #include "kassad_process.h"
 
@@ -57,4 +60,43 @@ TEST_CASE("kassad refuses to start on a keys folder other users can read", "[e2e
     CHECK(message.find("KeysFolderOpen") != std::string::npos);
     CHECK(message.find("chmod -R go-rwx") != std::string::npos);
   }
+}
+
+namespace {
+
+// Runs kassad with `env` (and no auth file: a valid configuration stops
+// at AuthFileReadable); its exit status and what it printed.
+std::pair<int, std::string> kassad_with(const std::string& env) {
+  const std::string dir = (fs::temp_directory_path() / "kassa-config-test").string();
+  const std::string command = env + " KASSA_DATA_DIR=" + dir +
+                              " KASSA_AUTH_FILE=" + dir + "/none.json " KASSAD_BINARY " 2>&1 </dev/null";
+  std::string out;
+  FILE* p = ::popen(command.c_str(), "r");
+  REQUIRE(p != nullptr);
+  char buf[512];
+  while (std::fgets(buf, sizeof buf, p) != nullptr) out += buf;
+  const int status = ::pclose(p);
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+}  // namespace
+
+TEST_CASE("a malformed KASSA_PORT or KASSA_LOG_LEVEL stops kassad with a message",
+          "[e2e][config]") {
+  // Before: KASSA_PORT=abc listened on a random port, 8640x on 8640, and
+  // KASSA_LOG_LEVEL=loud exited 1 without a word.
+  for (const char* env : {"KASSA_PORT=abc", "KASSA_PORT=8640x", "KASSA_PORT=70000",
+                          "KASSA_LOG_LEVEL=loud"}) {
+    auto [status, out] = kassad_with(env);
+    INFO(env << " -> " << status << " " << out);
+    CHECK(status != 0);
+    CHECK(out.find(std::string(env).substr(std::string(env).find('=') + 1)) != std::string::npos);
+    CHECK(out.find("AuthFileReadable") == std::string::npos);  // stopped before
+  }
+  auto [status, out] = kassad_with("KASSA_PORT=0 KASSA_LOG_LEVEL=warn");
+  INFO(out);
+  CHECK(status == 1);
+  CHECK(out.find("AuthFileReadable") != std::string::npos);
 }
