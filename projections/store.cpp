@@ -250,23 +250,21 @@ Status Store::mark_current_format() {
 Status Store::recover() {
   if (!failed_.failing()) return {};
   std::unique_lock recovering(recover_mu_, std::try_to_lock);
-  auto refused = [&] {
-    return Error::unavailable("ProjectionStoreWriteFailed", recovering.owns_lock()
-                                                                ? failed_.refusal()
-                                                                : "the projection store is being reopened");
-  };
-  if (!recovering.owns_lock() || !failed_.failing()) return refused();
-  if (!failed_.may_reopen()) return refused();
-  // Readers hold the lock for a query at most; one that takes longer makes
-  // this try give way to the next.
-  std::unique_lock lock(db_mu_, std::defer_lock);
-  if (!lock.try_lock_for(std::chrono::seconds(1))) return refused();
-  close_db();
-  if (Status s = open_db(); !s.ok()) {
-    failed_.reopen_failed(s.error().message);
-    return refused();
+  if (!recovering.owns_lock()) {
+    return Error::unavailable("ProjectionStoreWriteFailed", "the projection store is being reopened");
   }
-  failed_.reopened();
+  const bool writable = failed_.recover([this]() -> std::string {
+    // Readers hold the lock for a query at most; one that takes longer
+    // makes this try give way to the next.
+    std::unique_lock lock(db_mu_, std::defer_lock);
+    if (!lock.try_lock_for(std::chrono::seconds(1))) {
+      return "readers held the store for over a second; not reopened this time";
+    }
+    close_db();
+    Status s = open_db();
+    return s.ok() ? std::string() : s.error().message;
+  });
+  if (!writable) return Error::unavailable("ProjectionStoreWriteFailed", failed_.refusal());
   return {};
 }
 

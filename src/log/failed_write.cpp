@@ -28,15 +28,18 @@ bool FailedWrite::may_reopen() {
   return ec || space.available >= kRoomToReopen;
 }
 
-void FailedWrite::reopened() {
+bool FailedWrite::recover(const std::function<std::string()>& reopen) {
+  if (!failing()) return true;
+  if (!may_reopen()) return false;
+  if (std::string error = reopen(); !error.empty()) {
+    spdlog::error("store reopen after a failed write failed store={} error={}", name_, error);
+    why_ = std::move(error);
+    return false;
+  }
   spdlog::info("store reopened after a failed write store={}; writes accepted again", name_);
   why_.clear();
   failing_.store(false, std::memory_order_release);
-}
-
-void FailedWrite::reopen_failed(const std::string& why) {
-  spdlog::error("store reopen after a failed write failed store={} error={}", name_, why);
-  why_ = why;
+  return true;
 }
 
 std::string FailedWrite::refusal() const {

@@ -14,17 +14,18 @@
 // recovery keeps every write that was acknowledged and drops the torn tail
 // of the one that failed. Reads go on from the open database meanwhile.
 //
-// FailedWrite holds the state of that rule for one database; RecoveringDb
-// applies it to a single-column-family store (key store, idempotency
-// store, access log); the journal and the projection store apply it to
-// their column families themselves.
+// FailedWrite holds the state of that rule for one database and runs its
+// reopen; RecoveringDb applies it to a single-column-family store (key
+// store, idempotency store, access log); the journal and the projection
+// store apply it to their column families, each with its own locks.
 //
-// Thread-safety: record(), may_reopen(), reopened() and why() under the
-// owner's writer lock; failing() from any thread.
+// Thread-safety: record(), recover() and refusal() under the owner's
+// writer lock; failing() from any thread.
 
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 namespace kassa::log {
@@ -38,19 +39,18 @@ class FailedWrite {
   void record(const std::string& why);
   // True after a failed write until a reopen worked.
   bool failing() const { return failing_.load(std::memory_order_acquire); }
-  // When failing(): whether a reopen may be tried now (and, if so, counts
-  // the try): a second since the last one and 16 MiB free at the path.
-  bool may_reopen();
-  // The reopen worked: writes go on.
-  void reopened();
-  // The reopen failed with `why`: stay failing, next try in a second.
-  void reopen_failed(const std::string& why);
+  // When failing() and a reopen is due (a second after the last try, with
+  // 16 MiB free at the path): runs `reopen`, which closes and opens the
+  // database and returns why it could not (empty: it is open), and records
+  // the outcome. True when writes may go on.
+  bool recover(const std::function<std::string()>& reopen);
   // The message a refused write carries.
   std::string refusal() const;
 
   static constexpr std::uintmax_t kRoomToReopen = 16u << 20;
 
  private:
+  bool may_reopen();
   std::string name_;
   std::string path_;
   std::string why_;

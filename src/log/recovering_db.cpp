@@ -56,22 +56,19 @@ rocksdb::Status RecoveringDb::read(
 }
 
 rocksdb::Status RecoveringDb::recover() {
-  if (!failed_.failing()) return rocksdb::Status::OK();
-  if (!failed_.may_reopen()) return rocksdb::Status::IOError("refused", failed_.refusal());
-  std::unique_lock lock(db_mu_);
-  if (db_) {
-    db_->Close().PermitUncheckedError();
-    db_.reset();
-  }
-  rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(options_, path_, &raw);
-  if (!s.ok()) {
-    failed_.reopen_failed(s.ToString());
-    return rocksdb::Status::IOError("refused", failed_.refusal());
-  }
-  db_.reset(raw);
-  failed_.reopened();
-  return s;
+  const bool writable = failed_.recover([this]() -> std::string {
+    std::unique_lock lock(db_mu_);
+    if (db_) {
+      db_->Close().PermitUncheckedError();
+      db_.reset();
+    }
+    rocksdb::DB* raw = nullptr;
+    rocksdb::Status s = rocksdb::DB::Open(options_, path_, &raw);
+    if (!s.ok()) return s.ToString();
+    db_.reset(raw);
+    return {};
+  });
+  return writable ? rocksdb::Status::OK() : rocksdb::Status::IOError("refused", failed_.refusal());
 }
 
 rocksdb::Status RecoveringDb::write(rocksdb::WriteBatch& batch) {

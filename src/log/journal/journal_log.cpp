@@ -462,25 +462,21 @@ bool JournalLog::valid_partition(Topic topic, int32_t partition) const {
 int32_t JournalLog::partition_count(Topic topic) const { return config_.partitions(topic); }
 
 Status JournalLog::recover_after_failed_write() {
-  if (!failed_.failing()) return {};
-  auto refused = [&] { return Error::unavailable("JournalWriteFailed", failed_.refusal()); };
-  // While the disk is still full, keep the open database for readers.
-  if (!failed_.may_reopen()) return refused();
   // Close and reopen: the database that failed a WAL write is never
   // written again (RocksDB asserts), and recovery keeps every synced batch.
-  std::unique_lock<std::shared_mutex> db_lock(db_mu_);
-  std::lock_guard<std::mutex> lock(mu_);
-  if (db_) {  // a previous reopen may have failed to open it at all
-    for (auto* h : handles_) (void)db_->DestroyColumnFamilyHandle(h);
-    (void)db_->Close();
-    db_.reset();
-  }
-  handles_.clear();
-  if (Status reopened = open_db(); !reopened) {
-    failed_.reopen_failed(reopened.error().message);
-    return refused();
-  }
-  failed_.reopened();
+  const bool writable = failed_.recover([this]() -> std::string {
+    std::unique_lock<std::shared_mutex> db_lock(db_mu_);
+    std::lock_guard<std::mutex> lock(mu_);
+    if (db_) {  // a previous reopen may have failed to open it at all
+      for (auto* h : handles_) (void)db_->DestroyColumnFamilyHandle(h);
+      (void)db_->Close();
+      db_.reset();
+    }
+    handles_.clear();
+    Status reopened = open_db();
+    return reopened.ok() ? std::string() : reopened.error().message;
+  });
+  if (!writable) return Error::unavailable("JournalWriteFailed", failed_.refusal());
   return {};
 }
 
