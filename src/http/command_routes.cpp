@@ -508,9 +508,9 @@ Result<Reply> register_person(const CommandDeps& deps, const RequestContext& ctx
 }
 
 
-// The suspense items staff matched to `party`: each sealed its payer's data
-// under its own subject; erasing the person shreds those keys too. The
-// fund's state is the writer's (current) when cached, else the projected one.
+// Erasing a person shreds the keys of the suspense items matched to them
+// (write::matched_suspense_subjects). The fund's state is the writer's
+// (current) when cached, else the projected one.
 Status erase_matched_suspense(const CommandDeps& deps, const std::string& party) {
   std::optional<write::FundState> fund = deps.fund->cached(write::kFundKey);
   if (!fund) {
@@ -520,11 +520,9 @@ Status erase_matched_suspense(const CommandDeps& deps, const std::string& party)
     if (!loaded->has_value()) return {};
     fund = std::move((*loaded)->state);
   }
-  for (const write::SuspenseItem& item : fund->items) {
-    if (!item.matched || item.matched_kind != s::AggregateKind::Person || item.matched_key != party) {
-      continue;
-    }
-    KASSA_TRY(deps.keys->erase(log::suspense_subject(item.event_id)));
+  for (const std::string& subject :
+       write::matched_suspense_subjects(*fund, s::AggregateKind::Person, party)) {
+    KASSA_TRY(deps.keys->erase(subject));
   }
   return {};
 }

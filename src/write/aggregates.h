@@ -98,6 +98,12 @@ using FundCommand = std::variant<RecordSuspenseItem, MatchSuspenseItem>;
 
 // The suspense item of a bank line, if the fund holds one.
 const SuspenseItem* find_suspense_item(const FundState& state, std::string_view bank_ref);
+// The personal-data key subjects of the suspense items staff matched to a
+// member: each sealed its payer's data under its own subject, and erasing
+// the member shreds them too.
+std::vector<std::string> matched_suspense_subjects(const FundState& state,
+                                                   schemas::AggregateKind kind,
+                                                   std::string_view key);
 
 struct FundAggregate {
   using State = FundState;

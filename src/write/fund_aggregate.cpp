@@ -2,6 +2,7 @@
 
 #include "write/aggregates.h"
 
+#include "log/event_codec.h"
 #include "log/uuid.h"
 
 namespace kassa::write {
@@ -11,6 +12,18 @@ const SuspenseItem* find_suspense_item(const FundState& state, std::string_view 
     if (item.bank_ref == bank_ref) return &item;
   }
   return nullptr;
+}
+
+std::vector<std::string> matched_suspense_subjects(const FundState& state,
+                                                   schemas::AggregateKind kind,
+                                                   std::string_view key) {
+  std::vector<std::string> out;
+  for (const SuspenseItem& item : state.items) {
+    if (item.matched && item.matched_kind == kind && item.matched_key == key) {
+      out.push_back(log::suspense_subject(item.event_id));
+    }
+  }
+  return out;
 }
 
 namespace {
