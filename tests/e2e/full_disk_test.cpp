@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "kassad_process.h"
+#include "support/decided_ledger.h"
 #include "support/file_size_limit.h"
 
 using kassa::testing::FileSizeLimit;
@@ -24,16 +25,10 @@ using nlohmann::json;
 
 namespace {
 
-// A valid NISS (born 1980-1999) from a serial number.
-std::string niss_of(int n) {
-  const std::string serial = std::to_string(n % 998 + 1);
-  const std::string base = "850101" + std::string(3 - serial.size(), '0') + serial;
-  const int check = 97 - static_cast<int>(std::stoll(base) % 97);
-  return base + (check < 10 ? "0" : "") + std::to_string(check);
-}
+using kassa::testing::DecidedLedger;
 
 Reply register_person(KassadProcess& k, int n) {
-  return k.post("/v1/persons", {{"niss", niss_of(n)}, {"first_name", "Test"},
+  return k.post("/v1/persons", {{"niss", DecidedLedger::niss_of(n)}, {"first_name", "Test"},
                                 {"last_name", "Person " + std::to_string(n)}, {"start", "2025-01-01"},
                                 {"category", "main"}, {"date", "2025-01-02"}});
 }
@@ -131,7 +126,7 @@ TEST_CASE("a full disk: kassad refuses writes, keeps answering and recovers by i
     CHECK(st.status == 200);
   }
   for (int i = 0; i < 10; ++i) {
-    CHECK(k.get("/v1/persons/lookup?niss=" + niss_of(100 + i)).status == 404);
+    CHECK(k.get("/v1/persons/lookup?niss=" + DecidedLedger::niss_of(100 + i)).status == 404);
   }
   // The person who paid has exactly the two acknowledged payments.
   Reply events = k.get("/v1/persons/" + first + "/events", "auditor");
