@@ -62,14 +62,16 @@ Status check_keys_private(const std::string& keys_dir) {
   std::error_code ec;
   if (!fs::exists(keys_dir, ec)) return {};
   constexpr fs::perms kOthers = fs::perms::group_all | fs::perms::others_all;
-  auto open_to_others = [&](const fs::path& path) {
-    const fs::file_status st = fs::symlink_status(path, ec);
-    return !ec && (st.permissions() & kOthers) != fs::perms::none;
+  auto open_to_others = [](const fs::path& path) {
+    std::error_code gone;  // a file removed meanwhile is not open to anyone
+    const fs::file_status st = fs::symlink_status(path, gone);
+    return !gone && (st.permissions() & kOthers) != fs::perms::none;
   };
   std::string found;
   if (open_to_others(keys_dir)) found = keys_dir;
-  for (const auto& entry : fs::recursive_directory_iterator(keys_dir, ec)) {
-    if (found.empty() && open_to_others(entry.path())) found = entry.path().string();
+  for (auto it = fs::recursive_directory_iterator(keys_dir, ec);
+       found.empty() && !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (open_to_others(it->path())) found = it->path().string();
   }
   if (found.empty()) return {};
   return Error::violation("KeysFolderOpen",
