@@ -1,5 +1,7 @@
 #include "http/query_routes.h"
 
+#include <type_traits>
+
 #include <flatbuffers/minireflect.h>
 #include <spdlog/spdlog.h>
 
@@ -12,6 +14,8 @@
 #include "domain/quarter.h"
 #include "domain/schema_convert.h"
 #include "domain/structured_communication.h"
+#include "http/json_writer.h"
+#include "http/ledger_json.h"
 #include "projections/as_of.h"
 #include "projections/career.h"
 #include "projections/company_account.h"
@@ -127,28 +131,11 @@ json as_of_json(const p::AsOf& a) {
 json money_of(domain::Money m) { return m.format(); }
 // "+++312/4013/98067+++" for stored digits; null for none.
 json communication(const std::string& digits) {
-  if (digits.empty()) return nullptr;
-  auto parsed = domain::StructuredCommunication::parse(digits);
-  return parsed.ok() ? json(parsed->display()) : json(digits);
+  auto text = communication_text(digits);
+  return text ? json(*text) : json(nullptr);
 }
 json date_of(domain::Date d) { return d.format(); }
 json date_of(const std::optional<domain::Date>& d) { return d ? json(d->format()) : json(nullptr); }
-json debt_ref(const domain::DebtRef& r) {
-  return r.kind == domain::DebtRef::Kind::kNone ? json(nullptr) : json(r.format());
-}
-
-std::string_view component_name(s::DebtKind k) {
-  switch (k) {
-    case s::DebtKind::Contribution: return "contribution";
-    case s::DebtKind::Fees: return "fees";
-    case s::DebtKind::Regularisation: return "regularisation";
-    case s::DebtKind::RegularisationFees: return "regularisation-fees";
-    case s::DebtKind::Surcharge: return "surcharge";
-    case s::DebtKind::Costs: return "costs";
-    case s::DebtKind::CompanyContribution: return "company-contribution";
-  }
-  return "contribution";
-}
 
 std::string_view starter_name(std::uint8_t starter) {
   switch (static_cast<s::StarterStatus>(starter)) {
@@ -161,158 +148,6 @@ std::string_view starter_name(std::uint8_t starter) {
 
 std::string_view category_name(std::uint8_t category) {
   return domain::to_string(domain::from_schema(static_cast<s::Category>(category)));
-}
-
-// What a debt's line says, for people.
-std::string describe(const p::StatementLine& l) {
-  const std::string what = l.debt.format();
-  switch (l.kind) {
-    case domain::EntryKind::kContribution: return "contribution " + what;
-    case domain::EntryKind::kFees: return "management fees " + what;
-    case domain::EntryKind::kQuarterlySurcharge: return "3 % surcharge on " + what;
-    case domain::EntryKind::kYearlySurcharge: return "7 % surcharge on " + what;
-    case domain::EntryKind::kSurchargeReduction: return "surcharges reduced on " + what;
-    case domain::EntryKind::kSurchargeWaiver: return "surcharges waived on " + what;
-    case domain::EntryKind::kRegularisation: return "regularisation supplement " + what;
-    case domain::EntryKind::kRegularisationFees: return "management fees on the " + what;
-    case domain::EntryKind::kRegularisationRefund: return "regularisation refund " + what;
-    case domain::EntryKind::kCosts: return "costs " + what;
-    case domain::EntryKind::kCancellation: return "contribution cancelled " + what;
-    case domain::EntryKind::kDispense: return "dispense " + what;
-    case domain::EntryKind::kContestCancellation: return "cancelled on contest " + l.reference;
-    case domain::EntryKind::kPayment: return "payment received";
-    case domain::EntryKind::kAllocation: {
-      std::string out = "payment allocated:";
-      for (std::size_t i = 0; i < l.allocation.size(); ++i) {
-        const auto& part = l.allocation[i];
-        out += (i == 0 ? " " : ", ") + part.debt.format() + " " +
-               std::string(component_name(part.component)) + " " + part.amount.format();
-      }
-      if (l.left_as_credit.is_positive()) out += "; " + l.left_as_credit.format() + " left as credit";
-      return out;
-    }
-    case domain::EntryKind::kRefund: return "refund paid";
-    case domain::EntryKind::kBenefitPaid: return "benefit paid";
-    case domain::EntryKind::kCompanyContribution: return "company contribution " + what;
-    case domain::EntryKind::kCompanySurcharge: return "1 % monthly surcharge on " + what;
-  }
-  return std::string(domain::to_string(l.kind));
-}
-
-json statement_line_json(const p::StatementLine& l, const std::map<std::string, std::string>& notices) {
-  json out = {{"date", date_of(l.date)},
-              {"kind", std::string(domain::to_string(l.kind))},
-              {"debt", debt_ref(l.debt)},
-              {"description", describe(l)},
-              {"rule", std::string(domain::rule_of(l.kind))},
-              {"debit", money_of(l.debit)},
-              {"credit", money_of(l.credit)},
-              {"balance", money_of(l.balance)},
-              {"reference", l.reference},
-              {"sequence", l.sequence},
-              {"event_id", l.event_id.to_string()},
-              {"source", {{"topic", std::string(log::topic_suffix(l.position.topic))},
-                          {"partition", l.position.partition},
-                          {"offset", l.position.offset}}}};
-  // The notice's structured communication of the debt the line concerns.
-  auto notice = notices.find(l.debt.format());
-  out["communication"] = notice != notices.end() ? communication(notice->second) : json(nullptr);
-  if (l.kind == domain::EntryKind::kAllocation) {
-    json parts = json::array();
-    for (const auto& part : l.allocation) {
-      parts.push_back({{"debt", debt_ref(part.debt)},
-                       {"component", std::string(component_name(part.component))},
-                       {"amount", money_of(part.amount)}});
-    }
-    out["allocation"] = parts;
-    out["left_as_credit"] = money_of(l.left_as_credit);
-  }
-  if (l.kind == domain::EntryKind::kBenefitPaid) out["amount"] = money_of(l.amount);
-  return out;
-}
-
-json statement_json(const p::StatementPage& page, const std::map<std::string, std::string>& notices,
-                    const std::optional<domain::Date>& from, const std::optional<domain::Date>& to) {
-  json lines = json::array();
-  for (const auto& l : page.lines) lines.push_back(statement_line_json(l, notices));
-  return {{"from", date_of(from)},
-          {"to", date_of(to)},
-          {"opening_balance", money_of(page.opening_balance)},
-          {"total_debit", money_of(page.period_debit)},
-          {"total_credit", money_of(page.period_credit)},
-          {"closing_balance", money_of(page.closing_balance)},
-          {"balance", money_of(page.closing_balance)},
-          {"line_count", page.period_lines},
-          {"lines", lines},
-          {"next_cursor", page.next_cursor.empty() ? json(nullptr) : json(page.next_cursor)}};
-}
-
-json debt_line_json(const domain::DebtLineView& l) {
-  return {{"debt", debt_ref(l.debt)},
-          {"kind", l.debt.kind == domain::DebtRef::Kind::kQuarter ? "quarter" : "regularisation"},
-          {"quarter", l.key.format()},
-          {"year", l.debt.year},
-          {"category", std::string(domain::to_string(l.category))},
-          {"assessment", l.assessment == s::AssessmentKind::Final ? "final" : "provisional"},
-          {"due_date", date_of(l.due)},
-          {"communication", communication(l.communication)},
-          {"notice_sent", date_of(l.notice_sent)},
-          {"contribution", money_of(l.contribution)},
-          {"fees", money_of(l.fees)},
-          {"principal", money_of(l.principal)},
-          {"principal_paid", money_of(l.principal_paid)},
-          {"surcharges", money_of(l.surcharges)},
-          {"surcharges_paid", money_of(l.surcharges_paid)},
-          {"costs", money_of(l.costs)},
-          {"costs_paid", money_of(l.costs_paid)},
-          {"unpaid_principal", money_of(l.open_principal)},
-          {"unpaid_surcharges", money_of(l.open_surcharges)},
-          {"unpaid_costs", money_of(l.open_costs)},
-          {"outstanding", money_of(l.open_total)},
-          {"stage", std::string(domain::to_string(l.stage))},
-          {"stage_date", date_of(l.stage_date)},
-          {"cancelled", l.cancelled},
-          {"dispensed", l.dispensed},
-          {"dispense", std::string(domain::to_string(l.dispense))},
-          {"waiver", std::string(domain::to_string(l.waiver))}};
-}
-
-json debt_json(const std::optional<domain::DebtView>& debt) {
-  const domain::DebtView d = debt.value_or(domain::DebtView{});
-  json lines = json::array();
-  for (const auto& l : d.lines) lines.push_back(debt_line_json(l));
-  return {{"outstanding", money_of(d.outstanding)},
-          {"credit", money_of(d.credit)},
-          {"balance", money_of(d.balance)},
-          {"stage", std::string(domain::to_string(d.stage))},
-          {"payment_plan",
-           {{"state", std::string(domain::to_string(d.plan))},
-            {"reference", d.plan_ref},
-            {"date", date_of(d.plan_date)},
-            {"total", money_of(d.plan_total)}}},
-          {"contests_pending", d.contests_pending},
-          {"contest_cancelled", money_of(d.contest_cancelled)},
-          {"personal_contact", d.personal_contact},
-          {"contraintes_served", d.contraintes_served},
-          {"last_formal_notice", date_of(d.last_formal_notice)},
-          {"lines", lines}};
-}
-
-// Debt -> its notice's communication, for statement lines.
-std::map<std::string, std::string> notices_of(const std::optional<domain::DebtView>& debt) {
-  std::map<std::string, std::string> out;
-  if (!debt) return out;
-  for (const auto& l : debt->lines) out[l.debt.format()] = l.communication;
-  return out;
-}
-
-std::map<std::string, std::string> notices_of(const std::optional<domain::CompanyView>& company) {
-  std::map<std::string, std::string> out;
-  if (!company) return out;
-  for (const auto& y : company->years) {
-    out[domain::DebtRef::company_year(y.year).format()] = y.communication;
-  }
-  return out;
 }
 
 json career_json(const std::optional<p::Career>& career) {
@@ -541,11 +376,42 @@ struct Ctx {
   }
 };
 
+// A view route's handler answers with a tree (ViewHandler), or writes its
+// fields straight into the answer's open object (WriterHandler: the large,
+// frequent answers, see json_writer.h). The route adds the aggregate's key
+// and, as of a date, the as_of block.
 using ViewHandler = std::function<Result<json>(const RequestContext&, const p::KvView& view,
                                                const std::string& key, const p::AsOf& as_of)>;
+using WriterHandler = std::function<Status(const RequestContext&, const p::KvView& view,
+                                           const std::string& key, const p::AsOf& as_of,
+                                           JsonWriter& out)>;
 
-Handler person_route(std::shared_ptr<Ctx> c, std::string route, bool as_of_allowed,
-                     ViewHandler handler) {
+template <typename H>
+Result<Reply> view_answer(const H& handler, const RequestContext& req, const p::KvView& view,
+                          const std::string& key_name, const std::string& key,
+                          const p::AsOf& as_of) {
+  if constexpr (std::is_same_v<H, WriterHandler>) {
+    JsonWriter out(32 * 1024);
+    out.begin_object();
+    KASSA_TRY(handler(req, view, key, as_of, out));
+    out.field(key_name, key);
+    if (as_of.active()) out.key("as_of").value(as_of_json(as_of));
+    out.end_object();
+    Reply reply;
+    reply.raw_body = out.take();
+    return reply;
+  } else {
+    auto body = handler(req, view, key, as_of);
+    if (!body.ok()) return body.error();
+    json out = std::move(body).value();
+    out[key_name] = key;
+    if (as_of.active()) out["as_of"] = as_of_json(as_of);
+    return Reply(200, std::move(out));
+  }
+}
+
+template <typename H>
+Handler person_view_route(std::shared_ptr<Ctx> c, std::string route, bool as_of_allowed, H handler) {
   return [c, route, as_of_allowed, handler](const RequestContext& req) -> Result<Reply> {
     const std::string party = req.params.at("party_id");
     KASSA_TRY(log::validate_aggregate_key(s::AggregateKind::Person, party));
@@ -575,16 +441,21 @@ Handler person_route(std::shared_ptr<Ctx> c, std::string route, bool as_of_allow
       folded = std::move(f).value();
       view = folded.get();
     }
-    auto body = handler(req, *view, party, *as_of);
-    if (!body.ok()) return body.error();
-    json out = std::move(body).value();
-    out["party_id"] = party;
-    if (as_of->active()) out["as_of"] = as_of_json(*as_of);
-    return Reply(200, std::move(out));
+    return view_answer(handler, req, *view, "party_id", party, *as_of);
   };
 }
 
-Handler company_route(std::shared_ptr<Ctx> c, bool as_of_allowed, ViewHandler handler) {
+Handler person_route(std::shared_ptr<Ctx> c, std::string route, bool as_of_allowed,
+                     ViewHandler handler) {
+  return person_view_route(std::move(c), std::move(route), as_of_allowed, std::move(handler));
+}
+Handler person_route(std::shared_ptr<Ctx> c, std::string route, bool as_of_allowed,
+                     WriterHandler handler) {
+  return person_view_route(std::move(c), std::move(route), as_of_allowed, std::move(handler));
+}
+
+template <typename H>
+Handler company_view_route(std::shared_ptr<Ctx> c, bool as_of_allowed, H handler) {
   return [c, as_of_allowed, handler](const RequestContext& req) -> Result<Reply> {
     auto number = domain::CompanyNumber::parse(req.params.at("company_number"));
     if (!number.ok()) return number.error();
@@ -613,13 +484,15 @@ Handler company_route(std::shared_ptr<Ctx> c, bool as_of_allowed, ViewHandler ha
       folded = std::move(f).value();
       view = folded.get();
     }
-    auto body = handler(req, *view, key, *as_of);
-    if (!body.ok()) return body.error();
-    json out = std::move(body).value();
-    out["company_number"] = key;
-    if (as_of->active()) out["as_of"] = as_of_json(*as_of);
-    return Reply(200, std::move(out));
+    return view_answer(handler, req, *view, "company_number", key, *as_of);
   };
+}
+
+Handler company_route(std::shared_ptr<Ctx> c, bool as_of_allowed, ViewHandler handler) {
+  return company_view_route(std::move(c), as_of_allowed, std::move(handler));
+}
+Handler company_route(std::shared_ptr<Ctx> c, bool as_of_allowed, WriterHandler handler) {
+  return company_view_route(std::move(c), as_of_allowed, std::move(handler));
 }
 
 Result<std::optional<domain::Date>> date_query(const RequestContext& ctx, const std::string& name) {
@@ -632,9 +505,9 @@ Result<std::optional<domain::Date>> date_query(const RequestContext& ctx, const 
 
 // ?from=&to= (inclusive dates), ?cursor=, ?limit=; as of a date, no line
 // after it is shown.
-Result<json> statement_of(const RequestContext& req, const p::KvView& view, s::AggregateKind kind,
-                          const std::string& key, const p::AsOf& as_of,
-                          const std::map<std::string, std::string>& notices) {
+Status statement_of(const RequestContext& req, const p::KvView& view, s::AggregateKind kind,
+                    const std::string& key, const p::AsOf& as_of, const Notices& notices,
+                    JsonWriter& out) {
   p::StatementQuery q;
   auto from = date_query(req, "from");
   if (!from.ok()) return from.error();
@@ -655,7 +528,8 @@ Result<json> statement_of(const RequestContext& req, const p::KvView& view, s::A
   q.limit = *limit;
   auto page = p::read_statement(view, kind, key, q);
   if (!page.ok()) return page.error();
-  return statement_json(*page, notices, q.from, q.to);
+  write_statement_fields(out, *page, notices, q.from, q.to);
+  return {};
 }
 
 Result<json> events_of(const p::KvView& view, s::AggregateKind kind, const std::string& key) {
@@ -741,20 +615,22 @@ void add_query_routes(Router& router, QueryDeps deps) {
   router.add(Method::kGet, "/v1/persons/{party_id}/statement", readers,
              person_route(c, "/v1/persons/{party_id}/statement", true,
                           [](const RequestContext& req, const p::KvView& view,
-                             const std::string& party, const p::AsOf& as_of) -> Result<json> {
+                             const std::string& party, const p::AsOf& as_of,
+                             JsonWriter& out) -> Status {
                             auto debt = p::read_debt(view, party);
                             if (!debt.ok()) return debt.error();
                             return statement_of(req, view, s::AggregateKind::Person, party, as_of,
-                                                notices_of(*debt));
+                                                notices_of(*debt), out);
                           }));
 
   router.add(Method::kGet, "/v1/persons/{party_id}/debt", readers,
              person_route(c, "/v1/persons/{party_id}/debt", true,
                           [](const RequestContext&, const p::KvView& view, const std::string& party,
-                             const p::AsOf&) -> Result<json> {
+                             const p::AsOf&, JsonWriter& out) -> Status {
                             auto debt = p::read_debt(view, party);
                             if (!debt.ok()) return debt.error();
-                            return debt_json(*debt);
+                            write_debt_fields(out, *debt);
+                            return {};
                           }));
 
   router.add(Method::kGet, "/v1/persons/{party_id}/career", readers,
@@ -859,11 +735,11 @@ void add_query_routes(Router& router, QueryDeps deps) {
   router.add(Method::kGet, "/v1/companies/{company_number}/statement", readers,
              company_route(c, true,
                            [](const RequestContext& req, const p::KvView& view, const std::string& key,
-                              const p::AsOf& as_of) -> Result<json> {
+                              const p::AsOf& as_of, JsonWriter& out) -> Status {
                              auto account = p::read_company(view, key);
                              if (!account.ok()) return account.error();
                              return statement_of(req, view, s::AggregateKind::Company, key, as_of,
-                                                 notices_of(*account));
+                                                 notices_of(*account), out);
                            }));
 
   router.add(Method::kGet, "/v1/companies/{company_number}/debt", readers,

@@ -1,0 +1,193 @@
+#include "http/json_writer.h"
+
+#include <charconv>
+
+#include "domain/result.h"
+
+namespace kassa::http {
+
+namespace {
+
+// The length of the valid UTF-8 sequence at text[i], or 0 when the bytes
+// there are not one (RFC 3629: no overlongs, no surrogates, at most U+10FFFF).
+std::size_t utf8_length(std::string_view text, std::size_t i) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  const unsigned char c = byte(i);
+  const std::size_t left = text.size() - i;
+  const auto cont = [&](std::size_t k) { return (byte(i + k) & 0xC0) == 0x80; };
+  if (c >= 0xC2 && c <= 0xDF) return left >= 2 && cont(1) ? 2 : 0;
+  if (c >= 0xE0 && c <= 0xEF) {
+    if (left < 3 || !cont(1) || !cont(2)) return 0;
+    const unsigned char c1 = byte(i + 1);
+    if (c == 0xE0 && c1 < 0xA0) return 0;   // overlong
+    if (c == 0xED && c1 >= 0xA0) return 0;  // surrogate
+    return 3;
+  }
+  if (c >= 0xF0 && c <= 0xF4) {
+    if (left < 4 || !cont(1) || !cont(2) || !cont(3)) return 0;
+    const unsigned char c1 = byte(i + 1);
+    if (c == 0xF0 && c1 < 0x90) return 0;   // overlong
+    if (c == 0xF4 && c1 >= 0x90) return 0;  // above U+10FFFF
+    return 4;
+  }
+  return 0;
+}
+
+}  // namespace
+
+void JsonWriter::before_value() {
+  KASSA_ASSERT(!done_, "JsonWriter: a value after the outermost one was closed");
+  if (scopes_.empty()) return;
+  if (scopes_.back() == Scope::kObject) {
+    KASSA_ASSERT(after_key_, "JsonWriter: a value inside an object without a key");
+    after_key_ = false;
+    return;
+  }
+  if (!first_.back()) out_.push_back(',');
+  first_.back() = false;
+}
+
+JsonWriter& JsonWriter::key(std::string_view name) {
+  KASSA_ASSERT(!scopes_.empty() && scopes_.back() == Scope::kObject && !after_key_,
+               "JsonWriter: a key outside an object or after another key");
+  if (!first_.back()) out_.push_back(',');
+  first_.back() = false;
+  write_escaped(name);
+  out_.push_back(':');
+  after_key_ = true;
+  return *this;
+}
+
+JsonWriter& JsonWriter::begin_object() {
+  before_value();
+  out_.push_back('{');
+  scopes_.push_back(Scope::kObject);
+  first_.push_back(true);
+  return *this;
+}
+
+JsonWriter& JsonWriter::end_object() {
+  KASSA_ASSERT(!scopes_.empty() && scopes_.back() == Scope::kObject && !after_key_,
+               "JsonWriter: end_object without its begin_object, or after a key");
+  out_.push_back('}');
+  scopes_.pop_back();
+  first_.pop_back();
+  done_ = scopes_.empty();
+  return *this;
+}
+
+JsonWriter& JsonWriter::begin_array() {
+  before_value();
+  out_.push_back('[');
+  scopes_.push_back(Scope::kArray);
+  first_.push_back(true);
+  return *this;
+}
+
+JsonWriter& JsonWriter::end_array() {
+  KASSA_ASSERT(!scopes_.empty() && scopes_.back() == Scope::kArray,
+               "JsonWriter: end_array without its begin_array");
+  out_.push_back(']');
+  scopes_.pop_back();
+  first_.pop_back();
+  done_ = scopes_.empty();
+  return *this;
+}
+
+JsonWriter& JsonWriter::string(std::string_view text) {
+  before_value();
+  write_escaped(text);
+  done_ = scopes_.empty();
+  return *this;
+}
+
+JsonWriter& JsonWriter::number(std::int64_t n) {
+  before_value();
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, n);
+  out_.append(buf, end);
+  done_ = scopes_.empty();
+  return *this;
+}
+
+JsonWriter& JsonWriter::field(std::string_view name, std::uint64_t n) {
+  key(name);
+  before_value();
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, n);
+  out_.append(buf, end);
+  return *this;
+}
+
+JsonWriter& JsonWriter::boolean(bool b) {
+  before_value();
+  out_.append(b ? "true" : "false");
+  done_ = scopes_.empty();
+  return *this;
+}
+
+JsonWriter& JsonWriter::null() {
+  before_value();
+  out_.append("null");
+  done_ = scopes_.empty();
+  return *this;
+}
+
+JsonWriter& JsonWriter::value(const nlohmann::json& j) {
+  before_value();
+  out_.append(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  done_ = scopes_.empty();
+  return *this;
+}
+
+std::string JsonWriter::take() {
+  KASSA_ASSERT(done_ && scopes_.empty(), "JsonWriter: take() before the value was closed");
+  return std::move(out_);
+}
+
+void JsonWriter::write_escaped(std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out_.push_back('"');
+  std::size_t i = 0;
+  while (i < text.size()) {
+    // The run of bytes that need nothing.
+    std::size_t run = i;
+    while (run < text.size()) {
+      const auto c = static_cast<unsigned char>(text[run]);
+      if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) break;
+      ++run;
+    }
+    out_.append(text.data() + i, run - i);
+    i = run;
+    if (i == text.size()) break;
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x80) {
+      const std::size_t n = utf8_length(text, i);
+      if (n == 0) {
+        out_.append("\xEF\xBF\xBD");  // U+FFFD for a byte that is not UTF-8
+        ++i;
+      } else {
+        out_.append(text.data() + i, n);
+        i += n;
+      }
+      continue;
+    }
+    switch (c) {
+      case '"': out_.append("\\\""); break;
+      case '\\': out_.append("\\\\"); break;
+      case '\b': out_.append("\\b"); break;
+      case '\f': out_.append("\\f"); break;
+      case '\n': out_.append("\\n"); break;
+      case '\r': out_.append("\\r"); break;
+      case '\t': out_.append("\\t"); break;
+      default:
+        out_.append("\\u00");
+        out_.push_back(kHex[c >> 4]);
+        out_.push_back(kHex[c & 0xF]);
+    }
+    ++i;
+  }
+  out_.push_back('"');
+}
+
+}  // namespace kassa::http

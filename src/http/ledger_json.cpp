@@ -1,0 +1,227 @@
+#include "http/ledger_json.h"
+
+#include "domain/structured_communication.h"
+#include "log/log_config.h"
+
+namespace kassa::http {
+
+namespace p = kassa::projections;
+namespace s = kassa::schemas;
+
+Notices notices_of(const std::optional<domain::DebtView>& debt) {
+  Notices out;
+  if (!debt) return out;
+  for (const auto& l : debt->lines) out[l.debt.format()] = l.communication;
+  return out;
+}
+
+Notices notices_of(const std::optional<domain::CompanyView>& company) {
+  Notices out;
+  if (!company) return out;
+  for (const auto& y : company->years) {
+    out[domain::DebtRef::company_year(y.year).format()] = y.communication;
+  }
+  return out;
+}
+
+std::optional<std::string> communication_text(const std::string& digits) {
+  if (digits.empty()) return std::nullopt;
+  auto parsed = domain::StructuredCommunication::parse(digits);
+  return parsed.ok() ? parsed->display() : digits;
+}
+
+std::string_view component_name(s::DebtKind k) {
+  switch (k) {
+    case s::DebtKind::Contribution: return "contribution";
+    case s::DebtKind::Fees: return "fees";
+    case s::DebtKind::Regularisation: return "regularisation";
+    case s::DebtKind::RegularisationFees: return "regularisation-fees";
+    case s::DebtKind::Surcharge: return "surcharge";
+    case s::DebtKind::Costs: return "costs";
+    case s::DebtKind::CompanyContribution: return "company-contribution";
+  }
+  return "contribution";
+}
+
+std::string describe(const p::StatementLine& l) {
+  const std::string what = l.debt.format();
+  switch (l.kind) {
+    case domain::EntryKind::kContribution: return "contribution " + what;
+    case domain::EntryKind::kFees: return "management fees " + what;
+    case domain::EntryKind::kQuarterlySurcharge: return "3 % surcharge on " + what;
+    case domain::EntryKind::kYearlySurcharge: return "7 % surcharge on " + what;
+    case domain::EntryKind::kSurchargeReduction: return "surcharges reduced on " + what;
+    case domain::EntryKind::kSurchargeWaiver: return "surcharges waived on " + what;
+    case domain::EntryKind::kRegularisation: return "regularisation supplement " + what;
+    case domain::EntryKind::kRegularisationFees: return "management fees on the " + what;
+    case domain::EntryKind::kRegularisationRefund: return "regularisation refund " + what;
+    case domain::EntryKind::kCosts: return "costs " + what;
+    case domain::EntryKind::kCancellation: return "contribution cancelled " + what;
+    case domain::EntryKind::kDispense: return "dispense " + what;
+    case domain::EntryKind::kContestCancellation: return "cancelled on contest " + l.reference;
+    case domain::EntryKind::kPayment: return "payment received";
+    case domain::EntryKind::kAllocation: {
+      std::string out = "payment allocated:";
+      for (std::size_t i = 0; i < l.allocation.size(); ++i) {
+        const auto& part = l.allocation[i];
+        out += (i == 0 ? " " : ", ") + part.debt.format() + " " +
+               std::string(component_name(part.component)) + " " + part.amount.format();
+      }
+      if (l.left_as_credit.is_positive()) out += "; " + l.left_as_credit.format() + " left as credit";
+      return out;
+    }
+    case domain::EntryKind::kRefund: return "refund paid";
+    case domain::EntryKind::kBenefitPaid: return "benefit paid";
+    case domain::EntryKind::kCompanyContribution: return "company contribution " + what;
+    case domain::EntryKind::kCompanySurcharge: return "1 % monthly surcharge on " + what;
+  }
+  return std::string(domain::to_string(l.kind));
+}
+
+namespace {
+
+void date_field(JsonWriter& out, std::string_view name, const std::optional<domain::Date>& d) {
+  if (d) {
+    out.field(name, d->format());
+  } else {
+    out.field_null(name);
+  }
+}
+
+void debt_field(JsonWriter& out, std::string_view name, const domain::DebtRef& r) {
+  if (r.kind == domain::DebtRef::Kind::kNone) {
+    out.field_null(name);
+  } else {
+    out.field(name, r.format());
+  }
+}
+
+void communication_field(JsonWriter& out, std::string_view name, const std::string& digits) {
+  auto text = communication_text(digits);
+  if (text) {
+    out.field(name, *text);
+  } else {
+    out.field_null(name);
+  }
+}
+
+void write_line(JsonWriter& out, const p::StatementLine& l, const Notices& notices) {
+  out.begin_object();
+  out.field("date", l.date.format());
+  out.field("kind", domain::to_string(l.kind));
+  const std::string debt = l.debt.format();
+  debt_field(out, "debt", l.debt);
+  out.field("description", describe(l));
+  out.field("rule", domain::rule_of(l.kind));
+  out.field("debit", l.debit.format());
+  out.field("credit", l.credit.format());
+  out.field("balance", l.balance.format());
+  out.field("reference", l.reference);
+  out.field("sequence", l.sequence);
+  out.field("event_id", l.event_id.to_string());
+  out.key("source").begin_object();
+  out.field("topic", log::topic_suffix(l.position.topic));
+  out.field("partition", l.position.partition);
+  out.field("offset", std::int64_t{l.position.offset});
+  out.end_object();
+  // The notice's structured communication of the debt the line concerns.
+  auto notice = notices.find(debt);
+  if (notice != notices.end()) {
+    communication_field(out, "communication", notice->second);
+  } else {
+    out.field_null("communication");
+  }
+  if (l.kind == domain::EntryKind::kAllocation) {
+    out.key("allocation").begin_array();
+    for (const auto& part : l.allocation) {
+      out.begin_object();
+      debt_field(out, "debt", part.debt);
+      out.field("component", component_name(part.component));
+      out.field("amount", part.amount.format());
+      out.end_object();
+    }
+    out.end_array();
+    out.field("left_as_credit", l.left_as_credit.format());
+  }
+  if (l.kind == domain::EntryKind::kBenefitPaid) out.field("amount", l.amount.format());
+  out.end_object();
+}
+
+void write_debt_line(JsonWriter& out, const domain::DebtLineView& l) {
+  out.begin_object();
+  debt_field(out, "debt", l.debt);
+  out.field("kind", l.debt.kind == domain::DebtRef::Kind::kQuarter ? "quarter" : "regularisation");
+  out.field("quarter", l.key.format());
+  out.field("year", std::int64_t{l.debt.year});
+  out.field("category", domain::to_string(l.category));
+  out.field("assessment", l.assessment == s::AssessmentKind::Final ? "final" : "provisional");
+  out.field("due_date", l.due.format());
+  communication_field(out, "communication", l.communication);
+  date_field(out, "notice_sent", l.notice_sent);
+  out.field("contribution", l.contribution.format());
+  out.field("fees", l.fees.format());
+  out.field("principal", l.principal.format());
+  out.field("principal_paid", l.principal_paid.format());
+  out.field("surcharges", l.surcharges.format());
+  out.field("surcharges_paid", l.surcharges_paid.format());
+  out.field("costs", l.costs.format());
+  out.field("costs_paid", l.costs_paid.format());
+  out.field("unpaid_principal", l.open_principal.format());
+  out.field("unpaid_surcharges", l.open_surcharges.format());
+  out.field("unpaid_costs", l.open_costs.format());
+  out.field("outstanding", l.open_total.format());
+  out.field("stage", domain::to_string(l.stage));
+  date_field(out, "stage_date", l.stage_date);
+  out.field("cancelled", l.cancelled);
+  out.field("dispensed", l.dispensed);
+  out.field("dispense", domain::to_string(l.dispense));
+  out.field("waiver", domain::to_string(l.waiver));
+  out.end_object();
+}
+
+}  // namespace
+
+void write_statement_fields(JsonWriter& out, const p::StatementPage& page, const Notices& notices,
+                            const std::optional<domain::Date>& from,
+                            const std::optional<domain::Date>& to) {
+  date_field(out, "from", from);
+  date_field(out, "to", to);
+  out.field("opening_balance", page.opening_balance.format());
+  out.field("total_debit", page.period_debit.format());
+  out.field("total_credit", page.period_credit.format());
+  out.field("closing_balance", page.closing_balance.format());
+  out.field("balance", page.closing_balance.format());
+  out.field("line_count", page.period_lines);
+  out.key("lines").begin_array();
+  for (const auto& l : page.lines) write_line(out, l, notices);
+  out.end_array();
+  if (page.next_cursor.empty()) {
+    out.field_null("next_cursor");
+  } else {
+    out.field("next_cursor", page.next_cursor);
+  }
+}
+
+void write_debt_fields(JsonWriter& out, const std::optional<domain::DebtView>& debt) {
+  const domain::DebtView d = debt.value_or(domain::DebtView{});
+  out.field("outstanding", d.outstanding.format());
+  out.field("credit", d.credit.format());
+  out.field("balance", d.balance.format());
+  out.field("stage", domain::to_string(d.stage));
+  out.key("payment_plan").begin_object();
+  out.field("state", domain::to_string(d.plan));
+  out.field("reference", d.plan_ref);
+  date_field(out, "date", d.plan_date);
+  out.field("total", d.plan_total.format());
+  out.end_object();
+  out.field("contests_pending", d.contests_pending);
+  out.field("contest_cancelled", d.contest_cancelled.format());
+  out.field("personal_contact", d.personal_contact);
+  out.field("contraintes_served", d.contraintes_served);
+  date_field(out, "last_formal_notice", d.last_formal_notice);
+  out.key("lines").begin_array();
+  for (const auto& l : d.lines) write_debt_line(out, l);
+  out.end_array();
+}
+
+}  // namespace kassa::http
