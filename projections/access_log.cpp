@@ -37,19 +37,57 @@ Result<std::unique_ptr<AccessLog>> AccessLog::open(const std::string& path) {
 
 Status AccessLog::record(const AccessRecord& r) { return record_all({r}); }
 
+struct AccessLog::Group {
+  rocksdb::WriteBatch batch;
+  std::uint64_t records = 0;
+  bool done = false;
+  rocksdb::Status status;
+};
+
+AccessLog::WriteCounts AccessLog::counts() const {
+  return {records_.load(std::memory_order_relaxed), writes_.load(std::memory_order_relaxed)};
+}
+
 Status AccessLog::record_all(const std::vector<AccessRecord>& records) {
   if (records.empty()) return {};
-  rocksdb::WriteBatch batch;
+  std::vector<std::pair<std::string, std::string>> entries;
+  entries.reserve(records.size());
   for (const AccessRecord& r : records) {
     std::string key;
     put_be64(key, static_cast<std::uint64_t>(r.at_us));
     put_be64(key, sequence_.fetch_add(1));
     nlohmann::json j = {{"at_us", r.at_us},       {"principal", r.principal}, {"role", r.role},
                         {"party_id", r.party_id}, {"route", r.route},         {"purpose", r.purpose}};
-    batch.Put(key, j.dump());
+    entries.emplace_back(std::move(key), j.dump());
   }
-  rocksdb::Status s = db_->write(batch);
-  if (!s.ok()) return Error::unavailable("AccessLogIo", "write: " + s.ToString());
+  std::unique_lock lock(group_mu_);
+  if (!filling_) filling_ = std::make_shared<Group>();
+  const std::shared_ptr<Group> mine = filling_;
+  for (const auto& [key, value] : entries) mine->batch.Put(key, value);
+  mine->records += entries.size();
+  while (!mine->done) {
+    if (writing_) {
+      group_done_.wait(lock);
+      continue;
+    }
+    // No write in flight and ours not written: ours is the group being
+    // filled (a group leaves `filling_` only to be written). Write it.
+    std::shared_ptr<Group> group = std::move(filling_);
+    filling_.reset();
+    writing_ = true;
+    lock.unlock();
+    rocksdb::Status s = db_->write(group->batch);
+    if (s.ok()) {
+      records_.fetch_add(group->records, std::memory_order_relaxed);
+      writes_.fetch_add(1, std::memory_order_relaxed);
+    }
+    lock.lock();
+    group->status = std::move(s);
+    group->done = true;
+    writing_ = false;
+    group_done_.notify_all();
+  }
+  if (!mine->status.ok()) return Error::unavailable("AccessLogIo", "write: " + mine->status.ToString());
   return {};
 }
 

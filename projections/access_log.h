@@ -7,6 +7,14 @@
 // Layout (default column family):
 //   [timestamp_us be64][sequence be64] -> AccessRecord (JSON text)
 //
+// Group commit: every read waits for its record to be durable before it is
+// answered, so concurrent requests share one synced write. A caller adds
+// its records to the group being filled; whoever finds no write in flight
+// writes the whole group (one WriteBatch, one fsync) and wakes its members
+// with the outcome, while the next group fills. One write at a time keeps
+// the rule of log/failed_write.h (never a write after a failed one); all
+// members of a failed group are refused.
+//
 // After a failed write (a full disk) record() is refused at once, so the
 // read it would record is refused too, until the access log was reopened
 // (log/recovering_db.h).
@@ -14,8 +22,10 @@
 // Thread-safety: record() and query() may be called from any thread.
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -51,15 +61,31 @@ class AccessLog {
   Status record_all(const std::vector<AccessRecord>& records);
   // False after a failed record() until the access log was reopened.
   bool writable() const;
+
+  // Records written and the synced writes that carried them (group commit
+  // makes the second smaller under concurrency).
+  struct WriteCounts {
+    std::uint64_t records = 0;
+    std::uint64_t writes = 0;
+  };
+  WriteCounts counts() const;
   // Records from..to (inclusive, microseconds), optionally of one party.
   Result<std::vector<AccessRecord>> query(std::optional<std::string> party_id,
                                           std::int64_t from_us, std::int64_t to_us,
                                           std::size_t limit) const;
 
  private:
+  struct Group;
   explicit AccessLog(std::unique_ptr<log::RecoveringDb> db);
   std::unique_ptr<log::RecoveringDb> db_;
   std::atomic<std::uint64_t> sequence_{0};
+
+  std::mutex group_mu_;
+  std::condition_variable group_done_;
+  std::shared_ptr<Group> filling_;  // under group_mu_: the next group to write
+  bool writing_ = false;            // under group_mu_: a group's write is in flight
+  std::atomic<std::uint64_t> records_{0};
+  std::atomic<std::uint64_t> writes_{0};
 };
 
 }  // namespace kassa::projections
