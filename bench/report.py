@@ -12,7 +12,9 @@ import json, os, platform, re, sys
 # The keys every results file must hold, each a positive number.
 REQUIRED = ["persons", "events", "assessment_events_per_s", "projector_events_per_s_journal",
             "projector_events_per_s_kafka", "kafka_consumer_ceiling_events_per_s",
-            "rebuild_events_per_s", "query_rps", "query_p99_ms", "peak_rss_mb"]
+            "rebuild_events_per_s", "query_rps", "query_p99_ms", "peak_rss_mb",
+            "peer_kstreams_eos_events_per_s", "peer_kstreams_alos_events_per_s", "health_rps",
+            "kassad_rss_mb"]
 
 if len(sys.argv) != 6:
     sys.exit(__doc__.strip().splitlines()[0])
@@ -57,6 +59,14 @@ def assessment_run(g):
     n = 4 * (y1 - y0 + 1)
     return round(g["assessment_seconds"] / n, 1), None, n
 aj, ak = assessment_run(gj), assessment_run(gk)
+def peer(guarantee):
+    # ../shared/peers/kstreams/run prints one JSON line (absent in older work dirs).
+    path = f"{work}/peer_{guarantee}.out"
+    if not os.path.exists(path):
+        return None
+    line = [l for l in open(path).read().splitlines() if l.startswith("{")][-1]
+    return json.loads(line)
+peer_eos, peer_alos = peer("exactly_once_v2"), peer("at_least_once")
 pj_wall, pj_rss = t("proj_journal")
 pk_wall, pk_rss = t("proj_kafka")
 pj_s, pk_s = caught_up("proj_journal"), caught_up("proj_kafka")
@@ -121,8 +131,14 @@ r = {
     "query_p50_ms": round(p50 / 1000, 2), "query_p99_ms": round(p99 / 1000, 2),
     "query_http_errors": errors,
     "http_health_rps": round(health_rps),
+    "health_rps": round(health_rps),
+    "kassad_rss_mb": round(kassad_rss) if kassad_rss is not None else None,
+    "peer_kstreams_eos_events_per_s": round(peer_eos["records_per_s"]) if peer_eos else None,
+    "peer_kstreams_alos_events_per_s": round(peer_alos["records_per_s"]) if peer_alos else None,
+    "peer_kstreams": peer_eos.get("peer") if peer_eos else None,
     "step_seconds": {n: t(n)[0] for n in ["gen_journal", "gen_kafka", "read_journal", "read_kafka",
                                           "consumer_perf", "proj_journal", "proj_kafka", "export", "rebuild"]
+                     + [n for n in ["peer_exactly_once_v2", "peer_at_least_once"] if os.path.exists(f"{work}/{n}.time")]
                      + (["check"] if check else [])},
     "machine": {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(mem_gib, 1),
                 "kernel": platform.release()},
@@ -134,7 +150,11 @@ r["ratios"] = {
     "projector_kafka_vs_kafka_consumer_ceiling": round(r["projector_events_per_s_kafka"] / max(1, r["kafka_consumer_ceiling_events_per_s"]), 3),
     "kafka_read_vs_kafka_consumer_ceiling": round(r["kafka_read_events_per_s"] / max(1, r["kafka_consumer_ceiling_events_per_s"]), 3),
     "rebuild_vs_journal_read": round(r["rebuild_events_per_s"] / r["journal_read_events_per_s"], 3),
+    "query_vs_health": round(r["query_rps"] / max(1, r["health_rps"]), 3),
 }
+if peer_eos and peer_alos:
+    r["ratios"]["projector_kafka_vs_peer_kstreams_eos"] = round(r["projector_events_per_s_kafka"] / max(1, r["peer_kstreams_eos_events_per_s"]), 3)
+    r["ratios"]["projector_kafka_vs_peer_kstreams_alos"] = round(r["projector_events_per_s_kafka"] / max(1, r["peer_kstreams_alos_events_per_s"]), 3)
 missing = [k for k in REQUIRED if not isinstance(r.get(k), (int, float)) or r[k] <= 0]
 json.dump(r, open(out, "w"), indent=2)
 open(out, "a").write("\n")
@@ -148,11 +168,14 @@ rows = [
     ("whole generation, journal / Kafka (events/s)", f'{r["generate_events_per_s_journal"]:,} / {r["generate_events_per_s_kafka"]:,}'),
     ("projector catch-up, journal (events/s)", f'{r["projector_events_per_s_journal"]:,}  peak RSS {r["projector_peak_rss_mb_journal"]} MB'),
     ("projector catch-up, Kafka (events/s)", f'{r["projector_events_per_s_kafka"]:,}  peak RSS {r["projector_peak_rss_mb_kafka"]} MB'),
+    ("peer: Kafka Streams exactly_once_v2 / at_least_once, person topic (records/s)",
+     f'{r["peer_kstreams_eos_events_per_s"]:,} / {r["peer_kstreams_alos_events_per_s"]:,}' if peer_eos and peer_alos else "not run"),
     ("replay rebuild from archive (events/s)", f'{r["rebuild_events_per_s"]:,}  peak RSS {r["rebuild_peak_rss_mb"]} MB'),
     ("kassa check: violations (events/s folded again)",
      f'{r["check_violations"]}  ({r["check_events_per_s"]:,})' if check else "not run"),
     ("HTTP statement+debt (req/s, p50, p99)", f'{r["query_rps"]:,}  {r["query_p50_ms"]} ms  {r["query_p99_ms"]} ms'),
     ("HTTP /health, no store, no access log (req/s)", f'{r["http_health_rps"]:,}'),
+    ("kassad peak RSS under the query load (MB)", f'{r["kassad_rss_mb"]:,}' if kassad_rss is not None else "not recorded"),
     ("peak RSS of any Kassa process (MB)", f'{r["peak_rss_mb"]:,}  ({peak_step}; ' +
      ", ".join(f"{k} {v:,}" for k, v in r["peak_rss_mb_by_step"].items()) + ")"),
     ("ceiling: bare journal read (events/s)", f'{r["journal_read_events_per_s"]:,}'),
