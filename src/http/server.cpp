@@ -42,6 +42,12 @@ Server::Server(ServerOptions options, TokenTable tokens)
         return refuse(411, Error::invalid("Content-Length", "LengthRequired",
                                           "send the body with a Content-Length"));
       }
+      // Neither a length nor chunks: the body is empty (RFC 9112 6.3, what
+      // `curl -X POST` sends). httplib 0.11 would read until the client
+      // closes, which a waiting client never does: 5 s, then a 400. The
+      // request object is httplib's own, not const (only its handler
+      // parameter is): saying so lets it read nothing.
+      const_cast<httplib::Request&>(req).set_header("Content-Length", "0");
     } else if (length.size() > 12 || length.find_first_not_of("0123456789") != std::string::npos ||
                std::stoull(length) > limit) {
       return refuse(413, Error::invalid("body", "BodyTooLarge",
