@@ -1,5 +1,7 @@
 #include "projections/rebuild.h"
 
+#include <malloc.h>
+
 #include <spdlog/spdlog.h>
 
 #include <chrono>
@@ -224,6 +226,10 @@ Result<ProjectionRunner::Report> ProjectionRunner::rebuild(bool accept_different
   auto built = build_store(log_, *path, deps_);
   if (!built.ok()) return built.error();
   built->reset();  // reopen with the WAL for live use
+  // The passes' read models are freed, but glibc keeps the pages: kassad
+  // stayed at 629 MB resident after a rebuild that peaked at 954 MB
+  // (20,000 persons, five years) where it serves in ~60 MB. Give them back.
+  ::malloc_trim(0);
   auto fresh = Store::open(*path);
   if (!fresh.ok()) return fresh.error();
   std::shared_ptr<Store> next(std::move(fresh).value());
