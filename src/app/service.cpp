@@ -167,6 +167,15 @@ Status Service::start(const Config& config, log::EventLog& log, http::Router& ro
       {{"keys", [keys = keys_.get()] { return keys->writable(); }},
        {"idempotency", [store = idempotency_.get()] { return store->writable(); }},
        {"access_log", [access = access_log_.get()] { return access->writable(); }}});
+  router.add_metrics([access = access_log_.get()](http::MetricsText& out) {
+    const auto counts = access->counts();
+    out.family("kassa_access_log_records_total", "counter",
+               "Access records written (one per person a read disclosed), durable before the answer.");
+    out.sample("kassa_access_log_records_total", counts.records);
+    out.family("kassa_access_log_writes_total", "counter",
+               "Synced writes that carried them (concurrent reads share one: group commit).");
+    out.sample("kassa_access_log_writes_total", counts.writes);
+  });
   http::add_command_routes(router, commands);
   return {};
 }

@@ -1,5 +1,7 @@
 #include "http/health_routes.h"
 
+#include <algorithm>
+
 namespace kassa::http {
 
 namespace {
@@ -31,11 +33,70 @@ nlohmann::json store_states(const std::vector<WritableStore>& stores) {
   return out;
 }
 
+// The log's, the projector's and the stores' families for GET /metrics.
+void write_state_metrics(MetricsText& out, log::EventLog& log, const ProjectorSource& source,
+                         const std::vector<WritableStore>& stores) {
+  const log::EventLog::Health h = log.health();
+  out.family("kassa_log_writable", "gauge", "1 when the event log accepts appends.");
+  out.sample("kassa_log_writable", {{"kind", log.config().brokers.empty() ? "journal" : "kafka"}},
+             std::uint64_t{h.writable ? 1u : 0u});
+  out.family("kassa_store_writable", "gauge", "1 when the store accepts writes (keys, idempotency, access log).");
+  for (const WritableStore& s : stores) {
+    out.sample("kassa_store_writable", {{"store", s.name}}, std::uint64_t{s.writable() ? 1u : 0u});
+  }
+  auto projector = source ? source() : nullptr;
+  out.family("kassa_projector_running", "gauge", "1 while the projector runs (not halted).");
+  out.sample("kassa_projector_running",
+             std::uint64_t{projector != nullptr && !projector->halted() ? 1u : 0u});
+  out.family("kassa_projector_failing", "gauge",
+             "1 while the projector's batches fail and are retried (a full disk).");
+  out.sample("kassa_projector_failing",
+             std::uint64_t{projector != nullptr && projector->failing() ? 1u : 0u});
+  if (!projector) return;
+  const projections::ProjectorStats st = projector->stats();
+  out.family("kassa_projector_events_applied_total", "counter",
+             "Events applied to the projections by this process.");
+  out.sample("kassa_projector_events_applied_total", st.applied);
+  out.family("kassa_projector_quarantined_total", "counter",
+             "Records moved to the quarantine (corrupt, broken chain, unknown type).");
+  out.sample("kassa_projector_quarantined_total", st.quarantined);
+  out.family("kassa_projector_redeliveries_skipped_total", "counter",
+             "Exact redeliveries the projector dropped.");
+  out.sample("kassa_projector_redeliveries_skipped_total", st.skipped);
+  out.family("kassa_projector_batches_total", "counter", "Batches committed to the projection store.");
+  out.sample("kassa_projector_batches_total", st.batches);
+  out.family("kassa_projector_seconds_total", "counter",
+             "The projector thread's time by phase: read (and verify), apply, commit.");
+  out.sample("kassa_projector_seconds_total", {{"phase", "read"}}, st.read_seconds);
+  out.sample("kassa_projector_seconds_total", {{"phase", "apply"}}, st.apply_seconds);
+  out.sample("kassa_projector_seconds_total", {{"phase", "commit"}}, st.commit_seconds);
+  out.family("kassa_projector_lag_records", "gauge",
+             "Records in the partition not yet applied (high-water mark minus the next offset).");
+  for (const log::Position& p : projector->positions()) {
+    auto hwm = log.high_water_mark(p.topic, p.partition);
+    if (!hwm.ok()) continue;  // the log cannot say now (an outage): no sample
+    out.sample("kassa_projector_lag_records",
+               {{"topic", std::string(log::topic_suffix(p.topic))}, {"partition", std::to_string(p.partition)}},
+               static_cast<std::uint64_t>(std::max<std::int64_t>(0, *hwm - p.offset)));
+  }
+}
+
 }  // namespace
 
-void add_health_routes(Router& router, const log::EventLog& log, ProjectorSource projector,
+void add_health_routes(Router& router, log::EventLog& log, ProjectorSource projector,
                        std::vector<WritableStore> stores) {
   auto shared = std::make_shared<const std::vector<WritableStore>>(std::move(stores));
+  router.add_metrics([&log, projector, shared](MetricsText& out) {
+    write_state_metrics(out, log, projector, *shared);
+    write_process_metrics(out);
+  });
+  // Public like /health: counts and states, no personal data, no tokens.
+  router.add_public(Method::kGet, "/metrics", [&router](const RequestContext&) -> Result<Reply> {
+    Reply reply;
+    reply.raw_body = router.metrics_text();
+    reply.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    return reply;
+  });
   router.add_health_detail("log", [&log] { return log_state(log); });
   router.add_health_detail("projections", [projector] { return projector_state(projector); });
   router.add_health_detail("stores", [shared] { return store_states(*shared); });

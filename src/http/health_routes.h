@@ -33,7 +33,10 @@ struct WritableStore {
   std::function<bool()> writable;
 };
 
-void add_health_routes(Router& router, const log::EventLog& log, ProjectorSource projector,
+// Also GET /metrics (Prometheus text, http/metrics.h): requests, the log,
+// the projector (applied, quarantined, time by phase, lag per partition),
+// the stores and the process; public like /health.
+void add_health_routes(Router& router, log::EventLog& log, ProjectorSource projector,
                        std::vector<WritableStore> stores);
 
 }  // namespace kassa::http

@@ -1,5 +1,7 @@
 #include "http/router.h"
 
+#include <chrono>
+
 #include <httplib.h>
 #include <spdlog/spdlog.h>
 
@@ -172,6 +174,20 @@ void Router::install(const RouteInfo& info, Handler handler) {
   auto wrapped = [this, info, names = names, wants_body, handler = std::move(handler)](
                      const httplib::Request& req, httplib::Response& res) {
     RequestContext ctx;
+    // Counted on every way out, with the status the answer carries, by
+    // the route's template, never its path (a PartyId).
+    struct Observed {
+      RequestMetrics& metrics;
+      const RouteInfo& info;
+      const httplib::Request& req;
+      const httplib::Response& res;
+      std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+      ~Observed() {
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        metrics.observe(req.method, info.path, res.status, seconds);
+      }
+    } observed{request_metrics_, info, req, res};
     ctx.raw = &req;
     if (info.access == Access::kBearerToken) {
       if (req.get_header_value_count("Authorization") > 1) {

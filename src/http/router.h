@@ -23,6 +23,7 @@
 
 #include "domain/result.h"
 #include "http/auth.h"
+#include "http/metrics.h"
 
 namespace httplib {
 class Server;
@@ -94,6 +95,20 @@ class Router {
     return out;
   }
 
+  // Every routed request is counted here (http/metrics.h); Server counts
+  // the ones refused before routing. GET /metrics writes these and every
+  // family a module adds with add_metrics (REQUIRES: before serve()).
+  RequestMetrics& request_metrics() { return request_metrics_; }
+  void add_metrics(std::function<void(MetricsText&)> families) {
+    metrics_.push_back(std::move(families));
+  }
+  std::string metrics_text() const {
+    MetricsText out;
+    request_metrics_.write(out);
+    for (const auto& families : metrics_) families(out);
+    return out.text();
+  }
+
  private:
   void install(const RouteInfo& info, Handler handler);
 
@@ -101,6 +116,8 @@ class Router {
   const TokenTable& tokens_;
   std::vector<RouteInfo> routes_;
   std::vector<std::pair<std::string, std::function<nlohmann::json()>>> health_details_;
+  RequestMetrics request_metrics_;
+  std::vector<std::function<void(MetricsText&)>> metrics_;
 };
 
 // "/v1/persons/{party_id}" → "/v1/persons/([^/]+)" and the names in order.

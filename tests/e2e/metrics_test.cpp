@@ -1,0 +1,120 @@
+// GET /metrics: what an operator's Prometheus scrapes, in the text format,
+// from a running kassad, without personal data.
+
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <sstream>
+
+#include "kassad_process.h"
+
+using kassa::testing::KassadProcess;
+
+namespace {
+
+// The value of the sample written exactly as `series` (name and labels).
+std::optional<double> sample(const std::string& text, const std::string& series) {
+  std::istringstream lines(text);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.rfind(series + " ", 0) == 0) return std::stod(line.substr(series.size() + 1));
+  }
+  return std::nullopt;
+}
+
+// A line of the text format 0.0.4: "# HELP|TYPE name ...", or
+// name{label="value",...} value (label values with \\, \" and \n escaped).
+bool exposition_line(const std::string& line) {
+  const auto name_char = [](char c) { return (c >= 'a' && c <= 'z') || c == '_' || c == ':' || (c >= '0' && c <= '9'); };
+  if (line.rfind("# HELP ", 0) == 0 || line.rfind("# TYPE ", 0) == 0) {
+    std::size_t i = 7;
+    while (i < line.size() && name_char(line[i])) ++i;
+    return i > 7 && i < line.size() && line[i] == ' ';
+  }
+  std::size_t i = 0;
+  while (i < line.size() && name_char(line[i])) ++i;
+  if (i == 0) return false;
+  if (i < line.size() && line[i] == '{') {
+    ++i;
+    while (i < line.size() && line[i] != '}') {
+      const std::size_t start = i;
+      while (i < line.size() && ((line[i] >= 'a' && line[i] <= 'z') || line[i] == '_')) ++i;
+      if (i == start || line.compare(i, 2, "=\"") != 0) return false;
+      i += 2;
+      while (i < line.size() && line[i] != '"') {
+        if (line[i] == '\\') {
+          if (i + 1 >= line.size() || (line[i + 1] != '\\' && line[i + 1] != '"' && line[i + 1] != 'n')) return false;
+          ++i;
+        }
+        ++i;
+      }
+      if (i >= line.size()) return false;
+      ++i;  // the closing quote
+      if (i < line.size() && line[i] == ',') ++i;
+    }
+    if (i >= line.size()) return false;
+    ++i;  // '}'
+  }
+  if (i >= line.size() || line[i] != ' ') return false;
+  const std::string value = line.substr(i + 1);
+  if (value == "NaN" || value == "+Inf" || value == "-Inf") return true;
+  char* end = nullptr;
+  std::strtod(value.c_str(), &end);
+  return !value.empty() && end == value.c_str() + value.size();
+}
+
+}  // namespace
+
+TEST_CASE("GET /metrics counts requests by route template, the projector and the access log",
+          "[e2e][metrics]") {
+  // Before: no /metrics (404); an operator had nothing to watch with.
+  KassadProcess k("", "");
+  auto reg = k.post("/v1/persons", {{"niss", "85073003328"}, {"first_name", "Jan"},
+                                    {"last_name", "Peeters"}, {"start", "2025-01-01"},
+                                    {"category", "main"}, {"date", "2025-01-02"}});
+  REQUIRE(reg.status == 201);
+  const std::string party = reg.body["party_id"].get<std::string>();
+  for (int i = 0; i < 3; ++i) REQUIRE(k.get("/v1/persons/" + party + "/statement").status == 200);
+  REQUIRE(k.get("/v1/nothing-here").status == 404);
+
+  auto got = k.raw_get("/metrics", "");
+  REQUIRE(got);
+  CHECK(got->status == 200);
+  CHECK(got->get_header_value("Content-Type") == "text/plain; version=0.0.4; charset=utf-8");
+  const std::string text = got->body;
+  INFO(text);
+
+  // Every line is a comment (HELP/TYPE) or a sample: name{labels} value.
+  std::istringstream lines(text);
+  std::string line;
+  int samples = 0;
+  while (std::getline(lines, line)) {
+    INFO(line);
+    CHECK(exposition_line(line));
+    if (line[0] != '#') ++samples;
+  }
+  CHECK(samples > 20);
+
+  // Requests by route template, never by path: no PartyId in a label.
+  CHECK(sample(text, R"m(kassa_http_requests_total{method="GET",route="/v1/persons/{party_id}/statement",status="200"})m") == 3.0);
+  CHECK(sample(text, R"m(kassa_http_requests_total{method="POST",route="/v1/persons",status="201"})m") == 1.0);
+  CHECK(sample(text, R"m(kassa_http_requests_total{method="GET",route="(no route)",status="404"})m") == 1.0);
+  CHECK(sample(text, R"m(kassa_http_request_duration_seconds_count{method="GET",route="/v1/persons/{party_id}/statement"})m") == 3.0);
+  CHECK(sample(text, R"m(kassa_http_request_duration_seconds_bucket{method="GET",route="/v1/persons/{party_id}/statement",le="+Inf"})m") == 3.0);
+  CHECK(text.find(party) == std::string::npos);
+  CHECK(text.find("85073003328") == std::string::npos);
+  CHECK(text.find("Peeters") == std::string::npos);
+
+  // The projector applied the registration; nothing waits in any partition.
+  CHECK(sample(text, "kassa_projector_events_applied_total").value_or(0) >= 1.0);
+  CHECK(sample(text, "kassa_projector_running") == 1.0);
+  CHECK(sample(text, "kassa_projector_quarantined_total") == 0.0);
+  CHECK(sample(text, R"m(kassa_projector_lag_records{topic="person.events",partition="0"})m") == 0.0);
+  CHECK(sample(text, R"m(kassa_log_writable{kind="journal"})m") == 1.0);
+  CHECK(sample(text, R"m(kassa_store_writable{store="access_log"})m") == 1.0);
+  // Three statement reads, three access records, durable.
+  CHECK(sample(text, "kassa_access_log_records_total") == 3.0);
+  CHECK(sample(text, "kassa_access_log_writes_total").value_or(0) >= 1.0);
+  CHECK(sample(text, "process_resident_memory_bytes").value_or(0) > 1e6);
+  CHECK(sample(text, "process_start_time_seconds").value_or(0) > 1.7e9);
+}
