@@ -174,20 +174,25 @@ void Router::install(const RouteInfo& info, Handler handler) {
   auto wrapped = [this, info, names = names, wants_body, handler = std::move(handler)](
                      const httplib::Request& req, httplib::Response& res) {
     RequestContext ctx;
-    // Counted on every way out, with the status the answer carries, by
-    // the route's template, never its path (a PartyId).
+    // Counted and logged on every way out, with the status the answer
+    // carries: the route's template, never its path (a PartyId), and the
+    // token's principal, never the token.
     struct Observed {
       RequestMetrics& metrics;
       const RouteInfo& info;
       const httplib::Request& req;
       const httplib::Response& res;
+      const RequestContext& ctx;
       std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
       ~Observed() {
         const double seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         metrics.observe(req.method, info.path, res.status, seconds);
+        spdlog::info("request method={} route={} status={} ms={:.2f} principal={}", req.method,
+                     info.path, res.status, seconds * 1000,
+                     ctx.principal.name.empty() ? "-" : ctx.principal.name);
       }
-    } observed{request_metrics_, info, req, res};
+    } observed{request_metrics_, info, req, res, ctx};
     ctx.raw = &req;
     if (info.access == Access::kBearerToken) {
       if (req.get_header_value_count("Authorization") > 1) {

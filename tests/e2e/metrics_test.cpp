@@ -118,3 +118,29 @@ TEST_CASE("GET /metrics counts requests by route template, the projector and the
   CHECK(sample(text, "process_resident_memory_bytes").value_or(0) > 1e6);
   CHECK(sample(text, "process_start_time_seconds").value_or(0) > 1.7e9);
 }
+
+TEST_CASE("kassad logs one line per request at info, without personal data or tokens",
+          "[e2e][logs]") {
+  // Before: at info nothing logged requests or refused tokens.
+  KassadProcess k("", "");
+  auto reg = k.post("/v1/persons", {{"niss", "85073003328"}, {"first_name", "Jan"},
+                                    {"last_name", "Peeters"}, {"start", "2025-01-01"},
+                                    {"category", "main"}, {"date", "2025-01-02"}});
+  REQUIRE(reg.status == 201);
+  const std::string party = reg.body["party_id"].get<std::string>();
+  REQUIRE(k.get("/v1/persons/" + party + "/debt").status == 200);
+  auto refused = k.raw_get("/v1/persons/" + party + "/debt", "");
+  REQUIRE(refused);
+  REQUIRE(refused->status == 401);
+  const std::string log = k.log_text();
+  INFO(log);
+  CHECK(log.find("msg=request method=POST route=/v1/persons status=201 ms=") != std::string::npos);
+  CHECK(log.find("msg=request method=GET route=/v1/persons/{party_id}/debt status=200 ms=") !=
+        std::string::npos);
+  CHECK(log.find("principal=e2e-staff") != std::string::npos);
+  CHECK(log.find("route=/v1/persons/{party_id}/debt status=401") != std::string::npos);
+  CHECK(log.find(party) == std::string::npos);
+  CHECK(log.find("85073003328") == std::string::npos);
+  CHECK(log.find("Peeters") == std::string::npos);
+  CHECK(log.find("Bearer") == std::string::npos);
+}
