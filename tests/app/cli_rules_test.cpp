@@ -3,38 +3,13 @@
 
 #include <sys/wait.h>
 
-#include <array>
-#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <string>
 
-namespace {
-
-struct Run {
-  int exit_code = -1;
-  std::string out;  // stdout, or stderr when asked for
-};
-
-// Runs `kassa <args>`; `stream` picks what is captured.
-enum class Capture { kStdout, kStderr };
-Run kassa(const std::string& args, Capture stream = Capture::kStdout) {
-  const std::string redirect = stream == Capture::kStdout ? " 2>/dev/null" : " 2>&1 >/dev/null";
-  const std::string command = std::string("'") + KASSA_CLI + "' " + args + redirect;
-  Run run;
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::array<char, 4096> buf{};
-  std::size_t n = 0;
-  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) run.out.append(buf.data(), n);
-  const int status = pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
-}
-
-}  // namespace
+#include "run_kassa.h"
 
 TEST_CASE("kassa rules contribution prints worked example 1 as JSON", "[cli]") {
-  auto run = kassa("rules contribution --year 2025 --category main --income 40000.00");
+  auto run = run_kassa("rules contribution --year 2025 --category main --income 40000.00");
   REQUIRE(run.exit_code == 0);
   const auto json = nlohmann::json::parse(run.out);
   CHECK(json["year"] == 2025);
@@ -49,41 +24,41 @@ TEST_CASE("kassa rules contribution prints worked example 1 as JSON", "[cli]") {
 TEST_CASE("kassa rules contribution: reference income, quarters, primo-starter", "[cli]") {
   // 30,000.00 × 1.092330529 × 20.5 % = 6,717.83; a quarter 1,679.46
   auto reference =
-      kassa("rules contribution --year 2025 --category main --reference-income 30000");
+      run_kassa("rules contribution --year 2025 --category main --reference-income 30000");
   REQUIRE(reference.exit_code == 0);
   CHECK(nlohmann::json::parse(reference.out)["quarterly"] == "1679.46");
   // 20,000.00 over 2 quarters: annual 4,100.00
-  auto two = kassa("rules contribution --year 2025 --category main --income 20000 --quarters 2");
+  auto two = run_kassa("rules contribution --year 2025 --category main --income 20000 --quarters 2");
   CHECK(nlohmann::json::parse(two.out)["annual"] == "4100.00");
-  auto primo = kassa(
+  auto primo = run_kassa(
       "rules contribution --year 2025 --category main --income 0 --primo-starter "
       "--first-quarter --fee-rate 3.95");
   REQUIRE(primo.exit_code == 0);
   CHECK(nlohmann::json::parse(primo.out)["quarterly"] == "334.12");  // 450.15 - 116.03
-  auto starter = kassa("rules contribution --year 2024 --category secondary --starter");
+  auto starter = run_kassa("rules contribution --year 2024 --category secondary --starter");
   CHECK(nlohmann::json::parse(starter.out)["quarterly_with_fee"] == "99.38");
-  auto spouse = kassa("rules contribution --year 2025 --category helping-spouse --income 0");
+  auto spouse = run_kassa("rules contribution --year 2025 --category helping-spouse --income 0");
   CHECK(nlohmann::json::parse(spouse.out)["quarterly"] == "382.94");
 }
 
 TEST_CASE("kassa rules contribution: bad input names the field and the rule", "[cli]") {
-  auto year = kassa("rules contribution --year 2021 --category main --income 1", Capture::kStderr);
+  auto year = run_kassa("rules contribution --year 2021 --category main --income 1", Capture::kStderr);
   CHECK(year.exit_code == 1);
   CHECK(year.out == "error: year: the rulebook has no contribution figures for 2021 (UnknownYear)\n");
-  auto category = kassa("rules contribution --year 2025 --category boss --income 1",
+  auto category = run_kassa("rules contribution --year 2025 --category boss --income 1",
                         Capture::kStderr);
   CHECK(category.exit_code == 1);
   CHECK(category.out.find("error: category:") == 0);
   CHECK(category.out.find("(UnknownCategory)") != std::string::npos);
-  auto amount = kassa("rules contribution --year 2025 --category main --income 12.345",
+  auto amount = run_kassa("rules contribution --year 2025 --category main --income 12.345",
                       Capture::kStderr);
   CHECK(amount.exit_code == 1);
   CHECK(amount.out.find("error: income:") == 0);
   CHECK(amount.out.find("(MoneyFormat)") != std::string::npos);
   // Usage errors exit 2.
-  CHECK(kassa("rules contribution --category main --income 1").exit_code == 2);
-  CHECK(kassa("rules contribution --year 2025 --category main").exit_code == 2);
-  CHECK(kassa("rules contribution --year 2025 --category main --income 1 --reference-income 2")
+  CHECK(run_kassa("rules contribution --category main --income 1").exit_code == 2);
+  CHECK(run_kassa("rules contribution --year 2025 --category main").exit_code == 2);
+  CHECK(run_kassa("rules contribution --year 2025 --category main --income 1 --reference-income 2")
             .exit_code == 2);
 }
 
@@ -100,15 +75,15 @@ TEST_CASE("kassa rules validate exits 0 for valid and 1 for invalid", "[cli]") {
       {"iban 'BE68 5390 0754 7034'", 0},
       {"iban NL91ABNA0417164300", 1},
   }));
-  auto run = kassa("rules validate " + args);
+  auto run = run_kassa("rules validate " + args);
   CHECK(run.exit_code == exit_code);
   if (exit_code == 0) {
     CHECK(run.out == "valid\n");
   } else {
     CHECK(run.out.rfind("invalid: ", 0) == 0);
   }
-  CHECK(kassa("rules validate niss 93051822362").out ==
+  CHECK(run_kassa("rules validate niss 93051822362").out ==
         "invalid: niss: check digits do not match (97 - first 9 digits mod 97, with a 2 in "
         "front for births from 2000) (NissCheckDigits)\n");
-  CHECK(kassa("rules validate passport 1").exit_code == 2);
+  CHECK(run_kassa("rules validate passport 1").exit_code == 2);
 }
