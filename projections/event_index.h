@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "projections/projection.h"
 
@@ -34,5 +35,15 @@ struct IndexedEvent {
 Status for_each_indexed_event(const KvView& view, schemas::AggregateKind kind,
                               std::string_view key,
                               const std::function<Status(const IndexedEvent&)>& visit);
+
+// At most `limit` events of one aggregate with a sequence above
+// `after_sequence`, in order; `more` when the aggregate has further ones.
+struct IndexedPage {
+  std::vector<IndexedEvent> events;
+  bool more = false;
+};
+Result<IndexedPage> read_indexed_events(const KvView& view, schemas::AggregateKind kind,
+                                        std::string_view key, std::uint64_t after_sequence,
+                                        std::size_t limit);
 
 }  // namespace kassa::projections

@@ -532,13 +532,27 @@ Status statement_of(const RequestContext& req, const p::KvView& view, s::Aggrega
   return {};
 }
 
-Result<json> events_of(const p::KvView& view, s::AggregateKind kind, const std::string& key) {
+// ?after=SEQUENCE&limit=N (default 200, at most 1000): a long history
+// comes in pages, in sequence order; next_after continues it (null: the end).
+Result<json> events_of(const RequestContext& req, const p::KvView& view, s::AggregateKind kind,
+                       const std::string& key) {
+  std::uint64_t after = 0;
+  if (auto a = req.query("after"); a && !a->empty()) {
+    if (a->size() > 18 || a->find_first_not_of("0123456789") != std::string::npos) {
+      return Error::invalid("after", "SequenceFormat",
+                            "after: the sequence of the last event already read (a number)");
+    }
+    after = std::stoull(*a);
+  }
+  auto limit = limit_param(req, 200, 1000);
+  if (!limit.ok()) return limit.error();
+  auto page = p::read_indexed_events(view, kind, key, after, *limit);
+  if (!page.ok()) return page.error();
   json events = json::array();
-  KASSA_TRY(p::for_each_indexed_event(view, kind, key, [&](const p::IndexedEvent& e) -> Status {
-    events.push_back(event_json(e));
-    return {};
-  }));
-  return json{{"events", events}};
+  for (const p::IndexedEvent& e : page->events) events.push_back(event_json(e));
+  json next = nullptr;
+  if (page->more && !page->events.empty()) next = page->events.back().event.sequence();
+  return json{{"events", events}, {"next_after", next}};
 }
 
 }  // namespace
@@ -666,9 +680,9 @@ void add_query_routes(Router& router, QueryDeps deps) {
 
   router.add(Method::kGet, "/v1/persons/{party_id}/events", auditors,
              person_route(c, "/v1/persons/{party_id}/events", false,
-                          [](const RequestContext&, const p::KvView& view, const std::string& party,
+                          [](const RequestContext& req, const p::KvView& view, const std::string& party,
                              const p::AsOf&) {
-                            return events_of(view, s::AggregateKind::Person, party);
+                            return events_of(req, view, s::AggregateKind::Person, party);
                           }));
 
   router.add(Method::kGet, "/v1/companies/{company_number}", readers,
@@ -766,8 +780,8 @@ void add_query_routes(Router& router, QueryDeps deps) {
 
   router.add(Method::kGet, "/v1/companies/{company_number}/events", auditors,
              company_route(c, false,
-                           [](const RequestContext&, const p::KvView& view, const std::string& key,
-                              const p::AsOf&) { return events_of(view, s::AggregateKind::Company, key); }));
+                           [](const RequestContext& req, const p::KvView& view, const std::string& key,
+                              const p::AsOf&) { return events_of(req, view, s::AggregateKind::Company, key); }));
 
   router.add(Method::kGet, "/v1/collection/work-list", {Role::kStaff},
              [c](const RequestContext& req) -> Result<Reply> {

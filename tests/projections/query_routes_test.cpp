@@ -313,6 +313,28 @@ TEST_CASE("every query route answers with real values", "[http][queries]") {
     CHECK(j["events"][7]["body"]["lines"][0]["quarter"] == "2025-Q1");
     CHECK(j["events"][7]["body"]["lines"][0]["amount"] == "2050.00");
     CHECK(j["events"][9]["body"]["quarters"][0] == "2025-Q2");
+    CHECK(j["next_after"].is_null());
+  }
+  SECTION("raw events come in pages: after a sequence, at most limit") {
+    // Before: every event of the aggregate in one answer, whatever its history.
+    std::vector<std::uint64_t> seen;
+    std::string after = "0";
+    for (int page = 0; page < 10; ++page) {
+      auto j = w.get(P + "/events?limit=4&after=" + after, as("au"));
+      for (const auto& e : j["events"]) seen.push_back(e["sequence"].get<std::uint64_t>());
+      if (j["next_after"].is_null()) break;
+      CHECK(j["events"].size() == 4);
+      after = std::to_string(j["next_after"].get<std::uint64_t>());
+    }
+    CHECK(seen == std::vector<std::uint64_t>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10});
+    auto last = w.get(P + "/events?after=8", as("au"));
+    REQUIRE(last["events"].size() == 2);
+    CHECK(last["events"][0]["sequence"] == 9);
+    CHECK(last["next_after"].is_null());
+    CHECK(w.get(P + "/events?after=10", as("au"))["events"].empty());
+    CHECK(w.get(P + "/events?after=-1", as("au"), 400)["error"] == "SequenceFormat");
+    CHECK(w.get(P + "/events?limit=0", as("au"), 400)["error"] == "LimitRange");
+    CHECK(w.get(P + "/events?limit=1001", as("au"), 400)["error"] == "LimitRange");
   }
   SECTION("as of a date: what had been decided by then") {
     // Q2's notice went out on 5 April: on the 4th only Q1 exists.
