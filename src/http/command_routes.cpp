@@ -1,5 +1,7 @@
 #include "http/command_routes.h"
 
+#include "http/errors.h"
+
 #include <httplib.h>
 
 #include <cctype>
@@ -212,10 +214,31 @@ Result<E> enum_field(const json& b, const char* field, E fallback, const E (&val
   std::string allowed;
   for (E v : values) {
     const std::string name = name_of(v);
-    if (**t == name || **t == snake(name)) return v;
+    std::string kebab = snake(name);
+    for (char& c : kebab) {
+      if (c == '_') c = '-';
+    }
+    // The schema's name, snake_case (openapi.json) or kebab-case (how
+    // answers spell values, "not-starter").
+    if (**t == name || **t == snake(name) || **t == kebab) return v;
     allowed += (allowed.empty() ? "" : ", ") + snake(name);
   }
   return Error::invalid(field, "UnknownValue", std::string(field) + " must be one of: " + allowed);
+}
+
+// A category as the API spells it anywhere: "helping-spouse" (answers,
+// the domain), "helping_spouse" (openapi.json's enums), "HelpingSpouse"
+// (raw events show the schema's names). Before, only the first was
+// accepted: a client following the spec, or echoing a raw event, was refused.
+Result<d::Category> category_field(const std::string& text, const char* field) {
+  auto exact = d::parse_category(text, field);
+  if (exact.ok()) return exact;
+  std::string kebab = snake(text);
+  for (char& c : kebab) {
+    if (c == '_') c = '-';
+  }
+  auto spelled = d::parse_category(kebab, field);
+  return spelled.ok() ? spelled : exact;
 }
 
 // ---- answers ----------------------------------------------------------------------------
@@ -448,7 +471,7 @@ Result<Reply> register_person(const CommandDeps& deps, const RequestContext& ctx
                         std::nullopt};
   auto category = req_str(b, "category");
   if (!category) return category.error();
-  auto cat = d::parse_category(*category, "category");
+  auto cat = category_field(*category, "category");
   if (!cat) return cat.error();
   cmd.category = *cat;
   auto starter = enum_field(b, "starter", s::StarterStatus::NotStarter, s::EnumValuesStarterStatus(),
@@ -545,7 +568,7 @@ void add_person_routes(Router& router, const CommandDeps& deps) {
   person("category", [](const json& b, const std::string&) -> R {
     auto to = req_str(b, "category");
     if (!to) return to.error();
-    auto cat = d::parse_category(*to, "category");
+    auto cat = category_field(*to, "category");
     if (!cat) return cat.error();
     auto from = quarter_field(b, "from");
     if (!from) return from.error();
@@ -1028,9 +1051,7 @@ Result<Reply> run_over(const CommandDeps& deps, write::AggregateWriter<A>& write
   if (!out) return out.error();
   json rejections = json::array();
   for (std::size_t i = 0; i < out->rejections.size() && i < 20; ++i) {
-    rejections.push_back({{"error", out->rejections[i].rule},
-                          {"field", out->rejections[i].field},
-                          {"message", out->rejections[i].message}});
+    rejections.push_back(error_body(out->rejections[i]));  // openapi's Error: kind included
   }
   json offsets = json::object();
   for (const auto& [partition, offset] : out->last_offsets) {

@@ -911,3 +911,32 @@ TEST_CASE("a person registered after two runs is charged for both quarters by th
   REQUIRE(reminders.status == 200);
   CHECK(reminders.body["events_written"] == 2);  // the early one's reminder only
 }
+
+TEST_CASE("an enumeration is accepted in every spelling the API shows", "[commands][enums]") {
+  // Before: openapi.json documents category "helping_spouse", answers and
+  // the domain say "helping-spouse", raw events show "HelpingSpouse"; only
+  // the second was accepted. Starter statuses came back as "primo-starter"
+  // and were refused in that spelling.
+  InProcessKassa k;
+  const char* nisses[] = {"85073003328", "90011512165", "78120304535",
+                          "85073003427", "90011512264", "78120304634"};
+  const std::pair<const char*, const char*> spellings[] = {
+      {"helping_spouse", "not_starter"}, {"helping-spouse", "not-starter"},
+      {"HelpingSpouse", "NotStarter"},   {"main", "primo_starter"},
+      {"main", "primo-starter"},         {"Main", "PrimoStarter"}};
+  int n = 0;
+  for (const auto& [category, starter] : spellings) {
+    json body = person(nisses[n++]);
+    body["category"] = category;
+    body["starter"] = starter;
+    Answer a = k.post("/v1/persons", body);
+    INFO(category << " / " << starter << ": " << a.body.dump());
+    CHECK(a.status == 201);
+  }
+  json wrong = person("85073003526");
+  wrong["category"] = "helping spouse";
+  Answer refused = k.post("/v1/persons", wrong);
+  CHECK(refused.status == 400);
+  CHECK(refused.body["error"] == "UnknownCategory");
+  CHECK(refused.body["field"] == "category");
+}
