@@ -12,11 +12,65 @@ struct AdminDeleter {
   void operator()(rd_kafka_AdminOptions_t* o) const { rd_kafka_AdminOptions_destroy(o); }
   void operator()(rd_kafka_event_t* e) const { rd_kafka_event_destroy(e); }
   void operator()(rd_kafka_NewTopic_t* t) const { rd_kafka_NewTopic_destroy(t); }
+  void operator()(rd_kafka_ConfigResource_t* c) const { rd_kafka_ConfigResource_destroy(c); }
 };
 template <typename T>
 using Owned = std::unique_ptr<T, AdminDeleter>;
 
 int timeout_ms(std::chrono::milliseconds t) { return static_cast<int>(t.count()); }
+
+// What every topic Kassa writes must keep: everything, forever.
+constexpr std::pair<const char*, const char*> kLedgerTopicConfig[] = {
+    {"retention.ms", "-1"}, {"retention.bytes", "-1"}, {"cleanup.policy", "delete"}};
+
+// The broker's effective retention settings of `topic` (the topic's own or
+// the broker's defaults): refused unless they keep every record forever.
+Status check_retention(rd_kafka_t* rk, const std::string& topic, std::chrono::milliseconds timeout) {
+  char err[512];
+  Owned<rd_kafka_ConfigResource_t> resource(
+      rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, topic.c_str()));
+  rd_kafka_ConfigResource_t* raw = resource.get();
+  Owned<rd_kafka_queue_t> queue(rd_kafka_queue_new(rk));
+  Owned<rd_kafka_AdminOptions_t> opts(rd_kafka_AdminOptions_new(rk, RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS));
+  (void)rd_kafka_AdminOptions_set_request_timeout(opts.get(), timeout_ms(timeout), err, sizeof err);
+  rd_kafka_DescribeConfigs(rk, &raw, 1, opts.get(), queue.get());
+  Owned<rd_kafka_event_t> ev(rd_kafka_queue_poll(queue.get(), timeout_ms(timeout) + 5000));
+  if (!ev) return Error::unavailable("KafkaDescribeConfigs", "describing topic " + topic + " timed out");
+  if (rd_kafka_event_error(ev.get()) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return Error::unavailable("KafkaDescribeConfigs", "describing topic " + topic + ": " +
+                                                          rd_kafka_event_error_string(ev.get()));
+  }
+  std::size_t n = 0;
+  const rd_kafka_ConfigResource_t** resources =
+      rd_kafka_DescribeConfigs_result_resources(rd_kafka_event_DescribeConfigs_result(ev.get()), &n);
+  if (n != 1 || rd_kafka_ConfigResource_error(resources[0]) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    const char* why = n == 1 ? rd_kafka_ConfigResource_error_string(resources[0]) : nullptr;
+    return Error::unavailable("KafkaDescribeConfigs",
+                              "describing topic " + topic + ": " + (why != nullptr ? why : "no answer"));
+  }
+  std::size_t count = 0;
+  const rd_kafka_ConfigEntry_t** entries = rd_kafka_ConfigResource_configs(resources[0], &count);
+  std::string wrong;
+  for (const auto& [name, wanted] : kLedgerTopicConfig) {
+    std::string value = "(not reported)";
+    for (std::size_t i = 0; i < count; ++i) {
+      if (std::string(rd_kafka_ConfigEntry_name(entries[i])) == name) {
+        const char* v = rd_kafka_ConfigEntry_value(entries[i]);
+        value = v != nullptr ? v : "";
+      }
+    }
+    if (value != wanted) wrong += (wrong.empty() ? "" : ", ") + std::string(name) + "=" + value;
+  }
+  if (!wrong.empty()) {
+    return Error::conflict(
+        "TopicRetention",
+        "topic " + topic + " would lose records (" + wrong +
+            "): the log is the ledger and must keep every event forever. Nothing was written. Set "
+            "kafka-configs.sh --bootstrap-server B --alter --entity-type topics --entity-name " +
+            topic + " --add-config retention.ms=-1,retention.bytes=-1,cleanup.policy=delete");
+  }
+  return {};
+}
 
 Status create_missing(rd_kafka_t* rk, const std::vector<TopicSpec>& topics,
                       std::chrono::milliseconds timeout) {
@@ -31,6 +85,13 @@ Status create_missing(rd_kafka_t* rk, const std::vector<TopicSpec>& topics,
     }
     owned.emplace_back(nt);
     raw.push_back(nt);
+    // The log is the ledger: nothing is ever deleted by age or size, and
+    // never compacted (a compacted topic keeps one event per aggregate).
+    for (const auto& [name, value] : kLedgerTopicConfig) {
+      if (rd_kafka_NewTopic_set_config(nt, name, value) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        return Error::invalid("topic", "TopicSpec", "topic " + spec.name + ": cannot set " + name);
+      }
+    }
   }
   Owned<rd_kafka_queue_t> queue(rd_kafka_queue_new(rk));
   Owned<rd_kafka_AdminOptions_t> opts(rd_kafka_AdminOptions_new(rk, RD_KAFKA_ADMIN_OP_CREATETOPICS));
@@ -128,6 +189,7 @@ Status ensure_topics(rd_kafka_t* rk, const std::vector<TopicSpec>& topics,
                                  " partitions, the configuration " + std::to_string(spec.partitions) +
                                  " (a key's partition depends on it)");
     }
+    KASSA_TRY(check_retention(rk, spec.name, timeout));
   }
   return {};
 }

@@ -28,10 +28,14 @@ struct TopicSpec {
 // makes calls it on its configuration.
 void use_structured_log(rd_kafka_conf_t* conf);
 
-// Creates every missing topic ("already exists" is fine), then checks each
-// topic's partition count against its spec.
+// Creates every missing topic ("already exists" is fine) with
+// retention.ms=-1, retention.bytes=-1 and cleanup.policy=delete (the log
+// is the ledger: kept forever, never compacted), then checks each topic's
+// partition count against its spec and its effective retention settings
+// (a broker's default of 7 days would delete the history).
 // Errors: kUnavailable (broker unreachable, creation refused),
-// kConflict (a topic exists with another partition count).
+// kConflict (a topic exists with another partition count:
+// TopicPartitionCount; or would delete records: TopicRetention).
 Status ensure_topics(rd_kafka_t* rk, const std::vector<TopicSpec>& topics,
                      std::chrono::milliseconds timeout);
 
