@@ -63,17 +63,22 @@ bool exposition_line(const std::string& line) {
   return !value.empty() && end == value.c_str() + value.size();
 }
 
+// Jan Peeters (NISS 85073003328), registered through the API: his PartyId.
+std::string register_jan(KassadProcess& k) {
+  auto reg = k.post("/v1/persons", {{"niss", "85073003328"}, {"first_name", "Jan"},
+                                    {"last_name", "Peeters"}, {"start", "2025-01-01"},
+                                    {"category", "main"}, {"date", "2025-01-02"}});
+  REQUIRE(reg.status == 201);
+  return reg.body["party_id"].get<std::string>();
+}
+
 }  // namespace
 
 TEST_CASE("GET /metrics counts requests by route template, the projector and the access log",
           "[e2e][metrics]") {
   // Before: no /metrics (404); an operator had nothing to watch with.
   KassadProcess k("", "");
-  auto reg = k.post("/v1/persons", {{"niss", "85073003328"}, {"first_name", "Jan"},
-                                    {"last_name", "Peeters"}, {"start", "2025-01-01"},
-                                    {"category", "main"}, {"date", "2025-01-02"}});
-  REQUIRE(reg.status == 201);
-  const std::string party = reg.body["party_id"].get<std::string>();
+  const std::string party = register_jan(k);
   for (int i = 0; i < 3; ++i) REQUIRE(k.get("/v1/persons/" + party + "/statement").status == 200);
   REQUIRE(k.get("/v1/nothing-here").status == 404);
 
@@ -123,11 +128,7 @@ TEST_CASE("kassad logs one line per request at info, without personal data or to
           "[e2e][logs]") {
   // Before: at info nothing logged requests or refused tokens.
   KassadProcess k("", "");
-  auto reg = k.post("/v1/persons", {{"niss", "85073003328"}, {"first_name", "Jan"},
-                                    {"last_name", "Peeters"}, {"start", "2025-01-01"},
-                                    {"category", "main"}, {"date", "2025-01-02"}});
-  REQUIRE(reg.status == 201);
-  const std::string party = reg.body["party_id"].get<std::string>();
+  const std::string party = register_jan(k);
   REQUIRE(k.get("/v1/persons/" + party + "/debt").status == 200);
   auto refused = k.raw_get("/v1/persons/" + party + "/debt", "");
   REQUIRE(refused);
