@@ -1,11 +1,14 @@
 #include "projections/access_log.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 #include <rocksdb/db.h>
 
 #include "projections/kv.h"
 #include "log/recovering_db.h"
 #include "log/rocksdb_logger.h"
+#include "log/uuid.h"
 
 namespace kassa::projections {
 
@@ -94,15 +97,37 @@ Status AccessLog::record_all(const std::vector<AccessRecord>& records) {
 Result<std::vector<AccessRecord>> AccessLog::query(std::optional<std::string> party_id,
                                                    std::int64_t from_us, std::int64_t to_us,
                                                    std::size_t limit) const {
-  std::vector<AccessRecord> out;
+  auto p = page(std::move(party_id), from_us, to_us, "", limit);
+  if (!p.ok()) return p.error();
+  return std::move(p->records);
+}
+
+Result<AccessLog::Page> AccessLog::page(std::optional<std::string> party_id, std::int64_t from_us,
+                                        std::int64_t to_us, const std::string& cursor,
+                                        std::size_t limit) const {
+  // A cursor is the hex of the last key the previous page returned.
+  std::string after;
+  if (!cursor.empty()) {
+    if (cursor.size() != 32 || cursor.find_first_not_of("0123456789abcdef") != std::string::npos) {
+      return Error::invalid("cursor", "CursorFormat", "cursor: the next_cursor of a previous page");
+    }
+    for (std::size_t i = 0; i < 32; i += 2) {
+      after.push_back(static_cast<char>(std::stoi(cursor.substr(i, 2), nullptr, 16)));
+    }
+  }
   std::string start;
   put_be64(start, static_cast<std::uint64_t>(std::max<std::int64_t>(0, from_us)));
+  if (!after.empty() && after > start) start = after;
+  Page out;
+  std::string last_key;
   bool malformed = false;
   rocksdb::Status s = db_->read([&](rocksdb::DB& db) {
     std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(rocksdb::ReadOptions()));
-    for (it->Seek(start); it->Valid() && out.size() < limit; it->Next()) {
-      const auto at =
-          static_cast<std::int64_t>(get_be(std::string_view(it->key().data(), 16), 0, 8));
+    for (it->Seek(start); it->Valid(); it->Next()) {
+      const std::string_view key(it->key().data(), it->key().size());
+      if (key.size() != 16) continue;
+      if (!after.empty() && key <= after) continue;
+      const auto at = static_cast<std::int64_t>(get_be(key, 0, 8));
       if (at > to_us) break;
       auto j = nlohmann::json::parse(it->value().ToString(), nullptr, false);
       if (j.is_discarded()) {
@@ -113,7 +138,14 @@ Result<std::vector<AccessRecord>> AccessLog::query(std::optional<std::string> pa
                      j.value("role", ""),             j.value("party_id", ""),
                      j.value("route", ""),            j.value("purpose", "")};
       if (party_id && r.party_id != *party_id) continue;
-      out.push_back(std::move(r));
+      if (out.records.size() == limit) {
+        // One more record matches: this page has a next one.
+        out.next_cursor = log::to_hex(reinterpret_cast<const std::uint8_t*>(last_key.data()),
+                                      last_key.size());
+        break;
+      }
+      last_key.assign(key);
+      out.records.push_back(std::move(r));
     }
     return it->status();
   });

@@ -74,6 +74,17 @@ class AccessLog {
                                           std::int64_t from_us, std::int64_t to_us,
                                           std::size_t limit) const;
 
+  // The same, a page at a time: at most `limit` records after `cursor`
+  // (empty: from the start), in time order, and the cursor of the next
+  // page (empty when this one ends the range). A cursor is opaque text;
+  // one that is not a cursor is refused (CursorFormat).
+  struct Page {
+    std::vector<AccessRecord> records;
+    std::string next_cursor;
+  };
+  Result<Page> page(std::optional<std::string> party_id, std::int64_t from_us, std::int64_t to_us,
+                    const std::string& cursor, std::size_t limit) const;
+
  private:
   struct Group;
   explicit AccessLog(std::unique_ptr<log::RecoveringDb> db);

@@ -883,14 +883,21 @@ void add_query_routes(Router& router, QueryDeps deps) {
                  if (!ts.ok()) return ts.error();
                  to = *ts;
                }
-               auto records = c->deps.access_log->query(party, from, to, 10'000);
-               if (!records.ok()) return records.error();
+               // A page at a time (it stopped silently at 10,000 records).
+               auto limit = limit_param(req, 1000, 10'000);
+               if (!limit.ok()) return limit.error();
+               auto page = c->deps.access_log->page(party, from, to, req.query("cursor").value_or(""),
+                                                    *limit);
+               if (!page.ok()) return page.error();
                json out = json::array();
-               for (const auto& r : *records) {
+               for (const auto& r : page->records) {
                  out.push_back({{"at", iso_timestamp(r.at_us)}, {"at_us", r.at_us}, {"principal", r.principal}, {"role", r.role},
                                 {"party_id", r.party_id}, {"route", r.route}, {"purpose", r.purpose}});
                }
-               return Reply(200, json{{"records", out}});
+               return Reply(200, json{{"records", out},
+                                      {"next_cursor", page->next_cursor.empty()
+                                                          ? json(nullptr)
+                                                          : json(page->next_cursor)}});
              });
 
   router.add(Method::kGet, "/v1/projections/status", {Role::kStaff, Role::kAuditor},
