@@ -3,6 +3,7 @@
 #include "http/errors.h"
 
 #include <httplib.h>
+#include <spdlog/spdlog.h>
 
 #include <cctype>
 #include <set>
@@ -1073,6 +1074,11 @@ Result<Reply> run_over(const CommandDeps& deps, write::AggregateWriter<A>& write
     }
   }
   body.update(period);
+  // Operations see each run at info, with counts (never PartyIds).
+  spdlog::info("batch run={} business_date={} aggregates={} changed={} events_written={} "
+               "rejected={} principal={}",
+               name, date.format(), out->aggregates, out->aggregates_changed,
+               out->events_written, out->rejected, ctx.principal.name);
   return Reply(200, body);
 }
 
@@ -1172,6 +1178,12 @@ Result<Reply> import_file(const CommandDeps& deps, const RequestContext& ctx) {
     if (l.already_recorded) line["already_recorded"] = true;
     lines.push_back(std::move(line));
   }
+  // Operations see each import at info, with counts (never payers or amounts).
+  spdlog::info("bank import format={} statements={} credit_lines={} debit_lines={} matched={} "
+               "suspense={} already_recorded={} events_written={} warnings={} principal={}",
+               report->format, report->statements, report->credit_lines, report->debit_lines,
+               matched, suspense, already, report->events_written, report->warnings.size(),
+               ctx.principal.name);
   return Reply(200, {{"format", report->format},
                      {"statements", report->statements},
                      {"credit_lines", report->credit_lines},

@@ -130,6 +130,8 @@ TEST_CASE("kassad logs one line per request at info, without personal data or to
   KassadProcess k("", "");
   const std::string party = register_jan(k);
   REQUIRE(k.get("/v1/persons/" + party + "/debt").status == 200);
+  REQUIRE(k.post("/v1/runs/assessment", {{"quarter", "2025-Q1"}, {"date", "2025-01-05"}}, "batch")
+              .status == 200);
   auto refused = k.raw_get("/v1/persons/" + party + "/debt", "");
   REQUIRE(refused);
   REQUIRE(refused->status == 401);
@@ -140,6 +142,9 @@ TEST_CASE("kassad logs one line per request at info, without personal data or to
         std::string::npos);
   CHECK(log.find("principal=e2e-staff") != std::string::npos);
   CHECK(log.find("route=/v1/persons/{party_id}/debt status=401") != std::string::npos);
+  // A batch run: one line with its counts.
+  CHECK(log.find("msg=batch run=assessment business_date=2025-01-05 aggregates=1 changed=1 "
+                 "events_written=2 rejected=0 principal=e2e-batch") != std::string::npos);
   CHECK(log.find(party) == std::string::npos);
   CHECK(log.find("85073003328") == std::string::npos);
   CHECK(log.find("Peeters") == std::string::npos);
