@@ -108,12 +108,11 @@ Result<AccessLog::Page> AccessLog::page(std::optional<std::string> party_id, std
   // A cursor is the hex of the last key the previous page returned.
   std::string after;
   if (!cursor.empty()) {
-    if (cursor.size() != 32 || cursor.find_first_not_of("0123456789abcdef") != std::string::npos) {
+    auto raw = key_of_cursor(cursor);
+    if (!raw || raw->size() != 16) {
       return Error::invalid("cursor", "CursorFormat", "cursor: the next_cursor of a previous page");
     }
-    for (std::size_t i = 0; i < 32; i += 2) {
-      after.push_back(static_cast<char>(std::stoi(cursor.substr(i, 2), nullptr, 16)));
-    }
+    after = std::move(*raw);
   }
   std::string start;
   put_be64(start, static_cast<std::uint64_t>(std::max<std::int64_t>(0, from_us)));

@@ -237,13 +237,11 @@ Result<WorkListPage> read_work_list(const KvView& view, const WorkListQuery& q) 
   if (q.stage) prefix.push_back(static_cast<char>(255 - static_cast<int>(*q.stage)));
   std::string start;
   if (!q.cursor.empty()) {
-    if (q.cursor.size() % 2 != 0 || q.cursor.size() < 22 ||
-        q.cursor.find_first_not_of("0123456789abcdef") != std::string::npos) {
+    auto raw = key_of_cursor(q.cursor);
+    if (!raw || q.cursor.size() < 22) {
       return Error::invalid("cursor", "CursorInvalid", "cursor: not a cursor of this list");
     }
-    for (std::size_t i = 0; i < q.cursor.size(); i += 2) {
-      start.push_back(static_cast<char>(std::stoi(q.cursor.substr(i, 2), nullptr, 16)));
-    }
+    start = std::move(*raw);
     if (start.compare(0, prefix.size(), prefix) != 0) {
       return Error::invalid("cursor", "CursorInvalid", "cursor: not a cursor of this list");
     }

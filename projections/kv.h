@@ -104,6 +104,27 @@ inline std::uint64_t get_be(std::string_view bytes, std::size_t at, std::size_t 
   return v;
 }
 
+// A paged list's cursor is the raw store key it stopped at, in lower-case
+// hex (log::to_hex). The key a cursor names; nullopt when the text is not
+// lower-case hex of an even length (each list checks the key's shape).
+inline std::optional<std::string> key_of_cursor(std::string_view cursor) {
+  if (cursor.size() % 2 != 0) return std::nullopt;
+  const auto digit = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  };
+  std::string key;
+  key.reserve(cursor.size() / 2);
+  for (std::size_t i = 0; i < cursor.size(); i += 2) {
+    const int hi = digit(cursor[i]);
+    const int lo = digit(cursor[i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    key.push_back(static_cast<char>(hi * 16 + lo));
+  }
+  return key;
+}
+
 // ---- value codec: fixed-width little-endian fields, length-prefixed strings.
 class Writer {
  public:

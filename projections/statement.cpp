@@ -150,13 +150,11 @@ Result<StatementPage> read_statement(const KvView& view, s::AggregateKind kind,
   const std::size_t prefix_size = prefix.size() - 1;
   std::string after;  // the raw key the cursor names
   if (!q.cursor.empty()) {
-    if (q.cursor.size() != 26 || q.cursor.find_first_not_of("0123456789abcdef") != std::string::npos) {
+    auto raw = key_of_cursor(q.cursor);
+    if (q.cursor.size() != 26 || !raw) {
       return Error::invalid("cursor", "CursorInvalid", "cursor: not a cursor this statement gave");
     }
-    after = prefix;
-    for (std::size_t i = 0; i < q.cursor.size(); i += 2) {
-      after.push_back(static_cast<char>(std::stoi(q.cursor.substr(i, 2), nullptr, 16)));
-    }
+    after = prefix + *raw;
   }
   StatementPage page;
   std::int64_t opening = 0, debit = 0, credit = 0, running = 0;
