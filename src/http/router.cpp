@@ -94,6 +94,13 @@ Result<std::size_t> limit_param(const RequestContext& req, std::size_t fallback,
 Router::Router(httplib::Server& server, const TokenTable& tokens)
     : server_(server), tokens_(tokens) {}
 
+void Router::observe(std::string_view method, std::string_view route, int status, double seconds,
+                     std::string_view principal) {
+  request_metrics_.observe(method, route, status, seconds);
+  spdlog::info("request method={} route={} status={} ms={:.2f} principal={}", method, route, status,
+               seconds * 1000, principal.empty() ? "-" : principal);
+}
+
 void Router::add(Method method, const std::string& path, std::vector<Role> roles,
                  Handler handler) {
   routes_.push_back({method, path, std::move(roles), Access::kBearerToken});
@@ -174,25 +181,20 @@ void Router::install(const RouteInfo& info, Handler handler) {
   auto wrapped = [this, info, names = names, wants_body, handler = std::move(handler)](
                      const httplib::Request& req, httplib::Response& res) {
     RequestContext ctx;
-    // Counted and logged on every way out, with the status the answer
-    // carries: the route's template, never its path (a PartyId), and the
-    // token's principal, never the token.
+    // Observed on every way out, with the status the answer carries.
     struct Observed {
-      RequestMetrics& metrics;
+      Router& router;
       const RouteInfo& info;
       const httplib::Request& req;
       const httplib::Response& res;
       const RequestContext& ctx;
       std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
       ~Observed() {
-        const double seconds =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        metrics.observe(req.method, info.path, res.status, seconds);
-        spdlog::info("request method={} route={} status={} ms={:.2f} principal={}", req.method,
-                     info.path, res.status, seconds * 1000,
-                     ctx.principal.name.empty() ? "-" : ctx.principal.name);
+        router.observe(req.method, info.path, res.status,
+                       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
+                       ctx.principal.name);
       }
-    } observed{request_metrics_, info, req, res, ctx};
+    } observed{*this, info, req, res, ctx};
     ctx.raw = &req;
     if (info.access == Access::kBearerToken) {
       if (req.get_header_value_count("Authorization") > 1) {

@@ -95,10 +95,15 @@ class Router {
     return out;
   }
 
-  // Every routed request is counted here (http/metrics.h); Server counts
-  // the ones refused before routing. GET /metrics writes these and every
-  // family a module adds with add_metrics (REQUIRES: before serve()).
-  RequestMetrics& request_metrics() { return request_metrics_; }
+  // Every answer is counted here for /metrics (http/metrics.h) and logged
+  // at info, by route template ("(no route)", "(refused before routing)"
+  // for the server's own), never the path (a PartyId), and by the token's
+  // principal ("-" without one), never the token. The router calls it for
+  // every routed request, Server for the answers it gives itself.
+  void observe(std::string_view method, std::string_view route, int status, double seconds,
+               std::string_view principal);
+  // GET /metrics writes the requests and every family a module adds with
+  // add_metrics (REQUIRES: before serve()).
   void add_metrics(std::function<void(MetricsText&)> families) {
     metrics_.push_back(std::move(families));
   }

@@ -28,7 +28,7 @@ Server::Server(ServerOptions options, TokenTable tokens)
                                                             httplib::Response& res) {
     if (req.method != "POST" && req.method != "PUT") return httplib::Server::HandlerResponse::Unhandled;
     auto refuse = [&](int status, const Error& error) {
-      router_->request_metrics().observe(req.method, "(refused before routing)", status, 0);
+      router_->observe(req.method, "(refused before routing)", status, 0, "");
       res.status = status;
       res.set_header("Connection", "close");
       if (status == 401) res.set_header("WWW-Authenticate", "Bearer");
@@ -85,13 +85,6 @@ Server::Server(ServerOptions options, TokenTable tokens)
   httplib::Server::HandlerWithResponse json_errors = [this](const httplib::Request& req,
                                                            httplib::Response& res) {
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    // httplib's own answers (no route, a malformed request) are counted here.
-    struct Observed {
-      Router& router;
-      const httplib::Request& req;
-      const httplib::Response& res;
-      ~Observed() { router.request_metrics().observe(req.method, "(no route)", res.status, 0); }
-    } observed{*router_, req, res};
     Error error = Error::invalid("request", "BadRequest", "the request is malformed");
     if (res.status == 404) {
       std::string allowed;
@@ -119,6 +112,7 @@ Server::Server(ServerOptions options, TokenTable tokens)
       error = Error::internal("the server failed to handle this request");
     }
     res.set_content(error_body(error).dump(), "application/json");
+    router_->observe(req.method, "(no route)", res.status, 0, "");
     return httplib::Server::HandlerResponse::Handled;
   };
   server_->set_error_handler(std::move(json_errors));
