@@ -37,111 +37,85 @@ std::size_t utf8_length(std::string_view text, std::size_t i) {
 
 void JsonWriter::before_value() {
   KASSA_ASSERT(!done_, "JsonWriter: a value after the outermost one was closed");
-  if (scopes_.empty()) return;
-  if (scopes_.back() == Scope::kObject) {
+  if (open_.empty()) return;
+  Open& scope = open_.back();
+  if (scope.kind == Scope::kObject) {
     KASSA_ASSERT(after_key_, "JsonWriter: a value inside an object without a key");
     after_key_ = false;
     return;
   }
-  if (!first_.back()) out_.push_back(',');
-  first_.back() = false;
+  if (!scope.first) out_.push_back(',');
+  scope.first = false;
 }
 
 JsonWriter& JsonWriter::key(std::string_view name) {
-  KASSA_ASSERT(!scopes_.empty() && scopes_.back() == Scope::kObject && !after_key_,
+  KASSA_ASSERT(!open_.empty() && open_.back().kind == Scope::kObject && !after_key_,
                "JsonWriter: a key outside an object or after another key");
-  if (!first_.back()) out_.push_back(',');
-  first_.back() = false;
+  if (!open_.back().first) out_.push_back(',');
+  open_.back().first = false;
   write_escaped(name);
   out_.push_back(':');
   after_key_ = true;
   return *this;
 }
 
-JsonWriter& JsonWriter::begin_object() {
+JsonWriter& JsonWriter::begin(Scope kind, char bracket) {
   before_value();
-  out_.push_back('{');
-  scopes_.push_back(Scope::kObject);
-  first_.push_back(true);
+  out_.push_back(bracket);
+  open_.push_back({kind});
   return *this;
 }
 
-JsonWriter& JsonWriter::end_object() {
-  KASSA_ASSERT(!scopes_.empty() && scopes_.back() == Scope::kObject && !after_key_,
-               "JsonWriter: end_object without its begin_object, or after a key");
-  out_.push_back('}');
-  scopes_.pop_back();
-  first_.pop_back();
-  done_ = scopes_.empty();
+JsonWriter& JsonWriter::end(Scope kind, char bracket) {
+  KASSA_ASSERT(!open_.empty() && open_.back().kind == kind && !after_key_,
+               "JsonWriter: an end without its begin, or after a key");
+  out_.push_back(bracket);
+  open_.pop_back();
+  done_ = open_.empty();
   return *this;
 }
 
-JsonWriter& JsonWriter::begin_array() {
+JsonWriter& JsonWriter::begin_object() { return begin(Scope::kObject, '{'); }
+JsonWriter& JsonWriter::end_object() { return end(Scope::kObject, '}'); }
+JsonWriter& JsonWriter::begin_array() { return begin(Scope::kArray, '['); }
+JsonWriter& JsonWriter::end_array() { return end(Scope::kArray, ']'); }
+
+JsonWriter& JsonWriter::scalar(std::string_view text) {
   before_value();
-  out_.push_back('[');
-  scopes_.push_back(Scope::kArray);
-  first_.push_back(true);
-  return *this;
-}
-
-JsonWriter& JsonWriter::end_array() {
-  KASSA_ASSERT(!scopes_.empty() && scopes_.back() == Scope::kArray,
-               "JsonWriter: end_array without its begin_array");
-  out_.push_back(']');
-  scopes_.pop_back();
-  first_.pop_back();
-  done_ = scopes_.empty();
+  out_.append(text);
+  done_ = open_.empty();
   return *this;
 }
 
 JsonWriter& JsonWriter::string(std::string_view text) {
   before_value();
   write_escaped(text);
-  done_ = scopes_.empty();
+  done_ = open_.empty();
   return *this;
 }
 
 JsonWriter& JsonWriter::number(std::int64_t n) {
-  before_value();
   char buf[24];
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, n);
-  out_.append(buf, end);
-  done_ = scopes_.empty();
-  return *this;
+  return scalar(std::string_view(buf, static_cast<std::size_t>(end - buf)));
 }
 
 JsonWriter& JsonWriter::field(std::string_view name, std::uint64_t n) {
-  key(name);
-  before_value();
   char buf[24];
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, n);
-  out_.append(buf, end);
-  return *this;
+  return key(name).scalar(std::string_view(buf, static_cast<std::size_t>(end - buf)));
 }
 
-JsonWriter& JsonWriter::boolean(bool b) {
-  before_value();
-  out_.append(b ? "true" : "false");
-  done_ = scopes_.empty();
-  return *this;
-}
+JsonWriter& JsonWriter::boolean(bool b) { return scalar(b ? "true" : "false"); }
 
-JsonWriter& JsonWriter::null() {
-  before_value();
-  out_.append("null");
-  done_ = scopes_.empty();
-  return *this;
-}
+JsonWriter& JsonWriter::null() { return scalar("null"); }
 
 JsonWriter& JsonWriter::value(const nlohmann::json& j) {
-  before_value();
-  out_.append(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-  done_ = scopes_.empty();
-  return *this;
+  return scalar(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 std::string JsonWriter::take() {
-  KASSA_ASSERT(done_ && scopes_.empty(), "JsonWriter: take() before the value was closed");
+  KASSA_ASSERT(done_ && open_.empty(), "JsonWriter: take() before the value was closed");
   return std::move(out_);
 }
 

@@ -19,6 +19,7 @@
 // Thread-safety: none; one writer per answer.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -55,18 +56,28 @@ class JsonWriter {
   JsonWriter& field(std::string_view name, std::uint64_t n);
   JsonWriter& field(std::string_view name, bool b) { return key(name).boolean(b); }
   JsonWriter& field_null(std::string_view name) { return key(name).null(); }
+  // The text, or null when there is none.
+  JsonWriter& field(std::string_view name, const std::optional<std::string>& text) {
+    return text ? field(name, *text) : field_null(name);
+  }
 
   // The text; REQUIRES: every object and array closed.
   std::string take();
 
  private:
   enum class Scope : std::uint8_t { kObject, kArray };
+  struct Open {
+    Scope kind;
+    bool first = true;  // nothing written in it yet
+  };
   void before_value();
+  JsonWriter& begin(Scope kind, char bracket);
+  JsonWriter& end(Scope kind, char bracket);
+  JsonWriter& scalar(std::string_view text);  // a value written as it is
   void write_escaped(std::string_view text);
 
   std::string out_;
-  std::vector<Scope> scopes_;
-  std::vector<bool> first_;  // per open scope: nothing written in it yet
+  std::vector<Open> open_;
   bool after_key_ = false;
   bool done_ = false;
 };

@@ -80,29 +80,13 @@ std::string describe(const p::StatementLine& l) {
 
 namespace {
 
-void date_field(JsonWriter& out, std::string_view name, const std::optional<domain::Date>& d) {
-  if (d) {
-    out.field(name, d->format());
-  } else {
-    out.field_null(name);
-  }
+std::optional<std::string> date_text(const std::optional<domain::Date>& d) {
+  return d ? std::optional<std::string>(d->format()) : std::nullopt;
 }
 
-void debt_field(JsonWriter& out, std::string_view name, const domain::DebtRef& r) {
-  if (r.kind == domain::DebtRef::Kind::kNone) {
-    out.field_null(name);
-  } else {
-    out.field(name, r.format());
-  }
-}
-
-void communication_field(JsonWriter& out, std::string_view name, const std::string& digits) {
-  auto text = communication_text(digits);
-  if (text) {
-    out.field(name, *text);
-  } else {
-    out.field_null(name);
-  }
+std::optional<std::string> debt_text(const domain::DebtRef& r) {
+  return r.kind == domain::DebtRef::Kind::kNone ? std::nullopt
+                                                : std::optional<std::string>(r.format());
 }
 
 void write_line(JsonWriter& out, const p::StatementLine& l, const Notices& notices) {
@@ -110,7 +94,7 @@ void write_line(JsonWriter& out, const p::StatementLine& l, const Notices& notic
   out.field("date", l.date.format());
   out.field("kind", domain::to_string(l.kind));
   const std::string debt = l.debt.format();
-  debt_field(out, "debt", l.debt);
+  out.field("debt", debt_text(l.debt));
   out.field("description", describe(l));
   out.field("rule", domain::rule_of(l.kind));
   out.field("debit", l.debit.format());
@@ -126,16 +110,13 @@ void write_line(JsonWriter& out, const p::StatementLine& l, const Notices& notic
   out.end_object();
   // The notice's structured communication of the debt the line concerns.
   auto notice = notices.find(debt);
-  if (notice != notices.end()) {
-    communication_field(out, "communication", notice->second);
-  } else {
-    out.field_null("communication");
-  }
+  out.field("communication",
+            notice != notices.end() ? communication_text(notice->second) : std::nullopt);
   if (l.kind == domain::EntryKind::kAllocation) {
     out.key("allocation").begin_array();
     for (const auto& part : l.allocation) {
       out.begin_object();
-      debt_field(out, "debt", part.debt);
+      out.field("debt", debt_text(part.debt));
       out.field("component", component_name(part.component));
       out.field("amount", part.amount.format());
       out.end_object();
@@ -149,15 +130,15 @@ void write_line(JsonWriter& out, const p::StatementLine& l, const Notices& notic
 
 void write_debt_line(JsonWriter& out, const domain::DebtLineView& l) {
   out.begin_object();
-  debt_field(out, "debt", l.debt);
+  out.field("debt", debt_text(l.debt));
   out.field("kind", l.debt.kind == domain::DebtRef::Kind::kQuarter ? "quarter" : "regularisation");
   out.field("quarter", l.key.format());
   out.field("year", std::int64_t{l.debt.year});
   out.field("category", domain::to_string(l.category));
   out.field("assessment", l.assessment == s::AssessmentKind::Final ? "final" : "provisional");
   out.field("due_date", l.due.format());
-  communication_field(out, "communication", l.communication);
-  date_field(out, "notice_sent", l.notice_sent);
+  out.field("communication", communication_text(l.communication));
+  out.field("notice_sent", date_text(l.notice_sent));
   out.field("contribution", l.contribution.format());
   out.field("fees", l.fees.format());
   out.field("principal", l.principal.format());
@@ -171,7 +152,7 @@ void write_debt_line(JsonWriter& out, const domain::DebtLineView& l) {
   out.field("unpaid_costs", l.open_costs.format());
   out.field("outstanding", l.open_total.format());
   out.field("stage", domain::to_string(l.stage));
-  date_field(out, "stage_date", l.stage_date);
+  out.field("stage_date", date_text(l.stage_date));
   out.field("cancelled", l.cancelled);
   out.field("dispensed", l.dispensed);
   out.field("dispense", domain::to_string(l.dispense));
@@ -184,8 +165,8 @@ void write_debt_line(JsonWriter& out, const domain::DebtLineView& l) {
 void write_statement_fields(JsonWriter& out, const p::StatementPage& page, const Notices& notices,
                             const std::optional<domain::Date>& from,
                             const std::optional<domain::Date>& to) {
-  date_field(out, "from", from);
-  date_field(out, "to", to);
+  out.field("from", date_text(from));
+  out.field("to", date_text(to));
   out.field("opening_balance", page.opening_balance.format());
   out.field("total_debit", page.period_debit.format());
   out.field("total_credit", page.period_credit.format());
@@ -211,14 +192,14 @@ void write_debt_fields(JsonWriter& out, const std::optional<domain::DebtView>& d
   out.key("payment_plan").begin_object();
   out.field("state", domain::to_string(d.plan));
   out.field("reference", d.plan_ref);
-  date_field(out, "date", d.plan_date);
+  out.field("date", date_text(d.plan_date));
   out.field("total", d.plan_total.format());
   out.end_object();
   out.field("contests_pending", d.contests_pending);
   out.field("contest_cancelled", d.contest_cancelled.format());
   out.field("personal_contact", d.personal_contact);
   out.field("contraintes_served", d.contraintes_served);
-  date_field(out, "last_formal_notice", d.last_formal_notice);
+  out.field("last_formal_notice", date_text(d.last_formal_notice));
   out.key("lines").begin_array();
   for (const auto& l : d.lines) write_debt_line(out, l);
   out.end_array();
