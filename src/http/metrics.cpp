@@ -119,23 +119,16 @@ void RequestMetrics::write(MetricsText& out) const {
   }
 }
 
-void write_process_metrics(MetricsText& out) {
-  // /proc/self/stat: field 22 is the start time in clock ticks since boot;
-  // /proc/self/statm: the second number is the resident set in pages.
-  std::uint64_t pages = 0;
-  {
-    std::ifstream statm("/proc/self/statm");
-    std::uint64_t size = 0;
-    statm >> size >> pages;
-  }
-  out.family("process_resident_memory_bytes", "gauge", "Resident memory size in bytes.");
-  out.sample("process_resident_memory_bytes",
-             static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE)));
+namespace {
+
+// When this process started, seconds since the epoch (0: unknown): field
+// 22 of /proc/self/stat (clock ticks since boot) plus btime of /proc/stat.
+double process_start_seconds() {
   std::ifstream stat("/proc/self/stat");
   std::string line;
   std::getline(stat, line);
   const auto paren = line.rfind(')');
-  if (paren == std::string::npos) return;
+  if (paren == std::string::npos || paren + 2 > line.size()) return 0;
   std::istringstream fields(line.substr(paren + 2));
   std::string field;
   std::uint64_t start_ticks = 0;
@@ -143,21 +136,34 @@ void write_process_metrics(MetricsText& out) {
     if (i == 22) start_ticks = std::stoull(field);
   }
   double boot = 0;
-  {
-    std::ifstream s("/proc/stat");
-    std::string key;
-    while (s >> key) {
-      if (key == "btime") {
-        s >> boot;
-        break;
-      }
+  std::ifstream s("/proc/stat");
+  std::string key;
+  while (s >> key) {
+    if (key == "btime") {
+      s >> boot;
+      break;
     }
   }
-  if (boot > 0 && start_ticks > 0) {
+  if (boot <= 0 || start_ticks == 0) return 0;
+  return boot + static_cast<double>(start_ticks) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
+}  // namespace
+
+void write_process_metrics(MetricsText& out) {
+  // /proc/self/statm: the second number is the resident set in pages.
+  std::uint64_t size = 0;
+  std::uint64_t pages = 0;
+  std::ifstream("/proc/self/statm") >> size >> pages;
+  out.family("process_resident_memory_bytes", "gauge", "Resident memory size in bytes.");
+  out.sample("process_resident_memory_bytes",
+             pages * static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE)));
+  // It does not change: read once.
+  static const double start = process_start_seconds();
+  if (start > 0) {
     out.family("process_start_time_seconds", "gauge",
                "Start time of the process since the Unix epoch in seconds.");
-    out.sample("process_start_time_seconds",
-               boot + static_cast<double>(start_ticks) / static_cast<double>(::sysconf(_SC_CLK_TCK)));
+    out.sample("process_start_time_seconds", start);
   }
 }
 
