@@ -204,6 +204,15 @@ std::string snake(std::string_view pascal) {
   return out;
 }
 
+// "HelpingSpouse" or "helping_spouse" -> "helping-spouse".
+std::string kebab(std::string_view name) {
+  std::string out = snake(name);
+  for (char& c : out) {
+    if (c == '_') c = '-';
+  }
+  return out;
+}
+
 // A schema enum by its name in snake_case ("bridging_right") or as in the
 // schema ("BridgingRight"); absent: `fallback`.
 template <typename E, std::size_t N>
@@ -215,14 +224,11 @@ Result<E> enum_field(const json& b, const char* field, E fallback, const E (&val
   std::string allowed;
   for (E v : values) {
     const std::string name = name_of(v);
-    std::string kebab = snake(name);
-    for (char& c : kebab) {
-      if (c == '_') c = '-';
-    }
+    const std::string snake_name = snake(name);
     // The schema's name, snake_case (openapi.json) or kebab-case (how
     // answers spell values, "not-starter").
-    if (**t == name || **t == snake(name) || **t == kebab) return v;
-    allowed += (allowed.empty() ? "" : ", ") + snake(name);
+    if (**t == name || **t == snake_name || **t == kebab(name)) return v;
+    allowed += (allowed.empty() ? "" : ", ") + snake_name;
   }
   return Error::invalid(field, "UnknownValue", std::string(field) + " must be one of: " + allowed);
 }
@@ -234,11 +240,7 @@ Result<E> enum_field(const json& b, const char* field, E fallback, const E (&val
 Result<d::Category> category_field(const std::string& text, const char* field) {
   auto exact = d::parse_category(text, field);
   if (exact.ok()) return exact;
-  std::string kebab = snake(text);
-  for (char& c : kebab) {
-    if (c == '_') c = '-';
-  }
-  auto spelled = d::parse_category(kebab, field);
+  auto spelled = d::parse_category(kebab(text), field);
   return spelled.ok() ? spelled : exact;
 }
 
