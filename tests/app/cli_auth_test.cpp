@@ -10,7 +10,7 @@
 #include <string>
 
 #include "http/auth.h"
-#include "run_kassa.h"
+#include "support/run_kassa.h"
 
 namespace kh = kassa::http;
 

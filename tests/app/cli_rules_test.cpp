@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "run_kassa.h"
+#include "support/run_kassa.h"
 
 TEST_CASE("kassa rules contribution prints worked example 1 as JSON", "[cli]") {
   auto run = run_kassa("rules contribution --year 2025 --category main --income 40000.00");

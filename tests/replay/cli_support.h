@@ -1,29 +1,14 @@
 #pragma once
-// Runs the built `kassa` binary as an auditor would: its stdout, its exit code.
-#include <sys/wait.h>
-
-#include <array>
-#include <cstdio>
+// Runs the built `kassa` binary as an auditor would: its stdout, its exit
+// code (tests/support/run_kassa.h).
 #include <string>
+
+#include "support/run_kassa.h"
 
 namespace kassa::replay::testing {
 
-struct Run {
-  int exit_code = -1;
-  std::string out;
-};
+using Run = kassa_run::Run;
 
-inline Run kassa_cli(const std::string& args) {
-  const std::string command = std::string("'") + KASSA_CLI + "' " + args + " 2>/dev/null";
-  Run run;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return run;
-  std::array<char, 4096> buf{};
-  std::size_t n = 0;
-  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) run.out.append(buf.data(), n);
-  const int status = pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
-}
+inline Run kassa_cli(const std::string& args) { return run_kassa(args); }
 
 }  // namespace kassa::replay::testing

@@ -1,6 +1,7 @@
 #pragma once
-// Runs the built `kassa` command line as a user would: its stdout or
-// stderr, and its exit code.
+// Runs the built `kassa` command line as a user or an auditor would: its
+// stdout or stderr, and its exit code. The test target defines KASSA_CLI
+// (the binary's path).
 
 #include <catch2/catch.hpp>
 
@@ -10,7 +11,7 @@
 #include <cstdio>
 #include <string>
 
-namespace kassa_cli {
+namespace kassa_run {
 
 struct Run {
   int exit_code = -1;
@@ -33,7 +34,7 @@ inline Run run_kassa(const std::string& args, Capture stream = Capture::kStdout)
   return run;
 }
 
-}  // namespace kassa_cli
+}  // namespace kassa_run
 
-using kassa_cli::Capture;
-using kassa_cli::run_kassa;
+using kassa_run::Capture;
+using kassa_run::run_kassa;
