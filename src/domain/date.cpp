@@ -18,10 +18,11 @@ Date from_ymd_unchecked(const year_month_day& ymd) {
 
 Result<Date> Date::from_ymd(int y, unsigned m, unsigned d) {
   const year_month_day ymd{chr::year{y}, chr::month{m}, chr::day{d}};
-  if (y < 1900 || y > 9999 || !ymd.ok()) {
+  if (y < kFirstYear || y > kLastYear || !ymd.ok()) {
     return Error::invalid("date", "DateInvalid",
                           "date: " + std::to_string(y) + "-" + std::to_string(m) + "-" +
-                              std::to_string(d) + " is not a calendar day in 1900..9999");
+                              std::to_string(d) + " is not a calendar day in " +
+                              std::to_string(kFirstYear) + ".." + std::to_string(kLastYear));
   }
   return from_ymd_unchecked(ymd);
 }

@@ -16,11 +16,19 @@
 
 namespace kassa::domain {
 
+// The calendar the fund works in. Events carry a quarter as the uint16
+// year*10+q (schemas/common.fbs), which holds years up to 6553: a wider
+// range would let a command's quarter wrap into another one on its way to
+// the log. 2999 leaves every plausible date and a margin no input needs.
+inline constexpr int kFirstYear = 1900;
+inline constexpr int kLastYear = 2999;
+static_assert(kLastYear * 10 + 4 <= 65535, "a quarter code must fit its uint16");
+
 class Date {
  public:
   // "2025-03-31" (ISO 8601, exactly 10 characters); rule "DateFormat".
   static Result<Date> parse(std::string_view text, std::string_view field = "date");
-  // A real calendar day in years 1900..9999; rule "DateInvalid".
+  // A real calendar day in years kFirstYear..kLastYear (1900..2999); rule "DateInvalid".
   static Result<Date> from_ymd(int year, unsigned month, unsigned day);
   static Date from_days(std::int32_t days_since_epoch) { return Date(days_since_epoch); }
 

@@ -133,7 +133,7 @@ Decision handle(const PersonState& s, const AssessQuarter& c, const DecisionCont
 
 Decision handle(const PersonState& s, const NotifyIncome& c, const DecisionContext& ctx) {
   KASSA_TRY(require_registered(s));
-  if (c.year < 1900 || c.year > 9999) {
+  if (c.year < kFirstYear || c.year > kLastYear) {
     return Error::invalid("year", "YearInvalid", "year: not a calendar year");
   }
   KASSA_TRY(require_plausible(c.net_income, ctx.fund.plausibility.max_income, "net_income"));

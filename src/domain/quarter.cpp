@@ -3,10 +3,11 @@
 namespace kassa::domain {
 
 Result<Quarter> Quarter::of(int year, int number) {
-  if (year < 1900 || year > 9999 || number < 1 || number > 4) {
+  if (year < kFirstYear || year > kLastYear || number < 1 || number > 4) {
     return Error::invalid("quarter", "QuarterInvalid",
                           "quarter: " + std::to_string(year) + "-Q" + std::to_string(number) +
-                              " is not a quarter (year 1900..9999, Q1..Q4)");
+                              " is not a quarter (year " + std::to_string(kFirstYear) + ".." +
+                              std::to_string(kLastYear) + ", Q1..Q4)");
   }
   return Quarter(year * 4 + number - 1);
 }

@@ -18,7 +18,7 @@ class Quarter {
  public:
   // "2025-Q1"; rule "QuarterFormat".
   static Result<Quarter> parse(std::string_view text, std::string_view field = "quarter");
-  // Years 1900..9999, quarter 1..4; rule "QuarterInvalid".
+  // Years kFirstYear..kLastYear (date.h), quarter 1..4; rule "QuarterInvalid".
   static Result<Quarter> of(int year, int number);
   static Quarter containing(Date date);
 

@@ -133,6 +133,12 @@ TEST_CASE("bad input is refused with the field and the rule, and nothing is writ
        "communication"},
       {"bad quarter", p + "/payment-plans", json{{"quarters", {"2025-Q5"}}, {"instalments", 4}}.dump(),
        kStaff, 400, nullptr, "quarters"},
+      // schemathesis: 8206-Q3 wrapped to another quarter code and was written.
+      {"quarter beyond the calendar", p + "/dispenses", json{{"quarters", {"8206-Q3"}}}.dump(),
+       kStaff, 400, "QuarterFormat", "quarters"},
+      {"date beyond the calendar", p + "/payments",
+       json{{"amount", "12.50"}, {"value_date", "8206-01-01"}, {"bank_ref", "x"}}.dump(), kStaff,
+       400, "DateInvalid", "value_date"},
       {"party id format", "/v1/persons/12345/income",
        json{{"year", 2025}, {"net_income", "1000.00"}}.dump(), kStaff, 400, "PartyIdFormat",
        "party_id"},
