@@ -1,0 +1,181 @@
+#!/usr/bin/env python3
+"""The API contract test: schemathesis against a real kassad, once per role.
+
+    run_schemathesis.py KASSA KASSAD WORK_DIR
+
+Installs the pinned schemathesis (requirements.txt beside this file) from
+PyPI into a venv cached under $KASSA_CACHE (default ~/.cache/kassa), keyed
+by the requirements' hash; generates a small demo population with
+`kassa demo generate`, registers a company, adds one token per role with
+`kassa auth add-token`, starts kassad on it and runs `st run` with every
+conformance check issue 19 names (not_a_server_error,
+status_code_conformance, content_type_conformance,
+response_schema_conformance, response_headers_conformance) as staff, batch,
+auditor and admin. Path parameters name a real person and company, so the
+generated requests reach the routes' logic, not only their 404s.
+
+Exit 0 only when every run found no failure and kassad is still up; any
+failure prints schemathesis' report (with a curl line per case). Missing
+tools (python3 -m venv, pip, PyPI) fail loudly: the test never skips.
+Seeded (SEED below): the same build gets the same cases.
+"""
+
+import hashlib
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CHECKS = ",".join([
+    "not_a_server_error",
+    "status_code_conformance",
+    "content_type_conformance",
+    "response_schema_conformance",
+    "response_headers_conformance",
+])
+ROLES = ["staff", "batch", "auditor", "admin"]
+SEED = "20261206"
+MAX_EXAMPLES = os.environ.get("KASSA_SCHEMATHESIS_EXAMPLES", "10")
+COMPANY = "0403170701"
+
+
+def fail(message):
+    print("run_schemathesis: " + message, file=sys.stderr, flush=True)
+    sys.exit(1)
+
+
+def run(cmd, **kwargs):
+    shown = ["Authorization: Bearer ***" if a.startswith("Authorization:") else a for a in cmd]
+    print("+ " + " ".join(shown), flush=True)
+    return subprocess.run(cmd, check=False, **kwargs)
+
+
+def venv():
+    requirements = os.path.join(HERE, "requirements.txt")
+    with open(requirements, "rb") as f:
+        digest = hashlib.sha256(f.read()).hexdigest()[:16]
+    cache = os.environ.get("KASSA_CACHE", os.path.expanduser("~/.cache/kassa"))
+    root = os.path.join(cache, "venv-schemathesis-" + digest)
+    st = os.path.join(root, "bin", "st")
+    if os.path.exists(os.path.join(root, "installed")):
+        return st
+    shutil.rmtree(root, ignore_errors=True)
+    if run([sys.executable, "-m", "venv", root]).returncode != 0:
+        fail("cannot create a venv (python3 -m venv) at " + root)
+    pip = os.path.join(root, "bin", "pip")
+    if run([pip, "install", "-q", "--disable-pip-version-check", "-r", requirements]).returncode != 0:
+        fail("pip could not install " + requirements + " from PyPI")
+    open(os.path.join(root, "installed"), "w").close()
+    return st
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def request(base, method, path, token, body=None):
+    data = None if body is None else json.dumps(body).encode()
+    req = urllib.request.Request(base + path, data=data, method=method)
+    req.add_header("Authorization", "Bearer " + token)
+    req.add_header("X-Kassa-Purpose", "contract test")
+    if data is not None:
+        req.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return r.status, json.loads(r.read() or b"null")
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read() or b"null")
+
+
+def main():
+    if len(sys.argv) != 4:
+        fail("usage: run_schemathesis.py KASSA KASSAD WORK_DIR")
+    kassa, kassad, work = sys.argv[1:]
+    st = venv()
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    data = os.path.join(work, "data")
+    ids = os.path.join(work, "ids.txt")
+    if run([kassa, "demo", "generate", "--data-dir", data, "--persons", "40", "--from-year",
+            "2025", "--party-ids", ids, "--log-level", "warn"]).returncode != 0:
+        fail("kassa demo generate failed")
+    auth = os.path.join(data, "auth.json")
+    tokens = {}
+    for role in ROLES:
+        out = run([kassa, "auth", "add-token", "--auth-file", auth, "--role", role, "--principal",
+                   "contract-" + role], stdout=subprocess.PIPE, text=True)
+        if out.returncode != 0 or not out.stdout.strip():
+            fail("kassa auth add-token --role " + role + " failed")
+        tokens[role] = out.stdout.strip()
+    with open(ids) as f:
+        person = f.readline().strip()
+
+    port = free_port()
+    base = "http://127.0.0.1:%d" % port
+    log_path = os.path.join(work, "kassad.log")
+    with open(log_path, "w") as log:
+        server = subprocess.Popen([kassad, "--data-dir", data, "--port", str(port), "--log-level",
+                                   "warn"], stdout=log, stderr=subprocess.STDOUT)
+    try:
+        for _ in range(600):
+            try:
+                with urllib.request.urlopen(base + "/health", timeout=1):
+                    break
+            except OSError:
+                if server.poll() is not None:
+                    fail("kassad exited with %d before answering; see %s" % (server.returncode, log_path))
+                time.sleep(0.1)
+        else:
+            fail("kassad did not answer /health within 60 s")
+        status, body = request(base, "POST", "/v1/companies", tokens["staff"], {
+            "company_number": COMPANY, "name": "Contract NV", "legal_form": "NV",
+            "incorporation": "2015-03-01", "directors": [person]})
+        if status != 201:
+            fail("registering the company answered %d %s" % (status, body))
+
+        config = os.path.join(work, "schemathesis.toml")
+        with open(config, "w") as f:
+            f.write("[parameters]\n")
+            f.write('"path.party_id" = "%s"\n' % person)
+            f.write('"path.company_number" = "%s"\n' % COMPANY)
+        failed = []
+        for role in ROLES:
+            report = os.path.join(work, "schemathesis-" + role + ".txt")
+            with open(report, "w") as out:
+                rc = run([st, "--config-file", config, "run", base + "/openapi.json",
+                          "--checks", CHECKS, "--max-examples", MAX_EXAMPLES, "--seed", SEED,
+                          "--workers", "1", "--no-color",
+                          "-H", "Authorization: Bearer " + tokens[role],
+                          "-H", "X-Kassa-Purpose: contract test"],
+                         stdout=out, stderr=subprocess.STDOUT).returncode
+            with open(report) as f:
+                text = f.read()
+            summary = [line for line in text.splitlines() if "generated" in line or " in " in line]
+            print("%s: exit %d; %s" % (role, rc, "; ".join(summary[-2:])), flush=True)
+            if rc != 0:
+                print(text)
+                failed.append(role)
+            if server.poll() is not None:
+                fail("kassad died during the %s run (exit %d); see %s" % (role, server.returncode, log_path))
+        if failed:
+            fail("schemathesis found failures as " + ", ".join(failed))
+        print("run_schemathesis: every role conforms to openapi.json")
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    if server.returncode not in (0, -15):
+        fail("kassad exited with %d; see %s" % (server.returncode, log_path))
+
+
+if __name__ == "__main__":
+    main()
