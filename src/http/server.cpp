@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <array>
+#include <string_view>
 #include <variant>
 
 #include "http/errors.h"
@@ -86,6 +88,14 @@ Server::Server(ServerOptions options, TokenTable tokens)
                                                            httplib::Response& res) {
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
     Error error = Error::invalid("request", "BadRequest", "the request is malformed");
+    // httplib answers a method it never routes (TRACE, CONNECT, anything
+    // made up) with a 400 before looking at the path: it is a method this
+    // path does not take, like any other.
+    static constexpr std::array<std::string_view, 7> kRouted{"GET",    "HEAD",  "POST", "PUT",
+                                                             "DELETE", "PATCH", "OPTIONS"};
+    if (res.status == 400 && std::find(kRouted.begin(), kRouted.end(), req.method) == kRouted.end()) {
+      res.status = 404;
+    }
     if (res.status == 404) {
       std::string allowed;
       for (const RouteInfo& route : router_->routes()) {

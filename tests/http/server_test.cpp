@@ -71,6 +71,25 @@ TEST_CASE("every error has a JSON body: unknown paths and methods, malformed bod
   auto wrong_method = c.Delete("/v1/things/7", staff);
   expect_error(wrong_method, 405, "MethodNotAllowed");
   CHECK(wrong_method->get_header_value("Allow") == "GET, POST");
+  // A method httplib does not route at all (schemathesis sends TRACE) was
+  // a 400 BadRequest: it is the same 405 with what the path takes.
+  auto trace = c.send([&] {
+    httplib::Request r;
+    r.method = "TRACE";
+    r.path = "/v1/things/7";
+    r.headers = staff;
+    return r;
+  }());
+  REQUIRE(trace);
+  expect_error(trace, 405, "MethodNotAllowed");
+  CHECK(trace->get_header_value("Allow") == "GET, POST");
+  auto trace_nowhere = c.send([&] {
+    httplib::Request r;
+    r.method = "TRACE";
+    r.path = "/v1/nothing-here";
+    return r;
+  }());
+  expect_error(trace_nowhere, 404, "RouteNotFound");
   expect_error(c.Post("/v1/things/7", staff, "--x\r\n", "multipart/form-data"), 400, "BadRequest");
   // A route's own error keeps its body.
   expect_error(c.Get("/v1/things/7"), 401, "BearerTokenRequired");
