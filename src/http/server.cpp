@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <atomic>
+#include <functional>
 #include <array>
 #include <string_view>
 #include <variant>
@@ -14,13 +16,61 @@
 
 namespace kassa::http {
 
+namespace {
+
+// True on the overflow pool's threads: the connection is over the cap.
+thread_local bool tl_over_capacity = false;
+
+// httplib's task queue with a cap on the connections it serves at once.
+// httplib 0.11 hands each accepted connection to the queue as an opaque
+// job and serves it on one worker for its whole life; beyond
+// `cap` connections a job goes to a small overflow pool instead, where the
+// request is answered 503 as soon as its headers are read (the
+// pre-routing handler sees tl_over_capacity) and the connection closed.
+// The workers of admitted connections are never taken by the ones over.
+class CappedPool final : public httplib::TaskQueue {
+ public:
+  CappedPool(std::size_t cap, std::size_t overflow_threads)
+      : cap_(cap), served_(cap), overflow_(overflow_threads) {}
+
+  void enqueue(std::function<void()> fn) override {
+    if (active_.fetch_add(1) < cap_) {
+      served_.enqueue([this, fn = std::move(fn)] {
+        fn();
+        active_.fetch_sub(1);
+      });
+      return;
+    }
+    active_.fetch_sub(1);
+    overflow_.enqueue([fn = std::move(fn)] {
+      tl_over_capacity = true;
+      fn();
+      tl_over_capacity = false;
+    });
+  }
+
+  void shutdown() override {
+    served_.shutdown();
+    overflow_.shutdown();
+  }
+
+ private:
+  const std::size_t cap_;
+  std::atomic<std::size_t> active_{0};
+  httplib::ThreadPool served_;
+  httplib::ThreadPool overflow_;
+};
+
+}  // namespace
+
 Server::Server(ServerOptions options, TokenTable tokens)
     : options_(std::move(options)),
       tokens_(std::move(tokens)),
       server_(std::make_unique<httplib::Server>()),
       router_(std::make_unique<Router>(*server_, tokens_)) {
   const std::size_t workers = options_.worker_threads;
-  server_->new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
+  const std::size_t overflow = options_.overflow_threads;
+  server_->new_task_queue = [workers, overflow] { return new CappedPool(workers, overflow); };
   server_->set_payload_max_length(std::max(options_.json_body_limit, options_.file_body_limit));
   // Before a body is read (httplib reads it after this handler): its
   // length against the route's limit, and the bearer token, so neither a
@@ -28,15 +78,21 @@ Server::Server(ServerOptions options, TokenTable tokens)
   // connection is closed after such an answer (the body stays unread).
   httplib::Server::HandlerWithResponse before_body = [this](const httplib::Request& req,
                                                             httplib::Response& res) {
-    if (req.method != "POST" && req.method != "PUT") return httplib::Server::HandlerResponse::Unhandled;
     auto refuse = [&](int status, const Error& error) {
       router_->observe(req.method, "(refused before routing)", status, 0, "");
       res.status = status;
       res.set_header("Connection", "close");
       if (status == 401) res.set_header("WWW-Authenticate", "Bearer");
+      if (status == 503) res.set_header("Retry-After", "1");
       res.set_content(error_body(error).dump(), "application/json");
       return httplib::Server::HandlerResponse::Handled;
     };
+    if (tl_over_capacity) {
+      return refuse(503, Error::unavailable("ServerBusy",
+                                            "kassad serves " + std::to_string(options_.worker_threads) +
+                                                " connections at once; try again in a second"));
+    }
+    if (req.method != "POST" && req.method != "PUT") return httplib::Server::HandlerResponse::Unhandled;
     const bool file = req.path == "/v1/payments/import";
     const std::size_t limit = file ? options_.file_body_limit : options_.json_body_limit;
     const std::string length = req.get_header_value("Content-Length");

@@ -26,13 +26,16 @@ namespace kassa::http {
 // or idle client holds one for at most read_timeout_s per read and
 // keep_alive_timeout_s between requests. Workers are cheap (a thread
 // waiting in poll), so there are enough of them for a hundred such
-// clients beside real traffic; beyond that connections wait in the queue
-// (0.11 cannot refuse them).
+// clients beside real traffic. They are also the cap on connections:
+// beyond worker_threads open at once, a new connection is served by one of
+// overflow_threads, which answers its first request 503 ServerBusy with
+// Retry-After: 1 and closes it, instead of leaving it in the queue.
 struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;  // 0 picks a free port
   std::string version = "dev";
   std::size_t worker_threads = 256;
+  std::size_t overflow_threads = 4;
   int read_timeout_s = 5;        // per read of a request
   int write_timeout_s = 5;       // per write of an answer
   int keep_alive_timeout_s = 2;  // an idle connection is closed after it

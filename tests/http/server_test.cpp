@@ -144,6 +144,39 @@ TEST_CASE("a hundred idle and ten slow connections leave /health answering", "[s
   for (int fd : slow) ::close(fd);
 }
 
+TEST_CASE("beyond the connection cap a client hears 503 at once, not a wait in the queue",
+          "[server][limits]") {
+  // Before: every worker held by a connection, the next one waited in
+  // httplib's queue, unanswered, until a worker came free (here 5 s, the
+  // read timeout; under a flood, never).
+  Served s(4);
+  std::vector<int> idle;
+  for (int i = 0; i < 4; ++i) idle.push_back(connect_to(s.server.port()));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  auto c = s.client();
+  c.set_connection_timeout(2, 0);
+  c.set_read_timeout(2, 0);
+  const auto started = std::chrono::steady_clock::now();
+  auto res = c.Get("/health");
+  const auto waited = std::chrono::steady_clock::now() - started;
+  REQUIRE(res);
+  CHECK(res->status == 503);
+  CHECK(res->get_header_value("Retry-After") == "1");
+  CHECK(res->get_header_value("Connection") == "close");
+  CHECK(body_of(res)["error"] == "ServerBusy");
+  CHECK(waited < std::chrono::seconds(2));
+  for (int fd : idle) ::close(fd);
+  // The cap counts connections, not requests: once they are gone the
+  // same client is served.
+  bool served = false;
+  for (int i = 0; i < 50 && !served; ++i) {
+    auto again = s.client().Get("/health");
+    served = again && again->status == 200;
+    if (!served) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  CHECK(served);
+}
+
 // Sends `head` (a request without its body) and reads the answer within
 // 2 s: what the server says before the body arrives.
 std::string answer_before_body(int port, const std::string& head) {
