@@ -22,4 +22,8 @@ nlohmann::json error_body(const Error& error) {
   return body;
 }
 
+std::string json_text(const nlohmann::json& body) {
+  return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 }  // namespace kassa::http

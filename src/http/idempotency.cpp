@@ -207,7 +207,7 @@ Handler idempotent(IdempotencyStore* store, Handler handler,
         }
         if (any) {
           spdlog::info("idempotent retry answered from the log principal={}", ctx.principal.name);
-          IdempotencyStore::Stored stored{hash, answer->status, answer->body.dump()};
+          IdempotencyStore::Stored stored{hash, answer->status, json_text(answer->body)};
           if (auto put = store->put(ctx.principal.name, *key, stored); !put) return put.error();
           return *answer;
         }
@@ -222,10 +222,10 @@ Handler idempotent(IdempotencyStore* store, Handler handler,
     stored.request_hash = hash;
     if (reply) {
       stored.status = reply->status;
-      stored.body = reply->body.dump();
+      stored.body = json_text(reply->body);
     } else {
       stored.status = http_status(reply.error().code);
-      stored.body = error_body(reply.error()).dump();
+      stored.body = json_text(error_body(reply.error()));
     }
     // A 5xx is not the answer: the caller retries. When the command had
     // prepared appends, the record stays prepared, and the retry asks the

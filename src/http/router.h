@@ -33,6 +33,10 @@ struct Response;
 
 namespace kassa::http {
 
+// GET, HEAD, POST, PUT, DELETE, PATCH or OPTIONS: the methods httplib
+// routes (any other is refused before routing).
+bool routed_method(std::string_view method);
+
 class IdempotentRequest;
 
 enum class Method { kGet, kPost, kPut, kDelete };

@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <atomic>
 #include <functional>
-#include <array>
 #include <string_view>
 #include <variant>
 
@@ -84,7 +83,7 @@ Server::Server(ServerOptions options, TokenTable tokens)
       res.set_header("Connection", "close");
       if (status == 401) res.set_header("WWW-Authenticate", "Bearer");
       if (status == 503) res.set_header("Retry-After", "1");
-      res.set_content(error_body(error).dump(), "application/json");
+      res.set_content(json_text(error_body(error)), "application/json");
       return httplib::Server::HandlerResponse::Handled;
     };
     if (tl_over_capacity) {
@@ -144,18 +143,21 @@ Server::Server(ServerOptions options, TokenTable tokens)
                                                            httplib::Response& res) {
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
     Error error = Error::invalid("request", "BadRequest", "the request is malformed");
-    // httplib answers a method it never routes (TRACE, CONNECT, anything
-    // made up) with a 400 before looking at the path: it is a method this
-    // path does not take, like any other.
-    static constexpr std::array<std::string_view, 7> kRouted{"GET",    "HEAD",  "POST", "PUT",
-                                                             "DELETE", "PATCH", "OPTIONS"};
-    if (res.status == 400 && std::find(kRouted.begin(), kRouted.end(), req.method) == kRouted.end()) {
+    // httplib answers a method it never routes (TRACE, CONNECT, QUERY,
+    // anything made up) with a 400 before looking at the path: it is a
+    // method this path does not take, like any other. httplib refused the
+    // request line without reading the body, so the connection is closed:
+    // otherwise the body would be read as the next request.
+    std::string path = req.path;
+    if (res.status == 400 && !routed_method(req.method)) {
       res.status = 404;
+      res.set_header("Connection", "close");
+      if (path.empty()) path = req.target.substr(0, req.target.find('?'));  // not parsed for QUERY
     }
     if (res.status == 404) {
       std::string allowed;
       for (const RouteInfo& route : router_->routes()) {
-        if (!path_matches(route.path, req.path)) continue;
+        if (!path_matches(route.path, path)) continue;
         std::string method = to_string(route.method);  // "get": OpenAPI's spelling
         for (char& ch : method) ch = static_cast<char>(ch - 'a' + 'A');
         if (allowed.find(method) != std::string::npos) continue;
@@ -167,8 +169,7 @@ Server::Server(ServerOptions options, TokenTable tokens)
         error = Error::invalid("method", "MethodNotAllowed",
                                req.method + " is not a method of this path; it takes " + allowed);
       } else {
-        error = Error::not_found("RouteNotFound", "no route " + req.method + " " + req.path,
-                                 "path");
+        error = Error::not_found("RouteNotFound", "no route " + req.method + " " + path, "path");
       }
     } else if (res.status == 413) {
       error = Error::invalid("body", "BodyTooLarge", "the request body is over this route's limit");
@@ -177,7 +178,7 @@ Server::Server(ServerOptions options, TokenTable tokens)
     } else if (res.status >= 500) {
       error = Error::internal("the server failed to handle this request");
     }
-    res.set_content(error_body(error).dump(), "application/json");
+    res.set_content(json_text(error_body(error)), "application/json");
     router_->observe(req.method, "(no route)", res.status, 0, "");
     return httplib::Server::HandlerResponse::Handled;
   };

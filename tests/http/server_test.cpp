@@ -144,6 +144,71 @@ TEST_CASE("a hundred idle and ten slow connections leave /health answering", "[s
   for (int fd : slow) ::close(fd);
 }
 
+TEST_CASE("a method httplib cannot parse closes the connection; its body is never a request",
+          "[server][errors]") {
+  // schemathesis: QUERY with a PNG body. httplib refused the request line
+  // without reading the body, kept the connection, and parsed the body as
+  // the next request: its method "\x89PNG..." went into the JSON error
+  // message, whose dump() threw on the bytes that are not UTF-8, and
+  // kassad aborted (std::terminate).
+  Served s;
+  const int fd = connect_to(s.server.port());
+  timeval timeout{2, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  const std::string request =
+      "QUERY /v1/things/7 HTTP/1.1\r\nHost: x\r\nContent-Length: 12\r\n\r\n"
+      "\x89PNG \xff\xfe HTTP/1.1\r\n\r\n";
+  REQUIRE(::send(fd, request.data(), request.size(), MSG_NOSIGNAL) ==
+          static_cast<ssize_t>(request.size()));
+  std::string answer;
+  char buf[4096];
+  for (;;) {
+    const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) break;
+    answer.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  INFO(answer);
+  CHECK(answer.rfind("HTTP/1.1 405", 0) == 0);
+  CHECK(answer.find("MethodNotAllowed") != std::string::npos);
+  std::size_t answers = 0;
+  for (std::size_t at = answer.find("HTTP/1.1 "); at != std::string::npos;
+       at = answer.find("HTTP/1.1 ", at + 1)) {
+    ++answers;
+  }
+  CHECK(answers == 1);
+  auto health = s.client().Get("/health");
+  REQUIRE(health);
+  CHECK(health->status == 200);
+}
+
+TEST_CASE("an error message with bytes that are not UTF-8 is still a JSON answer",
+          "[server][errors]") {
+  Served s;
+  const int fd = connect_to(s.server.port());
+  timeval timeout{2, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  const std::string request = "\x89PNG /v1/\xff HTTP/1.1\r\nHost: x\r\n\r\n";
+  REQUIRE(::send(fd, request.data(), request.size(), MSG_NOSIGNAL) ==
+          static_cast<ssize_t>(request.size()));
+  std::string answer;
+  char buf[4096];
+  for (;;) {
+    const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) break;
+    answer.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  INFO(answer);
+  const std::size_t body = answer.find("\r\n\r\n");
+  REQUIRE(body != std::string::npos);
+  auto parsed = nlohmann::json::parse(answer.substr(body + 4), nullptr, false);
+  CHECK(parsed.is_object());
+  auto health = s.client().Get("/health");
+  REQUIRE(health);
+  CHECK(health->status == 200);
+}
+
 TEST_CASE("beyond the connection cap a client hears 503 at once, not a wait in the queue",
           "[server][limits]") {
   // Before: every worker held by a connection, the next one waited in
