@@ -1,6 +1,7 @@
 #pragma once
 // AggregateWriter<A> — the write side of one aggregate kind: load the state,
-// decide, encode, append durably, and only then evolve the cached state.
+// decide, encode, evolve a copy of the state (an event that does not fold
+// is never written), append durably, and only then replace the cached state.
 //
 //   execute(key, command)   one command for one aggregate (HTTP commands)
 //   run(keys, command)      the same command for many aggregates (batch runs:
@@ -133,6 +134,12 @@ class AggregateWriter {
     log::ChainTip tip = working.tip;
     auto encoded = factory_.build(A::kKind, key, tip, *decided, meta, date);
     if (!encoded) return encoded.error();
+    // Evolved before the append, on a copy: an event its own aggregate
+    // cannot fold (a decide/evolve mismatch, a value that does not survive
+    // its encoding) is refused here and never reaches the log.
+    State next = working.state;
+    auto ids = apply(next, *encoded);
+    if (!ids) return ids.error();
     if (meta.before_append) {
       const PreparedAppend prepared{A::kKind, key, working.tip.sequence + 1, tip.sequence, tip.hash};
       if (auto noted = meta.before_append(prepared); !noted) return noted.error();
@@ -143,11 +150,7 @@ class AggregateWriter {
       evict(key);
       return offsets.error();
     }
-    auto ids = apply(working.state, *encoded);
-    if (!ids) {
-      evict(key);
-      return ids.error();
-    }
+    working.state = std::move(next);
     const std::uint64_t first_sequence = working.tip.sequence + 1;
     working.tip = tip;
     const std::int32_t partition = log_.partition_for(A::kTopic, key);

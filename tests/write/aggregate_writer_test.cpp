@@ -30,7 +30,10 @@ struct Register {
 struct Remind {
   std::int64_t cents = 0;
 };
-using ToyCommand = std::variant<Register, Remind>;
+// Decides an event the toy's evolve refuses: a decide/evolve mismatch, as
+// the quarter code that wrapped was (a domain bug the writer must catch).
+struct Mismatch {};
+using ToyCommand = std::variant<Register, Remind, Mismatch>;
 
 struct ToyAggregate {
   using State = ToyState;
@@ -48,6 +51,13 @@ struct ToyAggregate {
       domain::NewEvent e{ctx.business_date, std::nullopt, {}, s::PersonalDataT{}};
       e.body.Set(std::move(body));
       e.personal->niss = reg->niss;
+      out.push_back(std::move(e));
+      return out;
+    }
+    if (std::holds_alternative<Mismatch>(command)) {
+      s::PersonDiedT body;
+      domain::NewEvent e{ctx.business_date, std::nullopt, {}, std::nullopt};
+      e.body.Set(std::move(body));
       out.push_back(std::move(e));
       return out;
     }
@@ -224,6 +234,24 @@ TEST_CASE("a repeated command writes nothing and a rejection writes nothing", "[
   auto bad = fx.writer->execute(kAlice, Remind{-5}, fx.date, fx.meta);
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.error().field == "cents");
+  CHECK(fx.records_of(kAlice).size() == 2);
+}
+
+TEST_CASE("an event its own aggregate cannot evolve is refused before it is written", "[write]") {
+  // Before: execute() appended first and evolved after, so a decided event
+  // that evolve refuses was in the log when the caller heard 500 (POST
+  // dispenses with "8206-Q3" did exactly that).
+  Fixture fx;
+  REQUIRE(fx.writer->execute(kAlice, Register{"93051822361"}, fx.date, fx.meta).ok());
+  auto broken = fx.writer->execute(kAlice, Mismatch{}, fx.date, fx.meta);
+  REQUIRE_FALSE(broken.ok());
+  CHECK(broken.error().rule == "NotAToyEvent");
+  CHECK(fx.records_of(kAlice).size() == 1);
+  // The aggregate goes on from what is durable: sequence 2 is still free.
+  auto reminded = fx.writer->execute(kAlice, Remind{100}, fx.date, fx.meta);
+  REQUIRE(reminded.ok());
+  REQUIRE(reminded->events.size() == 1);
+  CHECK(reminded->events[0].sequence == 2);
   CHECK(fx.records_of(kAlice).size() == 2);
 }
 
