@@ -25,7 +25,8 @@ thread_local bool tl_over_capacity = false;
 // job and serves it on one worker for its whole life; beyond
 // `cap` connections a job goes to a small overflow pool instead, where the
 // request is answered 503 as soon as its headers are read (the
-// pre-routing handler sees tl_over_capacity) and the connection closed.
+// pre-routing handler sees tl_over_capacity) and the connection closed;
+// /health, /ready and /metrics are answered there as usual.
 // The workers of admitted connections are never taken by the ones over.
 class CappedPool final : public httplib::TaskQueue {
  public:
@@ -86,7 +87,10 @@ Server::Server(ServerOptions options, TokenTable tokens)
       res.set_content(json_text(error_body(error)), "application/json");
       return httplib::Server::HandlerResponse::Handled;
     };
-    if (tl_over_capacity) {
+    // Probes are answered even over the cap (on the overflow pool, in
+    // microseconds): a busy kassad is alive, and says so.
+    const bool probe = req.path == "/health" || req.path == "/ready" || req.path == "/metrics";
+    if (tl_over_capacity && !probe) {
       return refuse(503, Error::unavailable("ServerBusy",
                                             "kassad serves " + std::to_string(options_.worker_threads) +
                                                 " connections at once; try again in a second"));
