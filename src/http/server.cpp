@@ -11,6 +11,7 @@
 #include <string_view>
 #include <variant>
 
+#include "http/connection.h"
 #include "http/errors.h"
 
 namespace kassa::http {
@@ -66,7 +67,7 @@ class CappedPool final : public httplib::TaskQueue {
 Server::Server(ServerOptions options, TokenTable tokens)
     : options_(std::move(options)),
       tokens_(std::move(tokens)),
-      server_(std::make_unique<httplib::Server>()),
+      server_(std::make_unique<ConnectionServer>()),
       router_(std::make_unique<Router>(*server_, tokens_)) {
   const std::size_t workers = options_.worker_threads;
   const std::size_t overflow = options_.overflow_threads;
@@ -82,6 +83,7 @@ Server::Server(ServerOptions options, TokenTable tokens)
       router_->observe(req.method, "(refused before routing)", status, 0, "");
       res.status = status;
       res.set_header("Connection", "close");
+      close_after_this_answer();  // the body, if any, stays unread
       if (status == 401) res.set_header("WWW-Authenticate", "Bearer");
       if (status == 503) res.set_header("Retry-After", "1");
       res.set_content(json_text(error_body(error)), "application/json");
@@ -94,6 +96,18 @@ Server::Server(ServerOptions options, TokenTable tokens)
       return refuse(503, Error::unavailable("ServerBusy",
                                             "kassad serves " + std::to_string(options_.worker_threads) +
                                                 " connections at once; try again in a second"));
+    }
+    if (req.method != "POST" && req.method != "PUT" && req.method != "PATCH" &&
+        req.method != "DELETE") {
+      // httplib reads no body for these: one sent anyway would be read as
+      // the next request. Answer this one, then close.
+      const std::string length = req.get_header_value("Content-Length");
+      if (req.has_header("Transfer-Encoding") ||
+          (!length.empty() && length.find_first_not_of('0') != std::string::npos)) {
+        res.set_header("Connection", "close");
+        close_after_this_answer();
+      }
+      return httplib::Server::HandlerResponse::Unhandled;
     }
     if (req.method != "POST" && req.method != "PUT") return httplib::Server::HandlerResponse::Unhandled;
     const bool file = req.path == "/v1/payments/import";
@@ -153,9 +167,14 @@ Server::Server(ServerOptions options, TokenTable tokens)
     // request line without reading the body, so the connection is closed:
     // otherwise the body would be read as the next request.
     std::string path = req.path;
+    if (res.status != 404) {
+      // httplib's own refusal (a request line or header it could not
+      // parse, a body over its limit): where this request ends is unknown.
+      res.set_header("Connection", "close");
+      close_after_this_answer();
+    }
     if (res.status == 400 && !routed_method(req.method)) {
       res.status = 404;
-      res.set_header("Connection", "close");
       if (path.empty()) path = req.target.substr(0, req.target.find('?'));  // not parsed for QUERY
     }
     if (res.status == 404) {
