@@ -10,8 +10,9 @@ by the requirements' hash; generates a small demo population with
 `kassa auth add-token`, starts kassad on it and runs `st run` with every
 conformance check issue 19 names (not_a_server_error,
 status_code_conformance, content_type_conformance,
-response_schema_conformance, response_headers_conformance) as staff, batch,
-auditor and admin. Path parameters name a real person and company, so the
+response_schema_conformance, response_headers_conformance) and
+unsupported_method (405 with Allow for a method a path does not take) as
+staff, batch, auditor and admin. Path parameters name a real person and company, so the
 generated requests reach the routes' logic, not only their 404s.
 
 Exit 0 only when every run found no failure and kassad is still up; any
@@ -37,6 +38,7 @@ CHECKS = ",".join([
     "content_type_conformance",
     "response_schema_conformance",
     "response_headers_conformance",
+    "unsupported_method",
 ])
 ROLES = ["staff", "batch", "auditor", "admin"]
 SEED = "20261206"
