@@ -7,6 +7,7 @@
 
 #include <memory>
 
+#include "domain/aggregate.h"
 #include "domain/company_number.h"
 #include "domain/date.h"
 #include "domain/money.h"
@@ -60,12 +61,6 @@ std::string iso_timestamp(std::int64_t us) {
                 static_cast<long long>(secs / 3600), static_cast<long long>(secs / 60 % 60),
                 static_cast<long long>(secs % 60), static_cast<long long>(rest % 1'000'000));
   return buf;
-}
-
-Result<std::uint16_t> parse_quarter_code(const std::string& text) {
-  auto q = domain::Quarter::parse(text);
-  if (!q.ok()) return q.error();
-  return static_cast<std::uint16_t>(q->year() * 10 + q->number());
 }
 
 Result<std::optional<std::int32_t>> date_param(const RequestContext& ctx, const std::string& name) {
@@ -847,11 +842,12 @@ void add_query_routes(Router& router, QueryDeps deps) {
                const auto& snap = *snapshot;
                json out = json::array();
                if (auto q = req.query("quarter"); q && !q->empty()) {
-                 auto code = parse_quarter_code(*q);
-                 if (!code.ok()) return code.error();
-                 auto st = p::read_stats(*snap, *code);
+                 auto quarter = domain::Quarter::parse(*q);
+                 if (!quarter.ok()) return quarter.error();
+                 const std::uint16_t code = domain::quarter_code(*quarter);
+                 auto st = p::read_stats(*snap, code);
                  if (!st.ok()) return st.error();
-                 out.push_back(stats_json(*code, st->value_or(p::QuarterStats{})));
+                 out.push_back(stats_json(code, st->value_or(p::QuarterStats{})));
                } else {
                  auto quarters = p::stats_quarters(*snap);
                  if (!quarters.ok()) return quarters.error();
