@@ -48,6 +48,10 @@ void add_service_options(CLI::App& app, Config& config) {
   app.add_option("--log-level", config.log_level, "trace|debug|info|warn|error (KASSA_LOG_LEVEL)")
       ->envname("KASSA_LOG_LEVEL")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+  app.add_option("--log-format", config.log_format,
+                 "logfmt (default) or json: one JSON object per line (KASSA_LOG_FORMAT)")
+      ->envname("KASSA_LOG_FORMAT")
+      ->check(CLI::IsMember({"logfmt", "json"}));
 }
 
 void finish(Config& config) {

@@ -25,6 +25,7 @@ struct Config {
   std::string data_dir = "./kassa-data";
   std::string auth_file;  // default <data_dir>/auth.json
   std::string log_level = "info";
+  std::string log_format = "logfmt";
   // Read every block of the embedded journal before serving (kassad
   // --scrub-journal, KASSA_SCRUB_JOURNAL=1); refuse to start on damage.
   bool scrub_journal = false;

@@ -32,7 +32,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   kassa::app::finish(config);
 
-  kassa::app::init_logging("kassad", config.log_level);
+  kassa::app::init_logging("kassad", config.log_level, config.log_format);
   config.http.version = KASSA_VERSION;
   kassa::app::make_created_files_private();
   std::error_code ec;

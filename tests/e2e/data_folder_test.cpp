@@ -88,7 +88,7 @@ TEST_CASE("a malformed KASSA_PORT or KASSA_LOG_LEVEL stops kassad with a message
   // Before: KASSA_PORT=abc listened on a random port, 8640x on 8640, and
   // KASSA_LOG_LEVEL=loud exited 1 without a word.
   for (const char* env : {"KASSA_PORT=abc", "KASSA_PORT=8640x", "KASSA_PORT=70000",
-                          "KASSA_LOG_LEVEL=loud"}) {
+                          "KASSA_LOG_LEVEL=loud", "KASSA_LOG_FORMAT=yaml"}) {
     auto [status, out] = kassad_with(env);
     INFO(env << " -> " << status << " " << out);
     CHECK(status != 0);
@@ -99,4 +99,28 @@ TEST_CASE("a malformed KASSA_PORT or KASSA_LOG_LEVEL stops kassad with a message
   INFO(out);
   CHECK(status == 1);
   CHECK(out.find("AuthFileReadable") != std::string::npos);
+}
+
+TEST_CASE("KASSA_LOG_FORMAT=json makes every line of kassad's log a JSON object", "[e2e][config]") {
+  auto [status, out] = kassad_with("KASSA_PORT=0 KASSA_LOG_LEVEL=info KASSA_LOG_FORMAT=json");
+  INFO(out);
+  CHECK(status == 1);
+  std::size_t lines = 0;
+  bool refused = false;
+  for (std::size_t at = 0; at < out.size();) {
+    std::size_t end = out.find('\n', at);
+    if (end == std::string::npos) end = out.size();
+    const std::string line = out.substr(at, end - at);
+    at = end + 1;
+    if (line.empty()) continue;
+    ++lines;
+    auto j = nlohmann::json::parse(line, nullptr, false);
+    INFO(line);
+    REQUIRE(j.is_object());
+    CHECK(j.contains("ts"));
+    CHECK(j.contains("level"));
+    if (j.value("rule", "") == "AuthFileReadable") refused = true;
+  }
+  CHECK(lines > 0);
+  CHECK(refused);
 }
