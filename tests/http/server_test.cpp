@@ -110,6 +110,30 @@ int connect_to(int port) {
   return fd;
 }
 
+// Sends `first` on a new connection, then `later` 100 ms after (as a
+// client sends a body after its head, in a second write), and reads what
+// the server says until it closes the connection or 2 s pass.
+std::string exchange(int port, const std::string& first, const std::string& later = "") {
+  const int fd = connect_to(port);
+  timeval timeout{2, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  REQUIRE(::send(fd, first.data(), first.size(), MSG_NOSIGNAL) ==
+          static_cast<ssize_t>(first.size()));
+  if (!later.empty()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    (void)::send(fd, later.data(), later.size(), MSG_NOSIGNAL);
+  }
+  std::string answer;
+  char buf[4096];
+  for (;;) {
+    const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) break;
+    answer.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return answer;
+}
+
 TEST_CASE("a hundred idle and ten slow connections leave /health answering", "[server][limits]") {
   // Before: 8 workers, each held by a connection for as long as it sent a
   // header line within every read timeout: ten such clients made /health
@@ -153,22 +177,10 @@ TEST_CASE("a method httplib cannot parse closes the connection; its body is neve
   // message, whose dump() threw on the bytes that are not UTF-8, and
   // kassad aborted (std::terminate).
   Served s;
-  const int fd = connect_to(s.server.port());
-  timeval timeout{2, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
   const std::string request =
       "QUERY /v1/things/7 HTTP/1.1\r\nHost: x\r\nContent-Length: 12\r\n\r\n"
       "\x89PNG \xff\xfe HTTP/1.1\r\n\r\n";
-  REQUIRE(::send(fd, request.data(), request.size(), MSG_NOSIGNAL) ==
-          static_cast<ssize_t>(request.size()));
-  std::string answer;
-  char buf[4096];
-  for (;;) {
-    const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-    if (n <= 0) break;
-    answer.append(buf, static_cast<std::size_t>(n));
-  }
-  ::close(fd);
+  const std::string answer = exchange(s.server.port(), request);
   INFO(answer);
   CHECK(answer.rfind("HTTP/1.1 405", 0) == 0);
   CHECK(answer.find("MethodNotAllowed") != std::string::npos);
@@ -202,22 +214,9 @@ TEST_CASE("a body sent with a GET is never read as the next request", "[server][
   const std::string head = method + " " + path + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
                            "staff-secret\r\nContent-Length: " +
                            std::to_string(inner.size()) + "\r\n\r\n";
-  const int fd = connect_to(s.server.port());
-  timeval timeout{2, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
   // The body after the head, as a client sends it in two writes: what the
   // server has not read with the head is what it reads next.
-  REQUIRE(::send(fd, head.data(), head.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(head.size()));
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  (void)::send(fd, inner.data(), inner.size(), MSG_NOSIGNAL);
-  std::string answer;
-  char buf[4096];
-  for (;;) {
-    const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-    if (n <= 0) break;
-    answer.append(buf, static_cast<std::size_t>(n));
-  }
-  ::close(fd);
+  const std::string answer = exchange(s.server.port(), head, inner);
   INFO(answer);
   CHECK(answer.rfind("HTTP/1.1 " + status, 0) == 0);
   CHECK(answer.find("HTTP/1.1 ", 1) == std::string::npos);  // one answer
@@ -262,20 +261,8 @@ TEST_CASE("pipelined requests are answered in order on one connection", "[server
 TEST_CASE("an error message with bytes that are not UTF-8 is still a JSON answer",
           "[server][errors]") {
   Served s;
-  const int fd = connect_to(s.server.port());
-  timeval timeout{2, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
   const std::string request = "\x89PNG /v1/\xff HTTP/1.1\r\nHost: x\r\n\r\n";
-  REQUIRE(::send(fd, request.data(), request.size(), MSG_NOSIGNAL) ==
-          static_cast<ssize_t>(request.size()));
-  std::string answer;
-  char buf[4096];
-  for (;;) {
-    const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-    if (n <= 0) break;
-    answer.append(buf, static_cast<std::size_t>(n));
-  }
-  ::close(fd);
+  const std::string answer = exchange(s.server.port(), request);
   INFO(answer);
   const std::size_t body = answer.find("\r\n\r\n");
   REQUIRE(body != std::string::npos);
@@ -324,24 +311,6 @@ TEST_CASE("beyond the connection cap a client hears 503 at once, not a wait in t
   CHECK(served);
 }
 
-// Sends `head` (a request without its body) and reads the answer within
-// 2 s: what the server says before the body arrives.
-std::string answer_before_body(int port, const std::string& head) {
-  const int fd = connect_to(port);
-  timeval timeout{2, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-  REQUIRE(::send(fd, head.data(), head.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(head.size()));
-  std::string answer;
-  char buf[4096];
-  for (;;) {
-    const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-    if (n <= 0) break;
-    answer.append(buf, static_cast<std::size_t>(n));
-  }
-  ::close(fd);
-  return answer;
-}
-
 TEST_CASE("a body over the route's limit or without a known token is refused before it is read",
           "[server][limits]") {
   // Before: every route took 64 MB and read it before the token was
@@ -368,7 +337,7 @@ TEST_CASE("a body over the route's limit or without a known token is refused bef
        "HTTP/1.1 413", "at most 67108864 bytes"},
   };
   for (const Case& c : cases) {
-    const std::string answer = answer_before_body(s.server.port(), c.head);
+    const std::string answer = exchange(s.server.port(), c.head);
     INFO(c.head << "\n->\n" << answer);
     CHECK(answer.rfind(c.status, 0) == 0);
     CHECK(answer.find(c.says) != std::string::npos);
