@@ -13,7 +13,6 @@ record a duplicate), and no hash or chain is bad. Never skips: no broker,
 no pip, no flatc is a failure.
 """
 
-import hashlib
 import json
 import os
 import shutil
@@ -23,6 +22,8 @@ import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 EXAMPLE = os.path.join(ROOT, "examples", "python-consumer")
+sys.path.insert(0, os.path.join(ROOT, "tests", "support"))
+from cached_venv import cached_venv  # noqa: E402
 
 
 def fail(message):
@@ -31,21 +32,7 @@ def fail(message):
 
 
 def venv():
-    requirements = os.path.join(EXAMPLE, "requirements.txt")
-    with open(requirements, "rb") as f:
-        digest = hashlib.sha256(f.read()).hexdigest()[:16]
-    cache = os.environ.get("KASSA_CACHE", os.path.expanduser("~/.cache/kassa"))
-    root = os.path.join(cache, "venv-consumer-" + digest)
-    python = os.path.join(root, "bin", "python")
-    if not os.path.exists(os.path.join(root, "installed")):
-        shutil.rmtree(root, ignore_errors=True)
-        if subprocess.run([sys.executable, "-m", "venv", root]).returncode != 0:
-            fail("cannot create a venv at " + root)
-        if subprocess.run([python, "-m", "pip", "install", "-q", "--disable-pip-version-check",
-                           "-r", requirements]).returncode != 0:
-            fail("pip could not install " + requirements)
-        open(os.path.join(root, "installed"), "w").close()
-    return python
+    return os.path.join(cached_venv(os.path.join(EXAMPLE, "requirements.txt"), "consumer"), "python")
 
 
 def main():

@@ -21,7 +21,6 @@ tools (python3 -m venv, pip, PyPI) fail loudly: the test never skips.
 Seeded (SEED below): the same build gets the same cases.
 """
 
-import hashlib
 import json
 import os
 import shutil
@@ -32,6 +31,8 @@ import time
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "support"))
+from cached_venv import cached_venv  # noqa: E402
 CHECKS = ",".join([
     "not_a_server_error",
     "status_code_conformance",
@@ -58,22 +59,7 @@ def run(cmd, **kwargs):
 
 
 def venv():
-    requirements = os.path.join(HERE, "requirements.txt")
-    with open(requirements, "rb") as f:
-        digest = hashlib.sha256(f.read()).hexdigest()[:16]
-    cache = os.environ.get("KASSA_CACHE", os.path.expanduser("~/.cache/kassa"))
-    root = os.path.join(cache, "venv-schemathesis-" + digest)
-    st = os.path.join(root, "bin", "st")
-    if os.path.exists(os.path.join(root, "installed")):
-        return st
-    shutil.rmtree(root, ignore_errors=True)
-    if run([sys.executable, "-m", "venv", root]).returncode != 0:
-        fail("cannot create a venv (python3 -m venv) at " + root)
-    pip = os.path.join(root, "bin", "pip")
-    if run([pip, "install", "-q", "--disable-pip-version-check", "-r", requirements]).returncode != 0:
-        fail("pip could not install " + requirements + " from PyPI")
-    open(os.path.join(root, "installed"), "w").close()
-    return st
+    return os.path.join(cached_venv(os.path.join(HERE, "requirements.txt"), "schemathesis"), "st")
 
 
 def free_port():
