@@ -87,7 +87,7 @@ Result<std::int64_t> req_int(const json& b, const char* field, std::int64_t min,
 }
 
 Result<int> year_field(const json& b, const char* field = "year") {
-  auto y = req_int(b, field, 1900, 2200);
+  auto y = req_int(b, field, d::kFirstYear, d::kLastYear);  // the calendar of date.h
   if (!y) return y.error();
   return static_cast<int>(*y);
 }
