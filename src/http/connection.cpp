@@ -102,7 +102,10 @@ class BufferedSocketStream final : public httplib::Stream {
 
 }  // namespace
 
-void close_after_this_answer() { tl_close_after_answer = true; }
+void close_after_this_answer(httplib::Response& res) {
+  res.set_header("Connection", "close");
+  tl_close_after_answer = true;
+}
 
 bool ConnectionServer::process_and_close_socket(socket_t sock) {
   const int read_ms = static_cast<int>(read_timeout_sec_ * 1000 + read_timeout_usec_ / 1000);

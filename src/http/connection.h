@@ -22,9 +22,9 @@
 
 namespace kassa::http {
 
-// The connection this thread serves is closed once the current answer is
-// written (whatever the client asked for).
-void close_after_this_answer();
+// The connection this thread serves is closed once `res` is written
+// (whatever the client asked for); `res` says so with Connection: close.
+void close_after_this_answer(httplib::Response& res);
 
 class ConnectionServer : public httplib::Server {
  private:

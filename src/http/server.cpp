@@ -82,8 +82,7 @@ Server::Server(ServerOptions options, TokenTable tokens)
     auto refuse = [&](int status, const Error& error) {
       router_->observe(req.method, "(refused before routing)", status, 0, "");
       res.status = status;
-      res.set_header("Connection", "close");
-      close_after_this_answer();  // the body, if any, stays unread
+      close_after_this_answer(res);  // the body, if any, stays unread
       if (status == 401) res.set_header("WWW-Authenticate", "Bearer");
       if (status == 503) res.set_header("Retry-After", "1");
       res.set_content(json_text(error_body(error)), "application/json");
@@ -104,8 +103,7 @@ Server::Server(ServerOptions options, TokenTable tokens)
       const std::string length = req.get_header_value("Content-Length");
       if (req.has_header("Transfer-Encoding") ||
           (!length.empty() && length.find_first_not_of('0') != std::string::npos)) {
-        res.set_header("Connection", "close");
-        close_after_this_answer();
+        close_after_this_answer(res);
       }
       return httplib::Server::HandlerResponse::Unhandled;
     }
@@ -170,8 +168,7 @@ Server::Server(ServerOptions options, TokenTable tokens)
     if (res.status != 404) {
       // httplib's own refusal (a request line or header it could not
       // parse, a body over its limit): where this request ends is unknown.
-      res.set_header("Connection", "close");
-      close_after_this_answer();
+      close_after_this_answer(res);
     }
     if (res.status == 400 && !routed_method(req.method)) {
       res.status = 404;
