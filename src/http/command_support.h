@@ -1,0 +1,163 @@
+#pragma once
+// Internal to src/http: what every command route file shares (see
+// command_routes.h for the routes and their contract).
+//
+//   - JSON fields through the domain's value types: a missing or invalid
+//     field is Error::invalid naming the field and the rule;
+//   - the business date and the horizon a command's dates may reach;
+//   - the answer of an executed command (outcome_reply) and the finder that
+//     answers a keyed retry from the event index;
+//   - PersonSteps: registers POST /v1/persons/{party_id}/<step> routes.
+//
+// Route files by area, each adding its routes to the router:
+//   person_routes.cpp      registration, lifecycle steps, erasure
+//   collection_routes.cpp  payments, refunds, contraintes, contacts, plans,
+//                          contests, waivers, dispenses
+//   benefit_routes.cpp     benefits, their payments, overpayments
+//   company_routes.cpp     companies and their directors, balance sheets, payments
+//   run_routes.cpp         batch runs
+//   suspense_routes.cpp    bank statement import, the suspense list and matching
+//
+// Thread-safety: plain functions; PersonSteps is used while the routes are
+// set up, its handlers (like every handler) on the server's workers.
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "domain/category.h"
+#include "domain/date.h"
+#include "domain/iban.h"
+#include "domain/money.h"
+#include "domain/person_commands.h"
+#include "domain/quarter.h"
+#include "http/command_routes.h"
+
+namespace kassa::http::commands {
+
+namespace d = kassa::domain;
+namespace s = kassa::schemas;
+using nlohmann::json;
+
+// ---- JSON fields through the value types -----------------------------------------------
+
+Status require_object(const json& body);
+// A non-empty string.
+Result<std::string> req_str(const json& b, const char* field);
+Result<std::optional<std::string>> opt_str(const json& b, const char* field);
+Result<bool> opt_bool(const json& b, const char* field, bool fallback);
+// An integer in [min, max].
+Result<std::int64_t> req_int(const json& b, const char* field, std::int64_t min, std::int64_t max);
+Result<int> year_field(const json& b, const char* field = "year");
+Result<d::Date> date_field(const json& b, const char* field);
+Result<std::optional<d::Date>> opt_date(const json& b, const char* field);
+// Amounts are decimal strings ("1234.56"), never JSON numbers.
+Result<d::Money> money_field(const json& b, const char* field);
+Result<std::optional<d::Money>> opt_money(const json& b, const char* field);
+Result<d::Quarter> quarter_field(const json& b, const char* field);
+Result<std::optional<d::Quarter>> opt_quarter(const json& b, const char* field);
+// A non-empty array of quarters ("2025-Q1").
+Result<std::vector<d::Quarter>> quarters_field(const json& b, const char* field = "quarters");
+Result<std::optional<d::Iban>> opt_iban(const json& b, const char* field);
+// A refusal or an undue-amount claim's reason, appeal body and deadline.
+Result<d::AppealInfo> appeal_field(const json& b);
+// "BridgingRight" -> "bridging_right".
+std::string snake(std::string_view pascal);
+// "HelpingSpouse" or "helping_spouse" -> "helping-spouse".
+std::string kebab(std::string_view name);
+// A category as the API spells it anywhere ("helping-spouse",
+// "helping_spouse", "HelpingSpouse").
+Result<d::Category> category_field(const std::string& text, const char* field);
+
+// A schema enum by its name in snake_case ("bridging_right") or as in the
+// schema ("BridgingRight"); absent: `fallback`.
+template <typename E, std::size_t N>
+Result<E> enum_field(const json& b, const char* field, E fallback, const E (&values)[N],
+                     const char* (*name_of)(E)) {
+  auto t = opt_str(b, field);
+  if (!t) return t.error();
+  if (!t->has_value()) return fallback;
+  std::string allowed;
+  for (E v : values) {
+    const std::string name = name_of(v);
+    const std::string snake_name = snake(name);
+    // The schema's name, snake_case (openapi.json) or kebab-case (how
+    // answers spell values, "not-starter").
+    if (**t == name || **t == snake_name || **t == kebab(name)) return v;
+    allowed += (allowed.empty() ? "" : ", ") + snake_name;
+  }
+  return Error::invalid(field, "UnknownValue", std::string(field) + " must be one of: " + allowed);
+}
+
+// ---- dates and answers --------------------------------------------------------------------
+
+// Microseconds since the epoch (CommandDeps::now_us, else the system clock).
+std::int64_t now(const CommandDeps& deps);
+// The fund's business date: today (UTC).
+d::Date today(const CommandDeps& deps);
+// A date a command or a run may carry: at most the configured horizon after today.
+Status within_horizon(const CommandDeps& deps, d::Date date, const char* field);
+// What a run dates on its day (a surcharge, a reminder) happens once the day has come.
+Status not_after_today(const CommandDeps& deps, d::Date date, const char* field, const char* rule);
+// The business date of a command: its "date" field, else today (UTC).
+Result<d::Date> business_date(const CommandDeps& deps, const json& body);
+// Actor, correlation id and, for a keyed request, the idempotency hook.
+write::CommandMeta meta_for(const CommandDeps& deps, const RequestContext& ctx);
+// 201 with the appended events, or 200 with none (a retry).
+Reply outcome_reply(const char* id_field, const write::Outcome& o);
+// Answers a keyed retry from the event index once the projections caught up.
+std::shared_ptr<const PreparedFinder> index_finder(const CommandDeps& deps);
+// P followed by 32 lowercase hex digits.
+bool valid_party_id(const std::string& party);
+// A registered person (a director, a payer): 400 PartyIdFormat, 404
+// PersonNotRegistered, after the projections caught up.
+Status require_person(const CommandDeps& deps, const std::string& party, const char* field);
+
+// Releases an in-process claim on an identifier when the command ends.
+struct ClaimGuard {
+  write::MemberNumbers* numbers;
+  std::string identifier;
+  ~ClaimGuard() { numbers->release(identifier); }
+};
+
+// ---- person commands ---------------------------------------------------------------------
+
+using PersonBuilder = std::function<Result<d::PersonCommand>(const json&, const std::string& party)>;
+
+// Executes one command on a person at the body's business date; a payment
+// books its bank line once fund-wide.
+Result<Reply> execute_person(const CommandDeps& deps, const RequestContext& ctx,
+                             const std::string& party, const d::PersonCommand& command);
+
+// Registers POST /v1/persons/{party_id}/<step> routes: each checks the
+// PartyId and the body, builds its command and executes it, keyed retries
+// answered from the event index.
+class PersonSteps {
+ public:
+  PersonSteps(Router& router, CommandDeps deps);
+  void add(const std::string& step, PersonBuilder build, std::vector<Role> roles = {Role::kStaff});
+  const std::shared_ptr<const PreparedFinder>& finder() const { return finder_; }
+
+ private:
+  Router& router_;
+  CommandDeps deps_;
+  std::shared_ptr<const PreparedFinder> finder_;
+};
+
+// ---- the route files ---------------------------------------------------------------------
+
+void add_person_routes(Router& router, const CommandDeps& deps);
+void add_collection_routes(Router& router, const CommandDeps& deps);
+void add_benefit_routes(Router& router, const CommandDeps& deps);
+void add_company_routes(Router& router, const CommandDeps& deps);
+void add_run_routes(Router& router, const CommandDeps& deps);
+void add_suspense_routes(Router& router, const CommandDeps& deps);
+
+}  // namespace kassa::http::commands

@@ -1,0 +1,259 @@
+#include "http/command_support.h"
+
+#include <httplib.h>
+#include <spdlog/spdlog.h>
+
+#include "http/errors.h"
+#include "projections/event_index.h"
+#include "projections/parties.h"
+
+namespace kassa::http::commands {
+
+namespace {
+
+Result<Reply> import_file(const CommandDeps& deps, const RequestContext& ctx) {
+  const std::string& bytes = ctx.raw->body;
+  if (bytes.empty()) {
+    return Error::invalid("body", "BankFileRequired",
+                          "the body is the bank file (CODA or camt.053), sent as is");
+  }
+  KASSA_TRY(wait_for_projections(deps));  // registrations before the file are matchable
+  auto report = deps.importer->import(bytes, meta_for(deps, ctx));
+  if (!report) return report.error();
+  json lines = json::array();
+  std::size_t matched = 0, suspense = 0, already = 0;
+  for (const auto& l : report->lines) {
+    json line = {{"bank_ref", l.bank_ref},
+                 {"amount", d::Money::from_cents(l.amount_cents).format()},
+                 {"value_date", l.value_date},
+                 {"events", l.events}};
+    if (l.kind == s::AggregateKind::Fund) {
+      line["booked_to"] = "suspense";
+      if (!l.suspense_reason.empty()) line["suspense_reason"] = l.suspense_reason;
+      ++suspense;
+    } else {
+      line["booked_to"] = l.kind == s::AggregateKind::Person ? "person" : "company";
+      line[l.kind == s::AggregateKind::Person ? "party_id" : "company_number"] = l.key;
+      line["matched_by"] = l.matched_by;
+      ++matched;
+    }
+    if (l.last_offset >= 0) line["min_offset"] = l.last_offset;
+    if (l.rejected) line["refused"] = {{"error", l.rejected->rule}, {"message", l.rejected->message}};
+    if (l.already_recorded || l.events == 0) ++already;
+    if (l.already_recorded) line["already_recorded"] = true;
+    lines.push_back(std::move(line));
+  }
+  // Operations see each import at info, with counts (never payers or amounts).
+  spdlog::info("bank import format={} statements={} credit_lines={} debit_lines={} matched={} "
+               "suspense={} already_recorded={} events_written={} warnings={} principal={}",
+               report->format, report->statements, report->credit_lines, report->debit_lines,
+               matched, suspense, already, report->events_written, report->warnings.size(),
+               ctx.principal.name);
+  return Reply(200, {{"format", report->format},
+                     {"statements", report->statements},
+                     {"credit_lines", report->credit_lines},
+                     {"debit_lines", report->debit_lines},
+                     {"matched", matched},
+                     {"suspense", suspense},
+                     {"already_recorded", already},
+                     {"events_written", report->events_written},
+                     {"warnings", report->warnings},
+                     {"lines", lines}});
+}
+
+// The suspense list shows payers' names and accounts: a read of personal
+// data, with its purpose, in the access log like every other.
+Result<Reply> list_suspense(const CommandDeps& deps, const RequestContext& ctx) {
+  auto purpose = ctx.header("X-Kassa-Purpose");
+  if (!purpose || purpose->empty() || purpose->size() > 200) {
+    return Error::invalid("X-Kassa-Purpose", "PurposeRequired",
+                          "reading payers' data needs the reason in the X-Kassa-Purpose header");
+  }
+  projections::AccessRecord record{now(deps), ctx.principal.name, to_string(ctx.principal.role),
+                                   write::kFundKey, "GET /v1/suspense", *purpose};
+  if (!deps.access_log->record(record)) {
+    return Error::unavailable("AccessLogUnavailable",
+                              "the access could not be logged, so it is refused; retry");
+  }
+  KASSA_TRY(wait_for_projections(deps));
+  // Paged in recording order: ?cursor= (the last event_id of the previous
+  // page), ?limit= (100, at most 1000). The open items' count and total are
+  // of the whole list; only the page's items are opened and written out.
+  auto limit = limit_param(ctx, 100, 1000);
+  if (!limit) return limit.error();
+  const std::string cursor = ctx.query("cursor").value_or("");
+  // Pass 1: which items are open, with their amounts (nothing decrypted).
+  std::vector<std::pair<std::string, std::int64_t>> recorded;  // event_id, cents
+  std::set<std::string> matched_ids;
+  auto store = deps.stores->get();
+  KASSA_TRY(projections::for_each_indexed_event(
+      *store, s::AggregateKind::Fund, write::kFundKey,
+      [&](const projections::IndexedEvent& e) -> Status {
+        const auto& env = e.event.envelope();
+        if (env.body_type() == s::EventBody::SuspenseItemMatched) {
+          const auto id = log::Uuid::from_schema(env.body_as_SuspenseItemMatched()->suspense_event_id());
+          matched_ids.insert(id.to_string());
+        } else if (env.body_type() == s::EventBody::SuspenseItemRecorded) {
+          recorded.emplace_back(e.event.event_id().to_string(),
+                                env.body_as_SuspenseItemRecorded()->amount_cents());
+        }
+        return {};
+      }));
+  d::Money total;
+  std::size_t count = 0;
+  bool after_cursor = cursor.empty();
+  bool cursor_seen = cursor.empty();
+  std::set<std::string> page;
+  std::string last_on_page;
+  bool more = false;
+  for (const auto& [id, cents] : recorded) {
+    if (matched_ids.count(id) != 0) continue;  // booked on its member
+    auto sum = total.plus(d::Money::from_cents(cents));
+    if (!sum) return sum.error();  // MoneyOverflow: said, never wrapped
+    total = *sum;
+    ++count;
+    if (!after_cursor) {
+      if (id == cursor) after_cursor = cursor_seen = true;
+      continue;
+    }
+    if (page.size() < *limit) {
+      page.insert(id);
+      last_on_page = id;
+    } else {
+      more = true;
+    }
+  }
+  if (!cursor_seen) {
+    return Error::invalid("cursor", "CursorUnknown",
+                          "cursor: the event_id of an open item of the previous page");
+  }
+  // Pass 2: the page's items, their payers' data opened for staff.
+  json items = json::array();
+  KASSA_TRY(projections::for_each_indexed_event(
+      *store, s::AggregateKind::Fund, write::kFundKey,
+      [&](const projections::IndexedEvent& e) -> Status {
+        const auto& env = e.event.envelope();
+        if (env.body_type() != s::EventBody::SuspenseItemRecorded) return {};
+        if (page.count(e.event.event_id().to_string()) == 0) return {};
+        const auto* body = env.body_as_SuspenseItemRecorded();
+        json item = {
+            {"event_id", e.event.event_id().to_string()},
+            {"bank_ref", body->bank_ref() ? body->bank_ref()->str() : ""},
+            {"amount", d::Money::from_cents(body->amount_cents()).format()},
+            {"value_date", d::Date::from_days(body->value_days()).format()},
+            {"structured_communication",
+             body->structured_communication() ? body->structured_communication()->str() : ""},
+            {"reason", s::EnumNameSuspenseReason(body->reason())},
+            {"refusal", body->refusal() ? body->refusal()->str() : ""}};
+        // The counterparty is personal data, sealed: shown to staff, never logged.
+        if (body->counterparty() != nullptr) {
+          auto opened = log::open(*deps.keys, log::suspense_subject(e.event.event_id()),
+                                  e.event.event_id(), *body->counterparty());
+          if (opened) {
+            item["counterparty_name"] = opened->counterparty_name;
+            item["counterparty_iban"] = opened->iban;
+            item["free_communication"] = opened->free_communication;
+          }
+        }
+        items.push_back(std::move(item));
+        return {};
+      }));
+  return Reply(200, {{"items", items},
+                     {"count", count},
+                     {"total", total.format()},
+                     {"next_cursor", more ? json(last_on_page) : json(nullptr)}});
+}
+
+// Staff identified the payer of a suspense item: the fund records the match,
+// then the payment is booked on the member (its cause: the match). A retry
+// completes what a failure left half done: the match is not written twice,
+// the payment's bank reference is booked once.
+Result<Reply> match_suspense(const CommandDeps& deps, const RequestContext& ctx) {
+  const json& b = ctx.body;
+  KASSA_TRY(require_object(b));
+  auto bank_ref = req_str(b, "bank_ref");
+  if (!bank_ref) return bank_ref.error();
+  auto party = opt_str(b, "party_id");
+  if (!party) return party.error();
+  auto company = opt_str(b, "company_number");
+  if (!company) return company.error();
+  if (party->has_value() == company->has_value()) {
+    return Error::invalid("party_id", "MatchTargetRequired",
+                          "name exactly one of party_id and company_number");
+  }
+  write::MatchSuspenseItem match{*bank_ref, s::AggregateKind::Person, ""};
+  if (party->has_value()) {
+    KASSA_TRY(require_person(deps, **party, "party_id"));
+    match.key = **party;
+  } else {
+    auto number = d::CompanyNumber::parse(**company, "company_number");
+    if (!number) return number.error();
+    KASSA_TRY(wait_for_projections(deps));
+    auto found = projections::read_party(*deps.stores->get(), s::AggregateKind::Company,
+                                         number->digits());
+    if (!found) return found.error();
+    if (!found->has_value()) {
+      return Error::not_found("CompanyNotRegistered", "no company with this number",
+                              "company_number");
+    }
+    match.kind = s::AggregateKind::Company;
+    match.key = number->digits();
+  }
+  // The item as recorded (amount, value date, communication).
+  auto fund = load_fund(*deps.stores->get());
+  if (!fund) return fund.error();
+  std::optional<write::SuspenseItem> item;
+  if (fund->has_value()) {
+    if (const auto* found = write::find_suspense_item((*fund)->state, *bank_ref)) item = *found;
+  }
+  if (!item) {
+    return Error::not_found("SuspenseItemUnknown", "no suspense item for this bank line", "bank_ref");
+  }
+  auto date = business_date(deps, b);
+  if (!date) return date.error();
+  write::CommandMeta meta = meta_for(deps, ctx);
+  auto matched = deps.fund->execute(write::kFundKey, write::FundCommand{match}, *date, meta);
+  if (!matched) return matched.error();
+  if (!matched->events.empty()) meta.causation_id = matched->events.front().event_id;
+
+  const d::Money amount = d::Money::from_cents(item->amount_cents);
+  const d::Date value_date = d::Date::from_days(item->value_days);
+  std::optional<d::StructuredCommunication> communication;
+  if (auto parsed = d::StructuredCommunication::parse(item->structured_communication)) {
+    communication = *parsed;
+  }
+  auto pay = [&]() -> Result<write::Outcome> {
+    if (match.kind == s::AggregateKind::Person) {
+      // Staff identified the payer: this member, whatever the communication says.
+      d::RecordPayment p{amount, value_date, communication, item->bank_ref, item->channel, std::nullopt,
+                         true};
+      return deps.persons->execute(match.key, d::PersonCommand{p}, *date, meta);
+    }
+    d::RecordCompanyPayment p{amount, value_date, communication, item->bank_ref, item->channel};
+    return deps.companies->execute(match.key, d::CompanyCommand{p}, *date, meta);
+  };
+  auto paid = pay();
+  if (!paid) return paid.error();
+  Reply reply = outcome_reply(match.kind == s::AggregateKind::Person ? "party_id" : "company_number",
+                              *paid);
+  reply.body["bank_ref"] = item->bank_ref;
+  reply.body["amount"] = amount.format();
+  reply.body["match_events"] = matched->events.size();
+  if (!matched->events.empty() && paid->events.empty()) reply.status = 201;
+  return reply;
+}
+
+}  // namespace
+
+void add_suspense_routes(Router& router, const CommandDeps& deps) {
+  router.add(Method::kPost, "/v1/payments/import", {Role::kBatch, Role::kStaff},
+             idempotent(deps.idempotency,
+                        [deps](const RequestContext& ctx) { return import_file(deps, ctx); }));
+  router.add(Method::kPost, "/v1/suspense/match", {Role::kStaff},
+             idempotent(deps.idempotency,
+                        [deps](const RequestContext& ctx) { return match_suspense(deps, ctx); }));
+  router.add(Method::kGet, "/v1/suspense", {Role::kStaff},
+             [deps](const RequestContext& ctx) { return list_suspense(deps, ctx); });
+}
+
+}  // namespace kassa::http::commands
