@@ -1,0 +1,101 @@
+#include "http/query_support.h"
+
+#include <spdlog/spdlog.h>
+
+namespace kassa::http::queries {
+
+void add_audit_queries(Router& router, const std::shared_ptr<Ctx>& c) {
+  const std::vector<Role> auditors = {Role::kAuditor};
+
+  router.add(Method::kGet, "/v1/audit/access-log", auditors,
+             [c](const RequestContext& req) -> Result<Reply> {
+               std::optional<std::string> party;
+               if (auto v = req.query("party_id"); v && !v->empty()) {
+                 KASSA_TRY(log::validate_aggregate_key(s::AggregateKind::Person, *v));
+                 party = *v;
+               }
+               std::int64_t from = 0;
+               std::int64_t to = INT64_MAX;
+               if (auto v = req.query("from"); v && !v->empty()) {
+                 auto ts = parse_timestamp(v->size() == 10 ? *v + "T00:00:00Z" : *v, "from");
+                 if (!ts.ok()) return ts.error();
+                 from = *ts;
+               }
+               if (auto v = req.query("to"); v && !v->empty()) {
+                 auto ts = parse_timestamp(v->size() == 10 ? *v + "T23:59:59.999999Z" : *v, "to");
+                 if (!ts.ok()) return ts.error();
+                 to = *ts;
+               }
+               // A page at a time (it stopped silently at 10,000 records).
+               auto limit = limit_param(req, 1000, 10'000);
+               if (!limit.ok()) return limit.error();
+               auto page = c->deps.access_log->page(party, from, to, req.query("cursor").value_or(""),
+                                                    *limit);
+               if (!page.ok()) return page.error();
+               json out = json::array();
+               for (const auto& r : page->records) {
+                 out.push_back({{"at", iso_timestamp(r.at_us)}, {"at_us", r.at_us}, {"principal", r.principal}, {"role", r.role},
+                                {"party_id", r.party_id}, {"route", r.route}, {"purpose", r.purpose}});
+               }
+               return Reply(200, json{{"records", out},
+                                      {"next_cursor", page->next_cursor.empty()
+                                                          ? json(nullptr)
+                                                          : json(page->next_cursor)}});
+             });
+
+  router.add(Method::kGet, "/v1/projections/status", {Role::kStaff, Role::kAuditor},
+             [c](const RequestContext&) -> Result<Reply> {
+               json out = json::object();
+               auto projector = c->deps.projector ? c->deps.projector() : nullptr;
+               if (projector == nullptr) return Reply(200, json{{"running", false}});
+               json parts = json::array();
+               for (const auto& pos : projector->positions()) {
+                 parts.push_back({{"topic", std::string(log::topic_suffix(pos.topic))},
+                                  {"partition", pos.partition},
+                                  {"last_applied_offset", pos.offset - 1}});
+               }
+               auto lag = projector->lag();
+               const auto st = projector->stats();
+               out = {{"running", true},
+                      {"partitions", parts},
+                      {"lag", lag.ok() ? json(*lag) : json(nullptr)},
+                      {"applied", st.applied},
+                      {"quarantined", st.quarantined},
+                      {"skipped", st.skipped}};
+               if (auto h = projector->halted()) out["halted"] = h->rule + ": " + h->message;
+               return Reply(200, out);
+             });
+}
+
+}  // namespace kassa::http::queries
+
+namespace kassa::http {
+
+using nlohmann::json;
+
+void add_projection_admin_routes(Router& router, projections::ProjectionRunner& runner) {
+  router.add(Method::kPost, "/v1/admin/projections/rebuild", {Role::kAdmin},
+             [&runner](const RequestContext& req) -> Result<Reply> {
+               const auto accept = req.query("accept_different");
+               if (accept && *accept != "true" && *accept != "false") {
+                 return Error::invalid("accept_different", "Boolean", "accept_different is true or false");
+               }
+               spdlog::info("projection rebuild requested principal={}", req.principal.name);
+               auto report = runner.rebuild(accept && *accept == "true");
+               if (!report.ok()) return report.error();
+               json rows = json::array();
+               bool equal = true;
+               for (const auto& [name, before] : report->before) {
+                 const std::string after = report->after.count(name) ? report->after.at(name) : "";
+                 equal = equal && before == after;
+                 rows.push_back({{"projection", name}, {"before", before}, {"after", after},
+                                 {"equal", before == after}});
+               }
+               json out{{"store", report->path}, {"equal", equal}, {"swapped", report->swapped},
+                        {"checksums", rows}};
+               if (!report->kept.empty()) out["kept"] = report->kept;
+               return Reply(200, out);
+             });
+}
+
+}  // namespace kassa::http

@@ -1,0 +1,536 @@
+#include "http/query_support.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <cstdio>
+#include <type_traits>
+
+#include <flatbuffers/minireflect.h>
+
+#include "domain/company_number.h"
+#include "domain/quarter.h"
+#include "domain/schema_convert.h"
+#include "domain/structured_communication.h"
+#include "projections/parties.h"
+#include "projections/statement.h"
+
+namespace kassa::http::queries {
+
+std::string date(std::int32_t days) {
+  return days == 0 ? std::string() : domain::Date::from_days(days).format();
+}
+json date_or_null(std::int32_t days) { return days == 0 ? json(nullptr) : json(date(days)); }
+
+// UTC microseconds -> "2025-05-10T12:00:00.000000Z" (ISO 8601).
+std::string iso_timestamp(std::int64_t us) {
+  const std::int64_t day_us = std::int64_t{86'400} * 1'000'000;
+  std::int64_t days = us / day_us;
+  std::int64_t rest = us % day_us;
+  if (rest < 0) {
+    rest += day_us;
+    --days;
+  }
+  const std::int64_t secs = rest / 1'000'000;
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%sT%02lld:%02lld:%02lld.%06lldZ",
+                domain::Date::from_days(static_cast<std::int32_t>(days)).format().c_str(),
+                static_cast<long long>(secs / 3600), static_cast<long long>(secs / 60 % 60),
+                static_cast<long long>(secs % 60), static_cast<long long>(rest % 1'000'000));
+  return buf;
+}
+
+Result<std::optional<std::int32_t>> date_param(const RequestContext& ctx, const std::string& name) {
+  auto v = ctx.query(name);
+  if (!v || v->empty()) return std::optional<std::int32_t>();
+  auto d = domain::Date::parse(*v, name);
+  if (!d.ok()) return d.error();
+  return std::optional<std::int32_t>(d->to_days());
+}
+
+// Microseconds since the epoch, or "2025-05-10T12:00:00Z" / "2025-05-10T12:00:00.123456Z".
+Result<std::int64_t> parse_timestamp(const std::string& text, const std::string& field) {
+  auto bad = [&] {
+    return Error::invalid(field, "TimestampFormat",
+                          field + " must be UTC like 2025-05-10T12:00:00Z or microseconds");
+  };
+  if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos) {
+    if (text.size() > 18) return bad();
+    return std::stoll(text);
+  }
+  if (text.size() < 20 || text[10] != 'T' || text.back() != 'Z') return bad();
+  auto d = domain::Date::parse(text.substr(0, 10), field);
+  if (!d.ok()) return bad();
+  int h = 0, m = 0, sec = 0;
+  if (std::sscanf(text.c_str() + 11, "%2d:%2d:%2d", &h, &m, &sec) != 3 || h > 23 || m > 59 ||
+      sec > 60) {
+    return bad();
+  }
+  std::int64_t micros = 0;
+  if (text.size() > 20 && text[19] == '.') {
+    std::string frac = text.substr(20, text.size() - 21);
+    if (frac.empty() || frac.size() > 6 || frac.find_first_not_of("0123456789") != std::string::npos) {
+      return bad();
+    }
+    frac.resize(6, '0');
+    micros = std::stoll(frac);
+  }
+  return (std::int64_t{d->to_days()} * 86400 + h * 3600 + m * 60 + sec) * 1'000'000 + micros;
+}
+
+namespace {
+
+Result<p::AsOf> as_of_params(const RequestContext& ctx) {
+  p::AsOf as_of;
+  auto at = date_param(ctx, "at");
+  if (!at.ok()) return at.error();
+  as_of.decided_up_to_days = *at;
+  if (auto known = ctx.query("known_at"); known && !known->empty()) {
+    auto ts = parse_timestamp(*known, "known_at");
+    if (!ts.ok()) return ts.error();
+    as_of.recorded_up_to_us = *ts;
+  }
+  return as_of;
+}
+
+json as_of_json(const p::AsOf& a) {
+  json j = json::object();
+  if (a.decided_up_to_days) j["at"] = date(*a.decided_up_to_days);
+  if (a.recorded_up_to_us) j["known_at"] = iso_timestamp(*a.recorded_up_to_us);
+  return j;
+}
+
+}  // namespace
+
+// ---- JSON of each read model ---------------------------------------------------
+
+json money_of(domain::Money m) { return m.format(); }
+// "+++312/4013/98067+++" for stored digits; null for none.
+json communication(const std::string& digits) {
+  auto text = communication_text(digits);
+  return text ? json(*text) : json(nullptr);
+}
+json date_of(domain::Date d) { return d.format(); }
+json date_of(const std::optional<domain::Date>& d) { return d ? json(d->format()) : json(nullptr); }
+
+std::string_view starter_name(std::uint8_t starter) {
+  switch (static_cast<s::StarterStatus>(starter)) {
+    case s::StarterStatus::NotStarter: return "not-starter";
+    case s::StarterStatus::Starter: return "starter";
+    case s::StarterStatus::PrimoStarter: return "primo-starter";
+  }
+  return "not-starter";
+}
+
+std::string_view category_name(std::uint8_t category) {
+  return domain::to_string(domain::from_schema(static_cast<s::Category>(category)));
+}
+
+json career_json(const std::optional<p::Career>& career) {
+  json years = json::array();
+  if (!career) return {{"years", years}};
+  int current_year = -1;
+  for (const auto& q : *career) {
+    if (q.quarter.year() != current_year) {
+      current_year = q.quarter.year();
+      years.push_back({{"year", current_year}, {"quarters", json::array()}});
+    }
+    json row = {{"quarter", q.quarter.format()},
+                {"category", std::string(domain::to_string(q.category))},
+                {"contribution_due", money_of(q.contribution_due)},
+                {"contribution_paid", money_of(q.contribution_paid)}};
+    if (q.status_known) {
+      row["status"] = std::string(domain::to_string(q.status));
+      row["reason"] = std::string(domain::to_string(q.reason));
+    } else {
+      row["status"] = "unknown";
+      row["reason"] = "year_not_in_rulebook";
+    }
+    years.back()["quarters"].push_back(std::move(row));
+  }
+  return {{"years", years}};
+}
+
+json tax_year_json(int year, const domain::PaidInYear& y) {
+  return {{"year", year},
+          {"contributions", money_of(y.contributions)},
+          {"fees", money_of(y.fees)},
+          {"regularisation", money_of(y.regularisation)},
+          {"refunded", money_of(y.refunded)},
+          {"deductible_total", money_of(y.deductible())},
+          {"surcharges_not_deductible", money_of(y.surcharges)},
+          {"costs_not_deductible", money_of(y.costs)}};
+}
+
+// 20252 -> "2025-Q2"; 20250 -> "2025" (a yearly bucket).
+json bucket(std::uint16_t code) {
+  if (code % 10 == 0) return std::to_string(code / 10);
+  auto q = domain::quarter_from_code(code);
+  return q ? json(q->format()) : json(nullptr);
+}
+
+json stats_json(std::uint16_t code, const p::QuarterStats& x) {
+  json by_category = json::object();
+  for (domain::Category c : domain::kAllCategories) {
+    by_category[std::string(domain::to_string(c))] =
+        x.assessed_by_category[static_cast<std::size_t>(c)];
+  }
+  return {{"quarter", bucket(code)},
+          {"assessments_by_category", by_category},
+          {"cancellations", x.cancelled_quarters},
+          {"assessed_contributions", money_of(x.contribution)},
+          {"assessed_fees", money_of(x.fees)},
+          {"cancelled", money_of(x.cancelled)},
+          {"principal_paid", money_of(x.principal_paid)},
+          {"outstanding", money_of(x.principal_open)},
+          {"surcharges", money_of(x.surcharges)},
+          {"surcharges_paid", money_of(x.surcharges_paid)},
+          {"dispensed_quarters", x.dispensed_quarters},
+          {"dispensed", money_of(x.dispensed)},
+          {"payments", x.payments},
+          {"collected", money_of(x.collected)},
+          {"company_contributions", money_of(x.company_contribution)},
+          {"company_paid", money_of(x.company_paid)},
+          {"company_outstanding", money_of(x.company_open)}};
+}
+
+namespace {
+
+std::string money(std::int64_t cents) { return domain::Money::from_cents(cents).format(); }
+
+// Rewrites FlatBuffers text-as-JSON for people: ids as UUID strings, amounts
+// as "1234.56" next to their cents, days as ISO dates next to their count,
+// quarter codes as "2025-Q1", Sealed blocks masked.
+bool is_quarter_field(const std::string& k) {
+  return k == "quarter" || k == "quarters" || (k.size() > 8 && k.compare(k.size() - 8, 8, "_quarter") == 0);
+}
+
+json quarter_text(const json& code) {
+  if (!code.is_number_integer()) return code;
+  const auto c = code.get<std::int64_t>();
+  if (c == 0) return nullptr;
+  if (c < 0 || c > 65535) return code;
+  return bucket(static_cast<std::uint16_t>(c));
+}
+
+void polish(json& j) {
+  if (j.is_array()) {
+    for (auto& e : j) polish(e);
+    return;
+  }
+  if (!j.is_object()) return;
+  if (j.contains("ciphertext") && j.contains("nonce")) {
+    j = {{"sealed", true}, {"key_id", j.value("key_id", "")}};
+    return;
+  }
+  if (j.size() == 1 && j.contains("bytes") && j["bytes"].is_array() && j["bytes"].size() == 16) {
+    std::array<std::uint8_t, 16> b{};
+    for (std::size_t i = 0; i < 16; ++i) b[i] = j["bytes"][i].get<std::uint8_t>();
+    j = log::Uuid(b).to_string();
+    return;
+  }
+  json extra = json::object();
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    const std::string& k = it.key();
+    const auto ends = [&](std::string_view suffix) {
+      return k.size() > suffix.size() && k.compare(k.size() - suffix.size(), suffix.size(), suffix) == 0;
+    };
+    if (ends("_cents") && it->is_number_integer()) {
+      extra[k.substr(0, k.size() - 6)] = money(it->get<std::int64_t>());
+    } else if (ends("_days") && it->is_number_integer()) {
+      extra[k.substr(0, k.size() - 5)] = date_or_null(static_cast<std::int32_t>(it->get<std::int64_t>()));
+    } else if (is_quarter_field(k) && it->is_number_integer()) {
+      *it = quarter_text(*it);
+    } else if (is_quarter_field(k) && it->is_array()) {
+      for (auto& q : *it) q = quarter_text(q);
+    } else {
+      polish(*it);
+    }
+  }
+  for (auto it = extra.begin(); it != extra.end(); ++it) {
+    if (!j.contains(it.key())) j[it.key()] = *it;
+  }
+}
+
+json event_json(const p::IndexedEvent& e) {
+  const auto& env = e.event.envelope();
+  json out = {{"sequence", e.event.sequence()},
+              {"event_id", e.event.event_id().to_string()},
+              {"type", std::string(e.event.type_name())},
+              {"schema_version", e.event.schema_version()},
+              {"recorded_at", iso_timestamp(env.recorded_at_us())},
+              {"recorded_at_us", env.recorded_at_us()},
+              {"decided", domain::decided_on(env).format()},
+              {"effective_date", date_or_null(env.effective_days())},
+              {"effective_quarter", env.effective_quarter() == 0 ? json(nullptr)
+                                                                  : bucket(env.effective_quarter())},
+              {"actor", env.actor() != nullptr ? env.actor()->str() : ""},
+              {"hash", log::to_hex(e.event.hash().data(), e.event.hash().size())},
+              {"topic", std::string(log::topic_suffix(e.position.topic))},
+              {"partition", e.position.partition},
+              {"offset", e.position.offset}};
+  const auto bytes = e.event.envelope_bytes();
+  flatbuffers::ToStringVisitor visitor(" ", true, "", true);
+  flatbuffers::IterateFlatBuffer(bytes.data(), s::EnvelopeTypeTable(), &visitor);
+  json full = json::parse(visitor.s, nullptr, false);
+  if (!full.is_discarded() && full.contains("body")) {
+    json body = full["body"];
+    polish(body);
+    out["body"] = body;
+  }
+  return out;
+}
+
+// ---- the routes -------------------------------------------------------------------
+
+}  // namespace
+
+std::int64_t Ctx::now() const {
+  if (deps.now_us) return deps.now_us();
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Status Ctx::wait_min_offset(const RequestContext& req, log::Topic topic, std::string_view key) const {
+  auto v = req.query("min_offset");
+  if (!v || v->empty()) return {};
+  if (v->find_first_not_of("0123456789") != std::string::npos || v->size() > 18) {
+    return Error::invalid("min_offset", "OffsetFormat", "min_offset must be a log offset");
+  }
+  auto projector = deps.projector ? deps.projector() : nullptr;
+  if (projector == nullptr || deps.log == nullptr) return {};
+  const std::int64_t offset = std::stoll(*v);
+  const std::int32_t partition = deps.log->partition_for(topic, key);
+  // An offset the log has not reached would hold a worker for max_wait
+  // and never be projected: refused at once (a write answers offsets the
+  // log holds). If the log cannot say (a broker outage), the wait decides.
+  if (auto end = deps.log->high_water_mark(topic, partition); end.ok() && offset >= *end) {
+    return Error::invalid("min_offset", "OffsetBeyondLog",
+                          "min_offset " + *v + " is past the end of the log (its partition " +
+                              std::to_string(partition) + " holds offsets below " +
+                              std::to_string(*end) + ")");
+  }
+  if (!projector->wait_until(topic, partition, offset, deps.max_wait)) {
+    return Error::unavailable("NotYetProjected",
+                              "the projections have not reached offset " + *v + " yet; retry");
+  }
+  return {};
+}
+
+Status Ctx::audit(const RequestContext& req, const std::string& party, const std::string& route) const {
+  return audit_all(req, {party}, route);
+}
+
+Status Ctx::audit_all(const RequestContext& req, const std::vector<std::string>& parties,
+                 const std::string& route) const {
+  std::vector<p::AccessRecord> records;
+  records.reserve(parties.size());
+  const std::int64_t at = now();
+  for (const std::string& party : parties) {
+    records.push_back({at, req.principal.name, to_string(req.principal.role), party, route,
+                       req.header(kPurposeHeader).value_or("")});
+  }
+  Status written = deps.access_log->record_all(records);
+  if (!written.ok()) {
+    spdlog::error("access log write failed persons={} route={} error={}", parties.size(), route,
+                  written.error().message);
+    return Error::unavailable("AccessLogUnavailable",
+                              "the access could not be logged, so it is refused; retry");
+  }
+  return {};
+}
+
+Status Ctx::require_purpose(const RequestContext& req) {
+  auto purpose = req.header(kPurposeHeader);
+  if (!purpose || purpose->empty()) {
+    return Error::invalid(kPurposeHeader, "PurposeRequired",
+                          "reading a person's data needs the reason in the X-Kassa-Purpose header");
+  }
+  if (purpose->size() > 200) {
+    return Error::invalid(kPurposeHeader, "PurposeTooLong", "X-Kassa-Purpose is at most 200 characters");
+  }
+  return {};
+}
+
+namespace {
+
+template <typename H>
+Result<Reply> view_answer(const H& handler, const RequestContext& req, const p::KvView& view,
+                          const std::string& key_name, const std::string& key,
+                          const p::AsOf& as_of) {
+  if constexpr (std::is_same_v<H, WriterHandler>) {
+    JsonWriter out(32 * 1024);
+    out.begin_object();
+    KASSA_TRY(handler(req, view, key, as_of, out));
+    out.field(key_name, key);
+    if (as_of.active()) out.key("as_of").value(as_of_json(as_of));
+    out.end_object();
+    Reply reply;
+    reply.raw_body = out.take();
+    return reply;
+  } else {
+    auto body = handler(req, view, key, as_of);
+    if (!body.ok()) return body.error();
+    json out = std::move(body).value();
+    out[key_name] = key;
+    if (as_of.active()) out["as_of"] = as_of_json(as_of);
+    return Reply(200, std::move(out));
+  }
+}
+
+template <typename H>
+Handler person_view_route(std::shared_ptr<Ctx> c, std::string route, bool as_of_allowed, H handler) {
+  return [c, route, as_of_allowed, handler](const RequestContext& req) -> Result<Reply> {
+    const std::string party = req.params.at("party_id");
+    KASSA_TRY(log::validate_aggregate_key(s::AggregateKind::Person, party));
+    KASSA_TRY(Ctx::require_purpose(req));
+    auto as_of = as_of_params(req);
+    if (!as_of.ok()) return as_of.error();
+    if (as_of->active() && !as_of_allowed) {
+      return Error::invalid("at", "AsOfNotSupported", "this route does not answer as of a date");
+    }
+    KASSA_TRY(c->wait_min_offset(req, log::Topic::kPersonEvents, party));
+    KASSA_TRY(c->audit(req, party, "GET " + route));
+    auto store = c->deps.stores->get();
+    auto snapshot = store->snapshot();
+    if (!snapshot.ok()) return snapshot.error();
+    const auto& snap = *snapshot;
+    auto summary = p::read_party(*snap, s::AggregateKind::Person, party);
+    if (!summary.ok()) return summary.error();
+    if (!summary->has_value()) {
+      return Error::not_found("PartyNotFound", "no person with this PartyId", "party_id");
+    }
+    std::unique_ptr<p::MemKv> folded;
+    const p::KvView* view = snap.get();
+    if (as_of->active()) {
+      auto f = p::fold_aggregate(*snap, c->deps.projection_deps, s::AggregateKind::Person, party,
+                                 *as_of);
+      if (!f.ok()) return f.error();
+      folded = std::move(f).value();
+      view = folded.get();
+    }
+    return view_answer(handler, req, *view, "party_id", party, *as_of);
+  };
+}
+
+}  // namespace
+
+Handler person_route(std::shared_ptr<Ctx> c, std::string route, bool as_of_allowed,
+                     ViewHandler handler) {
+  return person_view_route(std::move(c), std::move(route), as_of_allowed, std::move(handler));
+}
+Handler person_route(std::shared_ptr<Ctx> c, std::string route, bool as_of_allowed,
+                     WriterHandler handler) {
+  return person_view_route(std::move(c), std::move(route), as_of_allowed, std::move(handler));
+}
+
+namespace {
+
+template <typename H>
+Handler company_view_route(std::shared_ptr<Ctx> c, bool as_of_allowed, H handler) {
+  return [c, as_of_allowed, handler](const RequestContext& req) -> Result<Reply> {
+    auto number = domain::CompanyNumber::parse(req.params.at("company_number"));
+    if (!number.ok()) return number.error();
+    const std::string key = number->digits();
+    auto as_of = as_of_params(req);
+    if (!as_of.ok()) return as_of.error();
+    if (as_of->active() && !as_of_allowed) {
+      return Error::invalid("at", "AsOfNotSupported", "this route does not answer as of a date");
+    }
+    KASSA_TRY(c->wait_min_offset(req, log::Topic::kCompanyEvents, key));
+    auto store = c->deps.stores->get();
+    auto snapshot = store->snapshot();
+    if (!snapshot.ok()) return snapshot.error();
+    const auto& snap = *snapshot;
+    auto summary = p::read_party(*snap, s::AggregateKind::Company, key);
+    if (!summary.ok()) return summary.error();
+    if (!summary->has_value()) {
+      return Error::not_found("CompanyNotFound", "no company with this number", "company_number");
+    }
+    std::unique_ptr<p::MemKv> folded;
+    const p::KvView* view = snap.get();
+    if (as_of->active()) {
+      auto f = p::fold_aggregate(*snap, c->deps.projection_deps, s::AggregateKind::Company, key,
+                                 *as_of);
+      if (!f.ok()) return f.error();
+      folded = std::move(f).value();
+      view = folded.get();
+    }
+    return view_answer(handler, req, *view, "company_number", key, *as_of);
+  };
+}
+
+}  // namespace
+
+Handler company_route(std::shared_ptr<Ctx> c, bool as_of_allowed, ViewHandler handler) {
+  return company_view_route(std::move(c), as_of_allowed, std::move(handler));
+}
+Handler company_route(std::shared_ptr<Ctx> c, bool as_of_allowed, WriterHandler handler) {
+  return company_view_route(std::move(c), as_of_allowed, std::move(handler));
+}
+
+namespace {
+
+Result<std::optional<domain::Date>> date_query(const RequestContext& ctx, const std::string& name) {
+  auto days = date_param(ctx, name);
+  if (!days.ok()) return days.error();
+  if (!*days) return std::optional<domain::Date>();
+  return std::optional<domain::Date>(domain::Date::from_days(**days));
+}
+
+}  // namespace
+
+// ?from=&to= (inclusive dates), ?cursor=, ?limit=; as of a date, no line
+// after it is shown.
+Status statement_of(const RequestContext& req, const p::KvView& view, s::AggregateKind kind,
+                    const std::string& key, const p::AsOf& as_of, const Notices& notices,
+                    JsonWriter& out) {
+  p::StatementQuery q;
+  auto from = date_query(req, "from");
+  if (!from.ok()) return from.error();
+  auto to = date_query(req, "to");
+  if (!to.ok()) return to.error();
+  q.from = *from;
+  q.to = *to;
+  if (as_of.decided_up_to_days) {
+    const auto at = domain::Date::from_days(*as_of.decided_up_to_days);
+    if (!q.to || at < *q.to) q.to = at;
+  }
+  if (q.from && q.to && *q.to < *q.from) {
+    return Error::invalid("to", "PeriodEmpty", "to: the period ends before it starts");
+  }
+  q.cursor = req.query("cursor").value_or("");
+  auto limit = limit_param(req, 500, 10'000);
+  if (!limit.ok()) return limit.error();
+  q.limit = *limit;
+  auto page = p::read_statement(view, kind, key, q);
+  if (!page.ok()) return page.error();
+  write_statement_fields(out, *page, notices, q.from, q.to);
+  return {};
+}
+
+// ?after=SEQUENCE&limit=N (default 200, at most 1000): a long history
+// comes in pages, in sequence order; next_after continues it (null: the end).
+Result<json> events_of(const RequestContext& req, const p::KvView& view, s::AggregateKind kind,
+                       const std::string& key) {
+  std::uint64_t after = 0;
+  if (auto a = req.query("after"); a && !a->empty()) {
+    if (a->size() > 18 || a->find_first_not_of("0123456789") != std::string::npos) {
+      return Error::invalid("after", "SequenceFormat",
+                            "after: the sequence of the last event already read (a number)");
+    }
+    after = std::stoull(*a);
+  }
+  auto limit = limit_param(req, 200, 1000);
+  if (!limit.ok()) return limit.error();
+  auto page = p::read_indexed_events(view, kind, key, after, *limit);
+  if (!page.ok()) return page.error();
+  json events = json::array();
+  for (const p::IndexedEvent& e : page->events) events.push_back(event_json(e));
+  json next = nullptr;
+  if (page->more && !page->events.empty()) next = page->events.back().event.sequence();
+  return json{{"events", events}, {"next_after", next}};
+}
+
+}  // namespace kassa::http::queries
