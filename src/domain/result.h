@@ -128,4 +128,21 @@ using Status = Result<void>;
     if (!kassa_try_result_.ok()) return kassa_try_result_.error(); \
   } while (0)
 
+// Declares (or assigns) `lhs` from the value of an expression returning a
+// Result<T>, or returns its error from the enclosing function:
+//
+//   KASSA_ASSIGN_OR_RETURN(auto niss, Niss::parse(text, "niss"));   // niss is a Niss
+//   KASSA_ASSIGN_OR_RETURN(offset, log.append(event));                // an existing variable
+//
+// instead of `auto r = f(); if (!r) return r.error();` and `*r` after it.
+// The expression may contain commas; it is evaluated once.
+#define KASSA_ASSIGN_OR_RETURN(lhs, ...) \
+  KASSA_ASSIGN_OR_RETURN_IMPL_(KASSA_CONCAT_(kassa_assign_or_return_, __LINE__), lhs, __VA_ARGS__)
+#define KASSA_ASSIGN_OR_RETURN_IMPL_(result, lhs, ...) \
+  auto result = (__VA_ARGS__);                          \
+  if (!result.ok()) return result.error();              \
+  lhs = std::move(result).value()
+#define KASSA_CONCAT_(a, b) KASSA_CONCAT_INNER_(a, b)
+#define KASSA_CONCAT_INNER_(a, b) a##b
+
 }  // namespace kassa
