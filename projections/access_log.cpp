@@ -97,9 +97,8 @@ Status AccessLog::record_all(const std::vector<AccessRecord>& records) {
 Result<std::vector<AccessRecord>> AccessLog::query(std::optional<std::string> party_id,
                                                    std::int64_t from_us, std::int64_t to_us,
                                                    std::size_t limit) const {
-  auto p = page(std::move(party_id), from_us, to_us, "", limit);
-  if (!p.ok()) return p.error();
-  return std::move(p->records);
+  KASSA_ASSIGN_OR_RETURN(auto p, page(std::move(party_id), from_us, to_us, "", limit));
+  return std::move(p.records);
 }
 
 Result<AccessLog::Page> AccessLog::page(std::optional<std::string> party_id, std::int64_t from_us,

@@ -185,39 +185,35 @@ Status DebtBook::write(const KvView& base, KvSink& sink, std::string_view party,
   // 0: whether a count exists must not depend on what a person went
   // through between two writes (a rebuild writes each person once).
   for (int st = 1; st <= static_cast<int>(d::CollectionStage::kContrainteServed); ++st) {
-    auto count = counts_.edit(base, count_key(static_cast<d::CollectionStage>(st)));
-    if (!count.ok()) return count.error();
+    KASSA_TRY(counts_.edit(base, count_key(static_cast<d::CollectionStage>(st))));
   }
   sink.put(Cf::kDebt, person_key('a', party), encode_debt_view(d::debt_view(state)));
   const std::string listed_key = person_key('l', party);
-  auto listed = base.get(Cf::kDebt, listed_key);
-  if (!listed.ok()) return listed.error();
+  KASSA_ASSIGN_OR_RETURN(auto listed, base.get(Cf::kDebt, listed_key));
   const auto entry = d::work_list_entry(state);
   const std::string now =
       entry ? work_key(entry->stage, entry->outstanding.cents(), party) : std::string();
-  if (listed->has_value() && **listed == now) {
+  if (listed.has_value() && *listed == now) {
     sink.put(Cf::kDebt, now, encode_work_entry(*entry));  // same place, facts may differ
     return {};
   }
-  if (listed->has_value()) {
-    const std::string& old = **listed;
+  if (listed.has_value()) {
+    const std::string& old = *listed;
     if (old.size() < 10) return Error::corrupt("WorkListKey", "a listed work-list key is too short");
     const auto old_stage = static_cast<d::CollectionStage>(255 - static_cast<std::uint8_t>(old[1]));
     const auto old_amount = static_cast<std::int64_t>(
         static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) - get_be(old, 2, 8));
-    auto count = counts_.edit(base, count_key(old_stage));
-    if (!count.ok()) return count.error();
-    (*count)->persons -= 1;
-    (*count)->outstanding_cents -= old_amount;
+    KASSA_ASSIGN_OR_RETURN(auto count, counts_.edit(base, count_key(old_stage)));
+    (count)->persons -= 1;
+    (count)->outstanding_cents -= old_amount;
     sink.del(Cf::kDebt, old);
   }
   if (entry) {
     sink.put(Cf::kDebt, now, encode_work_entry(*entry));
     sink.put(Cf::kDebt, listed_key, now);
-    auto count = counts_.edit(base, count_key(entry->stage));
-    if (!count.ok()) return count.error();
-    (*count)->persons += 1;
-    (*count)->outstanding_cents += entry->outstanding.cents();
+    KASSA_ASSIGN_OR_RETURN(auto count, counts_.edit(base, count_key(entry->stage)));
+    (count)->persons += 1;
+    (count)->outstanding_cents += entry->outstanding.cents();
   } else {
     sink.del(Cf::kDebt, listed_key);
   }
@@ -253,14 +249,13 @@ Result<WorkListPage> read_work_list(const KvView& view, const WorkListQuery& q) 
   if (!q.contrainte_eligible_only) {
     for (int st = 1; st <= static_cast<int>(d::CollectionStage::kContrainteServed); ++st) {
       if (q.stage && static_cast<int>(*q.stage) != st) continue;
-      auto got = view.get(Cf::kDebt, count_key(static_cast<d::CollectionStage>(st)));
-      if (!got.ok()) return got.error();
-      if (!got->has_value()) continue;
-      auto c = DebtBook::CountCodec::decode(**got);
-      if (!c.ok()) return c.error();
-      page.total += static_cast<std::uint64_t>(std::max<std::int64_t>(0, c->persons));
+      KASSA_ASSIGN_OR_RETURN(auto got,
+                             view.get(Cf::kDebt, count_key(static_cast<d::CollectionStage>(st))));
+      if (!got.has_value()) continue;
+      KASSA_ASSIGN_OR_RETURN(auto c, DebtBook::CountCodec::decode(*got));
+      page.total += static_cast<std::uint64_t>(std::max<std::int64_t>(0, c.persons));
       page.total_outstanding =
-          d::Money::from_cents(page.total_outstanding.cents() + c->outstanding_cents);
+          d::Money::from_cents(page.total_outstanding.cents() + c.outstanding_cents);
     }
   }
   Status failed;

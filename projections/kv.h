@@ -209,10 +209,9 @@ class Reader {
 template <typename T, typename Decode>
 Result<std::optional<T>> read_decoded(const KvView& view, Cf cf, std::string_view key,
                                       Decode&& decode) {
-  auto got = view.get(cf, key);
-  if (!got.ok()) return got.error();
-  if (!got->has_value()) return std::optional<T>();
-  Result<T> value = decode(**got);
+  KASSA_ASSIGN_OR_RETURN(auto got, view.get(cf, key));
+  if (!got.has_value()) return std::optional<T>();
+  Result<T> value = decode(*got);
   if (!value.ok()) return value.error();
   return std::optional<T>(std::move(value).value());
 }

@@ -29,9 +29,8 @@ Status LedgerProjection::fold(KeyedCache<State, StateCodec<State>>& cache,
                               const log::DecodedEvent& event, const EventPosition& position,
                               ApplyContext& context) {
   const std::string key = state_key(event.aggregate_kind(), event.aggregate_key());
-  auto edited = cache.edit(context.base(), key);
-  if (!edited.ok()) return edited.error();
-  State& state = **edited;
+  KASSA_ASSIGN_OR_RETURN(auto edited, cache.edit(context.base(), key));
+  State& state = *edited;
   // The figures the aggregate's statistics stand at, once per write.
   if (!empty_state(state) && before_.find(key) == before_.end()) {
     before_.emplace(key, d::quarter_figures(state));

@@ -74,15 +74,13 @@ Status NissIndexProjection::unlink(ApplyContext& context, const std::string& par
 Status NissIndexProjection::unlink_pair(ApplyContext& context, std::string_view back,
                                         std::string_view forward, const std::string& party) {
   const std::string pkey = std::string(back) + party;
-  auto hash = current(context, pkey);
-  if (!hash.ok()) return hash.error();
-  if (!hash->has_value()) return {};
-  const std::string hkey = std::string(forward) + **hash;
-  auto owner = current(context, hkey);
-  if (!owner.ok()) return owner.error();
+  KASSA_ASSIGN_OR_RETURN(auto hash, current(context, pkey));
+  if (!hash.has_value()) return {};
+  const std::string hkey = std::string(forward) + *hash;
+  KASSA_ASSIGN_OR_RETURN(auto owner, current(context, hkey));
   // Only the entry that still names this party (a duplicate NISS may have
   // been registered for another one since).
-  if (owner->has_value() && **owner == party) write(context, hkey, std::nullopt);
+  if (owner.has_value() && *owner == party) write(context, hkey, std::nullopt);
   write(context, pkey, std::nullopt);
   return {};
 }
@@ -96,9 +94,8 @@ Status NissIndexProjection::link(ApplyContext& context, std::string_view back,
     // One account, several persons (a household's joint account): the
     // account names nobody, so its payments wait in suspense for staff
     // instead of going to whoever registered last.
-    auto current_owner = current(context, std::string(forward) + hash);
-    if (!current_owner) return current_owner.error();
-    if (current_owner->has_value() && **current_owner != party) owner = kAmbiguous;
+    KASSA_ASSIGN_OR_RETURN(auto current_owner, current(context, std::string(forward) + hash));
+    if (current_owner.has_value() && *current_owner != party) owner = kAmbiguous;
   }
   write(context, std::string(forward) + hash, owner);
   write(context, std::string(back) + party, hash);
@@ -129,9 +126,8 @@ Status NissIndexProjection::apply(const log::DecodedEvent& event, const EventPos
   }
   if (bank_ref != nullptr && bank_ref->size() != 0) {
     const std::string key = "b" + bank_ref->str();
-    auto booked = current(context, key);
-    if (!booked) return booked.error();
-    if (!booked->has_value()) {
+    KASSA_ASSIGN_OR_RETURN(auto booked, current(context, key));
+    if (!booked.has_value()) {
       write(context, key, std::string(1, kind_tag(event.aggregate_kind())) +
                               std::string(event.aggregate_key()));
     }
@@ -183,9 +179,8 @@ std::string member_key(std::uint32_t number) {
 
 Result<std::optional<std::string>> find_party_by_iban(const KvView& view, const NissSecret& secret,
                                                       std::string_view iban) {
-  auto found = view.get(Cf::kNiss, "i" + iban_hash(secret, iban));
-  if (!found) return found.error();
-  if (found->has_value() && **found == kAmbiguous) return std::optional<std::string>{};
+  KASSA_ASSIGN_OR_RETURN(auto found, view.get(Cf::kNiss, "i" + iban_hash(secret, iban)));
+  if (found.has_value() && *found == kAmbiguous) return std::optional<std::string>{};
   return found;
 }
 
@@ -194,12 +189,11 @@ Result<std::optional<std::string>> find_bank_line(const KvView& view, std::strin
 }
 
 Result<std::optional<MemberEntry>> find_member(const KvView& view, std::uint32_t number) {
-  auto found = view.get(Cf::kNiss, member_key(number));
-  if (!found) return found.error();
-  if (!found->has_value() || (*found)->size() < 2) return std::optional<MemberEntry>{};
+  KASSA_ASSIGN_OR_RETURN(auto found, view.get(Cf::kNiss, member_key(number)));
+  if (!found.has_value() || (found)->size() < 2) return std::optional<MemberEntry>{};
   MemberEntry entry;
-  entry.kind = (**found)[0] == 'C' ? s::AggregateKind::Company : s::AggregateKind::Person;
-  entry.key = (*found)->substr(1);
+  entry.kind = (*found)[0] == 'C' ? s::AggregateKind::Company : s::AggregateKind::Person;
+  entry.key = (found)->substr(1);
   return std::optional<MemberEntry>{std::move(entry)};
 }
 

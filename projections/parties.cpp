@@ -34,9 +34,9 @@ std::string party_key(s::AggregateKind kind, std::string_view key) {
 
 Status PartiesProjection::apply(const log::DecodedEvent& event, const EventPosition&,
                                 ApplyContext& context) {
-  auto edited = cache_.edit(context.base(), party_key(event.aggregate_kind(), event.aggregate_key()));
-  if (!edited.ok()) return edited.error();
-  PartySummary& p = **edited;
+  KASSA_ASSIGN_OR_RETURN(auto edited, cache_.edit(context.base(), party_key(event.aggregate_kind(),
+                                                                           event.aggregate_key())));
+  PartySummary& p = *edited;
   const s::Envelope& env = event.envelope();
   p.kind = static_cast<std::uint8_t>(event.aggregate_kind());
   if (p.event_count == 0) p.first_recorded_us = env.recorded_at_us();
@@ -116,12 +116,10 @@ Result<PartySummary> PartiesProjection::Codec::decode(std::string_view bytes) {
 
 Result<std::optional<PartySummary>> read_party(const KvView& view, s::AggregateKind kind,
                                                std::string_view key) {
-  auto got = view.get(Cf::kParties, party_key(kind, key));
-  if (!got.ok()) return got.error();
-  if (!got->has_value()) return std::optional<PartySummary>();
-  auto p = PartiesProjection::Codec::decode(**got);
-  if (!p.ok()) return p.error();
-  return std::optional<PartySummary>(std::move(p).value());
+  KASSA_ASSIGN_OR_RETURN(auto got, view.get(Cf::kParties, party_key(kind, key)));
+  if (!got.has_value()) return std::optional<PartySummary>();
+  KASSA_ASSIGN_OR_RETURN(auto p, PartiesProjection::Codec::decode(*got));
+  return std::optional<PartySummary>(std::move(p));
 }
 
 }  // namespace kassa::projections

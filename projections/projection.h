@@ -120,13 +120,10 @@ class KeyedCache {
   Result<T*> edit(const KvView& base, std::string_view key) {
     auto it = map_.find(key);
     if (it == map_.end()) {
-      auto stored = base.get(cf_, key);
-      if (!stored.ok()) return stored.error();
+      KASSA_ASSIGN_OR_RETURN(auto stored, base.get(cf_, key));
       Entry entry;
-      if (stored->has_value()) {
-        auto decoded = Codec::decode(**stored);
-        if (!decoded.ok()) return decoded.error();
-        entry.value = std::move(decoded).value();
+      if (stored.has_value()) {
+        KASSA_ASSIGN_OR_RETURN(entry.value, Codec::decode(*stored));
       }
       it = map_.emplace(std::string(key), std::move(entry)).first;
     }

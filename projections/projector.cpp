@@ -62,25 +62,23 @@ bool Projector::applies(const Projection& p, const Decoded& d) const {
 Projector::~Projector() { stop(); }
 
 Status Projector::open_reader() {
-  auto stored = store_.offsets();
-  if (!stored.ok()) return stored.error();
+  KASSA_ASSIGN_OR_RETURN(auto stored, store_.offsets());
   std::vector<log::Position> from;
   for (log::Topic topic : {log::Topic::kPersonEvents, log::Topic::kCompanyEvents}) {
     for (std::int32_t p = 0; p < log_.partition_count(topic); ++p) {
       log::Position pos{topic, p, 0};
-      for (const log::Position& s_pos : *stored) {
+      for (const log::Position& s_pos : stored) {
         if (s_pos.topic == topic && s_pos.partition == p) pos.offset = s_pos.offset;
       }
       // The projections have read further than the log now holds: the log
       // lost acknowledged records (damage, a restore from an older copy,
       // or another log). Going on would write new events over old offsets.
-      auto hwm = log_.high_water_mark(topic, p);
-      if (!hwm.ok()) return hwm.error();
-      if (pos.offset > *hwm) {
+      KASSA_ASSIGN_OR_RETURN(auto hwm, log_.high_water_mark(topic, p));
+      if (pos.offset > hwm) {
         return Error::corrupt(
             "LogBehindProjections",
             "the log's partition " + log_.config().topic_name(topic) + "/" + std::to_string(p) +
-                " ends at offset " + std::to_string(*hwm) + ", but the projections have read it up to " +
+                " ends at offset " + std::to_string(hwm) + ", but the projections have read it up to " +
                 std::to_string(pos.offset) + ": the log lost records it had acknowledged (damage, a "
                 "restore from an older copy, or another log). Nothing was written. Check it with "
                 "`kassa replay verify` and restore it (src/log/README.md, Damage); rebuild the "
@@ -89,12 +87,11 @@ Status Projector::open_reader() {
       from.push_back(pos);
     }
   }
-  auto sub = log_.subscribe(from);
-  if (!sub.ok()) return sub.error();
+  KASSA_ASSIGN_OR_RETURN(auto sub, log_.subscribe(from));
   decoded_.clear();
   chain_ = std::make_unique<log::ChainVerifier>();
   reader_ = std::make_unique<log::VerifyingReader>(
-      log_, std::move(sub).value(), [this](const log::StoredRecord& r) { return verify(r); });
+      log_, std::move(sub), [this](const log::StoredRecord& r) { return verify(r); });
   next_ = from;
   publish(next_);
   return {};
@@ -286,9 +283,8 @@ Status Projector::catch_up(
     targets = options_.rebuild->until;
   } else {
     for (const log::Position& p : next_) {
-      auto hwm = log_.high_water_mark(p.topic, p.partition);
-      if (!hwm.ok()) return hwm.error();
-      targets.push_back({p.topic, p.partition, *hwm});
+      KASSA_ASSIGN_OR_RETURN(auto hwm, log_.high_water_mark(p.topic, p.partition));
+      targets.push_back({p.topic, p.partition, hwm});
     }
   }
   while (true) {
@@ -301,8 +297,7 @@ Status Projector::catch_up(
     }
     if (done) return options_.rebuild ? finish() : Status{};
     if (auto h = halted(); h) return *h;
-    auto stepped = step(std::chrono::milliseconds(50));
-    if (!stepped.ok()) return stepped.error();
+    KASSA_TRY(step(std::chrono::milliseconds(50)));
   }
 }
 
@@ -411,9 +406,8 @@ std::int64_t Projector::last_applied(log::Topic topic, std::int32_t partition) c
 Result<std::int64_t> Projector::lag() const {
   std::int64_t total = 0;
   for (const log::Position& p : positions()) {
-    auto hwm = log_.high_water_mark(p.topic, p.partition);
-    if (!hwm.ok()) return hwm.error();
-    total += std::max<std::int64_t>(0, *hwm - p.offset);
+    KASSA_ASSIGN_OR_RETURN(auto hwm, log_.high_water_mark(p.topic, p.partition));
+    total += std::max<std::int64_t>(0, hwm - p.offset);
   }
   return total;
 }

@@ -17,9 +17,8 @@ namespace fs = std::filesystem;
 Result<Checksums> store_checksums(const Store& store) {
   Checksums out;
   for (const NamedCf& n : kChecksummedCfs) {
-    auto sum = store.checksum(n.cf);
-    if (!sum.ok()) return sum.error();
-    out[std::string(n.name)] = *sum;
+    KASSA_ASSIGN_OR_RETURN(auto sum, store.checksum(n.cf));
+    out[std::string(n.name)] = sum;
   }
   return out;
 }
@@ -60,19 +59,17 @@ Result<std::string> live_store_path(const std::string& root) {
   std::error_code ec;
   fs::create_directories(root, ec);
   if (ec) return io("cannot create " + root + ": " + ec.message());
-  auto current = read_current(root);
-  if (!current.ok()) return current.error();
-  if (current->empty()) {
+  KASSA_ASSIGN_OR_RETURN(auto current, read_current(root));
+  if (current.empty()) {
     KASSA_TRY(make_live(root, root + "/store-1"));
     return root + "/store-1";
   }
-  return root + "/" + *current;
+  return root + "/" + current;
 }
 
 Result<std::string> next_store_path(const std::string& root) {
-  auto current = read_current(root);
-  if (!current.ok()) return current.error();
-  const int n = current->empty() ? 1 : number_of(*current) + 1;
+  KASSA_ASSIGN_OR_RETURN(auto current, read_current(root));
+  const int n = current.empty() ? 1 : number_of(current) + 1;
   const std::string path = root + "/store-" + std::to_string(n);
   std::error_code ec;
   fs::remove_all(path, ec);  // a leftover of a rebuild that did not finish
@@ -89,9 +86,8 @@ Result<std::vector<log::Position>> event_high_water_marks(log::EventLog& log) {
   std::vector<log::Position> out;
   for (log::Topic topic : {log::Topic::kPersonEvents, log::Topic::kCompanyEvents}) {
     for (std::int32_t p = 0; p < log.partition_count(topic); ++p) {
-      auto hwm = log.high_water_mark(topic, p);
-      if (!hwm.ok()) return hwm.error();
-      out.push_back({topic, p, *hwm});
+      KASSA_ASSIGN_OR_RETURN(auto hwm, log.high_water_mark(topic, p));
+      out.push_back({topic, p, hwm});
     }
   }
   return out;
@@ -101,14 +97,13 @@ Result<BuildStats> build_in_passes(
     log::EventLog& log, Store& store, const std::vector<log::Position>& until,
     const ProjectionFactory& make, const RebuildPlan& plan,
     const std::function<void(std::uint32_t, std::uint32_t, std::uint64_t)>& progress) {
-  auto stored = store.offsets();
-  if (!stored.ok()) return stored.error();
+  KASSA_ASSIGN_OR_RETURN(auto stored, store.offsets());
   bool has_parties = false;
   KASSA_TRY(store.scan(Cf::kParties, "", [&](std::string_view, std::string_view) {
     has_parties = true;
     return false;
   }));
-  if (!stored->empty() || has_parties) {
+  if (!stored.empty() || has_parties) {
     return Error::conflict("StoreNotFresh",
                            "a rebuild writes into a store that holds no offsets and no parties");
   }
@@ -139,15 +134,13 @@ Result<BuildStats> build_in_passes(
 Result<std::unique_ptr<Store>> build_store(log::EventLog& log, const std::string& path,
                                            const ProjectionDeps& deps, BuildStats* stats,
                                            RebuildPlan plan) {
-  auto until = event_high_water_marks(log);
-  if (!until.ok()) return until.error();
-  auto store = Store::open(path, Durability::kIngest);
-  if (!store.ok()) return store.error();
-  auto built = build_in_passes(log, **store, *until, [&] { return make_projections(deps); }, plan);
-  if (!built.ok()) return built.error();
-  if (stats != nullptr) *stats = *built;
-  KASSA_TRY((*store)->flush());
-  return std::move(store).value();
+  KASSA_ASSIGN_OR_RETURN(auto until, event_high_water_marks(log));
+  KASSA_ASSIGN_OR_RETURN(auto store, Store::open(path, Durability::kIngest));
+  KASSA_ASSIGN_OR_RETURN(auto built,
+                         build_in_passes(log, *store, until, [&] { return make_projections(deps); }, plan));
+  if (stats != nullptr) *stats = built;
+  KASSA_TRY((store)->flush());
+  return store;
 }
 
 ProjectionRunner::ProjectionRunner(log::EventLog& log, std::string root, ProjectionDeps deps,
@@ -159,42 +152,35 @@ ProjectionRunner::~ProjectionRunner() { stop(); }
 Result<std::unique_ptr<ProjectionRunner>> ProjectionRunner::open(log::EventLog& log,
                                                                  const std::string& root,
                                                                  ProjectionDeps deps) {
-  auto path = live_store_path(root);
-  if (!path.ok()) return path.error();
-  auto store = Store::open(*path);
-  if (!store.ok()) return store.error();
+  KASSA_ASSIGN_OR_RETURN(auto path, live_store_path(root));
+  KASSA_ASSIGN_OR_RETURN(auto store, Store::open(path));
   // Read models of an older format are rebuilt from the log before anything
   // reads them: they are derived data, and reading them as current would
   // answer with what an older model computed.
-  auto format = (*store)->format();
-  if (!format.ok()) return format.error();
-  auto offsets = (*store)->offsets();
-  if (!offsets.ok()) return offsets.error();
-  if (*format > kStoreFormat) {
+  KASSA_ASSIGN_OR_RETURN(auto format, (store)->format());
+  KASSA_ASSIGN_OR_RETURN(auto offsets, (store)->offsets());
+  if (format > kStoreFormat) {
     return Error::unavailable("StoreFormatNewer",
-                              "the projections at " + *path + " have format " +
-                                  std::to_string(*format) + ", written by a newer build (this one reads " +
+                              "the projections at " + path + " have format " +
+                                  std::to_string(format) + ", written by a newer build (this one reads " +
                                   std::to_string(kStoreFormat) + "); run that build or rebuild them");
   }
-  if (*format < kStoreFormat && offsets->empty()) KASSA_TRY((*store)->mark_current_format());
-  if (*format < kStoreFormat && !offsets->empty()) {
+  if (format < kStoreFormat && offsets.empty()) KASSA_TRY((store)->mark_current_format());
+  if (format < kStoreFormat && !offsets.empty()) {
     spdlog::warn("projections store={} has format {} (this build reads {}): rebuilding it from the log",
-                 *path, *format, kStoreFormat);
-    store->reset();
-    auto next = next_store_path(root);
-    if (!next.ok()) return next.error();
-    auto built = build_store(log, *next, deps);
-    if (!built.ok()) return built.error();
-    built->reset();
-    KASSA_TRY(make_live(root, *next));
+                 path, format, kStoreFormat);
+    store.reset();
+    KASSA_ASSIGN_OR_RETURN(auto next, next_store_path(root));
+    KASSA_ASSIGN_OR_RETURN(auto built, build_store(log, next, deps));
+    built.reset();
+    KASSA_TRY(make_live(root, next));
     std::error_code ec;
-    std::filesystem::remove_all(*path, ec);
-    spdlog::info("projections rebuilt in the current format store={}", *next);
-    store = Store::open(*next);
-    if (!store.ok()) return store.error();
+    std::filesystem::remove_all(path, ec);
+    spdlog::info("projections rebuilt in the current format store={}", next);
+    KASSA_ASSIGN_OR_RETURN(store, Store::open(next));
   }
   std::unique_ptr<ProjectionRunner> runner(
-      new ProjectionRunner(log, root, deps, std::shared_ptr<Store>(std::move(store).value())));
+      new ProjectionRunner(log, root, deps, std::shared_ptr<Store>(std::move(store))));
   runner->projector_ = std::make_shared<Projector>(log, *runner->handle_.get(),
                                                    make_projections(deps));
   return runner;
@@ -219,45 +205,39 @@ Result<ProjectionRunner::Report> ProjectionRunner::rebuild(bool accept_different
   std::lock_guard lock(mu_);
   Report report;
   std::shared_ptr<Store> old = handle_.get();
-  auto path = next_store_path(root_);
-  if (!path.ok()) return path.error();
-  report.path = *path;
+  KASSA_ASSIGN_OR_RETURN(auto path, next_store_path(root_));
+  report.path = path;
   // 1. Build from offset 0 while the live projector and queries go on.
-  auto built = build_store(log_, *path, deps_);
-  if (!built.ok()) return built.error();
-  built->reset();  // reopen with the WAL for live use
+  KASSA_ASSIGN_OR_RETURN(auto built, build_store(log_, path, deps_));
+  built.reset();  // reopen with the WAL for live use
   // The passes' read models are freed, but glibc keeps the pages: kassad
   // stayed at 629 MB resident after a rebuild that peaked at 954 MB
   // (20,000 persons, five years) where it serves in ~60 MB. Give them back.
   ::malloc_trim(0);
-  auto fresh = Store::open(*path);
-  if (!fresh.ok()) return fresh.error();
-  std::shared_ptr<Store> next(std::move(fresh).value());
+  KASSA_ASSIGN_OR_RETURN(auto fresh, Store::open(path));
+  std::shared_ptr<Store> next(std::move(fresh));
   // 2. Stop the live projector, compare at one position, catch up the tail.
   projector_->stop();
-  auto before = store_checksums(*old);
-  if (!before.ok()) return before.error();
-  report.before = *before;
+  KASSA_ASSIGN_OR_RETURN(auto before, store_checksums(*old));
+  report.before = before;
   auto projector = std::make_shared<Projector>(log_, *next, make_projections(deps_));
   // The new store must reach exactly the old one's offsets to compare.
   const auto target = projector_->positions();
   while (!projector->wait_until(target, std::chrono::milliseconds(0))) {
-    auto stepped = projector->step(std::chrono::milliseconds(50));
-    if (!stepped.ok()) return stepped.error();
+    KASSA_TRY(projector->step(std::chrono::milliseconds(50)));
   }
-  auto after = store_checksums(*next);
-  if (!after.ok()) return after.error();
-  report.after = *after;
+  KASSA_ASSIGN_OR_RETURN(auto after, store_checksums(*next));
+  report.after = after;
   if (report.before != report.after && !accept_different) {
     // A store that disagrees with the live one replaces nothing unasked.
-    spdlog::warn("projections rebuilt but not swapped: checksums differ path={} live={}", *path,
+    spdlog::warn("projections rebuilt but not swapped: checksums differ path={} live={}", path,
                  old->path());
     KASSA_TRY(projector_->start());
     return report;
   }
   // 3. Swap: the handle first (new queries), then CURRENT, then go on.
   handle_.replace(next);
-  KASSA_TRY(make_live(root_, *path));
+  KASSA_TRY(make_live(root_, path));
   projector_ = projector;
   KASSA_TRY(projector_->start());
   const std::string old_path = old->path();
@@ -268,7 +248,7 @@ Result<ProjectionRunner::Report> ProjectionRunner::rebuild(bool accept_different
   const bool unused = old.use_count() == 1;
   old.reset();
   report.swapped = true;
-  spdlog::info("projections rebuilt and swapped path={}", *path);
+  spdlog::info("projections rebuilt and swapped path={}", path);
   if (report.before != report.after) {
     report.kept = old_path;
     spdlog::warn("projections differed from the previous store, kept for comparison path={}", old_path);

@@ -26,16 +26,14 @@ Result<std::optional<State>> read_state(const KvView& view, s::AggregateKind kin
 template <typename State>
 Result<std::optional<LoadedState<State>>> load(const KvView& view, s::AggregateKind kind,
                                                std::string_view key) {
-  auto party = read_party(view, kind, key);
-  if (!party.ok()) return party.error();
-  if (!party->has_value()) return std::optional<LoadedState<State>>();
-  auto state = read_state<State>(view, kind, key);
-  if (!state.ok()) return state.error();
-  if (!state->has_value()) {
+  KASSA_ASSIGN_OR_RETURN(auto party, read_party(view, kind, key));
+  if (!party.has_value()) return std::optional<LoadedState<State>>();
+  KASSA_ASSIGN_OR_RETURN(auto state, read_state<State>(view, kind, key));
+  if (!state.has_value()) {
     return Error::corrupt("StateMissing", "an aggregate with events has no state snapshot");
   }
   return std::optional<LoadedState<State>>(LoadedState<State>{
-      std::move(**state), log::ChainTip{(*party)->last_sequence, (*party)->last_hash}});
+      std::move(*state), log::ChainTip{(party)->last_sequence, (party)->last_hash}});
 }
 
 }  // namespace

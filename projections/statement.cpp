@@ -115,9 +115,8 @@ Status StatementBook::add(s::AggregateKind kind, std::string_view key,
   std::string k = statement_prefix(kind, key);
   const std::size_t base_size = k.size();
   k.push_back('\0');
-  auto header = headers_.edit(context.base(), k);
-  if (!header.ok()) return header.error();
-  StatementHeader& h = **header;
+  KASSA_ASSIGN_OR_RETURN(auto header, headers_.edit(context.base(), k));
+  StatementHeader& h = *header;
   const log::Uuid id = event.event_id();
   std::uint8_t n = 0;
   for (const d::AccountEntry& e : entries) {

@@ -23,16 +23,14 @@ Status StatisticsBook::add(const KvView& base, const d::Figures& before, const d
   for (const auto& [q, f] : after) {
     auto it = before.find(q);
     if (it != before.end() && it->second == f) continue;
-    auto st = at(q);
-    if (!st.ok()) return st.error();
-    **st += f;
-    if (it != before.end()) **st -= it->second;
+    KASSA_ASSIGN_OR_RETURN(auto st, at(q));
+    *st += f;
+    if (it != before.end()) *st -= it->second;
   }
   for (const auto& [q, f] : before) {
     if (after.count(q) > 0 || f == none) continue;
-    auto st = at(q);
-    if (!st.ok()) return st.error();
-    **st -= f;
+    KASSA_ASSIGN_OR_RETURN(auto st, at(q));
+    *st -= f;
   }
   return {};
 }

@@ -429,10 +429,9 @@ Result<std::string> Store::checksum(Cf cf) const {
   log::ensure_sodium();
   crypto_generichash_state state;
   crypto_generichash_init(&state, nullptr, 0, 32);
-  auto snap = snapshot();
-  if (!snap) return snap.error();
+  KASSA_ASSIGN_OR_RETURN(auto snap, snapshot());
   std::string len;
-  KASSA_TRY((*snap)->scan(cf, "", [&](std::string_view k, std::string_view v) {
+  KASSA_TRY((snap)->scan(cf, "", [&](std::string_view k, std::string_view v) {
     len.clear();
     put_be32(len, static_cast<std::uint32_t>(k.size()));
     crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(len.data()), 4);

@@ -339,9 +339,8 @@ Result<std::unique_ptr<ArchiveReader>> ArchiveReader::open(const std::string& pa
   info.created_at_us = h->created_at_us();
   info.source = h->source() ? h->source()->str() : "";
   info.tool_version = h->tool_version() ? h->tool_version()->str() : "";
-  auto counts = counts_from(h->partitions());
-  if (!counts.ok()) return counts.error();
-  info.partitions = *counts;
+  KASSA_ASSIGN_OR_RETURN(auto counts, counts_from(h->partitions()));
+  info.partitions = counts;
   if (info.format_version != kArchiveFormatVersion) {
     return Error::corrupt("ArchiveFormatVersion",
                           "archive format " + std::to_string(info.format_version) +
@@ -572,19 +571,17 @@ void ArchiveReader::finish() {
 }
 
 Result<ArchiveCheck> check_archive(const std::string& path, Progress* progress) {
-  auto reader = ArchiveReader::open(path);
-  if (!reader.ok()) return reader.error();
+  KASSA_ASSIGN_OR_RETURN(auto reader, ArchiveReader::open(path));
   uint64_t events = 0;
   for (;;) {
-    auto batch = (*reader)->next(1000);
-    if (!batch.ok()) return batch.error();
-    if (batch->empty()) break;
-    events += batch->size();
+    KASSA_ASSIGN_OR_RETURN(auto batch, (reader)->next(1000));
+    if (batch.empty()) break;
+    events += batch.size();
     if (progress != nullptr) {
-      progress->update((*reader)->progress_done(), (*reader)->progress_total(), events);
+      progress->update((reader)->progress_done(), (reader)->progress_total(), events);
     }
   }
-  return (*reader)->check();
+  return (reader)->check();
 }
 
 }  // namespace kassa::replay

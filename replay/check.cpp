@@ -68,11 +68,10 @@ class Checker {
       : store_(store), rulebook_(rulebook), fund_(fund), options_(options) {}
 
   Result<CheckReport> run() {
-    auto format = store_.format();
-    if (!format.ok()) return format.error();
-    if (*format < pj::kStoreFormat) {
+    KASSA_ASSIGN_OR_RETURN(auto format, store_.format());
+    if (format < pj::kStoreFormat) {
       violation("", "StoreFormat",
-                "the read models were written by an older build (format " + std::to_string(*format) +
+                "the read models were written by an older build (format " + std::to_string(format) +
                     ", this build's is " + std::to_string(pj::kStoreFormat) +
                     "): rebuild them with `kassa projections rebuild`");
     }
@@ -124,11 +123,10 @@ class Checker {
       violation(who, "EventRefused", folded.error().message);
       return false;
     }
-    auto party = pj::read_party(store_, kind, key);
-    if (!party.ok()) return party.error();
-    if (party->has_value() && (*party)->event_count != count) {
+    KASSA_ASSIGN_OR_RETURN(auto party, pj::read_party(store_, kind, key));
+    if (party.has_value() && (party)->event_count != count) {
       violation(who, "IndexIncomplete",
-                "the summary counts " + std::to_string((*party)->event_count) +
+                "the summary counts " + std::to_string((party)->event_count) +
                     " events, the index holds " + std::to_string(count));
     }
     return true;
@@ -191,10 +189,9 @@ class Checker {
     const std::string who = key;
     d::PersonState folded;
     d::Entries entries;
-    auto ok = fold(s::AggregateKind::Person, key, who, folded, entries);
-    if (!ok.ok()) return ok.error();
+    KASSA_ASSIGN_OR_RETURN(auto ok, fold(s::AggregateKind::Person, key, who, folded, entries));
     const std::int64_t balance = folded.balance().cents();
-    if (*ok) {
+    if (ok) {
       figures_ += d::quarter_figures(folded);
       state_equal(who, key, s::AggregateKind::Person, folded);
       if (entries_sum(entries) != balance) {
@@ -210,58 +207,54 @@ class Checker {
         }
       }
     }
-    auto statement_balance = statement(s::AggregateKind::Person, key, who);
-    if (!statement_balance.ok()) return statement_balance.error();
+    KASSA_ASSIGN_OR_RETURN(auto statement_balance, statement(s::AggregateKind::Person, key, who));
 
     // The debt view, and the headline invariant between the two views.
     const std::string debt_key = std::string("aP") + key;
-    auto stored_debt = get(pj::Cf::kDebt, debt_key);
-    if (!stored_debt.ok()) return stored_debt.error();
+    KASSA_ASSIGN_OR_RETURN(auto stored_debt, get(pj::Cf::kDebt, debt_key));
     std::optional<std::int64_t> outstanding, credit;
-    if (stored_debt->has_value()) {
-      auto view = pj::decode_debt_view(**stored_debt);
+    if (stored_debt.has_value()) {
+      auto view = pj::decode_debt_view(*stored_debt);
       if (view.ok()) {
         outstanding = view->outstanding.cents();
         credit = view->credit.cents();
-        if (*ok && **stored_debt != pj::encode_debt_view(d::debt_view(folded))) {
+        if (ok && *stored_debt != pj::encode_debt_view(d::debt_view(folded))) {
           violation(who, "DebtDiffers", "the stored debt view is not the domain state's");
         }
-      } else if (auto legacy = legacy_debt(**stored_debt)) {
+      } else if (auto legacy = legacy_debt(*stored_debt)) {
         outstanding = legacy->outstanding;
         credit = legacy->credit;
         violation(who, "DebtDiffers", "a debt view of format 1, kept beside the state");
       } else {
         violation(who, "DebtUnreadable", view.error().message);
       }
-    } else if (*ok && !d::debt_view(folded).lines.empty()) {
+    } else if (ok && !d::debt_view(folded).lines.empty()) {
       violation(who, "DebtDiffers", "no debt view for a person with debts");
     }
-    if (*statement_balance && outstanding) {
-      if (**statement_balance != *outstanding - *credit) {
+    if (statement_balance && outstanding) {
+      if (*statement_balance != *outstanding - *credit) {
         violation(who, "StatementBalance",
-                  "statement balance " + m(**statement_balance) + " but debt outstanding " +
+                  "statement balance " + m(*statement_balance) + " but debt outstanding " +
                       m(*outstanding) + " - credit " + m(*credit) + " = " +
                       m(*outstanding - *credit));
       }
     }
-    if (*ok && *statement_balance && **statement_balance != balance) {
+    if (ok && statement_balance && *statement_balance != balance) {
       violation(who, "StatementVsState",
-                "statement balance " + m(**statement_balance) + ", the domain state's " +
+                "statement balance " + m(*statement_balance) + ", the domain state's " +
                     m(balance));
     }
-    if (!*ok) return {};
+    if (!ok) return {};
 
     KASSA_TRY(work_list(key, who, folded));
-    auto career = get(pj::Cf::kCareer, std::string("P") + key);
-    if (!career.ok()) return career.error();
+    KASSA_ASSIGN_OR_RETURN(auto career, get(pj::Cf::kCareer, std::string("P") + key));
     const auto expected_career = d::career_view(folded, rulebook_);
-    if (career->has_value() ? **career != pj::encode_career(expected_career)
+    if (career.has_value() ? *career != pj::encode_career(expected_career)
                             : !expected_career.empty()) {
       violation(who, "CareerDiffers", "the stored career is not domain::career_view of the state");
     }
-    auto tax = get(pj::Cf::kTax, std::string("P") + key);
-    if (!tax.ok()) return tax.error();
-    if (tax->has_value() ? **tax != pj::encode_tax(folded.paid_by_year)
+    KASSA_ASSIGN_OR_RETURN(auto tax, get(pj::Cf::kTax, std::string("P") + key));
+    if (tax.has_value() ? *tax != pj::encode_tax(folded.paid_by_year)
                          : !folded.paid_by_year.empty()) {
       violation(who, "TaxDiffers", "the stored tax certificate is not the state's");
     }
@@ -280,14 +273,13 @@ class Checker {
   }
 
   Status work_list(const std::string& key, const std::string& who, const d::PersonState& folded) {
-    auto listed = pj::listed_work_key(store_, key);
-    if (!listed.ok()) return listed.error();
+    KASSA_ASSIGN_OR_RETURN(auto listed, pj::listed_work_key(store_, key));
     const auto entry = d::work_list_entry(folded);
     if (entry) {
       ++counts_[static_cast<int>(entry->stage)].persons;
       counts_[static_cast<int>(entry->stage)].outstanding_cents += entry->outstanding.cents();
     }
-    if (listed->has_value() != entry.has_value()) {
+    if (listed.has_value() != entry.has_value()) {
       violation(who, "WorkListDiffers",
                 entry ? "owes " + m(entry->outstanding) + " at stage " +
                             std::string(d::to_string(entry->stage)) + " but is not on the work list"
@@ -295,9 +287,8 @@ class Checker {
       return {};
     }
     if (!entry) return {};
-    auto stored = get(pj::Cf::kDebt, **listed);
-    if (!stored.ok()) return stored.error();
-    if (!stored->has_value() || **stored != pj::encode_work_entry(*entry)) {
+    KASSA_ASSIGN_OR_RETURN(auto stored, get(pj::Cf::kDebt, *listed));
+    if (!stored.has_value() || *stored != pj::encode_work_entry(*entry)) {
       violation(who, "WorkListDiffers", "the work-list entry is not the domain's");
       return {};
     }
@@ -319,11 +310,9 @@ class Checker {
     const std::string who = "C" + key;
     d::CompanyState folded;
     d::Entries entries;
-    auto ok = fold(s::AggregateKind::Company, key, who, folded, entries);
-    if (!ok.ok()) return ok.error();
-    auto statement_balance = statement(s::AggregateKind::Company, key, who);
-    if (!statement_balance.ok()) return statement_balance.error();
-    if (!*ok) return {};
+    KASSA_ASSIGN_OR_RETURN(auto ok, fold(s::AggregateKind::Company, key, who, folded, entries));
+    KASSA_ASSIGN_OR_RETURN(auto statement_balance, statement(s::AggregateKind::Company, key, who));
+    if (!ok) return {};
     figures_ += d::quarter_figures(folded);
     state_equal(who, key, s::AggregateKind::Company, folded);
     const std::int64_t balance = folded.balance().cents();
@@ -332,14 +321,13 @@ class Checker {
                 "the account entries add up to " + m(entries_sum(entries)) +
                     ", the state's balance is " + m(balance));
     }
-    auto stored = get(pj::Cf::kCompany, "c" + key);
-    if (!stored.ok()) return stored.error();
-    if (!stored->has_value() || **stored != pj::encode_company_view(d::company_view(folded))) {
+    KASSA_ASSIGN_OR_RETURN(auto stored, get(pj::Cf::kCompany, "c" + key));
+    if (!stored.has_value() || *stored != pj::encode_company_view(d::company_view(folded))) {
       violation(who, "CompanyDiffers", "the company account is not the company state's");
     }
-    if (*statement_balance && **statement_balance != balance) {
+    if (statement_balance && *statement_balance != balance) {
       violation(who, "StatementBalance",
-                "statement balance " + m(**statement_balance) + " but the account's outstanding " +
+                "statement balance " + m(*statement_balance) + " but the account's outstanding " +
                     m(folded.total_open()) + " - credit " + m(folded.credit) + " = " + m(balance));
     }
     return {};
@@ -347,10 +335,9 @@ class Checker {
 
   Status totals() {
     // Statistics: every quarter the sums of every aggregate's figures.
-    auto quarters = pj::stats_quarters(store_);
-    if (!quarters.ok()) return quarters.error();
+    KASSA_ASSIGN_OR_RETURN(auto quarters, pj::stats_quarters(store_));
     std::set<std::uint16_t> seen;
-    for (std::uint16_t q : *quarters) {
+    for (std::uint16_t q : quarters) {
       seen.insert(q);
       auto stored = pj::read_stats(store_, q);
       if (!stored.ok()) {
@@ -370,11 +357,11 @@ class Checker {
     }
     // The work list's counts per stage.
     for (int st = 1; st <= static_cast<int>(d::CollectionStage::kContrainteServed); ++st) {
-      auto got = store_.get(pj::Cf::kDebt, std::string{'n', static_cast<char>(st)});
-      if (!got.ok()) return got.error();
+      KASSA_ASSIGN_OR_RETURN(auto got,
+                             store_.get(pj::Cf::kDebt, std::string{'n', static_cast<char>(st)}));
       pj::WorkCount stored;
-      if (got->has_value()) {
-        auto c = pj::DebtBook::CountCodec::decode(**got);
+      if (got.has_value()) {
+        auto c = pj::DebtBook::CountCodec::decode(*got);
         if (c.ok()) stored = *c;
       }
       const pj::WorkCount expected = counts_[st];

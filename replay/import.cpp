@@ -23,9 +23,8 @@ Result<std::unique_ptr<log::EventLog>> open_empty_target(const SourceSpec& targe
                                                          const PartitionCounts& counts) {
   std::optional<PartitionCounts> existing;
   if (target.kind == SourceKind::kJournal) {
-    auto stored = journal_partition_counts(target.location);
-    if (!stored.ok()) return stored.error();
-    existing = *stored;
+    KASSA_ASSIGN_OR_RETURN(auto stored, journal_partition_counts(target.location));
+    existing = stored;
   } else {
     auto found = kafka_partition_counts(target.location, target.prefix);
     if (found.ok()) {
@@ -42,16 +41,15 @@ Result<std::unique_ptr<log::EventLog>> open_empty_target(const SourceSpec& targe
                                std::to_string(counts[0]) + "/" + std::to_string(counts[1]) + "/" +
                                std::to_string(counts[2]));
   }
-  auto log = log::open_event_log(log_config_for(target, counts, log::TopicSetup::kCreate));
-  if (!log.ok()) return log.error();
+  KASSA_ASSIGN_OR_RETURN(auto log,
+                         log::open_event_log(log_config_for(target, counts, log::TopicSetup::kCreate)));
   for (log::Topic t : log::kAllTopics) {
     for (int32_t p = 0; p < counts[static_cast<std::size_t>(t)]; ++p) {
-      auto hwm = (*log)->high_water_mark(t, p);
-      if (!hwm.ok()) return hwm.error();
-      if (*hwm != 0) {
+      KASSA_ASSIGN_OR_RETURN(auto hwm, (log)->high_water_mark(t, p));
+      if (hwm != 0) {
         return Error::conflict("TargetNotEmpty",
                                target.url() + " is not empty: " + where(t, p) + " holds records up "
-                               "to offset " + std::to_string(*hwm - 1) +
+                               "to offset " + std::to_string(hwm - 1) +
                                "; import only into an empty journal or empty topics");
       }
     }
@@ -91,10 +89,9 @@ class Appender {
         begin = i;
       }
     }
-    auto offsets = log_.append_many(topic, batches);
-    if (!offsets.ok()) return offsets.error();
+    KASSA_ASSIGN_OR_RETURN(auto offsets, log_.append_many(topic, batches));
     std::size_t i = 0;
-    for (const auto& batch_offsets : *offsets) {
+    for (const auto& batch_offsets : offsets) {
       for (int64_t offset : batch_offsets) {
         const log::StoredRecord& r = pending_[i++];
         const int32_t partition = log_.partition_for(topic, r.key);
@@ -154,19 +151,18 @@ Result<ImportSummary> import_archive(const std::string& path, const SourceSpec& 
     return Error::invalid("into", "ImportTarget", "import goes into kafka://... or journal://...");
   }
   // First pass: the whole file must verify before anything is written.
-  auto check = check_archive(path, nullptr);
-  if (!check.ok()) return check.error();
-  if (!check->ok()) {
-    std::vector<std::string> problems = check->structure_problems;
-    if (!check->file_hash_ok) {
-      problems.push_back("file hash " + check->file_hash_computed + " differs from the trailer's " +
-                         (check->file_hash_stored.empty() ? "(none)" : check->file_hash_stored));
+  KASSA_ASSIGN_OR_RETURN(auto check, check_archive(path, nullptr));
+  if (!check.ok()) {
+    std::vector<std::string> problems = check.structure_problems;
+    if (!check.file_hash_ok) {
+      problems.push_back("file hash " + check.file_hash_computed + " differs from the trailer's " +
+                         (check.file_hash_stored.empty() ? "(none)" : check.file_hash_stored));
     }
-    problems.insert(problems.end(), check->manifest_problems.begin(), check->manifest_problems.end());
+    problems.insert(problems.end(), check.manifest_problems.begin(), check.manifest_problems.end());
     return Error::corrupt("ArchiveUnverified",
                           path + " does not verify; nothing was imported:" + join(problems, 20));
   }
-  const ArchiveManifestInfo& manifest = *check->manifest;
+  const ArchiveManifestInfo& manifest = *check.manifest;
   for (const PartitionStats& st : manifest.summaries) {
     if (st.count == 0) continue;
     if (st.first_offset != 0 || st.last_offset != static_cast<int64_t>(st.count) - 1) {
@@ -178,31 +174,27 @@ Result<ImportSummary> import_archive(const std::string& path, const SourceSpec& 
     }
   }
 
-  auto log = open_empty_target(target, manifest.partitions);
-  if (!log.ok()) return log.error();
-  auto reader = ArchiveReader::open(path);
-  if (!reader.ok()) return reader.error();
-  Appender appender(**log);
+  KASSA_ASSIGN_OR_RETURN(auto log, open_empty_target(target, manifest.partitions));
+  KASSA_ASSIGN_OR_RETURN(auto reader, ArchiveReader::open(path));
+  Appender appender(*log);
   for (;;) {
-    auto batch = (*reader)->next(1000);
-    if (!batch.ok()) return batch.error();
-    if (batch->empty()) break;
-    for (const log::StoredRecord& r : *batch) KASSA_TRY(appender.add(r));
+    KASSA_ASSIGN_OR_RETURN(auto batch, (reader)->next(1000));
+    if (batch.empty()) break;
+    for (const log::StoredRecord& r : batch) KASSA_TRY(appender.add(r));
     if (progress != nullptr) {
-      progress->update((*reader)->progress_done(), (*reader)->progress_total(),
+      progress->update((reader)->progress_done(), (reader)->progress_total(),
                        appender.events() + appender.quarantined());
     }
   }
   KASSA_TRY(appender.flush());
-  if (!(*reader)->check().ok()) {
+  if (!(reader)->check().ok()) {
     return Error::corrupt("ArchiveUnverified", path + " changed while it was imported");
   }
   for (const PartitionStats& st : manifest.summaries) {
-    auto hwm = (*log)->high_water_mark(st.topic, st.partition);
-    if (!hwm.ok()) return hwm.error();
-    if (*hwm != static_cast<int64_t>(st.count)) {
+    KASSA_ASSIGN_OR_RETURN(auto hwm, (log)->high_water_mark(st.topic, st.partition));
+    if (hwm != static_cast<int64_t>(st.count)) {
       return Error::violation("OffsetLayout", where(st.topic, st.partition) + " ends at " +
-                                                  std::to_string(*hwm) + ", the archive at " +
+                                                  std::to_string(hwm) + ", the archive at " +
                                                   std::to_string(st.count));
     }
   }

@@ -62,13 +62,12 @@ class AsOfProjection final : public projections::Projection {
 Result<RebuildSummary> rebuild_from_log(log::EventLog& source, const std::string& into,
                                         const RebuildOptions& options, Progress* progress) {
   ReadOnlyLog log(source);
-  auto targets = projections::event_high_water_marks(log);
-  if (!targets.ok()) return targets.error();
+  KASSA_ASSIGN_OR_RETURN(auto targets, projections::event_high_water_marks(log));
   uint64_t total = 0;
-  for (const log::Position& t : *targets) total += static_cast<uint64_t>(t.offset);
+  for (const log::Position& t : targets) total += static_cast<uint64_t>(t.offset);
 
-  auto store = projections::Store::open(into, projections::Durability::kIngest);
-  if (!store.ok()) return store.error();
+  KASSA_ASSIGN_OR_RETURN(auto store,
+                         projections::Store::open(into, projections::Durability::kIngest));
   const domain::Rulebook rulebook = domain::Rulebook::belgian_default();
   projections::ProjectionDeps deps;
   deps.rulebook = &rulebook;
@@ -100,16 +99,14 @@ Result<RebuildSummary> rebuild_from_log(log::EventLog& source, const std::string
     // Progress over all passes, in records of the log.
     if (progress != nullptr) progress->update((pass * total + done) / passes, total, pass * total + done);
   };
-  auto built = projections::build_in_passes(log, **store, *targets, make, plan, report);
-  if (!built.ok()) return built.error();
-  KASSA_TRY((*store)->flush());
+  KASSA_ASSIGN_OR_RETURN(auto built,
+                         projections::build_in_passes(log, *store, targets, make, plan, report));
+  KASSA_TRY((store)->flush());
   const uint64_t done = total;
 
   RebuildSummary summary;
-  auto sums = replay::store_checksums(**store);
-  if (!sums.ok()) return sums.error();
-  summary.checksums = std::move(sums).value();
-  const projections::ProjectorStats& stats = built->projector;
+  KASSA_ASSIGN_OR_RETURN(summary.checksums, replay::store_checksums(*store));
+  const projections::ProjectorStats& stats = built.projector;
   summary.records = done;
   summary.applied = stats.applied - left_out;
   summary.left_out = left_out;
@@ -117,8 +114,8 @@ Result<RebuildSummary> rebuild_from_log(log::EventLog& source, const std::string
   summary.known_at_us = options.known_at_us;
   summary.quarantined = stats.quarantined;
   summary.skipped = stats.skipped;
-  summary.cut = *targets;
-  summary.passes = built->passes;
+  summary.cut = targets;
+  summary.passes = built.passes;
   summary.niss_index = options.keys != nullptr;
   if (progress != nullptr) summary.seconds = progress->finish(done);
   return summary;
@@ -129,9 +126,8 @@ Result<RebuildSummary> rebuild_from_log(log::EventLog& source, const std::string
 Result<std::vector<ProjectionChecksum>> store_checksums(const projections::Store& store) {
   std::vector<ProjectionChecksum> out;
   for (const projections::NamedCf& n : projections::kChecksummedCfs) {
-    auto sum = store.checksum(n.cf);
-    if (!sum.ok()) return sum.error();
-    out.push_back({std::string(n.name), *sum});
+    KASSA_ASSIGN_OR_RETURN(auto sum, store.checksum(n.cf));
+    out.push_back({std::string(n.name), sum});
   }
   return out;
 }
@@ -143,9 +139,8 @@ Result<RebuildSummary> rebuild(const SourceSpec& from, const std::string& into,
                            into + " exists and is not empty; rebuild writes a fresh store");
   }
   if (from.kind != SourceKind::kArchive) {
-    auto log = open_existing_log(from);
-    if (!log.ok()) return log.error();
-    return rebuild_from_log(**log, into, options, progress);
+    KASSA_ASSIGN_OR_RETURN(auto log, open_existing_log(from));
+    return rebuild_from_log(*log, into, options, progress);
   }
   // An archive: through a temporary journal with the archive's layout.
   fs::path target = fs::path(into).lexically_normal();
@@ -165,9 +160,8 @@ Result<RebuildSummary> rebuild(const SourceSpec& from, const std::string& into,
   }
   Result<RebuildSummary> result = Error::internal("not run");
   {
-    auto log = open_existing_log(temp);
-    if (!log.ok()) return log.error();
-    result = rebuild_from_log(**log, into, options, progress);
+    KASSA_ASSIGN_OR_RETURN(auto log, open_existing_log(temp));
+    result = rebuild_from_log(*log, into, options, progress);
   }
   std::error_code ec;
   fs::remove_all(journal, ec);
@@ -216,25 +210,23 @@ bool DiffReport::equal() const {
 
 Result<DiffReport> diff_stores(const std::string& live_dir, const std::string& rebuilt_dir,
                                std::size_t max_keys) {
-  auto live = open_existing_store(live_dir);
-  if (!live.ok()) return live.error();
-  auto rebuilt = open_existing_store(rebuilt_dir);
-  if (!rebuilt.ok()) return rebuilt.error();
+  KASSA_ASSIGN_OR_RETURN(auto live, open_existing_store(live_dir));
+  KASSA_ASSIGN_OR_RETURN(auto rebuilt, open_existing_store(rebuilt_dir));
   DiffReport report;
   for (const projections::NamedCf& n : projections::kChecksummedCfs) {
     ProjectionDiff d;
     d.name = std::string(n.name);
-    auto a_sum = (*live)->checksum(n.cf);
-    auto b_sum = (*rebuilt)->checksum(n.cf);
+    auto a_sum = (live)->checksum(n.cf);
+    auto b_sum = (rebuilt)->checksum(n.cf);
     if (!a_sum.ok()) return a_sum.error();
     if (!b_sum.ok()) return b_sum.error();
     d.live_checksum = *a_sum;
     d.rebuilt_checksum = *b_sum;
     if (d.live_checksum != d.rebuilt_checksum) {
       std::unique_ptr<rocksdb::Iterator> a(
-          (*live)->db().NewIterator(rocksdb::ReadOptions(), (*live)->handle(n.cf)));
+          (live)->db().NewIterator(rocksdb::ReadOptions(), (live)->handle(n.cf)));
       std::unique_ptr<rocksdb::Iterator> b(
-          (*rebuilt)->db().NewIterator(rocksdb::ReadOptions(), (*rebuilt)->handle(n.cf)));
+          (rebuilt)->db().NewIterator(rocksdb::ReadOptions(), (rebuilt)->handle(n.cf)));
       a->SeekToFirst();
       b->SeekToFirst();
       auto note = [&](std::string_view key, KeyDifference kind) {

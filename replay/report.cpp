@@ -103,13 +103,12 @@ Result<std::string> find_person(const pj::Store& store, const std::string& perso
     return Error::invalid("niss-secret", "NissSecretRequired",
                           "finding a person by national number needs the fund's --niss-secret");
   }
-  auto party = pj::find_party_by_niss(store, *secret, niss->digits());
-  if (!party.ok()) return party.error();
-  if (!party->has_value()) {
+  KASSA_ASSIGN_OR_RETURN(auto party, pj::find_party_by_niss(store, *secret, niss->digits()));
+  if (!party.has_value()) {
     // Never echo the number itself.
     return Error::not_found("PersonUnknown", "no person with that national number in the store");
   }
-  return **party;
+  return *party;
 }
 
 namespace {
@@ -153,9 +152,7 @@ Result<Folded> fold_with_lineage(const pj::Store& store, s::AggregateKind kind,
   const domain::Rulebook rulebook = domain::Rulebook::belgian_default();
   pj::ProjectionDeps deps;
   deps.rulebook = &rulebook;
-  auto folded = pj::fold_aggregate(store, deps, kind, key, as_of);
-  if (!folded.ok()) return folded.error();
-  f.view = std::move(folded).value();
+  KASSA_ASSIGN_OR_RETURN(f.view, pj::fold_aggregate(store, deps, kind, key, as_of));
   return f;
 }
 
@@ -166,9 +163,8 @@ Result<std::vector<ReportLine>> traced_lines(const Folded& f, s::AggregateKind k
   std::vector<ReportLine> out;
   pj::StatementQuery q;
   q.to = domain::Date::from_days(at_days);
-  auto page = pj::read_statement(*f.view, kind, key, q);
-  if (!page.ok()) return page.error();
-  for (const pj::StatementLine& line : page->lines) {
+  KASSA_ASSIGN_OR_RETURN(auto page, pj::read_statement(*f.view, kind, key, q));
+  for (const pj::StatementLine& line : page.lines) {
     ReportLine r;
     r.line = line;
     if (auto it = f.by_sequence.find(line.sequence); it != f.by_sequence.end()) {
@@ -176,10 +172,10 @@ Result<std::vector<ReportLine>> traced_lines(const Folded& f, s::AggregateKind k
     }
     out.push_back(std::move(r));
   }
-  totals.balance_cents = page->closing_balance.cents();
-  totals.total_debit_cents = page->period_debit.cents();
-  totals.total_credit_cents = page->period_credit.cents();
-  totals.line_count = page->period_lines;
+  totals.balance_cents = page.closing_balance.cents();
+  totals.total_debit_cents = page.period_debit.cents();
+  totals.total_credit_cents = page.period_credit.cents();
+  totals.line_count = page.period_lines;
   return out;
 }
 
@@ -198,10 +194,9 @@ Result<PersonReport> person_report(const pj::Store& store, const std::string& pa
   report.party_id = party_id;
   report.at_days = at_days;
   report.known_at_us = known_at_us;
-  auto folded = fold_with_lineage(store, s::AggregateKind::Person, party_id,
-                                  make_as_of(at_days, known_at_us), {});
-  if (!folded.ok()) return folded.error();
-  Folded& f = *folded;
+  KASSA_ASSIGN_OR_RETURN(auto folded, fold_with_lineage(store, s::AggregateKind::Person, party_id,
+                                                        make_as_of(at_days, known_at_us), {}));
+  Folded& f = folded;
   report.events_used = f.used;
   report.events_left_out = f.left_out;
   report.events = std::move(f.events);
@@ -209,22 +204,18 @@ Result<PersonReport> person_report(const pj::Store& store, const std::string& pa
     return Error::not_found("PersonUnknown", "no events of " + party_id + " in the store's index");
   }
   const pj::MemKv& view = *f.view;
-  auto lines = traced_lines(f, s::AggregateKind::Person, party_id, at_days, report.totals);
-  if (!lines.ok()) return lines.error();
-  report.lines = std::move(lines).value();
-  auto debt = pj::read_debt(view, party_id);
-  if (!debt.ok()) return debt.error();
-  report.debt = *debt;
-  auto career = pj::read_career(view, party_id);
-  if (!career.ok()) return career.error();
-  report.career = *career;
+  KASSA_ASSIGN_OR_RETURN(report.lines,
+                         traced_lines(f, s::AggregateKind::Person, party_id, at_days, report.totals));
+  KASSA_ASSIGN_OR_RETURN(auto debt, pj::read_debt(view, party_id));
+  report.debt = debt;
+  KASSA_ASSIGN_OR_RETURN(auto career, pj::read_career(view, party_id));
+  report.career = career;
   return report;
 }
 
 Result<std::string> find_company(const std::string& company) {
-  auto number = domain::CompanyNumber::parse(company, "company");
-  if (!number.ok()) return number.error();
-  return number->digits();
+  KASSA_ASSIGN_OR_RETURN(auto number, domain::CompanyNumber::parse(company, "company"));
+  return number.digits();
 }
 
 Result<CompanyReport> company_report(const pj::Store& store, const std::string& number,
@@ -255,12 +246,10 @@ Result<CompanyReport> company_report(const pj::Store& store, const std::string& 
     return Error::not_found("CompanyUnknown",
                             "no events of company " + number + " in the store's index");
   }
-  auto lines = traced_lines(f, s::AggregateKind::Company, number, at_days, report.totals);
-  if (!lines.ok()) return lines.error();
-  report.lines = std::move(lines).value();
-  auto account = pj::read_company(*f.view, number);
-  if (!account.ok()) return account.error();
-  report.account = *account;
+  KASSA_ASSIGN_OR_RETURN(report.lines,
+                         traced_lines(f, s::AggregateKind::Company, number, at_days, report.totals));
+  KASSA_ASSIGN_OR_RETURN(auto account, pj::read_company(*f.view, number));
+  report.account = account;
   if (report.account) {
     // One line per director (the latest appointment), by PartyId.
     std::map<std::string, domain::CompanyDirectorView> latest;

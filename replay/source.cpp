@@ -98,11 +98,11 @@ class LogStream final : public RecordStream {
         }
       }
       if (skipped) continue;
-      auto batch = log_.read(e.topic, e.partition, offset_, limit, std::chrono::milliseconds(200));
-      if (!batch.ok()) return batch.error();
+      KASSA_ASSIGN_OR_RETURN(auto batch,
+                             log_.read(e.topic, e.partition, offset_, limit, std::chrono::milliseconds(200)));
       std::vector<log::StoredRecord> out;
-      out.reserve(batch->size());
-      for (auto& r : *batch) {
+      out.reserve(batch.size());
+      for (auto& r : batch) {
         if (r.offset >= e.end_offset) break;  // appended after the snapshot
         offset_ = r.offset + 1;
         out.push_back(std::move(r));
@@ -110,7 +110,7 @@ class LogStream final : public RecordStream {
       if (out.empty()) {
         // Nothing below the snapshotted mark: records were deleted
         // (retention) or the log is shorter than it said; move on.
-        if (batch->empty()) return Error::unavailable("ReadStalled", describe_position(e));
+        if (batch.empty()) return Error::unavailable("ReadStalled", describe_position(e));
         offset_ = e.end_offset;
         continue;
       }
@@ -160,11 +160,10 @@ Result<SourceSpec> parse_source(std::string_view text) {
   if (text.empty()) return syntax("empty SOURCE");
   SourceSpec spec;
   if (text.rfind("kafka://", 0) == 0) {
-    auto split = split_query(text.substr(8));
-    if (!split.ok()) return split.error();
+    KASSA_ASSIGN_OR_RETURN(auto split, split_query(text.substr(8)));
     spec.kind = SourceKind::kKafka;
-    spec.location = split->first;
-    spec.prefix = split->second;
+    spec.location = split.first;
+    spec.prefix = split.second;
     if (spec.location.empty()) return syntax("kafka:// needs HOST:PORT");
     std::string_view rest = spec.location;
     while (!rest.empty()) {
@@ -178,11 +177,10 @@ Result<SourceSpec> parse_source(std::string_view text) {
     return spec;
   }
   if (text.rfind("journal://", 0) == 0) {
-    auto split = split_query(text.substr(10));
-    if (!split.ok()) return split.error();
+    KASSA_ASSIGN_OR_RETURN(auto split, split_query(text.substr(10)));
     spec.kind = SourceKind::kJournal;
-    spec.location = split->first;
-    spec.prefix = split->second;
+    spec.location = split.first;
+    spec.prefix = split.second;
     if (spec.location.empty()) return syntax("journal:// needs a folder");
     return spec;
   }
@@ -206,10 +204,9 @@ Result<std::unique_ptr<RecordStream>> make_log_stream(log::EventLog& log, std::s
   for (log::Topic t : log::kAllTopics) {
     counts[static_cast<std::size_t>(t)] = log.partition_count(t);
     for (int32_t p = 0; p < log.partition_count(t); ++p) {
-      auto hwm = log.high_water_mark(t, p);
-      if (!hwm.ok()) return hwm.error();
-      extents.push_back({t, p, *hwm});
-      total += static_cast<uint64_t>(*hwm);
+      KASSA_ASSIGN_OR_RETURN(auto hwm, log.high_water_mark(t, p));
+      extents.push_back({t, p, hwm});
+      total += static_cast<uint64_t>(hwm);
     }
   }
   return std::unique_ptr<RecordStream>(
@@ -284,16 +281,14 @@ Result<std::unique_ptr<log::EventLog>> open_existing_log(const SourceSpec& spec)
   KASSA_ASSERT(spec.kind != SourceKind::kArchive, "an archive is not a log");
   PartitionCounts counts{};
   if (spec.kind == SourceKind::kJournal) {
-    auto stored = journal_partition_counts(spec.location);
-    if (!stored.ok()) return stored.error();
-    if (!stored->has_value()) {
+    KASSA_ASSIGN_OR_RETURN(auto stored, journal_partition_counts(spec.location));
+    if (!stored.has_value()) {
       return Error::not_found("JournalMissing", "no journal at " + spec.location);
     }
-    counts = **stored;
+    counts = *stored;
   } else {
-    auto found = kafka_partition_counts(spec.location, spec.prefix);
-    if (!found.ok()) return found.error();
-    counts = *found;
+    KASSA_ASSIGN_OR_RETURN(auto found, kafka_partition_counts(spec.location, spec.prefix));
+    counts = found;
   }
   log::LogConfig config = log_config_for(spec, counts, log::TopicSetup::kVerify);
   config.read_only = true;

@@ -288,11 +288,10 @@ Result<VerifyReport> verify_stream(RecordStream& in, const ArchiveReader* archiv
   Verifier verifier(report, in.partition_counts());
   uint64_t seen = 0;
   for (;;) {
-    auto batch = in.next(1000);
-    if (!batch.ok()) return batch.error();
-    if (batch->empty()) break;
-    for (const log::StoredRecord& r : *batch) verifier.add(r);
-    seen += batch->size();
+    KASSA_ASSIGN_OR_RETURN(auto batch, in.next(1000));
+    if (batch.empty()) break;
+    for (const log::StoredRecord& r : batch) verifier.add(r);
+    seen += batch.size();
     if (progress != nullptr) progress->update(in.progress_done(), in.progress_total(), seen);
   }
   verifier.finish();
@@ -303,21 +302,16 @@ Result<VerifyReport> verify_stream(RecordStream& in, const ArchiveReader* archiv
 
 Result<VerifyReport> verify_source(const SourceSpec& source, Progress* progress) {
   if (source.kind == SourceKind::kArchive) {
-    auto reader = ArchiveReader::open(source.location);
-    if (!reader.ok()) return reader.error();
-    return verify_stream(**reader, reader->get(), progress);
+    KASSA_ASSIGN_OR_RETURN(auto reader, ArchiveReader::open(source.location));
+    return verify_stream(*reader, reader.get(), progress);
   }
-  auto log = open_existing_log(source);
-  if (!log.ok()) return log.error();
+  KASSA_ASSIGN_OR_RETURN(auto log, open_existing_log(source));
   std::vector<log::journal::Damage> damage;
-  if (auto* journal = dynamic_cast<log::journal::JournalLog*>(log->get())) {
-    auto scrubbed = journal->scrub();
-    if (!scrubbed.ok()) return scrubbed.error();
-    damage = std::move(scrubbed).value();
+  if (auto* journal = dynamic_cast<log::journal::JournalLog*>(log.get())) {
+    KASSA_ASSIGN_OR_RETURN(damage, journal->scrub());
   }
-  auto stream = make_log_stream(**log, source.url(), damage);
-  if (!stream.ok()) return stream.error();
-  auto report = verify_stream(**stream, nullptr, progress);
+  KASSA_ASSIGN_OR_RETURN(auto stream, make_log_stream(*log, source.url(), damage));
+  auto report = verify_stream(*stream, nullptr, progress);
   if (report.ok()) report->damage = std::move(damage);
   return report;
 }

@@ -27,9 +27,8 @@ typename write::AggregateWriter<A>::Loader state_loader(write::WriterLog& log,
   using Loaded = typename write::AggregateWriter<A>::Loaded;
   return [&log, &runner, load, timeout](const std::string& key) -> Result<std::optional<Loaded>> {
     const std::int32_t partition = log.partition_for(A::kTopic, key);
-    auto mark = log.durable_mark(A::kTopic, partition);
-    if (!mark) return mark.error();
-    if (*mark > 0 && !runner.projector()->wait_until(A::kTopic, partition, *mark - 1, timeout)) {
+    KASSA_ASSIGN_OR_RETURN(auto mark, log.durable_mark(A::kTopic, partition));
+    if (mark > 0 && !runner.projector()->wait_until(A::kTopic, partition, mark - 1, timeout)) {
       return Error::unavailable("ProjectorBehind",
                                 "the projections have not caught up with the log; retry");
     }
@@ -48,18 +47,15 @@ Result<std::optional<Loaded>> to_loaded(
 }  // namespace
 
 Status Service::start(const Config& config, log::EventLog& log, http::Router& router) {
-  auto keys = log::RocksDbKeyStore::open(config.keys_dir());
-  if (!keys) return keys.error();
-  keys_ = std::move(keys).value();
-  auto secret = projections::load_or_create_niss_secret(config.keys_dir() + "/niss_secret.key");
-  if (!secret) return secret.error();
-  const projections::ProjectionDeps projection_deps{&rulebook_, keys_.get(), *secret};
-  auto runner = projections::ProjectionRunner::open(log, config.projections_dir(), projection_deps);
-  if (!runner) return runner.error();
-  projections_ = std::move(runner).value();
-  auto access = projections::AccessLog::open(config.access_log_dir());
-  if (!access) return access.error();
-  access_log_ = std::move(access).value();
+  KASSA_ASSIGN_OR_RETURN(auto keys, log::RocksDbKeyStore::open(config.keys_dir()));
+  keys_ = std::move(keys);
+  KASSA_ASSIGN_OR_RETURN(auto secret,
+                         projections::load_or_create_niss_secret(config.keys_dir() + "/niss_secret.key"));
+  const projections::ProjectionDeps projection_deps{&rulebook_, keys_.get(), secret};
+  KASSA_ASSIGN_OR_RETURN(auto runner,
+                         projections::ProjectionRunner::open(log, config.projections_dir(), projection_deps));
+  projections_ = std::move(runner);
+  KASSA_ASSIGN_OR_RETURN(access_log_, projections::AccessLog::open(config.access_log_dir()));
   KASSA_TRY(projections_->start());
 
   writer_log_ = std::make_unique<write::WriterLog>(log);
@@ -98,9 +94,9 @@ Status Service::start(const Config& config, log::EventLog& log, http::Router& ro
   persons_->set_cache_limit(100'000);
   companies_->set_cache_limit(20'000);
 
-  auto idempotency = http::IdempotencyStore::open(config.data_dir + "/idempotency");
-  if (!idempotency) return idempotency.error();
-  idempotency_ = std::move(idempotency).value();
+  KASSA_ASSIGN_OR_RETURN(auto idempotency,
+                         http::IdempotencyStore::open(config.data_dir + "/idempotency"));
+  idempotency_ = std::move(idempotency);
 
   http::CommandDeps commands;
   commands.log = writer_log_.get();
@@ -113,39 +109,37 @@ Status Service::start(const Config& config, log::EventLog& log, http::Router& ro
   commands.random = &random_;
   commands.idempotency = idempotency_.get();
   commands.access_log = access_log_.get();
-  commands.niss_secret = *secret;
+  commands.niss_secret = secret;
 
   // Start-up: the projections catch up with the log before any command is
   // decided (a long catch-up is allowed for).
   commands.max_wait = std::chrono::minutes(30);
   KASSA_TRY(http::wait_for_projections(commands));
   commands.max_wait = timeout;
-  auto highest = projections::highest_member_number(*projections_->stores().get());
-  if (!highest) return highest.error();
-  members_ = std::make_unique<write::MemberNumbers>(*highest);
-  spdlog::info("projections caught up; write side ready highest_member_number={}", *highest);
+  KASSA_ASSIGN_OR_RETURN(auto highest,
+                         projections::highest_member_number(*projections_->stores().get()));
+  members_ = std::make_unique<write::MemberNumbers>(highest);
+  spdlog::info("projections caught up; write side ready highest_member_number={}", highest);
 
-  const projections::NissSecret niss_secret = *secret;
+  const projections::NissSecret niss_secret = secret;
   auto* stores = &projections_->stores();
   write::MemberLookup lookup;
   lookup.by_number = [stores](std::uint32_t number) -> Result<std::optional<write::Member>> {
-    auto found = projections::find_member(*stores->get(), number);
-    if (!found) return found.error();
-    if (!found->has_value()) return std::optional<write::Member>{};
-    return std::optional<write::Member>{write::Member{(*found)->kind, (*found)->key}};
+    KASSA_ASSIGN_OR_RETURN(auto found, projections::find_member(*stores->get(), number));
+    if (!found.has_value()) return std::optional<write::Member>{};
+    return std::optional<write::Member>{write::Member{(found)->kind, (found)->key}};
   };
   lookup.by_iban = [stores, niss_secret](std::string_view iban) {
     return projections::find_party_by_iban(*stores->get(), niss_secret, iban);
   };
   lookup.by_bank_line = [stores](std::string_view ref) -> Result<std::optional<write::Member>> {
-    auto found = projections::find_bank_line(*stores->get(), ref);
-    if (!found) return found.error();
-    if (!found->has_value() || (*found)->size() < 2) return std::optional<write::Member>{};
-    const char tag = (**found)[0];
+    KASSA_ASSIGN_OR_RETURN(auto found, projections::find_bank_line(*stores->get(), ref));
+    if (!found.has_value() || (found)->size() < 2) return std::optional<write::Member>{};
+    const char tag = (*found)[0];
     const auto kind = tag == 'P'   ? schemas::AggregateKind::Person
                       : tag == 'C' ? schemas::AggregateKind::Company
                                    : schemas::AggregateKind::Fund;
-    return std::optional<write::Member>{write::Member{kind, (*found)->substr(1)}};
+    return std::optional<write::Member>{write::Member{kind, (found)->substr(1)}};
   };
   importer_ = std::make_unique<write::BankImporter>(*persons_, *companies_, *fund_writer_,
                                                     std::move(lookup), fund_.plausibility);
@@ -156,7 +150,7 @@ Status Service::start(const Config& config, log::EventLog& log, http::Router& ro
   queries.stores = &projections_->stores();
   queries.access_log = access_log_.get();
   queries.projection_deps = projection_deps;
-  queries.niss_secret = *secret;
+  queries.niss_secret = secret;
   queries.projector = commands.projector;
   queries.log = &log;
   queries.reminders = fund_.reminders;

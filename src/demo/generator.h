@@ -90,9 +90,7 @@ class Generator {
     persons_ = model.persons();
     companies_ = model.companies(persons_);
     if (spec_.spills()) {
-      auto spill = StateSpill::open(spec_.scratch_dir);
-      if (!spill) return spill.error();
-      spill_ = std::move(spill).value();
+      KASSA_ASSIGN_OR_RETURN(spill_, StateSpill::open(spec_.scratch_dir));
       persons_w_.set_cache_limit(spec_.cached_persons,
                                  [this](const std::string& key, const PersonWriter::Loaded& dropped) {
                                    spill_->put(key, dropped.state, dropped.tip);
@@ -146,9 +144,8 @@ class Generator {
   Status require_empty() {
     for (log::Topic t : {log::Topic::kPersonEvents, log::Topic::kCompanyEvents}) {
       for (std::int32_t p = 0; p < log_.partition_count(t); ++p) {
-        auto hwm = log_.high_water_mark(t, p);
-        if (!hwm) return hwm.error();
-        if (*hwm != 0) {
+        KASSA_ASSIGN_OR_RETURN(auto hwm, log_.high_water_mark(t, p));
+        if (hwm != 0) {
           return Error::conflict("LogNotEmpty",
                                  "the demo generator writes a whole history and needs an empty log");
         }
@@ -483,10 +480,9 @@ class Generator {
     }
     if (!subjects.empty()) KASSA_TRY(keys_.create_keys(subjects));
     set_clock(on);
-    auto outcome = persons_w_.run_each(items, meta_, kChunk);
-    if (!outcome) return outcome.error();
-    summary_.person_events += outcome->events_written;
-    summary_.rejected += outcome->rejected;
+    KASSA_ASSIGN_OR_RETURN(auto outcome, persons_w_.run_each(items, meta_, kChunk));
+    summary_.person_events += outcome.events_written;
+    summary_.rejected += outcome.rejected;
     for (const auto& item : items) {
       if (const auto* r = std::get_if<domain::RegisterPerson>(&item.command)) {
         // Member numbers are 1..N in the order of persons_.
@@ -506,10 +502,9 @@ class Generator {
     KASSA_TRY(spill_status());  // nothing written after a failed read of a state
     if (items.empty()) return {};
     set_clock(on);
-    auto outcome = companies_w_.run_each(items, meta_, kChunk);
-    if (!outcome) return outcome.error();
-    summary_.company_events += outcome->events_written;
-    summary_.rejected += outcome->rejected;
+    KASSA_ASSIGN_OR_RETURN(auto outcome, companies_w_.run_each(items, meta_, kChunk));
+    summary_.company_events += outcome.events_written;
+    summary_.rejected += outcome.rejected;
     for (const auto& item : items) {
       if (const auto* r = std::get_if<domain::RegisterCompany>(&item.command)) {
         // Member numbers follow the persons': the company's index.

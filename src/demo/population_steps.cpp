@@ -258,11 +258,10 @@ Status Generator::register_existing(Date day1) {
 PersonWriter::Loader Generator::spilled_persons() {
   return [this](const std::string& key) -> Result<std::optional<PersonWriter::Loaded>> {
     if (!spill_) return std::optional<PersonWriter::Loaded>{};
-    auto entry = spill_->get(key);
-    if (!entry) return entry.error();
-    if (!entry->has_value()) return std::optional<PersonWriter::Loaded>{};
+    KASSA_ASSIGN_OR_RETURN(auto entry, spill_->get(key));
+    if (!entry.has_value()) return std::optional<PersonWriter::Loaded>{};
     return std::optional<PersonWriter::Loaded>{
-        PersonWriter::Loaded{std::move((*entry)->state), (*entry)->tip}};
+        PersonWriter::Loaded{std::move((entry)->state), (entry)->tip}};
   };
 }
 
@@ -287,12 +286,10 @@ Status Generator::import_bank_lines(Date first, Date statement_day) {
     for (const auto& m : draft.movements) credits += m.amount_cents;
     draft.movements.push_back({-credits, bank_date(statement_day), "", "sweep",
                                belgian_iban(kTreasuryAccount), "KASSA"});
-    auto file = domain::bank::write_coda(draft);
-    if (!file) return file.error();
-    auto report = importer_.import(*file, meta_);
-    if (!report) return report.error();
+    KASSA_ASSIGN_OR_RETURN(auto file, domain::bank::write_coda(draft));
+    KASSA_ASSIGN_OR_RETURN(auto report, importer_.import(file, meta_));
     ++summary_.bank_statements;
-    for (const auto& line : report->lines) {
+    for (const auto& line : report.lines) {
       ++summary_.bank_lines;
       if (line.matched_by == "account") ++summary_.payments_by_account;
       if (line.rejected) ++summary_.rejected;

@@ -103,10 +103,9 @@ Result<std::optional<StateSpill::Entry>> StateSpill::read(const std::string& key
     entry.tip.sequence |= std::uint64_t{static_cast<unsigned char>(value[i])} << (8 * i);
   }
   std::memcpy(entry.tip.hash.data(), value.data() + 8, entry.tip.hash.size());
-  auto state = domain::deserialize_person(std::span<const std::uint8_t>(
-      reinterpret_cast<const std::uint8_t*>(value.data()) + kTipBytes, value.size() - kTipBytes));
-  if (!state) return state.error();
-  entry.state = std::move(state).value();
+  KASSA_ASSIGN_OR_RETURN(entry.state,
+                         domain::deserialize_person(std::span<const std::uint8_t>(
+                            reinterpret_cast<const std::uint8_t*>(value.data()) + kTipBytes, value.size() - kTipBytes)));
   return std::optional<Entry>{std::move(entry)};
 }
 

@@ -17,30 +17,29 @@ void add_audit_queries(Router& router, const std::shared_ptr<Ctx>& c) {
                std::int64_t from = 0;
                std::int64_t to = INT64_MAX;
                if (auto v = req.query("from"); v && !v->empty()) {
-                 auto ts = parse_timestamp(v->size() == 10 ? *v + "T00:00:00Z" : *v, "from");
-                 if (!ts.ok()) return ts.error();
-                 from = *ts;
+                 KASSA_ASSIGN_OR_RETURN(auto ts,
+                                        parse_timestamp(v->size() == 10 ? *v + "T00:00:00Z" : *v, "from"));
+                 from = ts;
                }
                if (auto v = req.query("to"); v && !v->empty()) {
-                 auto ts = parse_timestamp(v->size() == 10 ? *v + "T23:59:59.999999Z" : *v, "to");
-                 if (!ts.ok()) return ts.error();
-                 to = *ts;
+                 KASSA_ASSIGN_OR_RETURN(auto ts,
+                                        parse_timestamp(v->size() == 10 ? *v + "T23:59:59.999999Z" : *v, "to"));
+                 to = ts;
                }
                // A page at a time (it stopped silently at 10,000 records).
-               auto limit = limit_param(req, 1000, 10'000);
-               if (!limit.ok()) return limit.error();
-               auto page = c->deps.access_log->page(party, from, to, req.query("cursor").value_or(""),
-                                                    *limit);
-               if (!page.ok()) return page.error();
+               KASSA_ASSIGN_OR_RETURN(auto limit, limit_param(req, 1000, 10'000));
+               KASSA_ASSIGN_OR_RETURN(auto page, c->deps.access_log->page(party, from, to,
+                                                                          req.query("cursor").value_or(""),
+                                                                          limit));
                json out = json::array();
-               for (const auto& r : page->records) {
+               for (const auto& r : page.records) {
                  out.push_back({{"at", iso_timestamp(r.at_us)}, {"at_us", r.at_us}, {"principal", r.principal}, {"role", r.role},
                                 {"party_id", r.party_id}, {"route", r.route}, {"purpose", r.purpose}});
                }
                return Reply(200, json{{"records", out},
-                                      {"next_cursor", page->next_cursor.empty()
+                                      {"next_cursor", page.next_cursor.empty()
                                                           ? json(nullptr)
-                                                          : json(page->next_cursor)}});
+                                                          : json(page.next_cursor)}});
              });
 
   router.add(Method::kGet, "/v1/projections/status", {Role::kStaff, Role::kAuditor},
@@ -81,19 +80,18 @@ void add_projection_admin_routes(Router& router, projections::ProjectionRunner& 
                  return Error::invalid("accept_different", "Boolean", "accept_different is true or false");
                }
                spdlog::info("projection rebuild requested principal={}", req.principal.name);
-               auto report = runner.rebuild(accept && *accept == "true");
-               if (!report.ok()) return report.error();
+               KASSA_ASSIGN_OR_RETURN(auto report, runner.rebuild(accept && *accept == "true"));
                json rows = json::array();
                bool equal = true;
-               for (const auto& [name, before] : report->before) {
-                 const std::string after = report->after.count(name) ? report->after.at(name) : "";
+               for (const auto& [name, before] : report.before) {
+                 const std::string after = report.after.count(name) ? report.after.at(name) : "";
                  equal = equal && before == after;
                  rows.push_back({{"projection", name}, {"before", before}, {"after", after},
                                  {"equal", before == after}});
                }
-               json out{{"store", report->path}, {"equal", equal}, {"swapped", report->swapped},
+               json out{{"store", report.path}, {"equal", equal}, {"swapped", report.swapped},
                         {"checksums", rows}};
-               if (!report->kept.empty()) out["kept"] = report->kept;
+               if (!report.kept.empty()) out["kept"] = report.kept;
                return Reply(200, out);
              });
 }

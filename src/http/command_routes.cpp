@@ -29,9 +29,8 @@ Status wait_for_projections(const CommandDeps& deps) {
   std::vector<log::Position> targets;
   for (log::Topic topic : {log::Topic::kPersonEvents, log::Topic::kCompanyEvents}) {
     for (std::int32_t p = 0; p < deps.log->partition_count(topic); ++p) {
-      auto mark = deps.log->durable_mark(topic, p);
-      if (!mark) return mark.error();
-      targets.push_back(log::Position{topic, p, *mark});
+      KASSA_ASSIGN_OR_RETURN(auto mark, deps.log->durable_mark(topic, p));
+      targets.push_back(log::Position{topic, p, mark});
     }
   }
   auto projector = deps.projector();

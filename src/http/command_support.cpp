@@ -80,18 +80,15 @@ Result<int> year_field(const json& b, const char* field) {
 }
 
 Result<d::Date> date_field(const json& b, const char* field) {
-  auto t = req_str(b, field);
-  if (!t) return t.error();
-  return d::Date::parse(*t, field);
+  KASSA_ASSIGN_OR_RETURN(auto t, req_str(b, field));
+  return d::Date::parse(t, field);
 }
 
 Result<std::optional<d::Date>> opt_date(const json& b, const char* field) {
-  auto t = opt_str(b, field);
-  if (!t) return t.error();
-  if (!t->has_value()) return std::optional<d::Date>{};
-  auto parsed = d::Date::parse(**t, field);
-  if (!parsed) return parsed.error();
-  return std::optional<d::Date>{*parsed};
+  KASSA_ASSIGN_OR_RETURN(auto t, opt_str(b, field));
+  if (!t.has_value()) return std::optional<d::Date>{};
+  KASSA_ASSIGN_OR_RETURN(auto parsed, d::Date::parse(*t, field));
+  return std::optional<d::Date>{parsed};
 }
 
 // Amounts are decimal strings ("1234.56"), never JSON numbers: a binary
@@ -103,31 +100,27 @@ Result<d::Money> money_field(const json& b, const char* field) {
     return Error::invalid(field, "AmountAsString",
                           std::string(field) + " is a decimal string such as \"1234.56\"");
   }
-  auto t = req_str(b, field);
-  if (!t) return t.error();
-  return d::Money::parse(*t, field);
+  KASSA_ASSIGN_OR_RETURN(auto t, req_str(b, field));
+  return d::Money::parse(t, field);
 }
 
 Result<std::optional<d::Money>> opt_money(const json& b, const char* field) {
   KASSA_TRY(require_object(b));
   if (!b.contains(field) || b[field].is_null()) return std::optional<d::Money>{};
-  auto m = money_field(b, field);
-  if (!m) return m.error();
-  return std::optional<d::Money>{*m};
+  KASSA_ASSIGN_OR_RETURN(auto m, money_field(b, field));
+  return std::optional<d::Money>{m};
 }
 
 Result<d::Quarter> quarter_field(const json& b, const char* field) {
-  auto t = req_str(b, field);
-  if (!t) return t.error();
-  return d::Quarter::parse(*t, field);
+  KASSA_ASSIGN_OR_RETURN(auto t, req_str(b, field));
+  return d::Quarter::parse(t, field);
 }
 
 Result<std::optional<d::Quarter>> opt_quarter(const json& b, const char* field) {
   KASSA_TRY(require_object(b));
   if (!b.contains(field) || b[field].is_null()) return std::optional<d::Quarter>{};
-  auto q = quarter_field(b, field);
-  if (!q) return q.error();
-  return std::optional<d::Quarter>{*q};
+  KASSA_ASSIGN_OR_RETURN(auto q, quarter_field(b, field));
+  return std::optional<d::Quarter>{q};
 }
 
 Result<std::vector<d::Quarter>> quarters_field(const json& b, const char* field) {
@@ -142,38 +135,31 @@ Result<std::vector<d::Quarter>> quarters_field(const json& b, const char* field)
     if (!q.is_string()) {
       return Error::invalid(field, "StringRequired", "quarters are strings like \"2025-Q1\"");
     }
-    auto parsed = d::Quarter::parse(q.get<std::string>(), field);
-    if (!parsed) return parsed.error();
-    out.push_back(*parsed);
+    KASSA_ASSIGN_OR_RETURN(auto parsed, d::Quarter::parse(q.get<std::string>(), field));
+    out.push_back(parsed);
   }
   return out;
 }
 
 Result<std::optional<d::Iban>> opt_iban(const json& b, const char* field) {
-  auto t = opt_str(b, field);
-  if (!t) return t.error();
-  if (!t->has_value()) return std::optional<d::Iban>{};
-  auto iban = d::Iban::parse(**t, field);
-  if (!iban) return iban.error();
-  return std::optional<d::Iban>{*iban};
+  KASSA_ASSIGN_OR_RETURN(auto t, opt_str(b, field));
+  if (!t.has_value()) return std::optional<d::Iban>{};
+  KASSA_ASSIGN_OR_RETURN(auto iban, d::Iban::parse(*t, field));
+  return std::optional<d::Iban>{iban};
 }
 
 // A refusal or an undue-amount claim: the domain rejects a missing reason,
 // appeal body or deadline with its own rule names.
 Result<d::AppealInfo> appeal_field(const json& b) {
   d::AppealInfo a;
-  auto code = opt_str(b, "reason_code");
-  if (!code) return code.error();
-  auto reason = opt_str(b, "reason");
-  if (!reason) return reason.error();
-  auto body = opt_str(b, "appeal_body");
-  if (!body) return body.error();
-  auto deadline = opt_date(b, "appeal_deadline");
-  if (!deadline) return deadline.error();
-  a.reason_code = code->value_or("");
-  a.reason = reason->value_or("");
-  a.appeal_body = body->value_or("");
-  a.appeal_deadline = *deadline;
+  KASSA_ASSIGN_OR_RETURN(auto code, opt_str(b, "reason_code"));
+  KASSA_ASSIGN_OR_RETURN(auto reason, opt_str(b, "reason"));
+  KASSA_ASSIGN_OR_RETURN(auto body, opt_str(b, "appeal_body"));
+  KASSA_ASSIGN_OR_RETURN(auto deadline, opt_date(b, "appeal_deadline"));
+  a.reason_code = code.value_or("");
+  a.reason = reason.value_or("");
+  a.appeal_body = body.value_or("");
+  a.appeal_deadline = deadline;
   return a;
 }
 
@@ -253,11 +239,10 @@ Status not_after_today(const CommandDeps& deps, d::Date date, const char* field,
 
 // The business date of a command: its "date" field, else today (UTC).
 Result<d::Date> business_date(const CommandDeps& deps, const json& body) {
-  auto given = opt_date(body, "date");
-  if (!given) return given.error();
-  if (given->has_value()) {
-    KASSA_TRY(within_horizon(deps, **given, "date"));
-    return **given;
+  KASSA_ASSIGN_OR_RETURN(auto given, opt_date(body, "date"));
+  if (given.has_value()) {
+    KASSA_TRY(within_horizon(deps, *given, "date"));
+    return *given;
   }
   return today(deps);
 }
@@ -308,9 +293,9 @@ Status require_person(const CommandDeps& deps, const std::string& party, const c
     return Error::invalid(field, "PartyIdFormat", "a PartyId is P followed by 32 hex digits");
   }
   KASSA_TRY(wait_for_projections(deps));
-  auto found = projections::read_party(*deps.stores->get(), s::AggregateKind::Person, party);
-  if (!found) return found.error();
-  if (!found->has_value()) {
+  KASSA_ASSIGN_OR_RETURN(auto found,
+                         projections::read_party(*deps.stores->get(), s::AggregateKind::Person, party));
+  if (!found.has_value()) {
     return Error::not_found("PersonNotRegistered", "no person with PartyId " + party, field);
   }
   return {};
@@ -383,22 +368,21 @@ Result<Reply> book_payment(const CommandDeps& deps, const RequestContext& ctx,
   }
   ClaimGuard guard{deps.numbers, claim};
   KASSA_TRY(wait_for_projections(deps));
-  auto booked = projections::find_bank_line(*deps.stores->get(), payment.bank_ref);
-  if (!booked) return booked.error();
-  if (booked->has_value() && **booked != "P" + party) {
+  KASSA_ASSIGN_OR_RETURN(auto booked,
+                         projections::find_bank_line(*deps.stores->get(), payment.bank_ref));
+  if (booked.has_value() && *booked != "P" + party) {
     return Error::conflict("BankRefBookedElsewhere",
-                           "bank_ref: " + payment.bank_ref + " is booked on " + booked_on(**booked) +
+                           "bank_ref: " + payment.bank_ref + " is booked on " + booked_on(*booked) +
                                "; a bank line is booked once",
                            "bank_ref");
   }
-  auto out = deps.persons->execute(party, command, date, meta_for(deps, ctx));
-  if (!out) return out.error();
+  KASSA_ASSIGN_OR_RETURN(auto out, deps.persons->execute(party, command, date, meta_for(deps, ctx)));
   // Hold the claim until the index knows the line.
-  if (auto p = deps.projector(); p && !out->events.empty()) {
-    p->wait_until(log::Topic::kPersonEvents, out->events.back().partition,
-                  out->events.back().offset, deps.max_wait);
+  if (auto p = deps.projector(); p && !out.events.empty()) {
+    p->wait_until(log::Topic::kPersonEvents, out.events.back().partition,
+                  out.events.back().offset, deps.max_wait);
   }
-  return outcome_reply("party_id", *out);
+  return outcome_reply("party_id", out);
 }
 
 Handler person_command(const CommandDeps& deps, PersonBuilder build) {
@@ -408,9 +392,8 @@ Handler person_command(const CommandDeps& deps, PersonBuilder build) {
       return Error::invalid("party_id", "PartyIdFormat", "a PartyId is P followed by 32 hex digits");
     }
     KASSA_TRY(require_object(ctx.body));
-    auto command = build(ctx.body, party);
-    if (!command) return command.error();
-    return execute_person(deps, ctx, party, *command);
+    KASSA_ASSIGN_OR_RETURN(auto command, build(ctx.body, party));
+    return execute_person(deps, ctx, party, command);
   };
 }
 
@@ -422,14 +405,12 @@ std::shared_ptr<const PreparedFinder> index_finder(const CommandDeps& deps) {
 
 Result<Reply> execute_person(const CommandDeps& deps, const RequestContext& ctx,
                              const std::string& party, const d::PersonCommand& command) {
-  auto date = business_date(deps, ctx.body);
-  if (!date) return date.error();
+  KASSA_ASSIGN_OR_RETURN(auto date, business_date(deps, ctx.body));
   if (const auto* payment = std::get_if<d::RecordPayment>(&command)) {
-    return book_payment(deps, ctx, party, command, *payment, *date);
+    return book_payment(deps, ctx, party, command, *payment, date);
   }
-  auto out = deps.persons->execute(party, command, *date, meta_for(deps, ctx));
-  if (!out) return out.error();
-  return outcome_reply("party_id", *out);
+  KASSA_ASSIGN_OR_RETURN(auto out, deps.persons->execute(party, command, date, meta_for(deps, ctx)));
+  return outcome_reply("party_id", out);
 }
 
 PersonSteps::PersonSteps(Router& router, CommandDeps deps)

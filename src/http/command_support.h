@@ -81,16 +81,15 @@ Result<d::Category> category_field(const std::string& text, const char* field);
 template <typename E, std::size_t N>
 Result<E> enum_field(const json& b, const char* field, E fallback, const E (&values)[N],
                      const char* (*name_of)(E)) {
-  auto t = opt_str(b, field);
-  if (!t) return t.error();
-  if (!t->has_value()) return fallback;
+  KASSA_ASSIGN_OR_RETURN(auto t, opt_str(b, field));
+  if (!t.has_value()) return fallback;
   std::string allowed;
   for (E v : values) {
     const std::string name = name_of(v);
     const std::string snake_name = snake(name);
     // The schema's name, snake_case (openapi.json) or kebab-case (how
     // answers spell values, "not-starter").
-    if (**t == name || **t == snake_name || **t == kebab(name)) return v;
+    if (*t == name || *t == snake_name || *t == kebab(name)) return v;
     allowed += (allowed.empty() ? "" : ", ") + snake_name;
   }
   return Error::invalid(field, "UnknownValue", std::string(field) + " must be one of: " + allowed);

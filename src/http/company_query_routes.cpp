@@ -18,17 +18,15 @@ void add_company_queries(Router& router, const std::shared_ptr<Ctx>& c) {
                              // Directors are persons: their PartyIds and personal
                              // outstanding are disclosed with a purpose, and logged.
                              KASSA_TRY(Ctx::require_purpose(req));
-                             auto account = p::read_company(view, key);
-                             if (!account.ok()) return account.error();
-                             const domain::CompanyView a = account->value_or(domain::CompanyView{});
+                             KASSA_ASSIGN_OR_RETURN(auto account, p::read_company(view, key));
+                             const domain::CompanyView a = account.value_or(domain::CompanyView{});
                              std::vector<std::string> disclosed;
                              for (const auto& d : a.directors) disclosed.push_back(d.party);
                              KASSA_TRY(c->audit_all(req, disclosed, "GET /v1/companies/{company_number}"));
                              auto live = c->deps.stores->get();
                              json directors = json::array();
                              for (const auto& d : a.directors) {
-                               auto debt = p::read_debt(*live, d.party);
-                               if (!debt.ok()) return debt.error();
+                               KASSA_ASSIGN_OR_RETURN(auto debt, p::read_debt(*live, d.party));
                                directors.push_back(
                                    {{"party_id", d.party},
                                     {"role", d.role},
@@ -37,7 +35,7 @@ void add_company_queries(Router& router, const std::shared_ptr<Ctx>& c) {
                                     {"current", !d.to.has_value()},
                                     // The company answers for its directors' contributions.
                                     {"personal_outstanding",
-                                     money_of(debt->has_value() ? (*debt)->outstanding : domain::Money{})}});
+                                     money_of(debt.has_value() ? (debt)->outstanding : domain::Money{})}});
                              }
                              json years = json::array();
                              for (const auto& y : a.years) {
@@ -76,19 +74,17 @@ void add_company_queries(Router& router, const std::shared_ptr<Ctx>& c) {
              company_route(c, true,
                            [](const RequestContext& req, const p::KvView& view, const std::string& key,
                               const p::AsOf& as_of, JsonWriter& out) -> Status {
-                             auto account = p::read_company(view, key);
-                             if (!account.ok()) return account.error();
+                             KASSA_ASSIGN_OR_RETURN(auto account, p::read_company(view, key));
                              return statement_of(req, view, s::AggregateKind::Company, key, as_of,
-                                                 notices_of(*account), out);
+                                                 notices_of(account), out);
                            }));
 
   router.add(Method::kGet, "/v1/companies/{company_number}/debt", readers,
              company_route(c, true,
                            [](const RequestContext&, const p::KvView& view, const std::string& key,
                               const p::AsOf&) -> Result<json> {
-                             auto account = p::read_company(view, key);
-                             if (!account.ok()) return account.error();
-                             const domain::CompanyView a = account->value_or(domain::CompanyView{});
+                             KASSA_ASSIGN_OR_RETURN(auto account, p::read_company(view, key));
+                             const domain::CompanyView a = account.value_or(domain::CompanyView{});
                              json years = json::array();
                              for (const auto& y : a.years) {
                                years.push_back({{"year", y.year},

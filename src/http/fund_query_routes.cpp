@@ -23,25 +23,21 @@ void add_fund_queries(Router& router, const std::shared_ptr<Ctx>& c) {
                                        "stage is notice, reminder, formal-notice, contrainte-eligible "
                                        "or contrainte-served");
                }
-               auto on = date_param(req, "date");
-               if (!on.ok()) return on.error();
+               KASSA_ASSIGN_OR_RETURN(auto on, date_param(req, "date"));
                q.on = domain::Date::from_days(
-                   on->value_or(static_cast<std::int32_t>(c->now() / 86'400'000'000)));
+                   on.value_or(static_cast<std::int32_t>(c->now() / 86'400'000'000)));
                q.cursor = req.query("cursor").value_or("");
-               auto limit = limit_param(req, 100, 1000);
-               if (!limit.ok()) return limit.error();
-               q.limit = *limit;
+               KASSA_ASSIGN_OR_RETURN(auto limit, limit_param(req, 100, 1000));
+               q.limit = limit;
                KASSA_TRY(Ctx::require_purpose(req));
-               auto snap = c->deps.stores->get()->snapshot();
-               if (!snap.ok()) return snap.error();
-               auto page = p::read_work_list(**snap, q);
-               if (!page.ok()) return page.error();
+               KASSA_ASSIGN_OR_RETURN(auto snap, c->deps.stores->get()->snapshot());
+               KASSA_ASSIGN_OR_RETURN(auto page, p::read_work_list(*snap, q));
                // Each debtor on the page is a person disclosed.
                std::vector<std::string> disclosed;
-               for (const auto& it : page->items) disclosed.push_back(it.party_id);
+               for (const auto& it : page.items) disclosed.push_back(it.party_id);
                KASSA_TRY(c->audit_all(req, disclosed, "GET /v1/collection/work-list"));
                json out = json::array();
-               for (const auto& it : page->items) {
+               for (const auto& it : page.items) {
                  const auto& e = it.entry;
                  out.push_back({{"party_id", it.party_id},
                                 {"stage", std::string(domain::to_string(e.stage))},
@@ -56,35 +52,30 @@ void add_fund_queries(Router& router, const std::shared_ptr<Ctx>& c) {
                }
                return Reply(200, json{{"date", q.on.format()},
                                       {"stage", stage.empty() ? "all" : stage},
-                                      {"total", page->total},
-                                      {"total_outstanding", money_of(page->total_outstanding)},
+                                      {"total", page.total},
+                                      {"total_outstanding", money_of(page.total_outstanding)},
                                       {"order", "stage (furthest first), then outstanding (largest first)"},
                                       {"debtors", out},
-                                      {"next_cursor", page->next_cursor.empty() ? json(nullptr)
-                                                                                : json(page->next_cursor)}});
+                                      {"next_cursor", page.next_cursor.empty() ? json(nullptr)
+                                                                                : json(page.next_cursor)}});
              });
 
   router.add(Method::kGet, "/v1/statistics", {Role::kStaff, Role::kAuditor},
              [c](const RequestContext& req) -> Result<Reply> {
                auto store = c->deps.stores->get();
-               auto snapshot = store->snapshot();
-               if (!snapshot.ok()) return snapshot.error();
-               const auto& snap = *snapshot;
+               KASSA_ASSIGN_OR_RETURN(auto snapshot, store->snapshot());
+               const auto& snap = snapshot;
                json out = json::array();
                if (auto q = req.query("quarter"); q && !q->empty()) {
-                 auto quarter = domain::Quarter::parse(*q);
-                 if (!quarter.ok()) return quarter.error();
-                 const std::uint16_t code = domain::quarter_code(*quarter);
-                 auto st = p::read_stats(*snap, code);
-                 if (!st.ok()) return st.error();
-                 out.push_back(stats_json(code, st->value_or(p::QuarterStats{})));
+                 KASSA_ASSIGN_OR_RETURN(auto quarter, domain::Quarter::parse(*q));
+                 const std::uint16_t code = domain::quarter_code(quarter);
+                 KASSA_ASSIGN_OR_RETURN(auto st, p::read_stats(*snap, code));
+                 out.push_back(stats_json(code, st.value_or(p::QuarterStats{})));
                } else {
-                 auto quarters = p::stats_quarters(*snap);
-                 if (!quarters.ok()) return quarters.error();
-                 for (std::uint16_t code : *quarters) {
-                   auto st = p::read_stats(*snap, code);
-                   if (!st.ok()) return st.error();
-                   out.push_back(stats_json(code, st->value_or(p::QuarterStats{})));
+                 KASSA_ASSIGN_OR_RETURN(auto quarters, p::stats_quarters(*snap));
+                 for (std::uint16_t code : quarters) {
+                   KASSA_ASSIGN_OR_RETURN(auto st, p::read_stats(*snap, code));
+                   out.push_back(stats_json(code, st.value_or(p::QuarterStats{})));
                  }
                }
                return Reply(200, json{{"quarters", out}});

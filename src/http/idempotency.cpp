@@ -164,10 +164,9 @@ Handler idempotent(IdempotencyStore* store, Handler handler,
       const std::string& key;
       ~End() { store->end(principal, key); }
     } end{store, ctx.principal.name, *key};
-    auto found = store->find(ctx.principal.name, *key);
-    if (!found) return found.error();
-    if (found->has_value()) {
-      const auto& s = **found;
+    KASSA_ASSIGN_OR_RETURN(auto found, store->find(ctx.principal.name, *key));
+    if (found.has_value()) {
+      const auto& s = *found;
       if (s.request_hash != hash) {
         return Error::violation("IdempotencyKeyReused",
                                 "this Idempotency-Key was used for a different request",
@@ -188,13 +187,11 @@ Handler idempotent(IdempotencyStore* store, Handler handler,
         bool any = false;
         bool all = true;
         for (const auto& j : record["prepared"]) {
-          auto prepared = prepared_from(j);
-          if (!prepared) return prepared.error();
-          auto events = finder->find(*prepared);
-          if (!events) return events.error();
-          if (events->has_value()) {
+          KASSA_ASSIGN_OR_RETURN(auto prepared, prepared_from(j));
+          KASSA_ASSIGN_OR_RETURN(auto events, finder->find(prepared));
+          if (events.has_value()) {
             any = true;
-            answer = finder->answer(*prepared, **events, record.value("extra", nlohmann::json::object()));
+            answer = finder->answer(prepared, *events, record.value("extra", nlohmann::json::object()));
           } else {
             all = false;
           }

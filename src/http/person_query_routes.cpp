@@ -17,17 +17,16 @@ void add_person_queries(Router& router, const std::shared_ptr<Ctx>& c) {
   // NISS in the body is the way; GET stays for existing callers.
   auto lookup = [c](const RequestContext& req, const std::string& text,
                     const std::string& route) -> Result<Reply> {
-    auto niss = domain::Niss::parse(text);
-    if (!niss.ok()) return niss.error();
+    KASSA_ASSIGN_OR_RETURN(auto niss, domain::Niss::parse(text));
     KASSA_TRY(Ctx::require_purpose(req));
     auto store = c->deps.stores->get();
-    auto found = p::find_party_by_niss(*store, c->deps.niss_secret, niss->digits());
-    if (!found.ok()) return found.error();
-    KASSA_TRY(c->audit(req, found->value_or(""), route));
-    if (!found->has_value()) {
+    KASSA_ASSIGN_OR_RETURN(auto found,
+                           p::find_party_by_niss(*store, c->deps.niss_secret, niss.digits()));
+    KASSA_TRY(c->audit(req, found.value_or(""), route));
+    if (!found.has_value()) {
       return Error::not_found("PersonNotFound", "no person is registered with this NISS", "niss");
     }
-    return Reply(200, json{{"party_id", **found}});
+    return Reply(200, json{{"party_id", *found}});
   };
   router.add(Method::kGet, "/v1/persons/lookup", readers,
              [lookup](const RequestContext& req) -> Result<Reply> {
@@ -45,20 +44,19 @@ void add_person_queries(Router& router, const std::shared_ptr<Ctx>& c) {
              person_route(c, "/v1/persons/{party_id}", true,
                           [c](const RequestContext&, const p::KvView& view, const std::string& party,
                               const p::AsOf&) -> Result<json> {
-                            auto summary = p::read_party(view, s::AggregateKind::Person, party);
-                            if (!summary.ok()) return summary.error();
-                            const p::PartySummary ps = summary->value_or(p::PartySummary{});
-                            auto debt = p::read_debt(view, party);
-                            if (!debt.ok()) return debt.error();
-                            auto companies = p::read_directorships(*c->deps.stores->get(), party);
-                            if (!companies.ok()) return companies.error();
+                            KASSA_ASSIGN_OR_RETURN(auto summary,
+                                                   p::read_party(view, s::AggregateKind::Person, party));
+                            const p::PartySummary ps = summary.value_or(p::PartySummary{});
+                            KASSA_ASSIGN_OR_RETURN(auto debt, p::read_debt(view, party));
+                            KASSA_ASSIGN_OR_RETURN(auto companies,
+                                                   p::read_directorships(*c->deps.stores->get(), party));
                             json director_of = json::array();
-                            for (const auto& d : *companies) {
+                            for (const auto& d : companies) {
                               director_of.push_back({{"company_number", d.company_number},
                                                      {"from", date_or_null(d.from_days)},
                                                      {"to", date_or_null(d.to_days)}});
                             }
-                            const domain::DebtView ds = debt->value_or(domain::DebtView{});
+                            const domain::DebtView ds = debt.value_or(domain::DebtView{});
                             return json{
                                 {"status", p::to_string(ps.status)},
                                 {"category", std::string(category_name(ps.category))},
@@ -80,19 +78,17 @@ void add_person_queries(Router& router, const std::shared_ptr<Ctx>& c) {
                           [](const RequestContext& req, const p::KvView& view,
                              const std::string& party, const p::AsOf& as_of,
                              JsonWriter& out) -> Status {
-                            auto debt = p::read_debt(view, party);
-                            if (!debt.ok()) return debt.error();
+                            KASSA_ASSIGN_OR_RETURN(auto debt, p::read_debt(view, party));
                             return statement_of(req, view, s::AggregateKind::Person, party, as_of,
-                                                notices_of(*debt), out);
+                                                notices_of(debt), out);
                           }));
 
   router.add(Method::kGet, "/v1/persons/{party_id}/debt", readers,
              person_route(c, "/v1/persons/{party_id}/debt", true,
                           [](const RequestContext&, const p::KvView& view, const std::string& party,
                              const p::AsOf&, JsonWriter& out) -> Status {
-                            auto debt = p::read_debt(view, party);
-                            if (!debt.ok()) return debt.error();
-                            write_debt_fields(out, *debt);
+                            KASSA_ASSIGN_OR_RETURN(auto debt, p::read_debt(view, party));
+                            write_debt_fields(out, debt);
                             return {};
                           }));
 
@@ -100,18 +96,16 @@ void add_person_queries(Router& router, const std::shared_ptr<Ctx>& c) {
              person_route(c, "/v1/persons/{party_id}/career", true,
                           [](const RequestContext&, const p::KvView& view, const std::string& party,
                              const p::AsOf&) -> Result<json> {
-                            auto career = p::read_career(view, party);
-                            if (!career.ok()) return career.error();
-                            return career_json(*career);
+                            KASSA_ASSIGN_OR_RETURN(auto career, p::read_career(view, party));
+                            return career_json(career);
                           }));
 
   router.add(Method::kGet, "/v1/persons/{party_id}/tax-certificate", readers,
              person_route(c, "/v1/persons/{party_id}/tax-certificate", true,
                           [](const RequestContext& req, const p::KvView& view,
                              const std::string& party, const p::AsOf&) -> Result<json> {
-                            auto tax = p::read_tax(view, party);
-                            if (!tax.ok()) return tax.error();
-                            const p::TaxRecord t = tax->value_or(p::TaxRecord{});
+                            KASSA_ASSIGN_OR_RETURN(auto tax, p::read_tax(view, party));
+                            const p::TaxRecord t = tax.value_or(p::TaxRecord{});
                             json years = json::array();
                             std::optional<int> only;
                             if (auto y = req.query("year"); y && !y->empty()) {

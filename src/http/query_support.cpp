@@ -43,9 +43,8 @@ std::string iso_timestamp(std::int64_t us) {
 Result<std::optional<std::int32_t>> date_param(const RequestContext& ctx, const std::string& name) {
   auto v = ctx.query(name);
   if (!v || v->empty()) return std::optional<std::int32_t>();
-  auto d = domain::Date::parse(*v, name);
-  if (!d.ok()) return d.error();
-  return std::optional<std::int32_t>(d->to_days());
+  KASSA_ASSIGN_OR_RETURN(auto d, domain::Date::parse(*v, name));
+  return std::optional<std::int32_t>(d.to_days());
 }
 
 // Microseconds since the epoch, or "2025-05-10T12:00:00Z" / "2025-05-10T12:00:00.123456Z".
@@ -82,13 +81,11 @@ namespace {
 
 Result<p::AsOf> as_of_params(const RequestContext& ctx) {
   p::AsOf as_of;
-  auto at = date_param(ctx, "at");
-  if (!at.ok()) return at.error();
-  as_of.decided_up_to_days = *at;
+  KASSA_ASSIGN_OR_RETURN(auto at, date_param(ctx, "at"));
+  as_of.decided_up_to_days = at;
   if (auto known = ctx.query("known_at"); known && !known->empty()) {
-    auto ts = parse_timestamp(*known, "known_at");
-    if (!ts.ok()) return ts.error();
-    as_of.recorded_up_to_us = *ts;
+    KASSA_ASSIGN_OR_RETURN(auto ts, parse_timestamp(*known, "known_at"));
+    as_of.recorded_up_to_us = ts;
   }
   return as_of;
 }
@@ -370,9 +367,8 @@ Result<Reply> view_answer(const H& handler, const RequestContext& req, const p::
     reply.raw_body = out.take();
     return reply;
   } else {
-    auto body = handler(req, view, key, as_of);
-    if (!body.ok()) return body.error();
-    json out = std::move(body).value();
+    KASSA_ASSIGN_OR_RETURN(auto body, handler(req, view, key, as_of));
+    json out = std::move(body);
     out[key_name] = key;
     if (as_of.active()) out["as_of"] = as_of_json(as_of);
     return Reply(200, std::move(out));
@@ -385,32 +381,28 @@ Handler person_view_route(std::shared_ptr<Ctx> c, std::string route, bool as_of_
     const std::string party = req.params.at("party_id");
     KASSA_TRY(log::validate_aggregate_key(s::AggregateKind::Person, party));
     KASSA_TRY(Ctx::require_purpose(req));
-    auto as_of = as_of_params(req);
-    if (!as_of.ok()) return as_of.error();
-    if (as_of->active() && !as_of_allowed) {
+    KASSA_ASSIGN_OR_RETURN(auto as_of, as_of_params(req));
+    if (as_of.active() && !as_of_allowed) {
       return Error::invalid("at", "AsOfNotSupported", "this route does not answer as of a date");
     }
     KASSA_TRY(c->wait_min_offset(req, log::Topic::kPersonEvents, party));
     KASSA_TRY(c->audit(req, party, "GET " + route));
     auto store = c->deps.stores->get();
-    auto snapshot = store->snapshot();
-    if (!snapshot.ok()) return snapshot.error();
-    const auto& snap = *snapshot;
-    auto summary = p::read_party(*snap, s::AggregateKind::Person, party);
-    if (!summary.ok()) return summary.error();
-    if (!summary->has_value()) {
+    KASSA_ASSIGN_OR_RETURN(auto snapshot, store->snapshot());
+    const auto& snap = snapshot;
+    KASSA_ASSIGN_OR_RETURN(auto summary, p::read_party(*snap, s::AggregateKind::Person, party));
+    if (!summary.has_value()) {
       return Error::not_found("PartyNotFound", "no person with this PartyId", "party_id");
     }
     std::unique_ptr<p::MemKv> folded;
     const p::KvView* view = snap.get();
-    if (as_of->active()) {
-      auto f = p::fold_aggregate(*snap, c->deps.projection_deps, s::AggregateKind::Person, party,
-                                 *as_of);
-      if (!f.ok()) return f.error();
-      folded = std::move(f).value();
+    if (as_of.active()) {
+      KASSA_ASSIGN_OR_RETURN(folded,
+                             p::fold_aggregate(*snap, c->deps.projection_deps, s::AggregateKind::Person, party,
+                                               as_of));
       view = folded.get();
     }
-    return view_answer(handler, req, *view, "party_id", party, *as_of);
+    return view_answer(handler, req, *view, "party_id", party, as_of);
   };
 }
 
@@ -430,34 +422,30 @@ namespace {
 template <typename H>
 Handler company_view_route(std::shared_ptr<Ctx> c, bool as_of_allowed, H handler) {
   return [c, as_of_allowed, handler](const RequestContext& req) -> Result<Reply> {
-    auto number = domain::CompanyNumber::parse(req.params.at("company_number"));
-    if (!number.ok()) return number.error();
-    const std::string key = number->digits();
-    auto as_of = as_of_params(req);
-    if (!as_of.ok()) return as_of.error();
-    if (as_of->active() && !as_of_allowed) {
+    KASSA_ASSIGN_OR_RETURN(auto number,
+                           domain::CompanyNumber::parse(req.params.at("company_number")));
+    const std::string key = number.digits();
+    KASSA_ASSIGN_OR_RETURN(auto as_of, as_of_params(req));
+    if (as_of.active() && !as_of_allowed) {
       return Error::invalid("at", "AsOfNotSupported", "this route does not answer as of a date");
     }
     KASSA_TRY(c->wait_min_offset(req, log::Topic::kCompanyEvents, key));
     auto store = c->deps.stores->get();
-    auto snapshot = store->snapshot();
-    if (!snapshot.ok()) return snapshot.error();
-    const auto& snap = *snapshot;
-    auto summary = p::read_party(*snap, s::AggregateKind::Company, key);
-    if (!summary.ok()) return summary.error();
-    if (!summary->has_value()) {
+    KASSA_ASSIGN_OR_RETURN(auto snapshot, store->snapshot());
+    const auto& snap = snapshot;
+    KASSA_ASSIGN_OR_RETURN(auto summary, p::read_party(*snap, s::AggregateKind::Company, key));
+    if (!summary.has_value()) {
       return Error::not_found("CompanyNotFound", "no company with this number", "company_number");
     }
     std::unique_ptr<p::MemKv> folded;
     const p::KvView* view = snap.get();
-    if (as_of->active()) {
-      auto f = p::fold_aggregate(*snap, c->deps.projection_deps, s::AggregateKind::Company, key,
-                                 *as_of);
-      if (!f.ok()) return f.error();
-      folded = std::move(f).value();
+    if (as_of.active()) {
+      KASSA_ASSIGN_OR_RETURN(folded,
+                             p::fold_aggregate(*snap, c->deps.projection_deps, s::AggregateKind::Company, key,
+                                               as_of));
       view = folded.get();
     }
-    return view_answer(handler, req, *view, "company_number", key, *as_of);
+    return view_answer(handler, req, *view, "company_number", key, as_of);
   };
 }
 
@@ -473,10 +461,9 @@ Handler company_route(std::shared_ptr<Ctx> c, bool as_of_allowed, WriterHandler 
 namespace {
 
 Result<std::optional<domain::Date>> date_query(const RequestContext& ctx, const std::string& name) {
-  auto days = date_param(ctx, name);
-  if (!days.ok()) return days.error();
-  if (!*days) return std::optional<domain::Date>();
-  return std::optional<domain::Date>(domain::Date::from_days(**days));
+  KASSA_ASSIGN_OR_RETURN(auto days, date_param(ctx, name));
+  if (!days) return std::optional<domain::Date>();
+  return std::optional<domain::Date>(domain::Date::from_days(*days));
 }
 
 }  // namespace
@@ -487,12 +474,10 @@ Status statement_of(const RequestContext& req, const p::KvView& view, s::Aggrega
                     const std::string& key, const p::AsOf& as_of, const Notices& notices,
                     JsonWriter& out) {
   p::StatementQuery q;
-  auto from = date_query(req, "from");
-  if (!from.ok()) return from.error();
-  auto to = date_query(req, "to");
-  if (!to.ok()) return to.error();
-  q.from = *from;
-  q.to = *to;
+  KASSA_ASSIGN_OR_RETURN(auto from, date_query(req, "from"));
+  KASSA_ASSIGN_OR_RETURN(auto to, date_query(req, "to"));
+  q.from = from;
+  q.to = to;
   if (as_of.decided_up_to_days) {
     const auto at = domain::Date::from_days(*as_of.decided_up_to_days);
     if (!q.to || at < *q.to) q.to = at;
@@ -501,12 +486,10 @@ Status statement_of(const RequestContext& req, const p::KvView& view, s::Aggrega
     return Error::invalid("to", "PeriodEmpty", "to: the period ends before it starts");
   }
   q.cursor = req.query("cursor").value_or("");
-  auto limit = limit_param(req, 500, 10'000);
-  if (!limit.ok()) return limit.error();
-  q.limit = *limit;
-  auto page = p::read_statement(view, kind, key, q);
-  if (!page.ok()) return page.error();
-  write_statement_fields(out, *page, notices, q.from, q.to);
+  KASSA_ASSIGN_OR_RETURN(auto limit, limit_param(req, 500, 10'000));
+  q.limit = limit;
+  KASSA_ASSIGN_OR_RETURN(auto page, p::read_statement(view, kind, key, q));
+  write_statement_fields(out, page, notices, q.from, q.to);
   return {};
 }
 
@@ -522,14 +505,12 @@ Result<json> events_of(const RequestContext& req, const p::KvView& view, s::Aggr
     }
     after = std::stoull(*a);
   }
-  auto limit = limit_param(req, 200, 1000);
-  if (!limit.ok()) return limit.error();
-  auto page = p::read_indexed_events(view, kind, key, after, *limit);
-  if (!page.ok()) return page.error();
+  KASSA_ASSIGN_OR_RETURN(auto limit, limit_param(req, 200, 1000));
+  KASSA_ASSIGN_OR_RETURN(auto page, p::read_indexed_events(view, kind, key, after, limit));
   json events = json::array();
-  for (const p::IndexedEvent& e : page->events) events.push_back(event_json(e));
+  for (const p::IndexedEvent& e : page.events) events.push_back(event_json(e));
   json next = nullptr;
-  if (page->more && !page->events.empty()) next = page->events.back().event.sequence();
+  if (page.more && !page.events.empty()) next = page.events.back().event.sequence();
   return json{{"events", events}, {"next_after", next}};
 }
 

@@ -25,9 +25,8 @@ template <typename A>
 Result<Reply> run_over(const CommandDeps& deps, write::AggregateWriter<A>& writer,
                        const RequestContext& ctx, const std::string& name,
                        typename A::Command command, d::Date date, json period) {
-  auto keys = list_keys(deps, A::kKind);
-  if (!keys) return keys.error();
-  auto out = writer.run(*keys, command, date, meta_for(deps, ctx));
+  KASSA_ASSIGN_OR_RETURN(auto keys, list_keys(deps, A::kKind));
+  auto out = writer.run(keys, command, date, meta_for(deps, ctx));
   // A failure midway leaves the chunks before it written; a retry completes
   // the run (decide skips what is already there).
   if (!out) return out.error();
@@ -71,59 +70,50 @@ void add_run_routes(Router& router, const CommandDeps& deps) {
   router.add(Method::kPost, "/v1/runs/assessment", batch,
              idempotent(idem, [deps](const RequestContext& ctx) -> Result<Reply> {
                KASSA_TRY(require_object(ctx.body));
-               auto q = quarter_field(ctx.body, "quarter");
-               if (!q) return q.error();
-               auto date = date_field(ctx.body, "date");
-               if (!date) return date.error();
-               KASSA_TRY(within_horizon(deps, q->first_day(), "quarter"));
-               KASSA_TRY(within_horizon(deps, *date, "date"));
-               return run_over(deps, *deps.persons, ctx, "assessment", d::AssessQuarter{*q}, *date,
-                               {{"quarter", q->format()}});
+               KASSA_ASSIGN_OR_RETURN(auto q, quarter_field(ctx.body, "quarter"));
+               KASSA_ASSIGN_OR_RETURN(auto date, date_field(ctx.body, "date"));
+               KASSA_TRY(within_horizon(deps, q.first_day(), "quarter"));
+               KASSA_TRY(within_horizon(deps, date, "date"));
+               return run_over(deps, *deps.persons, ctx, "assessment", d::AssessQuarter{q}, date,
+                               {{"quarter", q.format()}});
              }));
   router.add(Method::kPost, "/v1/runs/quarter-end", batch,
              idempotent(idem, [deps](const RequestContext& ctx) -> Result<Reply> {
                KASSA_TRY(require_object(ctx.body));
-               auto q = quarter_field(ctx.body, "quarter");
-               if (!q) return q.error();
-               KASSA_TRY(not_after_today(deps, q->last_day(), "quarter", "QuarterNotEnded"));
+               KASSA_ASSIGN_OR_RETURN(auto q, quarter_field(ctx.body, "quarter"));
+               KASSA_TRY(not_after_today(deps, q.last_day(), "quarter", "QuarterNotEnded"));
                return run_over(deps, *deps.persons, ctx, "quarter-end",
-                               d::ApplyQuarterEndSurcharges{*q}, q->last_day(),
-                               {{"quarter", q->format()}});
+                               d::ApplyQuarterEndSurcharges{q}, q.last_day(),
+                               {{"quarter", q.format()}});
              }));
   router.add(Method::kPost, "/v1/runs/year-end", batch,
              idempotent(idem, [deps](const RequestContext& ctx) -> Result<Reply> {
                KASSA_TRY(require_object(ctx.body));
-               auto y = year_field(ctx.body);
-               if (!y) return y.error();
-               auto jan1 = d::Date::from_ymd(*y + 1, 1, 1);
-               if (!jan1) return jan1.error();
-               KASSA_TRY(not_after_today(deps, *jan1, "year", "YearNotEnded"));
-               return run_over(deps, *deps.persons, ctx, "year-end", d::ApplyYearEndSurcharge{*y},
-                               *jan1, {{"year", *y}});
+               KASSA_ASSIGN_OR_RETURN(auto y, year_field(ctx.body));
+               KASSA_ASSIGN_OR_RETURN(auto jan1, d::Date::from_ymd(y + 1, 1, 1));
+               KASSA_TRY(not_after_today(deps, jan1, "year", "YearNotEnded"));
+               return run_over(deps, *deps.persons, ctx, "year-end", d::ApplyYearEndSurcharge{y},
+                               jan1, {{"year", y}});
              }));
   router.add(Method::kPost, "/v1/runs/reminders", batch,
              idempotent(idem, [deps](const RequestContext& ctx) -> Result<Reply> {
                KASSA_TRY(require_object(ctx.body));
-               auto on = date_field(ctx.body, "date");
-               if (!on) return on.error();
-               KASSA_TRY(not_after_today(deps, *on, "date", "RunDateInFuture"));
-               return run_over(deps, *deps.persons, ctx, "reminders", d::RunReminders{*on}, *on,
+               KASSA_ASSIGN_OR_RETURN(auto on, date_field(ctx.body, "date"));
+               KASSA_TRY(not_after_today(deps, on, "date", "RunDateInFuture"));
+               return run_over(deps, *deps.persons, ctx, "reminders", d::RunReminders{on}, on,
                                json::object());
              }));
   router.add(Method::kPost, "/v1/runs/company-contributions", batch,
              idempotent(idem, [deps](const RequestContext& ctx) -> Result<Reply> {
                KASSA_TRY(require_object(ctx.body));
-               auto y = year_field(ctx.body);
-               if (!y) return y.error();
-               auto date = opt_date(ctx.body, "date");
-               if (!date) return date.error();
-               auto jan1 = d::Date::from_ymd(*y, 1, 1);
-               if (!jan1) return jan1.error();
-               KASSA_TRY(within_horizon(deps, *jan1, "year"));
-               if (*date) KASSA_TRY(within_horizon(deps, **date, "date"));
+               KASSA_ASSIGN_OR_RETURN(auto y, year_field(ctx.body));
+               KASSA_ASSIGN_OR_RETURN(auto date, opt_date(ctx.body, "date"));
+               KASSA_ASSIGN_OR_RETURN(auto jan1, d::Date::from_ymd(y, 1, 1));
+               KASSA_TRY(within_horizon(deps, jan1, "year"));
+               if (date) KASSA_TRY(within_horizon(deps, *date, "date"));
                return run_over(deps, *deps.companies, ctx, "company-contributions",
-                               d::AssessCompanyContribution{*y}, date->value_or(*jan1),
-                               {{"year", *y}});
+                               d::AssessCompanyContribution{y}, date.value_or(jan1),
+                               {{"year", y}});
              }));
 }
 

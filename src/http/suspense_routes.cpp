@@ -18,11 +18,10 @@ Result<Reply> import_file(const CommandDeps& deps, const RequestContext& ctx) {
                           "the body is the bank file (CODA or camt.053), sent as is");
   }
   KASSA_TRY(wait_for_projections(deps));  // registrations before the file are matchable
-  auto report = deps.importer->import(bytes, meta_for(deps, ctx));
-  if (!report) return report.error();
+  KASSA_ASSIGN_OR_RETURN(auto report, deps.importer->import(bytes, meta_for(deps, ctx)));
   json lines = json::array();
   std::size_t matched = 0, suspense = 0, already = 0;
-  for (const auto& l : report->lines) {
+  for (const auto& l : report.lines) {
     json line = {{"bank_ref", l.bank_ref},
                  {"amount", d::Money::from_cents(l.amount_cents).format()},
                  {"value_date", l.value_date},
@@ -46,18 +45,18 @@ Result<Reply> import_file(const CommandDeps& deps, const RequestContext& ctx) {
   // Operations see each import at info, with counts (never payers or amounts).
   spdlog::info("bank import format={} statements={} credit_lines={} debit_lines={} matched={} "
                "suspense={} already_recorded={} events_written={} warnings={} principal={}",
-               report->format, report->statements, report->credit_lines, report->debit_lines,
-               matched, suspense, already, report->events_written, report->warnings.size(),
+               report.format, report.statements, report.credit_lines, report.debit_lines,
+               matched, suspense, already, report.events_written, report.warnings.size(),
                ctx.principal.name);
-  return Reply(200, {{"format", report->format},
-                     {"statements", report->statements},
-                     {"credit_lines", report->credit_lines},
-                     {"debit_lines", report->debit_lines},
+  return Reply(200, {{"format", report.format},
+                     {"statements", report.statements},
+                     {"credit_lines", report.credit_lines},
+                     {"debit_lines", report.debit_lines},
                      {"matched", matched},
                      {"suspense", suspense},
                      {"already_recorded", already},
-                     {"events_written", report->events_written},
-                     {"warnings", report->warnings},
+                     {"events_written", report.events_written},
+                     {"warnings", report.warnings},
                      {"lines", lines}});
 }
 
@@ -79,8 +78,7 @@ Result<Reply> list_suspense(const CommandDeps& deps, const RequestContext& ctx) 
   // Paged in recording order: ?cursor= (the last event_id of the previous
   // page), ?limit= (100, at most 1000). The open items' count and total are
   // of the whole list; only the page's items are opened and written out.
-  auto limit = limit_param(ctx, 100, 1000);
-  if (!limit) return limit.error();
+  KASSA_ASSIGN_OR_RETURN(auto limit, limit_param(ctx, 100, 1000));
   const std::string cursor = ctx.query("cursor").value_or("");
   // Pass 1: which items are open, with their amounts (nothing decrypted).
   std::vector<std::pair<std::string, std::int64_t>> recorded;  // event_id, cents
@@ -116,7 +114,7 @@ Result<Reply> list_suspense(const CommandDeps& deps, const RequestContext& ctx) 
       if (id == cursor) after_cursor = cursor_seen = true;
       continue;
     }
-    if (page.size() < *limit) {
+    if (page.size() < limit) {
       page.insert(id);
       last_on_page = id;
     } else {
@@ -171,50 +169,44 @@ Result<Reply> list_suspense(const CommandDeps& deps, const RequestContext& ctx) 
 Result<Reply> match_suspense(const CommandDeps& deps, const RequestContext& ctx) {
   const json& b = ctx.body;
   KASSA_TRY(require_object(b));
-  auto bank_ref = req_str(b, "bank_ref");
-  if (!bank_ref) return bank_ref.error();
-  auto party = opt_str(b, "party_id");
-  if (!party) return party.error();
-  auto company = opt_str(b, "company_number");
-  if (!company) return company.error();
-  if (party->has_value() == company->has_value()) {
+  KASSA_ASSIGN_OR_RETURN(auto bank_ref, req_str(b, "bank_ref"));
+  KASSA_ASSIGN_OR_RETURN(auto party, opt_str(b, "party_id"));
+  KASSA_ASSIGN_OR_RETURN(auto company, opt_str(b, "company_number"));
+  if (party.has_value() == company.has_value()) {
     return Error::invalid("party_id", "MatchTargetRequired",
                           "name exactly one of party_id and company_number");
   }
-  write::MatchSuspenseItem match{*bank_ref, s::AggregateKind::Person, ""};
-  if (party->has_value()) {
-    KASSA_TRY(require_person(deps, **party, "party_id"));
-    match.key = **party;
+  write::MatchSuspenseItem match{bank_ref, s::AggregateKind::Person, ""};
+  if (party.has_value()) {
+    KASSA_TRY(require_person(deps, *party, "party_id"));
+    match.key = *party;
   } else {
-    auto number = d::CompanyNumber::parse(**company, "company_number");
-    if (!number) return number.error();
+    KASSA_ASSIGN_OR_RETURN(auto number, d::CompanyNumber::parse(*company, "company_number"));
     KASSA_TRY(wait_for_projections(deps));
-    auto found = projections::read_party(*deps.stores->get(), s::AggregateKind::Company,
-                                         number->digits());
-    if (!found) return found.error();
-    if (!found->has_value()) {
+    KASSA_ASSIGN_OR_RETURN(auto found,
+                           projections::read_party(*deps.stores->get(), s::AggregateKind::Company,
+                                                   number.digits()));
+    if (!found.has_value()) {
       return Error::not_found("CompanyNotRegistered", "no company with this number",
                               "company_number");
     }
     match.kind = s::AggregateKind::Company;
-    match.key = number->digits();
+    match.key = number.digits();
   }
   // The item as recorded (amount, value date, communication).
-  auto fund = load_fund(*deps.stores->get());
-  if (!fund) return fund.error();
+  KASSA_ASSIGN_OR_RETURN(auto fund, load_fund(*deps.stores->get()));
   std::optional<write::SuspenseItem> item;
-  if (fund->has_value()) {
-    if (const auto* found = write::find_suspense_item((*fund)->state, *bank_ref)) item = *found;
+  if (fund.has_value()) {
+    if (const auto* found = write::find_suspense_item((fund)->state, bank_ref)) item = *found;
   }
   if (!item) {
     return Error::not_found("SuspenseItemUnknown", "no suspense item for this bank line", "bank_ref");
   }
-  auto date = business_date(deps, b);
-  if (!date) return date.error();
+  KASSA_ASSIGN_OR_RETURN(auto date, business_date(deps, b));
   write::CommandMeta meta = meta_for(deps, ctx);
-  auto matched = deps.fund->execute(write::kFundKey, write::FundCommand{match}, *date, meta);
-  if (!matched) return matched.error();
-  if (!matched->events.empty()) meta.causation_id = matched->events.front().event_id;
+  KASSA_ASSIGN_OR_RETURN(auto matched,
+                         deps.fund->execute(write::kFundKey, write::FundCommand{match}, date, meta));
+  if (!matched.events.empty()) meta.causation_id = matched.events.front().event_id;
 
   const d::Money amount = d::Money::from_cents(item->amount_cents);
   const d::Date value_date = d::Date::from_days(item->value_days);
@@ -227,19 +219,18 @@ Result<Reply> match_suspense(const CommandDeps& deps, const RequestContext& ctx)
       // Staff identified the payer: this member, whatever the communication says.
       d::RecordPayment p{amount, value_date, communication, item->bank_ref, item->channel, std::nullopt,
                          true};
-      return deps.persons->execute(match.key, d::PersonCommand{p}, *date, meta);
+      return deps.persons->execute(match.key, d::PersonCommand{p}, date, meta);
     }
     d::RecordCompanyPayment p{amount, value_date, communication, item->bank_ref, item->channel};
-    return deps.companies->execute(match.key, d::CompanyCommand{p}, *date, meta);
+    return deps.companies->execute(match.key, d::CompanyCommand{p}, date, meta);
   };
-  auto paid = pay();
-  if (!paid) return paid.error();
+  KASSA_ASSIGN_OR_RETURN(auto paid, pay());
   Reply reply = outcome_reply(match.kind == s::AggregateKind::Person ? "party_id" : "company_number",
-                              *paid);
+                              paid);
   reply.body["bank_ref"] = item->bank_ref;
   reply.body["amount"] = amount.format();
-  reply.body["match_events"] = matched->events.size();
-  if (!matched->events.empty() && paid->events.empty()) reply.status = 201;
+  reply.body["match_events"] = matched.events.size();
+  if (!matched.events.empty() && paid.events.empty()) reply.status = 201;
   return reply;
 }
 

@@ -74,13 +74,11 @@ std::string quarantine_key(const LogConfig& config, Topic topic, int32_t partiti
 
 Result<std::unique_ptr<EventLog>> open_event_log(const LogConfig& config) {
   if (config.brokers.empty()) {
-    auto journal = journal::JournalLog::open(config);
-    if (!journal.ok()) return journal.error();
-    return std::unique_ptr<EventLog>(std::move(journal).value());
+    KASSA_ASSIGN_OR_RETURN(auto journal, journal::JournalLog::open(config));
+    return std::unique_ptr<EventLog>(std::move(journal));
   }
-  auto kafka = kafka::KafkaLog::open(config);
-  if (!kafka.ok()) return kafka.error();
-  return std::unique_ptr<EventLog>(std::move(kafka).value());
+  KASSA_ASSIGN_OR_RETURN(auto kafka, kafka::KafkaLog::open(config));
+  return std::unique_ptr<EventLog>(std::move(kafka));
 }
 
 }  // namespace kassa::log

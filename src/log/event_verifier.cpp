@@ -16,34 +16,32 @@ std::string where(const StoredRecord& r) {
 }  // namespace
 
 Result<DecodedEvent> verify_record(const StoredRecord& record, ChainVerifier& chains) {
-  auto event = decode_event(bytes_of(record.value));
-  if (!event) return event.error();
-  if (event->aggregate_key() != record.key) {
+  KASSA_ASSIGN_OR_RETURN(auto event, decode_event(bytes_of(record.value)));
+  if (event.aggregate_key() != record.key) {
     return Error::corrupt("RecordKeyMismatch", "record " + where(record) +
                                                    " is keyed otherwise than its event " +
-                                                   event->event_id().to_string());
+                                                   event.event_id().to_string());
   }
-  if (event->type_name() != record.event_type ||
-      event->schema_version() != record.schema_version) {
+  if (event.type_name() != record.event_type ||
+      event.schema_version() != record.schema_version) {
     return Error::corrupt("RecordHeaderMismatch",
                           "record " + where(record) + " headers (" + record.event_type + " v" +
                               std::to_string(record.schema_version) + ") disagree with event " +
-                              event->event_id().to_string());
+                              event.event_id().to_string());
   }
   const bool company_topic = record.topic == Topic::kCompanyEvents;
-  const bool company_event = event->aggregate_kind() != schemas::AggregateKind::Person;
+  const bool company_event = event.aggregate_kind() != schemas::AggregateKind::Person;
   if (company_topic != company_event) {
-    return Error::corrupt("TopicMismatch", "event " + event->event_id().to_string() +
+    return Error::corrupt("TopicMismatch", "event " + event.event_id().to_string() +
                                                " belongs to another topic than " + where(record));
   }
-  KASSA_TRY(chains.feed(*event));
+  KASSA_TRY(chains.feed(event));
   return event;
 }
 
 RecordVerifier make_event_verifier(ChainVerifier& chains) {
   return [&chains](const StoredRecord& record) -> Status {
-    auto event = verify_record(record, chains);
-    if (!event) return event.error();
+    KASSA_TRY(verify_record(record, chains));
     return {};
   };
 }

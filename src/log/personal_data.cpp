@@ -89,15 +89,14 @@ Result<schemas::SealedT> seal(const KeyStore& keys, std::string_view subject,
                               const Uuid& event_id, const schemas::PersonalDataT& data,
                               Random& random) {
   ensure_sodium();
-  auto key = keys.get(subject);
-  if (!key.ok()) return key.error();
+  KASSA_ASSIGN_OR_RETURN(auto key, keys.get(subject));
 
   flatbuffers::FlatBufferBuilder fbb(256);
   schemas::FinishPersonalDataBuffer(fbb, schemas::PersonalData::Pack(fbb, &data));
 
   schemas::SealedT out;
   out.key_id = std::string(subject);
-  out.key_version = key->version();
+  out.key_version = key.version();
   out.nonce.resize(crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
   random.fill(out.nonce);
   out.ciphertext.resize(fbb.GetSize() + crypto_aead_xchacha20poly1305_ietf_ABYTES);
@@ -107,7 +106,7 @@ Result<schemas::SealedT> seal(const KeyStore& keys, std::string_view subject,
   crypto_aead_xchacha20poly1305_ietf_encrypt(out.ciphertext.data(), &written,
                                              fbb.GetBufferPointer(), fbb.GetSize(), ad_bytes,
                                              ad.size(), nullptr, out.nonce.data(),
-                                             key->bytes().data());
+                                             key.bytes().data());
   out.ciphertext.resize(static_cast<std::size_t>(written));
   sodium_memzero(fbb.GetBufferPointer(), fbb.GetSize());
   return out;
@@ -120,9 +119,8 @@ Result<schemas::PersonalDataT> open(const KeyStore& keys, std::string_view subje
     return Error::corrupt(rules::kSealedSubject,
                           "the Sealed block does not belong to subject " + std::string(subject));
   }
-  auto key = keys.get(subject);
-  if (!key.ok()) return key.error();
-  if (sealed.key_version() != key->version()) {
+  KASSA_ASSIGN_OR_RETURN(auto key, keys.get(subject));
+  if (sealed.key_version() != key.version()) {
     return Error::corrupt(rules::kSealedOpenFailed, "the Sealed block names key version " +
                                                         std::to_string(sealed.key_version()));
   }
@@ -139,7 +137,7 @@ Result<schemas::PersonalDataT> open(const KeyStore& keys, std::string_view subje
   const auto* ad_bytes = reinterpret_cast<const unsigned char*>(ad.data());
   if (crypto_aead_xchacha20poly1305_ietf_decrypt(plain.data(), &plain_len, nullptr, ct->data(),
                                                  ct->size(), ad_bytes, ad.size(), nonce->data(),
-                                                 key->bytes().data()) != 0) {
+                                                 key.bytes().data()) != 0) {
     return Error::corrupt(rules::kSealedOpenFailed,
                           "the Sealed block does not authenticate under subject " +
                               std::string(subject) + "'s key for this event");

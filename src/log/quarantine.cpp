@@ -14,27 +14,25 @@ VerifyingReader::VerifyingReader(EventLog& log, std::unique_ptr<Subscription> so
 Result<std::vector<StoredRecord>> read_quarantine(EventLog& log) {
   std::vector<StoredRecord> out;
   for (int32_t p = 0; p < log.partition_count(Topic::kQuarantine); ++p) {
-    auto hwm = log.high_water_mark(Topic::kQuarantine, p);
-    if (!hwm.ok()) return hwm.error();
+    KASSA_ASSIGN_OR_RETURN(auto hwm, log.high_water_mark(Topic::kQuarantine, p));
     int64_t next = 0;
-    while (next < *hwm) {
-      auto got = log.read(Topic::kQuarantine, p, next, 1000, std::chrono::milliseconds(0));
-      if (!got.ok()) return got.error();
-      if (got->empty()) {
+    while (next < hwm) {
+      KASSA_ASSIGN_OR_RETURN(auto got,
+                             log.read(Topic::kQuarantine, p, next, 1000, std::chrono::milliseconds(0)));
+      if (got.empty()) {
         return Error::unavailable("QuarantineRead", "quarantine partition " + std::to_string(p) +
                                                         " returned nothing below its high-water mark");
       }
-      next = got->back().offset + 1;
-      for (auto& r : *got) out.push_back(std::move(r));
+      next = got.back().offset + 1;
+      for (auto& r : got) out.push_back(std::move(r));
     }
   }
   return out;
 }
 
 Status VerifyingReader::load_quarantined_keys() {
-  auto existing = read_quarantine(log_);
-  if (!existing.ok()) return existing.error();
-  for (const StoredRecord& r : *existing) quarantined_keys_.insert(r.key);
+  KASSA_ASSIGN_OR_RETURN(auto existing, read_quarantine(log_));
+  for (const StoredRecord& r : existing) quarantined_keys_.insert(r.key);
   keys_loaded_ = true;
   return {};
 }
@@ -66,9 +64,8 @@ std::vector<Position> VerifyingReader::positions() const { return positions_; }
 Result<std::vector<StoredRecord>> VerifyingReader::poll(std::size_t max,
                                                         std::chrono::milliseconds timeout) {
   if (pending_.empty()) {
-    auto got = source_->poll(max, timeout);
-    if (!got.ok()) return got.error();
-    for (auto& r : *got) pending_.push_back(std::move(r));
+    KASSA_ASSIGN_OR_RETURN(auto got, source_->poll(max, timeout));
+    for (auto& r : got) pending_.push_back(std::move(r));
   }
   std::vector<StoredRecord> out;
   while (!pending_.empty() && out.size() < max) {

@@ -122,29 +122,25 @@ class AggregateWriter {
                           const CommandMeta& meta) {
     std::shared_lock global(global_);
     std::lock_guard stripe(stripes_[std::hash<std::string>{}(key) % stripes_.size()]);
-    auto current = load(key);
-    if (!current) return current.error();
-    Loaded working = std::move(current).value();
+    KASSA_ASSIGN_OR_RETURN(auto current, load(key));
+    Loaded working = std::move(current);
     domain::DecisionContext context{rulebook_, fund_, date};
-    auto decided = A::decide(working.state, command, context);
-    if (!decided) return decided.error();
+    KASSA_ASSIGN_OR_RETURN(auto decided, A::decide(working.state, command, context));
     Outcome outcome;
     outcome.aggregate_key = key;
-    if (decided->empty()) return outcome;
+    if (decided.empty()) return outcome;
     log::ChainTip tip = working.tip;
-    auto encoded = factory_.build(A::kKind, key, tip, *decided, meta, date);
-    if (!encoded) return encoded.error();
+    KASSA_ASSIGN_OR_RETURN(auto encoded, factory_.build(A::kKind, key, tip, decided, meta, date));
     // Evolved before the append, on a copy: an event its own aggregate
     // cannot fold (a decide/evolve mismatch, a value that does not survive
     // its encoding) is refused here and never reaches the log.
     State next = working.state;
-    auto ids = apply(next, *encoded);
-    if (!ids) return ids.error();
+    KASSA_ASSIGN_OR_RETURN(auto ids, apply(next, encoded));
     if (meta.before_append) {
       const PreparedAppend prepared{A::kKind, key, working.tip.sequence + 1, tip.sequence, tip.hash};
       if (auto noted = meta.before_append(prepared); !noted) return noted.error();
     }
-    std::vector<log::Record> records = to_records(*encoded);
+    std::vector<log::Record> records = to_records(encoded);
     auto offsets = log_.append(A::kTopic, key, records);
     if (!offsets) {
       evict(key);
@@ -154,8 +150,8 @@ class AggregateWriter {
     const std::uint64_t first_sequence = working.tip.sequence + 1;
     working.tip = tip;
     const std::int32_t partition = log_.partition_for(A::kTopic, key);
-    for (std::size_t i = 0; i < encoded->size(); ++i) {
-      outcome.events.push_back(AppendedEvent{(*ids)[i], std::string((*encoded)[i].type_name()),
+    for (std::size_t i = 0; i < encoded.size(); ++i) {
+      outcome.events.push_back(AppendedEvent{(ids)[i], std::string((encoded)[i].type_name()),
                                              first_sequence + i, partition, (*offsets)[i]});
     }
     store(key, std::move(working));
@@ -228,9 +224,8 @@ class AggregateWriter {
         if (first) {
           // Taken out of the cache, not copied (the run holds the exclusive
           // lock); put back after the append (or when nothing is written).
-          auto current = take(key);
-          if (!current) return current.error();
-          pending.push_back(Pending{&key, std::move(current).value(), {}, {}});
+          KASSA_ASSIGN_OR_RETURN(auto current, take(key));
+          pending.push_back(Pending{&key, std::move(current), {}, {}});
         }
         Pending& p = pending[at->second];
         domain::DecisionContext context{rulebook_, fund_, date_at(i)};
@@ -249,16 +244,15 @@ class AggregateWriter {
           }
         }
         log::ChainTip tip = p.working.tip;
-        auto encoded = factory_.build(A::kKind, key, tip, *decided, meta, date_at(i));
-        if (!encoded) return encoded.error();
+        KASSA_ASSIGN_OR_RETURN(auto encoded,
+                               factory_.build(A::kKind, key, tip, *decided, meta, date_at(i)));
         // The working copy moves on before the append, so that the
         // aggregate's next command in this chunk is decided on it; it is
         // private to the run and reaches the cache only after the append.
-        auto applied = apply(p.working.state, *encoded);
-        if (!applied) return applied.error();
+        KASSA_TRY(apply(p.working.state, encoded));
         p.working.tip = tip;
-        for (auto& record : to_records(*encoded)) p.records.push_back(std::move(record));
-        p.segments.push_back(Segment{i, encoded->size()});
+        for (auto& record : to_records(encoded)) p.records.push_back(std::move(record));
+        p.segments.push_back(Segment{i, encoded.size()});
       }
       std::vector<log::KeyedBatch> batches;
       std::vector<std::size_t> written;  // index in pending, per batch
@@ -329,10 +323,9 @@ class AggregateWriter {
       auto it = cache_.find(key);
       if (it != cache_.end()) return it->second;
     }
-    auto loaded = loader_(key);
-    if (!loaded) return loaded.error();
-    if (!loaded->has_value()) return Loaded{State{}, log::ChainTip{}};
-    return std::move(**loaded);
+    KASSA_ASSIGN_OR_RETURN(auto loaded, loader_(key));
+    if (!loaded.has_value()) return Loaded{State{}, log::ChainTip{}};
+    return std::move(*loaded);
   }
 
   // As load(), but moves a cached state out of the cache.
@@ -342,10 +335,9 @@ class AggregateWriter {
       auto node = cache_.extract(key);
       if (!node.empty()) return std::move(node.mapped());
     }
-    auto loaded = loader_(key);
-    if (!loaded) return loaded.error();
-    if (!loaded->has_value()) return Loaded{State{}, log::ChainTip{}};
-    return std::move(**loaded);
+    KASSA_ASSIGN_OR_RETURN(auto loaded, loader_(key));
+    if (!loaded.has_value()) return Loaded{State{}, log::ChainTip{}};
+    return std::move(*loaded);
   }
 
   void store(const std::string& key, Loaded working) {
@@ -384,10 +376,9 @@ class AggregateWriter {
     std::vector<log::Uuid> ids;
     ids.reserve(encoded.size());
     for (const auto& e : encoded) {
-      auto decoded = log::decode_event(e.frame);
-      if (!decoded) return decoded.error();
-      KASSA_TRY(A::evolve(state, decoded->envelope()));
-      ids.push_back(decoded->event_id());
+      KASSA_ASSIGN_OR_RETURN(auto decoded, log::decode_event(e.frame));
+      KASSA_TRY(A::evolve(state, decoded.envelope()));
+      ids.push_back(decoded.event_id());
     }
     return ids;
   }

@@ -52,25 +52,22 @@ BankImporter::BankImporter(AggregateWriter<PersonAggregate>& persons,
 
 Result<ImportReport> BankImporter::import(std::string_view bytes, const CommandMeta& meta) {
   if (bytes.empty()) return Error::invalid("body", "BankFileRequired", "the body is the bank file");
-  auto format = d::bank::detect_format(bytes);
-  if (!format) return format.error();
-  auto statements = d::bank::parse_bank_file(bytes);
-  if (!statements) return statements.error();
+  KASSA_ASSIGN_OR_RETURN(auto format, d::bank::detect_format(bytes));
+  KASSA_ASSIGN_OR_RETURN(auto statements, d::bank::parse_bank_file(bytes));
 
   // Every line's value date first: a bad line refuses the file before any
   // line is booked.
-  for (const auto& statement : *statements) {
+  for (const auto& statement : statements) {
     for (const auto& line : statement.lines) {
-      auto date = d::Date::from_ymd(line.value_date.year, static_cast<unsigned>(line.value_date.month),
-                                    static_cast<unsigned>(line.value_date.day));
-      if (!date) return date.error();
+      KASSA_TRY(d::Date::from_ymd(line.value_date.year, static_cast<unsigned>(line.value_date.month),
+                                  static_cast<unsigned>(line.value_date.day)));
     }
   }
   std::lock_guard lock(mu_);
   ImportReport report;
-  report.format = *format == d::bank::StatementFormat::kCoda ? "coda" : "camt.053";
-  report.statements = statements->size();
-  const s::PaymentChannel channel = *format == d::bank::StatementFormat::kCoda
+  report.format = format == d::bank::StatementFormat::kCoda ? "coda" : "camt.053";
+  report.statements = statements.size();
+  const s::PaymentChannel channel = format == d::bank::StatementFormat::kCoda
                                         ? s::PaymentChannel::Coda
                                         : s::PaymentChannel::Camt;
 
@@ -89,7 +86,7 @@ Result<ImportReport> BankImporter::import(std::string_view bytes, const CommandM
     std::string refusal;
   };
   std::vector<Credit> credits;
-  for (const auto& statement : *statements) {
+  for (const auto& statement : statements) {
     for (const auto& w : statement.warnings) report.warnings.push_back(w);
     for (const auto& line : statement.lines) {
       if (line.amount_cents <= 0) {
@@ -97,22 +94,20 @@ Result<ImportReport> BankImporter::import(std::string_view bytes, const CommandM
         continue;
       }
       ++report.credit_lines;
-      auto value_date = d::Date::from_ymd(line.value_date.year,
-                                          static_cast<unsigned>(line.value_date.month),
-                                          static_cast<unsigned>(line.value_date.day));
-      if (!value_date) return value_date.error();
+      KASSA_ASSIGN_OR_RETURN(auto value_date, d::Date::from_ymd(line.value_date.year,
+                                                                static_cast<unsigned>(line.value_date.month),
+                                                                static_cast<unsigned>(line.value_date.day)));
       ImportedLine out;
       out.bank_ref = line.global_line_id;
       out.amount_cents = line.amount_cents;
-      out.value_date = value_date->format();
-      Credit credit{&line, *value_date, std::nullopt, std::nullopt, Route::kSuspense, false,
+      out.value_date = value_date.format();
+      Credit credit{&line, value_date, std::nullopt, std::nullopt, Route::kSuspense, false,
                     s::SuspenseReason::NoCommunicationNoAccount, {}};
 
-      auto earlier = lookup_.by_bank_line(line.global_line_id);
-      if (!earlier) return earlier.error();
-      if (earlier->has_value()) {
-        out.kind = (*earlier)->kind;
-        out.key = (*earlier)->key;
+      KASSA_ASSIGN_OR_RETURN(auto earlier, lookup_.by_bank_line(line.global_line_id));
+      if (earlier.has_value()) {
+        out.kind = (earlier)->kind;
+        out.key = (earlier)->key;
         out.already_recorded = true;
         credit.route = Route::kAlready;
       } else if (d::Money::from_cents(line.amount_cents) > plausibility_.max_amount) {
@@ -123,9 +118,8 @@ Result<ImportReport> BankImporter::import(std::string_view bytes, const CommandM
             credit.communication = *parsed;
             credit.reason = s::SuspenseReason::UnknownMemberNumber;
             if (auto number = d::notice_member_number(*parsed)) {
-              auto found = lookup_.by_number(*number);
-              if (!found) return found.error();
-              credit.member = *found;
+              KASSA_ASSIGN_OR_RETURN(auto found, lookup_.by_number(*number));
+              credit.member = found;
               if (credit.member) out.matched_by = "communication";
             }
           } else {
@@ -133,10 +127,9 @@ Result<ImportReport> BankImporter::import(std::string_view bytes, const CommandM
           }
         }
         if (!credit.member && !line.counterparty_iban.empty()) {
-          auto party = lookup_.by_iban(line.counterparty_iban);
-          if (!party) return party.error();
-          if (party->has_value()) {
-            credit.member = Member{s::AggregateKind::Person, **party};
+          KASSA_ASSIGN_OR_RETURN(auto party, lookup_.by_iban(line.counterparty_iban));
+          if (party.has_value()) {
+            credit.member = Member{s::AggregateKind::Person, *party};
             credit.by_account = true;
             out.matched_by = "account";
           } else if (credit.reason == s::SuspenseReason::NoCommunicationNoAccount) {
@@ -167,11 +160,10 @@ Result<ImportReport> BankImporter::import(std::string_view bytes, const CommandM
     for (std::size_t i : at) {
       items.push_back({credits[i].member->key, make_command(credits[i]), credits[i].value_date});
     }
-    auto run = writer.run_each(items, meta, chunk_, ItemResults::kKeep);
-    if (!run) return run.error();
+    KASSA_ASSIGN_OR_RETURN(auto run, writer.run_each(items, meta, chunk_, ItemResults::kKeep));
     for (std::size_t n = 0; n < at.size(); ++n) {
       const std::size_t i = at[n];
-      const ItemOutcome& result = run->items[n];
+      const ItemOutcome& result = run.items[n];
       ImportedLine& out = report.lines[i];
       if (result.rejected) {
         if (!refusal(*result.rejected)) return *result.rejected;
@@ -221,10 +213,9 @@ Result<ImportReport> BankImporter::import(std::string_view bytes, const CommandM
                      credits[i].value_date});
   }
   if (!items.empty()) {
-    auto run = fund_.run_each(items, meta, items.size(), ItemResults::kKeep);
-    if (!run) return run.error();
+    KASSA_ASSIGN_OR_RETURN(auto run, fund_.run_each(items, meta, items.size(), ItemResults::kKeep));
     for (std::size_t n = 0; n < held.size(); ++n) {
-      const ItemOutcome& result = run->items[n];
+      const ItemOutcome& result = run.items[n];
       if (result.rejected) return *result.rejected;
       ImportedLine& out = report.lines[held[n]];
       out.matched_by.clear();

@@ -69,11 +69,10 @@ Result<std::vector<log::EncodedEvent>> EventFactory::build(schemas::AggregateKin
     header.actor = meta.actor;
     header.prev_hash = next.hash;
     KASSA_TRY(seal_personal(kind, key, header.event_id, event));
-    auto encoded = log::encode_event(header, event.body);
-    if (!encoded) return encoded.error();
+    KASSA_ASSIGN_OR_RETURN(auto encoded, log::encode_event(header, event.body));
     next.sequence = header.sequence;
-    next.hash = encoded->hash;
-    out.push_back(std::move(encoded).value());
+    next.hash = encoded.hash;
+    out.push_back(std::move(encoded));
   }
   tip = next;
   return out;

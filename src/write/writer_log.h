@@ -36,14 +36,13 @@ class WriterLog final : public log::ForwardingLog {
       if (it != marks_.end()) return it->second;
       generation = generation_;
     }
-    auto hwm = inner().high_water_mark(topic, partition);
-    if (!hwm) return hwm.error();
+    KASSA_ASSIGN_OR_RETURN(auto hwm, inner().high_water_mark(topic, partition));
     std::lock_guard lock(mu_);
     // A failed append meanwhile may have landed records past `hwm`: answer,
     // but do not remember a mark that may be stale.
-    if (generation != generation_) return *hwm;
+    if (generation != generation_) return hwm;
     auto& mark = marks_[{topic, partition}];
-    mark = std::max(mark, *hwm);
+    mark = std::max(mark, hwm);
     return mark;
   }
 

@@ -97,11 +97,10 @@ Result<int64_t> amount(pugi::xml_node node, const std::string& currency, const s
 
 // CRDT → +1, DBIT → -1.
 Result<int> credit_debit(pugi::xml_node parent, const std::string& where) {
-  auto indicator = required_text(parent, {"CdtDbtInd"}, where);
-  if (!indicator) return indicator.error();
-  if (*indicator == "CRDT") return 1;
-  if (*indicator == "DBIT") return -1;
-  return fail("CamtCreditDebitInvalid", where + "/CdtDbtInd", "'" + *indicator + "' is neither CRDT nor DBIT");
+  KASSA_ASSIGN_OR_RETURN(auto indicator, required_text(parent, {"CdtDbtInd"}, where));
+  if (indicator == "CRDT") return 1;
+  if (indicator == "DBIT") return -1;
+  return fail("CamtCreditDebitInvalid", where + "/CdtDbtInd", "'" + indicator + "' is neither CRDT nor DBIT");
 }
 
 std::string bic_of(pugi::xml_node agent) {
@@ -126,9 +125,8 @@ class StatementReader {
   }
 
   Result<BankStatement> read() {
-    auto id = required_text(stmt_, {"Id"}, where_);
-    if (!id) return id.error();
-    s_.statement_id = *id;
+    KASSA_ASSIGN_OR_RETURN(auto id, required_text(stmt_, {"Id"}, where_));
+    s_.statement_id = id;
     s_.sequence = text(child(stmt_, "ElctrncSeqNb"));
     if (s_.sequence.empty()) s_.sequence = text(child(stmt_, "LglSeqNb"));
     if (pugi::xml_node created = child(stmt_, "CreDtTm")) {
@@ -197,13 +195,11 @@ class StatementReader {
       if (s_.currency.empty()) {
         s_.currency = std::string(trim(child(balances[i], "Amt").attribute("Ccy").value()));
       }
-      auto cents = amount(child(balances[i], "Amt"), s_.currency, where + "/Amt");
-      if (!cents) return cents.error();
-      auto sign = credit_debit(balances[i], where);
-      if (!sign) return sign.error();
-      auto date = date_choice(balances[i], "Dt", where);
-      if (!date) return date.error();
-      const Balance balance{*sign * *cents, *date};
+      KASSA_ASSIGN_OR_RETURN(auto cents,
+                             amount(child(balances[i], "Amt"), s_.currency, where + "/Amt"));
+      KASSA_ASSIGN_OR_RETURN(auto sign, credit_debit(balances[i], where));
+      KASSA_ASSIGN_OR_RETURN(auto date, date_choice(balances[i], "Dt", where));
+      const Balance balance{sign * cents, date};
       bool& seen = *code == "OPBD" ? opening : *code == "PRCD" ? previous_closing : closing;
       if (seen) return fail("CamtBalanceAmbiguous", where, "a second " + *code + " balance");
       seen = true;
@@ -238,17 +234,13 @@ class StatementReader {
     if (status != "BOOK") {
       return fail("CamtEntryStatusUnknown", where + "/Sts", "'" + status + "' is not BOOK, PDNG or INFO");
     }
-    auto cents = amount(child(entry, "Amt"), s_.currency, where + "/Amt");
-    if (!cents) return cents.error();
-    auto sign = credit_debit(entry, where);
-    if (!sign) return sign.error();
-    auto booked = date_choice(entry, "BookgDt", where);
-    if (!booked) return booked.error();
-    Date value_date = *booked;
+    KASSA_ASSIGN_OR_RETURN(auto cents, amount(child(entry, "Amt"), s_.currency, where + "/Amt"));
+    KASSA_ASSIGN_OR_RETURN(auto sign, credit_debit(entry, where));
+    KASSA_ASSIGN_OR_RETURN(auto booked, date_choice(entry, "BookgDt", where));
+    Date value_date = booked;
     if (child(entry, "ValDt")) {
-      auto date = date_choice(entry, "ValDt", where);
-      if (!date) return date.error();
-      value_date = *date;
+      KASSA_ASSIGN_OR_RETURN(auto date, date_choice(entry, "ValDt", where));
+      value_date = date;
     } else {
       s_.warnings.push_back(where + ": entry has no value date (ValDt); the booking date is used");
     }
@@ -258,12 +250,12 @@ class StatementReader {
     if (base.empty()) base = "E" + std::to_string(index + 1);
 
     BankLine proto;
-    proto.booking_date = *booked;
+    proto.booking_date = booked;
     proto.value_date = value_date;
     proto.bank_reference = reference;
     proto.transaction_code = transaction_code(child(entry, "BkTxCd"));
 
-    const int64_t entry_amount = *sign * *cents;
+    const int64_t entry_amount = sign * cents;
     std::vector<pugi::xml_node> details;
     for (pugi::xml_node group : children(entry, "NtryDtls")) {
       for (pugi::xml_node tx : children(group, "TxDtls")) details.push_back(tx);
@@ -283,16 +275,14 @@ class StatementReader {
       line.line_id = base + "/" + std::to_string(t + 1);
       pugi::xml_node tx_amount = child(details[t], "Amt");
       if (!tx_amount) tx_amount = path(details[t], {"AmtDtls", "TxAmt", "Amt"});
-      int tx_sign = *sign;
+      int tx_sign = sign;
       if (child(details[t], "CdtDbtInd")) {
-        auto s = credit_debit(details[t], tx_where);
-        if (!s) return s.error();
-        tx_sign = *s;
+        KASSA_ASSIGN_OR_RETURN(auto s, credit_debit(details[t], tx_where));
+        tx_sign = s;
       }
       if (tx_amount) {
-        auto tx_cents = amount(tx_amount, s_.currency, tx_where + "/Amt");
-        if (!tx_cents) return tx_cents.error();
-        line.amount_cents = tx_sign * *tx_cents;
+        KASSA_ASSIGN_OR_RETURN(auto tx_cents, amount(tx_amount, s_.currency, tx_where + "/Amt"));
+        line.amount_cents = tx_sign * tx_cents;
       } else if (details.size() > 1) {
         return fail("CamtBatchAmountMissing", tx_where,
                     "a batch entry's transaction has no amount (Amt or AmtDtls/TxAmt/Amt)");
@@ -433,9 +423,9 @@ Result<std::vector<BankStatement>> parse_camt053(std::string_view bytes) {
   const std::string version(ns.substr(kNamespacePrefix.size()));
   pugi::xml_node message = child(root, "BkToCstmrStmt");
   if (!message) return fail("CamtNotAStatement", "/Document", "no BkToCstmrStmt element");
-  auto created = required_text(message, {"GrpHdr", "CreDtTm"}, "BkToCstmrStmt");
-  if (!created) return created.error();
-  auto group_created = Date::parse_iso(*created);
+  KASSA_ASSIGN_OR_RETURN(auto created,
+                         required_text(message, {"GrpHdr", "CreDtTm"}, "BkToCstmrStmt"));
+  auto group_created = Date::parse_iso(created);
   if (!group_created) return fail("CamtDateInvalid", "BkToCstmrStmt/GrpHdr/CreDtTm", group_created.error().message);
 
   const auto stmts = children(message, "Stmt");
@@ -443,9 +433,8 @@ Result<std::vector<BankStatement>> parse_camt053(std::string_view bytes) {
   std::vector<BankStatement> statements;
   for (std::size_t i = 0; i < stmts.size(); ++i) {
     StatementReader reader(stmts[i], indexed("BkToCstmrStmt", "Stmt", i), version, *group_created);
-    auto statement = reader.read();
-    if (!statement) return statement.error();
-    statements.push_back(std::move(*statement));
+    KASSA_ASSIGN_OR_RETURN(auto statement, reader.read());
+    statements.push_back(std::move(statement));
   }
   return statements;
 }

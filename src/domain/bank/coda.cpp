@@ -88,9 +88,8 @@ Result<int64_t> signed_amount(const Record& r, std::size_t sign_column, std::siz
     return fail(r.line, "CodaSignInvalid",
                 std::string(what) + " sign '" + std::string(1, sign) + "' is neither 0 (credit) nor 1 (debit)");
   }
-  auto cents = amount_field(r, first, what);
-  if (!cents) return cents.error();
-  return sign == '0' ? *cents : -*cents;
+  KASSA_ASSIGN_OR_RETURN(auto cents, amount_field(r, first, what));
+  return sign == '0' ? cents : -cents;
 }
 
 // DDMMYY; CODA 2 dates are in 2000..2099. "000000" gives nullopt when allowed.
@@ -112,9 +111,8 @@ Result<std::optional<Date>> date_field(const Record& r, std::size_t first, const
 }
 
 Result<Date> required_date(const Record& r, std::size_t first, const char* what) {
-  auto date = date_field(r, first, what, false);
-  if (!date) return date.error();
-  return **date;
+  KASSA_ASSIGN_OR_RETURN(auto date, date_field(r, first, what, false));
+  return *date;
 }
 
 bool add_checked(int64_t& total, int64_t amount) {
@@ -144,11 +142,10 @@ class StatementReader {
       return fail(r.line, "CodaVersionUnsupported",
                   "version code '" + std::string(1, r.at(128)) + "' is not 2 (CODA 2.x)");
     }
-    auto created = required_date(r, 6, "creation date");
-    if (!created) return created.error();
+    KASSA_ASSIGN_OR_RETURN(auto created, required_date(r, 6, "creation date"));
     s_.format = StatementFormat::kCoda;
     s_.format_version = "2";
-    s_.creation_date = *created;
+    s_.creation_date = created;
     s_.bank_bic = text_field(r, 61, 11);
     return {};
   }
@@ -166,84 +163,74 @@ class StatementReader {
       return fail(r.line, "CodaAccountStructureInvalid",
                   "account structure '" + std::string(1, structure_) + "' is not 0, 1, 2 or 3");
     }
-    auto paper = number_field(r, 3, 3, "paper statement number");
-    if (!paper) return paper.error();
+    KASSA_TRY(number_field(r, 3, 3, "paper statement number"));
     paper_sequence_ = std::string(r.col(3, 3));
-    auto iban = account(r, 6, "old balance account");
-    if (!iban) return iban.error();
-    auto currency = currency_field(r, 40);
-    if (!currency) return currency.error();
-    auto balance = signed_amount(r, 43, 44, "old balance");
-    if (!balance) return balance.error();
-    auto date = required_date(r, 59, "old balance date");
-    if (!date) return date.error();
+    KASSA_ASSIGN_OR_RETURN(auto iban, account(r, 6, "old balance account"));
+    KASSA_ASSIGN_OR_RETURN(auto currency, currency_field(r, 40));
+    KASSA_ASSIGN_OR_RETURN(auto balance, signed_amount(r, 43, 44, "old balance"));
+    KASSA_ASSIGN_OR_RETURN(auto date, required_date(r, 59, "old balance date"));
     s_.statement_id = paper_sequence_;
     s_.sequence = std::string(trim(r.col(126, 3)));
-    s_.account_iban = *iban;
-    s_.currency = *currency;
-    s_.opening = {*balance, *date};
+    s_.account_iban = iban;
+    s_.currency = currency;
+    s_.opening = {balance, date};
     return {};
   }
 
   Status movement_part1(const Record& r) {
     ++records_;
-    auto sequence = number_field(r, 3, 4, "sequence number");
-    if (!sequence) return sequence.error();
-    auto detail = number_field(r, 7, 4, "detail number");
-    if (!detail) return detail.error();
-    auto amount = signed_amount(r, 32, 33, "movement amount");
-    if (!amount) return amount.error();
-    auto value_date = date_field(r, 48, "value date", true);
-    if (!value_date) return value_date.error();
-    auto entry_date = required_date(r, 116, "entry date");
-    if (!entry_date) return entry_date.error();
+    KASSA_ASSIGN_OR_RETURN(auto sequence, number_field(r, 3, 4, "sequence number"));
+    KASSA_ASSIGN_OR_RETURN(auto detail, number_field(r, 7, 4, "detail number"));
+    KASSA_ASSIGN_OR_RETURN(auto amount, signed_amount(r, 32, 33, "movement amount"));
+    KASSA_ASSIGN_OR_RETURN(auto value_date, date_field(r, 48, "value date", true));
+    KASSA_ASSIGN_OR_RETURN(auto entry_date, required_date(r, 116, "entry date"));
     const char communication_type = r.at(62);
     if (communication_type != '0' && communication_type != '1') {
       return fail(r.line, "CodaCommunicationTypeInvalid",
                   "communication type '" + std::string(1, communication_type) + "' is neither 0 nor 1");
     }
 
-    if (*detail > 0) {  // an article of the current movement
-      if (!current_ || current_->sequence != *sequence || *detail <= current_->last_detail) {
+    if (detail > 0) {  // an article of the current movement
+      if (!current_ || current_->sequence != sequence || detail <= current_->last_detail) {
         return fail(r.line, "CodaSequenceOrder",
-                    "article " + std::to_string(*sequence) + "/" + std::to_string(*detail) +
+                    "article " + std::to_string(sequence) + "/" + std::to_string(detail) +
                         " does not follow its movement");
       }
-      current_->last_detail = *detail;
-      current_detail_ = *detail;
+      current_->last_detail = detail;
+      current_detail_ = detail;
       BankArticle article;
-      article.detail_number = *detail;
-      article.amount_cents = *amount;
+      article.detail_number = detail;
+      article.amount_cents = amount;
       article.transaction_code = std::string(r.col(54, 8));
       article.communication = text_field(r, 63, 53);
       current_->bank_line.articles.push_back(std::move(article));
       return {};
     }
 
-    if (*sequence <= last_sequence_) {
+    if (sequence <= last_sequence_) {
       return fail(r.line, "CodaSequenceOrder",
-                  "movement " + std::to_string(*sequence) + " does not follow movement " +
+                  "movement " + std::to_string(sequence) + " does not follow movement " +
                       std::to_string(last_sequence_));
     }
     KASSA_TRY(close_movement());
-    last_sequence_ = *sequence;
+    last_sequence_ = sequence;
     current_detail_ = 0;
     current_.emplace();
     Movement& m = *current_;
-    m.sequence = *sequence;
+    m.sequence = sequence;
     m.line = r.line;
     m.communication_type = communication_type;
     BankLine& line = m.bank_line;
     line.line_id = paper_sequence_ + "-" + std::string(r.col(3, 4));
-    line.booking_date = *entry_date;
-    if (*value_date) {
-      line.value_date = **value_date;
+    line.booking_date = entry_date;
+    if (value_date) {
+      line.value_date = *value_date;
     } else {
-      line.value_date = *entry_date;
+      line.value_date = entry_date;
       s_.warnings.push_back("line " + std::to_string(r.line) + ": movement " + line.line_id +
                             " has no value date (000000); the entry date is used");
     }
-    line.amount_cents = *amount;
+    line.amount_cents = amount;
     line.bank_reference = text_field(r, 11, 21);
     line.transaction_code = std::string(r.col(54, 8));
     if (communication_type == '1') {
@@ -256,10 +243,9 @@ class StatementReader {
 
   Status movement_part2(const Record& r) {
     ++records_;
-    auto m = continuation(r);
-    if (!m) return m.error();
-    if (*m == nullptr) return {};  // continues an article: information only
-    Movement& movement = **m;
+    KASSA_ASSIGN_OR_RETURN(auto m, continuation(r));
+    if (m == nullptr) return {};  // continues an article: information only
+    Movement& movement = *m;
     if (movement.communication_type == '0') movement.free_text += std::string(r.col(11, 53));
     movement.bank_line.counterparty_bic = text_field(r, 99, 11);
     return {};
@@ -267,10 +253,9 @@ class StatementReader {
 
   Status movement_part3(const Record& r) {
     ++records_;
-    auto m = continuation(r);
-    if (!m) return m.error();
-    if (*m == nullptr) return {};
-    Movement& movement = **m;
+    KASSA_ASSIGN_OR_RETURN(auto m, continuation(r));
+    if (m == nullptr) return {};
+    Movement& movement = *m;
     BankLine& line = movement.bank_line;
     if (movement.communication_type == '0') movement.free_text += std::string(r.col(83, 43));
     line.counterparty_name = text_field(r, 48, 35);
@@ -293,11 +278,10 @@ class StatementReader {
 
   Status information(const Record& r) {
     ++records_;
-    auto sequence = number_field(r, 3, 4, "sequence number");
-    if (!sequence) return sequence.error();
-    if (!current_ || current_->sequence != *sequence) {
+    KASSA_ASSIGN_OR_RETURN(auto sequence, number_field(r, 3, 4, "sequence number"));
+    if (!current_ || current_->sequence != sequence) {
       return fail(r.line, "CodaSequenceOrder",
-                  "information record for movement " + std::to_string(*sequence) +
+                  "information record for movement " + std::to_string(sequence) +
                       " does not follow that movement");
     }
     return {};
@@ -309,38 +293,31 @@ class StatementReader {
     ++records_;
     KASSA_TRY(close_movement());
     current_.reset();
-    auto iban = account(r, 5, "new balance account");
-    if (!iban) return iban.error();
-    auto currency = currency_field(r, 39);
-    if (!currency) return currency.error();
-    auto balance = signed_amount(r, 42, 43, "new balance");
-    if (!balance) return balance.error();
-    auto date = required_date(r, 58, "new balance date");
-    if (!date) return date.error();
-    if (*currency != s_.currency) {
+    KASSA_ASSIGN_OR_RETURN(auto iban, account(r, 5, "new balance account"));
+    KASSA_ASSIGN_OR_RETURN(auto currency, currency_field(r, 39));
+    KASSA_ASSIGN_OR_RETURN(auto balance, signed_amount(r, 42, 43, "new balance"));
+    KASSA_ASSIGN_OR_RETURN(auto date, required_date(r, 58, "new balance date"));
+    if (currency != s_.currency) {
       return fail(r.line, "CodaCurrencyMismatch",
-                  "new balance currency " + *currency + " differs from old balance currency " + s_.currency);
+                  "new balance currency " + currency + " differs from old balance currency " + s_.currency);
     }
-    if (*iban != s_.account_iban) {
+    if (iban != s_.account_iban) {
       s_.warnings.push_back("line " + std::to_string(r.line) + ": new balance (record 8) names account " +
-                            *iban + " but old balance (record 1) names " + s_.account_iban +
+                            iban + " but old balance (record 1) names " + s_.account_iban +
                             "; the statement is read as " + s_.account_iban);
     }
-    s_.closing = {*balance, *date};
+    s_.closing = {balance, date};
     return {};
   }
 
   // Checks the trailer against what was read and returns the statement.
   Result<BankStatement> trailer(const Record& r) {
-    auto count = number_field(r, 17, 6, "record count");
-    if (!count) return count.error();
-    auto debits = amount_field(r, 23, "debit total");
-    if (!debits) return debits.error();
-    auto credits = amount_field(r, 38, "credit total");
-    if (!credits) return credits.error();
-    if (*count != records_) {
+    KASSA_ASSIGN_OR_RETURN(auto count, number_field(r, 17, 6, "record count"));
+    KASSA_ASSIGN_OR_RETURN(auto debits, amount_field(r, 23, "debit total"));
+    KASSA_ASSIGN_OR_RETURN(auto credits, amount_field(r, 38, "credit total"));
+    if (count != records_) {
       return fail(r.line, "CodaTrailerRecordCount",
-                  "trailer counts " + std::to_string(*count) + " records (types 1 to 8), the file has " +
+                  "trailer counts " + std::to_string(count) + " records (types 1 to 8), the file has " +
                       std::to_string(records_));
     }
     int64_t debit_total = 0;
@@ -351,9 +328,9 @@ class StatementReader {
         return fail(r.line, "CodaAmountOverflow", "movement totals overflow");
       }
     }
-    if (debit_total != *debits || credit_total != *credits) {
+    if (debit_total != debits || credit_total != credits) {
       return fail(r.line, "CodaTrailerTotals",
-                  "trailer totals debit " + format_cents(*debits) + " credit " + format_cents(*credits) +
+                  "trailer totals debit " + format_cents(debits) + " credit " + format_cents(credits) +
                       ", the movements add up to debit " + format_cents(debit_total) + " credit " +
                       format_cents(credit_total));
     }
@@ -398,16 +375,14 @@ class StatementReader {
 
   // The movement a record 22/23 continues (nullptr when it continues an article).
   Result<Movement*> continuation(const Record& r) {
-    auto sequence = number_field(r, 3, 4, "sequence number");
-    if (!sequence) return sequence.error();
-    auto detail = number_field(r, 7, 4, "detail number");
-    if (!detail) return detail.error();
-    if (!current_ || current_->sequence != *sequence || current_detail_ != *detail) {
+    KASSA_ASSIGN_OR_RETURN(auto sequence, number_field(r, 3, 4, "sequence number"));
+    KASSA_ASSIGN_OR_RETURN(auto detail, number_field(r, 7, 4, "detail number"));
+    if (!current_ || current_->sequence != sequence || current_detail_ != detail) {
       return fail(r.line, "CodaSequenceOrder",
-                  "record " + std::string(r.col(1, 2)) + " " + std::to_string(*sequence) + "/" +
-                      std::to_string(*detail) + " does not continue the record 21 before it");
+                  "record " + std::string(r.col(1, 2)) + " " + std::to_string(sequence) + "/" +
+                      std::to_string(detail) + " does not continue the record 21 before it");
     }
-    return *detail == 0 ? &*current_ : nullptr;
+    return detail == 0 ? &*current_ : nullptr;
   }
 
   void structured(const Record& r, BankLine& line) {
@@ -533,9 +508,8 @@ Result<std::vector<BankStatement>> parse_coda(std::string_view bytes) {
     }
     if (type == "9") {
       if (expect != Expect::kAfterNewBalance) return order("a new balance record 8");
-      auto statement = reader->trailer(r);
-      if (!statement) return statement.error();
-      statements.push_back(std::move(*statement));
+      KASSA_ASSIGN_OR_RETURN(auto statement, reader->trailer(r));
+      statements.push_back(std::move(statement));
       reader.reset();
       expect = text[127] == '1' ? Expect::kHeader : Expect::kEnd;
       continue;

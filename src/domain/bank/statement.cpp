@@ -107,9 +107,8 @@ Result<StatementFormat> detect_format(std::string_view bytes) {
 }
 
 Result<std::vector<BankStatement>> parse_bank_file(std::string_view bytes) {
-  auto format = detect_format(bytes);
-  if (!format) return format.error();
-  switch (*format) {
+  KASSA_ASSIGN_OR_RETURN(auto format, detect_format(bytes));
+  switch (format) {
     case StatementFormat::kCoda: return parse_coda(bytes);
     case StatementFormat::kCamt053: return parse_camt053(bytes);
   }

@@ -187,11 +187,11 @@ class JournalSubscription final : public Subscription {
       // Round-robin from where the last poll stopped, so no partition starves.
       for (std::size_t i = 0; i < positions_.size() && out.size() < max; ++i) {
         Position& pos = positions_[(next_ + i) % positions_.size()];
-        auto got = log_.read(pos.topic, pos.partition, pos.offset, max - out.size(),
-                             std::chrono::milliseconds(0));
-        if (!got.ok()) return got.error();
-        if (!got->empty()) pos.offset = got->back().offset + 1;
-        for (auto& rec : *got) out.push_back(std::move(rec));
+        KASSA_ASSIGN_OR_RETURN(auto got,
+                               log_.read(pos.topic, pos.partition, pos.offset, max - out.size(),
+                                         std::chrono::milliseconds(0)));
+        if (!got.empty()) pos.offset = got.back().offset + 1;
+        for (auto& rec : got) out.push_back(std::move(rec));
       }
       if (!positions_.empty()) next_ = (next_ + 1) % positions_.size();
       if (!out.empty() || max == 0) return out;
@@ -355,11 +355,10 @@ Status JournalLog::open_db() {
                            it->status());
       }
       int64_t last = -1;
-      auto damage = scrub_partition(t, p, &last);
-      if (!damage.ok()) return damage.error();
+      KASSA_ASSIGN_OR_RETURN(auto damage, scrub_partition(t, p, &last));
       next[static_cast<std::size_t>(p)] = last + 1;
       spdlog::error("journal partition damaged partition={} readable_to={} damaged_ranges={}",
-                    partition_name(config_, t, p), last + 1, damage->size());
+                    partition_name(config_, t, p), last + 1, damage.size());
     }
   }
   spdlog::info("journal opened at {} ({} person, {} company, {} quarantine partitions)",
@@ -443,13 +442,12 @@ Result<std::vector<Damage>> JournalLog::scrub() {
   for (Topic t : kAllTopics) {
     for (int32_t p = 0; p < config_.partitions(t); ++p) {
       int64_t last = -1;
-      auto damage = scrub_partition(t, p, &last);
-      if (!damage.ok()) return damage.error();
+      KASSA_ASSIGN_OR_RETURN(auto damage, scrub_partition(t, p, &last));
       const int64_t hwm = *high_water_mark(t, p);
-      if (last + 1 < hwm && (damage->empty() || damage->back().to_offset >= 0)) {
-        damage->push_back({t, p, last + 1, hwm, "records below the high-water mark are missing"});
+      if (last + 1 < hwm && (damage.empty() || damage.back().to_offset >= 0)) {
+        damage.push_back({t, p, last + 1, hwm, "records below the high-water mark are missing"});
       }
-      all.insert(all.end(), damage->begin(), damage->end());
+      all.insert(all.end(), damage.begin(), damage.end());
     }
   }
   return all;
@@ -531,9 +529,8 @@ Result<std::vector<int64_t>> JournalLog::write_entries(Topic topic, std::span<co
 Result<std::vector<int64_t>> JournalLog::append(Topic topic, std::string_view aggregate_key,
                                                 std::span<const Record> records) {
   KeyedBatch batch{aggregate_key, records};
-  auto r = append_many(topic, std::span<const KeyedBatch>(&batch, 1));
-  if (!r.ok()) return r.error();
-  return std::move(r->front());
+  KASSA_ASSIGN_OR_RETURN(auto r, append_many(topic, std::span<const KeyedBatch>(&batch, 1)));
+  return std::move(r.front());
 }
 
 Result<std::vector<std::vector<int64_t>>> JournalLog::append_many(
@@ -545,9 +542,8 @@ Result<std::vector<std::vector<int64_t>>> JournalLog::append_many(
     const int32_t p = partition_for(topic, b.aggregate_key.empty() ? "-" : b.aggregate_key);
     for (const Record& r : b.records) entries.push_back({p, b.aggregate_key, &r, nullptr});
   }
-  auto offsets = write_entries(topic, entries);
-  if (!offsets.ok()) return offsets.error();
-  return split_by_batch(batches, *offsets);
+  KASSA_ASSIGN_OR_RETURN(auto offsets, write_entries(topic, entries));
+  return split_by_batch(batches, offsets);
 }
 
 Status JournalLog::append_quarantine(const StoredRecord& original, std::string_view reason) {
@@ -556,8 +552,7 @@ Status JournalLog::append_quarantine(const StoredRecord& original, std::string_v
   QuarantineInfo info{std::string(reason), original.topic, original.partition, original.offset};
   Record record{original.value, original.event_type, original.schema_version};
   Entry entry{partition_for(Topic::kQuarantine, key), key, &record, &info};
-  auto r = write_entries(Topic::kQuarantine, std::span<const Entry>(&entry, 1));
-  if (!r.ok()) return r.error();
+  KASSA_TRY(write_entries(Topic::kQuarantine, std::span<const Entry>(&entry, 1)));
   spdlog::warn("quarantined {} partition {} offset {}: {}", config_.topic_name(original.topic),
                original.partition, original.offset, reason);
   return {};
@@ -608,9 +603,8 @@ Result<std::vector<StoredRecord>> JournalLog::read(Topic topic, int32_t partitio
       return Error::corrupt("JournalGap", "journal partition " + partition_name(config_, topic, partition) +
                                               " misses offset " + std::to_string(expect));
     }
-    auto rec = unframe(topic, partition, offset, it->value().ToStringView());
-    if (!rec.ok()) return rec.error();
-    out.push_back(std::move(rec).value());
+    KASSA_ASSIGN_OR_RETURN(auto rec, unframe(topic, partition, offset, it->value().ToStringView()));
+    out.push_back(std::move(rec));
     ++expect;
     if (out.size() >= max_records) break;
     it->Next();
@@ -643,9 +637,8 @@ Result<std::unique_ptr<Subscription>> JournalLog::subscribe(std::vector<Position
     if (!valid_partition(p.topic, p.partition)) {
       return Error::invalid("partition", "PartitionExists", "no partition " + std::to_string(p.partition));
     }
-    auto hwm = high_water_mark(p.topic, p.partition);
-    if (!hwm.ok()) return hwm.error();
-    if (p.offset < 0 || p.offset > *hwm) {
+    KASSA_ASSIGN_OR_RETURN(auto hwm, high_water_mark(p.topic, p.partition));
+    if (p.offset < 0 || p.offset > hwm) {
       return Error::invalid("offset", "OffsetInRange",
                             "offset " + std::to_string(p.offset) + " is beyond the high-water mark");
     }

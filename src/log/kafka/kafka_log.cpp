@@ -169,10 +169,10 @@ Status KafkaLog::start() {
     KASSA_TRY(ensure_topics(producer_, specs, config_.admin_timeout));
   } else {
     for (const TopicSpec& spec : specs) {
-      auto n = broker_partition_count(producer_, spec.name, config_.admin_timeout);
-      if (!n.ok()) return n.error();
-      if (*n != spec.partitions) {
-        return Error::conflict("TopicPartitionCount", "topic " + spec.name + " has " + std::to_string(*n) +
+      KASSA_ASSIGN_OR_RETURN(auto n,
+                             broker_partition_count(producer_, spec.name, config_.admin_timeout));
+      if (n != spec.partitions) {
+        return Error::conflict("TopicPartitionCount", "topic " + spec.name + " has " + std::to_string(n) +
                                                           " partitions, the configuration " +
                                                           std::to_string(spec.partitions));
       }
@@ -280,9 +280,8 @@ Result<std::vector<int64_t>> KafkaLog::produce_and_wait(Topic topic, std::span<c
 Result<std::vector<int64_t>> KafkaLog::append(Topic topic, std::string_view aggregate_key,
                                               std::span<const Record> records) {
   KeyedBatch batch{aggregate_key, records};
-  auto r = append_many(topic, std::span<const KeyedBatch>(&batch, 1));
-  if (!r.ok()) return r.error();
-  return std::move(r->front());
+  KASSA_ASSIGN_OR_RETURN(auto r, append_many(topic, std::span<const KeyedBatch>(&batch, 1)));
+  return std::move(r.front());
 }
 
 Result<std::vector<std::vector<int64_t>>> KafkaLog::append_many(Topic topic,
@@ -294,9 +293,8 @@ Result<std::vector<std::vector<int64_t>>> KafkaLog::append_many(Topic topic,
     const int32_t p = partition_for(topic, b.aggregate_key);
     for (const Record& r : b.records) entries.push_back({p, b.aggregate_key, &r, nullptr});
   }
-  auto offsets = produce_and_wait(topic, entries);
-  if (!offsets.ok()) return offsets.error();
-  return split_by_batch(batches, *offsets);
+  KASSA_ASSIGN_OR_RETURN(auto offsets, produce_and_wait(topic, entries));
+  return split_by_batch(batches, offsets);
 }
 
 Status KafkaLog::append_quarantine(const StoredRecord& original, std::string_view reason) {
@@ -304,8 +302,7 @@ Status KafkaLog::append_quarantine(const StoredRecord& original, std::string_vie
   QuarantineInfo info{std::string(reason), original.topic, original.partition, original.offset};
   Record record{original.value, original.event_type, original.schema_version};
   Entry entry{partition_for(Topic::kQuarantine, key), key, &record, &info};
-  auto r = produce_and_wait(Topic::kQuarantine, std::span<const Entry>(&entry, 1));
-  if (!r.ok()) return r.error();
+  KASSA_TRY(produce_and_wait(Topic::kQuarantine, std::span<const Entry>(&entry, 1)));
   spdlog::warn("quarantined {} partition {} offset {}: {}", config_.topic_name(original.topic),
                original.partition, original.offset, reason);
   return {};
@@ -345,20 +342,17 @@ Result<int64_t> KafkaLog::high_water_mark(Topic topic, int32_t partition) {
 
 Result<std::vector<StoredRecord>> KafkaLog::read(Topic topic, int32_t partition, int64_t from_offset,
                                                  std::size_t max_records, std::chrono::milliseconds wait) {
-  auto hwm = high_water_mark(topic, partition);
-  if (!hwm.ok()) return hwm.error();
-  if (from_offset < 0 || from_offset > *hwm) {
+  KASSA_ASSIGN_OR_RETURN(auto hwm, high_water_mark(topic, partition));
+  if (from_offset < 0 || from_offset > hwm) {
     return Error::invalid("from_offset", "OffsetInRange",
                           "offset " + std::to_string(from_offset) + " is beyond the high-water mark " +
-                              std::to_string(*hwm));
+                              std::to_string(hwm));
   }
   if (max_records == 0) return std::vector<StoredRecord>{};
   std::lock_guard<std::mutex> lock(reader_mu_);
   std::vector<Position> at = {{topic, partition, from_offset}};
   if (!reader_) {
-    auto sub = KafkaSubscription::open(config_, at);
-    if (!sub.ok()) return sub.error();
-    reader_ = std::move(sub).value();
+    KASSA_ASSIGN_OR_RETURN(reader_, KafkaSubscription::open(config_, at));
   } else if (reader_->positions() != at) {
     // A sequential reader (from = last offset + 1) keeps its fetched data;
     // anything else re-assigns, which drops it and restarts the fetch.
@@ -366,7 +360,7 @@ Result<std::vector<StoredRecord>> KafkaLog::read(Topic topic, int32_t partition,
   }
   // Records that exist are fetched even if `wait` is short (a fetch takes a
   // round trip); beyond the high-water mark only `wait` applies.
-  const auto available = static_cast<std::size_t>(*hwm - from_offset);
+  const auto available = static_cast<std::size_t>(hwm - from_offset);
   const std::size_t wanted = std::min(max_records, std::max<std::size_t>(available, 1));
   const auto budget = available > 0 ? std::max(wait, config_.admin_timeout) : wait;
   return reader_->collect(max_records, wanted, std::chrono::steady_clock::now() + budget);
@@ -378,9 +372,8 @@ Result<std::unique_ptr<Subscription>> KafkaLog::subscribe(std::vector<Position> 
       return Error::invalid("partition", "PartitionExists", "no partition " + std::to_string(p.partition));
     }
   }
-  auto sub = KafkaSubscription::open(config_, std::move(from));
-  if (!sub.ok()) return sub.error();
-  return std::unique_ptr<Subscription>(std::move(sub).value());
+  KASSA_ASSIGN_OR_RETURN(auto sub, KafkaSubscription::open(config_, std::move(from)));
+  return std::unique_ptr<Subscription>(std::move(sub));
 }
 
 }  // namespace kassa::log::kafka
