@@ -9,9 +9,11 @@
 
 #include "domain/career.h"
 #include "domain/company_number.h"
+#include "domain/date.h"
 #include "domain/money.h"
 #include "domain/niss.h"
 #include "domain/rulebook.h"
+#include "domain/timestamp.h"
 #include "log/event_codec.h"
 #include "projections/as_of.h"
 #include "projections/event_index.h"
@@ -23,8 +25,6 @@ namespace pj = kassa::projections;
 namespace s = kassa::schemas;
 
 namespace {
-
-constexpr int64_t kMicrosPerDay = int64_t{86'400} * 1'000'000;
 
 std::string money(int64_t cents) { return domain::Money::from_cents(cents).format(); }
 
@@ -56,40 +56,13 @@ nlohmann::json lineage_json(const Lineage& l) {
 }  // namespace
 
 Result<int32_t> parse_date_days(const std::string& text) {
-  int y = 0;
-  unsigned m = 0, d = 0;
-  int consumed = 0;
-  if (std::sscanf(text.c_str(), "%4d-%2u-%2u%n", &y, &m, &d, &consumed) != 3 ||
-      consumed != static_cast<int>(text.size()) || text.size() != 10) {
-    return Error::invalid("at", "DateFormat", "a date is YYYY-MM-DD");
-  }
-  using namespace std::chrono;
-  const year_month_day ymd{year{y}, month{m}, day{d}};
-  if (!ymd.ok()) return Error::invalid("at", "DateFormat", text + " is not a calendar date");
-  return static_cast<int32_t>(sys_days{ymd}.time_since_epoch().count());
+  KASSA_ASSIGN_OR_RETURN(auto date, domain::Date::parse(text, "at"));
+  return date.to_days();
 }
 
-std::string format_days(int32_t days) {
-  using namespace std::chrono;
-  const year_month_day ymd{sys_days{std::chrono::days{days}}};
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
-  return buf;
-}
+std::string format_days(int32_t days) { return domain::Date::from_days(days).format(); }
 
-std::string format_us(int64_t us) {
-  const int64_t day = us >= 0 ? us / kMicrosPerDay : (us - kMicrosPerDay + 1) / kMicrosPerDay;
-  const int64_t rest = us - day * kMicrosPerDay;
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%sT%02lld:%02lld:%02lld.%06lldZ",
-                format_days(static_cast<int32_t>(day)).c_str(),
-                static_cast<long long>(rest / 3'600'000'000),
-                static_cast<long long>(rest / 60'000'000 % 60),
-                static_cast<long long>(rest / 1'000'000 % 60),
-                static_cast<long long>(rest % 1'000'000));
-  return buf;
-}
+std::string format_us(int64_t us) { return domain::Timestamp::from_micros(us).format(); }
 
 Result<std::string> find_person(const pj::Store& store, const std::string& person,
                                 const std::optional<pj::NissSecret>& secret) {
@@ -267,36 +240,8 @@ Result<CompanyReport> company_report(const pj::Store& store, const std::string& 
 }
 
 Result<int64_t> parse_timestamp_us(const std::string& text) {
-  const auto bad = Error::invalid("known-at", "TimestampFormat",
-                                  "a timestamp is YYYY-MM-DDTHH:MM:SS[.ffffff]Z (UTC) or "
-                                  "microseconds since 1970");
-  if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos) {
-    if (text.size() > 18) return bad;
-    return static_cast<int64_t>(std::stoll(text));
-  }
-  if (text.size() < 20 || text[10] != 'T') return bad;
-  auto day = parse_date_days(text.substr(0, 10));
-  if (!day.ok()) return bad;
-  unsigned h = 0, mi = 0, se = 0;
-  int consumed = 0;
-  if (std::sscanf(text.c_str() + 11, "%2u:%2u:%2u%n", &h, &mi, &se, &consumed) != 3 ||
-      consumed != 8 || h > 23 || mi > 59 || se > 59) {
-    return bad;
-  }
-  int64_t micros = 0;
-  std::string rest = text.substr(19);
-  if (!rest.empty() && rest[0] == '.') {
-    std::size_t digits = 0;
-    while (digits + 1 < rest.size() && rest[digits + 1] >= '0' && rest[digits + 1] <= '9') ++digits;
-    if (digits == 0 || digits > 6) return bad;
-    std::string frac = rest.substr(1, digits);
-    frac.resize(6, '0');
-    micros = std::stoll(frac);
-    rest = rest.substr(digits + 1);
-  }
-  if (rest != "Z") return bad;
-  return static_cast<int64_t>(*day) * kMicrosPerDay +
-         (static_cast<int64_t>(h) * 3600 + mi * 60 + se) * 1'000'000 + micros;
+  KASSA_ASSIGN_OR_RETURN(auto ts, domain::Timestamp::parse(text, "known-at"));
+  return ts.micros();
 }
 
 namespace {

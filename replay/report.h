@@ -111,12 +111,13 @@ void print_report(const PersonReport& report, std::ostream& out);
 nlohmann::json to_json(const CompanyReport& report);
 void print_report(const CompanyReport& report, std::ostream& out);
 
-// "2025-06-30" <-> days since 1970-01-01.
+// "2025-06-30" <-> days since 1970-01-01 (domain::Date's parser and printer).
 Result<int32_t> parse_date_days(const std::string& text);
 std::string format_days(int32_t days);
-std::string format_us(int64_t us);  // "2025-06-30T12:00:00.000000Z"
-// "2025-03-01T12:00:00Z", "2025-03-01T12:00:00.123456Z" (UTC) or an integer
-// of microseconds since 1970.
+// Instants through domain::Timestamp, the one parser and printer HTTP uses
+// too: "2025-06-30T12:00:00.000000Z"; "2025-03-01T12:00:00Z",
+// "2025-03-01T12:00:00.123456Z" (UTC) or an integer of microseconds since 1970.
+std::string format_us(int64_t us);
 Result<int64_t> parse_timestamp_us(const std::string& text);
 
 }  // namespace kassa::replay

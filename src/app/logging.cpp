@@ -12,6 +12,8 @@
 #include <ctime>
 #include <memory>
 
+#include "domain/timestamp.h"
+
 namespace kassa::app {
 
 namespace {
@@ -69,16 +71,9 @@ class LineFormatter final : public spdlog::formatter {
  public:
   explicit LineFormatter(LogFormat format) : format_(format) {}
   void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
-    using namespace std::chrono;
-    const auto since = msg.time.time_since_epoch();
-    const std::time_t secs = duration_cast<seconds>(since).count();
-    const auto micros = duration_cast<microseconds>(since).count() % 1'000'000;
-    std::tm tm{};
-    ::gmtime_r(&secs, &tm);
-    char ts[96];
-    std::snprintf(ts, sizeof ts, "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ", tm.tm_year + 1900,
-                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                  static_cast<long long>(micros));
+    const auto micros =
+        std::chrono::duration_cast<std::chrono::microseconds>(msg.time.time_since_epoch()).count();
+    const std::string ts = domain::Timestamp::from_micros(micros).format();
     const auto level = spdlog::level::to_string_view(msg.level);
     const std::string line =
         render_log_line(format_, ts, std::string_view(level.data(), level.size()),

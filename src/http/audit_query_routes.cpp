@@ -17,14 +17,14 @@ void add_audit_queries(Router& router, const std::shared_ptr<Ctx>& c) {
                std::int64_t from = 0;
                std::int64_t to = INT64_MAX;
                if (auto v = req.query("from"); v && !v->empty()) {
-                 KASSA_ASSIGN_OR_RETURN(auto ts,
-                                        parse_timestamp(v->size() == 10 ? *v + "T00:00:00Z" : *v, "from"));
-                 from = ts;
+                 const std::string text = v->size() == 10 ? *v + "T00:00:00Z" : *v;
+                 KASSA_ASSIGN_OR_RETURN(auto ts, domain::Timestamp::parse(text, "from"));
+                 from = ts.micros();
                }
                if (auto v = req.query("to"); v && !v->empty()) {
-                 KASSA_ASSIGN_OR_RETURN(auto ts,
-                                        parse_timestamp(v->size() == 10 ? *v + "T23:59:59.999999Z" : *v, "to"));
-                 to = ts;
+                 const std::string text = v->size() == 10 ? *v + "T23:59:59.999999Z" : *v;
+                 KASSA_ASSIGN_OR_RETURN(auto ts, domain::Timestamp::parse(text, "to"));
+                 to = ts.micros();
                }
                // A page at a time (it stopped silently at 10,000 records).
                KASSA_ASSIGN_OR_RETURN(auto limit, limit_param(req, 1000, 10'000));
@@ -33,8 +33,13 @@ void add_audit_queries(Router& router, const std::shared_ptr<Ctx>& c) {
                                                                           limit));
                json out = json::array();
                for (const auto& r : page.records) {
-                 out.push_back({{"at", iso_timestamp(r.at_us)}, {"at_us", r.at_us}, {"principal", r.principal}, {"role", r.role},
-                                {"party_id", r.party_id}, {"route", r.route}, {"purpose", r.purpose}});
+                 out.push_back({{"at", domain::Timestamp::from_micros(r.at_us).format()},
+                                {"at_us", r.at_us},
+                                {"principal", r.principal},
+                                {"role", r.role},
+                                {"party_id", r.party_id},
+                                {"route", r.route},
+                                {"purpose", r.purpose}});
                }
                return Reply(200, json{{"records", out},
                                       {"next_cursor", page.next_cursor.empty()

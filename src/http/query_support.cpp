@@ -12,6 +12,7 @@
 #include "domain/quarter.h"
 #include "domain/schema_convert.h"
 #include "domain/structured_communication.h"
+#include "domain/timestamp.h"
 #include "projections/parties.h"
 #include "projections/statement.h"
 
@@ -22,59 +23,11 @@ std::string date(std::int32_t days) {
 }
 json date_or_null(std::int32_t days) { return days == 0 ? json(nullptr) : json(date(days)); }
 
-// UTC microseconds -> "2025-05-10T12:00:00.000000Z" (ISO 8601).
-std::string iso_timestamp(std::int64_t us) {
-  const std::int64_t day_us = std::int64_t{86'400} * 1'000'000;
-  std::int64_t days = us / day_us;
-  std::int64_t rest = us % day_us;
-  if (rest < 0) {
-    rest += day_us;
-    --days;
-  }
-  const std::int64_t secs = rest / 1'000'000;
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%sT%02lld:%02lld:%02lld.%06lldZ",
-                domain::Date::from_days(static_cast<std::int32_t>(days)).format().c_str(),
-                static_cast<long long>(secs / 3600), static_cast<long long>(secs / 60 % 60),
-                static_cast<long long>(secs % 60), static_cast<long long>(rest % 1'000'000));
-  return buf;
-}
-
 Result<std::optional<std::int32_t>> date_param(const RequestContext& ctx, const std::string& name) {
   auto v = ctx.query(name);
   if (!v || v->empty()) return std::optional<std::int32_t>();
   KASSA_ASSIGN_OR_RETURN(auto d, domain::Date::parse(*v, name));
   return std::optional<std::int32_t>(d.to_days());
-}
-
-// Microseconds since the epoch, or "2025-05-10T12:00:00Z" / "2025-05-10T12:00:00.123456Z".
-Result<std::int64_t> parse_timestamp(const std::string& text, const std::string& field) {
-  auto bad = [&] {
-    return Error::invalid(field, "TimestampFormat",
-                          field + " must be UTC like 2025-05-10T12:00:00Z or microseconds");
-  };
-  if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos) {
-    if (text.size() > 18) return bad();
-    return std::stoll(text);
-  }
-  if (text.size() < 20 || text[10] != 'T' || text.back() != 'Z') return bad();
-  auto d = domain::Date::parse(text.substr(0, 10), field);
-  if (!d.ok()) return bad();
-  int h = 0, m = 0, sec = 0;
-  if (std::sscanf(text.c_str() + 11, "%2d:%2d:%2d", &h, &m, &sec) != 3 || h > 23 || m > 59 ||
-      sec > 60) {
-    return bad();
-  }
-  std::int64_t micros = 0;
-  if (text.size() > 20 && text[19] == '.') {
-    std::string frac = text.substr(20, text.size() - 21);
-    if (frac.empty() || frac.size() > 6 || frac.find_first_not_of("0123456789") != std::string::npos) {
-      return bad();
-    }
-    frac.resize(6, '0');
-    micros = std::stoll(frac);
-  }
-  return (std::int64_t{d->to_days()} * 86400 + h * 3600 + m * 60 + sec) * 1'000'000 + micros;
 }
 
 namespace {
@@ -84,8 +37,8 @@ Result<p::AsOf> as_of_params(const RequestContext& ctx) {
   KASSA_ASSIGN_OR_RETURN(auto at, date_param(ctx, "at"));
   as_of.decided_up_to_days = at;
   if (auto known = ctx.query("known_at"); known && !known->empty()) {
-    KASSA_ASSIGN_OR_RETURN(auto ts, parse_timestamp(*known, "known_at"));
-    as_of.recorded_up_to_us = ts;
+    KASSA_ASSIGN_OR_RETURN(auto ts, domain::Timestamp::parse(*known, "known_at"));
+    as_of.recorded_up_to_us = ts.micros();
   }
   return as_of;
 }
@@ -93,7 +46,7 @@ Result<p::AsOf> as_of_params(const RequestContext& ctx) {
 json as_of_json(const p::AsOf& a) {
   json j = json::object();
   if (a.decided_up_to_days) j["at"] = date(*a.decided_up_to_days);
-  if (a.recorded_up_to_us) j["known_at"] = iso_timestamp(*a.recorded_up_to_us);
+  if (a.recorded_up_to_us) j["known_at"] = domain::Timestamp::from_micros(*a.recorded_up_to_us).format();
   return j;
 }
 
@@ -255,7 +208,7 @@ json event_json(const p::IndexedEvent& e) {
               {"event_id", e.event.event_id().to_string()},
               {"type", std::string(e.event.type_name())},
               {"schema_version", e.event.schema_version()},
-              {"recorded_at", iso_timestamp(env.recorded_at_us())},
+              {"recorded_at", domain::Timestamp::from_micros(env.recorded_at_us()).format()},
               {"recorded_at_us", env.recorded_at_us()},
               {"decided", domain::decided_on(env).format()},
               {"effective_date", date_or_null(env.effective_days())},

@@ -31,6 +31,7 @@
 
 #include "domain/date.h"
 #include "domain/money.h"
+#include "domain/timestamp.h"
 #include "http/json_writer.h"
 #include "http/ledger_json.h"
 #include "http/query_routes.h"
@@ -53,12 +54,8 @@ inline constexpr const char* kPurposeHeader = "X-Kassa-Purpose";
 // Days since the epoch -> "2025-05-10"; 0 (none) -> "" / null.
 std::string date(std::int32_t days);
 json date_or_null(std::int32_t days);
-// UTC microseconds -> "2025-05-10T12:00:00.000000Z" (ISO 8601).
-std::string iso_timestamp(std::int64_t us);
 // ?name=DATE as days since the epoch; absent or empty: nullopt.
 Result<std::optional<std::int32_t>> date_param(const RequestContext& ctx, const std::string& name);
-// Microseconds since the epoch, or "2025-05-10T12:00:00Z" / "2025-05-10T12:00:00.123456Z".
-Result<std::int64_t> parse_timestamp(const std::string& text, const std::string& field);
 json money_of(domain::Money m);
 // "+++312/4013/98067+++" for stored digits; null for none.
 json communication(const std::string& digits);

@@ -364,6 +364,10 @@ TEST_CASE("every query route answers with real values", "[http][queries]") {
                     as("st"));  // 2025-05-12T00:00Z: the payment was recorded at noon
     CHECK(us["outstanding"] == "4261.96");
     CHECK(w.get(P + "/debt?known_at=yesterday", as("st"), 400)["error"] == "TimestampFormat");
+    // One parser for instants (domain::Timestamp): no second 60, no local
+    // time; the CLI's --known-at refused them, the HTTP parser took them.
+    CHECK(w.get(P + "/debt?known_at=2025-04-06T00:00:60Z", as("st"), 400)["error"] == "TimestampFormat");
+    CHECK(w.get(P + "/debt?known_at=2025-04-06T00:00:00", as("st"), 400)["error"] == "TimestampFormat");
   }
   SECTION("companies") {
     CHECK(company["name"] == "Atelier Peeters SRL");
