@@ -85,7 +85,7 @@ struct EncodedEvent {
   Hash hash{};                       // the next event's prev_hash
   schemas::EventBody type = schemas::EventBody::NONE;
   std::uint16_t schema_version = kSchemaVersion;
-  std::string_view type_name() const;  // Kafka header "event-type"
+  std::string_view type_name() const;  // Kafka header "kassa.event_type"
 };
 
 // A verified event. Owns an aligned copy of the frame; envelope() and
