@@ -63,8 +63,7 @@ void add_fund_queries(Router& router, const std::shared_ptr<Ctx>& c) {
   router.add(Method::kGet, "/v1/statistics", {Role::kStaff, Role::kAuditor},
              [c](const RequestContext& req) -> Result<Reply> {
                auto store = c->deps.stores->get();
-               KASSA_ASSIGN_OR_RETURN(auto snapshot, store->snapshot());
-               const auto& snap = snapshot;
+               KASSA_ASSIGN_OR_RETURN(auto snap, store->snapshot());
                json out = json::array();
                if (auto q = req.query("quarter"); q && !q->empty()) {
                  KASSA_ASSIGN_OR_RETURN(auto quarter, domain::Quarter::parse(*q));

@@ -328,34 +328,46 @@ Result<Reply> view_answer(const H& handler, const RequestContext& req, const p::
   }
 }
 
+// ?at= / ?known_at=, refused on a route that answers only now.
+Result<p::AsOf> as_of_for(const RequestContext& req, bool as_of_allowed) {
+  KASSA_ASSIGN_OR_RETURN(auto as_of, as_of_params(req));
+  if (as_of.active() && !as_of_allowed) {
+    return Error::invalid("at", "AsOfNotSupported", "this route does not answer as of a date");
+  }
+  return as_of;
+}
+
+// One aggregate's view from a snapshot of the store, now or folded as of a
+// date; not found (rule, message, field) when the aggregate has no summary.
+template <typename H>
+Result<Reply> aggregate_answer(const Ctx& c, const RequestContext& req, s::AggregateKind kind,
+                               const std::string& key_name, const std::string& key,
+                               const p::AsOf& as_of, const char* missing_rule,
+                               const char* missing_message, const H& handler) {
+  auto store = c.deps.stores->get();
+  KASSA_ASSIGN_OR_RETURN(auto snapshot, store->snapshot());
+  KASSA_ASSIGN_OR_RETURN(auto summary, p::read_party(*snapshot, kind, key));
+  if (!summary.has_value()) return Error::not_found(missing_rule, missing_message, key_name);
+  std::unique_ptr<p::MemKv> folded;
+  const p::KvView* view = snapshot.get();
+  if (as_of.active()) {
+    KASSA_ASSIGN_OR_RETURN(folded, p::fold_aggregate(*snapshot, c.deps.projection_deps, kind, key, as_of));
+    view = folded.get();
+  }
+  return view_answer(handler, req, *view, key_name, key, as_of);
+}
+
 template <typename H>
 Handler person_view_route(std::shared_ptr<Ctx> c, std::string route, bool as_of_allowed, H handler) {
   return [c, route, as_of_allowed, handler](const RequestContext& req) -> Result<Reply> {
     const std::string party = req.params.at("party_id");
     KASSA_TRY(log::validate_aggregate_key(s::AggregateKind::Person, party));
     KASSA_TRY(Ctx::require_purpose(req));
-    KASSA_ASSIGN_OR_RETURN(auto as_of, as_of_params(req));
-    if (as_of.active() && !as_of_allowed) {
-      return Error::invalid("at", "AsOfNotSupported", "this route does not answer as of a date");
-    }
+    KASSA_ASSIGN_OR_RETURN(auto as_of, as_of_for(req, as_of_allowed));
     KASSA_TRY(c->wait_min_offset(req, log::Topic::kPersonEvents, party));
     KASSA_TRY(c->audit(req, party, "GET " + route));
-    auto store = c->deps.stores->get();
-    KASSA_ASSIGN_OR_RETURN(auto snapshot, store->snapshot());
-    const auto& snap = snapshot;
-    KASSA_ASSIGN_OR_RETURN(auto summary, p::read_party(*snap, s::AggregateKind::Person, party));
-    if (!summary.has_value()) {
-      return Error::not_found("PartyNotFound", "no person with this PartyId", "party_id");
-    }
-    std::unique_ptr<p::MemKv> folded;
-    const p::KvView* view = snap.get();
-    if (as_of.active()) {
-      KASSA_ASSIGN_OR_RETURN(folded,
-                             p::fold_aggregate(*snap, c->deps.projection_deps, s::AggregateKind::Person, party,
-                                               as_of));
-      view = folded.get();
-    }
-    return view_answer(handler, req, *view, "party_id", party, as_of);
+    return aggregate_answer(*c, req, s::AggregateKind::Person, "party_id", party, as_of,
+                            "PartyNotFound", "no person with this PartyId", handler);
   };
 }
 
@@ -378,27 +390,10 @@ Handler company_view_route(std::shared_ptr<Ctx> c, bool as_of_allowed, H handler
     KASSA_ASSIGN_OR_RETURN(auto number,
                            domain::CompanyNumber::parse(req.params.at("company_number")));
     const std::string key = number.digits();
-    KASSA_ASSIGN_OR_RETURN(auto as_of, as_of_params(req));
-    if (as_of.active() && !as_of_allowed) {
-      return Error::invalid("at", "AsOfNotSupported", "this route does not answer as of a date");
-    }
+    KASSA_ASSIGN_OR_RETURN(auto as_of, as_of_for(req, as_of_allowed));
     KASSA_TRY(c->wait_min_offset(req, log::Topic::kCompanyEvents, key));
-    auto store = c->deps.stores->get();
-    KASSA_ASSIGN_OR_RETURN(auto snapshot, store->snapshot());
-    const auto& snap = snapshot;
-    KASSA_ASSIGN_OR_RETURN(auto summary, p::read_party(*snap, s::AggregateKind::Company, key));
-    if (!summary.has_value()) {
-      return Error::not_found("CompanyNotFound", "no company with this number", "company_number");
-    }
-    std::unique_ptr<p::MemKv> folded;
-    const p::KvView* view = snap.get();
-    if (as_of.active()) {
-      KASSA_ASSIGN_OR_RETURN(folded,
-                             p::fold_aggregate(*snap, c->deps.projection_deps, s::AggregateKind::Company, key,
-                                               as_of));
-      view = folded.get();
-    }
-    return view_answer(handler, req, *view, "company_number", key, as_of);
+    return aggregate_answer(*c, req, s::AggregateKind::Company, "company_number", key, as_of,
+                            "CompanyNotFound", "no company with this number", handler);
   };
 }
 
