@@ -54,7 +54,6 @@ with tempfile.TemporaryDirectory() as tmp:
             good = run.returncode == 0
         else:
             good = run.returncode != 0 and f"{header}: No such file or directory" in run.stderr
-        module = os.path.relpath(source_dir, os.path.dirname(os.path.dirname(commands_path)))
         print(f"{'ok  ' if good else 'FAIL'} {source_dir}: #include \"{header}\" -> expected {expect}")
         if not good:
             failures += 1
