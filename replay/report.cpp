@@ -12,6 +12,7 @@
 #include "domain/date.h"
 #include "domain/money.h"
 #include "domain/niss.h"
+#include "domain/party_id.h"
 #include "domain/rulebook.h"
 #include "domain/timestamp.h"
 #include "log/event_codec.h"
@@ -30,15 +31,6 @@ std::string money(int64_t cents) { return domain::Money::from_cents(cents).forma
 
 nlohmann::json debt_of(const domain::DebtRef& r) {
   return r.kind == domain::DebtRef::Kind::kNone ? nlohmann::json(nullptr) : nlohmann::json(r.format());
-}
-
-bool is_party_id(const std::string& s) {
-  if (s.size() != 33 || s[0] != 'P') return false;
-  for (std::size_t i = 1; i < s.size(); ++i) {
-    const char c = s[i];
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  }
-  return true;
 }
 
 std::string where(const Lineage& l) {
@@ -66,11 +58,11 @@ std::string format_us(int64_t us) { return domain::Timestamp::from_micros(us).fo
 
 Result<std::string> find_person(const pj::Store& store, const std::string& person,
                                 const std::optional<pj::NissSecret>& secret) {
-  if (is_party_id(person)) return person;
+  if (auto party = domain::PartyId::parse(person, "person"); party.ok()) return party->str();
   auto niss = domain::Niss::parse(person, "person");
   if (!niss.ok()) {
     return Error::invalid("person", "PersonFormat",
-                          "--person is a national number (NISS) or a PartyId (\"P\" + 32 hex)");
+                          "--person is a national number (NISS) or a PartyId (\"P\" + 32 lowercase hex)");
   }
   if (!secret) {
     return Error::invalid("niss-secret", "NissSecretRequired",

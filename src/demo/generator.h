@@ -227,8 +227,10 @@ class Generator {
   }
 
   domain::RegisterCompany register_command(const Company& c) const {
+    std::vector<domain::PartyId> directors;
+    for (const auto& key : c.directors) directors.push_back(domain::PartyId::parse(key).value());
     return domain::RegisterCompany{domain::CompanyNumber::parse(c.key).value(), c.name,
-                                   c.legal_form, c.incorporation, c.member, c.directors};
+                                   c.legal_form, c.incorporation, c.member, std::move(directors)};
   }
 
   Money income(std::size_t i, int year) const {

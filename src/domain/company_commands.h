@@ -14,6 +14,7 @@
 #include "domain/company_number.h"
 #include "domain/company_state.h"
 #include "domain/money.h"
+#include "domain/party_id.h"
 #include "domain/structured_communication.h"
 
 namespace kassa::domain {
@@ -24,17 +25,17 @@ struct RegisterCompany {
   std::string legal_form;
   Date incorporation;
   std::uint32_t member_number = 0;  // from the fund's member sequence
-  std::vector<std::string> directors;  // PartyIds
+  std::vector<PartyId> directors;
 };
 
 struct AddDirector {
-  std::string party;
+  PartyId party;
   Date from;
   std::string role;
 };
 
 struct RemoveDirector {
-  std::string party;
+  PartyId party;
   Date to;
 };
 
@@ -69,7 +70,7 @@ using CompanyCommand = std::variant<RegisterCompany, AddDirector, RemoveDirector
                                     RecordCompanyPayment, ApplyCompanyLateSurcharge>;
 
 // Rules: CompanyAlreadyRegistered (kConflict), CompanyNotRegistered
-// (kNotFound), NameRequired, MemberNumberRange, DirectorPartyRequired,
+// (kNotFound), NameRequired, MemberNumberRange,
 // DirectorAlreadyActive (kConflict), UnknownDirector (kNotFound),
 // MoneyNonNegative, BalanceSheetTotalRequired / UnknownCompanyYear /
 // FoundedAfterYear (company_contribution), PaymentNotPositive,

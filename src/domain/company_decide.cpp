@@ -39,12 +39,9 @@ Decision handle(const CompanyState& s, const RegisterCompany& c, const DecisionC
   b.registered_days = ctx.business_date.to_days();
   b.member_number = c.member_number;
   events.push_back(make(ctx.business_date, std::move(b)));
-  for (const auto& party : c.directors) {
-    if (party.empty()) {
-      return Error::invalid("directors", "DirectorPartyRequired", "a director is a PartyId");
-    }
+  for (const PartyId& party : c.directors) {
     schemas::CompanyDirectorAddedT d;
-    d.director_party = party;
+    d.director_party = party.str();
     d.from_days = ctx.business_date.to_days();
     events.push_back(make(ctx.business_date, std::move(d)));
   }
@@ -53,14 +50,11 @@ Decision handle(const CompanyState& s, const RegisterCompany& c, const DecisionC
 
 Decision handle(const CompanyState& s, const AddDirector& c, const DecisionContext&) {
   KASSA_TRY(require_registered(s));
-  if (c.party.empty()) {
-    return Error::invalid("party", "DirectorPartyRequired", "a director is a PartyId");
-  }
   if (s.active_director(c.party) != nullptr) {
     return Error::conflict("DirectorAlreadyActive", "this person is already a director", "party");
   }
   schemas::CompanyDirectorAddedT b;
-  b.director_party = c.party;
+  b.director_party = c.party.str();
   b.from_days = c.from.to_days();
   b.role = c.role;
   Events events;
@@ -74,7 +68,7 @@ Decision handle(const CompanyState& s, const RemoveDirector& c, const DecisionCo
     return Error::not_found("UnknownDirector", "no active director with this party", "party");
   }
   schemas::CompanyDirectorRemovedT b;
-  b.director_party = c.party;
+  b.director_party = c.party.str();
   b.to_days = c.to.to_days();
   Events events;
   events.push_back(make(c.to, std::move(b)));

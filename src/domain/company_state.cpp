@@ -16,9 +16,9 @@ Money CompanyDebt::open_surcharges() const {
   return max(Money::from_cents(surcharges_applied.cents() - surcharges_paid.cents()), Money::zero());
 }
 
-const Director* CompanyState::active_director(const std::string& party) const {
+const Director* CompanyState::active_director(const PartyId& party) const {
   for (const auto& d : directors) {
-    if (d.party == party && !d.to) return &d;
+    if (d.party == party.str() && !d.to) return &d;
   }
   return nullptr;
 }

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "domain/party_id.h"
 #include "domain/person_state.h"
 
 namespace kassa::domain {
@@ -39,7 +40,7 @@ struct CompanyDebt {
 };
 
 struct Director {
-  std::string party;  // PartyId, never a niss
+  std::string party;  // PartyId::str(), never a niss
   Date from = epoch();
   std::optional<Date> to;
   std::string role;
@@ -69,7 +70,7 @@ struct CompanyState {
   Money refunded;
   std::uint64_t last_sequence = 0;
 
-  const Director* active_director(const std::string& party) const;
+  const Director* active_director(const PartyId& party) const;
   // The balance sheet of the financial year ending in `year`, the latest reported.
   const BalanceSheet* balance_sheet_ending_in(int year) const;
   Money total_open() const;

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "domain/party_id.h"
+
 namespace kassa::http::queries {
 
 void add_audit_queries(Router& router, const std::shared_ptr<Ctx>& c) {
@@ -11,8 +13,8 @@ void add_audit_queries(Router& router, const std::shared_ptr<Ctx>& c) {
              [c](const RequestContext& req) -> Result<Reply> {
                std::optional<std::string> party;
                if (auto v = req.query("party_id"); v && !v->empty()) {
-                 KASSA_TRY(log::validate_aggregate_key(s::AggregateKind::Person, *v));
-                 party = *v;
+                 KASSA_ASSIGN_OR_RETURN(auto id, domain::PartyId::parse(*v, "party_id"));
+                 party = id.str();
                }
                std::int64_t from = 0;
                std::int64_t to = INT64_MAX;

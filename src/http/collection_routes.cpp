@@ -8,7 +8,7 @@ void add_collection_routes(Router& router, const CommandDeps& deps) {
   PersonSteps steps(router, deps);
   using R = Result<d::PersonCommand>;
 
-  steps.add("payments", [](const json& b, const std::string&) -> R {
+  steps.add("payments", [](const json& b, const d::PartyId&) -> R {
     KASSA_ASSIGN_OR_RETURN(auto amount, money_field(b, "amount"));
     KASSA_ASSIGN_OR_RETURN(auto value_date, date_field(b, "value_date"));
     KASSA_ASSIGN_OR_RETURN(auto ref, req_str(b, "bank_ref"));
@@ -24,7 +24,7 @@ void add_collection_routes(Router& router, const CommandDeps& deps) {
     }
     return d::PersonCommand{p};
   });
-  steps.add("refunds", [](const json& b, const std::string&) -> R {
+  steps.add("refunds", [](const json& b, const d::PartyId&) -> R {
     KASSA_ASSIGN_OR_RETURN(auto amount, money_field(b, "amount"));
     KASSA_ASSIGN_OR_RETURN(auto reason,
                            enum_field(b, "reason", s::RefundReason::OnRequest, s::EnumValuesRefundReason(),
@@ -33,12 +33,12 @@ void add_collection_routes(Router& router, const CommandDeps& deps) {
     KASSA_ASSIGN_OR_RETURN(auto account, opt_iban(b, "iban"));
     return d::PersonCommand{d::IssueRefund{amount, reason, ref, account}};
   });
-  steps.add("contraintes", [](const json& b, const std::string&) -> R {
+  steps.add("contraintes", [](const json& b, const d::PartyId&) -> R {
     KASSA_ASSIGN_OR_RETURN(auto on, date_field(b, "served_on"));
     KASSA_ASSIGN_OR_RETURN(auto bailiff, req_str(b, "bailiff_ref"));
     return d::PersonCommand{d::ServeContrainte{on, bailiff}};
   });
-  steps.add("personal-contacts", [](const json& b, const std::string&) -> R {
+  steps.add("personal-contacts", [](const json& b, const d::PartyId&) -> R {
     KASSA_ASSIGN_OR_RETURN(auto on, date_field(b, "on"));
     KASSA_ASSIGN_OR_RETURN(auto channel,
                            enum_field(b, "channel", s::ContactChannel::Phone, s::EnumValuesContactChannel(),
@@ -47,12 +47,12 @@ void add_collection_routes(Router& router, const CommandDeps& deps) {
     KASSA_ASSIGN_OR_RETURN(auto notes, opt_str(b, "notes_ref"));
     return d::PersonCommand{d::RecordPersonalContact{on, channel, reached, notes.value_or("")}};
   });
-  steps.add("payment-plans", [](const json& b, const std::string&) -> R {
+  steps.add("payment-plans", [](const json& b, const d::PartyId&) -> R {
     KASSA_ASSIGN_OR_RETURN(auto qs, quarters_field(b));
     KASSA_ASSIGN_OR_RETURN(auto n, req_int(b, "instalments", 1, 60));
     return d::PersonCommand{d::RequestPaymentPlan{qs, static_cast<std::uint16_t>(n)}};
   });
-  steps.add("payment-plans/grant", [](const json& b, const std::string&) -> R {
+  steps.add("payment-plans/grant", [](const json& b, const d::PartyId&) -> R {
     d::GrantPaymentPlan g;
     KASSA_ASSIGN_OR_RETURN(auto ref, req_str(b, "plan_ref"));
     g.plan_ref = ref;
@@ -70,24 +70,24 @@ void add_collection_routes(Router& router, const CommandDeps& deps) {
     }
     return d::PersonCommand{g};
   });
-  steps.add("payment-plans/refuse", [](const json& b, const std::string&) -> R {
+  steps.add("payment-plans/refuse", [](const json& b, const d::PartyId&) -> R {
     KASSA_ASSIGN_OR_RETURN(auto a, appeal_field(b));
     return d::PersonCommand{d::RefusePaymentPlan{a}};
   });
-  steps.add("payment-plans/breach", [](const json& b, const std::string&) -> R {
+  steps.add("payment-plans/breach", [](const json& b, const d::PartyId&) -> R {
     KASSA_ASSIGN_OR_RETURN(auto ref, req_str(b, "plan_ref"));
     KASSA_ASSIGN_OR_RETURN(auto due, date_field(b, "missed_due"));
     KASSA_ASSIGN_OR_RETURN(auto amount, money_field(b, "missed_amount"));
     return d::PersonCommand{d::BreachPaymentPlan{ref, due, amount}};
   });
-  steps.add("contests", [](const json& b, const std::string&) -> R {
+  steps.add("contests", [](const json& b, const d::PartyId&) -> R {
     KASSA_ASSIGN_OR_RETURN(auto qs, quarters_field(b));
     KASSA_ASSIGN_OR_RETURN(auto amount, money_field(b, "amount"));
     KASSA_ASSIGN_OR_RETURN(auto forum, req_str(b, "forum"));
     KASSA_ASSIGN_OR_RETURN(auto ref, req_str(b, "case_ref"));
     return d::PersonCommand{d::FileContest{qs, amount, forum, ref}};
   });
-  steps.add("contests/decision", [](const json& b, const std::string&) -> R {
+  steps.add("contests/decision", [](const json& b, const d::PartyId&) -> R {
     KASSA_ASSIGN_OR_RETURN(auto ref, req_str(b, "case_ref"));
     KASSA_ASSIGN_OR_RETURN(auto outcome, enum_field(b, "outcome", s::ContestOutcome::Rejected,
                                                     s::EnumValuesContestOutcome(), s::EnumNameContestOutcome));
@@ -95,14 +95,14 @@ void add_collection_routes(Router& router, const CommandDeps& deps) {
     return d::PersonCommand{
         d::DecideContest{ref, outcome, cancelled.value_or(d::Money::from_cents(0))}};
   });
-  steps.add("waivers", [](const json& b, const std::string&) -> R {
+  steps.add("waivers", [](const json& b, const d::PartyId&) -> R {
     KASSA_ASSIGN_OR_RETURN(auto qs, quarters_field(b));
     KASSA_ASSIGN_OR_RETURN(auto ground,
                            enum_field(b, "ground", s::WaiverGround::GoodFaith, s::EnumValuesWaiverGround(),
                                       s::EnumNameWaiverGround));
     return d::PersonCommand{d::RequestWaiver{qs, ground}};
   });
-  steps.add("waivers/grant", [](const json& b, const std::string&) -> R {
+  steps.add("waivers/grant", [](const json& b, const d::PartyId&) -> R {
     KASSA_ASSIGN_OR_RETURN(auto qs, quarters_field(b));
     KASSA_ASSIGN_OR_RETURN(auto ref, req_str(b, "decision_ref"));
     std::uint32_t share = 10000;
@@ -112,22 +112,22 @@ void add_collection_routes(Router& router, const CommandDeps& deps) {
     }
     return d::PersonCommand{d::GrantWaiver{qs, ref, share}};
   });
-  steps.add("waivers/refuse", [](const json& b, const std::string&) -> R {
+  steps.add("waivers/refuse", [](const json& b, const d::PartyId&) -> R {
     KASSA_ASSIGN_OR_RETURN(auto qs, quarters_field(b));
     KASSA_ASSIGN_OR_RETURN(auto ref, req_str(b, "decision_ref"));
     KASSA_ASSIGN_OR_RETURN(auto a, appeal_field(b));
     return d::PersonCommand{d::RefuseWaiver{qs, ref, a}};
   });
-  steps.add("dispenses", [](const json& b, const std::string&) -> R {
+  steps.add("dispenses", [](const json& b, const d::PartyId&) -> R {
     KASSA_ASSIGN_OR_RETURN(auto qs, quarters_field(b));
     return d::PersonCommand{d::RequestDispense{qs}};
   });
-  steps.add("dispenses/grant", [](const json& b, const std::string&) -> R {
+  steps.add("dispenses/grant", [](const json& b, const d::PartyId&) -> R {
     KASSA_ASSIGN_OR_RETURN(auto qs, quarters_field(b));
     KASSA_ASSIGN_OR_RETURN(auto ref, req_str(b, "decision_ref"));
     return d::PersonCommand{d::GrantDispense{qs, ref}};
   });
-  steps.add("dispenses/refuse", [](const json& b, const std::string&) -> R {
+  steps.add("dispenses/refuse", [](const json& b, const d::PartyId&) -> R {
     KASSA_ASSIGN_OR_RETURN(auto qs, quarters_field(b));
     KASSA_ASSIGN_OR_RETURN(auto ref, req_str(b, "decision_ref"));
     KASSA_ASSIGN_OR_RETURN(auto a, appeal_field(b));

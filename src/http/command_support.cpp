@@ -277,26 +277,22 @@ Reply outcome_reply(const char* id_field, const write::Outcome& o) {
   return Reply(o.events.empty() ? 200 : 201, body);
 }
 
-bool valid_party_id(const std::string& party) {
-  if (party.size() != 33 || party[0] != 'P') return false;
-  for (std::size_t i = 1; i < party.size(); ++i) {
-    if (!std::isxdigit(static_cast<unsigned char>(party[i])) ||
-        std::isupper(static_cast<unsigned char>(party[i]))) {
-      return false;
-    }
-  }
-  return true;
+Result<d::PartyId> party_field(const json& b, const char* field) {
+  KASSA_ASSIGN_OR_RETURN(auto text, req_str(b, field));
+  return d::PartyId::parse(text, field);
 }
 
-Status require_person(const CommandDeps& deps, const std::string& party, const char* field) {
-  if (!valid_party_id(party)) {
-    return Error::invalid(field, "PartyIdFormat", "a PartyId is P followed by 32 hex digits");
-  }
+Result<d::PartyId> party_param(const RequestContext& ctx) {
+  return d::PartyId::parse(ctx.params.at("party_id"), "party_id");
+}
+
+Status require_person(const CommandDeps& deps, const d::PartyId& party, const char* field) {
   KASSA_TRY(wait_for_projections(deps));
   KASSA_ASSIGN_OR_RETURN(auto found,
-                         projections::read_party(*deps.stores->get(), s::AggregateKind::Person, party));
+                         projections::read_party(*deps.stores->get(), s::AggregateKind::Person,
+                                                 party.str()));
   if (!found.has_value()) {
-    return Error::not_found("PersonNotRegistered", "no person with PartyId " + party, field);
+    return Error::not_found("PersonNotRegistered", "no person with PartyId " + party.str(), field);
   }
   return {};
 }
@@ -359,7 +355,7 @@ std::string booked_on(const std::string& entry) {
 // one. Booked on this person already, the domain decides (nothing again,
 // or BankRefAmountDiffers).
 Result<Reply> book_payment(const CommandDeps& deps, const RequestContext& ctx,
-                           const std::string& party, const d::PersonCommand& command,
+                           const d::PartyId& party, const d::PersonCommand& command,
                            const d::RecordPayment& payment, d::Date date) {
   const std::string claim = "bank:" + payment.bank_ref;
   if (!deps.numbers->claim(claim)) {
@@ -370,13 +366,13 @@ Result<Reply> book_payment(const CommandDeps& deps, const RequestContext& ctx,
   KASSA_TRY(wait_for_projections(deps));
   KASSA_ASSIGN_OR_RETURN(auto booked,
                          projections::find_bank_line(*deps.stores->get(), payment.bank_ref));
-  if (booked.has_value() && *booked != "P" + party) {
+  if (booked.has_value() && *booked != "P" + party.str()) {
     return Error::conflict("BankRefBookedElsewhere",
                            "bank_ref: " + payment.bank_ref + " is booked on " + booked_on(*booked) +
                                "; a bank line is booked once",
                            "bank_ref");
   }
-  KASSA_ASSIGN_OR_RETURN(auto out, deps.persons->execute(party, command, date, meta_for(deps, ctx)));
+  KASSA_ASSIGN_OR_RETURN(auto out, deps.persons->execute(party.str(), command, date, meta_for(deps, ctx)));
   // Hold the claim until the index knows the line.
   if (auto p = deps.projector(); p && !out.events.empty()) {
     p->wait_until(log::Topic::kPersonEvents, out.events.back().partition,
@@ -387,10 +383,7 @@ Result<Reply> book_payment(const CommandDeps& deps, const RequestContext& ctx,
 
 Handler person_command(const CommandDeps& deps, PersonBuilder build) {
   return [deps, build = std::move(build)](const RequestContext& ctx) -> Result<Reply> {
-    const std::string& party = ctx.params.at("party_id");
-    if (!valid_party_id(party)) {
-      return Error::invalid("party_id", "PartyIdFormat", "a PartyId is P followed by 32 hex digits");
-    }
+    KASSA_ASSIGN_OR_RETURN(auto party, party_param(ctx));
     KASSA_TRY(require_object(ctx.body));
     KASSA_ASSIGN_OR_RETURN(auto command, build(ctx.body, party));
     return execute_person(deps, ctx, party, command);
@@ -404,12 +397,12 @@ std::shared_ptr<const PreparedFinder> index_finder(const CommandDeps& deps) {
 }
 
 Result<Reply> execute_person(const CommandDeps& deps, const RequestContext& ctx,
-                             const std::string& party, const d::PersonCommand& command) {
+                             const d::PartyId& party, const d::PersonCommand& command) {
   KASSA_ASSIGN_OR_RETURN(auto date, business_date(deps, ctx.body));
   if (const auto* payment = std::get_if<d::RecordPayment>(&command)) {
     return book_payment(deps, ctx, party, command, *payment, date);
   }
-  KASSA_ASSIGN_OR_RETURN(auto out, deps.persons->execute(party, command, date, meta_for(deps, ctx)));
+  KASSA_ASSIGN_OR_RETURN(auto out, deps.persons->execute(party.str(), command, date, meta_for(deps, ctx)));
   return outcome_reply("party_id", out);
 }
 

@@ -36,6 +36,7 @@
 #include "domain/date.h"
 #include "domain/iban.h"
 #include "domain/money.h"
+#include "domain/party_id.h"
 #include "domain/person_commands.h"
 #include "domain/quarter.h"
 #include "http/command_routes.h"
@@ -113,11 +114,12 @@ write::CommandMeta meta_for(const CommandDeps& deps, const RequestContext& ctx);
 Reply outcome_reply(const char* id_field, const write::Outcome& o);
 // Answers a keyed retry from the event index once the projections caught up.
 std::shared_ptr<const PreparedFinder> index_finder(const CommandDeps& deps);
-// P followed by 32 lowercase hex digits.
-bool valid_party_id(const std::string& party);
-// A registered person (a director, a payer): 400 PartyIdFormat, 404
-// PersonNotRegistered, after the projections caught up.
-Status require_person(const CommandDeps& deps, const std::string& party, const char* field);
+// A PartyId in a body field (400 PartyIdFormat naming it) or the path's {party_id}.
+Result<d::PartyId> party_field(const json& b, const char* field);
+Result<d::PartyId> party_param(const RequestContext& ctx);
+// A registered person (a director, a payer): 404 PersonNotRegistered naming
+// `field`, after the projections caught up.
+Status require_person(const CommandDeps& deps, const d::PartyId& party, const char* field);
 
 // Releases an in-process claim on an identifier when the command ends.
 struct ClaimGuard {
@@ -128,12 +130,12 @@ struct ClaimGuard {
 
 // ---- person commands ---------------------------------------------------------------------
 
-using PersonBuilder = std::function<Result<d::PersonCommand>(const json&, const std::string& party)>;
+using PersonBuilder = std::function<Result<d::PersonCommand>(const json&, const d::PartyId& party)>;
 
 // Executes one command on a person at the body's business date; a payment
 // books its bank line once fund-wide.
 Result<Reply> execute_person(const CommandDeps& deps, const RequestContext& ctx,
-                             const std::string& party, const d::PersonCommand& command);
+                             const d::PartyId& party, const d::PersonCommand& command);
 
 // Registers POST /v1/persons/{party_id}/<step> routes: each checks the
 // PartyId and the body, builds its command and executes it, keyed retries

@@ -35,8 +35,9 @@ Result<Reply> register_company(const CommandDeps& deps, const RequestContext& ct
       if (!dir.is_string()) {
         return Error::invalid("directors", "DirectorsArray", "directors is an array of PartyIds");
       }
-      KASSA_TRY(require_person(deps, dir.get<std::string>(), "directors"));
-      cmd.directors.push_back(dir.get<std::string>());
+      KASSA_ASSIGN_OR_RETURN(auto party, d::PartyId::parse(dir.get<std::string>(), "directors"));
+      KASSA_TRY(require_person(deps, party, "directors"));
+      cmd.directors.push_back(std::move(party));
     }
   }
   const std::string key = number.digits();
@@ -81,13 +82,13 @@ void add_company_routes(Router& router, const CommandDeps& deps) {
   };
   using R = Result<d::CompanyCommand>;
   company("directors", [](const json& b) -> R {
-    KASSA_ASSIGN_OR_RETURN(auto party, req_str(b, "party_id"));
+    KASSA_ASSIGN_OR_RETURN(auto party, party_field(b, "party_id"));
     KASSA_ASSIGN_OR_RETURN(auto from, date_field(b, "from"));
     KASSA_ASSIGN_OR_RETURN(auto role, opt_str(b, "role"));
     return d::CompanyCommand{d::AddDirector{party, from, role.value_or("director")}};
   });
   company("directors/removal", [](const json& b) -> R {
-    KASSA_ASSIGN_OR_RETURN(auto party, req_str(b, "party_id"));
+    KASSA_ASSIGN_OR_RETURN(auto party, party_field(b, "party_id"));
     KASSA_ASSIGN_OR_RETURN(auto to, date_field(b, "to"));
     return d::CompanyCommand{d::RemoveDirector{party, to}};
   });

@@ -58,9 +58,9 @@ Result<Reply> register_person(const CommandDeps& deps, const RequestContext& ctx
   KASSA_ASSIGN_OR_RETURN(auto number, deps.numbers->next());
   cmd.member_number = number;
   if (ctx.idempotent != nullptr) ctx.idempotent->remember("member_number", cmd.member_number);
-  const std::string party = "P" + log::Uuid::v7(now(deps) / 1000, *deps.random).hex();
-  KASSA_ASSIGN_OR_RETURN(auto out,
-                         deps.persons->execute(party, d::PersonCommand{cmd}, date, meta_for(deps, ctx)));
+  const d::PartyId party = d::PartyId::of_uuid(log::Uuid::v7(now(deps) / 1000, *deps.random).bytes());
+  KASSA_ASSIGN_OR_RETURN(auto out, deps.persons->execute(party.str(), d::PersonCommand{cmd}, date,
+                                                         meta_for(deps, ctx)));
   // Hold the claim until the NISS index knows the person: a second
   // registration right after this one must see it.
   if (auto p = deps.projector(); p && !out.events.empty()) {
@@ -75,7 +75,7 @@ Result<Reply> register_person(const CommandDeps& deps, const RequestContext& ctx
 // Erasing a person shreds the keys of the suspense items matched to them
 // (write::matched_suspense_subjects). The fund's state is the writer's
 // (current) when cached, else the projected one.
-Status erase_matched_suspense(const CommandDeps& deps, const std::string& party) {
+Status erase_matched_suspense(const CommandDeps& deps, const d::PartyId& party) {
   std::optional<write::FundState> fund = deps.fund->cached(write::kFundKey);
   if (!fund) {
     auto store = deps.stores->get();
@@ -84,7 +84,7 @@ Status erase_matched_suspense(const CommandDeps& deps, const std::string& party)
     fund = std::move((loaded)->state);
   }
   for (const std::string& subject :
-       write::matched_suspense_subjects(*fund, s::AggregateKind::Person, party)) {
+       write::matched_suspense_subjects(*fund, s::AggregateKind::Person, party.str())) {
     KASSA_TRY(deps.keys->erase(subject));
   }
   return {};
@@ -102,7 +102,7 @@ void add_person_routes(Router& router, const CommandDeps& deps) {
                  [deps](const RequestContext& c) { return register_person(deps, c); },
                  steps.finder()));
 
-  steps.add("category", [](const json& b, const std::string&) -> R {
+  steps.add("category", [](const json& b, const d::PartyId&) -> R {
     KASSA_ASSIGN_OR_RETURN(auto to, req_str(b, "category"));
     KASSA_ASSIGN_OR_RETURN(auto cat, category_field(to, "category"));
     KASSA_ASSIGN_OR_RETURN(auto from, quarter_field(b, "from"));
@@ -110,24 +110,24 @@ void add_person_routes(Router& router, const CommandDeps& deps) {
     KASSA_ASSIGN_OR_RETURN(auto correction, opt_bool(b, "correction", false));
     return d::PersonCommand{d::ChangeCategory{cat, from, code.value_or(""), correction}};
   });
-  steps.add("cessation", [](const json& b, const std::string&) -> R {
+  steps.add("cessation", [](const json& b, const d::PartyId&) -> R {
     KASSA_ASSIGN_OR_RETURN(auto end, date_field(b, "end"));
     KASSA_ASSIGN_OR_RETURN(auto reason, enum_field(b, "reason", s::CessationReason::Stopped,
                                                    s::EnumValuesCessationReason(), s::EnumNameCessationReason));
     return d::PersonCommand{d::CeaseActivity{end, reason}};
   });
-  steps.add("death", [](const json& b, const std::string&) -> R {
+  steps.add("death", [](const json& b, const d::PartyId&) -> R {
     KASSA_ASSIGN_OR_RETURN(auto on, date_field(b, "death"));
     return d::PersonCommand{d::RecordDeath{on}};
   });
-  steps.add("income", [](const json& b, const std::string&) -> R {
+  steps.add("income", [](const json& b, const d::PartyId&) -> R {
     KASSA_ASSIGN_OR_RETURN(auto year, year_field(b));
     KASSA_ASSIGN_OR_RETURN(auto income, money_field(b, "net_income"));
     KASSA_ASSIGN_OR_RETURN(auto source, enum_field(b, "source", s::IncomeSource::TaxAuthority,
                                                    s::EnumValuesIncomeSource(), s::EnumNameIncomeSource));
     return d::PersonCommand{d::NotifyIncome{year, income, source}};
   });
-  steps.add("provisional-base", [](const json& b, const std::string&) -> R {
+  steps.add("provisional-base", [](const json& b, const d::PartyId&) -> R {
     KASSA_ASSIGN_OR_RETURN(auto year, year_field(b));
     KASSA_ASSIGN_OR_RETURN(auto base, money_field(b, "base"));
     KASSA_ASSIGN_OR_RETURN(auto basis, enum_field(b, "basis", s::ProvisionalBasis::ChosenHigher,
@@ -135,13 +135,13 @@ void add_person_routes(Router& router, const CommandDeps& deps) {
     KASSA_ASSIGN_OR_RETURN(auto code, opt_str(b, "reason_code"));
     return d::PersonCommand{d::ChangeProvisionalBase{year, base, basis, code.value_or("")}};
   });
-  steps.add("free-quarters", [](const json& b, const std::string&) -> R {
+  steps.add("free-quarters", [](const json& b, const d::PartyId&) -> R {
     KASSA_ASSIGN_OR_RETURN(auto q, quarter_field(b, "quarter"));
     KASSA_ASSIGN_OR_RETURN(auto reason, enum_field(b, "reason", s::FreeQuarterReason::Sickness,
                                                    s::EnumValuesFreeQuarterReason(), s::EnumNameFreeQuarterReason));
     return d::PersonCommand{d::GrantContributionFreeQuarter{q, reason}};
   });
-  steps.add("births", [](const json& b, const std::string&) -> R {
+  steps.add("births", [](const json& b, const d::PartyId&) -> R {
     KASSA_ASSIGN_OR_RETURN(auto on, date_field(b, "birth"));
     KASSA_ASSIGN_OR_RETURN(auto multiple, opt_bool(b, "multiple", false));
     return d::PersonCommand{d::RecordBirth{on, multiple}};
@@ -155,17 +155,13 @@ void add_person_routes(Router& router, const CommandDeps& deps) {
   // erasure erases again.
   router.add(Method::kPost, "/v1/persons/{party_id}/erasure", {Role::kAdmin},
              idempotent(deps.idempotency, [deps](const RequestContext& ctx) -> Result<Reply> {
-               const std::string& party = ctx.params.at("party_id");
-               if (!valid_party_id(party)) {
-                 return Error::invalid("party_id", "PartyIdFormat",
-                                       "a PartyId is P followed by 32 hex digits");
-               }
+               KASSA_ASSIGN_OR_RETURN(auto party, party_param(ctx));
                KASSA_TRY(require_object(ctx.body));
                KASSA_ASSIGN_OR_RETURN(auto basis, req_str(ctx.body, "legal_basis"));
                auto reply = execute_person(deps, ctx, party,
-                                           d::PersonCommand{d::EraseRegistrationData{party, basis}});
+                                           d::PersonCommand{d::EraseRegistrationData{party.str(), basis}});
                if (!reply) return reply;
-               KASSA_TRY(deps.keys->erase(party));
+               KASSA_TRY(deps.keys->erase(party.str()));
                KASSA_TRY(erase_matched_suspense(deps, party));
                return reply;
              }));

@@ -9,6 +9,7 @@
 #include <flatbuffers/minireflect.h>
 
 #include "domain/company_number.h"
+#include "domain/party_id.h"
 #include "domain/quarter.h"
 #include "domain/schema_convert.h"
 #include "domain/structured_communication.h"
@@ -360,8 +361,8 @@ Result<Reply> aggregate_answer(const Ctx& c, const RequestContext& req, s::Aggre
 template <typename H>
 Handler person_view_route(std::shared_ptr<Ctx> c, std::string route, bool as_of_allowed, H handler) {
   return [c, route, as_of_allowed, handler](const RequestContext& req) -> Result<Reply> {
-    const std::string party = req.params.at("party_id");
-    KASSA_TRY(log::validate_aggregate_key(s::AggregateKind::Person, party));
+    KASSA_ASSIGN_OR_RETURN(auto id, domain::PartyId::parse(req.params.at("party_id"), "party_id"));
+    const std::string& party = id.str();
     KASSA_TRY(Ctx::require_purpose(req));
     KASSA_ASSIGN_OR_RETURN(auto as_of, as_of_for(req, as_of_allowed));
     KASSA_TRY(c->wait_min_offset(req, log::Topic::kPersonEvents, party));

@@ -178,8 +178,9 @@ Result<Reply> match_suspense(const CommandDeps& deps, const RequestContext& ctx)
   }
   write::MatchSuspenseItem match{bank_ref, s::AggregateKind::Person, ""};
   if (party.has_value()) {
-    KASSA_TRY(require_person(deps, *party, "party_id"));
-    match.key = *party;
+    KASSA_ASSIGN_OR_RETURN(auto id, d::PartyId::parse(*party, "party_id"));
+    KASSA_TRY(require_person(deps, id, "party_id"));
+    match.key = id.str();
   } else {
     KASSA_ASSIGN_OR_RETURN(auto number, d::CompanyNumber::parse(*company, "company_number"));
     KASSA_TRY(wait_for_projections(deps));

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "domain/party_id.h"
+
 namespace kassa::log {
 
 namespace s = kassa::schemas;
@@ -75,9 +77,8 @@ Hash hash_bytes(std::span<const std::uint8_t> bytes) {
 Status validate_aggregate_key(s::AggregateKind kind, std::string_view key) {
   switch (kind) {
     case s::AggregateKind::Person:
-      if (key.size() == 33 && key[0] == 'P' && is_lower_hex(key.substr(1))) return {};
-      return Error::invalid("aggregate_key", "PartyIdFormat",
-                            "a person's aggregate key is a PartyId: \"P\" + 32 lowercase hex");
+      KASSA_TRY(domain::PartyId::parse(key, "aggregate_key"));
+      return {};
     case s::AggregateKind::Company:
       if (key.size() == 10 && (key[0] == '0' || key[0] == '1') &&
           std::all_of(key.begin(), key.end(), [](char c) { return c >= '0' && c <= '9'; })) {

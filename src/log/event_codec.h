@@ -142,7 +142,7 @@ std::vector<std::uint8_t> frame_envelope(std::span<const std::uint8_t> envelope_
 // BLAKE2b-256 (crypto_generichash, 32-byte output, no key) of bytes.
 Hash hash_bytes(std::span<const std::uint8_t> bytes);
 
-// Aggregate keys: Person "P" + 32 lowercase hex (an opaque PartyId);
+// Aggregate keys: Person a PartyId (domain/party_id.h, field "aggregate_key");
 // Company the 10-digit company number (no dots, no BE); Fund "fund".
 Status validate_aggregate_key(schemas::AggregateKind kind, std::string_view key);
 

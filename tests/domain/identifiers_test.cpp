@@ -6,6 +6,7 @@
 #include "domain/company_number.h"
 #include "domain/iban.h"
 #include "domain/niss.h"
+#include "domain/party_id.h"
 #include "domain/structured_communication.h"
 
 using namespace kassa::domain;
@@ -143,4 +144,32 @@ TEST_CASE("Iban rejects foreign and malformed accounts naming the rule", "[iban]
   REQUIRE_FALSE(iban.ok());
   CHECK(iban.error().rule == rule);
   CHECK(iban.error().field == "iban");
+}
+
+TEST_CASE("PartyId is P and 32 lowercase hex digits, printed as parsed", "[party]") {
+  auto id = PartyId::parse("P0190f0e8a1b27c3d4e5f60718293a4b5");
+  REQUIRE(id.ok());
+  CHECK(id->str() == "P0190f0e8a1b27c3d4e5f60718293a4b5");
+  CHECK(*id == PartyId::parse(id->str()).value());
+
+  std::array<std::uint8_t, 16> bytes{};
+  for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<std::uint8_t>(i * 17);
+  CHECK(PartyId::of_uuid(bytes).str() == "P00112233445566778899aabbccddeeff");
+  CHECK(PartyId::parse(PartyId::of_uuid(bytes).str()).ok());
+}
+
+TEST_CASE("PartyId rejects other shapes naming the field", "[party]") {
+  auto text = GENERATE(as<std::string>{},
+                       "",                                     // empty
+                       "P0123",                                // short
+                       "P0190F0E8A1B27C3D4E5F60718293A4B5",    // uppercase hex
+                       "p0190f0e8a1b27c3d4e5f60718293a4b5",    // lowercase tag
+                       "P0190f0e8a1b27c3d4e5f60718293a4b5a",   // long
+                       "P0190f0e8-1b27c3d4e5f60718293a4b5",    // not hex
+                       "0190f0e8-a1b2-7c3d-4e5f-60718293a4b5", // a bare UUID
+                       "85.07.30-033.28");                     // a NISS
+  auto id = PartyId::parse(text, "directors");
+  REQUIRE_FALSE(id.ok());
+  CHECK(id.error().rule == "PartyIdFormat");
+  CHECK(id.error().field == "directors");
 }

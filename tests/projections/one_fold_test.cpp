@@ -91,7 +91,7 @@ class Walk {
         d::RegisterCompany r{*d::CompanyNumber::parse(number), "Walk " + std::to_string(i), "SRL",
                              *d::Date::from_ymd(2019 + i % 4, 3, 1),
                              static_cast<std::uint32_t>(900'000 + i),
-                             {persons_[static_cast<std::size_t>(i) % persons_.size()]}};
+                             {*d::PartyId::parse(persons_[static_cast<std::size_t>(i) % persons_.size()])}};
         company(number, r, *d::Date::from_ymd(2023, 1, 5));
         companies_.push_back(number);
       }
@@ -117,7 +117,7 @@ class Walk {
                 *d::Date::from_ymd(year, 7, 1));
       }
       if (chance(200) && year == 2025) {
-        company(number, d::AddDirector{persons_[below(persons_.size())], *d::Date::from_ymd(year, 5, 1), "manager"},
+        company(number, d::AddDirector{*d::PartyId::parse(persons_[below(persons_.size())]), *d::Date::from_ymd(year, 5, 1), "manager"},
                 *d::Date::from_ymd(year, 5, 1));
       }
     }

@@ -104,7 +104,7 @@ struct World {
     q2_communication = ledger.person_state(person).quarter_lines.at(quarter(2025, 2)).notice->communication;
 
     d::RegisterCompany reg{*d::CompanyNumber::parse(company), "Atelier Peeters SRL", "SRL/BV",
-                           ymd(2023, 1, 1), 900'001, {person}};
+                           ymd(2023, 1, 1), 900'001, {*d::PartyId::parse(person)}};
     done(ledger.company(company, reg, ymd(2023, 1, 5)));
     done(ledger.company(company, d::ReportBalanceSheet{ymd(2023, 12, 31), d::Money::from_cents(100'000'000)},
                         ymd(2024, 6, 1)));
@@ -211,7 +211,9 @@ TEST_CASE("every query route answers with real values", "[http][queries]") {
     CHECK(j["start_quarter"] == "2025-Q1");
     CHECK(j["director_of"][0]["company_number"] == w.company);
     CHECK(w.get(P, as("st", ""), 400)["error"] == "PurposeRequired");
-    CHECK(w.get("/v1/persons/P0123", as("st"), 400)["error"] == "PartyIdFormat");
+    auto malformed = w.get("/v1/persons/P0123", as("st"), 400);
+    CHECK(malformed["error"] == "PartyIdFormat");
+    CHECK(malformed["field"] == "party_id");  // the path's name for it, not the log's
     CHECK(w.get("/v1/persons/P" + std::string(32, 'a'), as("st"), 404)["error"] == "PartyNotFound");
   }
   SECTION("statement: date order, what each line is, period totals, paging") {

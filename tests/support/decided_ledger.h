@@ -22,6 +22,7 @@
 
 #include "domain/company_commands.h"
 #include "domain/fund_config.h"
+#include "domain/party_id.h"
 #include "domain/person_decide.h"
 #include "domain/rulebook.h"
 #include "log/event_log.h"
@@ -60,9 +61,10 @@ class DecidedLedger {
   const domain::FundConfig& fund() const { return fund_; }
   const std::string& dir() const { return dir_; }
 
-  // A new PartyId (UUIDv7 after "P").
+  // A new PartyId (a UUIDv7), as kassad draws one at registration.
   std::string new_party() {
-    return "P" + log::Uuid::v7(1'735'689'600'000 + static_cast<std::int64_t>(++parties_), random_).hex();
+    const auto ms = 1'735'689'600'000 + static_cast<std::int64_t>(++parties_);
+    return domain::PartyId::of_uuid(log::Uuid::v7(ms, random_).bytes()).str();
   }
 
   // A valid NISS (born 1970-1999) from a small number.

@@ -429,6 +429,21 @@ TEST_CASE("companies: registration with a director, balance sheet, yearly contri
   Answer again = k.post("/v1/companies", json{{"company_number", "0403170701"}, {"name", "X"},
                                               {"legal_form", "NV"}, {"incorporation", "2015-03-01"}});
   CHECK(again.status == 409);
+  // One PartyId parser for every field that names a person: a malformed one
+  // is a 400 naming the field, never "no such director" (it was a 404).
+  for (const auto& [path, body] : std::vector<std::pair<std::string, json>>{
+           {"/v1/companies", {{"company_number", "0566988259"}, {"name", "Y"}, {"legal_form", "NV"},
+                              {"incorporation", "2015-03-01"}, {"directors", {"P0123"}}}},
+           {"/v1/companies/0403170701/directors", {{"party_id", "P0123"}, {"from", "2025-01-01"}}},
+           {"/v1/companies/0403170701/directors/removal",
+            {{"party_id", director.substr(0, 32)}, {"to", "2025-01-01"}}},
+           {"/v1/suspense/match", {{"bank_ref", "x"}, {"party_id", "P" + std::string(32, 'A')}}}}) {
+    Answer bad = k.post(path, body);
+    INFO(path << " " << bad.body.dump());
+    CHECK(bad.status == 400);
+    CHECK(bad.body["error"] == "PartyIdFormat");
+    CHECK(bad.body["field"] == (path == "/v1/companies" ? "directors" : "party_id"));
+  }
   Answer sheet = k.post("/v1/companies/0403170701/balance-sheets",
                         json{{"financial_year_end", "2023-12-31"}, {"total", "1500000.00"}});
   INFO(sheet.body.dump());

@@ -37,20 +37,22 @@ struct CompanyScenario {
   }
 };
 
+const PartyId kDirector = PartyId::parse(kParty).value();
+
 RegisterCompany company(int founded) {
   return RegisterCompany{CompanyNumber::parse("0566.988.259").value(), "Kassa Demo BV", "SRL/BV",
-                         Date::from_ymd(founded, 3, 1).value(), 7654321, {kParty}};
+                         Date::from_ymd(founded, 3, 1).value(), 7654321, {kDirector}};
 }
 
 TEST_CASE("company: register, contribution, late payment", "[company]") {
   CompanyScenario s;
   auto reg = s.run("2025-01-10", company(2020));
   REQUIRE(types(reg) == std::vector<EB>{EB::CompanyRegistered, EB::CompanyDirectorAdded});
-  CHECK(s.state.active_director(kParty) != nullptr);
+  CHECK(s.state.active_director(kDirector) != nullptr);
   CHECK(s.rejection("2025-01-10", company(2020)) == "CompanyAlreadyRegistered");
-  CHECK(s.rejection("2025-01-10", AddDirector{kParty, d("2025-01-10"), ""}) ==
+  CHECK(s.rejection("2025-01-10", AddDirector{kDirector, d("2025-01-10"), ""}) ==
         "DirectorAlreadyActive");
-  CHECK(s.rejection("2025-01-10", RemoveDirector{"Pnobody", d("2025-01-10")}) == "UnknownDirector");
+  CHECK(s.rejection("2025-01-10", RemoveDirector{PartyId::parse("P" + std::string(32, '0')).value(), d("2025-01-10")}) == "UnknownDirector");
   CHECK(s.rejection("2025-01-10", AssessCompanyContribution{2025}) == "BalanceSheetTotalRequired");
 
   s.run("2025-01-11", ReportBalanceSheet{d("2023-12-31"), eur(90'000'000)});
@@ -91,8 +93,8 @@ TEST_CASE("company: register, contribution, late payment", "[company]") {
   REQUIRE(back.ok());
   CHECK(serialize(*back) == bytes);
   CHECK(deserialize_person(bytes).error().rule == "SnapshotKind");
-  s.run("2026-03-01", RemoveDirector{kParty, d("2026-03-01")});
-  CHECK(s.state.active_director(kParty) == nullptr);
+  s.run("2026-03-01", RemoveDirector{kDirector, d("2026-03-01")});
+  CHECK(s.state.active_director(kDirector) == nullptr);
 }
 
 TEST_CASE("company: a new company pays the low amount", "[company]") {
