@@ -1,10 +1,12 @@
 #include "demo/population_model.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <string_view>
 
 #include "domain/iban.h"
+#include "domain/party_id.h"
 #include "domain/result.h"
 
 namespace kassa::demo {
@@ -107,11 +109,18 @@ std::string Model::niss_of(std::size_t i, Date* birth) {
   return niss;
 }
 
-std::string Model::party_id() {
-  char hex[40];
-  std::snprintf(hex, sizeof hex, "P%016llx%016llx", static_cast<unsigned long long>(rng_.below(~0ULL)),
-                static_cast<unsigned long long>(rng_.below(~0ULL)));
-  return hex;
+std::string Model::party_id(Date registered, std::uint64_t hi, std::uint64_t lo) {
+  // A UUIDv7 (RFC 9562) as kassad draws one at registration: the Unix
+  // milliseconds of the registration (09:00 UTC, the generator's clock),
+  // version 7, variant 10, and the cast's random draws in the other bits.
+  const auto ms = static_cast<std::uint64_t>(std::int64_t{registered.to_days()} * 86'400'000 + 9 * 3'600'000);
+  std::array<std::uint8_t, 16> b{};
+  for (std::size_t i = 0; i < 6; ++i) b[i] = static_cast<std::uint8_t>(ms >> (8 * (5 - i)));
+  for (std::size_t i = 0; i < 2; ++i) b[6 + i] = static_cast<std::uint8_t>(hi >> (8 * (7 - i)));
+  for (std::size_t i = 0; i < 8; ++i) b[8 + i] = static_cast<std::uint8_t>(lo >> (8 * (7 - i)));
+  b[6] = static_cast<std::uint8_t>(0x70 | (b[6] & 0x0F));
+  b[8] = static_cast<std::uint8_t>(0x80 | (b[8] & 0x3F));
+  return domain::PartyId::of_uuid(b).str();
 }
 
 std::vector<Person> Model::persons() {
@@ -121,7 +130,8 @@ std::vector<Person> Model::persons() {
   const std::int32_t span = to.to_days() - from.to_days();
   for (std::size_t i = 0; i < out.size(); ++i) {
     Person& p = out[i];
-    p.key = party_id();
+    const std::uint64_t key_hi = rng_.below(~0ULL);  // drawn first, as the cast always was
+    const std::uint64_t key_lo = rng_.below(~0ULL);
     p.member = static_cast<std::uint32_t>(i + 1);
     p.niss = niss_of(i, &p.birth);
     // Hashed, not drawn: the cast's other draws stay as they were.
@@ -154,6 +164,8 @@ std::vector<Person> Model::persons() {
                                    : s::CessationReason::TransferToOtherFund;
       }
     }
+    // Members from before the generated years are registered on its first day.
+    p.key = party_id(std::max(p.start, from), key_hi, key_lo);
   }
   return out;
 }

@@ -121,7 +121,7 @@ class Model {
 
  private:
   std::string niss_of(std::size_t i, domain::Date* birth);
-  std::string party_id();
+  std::string party_id(domain::Date registered, std::uint64_t hi, std::uint64_t lo);
   const PopulationSpec& spec_;
   Rng& rng_;
 };

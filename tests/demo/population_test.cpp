@@ -11,7 +11,9 @@
 
 #include "demo/population.h"
 #include "demo/population_model.h"
+#include "domain/aggregate.h"
 #include "domain/iban.h"
+#include "domain/party_id.h"
 #include "log/chain_verifier.h"
 #include "log/event_codec.h"
 #include "log/journal/journal_log.h"
@@ -271,4 +273,34 @@ TEST_CASE("the population has the category mix and the collection history asked 
   CHECK(s.regularisations > 400);  // 2022..2024 regularised in 2024..2026
   CHECK(s.rejected < 40);          // the generator guesses; the domain refuses a few
   CHECK(s.samples.size() >= 5);
+}
+
+TEST_CASE("the cast's PartyIds are UUIDv7s stamped with the day they were registered", "[demo]") {
+  // As kassad draws them: they sort by registration time (they were random
+  // 128-bit strings before).
+  demo::PopulationSpec small = spec(5);
+  small.persons = 60;
+  small.companies = 3;
+  auto g = generate(small);
+  std::size_t registered = 0;
+  for (const auto& r : g->records) {
+    auto e = log::decode_event(
+        {reinterpret_cast<const std::uint8_t*>(r.value.data()), r.value.size()});
+    REQUIRE(e.ok());
+    const auto& env = e->envelope();
+    if (env.body_type() != schemas::EventBody::PersonRegistered) continue;
+    ++registered;
+    const std::string key = env.aggregate_key()->str();
+    INFO(key);
+    REQUIRE(domain::PartyId::parse(key).ok());
+    const std::string hex = key.substr(1);
+    auto uuid = log::Uuid::parse(hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) +
+                                 "-" + hex.substr(16, 4) + "-" + hex.substr(20));
+    REQUIRE(uuid.ok());
+    CHECK(uuid->version() == 7);
+    CHECK((uuid->bytes()[8] >> 6) == 2);  // variant 10
+    const auto day = domain::Date::from_days(static_cast<std::int32_t>(uuid->unix_ms() / 86'400'000));
+    CHECK(day == domain::decided_on(env));
+  }
+  CHECK(registered == 60);
 }
