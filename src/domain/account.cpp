@@ -134,7 +134,7 @@ void book(Entries& entries, EntryKind kind, DebtRef debt, Date date, Money amoun
 DebtRef DebtRef::of_quarter(Quarter q) {
   DebtRef r;
   r.kind = Kind::kQuarter;
-  r.quarter = static_cast<std::uint16_t>(q.year() * 10 + q.number());
+  r.quarter = quarter_code(q);
   r.year = static_cast<std::uint16_t>(q.year());
   return r;
 }

@@ -59,9 +59,4 @@ inline Date decided_on(const schemas::Envelope& envelope) {
   return Date::from_days(static_cast<std::int32_t>(days));
 }
 
-// Quarters travel in events as year*10+q (schemas/common.fbs).
-inline std::uint16_t quarter_code(Quarter q) {
-  return static_cast<std::uint16_t>(q.year() * 10 + q.number());
-}
-
 }  // namespace kassa::domain

@@ -6,6 +6,8 @@
 // Thread-safety: a plain value.
 
 #include <compare>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -45,5 +47,20 @@ class Quarter {
   explicit Quarter(int index) : index_(index) {}
   int index_ = 0;  // year * 4 + (number - 1)
 };
+
+// The one encoding of a quarter in events (schemas/common.fbs) and stored
+// read models: year * 10 + number, 2025-Q3 is 20253. People and consumers
+// read Quarter::format() ("2025-Q3"), never the code.
+inline std::uint16_t quarter_code(Quarter q) {
+  return static_cast<std::uint16_t>(q.year() * 10 + q.number());
+}
+// 20253 -> 2025-Q3; nullopt for 0 or anything that is not year*10+(1..4)
+// within the calendar.
+inline std::optional<Quarter> quarter_from_code(std::uint32_t code) {
+  if (code == 0) return std::nullopt;
+  auto q = Quarter::of(static_cast<int>(code / 10), static_cast<int>(code % 10));
+  if (!q.ok()) return std::nullopt;
+  return *q;
+}
 
 }  // namespace kassa::domain

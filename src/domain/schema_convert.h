@@ -15,14 +15,6 @@
 
 namespace kassa::domain {
 
-// 20253 -> 2025-Q3; nullopt for 0 or anything that is not year*10+(1..4).
-inline std::optional<Quarter> quarter_from_code(std::uint32_t code) {
-  if (code == 0) return std::nullopt;
-  auto q = Quarter::of(static_cast<int>(code / 10), static_cast<int>(code % 10));
-  if (!q.ok()) return std::nullopt;
-  return *q;
-}
-
 inline Category from_schema(schemas::Category c) {
   switch (c) {
     case schemas::Category::Main: return Category::kMain;

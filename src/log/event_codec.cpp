@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "domain/party_id.h"
+#include "domain/quarter.h"
 
 namespace kassa::log {
 
@@ -247,10 +248,9 @@ Result<EncodedEvent> encode_event(const EventHeader& h, const s::EventBodyUnion&
                           "actor is a non-empty principal id of at most 128 characters "
                           "without a run of 11 digits (never a national number)");
   }
-  const int q = h.effective_quarter % 10;
-  if (h.effective_quarter != 0 && (q < 1 || q > 4)) {
+  if (h.effective_quarter != 0 && !domain::quarter_from_code(h.effective_quarter)) {
     return Error::invalid("effective_quarter", "QuarterEncoding",
-                          "effective_quarter is year * 10 + q with q in 1..4, or 0");
+                          "effective_quarter is a quarter's code, year * 10 + q with q in 1..4, or 0");
   }
   if (body.type == s::EventBody::NONE || body.value == nullptr) {
     return Error::invalid("body", "EventBodyRequired", "an event needs a body");
