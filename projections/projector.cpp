@@ -88,31 +88,28 @@ Status Projector::open_reader() {
     }
   }
   KASSA_ASSIGN_OR_RETURN(auto sub, log_.subscribe(from));
-  decoded_.clear();
   chain_ = std::make_unique<log::ChainVerifier>();
-  reader_ = std::make_unique<log::VerifyingReader>(
+  reader_ = std::make_unique<log::VerifyingReaderOf<Decoded>>(
       log_, std::move(sub), [this](const log::StoredRecord& r) { return verify(r); });
   next_ = from;
   publish(next_);
   return {};
 }
 
-Status Projector::verify(const log::StoredRecord& record) {
+Result<Projector::Decoded> Projector::verify(const log::StoredRecord& record) {
   const EventPosition position{record.topic, record.partition, record.offset};
   Scope scope = Scope::kOwn;
   if (options_.rebuild) {
     const RebuildPass& pass = *options_.rebuild;
     for (const log::Position& u : pass.until) {
       if (u.topic == record.topic && u.partition == record.partition && record.offset >= u.offset) {
-        decoded_.push_back(Decoded{position, std::nullopt, Scope::kBeyond, std::nullopt});
-        return {};
+        return Decoded{position, std::nullopt, Scope::kBeyond, std::nullopt};
       }
     }
     if (rebuild_share(record.topic, record.key, pass.count) != pass.index) {
       scope = Scope::kElsewhere;
       if (pass.index != 0) {  // read by pass 0 for the projections that see every event
-        decoded_.push_back(Decoded{position, std::nullopt, scope, std::nullopt});
-        return {};
+        return Decoded{position, std::nullopt, scope, std::nullopt};
       }
     }
   }
@@ -135,22 +132,18 @@ Status Projector::verify(const log::StoredRecord& record) {
   if (!verified.ok()) {
     const Error& e = verified.error();
     if (e.rule == log::rules::kUnsupportedSchemaVersion) {
-      decoded_.push_back(Decoded{position, std::nullopt, scope, e});
-      return {};  // not quarantined: step() halts before it
+      return Decoded{position, std::nullopt, scope, e};  // not quarantined: step() halts before it
     }
     if (log::classify_failure(e) == log::FailureAction::kSkip) {
-      decoded_.push_back(Decoded{position, std::nullopt, scope, std::nullopt});
-      return {};
+      return Decoded{position, std::nullopt, scope, std::nullopt};
     }
     if (options_.rebuild && options_.rebuild->index != 0) {
       // Pass 0 quarantined it and counted it.
-      decoded_.push_back(Decoded{position, std::nullopt, Scope::kElsewhere, std::nullopt});
-      return {};
+      return Decoded{position, std::nullopt, Scope::kElsewhere, std::nullopt};
     }
     return e;  // quarantined with its rule, including UnknownEventType
   }
-  decoded_.push_back(Decoded{position, std::move(verified).value(), scope, std::nullopt});
-  return {};
+  return Decoded{position, std::move(verified).value(), scope, std::nullopt};
 }
 
 void Projector::reset_caches() {
@@ -204,13 +197,7 @@ Result<std::size_t> Projector::step(std::chrono::milliseconds timeout) {
     }
     return e;
   };
-  for (const log::StoredRecord& record : *got) {
-    KASSA_ASSERT(!decoded_.empty(), "a delivered record was not verified");
-    Decoded d = std::move(decoded_.front());
-    decoded_.pop_front();
-    KASSA_ASSERT(d.position.offset == record.offset && d.position.partition == record.partition &&
-                     d.position.topic == record.topic,
-                 "verified and delivered records disagree");
+  for (const auto& [record, d] : *got) {
     if (d.scope == Scope::kBeyond) continue;  // past the rebuild's end: not consumed
     if (d.halt) {
       halt = d.halt;

@@ -184,7 +184,9 @@ class Projector {
   };
   bool applies(const Projection& p, const Decoded& d) const;
   Status open_reader();
-  Status verify(const log::StoredRecord& record);
+  // What to do with a record: its decoded event, or a skip or a halt; an
+  // error quarantines it.
+  Result<Decoded> verify(const log::StoredRecord& record);
   void reset_caches();
   void publish(const std::vector<log::Position>& next);
   void run();
@@ -195,9 +197,8 @@ class Projector {
   ProjectorOptions options_;
 
   // Projector thread only.
-  std::unique_ptr<log::VerifyingReader> reader_;
+  std::unique_ptr<log::VerifyingReaderOf<Decoded>> reader_;
   std::unique_ptr<log::ChainVerifier> chain_;
-  std::deque<Decoded> decoded_;
   std::vector<log::Position> next_;
   std::unique_ptr<StoreBatch> batch_;
 

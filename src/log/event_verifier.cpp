@@ -39,11 +39,8 @@ Result<DecodedEvent> verify_record(const StoredRecord& record, ChainVerifier& ch
   return event;
 }
 
-RecordVerifier make_event_verifier(ChainVerifier& chains) {
-  return [&chains](const StoredRecord& record) -> Status {
-    KASSA_TRY(verify_record(record, chains));
-    return {};
-  };
+VerifierOf<DecodedEvent> make_event_verifier(ChainVerifier& chains) {
+  return [&chains](const StoredRecord& record) { return verify_record(record, chains); };
 }
 
 }  // namespace kassa::log

@@ -100,20 +100,25 @@ TEMPLATE_TEST_CASE("the event verifier quarantines corrupt, unknown and out-of-c
     from.push_back({Topic::kPersonEvents, p, 0});
   }
   ChainVerifier chains;
-  VerifyingReader reader(log, must(log.subscribe(from)), make_event_verifier(chains));
-  std::vector<StoredRecord> delivered;
+  VerifyingReaderOf<DecodedEvent> reader(log, must(log.subscribe(from)), make_event_verifier(chains));
+  std::vector<Verified<DecodedEvent>> delivered;
   for (int attempt = 0; attempt < 50 && delivered.size() < 3; ++attempt) {
     auto batch = must(reader.poll(100, std::chrono::milliseconds(200)));
-    delivered.insert(delivered.end(), batch.begin(), batch.end());
+    for (auto& v : batch) delivered.push_back(std::move(v));
   }
   // Drain whatever else is there, so every bad record has been seen.
   for (int attempt = 0; attempt < 5; ++attempt) {
     auto batch = must(reader.poll(100, std::chrono::milliseconds(100)));
-    delivered.insert(delivered.end(), batch.begin(), batch.end());
+    for (auto& v : batch) delivered.push_back(std::move(v));
   }
 
   std::map<std::string, int> delivered_per_key;
-  for (const auto& r : delivered) ++delivered_per_key[r.key];
+  for (const auto& v : delivered) {
+    ++delivered_per_key[v.record.key];
+    // Each record comes with the event its verifier decoded from it.
+    CHECK(v.verdict.aggregate_key() == v.record.key);
+    CHECK(v.verdict.type_name() == v.record.event_type);
+  }
   CHECK(delivered_per_key[alice] == 2);
   CHECK(delivered_per_key[bob] == 1);
   CHECK(delivered_per_key[carol] == 0);
