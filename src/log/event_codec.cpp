@@ -288,6 +288,7 @@ Result<EncodedEvent> encode_event(const EventHeader& h, const s::EventBodyUnion&
                             "a Sealed block must be sealed under the aggregate's subject");
     }
   }
+  out.event = std::move(decoded).value();
   return out;
 }
 

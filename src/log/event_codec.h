@@ -80,14 +80,6 @@ struct EventHeader {
   Hash prev_hash{};                  // zeros iff sequence == 1
 };
 
-struct EncodedEvent {
-  std::vector<std::uint8_t> frame;   // the bytes to store / produce
-  Hash hash{};                       // the next event's prev_hash
-  schemas::EventBody type = schemas::EventBody::NONE;
-  std::uint16_t schema_version = kSchemaVersion;
-  std::string_view type_name() const;  // Kafka header "kassa.event_type"
-};
-
 // A verified event. Owns an aligned copy of the frame; envelope() and
 // body_as<T>() point into it and live as long as this object.
 class DecodedEvent {
@@ -115,12 +107,24 @@ class DecodedEvent {
   Hash hash_{};
 };
 
+struct EncodedEvent {
+  std::vector<std::uint8_t> frame;   // the bytes to store / produce
+  Hash hash{};                       // the next event's prev_hash
+  schemas::EventBody type = schemas::EventBody::NONE;
+  std::uint16_t schema_version = kSchemaVersion;
+  // The same event as encode_event's self-check decoded it: the writer
+  // evolves its state from this, not from the frame decoded a second time.
+  DecodedEvent event;
+  std::string_view type_name() const;  // Kafka header "kassa.event_type"
+};
+
 // Builds and frames one event. Fails (kInvalidArgument) on a malformed
 // header: bad aggregate key, sequence 0, prev_hash zero iff sequence > 1,
 // empty actor or one with an 11-digit run, effective_quarter not year*10+q,
 // no body, a Sealed block whose key_id is not the
 // aggregate key (for a Fund event: "S" + 32 hex, a suspense subject).
-// The result is decoded once before it is returned (self-check).
+// The result is decoded once before it is returned (self-check, kept in
+// EncodedEvent::event).
 Result<EncodedEvent> encode_event(const EventHeader& header, const schemas::EventBodyUnion& body);
 
 // Verifies and decodes stored bytes. Checks, in this order:

@@ -370,15 +370,15 @@ class AggregateWriter {
     return records;
   }
 
-  // Folds the just-appended events into the state; returns their ids.
+  // Folds the events just built into the state, from the envelopes
+  // encode_event verified (not their frames decoded again); returns their ids.
   static Result<std::vector<log::Uuid>> apply(State& state,
                                               const std::vector<log::EncodedEvent>& encoded) {
     std::vector<log::Uuid> ids;
     ids.reserve(encoded.size());
     for (const auto& e : encoded) {
-      KASSA_ASSIGN_OR_RETURN(auto decoded, log::decode_event(e.frame));
-      KASSA_TRY(A::evolve(state, decoded.envelope()));
-      ids.push_back(decoded.event_id());
+      KASSA_TRY(A::evolve(state, e.event.envelope()));
+      ids.push_back(e.event.event_id());
     }
     return ids;
   }

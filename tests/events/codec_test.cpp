@@ -2,6 +2,7 @@
 // check, and each failure has its named rule.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <set>
 
 #include "log/event_codec.h"
@@ -75,6 +76,12 @@ TEST_CASE("every event type encodes, decodes and re-encodes to the same bytes", 
     CHECK(decoded->schema_version() == kSchemaVersion);
     CHECK(decoded->event_id().version() == 7);
     CHECK(hash_bytes(decoded->envelope_bytes()) == encoded.hash);
+    // The encoder hands over the event it built and verified, the same
+    // bytes: the writer evolves from it without decoding the frame again.
+    CHECK(std::equal(encoded.event.frame().begin(), encoded.event.frame().end(),
+                     encoded.frame.begin(), encoded.frame.end()));
+    CHECK(encoded.event.hash() == encoded.hash);
+    CHECK(encoded.event.type() == encoded.type);
 
     // Unpack to the object API and build again from it.
     const s::EnvelopeT env = decoded->unpack();
