@@ -262,6 +262,7 @@ void Router::install(const RouteInfo& info, Handler handler) {
         return;
       }
       res.status = reply->status;
+      for (const auto& [name, value] : reply->headers) res.set_header(name, value);
       if (reply->status == 503) res.set_header("Retry-After", "2");
       if (!reply->raw_body.empty()) {
         // Moved, not copied: a five-year statement is ~36 KB.

@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "domain/result.h"
@@ -67,6 +68,8 @@ struct Reply {
   nlohmann::json body;
   std::string content_type = "application/json";
   std::string raw_body;  // used instead of body when not empty
+  // Headers the answer carries besides Content-Type (Cache-Control, ...).
+  std::vector<std::pair<std::string, std::string>> headers;
 };
 
 using Handler = std::function<Result<Reply>(const RequestContext&)>;
