@@ -1,0 +1,41 @@
+// Builds DOM nodes without innerHTML: text from the API is always text.
+//   h("p", {class: "x", onclick: fn}, "text", node, [more], null)
+// Attributes: "class", "for" (htmlFor), on* handlers, booleans (true sets
+// the attribute, false/null/undefined omit it), anything else as given.
+
+export function h(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs || {})) {
+    if (value === false || value === null || value === undefined) continue;
+    if (name.startsWith("on") && typeof value === "function") {
+      node.addEventListener(name.slice(2), value);
+    } else if (value === true) {
+      node.setAttribute(name, "");
+    } else {
+      node.setAttribute(name, String(value));
+    }
+  }
+  append(node, children);
+  return node;
+}
+
+function append(node, children) {
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    if (Array.isArray(child)) append(node, child);
+    else node.append(child instanceof Node ? child : String(child));
+  }
+}
+
+// Replaces every child of `node`.
+export function fill(node, ...children) {
+  node.replaceChildren();
+  append(node, children);
+  return node;
+}
+
+// A table's frame that scrolls sideways on a narrow screen or at 200 %
+// zoom: a named region that takes focus, so a keyboard can scroll it.
+export function scrollable(label, ...children) {
+  return h("div", { class: "table-wrap", role: "region", "aria-label": label, tabindex: "0" }, ...children);
+}

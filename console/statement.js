@@ -1,0 +1,183 @@
+// The account statement section of a person's file: a period (from, to),
+// pages of lines in date order (the API's cursor; earlier pages' cursors
+// kept for "previous"), each line explained, and a print button that
+// prints this section alone (console.css, @media print).
+
+import { h, scrollable } from "./dom.js";
+import { t, lang, term, errorText } from "./i18n.js";
+import { call } from "./api.js";
+import { date, money, parseDate } from "./format.js";
+
+const PAGE = 25;
+
+export function statementSection(partyId, purpose, onChange) {
+  const state = {
+    from: "", // what the user typed, dd/mm/yyyy
+    to: "",
+    error: "",
+    cursors: [null], // cursors[i] opens page i
+    page: 0,
+    data: null,
+    loadError: null,
+  };
+
+  async function load(minOffset) {
+    const from = state.from ? parseDate(state.from) : "";
+    const to = state.to ? parseDate(state.to) : "";
+    if (from === null || to === null) {
+      state.error = t("statement.badDate");
+      return;
+    }
+    state.error = "";
+    try {
+      const { body } = await call("GET", `/v1/persons/${partyId}/statement`, {
+        purpose,
+        query: { from, to, limit: PAGE, cursor: state.cursors[state.page], min_offset: minOffset },
+      });
+      state.data = body;
+      state.loadError = null;
+      state.cursors[state.page + 1] = body.next_cursor || undefined;
+    } catch (e) {
+      state.loadError = e;
+    }
+  }
+
+  async function go(page) {
+    state.page = page;
+    await load();
+    onChange("statement-pager");
+  }
+
+  function lineCells(line) {
+    const what = [term("kind", line.kind) || line.kind, line.debt ? ` ${line.debt}` : ""].join("");
+    return [
+      h("td", { class: "nowrap" }, date(line.date)),
+      h(
+        "td",
+        {},
+        what,
+        line.reference && h("span", { class: "explain" }, line.reference),
+        line.rule && h("span", { class: "explain" }, line.rule),
+      ),
+      h("td", { class: "communication" }, line.communication || ""),
+      h("td", { class: "num" }, line.debit && line.debit !== "0.00" ? money(line.debit, lang()) : ""),
+      h("td", { class: "num" }, line.credit && line.credit !== "0.00" ? money(line.credit, lang()) : ""),
+      h("td", { class: "num" }, money(line.balance, lang())),
+    ];
+  }
+
+  function paint() {
+    const d = state.data;
+    const dateField = (id, key) =>
+      h(
+        "div",
+        { class: "field" },
+        h("label", { for: id }, t(key)),
+        h("input", {
+          id,
+          name: key === "statement.from" ? "from" : "to",
+          type: "text",
+          inputmode: "numeric",
+          autocomplete: "off",
+          size: 11,
+          placeholder: t("statement.dateHint"),
+          value: state[key === "statement.from" ? "from" : "to"],
+          "aria-describedby": "statement-date-error",
+          oninput: (e) => (state[key === "statement.from" ? "from" : "to"] = e.target.value),
+        }),
+      );
+    const hasNext = Boolean(state.cursors[state.page + 1]);
+    return h(
+      "section",
+      { id: "statement-section", "aria-labelledby": "statement-title" },
+      h("h2", { id: "statement-title" }, t("statement.title")),
+      h(
+        "form",
+        {
+          class: "inline",
+          id: "statement-period",
+          novalidate: true,
+          onsubmit: async (e) => {
+            e.preventDefault();
+            state.from = e.target.elements.from.value;
+            state.to = e.target.elements.to.value;
+            state.cursors = [null];
+            state.page = 0;
+            await load();
+            onChange(state.error ? "statement-from" : "statement-title");
+          },
+        },
+        dateField("statement-from", "statement.from"),
+        dateField("statement-to", "statement.to"),
+        h("button", { type: "submit" }, t("statement.show")),
+        h(
+          "button",
+          {
+            type: "button",
+            id: "statement-print",
+            onclick: () => {
+              document.body.dataset.print = "statement";
+              window.print();
+              delete document.body.dataset.print;
+            },
+          },
+          t("statement.print"),
+        ),
+      ),
+      h("p", { id: "statement-date-error", class: "field-error", role: "alert" }, state.error),
+      state.loadError && h("p", { class: "alert" }, errorText(state.loadError)),
+      d && [
+        h(
+          "dl",
+          { class: "facts" },
+          h("dt", {}, t("statement.opening")),
+          h("dd", {}, money(d.opening_balance, lang())),
+          h("dt", {}, t("statement.closing")),
+          h("dd", { id: "statement-closing" }, money(d.closing_balance, lang())),
+        ),
+        h("p", { class: "muted" }, t("statement.count", { n: d.line_count }), " · ", t("common.page", { n: state.page + 1 })),
+        d.lines.length === 0
+          ? h("p", {}, t("statement.empty"))
+          : scrollable(
+              t("statement.caption"),
+              h(
+                "table",
+                { id: "statement-table" },
+                h("caption", {}, t("statement.caption")),
+                h(
+                  "thead",
+                  {},
+                  h(
+                    "tr",
+                    {},
+                    h("th", { scope: "col" }, t("statement.date")),
+                    h("th", { scope: "col" }, t("statement.line")),
+                    h("th", { scope: "col" }, t("debt.communication")),
+                    h("th", { scope: "col", class: "num" }, t("statement.debit")),
+                    h("th", { scope: "col", class: "num" }, t("statement.credit")),
+                    h("th", { scope: "col", class: "num" }, t("statement.balance")),
+                  ),
+                ),
+                h("tbody", {}, d.lines.map((line) => h("tr", {}, lineCells(line)))),
+              ),
+            ),
+        h(
+          "div",
+          { class: "pager", id: "statement-pager" },
+          h("button", { type: "button", id: "statement-previous", disabled: state.page === 0, onclick: () => go(state.page - 1) }, t("common.previous")),
+          h("button", { type: "button", id: "statement-next", disabled: !hasNext, onclick: () => go(state.page + 1) }, t("common.next")),
+        ),
+      ],
+    );
+  }
+
+  return {
+    paint,
+    // The first page again (after a payment: `minOffset` reads that write).
+    async reload(minOffset) {
+      state.cursors = [null];
+      state.page = 0;
+      await load(minOffset);
+    },
+  };
+}

@@ -1,0 +1,226 @@
+// #/person/<PartyId>: a person's file. The purpose is asked once per
+// opened file (session.js keeps it for this tab's life); every read
+// carries it, so each is in the access log. Sections: identity and status
+// (GET /v1/persons/{id}), debt per quarter with each notice's structured
+// communication and due date (/debt), the account statement
+// (statement.js), the career (/career).
+
+import { h, fill, scrollable } from "./dom.js";
+import { t, lang, term, errorText } from "./i18n.js";
+import { call } from "./api.js";
+import { askPurpose } from "./dialog.js";
+import { purposeFor, setPurpose } from "./session.js";
+import { date, money } from "./format.js";
+import { statementSection } from "./statement.js";
+
+export async function mount(ctx, partyId) {
+  const alive = ctx.current();
+  let purpose = purposeFor(partyId);
+  if (!purpose) {
+    purpose = await askPurpose();
+    if (!alive()) return null;
+    if (!purpose) {
+      ctx.navigate("#/find");
+      return null;
+    }
+    setPurpose(partyId, purpose);
+  }
+  const state = { summary: null, debt: null, career: null, error: null, showSettled: false };
+  const statement = statementSection(partyId, purpose, (focusId) => paint(focusId));
+
+  async function load(minOffset) {
+    const read = (path) => call("GET", `/v1/persons/${partyId}${path}`, { purpose, query: { min_offset: minOffset } });
+    try {
+      const [summary, debt, career] = await Promise.all([read(""), read("/debt"), read("/career"), statement.reload(minOffset)]);
+      state.summary = summary.body;
+      state.debt = debt.body;
+      state.career = career.body;
+      state.error = null;
+    } catch (e) {
+      state.error = e;
+    }
+  }
+
+  function identity() {
+    const s = state.summary;
+    const debt = state.debt;
+    const fact = (key, value, id) => [h("dt", {}, t(key)), h("dd", { id }, value ?? t("common.none"))];
+    return h(
+      "section",
+      { id: "identity-section", "aria-labelledby": "identity-title" },
+      h("h2", { id: "identity-title" }, t("person.identity")),
+      h(
+        "dl",
+        { class: "facts" },
+        fact("person.partyId", partyId),
+        fact("person.status", term("status", s.status), "person-status"),
+        fact("person.category", term("category", s.category), "person-category"),
+        fact("person.start", s.start_quarter),
+        fact("person.end", s.end_quarter),
+        fact("person.stage", term("stage", s.collection_stage), "person-stage"),
+        fact("person.outstanding", money(s.outstanding, lang()), "person-outstanding"),
+        fact("person.credit", money(s.credit, lang())),
+        fact("person.balance", money(s.balance, lang()), "person-balance"),
+        fact("worklist.plan", term("plan", debt.payment_plan?.state ?? "none")),
+        fact("worklist.contact", t(debt.personal_contact ? "common.yes" : "common.no")),
+        fact("worklist.formalNotice", debt.last_formal_notice ? date(debt.last_formal_notice) : null),
+        s.personal_data_erased && fact("person.erased", t("common.yes")),
+        s.director_of?.length > 0 && fact("person.directorOf", s.director_of.map((d) => d.company_number).join(", ")),
+      ),
+      h("p", { class: "muted" }, t("person.identityNote")),
+    );
+  }
+
+  function debtTable() {
+    const lines = (state.debt.lines || []).filter((l) => state.showSettled || l.outstanding !== "0.00");
+    const m = (v) => money(v, lang());
+    return h(
+      "section",
+      { id: "debt-section", "aria-labelledby": "debt-title" },
+      h("h2", { id: "debt-title" }, t("debt.title")),
+      h(
+        "div",
+        { class: "field no-print" },
+        h(
+          "label",
+          {},
+          h("input", {
+            type: "checkbox",
+            id: "debt-settled",
+            checked: state.showSettled,
+            onchange: (e) => {
+              state.showSettled = e.target.checked;
+              paint("debt-settled");
+            },
+          }),
+          " ",
+          t("debt.showSettled"),
+        ),
+      ),
+      lines.length === 0
+        ? h("p", { id: "debt-empty" }, t("debt.empty"))
+        : scrollable(
+            t("debt.caption"),
+            h(
+              "table",
+              { id: "debt-table" },
+              h("caption", {}, t("debt.caption")),
+              h(
+                "thead",
+                {},
+                h(
+                  "tr",
+                  {},
+                  h("th", { scope: "col" }, t("debt.debt")),
+                  h("th", { scope: "col" }, t("debt.due")),
+                  h("th", { scope: "col" }, t("debt.communication")),
+                  h("th", { scope: "col", class: "num" }, t("debt.principal")),
+                  h("th", { scope: "col", class: "num" }, t("debt.surcharges")),
+                  h("th", { scope: "col", class: "num" }, t("debt.costs")),
+                  h("th", { scope: "col", class: "num" }, t("debt.outstanding")),
+                  h("th", { scope: "col" }, t("debt.stage")),
+                ),
+              ),
+              h(
+                "tbody",
+                {},
+                lines.map((l) =>
+                  h(
+                    "tr",
+                    {},
+                    h("th", { scope: "row" }, l.debt),
+                    h("td", { class: "nowrap" }, date(l.due_date)),
+                    h("td", { class: "communication" }, l.communication || ""),
+                    h("td", { class: "num" }, m(l.unpaid_principal)),
+                    h("td", { class: "num" }, m(l.unpaid_surcharges)),
+                    h("td", { class: "num" }, m(l.unpaid_costs)),
+                    h("td", { class: "num" }, m(l.outstanding)),
+                    h("td", {}, term("stage", l.stage)),
+                  ),
+                ),
+              ),
+              h(
+                "tfoot",
+                {},
+                h("tr", {}, h("th", { scope: "row", colspan: 6 }, t("person.outstanding")), h("td", { class: "num", id: "debt-total" }, m(state.debt.outstanding)), h("td", {})),
+              ),
+            ),
+          ),
+    );
+  }
+
+  function career() {
+    const rows = (state.career.years || []).flatMap((y) => y.quarters || []);
+    return h(
+      "section",
+      { id: "career-section", "aria-labelledby": "career-title" },
+      h("h2", { id: "career-title" }, t("career.title")),
+      rows.length === 0
+        ? h("p", {}, t("career.empty"))
+        : scrollable(
+            t("career.caption"),
+            h(
+              "table",
+              { id: "career-table" },
+              h("caption", {}, t("career.caption")),
+              h(
+                "thead",
+                {},
+                h(
+                  "tr",
+                  {},
+                  h("th", { scope: "col" }, t("career.quarter")),
+                  h("th", { scope: "col" }, t("person.category")),
+                  h("th", { scope: "col", class: "num" }, t("career.due")),
+                  h("th", { scope: "col", class: "num" }, t("career.paid")),
+                  h("th", { scope: "col" }, t("career.status")),
+                ),
+              ),
+              h(
+                "tbody",
+                {},
+                rows.map((q) =>
+                  h(
+                    "tr",
+                    {},
+                    h("th", { scope: "row" }, q.quarter),
+                    h("td", {}, term("category", q.category)),
+                    h("td", { class: "num" }, money(q.contribution_due, lang())),
+                    h("td", { class: "num" }, money(q.contribution_paid, lang())),
+                    h("td", {}, term("career", q.status), q.reason && h("span", { class: "explain" }, term("reason", q.reason))),
+                  ),
+                ),
+              ),
+            ),
+          ),
+    );
+  }
+
+  function paint(focusId) {
+    fill(
+      ctx.main,
+      h("h1", {}, t("person.title", { id: partyId })),
+      h("p", { class: "muted file-purpose" }, t("purpose.shown", { purpose })),
+      state.error
+        ? h(
+            "div",
+            { class: "alert", role: "alert" },
+            h("p", {}, errorText(state.error)),
+            h("button", { type: "button", onclick: async () => (await load(), paint("debt-title")) }, t("common.retry")),
+          )
+        : [identity(), debtTable(), statement.paint(), career()],
+    );
+    if (focusId) {
+      const target = document.getElementById(focusId);
+      if (target) {
+        if (!target.matches("input, button, select, a, [tabindex]")) target.setAttribute("tabindex", "-1");
+        target.focus();
+      }
+    }
+  }
+
+  await load();
+  if (!alive()) return null;
+  paint();
+  return { paint: () => paint() };
+}
