@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "http/console_routes.h"
 #include "http/health_routes.h"
 #include "http/query_routes.h"
 #include "projections/niss_index.h"
@@ -171,6 +172,7 @@ Status Service::start(const Config& config, log::EventLog& log, http::Router& ro
     out.sample("kassa_access_log_writes_total", counts.writes);
   });
   http::add_command_routes(router, commands);
+  http::add_console_routes(router);
   return {};
 }
 
