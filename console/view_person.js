@@ -2,8 +2,8 @@
 // opened file (session.js keeps it for this tab's life); every read
 // carries it, so each is in the access log. Sections: identity and status
 // (GET /v1/persons/{id}), debt per quarter with each notice's structured
-// communication and due date (/debt), the account statement
-// (statement.js), the career (/career).
+// communication and due date (/debt), the payment form (payment.js), the
+// account statement (statement.js), the career (/career).
 
 import { h, fill, scrollable } from "./dom.js";
 import { t, lang, term, errorText } from "./i18n.js";
@@ -12,6 +12,7 @@ import { askPurpose } from "./dialog.js";
 import { purposeFor, setPurpose } from "./session.js";
 import { date, money } from "./format.js";
 import { statementSection } from "./statement.js";
+import { paymentSection } from "./payment.js";
 
 export async function mount(ctx, partyId) {
   const alive = ctx.current();
@@ -27,6 +28,8 @@ export async function mount(ctx, partyId) {
   }
   const state = { summary: null, debt: null, career: null, error: null, showSettled: false };
   const statement = statementSection(partyId, purpose, (focusId) => paint(focusId));
+  const payment = paymentSection(partyId, afterPayment, ctx.announce);
+  payment.onRepaint((focusId) => paint(focusId));
 
   async function load(minOffset) {
     const read = (path) => call("GET", `/v1/persons/${partyId}${path}`, { purpose, query: { min_offset: minOffset } });
@@ -36,9 +39,16 @@ export async function mount(ctx, partyId) {
       state.debt = debt.body;
       state.career = career.body;
       state.error = null;
+      const open = (state.debt.lines || []).filter((l) => l.communication && l.outstanding !== "0.00");
+      payment.setCommunications(open.map((l) => l.communication));
     } catch (e) {
       state.error = e;
     }
+  }
+
+  async function afterPayment(minOffset) {
+    await load(minOffset);
+    if (alive()) paint("debt-title");
   }
 
   function identity() {
@@ -208,7 +218,7 @@ export async function mount(ctx, partyId) {
             h("p", {}, errorText(state.error)),
             h("button", { type: "button", onclick: async () => (await load(), paint("debt-title")) }, t("common.retry")),
           )
-        : [identity(), debtTable(), statement.paint(), career()],
+        : [identity(), debtTable(), payment.paint(), statement.paint(), career()],
     );
     if (focusId) {
       const target = document.getElementById(focusId);
