@@ -1,0 +1,148 @@
+// #/work-list: the collection work-list (GET /v1/collection/work-list),
+// debtors by stage (furthest first) then amount, with totals, a stage
+// filter and pages (the API's cursor; earlier cursors kept for
+// "previous"). It discloses persons, so it asks for a purpose once per
+// visit; opening a debtor's file asks for that file's purpose.
+
+import { h, fill, scrollable } from "./dom.js";
+import { t, lang, term, errorText } from "./i18n.js";
+import { call } from "./api.js";
+import { askPurpose } from "./dialog.js";
+import { purposeFor, setPurpose } from "./session.js";
+import { date, money } from "./format.js";
+
+const PAGE = 20;
+const STAGES = ["notice", "reminder", "formal-notice", "contrainte-eligible", "contrainte-served"];
+
+export async function mount(ctx) {
+  const alive = ctx.current();
+  let purpose = purposeFor("work-list");
+  if (!purpose) {
+    purpose = await askPurpose("purpose.collection");
+    if (!alive()) return null;
+    if (!purpose) {
+      ctx.navigate("#/find");
+      return null;
+    }
+    setPurpose("work-list", purpose);
+  }
+  const state = { stage: "", cursors: [null], page: 0, data: null, error: null };
+
+  async function load() {
+    try {
+      const { body } = await call("GET", "/v1/collection/work-list", {
+        purpose,
+        query: { stage: state.stage, limit: PAGE, cursor: state.cursors[state.page] },
+      });
+      state.data = body;
+      state.error = null;
+      state.cursors[state.page + 1] = body.next_cursor || undefined;
+    } catch (e) {
+      state.error = e;
+    }
+  }
+
+  async function go(page, focusId) {
+    state.page = page;
+    await load();
+    if (alive()) paint(focusId);
+  }
+
+  function table() {
+    const d = state.data;
+    if (d.debtors.length === 0) return h("p", {}, t("worklist.empty"));
+    const yesNo = (v) => t(v ? "common.yes" : "common.no");
+    return scrollable(
+      t("worklist.caption"),
+      h(
+        "table",
+        { id: "worklist-table" },
+        h("caption", {}, t("worklist.caption")),
+        h(
+          "thead",
+          {},
+          h(
+            "tr",
+            {},
+            h("th", { scope: "col" }, t("worklist.person")),
+            h("th", { scope: "col" }, t("worklist.stage")),
+            h("th", { scope: "col", class: "num" }, t("worklist.outstanding")),
+            h("th", { scope: "col" }, t("worklist.formalNotice")),
+            h("th", { scope: "col" }, t("worklist.plan")),
+            h("th", { scope: "col" }, t("worklist.contact")),
+            h("th", { scope: "col" }, t("worklist.contrainte")),
+          ),
+        ),
+        h(
+          "tbody",
+          {},
+          d.debtors.map((row) =>
+            h(
+              "tr",
+              {},
+              h("th", { scope: "row" }, h("a", { href: `#/person/${row.party_id}`, class: "communication" }, row.party_id)),
+              h("td", {}, term("stage", row.stage)),
+              h("td", { class: "num" }, money(row.outstanding, lang())),
+              h("td", { class: "nowrap" }, date(row.last_formal_notice) || t("common.none")),
+              h("td", {}, row.payment_plan ? term("plan", row.payment_plan) : t("common.none")),
+              h("td", {}, yesNo(row.personal_contact)),
+              h("td", {}, yesNo(row.contrainte_eligible), row.contrainte_blocked_by && h("span", { class: "explain" }, row.contrainte_blocked_by)),
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+
+  function paint(focusId) {
+    const d = state.data;
+    const stage = h(
+      "select",
+      { id: "worklist-stage", onchange: (e) => (state.stage = e.target.value) },
+      h("option", { value: "", selected: state.stage === "" }, t("worklist.allStages")),
+      STAGES.map((s) => h("option", { value: s, selected: state.stage === s }, term("stage", s))),
+    );
+    fill(
+      ctx.main,
+      h("h1", {}, t("worklist.title")),
+      h("p", { class: "muted" }, t("purpose.shown", { purpose })),
+      h(
+        "form",
+        {
+          class: "inline",
+          id: "worklist-filter",
+          onsubmit: (e) => {
+            e.preventDefault();
+            state.cursors = [null];
+            go(0, "worklist-totals");
+          },
+        },
+        h("div", { class: "field" }, h("label", { for: "worklist-stage" }, t("worklist.stage")), stage),
+        h("button", { type: "submit" }, t("worklist.filter")),
+      ),
+      state.error && h("p", { class: "alert", role: "alert" }, errorText(state.error)),
+      d && [
+        h(
+          "p",
+          { id: "worklist-totals", tabindex: "-1" },
+          t("worklist.totals", { count: d.total, amount: money(d.total_outstanding, lang()) }),
+          " · ",
+          h("span", { id: "worklist-page" }, t("common.page", { n: state.page + 1 })),
+        ),
+        table(),
+        h(
+          "div",
+          { class: "pager" },
+          h("button", { type: "button", id: "worklist-previous", disabled: state.page === 0, onclick: () => go(state.page - 1, "worklist-totals") }, t("common.previous")),
+          h("button", { type: "button", id: "worklist-next", disabled: !state.cursors[state.page + 1], onclick: () => go(state.page + 1, "worklist-totals") }, t("common.next")),
+        ),
+      ],
+    );
+    if (focusId) document.getElementById(focusId)?.focus();
+  }
+
+  await load();
+  if (!alive()) return null;
+  paint();
+  return { paint: () => paint() };
+}
