@@ -1,0 +1,301 @@
+"""The journeys run_console_test.py drives in Chromium (selenium).
+
+Each step waits for what a user would see, runs axe-core on each new page
+or dialog (a serious or critical violation fails), and saves a full-page
+screenshot into the screenshots folder. Any failure raises AssertionError
+with what was expected; run_console_test.py turns it into a failed test.
+"""
+
+import base64
+import json
+import os
+import re
+import time
+import urllib.request
+from decimal import Decimal
+
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+# WebDriver's visible text turns a no-break space (U+00A0) into a space;
+# the narrow one (U+202F) between thousands stays.
+FR_MONEY = re.compile(r"^-?\d{1,3}(\u202f\d{3})*,\d\d €$")
+NL_MONEY = re.compile(r"^€ -?\d{1,3}(\.\d{3})*,\d\d$")
+
+
+def fr_amount(text):
+    """'1 234,56 €' -> Decimal('1234.56')"""
+    assert FR_MONEY.match(text), "not a French amount: %r" % text
+    return Decimal(text.replace("\u202f", "").replace(" €", "").replace(",", "."))
+
+
+class Journey:
+    def __init__(self, driver, base, axe, shots, token, niss, party, payment):
+        self.d = driver
+        self.base = base
+        self.axe_js = axe
+        self.shots = shots
+        self.token = token
+        self.niss = niss
+        self.party = party
+        self.payment = Decimal(payment)
+        self.count = 0
+
+    # --- helpers ---------------------------------------------------------
+
+    def log(self, message):
+        print("journey: " + message, flush=True)
+
+    def wait(self, css, timeout=20):
+        try:
+            return WebDriverWait(self.d, timeout).until(EC.visibility_of_element_located((By.CSS_SELECTOR, css)))
+        except TimeoutException:
+            self.shot("timeout")
+            raise AssertionError("%s did not appear within %d s (url %s)" % (css, timeout, self.d.current_url))
+
+    def wait_text(self, css, predicate, what, timeout=20):
+        end = time.monotonic() + timeout
+        text = None
+        while time.monotonic() < end:
+            try:  # the console repaints: an element found may be gone at once
+                elements = self.d.find_elements(By.CSS_SELECTOR, css)
+                text = elements[0].text if elements else None
+            except StaleElementReferenceException:
+                continue
+            if text is not None and predicate(text):
+                return text
+            time.sleep(0.05)
+        self.shot("timeout")
+        raise AssertionError("%s: expected %s, saw %r" % (css, what, text))
+
+    def gone(self, css, timeout=20):
+        WebDriverWait(self.d, timeout).until(EC.invisibility_of_element_located((By.CSS_SELECTOR, css)))
+
+    def shot(self, name):
+        self.count += 1
+        shot = self.d.execute_cdp_cmd("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True})
+        path = os.path.join(self.shots, "%02d-%s.png" % (self.count, name))
+        with open(path, "wb") as f:
+            f.write(base64.b64decode(shot["data"]))
+
+    def axe(self, name):
+        """axe-core on the page as it is: no serious or critical violation."""
+        if not self.d.execute_script("return typeof window.axe === 'object'"):
+            self.d.execute_script(self.axe_js)
+        violations = self.d.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "axe.run(document, {resultTypes: ['violations']})"
+            "  .then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
+            "      nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}))))"
+            "  .catch(e => done([{id: 'axe-error', impact: 'critical', help: String(e), nodes: []}]));")
+        bad = [v for v in violations if v["impact"] in ("serious", "critical")]
+        minor = [v["id"] for v in violations if v not in bad]
+        self.log("axe %s: %d serious or critical, minor: %s" % (name, len(bad), minor or "none"))
+        assert not bad, "axe-core on %s: %s" % (name, json.dumps(bad, indent=1, ensure_ascii=False))
+
+    def console_errors(self):
+        """Errors the page logged (a CSP refusal, a script error); a 4xx the
+        console answered on purpose ("Failed to load resource") is not one."""
+        errors = [e["message"] for e in self.d.get_log("browser")
+                  if e["level"] == "SEVERE" and "Failed to load resource" not in e["message"]]
+        assert not errors, "the browser logged errors: %s" % errors
+
+    def text(self, css):
+        return self.wait(css).text
+
+    def keys(self, *keys):
+        self.d.switch_to.active_element.send_keys(*keys)
+
+    def purpose_by_keyboard(self, details):
+        """The purpose dialog, by keyboard alone: focus starts in it."""
+        self.wait("dialog[open] #purpose-choice")
+        assert self.d.switch_to.active_element.get_attribute("id") == "purpose-choice", \
+            "focus is not in the purpose dialog"
+        self.keys(Keys.TAB)
+        self.keys(details)
+        self.keys(Keys.TAB)
+        assert self.d.switch_to.active_element.text in ("Continuer", "Verder", "Continue")
+        self.keys(Keys.ENTER)
+        self.gone("dialog[open]")
+
+    # --- journeys --------------------------------------------------------
+
+    def run(self):
+        self.sign_in()
+        self.find_and_open()
+        self.record_payment()
+        self.print_statement()
+        self.work_list()
+        self.languages()
+        self.sign_out()
+        self.console_errors()
+
+    def sign_in(self):
+        self.d.get(self.base + "/")
+        self.wait("#token")
+        Select(self.d.find_element(By.ID, "language")).select_by_value("fr")
+        self.wait_text("h1", lambda t: t == "Connexion", "the French sign-in page")
+        assert self.d.execute_script("return document.documentElement.lang") == "fr"
+        self.axe("sign-in")
+        self.shot("sign-in")
+        self.d.find_element(By.ID, "token").send_keys("not-a-token", Keys.ENTER)
+        self.wait_text("#token-error", lambda t: "refusé" in t, "the refused token's message")
+        token = self.d.find_element(By.ID, "token")
+        token.clear()
+        token.send_keys(self.token, Keys.ENTER)  # the keyboard signs in
+        self.wait("#find-query")
+        stored = self.d.execute_script("return [sessionStorage.getItem('kassa.token'), JSON.stringify(localStorage)]")
+        assert stored[0] == self.token, "the token is not in sessionStorage"
+        assert self.token not in stored[1], "the token is in localStorage"
+        self.log("signed in")
+
+    def find_and_open(self):
+        self.axe("find")
+        self.shot("find")
+        self.d.find_element(By.ID, "find-query").send_keys("12345", Keys.ENTER)
+        self.wait_text("#find-error", lambda t: "NISS" in t, "the format error")
+        field = self.d.find_element(By.ID, "find-query")
+        assert field.get_attribute("aria-invalid") == "true"
+        field.clear()
+        field.send_keys("85.07.30-033.28", Keys.ENTER)
+        self.wait("dialog[open]")
+        self.axe("purpose dialog")
+        self.shot("purpose")
+        self.purpose_by_keyboard("rappel reçu")
+        self.wait("#debt-table")
+        assert self.d.current_url.endswith("#/person/" + self.party), self.d.current_url
+        assert self.niss not in self.d.current_url
+        assert self.text("#person-status") == "actif", self.text("#person-status")
+        assert self.text("h1").startswith("Dossier P")
+        fr_amount(self.text("#person-outstanding"))
+        comms = [e.text for e in self.d.find_elements(By.CSS_SELECTOR, "#debt-table td.communication")]
+        assert comms and all(re.match(r"^\+\+\+\d{3}/\d{4}/\d{5}\+\+\+$", c) for c in comms), comms
+        dues = [e.text for e in self.d.find_elements(By.CSS_SELECTOR, "#debt-table td.nowrap")]
+        assert dues and all(re.match(r"^\d\d/\d\d/\d{4}$", d) for d in dues), dues
+        self.wait("#statement-table")
+        self.wait("#career-table")
+        self.axe("person's file")
+        self.shot("file")
+        self.log("found by NISS and opened %s: %d notices" % (self.party, len(comms)))
+
+    def fill_payment(self, amount, bank_ref, communication):
+        for name, value in (("amount", amount), ("bank-ref", bank_ref), ("communication", communication)):
+            field = self.d.find_element(By.ID, "payment-" + name)
+            field.clear()
+            if value:
+                field.send_keys(value)
+        self.d.find_element(By.ID, "payment-submit").click()
+
+    def record_payment(self):
+        owed = fr_amount(self.text("#debt-total"))
+        closing = self.text("#statement-closing")
+        # The form's own check: no amount.
+        self.fill_payment("", "", "")
+        self.wait_text("#payment-amount-error", lambda t: t != "", "the amount's error")
+        self.wait_text("#payment-bank-ref-error", lambda t: t != "", "the reference's error")
+        assert self.d.switch_to.active_element.get_attribute("id") == "payment-amount"
+        # The API's error, next to the field it names.
+        self.fill_payment("100,00", "CONSOLE-1", "+++000/0000/00000+++")
+        self.wait("dialog[open] #confirm-action")
+        self.d.find_element(By.ID, "confirm-action").click()
+        self.gone("dialog[open]")
+        error = self.wait_text("#payment-communication-error", lambda t: t != "", "the API's error on communication")
+        assert self.d.find_element(By.ID, "payment-communication").get_attribute("aria-invalid") == "true"
+        self.shot("payment-api-error")
+        self.log("the API's error is next to the communication: %r" % error)
+        # The payment, confirmed with a double click: written once.
+        self.fill_payment("100,00", "CONSOLE-2", "")
+        confirm = self.wait("dialog[open] #confirm-action")
+        dialog_text = self.text("dialog[open]")
+        assert "100,00 €" in dialog_text, dialog_text
+        self.axe("payment confirmation")
+        self.shot("payment-confirm")
+        ActionChains(self.d).double_click(confirm).perform()
+        self.gone("dialog[open]")
+        self.wait_text("#status", lambda t: "100,00 €" in t and "enregistré" in t, "the payment's confirmation")
+        after = self.wait_text("#debt-total", lambda t: t and fr_amount(t) != owed, "the debt to change")
+        assert fr_amount(after) == owed - self.payment, (owed, after)
+        self.wait_text("#statement-closing", lambda t: t != closing, "the statement's closing balance to change")
+        lines = self.statement_lines()
+        payments = [l for l in lines if l.get("kind") == "payment" and l.get("reference") == "CONSOLE-2"]
+        assert len(payments) == 1, "a double click wrote %d payments" % len(payments)
+        self.axe("file after the payment")
+        self.shot("payment-recorded")
+        self.log("payment recorded once: owed %s -> %s" % (owed, fr_amount(after)))
+
+    def statement_lines(self):
+        req = urllib.request.Request(self.base + "/v1/persons/%s/statement?limit=10000" % self.party)
+        req.add_header("Authorization", "Bearer " + self.token)
+        req.add_header("X-Kassa-Purpose", "console test: check the payment")
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return json.loads(r.read())["lines"]
+
+    def print_statement(self):
+        self.d.execute_script("document.body.dataset.print = 'statement'")
+        self.d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+        assert not self.d.find_element(By.ID, "payment-section").is_displayed()
+        assert self.d.find_element(By.ID, "statement-table").is_displayed()
+        self.shot("statement-print")
+        pdf = self.d.execute_cdp_cmd("Page.printToPDF", {"printBackground": False})
+        with open(os.path.join(self.shots, "statement.pdf"), "wb") as f:
+            f.write(base64.b64decode(pdf["data"]))
+        self.d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+        self.d.execute_script("delete document.body.dataset.print")
+        self.log("statement printed to statement.pdf")
+
+    def work_list(self):
+        self.d.find_element(By.CSS_SELECTOR, "a[href='#/work-list']").click()
+        self.wait("dialog[open]")
+        self.purpose_by_keyboard("tournée du matin")
+        self.wait("#worklist-table")
+        totals = self.text("#worklist-totals")
+        count = int(re.match(r"^(\d+) débiteurs", totals).group(1))
+        rows = self.d.find_elements(By.CSS_SELECTOR, "#worklist-table tbody tr")
+        assert len(rows) == min(count, 20), (count, len(rows))
+        assert count > 20, "the demo population has %d debtors: too few to page" % count
+        self.axe("work-list")
+        self.shot("work-list")
+        first = rows[0].text
+        self.d.find_element(By.ID, "worklist-next").click()
+        self.wait_text("#worklist-page", lambda t: t == "Page 2", "the second page")
+        second = self.d.find_elements(By.CSS_SELECTOR, "#worklist-table tbody tr")
+        assert second and second[0].text != first
+        self.shot("work-list-page-2")
+        self.d.find_element(By.ID, "worklist-previous").click()
+        self.wait_text("#worklist-page", lambda t: t == "Page 1", "the first page again")
+        # A debtor's file from the list: its own purpose, then its statement's pages.
+        self.d.find_element(By.CSS_SELECTOR, "#worklist-table tbody tr a").click()
+        self.wait("dialog[open]")
+        self.d.find_element(By.CSS_SELECTOR, "dialog[open] button[type=submit]").click()
+        self.wait("#statement-table")
+        if self.d.find_element(By.ID, "statement-next").is_enabled():
+            first_line = self.text("#statement-table tbody tr")
+            self.d.find_element(By.ID, "statement-next").click()
+            self.wait_text("#statement-table tbody tr", lambda t: t != first_line, "the statement's next page")
+            self.shot("debtor-statement-page-2")
+        self.log("work-list: %s; paged" % totals)
+
+    def languages(self):
+        Select(self.d.find_element(By.ID, "language")).select_by_value("nl")
+        self.wait_text("h1", lambda t: t.startswith("Dossier"), "the Dutch file")
+        self.wait_text("#statement-title", lambda t: t == "Rekeninguittreksel", "the Dutch statement")
+        outstanding = self.text("#person-outstanding")
+        assert NL_MONEY.match(outstanding), outstanding
+        assert self.d.execute_script("return document.documentElement.lang") == "nl"
+        self.axe("file in Dutch")
+        self.shot("file-nl")
+        Select(self.d.find_element(By.ID, "language")).select_by_value("en")
+        self.wait_text("#statement-title", lambda t: t == "Account statement", "the English statement")
+        self.log("switched to Dutch and English")
+
+    def sign_out(self):
+        self.d.find_element(By.ID, "sign-out").click()
+        self.wait("#token")
+        assert self.d.execute_script("return sessionStorage.getItem('kassa.token')") is None
+        with urllib.request.urlopen(self.base + "/", timeout=10) as r:
+            assert r.headers["Cache-Control"] == "no-store", r.headers["Cache-Control"]
+        self.log("signed out")

@@ -1,0 +1,238 @@
+#!/usr/bin/env python3
+"""The staff console in a real browser: headless Chromium driven by selenium.
+
+    run_console_test.py KASSA KASSAD WORK_DIR
+
+Needs Debian's `chromium` and `chromium-driver` (scripts/setup installs
+them) and npm; fails loudly without them: CI never skips this test.
+Installs the pinned selenium (requirements.txt) into a venv and the pinned
+axe-core (package.json, package-lock.json, `npm ci`) into a folder, both
+cached under $KASSA_CACHE (default ~/.cache/kassa) by their files' hash.
+
+Starts kassad on a fresh data folder with a small demo population, one
+person registered through the API with a known NISS and an assessment run
+(so that person has notices), then, as fund staff would, in French:
+signs in with a token (a wrong one first), finds the person by NISS,
+states the purpose by keyboard, opens the file, records a payment (a
+field error from the form, one from the API next to its field, then a
+confirmed payment whose confirm button is double-clicked) and sees the
+debt and the statement change, pages the statement, prints it to PDF,
+pages the collection work-list, switches language, signs out. axe-core
+runs on every page and dialog: any serious or critical violation fails.
+
+Artefacts in WORK_DIR/screenshots/ (PNG per step, statement.pdf) and
+WORK_DIR/kassad.log; ctest puts WORK_DIR in the build folder
+(build/<preset>/tests/console/console-work).
+"""
+
+import hashlib
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "support"))
+from cached_venv import cached_venv  # noqa: E402
+
+NISS = "85073003328"  # born 30/07/1985, serial 033, check digits 28
+PAYMENT = "100.00"
+
+
+def fail(message):
+    print("run_console_test: FAIL: " + message, file=sys.stderr, flush=True)
+    sys.exit(1)
+
+
+def step(message):
+    print("run_console_test: " + message, flush=True)
+
+
+def require_tools():
+    missing = [tool for tool in ("chromium", "chromedriver", "npm") if shutil.which(tool) is None]
+    if missing:
+        fail("missing " + ", ".join(missing) + ": install Debian's chromium and chromium-driver "
+             "(and npm) with scripts/setup; this test never skips")
+
+
+def in_venv():
+    """Re-runs this script under the cached venv's python (with selenium)."""
+    if os.environ.get("KASSA_CONSOLE_TEST_VENV") == "1":
+        return
+    python = os.path.join(cached_venv(os.path.join(HERE, "requirements.txt"), "selenium"), "python")
+    env = dict(os.environ, KASSA_CONSOLE_TEST_VENV="1")
+    os.execve(python, [python, os.path.abspath(__file__)] + sys.argv[1:], env)
+
+
+def axe_source():
+    """axe.min.js from the pinned axe-core, installed once with npm ci."""
+    digest = hashlib.sha256()
+    for name in ("package.json", "package-lock.json"):
+        with open(os.path.join(HERE, name), "rb") as f:
+            digest.update(f.read())
+    cache = os.environ.get("KASSA_CACHE", os.path.expanduser("~/.cache/kassa"))
+    root = os.path.join(cache, "npm-console-" + digest.hexdigest()[:16])
+    script = os.path.join(root, "node_modules", "axe-core", "axe.min.js")
+    if not os.path.exists(os.path.join(root, "installed")):
+        shutil.rmtree(root, ignore_errors=True)
+        os.makedirs(root)
+        for name in ("package.json", "package-lock.json"):
+            shutil.copy(os.path.join(HERE, name), root)
+        if subprocess.run(["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"],
+                          cwd=root).returncode != 0:
+            fail("npm ci could not install axe-core from the npm registry")
+        open(os.path.join(root, "installed"), "w").close()
+    with open(script) as f:
+        return f.read()
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def api(base, method, path, token, body=None, purpose=None):
+    data = None if body is None else json.dumps(body).encode()
+    req = urllib.request.Request(base + path, data=data, method=method)
+    req.add_header("Authorization", "Bearer " + token)
+    if purpose:
+        req.add_header("X-Kassa-Purpose", purpose)
+    if data is not None:
+        req.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(req, timeout=60) as r:
+            return r.status, json.loads(r.read() or b"null")
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read() or b"null")
+
+
+def prepare(kassa, work):
+    """A data folder: 100 demo persons (over 20 debtors: two pages of the
+    work-list), tokens; returns (data, tokens)."""
+    data = os.path.join(work, "data")
+    subprocess.run([kassa, "demo", "generate", "--data-dir", data, "--persons", "100", "--from-year",
+                    "2025", "--log-level", "warn"], check=True)
+    tokens = {}
+    for role in ("staff", "batch", "auditor"):
+        out = subprocess.run([kassa, "auth", "add-token", "--data-dir", data, "--role", role, "--principal",
+                              "console-" + role], check=True, stdout=subprocess.PIPE, text=True)
+        tokens[role] = out.stdout.strip()
+    return data, tokens
+
+
+def start_kassad(kassad, data, work):
+    port = free_port()
+    base = "http://127.0.0.1:%d" % port
+    log = open(os.path.join(work, "kassad.log"), "w")
+    server = subprocess.Popen([kassad, "--data-dir", data, "--port", str(port), "--log-level", "info"],
+                              stdout=log, stderr=subprocess.STDOUT)
+    for _ in range(600):
+        try:
+            with urllib.request.urlopen(base + "/health", timeout=1):
+                return server, base
+        except OSError:
+            if server.poll() is not None:
+                fail("kassad exited with %d before answering; see kassad.log" % server.returncode)
+            time.sleep(0.1)
+    fail("kassad did not answer /health within 60 s")
+
+
+def register(base, tokens):
+    """One person with a known NISS and notices (an assessment run)."""
+    today = time.strftime("%Y-%m-%d")
+    year = int(today[:4])
+    quarter = "%d-Q%d" % (year, (int(today[5:7]) - 1) // 3 + 1)
+    status, body = api(base, "POST", "/v1/persons", tokens["staff"], {
+        "niss": NISS, "first_name": "Camille", "last_name": "Dewaele", "start": "%d-01-01" % year,
+        "category": "main", "date": today})
+    if status != 201:
+        fail("registering the person answered %d %s" % (status, body))
+    party = body["party_id"]
+    status, body = api(base, "POST", "/v1/runs/assessment", tokens["batch"], {"quarter": quarter, "date": today})
+    if status not in (200, 201):
+        fail("the assessment run answered %d %s" % (status, body))
+    return party
+
+
+def check_access_log(base, token, party):
+    """The file's reads are in the access log with the purpose the browser
+    sent, accents and all (the console sends it as UTF-8)."""
+    status, body = api(base, "GET", "/v1/audit/access-log?party_id=%s&limit=10000" % party, token)
+    if status != 200:
+        fail("the access log answered %d %s" % (status, body))
+    routes = {r["route"] for r in body["records"]
+              if r["purpose"] == "Appel téléphonique du membre — rappel reçu"}
+    for route in ("POST /v1/persons/lookup", "GET /v1/persons/{party_id}",
+                  "GET /v1/persons/{party_id}/debt", "GET /v1/persons/{party_id}/statement"):
+        if route not in routes:
+            fail("no access-log record of %s with the purpose given in the browser: %s" % (
+                route, sorted({(r["route"], r["purpose"]) for r in body["records"]})))
+    step("the access log holds the purpose as typed")
+
+
+def browser(downloads):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium")
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage", "--window-size=1280,1000", "--lang=en-US",
+                 "--user-data-dir=" + downloads):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    service = Service(executable_path=shutil.which("chromedriver"))
+    driver = webdriver.Chrome(service=service, options=options)
+    driver.set_script_timeout(60)
+    return driver
+
+
+def main():
+    if len(sys.argv) != 4:
+        fail("usage: run_console_test.py KASSA KASSAD WORK_DIR")
+    require_tools()
+    in_venv()
+    started = time.monotonic()
+    kassa, kassad, work = sys.argv[1:]
+    axe = axe_source()
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(os.path.join(work, "screenshots"))
+    data, tokens = prepare(kassa, work)
+    server, base = start_kassad(kassad, data, work)
+    driver = None
+    try:
+        party = register(base, tokens)
+        step("kassad on %s; the person %s registered and assessed (%.1f s)" % (
+            base, party, time.monotonic() - started))
+        driver = browser(os.path.join(work, "chromium-profile"))
+        from journey import Journey
+        Journey(driver, base, axe, os.path.join(work, "screenshots"), tokens["staff"], NISS, party,
+                PAYMENT).run()
+        check_access_log(base, tokens["auditor"], party)
+        log_path = os.path.join(work, "kassad.log")
+        with open(log_path) as f:
+            log = f.read()
+        for secret in (tokens["staff"], NISS, "Camille", "Dewaele"):
+            if secret in log:
+                fail("kassad.log carries personal data or a token")
+        step("passed in %.1f s; screenshots in %s" % (time.monotonic() - started,
+                                                       os.path.join(work, "screenshots")))
+    finally:
+        if driver is not None:
+            driver.quit()
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+if __name__ == "__main__":
+    main()
