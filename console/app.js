@@ -1,6 +1,6 @@
 // The staff console's entry: the page's frame (header, language,
 // navigation) and a router over location.hash:
-//   #/login  #/find  #/person/<PartyId>  #/work-list
+//   #/login  #/find  #/person/<PartyId>  #/work-list  #/suspense
 // A view is a module exporting mount(ctx, ...params) -> { paint() }:
 // mount reads what it needs and paints; paint() redraws from what was
 // read, in the current language (a language switch reads nothing again,
@@ -14,12 +14,14 @@ import * as login from "./view_login.js";
 import * as find from "./view_find.js";
 import * as person from "./view_person.js";
 import * as worklist from "./view_worklist.js";
+import * as suspense from "./view_suspense.js";
 
 const ROUTES = [
   [/^#\/login$/, login, false],
   [/^#\/find$/, find, true],
   [/^#\/person\/(P[0-9a-f]{32})$/, person, true],
   [/^#\/work-list$/, worklist, true],
+  [/^#\/suspense$/, suspense, true],
 ];
 
 const main = document.getElementById("main");
@@ -65,8 +67,8 @@ function paintFrame() {
   );
   fill(
     document.getElementById("top"),
-    h("span", { class: "brand" }, t("app.title")),
-    signedIn && h("nav", { "aria-label": t("nav.label") }, h("ul", {}, link("#/find", "nav.find"), link("#/work-list", "nav.worklist"))),
+    h("span", { class: "brand", title: t("app.title") }, "Kassa"),
+    signedIn && h("nav", { "aria-label": t("nav.label") }, h("ul", {}, link("#/find", "nav.find"), link("#/work-list", "nav.worklist"), link("#/suspense", "nav.suspense"))),
     h("div", {}, h("label", { for: "language" }, t("lang.label")), language),
     signedIn &&
       h(

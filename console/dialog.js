@@ -32,7 +32,14 @@ function modal(title, build, busy = () => false) {
   return { dialog, done };
 }
 
-const PURPOSES = ["purpose.phone", "purpose.counter", "purpose.letter", "purpose.collection", "purpose.correction"];
+const PURPOSES = [
+  "purpose.phone",
+  "purpose.counter",
+  "purpose.letter",
+  "purpose.collection",
+  "purpose.suspense",
+  "purpose.correction",
+];
 let lastChoice = PURPOSES[0];
 
 // Asks why a file (or a list of persons) is opened. Resolves to the

@@ -70,3 +70,9 @@ export function parseNiss(text) {
   const digits = String(text || "").replace(/[\s.\-/]/g, "");
   return /^\d{11}$/.test(digits) ? digits : null;
 }
+
+// "312401398067" -> "+++312/4013/98067+++"; anything else as given.
+export function communication(text) {
+  const digits = String(text || "");
+  return /^\d{12}$/.test(digits) ? `+++${digits.slice(0, 3)}/${digits.slice(3, 7)}/${digits.slice(7)}+++` : digits;
+}

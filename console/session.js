@@ -1,9 +1,12 @@
 // The signed-in session: the bearer token in sessionStorage (this tab
-// only, gone when it closes; never localStorage, never a URL), and the
-// purpose stated for each opened file, in memory only: a reload asks again.
+// only, gone when it closes; never localStorage, never a URL), the
+// purpose stated for each opened file, in memory only: a reload asks
+// again, and the last write made elsewhere on a file (its min_offset), so
+// the file opened next shows it.
 
 const TOKEN_KEY = "kassa.token";
 const purposes = new Map();
+const writes = new Map();
 
 export function token() {
   return sessionStorage.getItem(TOKEN_KEY);
@@ -16,6 +19,7 @@ export function signIn(value) {
 export function signOut() {
   sessionStorage.removeItem(TOKEN_KEY);
   purposes.clear();
+  writes.clear();
 }
 
 // The purpose given for `key` (a PartyId, or "work-list"), or undefined.
@@ -25,4 +29,17 @@ export function purposeFor(key) {
 
 export function setPurpose(key, purpose) {
   purposes.set(key, purpose);
+}
+
+// A write on `key` (a PartyId) answered `minOffset`: the next read of the
+// file waits for it (?min_offset=).
+export function noteWrite(key, minOffset) {
+  if (Number.isInteger(minOffset)) writes.set(key, minOffset);
+}
+
+// The offset noted for `key`, once; undefined when none.
+export function takeWrite(key) {
+  const offset = writes.get(key);
+  writes.delete(key);
+  return offset;
 }

@@ -9,7 +9,7 @@ import { h, fill, scrollable } from "./dom.js";
 import { t, lang, term, errorText } from "./i18n.js";
 import { call } from "./api.js";
 import { askPurpose } from "./dialog.js";
-import { purposeFor, setPurpose } from "./session.js";
+import { purposeFor, setPurpose, takeWrite } from "./session.js";
 import { date, money } from "./format.js";
 import { statementSection } from "./statement.js";
 import { paymentSection } from "./payment.js";
@@ -229,7 +229,7 @@ export async function mount(ctx, partyId) {
     }
   }
 
-  await load();
+  await load(takeWrite(partyId)); // a match booked from the suspense list, say
   if (!alive()) return null;
   paint();
   return { paint: () => paint() };
