@@ -130,6 +130,7 @@ class Journey:
         self.record_payment()
         self.print_statement()
         self.work_list()
+        self.suspense()
         self.languages()
         self.sign_out()
         self.console_errors()
@@ -278,6 +279,46 @@ class Journey:
             self.wait_text("#statement-table tbody tr", lambda t: t != first_line, "the statement's next page")
             self.shot("debtor-statement-page-2")
         self.log("work-list: %s; paged" % totals)
+
+    def suspense(self):
+        self.d.find_element(By.CSS_SELECTOR, "a[href='#/suspense']").click()
+        self.wait("dialog[open]")
+        self.d.find_element(By.CSS_SELECTOR, "dialog[open] button[type=submit]").click()
+        self.wait("#suspense-table")
+        before = int(re.match(r"^(\d+) lignes en suspens", self.text("#suspense-totals")).group(1))
+        first = self.d.find_elements(By.CSS_SELECTOR, "#suspense-table tbody tr")[0]
+        bank_ref = first.find_element(By.CSS_SELECTOR, "th").text
+        amount = first.find_element(By.CSS_SELECTOR, "td.num").text
+        self.axe("suspense")
+        self.shot("suspense")
+        first.find_element(By.CSS_SELECTOR, "button.match").click()
+        self.wait("#suspense-payer")
+        assert self.d.switch_to.active_element.get_attribute("id") == "suspense-payer"
+        self.keys("nobody", Keys.ENTER)
+        self.wait_text("#suspense-payer-error", lambda t: t != "", "the payer's format error")
+        payer = self.d.find_element(By.ID, "suspense-payer")
+        payer.clear()
+        payer.send_keys("85.07.30-033.28", Keys.ENTER)
+        self.wait("dialog[open] #confirm-action")
+        assert amount in self.text("dialog[open]"), (amount, self.text("dialog[open]"))
+        self.axe("match confirmation")
+        ActionChains(self.d).double_click(self.d.find_element(By.ID, "confirm-action")).perform()
+        self.gone("dialog[open]")
+        self.wait_text("#status", lambda t: amount in t and self.party in t, "the match's confirmation")
+        self.wait_text("#suspense-totals", lambda t: t.startswith("%d lignes" % (before - 1)), "one line fewer")
+        self.shot("suspense-matched")
+        # Watch it book: the payer's file (its purpose was given at the start).
+        self.d.find_element(By.CSS_SELECTOR, "#suspense-booked a").click()
+        self.wait("#statement-table")
+        # The line's reference is the communication the bank sent, not the
+        # bank line's id: find it by its amount.
+        credit = str(fr_amount(amount))
+        payments = [l for l in self.statement_lines() if l.get("kind") == "payment" and l.get("credit") == credit]
+        assert len(payments) == 1, "the match booked %d payments of %s: %s" % (len(payments), credit, payments)
+        # The file was read with the match's min_offset: the payment is on it.
+        self.wait_text("#statement-table", lambda t: amount in t, "the booked payment in the statement")
+        self.shot("suspense-booked-file")
+        self.log("matched %s of %s to the person; %d lines left in suspense" % (amount, bank_ref, before - 1))
 
     def languages(self):
         Select(self.d.find_element(By.ID, "language")).select_by_value("nl")

@@ -17,7 +17,8 @@ states the purpose by keyboard, opens the file, records a payment (a
 field error from the form, one from the API next to its field, then a
 confirmed payment whose confirm button is double-clicked) and sees the
 debt and the statement change, pages the statement, prints it to PDF,
-pages the collection work-list, switches language, signs out. axe-core
+pages the collection work-list, matches a bank line in suspense to the
+person by NISS and sees it booked, switches language, signs out. axe-core
 runs on every page and dialog: any serious or critical violation fails.
 
 Artefacts in WORK_DIR/screenshots/ (PNG per step, statement.pdf) and
@@ -144,7 +145,8 @@ def start_kassad(kassad, data, work):
 
 
 def register(base, tokens):
-    """One person with a known NISS and notices (an assessment run)."""
+    """One person with a known NISS and notices (an assessment run), and
+    bank lines in suspense (a camt.053 import)."""
     today = time.strftime("%Y-%m-%d")
     year = int(today[:4])
     quarter = "%d-Q%d" % (year, (int(today[5:7]) - 1) // 3 + 1)
@@ -157,6 +159,15 @@ def register(base, tokens):
     status, body = api(base, "POST", "/v1/runs/assessment", tokens["batch"], {"quarter": quarter, "date": today})
     if status not in (200, 201):
         fail("the assessment run answered %d %s" % (status, body))
+    # A bank statement whose credits match nobody: items in suspense.
+    with open(os.path.join(HERE, "..", "data", "bank", "camt053-001-02-fund.xml"), "rb") as f:
+        req = urllib.request.Request(base + "/v1/payments/import", data=f.read(), method="POST")
+    req.add_header("Authorization", "Bearer " + tokens["batch"])
+    req.add_header("Content-Type", "application/xml")
+    with urllib.request.urlopen(req, timeout=60) as r:
+        body = json.loads(r.read())
+    if body.get("suspense", 0) < 2:
+        fail("the bank import left %s items in suspense; the test needs two" % body.get("suspense"))
     return party
 
 
