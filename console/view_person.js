@@ -3,7 +3,8 @@
 // carries it, so each is in the access log. Sections: identity and status
 // (GET /v1/persons/{id}), debt per quarter with each notice's structured
 // communication and due date (/debt), the payment form (payment.js), the
-// account statement (statement.js), the career (/career).
+// account statement (statement.js), the career (/career), the tax
+// certificate (/tax-certificate).
 
 import { h, fill, scrollable } from "./dom.js";
 import { t, lang, term, errorText } from "./i18n.js";
@@ -26,7 +27,7 @@ export async function mount(ctx, partyId) {
     }
     setPurpose(partyId, purpose);
   }
-  const state = { summary: null, debt: null, career: null, error: null, showSettled: false };
+  const state = { summary: null, debt: null, career: null, tax: null, error: null, showSettled: false };
   const statement = statementSection(partyId, purpose, (focusId) => paint(focusId));
   const payment = paymentSection(partyId, afterPayment, ctx.announce);
   payment.onRepaint((focusId) => paint(focusId));
@@ -34,10 +35,17 @@ export async function mount(ctx, partyId) {
   async function load(minOffset) {
     const read = (path) => call("GET", `/v1/persons/${partyId}${path}`, { purpose, query: { min_offset: minOffset } });
     try {
-      const [summary, debt, career] = await Promise.all([read(""), read("/debt"), read("/career"), statement.reload(minOffset)]);
+      const [summary, debt, career, tax] = await Promise.all([
+        read(""),
+        read("/debt"),
+        read("/career"),
+        read("/tax-certificate"),
+        statement.reload(minOffset),
+      ]);
       state.summary = summary.body;
       state.debt = debt.body;
       state.career = career.body;
+      state.tax = tax.body;
       state.error = null;
       const open = (state.debt.lines || []).filter((l) => l.communication && l.outstanding !== "0.00");
       payment.setCommunications(open.map((l) => l.communication));
@@ -206,6 +214,46 @@ export async function mount(ctx, partyId) {
     );
   }
 
+  // Contributions paid per calendar year, for the tax return.
+  function taxCertificate() {
+    const years = state.tax.certificates || [];
+    const m = (v) => money(v, lang());
+    const cols = [
+      ["tax.contributions", "contributions"],
+      ["tax.fees", "fees"],
+      ["tax.regularisation", "regularisation"],
+      ["tax.refunded", "refunded"],
+      ["tax.deductible", "deductible_total"],
+      ["tax.surcharges", "surcharges_not_deductible"],
+      ["tax.costs", "costs_not_deductible"],
+    ];
+    return h(
+      "section",
+      { id: "tax-section", "aria-labelledby": "tax-title" },
+      h("h2", { id: "tax-title" }, t("tax.title")),
+      years.length === 0
+        ? h("p", {}, t("tax.empty"))
+        : scrollable(
+            t("tax.caption"),
+            h(
+              "table",
+              { id: "tax-table" },
+              h("caption", {}, t("tax.caption")),
+              h(
+                "thead",
+                {},
+                h("tr", {}, h("th", { scope: "col" }, t("career.year")), cols.map(([key]) => h("th", { scope: "col", class: "num" }, t(key)))),
+              ),
+              h(
+                "tbody",
+                {},
+                years.map((y) => h("tr", {}, h("th", { scope: "row" }, String(y.year)), cols.map(([, field]) => h("td", { class: "num" }, m(y[field]))))),
+              ),
+            ),
+          ),
+    );
+  }
+
   function paint(focusId) {
     fill(
       ctx.main,
@@ -218,7 +266,7 @@ export async function mount(ctx, partyId) {
             h("p", {}, errorText(state.error)),
             h("button", { type: "button", onclick: async () => (await load(), paint("debt-title")) }, t("common.retry")),
           )
-        : [identity(), debtTable(), payment.paint(), statement.paint(), career()],
+        : [identity(), debtTable(), payment.paint(), statement.paint(), career(), taxCertificate()],
     );
     if (focusId) {
       const target = document.getElementById(focusId);
