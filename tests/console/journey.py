@@ -179,6 +179,7 @@ class Journey:
         assert dues and all(re.match(r"^\d\d/\d\d/\d{4}$", d) for d in dues), dues
         self.wait("#statement-table")
         self.wait("#career-table")
+        self.wait("#tax-section")
         self.axe("person's file")
         self.shot("file")
         self.log("found by NISS and opened %s: %d notices" % (self.party, len(comms)))
@@ -199,10 +200,16 @@ class Journey:
         self.wait_text("#payment-amount-error", lambda t: t != "", "the amount's error")
         self.wait_text("#payment-bank-ref-error", lambda t: t != "", "the reference's error")
         assert self.d.switch_to.active_element.get_attribute("id") == "payment-amount"
-        # The API's error, next to the field it names.
-        self.fill_payment("100,00", "CONSOLE-1", "+++000/0000/00000+++")
+        # The API's error, next to the field it names; by keyboard alone:
+        # Enter in a field submits, focus starts on the dialog's confirm button.
+        for name, value in (("amount", "100,00"), ("bank-ref", "CONSOLE-1"), ("communication", "+++000/0000/00000+++")):
+            field = self.d.find_element(By.ID, "payment-" + name)
+            field.clear()
+            field.send_keys(value)
+        self.keys(Keys.ENTER)
         self.wait("dialog[open] #confirm-action")
-        self.d.find_element(By.ID, "confirm-action").click()
+        assert self.d.switch_to.active_element.get_attribute("id") == "confirm-action"
+        self.keys(Keys.ENTER)
         self.gone("dialog[open]")
         error = self.wait_text("#payment-communication-error", lambda t: t != "", "the API's error on communication")
         assert self.d.find_element(By.ID, "payment-communication").get_attribute("aria-invalid") == "true"
@@ -332,6 +339,15 @@ class Journey:
         Select(self.d.find_element(By.ID, "language")).select_by_value("en")
         self.wait_text("#statement-title", lambda t: t == "Account statement", "the English statement")
         self.log("switched to Dutch and English")
+        # 200 % zoom on a 1280 px screen: the page reflows in 640 CSS px, only
+        # wide tables scroll, inside their own focusable region.
+        self.d.set_window_size(640, 1000)
+        time.sleep(0.3)
+        width = self.d.execute_script("return [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        assert width[0] <= width[1], "the file does not reflow at 640 px: %s" % width
+        self.axe("file at 640 px")
+        self.shot("file-640px")
+        self.d.set_window_size(1280, 1000)
 
     def sign_out(self):
         self.d.find_element(By.ID, "sign-out").click()
