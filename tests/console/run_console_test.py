@@ -29,6 +29,7 @@ WORK_DIR/kassad.log; ctest puts WORK_DIR in the build folder
 import hashlib
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -90,6 +91,19 @@ def axe_source():
         open(os.path.join(root, "installed"), "w").close()
     with open(script) as f:
         return f.read()
+
+
+def check_words():
+    """words_fr.js, words_nl.js and words_en.js have the same keys."""
+    keys = {}
+    for lang in ("fr", "nl", "en"):
+        with open(os.path.join(HERE, "..", "..", "console", "words_%s.js" % lang), encoding="utf-8") as f:
+            keys[lang] = set(re.findall(r'^  "([^"]+)":', f.read(), re.MULTILINE))
+    for lang in ("fr", "nl"):
+        if keys[lang] != keys["en"]:
+            fail("console/words_%s.js and words_en.js differ: only in %s %s, only in en %s" % (
+                lang, lang, sorted(keys[lang] - keys["en"]), sorted(keys["en"] - keys[lang])))
+    step("%d words in each language" % len(keys["en"]))
 
 
 def free_port():
@@ -211,6 +225,7 @@ def main():
     require_tools()
     in_venv()
     started = time.monotonic()
+    check_words()
     kassa, kassad, work = sys.argv[1:]
     axe = axe_source()
     shutil.rmtree(work, ignore_errors=True)
