@@ -67,7 +67,8 @@ def in_venv():
     if os.environ.get("KASSA_CONSOLE_TEST_VENV") == "1":
         return
     python = os.path.join(cached_venv(os.path.join(HERE, "requirements.txt"), "selenium"), "python")
-    env = dict(os.environ, KASSA_CONSOLE_TEST_VENV="1")
+    # Selenium Manager never downloads a driver or a browser: Debian's are given.
+    env = dict(os.environ, KASSA_CONSOLE_TEST_VENV="1", SE_OFFLINE="true", SE_AVOID_STATS="true")
     os.execve(python, [python, os.path.abspath(__file__)] + sys.argv[1:], env)
 
 
