@@ -207,6 +207,10 @@ void Router::install(const RouteInfo& info, Handler handler) {
       }
     } observed{*this, info, req, res, ctx};
     ctx.raw = &req;
+    // Answers name persons and amounts: no browser or proxy keeps them,
+    // errors included, unless a route says otherwise (the console's
+    // versioned files).
+    res.set_header("Cache-Control", "no-store");
     if (info.access == Access::kBearerToken) {
       if (req.get_header_value_count("Authorization") > 1) {
         // Which one would count is a guess a proxy and kassad may make differently.
@@ -262,7 +266,10 @@ void Router::install(const RouteInfo& info, Handler handler) {
         return;
       }
       res.status = reply->status;
-      for (const auto& [name, value] : reply->headers) res.set_header(name, value);
+      for (const auto& [name, value] : reply->headers) {
+        res.headers.erase(name);  // the route's own, never two of one header
+        res.set_header(name, value);
+      }
       if (reply->status == 503) res.set_header("Retry-After", "2");
       if (!reply->raw_body.empty()) {
         // Moved, not copied: a five-year statement is ~36 KB.

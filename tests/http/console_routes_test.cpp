@@ -45,6 +45,7 @@ TEST_CASE("the console's page is served at / and never cached", "[console]") {
       CHECK(res->body == asset.bytes);
       CHECK(res->get_header_value("Content-Type") == asset.content_type);
       CHECK(res->get_header_value("Cache-Control") == "public, max-age=31536000, immutable");
+      CHECK(res->get_header_value_count("Cache-Control") == 1);
       CHECK(res->get_header_value("X-Content-Type-Options") == "nosniff");
     }
   }

@@ -90,6 +90,11 @@ TEST_CASE("routes authenticate, authorise, parse JSON and map errors to statuses
   CHECK(body["name"] == "P123");
   CHECK(body["actor"] == "s-1");
   CHECK(body["q"] == "hello");
+  // Answers name persons and amounts: never kept by a browser or proxy,
+  // errors included.
+  CHECK(ok->get_header_value("Cache-Control") == "no-store");
+  CHECK(ok->get_header_value_count("Cache-Control") == 1);
+  CHECK(wrong_role->get_header_value("Cache-Control") == "no-store");
 
   auto admin = client.Get("/v1/echo/y", bearer("ad"));
   CHECK(admin->status == 200);  // admin may do everything
