@@ -192,7 +192,17 @@ Server::Server(ServerOptions options, TokenTable tokens)
         error = Error::not_found("RouteNotFound", "no route " + req.method + " " + path, "path");
       }
     } else if (res.status == 413) {
-      error = Error::invalid("body", "BodyTooLarge", "the request body is over this route's limit");
+      // cpp-httplib parses a form-encoded body itself and caps it at 8 KB,
+      // whatever the route's limit: curl's -d and --data-binary send that
+      // type unless told otherwise (a bank file, a JSON body).
+      const bool form =
+          req.get_header_value("Content-Type").rfind("application/x-www-form-urlencoded", 0) == 0;
+      error = Error::invalid(
+          "body", "BodyTooLarge",
+          form ? "a form-encoded body (Content-Type: application/x-www-form-urlencoded, curl's "
+                 "default for -d and --data-binary) is limited to 8192 bytes; send a file as "
+                 "application/octet-stream, JSON as application/json"
+               : "the request body is over this route's limit");
     } else if (res.status == 414) {
       error = Error::invalid("path", "UriTooLong", "the request line is too long");
     } else if (res.status >= 500) {
