@@ -36,6 +36,29 @@ export function fill(node, ...children) {
 
 // A table's frame that scrolls sideways on a narrow screen or at 200 %
 // zoom: a named region that takes focus, so a keyboard can scroll it.
-export function scrollable(label, ...children) {
+function scrollable(label, ...children) {
   return h("div", { class: "table-wrap", role: "region", "aria-label": label, tabindex: "0" }, ...children);
+}
+
+// A list as a table in its scrollable frame, the caption naming both:
+//   dataTable({ id, caption, columns: [{ label, numeric, hidden }], rows, foot })
+// Each column is a header cell with scope="col"; `numeric` right-aligns it
+// (class "num"), `hidden` keeps its label for screen readers only. `rows`
+// holds each row's cells (its th scope="row" and tds); `foot`, if given,
+// the cells of one row in a tfoot.
+export function dataTable({ id, caption, columns, rows, foot }) {
+  const head = columns.map(({ label, numeric, hidden }) =>
+    h("th", { scope: "col", class: numeric && "num" }, hidden ? h("span", { class: "visually-hidden" }, label) : label),
+  );
+  return scrollable(
+    caption,
+    h(
+      "table",
+      { id },
+      h("caption", {}, caption),
+      h("thead", {}, h("tr", {}, head)),
+      h("tbody", {}, rows.map((cells) => h("tr", {}, cells))),
+      foot && h("tfoot", {}, h("tr", {}, foot)),
+    ),
+  );
 }

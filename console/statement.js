@@ -3,7 +3,7 @@
 // kept for "previous"), each line explained, and a print button that
 // prints this section alone (console.css, @media print).
 
-import { h, scrollable } from "./dom.js";
+import { h, dataTable } from "./dom.js";
 import { t, lang, term, errorText } from "./i18n.js";
 import { call } from "./api.js";
 import { date, money, parseDate } from "./format.js";
@@ -138,29 +138,19 @@ export function statementSection(partyId, purpose, onChange) {
         h("p", { class: "muted" }, t("statement.count", { n: d.line_count }), " · ", t("common.page", { n: state.page + 1 })),
         d.lines.length === 0
           ? h("p", {}, t("statement.empty"))
-          : scrollable(
-              t("statement.caption"),
-              h(
-                "table",
-                { id: "statement-table" },
-                h("caption", {}, t("statement.caption")),
-                h(
-                  "thead",
-                  {},
-                  h(
-                    "tr",
-                    {},
-                    h("th", { scope: "col" }, t("statement.date")),
-                    h("th", { scope: "col" }, t("statement.line")),
-                    h("th", { scope: "col" }, t("debt.communication")),
-                    h("th", { scope: "col", class: "num" }, t("statement.debit")),
-                    h("th", { scope: "col", class: "num" }, t("statement.credit")),
-                    h("th", { scope: "col", class: "num" }, t("statement.balance")),
-                  ),
-                ),
-                h("tbody", {}, d.lines.map((line) => h("tr", {}, lineCells(line)))),
-              ),
-            ),
+          : dataTable({
+              id: "statement-table",
+              caption: t("statement.caption"),
+              columns: [
+                { label: t("statement.date") },
+                { label: t("statement.line") },
+                { label: t("debt.communication") },
+                { label: t("statement.debit"), numeric: true },
+                { label: t("statement.credit"), numeric: true },
+                { label: t("statement.balance"), numeric: true },
+              ],
+              rows: d.lines.map((line) => lineCells(line)),
+            }),
         h(
           "div",
           { class: "pager", id: "statement-pager" },

@@ -6,7 +6,7 @@
 // account statement (statement.js), the career (/career), the tax
 // certificate (/tax-certificate).
 
-import { h, fill, scrollable } from "./dom.js";
+import { h, fill, dataTable } from "./dom.js";
 import { t, lang, term, errorText } from "./i18n.js";
 import { call } from "./api.js";
 import { askPurpose } from "./dialog.js";
@@ -117,53 +117,35 @@ export async function mount(ctx, partyId) {
       ),
       lines.length === 0
         ? h("p", { id: "debt-empty" }, t("debt.empty"))
-        : scrollable(
-            t("debt.caption"),
-            h(
-              "table",
-              { id: "debt-table" },
-              h("caption", {}, t("debt.caption")),
-              h(
-                "thead",
-                {},
-                h(
-                  "tr",
-                  {},
-                  h("th", { scope: "col" }, t("debt.debt")),
-                  h("th", { scope: "col" }, t("debt.due")),
-                  h("th", { scope: "col" }, t("debt.communication")),
-                  h("th", { scope: "col", class: "num" }, t("debt.principal")),
-                  h("th", { scope: "col", class: "num" }, t("debt.surcharges")),
-                  h("th", { scope: "col", class: "num" }, t("debt.costs")),
-                  h("th", { scope: "col", class: "num" }, t("debt.outstanding")),
-                  h("th", { scope: "col" }, t("debt.stage")),
-                ),
-              ),
-              h(
-                "tbody",
-                {},
-                lines.map((l) =>
-                  h(
-                    "tr",
-                    {},
-                    h("th", { scope: "row" }, l.debt),
-                    h("td", { class: "nowrap" }, date(l.due_date)),
-                    h("td", { class: "communication" }, l.communication || ""),
-                    h("td", { class: "num" }, m(l.unpaid_principal)),
-                    h("td", { class: "num" }, m(l.unpaid_surcharges)),
-                    h("td", { class: "num" }, m(l.unpaid_costs)),
-                    h("td", { class: "num" }, m(l.outstanding)),
-                    h("td", {}, term("stage", l.stage)),
-                  ),
-                ),
-              ),
-              h(
-                "tfoot",
-                {},
-                h("tr", {}, h("th", { scope: "row", colspan: 6 }, t("person.outstanding")), h("td", { class: "num", id: "debt-total" }, m(state.debt.outstanding)), h("td", {})),
-              ),
-            ),
-          ),
+        : dataTable({
+            id: "debt-table",
+            caption: t("debt.caption"),
+            columns: [
+              { label: t("debt.debt") },
+              { label: t("debt.due") },
+              { label: t("debt.communication") },
+              { label: t("debt.principal"), numeric: true },
+              { label: t("debt.surcharges"), numeric: true },
+              { label: t("debt.costs"), numeric: true },
+              { label: t("debt.outstanding"), numeric: true },
+              { label: t("debt.stage") },
+            ],
+            rows: lines.map((l) => [
+              h("th", { scope: "row" }, l.debt),
+              h("td", { class: "nowrap" }, date(l.due_date)),
+              h("td", { class: "communication" }, l.communication || ""),
+              h("td", { class: "num" }, m(l.unpaid_principal)),
+              h("td", { class: "num" }, m(l.unpaid_surcharges)),
+              h("td", { class: "num" }, m(l.unpaid_costs)),
+              h("td", { class: "num" }, m(l.outstanding)),
+              h("td", {}, term("stage", l.stage)),
+            ]),
+            foot: [
+              h("th", { scope: "row", colspan: 6 }, t("person.outstanding")),
+              h("td", { class: "num", id: "debt-total" }, m(state.debt.outstanding)),
+              h("td", {}),
+            ],
+          }),
     );
   }
 
@@ -175,42 +157,24 @@ export async function mount(ctx, partyId) {
       h("h2", { id: "career-title" }, t("career.title")),
       rows.length === 0
         ? h("p", {}, t("career.empty"))
-        : scrollable(
-            t("career.caption"),
-            h(
-              "table",
-              { id: "career-table" },
-              h("caption", {}, t("career.caption")),
-              h(
-                "thead",
-                {},
-                h(
-                  "tr",
-                  {},
-                  h("th", { scope: "col" }, t("career.quarter")),
-                  h("th", { scope: "col" }, t("person.category")),
-                  h("th", { scope: "col", class: "num" }, t("career.due")),
-                  h("th", { scope: "col", class: "num" }, t("career.paid")),
-                  h("th", { scope: "col" }, t("career.status")),
-                ),
-              ),
-              h(
-                "tbody",
-                {},
-                rows.map((q) =>
-                  h(
-                    "tr",
-                    {},
-                    h("th", { scope: "row" }, q.quarter),
-                    h("td", {}, term("category", q.category)),
-                    h("td", { class: "num" }, money(q.contribution_due, lang())),
-                    h("td", { class: "num" }, money(q.contribution_paid, lang())),
-                    h("td", {}, term("career", q.status), q.reason && h("span", { class: "explain" }, term("reason", q.reason))),
-                  ),
-                ),
-              ),
-            ),
-          ),
+        : dataTable({
+            id: "career-table",
+            caption: t("career.caption"),
+            columns: [
+              { label: t("career.quarter") },
+              { label: t("person.category") },
+              { label: t("career.due"), numeric: true },
+              { label: t("career.paid"), numeric: true },
+              { label: t("career.status") },
+            ],
+            rows: rows.map((q) => [
+              h("th", { scope: "row" }, q.quarter),
+              h("td", {}, term("category", q.category)),
+              h("td", { class: "num" }, money(q.contribution_due, lang())),
+              h("td", { class: "num" }, money(q.contribution_paid, lang())),
+              h("td", {}, term("career", q.status), q.reason && h("span", { class: "explain" }, term("reason", q.reason))),
+            ]),
+          }),
     );
   }
 
@@ -233,24 +197,12 @@ export async function mount(ctx, partyId) {
       h("h2", { id: "tax-title" }, t("tax.title")),
       years.length === 0
         ? h("p", {}, t("tax.empty"))
-        : scrollable(
-            t("tax.caption"),
-            h(
-              "table",
-              { id: "tax-table" },
-              h("caption", {}, t("tax.caption")),
-              h(
-                "thead",
-                {},
-                h("tr", {}, h("th", { scope: "col" }, t("career.year")), cols.map(([key]) => h("th", { scope: "col", class: "num" }, t(key)))),
-              ),
-              h(
-                "tbody",
-                {},
-                years.map((y) => h("tr", {}, h("th", { scope: "row" }, String(y.year)), cols.map(([, field]) => h("td", { class: "num" }, m(y[field]))))),
-              ),
-            ),
-          ),
+        : dataTable({
+            id: "tax-table",
+            caption: t("tax.caption"),
+            columns: [{ label: t("career.year") }, ...cols.map(([key]) => ({ label: t(key), numeric: true }))],
+            rows: years.map((y) => [h("th", { scope: "row" }, String(y.year)), cols.map(([, field]) => h("td", { class: "num" }, m(y[field])))]),
+          }),
     );
   }
 

@@ -6,7 +6,7 @@
 // in a URL) or company number; the match is confirmed with its amount
 // first and sent with an Idempotency-Key (a double click matches once).
 
-import { h, fill, scrollable } from "./dom.js";
+import { h, fill, dataTable } from "./dom.js";
 import { t, lang, term, errorText } from "./i18n.js";
 import { call, newIdempotencyKey } from "./api.js";
 import { askPurpose, confirmAction } from "./dialog.js";
@@ -155,71 +155,53 @@ export async function mount(ctx) {
   function table() {
     const d = state.data;
     if (d.items.length === 0) return h("p", { id: "suspense-empty" }, t("suspense.empty"));
-    return scrollable(
-      t("suspense.caption"),
-      h(
-        "table",
-        { id: "suspense-table" },
-        h("caption", {}, t("suspense.caption")),
+    return dataTable({
+      id: "suspense-table",
+      caption: t("suspense.caption"),
+      columns: [
+        { label: t("suspense.bankRef") },
+        { label: t("suspense.valueDate") },
+        { label: t("suspense.amount"), numeric: true },
+        { label: t("suspense.communication") },
+        { label: t("suspense.counterparty") },
+        { label: t("suspense.reason") },
+        { label: t("suspense.action"), hidden: true },
+      ],
+      rows: d.items.map((item) => [
+        h("th", { scope: "row", class: "ref" }, item.bank_ref),
+        h("td", { class: "nowrap" }, date(item.value_date)),
+        h("td", { class: "num" }, money(item.amount, lang())),
         h(
-          "thead",
+          "td",
+          {},
+          item.structured_communication ? h("span", { class: "communication" }, communication(item.structured_communication)) : null,
+          item.free_communication &&
+            item.free_communication !== communication(item.structured_communication) &&
+            h("span", { class: "explain" }, item.free_communication),
+          !item.structured_communication && !item.free_communication && t("common.none"),
+        ),
+        h("td", {}, item.counterparty_name, item.counterparty_iban && h("span", { class: "explain" }, item.counterparty_iban)),
+        h("td", {}, term("reason", item.reason), item.refusal && h("span", { class: "explain" }, item.refusal)),
+        h(
+          "td",
           {},
           h(
-            "tr",
-            {},
-            h("th", { scope: "col" }, t("suspense.bankRef")),
-            h("th", { scope: "col" }, t("suspense.valueDate")),
-            h("th", { scope: "col", class: "num" }, t("suspense.amount")),
-            h("th", { scope: "col" }, t("suspense.communication")),
-            h("th", { scope: "col" }, t("suspense.counterparty")),
-            h("th", { scope: "col" }, t("suspense.reason")),
-            h("th", { scope: "col" }, h("span", { class: "visually-hidden" }, t("suspense.action"))),
+            "button",
+            {
+              type: "button",
+              class: "match",
+              "aria-label": t("suspense.matchLabel", { amount: money(item.amount, lang()), ref: item.bank_ref }),
+              onclick: () => {
+                state.item = item;
+                state.payerError = "";
+                paint("suspense-payer");
+              },
+            },
+            t("suspense.match"),
           ),
         ),
-        h(
-          "tbody",
-          {},
-          d.items.map((item) =>
-            h(
-              "tr",
-              {},
-              h("th", { scope: "row", class: "ref" }, item.bank_ref),
-              h("td", { class: "nowrap" }, date(item.value_date)),
-              h("td", { class: "num" }, money(item.amount, lang())),
-              h(
-                "td",
-                {},
-                item.structured_communication ? h("span", { class: "communication" }, communication(item.structured_communication)) : null,
-                item.free_communication &&
-                  item.free_communication !== communication(item.structured_communication) &&
-                  h("span", { class: "explain" }, item.free_communication),
-                !item.structured_communication && !item.free_communication && t("common.none"),
-              ),
-              h("td", {}, item.counterparty_name, item.counterparty_iban && h("span", { class: "explain" }, item.counterparty_iban)),
-              h("td", {}, term("reason", item.reason), item.refusal && h("span", { class: "explain" }, item.refusal)),
-              h(
-                "td",
-                {},
-                h(
-                  "button",
-                  {
-                    type: "button",
-                    class: "match",
-                    "aria-label": t("suspense.matchLabel", { amount: money(item.amount, lang()), ref: item.bank_ref }),
-                    onclick: () => {
-                      state.item = item;
-                      state.payerError = "";
-                      paint("suspense-payer");
-                    },
-                  },
-                  t("suspense.match"),
-                ),
-              ),
-            ),
-          ),
-        ),
-      ),
-    );
+      ]),
+    });
   }
 
   function paint(focusId) {

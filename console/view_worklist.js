@@ -4,7 +4,7 @@
 // "previous"). It discloses persons, so it asks for a purpose once per
 // visit; opening a debtor's file asks for that file's purpose.
 
-import { h, fill, scrollable } from "./dom.js";
+import { h, fill, dataTable } from "./dom.js";
 import { t, lang, term, errorText } from "./i18n.js";
 import { call } from "./api.js";
 import { askPurpose } from "./dialog.js";
@@ -52,46 +52,28 @@ export async function mount(ctx) {
     const d = state.data;
     if (d.debtors.length === 0) return h("p", {}, t("worklist.empty"));
     const yesNo = (v) => t(v ? "common.yes" : "common.no");
-    return scrollable(
-      t("worklist.caption"),
-      h(
-        "table",
-        { id: "worklist-table" },
-        h("caption", {}, t("worklist.caption")),
-        h(
-          "thead",
-          {},
-          h(
-            "tr",
-            {},
-            h("th", { scope: "col" }, t("worklist.person")),
-            h("th", { scope: "col" }, t("worklist.stage")),
-            h("th", { scope: "col", class: "num" }, t("worklist.outstanding")),
-            h("th", { scope: "col" }, t("worklist.formalNotice")),
-            h("th", { scope: "col" }, t("worklist.plan")),
-            h("th", { scope: "col" }, t("worklist.contact")),
-            h("th", { scope: "col" }, t("worklist.contrainte")),
-          ),
-        ),
-        h(
-          "tbody",
-          {},
-          d.debtors.map((row) =>
-            h(
-              "tr",
-              {},
-              h("th", { scope: "row" }, h("a", { href: `#/person/${row.party_id}`, class: "communication" }, row.party_id)),
-              h("td", {}, term("stage", row.stage)),
-              h("td", { class: "num" }, money(row.outstanding, lang())),
-              h("td", { class: "nowrap" }, date(row.last_formal_notice) || t("common.none")),
-              h("td", {}, row.payment_plan ? term("plan", row.payment_plan) : t("common.none")),
-              h("td", {}, yesNo(row.personal_contact)),
-              h("td", {}, yesNo(row.contrainte_eligible), row.contrainte_blocked_by && h("span", { class: "explain" }, row.contrainte_blocked_by)),
-            ),
-          ),
-        ),
-      ),
-    );
+    return dataTable({
+      id: "worklist-table",
+      caption: t("worklist.caption"),
+      columns: [
+        { label: t("worklist.person") },
+        { label: t("worklist.stage") },
+        { label: t("worklist.outstanding"), numeric: true },
+        { label: t("worklist.formalNotice") },
+        { label: t("worklist.plan") },
+        { label: t("worklist.contact") },
+        { label: t("worklist.contrainte") },
+      ],
+      rows: d.debtors.map((row) => [
+        h("th", { scope: "row" }, h("a", { href: `#/person/${row.party_id}`, class: "communication" }, row.party_id)),
+        h("td", {}, term("stage", row.stage)),
+        h("td", { class: "num" }, money(row.outstanding, lang())),
+        h("td", { class: "nowrap" }, date(row.last_formal_notice) || t("common.none")),
+        h("td", {}, row.payment_plan ? term("plan", row.payment_plan) : t("common.none")),
+        h("td", {}, yesNo(row.personal_contact)),
+        h("td", {}, yesNo(row.contrainte_eligible), row.contrainte_blocked_by && h("span", { class: "explain" }, row.contrainte_blocked_by)),
+      ]),
+    });
   }
 
   function paint(focusId) {
