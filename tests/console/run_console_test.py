@@ -35,12 +35,12 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "support"))
 from cached_venv import cached_venv  # noqa: E402
+from kassa_api import call  # noqa: E402
 
 NISS = "85073003328"  # born 30/07/1985, serial 033, check digits 28
 PAYMENT = "100.00"
@@ -114,18 +114,7 @@ def free_port():
 
 
 def api(base, method, path, token, body=None, purpose=None):
-    data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(base + path, data=data, method=method)
-    req.add_header("Authorization", "Bearer " + token)
-    if purpose:
-        req.add_header("X-Kassa-Purpose", purpose)
-    if data is not None:
-        req.add_header("Content-Type", "application/json")
-    try:
-        with urllib.request.urlopen(req, timeout=60) as r:
-            return r.status, json.loads(r.read() or b"null")
-    except urllib.error.HTTPError as e:
-        return e.code, json.loads(e.read() or b"null")
+    return call(base, method, path, token, body, purpose, timeout=60)
 
 
 def prepare(kassa, work):

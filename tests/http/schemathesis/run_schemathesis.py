@@ -21,7 +21,6 @@ tools (python3 -m venv, pip, PyPI) fail loudly: the test never skips.
 Seeded (SEED below): the same build gets the same cases.
 """
 
-import json
 import os
 import shutil
 import socket
@@ -33,6 +32,7 @@ import urllib.request
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "support"))
 from cached_venv import cached_venv  # noqa: E402
+from kassa_api import call  # noqa: E402
 CHECKS = ",".join([
     "not_a_server_error",
     "status_code_conformance",
@@ -69,17 +69,7 @@ def free_port():
 
 
 def request(base, method, path, token, body=None):
-    data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(base + path, data=data, method=method)
-    req.add_header("Authorization", "Bearer " + token)
-    req.add_header("X-Kassa-Purpose", "contract test")
-    if data is not None:
-        req.add_header("Content-Type", "application/json")
-    try:
-        with urllib.request.urlopen(req, timeout=30) as r:
-            return r.status, json.loads(r.read() or b"null")
-    except urllib.error.HTTPError as e:
-        return e.code, json.loads(e.read() or b"null")
+    return call(base, method, path, token, body, purpose="contract test", timeout=30)
 
 
 def main():
