@@ -38,6 +38,7 @@ ProjectorStats& ProjectorStats::operator+=(const ProjectorStats& o) {
   skipped += o.skipped;
   batches += o.batches;
   read_seconds += o.read_seconds;
+  wait_seconds += o.wait_seconds;
   apply_seconds += o.apply_seconds;
   commit_seconds += o.commit_seconds;
   return *this;
@@ -59,9 +60,13 @@ bool Projector::applies(const Projection& p, const Decoded& d) const {
   return p.per_aggregate() || options_.rebuild->index == 0;
 }
 
-Projector::~Projector() { stop(); }
+Projector::~Projector() {
+  stop();
+  stop_reading();
+}
 
 Status Projector::open_reader() {
+  stop_reading();  // the reading thread uses the reader this replaces
   KASSA_ASSIGN_OR_RETURN(auto stored, store_.offsets());
   std::vector<log::Position> from;
   for (log::Topic topic : {log::Topic::kPersonEvents, log::Topic::kCompanyEvents}) {
@@ -164,17 +169,29 @@ Result<std::size_t> Projector::step(std::chrono::milliseconds timeout) {
     if (halted_) return *halted_;
   }
   if (!reader_) KASSA_TRY(open_reader());
+  if (!reading_.joinable()) start_reading();
   using Clock = std::chrono::steady_clock;
   const auto seconds_since = [](Clock::time_point t) {
     return std::chrono::duration<double>(Clock::now() - t).count();
   };
-  const Clock::time_point read_start = Clock::now();
-  const std::uint64_t quarantined_before = reader_->quarantined_count();
-  auto got = reader_->poll(options_.max_batch, timeout);
-  const double read_s = seconds_since(read_start);
-  if (!got.ok()) return got.error();
-  const std::uint64_t quarantined = reader_->quarantined_count() - quarantined_before;
-  if (got->empty() && quarantined == 0) return std::size_t{0};
+  const Clock::time_point wait_start = Clock::now();
+  std::optional<Polled> polled;
+  {
+    std::unique_lock lock(queue_mu_);
+    queue_cv_.wait_for(lock, timeout, [this] { return queued_.has_value(); });
+    if (!queued_) return std::size_t{0};
+    polled = std::move(queued_);
+    queued_.reset();
+  }
+  queue_cv_.notify_all();  // the reading thread reads the next batch
+  const double wait_s = seconds_since(wait_start);
+  if (polled->error) {
+    done_with_poll();
+    return *polled->error;
+  }
+  auto* got = &polled->records;
+  const std::uint64_t quarantined = polled->quarantined;
+  const double read_s = polled->read_seconds;
 
   // One batch object for the projector's life: its buffer keeps its
   // capacity, so a large batch is not re-grown (copied, page-faulted) each time.
@@ -188,6 +205,7 @@ Result<std::size_t> Projector::step(std::chrono::milliseconds timeout) {
   const Clock::time_point apply_start = Clock::now();
   auto fail = [&](const Error& e) -> Result<std::size_t> {
     reset_caches();
+    stop_reading();   // what it read ahead is dropped with this batch
     reader_.reset();  // re-subscribe from the stored offsets next time
     if (options_.rebuild) {
       // Write-back caches are lost with what they held: a rebuild that
@@ -221,7 +239,7 @@ Result<std::size_t> Projector::step(std::chrono::milliseconds timeout) {
     }
   }
   // Records quarantined after the last delivered one moved the reader on.
-  if (!halt) next_ = reader_->positions();
+  if (!halt) next_ = polled->positions;
   if (options_.rebuild) {
     for (log::Position& pos : next_) {
       for (const log::Position& u : options_.rebuild->until) {
@@ -248,6 +266,7 @@ Result<std::size_t> Projector::step(std::chrono::milliseconds timeout) {
     stats_.quarantined += quarantined;
     ++stats_.batches;
     stats_.read_seconds += read_s;
+    stats_.wait_seconds += wait_s;
     stats_.apply_seconds += apply_s;
     stats_.commit_seconds += commit_s;
     if (halt) {
@@ -256,9 +275,7 @@ Result<std::size_t> Projector::step(std::chrono::milliseconds timeout) {
     }
   }
   publish(next_);
-  if (!options_.rebuild && chain_->aggregate_count() > options_.max_chain_tips) {
-    chain_ = std::make_unique<log::ChainVerifier>();  // tips reload from the store
-  }
+  done_with_poll();
   return static_cast<std::size_t>(applied + skipped + quarantined);
 }
 
@@ -337,6 +354,68 @@ Status Projector::start() {
 void Projector::stop() {
   stop_ = true;
   if (thread_.joinable()) thread_.join();
+  // start() subscribes again from the stored offsets: what was read ahead goes.
+  stop_reading();
+}
+
+void Projector::start_reading() {
+  stop_reading_ = false;
+  reading_ = std::thread([this] { read_ahead(); });
+}
+
+void Projector::stop_reading() {
+  {
+    std::lock_guard lock(queue_mu_);
+    stop_reading_ = true;
+  }
+  queue_cv_.notify_all();
+  if (reading_.joinable()) reading_.join();
+  std::lock_guard lock(queue_mu_);
+  queued_.reset();
+  handed_ = done_ = 0;
+}
+
+void Projector::done_with_poll() {
+  {
+    std::lock_guard lock(queue_mu_);
+    ++done_;
+  }
+  queue_cv_.notify_all();
+}
+
+void Projector::read_ahead() {
+  using Clock = std::chrono::steady_clock;
+  while (!stop_reading_) {
+    if (!options_.rebuild && chain_->aggregate_count() > options_.max_chain_tips) {
+      // Too many tips held: drop them and reload each from the store, but
+      // only once every batch read so far is committed (a batch in flight
+      // would leave the store's tip behind the one verified).
+      std::unique_lock lock(queue_mu_);
+      queue_cv_.wait(lock, [this] { return stop_reading_ || done_ == handed_; });
+      if (stop_reading_) return;
+      chain_ = std::make_unique<log::ChainVerifier>();
+    }
+    Polled polled;
+    const Clock::time_point start = Clock::now();
+    const std::uint64_t quarantined_before = reader_->quarantined_count();
+    auto got = reader_->poll(options_.max_batch, options_.poll_timeout);
+    polled.read_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    if (got.ok()) {
+      polled.records = std::move(got).value();
+    } else {
+      polled.error = got.error();
+    }
+    polled.quarantined = reader_->quarantined_count() - quarantined_before;
+    polled.positions = reader_->positions();
+    if (!polled.error && polled.records.empty() && polled.quarantined == 0) continue;
+    std::unique_lock lock(queue_mu_);
+    queue_cv_.wait(lock, [this] { return stop_reading_ || !queued_.has_value(); });
+    if (stop_reading_) return;
+    queued_ = std::move(polled);
+    ++handed_;
+    lock.unlock();
+    queue_cv_.notify_all();
+  }
 }
 
 void Projector::run() {

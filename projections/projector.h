@@ -26,6 +26,14 @@
 // finish(); positions() and wait_until() then tell how far the pass has
 // read, not what the store holds, until finish().
 //
+// Two threads share the work: a reading thread polls and verifies the next
+// batch (frame, hash, FlatBuffers, chain; quarantine writes) while the
+// caller's thread (or the projector's own, start()) applies and commits the
+// one before; one batch is read ahead. A failed batch stops the reading
+// thread and drops what it read; the next step re-subscribes from the
+// stored offsets. Chain tips are reloaded from the store only when no batch
+// read is still uncommitted, so a tip is never older than what was verified.
+//
 // Thread-safety: start()/stop() from one owner thread; last_applied(),
 // positions(), lag(), wait_until(), stats() from any thread. step() and
 // catch_up() are for callers that drive it without its thread (tests,
@@ -110,10 +118,12 @@ struct ProjectorStats {
   std::uint64_t quarantined = 0;  // records moved to the quarantine
   std::uint64_t skipped = 0;      // exact redeliveries dropped
   std::uint64_t batches = 0;
-  // Where the projector's thread spent its time (seconds): reading and
-  // verifying records, applying them to the projections (flush included),
-  // and committing to the store.
+  // Where the time went (seconds): reading and verifying records (the
+  // reading thread, beside the other two), applying them to the
+  // projections (flush included), and committing to the store; waiting for
+  // the reading thread (the read time not hidden behind applying).
   double read_seconds = 0;
+  double wait_seconds = 0;
   double apply_seconds = 0;
   double commit_seconds = 0;
 
@@ -182,8 +192,25 @@ class Projector {
     Scope scope = Scope::kOwn;
     std::optional<Error> halt;  // set: stop before this record
   };
+  // One poll of the verifying reader, as the reading thread hands it over.
+  struct Polled {
+    std::optional<Error> error;  // the poll failed: nothing else is set
+    std::vector<log::Verified<Decoded>> records;
+    std::vector<log::Position> positions;  // the reader's, right after the poll
+    std::uint64_t quarantined = 0;         // records this poll quarantined
+    double read_seconds = 0;
+  };
   bool applies(const Projection& p, const Decoded& d) const;
   Status open_reader();
+  // The reading thread: polls and verifies the next batch while step()
+  // applies and commits the one before (both cores, one batch ahead).
+  void start_reading();
+  void stop_reading();
+  void read_ahead();
+  // step() is done with a handed-over poll (committed, or dropped by a
+  // failure): the reading thread may reload chain tips from the store only
+  // when every poll it handed over is done.
+  void done_with_poll();
   // What to do with a record: its decoded event, or a skip or a halt; an
   // error quarantines it.
   Result<Decoded> verify(const log::StoredRecord& record);
@@ -196,9 +223,19 @@ class Projector {
   std::vector<std::unique_ptr<Projection>> projections_;
   ProjectorOptions options_;
 
-  // Projector thread only.
+  // The reading thread's while it runs (the projector thread's otherwise):
+  // the subscription, the quarantine writes and the chain tips.
   std::unique_ptr<log::VerifyingReaderOf<Decoded>> reader_;
   std::unique_ptr<log::ChainVerifier> chain_;
+  std::thread reading_;
+  std::atomic<bool> stop_reading_{false};
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::optional<Polled> queued_;  // guarded by queue_mu_: the poll read ahead
+  std::uint64_t handed_ = 0;      // guarded by queue_mu_: polls handed over
+  std::uint64_t done_ = 0;        // guarded by queue_mu_: polls step() is done with
+
+  // Projector thread only.
   std::vector<log::Position> next_;
   std::unique_ptr<StoreBatch> batch_;
 

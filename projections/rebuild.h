@@ -47,7 +47,9 @@ Status make_live(const std::string& root, const std::string& store_path);
 // memory (write-back) and writes each aggregate's once; more passes bound
 // the memory and cost one more read of the log each.
 struct RebuildPlan {
-  std::size_t max_batch = 65536;
+  // Records per batch: one is applied while the next is read ahead, so a
+  // batch costs its memory twice (~40 MB each at this size).
+  std::size_t max_batch = 32768;
   // 0: one pass per kRecordsPerPass records of the log (at least one).
   std::uint32_t passes = 0;
   // Entries per cache and pass before it writes and drops them: a safety

@@ -134,9 +134,10 @@ void rebuild_offline(const Config& config, std::uint32_t passes, bool accept_dif
   // The projector's catch-up from offset 0 alone, without the checksums.
   std::cout << "caught up from offset 0 in " << caught_up_s << " s (" << built_stats.passes
             << (built_stats.passes == 1 ? " pass" : " passes") << ")\n";
-  std::cout << "  " << stats.applied << " events in " << stats.batches << " batches: reading and verifying "
-            << stats.read_seconds << " s, applying " << stats.apply_seconds << " s, committing "
-            << stats.commit_seconds << " s\n";
+  std::cout << "  " << stats.applied << " events in " << stats.batches << " batches: applying "
+            << stats.apply_seconds << " s, committing " << stats.commit_seconds
+            << " s, waiting for the reader " << stats.wait_seconds << " s; reading and verifying "
+            << stats.read_seconds << " s on its own thread\n";
   if (!swap) throw CLI::RuntimeError(1);
 }
 

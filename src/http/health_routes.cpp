@@ -66,8 +66,10 @@ void write_state_metrics(MetricsText& out, log::EventLog& log, const ProjectorSo
   out.family("kassa_projector_batches_total", "counter", "Batches committed to the projection store.");
   out.sample("kassa_projector_batches_total", st.batches);
   out.family("kassa_projector_seconds_total", "counter",
-             "The projector thread's time by phase: read (and verify), apply, commit.");
+             "The projector's time by phase: read (and verify, on the reading thread), wait (for "
+             "the reading thread), apply, commit.");
   out.sample("kassa_projector_seconds_total", {{"phase", "read"}}, st.read_seconds);
+  out.sample("kassa_projector_seconds_total", {{"phase", "wait"}}, st.wait_seconds);
   out.sample("kassa_projector_seconds_total", {{"phase", "apply"}}, st.apply_seconds);
   out.sample("kassa_projector_seconds_total", {{"phase", "commit"}}, st.commit_seconds);
   out.family("kassa_projector_lag_records", "gauge",
