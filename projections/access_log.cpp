@@ -152,4 +152,8 @@ Result<AccessLog::Page> AccessLog::page(std::optional<std::string> party_id, std
   return out;
 }
 
+Status AccessLog::checkpoint(const std::string& dir) const {
+  return db_->checkpoint(dir, "access log");
+}
+
 }  // namespace kassa::projections

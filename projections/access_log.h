@@ -61,6 +61,8 @@ class AccessLog {
   Status record_all(const std::vector<AccessRecord>& records);
   // False after a failed record() until the access log was reopened.
   bool writable() const;
+  // A consistent copy of the access log in `dir` (a backup), beside use.
+  Status checkpoint(const std::string& dir) const;
 
   // Records written and the synced writes that carried them (group commit
   // makes the second smaller under concurrency).

@@ -1,5 +1,7 @@
 #include "projections/store.h"
 
+#include "log/checkpoint.h"
+
 #include <rocksdb/db.h>
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/options.h>
@@ -456,6 +458,12 @@ Status Store::flush() {
   rocksdb::Status s = db_->Flush(fo, all);
   if (!s.ok()) return io_error("flush", s);
   return {};
+}
+
+Status Store::checkpoint(const std::string& dir) const {
+  std::shared_lock lock(db_mu_);
+  if (!db_) return closed_error();
+  return log::checkpoint_db(*db_, dir, "projection store");
 }
 
 }  // namespace kassa::projections

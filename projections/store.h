@@ -121,6 +121,8 @@ class Store final : public KvView {
   Result<std::string> checksum(Cf cf) const;
   // Flushes memtables to files (after a WAL-less rebuild).
   Status flush();
+  // A consistent copy of the store in `dir` (a backup), beside use.
+  Status checkpoint(const std::string& dir) const;
   // The store's format (kStoreFormat when this build created it; 1 for a
   // store written before the format was recorded).
   Result<int> format() const;

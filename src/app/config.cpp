@@ -32,6 +32,10 @@ void add_store_options(CLI::App& app, Config& config) {
 void add_service_options(CLI::App& app, Config& config) {
   config.http.host = env_or("KASSA_HOST", config.http.host);
   config.auth_file = env_or("KASSA_AUTH_FILE", config.auth_file);
+  config.backup_dir = env_or("KASSA_BACKUP_DIR", config.backup_dir);
+  app.add_option("--backup-dir", config.backup_dir,
+                 "folder where POST /v1/admin/backup writes its backups; default "
+                 "<data-dir>/backups (KASSA_BACKUP_DIR)");
   app.add_option("--host", config.http.host, "address to listen on (KASSA_HOST)");
   // Through CLI11, so a value from the environment is checked like a flag:
   // KASSA_PORT=abc or 8640x is refused, not read as 0 or 8640.
@@ -57,6 +61,7 @@ void add_service_options(CLI::App& app, Config& config) {
 void finish(Config& config) {
   config.log.journal_path = config.journal_dir();
   if (config.auth_file.empty()) config.auth_file = config.data_dir + "/auth.json";
+  if (config.backup_dir.empty()) config.backup_dir = config.data_dir + "/backups";
 }
 
 void make_created_files_private() { ::umask(077); }

@@ -24,6 +24,9 @@ struct Config {
   http::ServerOptions http;
   std::string data_dir = "./kassa-data";
   std::string auth_file;  // default <data_dir>/auth.json
+  // Where POST /v1/admin/backup writes (one new folder per backup); default
+  // <data_dir>/backups: the same file system, so the copies are hard links.
+  std::string backup_dir;
   std::string log_level = "info";
   std::string log_format = "logfmt";
   // Read every block of the embedded journal before serving (kassad

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "app/cli_auth.h"
+#include "app/cli_backup.h"
 #include "app/cli_check.h"
 #include "app/cli_demo.h"
 #include "app/cli_projections.h"
@@ -25,6 +26,7 @@ int main(int argc, char** argv) {
   kassa::app::add_demo_commands(app);
   kassa::app::add_check_command(app);
   kassa::app::add_auth_commands(app);
+  kassa::app::add_backup_commands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::RuntimeError& e) {

@@ -1,5 +1,9 @@
 #include "app/service.h"
 
+#include "app/backup.h"
+
+#include <filesystem>
+
 #include <spdlog/spdlog.h>
 
 #include "http/console_routes.h"
@@ -157,6 +161,23 @@ Status Service::start(const Config& config, log::EventLog& log, http::Router& ro
   queries.reminders = fund_.reminders;
   http::add_query_routes(router, queries);
   http::add_projection_admin_routes(router, *projections_);
+  http::add_backup_route(router, [this, &log, secret_path = config.keys_dir() + "/niss_secret.key",
+                                  prefix = config.log.topic_prefix, folder = config.backup_dir,
+                                  kafka = !config.log.brokers.empty()](const std::string& name)
+                                     -> Result<nlohmann::json> {
+    KASSA_TRY(check_backup_name(name));
+    std::error_code ec;
+    std::filesystem::create_directories(folder, ec);
+    if (ec) return Error::unavailable("BackupIo", "cannot create " + folder + ": " + ec.message());
+    // The live store now: a rebuild may have swapped it since start-up.
+    const std::shared_ptr<projections::Store> store = projections_->stores().get();
+    const BackupSources sources{&log,       store.get(), idempotency_.get(), keys_.get(),
+                                access_log_.get(), secret_path, prefix, kafka};
+    const std::string to = std::filesystem::absolute(folder + "/" + name).lexically_normal().string();
+    KASSA_ASSIGN_OR_RETURN(auto manifest, make_backup(sources, to, "name"));
+    manifest["path"] = to;
+    return manifest;
+  });
   http::add_health_routes(
       router, log, commands.projector,
       {{"keys", [keys = keys_.get()] { return keys->writable(); }},

@@ -103,4 +103,24 @@ void add_projection_admin_routes(Router& router, projections::ProjectionRunner& 
              });
 }
 
+void add_backup_route(Router& router, BackupFn backup) {
+  router.add(Method::kPost, "/v1/admin/backup", {Role::kAdmin},
+             [backup = std::move(backup)](const RequestContext& req) -> Result<Reply> {
+               if (!req.body.is_object() || !req.body.contains("name") ||
+                   !req.body["name"].is_string()) {
+                 return Error::invalid("name", "Required",
+                                       "name names the new backup folder under kassad's backup folder");
+               }
+               spdlog::info("backup requested principal={}", req.principal.name);
+               KASSA_ASSIGN_OR_RETURN(auto manifest, backup(req.body["name"].get<std::string>()));
+               return Reply(201, json{{"path", manifest["path"]},
+                                      {"created", manifest["created"]},
+                                      {"log", manifest["log"]},
+                                      {"parts", manifest["parts"]},
+                                      {"files", manifest["files"].size()},
+                                      {"bytes", manifest["bytes"]},
+                                      {"seconds", manifest["seconds"]}});
+             });
+}
+
 }  // namespace kassa::http

@@ -92,6 +92,10 @@ IdempotencyStore::~IdempotencyStore() = default;
 
 bool IdempotencyStore::writable() const { return db_->writable(); }
 
+Status IdempotencyStore::checkpoint(const std::string& dir) const {
+  return db_->checkpoint(dir, "idempotency store");
+}
+
 Result<std::unique_ptr<IdempotencyStore>> IdempotencyStore::open(const std::string& path) {
   rocksdb::Options options;
   options.create_if_missing = true;

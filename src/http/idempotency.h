@@ -56,6 +56,8 @@ class IdempotencyStore {
   Status put(const std::string& principal, const std::string& key, const Stored& stored);
   // False after a failed put() until the store was reopened.
   bool writable() const;
+  // A consistent copy of the store in `dir` (a backup), beside use.
+  Status checkpoint(const std::string& dir) const;
 
   // In-process guard: a second request with a key whose first request is
   // still running gets 409 IdempotencyKeyInFlight (not stored) instead of

@@ -68,4 +68,13 @@ void add_query_routes(Router& router, QueryDeps deps);
 // and answers with the checksums before and after.
 void add_projection_admin_routes(Router& router, projections::ProjectionRunner& runner);
 
+// POST /v1/admin/backup (admin), body {"name": "2026-12-07"}: writes a
+// backup of the running instance into a new folder of that name under
+// kassad's backup folder (KASSA_BACKUP_DIR; never a path the caller
+// chooses) and answers with its summary. `backup` does the work (the
+// composition root knows every store, app/backup.h) and checks the name;
+// its errors are the answer's.
+using BackupFn = std::function<Result<nlohmann::json>(const std::string& name)>;
+void add_backup_route(Router& router, BackupFn backup);
+
 }  // namespace kassa::http

@@ -163,6 +163,12 @@ class EventLog {
     std::string detail = "ok";
   };
   virtual Health health() const { return {}; }
+
+  // A backup's copy of the log in `dir` (which must not exist): the
+  // embedded journal copies itself consistently (log/checkpoint.h) and
+  // answers true; a log that lives elsewhere (Kafka) copies nothing and
+  // answers false.
+  virtual Result<bool> checkpoint(const std::string& /*dir*/) { return false; }
 };
 
 // Opens the log the configuration names: Kafka when brokers are set, else

@@ -1,5 +1,7 @@
 #include "log/recovering_db.h"
 
+#include "log/checkpoint.h"
+
 namespace kassa::log {
 
 namespace {
@@ -77,6 +79,19 @@ rocksdb::Status RecoveringDb::write(rocksdb::WriteBatch& batch) {
     wo.sync = true;
     return db.Write(wo, &batch);
   });
+}
+
+Status RecoveringDb::checkpoint(const std::string& dir, std::string_view what) const {
+  Status copied;
+  rocksdb::Status s = read([&](rocksdb::DB& db) {
+    copied = checkpoint_db(db, dir, what);
+    return rocksdb::Status::OK();
+  });
+  if (!s.ok()) {
+    return Error::unavailable("BackupCheckpoint",
+                              "cannot copy the " + std::string(what) + ": " + s.ToString());
+  }
+  return copied;
 }
 
 rocksdb::Status RecoveringDb::maintain(

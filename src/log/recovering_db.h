@@ -18,6 +18,9 @@
 #include <mutex>
 #include <shared_mutex>
 #include <string>
+#include <string_view>
+
+#include "domain/result.h"
 
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
@@ -44,6 +47,9 @@ class RecoveringDb {
   // Runs `work` (a flush, a compaction) as a write: serialised with
   // writes, and a failure counts as a failed write.
   rocksdb::Status maintain(const std::function<rocksdb::Status(rocksdb::DB&)>& work);
+  // A consistent copy in `dir` (log/checkpoint.h), beside reads and writes;
+  // a failure is the copy's alone (writes go on). `what` names it.
+  Status checkpoint(const std::string& dir, std::string_view what) const;
   // False after a failed write until the reopen worked; asking tries the
   // reopen when one is due, so a readiness probe recovers a store nobody
   // writes to.

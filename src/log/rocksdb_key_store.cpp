@@ -148,4 +148,8 @@ Status RocksDbKeyStore::erase(std::string_view subject) {
   return {};
 }
 
+Status RocksDbKeyStore::checkpoint(const std::string& dir) const {
+  return db_->checkpoint(dir, "key store");
+}
+
 }  // namespace kassa::log

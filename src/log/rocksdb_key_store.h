@@ -44,6 +44,8 @@ class RocksDbKeyStore final : public KeyStore {
   // False after a failed write, until the store was reopened (a second
   // later at the earliest, with room on its disk): see log/failed_write.h.
   bool writable() const;
+  // A consistent copy of the key store in `dir` (a backup), beside use.
+  Status checkpoint(const std::string& dir) const;
 
  private:
   RocksDbKeyStore(std::unique_ptr<RecoveringDb> db, Random& random);

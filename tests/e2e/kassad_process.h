@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
@@ -182,5 +183,21 @@ class KassadProcess {
   std::string dir_;
   pid_t pid_ = -1;
 };
+
+#ifdef KASSA_BINARY
+// Runs the kassa binary with `args` (a shell command line); its exit code,
+// and what it printed (stdout and stderr) in `*out`.
+inline int run_kassa(const std::string& args, std::string* out) {
+  char tmpl[] = "/tmp/kassa-cli-out-XXXXXX";
+  const int fd = ::mkstemp(tmpl);
+  if (fd < 0) throw std::runtime_error("mkstemp");
+  ::close(fd);
+  const int status = std::system((std::string(KASSA_BINARY) + " " + args + " > " + tmpl + " 2>&1").c_str());
+  std::ifstream in(tmpl);
+  *out = std::string(std::istreambuf_iterator<char>(in), {});
+  std::filesystem::remove(tmpl);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+#endif
 
 }  // namespace kassa::testing

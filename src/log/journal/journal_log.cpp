@@ -1,5 +1,7 @@
 #include "log/journal/journal_log.h"
 
+#include "log/checkpoint.h"
+
 #include "log/append_support.h"
 #include "log/rocksdb_logger.h"
 
@@ -433,6 +435,13 @@ Result<std::vector<Damage>> JournalLog::scrub_partition(Topic topic, int32_t par
     expect = found;
     it = seek(found);
   }
+}
+
+Result<bool> JournalLog::checkpoint(const std::string& dir) {
+  std::shared_lock lock(db_mu_);
+  if (!db_) return Error::unavailable("JournalClosed", "the journal is being reopened");
+  KASSA_TRY(checkpoint_db(*db_, dir, "journal"));
+  return true;
 }
 
 Result<std::vector<Damage>> JournalLog::scrub() {

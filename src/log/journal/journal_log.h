@@ -109,6 +109,8 @@ class JournalLog final : public EventLog {
   // whole). Goes on past damage. Errors only when the journal cannot be
   // read at all.
   Result<std::vector<Damage>> scrub();
+  // A consistent copy of the journal in `dir`, beside appends and reads.
+  Result<bool> checkpoint(const std::string& dir) override;
 
   // Blocks until one of `positions` has a record to read or `deadline`
   // passes; true if one has. Used by subscriptions.
