@@ -8,6 +8,7 @@
 #include "app/cli_auth.h"
 #include "app/cli_backup.h"
 #include "app/cli_check.h"
+#include "app/cli_events.h"
 #include "app/cli_demo.h"
 #include "app/cli_projections.h"
 #include "app/config.h"
@@ -27,6 +28,7 @@ int main(int argc, char** argv) {
   kassa::app::add_check_command(app);
   kassa::app::add_auth_commands(app);
   kassa::app::add_backup_commands(app);
+  kassa::app::add_events_commands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::RuntimeError& e) {

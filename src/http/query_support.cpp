@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <type_traits>
 
-#include <flatbuffers/minireflect.h>
 
 #include "domain/company_number.h"
 #include "domain/party_id.h"
@@ -14,6 +13,7 @@
 #include "domain/schema_convert.h"
 #include "domain/structured_communication.h"
 #include "domain/timestamp.h"
+#include "projections/event_json.h"
 #include "projections/parties.h"
 #include "projections/statement.h"
 
@@ -114,11 +114,7 @@ json tax_year_json(int year, const domain::PaidInYear& y) {
 }
 
 // 20252 -> "2025-Q2"; 20250 -> "2025" (a yearly bucket).
-json bucket(std::uint16_t code) {
-  if (code % 10 == 0) return std::to_string(code / 10);
-  auto q = domain::quarter_from_code(code);
-  return q ? json(q->format()) : json(nullptr);
-}
+json bucket(std::uint16_t code) { return p::quarter_bucket_json(code); }
 
 json stats_json(std::uint16_t code, const p::QuarterStats& x) {
   json by_category = json::object();
@@ -146,91 +142,6 @@ json stats_json(std::uint16_t code, const p::QuarterStats& x) {
 }
 
 namespace {
-
-std::string money(std::int64_t cents) { return domain::Money::from_cents(cents).format(); }
-
-// Rewrites FlatBuffers text-as-JSON for people: ids as UUID strings, amounts
-// as "1234.56" next to their cents, days as ISO dates next to their count,
-// quarter codes as "2025-Q1", Sealed blocks masked.
-bool is_quarter_field(const std::string& k) {
-  return k == "quarter" || k == "quarters" || (k.size() > 8 && k.compare(k.size() - 8, 8, "_quarter") == 0);
-}
-
-json quarter_text(const json& code) {
-  if (!code.is_number_integer()) return code;
-  const auto c = code.get<std::int64_t>();
-  if (c == 0) return nullptr;
-  if (c < 0 || c > 65535) return code;
-  return bucket(static_cast<std::uint16_t>(c));
-}
-
-void polish(json& j) {
-  if (j.is_array()) {
-    for (auto& e : j) polish(e);
-    return;
-  }
-  if (!j.is_object()) return;
-  if (j.contains("ciphertext") && j.contains("nonce")) {
-    j = {{"sealed", true}, {"key_id", j.value("key_id", "")}};
-    return;
-  }
-  if (j.size() == 1 && j.contains("bytes") && j["bytes"].is_array() && j["bytes"].size() == 16) {
-    std::array<std::uint8_t, 16> b{};
-    for (std::size_t i = 0; i < 16; ++i) b[i] = j["bytes"][i].get<std::uint8_t>();
-    j = log::Uuid(b).to_string();
-    return;
-  }
-  json extra = json::object();
-  for (auto it = j.begin(); it != j.end(); ++it) {
-    const std::string& k = it.key();
-    const auto ends = [&](std::string_view suffix) {
-      return k.size() > suffix.size() && k.compare(k.size() - suffix.size(), suffix.size(), suffix) == 0;
-    };
-    if (ends("_cents") && it->is_number_integer()) {
-      extra[k.substr(0, k.size() - 6)] = money(it->get<std::int64_t>());
-    } else if (ends("_days") && it->is_number_integer()) {
-      extra[k.substr(0, k.size() - 5)] = date_or_null(static_cast<std::int32_t>(it->get<std::int64_t>()));
-    } else if (is_quarter_field(k) && it->is_number_integer()) {
-      *it = quarter_text(*it);
-    } else if (is_quarter_field(k) && it->is_array()) {
-      for (auto& q : *it) q = quarter_text(q);
-    } else {
-      polish(*it);
-    }
-  }
-  for (auto it = extra.begin(); it != extra.end(); ++it) {
-    if (!j.contains(it.key())) j[it.key()] = *it;
-  }
-}
-
-json event_json(const p::IndexedEvent& e) {
-  const auto& env = e.event.envelope();
-  json out = {{"sequence", e.event.sequence()},
-              {"event_id", e.event.event_id().to_string()},
-              {"type", std::string(e.event.type_name())},
-              {"schema_version", e.event.schema_version()},
-              {"recorded_at", domain::Timestamp::from_micros(env.recorded_at_us()).format()},
-              {"recorded_at_us", env.recorded_at_us()},
-              {"decided", domain::decided_on(env).format()},
-              {"effective_date", date_or_null(env.effective_days())},
-              {"effective_quarter", env.effective_quarter() == 0 ? json(nullptr)
-                                                                  : bucket(env.effective_quarter())},
-              {"actor", env.actor() != nullptr ? env.actor()->str() : ""},
-              {"hash", log::to_hex(e.event.hash().data(), e.event.hash().size())},
-              {"topic", std::string(log::topic_suffix(e.position.topic))},
-              {"partition", e.position.partition},
-              {"offset", e.position.offset}};
-  const auto bytes = e.event.envelope_bytes();
-  flatbuffers::ToStringVisitor visitor(" ", true, "", true);
-  flatbuffers::IterateFlatBuffer(bytes.data(), s::EnvelopeTypeTable(), &visitor);
-  json full = json::parse(visitor.s, nullptr, false);
-  if (!full.is_discarded() && full.contains("body")) {
-    json body = full["body"];
-    polish(body);
-    out["body"] = body;
-  }
-  return out;
-}
 
 // ---- the routes -------------------------------------------------------------------
 
@@ -457,7 +368,7 @@ Result<json> events_of(const RequestContext& req, const p::KvView& view, s::Aggr
   KASSA_ASSIGN_OR_RETURN(auto limit, limit_param(req, 200, 1000));
   KASSA_ASSIGN_OR_RETURN(auto page, p::read_indexed_events(view, kind, key, after, limit));
   json events = json::array();
-  for (const p::IndexedEvent& e : page.events) events.push_back(event_json(e));
+  for (const p::IndexedEvent& e : page.events) events.push_back(p::event_json(e.event, e.position));
   json next = nullptr;
   if (page.more && !page.events.empty()) next = page.events.back().event.sequence();
   return json{{"events", events}, {"next_after", next}};

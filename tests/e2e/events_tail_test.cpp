@@ -1,0 +1,70 @@
+// `kassa events tail` on the journal of a running kassad: every event the
+// write side made, one line each, in business units, personal data sealed.
+
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "kassad_process.h"
+
+using kassa::testing::KassadProcess;
+using kassa::testing::run_kassa;
+using nlohmann::json;
+
+TEST_CASE("kassa events tail prints a log's events in business units, personal data sealed",
+          "[e2e][events]") {
+  KassadProcess k("", "");
+  auto reg = k.post("/v1/persons", {{"niss", "85073003328"}, {"first_name", "Jan"},
+                                    {"last_name", "Peeters"}, {"start", "2025-01-01"},
+                                    {"category", "main"}, {"date", "2025-01-02"}});
+  REQUIRE(reg.status == 201);
+  const std::string party = reg.body["party_id"];
+  // The 2025 minimum: 871.71 a quarter + 3.95 % fees, 34.43.
+  REQUIRE(k.post("/v1/runs/assessment", {{"quarter", "2025-Q1"}, {"date", "2025-01-05"}}, "batch")
+              .status == 200);
+
+  std::string out;
+  REQUIRE(run_kassa("events tail --from journal://" + k.data_dir() + "/journal --json", &out) == 0);
+  std::vector<json> events;
+  std::istringstream lines(out);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty() || line[0] != '{') continue;  // the journal's own log line
+    events.push_back(json::parse(line));
+  }
+  INFO(out);
+  REQUIRE(events.size() >= 2);
+  const json* registered = nullptr;
+  const json* assessed = nullptr;
+  for (const json& e : events) {
+    if (e["aggregate_key"] != party) continue;
+    if (e["type"] == "PersonRegistered") registered = &e;
+    if (e["type"] == "ContributionAssessed") assessed = &e;
+  }
+  REQUIRE(registered != nullptr);
+  CHECK((*registered)["aggregate_kind"] == "person");
+  CHECK((*registered)["sequence"] == 1);
+  CHECK((*registered)["topic"] == "person.events");
+  CHECK((*registered)["decided"] == "2025-01-02");
+  CHECK(registered->dump().find("\"sealed\":true") != std::string::npos);
+  REQUIRE(assessed != nullptr);
+  CHECK(assessed->dump().find("\"quarter\":\"2025-Q1\"") != std::string::npos);
+  CHECK(assessed->dump().find("\"871.71\"") != std::string::npos);
+  CHECK(assessed->dump().find("\"34.43\"") != std::string::npos);
+  // Never the name or the NISS: they stay sealed.
+  CHECK(out.find("Peeters") == std::string::npos);
+  CHECK(out.find("85073003328") == std::string::npos);
+
+  // The text form, one event's line, and the filters.
+  REQUIRE(run_kassa("events tail --from journal://" + k.data_dir() + "/journal --type PersonRegistered",
+                    &out) == 0);
+  CHECK(out.find(party + " #1 PersonRegistered decided=2025-01-02") != std::string::npos);
+  CHECK(out.find("ContributionAssessed") == std::string::npos);
+  REQUIRE(run_kassa("events tail --from journal://" + k.data_dir() + "/journal --aggregate " + party,
+                    &out) == 0);
+  CHECK(out.find("ContributionAssessed") != std::string::npos);
+  CHECK(run_kassa("events tail --from history.kassa", &out) == 2);
+}
