@@ -354,8 +354,11 @@ Status Projector::start() {
 void Projector::stop() {
   stop_ = true;
   if (thread_.joinable()) thread_.join();
-  // start() subscribes again from the stored offsets: what was read ahead goes.
+  // What was read ahead goes, and the reader with it (its subscription is
+  // past that batch): the next step or start() subscribes again from the
+  // stored offsets.
   stop_reading();
+  reader_.reset();
 }
 
 void Projector::start_reading() {
@@ -408,6 +411,11 @@ void Projector::read_ahead() {
     polled.quarantined = reader_->quarantined_count() - quarantined_before;
     polled.positions = reader_->positions();
     if (!polled.error && polled.records.empty() && polled.quarantined == 0) continue;
+    // A record the projector halts before (a newer schema version): read
+    // nothing past this poll, or the halted aggregate's later events would
+    // fail their chain and be quarantined for nothing.
+    bool halts = false;
+    for (const auto& v : polled.records) halts = halts || v.verdict.halt.has_value();
     std::unique_lock lock(queue_mu_);
     queue_cv_.wait(lock, [this] { return stop_reading_ || !queued_.has_value(); });
     if (stop_reading_) return;
@@ -415,6 +423,7 @@ void Projector::read_ahead() {
     ++handed_;
     lock.unlock();
     queue_cv_.notify_all();
+    if (halts) return;
   }
 }
 
