@@ -70,6 +70,7 @@ Result<std::vector<std::string>> files_under(const fs::path& root) {
 Status make_private(const fs::path& root) {
   std::error_code ec;
   fs::permissions(root, fs::perms::owner_all, ec);
+  if (ec) return io("cannot restrict " + root.string() + ": " + ec.message());
   for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::end(it); it.increment(ec)) {
     const auto mode = it->is_directory() ? fs::perms::owner_all
                                          : fs::perms::owner_read | fs::perms::owner_write;
@@ -136,9 +137,18 @@ Status check_target(const std::string& path, const std::string& field) {
   if (!p.is_absolute()) {
     return Error::invalid(field, "BackupTargetAbsolute", field + " must be an absolute path");
   }
+  if (p.filename().string().ends_with(".partial")) {
+    return Error::invalid(field, "BackupTargetPartial",
+                          "a name ending in .partial is an unfinished backup or restore's; choose another");
+  }
   std::error_code ec;
   if (fs::exists(p, ec)) {
     return Error::invalid(field, "BackupTargetExists", path + " exists already; name a new folder");
+  }
+  if (fs::exists(path + ".partial", ec)) {
+    return Error::invalid(field, "BackupTargetExists",
+                          path + ".partial exists: a backup or restore of that name is under way or "
+                                 "did not finish; remove it, or name a new folder");
   }
   if (!fs::is_directory(p.parent_path(), ec)) {
     return Error::invalid(field, "BackupTargetParent",
@@ -150,7 +160,9 @@ Status check_target(const std::string& path, const std::string& field) {
 Status copy_parts(const BackupSources& s, const fs::path& partial, json& parts) {
   // 1. projections, as a store folder of their own with its CURRENT.
   const fs::path projections = partial / "projections";
-  fs::create_directories(projections);
+  std::error_code ec;
+  fs::create_directories(projections, ec);
+  if (ec) return io("cannot create " + projections.string() + ": " + ec.message());
   KASSA_TRY(s.projections->checkpoint((projections / "store-1").string()));
   KASSA_TRY(write_synced(projections / "CURRENT", "store-1\n"));
   parts.push_back("projections");
@@ -162,7 +174,6 @@ Status copy_parts(const BackupSources& s, const fs::path& partial, json& parts) 
   if (copied) parts.push_back("journal");
   // 4. the keys and the NISS secret.
   KASSA_TRY(s.keys->checkpoint((partial / "keys").string()));
-  std::error_code ec;
   fs::copy_file(s.niss_secret_path, partial / "keys" / "niss_secret.key", ec);
   if (!ec && !sync_file(partial / "keys" / "niss_secret.key")) ec = std::make_error_code(std::errc::io_error);
   if (ec) return io("cannot copy " + s.niss_secret_path + ": " + ec.message());
@@ -170,20 +181,28 @@ Status copy_parts(const BackupSources& s, const fs::path& partial, json& parts) 
   // 5. the access log.
   KASSA_TRY(s.access_log->checkpoint((partial / "access-log").string()));
   parts.push_back("access-log");
+  // 6. the tokens' hashes, when they are the data folder's own file.
+  if (!s.auth_file.empty()) {
+    fs::copy_file(s.auth_file, partial / "auth.json", ec);
+    if (!ec && !sync_file(partial / "auth.json")) ec = std::make_error_code(std::errc::io_error);
+    if (ec) return io("cannot copy " + s.auth_file + ": " + ec.message());
+    parts.push_back("auth");
+  }
   return {};
 }
 
 }  // namespace
 
 Status check_backup_name(const std::string& name) {
-  bool ok = !name.empty() && name.size() <= 64 && name[0] != '.';
+  bool ok = !name.empty() && name.size() <= 64 && name[0] != '.' && !name.ends_with(".partial");
   for (char c : name) {
     ok = ok && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                 c == '.' || c == '_' || c == '-');
   }
   if (!ok) {
     return Error::invalid("name", "BackupName",
-                          "name is 1 to 64 letters, digits, '.', '_' or '-', not starting with '.'");
+                          "name is 1 to 64 letters, digits, '.', '_' or '-', not starting with '.' "
+                          "nor ending in .partial");
   }
   return {};
 }
@@ -195,9 +214,11 @@ Result<json> make_backup(const BackupSources& s, const std::string& to, const st
   const auto started = std::chrono::steady_clock::now();
   const fs::path partial = to + ".partial";
   std::error_code ec;
-  fs::remove_all(partial, ec);  // a backup that did not finish
+  // check_target refused an existing <to>.partial: creating it claims the
+  // name, and a second backup of the same name at the same moment is refused.
   if (!fs::create_directory(partial, ec) || ec) {
-    return io("cannot create " + partial.string() + (ec ? ": " + ec.message() : ""));
+    if (!ec) return Error::invalid(field, "BackupTargetExists", partial.string() + " is being written");
+    return io("cannot create " + partial.string() + ": " + ec.message());
   }
   json parts = json::array();
   Status copied = copy_parts(s, partial, parts);
@@ -287,7 +308,10 @@ Result<json> restore_backup(const std::string& from, const std::string& data_dir
   KASSA_TRY(check_target(data_dir, "data_dir"));
   const fs::path partial = data_dir + ".partial";
   std::error_code ec;
-  fs::remove_all(partial, ec);
+  if (!fs::create_directory(partial, ec) || ec) {
+    if (!ec) return Error::invalid("data_dir", "BackupTargetExists", partial.string() + " is being written");
+    return io("cannot create " + partial.string() + ": " + ec.message());
+  }
   Status done;
   for (const json& f : manifest["files"]) {
     const std::string name = f["path"].get<std::string>();

@@ -16,8 +16,14 @@
 //   3. journal       the events (Kafka: nothing here; the topics are the
 //                    broker's to keep, see README "Backups");
 //   4. keys          created before the events that use them, so every
-//                    sealed field of the journal copy has its key;
-//   5. access log    every read up to the end of the backup.
+//                    sealed field of the journal copy has its key (but an
+//                    erasure whose event comes after the journal copy and
+//                    whose key is shredded before the keys copy leaves that
+//                    person's fields unreadable in the backup, and the
+//                    restored log without the erasure event: erased data
+//                    stays erased; the operator re-erases after a restore);
+//   5. access log    every read up to the end of the backup;
+//   6. auth.json     the tokens' hashes, when the data folder holds them.
 //
 // The backup is written to `<to>.partial` and renamed to `<to>` when whole,
 // so a folder named `<to>` is always a finished backup. A restore checks
@@ -26,7 +32,8 @@
 // files) through `<data-dir>.partial` and a rename.
 //
 // Thread-safety: make_backup runs beside kassad's reads and writes (each
-// copy is RocksDB's consistent checkpoint); one backup at a time per `to`.
+// copy is RocksDB's consistent checkpoint); two backups of one name never
+// share a folder (the first claims <to>.partial, the second is refused).
 
 #include <string>
 
@@ -57,20 +64,26 @@ struct BackupSources {
   std::string niss_secret_path;                    // REQUIRED: <data-dir>/keys/niss_secret.key
   std::string topic_prefix;                        // recorded in the manifest
   bool kafka = false;                              // the log is Kafka's topics
+  // The auth file (tokens' hashes) when it is the data folder's own
+  // <data-dir>/auth.json; empty: kept elsewhere, backed up with the rest
+  // of the configuration.
+  std::string auth_file;
 };
 
 // The name of the manifest in a backup folder.
 inline constexpr const char* kBackupManifest = "backup.json";
 
-// Writes a backup to `to` (absolute; must not exist; its parent must) and
-// returns its manifest. Errors: kInvalidArgument naming `field`
-// (BackupTargetExists, BackupTargetParent, BackupTargetAbsolute),
+// Writes a backup to `to` (absolute; must not exist, nor `<to>.partial`;
+// its parent must) and returns its manifest. Errors: kInvalidArgument
+// naming `field` (BackupTargetExists, BackupTargetParent,
+// BackupTargetAbsolute, BackupTargetPartial),
 // kUnavailable (BackupCheckpoint, BackupIo); nothing is left at `to`.
 Result<nlohmann::json> make_backup(const BackupSources& sources, const std::string& to,
                                    const std::string& field = "to");
 
 // A backup's name under kassad's backup folder (POST /v1/admin/backup):
-// 1 to 64 letters, digits, '.', '_' or '-', not starting with '.'.
+// 1 to 64 letters, digits, '.', '_' or '-', not starting with '.' nor
+// ending in ".partial" (the name of one being written).
 // Error: kInvalidArgument naming "name", rule BackupName.
 Status check_backup_name(const std::string& name);
 

@@ -11,7 +11,6 @@
 #include "http/idempotency.h"
 #include "log/rocksdb_key_store.h"
 #include "projections/access_log.h"
-#include "projections/niss_index.h"
 #include "projections/rebuild.h"
 
 namespace kassa::app {
@@ -56,6 +55,14 @@ void backup_remote(const std::string& url, const std::string& token, const std::
 }
 
 void backup_offline(const Config& config, const std::string& to) {
+  // Opening creates what is missing: a mistyped folder would be backed up
+  // as a new, empty data folder.
+  const std::string secret_path = config.keys_dir() + "/niss_secret.key";
+  if (!fs::exists(secret_path) || (config.log.brokers.empty() && !fs::exists(config.journal_dir()))) {
+    std::cerr << "error: " << config.data_dir << " is not a Kassa data folder (no "
+              << (fs::exists(secret_path) ? config.journal_dir() : secret_path) << ")\n";
+    throw CLI::RuntimeError(1);
+  }
   auto log = log::open_event_log(config.log);
   if (!log.ok()) fail("event log (is kassad running? then use --url)", log.error());
   auto live = p::live_store_path(config.projections_dir());
@@ -64,16 +71,18 @@ void backup_offline(const Config& config, const std::string& to) {
   if (!store.ok()) fail("projection store", store.error());
   auto keys = log::RocksDbKeyStore::open(config.keys_dir());
   if (!keys.ok()) fail("key store", keys.error());
-  auto secret = p::load_or_create_niss_secret(config.keys_dir() + "/niss_secret.key");
-  if (!secret.ok()) fail("NISS index secret", secret.error());
   auto idempotency = http::IdempotencyStore::open(config.data_dir + "/idempotency");
   if (!idempotency.ok()) fail("idempotency store", idempotency.error());
   auto access = p::AccessLog::open(config.access_log_dir());
   if (!access.ok()) fail("access log", access.error());
   const BackupSources sources{log->get(),       store->get(),
                               idempotency->get(), keys->get(),
-                              access->get(),    config.keys_dir() + "/niss_secret.key",
-                              config.log.topic_prefix, !config.log.brokers.empty()};
+                              access->get(),    secret_path,
+                              config.log.topic_prefix, !config.log.brokers.empty(),
+                              fs::exists(config.data_dir + "/auth.json") &&
+                                      config.auth_file == config.data_dir + "/auth.json"
+                                  ? config.auth_file
+                                  : std::string()};
   auto manifest = make_backup(sources, to);
   if (!manifest.ok()) fail("backup", manifest.error());
   print_manifest(*manifest, to);

@@ -44,6 +44,11 @@ void tail(const TailOptions& o) {
   if (spec->kind == replay::SourceKind::kArchive) {
     throw CLI::ValidationError("--from", "events tail reads kafka:// or journal://");
   }
+  if (o.follow && spec->kind == replay::SourceKind::kJournal) {
+    // The journal is opened read-only (kassad owns it): it would never
+    // see a later event, and --follow would wait for nothing.
+    throw CLI::ValidationError("--follow", "follows Kafka topics; a journal is read as it stands");
+  }
   auto log = replay::open_existing_log(*spec);
   if (!log.ok()) fail("source", log.error());
   std::vector<log::Position> from;

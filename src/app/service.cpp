@@ -163,6 +163,9 @@ Status Service::start(const Config& config, log::EventLog& log, http::Router& ro
   http::add_projection_admin_routes(router, *projections_);
   http::add_backup_route(router, [this, &log, secret_path = config.keys_dir() + "/niss_secret.key",
                                   prefix = config.log.topic_prefix, folder = config.backup_dir,
+                                  auth = config.auth_file == config.data_dir + "/auth.json"
+                                             ? config.auth_file
+                                             : std::string(),
                                   kafka = !config.log.brokers.empty()](const std::string& name)
                                      -> Result<nlohmann::json> {
     KASSA_TRY(check_backup_name(name));
@@ -172,7 +175,7 @@ Status Service::start(const Config& config, log::EventLog& log, http::Router& ro
     // The live store now: a rebuild may have swapped it since start-up.
     const std::shared_ptr<projections::Store> store = projections_->stores().get();
     const BackupSources sources{&log,       store.get(), idempotency_.get(), keys_.get(),
-                                access_log_.get(), secret_path, prefix, kafka};
+                                access_log_.get(), secret_path, prefix, kafka, auth};
     const std::string to = std::filesystem::absolute(folder + "/" + name).lexically_normal().string();
     KASSA_ASSIGN_OR_RETURN(auto manifest, make_backup(sources, to, "name"));
     manifest["path"] = to;

@@ -91,7 +91,7 @@ TEST_CASE("a backup taken under write load restores elsewhere with every acknowl
       std::lock_guard lock(mu);
       after_backup = acknowledged.size();
     }
-    // A few more writes after the backup: they are not in it.
+    // The writer was still writing when the backup answered, and goes on.
     for (int i = 0; i < 100; ++i) {
       {
         std::lock_guard lock(mu);
@@ -99,10 +99,18 @@ TEST_CASE("a backup taken under write load restores elsewhere with every acknowl
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
+    std::size_t at_end = 0;
+    {
+      std::lock_guard lock(mu);
+      at_end = acknowledged.size();
+    }
     stop = true;
     writer.join();
     INFO(made.body.dump());
     REQUIRE(made.status == 201);
+    CHECK(after_backup >= acknowledged_before.size());
+    CHECK(after_backup < 900);             // the load had not ended when the backup answered
+    CHECK(at_end >= after_backup + 5);     // and it went on after
     CHECK(made.body["path"] == k.data_dir() + "/backups/monday");
     CHECK(refused == 0);
     CHECK(made.body["log"] == "journal");
@@ -116,7 +124,7 @@ TEST_CASE("a backup taken under write load restores elsewhere with every acknowl
     CHECK(again.status == 400);
     CHECK(again.body["field"] == "name");
     CHECK(again.body["error"] == "BackupTargetExists");
-    for (const char* name : {"../escape", "/tmp/elsewhere", ".hidden", ""}) {
+    for (const char* name : {"../escape", "/tmp/elsewhere", ".hidden", "", "x.partial"}) {
       INFO(name);
       auto refused_name = k.post("/v1/admin/backup", {{"name", name}}, "admin");
       CHECK(refused_name.status == 400);

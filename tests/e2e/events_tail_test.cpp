@@ -67,4 +67,5 @@ TEST_CASE("kassa events tail prints a log's events in business units, personal d
                     &out) == 0);
   CHECK(out.find("ContributionAssessed") != std::string::npos);
   CHECK(run_kassa("events tail --from history.kassa", &out) == 2);
+  CHECK(run_kassa("events tail --from journal://" + k.data_dir() + "/journal --follow", &out) == 2);
 }
