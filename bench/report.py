@@ -38,9 +38,16 @@ def caught_up(name):
     m = re.search(r"caught up from offset 0 in ([0-9.]+) s", open(f"{work}/{name}.out").read())
     return float(m.group(1)) if m else t(name)[0]
 def phases(name):
-    # Where the projector's thread spent the catch-up (read+verify, apply, commit).
-    m = re.search(r"reading and verifying ([0-9.]+) s, applying ([0-9.]+) s, committing ([0-9.]+) s",
-                  open(f"{work}/{name}.out").read())
+    # Where the catch-up's time went: applying, committing and waiting for
+    # the reading thread on the projector's thread; reading and verifying
+    # on the reading thread, beside them (since 2026-12-07). Older outputs
+    # had the three phases on one thread, without the wait.
+    text = open(f"{work}/{name}.out").read()
+    m = re.search(r"applying ([0-9.]+) s, committing ([0-9.]+) s, waiting for the reader ([0-9.]+) s; "
+                  r"reading and verifying ([0-9.]+) s", text)
+    if m:
+        return dict(zip(["apply", "commit", "wait", "read_verify"], (round(float(x), 1) for x in m.groups())))
+    m = re.search(r"reading and verifying ([0-9.]+) s, applying ([0-9.]+) s, committing ([0-9.]+) s", text)
     return dict(zip(["read_verify", "apply", "commit"], (round(float(x), 1) for x in m.groups()))) if m else {}
 def passes(name):
     # How many passes over the log the rebuild made (one share of the aggregates each).
