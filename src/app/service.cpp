@@ -186,6 +186,23 @@ Status Service::start(const Config& config, log::EventLog& log, http::Router& ro
       {{"keys", [keys = keys_.get()] { return keys->writable(); }},
        {"idempotency", [store = idempotency_.get()] { return store->writable(); }},
        {"access_log", [access = access_log_.get()] { return access->writable(); }}});
+  static_assert(write::WriterLog::kLatencyBounds == http::kLatencyBuckets,
+                "appends and requests share their latency buckets");
+  router.add_metrics([writer = writer_log_.get()](http::MetricsText& out) {
+    const auto st = writer->append_stats();
+    out.family("kassa_events_appended_total", "counter",
+               "Events this process appended and the log acknowledged durable, by event type.");
+    for (const auto& [type, n] : st.events_by_type) {
+      out.sample("kassa_events_appended_total", {{"type", type}}, n);
+    }
+    out.family("kassa_append_duration_seconds", "histogram",
+               "Time from an append to the log's durable acknowledgement (one per command's or "
+               "batch's write).");
+    http::write_histogram(out, "kassa_append_duration_seconds", {}, st.latency, st.appends, st.seconds);
+    out.family("kassa_append_failures_total", "counter",
+               "Appends the log refused or could not make durable (nothing of them was acknowledged).");
+    out.sample("kassa_append_failures_total", st.failures);
+  });
   router.add_metrics([access = access_log_.get()](http::MetricsText& out) {
     const auto counts = access->counts();
     out.family("kassa_access_log_records_total", "counter",

@@ -104,19 +104,27 @@ void RequestMetrics::write(MetricsText& out) const {
              "Time from routing to the answer, by method and route template.");
   for (const auto& [key, l] : latency_) {
     const auto& [method, route] = key;
-    std::uint64_t cumulative = 0;
-    for (std::size_t i = 0; i < kBuckets.size(); ++i) {
-      cumulative += l.buckets[i];
-      out.sample("kassa_http_request_duration_seconds_bucket",
-                 {{"method", method}, {"route", route}, {"le", number(kBuckets[i])}}, cumulative);
-    }
-    out.sample("kassa_http_request_duration_seconds_bucket",
-               {{"method", method}, {"route", route}, {"le", "+Inf"}}, l.count);
-    out.sample("kassa_http_request_duration_seconds_sum", {{"method", method}, {"route", route}},
-               l.sum);
-    out.sample("kassa_http_request_duration_seconds_count", {{"method", method}, {"route", route}},
-               l.count);
+    write_histogram(out, "kassa_http_request_duration_seconds", {{"method", method}, {"route", route}},
+                    l.buckets, l.count, l.sum);
   }
+}
+
+void write_histogram(MetricsText& out, std::string_view name, const MetricsText::Labels& labels,
+                     const std::array<std::uint64_t, kLatencyBuckets.size()>& buckets,
+                     std::uint64_t count, double sum) {
+  const std::string base(name);
+  MetricsText::Labels with_le = labels;
+  with_le.emplace_back("le", "");
+  std::uint64_t cumulative = 0;
+  for (std::size_t i = 0; i < kLatencyBuckets.size(); ++i) {
+    cumulative += buckets[i];
+    with_le.back().second = number(kLatencyBuckets[i]);
+    out.sample(base + "_bucket", with_le, cumulative);
+  }
+  with_le.back().second = "+Inf";
+  out.sample(base + "_bucket", with_le, count);
+  out.sample(base + "_sum", labels, sum);
+  out.sample(base + "_count", labels, count);
 }
 
 namespace {

@@ -44,11 +44,20 @@ class MetricsText {
   std::string out_;
 };
 
+// Upper bounds of the latency buckets, seconds (+Inf implied): requests
+// and appends alike.
+inline constexpr std::array<double, 12> kLatencyBuckets = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                                           0.1,   0.25,   0.5,   1.0,  2.5,   5.0};
+
+// The samples of one histogram series (`name`_bucket with le, _sum,
+// _count): `buckets` counts per bound, not cumulative.
+void write_histogram(MetricsText& out, std::string_view name, const MetricsText::Labels& labels,
+                     const std::array<std::uint64_t, kLatencyBuckets.size()>& buckets,
+                     std::uint64_t count, double sum);
+
 class RequestMetrics {
  public:
-  // Upper bounds of the latency buckets, seconds (+Inf implied).
-  static constexpr std::array<double, 12> kBuckets = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
-                                                      0.1,   0.25,   0.5,   1.0,  2.5,   5.0};
+  static constexpr const std::array<double, 12>& kBuckets = kLatencyBuckets;
   void observe(std::string_view method, std::string_view route, int status, double seconds);
   void write(MetricsText& out) const;
 

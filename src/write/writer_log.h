@@ -15,8 +15,11 @@
 //
 // Thread-safety: all methods from any thread.
 
+#include <array>
+#include <chrono>
 #include <map>
 #include <mutex>
+#include <string>
 #include <utility>
 
 #include "log/forwarding_log.h"
@@ -46,10 +49,29 @@ class WriterLog final : public log::ForwardingLog {
     return mark;
   }
 
+  // What this process's writers appended (GET /metrics): durable events by
+  // type, and each append's time until durable (append or append_many =
+  // one observation), failed ones apart.
+  static constexpr std::array<double, 12> kLatencyBounds = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                                            0.1,   0.25,   0.5,   1.0,  2.5,   5.0};
+  struct AppendStats {
+    std::map<std::string, std::uint64_t> events_by_type;
+    std::array<std::uint64_t, kLatencyBounds.size()> latency{};  // per bound, not cumulative
+    std::uint64_t appends = 0;                                   // durable appends
+    double seconds = 0;                                          // their time, summed
+    std::uint64_t failures = 0;                                  // appends that failed
+  };
+  AppendStats append_stats() const {
+    std::lock_guard lock(stats_mu_);
+    return stats_;
+  }
+
   Result<std::vector<std::int64_t>> append(log::Topic topic, std::string_view key,
                                            std::span<const log::Record> records) override {
     const std::int32_t partition = partition_for(topic, key);
+    const auto start = std::chrono::steady_clock::now();
     auto offsets = inner().append(topic, key, records);
+    count(start, offsets.ok(), records);
     if (!offsets) {
       forget(topic, partition);
       return offsets;
@@ -60,7 +82,18 @@ class WriterLog final : public log::ForwardingLog {
 
   Result<std::vector<std::vector<std::int64_t>>> append_many(
       log::Topic topic, std::span<const log::KeyedBatch> batches) override {
+    const auto start = std::chrono::steady_clock::now();
     auto offsets = inner().append_many(topic, batches);
+    {
+      std::vector<log::Record> none;
+      count(start, offsets.ok(), none);
+      if (offsets.ok()) {
+        std::lock_guard lock(stats_mu_);
+        for (const auto& b : batches) {
+          for (const log::Record& r : b.records) ++stats_.events_by_type[r.event_type];
+        }
+      }
+    }
     if (!offsets) {
       std::lock_guard lock(mu_);
       for (const auto& b : batches) marks_.erase({topic, partition_for(topic, b.aggregate_key)});
@@ -76,6 +109,22 @@ class WriterLog final : public log::ForwardingLog {
   }
 
  private:
+  void count(std::chrono::steady_clock::time_point start, bool ok,
+             std::span<const log::Record> records) {
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::lock_guard lock(stats_mu_);
+    if (!ok) {
+      ++stats_.failures;
+      return;
+    }
+    std::size_t i = 0;
+    while (i < kLatencyBounds.size() && seconds > kLatencyBounds[i]) ++i;
+    if (i < kLatencyBounds.size()) ++stats_.latency[i];
+    ++stats_.appends;
+    stats_.seconds += seconds;
+    for (const log::Record& r : records) ++stats_.events_by_type[r.event_type];
+  }
+
   void raise(log::Topic topic, std::int32_t partition, std::int64_t next) {
     std::lock_guard lock(mu_);
     auto it = marks_.find({topic, partition});
@@ -97,6 +146,8 @@ class WriterLog final : public log::ForwardingLog {
   std::mutex mu_;
   std::map<std::pair<log::Topic, std::int32_t>, std::int64_t> marks_;
   std::uint64_t generation_ = 0;  // counts marks forgotten or raised while unknown
+  mutable std::mutex stats_mu_;
+  AppendStats stats_;  // guarded by stats_mu_
 };
 
 }  // namespace kassa::write

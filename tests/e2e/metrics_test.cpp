@@ -150,3 +150,41 @@ TEST_CASE("kassad logs one line per request at info, without personal data or to
   CHECK(log.find("Peeters") == std::string::npos);
   CHECK(log.find("Bearer") == std::string::npos);
 }
+
+TEST_CASE("GET /metrics counts the events appended by type and times each append",
+          "[e2e][metrics]") {
+  // Before: nothing said what the write side appended or how long the log
+  // took to make it durable.
+  KassadProcess k("", "");
+  const std::string party = register_jan(k);
+  auto before = k.raw_get("/metrics", "");
+  REQUIRE(before);
+  CHECK(sample(before->body, R"m(kassa_events_appended_total{type="PersonRegistered"})m") == 1.0);
+  CHECK(sample(before->body, R"m(kassa_events_appended_total{type="ContributionAssessed"})m") ==
+        std::nullopt);
+  const double appends_before = sample(before->body, "kassa_append_duration_seconds_count").value_or(0);
+  CHECK(appends_before >= 1.0);
+
+  // A write load: an assessment run and three payments.
+  REQUIRE(k.post("/v1/runs/assessment", {{"quarter", "2025-Q1"}, {"date", "2025-01-05"}}, "batch")
+              .status == 200);
+  for (int i = 0; i < 3; ++i) {
+    auto paid = k.post("/v1/persons/" + party + "/payments",
+                       {{"amount", "100.00"}, {"value_date", "2025-02-0" + std::to_string(i + 1)},
+                        {"bank_ref", "CODA-" + std::to_string(i)}, {"date", "2025-02-10"}});
+    INFO(paid.body.dump());
+    REQUIRE(paid.status == 201);
+  }
+  auto after = k.raw_get("/metrics", "");
+  REQUIRE(after);
+  const std::string text = after->body;
+  INFO(text);
+  CHECK(sample(text, R"m(kassa_events_appended_total{type="PersonRegistered"})m") == 1.0);
+  CHECK(sample(text, R"m(kassa_events_appended_total{type="ContributionAssessed"})m") == 1.0);
+  CHECK(sample(text, R"m(kassa_events_appended_total{type="PaymentReceived"})m") == 3.0);
+  const double appends = sample(text, "kassa_append_duration_seconds_count").value_or(0);
+  CHECK(appends >= appends_before + 4);  // the run's write and one per payment
+  CHECK(sample(text, R"m(kassa_append_duration_seconds_bucket{le="+Inf"})m") == appends);
+  CHECK(sample(text, "kassa_append_duration_seconds_sum").value_or(0) > 0.0);
+  CHECK(sample(text, "kassa_append_failures_total") == 0.0);
+}
