@@ -1,10 +1,9 @@
 #include "app/backup.h"
 
-#include <fcntl.h>
+#include "app/cli_support.h"
+
 #include <sodium.h>
 #include <spdlog/spdlog.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -14,7 +13,9 @@
 #include "domain/timestamp.h"
 #include "http/idempotency.h"
 #include "log/event_log.h"
+#include "log/random.h"
 #include "log/rocksdb_key_store.h"
+#include "log/uuid.h"
 #include "projections/access_log.h"
 #include "projections/store.h"
 
@@ -31,7 +32,7 @@ Error io(const std::string& what) { return Error::unavailable("BackupIo", what);
 
 // Hex BLAKE2b-256 and size of a file, read in 1 MiB blocks.
 Result<std::pair<std::string, std::uint64_t>> hash_file(const fs::path& path) {
-  if (sodium_init() < 0) return Error::internal("libsodium did not initialise");
+  log::ensure_sodium();
   std::ifstream in(path, std::ios::binary);
   if (!in) return io("cannot read " + path.string());
   crypto_generichash_state state;
@@ -48,9 +49,7 @@ Result<std::pair<std::string, std::uint64_t>> hash_file(const fs::path& path) {
   if (in.bad()) return io("cannot read " + path.string());
   unsigned char digest[crypto_generichash_BYTES];
   crypto_generichash_final(&state, digest, sizeof digest);
-  char hex[crypto_generichash_BYTES * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
-  return std::make_pair(std::string(hex), size);
+  return std::make_pair(log::to_hex(digest, sizeof digest), size);
 }
 
 // Every regular file under `root`, relative, in path order.
@@ -79,42 +78,6 @@ Status make_private(const fs::path& root) {
   }
   if (ec) return io("cannot restrict " + root.string() + ": " + ec.message());
   return {};
-}
-
-// Writes `text` to `path` (0600) and syncs it.
-Status write_synced(const fs::path& path, const std::string& text) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return io("cannot create " + path.string());
-  std::size_t done = 0;
-  while (done < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n <= 0) {
-      ::close(fd);
-      return io("cannot write " + path.string());
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  const bool synced = ::fsync(fd) == 0;
-  ::close(fd);
-  if (!synced) return io("cannot sync " + path.string());
-  return {};
-}
-
-// Syncs a file copied with std::filesystem (which does not).
-bool sync_file(const fs::path& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  const bool synced = ::fsync(fd) == 0;
-  ::close(fd);
-  return synced;
-}
-
-// Syncs a folder, so a rename in it is durable.
-void sync_folder(const fs::path& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return;
-  (void)::fsync(fd);
-  ::close(fd);
 }
 
 Result<json> manifest_of(const fs::path& root) {
@@ -164,7 +127,9 @@ Status copy_parts(const BackupSources& s, const fs::path& partial, json& parts) 
   fs::create_directories(projections, ec);
   if (ec) return io("cannot create " + projections.string() + ": " + ec.message());
   KASSA_TRY(s.projections->checkpoint((projections / "store-1").string()));
-  KASSA_TRY(write_synced(projections / "CURRENT", "store-1\n"));
+  if (!write_synced((projections / "CURRENT").string(), "store-1\n")) {
+    return io("cannot write " + (projections / "CURRENT").string());
+  }
   parts.push_back("projections");
   // 2. the idempotency store.
   KASSA_TRY(s.idempotency->checkpoint((partial / "idempotency").string()));
@@ -248,7 +213,9 @@ Result<json> make_backup(const BackupSources& s, const std::string& to, const st
                 {"parts", parts},
                 {"bytes", bytes},
                 {"files", files}};
-  if (copied.ok()) copied = write_synced(partial / kBackupManifest, manifest.dump(2) + "\n");
+  if (copied.ok() && !write_synced((partial / kBackupManifest).string(), manifest.dump(2) + "\n")) {
+    copied = io("cannot write " + (partial / kBackupManifest).string());
+  }
   if (copied.ok()) {
     sync_folder(partial);
     fs::rename(partial, to, ec);

@@ -1,7 +1,6 @@
 #include "app/cli_auth.h"
 
-#include <fcntl.h>
-#include <unistd.h>
+#include "app/cli_support.h"
 
 #include <array>
 #include <cstdio>
@@ -69,27 +68,11 @@ void write_entries(const std::string& path, const nlohmann::json& entries) {
     fs::create_directories(target.parent_path(), ec);
   }
   const std::string temp = path + ".tmp";
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) fail("auth-file", "AuthFileWritable", "cannot write " + temp);
-  std::size_t done = 0;
-  while (done < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n <= 0) {
-      ::close(fd);
-      fail("auth-file", "AuthFileWritable", "cannot write " + temp);
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  const bool synced = ::fsync(fd) == 0;
-  ::close(fd);
-  if (!synced || std::rename(temp.c_str(), path.c_str()) != 0) {
+  if (!write_synced(temp, text)) fail("auth-file", "AuthFileWritable", "cannot write " + temp);
+  if (std::rename(temp.c_str(), path.c_str()) != 0) {
     fail("auth-file", "AuthFileWritable", "cannot replace " + path);
   }
-  const std::string dir = target.has_parent_path() ? target.parent_path().string() : ".";
-  if (const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
-    (void)::fsync(dfd);
-    ::close(dfd);
-  }
+  sync_folder(target.has_parent_path() ? target.parent_path().string() : ".");
 }
 
 void add_token(const Options& o) {

@@ -1,5 +1,7 @@
 #include "app/cli_backup.h"
 
+#include "app/cli_support.h"
+
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
@@ -20,11 +22,6 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
-
-[[noreturn]] void fail(const std::string& what, const Error& e) {
-  std::cerr << "error: " << what << ": " << e.message << " (" << e.rule << ")\n";
-  throw CLI::RuntimeError(1);
-}
 
 void print_manifest(const json& m, const std::string& path) {
   std::cout << "backup " << path << ": " << m["files"].size() << " files, "

@@ -1,5 +1,7 @@
 #include "app/cli_demo.h"
 
+#include "app/cli_support.h"
+
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
@@ -32,11 +34,6 @@ struct ReadOptions {
   Config config;
   bool json = false;
 };
-
-[[noreturn]] void fail(const std::string& what, const Error& e) {
-  std::cerr << "error: " << what << ": " << e.message << " (" << e.rule << ")\n";
-  throw CLI::RuntimeError(1);
-}
 
 nlohmann::json to_json(const demo::PopulationSummary& s, double seconds) {
   nlohmann::json categories = nlohmann::json::object();

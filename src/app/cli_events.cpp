@@ -1,5 +1,7 @@
 #include "app/cli_events.h"
 
+#include "app/cli_support.h"
+
 #include <csignal>
 #include <iostream>
 #include <string>
@@ -22,11 +24,6 @@ struct TailOptions {
   std::string type;
   std::string aggregate;
 };
-
-[[noreturn]] void fail(const std::string& what, const Error& e) {
-  std::cerr << "error: " << what << ": " << e.message << " (" << e.rule << ")\n";
-  throw CLI::RuntimeError(1);
-}
 
 std::string text_line(const nlohmann::json& e) {
   std::string line = e["topic"].get<std::string>() + "/" + std::to_string(e["partition"].get<int>()) +

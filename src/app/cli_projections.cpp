@@ -1,5 +1,7 @@
 #include "app/cli_projections.h"
 
+#include "app/cli_support.h"
+
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
@@ -19,11 +21,6 @@ namespace p = kassa::projections;
 namespace fs = std::filesystem;
 
 namespace {
-
-[[noreturn]] void fail(const std::string& what, const Error& e) {
-  std::cerr << "error: " << what << ": " << e.message << " (" << e.rule << ")\n";
-  throw CLI::RuntimeError(1);
-}
 
 void print(const p::Checksums& before, const p::Checksums& after) {
   for (const auto& [name, sum] : after) {
