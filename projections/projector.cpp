@@ -189,7 +189,6 @@ Result<std::size_t> Projector::step(std::chrono::milliseconds timeout) {
     done_with_poll();
     return *polled->error;
   }
-  auto* got = &polled->records;
   const std::uint64_t quarantined = polled->quarantined;
   const double read_s = polled->read_seconds;
 
@@ -215,7 +214,7 @@ Result<std::size_t> Projector::step(std::chrono::milliseconds timeout) {
     }
     return e;
   };
-  for (const auto& [record, d] : *got) {
+  for (const auto& [record, d] : polled->records) {
     if (d.scope == Scope::kBeyond) continue;  // past the rebuild's end: not consumed
     if (d.halt) {
       halt = d.halt;

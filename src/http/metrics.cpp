@@ -83,8 +83,8 @@ void RequestMetrics::observe(std::string_view method, std::string_view route, in
   Latency& l = latency_[{std::string(method), std::string(route)}];
   ++l.count;
   l.sum += seconds;
-  for (std::size_t i = 0; i < kBuckets.size(); ++i) {
-    if (seconds <= kBuckets[i]) {
+  for (std::size_t i = 0; i < kLatencyBuckets.size(); ++i) {
+    if (seconds <= kLatencyBuckets[i]) {
       ++l.buckets[i];
       break;
     }

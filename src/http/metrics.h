@@ -57,13 +57,12 @@ void write_histogram(MetricsText& out, std::string_view name, const MetricsText:
 
 class RequestMetrics {
  public:
-  static constexpr const std::array<double, 12>& kBuckets = kLatencyBuckets;
   void observe(std::string_view method, std::string_view route, int status, double seconds);
   void write(MetricsText& out) const;
 
  private:
   struct Latency {
-    std::array<std::uint64_t, kBuckets.size()> buckets{};  // not cumulative
+    std::array<std::uint64_t, kLatencyBuckets.size()> buckets{};  // not cumulative
     std::uint64_t count = 0;
     double sum = 0;
   };

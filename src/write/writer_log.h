@@ -71,11 +71,12 @@ class WriterLog final : public log::ForwardingLog {
     const std::int32_t partition = partition_for(topic, key);
     const auto start = std::chrono::steady_clock::now();
     auto offsets = inner().append(topic, key, records);
-    count(start, offsets.ok(), records);
+    timed(start, offsets.ok());
     if (!offsets) {
       forget(topic, partition);
       return offsets;
     }
+    typed(records);
     if (!offsets->empty()) raise(topic, partition, offsets->back() + 1);
     return offsets;
   }
@@ -84,16 +85,7 @@ class WriterLog final : public log::ForwardingLog {
       log::Topic topic, std::span<const log::KeyedBatch> batches) override {
     const auto start = std::chrono::steady_clock::now();
     auto offsets = inner().append_many(topic, batches);
-    {
-      std::vector<log::Record> none;
-      count(start, offsets.ok(), none);
-      if (offsets.ok()) {
-        std::lock_guard lock(stats_mu_);
-        for (const auto& b : batches) {
-          for (const log::Record& r : b.records) ++stats_.events_by_type[r.event_type];
-        }
-      }
-    }
+    timed(start, offsets.ok());
     if (!offsets) {
       std::lock_guard lock(mu_);
       for (const auto& b : batches) marks_.erase({topic, partition_for(topic, b.aggregate_key)});
@@ -101,6 +93,7 @@ class WriterLog final : public log::ForwardingLog {
       return offsets;
     }
     for (std::size_t i = 0; i < batches.size(); ++i) {
+      typed(batches[i].records);
       if (!(*offsets)[i].empty()) {
         raise(topic, partition_for(topic, batches[i].aggregate_key), (*offsets)[i].back() + 1);
       }
@@ -109,8 +102,8 @@ class WriterLog final : public log::ForwardingLog {
   }
 
  private:
-  void count(std::chrono::steady_clock::time_point start, bool ok,
-             std::span<const log::Record> records) {
+  // One append, durable (its time) or not (a failure).
+  void timed(std::chrono::steady_clock::time_point start, bool ok) {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::lock_guard lock(stats_mu_);
     if (!ok) {
@@ -122,6 +115,10 @@ class WriterLog final : public log::ForwardingLog {
     if (i < kLatencyBounds.size()) ++stats_.latency[i];
     ++stats_.appends;
     stats_.seconds += seconds;
+  }
+  // Durable events, by type.
+  void typed(std::span<const log::Record> records) {
+    std::lock_guard lock(stats_mu_);
     for (const log::Record& r : records) ++stats_.events_by_type[r.event_type];
   }
 
