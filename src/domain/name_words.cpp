@@ -1,0 +1,142 @@
+#include "domain/name_words.h"
+
+#include <algorithm>
+#include <cstdint>
+
+namespace kassa::domain {
+
+namespace {
+
+// U+00C0..U+00FF. "" separates words (× and ÷).
+constexpr const char* kLatin1[64] = {
+    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i",  "i",
+    "d", "n", "o", "o", "o", "o", "o",  "",  "o", "u", "u", "u", "u", "y", "th", "ss",
+    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i",  "i",
+    "d", "n", "o", "o", "o", "o", "o",  "",  "o", "u", "u", "u", "u", "y", "th", "y"};
+
+// U+0100..U+017F, by ranges of the same base letter.
+struct Range {
+  std::uint32_t last;
+  const char* base;
+};
+constexpr Range kExtendedA[] = {
+    {0x105, "a"}, {0x10D, "c"}, {0x111, "d"}, {0x11B, "e"}, {0x123, "g"},  {0x127, "h"},
+    {0x131, "i"}, {0x133, "ij"}, {0x135, "j"}, {0x138, "k"}, {0x142, "l"}, {0x14B, "n"},
+    {0x151, "o"}, {0x153, "oe"}, {0x159, "r"}, {0x161, "s"}, {0x167, "t"}, {0x173, "u"},
+    {0x175, "w"}, {0x178, "y"}, {0x17E, "z"}, {0x17F, "s"}};
+
+// One UTF-8 sequence at text[i]: its code point and length, or length 0
+// when malformed (overlong, surrogate, truncated, beyond U+10FFFF).
+std::size_t decode(std::string_view text, std::size_t i, std::uint32_t& cp) {
+  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(text[i + k]); };
+  const unsigned char c = b(0);
+  std::size_t n = 0;
+  if (c < 0x80) {
+    cp = c;
+    return 1;
+  } else if ((c & 0xE0) == 0xC0) {
+    n = 2;
+    cp = c & 0x1F;
+  } else if ((c & 0xF0) == 0xE0) {
+    n = 3;
+    cp = c & 0x0F;
+  } else if ((c & 0xF8) == 0xF0) {
+    n = 4;
+    cp = c & 0x07;
+  } else {
+    return 0;
+  }
+  if (i + n > text.size()) return 0;
+  for (std::size_t k = 1; k < n; ++k) {
+    if ((b(k) & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (b(k) & 0x3F);
+  }
+  static constexpr std::uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (cp < kMin[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  return n;
+}
+
+// What a code point adds to a word: its folded letters ("" for a combining
+// accent); nullptr when it separates words; "=" when it is kept as written.
+const char* fold(std::uint32_t cp) {
+  if (cp < 0x80) return nullptr;  // ASCII letters and digits are handled by the caller
+  if (cp >= 0xC0 && cp <= 0xFF) {
+    const char* base = kLatin1[cp - 0xC0];
+    return *base == '\0' ? nullptr : base;
+  }
+  if (cp >= 0x100 && cp <= 0x17F) {
+    for (const Range& r : kExtendedA) {
+      if (cp <= r.last) return r.base;
+    }
+  }
+  if (cp == 0x218 || cp == 0x219) return "s";  // Ș ș
+  if (cp == 0x21A || cp == 0x21B) return "t";  // Ț ț
+  // Other scripts' letters (Greek, Cyrillic, ...) are kept; punctuation,
+  // symbols and spaces of the general blocks separate.
+  if (cp < 0xC0) return nullptr;                        // Latin-1 punctuation, no-break space
+  if (cp >= 0x300 && cp <= 0x36F) return "";            // combining accents (decomposed é)
+  if (cp >= 0x2000 && cp <= 0x2BFF) return nullptr;     // general punctuation, symbols
+  if (cp >= 0x3000 && cp <= 0x303F) return nullptr;     // CJK punctuation
+  if (cp == 0xFEFF || (cp >= 0xFE00 && cp <= 0xFE0F)) return nullptr;
+  return "=";
+}
+
+}  // namespace
+
+std::vector<std::string> name_words(std::string_view text) {
+  std::vector<std::string> words;
+  std::string word;
+  const auto end_word = [&] {
+    if (!word.empty()) words.push_back(std::move(word));
+    word.clear();
+  };
+  for (std::size_t i = 0; i < text.size();) {
+    const char c = text[i];
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+      word += c;
+      ++i;
+      continue;
+    }
+    if (c >= 'A' && c <= 'Z') {
+      word += static_cast<char>(c - 'A' + 'a');
+      ++i;
+      continue;
+    }
+    std::uint32_t cp = 0;
+    const std::size_t n = decode(text, i, cp);
+    if (n == 0) {
+      end_word();
+      ++i;
+      continue;
+    }
+    const char* folded = fold(cp);
+    if (folded == nullptr) {
+      end_word();
+    } else if (folded[0] == '=' && folded[1] == '\0') {
+      word.append(text.substr(i, n));
+    } else {
+      word += folded;
+    }
+    i += n;
+  }
+  end_word();
+  return words;
+}
+
+std::vector<std::string> index_words(std::string_view first_name, std::string_view last_name) {
+  std::vector<std::string> out;
+  for (std::string_view name : {first_name, last_name}) {
+    auto words = name_words(name);
+    if (words.size() > 1) {
+      std::string joined;
+      for (const auto& w : words) joined += w;
+      out.push_back(std::move(joined));
+    }
+    for (auto& w : words) out.push_back(std::move(w));
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+}  // namespace kassa::domain
