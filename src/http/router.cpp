@@ -211,6 +211,27 @@ void Router::install(const RouteInfo& info, Handler handler) {
     // errors included, unless a route says otherwise (the console's
     // versioned files).
     res.set_header("Cache-Control", "no-store");
+    if (!names.empty()) {
+      // GET /v1/persons/search is not a person whose PartyId is "search":
+      // a path some route spells out is that route's, and this method is
+      // not one of its methods.
+      std::string allowed;
+      bool routed = false;  // by a route registered after this one: not ours to refuse
+      for (const RouteInfo& route : routes_) {
+        if (route.path != req.path) continue;
+        std::string method = to_string(route.method);
+        for (char& ch : method) ch = static_cast<char>(ch - 'a' + 'A');
+        routed = routed || method == req.method;
+        allowed += (allowed.empty() ? "" : ", ") + method;
+      }
+      if (!allowed.empty() && !routed) {
+        res.set_header("Allow", allowed);
+        send_error(res, 405, Error::invalid("method", "MethodNotAllowed",
+                                            req.method + " is not a method of this path; it takes " +
+                                                allowed));
+        return;
+      }
+    }
     if (info.access == Access::kBearerToken) {
       if (req.get_header_value_count("Authorization") > 1) {
         // Which one would count is a guess a proxy and kassad may make differently.

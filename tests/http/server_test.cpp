@@ -35,6 +35,7 @@ struct Served {
     };
     server.router().add(kh::Method::kGet, "/v1/things/{id}", {kh::Role::kStaff}, ok);
     server.router().add(kh::Method::kPost, "/v1/things/{id}", {kh::Role::kStaff}, ok);
+    server.router().add(kh::Method::kPost, "/v1/things/search", {kh::Role::kStaff}, ok);
     REQUIRE(server.bind().ok());
     thread = std::thread([this] { server.serve(); });
     while (!server.running()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -72,6 +73,14 @@ TEST_CASE("every error has a JSON body: unknown paths and methods, malformed bod
   auto wrong_method = c.Delete("/v1/things/7", staff);
   expect_error(wrong_method, 405, "MethodNotAllowed");
   CHECK(wrong_method->get_header_value("Allow") == "GET, POST");
+  // Before: GET /v1/persons/search was taken for a PartyId "search" (400
+  // PartyIdFormat); a path a route spells out answers with that route's methods.
+  auto spelled = c.Get("/v1/things/search", staff);
+  expect_error(spelled, 405, "MethodNotAllowed");
+  CHECK(spelled->get_header_value("Allow") == "POST");
+  auto search = c.Post("/v1/things/search", staff, "{}", "application/json");
+  REQUIRE(search);
+  CHECK(search->status == 200);
   // A method httplib does not route at all (schemathesis sends TRACE) was
   // a 400 BadRequest: it is the same 405 with what the path takes.
   const auto trace_to = [](const std::string& path, const httplib::Headers& headers) {
