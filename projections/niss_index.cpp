@@ -6,6 +6,7 @@
 
 #include <fstream>
 
+#include "domain/name_words.h"
 #include "log/random.h"
 
 namespace kassa::projections {
@@ -68,7 +69,82 @@ void NissIndexProjection::write(ApplyContext& context, const std::string& key,
 
 Status NissIndexProjection::unlink(ApplyContext& context, const std::string& party) {
   KASSA_TRY(unlink_pair(context, "p", "h", party));
-  return unlink_pair(context, "j", "i", party);
+  KASSA_TRY(unlink_pair(context, "j", "i", party));
+  KASSA_TRY(unindex_names(context, party));
+  write(context, "s" + party, std::nullopt);
+  return {};
+}
+
+namespace {
+
+constexpr std::size_t kHash = 32;
+
+// 'w' value -> the hashes of the first name's words and of the last name's.
+struct NameHashes {
+  std::vector<std::string> first;
+  std::vector<std::string> last;
+};
+
+NameHashes parse_names(const std::optional<std::string>& value) {
+  NameHashes out;
+  if (!value.has_value() || value->empty()) return out;
+  const std::size_t first = static_cast<std::uint8_t>((*value)[0]);
+  for (std::size_t at = 1, i = 0; at + kHash <= value->size(); at += kHash, ++i) {
+    (i < first ? out.first : out.last).push_back(value->substr(at, kHash));
+  }
+  return out;
+}
+
+std::vector<std::string> hashes_of(const NissSecret& secret, std::vector<std::string> words) {
+  std::vector<std::string> out;
+  out.reserve(words.size());
+  for (const auto& w : words) out.push_back(name_word_key(secret, w).substr(1));
+  return out;
+}
+
+}  // namespace
+
+Status NissIndexProjection::unindex_names(ApplyContext& context, const std::string& party) {
+  KASSA_ASSIGN_OR_RETURN(auto stored, current(context, "w" + party));
+  if (!stored.has_value()) return {};
+  const NameHashes old = parse_names(stored);
+  for (const auto* list : {&old.first, &old.last}) {
+    for (const auto& h : *list) write(context, "n" + h + party, std::nullopt);
+  }
+  write(context, "w" + party, std::nullopt);
+  return {};
+}
+
+Status NissIndexProjection::index_names(ApplyContext& context, const std::string& party,
+                                        const s::PersonalDataT& data) {
+  if (data.first_name.empty() && data.last_name.empty()) return {};
+  KASSA_ASSIGN_OR_RETURN(auto stored, current(context, "w" + party));
+  NameHashes names = parse_names(stored);
+  KASSA_TRY(unindex_names(context, party));
+  if (!data.first_name.empty()) names.first = hashes_of(secret_, domain::index_words(data.first_name, ""));
+  if (!data.last_name.empty()) names.last = hashes_of(secret_, domain::index_words("", data.last_name));
+  // At most 255 words of a first name are indexed (a name is a few).
+  if (names.first.size() > 255) names.first.resize(255);
+  std::string value(1, static_cast<char>(names.first.size()));
+  for (const auto* list : {&names.first, &names.last}) {
+    for (const auto& h : *list) {
+      write(context, "n" + h + party, std::string());
+      value += h;
+    }
+  }
+  write(context, "w" + party, std::move(value));
+  return {};
+}
+
+Status NissIndexProjection::remember_sealed(ApplyContext& context, const std::string& party,
+                                            std::uint64_t sequence) {
+  KASSA_ASSIGN_OR_RETURN(auto stored, current(context, "s" + party));
+  std::string value = stored.value_or(std::string());
+  const std::size_t n = value.size() / 8;
+  if (n > 0 && get_be(value, (n - 1) * 8, 8) >= sequence) return {};  // applied again
+  put_be64(value, sequence);
+  write(context, "s" + party, std::move(value));
+  return {};
 }
 
 Status NissIndexProjection::unlink_pair(ApplyContext& context, std::string_view back,
@@ -158,6 +234,8 @@ Status NissIndexProjection::apply(const log::DecodedEvent& event, const EventPos
     }
     return {};
   }
+  KASSA_TRY(remember_sealed(context, party, event.sequence()));
+  KASSA_TRY(index_names(context, party, *data));
   if (!data->iban.empty()) {
     KASSA_TRY(link(context, "j", "i", party, iban_hash(secret_, data->iban)));
   }
@@ -167,6 +245,10 @@ Status NissIndexProjection::apply(const log::DecodedEvent& event, const EventPos
 
 std::string iban_hash(const NissSecret& secret, std::string_view iban) {
   return niss_hash(secret, "iban:" + std::string(iban));
+}
+
+std::string name_word_key(const NissSecret& secret, std::string_view word) {
+  return "n" + niss_hash(secret, "name:" + std::string(word));
 }
 
 std::string member_key(std::uint32_t number) {

@@ -15,6 +15,16 @@
 //                           not personal: what a structured communication names)
 //   'b' [bank line id]   -> [kind tag][aggregate key]  where a bank line was booked
 //                           (a payment or a suspense item), first booking wins
+//   'n' [keyed hash 32 of "name:" + word][PartyId] -> ""   one per word of the
+//                           person's names (domain/name_words.h: folded, a name
+//                           of several words also as one), for the name search
+//   'w' [PartyId]        -> [u8 n][n hashes of the first name's words][hashes of
+//                           the last name's words]   (to replace and remove them)
+//   's' [PartyId]        -> be64 sequences of the person's events whose sealed
+//                           blocks opened (registration, changes): the identity
+//                           is read from these events (projections/person_search.h)
+// Erasure removes 'h'/'p', 'i'/'j', 'n'/'w' and 's': after it nobody finds the
+// person by NISS, account or name, and the identity is gone with the key.
 // An IBAN that two persons gave names nobody (kAmbiguous): its payments wait
 // in suspense.
 
@@ -60,6 +70,12 @@ class NissIndexProjection final : public Projection {
   Status unlink(ApplyContext& context, const std::string& party);
   Status unlink_pair(ApplyContext& context, std::string_view back, std::string_view forward,
                      const std::string& party);
+  // Replaces the person's name words: a name left empty (a change of the
+  // other one) keeps its words.
+  Status index_names(ApplyContext& context, const std::string& party,
+                     const schemas::PersonalDataT& data);
+  Status unindex_names(ApplyContext& context, const std::string& party);
+  Status remember_sealed(ApplyContext& context, const std::string& party, std::uint64_t sequence);
 
   const log::KeyStore& keys_;
   NissSecret secret_;
@@ -84,6 +100,9 @@ struct MemberEntry {
 Result<std::optional<MemberEntry>> find_member(const KvView& view, std::uint32_t number);
 // The highest member number registered (0: none). Scans the member keys.
 Result<std::uint32_t> highest_member_number(const KvView& view);
+
+// The index key of a name word (domain::name_words), without the PartyId.
+std::string name_word_key(const NissSecret& secret, std::string_view word);
 
 // The PartyId registered under this NISS, if any.
 Result<std::optional<std::string>> find_party_by_niss(const KvView& view, const NissSecret& secret,

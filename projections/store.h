@@ -48,11 +48,12 @@ namespace kassa::projections {
 enum class Durability { kWal, kFlushAtEnd, kIngest };
 
 // What a store's read models are: 1 = hand-written models beside the
-// domain (before one fold), 2 = views of the domain's fold (ledger.h).
+// domain (before one fold), 2 = views of the domain's fold (ledger.h),
+// 3 = with the name index and the identity's events (niss_index.h).
 // Written in the default column family when a store is created; a store of
 // an older format is rebuilt from the log (ProjectionRunner::open), never
 // read as if it were current.
-inline constexpr int kStoreFormat = 2;
+inline constexpr int kStoreFormat = 3;
 
 class Store;
 

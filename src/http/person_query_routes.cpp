@@ -1,13 +1,71 @@
 #include "http/query_support.h"
 
+#include "domain/name_words.h"
 #include "domain/niss.h"
+#include "http/command_support.h"
 #include "projections/company_account.h"
 #include "projections/debt.h"
 #include "projections/niss_index.h"
 #include "projections/parties.h"
+#include "projections/person_search.h"
 #include "projections/statement.h"
 
 namespace kassa::http::queries {
+
+namespace {
+
+// The words of a name search, within the limits staff need.
+Result<std::vector<std::string>> search_words(const std::string& name) {
+  auto words = domain::name_words(name);
+  if (words.empty()) {
+    return Error::invalid("name", "NameWords", "name: at least one word of letters or digits");
+  }
+  if (words.size() > domain::kMaxSearchWords) {
+    return Error::invalid("name", "NameTooManyWords",
+                          "name: at most " + std::to_string(domain::kMaxSearchWords) + " words");
+  }
+  for (const auto& w : words) {
+    if (w.size() > domain::kMaxWordBytes) {
+      return Error::invalid("name", "NameWordTooLong",
+                            "name: a word of at most " + std::to_string(domain::kMaxWordBytes) +
+                                " bytes");
+    }
+  }
+  return words;
+}
+
+json text_or_null(const std::string& text) { return text.empty() ? json(nullptr) : json(text); }
+
+// A person's identity as staff read it (personal data, decrypted: the
+// answer is never cached, router.cpp).
+json identity_json(const std::string& party, const p::Identity& id) {
+  json out = {{"party_id", party},
+              {"member_number", id.member_number == 0 ? json(nullptr) : json(id.member_number)},
+              {"personal_data_erased", !id.data.has_value()}};
+  if (!id.data.has_value()) return out;
+  const auto& d = *id.data;
+  out["niss"] = text_or_null(d.niss);
+  out["first_name"] = text_or_null(d.first_name);
+  out["last_name"] = text_or_null(d.last_name);
+  out["birth_date"] = d.has_birth_days ? json(date(d.birth_days)) : json(nullptr);
+  out["email"] = text_or_null(d.email);
+  out["phone"] = text_or_null(d.phone);
+  out["iban"] = text_or_null(d.iban);
+  out["bic"] = text_or_null(d.bic);
+  if (d.address != nullptr) {
+    const auto& a = *d.address;
+    out["address"] = {{"street", text_or_null(a.street)},         {"number", text_or_null(a.number)},
+                      {"box", text_or_null(a.box)},               {"postal_code", text_or_null(a.postal_code)},
+                      {"city", text_or_null(a.city)},             {"country", text_or_null(a.country)}};
+  } else {
+    out["address"] = nullptr;
+  }
+  return out;
+}
+
+const log::KeyStore* keys_of(const Ctx& c) { return c.deps.projection_deps.keys; }
+
+}  // namespace
 
 void add_person_queries(Router& router, const std::shared_ptr<Ctx>& c) {
   const std::vector<Role> readers = {Role::kStaff, Role::kAuditor};
@@ -39,6 +97,80 @@ void add_person_queries(Router& router, const std::shared_ptr<Ctx>& c) {
                }
                return lookup(req, req.body["niss"].get<std::string>(), "POST /v1/persons/lookup");
              });
+
+  // Staff find a file by member number or by name (after a phone call, a
+  // letter): POST, so a name never travels in a URL. Every person the answer
+  // shows is written to the access log with the purpose.
+  router.add(Method::kPost, "/v1/persons/search", readers,
+             [c](const RequestContext& req) -> Result<Reply> {
+               const json& b = req.body;
+               KASSA_TRY(commands::require_object(b));
+               const bool by_name = b.contains("name");
+               if (by_name == b.contains("member_number")) {
+                 return Error::invalid("name", "SearchByOne",
+                                       "give either name or member_number");
+               }
+               std::size_t limit = 20;
+               if (b.contains("limit")) {
+                 KASSA_ASSIGN_OR_RETURN(auto n, commands::req_int(b, "limit", 1, 50));
+                 limit = static_cast<std::size_t>(n);
+               }
+               std::vector<std::string> parties;
+               bool more = false;
+               auto store = c->deps.stores->get();
+               if (by_name) {
+                 KASSA_ASSIGN_OR_RETURN(auto name, commands::req_str(b, "name"));
+                 KASSA_ASSIGN_OR_RETURN(auto words, search_words(name));
+                 KASSA_TRY(Ctx::require_purpose(req));
+                 KASSA_ASSIGN_OR_RETURN(auto found, p::find_parties_by_name(
+                                                        *store, c->deps.niss_secret, words, limit));
+                 parties = std::move(found.parties);
+                 more = found.more;
+               } else {
+                 KASSA_ASSIGN_OR_RETURN(auto number,
+                                        commands::req_int(b, "member_number", 1, 9'999'999));
+                 KASSA_TRY(Ctx::require_purpose(req));
+                 KASSA_ASSIGN_OR_RETURN(auto found,
+                                        p::find_member(*store, static_cast<std::uint32_t>(number)));
+                 if (found.has_value() && found->kind == s::AggregateKind::Person) {
+                   parties.push_back(found->key);
+                 }
+               }
+               if (keys_of(*c) == nullptr) {
+                 return Error::unavailable("KeysUnavailable", "the key store is not open");
+               }
+               json persons = json::array();
+               for (const auto& party : parties) {
+                 KASSA_ASSIGN_OR_RETURN(auto id, p::read_identity(*store, *keys_of(*c), party));
+                 KASSA_ASSIGN_OR_RETURN(auto summary,
+                                        p::read_party(*store, s::AggregateKind::Person, party));
+                 json item = identity_json(party, id.value_or(p::Identity{}));
+                 // What tells homonyms apart, and no more: the file has the rest.
+                 json row = {{"party_id", party},
+                             {"member_number", item["member_number"]},
+                             {"first_name", item.value("first_name", json(nullptr))},
+                             {"last_name", item.value("last_name", json(nullptr))},
+                             {"birth_date", item.value("birth_date", json(nullptr))},
+                             {"status", p::to_string(summary.value_or(p::PartySummary{}).status)},
+                             {"personal_data_erased", item["personal_data_erased"]}};
+                 persons.push_back(std::move(row));
+               }
+               KASSA_TRY(c->audit_all(req, parties, "POST /v1/persons/search"));
+               return Reply(200, json{{"persons", persons}, {"more", more}});
+             });
+
+  router.add(Method::kGet, "/v1/persons/{party_id}/identity", readers,
+             person_route(c, "/v1/persons/{party_id}/identity", false,
+                          [c](const RequestContext&, const p::KvView& view, const std::string& party,
+                              const p::AsOf&) -> Result<json> {
+                            if (keys_of(*c) == nullptr) {
+                              return Error::unavailable("KeysUnavailable", "the key store is not open");
+                            }
+                            KASSA_ASSIGN_OR_RETURN(auto id, p::read_identity(view, *keys_of(*c), party));
+                            json out = identity_json(party, id.value_or(p::Identity{}));
+                            out.erase("party_id");  // the route adds it
+                            return out;
+                          }));
 
   router.add(Method::kGet, "/v1/persons/{party_id}", readers,
              person_route(c, "/v1/persons/{party_id}", true,

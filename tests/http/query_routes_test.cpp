@@ -83,7 +83,7 @@ struct World {
     return out;
   }
 
-  World() {
+  explicit World(const std::function<void(DecidedLedger&)>& more = {}) {
     person = ledger.register_person(1, ymd(2025, 1, 2));
     done(ledger.person(person, d::ChangeProvisionalBase{2025, d::Money::from_cents(4'000'000),
                                                         s::ProvisionalBasis::ChosenHigher, ""},
@@ -118,6 +118,7 @@ struct World {
                                 s::PaymentChannel::Coda},
         ymd(2025, 11, 3)));
     last_offset = paid.events.back().offset;
+    if (more) more(ledger);
 
     store = must(Store::open(ledger.dir() + "/projections"));
     handle = std::make_unique<StoreHandle>(store);
@@ -489,6 +490,115 @@ TEST_CASE("every query route answers with real values", "[http][queries]") {
     auto j = w.get("/v1/projections/status", as("st"));
     CHECK(j["lag"] == 0);
     CHECK(j["applied"] == events_in(w.ledger.log()));
+  }
+}
+
+TEST_CASE("staff find a file by name or member number and read the identity", "[http][queries]") {
+  // Before: POST /v1/persons/search and GET /v1/persons/{id}/identity did
+  // not exist (404): a person was found by NISS only, and no answer named them.
+  std::string jf, camille, erased;
+  World w([&](DecidedLedger& ledger) {
+    jf = ledger.register_named(3, ymd(2025, 3, 1), "Jean-François", "Van den Bossche");
+    camille = ledger.register_named(4, ymd(2025, 3, 1), "Camille", "D'Hondt");
+    erased = ledger.register_named(5, ymd(2025, 3, 1), "Camille", "Dewaele");
+    done(ledger.person(erased, d::EraseRegistrationData{erased, "GDPR art. 17"}, ymd(2025, 9, 1)));
+    must(ledger.keys().erase(erased));
+  });
+  // Every event of the log applied (positions() would be what is applied so far).
+  for (auto topic : {kassa::log::Topic::kPersonEvents, kassa::log::Topic::kCompanyEvents}) {
+    for (std::int32_t p = 0; p < w.ledger.log().partition_count(topic); ++p) {
+      const std::int64_t end = *w.ledger.log().high_water_mark(topic, p);
+      if (end > 0) REQUIRE(w.projector->wait_until(topic, p, end - 1, std::chrono::seconds(10)));
+    }
+  }
+  auto search = [&](const json& body, const std::string& purpose = "file review", int expect = 200) {
+    return w.post("/v1/persons/search", body, as("st", purpose), expect);
+  };
+  auto parties = [](const json& answer) {
+    std::vector<std::string> out;
+    for (const auto& p : answer["persons"]) out.push_back(p["party_id"]);
+    return out;
+  };
+  auto sorted = [](std::vector<std::string> v) {
+    std::sort(v.begin(), v.end());
+    return v;
+  };
+
+  SECTION("by name: every word given, in any case, order or accent") {
+    auto peeters = search({{"name", "peeters"}});
+    CHECK(parties(peeters) == sorted({w.person, w.other}));
+    CHECK(peeters["more"] == false);
+    const auto& anna = peeters["persons"][0];
+    CHECK(anna["first_name"] == "Anna");
+    CHECK(anna["last_name"] == "Peeters");
+    CHECK(anna["status"] == "active");
+    CHECK(anna["personal_data_erased"] == false);
+    CHECK((anna["member_number"] == 1 || anna["member_number"] == 2));
+    auto one = search({{"name", "ANNA  Peeters"}, {"limit", 1}});
+    CHECK(one["persons"].size() == 1);
+    CHECK(one["more"] == true);
+    for (const char* text : {"Jean-François Van den Bossche", "vandenbossche jean", "BOSSCHE francois",
+                             "jeanfrancois"}) {
+      INFO(text);
+      CHECK(parties(search({{"name", text}})) == std::vector<std::string>{jf});
+    }
+    CHECK(parties(search({{"name", "dhondt"}})) == std::vector<std::string>{camille});
+    CHECK(parties(search({{"name", "Camille D\xE2\x80\x99Hondt"}})) ==
+          std::vector<std::string>{camille});
+    CHECK(search({{"name", "Anna Bossche"}})["persons"].empty());
+  }
+  SECTION("an erased person is not found by name; by member number without names") {
+    CHECK(parties(search({{"name", "camille"}})) == std::vector<std::string>{camille});
+    CHECK(search({{"name", "Dewaele"}})["persons"].empty());
+    auto by_number = search({{"member_number", 5}});
+    REQUIRE(by_number["persons"].size() == 1);
+    CHECK(by_number["persons"][0]["party_id"] == erased);
+    CHECK(by_number["persons"][0]["personal_data_erased"] == true);
+    CHECK(by_number["persons"][0]["first_name"].is_null());
+    CHECK(parties(search({{"member_number", 3}})) == std::vector<std::string>{jf});
+    CHECK(search({{"member_number", 900001}})["persons"].empty());  // the company's number
+    CHECK(search({{"member_number", 77}})["persons"].empty());
+  }
+  SECTION("each person listed is in the access log with the purpose") {
+    search({{"name", "van den bossche"}}, "phone call");
+    auto logged = w.get("/v1/audit/access-log?party_id=" + jf, as("au"))["records"];
+    REQUIRE_FALSE(logged.empty());
+    CHECK(logged.back()["route"] == "POST /v1/persons/search");
+    CHECK(logged.back()["purpose"] == "phone call");
+  }
+  SECTION("bad searches are refused naming the field and the rule") {
+    CHECK(search(json::object(), "file review", 400)["error"] == "SearchByOne");
+    CHECK(search({{"name", "x"}, {"member_number", 1}}, "file review", 400)["error"] == "SearchByOne");
+    auto no_words = search({{"name", " - '. "}}, "file review", 400);
+    CHECK(no_words["error"] == "NameWords");
+    CHECK(no_words["field"] == "name");
+    CHECK(search({{"name", "a b c d e f g"}}, "file review", 400)["error"] == "NameTooManyWords");
+    CHECK(search({{"name", std::string(65, 'a')}}, "file review", 400)["error"] == "NameWordTooLong");
+    CHECK(search({{"name", 12}}, "file review", 400)["field"] == "name");
+    CHECK(search({{"name", "peeters"}, {"limit", 51}}, "file review", 400)["field"] == "limit");
+    CHECK(search({{"member_number", 0}}, "file review", 400)["field"] == "member_number");
+    CHECK(search({{"name", "peeters"}, {"city", "Gent"}}, "file review", 400)["error"] == "UnknownField");
+    CHECK(search({{"name", "peeters"}}, "", 400)["error"] == "PurposeRequired");
+  }
+  SECTION("the identity, decrypted for staff, and nothing after an erasure") {
+    auto id = w.get("/v1/persons/" + jf + "/identity", as("st"));
+    CHECK(id["party_id"] == jf);
+    CHECK(id["member_number"] == 3);
+    CHECK(id["niss"] == DecidedLedger::niss_of(3));
+    CHECK(id["first_name"] == "Jean-François");
+    CHECK(id["last_name"] == "Van den Bossche");
+    CHECK(id["personal_data_erased"] == false);
+    CHECK(id["address"].is_null());
+    auto gone = w.get("/v1/persons/" + erased + "/identity", as("st"));
+    CHECK(gone["personal_data_erased"] == true);
+    CHECK(gone["member_number"] == 5);
+    CHECK_FALSE(gone.contains("niss"));
+    CHECK_FALSE(gone.contains("last_name"));
+    CHECK(w.get("/v1/persons/" + jf + "/identity", as("st", ""), 400)["error"] == "PurposeRequired");
+    w.get("/v1/persons/P0190a2b3c4d57e8f9a0b1c2d3e4f5a6b/identity", as("st"), 404);
+    auto logged = w.get("/v1/audit/access-log?party_id=" + jf, as("au"))["records"];
+    REQUIRE_FALSE(logged.empty());
+    CHECK(logged.back()["route"] == "GET /v1/persons/{party_id}/identity");
   }
 }
 

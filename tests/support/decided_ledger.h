@@ -95,8 +95,14 @@ class DecidedLedger {
   std::string register_person(int n, domain::Date start,
                               domain::Category category = domain::Category::kMain,
                               schemas::StarterStatus starter = schemas::StarterStatus::NotStarter) {
+    return register_named(n, start, "Anna", "Peeters", category, starter);
+  }
+  std::string register_named(int n, domain::Date start, const std::string& first,
+                             const std::string& last,
+                             domain::Category category = domain::Category::kMain,
+                             schemas::StarterStatus starter = schemas::StarterStatus::NotStarter) {
     const std::string key = new_party();
-    domain::RegisterPerson r{*domain::Niss::parse(niss_of(n)), "Anna", "Peeters", std::nullopt,
+    domain::RegisterPerson r{*domain::Niss::parse(niss_of(n)), first, last, std::nullopt,
                              std::nullopt, std::nullopt, start, category, starter, false,
                              static_cast<std::uint32_t>(n), "", std::nullopt};
     auto done = person(key, r, start);
