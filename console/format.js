@@ -71,6 +71,12 @@ export function parseNiss(text) {
   return /^\d{11}$/.test(digits) ? digits : null;
 }
 
+// "85073003328" -> "85.07.30-033.28"; anything else as given.
+export function formatNiss(digits) {
+  const d = String(digits || "");
+  return /^\d{11}$/.test(d) ? `${d.slice(0, 2)}.${d.slice(2, 4)}.${d.slice(4, 6)}-${d.slice(6, 9)}.${d.slice(9)}` : d;
+}
+
 // "312401398067" -> "+++312/4013/98067+++"; anything else as given.
 export function communication(text) {
   const digits = String(text || "");

@@ -1,7 +1,8 @@
 // #/person/<PartyId>: a person's file. The purpose is asked once per
 // opened file (session.js keeps it for this tab's life); every read
-// carries it, so each is in the access log. Sections: identity and status
-// (GET /v1/persons/{id}), debt per quarter with each notice's structured
+// carries it, so each is in the access log. Sections: identity
+// (/identity: name, NISS, member number, address, decrypted by kassad for
+// staff and never cached) and status (GET /v1/persons/{id}), debt per quarter with each notice's structured
 // communication and due date (/debt), the payment form (payment.js), the
 // account statement (statement.js), the career (/career), the tax
 // certificate (/tax-certificate).
@@ -11,7 +12,7 @@ import { t, lang, term, errorText } from "./i18n.js";
 import { call } from "./api.js";
 import { askPurpose } from "./dialog.js";
 import { purposeFor, setPurpose, takeWrite } from "./session.js";
-import { date, money } from "./format.js";
+import { date, money, formatNiss } from "./format.js";
 import { statementSection } from "./statement.js";
 import { paymentSection } from "./payment.js";
 
@@ -27,7 +28,7 @@ export async function mount(ctx, partyId) {
     }
     setPurpose(partyId, purpose);
   }
-  const state = { summary: null, debt: null, career: null, tax: null, error: null, showSettled: false };
+  const state = { summary: null, identity: null, debt: null, career: null, tax: null, error: null, showSettled: false };
   const statement = statementSection(partyId, purpose, (focusId) => paint(focusId));
   const payment = paymentSection(partyId, afterPayment, ctx.announce);
   payment.onRepaint((focusId) => paint(focusId));
@@ -35,14 +36,16 @@ export async function mount(ctx, partyId) {
   async function load(minOffset) {
     const read = (path) => call("GET", `/v1/persons/${partyId}${path}`, { purpose, query: { min_offset: minOffset } });
     try {
-      const [summary, debt, career, tax] = await Promise.all([
+      const [summary, identity, debt, career, tax] = await Promise.all([
         read(""),
+        read("/identity"),
         read("/debt"),
         read("/career"),
         read("/tax-certificate"),
         statement.reload(minOffset),
       ]);
       state.summary = summary.body;
+      state.identity = identity.body;
       state.debt = debt.body;
       state.career = career.body;
       state.tax = tax.body;
@@ -59,10 +62,23 @@ export async function mount(ctx, partyId) {
     if (alive()) paint("debt-title");
   }
 
+  function fullName() {
+    const id = state.identity;
+    return id && !id.personal_data_erased ? [id.first_name, id.last_name].filter(Boolean).join(" ") : null;
+  }
+
+  function address(a) {
+    if (!a) return null;
+    const street = [a.street, a.number].filter(Boolean).join(" ") + (a.box ? ` ${t("identity.box")} ${a.box}` : "");
+    return [street, [a.postal_code, a.city].filter(Boolean).join(" "), a.country].filter(Boolean).join(", ");
+  }
+
   function identity() {
     const s = state.summary;
+    const id = state.identity;
     const debt = state.debt;
     const fact = (key, value, id) => [h("dt", {}, t(key)), h("dd", { id }, value ?? t("common.none"))];
+    const personal = !id.personal_data_erased;
     return h(
       "section",
       { id: "identity-section", "aria-labelledby": "identity-title" },
@@ -70,6 +86,14 @@ export async function mount(ctx, partyId) {
       h(
         "dl",
         { class: "facts" },
+        personal && fact("identity.name", fullName(), "identity-name"),
+        personal && fact("identity.niss", id.niss && formatNiss(id.niss), "identity-niss"),
+        fact("identity.memberNumber", id.member_number == null ? null : String(id.member_number), "identity-member"),
+        personal && fact("identity.birthDate", id.birth_date && date(id.birth_date)),
+        personal && fact("identity.address", address(id.address)),
+        personal && id.email && fact("identity.email", id.email),
+        personal && id.phone && fact("identity.phone", id.phone),
+        personal && fact("identity.iban", id.iban),
         fact("person.partyId", partyId),
         fact("person.status", term("status", s.status), "person-status"),
         fact("person.category", term("category", s.category), "person-category"),
@@ -85,7 +109,6 @@ export async function mount(ctx, partyId) {
         s.personal_data_erased && fact("person.erased", t("common.yes")),
         s.director_of?.length > 0 && fact("person.directorOf", s.director_of.map((d) => d.company_number).join(", ")),
       ),
-      h("p", { class: "muted" }, t("person.identityNote")),
     );
   }
 
@@ -209,7 +232,7 @@ export async function mount(ctx, partyId) {
   function paint(focusId) {
     fill(
       ctx.main,
-      h("h1", {}, t("person.title", { id: partyId })),
+      h("h1", {}, fullName() ? t("person.titleName", { name: fullName() }) : t("person.title", { id: partyId })),
       h("p", { class: "muted file-purpose" }, t("purpose.shown", { purpose })),
       state.error
         ? h(

@@ -34,7 +34,7 @@ def fr_amount(text):
 
 
 class Journey:
-    def __init__(self, driver, base, axe, shots, token, niss, party, payment):
+    def __init__(self, driver, base, axe, shots, token, niss, party, payment, demo):
         self.d = driver
         self.base = base
         self.axe_js = axe
@@ -43,6 +43,7 @@ class Journey:
         self.niss = niss
         self.party = party
         self.payment = Decimal(payment)
+        self.demo = demo  # a demo person: party_id, first_name, last_name
         self.count = 0
 
     # --- helpers ---------------------------------------------------------
@@ -128,6 +129,7 @@ class Journey:
         self.sign_in()
         self.find_and_open()
         self.record_payment()
+        self.find_by_name()
         self.print_statement()
         self.work_list()
         self.suspense()
@@ -157,7 +159,7 @@ class Journey:
     def find_and_open(self):
         self.axe("find")
         self.shot("find")
-        self.d.find_element(By.ID, "find-query").send_keys("12345", Keys.ENTER)
+        self.d.find_element(By.ID, "find-query").send_keys("12345678", Keys.ENTER)
         self.wait_text("#find-error", lambda t: "NISS" in t, "the format error")
         field = self.d.find_element(By.ID, "find-query")
         assert field.get_attribute("aria-invalid") == "true"
@@ -171,7 +173,11 @@ class Journey:
         assert self.d.current_url.endswith("#/person/" + self.party), self.d.current_url
         assert self.niss not in self.d.current_url
         assert self.text("#person-status") == "actif", self.text("#person-status")
-        assert self.text("h1").startswith("Dossier P")
+        # The identity, decrypted by kassad for staff.
+        assert self.text("h1") == "Dossier de Camille Dewaele", self.text("h1")
+        assert self.text("#identity-name") == "Camille Dewaele"
+        assert self.text("#identity-niss") == "85.07.30-033.28", self.text("#identity-niss")
+        assert re.match(r"^\d+$", self.text("#identity-member")), self.text("#identity-member")
         fr_amount(self.text("#person-outstanding"))
         comms = [e.text for e in self.d.find_elements(By.CSS_SELECTOR, "#debt-table td.communication")]
         assert comms and all(re.match(r"^\+\+\+\d{3}/\d{4}/\d{5}\+\+\+$", c) for c in comms), comms
@@ -234,6 +240,37 @@ class Journey:
         self.axe("file after the payment")
         self.shot("payment-recorded")
         self.log("payment recorded once: owed %s -> %s" % (owed, fr_amount(after)))
+
+    def find_by_name(self):
+        """A demo person found by name typed as after a phone call (upper
+        case, last name first); the list tells homonyms apart; the file
+        opens from a row with the purpose given for the search."""
+        first, last = self.demo["first_name"], self.demo["last_name"]
+        self.d.find_element(By.CSS_SELECTOR, "a[href='#/find']").click()
+        field = self.wait("#find-query")
+        field.send_keys("%s %s" % (last.upper(), first), Keys.ENTER)
+        self.wait("dialog[open]")
+        self.purpose_by_keyboard("courrier du membre")
+        self.wait("#find-table")
+        self.axe("find results")
+        self.shot("find-results")
+        rows = self.d.find_elements(By.CSS_SELECTOR, "#find-table tbody tr")
+        names = [r.find_element(By.CSS_SELECTOR, "th").text for r in rows]
+        # Homonyms are listed too ("Desmet" also finds "De Smet").
+        assert "%s %s" % (first, last) in names and all(n.startswith(first + " ") for n in names), names
+        wanted = "#/person/" + self.demo["party_id"]
+        links = [a for a in self.d.find_elements(By.CSS_SELECTOR, "#find-table tbody th a")
+                 if a.get_attribute("href").endswith(wanted)]
+        assert len(links) == 1, "the demo person is not listed once: %s" % names
+        assert self.d.switch_to.active_element.text == self.text("#find-results-title"), \
+            "focus did not move to the results"
+        links[0].click()
+        self.wait_text("#identity-name", lambda t: t == "%s %s" % (first, last), "the demo person's name")
+        assert not self.d.find_elements(By.CSS_SELECTOR, "dialog[open]"), "the purpose was asked twice"
+        assert self.d.current_url.endswith(wanted), self.d.current_url
+        assert self.text("h1") == "Dossier de %s %s" % (first, last), self.text("h1")
+        self.wait("#statement-table")
+        self.log("found %s by name among %d" % (self.demo["party_id"], len(names)))
 
     def statement_lines(self):
         req = urllib.request.Request(self.base + "/v1/persons/%s/statement?limit=10000" % self.party)

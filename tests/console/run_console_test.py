@@ -175,6 +175,32 @@ def register(base, tokens):
     return party
 
 
+def demo_person(base, tokens):
+    """The demo person with member number 1, found the way the API offers
+    (POST /v1/persons/search); the journey then finds it by name."""
+    status, body = api(base, "POST", "/v1/persons/search", tokens["staff"], {"member_number": 1},
+                       purpose="console test set-up")
+    if status != 200 or len(body.get("persons", [])) != 1:
+        fail("the search by member number 1 answered %d %s" % (status, body))
+    person = body["persons"][0]
+    if not person.get("first_name") or not person.get("last_name"):
+        fail("demo member 1 has no name: %s" % person)
+    return person
+
+
+def check_search_logged(base, token, party):
+    """The name search is in the access log with the purpose typed for it."""
+    status, body = api(base, "GET", "/v1/audit/access-log?party_id=%s&limit=10000" % party, token)
+    if status != 200:
+        fail("the access log answered %d %s" % (status, body))
+    purposes = {(r["route"], r["purpose"]) for r in body["records"]}
+    for route in ("POST /v1/persons/search", "GET /v1/persons/{party_id}/identity"):
+        if not any(r == route and p.endswith("courrier du membre") for r, p in purposes):
+            fail("no access-log record of %s with the purpose of the name search: %s" % (
+                route, sorted(purposes)))
+    step("the name search and the file it opened are in the access log")
+
+
 def check_access_log(base, token, party):
     """The file's reads are in the access log with the purpose the browser
     sent, accents and all (the console sends it as UTF-8)."""
@@ -229,13 +255,15 @@ def main():
             base, party, time.monotonic() - started))
         driver = browser(os.path.join(work, "chromium-profile"))
         from journey import Journey
+        demo = demo_person(base, tokens)
         Journey(driver, base, axe, os.path.join(work, "screenshots"), tokens["staff"], NISS, party,
-                PAYMENT).run()
+                PAYMENT, demo).run()
         check_access_log(base, tokens["auditor"], party)
+        check_search_logged(base, tokens["auditor"], demo["party_id"])
         log_path = os.path.join(work, "kassad.log")
         with open(log_path) as f:
             log = f.read()
-        for secret in (tokens["staff"], NISS, "Camille", "Dewaele"):
+        for secret in (tokens["staff"], NISS, "Camille", "Dewaele", demo["last_name"]):
             if secret in log:
                 fail("kassad.log carries personal data or a token")
         step("passed in %.1f s; screenshots in %s" % (time.monotonic() - started,
