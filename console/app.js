@@ -7,7 +7,7 @@
 // so it writes no access-log record). No NISS ever enters a URL.
 
 import { h, fill } from "./dom.js";
-import { t, lang, setLang, LANGUAGES } from "./i18n.js";
+import { t, term, lang, setLang, LANGUAGES } from "./i18n.js";
 import * as session from "./session.js";
 import { onUnauthorized } from "./api.js";
 import * as login from "./view_login.js";
@@ -72,16 +72,21 @@ function paintFrame() {
     h("div", {}, h("label", { for: "language" }, t("lang.label")), language),
     signedIn &&
       h(
-        "button",
-        {
-          type: "button",
-          id: "sign-out",
-          onclick: () => {
-            session.signOut();
-            navigate("#/login");
+        "div",
+        { class: "account" },
+        session.who() && h("span", { id: "who" }, t("nav.who", { principal: session.who().principal, role: term("role", session.who().role) })),
+        h(
+          "button",
+          {
+            type: "button",
+            id: "sign-out",
+            onclick: () => {
+              session.signOut();
+              navigate("#/login");
+            },
           },
-        },
-        t("nav.signout"),
+          t("nav.signout"),
+        ),
       ),
   );
 }

@@ -5,6 +5,7 @@
 // the file opened next shows it.
 
 const TOKEN_KEY = "kassa.token";
+const WHO_KEY = "kassa.who"; // {principal, role} from GET /v1/session: not a secret
 const purposes = new Map();
 const writes = new Map();
 
@@ -12,12 +13,23 @@ export function token() {
   return sessionStorage.getItem(TOKEN_KEY);
 }
 
-export function signIn(value) {
+export function signIn(value, who) {
   sessionStorage.setItem(TOKEN_KEY, value);
+  sessionStorage.setItem(WHO_KEY, JSON.stringify(who));
+}
+
+// Who is signed in: {principal, role}, or null.
+export function who() {
+  try {
+    return JSON.parse(sessionStorage.getItem(WHO_KEY));
+  } catch {
+    return null;
+  }
 }
 
 export function signOut() {
   sessionStorage.removeItem(TOKEN_KEY);
+  sessionStorage.removeItem(WHO_KEY);
   purposes.clear();
   writes.clear();
 }

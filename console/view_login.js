@@ -1,6 +1,7 @@
 // #/login: the user pastes a bearer token; it is checked with a call that
-// discloses no person (GET /v1/projections/status: staff and auditors) and
-// kept in sessionStorage (session.js).
+// discloses no person (GET /v1/session: who the token is), refused unless
+// its role is staff or auditor (the console's users), and kept in
+// sessionStorage (session.js) with the principal the header shows.
 
 import { h, fill } from "./dom.js";
 import { t } from "./i18n.js";
@@ -52,8 +53,9 @@ export async function mount(ctx) {
     }
     busy = true;
     try {
-      await call("GET", "/v1/projections/status", { bearer: token });
-      signIn(token);
+      const { body } = await call("GET", "/v1/session", { bearer: token });
+      if (body.role !== "staff" && body.role !== "auditor") throw Object.assign(new Error(body.role), { status: 403 });
+      signIn(token, body);
       ctx.navigate("#/find");
     } catch (e) {
       busy = false;

@@ -26,6 +26,12 @@ Reply file_reply(const ConsoleAsset& asset) {
 }  // namespace
 
 void add_console_routes(Router& router) {
+  router.add(Method::kGet, "/v1/session",
+             {Role::kStaff, Role::kBatch, Role::kAuditor, Role::kAdmin},
+             [](const RequestContext& req) -> Result<Reply> {
+               return Reply(200, nlohmann::json{{"principal", req.principal.name},
+                                                {"role", to_string(req.principal.role)}});
+             });
   router.add_public(Method::kGet, "/", [](const RequestContext&) -> Result<Reply> {
     const ConsoleAsset* page = find_asset("index.html");
     if (page == nullptr) {

@@ -12,8 +12,13 @@
 //                                     version or file is 404
 //                                     ConsoleAssetNotFound
 //
-// Both are public: the files hold no data. The page reads the JSON API
-// with the bearer token its user pastes, like any other client.
+//   GET /v1/session                   who the token is: {"principal",
+//                                     "role"} for any role, so the console
+//                                     checks a token, names who is signed
+//                                     in and offers what the role may do
+//
+// The first two are public: the files hold no data. The page reads the
+// JSON API with the bearer token its user pastes, like any other client.
 //
 // Thread-safety: the handlers read immutable data.
 

@@ -151,6 +151,8 @@ class Journey:
         token.clear()
         token.send_keys(self.token, Keys.ENTER)  # the keyboard signs in
         self.wait("#find-query")
+        # Who is signed in, from GET /v1/session.
+        assert re.match(r"^\S+ \(personnel\)$", self.text("#who")), self.text("#who")
         stored = self.d.execute_script("return [sessionStorage.getItem('kassa.token'), JSON.stringify(localStorage)]")
         assert stored[0] == self.token, "the token is not in sessionStorage"
         assert self.token not in stored[1], "the token is in localStorage"
