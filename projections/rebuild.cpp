@@ -131,13 +131,29 @@ Result<BuildStats> build_in_passes(
   return out;
 }
 
+double BuildProgress::ratio() const {
+  if (passes == 0) return 0.0;
+  const double in_pass = total == 0 ? 1.0 : std::min(1.0, static_cast<double>(records) / static_cast<double>(total));
+  return (static_cast<double>(pass) + in_pass) / static_cast<double>(passes);
+}
+
 Result<std::unique_ptr<Store>> build_store(log::EventLog& log, const std::string& path,
                                            const ProjectionDeps& deps, BuildStats* stats,
-                                           RebuildPlan plan) {
+                                           RebuildPlan plan,
+                                           const std::function<void(const BuildProgress&)>& progress) {
   KASSA_ASSIGN_OR_RETURN(auto until, event_high_water_marks(log));
+  std::uint64_t total = 0;
+  for (const auto& p : until) total += static_cast<std::uint64_t>(std::max<std::int64_t>(p.offset, 0));
+  std::function<void(std::uint32_t, std::uint32_t, std::uint64_t)> report;
+  if (progress) {
+    report = [&progress, total](std::uint32_t pass, std::uint32_t passes, std::uint64_t records) {
+      progress(BuildProgress{pass, passes, records, total});
+    };
+  }
   KASSA_ASSIGN_OR_RETURN(auto store, Store::open(path, Durability::kIngest));
-  KASSA_ASSIGN_OR_RETURN(auto built,
-                         build_in_passes(log, *store, until, [&] { return make_projections(deps); }, plan));
+  KASSA_ASSIGN_OR_RETURN(auto built, build_in_passes(log, *store, until,
+                                                     [&] { return make_projections(deps); }, plan,
+                                                     report));
   if (stats != nullptr) *stats = built;
   KASSA_TRY((store)->flush());
   return store;
@@ -201,14 +217,36 @@ void ProjectionRunner::stop() {
   if (projector_) projector_->stop();
 }
 
+ProjectionRunner::RebuildState ProjectionRunner::rebuild_state() const {
+  std::lock_guard lock(state_mu_);
+  return state_;
+}
+
 Result<ProjectionRunner::Report> ProjectionRunner::rebuild(bool accept_different) {
   std::lock_guard lock(mu_);
+  {
+    std::lock_guard state(state_mu_);
+    state_.running = true;
+    state_.progress = BuildProgress{};
+  }
+  auto report = rebuild_locked(accept_different);
+  std::lock_guard state(state_mu_);
+  state_.running = false;
+  ++(report.ok() ? state_.completed : state_.failed);
+  return report;
+}
+
+Result<ProjectionRunner::Report> ProjectionRunner::rebuild_locked(bool accept_different) {
   Report report;
   std::shared_ptr<Store> old = handle_.get();
   KASSA_ASSIGN_OR_RETURN(auto path, next_store_path(root_));
   report.path = path;
   // 1. Build from offset 0 while the live projector and queries go on.
-  KASSA_ASSIGN_OR_RETURN(auto built, build_store(log_, path, deps_));
+  KASSA_ASSIGN_OR_RETURN(auto built,
+                         build_store(log_, path, deps_, nullptr, {}, [this](const BuildProgress& p) {
+                           std::lock_guard state(state_mu_);
+                           state_.progress = p;
+                         }));
   built.reset();  // reopen with the WAL for live use
   // The passes' read models are freed, but glibc keeps the pages: kassad
   // stayed at 629 MB resident after a rebuild that peaked at 954 MB

@@ -86,12 +86,25 @@ Result<BuildStats> build_in_passes(
 // The log's high-water mark of every event partition (the cut of a rebuild).
 Result<std::vector<log::Position>> event_high_water_marks(log::EventLog& log);
 
+// How far a build is: pass `pass` (0-based) of `passes` has read `records`
+// of the `total` records in the cut (each pass reads them all).
+struct BuildProgress {
+  std::uint32_t pass = 0;
+  std::uint32_t passes = 0;
+  std::uint64_t records = 0;
+  std::uint64_t total = 0;
+  // 0..1 over all passes.
+  double ratio() const;
+};
+
 // Builds a fresh store at `path` from offset 0 up to the log's high-water
 // marks at call time (build_in_passes): every batch sorted into SST files
-// and ingested (Durability::kIngest). `stats`, when given, receives how.
-Result<std::unique_ptr<Store>> build_store(log::EventLog& log, const std::string& path,
-                                           const ProjectionDeps& deps,
-                                           BuildStats* stats = nullptr, RebuildPlan plan = {});
+// and ingested (Durability::kIngest). `stats`, when given, receives how;
+// `progress`, when given, is called between batches.
+Result<std::unique_ptr<Store>> build_store(
+    log::EventLog& log, const std::string& path, const ProjectionDeps& deps,
+    BuildStats* stats = nullptr, RebuildPlan plan = {},
+    const std::function<void(const BuildProgress&)>& progress = nullptr);
 
 // The projector of kassad with its live store, and the in-process rebuild.
 // Thread-safety: all methods from any thread; one rebuild at a time.
@@ -113,6 +126,15 @@ class ProjectionRunner {
     bool swapped = false;  // the built store is live
     std::string kept;      // the previous store's folder when left in place
   };
+  // The rebuild under way, if any, for /metrics: what build_store reported
+  // last; `running` false between rebuilds (then the last one's figures).
+  struct RebuildState {
+    bool running = false;
+    BuildProgress progress;
+    std::uint64_t completed = 0;  // rebuilds ended (swapped or not) since start
+    std::uint64_t failed = 0;     // rebuilds that returned an error
+  };
+  RebuildState rebuild_state() const;
   // Builds a fresh store while the live one keeps serving and catches it up
   // to the live one. Equal checksums: swaps them and deletes the old folder.
   // Different ones: the live store stays live and the built one is left
@@ -127,8 +149,11 @@ class ProjectionRunner {
   std::string root_;
   ProjectionDeps deps_;
   StoreHandle handle_;
+  Result<Report> rebuild_locked(bool accept_different);
   std::mutex mu_;  // one rebuild at a time; guards projector_
   std::shared_ptr<Projector> projector_;
+  mutable std::mutex state_mu_;  // guards state_ (read while mu_ is held by a rebuild)
+  RebuildState state_;
 };
 
 }  // namespace kassa::projections

@@ -203,6 +203,28 @@ Status Service::start(const Config& config, log::EventLog& log, http::Router& ro
                "Appends the log refused or could not make durable (nothing of them was acknowledged).");
     out.sample("kassa_append_failures_total", st.failures);
   });
+  router.add_metrics([runner = projections_.get()](http::MetricsText& out) {
+    const auto st = runner->rebuild_state();
+    out.family("kassa_projections_rebuild_running", "gauge",
+               "1 while an in-process rebuild (POST /v1/admin/projections/rebuild) runs.");
+    out.sample("kassa_projections_rebuild_running", std::uint64_t{st.running ? 1u : 0u});
+    out.family("kassa_projections_rebuild_progress_ratio", "gauge",
+               "How far the rebuild under way (else the last one) is, 0 to 1 over all its passes.");
+    out.sample("kassa_projections_rebuild_progress_ratio", st.progress.ratio());
+    out.family("kassa_projections_rebuild_pass", "gauge",
+               "The rebuild's pass (1-based) and its number of passes (each reads the whole log).");
+    out.sample("kassa_projections_rebuild_pass", {{"of", "current"}},
+               std::uint64_t{st.progress.passes == 0 ? 0u : st.progress.pass + 1u});
+    out.sample("kassa_projections_rebuild_pass", {{"of", "total"}}, std::uint64_t{st.progress.passes});
+    out.family("kassa_projections_rebuild_records", "gauge",
+               "Records the current pass has read, and the records in the rebuild's cut.");
+    out.sample("kassa_projections_rebuild_records", {{"of", "read"}}, st.progress.records);
+    out.sample("kassa_projections_rebuild_records", {{"of", "total"}}, st.progress.total);
+    out.family("kassa_projections_rebuilds_total", "counter",
+               "In-process rebuilds ended since start, by outcome.");
+    out.sample("kassa_projections_rebuilds_total", {{"outcome", "completed"}}, st.completed);
+    out.sample("kassa_projections_rebuilds_total", {{"outcome", "failed"}}, st.failed);
+  });
   router.add_metrics([access = access_log_.get()](http::MetricsText& out) {
     const auto counts = access->counts();
     out.family("kassa_access_log_records_total", "counter",

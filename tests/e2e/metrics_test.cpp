@@ -117,9 +117,28 @@ TEST_CASE("GET /metrics counts requests by route template, the projector and the
   CHECK(sample(text, R"m(kassa_projector_lag_records{topic="person.events",partition="0"})m") == 0.0);
   CHECK(sample(text, R"m(kassa_log_writable{kind="journal"})m") == 1.0);
   CHECK(sample(text, R"m(kassa_store_writable{store="access_log"})m") == 1.0);
+  // No rebuild so far (issue 20: "rebuild progress"; the family was absent).
+  CHECK(sample(text, "kassa_projections_rebuild_running") == 0.0);
+  CHECK(sample(text, R"m(kassa_projections_rebuilds_total{outcome="completed"})m") == 0.0);
+  CHECK(sample(text, "kassa_projections_rebuild_progress_ratio") == 0.0);
   // Three statement reads, three access records, durable.
   CHECK(sample(text, "kassa_access_log_records_total") == 3.0);
   CHECK(sample(text, "kassa_access_log_writes_total").value_or(0) >= 1.0);
+
+  // After an in-process rebuild: its passes and records, all read.
+  REQUIRE(k.post("/v1/admin/projections/rebuild", nlohmann::json::object(), "admin").status == 200);
+  auto after = k.raw_get("/metrics", "");
+  REQUIRE(after);
+  const std::string rebuilt = after->body;
+  INFO(rebuilt);
+  CHECK(sample(rebuilt, R"m(kassa_projections_rebuilds_total{outcome="completed"})m") == 1.0);
+  CHECK(sample(rebuilt, "kassa_projections_rebuild_running") == 0.0);
+  CHECK(sample(rebuilt, "kassa_projections_rebuild_progress_ratio") == 1.0);
+  CHECK(sample(rebuilt, R"m(kassa_projections_rebuild_pass{of="current"})m") == 1.0);
+  CHECK(sample(rebuilt, R"m(kassa_projections_rebuild_pass{of="total"})m") == 1.0);
+  const double cut = sample(rebuilt, R"m(kassa_projections_rebuild_records{of="total"})m").value_or(0);
+  CHECK(cut >= 1.0);  // the registration at least
+  CHECK(sample(rebuilt, R"m(kassa_projections_rebuild_records{of="read"})m") == cut);
   CHECK(sample(text, "process_resident_memory_bytes").value_or(0) > 1e6);
   CHECK(sample(text, "process_start_time_seconds").value_or(0) > 1.7e9);
 }
