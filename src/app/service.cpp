@@ -16,6 +16,21 @@ namespace kassa::app {
 
 namespace {
 
+// Bytes of the regular files under `folder` (0 if it is absent); files that
+// vanish while it counts (a compaction) are skipped.
+std::uint64_t folder_bytes(const std::string& folder) {
+  std::uint64_t total = 0;
+  std::error_code ec;
+  for (std::filesystem::recursive_directory_iterator it(folder, ec), end; !ec && it != end;
+       it.increment(ec)) {
+    std::error_code size_ec;
+    if (!it->is_regular_file(size_ec)) continue;
+    const auto size = it->file_size(size_ec);
+    if (!size_ec) total += size;
+  }
+  return total;
+}
+
 // The writers' Loader: the aggregate's state and chain tip from the
 // projections' state column family, once the projector has applied
 // everything durable in the aggregate's partition (WriterLog::durable_mark).
@@ -224,6 +239,20 @@ Status Service::start(const Config& config, log::EventLog& log, http::Router& ro
                "In-process rebuilds ended since start, by outcome.");
     out.sample("kassa_projections_rebuilds_total", {{"outcome", "completed"}}, st.completed);
     out.sample("kassa_projections_rebuilds_total", {{"outcome", "failed"}}, st.failed);
+  });
+  std::vector<std::pair<std::string, std::string>> folders{
+      {"projections", config.projections_dir()},
+      {"keys", config.keys_dir()},
+      {"idempotency", config.data_dir + "/idempotency"},
+      {"access_log", config.access_log_dir()}};
+  if (config.log.brokers.empty()) folders.emplace_back("journal", config.journal_dir());
+  router.add_metrics([folders = std::move(folders)](http::MetricsText& out) {
+    out.family("kassa_store_disk_bytes", "gauge",
+               "Bytes on disk of each of kassad's folders (RocksDB files, WAL included; the "
+               "projections' folder holds a rebuild's store beside the live one).");
+    for (const auto& [name, folder] : folders) {
+      out.sample("kassa_store_disk_bytes", {{"store", name}}, folder_bytes(folder));
+    }
   });
   router.add_metrics([access = access_log_.get()](http::MetricsText& out) {
     const auto counts = access->counts();

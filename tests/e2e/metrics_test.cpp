@@ -117,7 +117,12 @@ TEST_CASE("GET /metrics counts requests by route template, the projector and the
   CHECK(sample(text, R"m(kassa_projector_lag_records{topic="person.events",partition="0"})m") == 0.0);
   CHECK(sample(text, R"m(kassa_log_writable{kind="journal"})m") == 1.0);
   CHECK(sample(text, R"m(kassa_store_writable{store="access_log"})m") == 1.0);
-  // No rebuild so far (issue 20: "rebuild progress"; the family was absent).
+  // Disk per folder, and no rebuild so far (issue 20: "RocksDB sizes",
+  // "rebuild progress"; both families were absent).
+  for (const char* store : {"journal", "projections", "keys", "idempotency", "access_log"}) {
+    INFO(store);
+    CHECK(sample(text, std::string(R"m(kassa_store_disk_bytes{store=")m") + store + "\"}").value_or(0) > 0.0);
+  }
   CHECK(sample(text, "kassa_projections_rebuild_running") == 0.0);
   CHECK(sample(text, R"m(kassa_projections_rebuilds_total{outcome="completed"})m") == 0.0);
   CHECK(sample(text, "kassa_projections_rebuild_progress_ratio") == 0.0);
