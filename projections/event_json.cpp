@@ -81,6 +81,8 @@ void polish(json& j) {
   }
 }
 
+json uuid_or_null(const log::Uuid& id) { return id.is_nil() ? json(nullptr) : json(id.to_string()); }
+
 }  // namespace
 
 json event_json(const log::DecodedEvent& event, const EventPosition& position) {
@@ -102,6 +104,11 @@ json event_json(const log::DecodedEvent& event, const EventPosition& position) {
                                         ? json(nullptr)
                                         : quarter_bucket_json(env.effective_quarter())},
               {"actor", env.actor() != nullptr ? env.actor()->str() : ""},
+              // Lineage: what caused this event (a command's or an event's
+              // id) and the business flow it belongs to (a batch run, a
+              // request); null when none.
+              {"causation_id", uuid_or_null(log::Uuid::from_schema(env.causation_id()))},
+              {"correlation_id", uuid_or_null(log::Uuid::from_schema(env.correlation_id()))},
               {"hash", log::to_hex(event.hash().data(), event.hash().size())},
               {"topic", std::string(log::topic_suffix(position.topic))},
               {"partition", position.partition},

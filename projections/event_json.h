@@ -1,6 +1,7 @@
 #pragma once
 // One event as JSON for people: the envelope's facts (id, type, version,
-// recorded and decided instants, aggregate, hash, where it was read) and
+// recorded and decided instants, aggregate, actor, lineage: causation and
+// correlation ids, hash, where it was read) and
 // its body from the FlatBuffers schema, in business units: amounts as
 // "1234.56" beside their cents, days as ISO dates beside their count,
 // quarter codes as "2025-Q1" (a yearly bucket as "2025"), UUIDs as text,

@@ -227,6 +227,13 @@ void walk_year(KassadProcess& k) {
   CHECK(events[1]["body"]["contribution_cents"] == 87171);
   CHECK(events[1]["body"]["fees_cents"] == 3443);
   CHECK(events[1]["actor"] == "e2e-batch");
+  // Lineage (absent from the auditor's events before): the assessment and
+  // its notice share their cause (the run's command for this person) and
+  // their flow; the registration had another cause.
+  CHECK(events[1]["causation_id"].is_string());
+  CHECK(events[2]["causation_id"] == events[1]["causation_id"]);
+  CHECK(events[2]["correlation_id"] == events[1]["correlation_id"]);
+  CHECK(events[0]["causation_id"] != events[1]["causation_id"]);
   const json& notice = events[2]["body"];
   CHECK(notice["amount_cents"] == 90614);
   const std::string communication = notice["structured_communication"];
