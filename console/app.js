@@ -1,6 +1,8 @@
 // The staff console's entry: the page's frame (header, language,
 // navigation) and a router over location.hash:
-//   #/login  #/find  #/person/<PartyId>  #/work-list  #/suspense
+//   #/login  #/find  #/person/<PartyId>  #/work-list  #/suspense (staff)
+//   #/access-log (auditors)
+// The navigation offers what the signed-in role may do (GET /v1/session).
 // A view is a module exporting mount(ctx, ...params) -> { paint() }:
 // mount reads what it needs and paints; paint() redraws from what was
 // read, in the current language (a language switch reads nothing again,
@@ -15,6 +17,7 @@ import * as find from "./view_find.js";
 import * as person from "./view_person.js";
 import * as worklist from "./view_worklist.js";
 import * as suspense from "./view_suspense.js";
+import * as accessLog from "./view_access_log.js";
 
 const ROUTES = [
   [/^#\/login$/, login, false],
@@ -22,7 +25,14 @@ const ROUTES = [
   [/^#\/person\/(P[0-9a-f]{32})$/, person, true],
   [/^#\/work-list$/, worklist, true],
   [/^#\/suspense$/, suspense, true],
+  [/^#\/access-log$/, accessLog, true],
 ];
+
+// What each role's navigation offers (the API refuses the rest anyway).
+const NAV = {
+  staff: [["#/find", "nav.find"], ["#/work-list", "nav.worklist"], ["#/suspense", "nav.suspense"]],
+  auditor: [["#/find", "nav.find"], ["#/access-log", "nav.accessLog"]],
+};
 
 const main = document.getElementById("main");
 const status = document.getElementById("status");
@@ -68,7 +78,7 @@ function paintFrame() {
   fill(
     document.getElementById("top"),
     h("span", { class: "brand", title: t("app.title") }, "Kassa"),
-    signedIn && h("nav", { "aria-label": t("nav.label") }, h("ul", {}, link("#/find", "nav.find"), link("#/work-list", "nav.worklist"), link("#/suspense", "nav.suspense"))),
+    signedIn && h("nav", { "aria-label": t("nav.label") }, h("ul", {}, (NAV[session.who()?.role] || NAV.staff).map(([hash, key]) => link(hash, key)))),
     h("div", {}, h("label", { for: "language" }, t("lang.label")), language),
     signedIn &&
       h(

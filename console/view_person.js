@@ -11,7 +11,7 @@ import { h, fill, dataTable } from "./dom.js";
 import { t, lang, term, errorText } from "./i18n.js";
 import { call } from "./api.js";
 import { askPurpose } from "./dialog.js";
-import { purposeFor, setPurpose, takeWrite } from "./session.js";
+import { purposeFor, setPurpose, takeWrite, who } from "./session.js";
 import { date, money, formatNiss } from "./format.js";
 import { statementSection } from "./statement.js";
 import { paymentSection } from "./payment.js";
@@ -28,7 +28,8 @@ export async function mount(ctx, partyId) {
     }
     setPurpose(partyId, purpose);
   }
-  const state = { summary: null, identity: null, debt: null, career: null, tax: null, error: null, showSettled: false };
+  const auditor = who()?.role === "auditor";
+  const state = { summary: null, identity: null, debt: null, career: null, tax: null, error: null, showSettled: false, events: null, eventPages: [0] };
   const statement = statementSection(partyId, purpose, (focusId) => paint(focusId));
   const payment = paymentSection(partyId, afterPayment, ctx.announce);
   payment.onRepaint((focusId) => paint(focusId));
@@ -43,6 +44,7 @@ export async function mount(ctx, partyId) {
         read("/career"),
         read("/tax-certificate"),
         statement.reload(minOffset),
+        auditor && loadEvents(0),
       ]);
       state.summary = summary.body;
       state.identity = identity.body;
@@ -55,6 +57,66 @@ export async function mount(ctx, partyId) {
     } catch (e) {
       state.error = e;
     }
+  }
+
+  // The auditor's events with their lineage, a page at a time (?after=).
+  async function loadEvents(page) {
+    const { body } = await call("GET", `/v1/persons/${partyId}/events`, { purpose, query: { after: state.eventPages[page], limit: 50 } });
+    state.events = { page, items: body.events };
+    state.eventPages[page + 1] = body.next_after ?? undefined;
+  }
+
+  async function eventsPage(page) {
+    try {
+      await loadEvents(page);
+    } catch (e) {
+      state.error = e;
+    }
+    if (alive()) paint("events-title");
+  }
+
+  function events() {
+    const items = state.events?.items || [];
+    // The end of a UUIDv7 (its random part: the start is the time, alike
+    // for every event of a day); the whole id in the cell's title.
+    const short = (id) => (id ? "…" + id.slice(-8) : t("common.none"));
+    const page = state.events?.page ?? 0;
+    return h(
+      "section",
+      { id: "events-section", "aria-labelledby": "events-title" },
+      h("h2", { id: "events-title", tabindex: "-1" }, t("events.title")),
+      h("p", { class: "muted" }, t("events.intro")),
+      dataTable({
+        id: "events-table",
+        caption: t("events.caption", { n: page + 1 }),
+        columns: [
+          { label: t("events.sequence"), numeric: true },
+          { label: t("events.type") },
+          { label: t("events.recorded") },
+          { label: t("events.effective") },
+          { label: t("events.actor") },
+          { label: t("events.causation") },
+          { label: t("events.correlation") },
+          { label: t("events.id") },
+        ],
+        rows: items.map((e) => [
+          h("th", { scope: "row", class: "num" }, String(e.sequence)),
+          h("td", {}, e.type),
+          h("td", { class: "nowrap" }, date(e.recorded_at.slice(0, 10))),
+          h("td", { class: "nowrap" }, e.effective_quarter || (e.effective_date ? date(e.effective_date) : t("common.none"))),
+          h("td", {}, e.actor || t("common.none")),
+          h("td", { class: "communication", title: e.causation_id || "" }, short(e.causation_id)),
+          h("td", { class: "communication", title: e.correlation_id || "" }, short(e.correlation_id)),
+          h("td", { class: "communication", title: e.event_id }, short(e.event_id)),
+        ]),
+      }),
+      h(
+        "div",
+        { class: "pager" },
+        h("button", { type: "button", id: "events-previous", disabled: page === 0, onclick: () => eventsPage(page - 1) }, t("common.previous")),
+        h("button", { type: "button", id: "events-next", disabled: state.eventPages[page + 1] === undefined, onclick: () => eventsPage(page + 1) }, t("common.next")),
+      ),
+    );
   }
 
   async function afterPayment(minOffset) {
@@ -241,7 +303,7 @@ export async function mount(ctx, partyId) {
             h("p", {}, errorText(state.error)),
             h("button", { type: "button", onclick: async () => (await load(), paint("debt-title")) }, t("common.retry")),
           )
-        : [identity(), debtTable(), payment.paint(), statement.paint(), career(), taxCertificate()],
+        : [identity(), debtTable(), !auditor && payment.paint(), statement.paint(), career(), taxCertificate(), auditor && events()],
     );
     if (focusId) {
       const target = document.getElementById(focusId);

@@ -34,7 +34,7 @@ def fr_amount(text):
 
 
 class Journey:
-    def __init__(self, driver, base, axe, shots, token, niss, party, payment, demo):
+    def __init__(self, driver, base, axe, shots, token, niss, party, payment, demo, auditor_token):
         self.d = driver
         self.base = base
         self.axe_js = axe
@@ -44,6 +44,7 @@ class Journey:
         self.party = party
         self.payment = Decimal(payment)
         self.demo = demo  # a demo person: party_id, first_name, last_name
+        self.auditor_token = auditor_token
         self.count = 0
 
     # --- helpers ---------------------------------------------------------
@@ -135,6 +136,7 @@ class Journey:
         self.suspense()
         self.languages()
         self.sign_out()
+        self.auditor()
         self.console_errors()
 
     def sign_in(self):
@@ -387,6 +389,47 @@ class Journey:
         self.axe("file at 640 px")
         self.shot("file-640px")
         self.d.set_window_size(1280, 1000)
+
+    def auditor(self):
+        """An auditor signs in (the page is in English since languages()):
+        the navigation offers the access log, not the staff's lists; the
+        file's reads made by staff above are in it with their purpose; the
+        file opened from it shows the events with their lineage and no
+        payment form."""
+        token = self.wait("#token")
+        token.send_keys(self.auditor_token, Keys.ENTER)
+        self.wait("#find-query")
+        assert self.text("#who").endswith("(auditor)"), self.text("#who")
+        assert not self.d.find_elements(By.CSS_SELECTOR, "a[href='#/suspense']"), "auditors see the suspense list"
+        self.d.find_element(By.CSS_SELECTOR, "a[href='#/access-log']").click()
+        self.wait("#access-filter")
+        self.d.find_element(By.ID, "access-party").send_keys("not-a-party", Keys.ENTER)
+        self.wait_text("#access-party-hint", lambda t: "PartyId" in t, "the PartyId format error")
+        field = self.d.find_element(By.ID, "access-party")
+        assert field.get_attribute("aria-invalid") == "true"
+        field.clear()
+        field.send_keys(self.party, Keys.ENTER)
+        self.wait("#access-table")
+        self.axe("access log")
+        self.shot("access-log")
+        rows = [[c.text for c in r.find_elements(By.CSS_SELECTOR, "th, td")]
+                for r in self.d.find_elements(By.CSS_SELECTOR, "#access-table tbody tr")]
+        assert rows and all(r[2] == self.party for r in rows), rows
+        assert any(r[3] == "POST /v1/persons/lookup" and r[4].endswith("rappel reçu") for r in rows), rows
+        self.d.find_element(By.CSS_SELECTOR, "#access-table tbody tr a").click()
+        self.purpose_by_keyboard("contrôle des accès")
+        self.wait("#events-table")
+        assert not self.d.find_elements(By.ID, "payment-section"), "an auditor is offered the payment form"
+        events = [[c.text for c in r.find_elements(By.CSS_SELECTOR, "th, td")]
+                  for r in self.d.find_elements(By.CSS_SELECTOR, "#events-table tbody tr")]
+        assert events[0][0] == "1" and events[0][1] == "PersonRegistered", events[0]
+        assert all(re.match(r"^…[0-9a-f]{8}$", e[5]) for e in events), [e[5] for e in events]
+        assert len({e[5] for e in events}) > 1, "every event shows one cause"
+        assert any(e[1] == "PaymentReceived" for e in events), [e[1] for e in events]
+        self.axe("file as auditor")
+        self.shot("file-auditor")
+        self.log("auditor: %d reads of the file in the access log, %d events with lineage" % (
+            len(rows), len(events)))
 
     def sign_out(self):
         self.d.find_element(By.ID, "sign-out").click()

@@ -257,7 +257,7 @@ def main():
         from journey import Journey
         demo = demo_person(base, tokens)
         Journey(driver, base, axe, os.path.join(work, "screenshots"), tokens["staff"], NISS, party,
-                PAYMENT, demo).run()
+                PAYMENT, demo, tokens["auditor"]).run()
         check_access_log(base, tokens["auditor"], party)
         check_search_logged(base, tokens["auditor"], demo["party_id"])
         log_path = os.path.join(work, "kassad.log")
