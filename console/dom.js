@@ -2,6 +2,9 @@
 //   h("p", {class: "x", onclick: fn}, "text", node, [more], null)
 // Attributes: "class", "for" (htmlFor), on* handlers, booleans (true sets
 // the attribute, false/null/undefined omit it), anything else as given.
+// dataTable() and pager() build every list's table and page buttons.
+
+import { t } from "./i18n.js";
 
 export function h(tag, attrs, ...children) {
   const node = document.createElement(tag);
@@ -60,5 +63,17 @@ export function dataTable({ id, caption, columns, rows, foot }) {
       h("tbody", {}, rows.map((cells) => h("tr", {}, cells))),
       foot && h("tfoot", {}, h("tr", {}, foot)),
     ),
+  );
+}
+
+// The previous/next buttons under a paged list (ids PREFIX-previous and
+// PREFIX-next): `go(page)` reads and paints that page; `attrs` go on the
+// frame (an id).
+export function pager(prefix, page, hasNext, go, attrs = {}) {
+  return h(
+    "div",
+    { class: "pager", ...attrs },
+    h("button", { type: "button", id: `${prefix}-previous`, disabled: page === 0, onclick: () => go(page - 1) }, t("common.previous")),
+    h("button", { type: "button", id: `${prefix}-next`, disabled: !hasNext, onclick: () => go(page + 1) }, t("common.next")),
   );
 }

@@ -3,7 +3,7 @@
 // kept for "previous"), each line explained, and a print button that
 // prints this section alone (console.css, @media print).
 
-import { h, dataTable } from "./dom.js";
+import { h, dataTable, pager } from "./dom.js";
 import { t, lang, term, errorText } from "./i18n.js";
 import { call } from "./api.js";
 import { date, money, parseDate } from "./format.js";
@@ -151,12 +151,7 @@ export function statementSection(partyId, purpose, onChange) {
               ],
               rows: d.lines.map((line) => lineCells(line)),
             }),
-        h(
-          "div",
-          { class: "pager", id: "statement-pager" },
-          h("button", { type: "button", id: "statement-previous", disabled: state.page === 0, onclick: () => go(state.page - 1) }, t("common.previous")),
-          h("button", { type: "button", id: "statement-next", disabled: !hasNext, onclick: () => go(state.page + 1) }, t("common.next")),
-        ),
+        pager("statement", state.page, hasNext, go, { id: "statement-pager" }),
       ],
     );
   }

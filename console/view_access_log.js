@@ -4,7 +4,7 @@
 // kept for "previous"). The access log names persons by PartyId only; a
 // row's person opens the file (which asks for its own purpose).
 
-import { h, fill, dataTable } from "./dom.js";
+import { h, fill, dataTable, pager } from "./dom.js";
 import { t, term, errorText } from "./i18n.js";
 import { call } from "./api.js";
 import { parseDate } from "./format.js";
@@ -127,12 +127,7 @@ export async function mount(ctx) {
           h("span", { id: "access-page" }, t("common.page", { n: state.page + 1 })),
         ),
         table(),
-        h(
-          "div",
-          { class: "pager" },
-          h("button", { type: "button", id: "access-previous", disabled: state.page === 0, onclick: () => go(state.page - 1, "access-summary") }, t("common.previous")),
-          h("button", { type: "button", id: "access-next", disabled: !state.cursors[state.page + 1], onclick: () => go(state.page + 1, "access-summary") }, t("common.next")),
-        ),
+        pager("access", state.page, Boolean(state.cursors[state.page + 1]), (page) => go(page, "access-summary")),
       ],
     );
     if (focusId) document.getElementById(focusId)?.focus();

@@ -7,7 +7,7 @@
 // account statement (statement.js), the career (/career), the tax
 // certificate (/tax-certificate).
 
-import { h, fill, dataTable } from "./dom.js";
+import { h, fill, dataTable, pager } from "./dom.js";
 import { t, lang, term, errorText } from "./i18n.js";
 import { call } from "./api.js";
 import { askPurpose } from "./dialog.js";
@@ -110,12 +110,7 @@ export async function mount(ctx, partyId) {
           h("td", { class: "communication", title: e.event_id }, short(e.event_id)),
         ]),
       }),
-      h(
-        "div",
-        { class: "pager" },
-        h("button", { type: "button", id: "events-previous", disabled: page === 0, onclick: () => eventsPage(page - 1) }, t("common.previous")),
-        h("button", { type: "button", id: "events-next", disabled: state.eventPages[page + 1] === undefined, onclick: () => eventsPage(page + 1) }, t("common.next")),
-      ),
+      pager("events", page, state.eventPages[page + 1] !== undefined, eventsPage),
     );
   }
 

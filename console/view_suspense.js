@@ -6,7 +6,7 @@
 // in a URL) or company number; the match is confirmed with its amount
 // first and sent with an Idempotency-Key (a double click matches once).
 
-import { h, fill, dataTable } from "./dom.js";
+import { h, fill, dataTable, pager } from "./dom.js";
 import { t, lang, term, errorText } from "./i18n.js";
 import { call, newIdempotencyKey } from "./api.js";
 import { askPurpose, confirmAction } from "./dialog.js";
@@ -216,12 +216,7 @@ export async function mount(ctx) {
       d && [
         h("p", { id: "suspense-totals" }, t("suspense.totals", { count: d.count, amount: money(d.total, lang()) })),
         table(),
-        h(
-          "div",
-          { class: "pager" },
-          h("button", { type: "button", id: "suspense-previous", disabled: state.page === 0, onclick: () => go(state.page - 1, "suspense-totals") }, t("common.previous")),
-          h("button", { type: "button", id: "suspense-next", disabled: !state.cursors[state.page + 1], onclick: () => go(state.page + 1, "suspense-totals") }, t("common.next")),
-        ),
+        pager("suspense", state.page, Boolean(state.cursors[state.page + 1]), (page) => go(page, "suspense-totals")),
       ],
       state.item && matchForm(),
     );

@@ -4,7 +4,7 @@
 // "previous"). It discloses persons, so it asks for a purpose once per
 // visit; opening a debtor's file asks for that file's purpose.
 
-import { h, fill, dataTable } from "./dom.js";
+import { h, fill, dataTable, pager } from "./dom.js";
 import { t, lang, term, errorText } from "./i18n.js";
 import { call } from "./api.js";
 import { askPurpose } from "./dialog.js";
@@ -112,12 +112,7 @@ export async function mount(ctx) {
           h("span", { id: "worklist-page" }, t("common.page", { n: state.page + 1 })),
         ),
         table(),
-        h(
-          "div",
-          { class: "pager" },
-          h("button", { type: "button", id: "worklist-previous", disabled: state.page === 0, onclick: () => go(state.page - 1, "worklist-totals") }, t("common.previous")),
-          h("button", { type: "button", id: "worklist-next", disabled: !state.cursors[state.page + 1], onclick: () => go(state.page + 1, "worklist-totals") }, t("common.next")),
-        ),
+        pager("worklist", state.page, Boolean(state.cursors[state.page + 1]), (page) => go(page, "worklist-totals")),
       ],
     );
     if (focusId) document.getElementById(focusId)?.focus();

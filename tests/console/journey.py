@@ -112,6 +112,16 @@ class Journey:
     def keys(self, *keys):
         self.d.switch_to.active_element.send_keys(*keys)
 
+    def refused_then(self, field_id, bad, error_css, expected, what, good):
+        """Types `bad` into the field: the error appears next to it and the
+        field is marked invalid; then types `good` instead."""
+        self.d.find_element(By.ID, field_id).send_keys(bad, Keys.ENTER)
+        self.wait_text(error_css, expected, what)
+        field = self.d.find_element(By.ID, field_id)
+        assert field.get_attribute("aria-invalid") == "true", "%s is not marked invalid" % field_id
+        field.clear()
+        field.send_keys(good, Keys.ENTER)
+
     def purpose_by_keyboard(self, details):
         """The purpose dialog, by keyboard alone: focus starts in it."""
         self.wait("dialog[open] #purpose-choice")
@@ -163,12 +173,8 @@ class Journey:
     def find_and_open(self):
         self.axe("find")
         self.shot("find")
-        self.d.find_element(By.ID, "find-query").send_keys("12345678", Keys.ENTER)
-        self.wait_text("#find-error", lambda t: "NISS" in t, "the format error")
-        field = self.d.find_element(By.ID, "find-query")
-        assert field.get_attribute("aria-invalid") == "true"
-        field.clear()
-        field.send_keys("85.07.30-033.28", Keys.ENTER)
+        self.refused_then("find-query", "12345678", "#find-error", lambda t: "NISS" in t, "the format error",
+                          "85.07.30-033.28")
         self.wait("dialog[open]")
         self.axe("purpose dialog")
         self.shot("purpose")
@@ -403,12 +409,8 @@ class Journey:
         assert not self.d.find_elements(By.CSS_SELECTOR, "a[href='#/suspense']"), "auditors see the suspense list"
         self.d.find_element(By.CSS_SELECTOR, "a[href='#/access-log']").click()
         self.wait("#access-filter")
-        self.d.find_element(By.ID, "access-party").send_keys("not-a-party", Keys.ENTER)
-        self.wait_text("#access-party-hint", lambda t: "PartyId" in t, "the PartyId format error")
-        field = self.d.find_element(By.ID, "access-party")
-        assert field.get_attribute("aria-invalid") == "true"
-        field.clear()
-        field.send_keys(self.party, Keys.ENTER)
+        self.refused_then("access-party", "not-a-party", "#access-party-hint", lambda t: "PartyId" in t,
+                          "the PartyId format error", self.party)
         self.wait("#access-table")
         self.axe("access log")
         self.shot("access-log")
