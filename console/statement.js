@@ -48,6 +48,12 @@ export function statementSection(partyId, purpose, onChange) {
     onChange("statement-pager");
   }
 
+  function explanation(line) {
+    const key = `explain.${line.kind}`;
+    const words = t(key);
+    return words === key ? line.rule : words;
+  }
+
   function lineCells(line) {
     const what = [term("kind", line.kind) || line.kind, line.debt ? ` ${line.debt}` : ""].join("");
     return [
@@ -57,7 +63,8 @@ export function statementSection(partyId, purpose, onChange) {
         {},
         what,
         line.reference && h("span", { class: "explain" }, line.reference),
-        line.rule && h("span", { class: "explain" }, line.rule),
+        // The rule in the page's language (the API gives it in English).
+        line.rule && h("span", { class: "explain" }, explanation(line)),
       ),
       h("td", { class: "communication" }, line.communication || ""),
       h("td", { class: "num" }, line.debit && line.debit !== "0.00" ? money(line.debit, lang()) : ""),

@@ -194,6 +194,10 @@ class Journey:
         dues = [e.text for e in self.d.find_elements(By.CSS_SELECTOR, "#debt-table td.nowrap")]
         assert dues and all(re.match(r"^\d\d/\d\d/\d{4}$", d) for d in dues), dues
         self.wait("#statement-table")
+        # Each line's rule in the page's language (the API gives it in English).
+        explains = [e.text for e in self.d.find_elements(By.CSS_SELECTOR, "#statement-table td .explain")]
+        assert "AR 38 art. 11-13 : cotisation trimestrielle" in explains, explains
+        assert not any("quarterly contribution" in x or "fees on the" in x for x in explains), explains
         self.wait("#career-table")
         self.wait("#tax-section")
         self.axe("person's file")
