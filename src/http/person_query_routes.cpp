@@ -37,11 +37,12 @@ Result<std::vector<std::string>> search_words(const std::string& name) {
 json text_or_null(const std::string& text) { return text.empty() ? json(nullptr) : json(text); }
 
 // A person's identity as staff read it (personal data, decrypted: the
-// answer is never cached, router.cpp).
-json identity_json(const std::string& party, const p::Identity& id) {
+// answer is never cached, router.cpp). `erased` is the person's own record
+// of the erasure (PartySummary), not a block that failed to open.
+json identity_json(const std::string& party, const p::Identity& id, bool erased) {
   json out = {{"party_id", party},
               {"member_number", id.member_number == 0 ? json(nullptr) : json(id.member_number)},
-              {"personal_data_erased", !id.data.has_value()}};
+              {"personal_data_erased", erased}};
   if (!id.data.has_value()) return out;
   const auto& d = *id.data;
   out["niss"] = text_or_null(d.niss);
@@ -69,6 +70,10 @@ const log::KeyStore* keys_of(const Ctx& c) { return c.deps.projection_deps.keys;
 
 void add_person_queries(Router& router, const std::shared_ptr<Ctx>& c) {
   const std::vector<Role> readers = {Role::kStaff, Role::kAuditor};
+  // Names, NISS, address and account in clear: the staff who serve the
+  // member. An auditor's work (access log, events, statements as of a date)
+  // needs none of it (CONSOLE.md, least privilege).
+  const std::vector<Role> staff = {Role::kStaff};
   const std::vector<Role> auditors = {Role::kAuditor};
 
   // A NISS in a URL ends up in proxies' and browsers' logs: POST with the
@@ -101,7 +106,7 @@ void add_person_queries(Router& router, const std::shared_ptr<Ctx>& c) {
   // Staff find a file by member number or by name (after a phone call, a
   // letter): POST, so a name never travels in a URL. Every person the answer
   // shows is written to the access log with the purpose.
-  router.add(Method::kPost, "/v1/persons/search", readers,
+  router.add(Method::kPost, "/v1/persons/search", staff,
              [c](const RequestContext& req) -> Result<Reply> {
                const json& b = req.body;
                KASSA_TRY(commands::require_object(b));
@@ -144,14 +149,15 @@ void add_person_queries(Router& router, const std::shared_ptr<Ctx>& c) {
                  KASSA_ASSIGN_OR_RETURN(auto id, p::read_identity(*store, *keys_of(*c), party));
                  KASSA_ASSIGN_OR_RETURN(auto summary,
                                         p::read_party(*store, s::AggregateKind::Person, party));
-                 json item = identity_json(party, id.value_or(p::Identity{}));
+                 const p::PartySummary ps = summary.value_or(p::PartySummary{});
+                 json item = identity_json(party, id.value_or(p::Identity{}), ps.personal_data_erased);
                  // What tells homonyms apart, and no more: the file has the rest.
                  json row = {{"party_id", party},
                              {"member_number", item["member_number"]},
                              {"first_name", item.value("first_name", json(nullptr))},
                              {"last_name", item.value("last_name", json(nullptr))},
                              {"birth_date", item.value("birth_date", json(nullptr))},
-                             {"status", p::to_string(summary.value_or(p::PartySummary{}).status)},
+                             {"status", p::to_string(ps.status)},
                              {"personal_data_erased", item["personal_data_erased"]}};
                  persons.push_back(std::move(row));
                }
@@ -159,7 +165,7 @@ void add_person_queries(Router& router, const std::shared_ptr<Ctx>& c) {
                return Reply(200, json{{"persons", persons}, {"more", more}});
              });
 
-  router.add(Method::kGet, "/v1/persons/{party_id}/identity", readers,
+  router.add(Method::kGet, "/v1/persons/{party_id}/identity", staff,
              person_route(c, "/v1/persons/{party_id}/identity", false,
                           [c](const RequestContext&, const p::KvView& view, const std::string& party,
                               const p::AsOf&) -> Result<json> {
@@ -167,7 +173,10 @@ void add_person_queries(Router& router, const std::shared_ptr<Ctx>& c) {
                               return Error::unavailable("KeysUnavailable", "the key store is not open");
                             }
                             KASSA_ASSIGN_OR_RETURN(auto id, p::read_identity(view, *keys_of(*c), party));
-                            json out = identity_json(party, id.value_or(p::Identity{}));
+                            KASSA_ASSIGN_OR_RETURN(auto summary,
+                                                   p::read_party(view, s::AggregateKind::Person, party));
+                            json out = identity_json(party, id.value_or(p::Identity{}),
+                                                     summary.has_value() && summary->personal_data_erased);
                             out.erase("party_id");  // the route adds it
                             return out;
                           }));
