@@ -187,6 +187,17 @@ nlohmann::json parse_strict(const std::string& text, std::string& duplicate) {
 }  // namespace
 
 void Router::install(const RouteInfo& info, Handler handler) {
+  // httplib tries routes in the order they were added: a literal path
+  // added after a parameter route of the same method that matches it would
+  // never be reached (GET /v1/persons/search taken as the PartyId "search").
+  if (info.path.find('{') == std::string::npos) {
+    for (const RouteInfo& earlier : routes_) {
+      KASSA_ASSERT(&earlier == &info || earlier.method != info.method ||
+                       earlier.path.find('{') == std::string::npos ||
+                       !path_matches(earlier.path, info.path),
+                   "a literal route is added after a parameter route that takes its path");
+    }
+  }
   auto [regex, names] = path_to_regex(info.path);
   const bool wants_body = info.method == Method::kPost || info.method == Method::kPut;
   auto wrapped = [this, info, names = names, wants_body, handler = std::move(handler)](
@@ -215,16 +226,17 @@ void Router::install(const RouteInfo& info, Handler handler) {
       // GET /v1/persons/search is not a person whose PartyId is "search":
       // a path some route spells out is that route's, and this method is
       // not one of its methods.
+      // (A literal route of this method would have been tried first:
+      // install() refuses one added after a parameter route that takes
+      // its path.)
       std::string allowed;
-      bool routed = false;  // by a route registered after this one: not ours to refuse
       for (const RouteInfo& route : routes_) {
         if (route.path != req.path) continue;
         std::string method = to_string(route.method);
         for (char& ch : method) ch = static_cast<char>(ch - 'a' + 'A');
-        routed = routed || method == req.method;
         allowed += (allowed.empty() ? "" : ", ") + method;
       }
-      if (!allowed.empty() && !routed) {
+      if (!allowed.empty()) {
         res.set_header("Allow", allowed);
         send_error(res, 405, Error::invalid("method", "MethodNotAllowed",
                                             req.method + " is not a method of this path; it takes " +
