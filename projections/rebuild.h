@@ -131,7 +131,7 @@ class ProjectionRunner {
   struct RebuildState {
     bool running = false;
     BuildProgress progress;
-    std::uint64_t completed = 0;  // rebuilds ended (swapped or not) since start
+    std::uint64_t completed = 0;  // rebuilds ended without error (swapped or not) since start
     std::uint64_t failed = 0;     // rebuilds that returned an error
   };
   RebuildState rebuild_state() const;

@@ -16,17 +16,22 @@ namespace kassa::app {
 
 namespace {
 
-// Bytes of the regular files under `folder` (0 if it is absent); files that
-// vanish while it counts (a compaction) are skipped.
-std::uint64_t folder_bytes(const std::string& folder) {
+// Bytes of the regular files under `folder` (0 if it is absent). A file or
+// a folder that vanishes while it counts (a compaction, the old store a
+// rebuild removes) is skipped; the rest is still counted.
+std::uint64_t folder_bytes(const std::filesystem::path& folder) {
   std::uint64_t total = 0;
   std::error_code ec;
-  for (std::filesystem::recursive_directory_iterator it(folder, ec), end; !ec && it != end;
-       it.increment(ec)) {
-    std::error_code size_ec;
-    if (!it->is_regular_file(size_ec)) continue;
-    const auto size = it->file_size(size_ec);
-    if (!size_ec) total += size;
+  for (std::filesystem::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+    std::error_code entry_ec;
+    const auto status = it->symlink_status(entry_ec);
+    if (entry_ec) continue;
+    if (std::filesystem::is_directory(status)) {
+      total += folder_bytes(it->path());
+    } else if (std::filesystem::is_regular_file(status)) {
+      const auto size = it->file_size(entry_ec);
+      if (!entry_ec) total += size;
+    }
   }
   return total;
 }
