@@ -9,7 +9,7 @@ import { h, fill, dataTable } from "./dom.js";
 import { t, term, errorText } from "./i18n.js";
 import { call } from "./api.js";
 import { askPurpose } from "./dialog.js";
-import { setPurpose } from "./session.js";
+import { setPurpose, who } from "./session.js";
 import { date, parseNiss } from "./format.js";
 
 // What was typed: {niss}, {party}, {member_number} or {name}; null if none.
@@ -119,6 +119,8 @@ export async function mount(ctx) {
     const what = classify(state.query.trim());
     if (!what) return fail(t("find.format"));
     if (what.party) return ctx.navigate(`#/person/${what.party}`);
+    // Names in clear are the staff's (the API refuses auditors a search).
+    if ((what.name || what.member_number !== undefined) && who()?.role !== "staff") return fail(t("find.staffOnly"));
     const purpose = await askPurpose();
     if (!purpose) return;
     state.busy = true;

@@ -39,7 +39,7 @@ export async function mount(ctx, partyId) {
     try {
       const [summary, identity, debt, career, tax] = await Promise.all([
         read(""),
-        read("/identity"),
+        auditor ? { body: null } : read("/identity"), // staff only: names in clear
         read("/debt"),
         read("/career"),
         read("/tax-certificate"),
@@ -135,7 +135,7 @@ export async function mount(ctx, partyId) {
     const id = state.identity;
     const debt = state.debt;
     const fact = (key, value, id) => [h("dt", {}, t(key)), h("dd", { id }, value ?? t("common.none"))];
-    const personal = !id.personal_data_erased;
+    const personal = id && !id.personal_data_erased;
     return h(
       "section",
       { id: "identity-section", "aria-labelledby": "identity-title" },
@@ -145,7 +145,7 @@ export async function mount(ctx, partyId) {
         { class: "facts" },
         personal && fact("identity.name", fullName(), "identity-name"),
         personal && fact("identity.niss", id.niss && formatNiss(id.niss), "identity-niss"),
-        fact("identity.memberNumber", id.member_number == null ? null : String(id.member_number), "identity-member"),
+        id && fact("identity.memberNumber", id.member_number == null ? null : String(id.member_number), "identity-member"),
         personal && fact("identity.birthDate", id.birth_date && date(id.birth_date)),
         personal && fact("identity.address", address(id.address)),
         personal && id.email && fact("identity.email", id.email),
@@ -289,7 +289,10 @@ export async function mount(ctx, partyId) {
   function paint(focusId) {
     fill(
       ctx.main,
-      h("h1", {}, fullName() ? t("person.titleName", { name: fullName() }) : t("person.title", { id: partyId })),
+      // The title names the file, never the person: the window's title
+      // goes into the browser's history and its tab and window lists.
+      h("h1", {}, t("person.title", { id: partyId })),
+      fullName() && h("p", { id: "person-name", class: "lead" }, fullName()),
       h("p", { class: "muted file-purpose" }, t("purpose.shown", { purpose })),
       state.error
         ? h(
