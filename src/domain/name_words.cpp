@@ -2,28 +2,25 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <iterator>
 
 namespace kassa::domain {
 
 namespace {
 
-// U+00C0..U+00FF. "" separates words (× and ÷).
-constexpr const char* kLatin1[64] = {
-    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i",  "i",
-    "d", "n", "o", "o", "o", "o", "o",  "",  "o", "u", "u", "u", "u", "y", "th", "ss",
-    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i",  "i",
-    "d", "n", "o", "o", "o", "o", "o",  "",  "o", "u", "u", "u", "u", "y", "th", "y"};
-
-// U+0100..U+017F, by ranges of the same base letter.
-struct Range {
-  std::uint32_t last;
-  const char* base;
+// The letters of the blocks scripts/gen-name-fold covers, folded.
+struct Folded {
+  std::uint32_t cp;
+  const char* text;
 };
-constexpr Range kExtendedA[] = {
-    {0x105, "a"}, {0x10D, "c"}, {0x111, "d"}, {0x11B, "e"}, {0x123, "g"},  {0x127, "h"},
-    {0x131, "i"}, {0x133, "ij"}, {0x135, "j"}, {0x138, "k"}, {0x142, "l"}, {0x14B, "n"},
-    {0x151, "o"}, {0x153, "oe"}, {0x159, "r"}, {0x161, "s"}, {0x167, "t"}, {0x173, "u"},
-    {0x175, "w"}, {0x178, "y"}, {0x17E, "z"}, {0x17F, "s"}};
+constexpr Folded kFolded[] = {
+#include "domain/name_fold_table.inc"
+};
+
+bool in_folded_blocks(std::uint32_t cp) {
+  return (cp >= 0x00C0 && cp <= 0x024F) || (cp >= 0x0370 && cp <= 0x03FF) ||
+         (cp >= 0x0400 && cp <= 0x04FF) || (cp >= 0x1E00 && cp <= 0x1EFF);
+}
 
 // One UTF-8 sequence at text[i]: its code point and length, or length 0
 // when malformed (overlong, surrogate, truncated, beyond U+10FFFF).
@@ -60,21 +57,16 @@ std::size_t decode(std::string_view text, std::size_t i, std::uint32_t& cp) {
 // accent); nullptr when it separates words; "=" when it is kept as written.
 const char* fold(std::uint32_t cp) {
   if (cp < 0x80) return nullptr;  // ASCII letters and digits are handled by the caller
-  if (cp >= 0xC0 && cp <= 0xFF) {
-    const char* base = kLatin1[cp - 0xC0];
-    return *base == '\0' ? nullptr : base;
+  if (in_folded_blocks(cp)) {
+    const auto* end = std::end(kFolded);
+    const auto* at = std::lower_bound(std::begin(kFolded), end, cp,
+                                      [](const Folded& f, std::uint32_t c) { return f.cp < c; });
+    return at != end && at->cp == cp ? at->text : nullptr;  // not a letter: a separator
   }
-  if (cp >= 0x100 && cp <= 0x17F) {
-    for (const Range& r : kExtendedA) {
-      if (cp <= r.last) return r.base;
-    }
-  }
-  if (cp == 0x218 || cp == 0x219) return "s";  // Ș ș
-  if (cp == 0x21A || cp == 0x21B) return "t";  // Ț ț
-  // Other scripts' letters (Greek, Cyrillic, ...) are kept; punctuation,
-  // symbols and spaces of the general blocks separate.
   if (cp < 0xC0) return nullptr;                        // Latin-1 punctuation, no-break space
   if (cp >= 0x300 && cp <= 0x36F) return "";            // combining accents (decomposed é)
+  // Other scripts' letters are kept as written; punctuation, symbols and
+  // spaces of the general blocks separate.
   if (cp >= 0x2000 && cp <= 0x2BFF) return nullptr;     // general punctuation, symbols
   if (cp >= 0x3000 && cp <= 0x303F) return nullptr;     // CJK punctuation
   if (cp == 0xFEFF || (cp >= 0xFE00 && cp <= 0xFE0F)) return nullptr;

@@ -1,15 +1,18 @@
 #pragma once
 // Names as a search finds them. A person's first and last name are split
-// into words folded to lower-case ASCII letters and digits, so that
-// "Dewaele", "DEWAELE" and "Déwaele" are one word, and the console finds a
-// file from what staff type after a phone call.
+// into words folded to lower case without accents, so that "Dewaele",
+// "DEWAELE" and "Déwaele" are one word, and the console finds a file from
+// what staff type after a phone call.
 //
-// Folding: A-Z -> a-z; the letters of Latin-1 and Latin Extended-A (and
-// Romanian s/t with comma) -> their base letters (é -> e, ç -> c, ł -> l;
-// æ -> ae, œ -> oe, ß -> ss, ĳ -> ij, þ -> th); combining accents (a
-// decomposed é) are dropped; any other UTF-8 letter is kept as it is
-// (matched exactly). Everything else separates words: spaces, hyphens,
-// apostrophes, dots, punctuation, symbols, malformed UTF-8.
+// Folding: A-Z -> a-z; every letter of the Latin (Latin-1, Extended-A and
+// -B, Extended Additional), Greek and Cyrillic blocks -> its lower case
+// without accents (é, É, ễ -> e; Σ, ς -> σ; Д -> д), ligatures and
+// letters without a decomposition to their usual base letters (æ -> ae,
+// œ -> oe, ß -> ss, ĳ -> ij, þ -> th, ø -> o, ł -> l): the table
+// scripts/gen-name-fold writes from Unicode's data (name_fold_table.inc);
+// combining accents (a decomposed é) are dropped; letters of other scripts
+// are kept as written (matched exactly). Everything else separates words:
+// spaces, hyphens, apostrophes, dots, punctuation, symbols, malformed UTF-8.
 //
 // Pure: no I/O; the index stores keyed hashes of these words, never the
 // words (projections/niss_index.h).

@@ -31,9 +31,22 @@ TEST_CASE("anything but a letter or digit separates words", "[domain][names]") {
   CHECK(name_words(" -'. ").empty());
 }
 
-TEST_CASE("other scripts' letters are kept as written", "[domain][names]") {
-  CHECK(name_words("Παπαδόπουλος") == Words{"Παπαδόπουλος"});
-  CHECK(name_words("Иван Петров") == Words{"Иван", "Петров"});
+TEST_CASE("Vietnamese, Greek and Cyrillic letters fold however they were typed", "[domain][names]") {
+  // Before: letters past Latin Extended-A were kept as written, so a
+  // precomposed "ễ" (U+1EC5) and an upper-case name never matched.
+  const Words nguyen{"nguyen"};
+  CHECK(name_words("Nguy\xE1\xBB\x85n") == nguyen);                // precomposed ễ
+  CHECK(name_words("Nguye\xCC\x82\xCC\x83n") == nguyen);          // e + circumflex + tilde
+  CHECK(name_words("NGUY\xE1\xBB\x84N") == nguyen);                // precomposed Ễ
+  CHECK(name_words("Ǆuro İstanbul Ŀlull") == Words{"dzuro", "istanbul", "llull"});
+  CHECK(name_words("ΠΑΠΑΔΌΠΟΥΛΟΣ") == name_words("Παπαδόπουλος"));
+  CHECK(name_words("Παπαδόπουλος") == Words{"παπαδοπουλοσ"});
+  CHECK(name_words("ИВАН Петров") == Words{"иван", "петров"});
+  CHECK(name_words("Ωmega;") == Words{"ωmega"});
+}
+
+TEST_CASE("letters of scripts without a table are kept as written", "[domain][names]") {
+  CHECK(name_words("山田 太郎") == Words{"山田", "太郎"});
 }
 
 TEST_CASE("a person's index words: each word, and a name of several as one", "[domain][names]") {
