@@ -1,11 +1,13 @@
 // #/person/<PartyId>: a person's file. The purpose is asked once per
 // opened file (session.js keeps it for this tab's life); every read
 // carries it, so each is in the access log. Sections: identity
-// (/identity: name, NISS, member number, address, decrypted by kassad for
-// staff and never cached) and status (GET /v1/persons/{id}), debt per quarter with each notice's structured
-// communication and due date (/debt), the payment form (payment.js), the
-// account statement (statement.js), the career (/career), the tax
-// certificate (/tax-certificate).
+// (/identity, staff only: name, NISS, member number, address, decrypted by
+// kassad and never cached) and status (GET /v1/persons/{id}), debt per
+// quarter with each notice's structured communication and due date
+// (/debt), the payment form (payment.js, staff), the account statement
+// (statement.js), the career (/career), the tax certificate
+// (/tax-certificate), and for auditors the events with their lineage
+// (/events).
 
 import { h, fill, dataTable, pager } from "./dom.js";
 import { t, lang, term, errorText } from "./i18n.js";

@@ -209,19 +209,10 @@ Status NissIndexProjection::apply(const log::DecodedEvent& event, const EventPos
     }
   }
   if (event.aggregate_kind() != s::AggregateKind::Person) return {};
-  const s::Sealed* sealed = nullptr;
-  switch (event.type()) {
-    case s::EventBody::PersonRegistered:
-      sealed = env.body_as_PersonRegistered()->personal();
-      break;
-    case s::EventBody::PersonalDataChanged:
-      sealed = env.body_as_PersonalDataChanged()->personal();
-      break;
-    case s::EventBody::PersonalDataErased:
-      return unlink(context, std::string(event.aggregate_key()));
-    default:
-      return {};
+  if (event.type() == s::EventBody::PersonalDataErased) {
+    return unlink(context, std::string(event.aggregate_key()));
   }
+  const s::Sealed* sealed = person_sealed_block(event);
   if (sealed == nullptr) return {};
   const std::string party(event.aggregate_key());
   auto data = log::open(keys_, party, event.event_id(), *sealed);
@@ -245,6 +236,15 @@ Status NissIndexProjection::apply(const log::DecodedEvent& event, const EventPos
 
 std::string iban_hash(const NissSecret& secret, std::string_view iban) {
   return niss_hash(secret, "iban:" + std::string(iban));
+}
+
+const s::Sealed* person_sealed_block(const log::DecodedEvent& event) {
+  const auto& env = event.envelope();
+  switch (event.type()) {
+    case s::EventBody::PersonRegistered: return env.body_as_PersonRegistered()->personal();
+    case s::EventBody::PersonalDataChanged: return env.body_as_PersonalDataChanged()->personal();
+    default: return nullptr;
+  }
 }
 
 std::string name_word_key(const NissSecret& secret, std::string_view word) {

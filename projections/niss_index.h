@@ -101,6 +101,10 @@ Result<std::optional<MemberEntry>> find_member(const KvView& view, std::uint32_t
 // The highest member number registered (0: none). Scans the member keys.
 Result<std::uint32_t> highest_member_number(const KvView& view);
 
+// The sealed personal data a person's event carries (registration, change),
+// or nullptr: the blocks the index and the identity open.
+const schemas::Sealed* person_sealed_block(const log::DecodedEvent& event);
+
 // The index key of a name word (domain::name_words), without the PartyId.
 std::string name_word_key(const NissSecret& secret, std::string_view word);
 

@@ -61,15 +61,6 @@ void overlay(s::PersonalDataT& into, s::PersonalDataT&& change) {
   }
 }
 
-const s::Sealed* sealed_of(const log::DecodedEvent& event) {
-  const auto& env = event.envelope();
-  switch (event.type()) {
-    case s::EventBody::PersonRegistered: return env.body_as_PersonRegistered()->personal();
-    case s::EventBody::PersonalDataChanged: return env.body_as_PersonalDataChanged()->personal();
-    default: return nullptr;
-  }
-}
-
 }  // namespace
 
 Result<std::optional<Identity>> read_identity(const KvView& view, const log::KeyStore& keys,
@@ -91,7 +82,7 @@ Result<std::optional<Identity>> read_identity(const KvView& view, const log::Key
       return Error::corrupt("IdentityIndex", "the name index names an event the index lacks");
     }
     const auto& event = page.events[0].event;
-    const s::Sealed* sealed = sealed_of(event);
+    const s::Sealed* sealed = person_sealed_block(event);
     if (sealed == nullptr) {
       return Error::corrupt("IdentityIndex", "the name index names an event without personal data");
     }

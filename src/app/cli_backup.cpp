@@ -68,7 +68,7 @@ void backup_offline(const Config& config, const std::string& to) {
   if (!store.ok()) fail("projection store", store.error());
   auto keys = log::RocksDbKeyStore::open(config.keys_dir());
   if (!keys.ok()) fail("key store", keys.error());
-  auto idempotency = http::IdempotencyStore::open(config.data_dir + "/idempotency");
+  auto idempotency = http::IdempotencyStore::open(config.idempotency_dir());
   if (!idempotency.ok()) fail("idempotency store", idempotency.error());
   auto access = p::AccessLog::open(config.access_log_dir());
   if (!access.ok()) fail("access log", access.error());

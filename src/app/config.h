@@ -39,6 +39,7 @@ struct Config {
   std::string keys_dir() const { return data_dir + "/keys"; }
   std::string projections_dir() const { return data_dir + "/projections"; }
   std::string access_log_dir() const { return data_dir + "/access-log"; }
+  std::string idempotency_dir() const { return data_dir + "/idempotency"; }
 };
 
 // Defaults from the environment, then flags on `app` that override them.

@@ -120,7 +120,7 @@ Status Service::start(const Config& config, log::EventLog& log, http::Router& ro
   companies_->set_cache_limit(20'000);
 
   KASSA_ASSIGN_OR_RETURN(auto idempotency,
-                         http::IdempotencyStore::open(config.data_dir + "/idempotency"));
+                         http::IdempotencyStore::open(config.idempotency_dir()));
   idempotency_ = std::move(idempotency);
 
   http::CommandDeps commands;
@@ -248,7 +248,7 @@ Status Service::start(const Config& config, log::EventLog& log, http::Router& ro
   std::vector<std::pair<std::string, std::string>> folders{
       {"projections", config.projections_dir()},
       {"keys", config.keys_dir()},
-      {"idempotency", config.data_dir + "/idempotency"},
+      {"idempotency", config.idempotency_dir()},
       {"access_log", config.access_log_dir()}};
   if (config.log.brokers.empty()) folders.emplace_back("journal", config.journal_dir());
   router.add_metrics([folders = std::move(folders)](http::MetricsText& out) {

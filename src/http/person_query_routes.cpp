@@ -36,13 +36,15 @@ Result<std::vector<std::string>> search_words(const std::string& name) {
 
 json text_or_null(const std::string& text) { return text.empty() ? json(nullptr) : json(text); }
 
+json member_number_json(const p::Identity& id) {
+  return id.member_number == 0 ? json(nullptr) : json(id.member_number);
+}
+
 // A person's identity as staff read it (personal data, decrypted: the
 // answer is never cached, router.cpp). `erased` is the person's own record
 // of the erasure (PartySummary), not a block that failed to open.
-json identity_json(const std::string& party, const p::Identity& id, bool erased) {
-  json out = {{"party_id", party},
-              {"member_number", id.member_number == 0 ? json(nullptr) : json(id.member_number)},
-              {"personal_data_erased", erased}};
+json identity_json(const p::Identity& id, bool erased) {
+  json out = {{"member_number", member_number_json(id)}, {"personal_data_erased", erased}};
   if (!id.data.has_value()) return out;
   const auto& d = *id.data;
   out["niss"] = text_or_null(d.niss);
@@ -62,6 +64,18 @@ json identity_json(const std::string& party, const p::Identity& id, bool erased)
     out["address"] = nullptr;
   }
   return out;
+}
+
+// A search's row: what tells homonyms apart, and no more (the file has the rest).
+json search_row(const std::string& party, const p::Identity& id, const p::PartySummary& ps) {
+  const s::PersonalDataT* d = id.data ? &*id.data : nullptr;
+  return {{"party_id", party},
+          {"member_number", member_number_json(id)},
+          {"first_name", d != nullptr ? text_or_null(d->first_name) : json(nullptr)},
+          {"last_name", d != nullptr ? text_or_null(d->last_name) : json(nullptr)},
+          {"birth_date", d != nullptr && d->has_birth_days ? json(date(d->birth_days)) : json(nullptr)},
+          {"status", p::to_string(ps.status)},
+          {"personal_data_erased", ps.personal_data_erased}};
 }
 
 const log::KeyStore* keys_of(const Ctx& c) { return c.deps.projection_deps.keys; }
@@ -149,17 +163,8 @@ void add_person_queries(Router& router, const std::shared_ptr<Ctx>& c) {
                  KASSA_ASSIGN_OR_RETURN(auto id, p::read_identity(*store, *keys_of(*c), party));
                  KASSA_ASSIGN_OR_RETURN(auto summary,
                                         p::read_party(*store, s::AggregateKind::Person, party));
-                 const p::PartySummary ps = summary.value_or(p::PartySummary{});
-                 json item = identity_json(party, id.value_or(p::Identity{}), ps.personal_data_erased);
-                 // What tells homonyms apart, and no more: the file has the rest.
-                 json row = {{"party_id", party},
-                             {"member_number", item["member_number"]},
-                             {"first_name", item.value("first_name", json(nullptr))},
-                             {"last_name", item.value("last_name", json(nullptr))},
-                             {"birth_date", item.value("birth_date", json(nullptr))},
-                             {"status", p::to_string(ps.status)},
-                             {"personal_data_erased", item["personal_data_erased"]}};
-                 persons.push_back(std::move(row));
+                 persons.push_back(search_row(party, id.value_or(p::Identity{}),
+                                              summary.value_or(p::PartySummary{})));
                }
                KASSA_TRY(c->audit_all(req, parties, "POST /v1/persons/search"));
                return Reply(200, json{{"persons", persons}, {"more", more}});
@@ -175,10 +180,8 @@ void add_person_queries(Router& router, const std::shared_ptr<Ctx>& c) {
                             KASSA_ASSIGN_OR_RETURN(auto id, p::read_identity(view, *keys_of(*c), party));
                             KASSA_ASSIGN_OR_RETURN(auto summary,
                                                    p::read_party(view, s::AggregateKind::Person, party));
-                            json out = identity_json(party, id.value_or(p::Identity{}),
-                                                     summary.has_value() && summary->personal_data_erased);
-                            out.erase("party_id");  // the route adds it
-                            return out;
+                            return identity_json(id.value_or(p::Identity{}),
+                                                 summary.has_value() && summary->personal_data_erased);
                           }));
 
   router.add(Method::kGet, "/v1/persons/{party_id}", readers,
