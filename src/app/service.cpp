@@ -223,6 +223,25 @@ Status Service::start(const Config& config, log::EventLog& log, http::Router& ro
                "Appends the log refused or could not make durable (nothing of them was acknowledged).");
     out.sample("kassa_append_failures_total", st.failures);
   });
+  router.add_metrics([persons = persons_.get(), companies = companies_.get(),
+                      fund = fund_writer_.get()](http::MetricsText& out) {
+    out.family("kassa_commands_total", "counter",
+               "Commands this process decided, by aggregate, command and result: written (events "
+               "durable), unchanged (nothing to do, a retry), rejected (a named rule), failed (not "
+               "loaded, encoded or made durable). A batch run or import counts each item.");
+    const auto samples = [&out](const char* aggregate, const auto& counts) {
+      for (const auto& c : counts) {
+        out.sample("kassa_commands_total",
+                   {{"aggregate", aggregate},
+                    {"command", std::string(c.command)},
+                    {"result", std::string(write::kCommandResultNames[static_cast<std::size_t>(c.result)])}},
+                   c.count);
+      }
+    };
+    samples("person", persons->command_counts());
+    samples("company", companies->command_counts());
+    samples("fund", fund->command_counts());
+  });
   router.add_metrics([runner = projections_.get()](http::MetricsText& out) {
     const auto st = runner->rebuild_state();
     out.family("kassa_projections_rebuild_running", "gauge",

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -20,6 +21,7 @@
 namespace kassa::domain {
 
 struct RegisterCompany {
+  static constexpr std::string_view kName = "RegisterCompany";
   CompanyNumber company_number;
   std::string name;        // a company name is not personal data
   std::string legal_form;
@@ -29,17 +31,20 @@ struct RegisterCompany {
 };
 
 struct AddDirector {
+  static constexpr std::string_view kName = "AddDirector";
   PartyId party;
   Date from;
   std::string role;
 };
 
 struct RemoveDirector {
+  static constexpr std::string_view kName = "RemoveDirector";
   PartyId party;
   Date to;
 };
 
 struct ReportBalanceSheet {
+  static constexpr std::string_view kName = "ReportBalanceSheet";
   Date financial_year_end;
   Money total;
 };
@@ -47,10 +52,12 @@ struct ReportBalanceSheet {
 // The yearly run: the contribution of `year` on the balance sheet of the
 // financial year ending in year - 2 (low amount in the first two years).
 struct AssessCompanyContribution {
+  static constexpr std::string_view kName = "AssessCompanyContribution";
   int year = 0;
 };
 
 struct RecordCompanyPayment {
+  static constexpr std::string_view kName = "RecordCompanyPayment";
   Money amount;
   Date value_date;
   std::optional<StructuredCommunication> communication;
@@ -61,6 +68,7 @@ struct RecordCompanyPayment {
 // 1 % of the unpaid contribution per month begun since the due date, up to
 // `as_of`; only the months not yet surcharged.
 struct ApplyCompanyLateSurcharge {
+  static constexpr std::string_view kName = "ApplyCompanyLateSurcharge";
   int year = 0;
   Date as_of;
 };

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -36,6 +37,7 @@ struct AppealInfo {
 // ---- affiliation -------------------------------------------------------------
 
 struct RegisterPerson {
+  static constexpr std::string_view kName = "RegisterPerson";
   Niss niss;
   std::string first_name;
   std::string last_name;
@@ -59,6 +61,7 @@ struct RegisterPerson {
 // assessed quarter is only accepted as a correction, which cancels the
 // quarters assessed from `from` on (they are assessed again).
 struct ChangeCategory {
+  static constexpr std::string_view kName = "ChangeCategory";
   Category to = Category::kMain;
   Quarter from;
   std::string reason_code;
@@ -66,15 +69,18 @@ struct ChangeCategory {
 };
 
 struct CeaseActivity {
+  static constexpr std::string_view kName = "CeaseActivity";
   Date end;
   schemas::CessationReason reason = schemas::CessationReason::Stopped;
 };
 
 struct RecordDeath {
+  static constexpr std::string_view kName = "RecordDeath";
   Date death;
 };
 
 struct EraseRegistrationData {
+  static constexpr std::string_view kName = "EraseRegistrationData";
   std::string key_id;       // the erased key (the PartyId)
   std::string legal_basis;  // e.g. "GDPR art. 17"
 };
@@ -84,6 +90,7 @@ struct EraseRegistrationData {
 // Income notified for `year`. From the tax authority, for a year assessed
 // provisionally, it triggers the regularisation decision.
 struct NotifyIncome {
+  static constexpr std::string_view kName = "NotifyIncome";
   int year = 0;
   Money net_income;
   schemas::IncomeSource source = schemas::IncomeSource::TaxAuthority;
@@ -94,6 +101,7 @@ struct NotifyIncome {
 // Already assessed quarters are assessed again; booked surcharges are reduced
 // in proportion when the contribution goes down.
 struct ChangeProvisionalBase {
+  static constexpr std::string_view kName = "ChangeProvisionalBase";
   int year = 0;
   Money base;
   schemas::ProvisionalBasis basis = schemas::ProvisionalBasis::ChosenHigher;
@@ -106,11 +114,13 @@ struct ChangeProvisionalBase {
 // assessed after its own due date is due at the end of the quarter of the
 // notice, and its 3 % runs from there (DOMAIN §4, our policy).
 struct AssessQuarter {
+  static constexpr std::string_view kName = "AssessQuarter";
   Quarter quarter;
 };
 
 // Contribution-free quarter (sickness, birth, bridging right).
 struct GrantContributionFreeQuarter {
+  static constexpr std::string_view kName = "GrantContributionFreeQuarter";
   Quarter quarter;
   schemas::FreeQuarterReason reason = schemas::FreeQuarterReason::Sickness;
 };
@@ -119,6 +129,7 @@ struct GrantContributionFreeQuarter {
 // contribution-free and maternity aid (105 service vouchers) is granted,
 // proactively.
 struct RecordBirth {
+  static constexpr std::string_view kName = "RecordBirth";
   Date birth;
   // Twins and more, or a birth within 180 days of another for this person
   // that really is a second one (else BirthTooSoon).
@@ -128,6 +139,7 @@ struct RecordBirth {
 // ---- payments ------------------------------------------------------------------
 
 struct RecordPayment {
+  static constexpr std::string_view kName = "RecordPayment";
   Money amount;
   Date value_date;
   std::optional<StructuredCommunication> communication;
@@ -140,6 +152,7 @@ struct RecordPayment {
 };
 
 struct IssueRefund {
+  static constexpr std::string_view kName = "IssueRefund";
   Money amount;
   schemas::RefundReason reason = schemas::RefundReason::OnRequest;
   std::string refund_ref;
@@ -149,23 +162,28 @@ struct IssueRefund {
 // ---- surcharges and collection ---------------------------------------------------
 
 struct ApplyQuarterEndSurcharges {
+  static constexpr std::string_view kName = "ApplyQuarterEndSurcharges";
   Quarter quarter;  // the quarter whose last day the 3 % falls on
 };
 
 struct ApplyYearEndSurcharge {
+  static constexpr std::string_view kName = "ApplyYearEndSurcharge";
   int year = 0;  // the 7 % on 1 January of year + 1
 };
 
 struct RunReminders {
+  static constexpr std::string_view kName = "RunReminders";
   Date on;
 };
 
 struct ServeContrainte {
+  static constexpr std::string_view kName = "ServeContrainte";
   Date on;
   std::string bailiff_ref;
 };
 
 struct RecordPersonalContact {
+  static constexpr std::string_view kName = "RecordPersonalContact";
   Date on;
   schemas::ContactChannel channel = schemas::ContactChannel::Phone;
   bool reached = true;
@@ -173,6 +191,7 @@ struct RecordPersonalContact {
 };
 
 struct RequestPaymentPlan {
+  static constexpr std::string_view kName = "RequestPaymentPlan";
   std::vector<Quarter> quarters;
   std::uint16_t instalments = 0;
 };
@@ -183,21 +202,25 @@ struct Instalment {
 };
 
 struct GrantPaymentPlan {
+  static constexpr std::string_view kName = "GrantPaymentPlan";
   std::string plan_ref;
   std::vector<Instalment> instalments;  // must add up to the requested amount
 };
 
 struct RefusePaymentPlan {
+  static constexpr std::string_view kName = "RefusePaymentPlan";
   AppealInfo appeal;
 };
 
 struct BreachPaymentPlan {
+  static constexpr std::string_view kName = "BreachPaymentPlan";
   std::string plan_ref;
   Date missed_due;
   Money missed_amount;
 };
 
 struct FileContest {
+  static constexpr std::string_view kName = "FileContest";
   std::vector<Quarter> quarters;
   Money amount;
   std::string forum;
@@ -205,6 +228,7 @@ struct FileContest {
 };
 
 struct DecideContest {
+  static constexpr std::string_view kName = "DecideContest";
   std::string case_ref;
   schemas::ContestOutcome outcome = schemas::ContestOutcome::Rejected;
   Money cancelled;
@@ -213,32 +237,38 @@ struct DecideContest {
 // ---- requests to INASTI --------------------------------------------------------------
 
 struct RequestWaiver {
+  static constexpr std::string_view kName = "RequestWaiver";
   std::vector<Quarter> quarters;
   schemas::WaiverGround ground = schemas::WaiverGround::GoodFaith;
 };
 
 struct GrantWaiver {
+  static constexpr std::string_view kName = "GrantWaiver";
   std::vector<Quarter> quarters;
   std::string decision_ref;
   std::uint32_t share_bp = 10000;  // share of the surcharges waived, 10000 = all
 };
 
 struct RefuseWaiver {
+  static constexpr std::string_view kName = "RefuseWaiver";
   std::vector<Quarter> quarters;
   std::string decision_ref;
   AppealInfo appeal;
 };
 
 struct RequestDispense {
+  static constexpr std::string_view kName = "RequestDispense";
   std::vector<Quarter> quarters;
 };
 
 struct GrantDispense {
+  static constexpr std::string_view kName = "GrantDispense";
   std::vector<Quarter> quarters;
   std::string decision_ref;
 };
 
 struct RefuseDispense {
+  static constexpr std::string_view kName = "RefuseDispense";
   std::vector<Quarter> quarters;
   std::string decision_ref;
   AppealInfo appeal;
@@ -247,6 +277,7 @@ struct RefuseDispense {
 // ---- benefits ---------------------------------------------------------------------
 
 struct ClaimBenefit {
+  static constexpr std::string_view kName = "ClaimBenefit";
   schemas::BenefitKind kind = schemas::BenefitKind::BridgingRight;
   schemas::BridgingGround ground = schemas::BridgingGround::NotApplicable;
   std::optional<Date> event_date;  // bankruptcy / interruption / birth
@@ -258,6 +289,7 @@ struct ClaimBenefit {
 // (1,398.17, or 1,747.16 with family charge) unless the command gives the
 // index-linked amount in force. Maternity aid: 105 service vouchers.
 struct GrantBenefit {
+  static constexpr std::string_view kName = "GrantBenefit";
   std::string claim_ref;
   Date start;
   bool family_charge = false;
@@ -265,11 +297,13 @@ struct GrantBenefit {
 };
 
 struct RefuseBenefit {
+  static constexpr std::string_view kName = "RefuseBenefit";
   std::string claim_ref;
   AppealInfo appeal;
 };
 
 struct PayBenefit {
+  static constexpr std::string_view kName = "PayBenefit";
   std::string claim_ref;
   Date period_start;
   Date period_end;
@@ -279,6 +313,7 @@ struct PayBenefit {
 };
 
 struct ClaimOverpayment {
+  static constexpr std::string_view kName = "ClaimOverpayment";
   schemas::BenefitKind kind = schemas::BenefitKind::BridgingRight;
   Date period_start;
   Date period_end;

@@ -27,9 +27,17 @@
 // evicted, so the next command reloads them from the log rather than reusing
 // a sequence number.
 //
+// Every command is counted by its name (the command struct's kName) and
+// what it came to (command_counts(), GET /metrics): written (its events are
+// durable), unchanged (decided nothing: a retry or nothing to do), rejected
+// (the decision's named rule) or failed (the state could not be loaded, an
+// event not encoded or folded, the append not made durable). A run counts
+// each of its items.
+//
 // Thread-safety: all public functions may be called from any thread.
 
 #include <array>
+#include <atomic>
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -37,6 +45,8 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
+#include <variant>
 #include <vector>
 
 #include "domain/aggregate.h"
@@ -81,6 +91,16 @@ struct RunOutcome {
   std::vector<ItemOutcome> items;
 };
 
+// What a command came to, as command_counts() tells it.
+enum class CommandResult : std::uint8_t { kWritten, kUnchanged, kRejected, kFailed };
+inline constexpr std::array<std::string_view, 4> kCommandResultNames = {"written", "unchanged",
+                                                                        "rejected", "failed"};
+struct CommandCount {
+  std::string_view command;  // the command struct's kName, e.g. "RecordPayment"
+  CommandResult result;
+  std::uint64_t count = 0;
+};
+
 // Whether a run_each reports each item's outcome (RunOutcome::items): the
 // bank import does; runs over every member need only the totals.
 enum class ItemResults { kSkip, kKeep };
@@ -120,17 +140,25 @@ class AggregateWriter {
 
   Result<Outcome> execute(const std::string& key, const Command& command, domain::Date date,
                           const CommandMeta& meta) {
+    CountOnExit counted{*this, command.index()};
     std::shared_lock global(global_);
     std::lock_guard stripe(stripes_[std::hash<std::string>{}(key) % stripes_.size()]);
     KASSA_ASSIGN_OR_RETURN(auto current, load(key));
     Loaded working = std::move(current);
     domain::DecisionContext context{rulebook_, fund_, date};
-    KASSA_ASSIGN_OR_RETURN(auto decided, A::decide(working.state, command, context));
+    auto decided = A::decide(working.state, command, context);
+    if (!decided) {
+      counted.result = CommandResult::kRejected;
+      return decided.error();
+    }
     Outcome outcome;
     outcome.aggregate_key = key;
-    if (decided.empty()) return outcome;
+    if (decided->empty()) {
+      counted.result = CommandResult::kUnchanged;
+      return outcome;
+    }
     log::ChainTip tip = working.tip;
-    KASSA_ASSIGN_OR_RETURN(auto encoded, factory_.build(A::kKind, key, tip, decided, meta, date));
+    KASSA_ASSIGN_OR_RETURN(auto encoded, factory_.build(A::kKind, key, tip, *decided, meta, date));
     // Evolved before the append, on a copy: an event its own aggregate
     // cannot fold (a decide/evolve mismatch, a value that does not survive
     // its encoding) is refused here and never reaches the log.
@@ -155,6 +183,7 @@ class AggregateWriter {
                                              first_sequence + i, partition, (*offsets)[i]});
     }
     store(key, std::move(working));
+    counted.result = CommandResult::kWritten;
     return outcome;
   }
 
@@ -199,6 +228,9 @@ class AggregateWriter {
     std::unique_lock global(global_);
     RunOutcome outcome;
     if (results == ItemResults::kKeep) outcome.items.resize(count);
+    // Each item's command counted as it ends; those decided but not yet
+    // appended count as failed if the run stops before their append.
+    RunCounts counted{*this, {}, {}};
     // An aggregate's commands within a chunk: each decided on its working
     // state as evolved by the ones before, all its records in one batch.
     struct Segment {
@@ -229,14 +261,20 @@ class AggregateWriter {
         }
         Pending& p = pending[at->second];
         domain::DecisionContext context{rulebook_, fund_, date_at(i)};
+        const std::size_t which = command_at(i).index();
         auto decided = A::decide(p.working.state, command_at(i), context);
         if (!decided) {
           if (results == ItemResults::kKeep) outcome.items[i].rejected = decided.error();
           if (outcome.rejections.size() < 100) outcome.rejections.push_back(decided.error());
           ++outcome.rejected;
+          counted.add(which, CommandResult::kRejected);
           continue;
         }
-        if (decided->empty()) continue;
+        if (decided->empty()) {
+          counted.add(which, CommandResult::kUnchanged);
+          continue;
+        }
+        counted.pending.push_back(which);
         if constexpr (requires { A::quarters_assessed_late(*decided); }) {
           if (const std::size_t late = A::quarters_assessed_late(*decided); late > 0) {
             ++outcome.aggregates_assessed_late;
@@ -270,6 +308,7 @@ class AggregateWriter {
         for (std::size_t k : written) evict(*pending[k].key);
         return offsets.error();
       }
+      counted.appended();
       for (std::size_t n = 0; n < written.size(); ++n) {
         Pending& p = pending[written[n]];
         const std::vector<std::int64_t>& at = (*offsets)[n];
@@ -314,6 +353,19 @@ class AggregateWriter {
   void evict(const std::string& key) {
     std::lock_guard lock(cache_mutex_);
     cache_.erase(key);
+  }
+
+  // Every command counted so far, by name and result (only those counted
+  // at least once).
+  std::vector<CommandCount> command_counts() const {
+    std::vector<CommandCount> out;
+    for (std::size_t c = 0; c < kCommands; ++c) {
+      for (std::size_t r = 0; r < kCommandResultNames.size(); ++r) {
+        const std::uint64_t n = counts_[c][r].load(std::memory_order_relaxed);
+        if (n > 0) out.push_back(CommandCount{kCommandNames[c], static_cast<CommandResult>(r), n});
+      }
+    }
+    return out;
   }
 
  private:
@@ -383,6 +435,48 @@ class AggregateWriter {
     return ids;
   }
 
+  static constexpr std::size_t kCommands = std::variant_size_v<Command>;
+  template <std::size_t... I>
+  static constexpr std::array<std::string_view, kCommands> names(std::index_sequence<I...>) {
+    return {std::variant_alternative_t<I, Command>::kName...};
+  }
+  static constexpr std::array<std::string_view, kCommands> kCommandNames =
+      names(std::make_index_sequence<kCommands>{});
+
+  void count(std::size_t command, CommandResult result, std::uint64_t n = 1) {
+    counts_[command][static_cast<std::size_t>(result)].fetch_add(n, std::memory_order_relaxed);
+  }
+  // One command's result, counted when execute() returns (failed unless
+  // the command got further).
+  struct CountOnExit {
+    AggregateWriter& writer;
+    std::size_t command;
+    CommandResult result = CommandResult::kFailed;
+    ~CountOnExit() { writer.count(command, result); }
+  };
+  // A run's counts, added once when it returns; `pending` holds the items
+  // decided with events and not yet appended (failed if the run stops).
+  struct RunCounts {
+    AggregateWriter& writer;
+    std::array<std::array<std::uint64_t, 4>, kCommands> counts{};
+    std::vector<std::size_t> pending;
+    void add(std::size_t command, CommandResult result) {
+      ++counts[command][static_cast<std::size_t>(result)];
+    }
+    void appended() {
+      for (std::size_t c : pending) add(c, CommandResult::kWritten);
+      pending.clear();
+    }
+    ~RunCounts() {
+      for (std::size_t c : pending) add(c, CommandResult::kFailed);
+      for (std::size_t c = 0; c < kCommands; ++c) {
+        for (std::size_t r = 0; r < counts[c].size(); ++r) {
+          if (counts[c][r] > 0) writer.count(c, static_cast<CommandResult>(r), counts[c][r]);
+        }
+      }
+    }
+  };
+
   log::EventLog& log_;
   EventFactory& factory_;
   Loader loader_;
@@ -394,6 +488,7 @@ class AggregateWriter {
   std::unordered_map<std::string, Loaded> cache_;
   std::size_t cache_limit_ = 0;  // 0: no limit
   Spill spill_;
+  std::array<std::array<std::atomic<std::uint64_t>, kCommandResultNames.size()>, kCommands> counts_{};
 };
 
 }  // namespace kassa::write

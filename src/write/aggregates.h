@@ -9,6 +9,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -74,6 +75,7 @@ struct FundState {
 // A credit bank line that matched no notice and no known account. Recording
 // it twice (same bank_ref) yields no event: imports are idempotent.
 struct RecordSuspenseItem {
+  static constexpr std::string_view kName = "RecordSuspenseItem";
   std::string bank_ref;
   std::int64_t amount_cents = 0;
   domain::Date value_date;
@@ -90,6 +92,7 @@ struct RecordSuspenseItem {
 // aggregate with that event as its cause. The same match twice yields no
 // event; a match to someone else is a conflict.
 struct MatchSuspenseItem {
+  static constexpr std::string_view kName = "MatchSuspenseItem";
   std::string bank_ref;
   schemas::AggregateKind kind = schemas::AggregateKind::Person;
   std::string key;  // PartyId or company number

@@ -211,4 +211,28 @@ TEST_CASE("GET /metrics counts the events appended by type and times each append
   CHECK(sample(text, R"m(kassa_append_duration_seconds_bucket{le="+Inf"})m") == appends);
   CHECK(sample(text, "kassa_append_duration_seconds_sum").value_or(0) > 0.0);
   CHECK(sample(text, "kassa_append_failures_total") == 0.0);
+
+  // Commands by name and result: the same run again decides nothing, a
+  // cessation before the start is the domain's rejection.
+  REQUIRE(k.post("/v1/runs/assessment", {{"quarter", "2025-Q1"}, {"date", "2025-01-05"}}, "batch")
+              .status == 200);
+  auto refused = k.post("/v1/persons/" + party + "/cessation", {{"end", "2024-06-30"}, {"date", "2025-02-10"}});
+  CHECK(refused.status == 400);
+  CHECK(refused.body["error"] == "EndBeforeStart");
+  auto last = k.raw_get("/metrics", "");
+  REQUIRE(last);
+  const auto command = [&last](const char* name, const char* result) {
+    return sample(last->body, std::string(R"(kassa_commands_total{aggregate="person",command=")") + name +
+                                  R"(",result=")" + result + R"("})");
+  };
+  INFO(last->body);
+  CHECK(command("RegisterPerson", "written") == 1.0);
+  CHECK(command("AssessQuarter", "written") == 1.0);
+  CHECK(command("AssessQuarter", "unchanged") == 1.0);
+  CHECK(command("RecordPayment", "written") == 3.0);
+  CHECK(command("CeaseActivity", "rejected") == 1.0);
+  CHECK(command("CeaseActivity", "written") == std::nullopt);
+  CHECK(last->body.find("# TYPE kassa_commands_total counter") != std::string::npos);
+  // The journal has no Kafka client to describe.
+  CHECK(last->body.find("kassa_kafka_") == std::string::npos);
 }

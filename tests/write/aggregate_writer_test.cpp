@@ -25,14 +25,18 @@ struct ToyState {
 };
 
 struct Register {
+  static constexpr std::string_view kName = "Register";
   std::string niss;
 };
 struct Remind {
+  static constexpr std::string_view kName = "Remind";
   std::int64_t cents = 0;
 };
 // Decides an event the toy's evolve refuses: a decide/evolve mismatch, as
 // the quarter code that wrapped was (a domain bug the writer must catch).
-struct Mismatch {};
+struct Mismatch {
+  static constexpr std::string_view kName = "Mismatch";
+};
 using ToyCommand = std::variant<Register, Remind, Mismatch>;
 
 struct ToyAggregate {
@@ -177,6 +181,14 @@ struct Fixture {
 };
 
 const std::string kAlice = "P" + std::string(32, 'a');
+
+// The writer's count of `command` with `result` (0 when never counted).
+std::uint64_t counted(const Writer& writer, std::string_view command, write::CommandResult result) {
+  for (const auto& c : writer.command_counts()) {
+    if (c.command == command && c.result == result) return c.count;
+  }
+  return 0;
+}
 
 }  // namespace
 
@@ -424,4 +436,44 @@ TEST_CASE("run_each reports each item's outcome; an aggregate's items share one 
   REQUIRE(again.ok());
   CHECK(again->items.empty());
   CHECK(again->events_written == 0);
+}
+
+TEST_CASE("every command is counted by name and result: written, unchanged, rejected, failed",
+          "[write][metrics]") {
+  // Before: /metrics counted events by type but no command, so a run of
+  // rejections or a failing append showed nowhere.
+  Fixture fx;
+  using R = write::CommandResult;
+  CHECK(fx.writer->command_counts().empty());
+  REQUIRE(fx.writer->execute(kAlice, Register{"93051822361"}, fx.date, fx.meta).ok());
+  REQUIRE(fx.writer->execute(kAlice, Remind{100}, fx.date, fx.meta).ok());
+  REQUIRE(fx.writer->execute(kAlice, Remind{100}, fx.date, fx.meta).ok());       // nothing to do
+  REQUIRE_FALSE(fx.writer->execute(kAlice, Remind{-5}, fx.date, fx.meta).ok());  // AmountPositive
+  REQUIRE_FALSE(fx.writer->execute(kAlice, Mismatch{}, fx.date, fx.meta).ok());  // not folded
+  fx.log->fail_next = true;
+  REQUIRE_FALSE(fx.writer->execute(kAlice, Remind{200}, fx.date, fx.meta).ok());  // not durable
+  CHECK(counted(*fx.writer, "Register", R::kWritten) == 1);
+  CHECK(counted(*fx.writer, "Remind", R::kWritten) == 1);
+  CHECK(counted(*fx.writer, "Remind", R::kUnchanged) == 1);
+  CHECK(counted(*fx.writer, "Remind", R::kRejected) == 1);
+  CHECK(counted(*fx.writer, "Remind", R::kFailed) == 1);
+  CHECK(counted(*fx.writer, "Mismatch", R::kFailed) == 1);
+
+  // A run counts each item: two written, one unchanged (200 landed), one
+  // rejected; then a group commit that fails counts its items as failed.
+  const std::string bob = "P" + std::string(32, 'b');
+  std::vector<Writer::Item> items{{bob, Register{"00012556777"}, fx.date},
+                                  {bob, Remind{100}, fx.date},
+                                  {kAlice, Remind{200}, fx.date},
+                                  {kAlice, Remind{0}, fx.date}};
+  REQUIRE(fx.writer->run_each(items, fx.meta, 10).ok());
+  CHECK(counted(*fx.writer, "Register", R::kWritten) == 2);
+  CHECK(counted(*fx.writer, "Remind", R::kWritten) == 2);
+  CHECK(counted(*fx.writer, "Remind", R::kUnchanged) == 2);
+  CHECK(counted(*fx.writer, "Remind", R::kRejected) == 2);
+  fx.log->fail_next_group = true;
+  std::vector<Writer::Item> more{{bob, Remind{300}, fx.date}, {kAlice, Remind{300}, fx.date}};
+  REQUIRE_FALSE(fx.writer->run_each(more, fx.meta, 10).ok());
+  CHECK(counted(*fx.writer, "Remind", R::kFailed) == 3);
+  CHECK(counted(*fx.writer, "Remind", R::kWritten) == 2);
 }
