@@ -33,6 +33,57 @@ nlohmann::json store_states(const std::vector<WritableStore>& stores) {
   return out;
 }
 
+// The Kafka clients' state (none on the journal): brokers by connection
+// state, round trips, queues, traffic and errors, per librdkafka client.
+void write_kafka_client_metrics(MetricsText& out,
+                                const std::vector<log::EventLog::ClientStats>& clients) {
+  if (clients.empty()) return;
+  const auto who = [](const log::EventLog::ClientStats& c) {
+    return MetricsText::Labels{{"client", c.name}, {"role", c.role}};
+  };
+  const auto with = [&who](const log::EventLog::ClientStats& c, std::string_view label,
+                           std::string value) {
+    auto labels = who(c);
+    labels.emplace_back(label, std::move(value));
+    return labels;
+  };
+  out.family("kassa_kafka_brokers", "gauge",
+             "The cluster's brokers each Kafka client knows, by connection state (UP when connected).");
+  for (const auto& c : clients) {
+    for (const auto& [state, n] : c.brokers_by_state) {
+      out.sample("kassa_kafka_brokers", with(c, "state", state), std::uint64_t{n});
+    }
+  }
+  out.family("kassa_kafka_broker_rtt_seconds", "gauge",
+             "Average round-trip time of each client's requests to each broker (last statistics).");
+  for (const auto& c : clients) {
+    for (const auto& [broker, rtt] : c.rtt_seconds) {
+      out.sample("kassa_kafka_broker_rtt_seconds", with(c, "broker", broker), rtt);
+    }
+  }
+  out.family("kassa_kafka_queued_messages", "gauge",
+             "Messages waiting in a client's queues: the producer's not yet acknowledged, a "
+             "consumer's fetched and not yet read.");
+  for (const auto& c : clients) out.sample("kassa_kafka_queued_messages", who(c), c.queued_messages);
+  out.family("kassa_kafka_messages_total", "counter",
+             "Messages a client sent to or received from the brokers (since the client started).");
+  for (const auto& c : clients) {
+    out.sample("kassa_kafka_messages_total", with(c, "direction", "sent"), c.messages_sent);
+    out.sample("kassa_kafka_messages_total", with(c, "direction", "received"), c.messages_received);
+  }
+  out.family("kassa_kafka_bytes_total", "counter", "Bytes a client's requests sent and received.");
+  for (const auto& c : clients) {
+    out.sample("kassa_kafka_bytes_total", with(c, "direction", "sent"), c.bytes_sent);
+    out.sample("kassa_kafka_bytes_total", with(c, "direction", "received"), c.bytes_received);
+  }
+  out.family("kassa_kafka_errors_total", "counter",
+             "A client's transmission and reception errors and request timeouts, all brokers.");
+  for (const auto& c : clients) out.sample("kassa_kafka_errors_total", who(c), c.errors);
+  out.family("kassa_kafka_statistics_age_seconds", "gauge",
+             "Seconds since a client last reported its statistics (every second while it runs).");
+  for (const auto& c : clients) out.sample("kassa_kafka_statistics_age_seconds", who(c), c.age_seconds);
+}
+
 // The log's, the projector's and the stores' families for GET /metrics.
 void write_state_metrics(MetricsText& out, log::EventLog& log, const ProjectorSource& source,
                          const std::vector<WritableStore>& stores) {
@@ -40,6 +91,7 @@ void write_state_metrics(MetricsText& out, log::EventLog& log, const ProjectorSo
   out.family("kassa_log_writable", "gauge", "1 when the event log accepts appends.");
   out.sample("kassa_log_writable", {{"kind", log.config().brokers.empty() ? "journal" : "kafka"}},
              std::uint64_t{h.writable ? 1u : 0u});
+  write_kafka_client_metrics(out, log.client_stats());
   out.family("kassa_store_writable", "gauge", "1 when the store accepts writes (keys, idempotency, access log).");
   for (const WritableStore& s : stores) {
     out.sample("kassa_store_writable", {{"store", s.name}}, std::uint64_t{s.writable() ? 1u : 0u});

@@ -30,6 +30,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -163,6 +164,28 @@ class EventLog {
     std::string detail = "ok";
   };
   virtual Health health() const { return {}; }
+
+  // The state of the log's clients, for GET /metrics: on Kafka one entry
+  // per librdkafka client (the producer, each reader), from the statistics
+  // librdkafka reports every second; the journal has none.
+  struct ClientStats {
+    std::string name;  // librdkafka's name of the client, e.g. "kassa#producer-1"
+    std::string role;  // "producer" or "consumer"
+    double age_seconds = 0;  // since these statistics were reported
+    // The cluster's brokers this client knows (not the bootstrap
+    // addresses), by connection state ("UP", "DOWN", "CONNECT", ...).
+    std::map<std::string, std::uint32_t> brokers_by_state;
+    // Each known broker ("host:port/id") and its average round-trip time.
+    std::vector<std::pair<std::string, double>> rtt_seconds;
+    std::uint64_t queued_messages = 0;  // waiting in the client's queues
+    std::uint64_t messages_sent = 0;    // to brokers (a producer's records)
+    std::uint64_t messages_received = 0;
+    std::uint64_t bytes_sent = 0;       // requests, all brokers
+    std::uint64_t bytes_received = 0;
+    // Transmission and reception errors and request timeouts, all brokers.
+    std::uint64_t errors = 0;
+  };
+  virtual std::vector<ClientStats> client_stats() const { return {}; }
 
   // A backup's copy of the log in `dir` (which must not exist): the
   // embedded journal copies itself consistently (log/checkpoint.h) and

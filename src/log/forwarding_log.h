@@ -41,6 +41,7 @@ class ForwardingLog : public EventLog {
   }
   const LogConfig& config() const override { return inner_.config(); }
   Health health() const override { return inner_.health(); }
+  std::vector<ClientStats> client_stats() const override { return inner_.client_stats(); }
 
  protected:
   EventLog& inner() { return inner_; }

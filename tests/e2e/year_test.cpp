@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <sstream>
 #include <thread>
 
 #include "domain/bank/coda_writer.h"
@@ -425,4 +426,41 @@ TEST_CASE("a year of one person through kassad on the real Kafka broker", "[e2e]
   KassadProcess kassad(kassa::testing::test_brokers(), kassa::testing::unique_name("e2e"));
   walk_year(kassad);
   walk_late_supplement(kassad);
+
+  // /metrics tells the Kafka clients' state: the producer and the
+  // projector's reader each see the broker UP and have moved messages.
+  // librdkafka reports every second and this walk takes less: wait for the
+  // figures (a generous deadline, not a timing).
+  const auto has_line = [](const std::string& text, const std::string& family,
+                           const std::string& labels_end) {
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);) {
+      if (line.rfind(family + "{client=\"", 0) != 0) continue;
+      const auto close = line.find("} ");
+      if (close == std::string::npos || close < labels_end.size()) continue;
+      if (line.compare(close - labels_end.size(), labels_end.size(), labels_end) == 0 &&
+          std::stod(line.substr(close + 2)) >= 1.0) {
+        return true;
+      }
+    }
+    return false;
+  };
+  const std::vector<std::pair<std::string, std::string>> wanted = {
+      {"kassa_kafka_brokers", R"(role="producer",state="UP")"},
+      {"kassa_kafka_brokers", R"(role="consumer",state="UP")"},
+      {"kassa_kafka_messages_total", R"(role="producer",direction="sent")"},
+      {"kassa_kafka_messages_total", R"(role="consumer",direction="received")"}};
+  std::string text;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  bool all = false;
+  while (!all && std::chrono::steady_clock::now() < deadline) {
+    auto metrics = kassad.raw_get("/metrics", "");
+    REQUIRE(metrics);
+    text = metrics->body;
+    all = true;
+    for (const auto& [family, labels] : wanted) all = all && has_line(text, family, labels);
+    if (!all) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  INFO(text);
+  for (const auto& [family, labels] : wanted) CHECK(has_line(text, family, labels));
 }

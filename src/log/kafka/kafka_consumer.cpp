@@ -63,16 +63,24 @@ std::optional<Topic> topic_from_name(const LogConfig& config, std::string_view n
   return std::nullopt;
 }
 
-KafkaSubscription::KafkaSubscription(const LogConfig& config, rd_kafka_t* rk)
-    : config_(config), rk_(rk) {}
+KafkaSubscription::KafkaSubscription(const LogConfig& config, rd_kafka_t* rk,
+                                     std::shared_ptr<KafkaStatsBoard> stats)
+    : config_(config), rk_(rk), stats_(std::move(stats)) {}
 
 KafkaSubscription::~KafkaSubscription() {
+  const std::string name = rd_kafka_name(rk_);
   (void)rd_kafka_consumer_close(rk_);
   rd_kafka_destroy(rk_);
+  if (stats_) stats_->remove(name);
 }
 
-Result<std::unique_ptr<KafkaSubscription>> KafkaSubscription::open(const LogConfig& config,
-                                                                 std::vector<Position> from) {
+int KafkaSubscription::on_stats(rd_kafka_t*, char* json, size_t len, void* opaque) {
+  static_cast<KafkaStatsBoard*>(opaque)->update(std::string_view(json, len));
+  return 0;  // librdkafka frees `json`
+}
+
+Result<std::unique_ptr<KafkaSubscription>> KafkaSubscription::open(
+    const LogConfig& config, std::vector<Position> from, std::shared_ptr<KafkaStatsBoard> stats) {
   char err[512];
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   std::vector<std::pair<std::string, std::string>> settings = {
@@ -87,6 +95,8 @@ Result<std::unique_ptr<KafkaSubscription>> KafkaSubscription::open(const LogConf
       {"enable.partition.eof", "false"},
       {"fetch.wait.max.ms", "100"},
   };
+  // The consumer's state in /metrics (kafka_stats.h).
+  if (stats) settings.emplace_back("statistics.interval.ms", "1000");
   for (const auto& kv : config.kafka_overrides) settings.push_back(kv);
   for (const auto& [k, v] : settings) {
     if (rd_kafka_conf_set(conf, k.c_str(), v.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK) {
@@ -95,10 +105,14 @@ Result<std::unique_ptr<KafkaSubscription>> KafkaSubscription::open(const LogConf
     }
   }
   use_structured_log(conf);
+  if (stats) {
+    rd_kafka_conf_set_stats_cb(conf, &KafkaSubscription::on_stats);
+    rd_kafka_conf_set_opaque(conf, stats.get());
+  }
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
   if (rk == nullptr) return Error::unavailable("KafkaConsumer", std::string("consumer: ") + err);
   rd_kafka_poll_set_consumer(rk);
-  std::unique_ptr<KafkaSubscription> sub(new KafkaSubscription(config, rk));
+  std::unique_ptr<KafkaSubscription> sub(new KafkaSubscription(config, rk, std::move(stats)));
   KASSA_TRY(sub->assign(std::move(from)));
   return sub;
 }

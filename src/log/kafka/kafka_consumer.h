@@ -12,14 +12,18 @@
 #include <memory>
 
 #include "log/event_log.h"
+#include "log/kafka/kafka_stats.h"
 
 namespace kassa::log::kafka {
 
 class KafkaSubscription final : public Subscription {
  public:
-  // A consumer of `config`'s brokers, assigned to `from`.
-  static Result<std::unique_ptr<KafkaSubscription>> open(const LogConfig& config,
-                                                        std::vector<Position> from);
+  // A consumer of `config`'s brokers, assigned to `from`; with a board, its
+  // statistics go there every second while it is polled (and leave it when
+  // the consumer is destroyed).
+  static Result<std::unique_ptr<KafkaSubscription>> open(
+      const LogConfig& config, std::vector<Position> from,
+      std::shared_ptr<KafkaStatsBoard> stats = nullptr);
   ~KafkaSubscription() override;
   KafkaSubscription(const KafkaSubscription&) = delete;
   KafkaSubscription& operator=(const KafkaSubscription&) = delete;
@@ -36,11 +40,13 @@ class KafkaSubscription final : public Subscription {
                                             std::chrono::steady_clock::time_point deadline);
 
  private:
-  KafkaSubscription(const LogConfig& config, rd_kafka_t* rk);
+  KafkaSubscription(const LogConfig& config, rd_kafka_t* rk, std::shared_ptr<KafkaStatsBoard> stats);
+  static int on_stats(rd_kafka_t* rk, char* json, size_t len, void* opaque);
   Position* position_of(Topic topic, int32_t partition);
 
   LogConfig config_;
   rd_kafka_t* rk_;
+  std::shared_ptr<KafkaStatsBoard> stats_;
   std::vector<Position> positions_;
 };
 

@@ -82,6 +82,7 @@ int KafkaLog::on_stats(rd_kafka_t*, char* json, size_t len, void* opaque) {
   auto* self = static_cast<KafkaLog*>(opaque);
   // A broker connection in state UP: the circuit closes.
   const std::string_view stats(json, len);
+  self->stats_->update(stats);
   if (self->brokers_down_.load() && stats.find("\"state\":\"UP\"") != std::string_view::npos) {
     self->brokers_down_.store(false);
     spdlog::info("kafka circuit closed: a broker is reachable again");
@@ -140,7 +141,7 @@ Status KafkaLog::start() {
       {"compression.type", "lz4"},
       {"queue.buffering.max.messages", "1000000"},
       {"queue.buffering.max.kbytes", "1048576"},
-      // Broker states for the circuit (on_stats).
+      // Broker states for the circuit, and /metrics (on_stats).
       {"statistics.interval.ms", "1000"},
   };
   for (const auto& kv : config_.kafka_overrides) settings.push_back(kv);
@@ -352,7 +353,7 @@ Result<std::vector<StoredRecord>> KafkaLog::read(Topic topic, int32_t partition,
   std::lock_guard<std::mutex> lock(reader_mu_);
   std::vector<Position> at = {{topic, partition, from_offset}};
   if (!reader_) {
-    KASSA_ASSIGN_OR_RETURN(reader_, KafkaSubscription::open(config_, at));
+    KASSA_ASSIGN_OR_RETURN(reader_, KafkaSubscription::open(config_, at, stats_));
   } else if (reader_->positions() != at) {
     // A sequential reader (from = last offset + 1) keeps its fetched data;
     // anything else re-assigns, which drops it and restarts the fetch.
@@ -372,7 +373,7 @@ Result<std::unique_ptr<Subscription>> KafkaLog::subscribe(std::vector<Position> 
       return Error::invalid("partition", "PartitionExists", "no partition " + std::to_string(p.partition));
     }
   }
-  KASSA_ASSIGN_OR_RETURN(auto sub, KafkaSubscription::open(config_, std::move(from)));
+  KASSA_ASSIGN_OR_RETURN(auto sub, KafkaSubscription::open(config_, std::move(from), stats_));
   return std::unique_ptr<Subscription>(std::move(sub));
 }
 

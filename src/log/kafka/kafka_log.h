@@ -32,6 +32,7 @@
 
 #include "log/event_log.h"
 #include "log/kafka/kafka_consumer.h"
+#include "log/kafka/kafka_stats.h"
 
 namespace kassa::log::kafka {
 
@@ -59,6 +60,8 @@ class KafkaLog final : public EventLog {
   const LogConfig& config() const override { return config_; }
   // Not writable while the circuit is open (below).
   Health health() const override;
+  // The producer's and every live reader's latest statistics.
+  std::vector<ClientStats> client_stats() const override { return stats_->snapshot(); }
 
  private:
   struct Entry;
@@ -83,6 +86,7 @@ class KafkaLog final : public EventLog {
   // queue, so callers hear 503 within a second, not after
   // message.timeout.ms with every HTTP worker held.
   std::atomic<bool> brokers_down_{false};
+  std::shared_ptr<KafkaStatsBoard> stats_ = std::make_shared<KafkaStatsBoard>();
   std::thread poller_;
   std::mutex reader_mu_;
   std::unique_ptr<KafkaSubscription> reader_;  // for read(); guarded by reader_mu_
