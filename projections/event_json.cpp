@@ -5,6 +5,7 @@
 #include <array>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "domain/aggregate.h"
 #include "domain/date.h"
@@ -41,15 +42,79 @@ json quarter_text(const json& code) {
   return quarter_bucket_json(static_cast<std::uint16_t>(c));
 }
 
+// What a Sealed block holds, only the fields it has.
+json personal_json(const s::PersonalDataT& p) {
+  json o = json::object();
+  const auto put = [&o](json& into, const char* field, const std::string& value) {
+    if (!value.empty()) into[field] = value;
+  };
+  put(o, "niss", p.niss);
+  put(o, "first_name", p.first_name);
+  put(o, "last_name", p.last_name);
+  if (p.address) {
+    json a = json::object();
+    put(a, "street", p.address->street);
+    put(a, "number", p.address->number);
+    put(a, "box", p.address->box);
+    put(a, "postal_code", p.address->postal_code);
+    put(a, "city", p.address->city);
+    put(a, "country", p.address->country);
+    o["address"] = a;
+  }
+  put(o, "iban", p.iban);
+  put(o, "bic", p.bic);
+  put(o, "email", p.email);
+  put(o, "phone", p.phone);
+  put(o, "counterparty_name", p.counterparty_name);
+  put(o, "free_communication", p.free_communication);
+  if (p.has_birth_days) o["birth_date"] = domain::Date::from_days(p.birth_days).format();
+  return o;
+}
+
+std::vector<std::uint8_t> bytes_of(const json& array) {
+  std::vector<std::uint8_t> out;
+  if (!array.is_array()) return out;
+  out.reserve(array.size());
+  for (const auto& b : array) out.push_back(b.is_number_unsigned() ? b.get<std::uint8_t>() : 0);
+  return out;
+}
+
+// A Sealed block, as the schema's text form shows it, opened with `keys`.
+json opened(const json& block, const log::KeyStore& keys, const log::Uuid& event_id) {
+  s::SealedT sealed;
+  sealed.key_id = block.value("key_id", "");
+  sealed.key_version = block.value("key_version", 1u);
+  sealed.nonce = bytes_of(block.value("nonce", json()));
+  sealed.ciphertext = bytes_of(block.value("ciphertext", json()));
+  flatbuffers::FlatBufferBuilder fbb;
+  fbb.Finish(s::Sealed::Pack(fbb, &sealed));
+  auto data = log::open(keys, sealed.key_id, event_id, *flatbuffers::GetRoot<s::Sealed>(fbb.GetBufferPointer()));
+  json out = {{"sealed", true}, {"key_id", sealed.key_id}};
+  if (data.ok()) {
+    out["opened"] = personal_json(*data);
+  } else {
+    out["opened"] = nullptr;
+    out["unopened"] = data.error().rule;
+  }
+  return out;
+}
+
+// Opens Sealed blocks while polishing, when a key store is given.
+struct Unsealer {
+  const log::KeyStore* keys = nullptr;
+  log::Uuid event_id;
+};
+
 // Rewrites FlatBuffers text-as-JSON for people (see the header).
-void polish(json& j) {
+void polish(json& j, const Unsealer& unsealer) {
   if (j.is_array()) {
-    for (auto& e : j) polish(e);
+    for (auto& e : j) polish(e, unsealer);
     return;
   }
   if (!j.is_object()) return;
   if (j.contains("ciphertext") && j.contains("nonce")) {
-    j = {{"sealed", true}, {"key_id", j.value("key_id", "")}};
+    j = unsealer.keys != nullptr ? opened(j, *unsealer.keys, unsealer.event_id)
+                                 : json{{"sealed", true}, {"key_id", j.value("key_id", "")}};
     return;
   }
   if (j.size() == 1 && j.contains("bytes") && j["bytes"].is_array() && j["bytes"].size() == 16) {
@@ -73,7 +138,7 @@ void polish(json& j) {
     } else if (is_quarter_field(k) && it->is_array()) {
       for (auto& q : *it) q = quarter_text(q);
     } else {
-      polish(*it);
+      polish(*it, unsealer);
     }
   }
   for (auto it = extra.begin(); it != extra.end(); ++it) {
@@ -85,7 +150,8 @@ json uuid_or_null(const log::Uuid& id) { return id.is_nil() ? json(nullptr) : js
 
 }  // namespace
 
-json event_json(const log::DecodedEvent& event, const EventPosition& position) {
+json event_json(const log::DecodedEvent& event, const EventPosition& position,
+                const log::KeyStore* keys) {
   const auto& env = event.envelope();
   const s::AggregateKind kind = event.aggregate_kind();
   json out = {{"aggregate_kind", kind == s::AggregateKind::Person    ? "person"
@@ -119,7 +185,7 @@ json event_json(const log::DecodedEvent& event, const EventPosition& position) {
   json full = json::parse(visitor.s, nullptr, false);
   if (!full.is_discarded() && full.contains("body")) {
     json body = full["body"];
-    polish(body);
+    polish(body, Unsealer{keys, event.event_id()});
     out["body"] = body;
   }
   return out;

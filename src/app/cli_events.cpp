@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "log/event_codec.h"
+#include "log/rocksdb_key_store.h"
 #include "projections/event_json.h"
 #include "replay/source.h"
 
@@ -23,6 +24,7 @@ struct TailOptions {
   bool follow = false;
   std::string type;
   std::string aggregate;
+  std::string keys;  // a key store folder: open the sealed blocks
 };
 
 std::string text_line(const nlohmann::json& e) {
@@ -45,6 +47,15 @@ void tail(const TailOptions& o) {
     // The journal is opened read-only (kassad owns it): it would never
     // see a later event, and --follow would wait for nothing.
     throw CLI::ValidationError("--follow", "follows Kafka topics; a journal is read as it stands");
+  }
+  std::unique_ptr<log::RocksDbKeyStore> keys;
+  if (!o.keys.empty()) {
+    // Read-only: beside the kassad that owns it, or a backup's copy.
+    auto opened = log::RocksDbKeyStore::open_read_only(o.keys);
+    if (!opened.ok()) fail("--keys", opened.error());
+    keys = std::move(opened).value();
+    std::cerr << "note: personal data is printed in clear (--keys); kassad's access log does not "
+                 "see this read\n";
   }
   auto log = replay::open_existing_log(*spec);
   if (!log.ok()) fail("source", log.error());
@@ -87,8 +98,8 @@ void tail(const TailOptions& o) {
         continue;
       }
       if (!o.type.empty() && decoded->type_name() != o.type) continue;
-      const nlohmann::json e =
-          projections::event_json(*decoded, projections::EventPosition{r.topic, r.partition, r.offset});
+      const nlohmann::json e = projections::event_json(
+          *decoded, projections::EventPosition{r.topic, r.partition, r.offset}, keys.get());
       std::cout << (o.json ? e.dump() : text_line(e)) << "\n";
     }
     std::cout.flush();
@@ -112,6 +123,10 @@ void add_events_commands(CLI::App& app) {
   t->add_flag("--follow", o->follow, "keep waiting for new events (Ctrl-C stops)");
   t->add_option("--type", o->type, "only events of this type (e.g. PaymentRecorded)");
   t->add_option("--aggregate", o->aggregate, "only the events of this PartyId or company number");
+  t->add_option("--keys", o->keys,
+                "the fund's key store (a data folder's keys/, or a backup's): --json then shows "
+                "each sealed block opened (personal data in clear)")
+      ->needs("--json");
   t->callback([o] { tail(*o); });
 }
 

@@ -30,7 +30,21 @@ rocksdb::Status RecoveringDb::open(std::string name, std::string path, rocksdb::
   return s;
 }
 
+rocksdb::Status RecoveringDb::open_read_only(std::string name, std::string path,
+                                             rocksdb::Options options,
+                                             std::unique_ptr<RecoveringDb>* out) {
+  std::unique_ptr<RecoveringDb> db(new RecoveringDb(std::move(name), path, std::move(options)));
+  db->read_only_ = true;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::OpenForReadOnly(db->options_, path, &raw);
+  if (!s.ok()) return s;
+  db->db_.reset(raw);
+  *out = std::move(db);
+  return s;
+}
+
 bool RecoveringDb::writable() const {
+  if (read_only_) return false;
   if (!failed_.failing()) return true;
   std::unique_lock writer(write_mu_, std::try_to_lock);
   if (!writer.owns_lock()) return false;
@@ -96,6 +110,7 @@ Status RecoveringDb::checkpoint(const std::string& dir, std::string_view what) c
 
 rocksdb::Status RecoveringDb::maintain(
     const std::function<rocksdb::Status(rocksdb::DB&)>& work) {
+  if (read_only_) return rocksdb::Status::NotSupported("opened read-only");
   std::lock_guard writer(write_mu_);
   if (rocksdb::Status s = recover(); !s.ok()) return s;
   std::shared_lock lock(db_mu_);

@@ -35,6 +35,13 @@ class RecoveringDb {
   // log lines and refusals.
   static rocksdb::Status open(std::string name, std::string path, rocksdb::Options options,
                               std::unique_ptr<RecoveringDb>* out);
+  // Opens it for reads only (RocksDB's read-only mode: no lock, so beside
+  // the process that writes it, seeing what was written when it opened);
+  // every write and maintenance is refused (NotSupported), never recorded
+  // as a failed write.
+  static rocksdb::Status open_read_only(std::string name, std::string path,
+                                        rocksdb::Options options,
+                                        std::unique_ptr<RecoveringDb>* out);
   ~RecoveringDb();
   RecoveringDb(const RecoveringDb&) = delete;
   RecoveringDb& operator=(const RecoveringDb&) = delete;
@@ -66,6 +73,7 @@ class RecoveringDb {
   mutable std::shared_mutex db_mu_;  // shared by reads and writes, exclusive for a reopen
   std::unique_ptr<rocksdb::DB> db_;  // null when a reopen could not open it
   FailedWrite failed_;               // under write_mu_
+  bool read_only_ = false;
 };
 
 }  // namespace kassa::log

@@ -39,6 +39,18 @@ Result<std::unique_ptr<RocksDbKeyStore>> RocksDbKeyStore::open(const std::string
   return std::unique_ptr<RocksDbKeyStore>(new RocksDbKeyStore(std::move(db), random));
 }
 
+Result<std::unique_ptr<RocksDbKeyStore>> RocksDbKeyStore::open_read_only(const std::string& path) {
+  ensure_sodium();
+  rocksdb::Options options;
+  options.create_if_missing = false;
+  options.paranoid_checks = true;
+  options.info_log = rocksdb_info_log("keys");
+  std::unique_ptr<RecoveringDb> db;
+  const rocksdb::Status s = RecoveringDb::open_read_only("key store", path, options, &db);
+  if (!s.ok()) return io_error("cannot open the key store at " + path + " to read", s);
+  return std::unique_ptr<RocksDbKeyStore>(new RocksDbKeyStore(std::move(db), system_random()));
+}
+
 RocksDbKeyStore::RocksDbKeyStore(std::unique_ptr<RecoveringDb> db, Random& random)
     : db_(std::move(db)), random_(&random) {}
 

@@ -32,6 +32,10 @@ class RocksDbKeyStore final : public KeyStore {
   // Opens or creates the store at `path`. KeyStoreIo if it cannot be opened.
   static Result<std::unique_ptr<RocksDbKeyStore>> open(const std::string& path,
                                                        Random& random = system_random());
+  // Opens an existing store to read keys only (beside a kassad that owns
+  // it, or a backup's copy): get() answers, create and erase are refused
+  // (KeyStoreIo). KeyStoreIo if there is no store at `path`.
+  static Result<std::unique_ptr<RocksDbKeyStore>> open_read_only(const std::string& path);
   ~RocksDbKeyStore() override;
   RocksDbKeyStore(const RocksDbKeyStore&) = delete;
   RocksDbKeyStore& operator=(const RocksDbKeyStore&) = delete;

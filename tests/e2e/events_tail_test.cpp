@@ -69,3 +69,63 @@ TEST_CASE("kassa events tail prints a log's events in business units, personal d
   CHECK(run_kassa("events tail --from history.kassa", &out) == 2);
   CHECK(run_kassa("events tail --from journal://" + k.data_dir() + "/journal --follow", &out) == 2);
 }
+
+namespace {
+
+// The JSON lines of `kassa events tail`'s output.
+std::vector<json> json_lines(const std::string& out) {
+  std::vector<json> events;
+  std::istringstream lines(out);
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.empty() && line[0] == '{') events.push_back(json::parse(line));
+  }
+  return events;
+}
+
+}  // namespace
+
+TEST_CASE("kassa events tail --keys opens the sealed blocks; an erased person's stay shut",
+          "[e2e][events]") {
+  // Before: the issue asks for personal data sealed "unless an auditor key
+  // is given"; there was no way to give one.
+  KassadProcess k("", "");
+  auto reg = k.post("/v1/persons", {{"niss", "85073003328"}, {"first_name", "Jan"},
+                                    {"last_name", "Peeters"}, {"start", "2025-01-01"},
+                                    {"category", "main"}, {"date", "2025-01-02"}});
+  REQUIRE(reg.status == 201);
+  const std::string party = reg.body["party_id"];
+  const std::string tail = "events tail --from journal://" + k.data_dir() + "/journal --json --type "
+                           "PersonRegistered --keys " + k.data_dir() + "/keys";
+
+  // Beside the running kassad (the key store opened read-only).
+  std::string out;
+  REQUIRE(run_kassa(tail, &out) == 0);
+  INFO(out);
+  auto events = json_lines(out);
+  REQUIRE(events.size() == 1);
+  const json& personal = events[0]["body"]["personal"];
+  CHECK(personal["sealed"] == true);
+  CHECK(personal["key_id"] == party);
+  CHECK(personal["opened"]["niss"] == "85073003328");
+  CHECK(personal["opened"]["first_name"] == "Jan");
+  CHECK(personal["opened"]["last_name"] == "Peeters");
+  CHECK_FALSE(personal["opened"].contains("iban"));  // only what the block holds
+  CHECK(out.find("personal data is printed in clear") != std::string::npos);
+
+  // --keys without --json, and a folder with no key store, are refused.
+  CHECK(run_kassa("events tail --from journal://" + k.data_dir() + "/journal --keys " +
+                      k.data_dir() + "/keys", &out) != 0);
+  CHECK(run_kassa("events tail --from journal://" + k.data_dir() + "/journal --json --keys " +
+                      k.data_dir() + "/no-such-keys", &out) != 0);
+  CHECK(out.find("KeyStoreIo") != std::string::npos);
+
+  // After the erasure the block stays in the log and no longer opens.
+  REQUIRE(k.post("/v1/persons/" + party + "/erasure", {{"legal_basis", "GDPR art. 17"}}, "admin")
+              .status == 201);
+  REQUIRE(run_kassa(tail, &out) == 0);
+  events = json_lines(out);
+  REQUIRE(events.size() == 1);
+  CHECK(events[0]["body"]["personal"]["opened"].is_null());
+  CHECK(events[0]["body"]["personal"]["unopened"] == "KeyErased");
+  CHECK(out.find("Peeters") == std::string::npos);
+}
