@@ -256,8 +256,12 @@ class AggregateWriter {
         if (first) {
           // Taken out of the cache, not copied (the run holds the exclusive
           // lock); put back after the append (or when nothing is written).
-          KASSA_ASSIGN_OR_RETURN(auto current, take(key));
-          pending.push_back(Pending{&key, std::move(current), {}, {}});
+          auto current = take(key);
+          if (!current) {
+            counted.add(command_at(i).index(), CommandResult::kFailed);  // not loaded
+            return current.error();
+          }
+          pending.push_back(Pending{&key, std::move(current).value(), {}, {}});
         }
         Pending& p = pending[at->second];
         domain::DecisionContext context{rulebook_, fund_, date_at(i)};
