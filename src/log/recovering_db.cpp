@@ -87,10 +87,10 @@ rocksdb::Status RecoveringDb::recover() {
   return writable ? rocksdb::Status::OK() : rocksdb::Status::IOError("refused", failed_.refusal());
 }
 
-rocksdb::Status RecoveringDb::write(rocksdb::WriteBatch& batch) {
-  return maintain([&batch](rocksdb::DB& db) {
+rocksdb::Status RecoveringDb::write(rocksdb::WriteBatch& batch, bool sync) {
+  return maintain([&batch, sync](rocksdb::DB& db) {
     rocksdb::WriteOptions wo;
-    wo.sync = true;
+    wo.sync = sync;
     return db.Write(wo, &batch);
   });
 }

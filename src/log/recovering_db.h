@@ -49,8 +49,9 @@ class RecoveringDb {
   rocksdb::Status get(const rocksdb::Slice& key, std::string* value) const;
   // Runs `read` on the open database (iterators must not outlive it).
   rocksdb::Status read(const std::function<rocksdb::Status(rocksdb::DB&)>& read) const;
-  // One synced WriteBatch.
-  rocksdb::Status write(rocksdb::WriteBatch& batch);
+  // One WriteBatch, synced unless `sync` is false (then durable with the
+  // next synced write or maintain(SyncWAL)).
+  rocksdb::Status write(rocksdb::WriteBatch& batch, bool sync = true);
   // Runs `work` (a flush, a compaction) as a write: serialised with
   // writes, and a failure counts as a failed write.
   rocksdb::Status maintain(const std::function<rocksdb::Status(rocksdb::DB&)>& work);

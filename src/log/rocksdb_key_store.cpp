@@ -90,6 +90,28 @@ Result<DataKey> RocksDbKeyStore::get(std::string_view subject) const {
 }
 
 Result<DataKey> RocksDbKeyStore::create_key(std::string_view subject) {
+  return create(subject, /*sync=*/true);
+}
+
+Result<DataKey> RocksDbKeyStore::create_key_unsynced(std::string_view subject) {
+  return create(subject, /*sync=*/false);
+}
+
+Status RocksDbKeyStore::sync_keys() {
+  // Every unsynced write counted before the sync starts is covered by it;
+  // one made meanwhile waits for the next call.
+  const std::uint64_t upto = unsynced_.load();
+  if (synced_upto_.load() >= upto) return {};
+  const rocksdb::Status s = db_->maintain([](rocksdb::DB& db) { return db.SyncWAL(); });
+  if (!s.ok()) return io_error("key store sync failed", s);
+  ++syncs_;
+  std::uint64_t seen = synced_upto_.load();
+  while (seen < upto && !synced_upto_.compare_exchange_weak(seen, upto)) {
+  }
+  return {};
+}
+
+Result<DataKey> RocksDbKeyStore::create(std::string_view subject, bool sync) {
   std::lock_guard lock(write_mu_);
   auto existing = get(subject);
   if (existing.ok()) {
@@ -109,8 +131,13 @@ Result<DataKey> RocksDbKeyStore::create_key(std::string_view subject) {
   rocksdb::WriteBatch batch;
   batch.Put(db_key(subject), value);
   sodium_memzero(value.data(), value.size());
-  const rocksdb::Status s = db_->write(batch);
+  const rocksdb::Status s = db_->write(batch, sync);
   if (!s.ok()) return io_error("key store write failed", s);
+  if (sync) {
+    ++syncs_;
+  } else {
+    ++unsynced_;
+  }
   return key;
 }
 
@@ -136,6 +163,7 @@ Status RocksDbKeyStore::create_keys(std::span<const std::string> subjects) {
   if (batch.Count() == 0) return {};
   const rocksdb::Status s = db_->write(batch);
   if (!s.ok()) return io_error("key store write failed", s);
+  ++syncs_;
   return {};
 }
 
@@ -146,6 +174,7 @@ Status RocksDbKeyStore::erase(std::string_view subject) {
   batch.Put(k, std::string(1, kErased));
   rocksdb::Status s = db_->write(batch);
   if (!s.ok()) return io_error("key store erase failed", s);
+  ++syncs_;
   // Push the old value out of the memtable, WAL and older SSTs.
   s = db_->maintain([&k](rocksdb::DB& db) {
     rocksdb::Status flushed = db.Flush(rocksdb::FlushOptions());

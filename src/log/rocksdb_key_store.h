@@ -17,6 +17,7 @@
 //
 // Thread-safety: all methods may be called from any thread.
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -41,6 +42,11 @@ class RocksDbKeyStore final : public KeyStore {
   RocksDbKeyStore& operator=(const RocksDbKeyStore&) = delete;
 
   Result<DataKey> create_key(std::string_view subject) override;
+  // Written to the WAL unsynced; sync_keys() syncs the WAL once for all.
+  Result<DataKey> create_key_unsynced(std::string_view subject) override;
+  Status sync_keys() override;
+  // Synced writes and WAL syncs so far (tests: what a bank import costs).
+  std::uint64_t syncs() const { return syncs_.load(); }
   // One WriteBatch, one sync, for every subject without a key.
   Status create_keys(std::span<const std::string> subjects) override;
   Result<DataKey> get(std::string_view subject) const override;
@@ -54,8 +60,13 @@ class RocksDbKeyStore final : public KeyStore {
  private:
   RocksDbKeyStore(std::unique_ptr<RecoveringDb> db, Random& random);
   std::unique_ptr<RecoveringDb> db_;
+  Result<DataKey> create(std::string_view subject, bool sync);
   Random* random_;
   std::mutex write_mu_;  // create_key reads then writes
+  // Unsynced key writes made, and how many of them a WAL sync covered.
+  std::atomic<std::uint64_t> unsynced_{0};
+  std::atomic<std::uint64_t> synced_upto_{0};
+  std::atomic<std::uint64_t> syncs_{0};
 };
 
 }  // namespace kassa::log

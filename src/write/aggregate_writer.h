@@ -169,6 +169,7 @@ class AggregateWriter {
       if (auto noted = meta.before_append(prepared); !noted) return noted.error();
     }
     std::vector<log::Record> records = to_records(encoded);
+    KASSA_TRY(factory_.make_keys_durable());
     auto offsets = log_.append(A::kTopic, key, records);
     if (!offsets) {
       evict(key);
@@ -307,6 +308,7 @@ class AggregateWriter {
         }
       }
       if (batches.empty()) continue;
+      KASSA_TRY(factory_.make_keys_durable());
       auto offsets = log_.append_many(A::kTopic, batches);
       if (!offsets) {
         for (std::size_t k : written) evict(*pending[k].key);

@@ -26,7 +26,9 @@ Status EventFactory::seal_personal(schemas::AggregateKind kind, const std::strin
   const bool new_subject = event.body.type == schemas::EventBody::PersonRegistered ||
                            event.body.type == schemas::EventBody::SuspenseItemRecorded;
   if (new_subject) {
-    auto created = keys_.create_key(subject);
+    // Durable before the append (make_keys_durable), with the other keys
+    // of the command or run chunk: one sync for all of them.
+    auto created = keys_.create_key_unsynced(subject);
     if (!created && created.error().rule != log::rules::kKeyExists) return created.error();
   }
   auto sealed = log::seal(keys_, subject, id, *event.personal, random_);

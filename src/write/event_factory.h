@@ -65,6 +65,11 @@ class EventFactory {
                                                std::vector<domain::NewEvent>& events,
                                                const CommandMeta& meta, domain::Date decided);
 
+  // Makes every key build() created durable (one sync, none when it
+  // created none): the writer calls it before each append, so no event
+  // is durable before the key that sealed its personal data.
+  Status make_keys_durable() { return keys_.sync_keys(); }
+
   log::Random& random() { return random_; }
   std::int64_t now_us() const { return clock_(); }
 
