@@ -3,6 +3,7 @@
 #include <flatbuffers/minireflect.h>
 
 #include <string_view>
+#include <unordered_map>
 
 #include "domain/schema_convert.h"
 
@@ -62,20 +63,112 @@ namespace {
 
 thread_local bool g_overflowed = false;
 
-// Visits every field of an event; remembers the first *_cents beyond range.
-struct CentsVisitor final : flatbuffers::IterationVisitor {
-  const char* name = nullptr;
-  std::string bad;
-  void Field(std::size_t, std::size_t, flatbuffers::ElementaryType, bool,
-             const flatbuffers::TypeTable*, const char* field_name, const std::uint8_t*) override {
-    name = field_name;
+bool ends_with_cents(const char* name) {
+  if (name == nullptr) return false;
+  const std::string_view n(name);
+  return n.size() > 6 && n.substr(n.size() - 6) == "_cents";
+}
+
+// Whether a table, struct or union holds a *_cents field anywhere below
+// it (through tables, structs, vectors and union members). Computed once
+// per type and thread; the schemas' types form no cycle.
+bool holds_cents(const flatbuffers::TypeTable* type) {
+  thread_local std::unordered_map<const flatbuffers::TypeTable*, bool> known;
+  if (const auto it = known.find(type); it != known.end()) return it->second;
+  bool holds = false;
+  for (std::size_t i = 0; i < type->num_elems && !holds; ++i) {
+    const flatbuffers::TypeCode code = type->type_codes[i];
+    const auto et = static_cast<flatbuffers::ElementaryType>(code.base_type);
+    if (et == flatbuffers::ET_LONG && type->st != flatbuffers::ST_UNION) {
+      holds = ends_with_cents(type->names != nullptr ? type->names[i] : nullptr);
+    } else if (et == flatbuffers::ET_SEQUENCE && code.sequence_ref >= 0) {
+      holds = holds_cents(type->type_refs[code.sequence_ref]());
+    }
   }
-  void Long(int64_t value) override {
-    if (!bad.empty() || name == nullptr) return;
-    const std::string_view n(name);
-    if (n.size() > 6 && n.substr(n.size() - 6) == "_cents" &&
-        (value > kMaxEventCents || value < -kMaxEventCents)) {
-      bad = n;
+  known.emplace(type, holds);
+  return holds;
+}
+
+// The first *_cents field beyond ±kMaxEventCents, in an event's FlatBuffer:
+// the same fields flatbuffers::IterateObject would visit, but only the
+// branches that can hold one (the walk used to visit every field with a
+// virtual call each, 3.5 % of a rebuild's samples).
+struct CentsCheck {
+  std::string bad;
+
+  void value(const char* name, flatbuffers::ElementaryType et, const std::uint8_t* val,
+             const flatbuffers::TypeTable* ref, const std::uint8_t* prev_val,
+             flatbuffers::soffset_t vector_index) {
+    if (et == flatbuffers::ET_LONG) {
+      const auto v = flatbuffers::ReadScalar<std::int64_t>(val);
+      if (bad.empty() && (v > kMaxEventCents || v < -kMaxEventCents)) bad = name;
+      return;
+    }
+    switch (ref->st) {
+      case flatbuffers::ST_TABLE:
+        object(val + flatbuffers::ReadScalar<flatbuffers::uoffset_t>(val), ref);
+        return;
+      case flatbuffers::ST_STRUCT: object(val, ref); return;
+      case flatbuffers::ST_UNION: {
+        if (prev_val == nullptr) return;
+        val += flatbuffers::ReadScalar<flatbuffers::uoffset_t>(val);
+        std::uint8_t member = *prev_val;  // the union's type field
+        if (vector_index >= 0) {
+          member = reinterpret_cast<const flatbuffers::Vector<std::uint8_t>*>(prev_val)->Get(
+              static_cast<flatbuffers::uoffset_t>(vector_index));
+        }
+        const auto at = flatbuffers::LookupEnum(member, ref->values, ref->num_elems);
+        if (at < 0 || at >= static_cast<std::int64_t>(ref->num_elems)) return;
+        const flatbuffers::TypeCode code = ref->type_codes[at];
+        if (code.base_type == flatbuffers::ET_SEQUENCE && code.sequence_ref >= 0) {
+          const flatbuffers::TypeTable* table = ref->type_refs[code.sequence_ref]();
+          if (holds_cents(table)) object(val, table);
+        }
+        return;
+      }
+      case flatbuffers::ST_ENUM: return;
+    }
+  }
+
+  void object(const std::uint8_t* obj, const flatbuffers::TypeTable* type) {
+    const std::uint8_t* prev_val = nullptr;
+    std::size_t array_index = 0;
+    for (std::size_t i = 0; i < type->num_elems && bad.empty(); ++i) {
+      const flatbuffers::TypeCode code = type->type_codes[i];
+      const auto et = static_cast<flatbuffers::ElementaryType>(code.base_type);
+      const flatbuffers::TypeTable* ref =
+          code.sequence_ref >= 0 ? type->type_refs[code.sequence_ref]() : nullptr;
+      const char* name = type->names != nullptr ? type->names[i] : nullptr;
+      const std::uint8_t* val =
+          type->st == flatbuffers::ST_TABLE
+              ? reinterpret_cast<const flatbuffers::Table*>(obj)->GetAddressOf(
+                    flatbuffers::FieldIndexToOffset(static_cast<flatbuffers::voffset_t>(i)))
+              : obj + type->values[i];
+      // A struct's fixed-size arrays are numbered whether wanted or not.
+      const std::size_t array = code.is_repeating != 0 && type->st != flatbuffers::ST_TABLE ? array_index++ : 0;
+      const bool wanted = (et == flatbuffers::ET_LONG && ends_with_cents(name)) ||
+                          (et == flatbuffers::ET_SEQUENCE && ref != nullptr && holds_cents(ref));
+      if (val != nullptr && wanted) {
+        if (code.is_repeating != 0) {
+          const std::uint8_t* element = val;
+          std::size_t size = 0;
+          if (type->st == flatbuffers::ST_TABLE) {
+            const auto* vec = reinterpret_cast<const flatbuffers::Vector<std::uint8_t>*>(
+                val + flatbuffers::ReadScalar<flatbuffers::uoffset_t>(val));
+            element = vec->Data();
+            size = vec->size();
+          } else {
+            size = static_cast<std::size_t>(type->array_sizes[array]);
+          }
+          for (std::size_t j = 0; j < size && bad.empty(); ++j) {
+            value(name, et, element, ref, prev_val, static_cast<flatbuffers::soffset_t>(j));
+            element += flatbuffers::InlineSize(et, ref);
+          }
+        } else {
+          value(name, et, val, ref, prev_val, -1);
+        }
+      }
+      prev_val = val;
     }
   }
 };
@@ -83,12 +176,11 @@ struct CentsVisitor final : flatbuffers::IterationVisitor {
 }  // namespace
 
 Status amounts_in_range(const schemas::Envelope& envelope) {
-  CentsVisitor visitor;
-  flatbuffers::IterateObject(reinterpret_cast<const std::uint8_t*>(&envelope),
-                             schemas::EnvelopeTypeTable(), &visitor);
-  if (!visitor.bad.empty()) {
+  CentsCheck check;
+  check.object(reinterpret_cast<const std::uint8_t*>(&envelope), schemas::EnvelopeTypeTable());
+  if (!check.bad.empty()) {
     return Error::corrupt("AmountOutOfRange",
-                          visitor.bad + ": beyond " + Money::from_cents(kMaxEventCents).format() +
+                          check.bad + ": beyond " + Money::from_cents(kMaxEventCents).format() +
                               ", more than any amount an event may carry");
   }
   return {};

@@ -170,6 +170,13 @@ TEST_CASE("evolve: refuses what it cannot fold, and leaves the state unchanged",
     CHECK(h.state.last_sequence == 1);
     CHECK(h.state.credit == eur(0));
   }
+  SECTION("an amount beyond the range inside a vector of tables (an allocation's parts)") {
+    auto status = h.apply(allocated(
+        "2025-02-01", {{qc("2025-Q1"), schemas::DebtKind::Contribution, 1'000'000'000'000'001}}));
+    REQUIRE_FALSE(status.ok());
+    CHECK(status.error().rule == "AmountOutOfRange");
+    CHECK(status.error().message.find("amount_cents") != std::string::npos);
+  }
   SECTION("a negative amount below the range") {
     CHECK(h.apply(assessed("2025-Q1", -1'000'000'000'000'001, 0)).error().rule ==
           "AmountOutOfRange");
