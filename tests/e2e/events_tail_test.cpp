@@ -15,26 +15,41 @@ using kassa::testing::KassadProcess;
 using kassa::testing::run_kassa;
 using nlohmann::json;
 
-TEST_CASE("kassa events tail prints a log's events in business units, personal data sealed",
-          "[e2e][events]") {
-  KassadProcess k("", "");
+namespace {
+
+// Jan Peeters (NISS 85073003328), registered through the API: his PartyId.
+std::string register_jan(KassadProcess& k) {
   auto reg = k.post("/v1/persons", {{"niss", "85073003328"}, {"first_name", "Jan"},
                                     {"last_name", "Peeters"}, {"start", "2025-01-01"},
                                     {"category", "main"}, {"date", "2025-01-02"}});
   REQUIRE(reg.status == 201);
-  const std::string party = reg.body["party_id"];
+  return reg.body["party_id"].get<std::string>();
+}
+
+// The JSON lines of `kassa events tail`'s output (not the journal's own
+// log line).
+std::vector<json> json_lines(const std::string& out) {
+  std::vector<json> events;
+  std::istringstream lines(out);
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.empty() && line[0] == '{') events.push_back(json::parse(line));
+  }
+  return events;
+}
+
+}  // namespace
+
+TEST_CASE("kassa events tail prints a log's events in business units, personal data sealed",
+          "[e2e][events]") {
+  KassadProcess k("", "");
+  const std::string party = register_jan(k);
   // The 2025 minimum: 871.71 a quarter + 3.95 % fees, 34.43.
   REQUIRE(k.post("/v1/runs/assessment", {{"quarter", "2025-Q1"}, {"date", "2025-01-05"}}, "batch")
               .status == 200);
 
   std::string out;
   REQUIRE(run_kassa("events tail --from journal://" + k.data_dir() + "/journal --json", &out) == 0);
-  std::vector<json> events;
-  std::istringstream lines(out);
-  for (std::string line; std::getline(lines, line);) {
-    if (line.empty() || line[0] != '{') continue;  // the journal's own log line
-    events.push_back(json::parse(line));
-  }
+  const std::vector<json> events = json_lines(out);
   INFO(out);
   REQUIRE(events.size() >= 2);
   const json* registered = nullptr;
@@ -70,30 +85,12 @@ TEST_CASE("kassa events tail prints a log's events in business units, personal d
   CHECK(run_kassa("events tail --from journal://" + k.data_dir() + "/journal --follow", &out) == 2);
 }
 
-namespace {
-
-// The JSON lines of `kassa events tail`'s output.
-std::vector<json> json_lines(const std::string& out) {
-  std::vector<json> events;
-  std::istringstream lines(out);
-  for (std::string line; std::getline(lines, line);) {
-    if (!line.empty() && line[0] == '{') events.push_back(json::parse(line));
-  }
-  return events;
-}
-
-}  // namespace
-
 TEST_CASE("kassa events tail --keys opens the sealed blocks; an erased person's stay shut",
           "[e2e][events]") {
   // Before: the issue asks for personal data sealed "unless an auditor key
   // is given"; there was no way to give one.
   KassadProcess k("", "");
-  auto reg = k.post("/v1/persons", {{"niss", "85073003328"}, {"first_name", "Jan"},
-                                    {"last_name", "Peeters"}, {"start", "2025-01-01"},
-                                    {"category", "main"}, {"date", "2025-01-02"}});
-  REQUIRE(reg.status == 201);
-  const std::string party = reg.body["party_id"];
+  const std::string party = register_jan(k);
   const std::string tail = "events tail --from journal://" + k.data_dir() + "/journal --json --type "
                            "PersonRegistered --keys " + k.data_dir() + "/keys";
 
