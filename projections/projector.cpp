@@ -440,7 +440,13 @@ void Projector::run() {
       }
       continue;
     }
-    if (halted()) return;
+    if (halted()) {
+      // Nothing will be read again: let the subscription go (a Kafka
+      // consumer left unpolled would queue its statistics for ever).
+      stop_reading();
+      reader_.reset();
+      return;
+    }
     const auto now = std::chrono::steady_clock::now();
     bool log_it = false;
     {

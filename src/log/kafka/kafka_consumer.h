@@ -19,8 +19,10 @@ namespace kassa::log::kafka {
 class KafkaSubscription final : public Subscription {
  public:
   // A consumer of `config`'s brokers, assigned to `from`; with a board, its
-  // statistics go there every second while it is polled (and leave it when
-  // the consumer is destroyed).
+  // statistics go there every second (and leave it when the consumer is
+  // destroyed). Only for a consumer polled all the time (the projector's):
+  // librdkafka queues the statistics until a poll, so an idle one would
+  // grow without bound.
   static Result<std::unique_ptr<KafkaSubscription>> open(
       const LogConfig& config, std::vector<Position> from,
       std::shared_ptr<KafkaStatsBoard> stats = nullptr);

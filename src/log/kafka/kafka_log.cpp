@@ -353,7 +353,9 @@ Result<std::vector<StoredRecord>> KafkaLog::read(Topic topic, int32_t partition,
   std::lock_guard<std::mutex> lock(reader_mu_);
   std::vector<Position> at = {{topic, partition, from_offset}};
   if (!reader_) {
-    KASSA_ASSIGN_OR_RETURN(reader_, KafkaSubscription::open(config_, at, stats_));
+    // No statistics for this reader: it is polled only while read() runs,
+    // and librdkafka queues a consumer's statistics until it is polled.
+    KASSA_ASSIGN_OR_RETURN(reader_, KafkaSubscription::open(config_, at));
   } else if (reader_->positions() != at) {
     // A sequential reader (from = last offset + 1) keeps its fetched data;
     // anything else re-assigns, which drops it and restarts the fetch.

@@ -60,7 +60,8 @@ class KafkaLog final : public EventLog {
   const LogConfig& config() const override { return config_; }
   // Not writable while the circuit is open (below).
   Health health() const override;
-  // The producer's and every live reader's latest statistics.
+  // The producer's and every subscription's latest statistics (not the
+  // reader behind read(), polled only now and then).
   std::vector<ClientStats> client_stats() const override { return stats_->snapshot(); }
 
  private:
