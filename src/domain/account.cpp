@@ -148,13 +148,17 @@ struct CentsCheck {
       const std::size_t array = code.is_repeating != 0 && type->st != flatbuffers::ST_TABLE ? array_index++ : 0;
       const bool wanted = (et == flatbuffers::ET_LONG && ends_with_cents(name)) ||
                           (et == flatbuffers::ET_SEQUENCE && ref != nullptr && holds_cents(ref));
+      // A table's vector field: the vector itself, which is also what a
+      // vector of unions reads its member types from (as IterateObject).
+      if (val != nullptr && code.is_repeating != 0 && type->st == flatbuffers::ST_TABLE) {
+        val += flatbuffers::ReadScalar<flatbuffers::uoffset_t>(val);
+      }
       if (val != nullptr && wanted) {
         if (code.is_repeating != 0) {
           const std::uint8_t* element = val;
           std::size_t size = 0;
           if (type->st == flatbuffers::ST_TABLE) {
-            const auto* vec = reinterpret_cast<const flatbuffers::Vector<std::uint8_t>*>(
-                val + flatbuffers::ReadScalar<flatbuffers::uoffset_t>(val));
+            const auto* vec = reinterpret_cast<const flatbuffers::Vector<std::uint8_t>*>(val);
             element = vec->Data();
             size = vec->size();
           } else {
