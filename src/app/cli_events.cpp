@@ -120,13 +120,15 @@ void add_events_commands(CLI::App& app) {
   CLI::App* t = cmd->add_subcommand("tail", "Print every event of a log, one line each");
   t->add_option("--from", o->from, "kafka://HOST:PORT[?prefix=P] or journal://DIR")->required();
   t->add_flag("--json", o->json, "one JSON object a line, in business units (personal data sealed)");
-  t->add_flag("--follow", o->follow, "keep waiting for new events (Ctrl-C stops)");
+  CLI::Option* follow = t->add_flag("--follow", o->follow, "keep waiting for new events (Ctrl-C stops)");
   t->add_option("--type", o->type, "only events of this type (e.g. PaymentRecorded)");
   t->add_option("--aggregate", o->aggregate, "only the events of this PartyId or company number");
   t->add_option("--keys", o->keys,
                 "the fund's key store (a data folder's keys/, or a backup's): --json then shows "
-                "each sealed block opened (personal data in clear)")
-      ->needs("--json");
+                "each sealed block opened (personal data in clear); the store as it stands "
+                "when the command starts, hence not with --follow")
+      ->needs("--json")
+      ->excludes(follow);
   t->callback([o] { tail(*o); });
 }
 

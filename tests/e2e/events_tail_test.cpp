@@ -109,7 +109,12 @@ TEST_CASE("kassa events tail --keys opens the sealed blocks; an erased person's 
   CHECK_FALSE(personal["opened"].contains("iban"));  // only what the block holds
   CHECK(out.find("personal data is printed in clear") != std::string::npos);
 
-  // --keys without --json, and a folder with no key store, are refused.
+  // --keys without --json or with --follow (the store is read as it stands
+  // at the start: later persons' blocks would not open), and a folder with
+  // no key store, are refused.
+  CHECK(run_kassa("events tail --from journal://" + k.data_dir() + "/journal --json --follow --keys " +
+                      k.data_dir() + "/keys", &out) != 0);
+  CHECK(out.find("--follow") != std::string::npos);
   CHECK(run_kassa("events tail --from journal://" + k.data_dir() + "/journal --keys " +
                       k.data_dir() + "/keys", &out) != 0);
   CHECK(run_kassa("events tail --from journal://" + k.data_dir() + "/journal --json --keys " +
