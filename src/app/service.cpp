@@ -228,7 +228,7 @@ Status Service::start(const Config& config, log::EventLog& log, http::Router& ro
     out.family("kassa_commands_total", "counter",
                "Commands this process decided, by aggregate, command and result: written (events "
                "durable), unchanged (nothing to do, a retry), rejected (a named rule), failed (not "
-               "loaded, encoded or made durable). A batch run or import counts each item.");
+               "loaded, encoded or made durable). A batch run or import counts each item it reached.");
     const auto samples = [&out](const char* aggregate, const auto& counts) {
       for (const auto& c : counts) {
         out.sample("kassa_commands_total",

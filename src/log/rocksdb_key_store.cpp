@@ -99,7 +99,10 @@ Result<DataKey> RocksDbKeyStore::create_key_unsynced(std::string_view subject) {
 
 Status RocksDbKeyStore::sync_keys() {
   // Every unsynced write counted before the sync starts is covered by it;
-  // one made meanwhile waits for the next call.
+  // one made meanwhile waits for the next call. A key is readable (get)
+  // a moment before it is counted: the caller that created it syncs (the
+  // writer, before its append), never one that only read it. Subjects are
+  // new per registration or suspense item, created once by one command.
   const std::uint64_t upto = unsynced_.load();
   if (synced_upto_.load() >= upto) return {};
   const rocksdb::Status s = db_->maintain([](rocksdb::DB& db) { return db.SyncWAL(); });

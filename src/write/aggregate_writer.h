@@ -32,7 +32,8 @@
 // durable), unchanged (decided nothing: a retry or nothing to do), rejected
 // (the decision's named rule) or failed (the state could not be loaded, an
 // event not encoded or folded, the append not made durable). A run counts
-// each of its items.
+// each item it reached; a run that stops leaves the items after it
+// uncounted.
 //
 // Thread-safety: all public functions may be called from any thread.
 

@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <functional>
+
 #include <map>
 
 #include "domain/bank/coda_writer.h"
@@ -27,14 +29,17 @@ class CountingLog final : public log::ForwardingLog {
  public:
   explicit CountingLog(log::EventLog& inner) : ForwardingLog(inner) {}
   std::map<log::Topic, int> appends, group_appends;
+  std::function<void()> on_append;  // called as each append starts
 
   Result<std::vector<int64_t>> append(log::Topic t, std::string_view key,
                                       std::span<const log::Record> records) override {
+    if (on_append) on_append();
     ++appends[t];
     return ForwardingLog::append(t, key, records);
   }
   Result<std::vector<std::vector<int64_t>>> append_many(
       log::Topic t, std::span<const log::KeyedBatch> batches) override {
+    if (on_append) on_append();
     ++group_appends[t];
     return ForwardingLog::append_many(t, batches);
   }
@@ -329,11 +334,16 @@ TEST_CASE("a file of unmatched lines syncs the key store once, before its events
   }
   const std::string file = d::bank::write_coda(draft).value();
   const std::uint64_t syncs_before = keys.syncs();
+  std::vector<std::uint64_t> syncs_at_append;  // the key store's syncs as each append starts
+  fx.log->on_append = [&] { syncs_at_append.push_back(keys.syncs()); };
   auto report = fx.importer->import(file, fx.meta);
   REQUIRE(report.ok());
   REQUIRE(report->lines.size() == 50);
   CHECK(report->events_written == 50);
   CHECK(keys.syncs() == syncs_before + 1);  // one for the fifty new keys
+  // ... made before the one append that carries the fifty events.
+  CHECK(syncs_at_append == std::vector<std::uint64_t>{syncs_before + 1});
+  fx.log->on_append = nullptr;
   // Every suspense item's key is there, and opens its payer's sealed data.
   const auto items = fx.fund->cached(write::kFundKey);
   REQUIRE(items.has_value());
