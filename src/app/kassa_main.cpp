@@ -18,6 +18,9 @@
 
 int main(int argc, char** argv) {
   kassa::app::make_created_files_private();
+  // Every command logs as kassad does (logfmt, or KASSA_LOG_FORMAT); the
+  // commands with --log-level set it up again at their level.
+  kassa::app::init_logging("kassa", "info");
   CLI::App app{"kassa — command line of the Kassa ledger"};
   app.require_subcommand(1);
   app.set_version_flag("--version", KASSA_VERSION);

@@ -173,6 +173,7 @@ void init_logging(const std::string& program, const std::string& level, const st
                  chosen.c_str());
     std::exit(2);
   }
+  spdlog::drop(program);  // kassa sets it up at start, a command may again
   auto logger = spdlog::stderr_logger_mt(program);
   logger->set_formatter(std::make_unique<LineFormatter>(f));
   logger->set_level(spdlog::level::from_str(level));

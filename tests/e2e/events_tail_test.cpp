@@ -51,6 +51,10 @@ TEST_CASE("kassa events tail prints a log's events in business units, personal d
   REQUIRE(run_kassa("events tail --from journal://" + k.data_dir() + "/journal --json", &out) == 0);
   const std::vector<json> events = json_lines(out);
   INFO(out);
+  // The journal's own log line is logfmt, as kassad's (it was spdlog's
+  // "[date] [info] ..." in the commands that did not set up logging).
+  CHECK(out.find("level=info logger=kassa msg=\"journal opened") != std::string::npos);
+  CHECK(out.find("] [info] ") == std::string::npos);
   REQUIRE(events.size() >= 2);
   const json* registered = nullptr;
   const json* assessed = nullptr;
