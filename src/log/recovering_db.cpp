@@ -21,22 +21,22 @@ RecoveringDb::~RecoveringDb() {
 
 rocksdb::Status RecoveringDb::open(std::string name, std::string path, rocksdb::Options options,
                                    std::unique_ptr<RecoveringDb>* out) {
-  std::unique_ptr<RecoveringDb> db(new RecoveringDb(std::move(name), path, std::move(options)));
-  rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(db->options_, path, &raw);
-  if (!s.ok()) return s;
-  db->db_.reset(raw);
-  *out = std::move(db);
-  return s;
+  return open_as(std::move(name), std::move(path), std::move(options), /*read_only=*/false, out);
 }
 
 rocksdb::Status RecoveringDb::open_read_only(std::string name, std::string path,
                                              rocksdb::Options options,
                                              std::unique_ptr<RecoveringDb>* out) {
+  return open_as(std::move(name), std::move(path), std::move(options), /*read_only=*/true, out);
+}
+
+rocksdb::Status RecoveringDb::open_as(std::string name, std::string path, rocksdb::Options options,
+                                      bool read_only, std::unique_ptr<RecoveringDb>* out) {
   std::unique_ptr<RecoveringDb> db(new RecoveringDb(std::move(name), path, std::move(options)));
-  db->read_only_ = true;
+  db->read_only_ = read_only;
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = rocksdb::DB::OpenForReadOnly(db->options_, path, &raw);
+  rocksdb::Status s = read_only ? rocksdb::DB::OpenForReadOnly(db->options_, path, &raw)
+                                : rocksdb::DB::Open(db->options_, path, &raw);
   if (!s.ok()) return s;
   db->db_.reset(raw);
   *out = std::move(db);

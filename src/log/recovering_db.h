@@ -65,6 +65,8 @@ class RecoveringDb {
 
  private:
   RecoveringDb(std::string name, std::string path, rocksdb::Options options);
+  static rocksdb::Status open_as(std::string name, std::string path, rocksdb::Options options,
+                                 bool read_only, std::unique_ptr<RecoveringDb>* out);
   // Under write_mu_: ok when writes may go on.
   rocksdb::Status recover();
 

@@ -18,6 +18,17 @@ constexpr char kErased = 0x02;
 
 std::string db_key(std::string_view subject) { return "k/" + std::string(subject); }
 
+// The key store's options; a read-only open never creates one.
+rocksdb::Options store_options(bool create) {
+  rocksdb::Options options;
+  options.create_if_missing = create;
+  options.paranoid_checks = true;
+  options.info_log = rocksdb_info_log("keys");
+  options.WAL_ttl_seconds = 0;
+  options.WAL_size_limit_MB = 0;
+  return options;
+}
+
 Error io_error(const std::string& what, const rocksdb::Status& s) {
   return Error::unavailable(rules::kKeyStoreIo, what + ": " + s.ToString());
 }
@@ -27,26 +38,17 @@ Error io_error(const std::string& what, const rocksdb::Status& s) {
 Result<std::unique_ptr<RocksDbKeyStore>> RocksDbKeyStore::open(const std::string& path,
                                                                Random& random) {
   ensure_sodium();
-  rocksdb::Options options;
-  options.create_if_missing = true;
-  options.paranoid_checks = true;
-  options.info_log = rocksdb_info_log("keys");
-  options.WAL_ttl_seconds = 0;
-  options.WAL_size_limit_MB = 0;
   std::unique_ptr<RecoveringDb> db;
-  const rocksdb::Status s = RecoveringDb::open("key store", path, options, &db);
+  const rocksdb::Status s = RecoveringDb::open("key store", path, store_options(true), &db);
   if (!s.ok()) return io_error("cannot open the key store at " + path, s);
   return std::unique_ptr<RocksDbKeyStore>(new RocksDbKeyStore(std::move(db), random));
 }
 
 Result<std::unique_ptr<RocksDbKeyStore>> RocksDbKeyStore::open_read_only(const std::string& path) {
   ensure_sodium();
-  rocksdb::Options options;
-  options.create_if_missing = false;
-  options.paranoid_checks = true;
-  options.info_log = rocksdb_info_log("keys");
   std::unique_ptr<RecoveringDb> db;
-  const rocksdb::Status s = RecoveringDb::open_read_only("key store", path, options, &db);
+  const rocksdb::Status s =
+      RecoveringDb::open_read_only("key store", path, store_options(false), &db);
   if (!s.ok()) return io_error("cannot open the key store at " + path + " to read", s);
   return std::unique_ptr<RocksDbKeyStore>(new RocksDbKeyStore(std::move(db), system_random()));
 }
