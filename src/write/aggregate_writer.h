@@ -254,20 +254,20 @@ class AggregateWriter {
       for (std::size_t i = begin; i < end; ++i) {
         ++outcome.aggregates;
         const std::string& key = key_at(i);
+        const std::size_t which = command_at(i).index();
         auto [at, first] = in_chunk.try_emplace(key, pending.size());
         if (first) {
           // Taken out of the cache, not copied (the run holds the exclusive
           // lock); put back after the append (or when nothing is written).
           auto current = take(key);
           if (!current) {
-            counted.add(command_at(i).index(), CommandResult::kFailed);  // not loaded
+            counted.add(which, CommandResult::kFailed);  // not loaded
             return current.error();
           }
           pending.push_back(Pending{&key, std::move(current).value(), {}, {}});
         }
         Pending& p = pending[at->second];
         domain::DecisionContext context{rulebook_, fund_, date_at(i)};
-        const std::size_t which = command_at(i).index();
         auto decided = A::decide(p.working.state, command_at(i), context);
         if (!decided) {
           if (results == ItemResults::kKeep) outcome.items[i].rejected = decided.error();
@@ -465,7 +465,7 @@ class AggregateWriter {
   // decided with events and not yet appended (failed if the run stops).
   struct RunCounts {
     AggregateWriter& writer;
-    std::array<std::array<std::uint64_t, 4>, kCommands> counts{};
+    std::array<std::array<std::uint64_t, kCommandResultNames.size()>, kCommands> counts{};
     std::vector<std::size_t> pending;
     void add(std::size_t command, CommandResult result) {
       ++counts[command][static_cast<std::size_t>(result)];
