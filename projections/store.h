@@ -51,11 +51,13 @@ enum class Durability { kWal, kFlushAtEnd, kIngest };
 // domain (before one fold), 2 = views of the domain's fold (ledger.h),
 // 3 = with the name index and the identity's events (niss_index.h),
 // 4 = its name words folded for every Latin, Greek and Cyrillic letter
-// (domain/name_words.h; 3 kept later blocks' letters as written).
+// (domain/name_words.h; 3 kept later blocks' letters as written),
+// 5 = states that keep each request with its decision and appeal
+// (domain/person_state.h RequestRecord; snapshot format 4).
 // Written in the default column family when a store is created; a store of
 // an older format is rebuilt from the log (ProjectionRunner::open), never
 // read as if it were current.
-inline constexpr int kStoreFormat = 4;
+inline constexpr int kStoreFormat = 5;
 
 class Store;
 

@@ -14,6 +14,7 @@
 #include <variant>
 #include <vector>
 
+#include "domain/appeal.h"
 #include "domain/category.h"
 #include "domain/date.h"
 #include "domain/iban.h"
@@ -24,15 +25,6 @@
 #include "schemas/envelope_generated.h"
 
 namespace kassa::domain {
-
-// What every refusal and every claim of an undue amount carries (DOMAIN §1):
-// rules ReasonRequired, AppealBodyRequired, AppealDeadlineRequired.
-struct AppealInfo {
-  std::string reason_code;  // stable code, e.g. "QuarterPrincipalUnpaid"
-  std::string reason;       // the motivation as sent (never personal data)
-  std::string appeal_body;  // e.g. "Tribunal du travail / Arbeidsrechtbank"
-  std::optional<Date> appeal_deadline;
-};
 
 // ---- affiliation -------------------------------------------------------------
 

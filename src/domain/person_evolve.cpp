@@ -45,6 +45,13 @@ std::vector<std::uint16_t> codes_of(const flatbuffers::Vector<std::uint16_t>* co
 
 std::string str(const flatbuffers::String* s) { return s == nullptr ? std::string() : s->str(); }
 
+std::optional<AppealInfo> appeal_of(const schemas::Appeal* a) {
+  if (a == nullptr) return std::nullopt;
+  AppealInfo out{str(a->reason_code()), str(a->reason()), str(a->appeal_body()), std::nullopt};
+  if (a->appeal_deadline_days() != 0) out.appeal_deadline = Date::from_days(a->appeal_deadline_days());
+  return out;
+}
+
 Money cents(std::int64_t c) { return Money::from_cents(c); }
 Money add(Money a, Money b) { return FoldArithmetic::add(a, b); }
 Money sub(Money a, Money b) { return FoldArithmetic::sub(a, b); }
@@ -124,22 +131,35 @@ class Folder {
       case EventBody::PaymentPlanGranted: return on(*e_.body_as_PaymentPlanGranted());
       case EventBody::PaymentPlanRefused:
         return registered([&] {
+          const auto* b = e_.body_as_PaymentPlanRefused();
           s_.plan_request.reset();
-          s_.plan_refused = Date::from_days(e_.body_as_PaymentPlanRefused()->decided_days());
+          s_.plan_refused = Date::from_days(b->decided_days());
+          request_decided(RequestKind::kPaymentPlan, {}, RequestStatus::kRefused, *s_.plan_refused, {},
+                          appeal_of(b->appeal()));
         });
       case EventBody::PaymentPlanBreached: return on(*e_.body_as_PaymentPlanBreached());
       case EventBody::WaiverRequested: return on(*e_.body_as_WaiverRequested());
-      case EventBody::WaiverGranted:
-        return waiver_decision(e_.body_as_WaiverGranted()->quarters(), RequestStatus::kGranted);
-      case EventBody::WaiverRefused:
-        return waiver_decision(e_.body_as_WaiverRefused()->quarters(), RequestStatus::kRefused);
+      case EventBody::WaiverGranted: {
+        const auto* b = e_.body_as_WaiverGranted();
+        return waiver_decision(b->quarters(), RequestStatus::kGranted, b->decided_days(), b->decision_ref(),
+                               nullptr);
+      }
+      case EventBody::WaiverRefused: {
+        const auto* b = e_.body_as_WaiverRefused();
+        return waiver_decision(b->quarters(), RequestStatus::kRefused, b->decided_days(), b->decision_ref(),
+                               b->appeal());
+      }
       case EventBody::DispenseRequested: return on(*e_.body_as_DispenseRequested());
-      case EventBody::DispenseGranted:
-        return dispense_decision(e_.body_as_DispenseGranted()->quarters(),
-                                 RequestStatus::kGranted);
-      case EventBody::DispenseRefused:
-        return dispense_decision(e_.body_as_DispenseRefused()->quarters(),
-                                 RequestStatus::kRefused);
+      case EventBody::DispenseGranted: {
+        const auto* b = e_.body_as_DispenseGranted();
+        return dispense_decision(b->quarters(), RequestStatus::kGranted, b->decided_days(),
+                                 b->decision_ref(), nullptr);
+      }
+      case EventBody::DispenseRefused: {
+        const auto* b = e_.body_as_DispenseRefused();
+        return dispense_decision(b->quarters(), RequestStatus::kRefused, b->decided_days(),
+                                 b->decision_ref(), b->appeal());
+      }
       case EventBody::ContestFiled: return on(*e_.body_as_ContestFiled());
       case EventBody::ContestDecided: return on(*e_.body_as_ContestDecided());
       case EventBody::BenefitClaimed: return on(*e_.body_as_BenefitClaimed());
@@ -747,11 +767,55 @@ class Folder {
     return {};
   }
 
+  // A request recorded: pending until a decision takes its quarters.
+  void request_made(RequestKind kind, Date on, std::vector<std::uint16_t> quarters,
+                    Money amount = {}) {
+    s_.requests.push_back({kind, on, std::move(quarters), RequestStatus::kPending, std::nullopt, {},
+                           std::nullopt, amount});
+  }
+
+  // A decision on `kind` for `quarters`: they leave the pending requests
+  // that held them (one plan request is pending at a time: a plan's
+  // decision takes it whole, and a refusal, which names no quarters,
+  // decides the request's), and the decision is recorded with the date of
+  // the request it answers (its own date when there was none). `amount`:
+  // a granted plan's total; a refusal keeps the request's.
+  void request_decided(RequestKind kind, std::vector<std::uint16_t> quarters, RequestStatus status,
+                       Date on, std::string ref, std::optional<AppealInfo> appeal,
+                       std::optional<Money> amount = std::nullopt) {
+    const bool plan = kind == RequestKind::kPaymentPlan;
+    std::optional<Date> requested;
+    Money asked;
+    for (RequestRecord& r : s_.requests) {
+      if (r.kind != kind || r.status != RequestStatus::kPending) continue;
+      const std::size_t before = r.quarters.size();
+      if (plan) {
+        if (quarters.empty()) quarters = r.quarters;
+        asked = r.amount;
+        r.quarters.clear();
+      } else {
+        std::erase_if(r.quarters, [&](std::uint16_t q) {
+          return std::find(quarters.begin(), quarters.end(), q) != quarters.end();
+        });
+      }
+      if (r.quarters.size() != before || plan) {
+        requested = requested ? std::min(*requested, r.requested) : r.requested;
+      }
+    }
+    std::erase_if(s_.requests, [&](const RequestRecord& r) {
+      return r.kind == kind && r.status == RequestStatus::kPending && r.quarters.empty();
+    });
+    s_.requests.push_back({kind, requested.value_or(on), std::move(quarters), status, on, std::move(ref),
+                           std::move(appeal), amount.value_or(asked)});
+  }
+
   Status on(const schemas::PaymentPlanRequested& b) {
     return registered([&] {
       s_.plan_request = PaymentPlanRequest{Date::from_days(b.requested_days()),
                                            codes_of(b.quarters()), b.proposed_instalments(),
                                            cents(b.amount_cents())};
+      request_made(RequestKind::kPaymentPlan, s_.plan_request->requested, s_.plan_request->quarters,
+                   s_.plan_request->amount);
     });
   }
 
@@ -767,6 +831,8 @@ class Folder {
           plan.instalments.emplace_back(Date::from_days(i->due_days()), cents(i->amount_cents()));
         }
       }
+      request_decided(RequestKind::kPaymentPlan, plan.quarters, RequestStatus::kGranted, plan.granted,
+                      plan.ref, std::nullopt, plan.total);
       s_.plans.push_back(std::move(plan));
       s_.plan_request.reset();
     });
@@ -793,14 +859,19 @@ class Folder {
       f.waiver = RequestStatus::kPending;
       f.waiver_requested = Date::from_days(b.requested_days());
     }
+    request_made(RequestKind::kWaiver, Date::from_days(b.requested_days()), codes_of(b.quarters()));
     return {};
   }
 
-  Status waiver_decision(const flatbuffers::Vector<std::uint16_t>* codes, RequestStatus status) {
+  Status waiver_decision(const flatbuffers::Vector<std::uint16_t>* codes, RequestStatus status,
+                         std::int32_t decided_days, const flatbuffers::String* ref,
+                         const schemas::Appeal* appeal) {
     KASSA_TRY(require_registered());
     auto quarters = quarters_of(codes);
     KASSA_TRY(quarters);
     for (auto q : *quarters) s_.quarter_facts[q].waiver = status;
+    request_decided(RequestKind::kWaiver, codes_of(codes), status, Date::from_days(decided_days), str(ref),
+                    appeal_of(appeal));
     return {};
   }
 
@@ -813,14 +884,19 @@ class Folder {
       f.dispense = RequestStatus::kPending;
       f.dispense_requested = Date::from_days(b.requested_days());
     }
+    request_made(RequestKind::kDispense, Date::from_days(b.requested_days()), codes_of(b.quarters()));
     return {};
   }
 
   // A dispense covers whole quarters: contribution, fees, surcharges, costs.
-  Status dispense_decision(const flatbuffers::Vector<std::uint16_t>* codes, RequestStatus status) {
+  Status dispense_decision(const flatbuffers::Vector<std::uint16_t>* codes, RequestStatus status,
+                           std::int32_t decided_days, const flatbuffers::String* ref,
+                           const schemas::Appeal* appeal) {
     KASSA_TRY(require_registered());
     auto quarters = quarters_of(codes);
     KASSA_TRY(quarters);
+    request_decided(RequestKind::kDispense, codes_of(codes), status, Date::from_days(decided_days), str(ref),
+                    appeal_of(appeal));
     for (auto q : *quarters) {
       s_.quarter_facts[q].dispense = status;
       if (status != RequestStatus::kGranted) continue;
@@ -939,6 +1015,7 @@ class Folder {
     }
     benefit->status = BenefitStatus::kRefused;
     benefit->decided = Date::from_days(b.decided_days());
+    benefit->appeal = appeal_of(b.appeal());
     return {};
   }
 

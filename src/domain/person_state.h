@@ -39,6 +39,7 @@
 #include <vector>
 
 #include "domain/account.h"
+#include "domain/appeal.h"
 #include "domain/category.h"
 #include "domain/date.h"
 #include "domain/money.h"
@@ -147,6 +148,23 @@ struct DebtLine {
 };
 
 enum class RequestStatus { kNone, kPending, kGranted, kRefused };
+
+// A request staff recorded for the person and, once decided, the decision:
+// a payment plan, a waiver of surcharges or a dispense of contributions.
+// A decision names its own quarters; the quarters it decides leave the
+// pending requests that held them (a pending request left with none is
+// gone), so the list holds what is still to decide and every decision.
+enum class RequestKind : std::uint8_t { kPaymentPlan, kWaiver, kDispense };
+struct RequestRecord {
+  RequestKind kind = RequestKind::kPaymentPlan;
+  Date requested = epoch();          // of the request it decides (the decision's date if none)
+  std::vector<std::uint16_t> quarters;
+  RequestStatus status = RequestStatus::kPending;
+  std::optional<Date> decided;
+  std::string decision_ref;          // the plan's or the decision's reference
+  std::optional<AppealInfo> appeal;  // refusals
+  Money amount;                      // plans: what was asked for, then the plan's total
+};
 
 // Per calendar quarter: what is not a debt (rights, requests).
 struct QuarterFacts {
@@ -273,6 +291,7 @@ struct Benefit {
   bool family_charge = false;
   int service_vouchers = 0;
   Money paid;
+  std::optional<AppealInfo> appeal;  // refused: what the refusal said
 };
 
 struct OverpaymentClaim {
@@ -327,6 +346,7 @@ struct PersonState {
   std::optional<PaymentPlanRequest> plan_request;  // pending
   std::optional<Date> plan_refused;                 // the latest refusal
   std::vector<Contest> contests;
+  std::vector<RequestRecord> requests;              // plans, waivers, dispenses: asked and decided
   int personal_contacts = 0;
   int personal_contacts_reached = 0;
   std::optional<Date> last_personal_contact;

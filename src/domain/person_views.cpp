@@ -373,4 +373,88 @@ Figures quarter_figures(const CompanyState& s) {
   return out;
 }
 
+std::string_view to_string(RequestViewKind kind) {
+  switch (kind) {
+    case RequestViewKind::kPaymentPlan: return "payment-plan";
+    case RequestViewKind::kWaiver: return "waiver";
+    case RequestViewKind::kDispense: return "dispense";
+    case RequestViewKind::kContest: return "contest";
+    case RequestViewKind::kBenefit: return "benefit";
+  }
+  return "payment-plan";
+}
+
+namespace {
+
+std::vector<Quarter> quarters_of_codes(const std::vector<std::uint16_t>& codes) {
+  std::vector<Quarter> out;
+  for (std::uint16_t c : codes) {
+    if (auto q = quarter_from_code(c)) out.push_back(*q);
+  }
+  return out;
+}
+
+std::string_view contest_status(const Contest& c) {
+  if (!c.outcome) return "pending";
+  switch (*c.outcome) {
+    case schemas::ContestOutcome::Upheld: return "upheld";
+    case schemas::ContestOutcome::PartlyUpheld: return "partly-upheld";
+    case schemas::ContestOutcome::Rejected: return "rejected";
+    case schemas::ContestOutcome::Withdrawn: return "withdrawn";
+  }
+  return "pending";
+}
+
+}  // namespace
+
+std::vector<RequestView> requests_view(const PersonState& state) {
+  std::vector<RequestView> out;
+  for (const RequestRecord& r : state.requests) {
+    RequestView v;
+    v.kind = r.kind == RequestKind::kPaymentPlan ? RequestViewKind::kPaymentPlan
+             : r.kind == RequestKind::kWaiver    ? RequestViewKind::kWaiver
+                                                 : RequestViewKind::kDispense;
+    v.reference = r.decision_ref;
+    v.quarters = quarters_of_codes(r.quarters);
+    v.requested = r.requested;
+    v.status = to_string(r.status);
+    v.decided = r.decided;
+    v.appeal = r.appeal;
+    v.amount = r.amount;
+    if (r.kind == RequestKind::kPaymentPlan && r.status == RequestStatus::kGranted) {
+      for (const PaymentPlan& plan : state.plans) {
+        if (plan.ref == r.decision_ref && plan.breached) v.status = "breached";
+      }
+    }
+    out.push_back(std::move(v));
+  }
+  for (const Contest& c : state.contests) {
+    RequestView v;
+    v.kind = RequestViewKind::kContest;
+    v.reference = c.case_ref;
+    v.quarters = quarters_of_codes(c.quarters);
+    v.requested = c.filed;
+    v.status = contest_status(c);
+    v.decided = c.decided;
+    v.amount = c.amount;
+    out.push_back(std::move(v));
+  }
+  for (const Benefit& b : state.benefits) {
+    RequestView v;
+    v.kind = RequestViewKind::kBenefit;
+    v.benefit = b.kind;
+    v.reference = b.claim_ref;
+    v.requested = b.claimed;
+    v.status = b.status == BenefitStatus::kClaimed   ? "pending"
+               : b.status == BenefitStatus::kGranted ? "granted"
+                                                     : "refused";
+    v.decided = b.decided;
+    v.appeal = b.appeal;
+    out.push_back(std::move(v));
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const RequestView& a, const RequestView& b) { return a.requested < b.requested; });
+  return out;
+}
+
 }  // namespace kassa::domain

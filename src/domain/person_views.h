@@ -109,6 +109,28 @@ struct WorkListEntry {
 };
 std::optional<WorkListEntry> work_list_entry(const PersonState& state);
 
+// The person's requests and what was decided, as staff and the person read
+// them (DOMAIN §1: reasoned refusals with appeal information): payment
+// plans, waivers and dispenses (PersonState::requests), contests and benefit
+// claims. Ordered by the request's date, then as recorded.
+enum class RequestViewKind : std::uint8_t { kPaymentPlan, kWaiver, kDispense, kContest, kBenefit };
+std::string_view to_string(RequestViewKind kind);  // "payment-plan", "waiver", ... "benefit"
+struct RequestView {
+  RequestViewKind kind = RequestViewKind::kPaymentPlan;
+  std::optional<schemas::BenefitKind> benefit;  // benefits: which one
+  std::string reference;      // the decision's, plan's, case's or claim's; empty while none
+  std::vector<Quarter> quarters;
+  Date requested = epoch();   // filed, claimed, or asked for
+  // "pending", "granted", "refused", "breached" (a granted plan since
+  // broken); contests: "pending", "upheld", "partly-upheld", "rejected",
+  // "withdrawn".
+  std::string_view status;
+  std::optional<Date> decided;
+  std::optional<AppealInfo> appeal;  // refusals
+  Money amount;               // plans: asked for, then granted; contests: contested
+};
+std::vector<RequestView> requests_view(const PersonState& state);
+
 // One quarter of the pension career (DOMAIN §8). A regularised year's
 // quarters owe their final contributions, and what was paid for the year
 // (the provisional quarters and the supplement) counts in quarter order.

@@ -14,10 +14,25 @@ namespace s = schemas;
 std::uint16_t code(Quarter q) { return quarter_code(q); }
 std::uint16_t u16(int v) { return static_cast<std::uint16_t>(v); }
 std::int32_t days(const std::optional<Date>& d) { return d ? d->to_days() : 0; }
+
+std::unique_ptr<s::AppealT> appeal_table(const std::optional<AppealInfo>& a) {
+  if (!a) return nullptr;
+  auto t = std::make_unique<s::AppealT>();
+  t->reason_code = a->reason_code;
+  t->reason = a->reason;
+  t->appeal_body = a->appeal_body;
+  t->appeal_deadline_days = days(a->appeal_deadline);
+  return t;
+}
 std::optional<Date> opt_date(std::int32_t d) {
   return d == 0 ? std::nullopt : std::optional<Date>(Date::from_days(d));
 }
 Money m(std::int64_t c) { return Money::from_cents(c); }
+
+std::optional<AppealInfo> appeal_info(const std::unique_ptr<s::AppealT>& t) {
+  if (!t) return std::nullopt;
+  return AppealInfo{t->reason_code, t->reason, t->appeal_body, opt_date(t->appeal_deadline_days)};
+}
 Date dt(std::int32_t d) { return Date::from_days(d); }
 
 Error invalid(const std::string& what) {
@@ -283,7 +298,20 @@ std::unique_ptr<s::PersonSnapshotT> to_t(const PersonState& st) {
     bt->family_charge = b.family_charge;
     bt->service_vouchers = u16(b.service_vouchers);
     bt->paid_cents = b.paid.cents();
+    bt->appeal = appeal_table(b.appeal);
     t->benefits.push_back(std::move(bt));
+  }
+  for (const auto& r : st.requests) {
+    auto rt = std::make_unique<s::RequestStateT>();
+    rt->kind = static_cast<std::uint8_t>(r.kind);
+    rt->requested_days = r.requested.to_days();
+    rt->quarters = r.quarters;
+    rt->status = static_cast<std::uint8_t>(r.status);
+    rt->decided_days = days(r.decided);
+    rt->decision_ref = r.decision_ref;
+    rt->appeal = appeal_table(r.appeal);
+    rt->amount_cents = r.amount.cents();
+    t->requests.push_back(std::move(rt));
   }
   for (const auto& o : st.overpayments) {
     auto ot = std::make_unique<s::OverpaymentStateT>();
@@ -476,7 +504,18 @@ Result<PersonState> from_t(const s::PersonSnapshotT& t) {
     benefit.family_charge = b->family_charge;
     benefit.service_vouchers = b->service_vouchers;
     benefit.paid = m(b->paid_cents);
+    benefit.appeal = appeal_info(b->appeal);
     st.benefits.push_back(std::move(benefit));
+  }
+  for (const auto& r : t.requests) {
+    if (!r) return invalid("null request");
+    if (r->kind > static_cast<std::uint8_t>(RequestKind::kDispense) ||
+        r->status > static_cast<std::uint8_t>(RequestStatus::kRefused)) {
+      return invalid("bad request kind or status");
+    }
+    st.requests.push_back({static_cast<RequestKind>(r->kind), dt(r->requested_days), r->quarters,
+                           static_cast<RequestStatus>(r->status), opt_date(r->decided_days),
+                           r->decision_ref, appeal_info(r->appeal), m(r->amount_cents)});
   }
   for (const auto& o : t.overpayments) {
     if (!o) return invalid("null overpayment");

@@ -18,7 +18,7 @@
 
 namespace kassa::domain {
 
-inline constexpr std::uint16_t kSnapshotFormatVersion = 3;
+inline constexpr std::uint16_t kSnapshotFormatVersion = 4;
 
 std::vector<std::uint8_t> serialize(const PersonState& state);
 

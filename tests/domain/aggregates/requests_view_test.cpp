@@ -1,0 +1,129 @@
+// A person's requests and decisions (requests_view), from decide() alone:
+// what is pending, what was decided for which quarters, each refusal's
+// reason and appeal, and all of it through a snapshot.
+#include "domain/person_views.h"
+#include "domain/snapshot.h"
+#include "scenario.h"
+
+namespace kassa::domain::test {
+namespace {
+
+// Q1 2025: 2,050.00 + 80.98 = 2,130.98 owed, noticed on 5 January.
+PersonScenario with_unpaid_q1() {
+  PersonScenario s;
+  s.run("2025-01-01", person("2025-01-01"));
+  s.run("2025-01-02", ChangeProvisionalBase{2025, eur(4'000'000),
+                                            schemas::ProvisionalBasis::ChosenHigher, ""});
+  s.run("2025-01-05", AssessQuarter{q("2025-Q1")});
+  return s;
+}
+
+std::vector<RequestView> through_snapshot(const PersonState& state) {
+  auto back = deserialize_person(serialize(state));
+  REQUIRE(back.ok());
+  CHECK(serialize(*back) == serialize(state));
+  return requests_view(*back);
+}
+
+TEST_CASE("requests: a plan refused with its appeal, asked again and granted", "[views][requests]") {
+  auto s = with_unpaid_q1();
+  CHECK(requests_view(s.state).empty());
+  s.run("2025-02-01", RequestPaymentPlan{{q("2025-Q1")}, 2});
+  auto v = requests_view(s.state);
+  REQUIRE(v.size() == 1);
+  CHECK(to_string(v[0].kind) == "payment-plan");
+  CHECK(v[0].status == "pending");
+  CHECK(v[0].requested == d("2025-02-01"));
+  CHECK(v[0].quarters == std::vector<Quarter>{q("2025-Q1")});
+  CHECK(v[0].amount == eur(213'098));
+  CHECK_FALSE(v[0].decided.has_value());
+
+  s.run("2025-02-10", RefusePaymentPlan{appeal()});
+  v = through_snapshot(s.state);
+  REQUIRE(v.size() == 1);
+  CHECK(v[0].status == "refused");
+  CHECK(v[0].requested == d("2025-02-01"));
+  CHECK(v[0].decided == d("2025-02-10"));
+  CHECK(v[0].quarters == std::vector<Quarter>{q("2025-Q1")});
+  CHECK(v[0].amount == eur(213'098));  // what was asked for
+  REQUIRE(v[0].appeal.has_value());
+  CHECK(v[0].appeal->reason_code == "QuarterPrincipalUnpaid");
+  CHECK(v[0].appeal->reason == "the contribution is not paid");
+  CHECK(v[0].appeal->appeal_body == "Tribunal du travail / Arbeidsrechtbank");
+  CHECK(v[0].appeal->appeal_deadline == d("2026-03-31"));
+
+  s.run("2025-03-01", RequestPaymentPlan{{q("2025-Q1")}, 2});
+  s.run("2025-03-05", GrantPaymentPlan{"PLAN-7", {{d("2025-04-01"), eur(106'549)},
+                                                  {d("2025-05-01"), eur(106'549)}}});
+  v = through_snapshot(s.state);
+  REQUIRE(v.size() == 2);
+  CHECK(v[0].status == "refused");
+  CHECK(v[1].status == "granted");
+  CHECK(v[1].reference == "PLAN-7");
+  CHECK(v[1].requested == d("2025-03-01"));
+  CHECK(v[1].decided == d("2025-03-05"));
+  CHECK(v[1].amount == eur(213'098));
+  CHECK_FALSE(v[1].appeal.has_value());
+
+  s.run("2025-04-20", BreachPaymentPlan{"PLAN-7", d("2025-04-01"), eur(106'549)});
+  CHECK(requests_view(s.state)[1].status == "breached");
+}
+
+TEST_CASE("requests: one dispense request decided quarter by quarter", "[views][requests]") {
+  auto s = with_unpaid_q1();
+  s.run("2025-04-05", AssessQuarter{q("2025-Q2")});
+  s.run("2025-05-01", RequestDispense{{q("2025-Q1"), q("2025-Q2")}});
+  s.run("2025-06-01", GrantDispense{{q("2025-Q1")}, "INASTI-1"});
+  auto v = through_snapshot(s.state);
+  REQUIRE(v.size() == 2);
+  // What is left to decide keeps the request's date; the decision has it too.
+  CHECK(to_string(v[0].kind) == "dispense");
+  CHECK(v[0].status == "pending");
+  CHECK(v[0].quarters == std::vector<Quarter>{q("2025-Q2")});
+  CHECK(v[1].status == "granted");
+  CHECK(v[1].quarters == std::vector<Quarter>{q("2025-Q1")});
+  CHECK(v[1].requested == d("2025-05-01"));
+  CHECK(v[1].reference == "INASTI-1");
+
+  s.run("2025-06-15", RefuseDispense{{q("2025-Q2")}, "INASTI-2", appeal()});
+  v = through_snapshot(s.state);
+  REQUIRE(v.size() == 2);
+  CHECK(v[0].status == "granted");
+  CHECK(v[1].status == "refused");
+  CHECK(v[1].quarters == std::vector<Quarter>{q("2025-Q2")});
+  CHECK(v[1].requested == d("2025-05-01"));
+  CHECK(v[1].decided == d("2025-06-15"));
+  REQUIRE(v[1].appeal.has_value());
+  CHECK(v[1].appeal->appeal_deadline == d("2026-03-31"));
+}
+
+TEST_CASE("requests: a waiver refused, a benefit refused, by request date", "[views][requests]") {
+  auto s = with_unpaid_q1();
+  s.run("2025-02-01", ClaimBenefit{schemas::BenefitKind::BridgingRight,
+                                   schemas::BridgingGround::Bankruptcy, d("2025-01-20"), "CL1"});
+  s.run("2025-03-31", ApplyQuarterEndSurcharges{q("2025-Q1")});
+  s.run("2025-04-02", RecordPayment{eur(213'098), d("2025-04-02"), std::nullopt, "B1",
+                                    schemas::PaymentChannel::Coda, std::nullopt});
+  s.run("2025-04-03", RequestWaiver{{q("2025-Q1")}, schemas::WaiverGround::ForceMajeure});
+  s.run("2025-04-20", RefuseWaiver{{q("2025-Q1")}, "INASTI-W", appeal()});
+  s.run("2025-05-03", RefuseBenefit{"CL1", appeal()});
+  auto v = through_snapshot(s.state);
+  REQUIRE(v.size() == 2);
+  CHECK(to_string(v[0].kind) == "benefit");
+  CHECK(v[0].benefit == schemas::BenefitKind::BridgingRight);
+  CHECK(v[0].reference == "CL1");
+  CHECK(v[0].requested == d("2025-02-01"));
+  CHECK(v[0].status == "refused");
+  CHECK(v[0].decided == d("2025-05-03"));
+  REQUIRE(v[0].appeal.has_value());
+  CHECK(v[0].appeal->appeal_body == "Tribunal du travail / Arbeidsrechtbank");
+  CHECK(to_string(v[1].kind) == "waiver");
+  CHECK(v[1].status == "refused");
+  CHECK(v[1].reference == "INASTI-W");
+  CHECK(v[1].requested == d("2025-04-03"));
+  CHECK(v[1].quarters == std::vector<Quarter>{q("2025-Q1")});
+  REQUIRE(v[1].appeal.has_value());
+}
+
+}  // namespace
+}  // namespace kassa::domain::test
