@@ -8,6 +8,7 @@
 #include "projections/niss_index.h"
 #include "projections/parties.h"
 #include "projections/person_search.h"
+#include "projections/state.h"
 #include "projections/statement.h"
 
 namespace kassa::http::queries {
@@ -263,6 +264,18 @@ void add_person_queries(Router& router, const std::shared_ptr<Ctx>& c) {
                             }
                             if (only && years.empty()) years.push_back(tax_year_json(*only, domain::PaidInYear{}));
                             return json{{"certificates", years}};
+                          }));
+
+  // Requests (plans, waivers, dispenses, contests, benefits) and what was
+  // decided, each refusal with its reason and appeal: a view of the
+  // person's folded state, as of now or of a date.
+  router.add(Method::kGet, "/v1/persons/{party_id}/requests", readers,
+             person_route(c, "/v1/persons/{party_id}/requests", true,
+                          [](const RequestContext&, const p::KvView& view, const std::string& party,
+                             const p::AsOf&) -> Result<json> {
+                            KASSA_ASSIGN_OR_RETURN(auto state, p::read_person_state(view, party));
+                            return json{{"requests", requests_json(state ? domain::requests_view(*state)
+                                                                         : std::vector<domain::RequestView>{})}};
                           }));
 
   router.add(Method::kGet, "/v1/persons/{party_id}/events", auditors,

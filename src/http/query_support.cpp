@@ -13,6 +13,7 @@
 #include "domain/schema_convert.h"
 #include "domain/structured_communication.h"
 #include "domain/timestamp.h"
+#include "http/command_support.h"
 #include "projections/event_json.h"
 #include "projections/parties.h"
 #include "projections/statement.h"
@@ -100,6 +101,33 @@ json career_json(const std::optional<p::Career>& career) {
     years.back()["quarters"].push_back(std::move(row));
   }
   return {{"years", years}};
+}
+
+json requests_json(const std::vector<domain::RequestView>& requests) {
+  json out = json::array();
+  for (const domain::RequestView& r : requests) {
+    json quarters = json::array();
+    for (const domain::Quarter& q : r.quarters) quarters.push_back(q.format());
+    json appeal = nullptr;
+    if (r.appeal) {
+      appeal = {{"reason_code", r.appeal->reason_code},
+                {"reason", r.appeal->reason},
+                {"appeal_body", r.appeal->appeal_body},
+                {"appeal_deadline", date_of(r.appeal->appeal_deadline)}};
+    }
+    const bool has_amount = r.kind == domain::RequestViewKind::kPaymentPlan ||
+                            r.kind == domain::RequestViewKind::kContest;
+    out.push_back({{"kind", std::string(domain::to_string(r.kind))},
+                   {"benefit", r.benefit ? json(commands::kebab(s::EnumNameBenefitKind(*r.benefit))) : json(nullptr)},
+                   {"reference", r.reference.empty() ? json(nullptr) : json(r.reference)},
+                   {"quarters", quarters},
+                   {"requested", date_of(r.requested)},
+                   {"status", std::string(r.status)},
+                   {"decided", date_of(r.decided)},
+                   {"amount", has_amount ? money_of(r.amount) : json(nullptr)},
+                   {"appeal", appeal}});
+  }
+  return out;
 }
 
 json tax_year_json(int year, const domain::PaidInYear& y) {

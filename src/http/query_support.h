@@ -10,8 +10,8 @@
 //     events for auditors).
 //
 // Route files by area:
-//   person_query_routes.cpp   lookup, summary, statement, debt, career, tax
-//                             certificate, events
+//   person_query_routes.cpp   lookup, search, identity, summary, statement,
+//                             debt, career, tax certificate, requests, events
 //   company_query_routes.cpp  company summary, statement, debt, events
 //   fund_query_routes.cpp     collection work-list, statistics
 //   audit_query_routes.cpp    access log, projections' status, rebuild (admin)
@@ -31,6 +31,7 @@
 
 #include "domain/date.h"
 #include "domain/money.h"
+#include "domain/person_views.h"
 #include "domain/timestamp.h"
 #include "http/json_writer.h"
 #include "http/ledger_json.h"
@@ -67,6 +68,9 @@ std::string_view category_name(std::uint8_t category);
 // ---- JSON of each read model ------------------------------------------------------
 
 json career_json(const std::optional<p::Career>& career);
+// A person's requests and decisions (domain::requests_view), with the
+// appeal information of each refusal.
+json requests_json(const std::vector<domain::RequestView>& requests);
 json tax_year_json(int year, const domain::PaidInYear& y);
 // 20252 -> "2025-Q2"; 20250 -> "2025" (a yearly bucket).
 json bucket(std::uint16_t code);

@@ -493,6 +493,63 @@ TEST_CASE("every query route answers with real values", "[http][queries]") {
   }
 }
 
+TEST_CASE("a person's requests and decisions, each refusal with its appeal", "[http][queries]") {
+  // Before: no route showed a request or a decision (404); a refusal's
+  // reason and appeal were in the auditors' raw events only.
+  World w;
+  const d::AppealInfo appeal{"NoGuarantee", "earlier plans were not kept",
+                             "Tribunal du travail de Liège", ymd(2025, 10, 31)};
+  done(w.ledger.person(w.other, d::RequestPaymentPlan{{quarter(2025, 1)}, 4}, ymd(2025, 8, 1)));
+  done(w.ledger.person(w.other, d::RefusePaymentPlan{appeal}, ymd(2025, 8, 20)));
+  auto last = done(w.ledger.person(
+      w.other, d::RequestDispense{{quarter(2025, 1), quarter(2025, 2)}}, ymd(2025, 9, 1)));
+  const std::string O = "/v1/persons/" + w.other;
+  auto j = w.get(O + "/requests?min_offset=" + std::to_string(last.events.back().offset), as("st"));
+  CHECK(j["party_id"] == w.other);
+  REQUIRE(j["requests"].size() == 2);
+  const json plan = j["requests"][0];
+  CHECK(plan["kind"] == "payment-plan");
+  CHECK(plan["status"] == "refused");
+  CHECK(plan["requested"] == "2025-08-01");
+  CHECK(plan["decided"] == "2025-08-20");
+  CHECK(plan["quarters"] == json::array({"2025-Q1"}));
+  CHECK(plan["reference"].is_null());
+  CHECK(plan["benefit"].is_null());
+  // The plan's amount: what Q1 owed when it was asked for.
+  std::string q1_owed;
+  const json debt = w.get(O + "/debt", as("st"));
+  for (const auto& line : debt["lines"]) {
+    if (line["debt"] == "2025-Q1") q1_owed = line["outstanding"].get<std::string>();
+  }
+  INFO(debt.dump());
+  CHECK(plan["amount"] == q1_owed);
+  CHECK(plan["appeal"] == json{{"reason_code", "NoGuarantee"},
+                               {"reason", "earlier plans were not kept"},
+                               {"appeal_body", "Tribunal du travail de Liège"},
+                               {"appeal_deadline", "2025-10-31"}});
+  const json dispense = j["requests"][1];
+  CHECK(dispense["kind"] == "dispense");
+  CHECK(dispense["status"] == "pending");
+  CHECK(dispense["quarters"] == json::array({"2025-Q1", "2025-Q2"}));
+  CHECK(dispense["requested"] == "2025-09-01");
+  CHECK(dispense["decided"].is_null());
+  CHECK(dispense["amount"].is_null());
+  CHECK(dispense["appeal"].is_null());
+  // As of a date before the refusal, the plan was pending; the person who
+  // paid has asked for nothing.
+  auto then = w.get(O + "/requests?at=2025-08-10", as("au"));
+  REQUIRE(then["requests"].size() == 1);
+  CHECK(then["requests"][0]["status"] == "pending");
+  CHECK(then["requests"][0]["appeal"].is_null());
+  CHECK(then["as_of"]["at"] == "2025-08-10");
+  CHECK(w.get("/v1/persons/" + w.person + "/requests", as("st"))["requests"].empty());
+  // A read of a person like any other: a purpose, and the access log.
+  CHECK(w.get(O + "/requests", as("st", ""), 400)["error"] == "PurposeRequired");
+  auto logged = w.get("/v1/audit/access-log?party_id=" + w.other, as("au"))["records"];
+  REQUIRE_FALSE(logged.empty());
+  CHECK(logged.back()["route"] == "GET /v1/persons/{party_id}/requests");
+}
+
 TEST_CASE("staff find a file by name or member number and read the identity", "[http][queries]") {
   // Before: POST /v1/persons/search and GET /v1/persons/{id}/identity did
   // not exist (404): a person was found by NISS only, and no answer named them.

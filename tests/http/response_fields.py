@@ -253,7 +253,23 @@ def niss_for(birth, serial):
 def exercise(api, persons, company, samples, today):
     """Every JSON route with real parameters; the demo's samples (a plan,
     a formal notice, a dispense, a bridging right, a company) bring the
-    rarer fields."""
+    rarer fields, and a plan asked for then refused brings an appeal."""
+    debtor = samples["formal notice"]
+    debt = api.call("staff", "GET", "/v1/persons/{party_id}/debt", "/v1/persons/%s/debt" % debtor)
+    owed = [l["debt"] for l in debt["lines"] if l["outstanding"] != "0.00" and re.match(r"^\d{4}-Q[1-4]$", l["debt"])]
+    if not owed:
+        fail("the formal-notice sample owes no quarter")
+    api.call("staff", "POST", "/v1/persons/{party_id}/payment-plans", "/v1/persons/%s/payment-plans" % debtor,
+             body={"quarters": owed[:1], "instalments": 6, "date": today})
+    api.call("staff", "POST", "/v1/persons/{party_id}/payment-plans/refuse",
+             "/v1/persons/%s/payment-plans/refuse" % debtor,
+             body={"reason_code": "NO_GUARANTEE", "reason": "Earlier plans were not kept.",
+                   "appeal_body": "Tribunal du travail de Bruxelles", "appeal_deadline": "2027-03-31",
+                   "date": today})
+    return exercise_reads(api, persons, company, sorted(set(samples.values())), today)
+
+
+def exercise_reads(api, persons, company, samples, today):
     person = persons[0]
     p = "/v1/persons/" + person
     t_person = "/v1/persons/{party_id}"
@@ -271,15 +287,14 @@ def exercise(api, persons, company, samples, today):
     api.call("auditor", "GET", t_person + "/statement", p + "/statement?limit=5&at=2025-06-30&known_at=2026-01-01T00:00:00Z")
     for other in [person] + samples + persons[1:6]:
         q = "/v1/persons/" + other
-        api.call("staff", "GET", t_person, q)
-        api.call("staff", "GET", t_person + "/debt", q + "/debt")
-        api.call("staff", "GET", t_person + "/statement", q + "/statement")
-        api.call("staff", "GET", t_person + "/career", q + "/career")
-        api.call("staff", "GET", t_person + "/tax-certificate", q + "/tax-certificate")
+        for route in ("", "/debt", "/statement", "/career", "/tax-certificate", "/requests"):
+            api.call("staff", "GET", t_person + route, q + route)
+    for route in ("", "/debt", "/career", "/tax-certificate", "/requests"):  # as of a date
+        api.call("auditor", "GET", t_person + route, p + route + "?at=2025-06-30")
     c = "/v1/companies/" + company
-    api.call("staff", "GET", t_company, c)
-    api.call("staff", "GET", t_company + "/statement", c + "/statement")
-    api.call("staff", "GET", t_company + "/debt", c + "/debt")
+    for route in ("", "/statement", "/debt"):
+        api.call("staff", "GET", t_company + route, c + route)
+        api.call("staff", "GET", t_company + route, c + route + "?at=2025-06-30")
     api.call("auditor", "GET", t_company + "/events", c + "/events")
     api.call("staff", "GET", "/v1/collection/work-list", "/v1/collection/work-list?limit=20")
     api.call("staff", "GET", "/v1/statistics")
@@ -378,7 +393,7 @@ def main():
             "company_number": COMPANY, "name": "Fields NV", "legal_form": "NV",
             "incorporation": "2015-03-01", "directors": [persons[0]]})
         today = time.strftime("%Y-%m-%d", time.gmtime())
-        exercise(api, persons, samples.pop("company"), sorted(set(samples.values())), today)
+        exercise(api, persons, samples.pop("company"), samples, today)
         with open(os.path.join(work, "answers.json"), "w") as f:
             json.dump(api.answers, f, indent=1)
         problems = check(doc, api.answers, jsonschema_rs)
