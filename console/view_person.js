@@ -4,8 +4,9 @@
 // (/identity, staff only: name, NISS, member number, address, decrypted by
 // kassad and never cached) and status (GET /v1/persons/{id}), debt per
 // quarter with each notice's structured communication and due date
-// (/debt), the payment form (payment.js, staff), the account statement
-// (statement.js), the career (/career), the tax certificate
+// (/debt), the payment form (payment.js, staff), the other staff commands
+// (actions.js: contact, refund, plan, refusal, waiver, dispense), the
+// account statement (statement.js), the career (/career), the tax certificate
 // (/tax-certificate), and for auditors the events with their lineage
 // (/events).
 
@@ -17,6 +18,7 @@ import { purposeFor, setPurpose, takeWrite, who } from "./session.js";
 import { date, money, formatNiss } from "./format.js";
 import { statementSection } from "./statement.js";
 import { paymentSection } from "./payment.js";
+import { actionsSection } from "./actions.js";
 
 export async function mount(ctx, partyId) {
   const alive = ctx.current();
@@ -33,8 +35,9 @@ export async function mount(ctx, partyId) {
   const auditor = who()?.role === "auditor";
   const state = { summary: null, identity: null, debt: null, career: null, tax: null, error: null, showSettled: false, events: null, eventPages: [0] };
   const statement = statementSection(partyId, purpose, (focusId) => paint(focusId));
-  const payment = paymentSection(partyId, afterPayment, ctx.announce);
+  const payment = paymentSection(partyId, afterWrite, ctx.announce);
   payment.onRepaint((focusId) => paint(focusId));
+  const actions = actionsSection(partyId, afterWrite, ctx.announce, (focusId) => paint(focusId));
 
   async function load(minOffset) {
     const read = (path) => call("GET", `/v1/persons/${partyId}${path}`, { purpose, query: { min_offset: minOffset } });
@@ -116,7 +119,7 @@ export async function mount(ctx, partyId) {
     );
   }
 
-  async function afterPayment(minOffset) {
+  async function afterWrite(minOffset) {
     await load(minOffset);
     if (alive()) paint("debt-title");
   }
@@ -162,8 +165,8 @@ export async function mount(ctx, partyId) {
         fact("person.outstanding", money(s.outstanding, lang()), "person-outstanding"),
         fact("person.credit", money(s.credit, lang())),
         fact("person.balance", money(s.balance, lang()), "person-balance"),
-        fact("worklist.plan", term("plan", debt.payment_plan?.state ?? "none")),
-        fact("worklist.contact", t(debt.personal_contact ? "common.yes" : "common.no")),
+        fact("worklist.plan", term("plan", debt.payment_plan?.state ?? "none"), "person-plan"),
+        fact("worklist.contact", t(debt.personal_contact ? "common.yes" : "common.no"), "person-contact"),
         fact("worklist.formalNotice", debt.last_formal_notice ? date(debt.last_formal_notice) : null),
         s.personal_data_erased && fact("person.erased", t("common.yes")),
         s.director_of?.length > 0 && fact("person.directorOf", s.director_of.map((d) => d.company_number).join(", ")),
@@ -303,7 +306,7 @@ export async function mount(ctx, partyId) {
             h("p", {}, errorText(state.error)),
             h("button", { type: "button", onclick: async () => (await load(), paint("debt-title")) }, t("common.retry")),
           )
-        : [identity(), debtTable(), !auditor && payment.paint(), statement.paint(), career(), taxCertificate(), auditor && events()],
+        : [identity(), debtTable(), !auditor && payment.paint(), !auditor && actions.paint(), statement.paint(), career(), taxCertificate(), auditor && events()],
     );
     if (focusId) {
       const target = document.getElementById(focusId);

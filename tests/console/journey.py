@@ -140,6 +140,7 @@ class Journey:
         self.sign_in()
         self.find_and_open()
         self.record_payment()
+        self.other_actions()
         self.find_by_name()
         self.print_statement()
         self.work_list()
@@ -257,6 +258,73 @@ class Journey:
         self.axe("file after the payment")
         self.shot("payment-recorded")
         self.log("payment recorded once: owed %s -> %s" % (owed, fr_amount(after)))
+
+    def fill(self, prefix, values):
+        for name, value in values:
+            field = self.d.find_element(By.ID, prefix + "-" + name)
+            field.clear()
+            if value:
+                field.send_keys(value)
+
+    def confirm(self, expected_in_dialog):
+        confirm = self.wait("dialog[open] #confirm-action")
+        text = self.text("dialog[open]")
+        assert all(x in text for x in expected_in_dialog), (expected_in_dialog, text)
+        confirm.click()
+        self.gone("dialog[open]")
+
+    def other_actions(self):
+        """The file's other commands, each folded under its title: opened by
+        keyboard, checked by the form, confirmed naming what is written,
+        then seen in the file; an API refusal lands next to its field."""
+        quarter = self.d.find_elements(By.CSS_SELECTOR, "#debt-table tbody th")[0].text
+        assert re.match(r"^\d{4}-Q[1-4]$", quarter), quarter
+        assert self.text("#person-contact") == "non"
+        # A personal contact: Enter on the folded title opens the form.
+        self.d.execute_script("arguments[0].focus()", self.d.find_element(By.ID, "contact-title"))
+        self.keys(Keys.ENTER)
+        self.wait("#contact-details[open] #contact-on")
+        self.axe("other actions")
+        self.shot("other-actions")
+        Select(self.d.find_element(By.ID, "contact-channel")).select_by_value("visit")
+        self.fill("contact", (("notes-ref", "DOSSIER-7"),))
+        self.d.find_element(By.ID, "contact-submit").click()
+        self.confirm(["visite à domicile", "DOSSIER-7", "oui"])
+        self.wait_text("#status", lambda t: "Contact personnel enregistré" in t, "the contact's confirmation")
+        self.wait_text("#person-contact", lambda t: t == "oui", "the contact in the file")
+        assert self.d.find_element(By.ID, "contact-details").get_attribute("open") is not None, \
+            "the form folded on repaint"
+        # A payment plan asked for: the form's own check, then the request.
+        self.d.find_element(By.ID, "plan-title").click()
+        self.fill("plan", (("quarters", "2025-T1"), ("instalments", "6")))
+        self.d.find_element(By.ID, "plan-submit").click()
+        self.wait_text("#plan-quarters-error", lambda t: "2025-Q1" in t, "the quarters' format error")
+        assert self.d.switch_to.active_element.get_attribute("id") == "plan-quarters"
+        self.fill("plan", (("quarters", quarter.lower()),))
+        self.keys(Keys.ENTER)
+        self.confirm(["6 échéances", quarter])
+        self.wait_text("#person-plan", lambda t: t == "demandé", "the plan request in the file")
+        # Refused, with the reason and the appeal the letter carries.
+        self.d.find_element(By.ID, "plan-refusal-title").click()
+        self.fill("plan-refusal", (("reason-code", "NO_GUARANTEE"),
+                                   ("reason", "Les plans antérieurs n'ont pas été respectés."),
+                                   ("appeal-body", "Tribunal du travail de Bruxelles"),
+                                   ("appeal-deadline", "31/03/2027")))
+        self.d.find_element(By.ID, "plan-refusal-submit").click()
+        self.confirm(["Tribunal du travail de Bruxelles", "31/03/2027"])
+        self.wait_text("#person-plan", lambda t: t == "refusé", "the refusal in the file")
+        # A refund to an account the fund does not know: the API's rule,
+        # next to the IBAN field.
+        self.d.find_element(By.ID, "refund-title").click()
+        self.fill("refund", (("amount", "10,00"), ("refund-ref", "CONSOLE-R1")))
+        self.d.find_element(By.ID, "refund-submit").click()
+        self.confirm(["10,00 €"])
+        error = self.wait_text("#refund-iban-error", lambda t: "IBAN" in t and "compte" in t,
+                               "the API's rule in French, on the IBAN")
+        assert self.d.find_element(By.ID, "refund-iban").get_attribute("aria-invalid") == "true"
+        self.axe("file after the other actions")
+        self.shot("other-actions-done")
+        self.log("contact, plan asked and refused recorded; refund refused: %r" % error)
 
     def find_by_name(self):
         """A demo person found by name typed as after a phone call (upper

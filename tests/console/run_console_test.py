@@ -16,7 +16,9 @@ signs in with a token (a wrong one first), finds the person by NISS,
 states the purpose by keyboard, opens the file, records a payment (a
 field error from the form, one from the API next to its field, then a
 confirmed payment whose confirm button is double-clicked) and sees the
-debt and the statement change, pages the statement, prints it to PDF,
+debt and the statement change, records a personal contact, a payment
+plan asked for and then refused with its appeal, sees a refund refused
+next to its IBAN field, pages the statement, prints it to PDF,
 pages the collection work-list, matches a bank line in suspense to the
 person by NISS and sees it booked, switches language, signs out. axe-core
 runs on every page and dialog: any serious or critical violation fails.

@@ -1,0 +1,214 @@
+// A staff command on a person's file as a form (POST /v1/persons/{id}/<path>).
+//
+// One module for every write the file offers (payment.js, actions.js): the
+// form checks what it can read (amounts, dates, quarters, required
+// fields), then a confirmation lists every value — the amount first —
+// before anything is written. The request carries an Idempotency-Key made
+// when the confirmation opens: the confirm button works once, and a retry
+// of the same submission writes once. An API 4xx is shown next to the
+// field it names ("field"), else above the form.
+//
+// spec: {
+//   id,        element ids: `${id}-form`, `${id}-<field>` (underscores as
+//              dashes), `${id}-<field>-error`, `${id}-submit`, `${id}-form-error`
+//   path,      the command's path under the person
+//   title, submit, confirmTitle      word keys
+//   confirmText(body, shown), confirm(body, shown), done(body, shown, status)
+//              words; `shown` is the first money field as displayed
+//   fields: [{ name, label, kind, required, hint, options, attrs, initial }]
+//              kind: "text" | "money" | "date" | "quarters" | "count" | "select" | "checkbox";
+//              options: [[value, word key]] for selects; initial(): the value
+//              a fresh form holds
+//   fixed      body members every submission carries (e.g. channel)
+// }
+
+import { h } from "./dom.js";
+import { t, lang, errorText } from "./i18n.js";
+import { call, newIdempotencyKey } from "./api.js";
+import { confirmAction } from "./dialog.js";
+import { date, money, parseDate, parseMoney } from "./format.js";
+
+const QUARTER = /^(19\d{2}|2\d{3})-Q[1-4]$/;
+
+// "2025-q1, 2025-Q2 2025-Q3" -> ["2025-Q1", "2025-Q2", "2025-Q3"], or null.
+export function parseQuarters(text) {
+  const items = String(text || "")
+    .split(/[\s,;]+/)
+    .filter(Boolean)
+    .map((q) => q.toUpperCase());
+  return items.length && items.every((q) => QUARTER.test(q)) ? items : null;
+}
+
+function fieldId(spec, name) {
+  return `${spec.id}-${name.replaceAll("_", "-")}`;
+}
+
+function blank(spec) {
+  const values = {};
+  for (const f of spec.fields) values[f.name] = f.initial ? f.initial() : f.kind === "checkbox" ? false : f.kind === "select" ? f.options[0][0] : "";
+  return values;
+}
+
+export function commandForm(spec, partyId, onWritten, announce) {
+  const state = {
+    values: blank(spec),
+    errors: {}, // field -> message
+    formError: "",
+    suggestions: {}, // field -> values offered (a datalist)
+  };
+  const names = spec.fields.map((f) => f.name);
+
+  function fieldNode(f) {
+    const id = fieldId(spec, f.name);
+    const error = state.errors[f.name] || "";
+    const described = [f.hint && `${id}-hint`, `${id}-error`].filter(Boolean).join(" ");
+    const common = {
+      id,
+      name: f.name,
+      "aria-invalid": error ? "true" : false,
+      "aria-describedby": described,
+      ...(f.attrs || {}),
+    };
+    let control;
+    if (f.kind === "select") {
+      control = h(
+        "select",
+        { ...common, onchange: (e) => (state.values[f.name] = e.target.value) },
+        f.options.map(([value, key]) => h("option", { value, selected: state.values[f.name] === value }, t(key))),
+      );
+    } else if (f.kind === "checkbox") {
+      control = h("input", { ...common, type: "checkbox", checked: state.values[f.name], onchange: (e) => (state.values[f.name] = e.target.checked) });
+    } else {
+      const suggestions = state.suggestions[f.name];
+      control = h("input", {
+        type: "text",
+        autocomplete: "off",
+        value: state.values[f.name],
+        oninput: (e) => (state.values[f.name] = e.target.value),
+        ...(suggestions ? { list: `${id}-suggestions` } : {}),
+        ...common,
+      });
+      if (suggestions) control = [control, h("datalist", { id: `${id}-suggestions` }, suggestions.map((v) => h("option", { value: v })))];
+    }
+    return h(
+      "div",
+      { class: f.kind === "checkbox" ? "field check" : "field" },
+      h("label", { for: id }, t(f.label)),
+      control,
+      f.hint && h("p", { id: `${id}-hint`, class: "hint" }, t(f.hint)),
+      h("p", { id: `${id}-error`, class: "field-error" }, error),
+    );
+  }
+
+  // The body to send, or null with state.errors set.
+  function check() {
+    const errors = {};
+    const body = { ...(spec.fixed || {}) };
+    for (const f of spec.fields) {
+      const raw = state.values[f.name];
+      if (f.kind === "checkbox") {
+        body[f.name] = Boolean(raw);
+        continue;
+      }
+      if (f.kind === "select") {
+        if (raw) body[f.name] = raw;
+        continue;
+      }
+      const text = String(raw || "").trim();
+      if (!text) {
+        if (f.required) errors[f.name] = t("form.required");
+        continue;
+      }
+      const parsed =
+        f.kind === "money"
+          ? parseMoney(text, lang())
+          : f.kind === "date"
+            ? parseDate(text)
+            : f.kind === "quarters"
+              ? parseQuarters(text)
+              : f.kind === "count"
+                ? (/^\d{1,4}$/.test(text) && Number(text) > 0 ? Number(text) : null)
+                : text;
+      if (parsed === null) errors[f.name] = t(`form.bad.${f.kind}`);
+      else body[f.name] = parsed;
+    }
+    state.errors = errors;
+    state.formError = "";
+    return Object.keys(errors).length ? null : body;
+  }
+
+  function shownValue(f, value) {
+    if (f.kind === "money") return money(value, lang());
+    if (f.kind === "date") return date(value);
+    if (f.kind === "quarters") return value.join(", ");
+    if (f.kind === "checkbox") return t(value ? "common.yes" : "common.no");
+    if (f.kind === "select") return t(f.options.find(([v]) => v === value)?.[1] ?? value);
+    return value;
+  }
+
+  // Repaints the file and moves focus to `id`.
+  let repaint = () => {};
+
+  async function submit(event) {
+    event.preventDefault();
+    // What the fields hold now (typed, pasted, autofilled or cleared).
+    for (const f of spec.fields) {
+      const el = event.target.elements[f.name];
+      state.values[f.name] = f.kind === "checkbox" ? el.checked : el.value;
+    }
+    const body = check();
+    if (!body) {
+      repaint(fieldId(spec, Object.keys(state.errors)[0]));
+      return;
+    }
+    const key = newIdempotencyKey();
+    const amountField = spec.fields.find((f) => f.kind === "money" && body[f.name] !== undefined);
+    const shown = amountField ? money(body[amountField.name], lang()) : "";
+    const rows = spec.fields.filter((f) => body[f.name] !== undefined).map((f) => [t(f.label), shownValue(f, body[f.name])]);
+    // The amount first: it is what the confirmation is about.
+    rows.sort((a, b) => (a[0] === t(amountField?.label) ? -1 : b[0] === t(amountField?.label) ? 1 : 0));
+    try {
+      const result = await confirmAction(t(spec.confirmTitle), spec.confirmText(body, shown), rows, spec.confirm(body, shown), () =>
+        call("POST", `/v1/persons/${partyId}/${spec.path}`, { body, idempotencyKey: key }),
+      );
+      if (!result) {
+        repaint(`${spec.id}-submit`);
+        return;
+      }
+      state.values = blank(spec);
+      announce(spec.done(body, shown, result.status));
+      await onWritten(result.body.min_offset);
+    } catch (e) {
+      if (e.status === 401) return;
+      const field = names.includes(e.field) ? e.field : null;
+      if (field) state.errors = { [field]: errorText(e) };
+      else state.formError = errorText(e);
+      repaint(field ? fieldId(spec, field) : `${spec.id}-form-error`);
+    }
+  }
+
+  // The form under an h2 of its title; with { title: false } the caller
+  // gives its own element (a <summary>, say) the id `${spec.id}-title`.
+  function paint({ title = true } = {}) {
+    return [
+      title && h("h2", { id: `${spec.id}-title` }, t(spec.title)),
+      h("p", { id: `${spec.id}-form-error`, class: "form-error", role: "alert", tabindex: "-1" }, state.formError),
+      h(
+        "form",
+        { id: `${spec.id}-form`, novalidate: true, onsubmit: submit, "aria-labelledby": `${spec.id}-title` },
+        spec.fields.map(fieldNode),
+        h("div", { class: "actions" }, h("button", { type: "submit", class: "primary", id: `${spec.id}-submit` }, t(spec.submit))),
+      ),
+    ];
+  }
+
+  return {
+    paint,
+    suggest(field, values) {
+      state.suggestions[field] = values;
+    },
+    onRepaint(callback) {
+      repaint = callback;
+    },
+  };
+}
