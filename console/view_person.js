@@ -6,6 +6,7 @@
 // quarter with each notice's structured communication and due date
 // (/debt), the payment form (payment.js, staff), the other staff commands
 // (actions.js: contact, refund, plan, refusal, waiver, dispense), the
+// requests and decisions with each refusal's appeal (/requests), the
 // account statement (statement.js), the career (/career), the tax certificate
 // (/tax-certificate), and for auditors the events with their lineage
 // (/events).
@@ -33,7 +34,7 @@ export async function mount(ctx, partyId) {
     setPurpose(partyId, purpose);
   }
   const auditor = who()?.role === "auditor";
-  const state = { summary: null, identity: null, debt: null, career: null, tax: null, error: null, showSettled: false, events: null, eventPages: [0] };
+  const state = { summary: null, identity: null, debt: null, career: null, tax: null, requests: null, error: null, showSettled: false, events: null, eventPages: [0] };
   const statement = statementSection(partyId, purpose, (focusId) => paint(focusId));
   const payment = paymentSection(partyId, afterWrite, ctx.announce);
   payment.onRepaint((focusId) => paint(focusId));
@@ -42,12 +43,13 @@ export async function mount(ctx, partyId) {
   async function load(minOffset) {
     const read = (path) => call("GET", `/v1/persons/${partyId}${path}`, { purpose, query: { min_offset: minOffset } });
     try {
-      const [summary, identity, debt, career, tax] = await Promise.all([
+      const [summary, identity, debt, career, tax, requests] = await Promise.all([
         read(""),
         auditor ? { body: null } : read("/identity"), // staff only: names in clear
         read("/debt"),
         read("/career"),
         read("/tax-certificate"),
+        read("/requests"),
         statement.reload(minOffset),
         auditor && loadEvents(0),
       ]);
@@ -56,6 +58,7 @@ export async function mount(ctx, partyId) {
       state.debt = debt.body;
       state.career = career.body;
       state.tax = tax.body;
+      state.requests = requests.body;
       state.error = null;
       const open = (state.debt.lines || []).filter((l) => l.communication && l.outstanding !== "0.00");
       payment.setCommunications(open.map((l) => l.communication));
@@ -263,6 +266,47 @@ export async function mount(ctx, partyId) {
     );
   }
 
+  // Requests and decisions, each refusal with its reason and appeal.
+  function requests() {
+    const rows = state.requests.requests || [];
+    return h(
+      "section",
+      { id: "requests-section", "aria-labelledby": "requests-title" },
+      h("h2", { id: "requests-title" }, t("requests.title")),
+      rows.length === 0
+        ? h("p", { id: "requests-empty" }, t("requests.empty"))
+        : dataTable({
+            id: "requests-table",
+            caption: t("requests.caption"),
+            columns: [
+              { label: t("requests.kind") },
+              { label: t("requests.quarters") },
+              { label: t("requests.requested") },
+              { label: t("requests.status") },
+              { label: t("requests.decided") },
+              { label: t("requests.amount"), numeric: true },
+              { label: t("requests.appeal") },
+            ],
+            rows: rows.map((r) => [
+              h("th", { scope: "row" }, r.benefit ? term("benefit", r.benefit) : term("request", r.kind), r.reference && h("span", { class: "explain" }, r.reference)),
+              h("td", {}, r.quarters.join(", ")),
+              h("td", { class: "nowrap" }, date(r.requested)),
+              h("td", { class: `request-${r.status}` }, term("requestStatus", r.status)),
+              h("td", { class: "nowrap" }, date(r.decided)),
+              h("td", { class: "num" }, money(r.amount, lang())),
+              h(
+                "td",
+                { class: "appeal" },
+                r.appeal && [
+                  h("span", {}, r.appeal.reason),
+                  h("span", { class: "explain" }, t("requests.appealText", { body: r.appeal.appeal_body, deadline: date(r.appeal.appeal_deadline) })),
+                ],
+              ),
+            ]),
+          }),
+    );
+  }
+
   // Contributions paid per calendar year, for the tax return.
   function taxCertificate() {
     const years = state.tax.certificates || [];
@@ -306,7 +350,7 @@ export async function mount(ctx, partyId) {
             h("p", {}, errorText(state.error)),
             h("button", { type: "button", onclick: async () => (await load(), paint("debt-title")) }, t("common.retry")),
           )
-        : [identity(), debtTable(), !auditor && payment.paint(), !auditor && actions.paint(), statement.paint(), career(), taxCertificate(), auditor && events()],
+        : [identity(), debtTable(), !auditor && payment.paint(), !auditor && actions.paint(), requests(), statement.paint(), career(), taxCertificate(), auditor && events()],
     );
     if (focusId) {
       const target = document.getElementById(focusId);

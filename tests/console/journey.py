@@ -313,6 +313,13 @@ class Journey:
         self.d.find_element(By.ID, "plan-refusal-submit").click()
         self.confirm(["Tribunal du travail de Bruxelles", "31/03/2027"])
         self.wait_text("#person-plan", lambda t: t == "refusé", "the refusal in the file")
+        # The refusal among the requests, with its reason and appeal.
+        row = self.wait_text("#requests-table tbody tr:last-child", lambda t: "refusée" in t,
+                             "the refused plan among the requests")
+        assert quarter in row and "plan de paiement" in row, row
+        appeal = self.text("#requests-table tbody tr:last-child td.appeal")
+        assert "Les plans antérieurs n'ont pas été respectés." in appeal, appeal
+        assert "Tribunal du travail de Bruxelles" in appeal and "31/03/2027" in appeal, appeal
         # A refund to an account the fund does not know: the API's rule,
         # next to the IBAN field.
         self.d.find_element(By.ID, "refund-title").click()
