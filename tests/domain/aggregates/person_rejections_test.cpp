@@ -4,15 +4,6 @@
 namespace kassa::domain::test {
 namespace {
 
-PersonScenario with_unpaid_q1() {
-  PersonScenario s;
-  s.run("2025-01-01", person("2025-01-01"));
-  s.run("2025-01-02", ChangeProvisionalBase{2025, eur(4'000'000),
-                                            schemas::ProvisionalBasis::ChosenHigher, ""});
-  s.run("2025-01-05", AssessQuarter{q("2025-Q1")});  // 2,050.00 + 80.98
-  return s;
-}
-
 TEST_CASE("rejections: registration and affiliation", "[decide][reject]") {
   PersonScenario fresh;
   CHECK(fresh.rejection("2025-01-01", AssessQuarter{q("2025-Q1")}) == "PersonNotRegistered");

@@ -8,16 +8,6 @@
 namespace kassa::domain::test {
 namespace {
 
-// Q1 2025: 2,050.00 + 80.98 = 2,130.98 owed, noticed on 5 January.
-PersonScenario with_unpaid_q1() {
-  PersonScenario s;
-  s.run("2025-01-01", person("2025-01-01"));
-  s.run("2025-01-02", ChangeProvisionalBase{2025, eur(4'000'000),
-                                            schemas::ProvisionalBasis::ChosenHigher, ""});
-  s.run("2025-01-05", AssessQuarter{q("2025-Q1")});
-  return s;
-}
-
 std::vector<RequestView> through_snapshot(const PersonState& state) {
   auto back = deserialize_person(serialize(state));
   REQUIRE(back.ok());

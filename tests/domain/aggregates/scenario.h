@@ -50,6 +50,17 @@ inline RegisterPerson person(const char* start, Category category = Category::kM
                         starter, false, member_number, "", std::nullopt};
 }
 
+// Registered on 1 January 2025 (provisional base 40,000.00); Q1 2025
+// assessed on 5 January: 2,050.00 + 80.98 = 2,130.98 owed.
+inline PersonScenario with_unpaid_q1() {
+  PersonScenario s;
+  s.run("2025-01-01", person("2025-01-01"));
+  s.run("2025-01-02", ChangeProvisionalBase{2025, eur(4'000'000),
+                                            schemas::ProvisionalBasis::ChosenHigher, ""});
+  s.run("2025-01-05", AssessQuarter{q("2025-Q1")});  // 2,050.00 + 80.98
+  return s;
+}
+
 inline AppealInfo appeal() {
   return {"QuarterPrincipalUnpaid", "the contribution is not paid",
           "Tribunal du travail / Arbeidsrechtbank", d("2026-03-31")};
