@@ -47,7 +47,8 @@ Result<p::AsOf> as_of_params(const RequestContext& ctx) {
 
 json as_of_json(const p::AsOf& a) {
   json j = json::object();
-  if (a.decided_up_to_days) j["at"] = date(*a.decided_up_to_days);
+  // Any date, 1970-01-01 (day 0) included: date() would print it as "".
+  if (a.decided_up_to_days) j["at"] = date_of(domain::Date::from_days(*a.decided_up_to_days));
   if (a.recorded_up_to_us) j["known_at"] = domain::Timestamp::from_micros(*a.recorded_up_to_us).format();
   return j;
 }

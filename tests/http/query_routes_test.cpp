@@ -543,6 +543,12 @@ TEST_CASE("a person's requests and decisions, each refusal with its appeal", "[h
   CHECK(then["requests"][0]["appeal"].is_null());
   CHECK(then["as_of"]["at"] == "2025-08-10");
   CHECK(w.get("/v1/persons/" + w.person + "/requests", as("st"))["requests"].empty());
+  // As of the epoch's first day: nothing yet, and the date reads as asked
+  // (it was "", which schemathesis found once as_of was documented).
+  CHECK(w.get(O + "/career?at=1970-01-01", as("au"))["as_of"]["at"] == "1970-01-01");
+  auto epoch = w.get(O + "/requests?at=1970-01-01", as("au"));
+  CHECK(epoch["requests"].empty());
+  CHECK(epoch["as_of"]["at"] == "1970-01-01");
   // A read of a person like any other: a purpose, and the access log.
   CHECK(w.get(O + "/requests", as("st", ""), 400)["error"] == "PurposeRequired");
   auto logged = w.get("/v1/audit/access-log?party_id=" + w.other, as("au"))["records"];
