@@ -510,6 +510,7 @@ Result<PersonState> from_t(const s::PersonSnapshotT& t) {
   for (const auto& r : t.requests) {
     if (!r) return invalid("null request");
     if (r->kind > static_cast<std::uint8_t>(RequestKind::kDispense) ||
+        r->status == static_cast<std::uint8_t>(RequestStatus::kNone) ||
         r->status > static_cast<std::uint8_t>(RequestStatus::kRefused)) {
       return invalid("bad request kind or status");
     }
