@@ -4,9 +4,12 @@
 // form checks what it can read (amounts, dates, quarters, required
 // fields), then a confirmation lists every value — the amount first —
 // before anything is written. The request carries an Idempotency-Key made
-// when the confirmation opens: the confirm button works once, and a retry
-// of the same submission writes once. An API 4xx is shown next to the
-// field it names ("field"), else above the form.
+// for the submission and kept until it is written or its values change:
+// the confirm button works once, the form submits nothing while a write is
+// on its way, and submitting the same values again after a network error
+// or a timeout (the write may have landed) writes once. An API 4xx is
+// shown next to the field it names ("field"; a refusal's "appeal.reason"
+// is the form's "reason"), else above the form.
 //
 // spec: {
 //   id,        element ids: `${id}-form`, `${id}-<field>` (underscores as
@@ -15,6 +18,7 @@
 //   title, submit, confirmTitle      word keys
 //   confirmText(body, shown), confirm(body, shown), done(body, shown, status)
 //              words; `shown` is the first money field as displayed
+//   focusAfter the id focused once written (default: the form's title)
 //   fields: [{ name, label, kind, required, hint, options, attrs, initial }]
 //              kind: "text" | "money" | "date" | "quarters" | "count" | "select" | "checkbox";
 //              options: [[value, word key]] for selects; initial(): the value
@@ -55,6 +59,9 @@ export function commandForm(spec, partyId, onWritten, announce) {
     errors: {}, // field -> message
     formError: "",
     suggestions: {}, // field -> values offered (a datalist)
+    busy: false, // a write on its way
+    key: null, // the Idempotency-Key of the submission not yet written, and its body
+    keyBody: null,
   };
   const names = spec.fields.map((f) => f.name);
 
@@ -151,6 +158,7 @@ export function commandForm(spec, partyId, onWritten, announce) {
 
   async function submit(event) {
     event.preventDefault();
+    if (state.busy) return;
     // What the fields hold now (typed, pasted, autofilled or cleared).
     for (const f of spec.fields) {
       const el = event.target.elements[f.name];
@@ -161,12 +169,19 @@ export function commandForm(spec, partyId, onWritten, announce) {
       repaint(fieldId(spec, Object.keys(state.errors)[0]));
       return;
     }
-    const key = newIdempotencyKey();
+    // One key per submission: the same values again reuse it.
+    const bodyText = JSON.stringify(body);
+    if (state.key === null || state.keyBody !== bodyText) {
+      state.key = newIdempotencyKey();
+      state.keyBody = bodyText;
+    }
+    const key = state.key;
     const amountField = spec.fields.find((f) => f.kind === "money" && body[f.name] !== undefined);
     const shown = amountField ? money(body[amountField.name], lang()) : "";
     const rows = spec.fields.filter((f) => body[f.name] !== undefined).map((f) => [t(f.label), shownValue(f, body[f.name])]);
     // The amount first: it is what the confirmation is about.
     rows.sort((a, b) => (a[0] === t(amountField?.label) ? -1 : b[0] === t(amountField?.label) ? 1 : 0));
+    state.busy = true;
     try {
       const result = await confirmAction(t(spec.confirmTitle), spec.confirmText(body, shown), rows, spec.confirm(body, shown), () =>
         call("POST", `/v1/persons/${partyId}/${spec.path}`, { body, idempotencyKey: key }),
@@ -175,15 +190,20 @@ export function commandForm(spec, partyId, onWritten, announce) {
         repaint(`${spec.id}-submit`);
         return;
       }
+      state.key = null;
       state.values = blank(spec);
       announce(spec.done(body, shown, result.status));
-      await onWritten(result.body.min_offset);
+      await onWritten(result.body.min_offset, spec.focusAfter ?? `${spec.id}-title`);
     } catch (e) {
       if (e.status === 401) return;
-      const field = names.includes(e.field) ? e.field : null;
+      if (e.status >= 400 && e.status < 500 && e.rule !== "IdempotencyKeyInFlight") state.key = null; // refused: nothing written
+      const named = String(e.field || "").replace(/^appeal\./, "");
+      const field = names.includes(named) ? named : null;
       if (field) state.errors = { [field]: errorText(e) };
       else state.formError = errorText(e);
       repaint(field ? fieldId(spec, field) : `${spec.id}-form-error`);
+    } finally {
+      state.busy = false;
     }
   }
 

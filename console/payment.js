@@ -17,6 +17,7 @@ export const PAYMENT = {
   confirm: (body, amount) => t("payment.confirm", { amount }),
   done: (body, amount, status) => (status === 201 ? t("payment.done", { amount }) : t("payment.nothing")),
   fixed: { channel: "manual" },
+  focusAfter: "debt-title", // the debt it paid
   fields: [
     { name: "amount", label: "payment.amount", kind: "money", required: true, hint: "payment.amountHint", attrs: { inputmode: "decimal", size: 14 } },
     { name: "value_date", label: "payment.valueDate", kind: "date", required: true, hint: "statement.dateHint", attrs: { inputmode: "numeric", size: 11 }, initial: () => date(todayIso()) },

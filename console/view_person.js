@@ -122,9 +122,9 @@ export async function mount(ctx, partyId) {
     );
   }
 
-  async function afterWrite(minOffset) {
+  async function afterWrite(minOffset, focusId = "debt-title") {
     await load(minOffset);
-    if (alive()) paint("debt-title");
+    if (alive()) paint(focusId);
   }
 
   function fullName() {
@@ -355,7 +355,7 @@ export async function mount(ctx, partyId) {
     if (focusId) {
       const target = document.getElementById(focusId);
       if (target) {
-        if (!target.matches("input, button, select, a, [tabindex]")) target.setAttribute("tabindex", "-1");
+        if (!target.matches("input, button, select, a, summary, [tabindex]")) target.setAttribute("tabindex", "-1");
         target.focus();
       }
     }

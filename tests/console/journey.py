@@ -292,6 +292,9 @@ class Journey:
         self.confirm(["visite à domicile", "DOSSIER-7", "oui"])
         self.wait_text("#status", lambda t: "Contact personnel enregistré" in t, "the contact's confirmation")
         self.wait_text("#person-contact", lambda t: t == "oui", "the contact in the file")
+        # Focus stays with the form just used (its folded title), not at the page's top.
+        assert self.d.switch_to.active_element.get_attribute("id") == "contact-title", \
+            self.d.switch_to.active_element.get_attribute("id")
         assert self.d.find_element(By.ID, "contact-details").get_attribute("open") is not None, \
             "the form folded on repaint"
         # A payment plan asked for: the form's own check, then the request.
