@@ -33,7 +33,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -43,6 +42,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "support"))
 from cached_venv import cached_venv  # noqa: E402
 from kassa_api import call  # noqa: E402
+from kassad_server import Kassad, add_tokens  # noqa: E402
 
 NISS = "85073003328"  # born 30/07/1985, serial 033, check digits 28
 PAYMENT = "100.00"
@@ -109,12 +109,6 @@ def check_words():
     step("%d words in each language" % len(keys["en"]))
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def api(base, method, path, token, body=None, purpose=None):
     return call(base, method, path, token, body, purpose, timeout=60)
 
@@ -125,29 +119,8 @@ def prepare(kassa, work):
     data = os.path.join(work, "data")
     subprocess.run([kassa, "demo", "generate", "--data-dir", data, "--persons", "100", "--from-year",
                     "2025", "--log-level", "warn"], check=True)
-    tokens = {}
-    for role in ("staff", "batch", "auditor"):
-        out = subprocess.run([kassa, "auth", "add-token", "--data-dir", data, "--role", role, "--principal",
-                              "console-" + role], check=True, stdout=subprocess.PIPE, text=True)
-        tokens[role] = out.stdout.strip()
+    tokens = add_tokens(kassa, data, ("staff", "batch", "auditor"), "console", fail)
     return data, tokens
-
-
-def start_kassad(kassad, data, work):
-    port = free_port()
-    base = "http://127.0.0.1:%d" % port
-    log = open(os.path.join(work, "kassad.log"), "w")
-    server = subprocess.Popen([kassad, "--data-dir", data, "--port", str(port), "--log-level", "info"],
-                              stdout=log, stderr=subprocess.STDOUT)
-    for _ in range(600):
-        try:
-            with urllib.request.urlopen(base + "/health", timeout=1):
-                return server, base
-        except OSError:
-            if server.poll() is not None:
-                fail("kassad exited with %d before answering; see kassad.log" % server.returncode)
-            time.sleep(0.1)
-    fail("kassad did not answer /health within 60 s")
 
 
 def register(base, tokens):
@@ -249,35 +222,31 @@ def main():
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(os.path.join(work, "screenshots"))
     data, tokens = prepare(kassa, work)
-    server, base = start_kassad(kassad, data, work)
-    driver = None
-    try:
-        party = register(base, tokens)
-        step("kassad on %s; the person %s registered and assessed (%.1f s)" % (
-            base, party, time.monotonic() - started))
-        driver = browser(os.path.join(work, "chromium-profile"))
-        from journey import Journey
-        demo = demo_person(base, tokens)
-        Journey(driver, base, axe, os.path.join(work, "screenshots"), tokens["staff"], NISS, party,
-                PAYMENT, demo, tokens["auditor"]).run()
-        check_access_log(base, tokens["auditor"], party)
-        check_search_logged(base, tokens["auditor"], demo["party_id"])
-        log_path = os.path.join(work, "kassad.log")
-        with open(log_path) as f:
-            log = f.read()
-        for secret in (tokens["staff"], NISS, "Camille", "Dewaele", demo["last_name"]):
-            if secret in log:
-                fail("kassad.log carries personal data or a token")
-        step("passed in %.1f s; screenshots in %s" % (time.monotonic() - started,
-                                                       os.path.join(work, "screenshots")))
-    finally:
-        if driver is not None:
-            driver.quit()
-        server.terminate()
+    with Kassad(kassad, data, os.path.join(work, "kassad.log"), fail, log_level="info") as server:
+        base = server.base
+        driver = None
         try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+            party = register(base, tokens)
+            step("kassad on %s; the person %s registered and assessed (%.1f s)" % (
+                base, party, time.monotonic() - started))
+            driver = browser(os.path.join(work, "chromium-profile"))
+            from journey import Journey
+            demo = demo_person(base, tokens)
+            Journey(driver, base, axe, os.path.join(work, "screenshots"), tokens["staff"], NISS, party,
+                    PAYMENT, demo, tokens["auditor"]).run()
+            check_access_log(base, tokens["auditor"], party)
+            check_search_logged(base, tokens["auditor"], demo["party_id"])
+            log_path = os.path.join(work, "kassad.log")
+            with open(log_path) as f:
+                log = f.read()
+            for secret in (tokens["staff"], NISS, "Camille", "Dewaele", demo["last_name"]):
+                if secret in log:
+                    fail("kassad.log carries personal data or a token")
+            step("passed in %.1f s; screenshots in %s" % (time.monotonic() - started,
+                                                           os.path.join(work, "screenshots")))
+        finally:
+            if driver is not None:
+                driver.quit()
 
 
 if __name__ == "__main__":

@@ -17,12 +17,10 @@ stale), and every documented JSON GET route must have been called.
 Exit 0 only when nothing is missing either way. Missing tools fail loudly.
 """
 
-import copy
 import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -32,6 +30,7 @@ import urllib.request
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "support"))
 from cached_venv import cached_venv  # noqa: E402
+from kassad_server import Kassad, add_tokens  # noqa: E402
 
 ROLES = ["staff", "batch", "auditor", "admin"]
 COMPANY = "0403170701"
@@ -61,12 +60,6 @@ NEVER_SEEN = {
 def fail(message):
     print("response_fields: " + message, file=sys.stderr, flush=True)
     sys.exit(1)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Api:
@@ -122,12 +115,11 @@ def to_json_schema(node):
     if (node.get("type") == "object" or "properties" in node) and "additionalProperties" not in node:
         out["additionalProperties"] = False
     if node.get("nullable"):
-        if "$ref" in out:
-            out = {"anyOf": [{"$ref": out.pop("$ref")}, {"type": "null"}], **out}
-        elif "type" in out:
-            out["type"] = [out["type"], "null"]
-            if "enum" in out:
-                out["enum"] = out["enum"] + [None]
+        if "type" not in out:  # OpenAPI 3.0: nullable means nothing without a type
+            fail("a nullable schema without a type: %s" % json.dumps(node)[:200])
+        out["type"] = [out["type"], "null"]
+        if "enum" in out and None not in out["enum"]:
+            out["enum"] = out["enum"] + [None]
     return out
 
 
@@ -211,7 +203,7 @@ def check(doc, answers, validator_module):
         wrapped = dict(to_json_schema(schema))
         wrapped["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         wrapped["components"] = strict["components"]
-        validator = validator_module.validator_for(wrapped)
+        validator = validator_module.validator_for(wrapped, validate_formats=True)
         for error in validator.iter_errors(body):
             at = "/".join("[]" if isinstance(p, int) else str(p) for p in error.instance_path) or "/"
             message = "%s at %s: %s" % (root, at, error.message[:300])
@@ -254,6 +246,8 @@ def exercise(api, persons, company, samples, today):
     """Every JSON route with real parameters; the demo's samples (a plan,
     a formal notice, a dispense, a bridging right, a company) bring the
     rarer fields, and a plan asked for then refused brings an appeal."""
+    if "formal notice" not in samples:
+        fail("the demo population has no formal-notice sample: %s" % sorted(samples))
     debtor = samples["formal notice"]
     debt = api.call("staff", "GET", "/v1/persons/{party_id}/debt", "/v1/persons/%s/debt" % debtor)
     owed = [l["debt"] for l in debt["lines"] if l["outstanding"] != "0.00" and re.match(r"^\d{4}-Q[1-4]$", l["debt"])]
@@ -353,36 +347,12 @@ def main():
     samples = {s["label"]: s["key"] for s in json.loads(demo.stdout)["samples"]}
     if "company" not in samples:
         fail("the demo population has no company sample: %s" % sorted(samples))
-    auth = os.path.join(data, "auth.json")
-    tokens = {}
-    for role in ROLES:
-        out = subprocess.run([kassa, "auth", "add-token", "--auth-file", auth, "--role", role,
-                              "--principal", "fields-" + role], stdout=subprocess.PIPE, text=True)
-        if out.returncode != 0 or not out.stdout.strip():
-            fail("kassa auth add-token --role " + role + " failed")
-        tokens[role] = out.stdout.strip()
+    tokens = add_tokens(kassa, data, ROLES, "fields", fail)
     with open(ids) as f:
         persons = [line.strip() for line in f if line.strip()]
 
-    port = free_port()
-    base = "http://127.0.0.1:%d" % port
-    log_path = os.path.join(work, "kassad.log")
-    with open(log_path, "w") as log:
-        server = subprocess.Popen([kassad, "--data-dir", data, "--port", str(port), "--log-level", "warn"],
-                                  stdout=log, stderr=subprocess.STDOUT)
-    try:
-        for _ in range(600):
-            try:
-                with urllib.request.urlopen(base + "/ready", timeout=1):
-                    break
-            except urllib.error.HTTPError:
-                time.sleep(0.1)
-            except OSError:
-                if server.poll() is not None:
-                    fail("kassad exited with %d before answering; see %s" % (server.returncode, log_path))
-                time.sleep(0.1)
-        else:
-            fail("kassad was not ready within 60 s")
+    with Kassad(kassad, data, os.path.join(work, "kassad.log"), fail, wait_path="/ready") as server:
+        base = server.base
         with urllib.request.urlopen(base + "/openapi.json", timeout=10) as r:
             doc = json.loads(r.read())
         if os.environ.get("KASSA_OPENAPI_FILE"):  # trying a document before it is built in
@@ -404,12 +374,6 @@ def main():
                 print("  " + p)
             fail("%d disagreements between openapi.json and the answers" % len(problems))
         print("response_fields: every answer's field is documented and every documented field answered")
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
 
 
 if __name__ == "__main__":

@@ -23,16 +23,14 @@ Seeded (SEED below): the same build gets the same cases.
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "support"))
 from cached_venv import cached_venv  # noqa: E402
 from kassa_api import call  # noqa: E402
+from kassad_server import Kassad, add_tokens  # noqa: E402
 CHECKS = ",".join([
     "not_a_server_error",
     "status_code_conformance",
@@ -62,12 +60,6 @@ def venv():
     return os.path.join(cached_venv(os.path.join(HERE, "requirements.txt"), "schemathesis"), "st")
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def request(base, method, path, token, body=None):
     return call(base, method, path, token, body, purpose="contract test", timeout=30)
 
@@ -84,34 +76,13 @@ def main():
     if run([kassa, "demo", "generate", "--data-dir", data, "--persons", "40", "--from-year",
             "2025", "--party-ids", ids, "--log-level", "warn"]).returncode != 0:
         fail("kassa demo generate failed")
-    auth = os.path.join(data, "auth.json")
-    tokens = {}
-    for role in ROLES:
-        out = run([kassa, "auth", "add-token", "--auth-file", auth, "--role", role, "--principal",
-                   "contract-" + role], stdout=subprocess.PIPE, text=True)
-        if out.returncode != 0 or not out.stdout.strip():
-            fail("kassa auth add-token --role " + role + " failed")
-        tokens[role] = out.stdout.strip()
+    tokens = add_tokens(kassa, data, ROLES, "contract", fail)
     with open(ids) as f:
         person = f.readline().strip()
 
-    port = free_port()
-    base = "http://127.0.0.1:%d" % port
     log_path = os.path.join(work, "kassad.log")
-    with open(log_path, "w") as log:
-        server = subprocess.Popen([kassad, "--data-dir", data, "--port", str(port), "--log-level",
-                                   "warn"], stdout=log, stderr=subprocess.STDOUT)
-    try:
-        for _ in range(600):
-            try:
-                with urllib.request.urlopen(base + "/health", timeout=1):
-                    break
-            except OSError:
-                if server.poll() is not None:
-                    fail("kassad exited with %d before answering; see %s" % (server.returncode, log_path))
-                time.sleep(0.1)
-        else:
-            fail("kassad did not answer /health within 60 s")
+    with Kassad(kassad, data, log_path, fail) as server:
+        base = server.base
         status, body = request(base, "POST", "/v1/companies", tokens["staff"], {
             "company_number": COMPANY, "name": "Contract NV", "legal_form": "NV",
             "incorporation": "2015-03-01", "directors": [person]})
@@ -140,17 +111,10 @@ def main():
             if rc != 0:
                 print(text)
                 failed.append(role)
-            if server.poll() is not None:
-                fail("kassad died during the %s run (exit %d); see %s" % (role, server.returncode, log_path))
+            server.check_alive("during the %s run" % role)
         if failed:
             fail("schemathesis found failures as " + ", ".join(failed))
         print("run_schemathesis: every role conforms to openapi.json")
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
     if server.returncode not in (0, -15):
         fail("kassad exited with %d; see %s" % (server.returncode, log_path))
 
