@@ -6,8 +6,8 @@
 //     record and the ?min_offset= wait every person route goes through;
 //   - person_route / company_route: a read-model view of one aggregate, as
 //     of now or (?at=, ?known_at=) as of a date;
-//   - the JSON of the read models (dates, amounts, careers, statistics,
-//     events for auditors).
+//   - the JSON of the read models (dates, amounts, careers, requests and
+//     decisions, statistics, events for auditors).
 //
 // Route files by area:
 //   person_query_routes.cpp   lookup, search, identity, summary, statement,
