@@ -75,15 +75,6 @@ Status check_appeal(const AppealInfo& appeal) {
   return {};
 }
 
-std::unique_ptr<schemas::AppealT> to_appeal(const AppealInfo& appeal) {
-  auto t = std::make_unique<schemas::AppealT>();
-  t->reason_code = appeal.reason_code;
-  t->reason = appeal.reason;
-  t->appeal_body = appeal.appeal_body;
-  t->appeal_deadline_days = appeal.appeal_deadline ? appeal.appeal_deadline->to_days() : 0;
-  return t;
-}
-
 Status require_registered(const PersonState& state) {
   if (!state.registered) {
     return Error::not_found("PersonNotRegistered", "no person is registered under this key");

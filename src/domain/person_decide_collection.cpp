@@ -433,7 +433,7 @@ Decision handle(const PersonState& s, const RefusePaymentPlan& c, const Decision
   }
   schemas::PaymentPlanRefusedT b;
   b.decided_days = ctx.business_date.to_days();
-  b.appeal = to_appeal(c.appeal);
+  b.appeal = to_schema(c.appeal);
   Events events;
   events.push_back(make(ctx.business_date, std::move(b)));
   return events;

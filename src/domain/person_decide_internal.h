@@ -28,7 +28,6 @@ std::vector<std::uint16_t> codes(const std::vector<Quarter>& quarters);
 
 // ReasonRequired / AppealBodyRequired / AppealDeadlineRequired.
 Status check_appeal(const AppealInfo& appeal);
-std::unique_ptr<schemas::AppealT> to_appeal(const AppealInfo& appeal);
 
 Status require_registered(const PersonState& state);
 Status require_quarters(const std::vector<Quarter>& quarters);

@@ -127,7 +127,7 @@ Decision handle(const PersonState& s, const RefuseWaiver& c, const DecisionConte
   b.quarters = codes(c.quarters);
   b.decided_days = ctx.business_date.to_days();
   b.decision_ref = c.decision_ref;
-  b.appeal = to_appeal(c.appeal);
+  b.appeal = to_schema(c.appeal);
   Events events;
   events.push_back(make(ctx.business_date, std::move(b)));
   return events;
@@ -197,7 +197,7 @@ Decision handle(const PersonState& s, const RefuseDispense& c, const DecisionCon
   b.quarters = codes(c.quarters);
   b.decided_days = ctx.business_date.to_days();
   b.decision_ref = c.decision_ref;
-  b.appeal = to_appeal(c.appeal);
+  b.appeal = to_schema(c.appeal);
   Events events;
   events.push_back(make(ctx.business_date, std::move(b)));
   return events;
@@ -294,7 +294,7 @@ Decision handle(const PersonState& s, const RefuseBenefit& c, const DecisionCont
   r.kind = b->kind;
   r.decided_days = ctx.business_date.to_days();
   r.claim_ref = c.claim_ref;
-  r.appeal = to_appeal(c.appeal);
+  r.appeal = to_schema(c.appeal);
   Events events;
   events.push_back(make(ctx.business_date, std::move(r)));
   return events;
@@ -353,7 +353,7 @@ Decision handle(const PersonState& s, const ClaimOverpayment& c, const DecisionC
   o.period_end_days = c.period_end.to_days();
   o.amount_cents = c.amount.cents();
   o.claimed_days = ctx.business_date.to_days();
-  o.appeal = to_appeal(c.appeal);
+  o.appeal = to_schema(c.appeal);
   Events events;
   events.push_back(make(ctx.business_date, std::move(o)));
   return events;

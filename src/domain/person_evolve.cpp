@@ -46,10 +46,7 @@ std::vector<std::uint16_t> codes_of(const flatbuffers::Vector<std::uint16_t>* co
 std::string str(const flatbuffers::String* s) { return s == nullptr ? std::string() : s->str(); }
 
 std::optional<AppealInfo> appeal_of(const schemas::Appeal* a) {
-  if (a == nullptr) return std::nullopt;
-  AppealInfo out{str(a->reason_code()), str(a->reason()), str(a->appeal_body()), std::nullopt};
-  if (a->appeal_deadline_days() != 0) out.appeal_deadline = Date::from_days(a->appeal_deadline_days());
-  return out;
+  return a != nullptr ? std::optional<AppealInfo>(from_schema(*a)) : std::nullopt;
 }
 
 Money cents(std::int64_t c) { return Money::from_cents(c); }

@@ -16,13 +16,7 @@ std::uint16_t u16(int v) { return static_cast<std::uint16_t>(v); }
 std::int32_t days(const std::optional<Date>& d) { return d ? d->to_days() : 0; }
 
 std::unique_ptr<s::AppealT> appeal_table(const std::optional<AppealInfo>& a) {
-  if (!a) return nullptr;
-  auto t = std::make_unique<s::AppealT>();
-  t->reason_code = a->reason_code;
-  t->reason = a->reason;
-  t->appeal_body = a->appeal_body;
-  t->appeal_deadline_days = days(a->appeal_deadline);
-  return t;
+  return a ? to_schema(*a) : nullptr;
 }
 std::optional<Date> opt_date(std::int32_t d) {
   return d == 0 ? std::nullopt : std::optional<Date>(Date::from_days(d));
@@ -30,8 +24,7 @@ std::optional<Date> opt_date(std::int32_t d) {
 Money m(std::int64_t c) { return Money::from_cents(c); }
 
 std::optional<AppealInfo> appeal_info(const std::unique_ptr<s::AppealT>& t) {
-  if (!t) return std::nullopt;
-  return AppealInfo{t->reason_code, t->reason, t->appeal_body, opt_date(t->appeal_deadline_days)};
+  return t ? std::optional<AppealInfo>(from_schema(*t)) : std::nullopt;
 }
 Date dt(std::int32_t d) { return Date::from_days(d); }
 
