@@ -112,7 +112,8 @@ std::optional<WorkListEntry> work_list_entry(const PersonState& state);
 // The person's requests and what was decided, as staff and the person read
 // them (DOMAIN §1: reasoned refusals with appeal information): payment
 // plans, waivers and dispenses (PersonState::requests), contests and benefit
-// claims. Ordered by the request's date, then as recorded.
+// claims. Ordered by the request's date; on one date, plans, waivers and
+// dispenses as recorded, then contests, then benefits.
 enum class RequestViewKind : std::uint8_t { kPaymentPlan, kWaiver, kDispense, kContest, kBenefit };
 std::string_view to_string(RequestViewKind kind);  // "payment-plan", "waiver", ... "benefit"
 struct RequestView {
