@@ -1,7 +1,9 @@
 // The account statement section of a person's file: a period (from, to),
-// pages of lines in date order (the API's cursor; earlier pages' cursors
-// kept for "previous"), each line explained, and a print button that
-// prints this section alone (console.css, @media print).
+// optionally as the fund knew it on a date (?at=: only what was decided by
+// then), pages of lines in date order (the API's cursor; earlier pages'
+// cursors kept for "previous"), each line explained — an allocation with
+// what it paid of which debt, and what it left as credit — and a print
+// button that prints this section alone (console.css, @media print).
 
 import { h, dataTable, pager } from "./dom.js";
 import { t, lang, term, errorText } from "./i18n.js";
@@ -14,6 +16,7 @@ export function statementSection(partyId, purpose, onChange) {
   const state = {
     from: "", // what the user typed, dd/mm/yyyy
     to: "",
+    at: "", // as of (empty: now)
     error: "",
     cursors: [null], // cursors[i] opens page i
     page: 0,
@@ -24,7 +27,8 @@ export function statementSection(partyId, purpose, onChange) {
   async function load(minOffset) {
     const from = state.from ? parseDate(state.from) : "";
     const to = state.to ? parseDate(state.to) : "";
-    if (from === null || to === null) {
+    const at = state.at ? parseDate(state.at) : "";
+    if (from === null || to === null || at === null) {
       state.error = t("statement.badDate");
       return;
     }
@@ -32,7 +36,7 @@ export function statementSection(partyId, purpose, onChange) {
     try {
       const { body } = await call("GET", `/v1/persons/${partyId}/statement`, {
         purpose,
-        query: { from, to, limit: PAGE, cursor: state.cursors[state.page], min_offset: minOffset },
+        query: { from, to, at, limit: PAGE, cursor: state.cursors[state.page], min_offset: minOffset },
       });
       state.data = body;
       state.loadError = null;
@@ -54,6 +58,16 @@ export function statementSection(partyId, purpose, onChange) {
     return words === key ? line.rule : words;
   }
 
+  // "2025-Q4 cotisation 871,71 € · 2025-Q4 frais de gestion 34,43 €", and what stayed as credit.
+  function allocation(line) {
+    if (!line.allocation || line.allocation.length === 0) return null;
+    const parts = line.allocation.map((a) => `${a.debt} ${term("component", a.component)} ${money(a.amount, lang())}`);
+    if (line.left_as_credit && line.left_as_credit !== "0.00") {
+      parts.push(t("statement.leftAsCredit", { amount: money(line.left_as_credit, lang()) }));
+    }
+    return h("span", { class: "explain allocation" }, parts.join(" · "));
+  }
+
   function lineCells(line) {
     const what = [term("kind", line.kind) || line.kind, line.debt ? ` ${line.debt}` : ""].join("");
     return [
@@ -65,6 +79,7 @@ export function statementSection(partyId, purpose, onChange) {
         line.reference && h("span", { class: "explain" }, line.reference),
         // The rule in the page's language (the API gives it in English).
         line.rule && h("span", { class: "explain" }, explanation(line)),
+        allocation(line),
       ),
       h("td", { class: "communication" }, line.communication || ""),
       h("td", { class: "num" }, line.debit && line.debit !== "0.00" ? money(line.debit, lang()) : ""),
@@ -75,22 +90,22 @@ export function statementSection(partyId, purpose, onChange) {
 
   function paint() {
     const d = state.data;
-    const dateField = (id, key) =>
+    const dateField = (name, key) =>
       h(
         "div",
         { class: "field" },
-        h("label", { for: id }, t(key)),
+        h("label", { for: `statement-${name}` }, t(key)),
         h("input", {
-          id,
-          name: key === "statement.from" ? "from" : "to",
+          id: `statement-${name}`,
+          name,
           type: "text",
           inputmode: "numeric",
           autocomplete: "off",
           size: 11,
           placeholder: t("statement.dateHint"),
-          value: state[key === "statement.from" ? "from" : "to"],
+          value: state[name],
           "aria-describedby": "statement-date-error",
-          oninput: (e) => (state[key === "statement.from" ? "from" : "to"] = e.target.value),
+          oninput: (e) => (state[name] = e.target.value),
         }),
       );
     const hasNext = Boolean(state.cursors[state.page + 1]);
@@ -108,14 +123,16 @@ export function statementSection(partyId, purpose, onChange) {
             e.preventDefault();
             state.from = e.target.elements.from.value;
             state.to = e.target.elements.to.value;
+            state.at = e.target.elements.at.value;
             state.cursors = [null];
             state.page = 0;
             await load();
             onChange(state.error ? "statement-from" : "statement-title");
           },
         },
-        dateField("statement-from", "statement.from"),
-        dateField("statement-to", "statement.to"),
+        dateField("from", "statement.from"),
+        dateField("to", "statement.to"),
+        dateField("at", "statement.at"),
         h("button", { type: "submit" }, t("statement.show")),
         h(
           "button",
@@ -142,6 +159,7 @@ export function statementSection(partyId, purpose, onChange) {
           h("dt", {}, t("statement.closing")),
           h("dd", { id: "statement-closing" }, money(d.closing_balance, lang())),
         ),
+        d.as_of?.at && h("p", { id: "statement-as-of", class: "lead-note" }, t("statement.asOf", { date: date(d.as_of.at) })),
         h("p", { class: "muted" }, t("statement.count", { n: d.line_count }), " · ", t("common.page", { n: state.page + 1 })),
         d.lines.length === 0
           ? h("p", {}, t("statement.empty"))

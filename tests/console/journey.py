@@ -7,6 +7,7 @@ with what was expected; run_console_test.py turns it into a failed test.
 """
 
 import base64
+import datetime
 import json
 import os
 import re
@@ -141,6 +142,7 @@ class Journey:
         self.find_and_open()
         self.record_payment()
         self.other_actions()
+        self.statement_as_of()
         self.find_by_name()
         self.print_statement()
         self.work_list()
@@ -255,6 +257,9 @@ class Journey:
         lines = self.statement_lines()
         payments = [l for l in lines if l.get("kind") == "payment" and l.get("reference") == "CONSOLE-2"]
         assert len(payments) == 1, "a double click wrote %d payments" % len(payments)
+        # The allocation line says what the payment paid, of which debt.
+        allocations = [e.text for e in self.d.find_elements(By.CSS_SELECTOR, "#statement-table .allocation")]
+        assert any(re.match(r"^\d{4}-Q[1-4] cotisation 100,00 €$", a) for a in allocations), allocations
         self.axe("file after the payment")
         self.shot("payment-recorded")
         self.log("payment recorded once: owed %s -> %s" % (owed, fr_amount(after)))
@@ -335,6 +340,23 @@ class Journey:
         self.axe("file after the other actions")
         self.shot("other-actions-done")
         self.log("contact, plan asked and refused recorded; refund refused: %r" % error)
+
+    def statement_as_of(self):
+        """The statement as the fund knew it yesterday: the person was
+        registered, assessed and paid today, so nothing yet; then now again."""
+        yesterday = (datetime.date.today() - datetime.timedelta(days=1)).strftime("%d/%m/%Y")
+        field = self.d.find_element(By.ID, "statement-at")
+        field.clear()
+        field.send_keys(yesterday, Keys.ENTER)
+        self.wait_text("#statement-as-of", lambda t: yesterday in t, "the statement as of yesterday")
+        assert self.text("#statement-closing") == "0,00 €", self.text("#statement-closing")
+        self.axe("statement as of a date")
+        field = self.d.find_element(By.ID, "statement-at")
+        field.clear()
+        field.send_keys(Keys.ENTER)
+        self.gone("#statement-as-of")
+        assert self.text("#statement-closing") != "0,00 €"
+        self.log("statement as of %s: nothing decided yet" % yesterday)
 
     def find_by_name(self):
         """A demo person found by name typed as after a phone call (upper
