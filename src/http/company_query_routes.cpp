@@ -72,12 +72,19 @@ void add_company_queries(Router& router, const std::shared_ptr<Ctx>& c) {
 
   router.add(Method::kGet, "/v1/companies/{company_number}/statement", readers,
              company_route(c, true,
-                           [](const RequestContext& req, const p::KvView& view, const std::string& key,
-                              const p::AsOf& as_of, JsonWriter& out) -> Status {
-                             KASSA_ASSIGN_OR_RETURN(auto account, p::read_company(view, key));
-                             return statement_of(req, view, s::AggregateKind::Company, key, as_of,
-                                                 notices_of(account), out);
-                           }));
+                           JsonOrCsv{[](const RequestContext& req, const p::KvView& view,
+                                        const std::string& key, const p::AsOf& as_of,
+                                        JsonWriter& out) -> Status {
+                                       KASSA_ASSIGN_OR_RETURN(auto account, p::read_company(view, key));
+                                       return statement_of(req, view, s::AggregateKind::Company, key,
+                                                           as_of, notices_of(account), out);
+                                     },
+                                     [](const RequestContext& req, const p::KvView& view,
+                                        const std::string& key, const p::AsOf& as_of) -> Result<Reply> {
+                                       KASSA_ASSIGN_OR_RETURN(auto account, p::read_company(view, key));
+                                       return statement_csv_of(req, view, s::AggregateKind::Company, key,
+                                                               as_of, notices_of(account));
+                                     }}));
 
   router.add(Method::kGet, "/v1/companies/{company_number}/debt", readers,
              company_route(c, true,

@@ -218,15 +218,22 @@ void add_person_queries(Router& router, const std::shared_ptr<Ctx>& c) {
                                 {"director_of", director_of}};
                           }));
 
+  // JSON, or with Accept: text/csv the period's lines for a spreadsheet.
   router.add(Method::kGet, "/v1/persons/{party_id}/statement", readers,
              person_route(c, "/v1/persons/{party_id}/statement", true,
-                          [](const RequestContext& req, const p::KvView& view,
-                             const std::string& party, const p::AsOf& as_of,
-                             JsonWriter& out) -> Status {
-                            KASSA_ASSIGN_OR_RETURN(auto debt, p::read_debt(view, party));
-                            return statement_of(req, view, s::AggregateKind::Person, party, as_of,
-                                                notices_of(debt), out);
-                          }));
+                          JsonOrCsv{[](const RequestContext& req, const p::KvView& view,
+                                       const std::string& party, const p::AsOf& as_of,
+                                       JsonWriter& out) -> Status {
+                                      KASSA_ASSIGN_OR_RETURN(auto debt, p::read_debt(view, party));
+                                      return statement_of(req, view, s::AggregateKind::Person, party,
+                                                          as_of, notices_of(debt), out);
+                                    },
+                                    [](const RequestContext& req, const p::KvView& view,
+                                       const std::string& party, const p::AsOf& as_of) -> Result<Reply> {
+                                      KASSA_ASSIGN_OR_RETURN(auto debt, p::read_debt(view, party));
+                                      return statement_csv_of(req, view, s::AggregateKind::Person, party,
+                                                              as_of, notices_of(debt));
+                                    }}));
 
   router.add(Method::kGet, "/v1/persons/{party_id}/debt", readers,
              person_route(c, "/v1/persons/{party_id}/debt", true,

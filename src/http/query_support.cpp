@@ -14,6 +14,7 @@
 #include "domain/structured_communication.h"
 #include "domain/timestamp.h"
 #include "http/command_support.h"
+#include "http/ledger_csv.h"
 #include "projections/event_json.h"
 #include "projections/parties.h"
 #include "projections/statement.h"
@@ -250,7 +251,10 @@ template <typename H>
 Result<Reply> view_answer(const H& handler, const RequestContext& req, const p::KvView& view,
                           const std::string& key_name, const std::string& key,
                           const p::AsOf& as_of) {
-  if constexpr (std::is_same_v<H, WriterHandler>) {
+  if constexpr (std::is_same_v<H, JsonOrCsv>) {
+    if (wants_csv(req)) return handler.csv(req, view, key, as_of);
+    return view_answer(handler.json, req, view, key_name, key, as_of);
+  } else if constexpr (std::is_same_v<H, WriterHandler>) {
     JsonWriter out(32 * 1024);
     out.begin_object();
     KASSA_TRY(handler(req, view, key, as_of, out));
@@ -322,6 +326,10 @@ Handler person_route(std::shared_ptr<Ctx> c, std::string route, bool as_of_allow
                      WriterHandler handler) {
   return person_view_route(std::move(c), std::move(route), as_of_allowed, std::move(handler));
 }
+Handler person_route(std::shared_ptr<Ctx> c, std::string route, bool as_of_allowed,
+                     JsonOrCsv handler) {
+  return person_view_route(std::move(c), std::move(route), as_of_allowed, std::move(handler));
+}
 
 namespace {
 
@@ -346,6 +354,9 @@ Handler company_route(std::shared_ptr<Ctx> c, bool as_of_allowed, ViewHandler ha
 Handler company_route(std::shared_ptr<Ctx> c, bool as_of_allowed, WriterHandler handler) {
   return company_view_route(std::move(c), as_of_allowed, std::move(handler));
 }
+Handler company_route(std::shared_ptr<Ctx> c, bool as_of_allowed, JsonOrCsv handler) {
+  return company_view_route(std::move(c), as_of_allowed, std::move(handler));
+}
 
 namespace {
 
@@ -357,11 +368,12 @@ Result<std::optional<domain::Date>> date_query(const RequestContext& ctx, const 
 
 }  // namespace
 
+namespace {
+
 // ?from=&to= (inclusive dates), ?cursor=, ?limit=; as of a date, no line
 // after it is shown.
-Status statement_of(const RequestContext& req, const p::KvView& view, s::AggregateKind kind,
-                    const std::string& key, const p::AsOf& as_of, const Notices& notices,
-                    JsonWriter& out) {
+Result<p::StatementQuery> statement_query(const RequestContext& req, const p::AsOf& as_of,
+                                          std::size_t default_limit) {
   p::StatementQuery q;
   KASSA_ASSIGN_OR_RETURN(auto from, date_query(req, "from"));
   KASSA_ASSIGN_OR_RETURN(auto to, date_query(req, "to"));
@@ -375,11 +387,37 @@ Status statement_of(const RequestContext& req, const p::KvView& view, s::Aggrega
     return Error::invalid("to", "PeriodEmpty", "to: the period ends before it starts");
   }
   q.cursor = req.query("cursor").value_or("");
-  KASSA_ASSIGN_OR_RETURN(auto limit, limit_param(req, 500, 10'000));
+  KASSA_ASSIGN_OR_RETURN(auto limit, limit_param(req, default_limit, 10'000));
   q.limit = limit;
+  return q;
+}
+
+}  // namespace
+
+Status statement_of(const RequestContext& req, const p::KvView& view, s::AggregateKind kind,
+                    const std::string& key, const p::AsOf& as_of, const Notices& notices,
+                    JsonWriter& out) {
+  KASSA_ASSIGN_OR_RETURN(auto q, statement_query(req, as_of, 500));
   KASSA_ASSIGN_OR_RETURN(auto page, p::read_statement(view, kind, key, q));
   write_statement_fields(out, page, notices, q.from, q.to);
   return {};
+}
+
+Result<Reply> statement_csv_of(const RequestContext& req, const p::KvView& view, s::AggregateKind kind,
+                               const std::string& key, const p::AsOf& as_of, const Notices& notices) {
+  KASSA_ASSIGN_OR_RETURN(auto q, statement_query(req, as_of, 10'000));
+  KASSA_ASSIGN_OR_RETURN(auto page, p::read_statement(view, kind, key, q));
+  Reply reply;
+  reply.raw_body = statement_csv(page, notices);
+  reply.content_type = "text/csv; charset=utf-8";
+  reply.headers.emplace_back("Content-Disposition", "attachment; filename=\"statement-" + key + ".csv\"");
+  if (!page.next_cursor.empty()) reply.headers.emplace_back("X-Kassa-Next-Cursor", page.next_cursor);
+  return reply;
+}
+
+bool wants_csv(const RequestContext& req) {
+  const auto accept = req.header("Accept");
+  return accept && accept->find("text/csv") != std::string::npos;
 }
 
 // ?after=SEQUENCE&limit=N (default 200, at most 1000): a long history

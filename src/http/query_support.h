@@ -84,6 +84,11 @@ Result<json> events_of(const RequestContext& req, const p::KvView& view, s::Aggr
 Status statement_of(const RequestContext& req, const p::KvView& view, s::AggregateKind kind,
                     const std::string& key, const p::AsOf& as_of, const Notices& notices,
                     JsonWriter& out);
+// The same statement as CSV (ledger_csv.h), every line of the period up to
+// ?limit= (default and most 10,000; X-Kassa-Next-Cursor names the rest),
+// downloaded as statement-KEY.csv.
+Result<Reply> statement_csv_of(const RequestContext& req, const p::KvView& view, s::AggregateKind kind,
+                               const std::string& key, const p::AsOf& as_of, const Notices& notices);
 
 // ---- the routes' context -----------------------------------------------------------
 
@@ -114,6 +119,17 @@ using WriterHandler = std::function<Status(const RequestContext&, const p::KvVie
                                            const std::string& key, const p::AsOf& as_of,
                                            JsonWriter& out)>;
 
+// A view that also answers text/csv when the request's Accept names it
+// (wants_csv): `csv` writes the whole answer, body, Content-Type and all.
+using CsvHandler = std::function<Result<Reply>(const RequestContext&, const p::KvView& view,
+                                               const std::string& key, const p::AsOf& as_of)>;
+struct JsonOrCsv {
+  WriterHandler json;
+  CsvHandler csv;
+};
+// Whether the Accept header names text/csv (any other asks for JSON).
+bool wants_csv(const RequestContext& req);
+
 // A person's view: PartyId checked, purpose required, ?min_offset= waited
 // for, the read written to the access log, 404 for an unknown person, and
 // (if `as_of_allowed`) ?at= / ?known_at= folded from the indexed events.
@@ -121,10 +137,13 @@ Handler person_route(std::shared_ptr<Ctx> c, std::string route, bool as_of_allow
                      ViewHandler handler);
 Handler person_route(std::shared_ptr<Ctx> c, std::string route, bool as_of_allowed,
                      WriterHandler handler);
+Handler person_route(std::shared_ptr<Ctx> c, std::string route, bool as_of_allowed,
+                     JsonOrCsv handler);
 // A company's view: the number checked, ?min_offset= waited for, 404 for an
 // unknown company, as of a date if allowed.
 Handler company_route(std::shared_ptr<Ctx> c, bool as_of_allowed, ViewHandler handler);
 Handler company_route(std::shared_ptr<Ctx> c, bool as_of_allowed, WriterHandler handler);
+Handler company_route(std::shared_ptr<Ctx> c, bool as_of_allowed, JsonOrCsv handler);
 
 // ---- the route files ---------------------------------------------------------------
 

@@ -556,6 +556,70 @@ TEST_CASE("a person's requests and decisions, each refusal with its appeal", "[h
   CHECK(logged.back()["route"] == "GET /v1/persons/{party_id}/requests");
 }
 
+TEST_CASE("a statement as CSV for a spreadsheet, cells defused", "[http][queries]") {
+  // Before: Accept: text/csv got the JSON answer.
+  World w;
+  // A bank reference a spreadsheet would run as a formula, with a comma and quotes.
+  auto paid = done(w.ledger.person(
+      w.other, d::RecordPayment{d::Money::from_cents(1'000), ymd(2025, 9, 2), std::nullopt,
+                                "=HYPERLINK(\"x\",1)", s::PaymentChannel::Coda, std::nullopt},
+      ymd(2025, 9, 2)));
+  const std::string O = "/v1/persons/" + w.other;
+  const std::string wait = "?min_offset=" + std::to_string(paid.events.back().offset);
+  const json j = w.get(O + "/statement" + wait, as("st"));
+  auto headers = as("st");
+  headers.emplace("Accept", "text/csv");
+  auto client = w.server.client();
+  auto res = client.Get((O + "/statement").c_str(), headers);
+  REQUIRE(res);
+  REQUIRE(res->status == 200);
+  CHECK(res->get_header_value("Content-Type") == "text/csv; charset=utf-8");
+  CHECK(res->get_header_value("Content-Disposition") ==
+        "attachment; filename=\"statement-" + w.other + ".csv\"");
+  std::vector<std::string> rows;
+  for (std::size_t at = 0; at < res->body.size();) {
+    const std::size_t end = res->body.find("\r\n", at);
+    REQUIRE(end != std::string::npos);  // every row ends with CRLF
+    rows.push_back(res->body.substr(at, end - at));
+    at = end + 2;
+  }
+  REQUIRE(rows.size() == j["lines"].size() + 1);
+  CHECK(rows[0] == "date,kind,debt,description,reference,communication,debit,credit,balance");
+  // The first line as in JSON: the Q1 contribution with its notice's
+  // communication (which starts with +: a spreadsheet would compute it).
+  const json& first = j["lines"][0];
+  CHECK(rows[1] == first["date"].get<std::string>() + ",contribution,2025-Q1,contribution 2025-Q1,,'" +
+                       first["communication"].get<std::string>() + "," + first["debit"].get<std::string>() +
+                       ",0.00," + first["balance"].get<std::string>());
+  // The payment's reference, defused and quoted; its credit and balance as in JSON.
+  const json& last = j["lines"].back();
+  REQUIRE(last["kind"] == "allocation");
+  const json& payment = j["lines"][j["lines"].size() - 2];
+  REQUIRE(payment["kind"] == "payment");
+  CHECK(rows[rows.size() - 2] == payment["date"].get<std::string>() +
+                                     ",payment,,payment received,\"'=HYPERLINK(\"\"x\"\",1)\",,0.00,10.00," +
+                                     payment["balance"].get<std::string>());
+  // A read of the person like the JSON one: purpose required, access logged.
+  headers = as("st", "");
+  headers.emplace("Accept", "text/csv");
+  auto refused = client.Get((O + "/statement").c_str(), headers);
+  REQUIRE(refused);
+  CHECK(refused->status == 400);
+  auto logged = w.get("/v1/audit/access-log?party_id=" + w.other, as("au"))["records"];
+  REQUIRE(logged.size() >= 2);
+  CHECK(logged.back()["route"] == "GET /v1/persons/{party_id}/statement");
+  // A company's statement too.
+  auto company = client.Get(("/v1/companies/" + w.company + "/statement").c_str(), [&] {
+    auto h = as("st");
+    h.emplace("Accept", "text/csv");
+    return h;
+  }());
+  REQUIRE(company);
+  CHECK(company->status == 200);
+  CHECK(company->body.rfind("date,kind,debt,", 0) == 0);
+  CHECK(company->body.find("company-contribution,2025,") != std::string::npos);
+}
+
 TEST_CASE("staff find a file by name or member number and read the identity", "[http][queries]") {
   // Before: POST /v1/persons/search and GET /v1/persons/{id}/identity did
   // not exist (404): a person was found by NISS only, and no answer named them.
