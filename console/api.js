@@ -70,6 +70,42 @@ export async function call(method, path, { query, body, purpose, idempotencyKey,
   return { status: response.status, body: json };
 }
 
+// A file the API answers (Accept: `accept`, e.g. text/csv), saved by the
+// browser under the name the answer gives (Content-Disposition).
+export async function download(path, { query, purpose, accept }) {
+  const url = new URL(path, window.location.origin);
+  for (const [name, value] of Object.entries(query || {})) {
+    if (value !== undefined && value !== null && value !== "") url.searchParams.set(name, String(value));
+  }
+  const headers = { Accept: accept, Authorization: `Bearer ${token() ?? ""}` };
+  if (purpose) headers["X-Kassa-Purpose"] = headerText(purpose);
+  let response;
+  try {
+    response = await fetch(url, { headers, cache: "no-store", credentials: "omit", redirect: "error" });
+  } catch (e) {
+    throw new ApiError(0, { error: "NetworkError", message: String(e.message || e) });
+  }
+  if (!response.ok) {
+    let json = null;
+    try {
+      json = await response.json();
+    } catch {
+      json = null;
+    }
+    if (response.status === 401) unauthorized();
+    throw new ApiError(response.status, json);
+  }
+  const name = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "")?.[1] || "kassa-download";
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(await response.blob());
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+  return name;
+}
+
 // 128 random bits as hex (crypto.randomUUID needs https, or localhost).
 export function newIdempotencyKey() {
   const bytes = crypto.getRandomValues(new Uint8Array(16));

@@ -2,12 +2,13 @@
 // optionally as the fund knew it on a date (?at=: only what was decided by
 // then), pages of lines in date order (the API's cursor; earlier pages'
 // cursors kept for "previous"), each line explained — an allocation with
-// what it paid of which debt, and what it left as credit — and a print
-// button that prints this section alone (console.css, @media print).
+// what it paid of which debt, and what it left as credit — a print button
+// that prints this section alone (console.css, @media print), and the
+// period's lines as a CSV file for a spreadsheet (Accept: text/csv).
 
 import { h, dataTable, pager } from "./dom.js";
 import { t, lang, term, errorText } from "./i18n.js";
-import { call } from "./api.js";
+import { call, download } from "./api.js";
 import { date, money, parseDate } from "./format.js";
 
 const PAGE = 25;
@@ -134,6 +135,31 @@ export function statementSection(partyId, purpose, onChange) {
         dateField("to", "statement.to"),
         dateField("at", "statement.at"),
         h("button", { type: "submit" }, t("statement.show")),
+        h(
+          "button",
+          {
+            type: "button",
+            id: "statement-csv",
+            onclick: async () => {
+              const from = state.from ? parseDate(state.from) : "";
+              const to = state.to ? parseDate(state.to) : "";
+              const at = state.at ? parseDate(state.at) : "";
+              if (from === null || to === null || at === null) {
+                state.error = t("statement.badDate");
+                onChange("statement-from");
+                return;
+              }
+              try {
+                await download(`/v1/persons/${partyId}/statement`, { purpose, accept: "text/csv", query: { from, to, at } });
+              } catch (e) {
+                if (e.status === 401) return;
+                state.loadError = e;
+                onChange("statement-title");
+              }
+            },
+          },
+          t("statement.csv"),
+        ),
         h(
           "button",
           {

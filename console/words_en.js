@@ -93,6 +93,7 @@ export default {
   "statement.dateHint": "dd/mm/yyyy",
   "statement.show": "Show the period",
   "statement.print": "Print the statement",
+  "statement.csv": "Download (CSV)",
   "statement.date": "Date",
   "statement.line": "Entry",
   "statement.debit": "Debit",

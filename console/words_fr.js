@@ -93,6 +93,7 @@ export default {
   "statement.dateHint": "jj/mm/aaaa",
   "statement.show": "Afficher la période",
   "statement.print": "Imprimer l'extrait",
+  "statement.csv": "Télécharger (CSV)",
   "statement.date": "Date",
   "statement.line": "Opération",
   "statement.debit": "Débit",

@@ -93,6 +93,7 @@ export default {
   "statement.dateHint": "dd/mm/jjjj",
   "statement.show": "Periode tonen",
   "statement.print": "Uittreksel afdrukken",
+  "statement.csv": "Downloaden (CSV)",
   "statement.date": "Datum",
   "statement.line": "Verrichting",
   "statement.debit": "Debet",

@@ -7,6 +7,7 @@ with what was expected; run_console_test.py turns it into a failed test.
 """
 
 import base64
+import csv
 import datetime
 import json
 import os
@@ -357,6 +358,21 @@ class Journey:
         self.gone("#statement-as-of")
         assert self.text("#statement-closing") != "0,00 €"
         self.log("statement as of %s: nothing decided yet" % yesterday)
+        # The statement as a CSV file, as a spreadsheet would open it.
+        self.d.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": self.shots})
+        self.d.find_element(By.ID, "statement-csv").click()
+        path = os.path.join(self.shots, "statement-%s.csv" % self.party)
+        end = time.monotonic() + 20
+        while not os.path.exists(path) and time.monotonic() < end:
+            time.sleep(0.1)
+        assert os.path.exists(path), "no statement-%s.csv downloaded" % self.party
+        with open(path, newline="") as f:
+            rows = list(csv.reader(f))
+        assert rows[0] == ["date", "kind", "debt", "description", "reference", "communication", "debit",
+                           "credit", "balance"], rows[0]
+        paid = [r for r in rows[1:] if r[1] == "payment" and r[4] == "CONSOLE-2"]
+        assert len(paid) == 1 and paid[0][7] == "100.00", rows
+        self.log("statement downloaded as CSV: %d lines" % (len(rows) - 1))
 
     def find_by_name(self):
         """A demo person found by name typed as after a phone call (upper
