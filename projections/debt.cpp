@@ -228,7 +228,22 @@ Result<std::optional<std::string>> listed_work_key(const KvView& view, std::stri
   return view.get(Cf::kDebt, person_key('l', party));
 }
 
+namespace {
+
+// Whether the query's per-entry selections keep an entry.
+bool selects(const WorkListQuery& q, const d::WorkListEntry& e, const Status& contrainte) {
+  if (q.contrainte_eligible_only && !contrainte.ok()) return false;
+  if (q.plan && e.plan != *q.plan) return false;
+  if (q.personal_contact && e.outlook.personal_contact_recorded != *q.personal_contact) return false;
+  if (q.min_outstanding && e.outstanding < *q.min_outstanding) return false;
+  return true;
+}
+
+}  // namespace
+
 Result<WorkListPage> read_work_list(const KvView& view, const WorkListQuery& q) {
+  const bool per_entry =
+      q.contrainte_eligible_only || q.plan || q.personal_contact || q.min_outstanding;
   std::string prefix = "w";
   if (q.stage) prefix.push_back(static_cast<char>(255 - static_cast<int>(*q.stage)));
   std::string start;
@@ -244,9 +259,9 @@ Result<WorkListPage> read_work_list(const KvView& view, const WorkListQuery& q) 
     start.push_back('\0');  // the first key after it
   }
   WorkListPage page;
-  // Totals: the per-stage counts, unless eligibility (judged on the day)
-  // selects, which takes a count over the entries.
-  if (!q.contrainte_eligible_only) {
+  // Totals: the per-stage counts, unless a per-entry selection (eligibility
+  // judged on the day, plan, contact, amount) takes a count over the entries.
+  if (!per_entry) {
     for (int st = 1; st <= static_cast<int>(d::CollectionStage::kContrainteServed); ++st) {
       if (q.stage && static_cast<int>(*q.stage) != st) continue;
       KASSA_ASSIGN_OR_RETURN(auto got,
@@ -260,9 +275,9 @@ Result<WorkListPage> read_work_list(const KvView& view, const WorkListQuery& q) 
   }
   Status failed;
   std::string last_key;
-  // Counting the eligible reads every entry from the first; otherwise the
+  // Counting the selected reads every entry from the first; otherwise the
   // page starts at the cursor.
-  const std::string from = q.contrainte_eligible_only ? std::string() : start;
+  const std::string from = per_entry ? std::string() : start;
   KASSA_TRY(view.scan(Cf::kDebt, prefix, from, [&](std::string_view k, std::string_view v) {
     if (k.size() < 11) {
       failed = Error::corrupt("WorkListKey", "a work-list key is too short");
@@ -270,7 +285,7 @@ Result<WorkListPage> read_work_list(const KvView& view, const WorkListQuery& q) 
     }
     const bool before_cursor = !start.empty() && k < std::string_view(start);
     const bool full = q.limit != 0 && page.items.size() >= q.limit;
-    if (full && !q.contrainte_eligible_only) {
+    if (full && !per_entry) {
       page.next_cursor = to_hex(last_key);
       return false;
     }
@@ -281,8 +296,8 @@ Result<WorkListPage> read_work_list(const KvView& view, const WorkListQuery& q) 
     }
     WorkListItem item;
     item.contrainte = d::may_serve_contrainte(entry->outlook, q.policy, q.on);
-    if (q.contrainte_eligible_only) {
-      if (!item.contrainte.ok()) return true;
+    if (per_entry) {
+      if (!selects(q, *entry, item.contrainte)) return true;
       ++page.total;
       page.total_outstanding =
           d::Money::from_cents(page.total_outstanding.cents() + entry->outstanding.cents());

@@ -23,6 +23,28 @@ void add_fund_queries(Router& router, const std::shared_ptr<Ctx>& c) {
                                        "stage is notice, reminder, formal-notice, contrainte-eligible "
                                        "or contrainte-served");
                }
+               const std::string plan = req.query("plan").value_or("");
+               if (!plan.empty()) {
+                 for (auto st : {domain::PlanStatus::kNone, domain::PlanStatus::kRequested,
+                                 domain::PlanStatus::kGranted, domain::PlanStatus::kRefused,
+                                 domain::PlanStatus::kBreached}) {
+                   if (plan == domain::to_string(st)) q.plan = st;
+                 }
+                 if (!q.plan) {
+                   return Error::invalid("plan", "PlanUnknown",
+                                         "plan is none, requested, granted, refused or breached");
+                 }
+               }
+               const std::string contact = req.query("personal_contact").value_or("");
+               if (contact == "true" || contact == "false") {
+                 q.personal_contact = contact == "true";
+               } else if (!contact.empty()) {
+                 return Error::invalid("personal_contact", "Boolean", "personal_contact is true or false");
+               }
+               if (auto min = req.query("min_outstanding"); min && !min->empty()) {
+                 KASSA_ASSIGN_OR_RETURN(auto amount, domain::Money::parse_non_negative(*min, "min_outstanding"));
+                 q.min_outstanding = amount;
+               }
                KASSA_ASSIGN_OR_RETURN(auto on, date_param(req, "date"));
                q.on = domain::Date::from_days(
                    on.value_or(static_cast<std::int32_t>(c->now() / 86'400'000'000)));
@@ -52,6 +74,9 @@ void add_fund_queries(Router& router, const std::shared_ptr<Ctx>& c) {
                }
                return Reply(200, json{{"date", q.on.format()},
                                       {"stage", stage.empty() ? "all" : stage},
+                                      {"plan", q.plan ? json(std::string(domain::to_string(*q.plan))) : json(nullptr)},
+                                      {"personal_contact", q.personal_contact ? json(*q.personal_contact) : json(nullptr)},
+                                      {"min_outstanding", q.min_outstanding ? money_of(*q.min_outstanding) : json(nullptr)},
                                       {"total", page.total},
                                       {"total_outstanding", money_of(page.total_outstanding)},
                                       {"order", "stage (furthest first), then outstanding (largest first)"},

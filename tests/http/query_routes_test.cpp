@@ -427,6 +427,44 @@ TEST_CASE("every query route answers with real values", "[http][queries]") {
     CHECK(w.get("/v1/collection/work-list?stage=bailiff", as("st"), 400)["error"] == "StageUnknown");
     CHECK(w.get("/v1/collection/work-list?limit=5000", as("st"), 400)["field"] == "limit");
   }
+  SECTION("the debtor work list's filters: plan, personal contact, amount") {
+    // Before: plan, personal_contact and min_outstanding were ignored.
+    const std::string L = "/v1/collection/work-list";
+    auto all = w.get(L, as("st"));
+    const std::string other_owes = all["debtors"][0]["outstanding"];
+    auto big = w.get(L + "?min_outstanding=1300", as("st"));
+    REQUIRE(big["debtors"].size() == 1);
+    CHECK(big["debtors"][0]["party_id"] == w.other);
+    CHECK(big["total"] == 1);
+    CHECK(big["total_outstanding"] == other_owes);
+    CHECK(big["min_outstanding"] == "1300.00");
+    CHECK(big["plan"].is_null());
+    CHECK(w.get(L + "?min_outstanding=1299.82", as("st"))["total"] == 2);  // at least
+    CHECK(w.get(L + "?stage=reminder&min_outstanding=1300", as("st"))["total"] == 0);
+    auto none = w.get(L + "?plan=none", as("st"));
+    CHECK(none["total"] == 2);
+    CHECK(none["plan"] == "none");
+    CHECK(w.get(L + "?plan=requested", as("st"))["total"] == 0);
+    auto no_contact = w.get(L + "?personal_contact=false", as("st"));
+    CHECK(no_contact["total"] == 2);
+    CHECK(no_contact["personal_contact"] == false);
+    CHECK(w.get(L + "?personal_contact=true", as("st"))["total"] == 0);
+    // Pages of a filtered list: the total counts every page.
+    auto page = w.get(L + "?plan=none&limit=1", as("st"));
+    REQUIRE(page["debtors"].size() == 1);
+    CHECK(page["total"] == 2);
+    REQUIRE(page["next_cursor"].is_string());
+    auto next = w.get(L + "?plan=none&limit=1&cursor=" + page["next_cursor"].get<std::string>(), as("st"));
+    REQUIRE(next["debtors"].size() == 1);
+    CHECK(next["debtors"][0]["party_id"] == w.person);
+    CHECK(next["next_cursor"].is_null());
+    // Bad filters name their field.
+    auto bad_plan = w.get(L + "?plan=maybe", as("st"), 400);
+    CHECK(bad_plan["error"] == "PlanUnknown");
+    CHECK(bad_plan["field"] == "plan");
+    CHECK(w.get(L + "?personal_contact=yes", as("st"), 400)["field"] == "personal_contact");
+    CHECK(w.get(L + "?min_outstanding=-1", as("st"), 400)["field"] == "min_outstanding");
+  }
   SECTION("statistics") {
     auto j = w.get("/v1/statistics?quarter=2025-Q2", as("st"));
     CHECK(j["quarters"][0]["collected"] == "3000.00");
