@@ -1,6 +1,6 @@
 // #/work-list: the collection work-list (GET /v1/collection/work-list),
-// debtors by stage (furthest first) then amount, with totals, a stage
-// filter and pages (the API's cursor; earlier cursors kept for
+// debtors by stage (furthest first) then amount, with totals, filters
+// (stage, payment plan, personal contact, at least an amount) and pages (the API's cursor; earlier cursors kept for
 // "previous"). It discloses persons, so it asks for a purpose once per
 // visit; opening a debtor's file asks for that file's purpose.
 
@@ -9,10 +9,11 @@ import { t, lang, term, errorText } from "./i18n.js";
 import { call } from "./api.js";
 import { askPurpose } from "./dialog.js";
 import { purposeFor, setPurpose } from "./session.js";
-import { date, money } from "./format.js";
+import { date, money, parseMoney } from "./format.js";
 
 const PAGE = 20;
 const STAGES = ["notice", "reminder", "formal-notice", "contrainte-eligible", "contrainte-served"];
+const PLANS = ["none", "requested", "granted", "refused", "breached"];
 
 export async function mount(ctx) {
   const alive = ctx.current();
@@ -26,13 +27,26 @@ export async function mount(ctx) {
     }
     setPurpose("work-list", purpose);
   }
-  const state = { stage: "", cursors: [null], page: 0, data: null, error: null };
+  const state = { stage: "", plan: "", contact: "", min: "", minError: "", cursors: [null], page: 0, data: null, error: null };
 
   async function load() {
+    const min = state.min.trim() ? parseMoney(state.min, lang()) : "";
+    if (min === null) {
+      state.minError = t("form.bad.money");
+      return;
+    }
+    state.minError = "";
     try {
       const { body } = await call("GET", "/v1/collection/work-list", {
         purpose,
-        query: { stage: state.stage, limit: PAGE, cursor: state.cursors[state.page] },
+        query: {
+          stage: state.stage,
+          plan: state.plan,
+          personal_contact: state.contact,
+          min_outstanding: min,
+          limit: PAGE,
+          cursor: state.cursors[state.page],
+        },
       });
       state.data = body;
       state.error = null;
@@ -84,6 +98,18 @@ export async function mount(ctx) {
       h("option", { value: "", selected: state.stage === "" }, t("worklist.allStages")),
       STAGES.map((s) => h("option", { value: s, selected: state.stage === s }, term("stage", s))),
     );
+    const choice = (id, key, value, options) =>
+      h(
+        "div",
+        { class: "field" },
+        h("label", { for: id }, t(key)),
+        h(
+          "select",
+          { id, onchange: (e) => (state[value] = e.target.value) },
+          h("option", { value: "", selected: state[value] === "" }, t("worklist.any")),
+          options.map(([v, label]) => h("option", { value: v, selected: state[value] === v }, label)),
+        ),
+      );
     fill(
       ctx.main,
       h("h1", {}, t("worklist.title")),
@@ -100,8 +126,27 @@ export async function mount(ctx) {
           },
         },
         h("div", { class: "field" }, h("label", { for: "worklist-stage" }, t("worklist.stage")), stage),
+        choice("worklist-plan", "worklist.plan", "plan", PLANS.map((p) => [p, term("plan", p)])),
+        choice("worklist-contact", "worklist.contact", "contact", [["true", t("common.yes")], ["false", t("common.no")]]),
+        h(
+          "div",
+          { class: "field" },
+          h("label", { for: "worklist-min" }, t("worklist.minOutstanding")),
+          h("input", {
+            id: "worklist-min",
+            type: "text",
+            inputmode: "decimal",
+            size: 10,
+            autocomplete: "off",
+            value: state.min,
+            "aria-invalid": state.minError ? "true" : false,
+            "aria-describedby": "worklist-min-error",
+            oninput: (e) => (state.min = e.target.value),
+          }),
+        ),
         h("button", { type: "submit" }, t("worklist.filter")),
       ),
+      h("p", { id: "worklist-min-error", class: "field-error", role: "alert" }, state.minError),
       state.error && h("p", { class: "alert", role: "alert" }, errorText(state.error)),
       d && [
         h(

@@ -216,6 +216,8 @@ export default {
   "worklist.formalNotice": "Last formal notice",
   "worklist.plan": "Payment plan",
   "worklist.contact": "Personal contact",
+  "worklist.any": "Any",
+  "worklist.minOutstanding": "Owing at least (€)",
   "worklist.contrainte": "Contrainte possible",
   "worklist.totals": "{count} debtors, {amount} in all",
   "worklist.empty": "No debtor at this stage.",

@@ -216,6 +216,8 @@ export default {
   "worklist.formalNotice": "Dernière mise en demeure",
   "worklist.plan": "Plan de paiement",
   "worklist.contact": "Contact personnel",
+  "worklist.any": "Tous",
+  "worklist.minOutstanding": "Dû au moins (€)",
   "worklist.contrainte": "Contrainte possible",
   "worklist.totals": "{count} débiteurs, {amount} au total",
   "worklist.empty": "Aucun débiteur à ce stade.",

@@ -216,6 +216,8 @@ export default {
   "worklist.formalNotice": "Laatste ingebrekestelling",
   "worklist.plan": "Afbetalingsplan",
   "worklist.contact": "Persoonlijk contact",
+  "worklist.any": "Alle",
+  "worklist.minOutstanding": "Minstens verschuldigd (€)",
   "worklist.contrainte": "Dwangbevel mogelijk",
   "worklist.totals": "{count} schuldenaars, samen {amount}",
   "worklist.empty": "Geen schuldenaars in deze fase.",

@@ -445,6 +445,30 @@ class Journey:
         self.shot("work-list-page-2")
         self.d.find_element(By.ID, "worklist-previous").click()
         self.wait_text("#worklist-page", lambda t: t == "Page 1", "the first page again")
+        # Filters: a bad amount is refused next to its field; then the
+        # debtors whose plan was refused and who were contacted: the
+        # person whose plan this journey refused after a home visit.
+        self.d.find_element(By.ID, "worklist-min").send_keys("beaucoup", Keys.ENTER)
+        self.wait_text("#worklist-min-error", lambda t: "1 234,56" in t, "the amount's format error")
+        assert self.d.find_element(By.ID, "worklist-min").get_attribute("aria-invalid") == "true"
+        self.d.find_element(By.ID, "worklist-min").clear()
+        Select(self.d.find_element(By.ID, "worklist-plan")).select_by_value("refused")
+        Select(self.d.find_element(By.ID, "worklist-contact")).select_by_value("true")
+        self.d.find_element(By.ID, "worklist-min").send_keys("100", Keys.ENTER)
+        filtered = self.wait_text("#worklist-totals", lambda t: t != totals, "the filtered totals")
+        n = int(re.match(r"^(\d+) débiteur", filtered).group(1))
+        rows = self.d.find_elements(By.CSS_SELECTOR, "#worklist-table tbody tr")
+        assert n == len(rows) and n >= 1, (filtered, len(rows))
+        links = [r.find_element(By.CSS_SELECTOR, "th a").text for r in rows]
+        assert self.party in links, links
+        assert all("refusé" in r.text and " oui " in " %s " % r.text for r in rows), [r.text for r in rows]
+        self.axe("work-list filtered")
+        self.shot("work-list-filtered")
+        Select(self.d.find_element(By.ID, "worklist-plan")).select_by_value("")
+        Select(self.d.find_element(By.ID, "worklist-contact")).select_by_value("")
+        self.d.find_element(By.ID, "worklist-min").clear()
+        self.d.find_element(By.ID, "worklist-min").send_keys(Keys.ENTER)
+        self.wait_text("#worklist-totals", lambda t: t == totals, "the whole list again")
         # A debtor's file from the list: its own purpose, then its statement's pages.
         self.d.find_element(By.CSS_SELECTOR, "#worklist-table tbody tr a").click()
         self.wait("dialog[open]")
