@@ -34,13 +34,20 @@ export function utf8Length(text) {
   return new TextEncoder().encode(text).length;
 }
 
-export async function call(method, path, { query, body, purpose, idempotencyKey, bearer } = {}) {
+// The URL with its query (empty values left out) and the headers every
+// call carries: Accept, the bearer token, the purpose.
+function request(path, query, accept, purpose, bearer) {
   const url = new URL(path, window.location.origin);
   for (const [name, value] of Object.entries(query || {})) {
     if (value !== undefined && value !== null && value !== "") url.searchParams.set(name, String(value));
   }
-  const headers = { Accept: "application/json", Authorization: `Bearer ${bearer ?? token() ?? ""}` };
+  const headers = { Accept: accept, Authorization: `Bearer ${bearer ?? token() ?? ""}` };
   if (purpose) headers["X-Kassa-Purpose"] = headerText(purpose);
+  return { url, headers };
+}
+
+export async function call(method, path, { query, body, purpose, idempotencyKey, bearer } = {}) {
+  const { url, headers } = request(path, query, "application/json", purpose, bearer);
   if (idempotencyKey) headers["Idempotency-Key"] = idempotencyKey;
   if (body !== undefined) headers["Content-Type"] = "application/json";
   let response;
@@ -73,12 +80,7 @@ export async function call(method, path, { query, body, purpose, idempotencyKey,
 // A file the API answers (Accept: `accept`, e.g. text/csv), saved by the
 // browser under the name the answer gives (Content-Disposition).
 export async function download(path, { query, purpose, accept }) {
-  const url = new URL(path, window.location.origin);
-  for (const [name, value] of Object.entries(query || {})) {
-    if (value !== undefined && value !== null && value !== "") url.searchParams.set(name, String(value));
-  }
-  const headers = { Accept: accept, Authorization: `Bearer ${token() ?? ""}` };
-  if (purpose) headers["X-Kassa-Purpose"] = headerText(purpose);
+  const { url, headers } = request(path, query, accept, purpose);
   let response;
   try {
     response = await fetch(url, { headers, cache: "no-store", credentials: "omit", redirect: "error" });

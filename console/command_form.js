@@ -178,9 +178,9 @@ export function commandForm(spec, partyId, onWritten, announce) {
     const key = state.key;
     const amountField = spec.fields.find((f) => f.kind === "money" && body[f.name] !== undefined);
     const shown = amountField ? money(body[amountField.name], lang()) : "";
-    const rows = spec.fields.filter((f) => body[f.name] !== undefined).map((f) => [t(f.label), shownValue(f, body[f.name])]);
     // The amount first: it is what the confirmation is about.
-    rows.sort((a, b) => (a[0] === t(amountField?.label) ? -1 : b[0] === t(amountField?.label) ? 1 : 0));
+    const shownFields = amountField ? [amountField, ...spec.fields.filter((f) => f !== amountField)] : spec.fields;
+    const rows = shownFields.filter((f) => body[f.name] !== undefined).map((f) => [t(f.label), shownValue(f, body[f.name])]);
     state.busy = true;
     try {
       const result = await confirmAction(t(spec.confirmTitle), spec.confirmText(body, shown), rows, spec.confirm(body, shown), () =>

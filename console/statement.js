@@ -25,19 +25,24 @@ export function statementSection(partyId, purpose, onChange) {
     loadError: null,
   };
 
-  async function load(minOffset) {
+  // The typed period and as-of date as the API reads them, or null (and
+  // state.error) when one is not a date.
+  function period() {
     const from = state.from ? parseDate(state.from) : "";
     const to = state.to ? parseDate(state.to) : "";
     const at = state.at ? parseDate(state.at) : "";
-    if (from === null || to === null || at === null) {
-      state.error = t("statement.badDate");
-      return;
-    }
-    state.error = "";
+    const ok = from !== null && to !== null && at !== null;
+    state.error = ok ? "" : t("statement.badDate");
+    return ok ? { from, to, at } : null;
+  }
+
+  async function load(minOffset) {
+    const dates = period();
+    if (!dates) return;
     try {
       const { body } = await call("GET", `/v1/persons/${partyId}/statement`, {
         purpose,
-        query: { from, to, at, limit: PAGE, cursor: state.cursors[state.page], min_offset: minOffset },
+        query: { ...dates, limit: PAGE, cursor: state.cursors[state.page], min_offset: minOffset },
       });
       state.data = body;
       state.loadError = null;
@@ -141,16 +146,13 @@ export function statementSection(partyId, purpose, onChange) {
             type: "button",
             id: "statement-csv",
             onclick: async () => {
-              const from = state.from ? parseDate(state.from) : "";
-              const to = state.to ? parseDate(state.to) : "";
-              const at = state.at ? parseDate(state.at) : "";
-              if (from === null || to === null || at === null) {
-                state.error = t("statement.badDate");
+              const dates = period();
+              if (!dates) {
                 onChange("statement-from");
                 return;
               }
               try {
-                await download(`/v1/persons/${partyId}/statement`, { purpose, accept: "text/csv", query: { from, to, at } });
+                await download(`/v1/persons/${partyId}/statement`, { purpose, accept: "text/csv", query: dates });
               } catch (e) {
                 if (e.status === 401) return;
                 state.loadError = e;
