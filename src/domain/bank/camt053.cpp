@@ -1,10 +1,15 @@
 #include "domain/bank/camt053.h"
 
+#include <expat.h>
 #include <pugixml.hpp>
 
+#include <algorithm>
+#include <exception>
 #include <initializer_list>
+#include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "domain/bank/values.h"
 
@@ -115,52 +120,56 @@ std::string party_name(pugi::xml_node party) {
   return name.empty() ? text(path(party, {"Pty", "Nm"})) : name;
 }
 
+// One Stmt, read in three steps as the document streams by: its header
+// (everything before the first Ntry: Id, account, balances), each entry,
+// and the end (the booked entries against the balances).
 class StatementReader {
  public:
-  StatementReader(pugi::xml_node stmt, std::string where, std::string version, Date group_created)
-      : stmt_(stmt), where_(std::move(where)) {
+  StatementReader(std::string where, std::string version, Date group_created, const LineSink& sink,
+                  std::size_t index)
+      : where_(std::move(where)), sink_(sink), index_(index) {
     s_.format = StatementFormat::kCamt053;
     s_.format_version = std::move(version);
     s_.creation_date = group_created;
   }
 
-  Result<BankStatement> read() {
-    KASSA_ASSIGN_OR_RETURN(auto id, required_text(stmt_, {"Id"}, where_));
+  bool begun() const { return begun_; }
+
+  // `stmt`: the Stmt element with the children read so far (no Ntry).
+  Status begin(pugi::xml_node stmt) {
+    begun_ = true;
+    KASSA_ASSIGN_OR_RETURN(auto id, required_text(stmt, {"Id"}, where_));
     s_.statement_id = id;
-    s_.sequence = text(child(stmt_, "ElctrncSeqNb"));
-    if (s_.sequence.empty()) s_.sequence = text(child(stmt_, "LglSeqNb"));
-    if (pugi::xml_node created = child(stmt_, "CreDtTm")) {
+    s_.sequence = text(child(stmt, "ElctrncSeqNb"));
+    if (s_.sequence.empty()) s_.sequence = text(child(stmt, "LglSeqNb"));
+    if (pugi::xml_node created = child(stmt, "CreDtTm")) {
       auto date = Date::parse_iso(text(created));
       if (!date) return fail("CamtDateInvalid", where_ + "/CreDtTm", date.error().message);
       s_.creation_date = *date;
     }
-    KASSA_TRY(read_account());
-    KASSA_TRY(read_balances());
-    const auto entries = children(stmt_, "Ntry");
-    for (std::size_t i = 0; i < entries.size(); ++i) {
-      KASSA_TRY(read_entry(entries[i], i));
-    }
-    int64_t expected = s_.opening.cents;
-    for (const BankLine& line : s_.lines) {
-      if (__builtin_add_overflow(expected, line.amount_cents, &expected)) {
-        return fail("CamtAmountOverflow", where_, "the booked entries overflow");
-      }
-    }
-    if (expected != s_.closing.cents) {
+    KASSA_TRY(read_account(stmt));
+    KASSA_TRY(read_balances(stmt));
+    expected_ = s_.opening.cents;
+    return {};
+  }
+
+  Status entry(pugi::xml_node entry) { return read_entry(entry, entries_++); }
+
+  Result<BankStatement> finish() {
+    if (overflow_) return fail("CamtAmountOverflow", where_, "the booked entries overflow");
+    if (expected_ != s_.closing.cents) {
       return fail("CamtBalanceMismatch", where_,
                   "opening balance " + format_cents(s_.opening.cents) + " + booked entries = " +
-                      format_cents(expected) + ", but the closing balance is " + format_cents(s_.closing.cents));
+                      format_cents(expected_) + ", but the closing balance is " + format_cents(s_.closing.cents));
     }
-    for (BankLine& line : s_.lines) {
-      line.global_line_id = s_.account_iban + "/" + s_.statement_id + "/" + line.line_id;
-    }
+    s_.line_prefix = s_.account_iban + "/" + s_.statement_id + "/";
     return std::move(s_);
   }
 
  private:
-  Status read_account() {
+  Status read_account(pugi::xml_node stmt) {
     const std::string where = where_ + "/Acct";
-    pugi::xml_node account = child(stmt_, "Acct");
+    pugi::xml_node account = child(stmt, "Acct");
     if (!account) return fail("CamtMissingElement", where_, "mandatory element Acct is missing");
     pugi::xml_node iban = path(account, {"Id", "IBAN"});
     if (!iban) {
@@ -178,8 +187,8 @@ class StatementReader {
     return {};
   }
 
-  Status read_balances() {
-    const auto balances = children(stmt_, "Bal");
+  Status read_balances(pugi::xml_node stmt) {
+    const auto balances = children(stmt, "Bal");
     bool opening = false;
     bool previous_closing = false;
     bool closing = false;
@@ -312,8 +321,10 @@ class StatementReader {
       return fail("CamtDuplicateLineId", where,
                   "line id " + line.line_id + " (AcctSvcrRef or NtryRef) appears twice in the statement");
     }
-    s_.lines.push_back(std::move(line));
-    return {};
+    // Overflow is reported at the end, with the balances (as a whole-statement check).
+    if (!overflow_ && __builtin_add_overflow(expected_, line.amount_cents, &expected_)) overflow_ = true;
+    ++s_.line_count;
+    return sink_(index_, std::move(line));
   }
 
   static std::string transaction_code(pugi::xml_node code) {
@@ -382,61 +393,221 @@ class StatementReader {
     }
   }
 
-  pugi::xml_node stmt_;
   std::string where_;
+  const LineSink& sink_;
+  std::size_t index_;  // of the statement in the file
   BankStatement s_;
+  bool begun_ = false;
+  std::size_t entries_ = 0;
+  int64_t expected_ = 0;  // opening balance + the entries read
+  bool overflow_ = false;
   std::set<std::string> line_ids_;
+};
+
+// The document as it streams by (expat), held as a small pugixml tree for
+// the statement code to read: the elements on the path to the current one
+// with their earlier siblings (the group header, a statement's header),
+// except each Ntry, which is built in a tree of its own, read when it
+// ends and dropped. A Stmt is dropped once read. So memory holds one entry
+// at a time, whatever the file's size.
+class CamtStream {
+ public:
+  explicit CamtStream(const LineSink& sink) : sink_(sink) {}
+  CamtStream(const CamtStream&) = delete;
+  CamtStream& operator=(const CamtStream&) = delete;
+  ~CamtStream() {
+    if (parser_ != nullptr) XML_ParserFree(parser_);
+  }
+
+  Result<std::vector<BankStatement>> read(std::string_view bytes) {
+    parser_ = XML_ParserCreate(nullptr);  // the encoding from the BOM or the declaration
+    if (parser_ == nullptr) return Error::internal("expat: out of memory");
+    XML_SetUserData(parser_, this);
+    XML_SetElementHandler(parser_, &CamtStream::on_start, &CamtStream::on_end);
+    XML_SetCharacterDataHandler(parser_, &CamtStream::on_text);
+    // camt.053 is defined by its XSD and a bank never sends entity
+    // declarations: a DOCTYPE is refused before anything in it is read.
+    XML_SetStartDoctypeDeclHandler(parser_, &CamtStream::on_doctype);
+    constexpr std::size_t kChunk = 1u << 20;
+    std::size_t at = 0;
+    do {
+      const std::size_t n = std::min(kChunk, bytes.size() - at);
+      const bool last = at + n == bytes.size();
+      if (XML_Parse(parser_, bytes.data() + at, static_cast<int>(n), last ? XML_TRUE : XML_FALSE) !=
+          XML_STATUS_OK) {
+        if (error_) return *error_;
+        return fail("CamtMalformedXml", "byte " + std::to_string(XML_GetCurrentByteIndex(parser_)),
+                    XML_ErrorString(XML_GetErrorCode(parser_)));
+      }
+      at += n;
+    } while (at < bytes.size());
+    if (error_) return *error_;
+    if (!message_) return fail("CamtNotAStatement", "/Document", "no BkToCstmrStmt element");
+    KASSA_TRY(group_header());
+    if (statements_.empty()) return fail("CamtMissingElement", "BkToCstmrStmt", "no Stmt element");
+    return std::move(statements_);
+  }
+
+ private:
+  // No exception may cross expat's C frames: one thrown below (by the
+  // sink, or bad_alloc) stops the parse and is returned as an error.
+  static void XMLCALL on_start(void* self, const XML_Char* name, const XML_Char** attributes) {
+    auto* stream = static_cast<CamtStream*>(self);
+    try {
+      stream->start(name, attributes);
+    } catch (const std::exception& e) {
+      stream->stop(Error::internal(std::string("reading camt.053: ") + e.what()));
+    }
+  }
+  static void XMLCALL on_end(void* self, const XML_Char* /*name*/) {
+    auto* stream = static_cast<CamtStream*>(self);
+    try {
+      stream->end();
+    } catch (const std::exception& e) {
+      stream->stop(Error::internal(std::string("reading camt.053: ") + e.what()));
+    }
+  }
+  static void XMLCALL on_text(void* self, const XML_Char* text, int length) {
+    auto* stream = static_cast<CamtStream*>(self);
+    try {
+      if (!stream->open_.empty()) stream->text_[stream->open_.size() - 1].append(text, static_cast<std::size_t>(length));
+    } catch (const std::exception& e) {
+      stream->stop(Error::internal(std::string("reading camt.053: ") + e.what()));
+    }
+  }
+  static void XMLCALL on_doctype(void* self, const XML_Char*, const XML_Char*, const XML_Char*, int) {
+    static_cast<CamtStream*>(self)->stop(
+        fail("CamtDoctype", "/", "a DOCTYPE (and its entity declarations) is not accepted"));
+  }
+
+  void stop(Error error) {
+    if (!error_) error_ = std::move(error);
+    XML_StopParser(parser_, XML_FALSE);
+  }
+
+  void start(const char* name, const XML_Char** attributes) {
+    if (error_) return;
+    const std::size_t depth = open_.size();  // 0: the root
+    pugi::xml_node node;
+    if (depth == 0) {
+      if (Status root = check_root(name, attributes); !root.ok()) return stop(root.error());
+      node = tree_.append_child(name);
+    } else if (entry_depth_ >= 0) {
+      node = open_.back().append_child(name);  // inside an Ntry
+    } else if (depth == 1 && local_name_of(name) == "BkToCstmrStmt") {
+      if (message_) return stop(fail("CamtNotAStatement", "/Document", "a second BkToCstmrStmt element"));
+      node = open_.back().append_child(name);
+      message_ = node;
+    } else if (depth == 2 && open_[1] == message_ && local_name_of(name) == "Stmt") {
+      if (Status group = group_header(); !group.ok()) return stop(group.error());
+      statement_.emplace(indexed("BkToCstmrStmt", "Stmt", statements_.size()), version_, *group_created_,
+                         sink_, statements_.size());
+      node = open_.back().append_child(name);
+      stmt_ = node;
+    } else if (depth == 3 && open_[2] == stmt_ && local_name_of(name) == "Ntry") {
+      if (!statement_->begun()) {
+        if (Status header = statement_->begin(stmt_); !header.ok()) return stop(header.error());
+      }
+      entry_.reset();
+      node = entry_.append_child(name);
+      entry_depth_ = static_cast<int>(depth);
+    } else {
+      node = open_.back().append_child(name);
+    }
+    for (const XML_Char** a = attributes; a[0] != nullptr; a += 2) node.append_attribute(a[0]).set_value(a[1]);
+    open_.push_back(node);
+    if (text_.size() < open_.size()) text_.resize(open_.size());
+    text_[depth].clear();
+  }
+
+  void end() {
+    if (error_) return;
+    const std::size_t depth = open_.size() - 1;
+    pugi::xml_node node = open_.back();
+    const std::string& content = text_[depth];
+    if (content.find_first_not_of(" \t\r\n") != std::string::npos) {
+      node.append_child(pugi::node_pcdata).set_value(content.c_str());
+    }
+    open_.pop_back();
+    if (static_cast<int>(depth) == entry_depth_) {
+      entry_depth_ = -1;
+      if (Status read = statement_->entry(node); !read.ok()) return stop(read.error());
+      entry_.reset();
+    } else if (depth == 2 && node == stmt_) {
+      if (!statement_->begun()) {
+        if (Status header = statement_->begin(stmt_); !header.ok()) return stop(header.error());
+      }
+      auto statement = statement_->finish();
+      if (!statement) return stop(statement.error());
+      statements_.push_back(std::move(statement).value());
+      statement_.reset();
+      message_.remove_child(stmt_);
+      stmt_ = {};
+    }
+  }
+
+  static std::string_view local_name_of(std::string_view name) {
+    const auto colon = name.find(':');
+    return colon == std::string_view::npos ? name : name.substr(colon + 1);
+  }
+
+  Status check_root(std::string_view name, const XML_Char** attributes) {
+    if (local_name_of(name) != "Document") {
+      return fail("CamtNotAStatement", "/" + std::string(name), "the root element is not Document");
+    }
+    const auto colon = name.find(':');
+    const std::string ns_attribute =
+        colon == std::string_view::npos ? "xmlns" : "xmlns:" + std::string(name.substr(0, colon));
+    std::string_view ns;
+    for (const XML_Char** a = attributes; a[0] != nullptr; a += 2) {
+      if (ns_attribute == a[0]) ns = a[1];
+    }
+    if (ns.substr(0, kNamespacePrefix.size()) != kNamespacePrefix ||
+        ns.substr(kNamespacePrefix.size(), kCamt053.size()) != kCamt053) {
+      return fail("CamtNotAStatement", "/Document",
+                  "namespace '" + std::string(ns) + "' is not urn:iso:std:iso:20022:tech:xsd:camt.053.*");
+    }
+    version_ = std::string(ns.substr(kNamespacePrefix.size()));
+    return {};
+  }
+
+  // The group header's creation date, read once (before the first Stmt:
+  // GrpHdr precedes the statements).
+  Status group_header() {
+    if (group_created_) return {};
+    KASSA_ASSIGN_OR_RETURN(auto created, required_text(message_, {"GrpHdr", "CreDtTm"}, "BkToCstmrStmt"));
+    auto date = Date::parse_iso(created);
+    if (!date) return fail("CamtDateInvalid", "BkToCstmrStmt/GrpHdr/CreDtTm", date.error().message);
+    group_created_ = *date;
+    return {};
+  }
+
+  const LineSink& sink_;
+  XML_Parser parser_ = nullptr;
+  std::optional<Error> error_;
+  pugi::xml_document tree_;           // Document > BkToCstmrStmt > GrpHdr, the Stmt being read
+  pugi::xml_document entry_;          // the Ntry being read
+  std::vector<pugi::xml_node> open_;  // the path to the current element
+  std::vector<std::string> text_;     // the character data of each open element
+  int entry_depth_ = -1;              // the open Ntry's index in open_, or -1
+  pugi::xml_node message_;            // BkToCstmrStmt
+  pugi::xml_node stmt_;               // the Stmt being read
+  std::string version_;
+  std::optional<Date> group_created_;
+  std::optional<StatementReader> statement_;
+  std::vector<BankStatement> statements_;
 };
 
 }  // namespace
 
 Result<std::vector<BankStatement>> parse_camt053(std::string_view bytes) {
-  if (trim(bytes).empty()) return fail("CamtMalformedXml", "file", "the file is empty");
-  pugi::xml_document doc;
-  // parse_default neither loads external entities nor expands DOCTYPE ones;
-  // a DOCTYPE is refused all the same (camt.053 is defined by its XSD, and
-  // a bank never sends entity declarations): parse_doctype keeps it visible.
-  const pugi::xml_parse_result parsed = doc.load_buffer(
-      bytes.data(), bytes.size(), pugi::parse_default | pugi::parse_doctype, pugi::encoding_auto);
-  if (!parsed) {
-    return fail("CamtMalformedXml", "byte " + std::to_string(parsed.offset), parsed.description());
-  }
-  for (pugi::xml_node node : doc.children()) {
-    if (node.type() == pugi::node_doctype) {
-      return fail("CamtDoctype", "/", "a DOCTYPE (and its entity declarations) is not accepted");
-    }
-  }
-  pugi::xml_node root = doc.document_element();
-  if (local_name(root) != "Document") {
-    return fail("CamtNotAStatement", "/" + std::string(root.name()), "the root element is not Document");
-  }
-  const std::string_view root_name = root.name();
-  const auto colon = root_name.find(':');
-  const std::string ns_attribute =
-      colon == std::string_view::npos ? "xmlns" : "xmlns:" + std::string(root_name.substr(0, colon));
-  const std::string_view ns = root.attribute(ns_attribute.c_str()).value();
-  if (ns.substr(0, kNamespacePrefix.size()) != kNamespacePrefix ||
-      ns.substr(kNamespacePrefix.size(), kCamt053.size()) != kCamt053) {
-    return fail("CamtNotAStatement", "/Document",
-                "namespace '" + std::string(ns) + "' is not urn:iso:std:iso:20022:tech:xsd:camt.053.*");
-  }
-  const std::string version(ns.substr(kNamespacePrefix.size()));
-  pugi::xml_node message = child(root, "BkToCstmrStmt");
-  if (!message) return fail("CamtNotAStatement", "/Document", "no BkToCstmrStmt element");
-  KASSA_ASSIGN_OR_RETURN(auto created,
-                         required_text(message, {"GrpHdr", "CreDtTm"}, "BkToCstmrStmt"));
-  auto group_created = Date::parse_iso(created);
-  if (!group_created) return fail("CamtDateInvalid", "BkToCstmrStmt/GrpHdr/CreDtTm", group_created.error().message);
+  return collect_lines([bytes](const LineSink& sink) { return read_camt053(bytes, sink); });
+}
 
-  const auto stmts = children(message, "Stmt");
-  if (stmts.empty()) return fail("CamtMissingElement", "BkToCstmrStmt", "no Stmt element");
-  std::vector<BankStatement> statements;
-  for (std::size_t i = 0; i < stmts.size(); ++i) {
-    StatementReader reader(stmts[i], indexed("BkToCstmrStmt", "Stmt", i), version, *group_created);
-    KASSA_ASSIGN_OR_RETURN(auto statement, reader.read());
-    statements.push_back(std::move(statement));
-  }
-  return statements;
+Result<std::vector<BankStatement>> read_camt053(std::string_view bytes, const LineSink& sink) {
+  if (trim(bytes).empty()) return fail("CamtMalformedXml", "file", "the file is empty");
+  CamtStream stream(sink);
+  return stream.read(bytes);
 }
 
 }  // namespace kassa::domain::bank

@@ -16,4 +16,11 @@ namespace kassa::domain::bank {
 // "Camt<Rule>", "<element path>: ...") and nothing is returned half-parsed.
 Result<std::vector<BankStatement>> parse_camt053(std::string_view bytes);
 
+// The same checks, streaming (expat): each entry's lines to `sink` once the
+// entry is read, the statements without their lines (see read_bank_file).
+// Elements must come in the XSD's order as far as the reader relies on it:
+// GrpHdr before the statements, a statement's Id, Acct and Bal before its
+// entries.
+Result<std::vector<BankStatement>> read_camt053(std::string_view bytes, const LineSink& sink);
+
 }  // namespace kassa::domain::bank

@@ -132,6 +132,8 @@ struct Movement {
 
 class StatementReader {
  public:
+  StatementReader(const LineSink& sink, std::size_t index) : sink_(sink), index_(index) {}
+
   Status header(const Record& r) {
     if (r.col(2, 4) != "0000") return fail(r.line, "CodaHeaderInvalid", "columns 2-5 are not 0000");
     if (r.col(15, 2) != "05") {
@@ -320,14 +322,9 @@ class StatementReader {
                   "trailer counts " + std::to_string(count) + " records (types 1 to 8), the file has " +
                       std::to_string(records_));
     }
-    int64_t debit_total = 0;
-    int64_t credit_total = 0;
-    for (const BankLine& line : s_.lines) {
-      if (!add_checked(line.amount_cents < 0 ? debit_total : credit_total,
-                       line.amount_cents < 0 ? -line.amount_cents : line.amount_cents)) {
-        return fail(r.line, "CodaAmountOverflow", "movement totals overflow");
-      }
-    }
+    if (totals_overflow_) return fail(r.line, "CodaAmountOverflow", "movement totals overflow");
+    const int64_t debit_total = debit_total_;
+    const int64_t credit_total = credit_total_;
     if (debit_total != debits || credit_total != credits) {
       return fail(r.line, "CodaTrailerTotals",
                   "trailer totals debit " + format_cents(debits) + " credit " + format_cents(credits) +
@@ -344,9 +341,7 @@ class StatementReader {
                       " - debits " + format_cents(debit_total) + " = " + format_cents(expected) +
                       ", but the new balance is " + format_cents(s_.closing.cents));
     }
-    const std::string prefix =
-        s_.account_iban + "/" + std::to_string(s_.closing.date.year) + "/";
-    for (BankLine& line : s_.lines) line.global_line_id = prefix + line.line_id;
+    s_.line_prefix = s_.account_iban + "/" + std::to_string(s_.closing.date.year) + "/";
     return std::move(s_);
   }
 
@@ -422,12 +417,22 @@ class StatementReader {
                               format_cents(line.amount_cents));
       }
     }
-    s_.lines.push_back(std::move(line));
+    if (!add_checked(line.amount_cents < 0 ? debit_total_ : credit_total_,
+                     line.amount_cents < 0 ? -line.amount_cents : line.amount_cents)) {
+      totals_overflow_ = true;  // reported by the trailer, as a whole-statement check
+    }
+    ++s_.line_count;
+    BankLine out = std::move(line);
     current_.reset();
-    return {};
+    return sink_(index_, std::move(out));
   }
 
+  const LineSink& sink_;
+  std::size_t index_;  // of the statement in the file
   BankStatement s_;
+  int64_t debit_total_ = 0;   // of the movements read, positive
+  int64_t credit_total_ = 0;
+  bool totals_overflow_ = false;
   char structure_ = '2';
   std::string paper_sequence_;
   int records_ = 0;  // records of types 1 to 8, as the trailer counts them
@@ -436,27 +441,38 @@ class StatementReader {
   std::optional<Movement> current_;
 };
 
-// Splits into lines (LF or CR LF); a final line end is optional.
-std::vector<std::string_view> split_lines(std::string_view bytes) {
-  std::vector<std::string_view> lines;
-  while (!bytes.empty()) {
-    const auto end = bytes.find('\n');
-    std::string_view line = bytes.substr(0, end);
+// The file's lines (LF or CR LF; a final line end is optional), one at a
+// time. Blank lines after the last record (some download tools add one)
+// are not records.
+class Lines {
+ public:
+  explicit Lines(std::string_view bytes) : rest_(bytes) {}
+  bool next(std::string_view& line) {
+    if (rest_.empty()) return false;
+    const auto end = rest_.find('\n');
+    line = rest_.substr(0, end);
+    rest_ = end == std::string_view::npos ? std::string_view{} : rest_.substr(end + 1);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    lines.push_back(line);
-    if (end == std::string_view::npos) break;
-    bytes.remove_prefix(end + 1);
+    if (line.empty() && rest_.find_first_not_of("\r\n") == std::string_view::npos) {
+      rest_ = {};
+      return false;
+    }
+    return true;
   }
-  // Blank lines after the last record (some download tools add one) are not records.
-  while (!lines.empty() && lines.back().empty()) lines.pop_back();
-  return lines;
-}
+
+ private:
+  std::string_view rest_;
+};
 
 enum class Expect { kHeader, kOldBalance, kBody, kAfterNewBalance, kEnd };
 
 }  // namespace
 
 Result<std::vector<BankStatement>> parse_coda(std::string_view bytes) {
+  return collect_lines([bytes](const LineSink& sink) { return read_coda(bytes, sink); });
+}
+
+Result<std::vector<BankStatement>> read_coda(std::string_view bytes, const LineSink& sink) {
   if (trim(bytes).empty()) return Error::invalid("file", "CodaEmptyFile", "line 1: the file is empty");
   if (bytes.size() < 5 || bytes.substr(0, 5) != "00000") {
     return fail(1, "CodaNotACodaFile", "the file does not start with a CODA header record (0 + 0000)");
@@ -464,9 +480,10 @@ Result<std::vector<BankStatement>> parse_coda(std::string_view bytes) {
   std::vector<BankStatement> statements;
   std::optional<StatementReader> reader;
   Expect expect = Expect::kHeader;
-  const std::vector<std::string_view> lines = split_lines(bytes);
+  Lines lines(bytes);
   int line_number = 0;
-  for (std::string_view text : lines) {
+  std::string_view text;
+  while (lines.next(text)) {
     ++line_number;
     const Record r{text, line_number};
     if (text.size() != kRecordLength) {
@@ -489,7 +506,7 @@ Result<std::vector<BankStatement>> parse_coda(std::string_view bytes) {
     }
     if (type == "0") {
       if (expect != Expect::kHeader) return order("no header");
-      reader.emplace();
+      reader.emplace(sink, statements.size());
       KASSA_TRY(reader->header(r));
       expect = Expect::kOldBalance;
       continue;

@@ -27,4 +27,8 @@ namespace kassa::domain::bank {
 // "line N: ...") and nothing is returned half-parsed.
 Result<std::vector<BankStatement>> parse_coda(std::string_view bytes);
 
+// The same checks, streaming: each movement to `sink` once it is complete,
+// the statements without their lines (see read_bank_file).
+Result<std::vector<BankStatement>> read_coda(std::string_view bytes, const LineSink& sink);
+
 }  // namespace kassa::domain::bank

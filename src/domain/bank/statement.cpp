@@ -107,12 +107,31 @@ Result<StatementFormat> detect_format(std::string_view bytes) {
 }
 
 Result<std::vector<BankStatement>> parse_bank_file(std::string_view bytes) {
+  return collect_lines([bytes](const LineSink& sink) { return read_bank_file(bytes, sink); });
+}
+
+Result<std::vector<BankStatement>> read_bank_file(std::string_view bytes, const LineSink& sink) {
   KASSA_ASSIGN_OR_RETURN(auto format, detect_format(bytes));
   switch (format) {
-    case StatementFormat::kCoda: return parse_coda(bytes);
-    case StatementFormat::kCamt053: return parse_camt053(bytes);
+    case StatementFormat::kCoda: return read_coda(bytes, sink);
+    case StatementFormat::kCamt053: return read_camt053(bytes, sink);
   }
   return Error::internal("unhandled statement format");
+}
+
+Result<std::vector<BankStatement>> collect_lines(
+    const std::function<Result<std::vector<BankStatement>>(const LineSink&)>& read) {
+  std::vector<std::vector<BankLine>> lines;
+  KASSA_ASSIGN_OR_RETURN(auto statements, read([&lines](std::size_t statement, BankLine&& line) -> Status {
+    if (lines.size() <= statement) lines.resize(statement + 1);
+    lines[statement].push_back(std::move(line));
+    return {};
+  }));
+  for (std::size_t i = 0; i < statements.size() && i < lines.size(); ++i) {
+    statements[i].lines = std::move(lines[i]);
+    for (BankLine& line : statements[i].lines) line.global_line_id = statements[i].line_prefix + line.line_id;
+  }
+  return statements;
 }
 
 }  // namespace kassa::domain::bank

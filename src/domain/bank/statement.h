@@ -4,6 +4,13 @@
 // camt.053 (camt053.h). Both are pure: they take a file's bytes and return
 // statements or a named error, never a half-parsed statement.
 //
+// Each parser also reads streaming (read_bank_file): it holds one CODA
+// movement or one camt.053 entry at a time and hands each line to a sink,
+// so a file of any size is read in memory bounded by one entry, not by the
+// file (the bytes themselves aside). A streaming read checks the file as
+// it goes: an error may come after some lines were handed over, so a caller
+// that acts on lines reads the file once to check it, and once to act.
+//
 // The types here are deliberately primitive but exact (amounts in int64
 // cents, dates validated, IBANs normalized and checked, structured
 // communications as 12 validated digits): the domain's Money / Iban /
@@ -13,6 +20,7 @@
 
 #include <compare>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -92,9 +100,20 @@ struct BankStatement {
   std::string currency;        // ISO 4217
   Balance opening;
   Balance closing;
-  std::vector<BankLine> lines;
+  std::vector<BankLine> lines;        // empty after a streaming read
   std::vector<std::string> warnings;  // inconsistencies reported, not hidden
+  std::size_t line_count = 0;         // lines read (also after a streaming read)
+  // What every line's global_line_id starts with: "<account IBAN>/<statement
+  // key>/". Known once the statement was read to its end (CODA's key is the
+  // year of its closing balance).
+  std::string line_prefix;
 };
+
+// Receives a file's lines one at a time, in file order, with the index of
+// their statement (0 for the first). A line's global_line_id is empty: it
+// is the statement's line_prefix + line_id, and the prefix is known only
+// when the statement ends. An error stops the read and is returned.
+using LineSink = std::function<Status(std::size_t statement, BankLine&& line)>;
 
 // A deterministic text identifying the statement's content:
 //   "<format>|<iban>|<currency>|<statement_id>|<sequence>|<opening date>|
@@ -111,5 +130,17 @@ Result<StatementFormat> detect_format(std::string_view bytes);
 
 // detect_format, then the matching parser.
 Result<std::vector<BankStatement>> parse_bank_file(std::string_view bytes);
+
+// detect_format, then the matching streaming reader: every line to `sink`,
+// and the statements without their lines (line_count and line_prefix set)
+// once the whole file was read and checked. Memory: one movement or entry
+// at a time, plus each statement's header and warnings (and, for camt.053,
+// its line ids, to refuse a duplicate).
+Result<std::vector<BankStatement>> read_bank_file(std::string_view bytes, const LineSink& sink);
+
+// What the parse_* functions do with a reader: collect every line into its
+// statement and set the global line ids.
+Result<std::vector<BankStatement>> collect_lines(
+    const std::function<Result<std::vector<BankStatement>>(const LineSink&)>& read);
 
 }  // namespace kassa::domain::bank
