@@ -50,183 +50,234 @@ BankImporter::BankImporter(AggregateWriter<PersonAggregate>& persons,
       lookup_(std::move(lookup)),
       plausibility_(plausibility) {}
 
-Result<ImportReport> BankImporter::import(std::string_view bytes, const CommandMeta& meta) {
-  if (bytes.empty()) return Error::invalid("body", "BankFileRequired", "the body is the bank file");
-  KASSA_ASSIGN_OR_RETURN(auto format, d::bank::detect_format(bytes));
-  KASSA_ASSIGN_OR_RETURN(auto statements, d::bank::parse_bank_file(bytes));
+namespace {
 
-  // Every line's value date first: a bad line refuses the file before any
-  // line is booked.
-  for (const auto& statement : statements) {
-    for (const auto& line : statement.lines) {
-      KASSA_TRY(d::Date::from_ymd(line.value_date.year, static_cast<unsigned>(line.value_date.month),
-                                  static_cast<unsigned>(line.value_date.day)));
-    }
-  }
-  std::lock_guard lock(mu_);
-  ImportReport report;
-  report.format = format == d::bank::StatementFormat::kCoda ? "coda" : "camt.053";
-  report.statements = statements.size();
-  const s::PaymentChannel channel = format == d::bank::StatementFormat::kCoda
-                                        ? s::PaymentChannel::Coda
-                                        : s::PaymentChannel::Camt;
+enum class Route { kAlready, kMember, kSuspense };
 
-  // 1. Match every credit line; nothing is written yet. `report.lines` and
-  // `credits` run in parallel, in file order.
-  enum class Route { kAlready, kMember, kSuspense };
-  struct Credit {
-    const d::bank::BankLine* line = nullptr;
-    d::Date value_date;
-    std::optional<Member> member;
-    std::optional<d::StructuredCommunication> communication;
-    Route route = Route::kSuspense;
-    bool by_account = false;  // matched by the payer's account, not the communication
-    // Why it waits in suspense, when it does.
-    s::SuspenseReason reason = s::SuspenseReason::NoCommunicationNoAccount;
-    std::string refusal;
-  };
-  std::vector<Credit> credits;
-  for (const auto& statement : statements) {
-    for (const auto& w : statement.warnings) report.warnings.push_back(w);
-    for (const auto& line : statement.lines) {
-      if (line.amount_cents <= 0) {
-        ++report.debit_lines;
-        continue;
-      }
-      ++report.credit_lines;
-      KASSA_ASSIGN_OR_RETURN(auto value_date, d::Date::from_ymd(line.value_date.year,
-                                                                static_cast<unsigned>(line.value_date.month),
-                                                                static_cast<unsigned>(line.value_date.day)));
-      ImportedLine out;
-      out.bank_ref = line.global_line_id;
-      out.amount_cents = line.amount_cents;
-      out.value_date = value_date.format();
-      Credit credit{&line, value_date, std::nullopt, std::nullopt, Route::kSuspense, false,
-                    s::SuspenseReason::NoCommunicationNoAccount, {}};
+// A credit line of the round being booked, with where it goes.
+struct Credit {
+  d::bank::BankLine line;
+  std::size_t at = 0;  // its index in report.lines
+  d::Date value_date = d::Date::from_days(0);
+  std::optional<Member> member;
+  std::optional<d::StructuredCommunication> communication;
+  Route route = Route::kSuspense;
+  bool by_account = false;  // matched by the payer's account, not the communication
+  // Why it waits in suspense, when it does.
+  s::SuspenseReason reason = s::SuspenseReason::NoCommunicationNoAccount;
+  std::string refusal;
+};
 
-      KASSA_ASSIGN_OR_RETURN(auto earlier, lookup_.by_bank_line(line.global_line_id));
-      if (earlier.has_value()) {
-        out.kind = (earlier)->kind;
-        out.key = (earlier)->key;
-        out.already_recorded = true;
-        credit.route = Route::kAlready;
-      } else if (d::Money::from_cents(line.amount_cents) > plausibility_.max_amount) {
-        credit.reason = s::SuspenseReason::AboveCeiling;  // for review, not booked
-      } else {
-        if (!line.structured_communication.empty()) {
-          if (auto parsed = d::StructuredCommunication::parse(line.structured_communication)) {
-            credit.communication = *parsed;
-            credit.reason = s::SuspenseReason::UnknownMemberNumber;
-            if (auto number = d::notice_member_number(*parsed)) {
-              KASSA_ASSIGN_OR_RETURN(auto found, lookup_.by_number(*number));
-              credit.member = found;
-              if (credit.member) out.matched_by = "communication";
-            }
-          } else {
-            credit.reason = s::SuspenseReason::CommunicationInvalid;
+}  // namespace
+
+// One round: the credit lines read since the last one, in file order,
+// matched and booked as the whole file used to be (members' payments, then
+// the suspense items).
+class BankImporter::Round {
+ public:
+  Round(BankImporter& importer, ImportReport& report, const CommandMeta& meta, s::PaymentChannel channel)
+      : importer_(importer), report_(report), meta_(meta), channel_(channel) {}
+
+  std::size_t size() const { return credits_.size(); }
+
+  // Matches one credit line (nothing is written yet).
+  Status add(d::bank::BankLine&& line) {
+    KASSA_ASSIGN_OR_RETURN(auto value_date, d::Date::from_ymd(line.value_date.year,
+                                                              static_cast<unsigned>(line.value_date.month),
+                                                              static_cast<unsigned>(line.value_date.day)));
+    ImportedLine out;
+    out.bank_ref = line.global_line_id;
+    out.amount_cents = line.amount_cents;
+    out.value_date = value_date.format();
+    Credit credit;
+    credit.value_date = value_date;
+    credit.at = report_.lines.size();
+    const MemberLookup& lookup = importer_.lookup_;
+
+    KASSA_ASSIGN_OR_RETURN(auto earlier, lookup.by_bank_line(line.global_line_id));
+    if (earlier.has_value()) {
+      out.kind = earlier->kind;
+      out.key = earlier->key;
+      out.already_recorded = true;
+      credit.route = Route::kAlready;
+    } else if (d::Money::from_cents(line.amount_cents) > importer_.plausibility_.max_amount) {
+      credit.reason = s::SuspenseReason::AboveCeiling;  // for review, not booked
+    } else {
+      if (!line.structured_communication.empty()) {
+        if (auto parsed = d::StructuredCommunication::parse(line.structured_communication)) {
+          credit.communication = *parsed;
+          credit.reason = s::SuspenseReason::UnknownMemberNumber;
+          if (auto number = d::notice_member_number(*parsed)) {
+            KASSA_ASSIGN_OR_RETURN(auto found, lookup.by_number(*number));
+            credit.member = found;
+            if (credit.member) out.matched_by = "communication";
           }
+        } else {
+          credit.reason = s::SuspenseReason::CommunicationInvalid;
         }
-        if (!credit.member && !line.counterparty_iban.empty()) {
-          KASSA_ASSIGN_OR_RETURN(auto party, lookup_.by_iban(line.counterparty_iban));
-          if (party.has_value()) {
-            credit.member = Member{s::AggregateKind::Person, *party};
-            credit.by_account = true;
-            out.matched_by = "account";
-          } else if (credit.reason == s::SuspenseReason::NoCommunicationNoAccount) {
-            credit.reason = s::SuspenseReason::UnknownAccount;
-          }
-        }
-        if (credit.member) credit.route = Route::kMember;
       }
-      report.lines.push_back(std::move(out));
-      credits.push_back(std::move(credit));
+      if (!credit.member && !line.counterparty_iban.empty()) {
+        KASSA_ASSIGN_OR_RETURN(auto party, lookup.by_iban(line.counterparty_iban));
+        if (party.has_value()) {
+          credit.member = Member{s::AggregateKind::Person, *party};
+          credit.by_account = true;
+          out.matched_by = "account";
+        } else if (credit.reason == s::SuspenseReason::NoCommunicationNoAccount) {
+          credit.reason = s::SuspenseReason::UnknownAccount;
+        }
+      }
+      if (credit.member) credit.route = Route::kMember;
     }
+    credit.line = std::move(line);
+    report_.lines.push_back(std::move(out));
+    credits_.push_back(std::move(credit));
+    return {};
   }
 
-  // 2. The members' payments: one run_each for the persons, one for the
-  // companies. A payment the member's aggregate refuses waits in suspense
-  // like an unmatched line; any other decision error stops the import once
-  // the run is done (what the run appended stays, lines after the failing
-  // one included, and a retry books only the rest).
-  auto book = [&](auto& writer, s::AggregateKind kind, auto make_command) -> Status {
-    using Writer = std::remove_reference_t<decltype(writer)>;
-    std::vector<std::size_t> at;  // the lines booked to this kind, in file order
-    for (std::size_t i = 0; i < credits.size(); ++i) {
-      if (credits[i].route == Route::kMember && credits[i].member->kind == kind) at.push_back(i);
+  // Books the round's lines and forgets them.
+  Status book() {
+    KASSA_TRY(book_members(importer_.persons_, s::AggregateKind::Person, [&](const Credit& c) {
+      const d::Money amount = d::Money::from_cents(c.line.amount_cents);
+      // Matched by the account, a communication names no member this fund
+      // knows: the account holder's payment all the same.
+      return d::PersonCommand{d::RecordPayment{amount, c.value_date, c.communication, c.line.global_line_id,
+                                               channel_, std::nullopt, c.by_account}};
+    }));
+    KASSA_TRY(book_members(importer_.companies_, s::AggregateKind::Company, [&](const Credit& c) {
+      const d::Money amount = d::Money::from_cents(c.line.amount_cents);
+      return d::CompanyCommand{
+          d::RecordCompanyPayment{amount, c.value_date, c.communication, c.line.global_line_id, channel_}};
+    }));
+    KASSA_TRY(book_suspense());
+    credits_.clear();
+    return {};
+  }
+
+ private:
+  // The members' payments of one kind, with one run_each. A payment the
+  // member's aggregate refuses waits in suspense like an unmatched line;
+  // any other decision error stops the import once the run is done (what
+  // the run appended stays, lines after the failing one included, and a
+  // retry books only the rest).
+  template <typename Writer, typename MakeCommand>
+  Status book_members(Writer& writer, s::AggregateKind kind, MakeCommand make_command) {
+    std::vector<std::size_t> at;  // the credits booked to this kind, in file order
+    for (std::size_t i = 0; i < credits_.size(); ++i) {
+      if (credits_[i].route == Route::kMember && credits_[i].member->kind == kind) at.push_back(i);
     }
     if (at.empty()) return {};
     std::vector<typename Writer::Item> items;
     items.reserve(at.size());
     for (std::size_t i : at) {
-      items.push_back({credits[i].member->key, make_command(credits[i]), credits[i].value_date});
+      items.push_back({credits_[i].member->key, make_command(credits_[i]), credits_[i].value_date});
     }
-    KASSA_ASSIGN_OR_RETURN(auto run, writer.run_each(items, meta, chunk_, ItemResults::kKeep));
+    KASSA_ASSIGN_OR_RETURN(auto run, writer.run_each(items, meta_, importer_.chunk_, ItemResults::kKeep));
     for (std::size_t n = 0; n < at.size(); ++n) {
-      const std::size_t i = at[n];
+      Credit& credit = credits_[at[n]];
       const ItemOutcome& result = run.items[n];
-      ImportedLine& out = report.lines[i];
+      ImportedLine& out = report_.lines[credit.at];
       if (result.rejected) {
         if (!refusal(*result.rejected)) return *result.rejected;
         out.rejected = result.rejected;
-        credits[i].route = Route::kSuspense;
-        credits[i].reason = s::SuspenseReason::RefusedByMember;
-        credits[i].refusal = result.rejected->rule;
+        credit.route = Route::kSuspense;
+        credit.reason = s::SuspenseReason::RefusedByMember;
+        credit.refusal = result.rejected->rule;
         continue;
       }
       out.kind = kind;
-      out.key = credits[i].member->key;
+      out.key = credit.member->key;
       out.events = result.events;
       out.last_offset = result.last_offset;
-      report.events_written += out.events;
+      report_.events_written += out.events;
     }
     return {};
-  };
-  KASSA_TRY(book(persons_, s::AggregateKind::Person, [&](const Credit& c) {
-    const d::Money amount = d::Money::from_cents(c.line->amount_cents);
-    // Matched by the account, a communication names no member this fund
-    // knows: the account holder's payment all the same.
-    return d::PersonCommand{d::RecordPayment{amount, c.value_date, c.communication,
-                                             c.line->global_line_id, channel, std::nullopt,
-                                             c.by_account}};
-  }));
-  KASSA_TRY(book(companies_, s::AggregateKind::Company, [&](const Credit& c) {
-    const d::Money amount = d::Money::from_cents(c.line->amount_cents);
-    return d::CompanyCommand{
-        d::RecordCompanyPayment{amount, c.value_date, c.communication, c.line->global_line_id, channel}};
-  }));
+  }
 
-  // 3. The rest to the fund's suspense account, in file order, with one
+  // The rest to the fund's suspense account, in file order, with one
   // run_each (one append). The fund refuses nothing a parsed credit line
   // holds; if it did, the import stops with that error.
-  std::vector<std::size_t> held;
-  std::vector<AggregateWriter<FundAggregate>::Item> items;
-  for (std::size_t i = 0; i < credits.size(); ++i) {
-    if (credits[i].route != Route::kSuspense) continue;
-    const d::bank::BankLine& line = *credits[i].line;
-    held.push_back(i);
-    items.push_back({kFundKey,
-                     FundCommand{RecordSuspenseItem{line.global_line_id, line.amount_cents,
-                                                    credits[i].value_date, line.structured_communication,
-                                                    channel, line.counterparty_name,
-                                                    line.counterparty_iban, line.free_communication,
-                                                    credits[i].reason, credits[i].refusal}},
-                     credits[i].value_date});
-  }
-  if (!items.empty()) {
-    KASSA_ASSIGN_OR_RETURN(auto run, fund_.run_each(items, meta, items.size(), ItemResults::kKeep));
+  Status book_suspense() {
+    std::vector<std::size_t> held;
+    std::vector<AggregateWriter<FundAggregate>::Item> items;
+    for (std::size_t i = 0; i < credits_.size(); ++i) {
+      if (credits_[i].route != Route::kSuspense) continue;
+      const Credit& credit = credits_[i];
+      const d::bank::BankLine& line = credit.line;
+      held.push_back(i);
+      items.push_back({kFundKey,
+                       FundCommand{RecordSuspenseItem{line.global_line_id, line.amount_cents, credit.value_date,
+                                                      line.structured_communication, channel_,
+                                                      line.counterparty_name, line.counterparty_iban,
+                                                      line.free_communication, credit.reason, credit.refusal}},
+                       credit.value_date});
+    }
+    if (items.empty()) return {};
+    KASSA_ASSIGN_OR_RETURN(auto run, importer_.fund_.run_each(items, meta_, items.size(), ItemResults::kKeep));
     for (std::size_t n = 0; n < held.size(); ++n) {
       const ItemOutcome& result = run.items[n];
       if (result.rejected) return *result.rejected;
-      ImportedLine& out = report.lines[held[n]];
+      const Credit& credit = credits_[held[n]];
+      ImportedLine& out = report_.lines[credit.at];
       out.matched_by.clear();
-      out.suspense_reason = std::string(s::EnumNameSuspenseReason(credits[held[n]].reason));
+      out.suspense_reason = std::string(s::EnumNameSuspenseReason(credit.reason));
       out.kind = s::AggregateKind::Fund;
       out.key = kFundKey;
       out.events = result.events;
       out.last_offset = result.last_offset;
-      report.events_written += out.events;
+      report_.events_written += out.events;
     }
+    return {};
   }
+
+  BankImporter& importer_;
+  ImportReport& report_;
+  const CommandMeta& meta_;
+  const s::PaymentChannel channel_;
+  std::vector<Credit> credits_;
+};
+
+Result<ImportReport> BankImporter::import(std::string_view bytes, const CommandMeta& meta) {
+  if (bytes.empty()) return Error::invalid("body", "BankFileRequired", "the body is the bank file");
+  KASSA_ASSIGN_OR_RETURN(auto format, d::bank::detect_format(bytes));
+
+  // First read: the whole file is checked (every statement's totals and
+  // balances, every line's value date) before any line is booked; nothing
+  // of it is kept but the statements' headers.
+  KASSA_ASSIGN_OR_RETURN(
+      auto statements, d::bank::read_bank_file(bytes, [](std::size_t, d::bank::BankLine&& line) -> Status {
+        KASSA_TRY(d::Date::from_ymd(line.value_date.year, static_cast<unsigned>(line.value_date.month),
+                                    static_cast<unsigned>(line.value_date.day)));
+        return {};
+      }));
+
+  std::lock_guard lock(mu_);
+  ImportReport report;
+  report.format = format == d::bank::StatementFormat::kCoda ? "coda" : "camt.053";
+  report.statements = statements.size();
+  for (const auto& statement : statements) {
+    for (const auto& w : statement.warnings) report.warnings.push_back(w);
+  }
+  const s::PaymentChannel channel = format == d::bank::StatementFormat::kCoda
+                                        ? s::PaymentChannel::Coda
+                                        : s::PaymentChannel::Camt;
+
+  // Second read: the credit lines are matched and booked in rounds of
+  // `round_lines_`, so memory holds one round, not the file.
+  Round round(*this, report, meta, channel);
+  KASSA_ASSIGN_OR_RETURN(
+      auto again, d::bank::read_bank_file(bytes, [&](std::size_t statement, d::bank::BankLine&& line) -> Status {
+        if (line.amount_cents <= 0) {
+          ++report.debit_lines;
+          return {};
+        }
+        ++report.credit_lines;
+        line.global_line_id = statements[statement].line_prefix + line.line_id;
+        KASSA_TRY(round.add(std::move(line)));
+        if (round.size() >= round_lines_) return round.book();
+        return {};
+      }));
+  (void)again;
+  KASSA_TRY(round.book());
   return report;
 }
 

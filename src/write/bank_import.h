@@ -13,12 +13,18 @@
 //      for staff with the counterparty sealed (personal data).
 // Debit lines (money leaving the fund's account) are counted, not booked.
 //
-// Booking, in batches: every line is matched first, then the persons'
-// payments are appended with one AggregateWriter::run_each (group commits
-// of `chunk` aggregates; a member's lines in file order), then the
-// companies', and last, with one more, the suspense items (the lines nobody
-// matched, and those the member's aggregate refused) in file order. The
-// report lists every credit line in file order.
+// Reading: the file is read twice, streaming (domain::bank::read_bank_file):
+// once to check all of it (a bad line anywhere refuses the file before any
+// line is booked), once to book. Memory holds one round of lines, not the
+// file (the bytes themselves and the report aside).
+//
+// Booking, in rounds of `round_lines` credit lines in file order: a round's
+// lines are matched first, then the persons' payments are appended with one
+// AggregateWriter::run_each (group commits of `chunk` aggregates; a member's
+// lines in file order), then the companies', and last, with one more, the
+// suspense items (the lines nobody matched, and those the member's
+// aggregate refused) in file order. The report lists every credit line in
+// file order.
 //
 // Idempotency: each line is identified by its global line id (statement
 // account + sequence + line number, domain/bank). A line already booked
@@ -124,14 +130,19 @@ class BankImporter {
   // Aggregates per group commit of the members' payments (default 2000, as
   // AggregateWriter::run_each). REQUIRES: > 0; before the first import.
   void set_chunk(std::size_t aggregates) { chunk_ = aggregates; }
+  // Credit lines matched and booked per round (default 10,000: a few MB).
+  // REQUIRES: > 0; before the first import.
+  void set_round_lines(std::size_t lines) { round_lines_ = lines; }
 
  private:
+  class Round;
   AggregateWriter<PersonAggregate>& persons_;
   AggregateWriter<CompanyAggregate>& companies_;
   AggregateWriter<FundAggregate>& fund_;
   MemberLookup lookup_;
   domain::Plausibility plausibility_;
   std::size_t chunk_ = 2000;
+  std::size_t round_lines_ = 10'000;
   std::mutex mu_;  // one import at a time: a line is booked once across files
 };
 
