@@ -177,7 +177,9 @@ Handler idempotent(IdempotencyStore* store, Handler handler,
                                 "Idempotency-Key");
       }
       if (s.status != kPrepared) {
-        Reply replay(s.status, nlohmann::json::parse(s.body, nullptr, false));
+        Reply replay;  // the first answer's own text (JSON), not parsed again
+        replay.status = s.status;
+        replay.raw_body = s.body;
         return replay;
       }
       // The first request prepared appends and never stored its answer:
@@ -223,7 +225,7 @@ Handler idempotent(IdempotencyStore* store, Handler handler,
     stored.request_hash = hash;
     if (reply) {
       stored.status = reply->status;
-      stored.body = json_text(reply->body);
+      stored.body = reply->raw_body.empty() ? json_text(reply->body) : reply->raw_body;
     } else {
       stored.status = http_status(reply.error().code);
       stored.body = json_text(error_body(reply.error()));

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "http/errors.h"
+#include "http/json_writer.h"
 #include "projections/event_index.h"
 #include "projections/parties.h"
 
@@ -19,28 +20,10 @@ Result<Reply> import_file(const CommandDeps& deps, const RequestContext& ctx) {
   }
   KASSA_TRY(wait_for_projections(deps));  // registrations before the file are matchable
   KASSA_ASSIGN_OR_RETURN(auto report, deps.importer->import(bytes, meta_for(deps, ctx)));
-  json lines = json::array();
   std::size_t matched = 0, suspense = 0, already = 0;
   for (const auto& l : report.lines) {
-    json line = {{"bank_ref", l.bank_ref},
-                 {"amount", d::Money::from_cents(l.amount_cents).format()},
-                 {"value_date", l.value_date},
-                 {"events", l.events}};
-    if (l.kind == s::AggregateKind::Fund) {
-      line["booked_to"] = "suspense";
-      if (!l.suspense_reason.empty()) line["suspense_reason"] = l.suspense_reason;
-      ++suspense;
-    } else {
-      line["booked_to"] = l.kind == s::AggregateKind::Person ? "person" : "company";
-      line[l.kind == s::AggregateKind::Person ? "party_id" : "company_number"] = l.key;
-      line["matched_by"] = l.matched_by;
-      ++matched;
-    }
-    if (l.last_offset >= 0) line["min_offset"] = l.last_offset;
-    if (l.rejected) line["refused"] = {{"error", l.rejected->rule}, {"message", l.rejected->message}};
+    ++(l.kind == s::AggregateKind::Fund ? suspense : matched);
     if (l.already_recorded || l.events == 0) ++already;
-    if (l.already_recorded) line["already_recorded"] = true;
-    lines.push_back(std::move(line));
   }
   // Operations see each import at info, with counts (never payers or amounts).
   spdlog::info("bank import format={} statements={} credit_lines={} debit_lines={} matched={} "
@@ -48,16 +31,50 @@ Result<Reply> import_file(const CommandDeps& deps, const RequestContext& ctx) {
                report.format, report.statements, report.credit_lines, report.debit_lines,
                matched, suspense, already, report.events_written, report.warnings.size(),
                ctx.principal.name);
-  return Reply(200, {{"format", report.format},
-                     {"statements", report.statements},
-                     {"credit_lines", report.credit_lines},
-                     {"debit_lines", report.debit_lines},
-                     {"matched", matched},
-                     {"suspense", suspense},
-                     {"already_recorded", already},
-                     {"events_written", report.events_written},
-                     {"warnings", report.warnings},
-                     {"lines", lines}});
+  // Written straight into JSON text: a file of 100,000 lines answers
+  // ~19 MB, which as a tree of objects took several times that.
+  JsonWriter out(report.lines.size() * 200 + 4096);
+  out.begin_object();
+  out.field("format", report.format);
+  out.field("statements", static_cast<std::uint64_t>(report.statements));
+  out.field("credit_lines", static_cast<std::uint64_t>(report.credit_lines));
+  out.field("debit_lines", static_cast<std::uint64_t>(report.debit_lines));
+  out.field("matched", static_cast<std::uint64_t>(matched));
+  out.field("suspense", static_cast<std::uint64_t>(suspense));
+  out.field("already_recorded", static_cast<std::uint64_t>(already));
+  out.field("events_written", static_cast<std::uint64_t>(report.events_written));
+  out.key("warnings").begin_array();
+  for (const auto& w : report.warnings) out.string(w);
+  out.end_array();
+  out.key("lines").begin_array();
+  for (const auto& l : report.lines) {
+    out.begin_object();
+    out.field("bank_ref", l.bank_ref);
+    out.field("amount", d::Money::from_cents(l.amount_cents).format());
+    out.field("value_date", l.value_date);
+    out.field("events", static_cast<std::uint64_t>(l.events));
+    if (l.kind == s::AggregateKind::Fund) {
+      out.field("booked_to", "suspense");
+      if (!l.suspense_reason.empty()) out.field("suspense_reason", l.suspense_reason);
+    } else {
+      out.field("booked_to", l.kind == s::AggregateKind::Person ? "person" : "company");
+      out.field(l.kind == s::AggregateKind::Person ? "party_id" : "company_number", l.key);
+      out.field("matched_by", l.matched_by);
+    }
+    if (l.last_offset >= 0) out.field("min_offset", l.last_offset);
+    if (l.rejected) {
+      out.key("refused").begin_object();
+      out.field("error", l.rejected->rule).field("message", l.rejected->message);
+      out.end_object();
+    }
+    if (l.already_recorded) out.field("already_recorded", true);
+    out.end_object();
+  }
+  out.end_array();
+  out.end_object();
+  Reply reply;
+  reply.raw_body = out.take();
+  return reply;
 }
 
 // The suspense list shows payers' names and accounts: a read of personal
