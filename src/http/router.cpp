@@ -58,6 +58,20 @@ std::pair<std::string, std::vector<std::string>> path_to_regex(const std::string
   return {regex, names};
 }
 
+std::string allowed_methods(const std::vector<RouteInfo>& routes, std::string_view path) {
+  bool spelled = false;
+  for (const RouteInfo& route : routes) spelled = spelled || route.path == path;
+  std::string allowed;
+  for (const RouteInfo& route : routes) {
+    if (spelled ? route.path != path : !path_matches(route.path, path)) continue;
+    std::string method = to_string(route.method);  // "get": OpenAPI's spelling
+    for (char& ch : method) ch = static_cast<char>(ch - 'a' + 'A');
+    if (allowed.find(method) != std::string::npos) continue;
+    allowed += (allowed.empty() ? "" : ", ") + method;
+  }
+  return allowed;
+}
+
 bool path_matches(std::string_view pattern, std::string_view path) {
   std::size_t i = 0;
   std::size_t j = 0;
@@ -229,14 +243,10 @@ void Router::install(const RouteInfo& info, Handler handler) {
       // (A literal route of this method would have been tried first:
       // install() refuses one added after a parameter route that takes
       // its path.)
-      std::string allowed;
-      for (const RouteInfo& route : routes_) {
-        if (route.path != req.path) continue;
-        std::string method = to_string(route.method);
-        for (char& ch : method) ch = static_cast<char>(ch - 'a' + 'A');
-        allowed += (allowed.empty() ? "" : ", ") + method;
-      }
-      if (!allowed.empty()) {
+      const bool spelled = std::any_of(routes_.begin(), routes_.end(),
+                                       [&req](const RouteInfo& route) { return route.path == req.path; });
+      if (spelled) {
+        const std::string allowed = allowed_methods(routes_, req.path);
         res.set_header("Allow", allowed);
         send_error(res, 405, Error::invalid("method", "MethodNotAllowed",
                                             req.method + " is not a method of this path; it takes " +

@@ -137,6 +137,12 @@ std::pair<std::string, std::vector<std::string>> path_to_regex(const std::string
 // Whether `path` is an instance of the route path `pattern` ("/v1/persons/{party_id}"):
 // the regex of path_to_regex without building one.
 bool path_matches(std::string_view pattern, std::string_view path);
+// The methods `path` takes, for an Allow header ("GET, POST", in the order
+// the routes were added; empty when no route takes the path). A path some
+// route spells out is that route's alone (OpenAPI: a concrete path wins
+// over a templated one): /v1/persons/search takes POST, not the GET of
+// /v1/persons/{party_id}.
+std::string allowed_methods(const std::vector<RouteInfo>& routes, std::string_view path);
 // ?limit=N of a paged list: 1..max, `fallback` without it (400 LimitFormat,
 // LimitRange).
 Result<std::size_t> limit_param(const RequestContext& req, std::size_t fallback, std::size_t max);

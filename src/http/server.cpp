@@ -175,14 +175,7 @@ Server::Server(ServerOptions options, TokenTable tokens)
       if (path.empty()) path = req.target.substr(0, req.target.find('?'));  // not parsed for QUERY
     }
     if (res.status == 404) {
-      std::string allowed;
-      for (const RouteInfo& route : router_->routes()) {
-        if (!path_matches(route.path, path)) continue;
-        std::string method = to_string(route.method);  // "get": OpenAPI's spelling
-        for (char& ch : method) ch = static_cast<char>(ch - 'a' + 'A');
-        if (allowed.find(method) != std::string::npos) continue;
-        allowed += (allowed.empty() ? "" : ", ") + method;
-      }
+      const std::string allowed = allowed_methods(router_->routes(), path);
       if (!allowed.empty()) {
         res.status = 405;
         res.set_header("Allow", allowed);
