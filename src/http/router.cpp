@@ -272,6 +272,21 @@ void Router::install(const RouteInfo& info, Handler handler) {
     for (std::size_t i = 0; i < names.size() && i + 1 < req.matches.size(); ++i) {
       ctx.params[names[i]] = req.matches[i + 1].str();
     }
+    // A query parameter is given once and with a value: "?at=" is no
+    // date, and of "?at=A&at=B" a proxy and kassad might read different ones.
+    for (auto it = req.params.begin(); it != req.params.end(); it = req.params.upper_bound(it->first)) {
+      const std::string& name = it->first;
+      if (req.params.count(name) > 1) {
+        send_error(res, 400, Error::invalid(name, "ParameterRepeated",
+                                            name + ": given more than once; give it once"));
+        return;
+      }
+      if (it->second.empty()) {
+        send_error(res, 400, Error::invalid(name, "ParameterEmpty",
+                                            name + ": given without a value; give one or leave it out"));
+        return;
+      }
+    }
     if (wants_body) {
       const bool multipart = req.is_multipart_form_data();
       const std::string type = req.get_header_value("Content-Type");
