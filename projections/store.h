@@ -53,11 +53,12 @@ enum class Durability { kWal, kFlushAtEnd, kIngest };
 // 4 = its name words folded for every Latin, Greek and Cyrillic letter
 // (domain/name_words.h; 3 kept later blocks' letters as written),
 // 5 = states that keep each request with its decision and appeal
-// (domain/person_state.h RequestRecord; snapshot format 4).
+// (domain/person_state.h RequestRecord; snapshot format 4), 6 = a waiver's
+// and a dispense's amounts in those requests (asked, waived, dispensed).
 // Written in the default column family when a store is created; a store of
 // an older format is rebuilt from the log (ProjectionRunner::open), never
 // read as if it were current.
-inline constexpr int kStoreFormat = 5;
+inline constexpr int kStoreFormat = 6;
 
 class Store;
 

@@ -139,7 +139,7 @@ class Folder {
       case EventBody::WaiverGranted: {
         const auto* b = e_.body_as_WaiverGranted();
         return waiver_decision(b->quarters(), RequestStatus::kGranted, b->decided_days(), b->decision_ref(),
-                               nullptr);
+                               nullptr, cents(b->amount_cents()));
       }
       case EventBody::WaiverRefused: {
         const auto* b = e_.body_as_WaiverRefused();
@@ -150,7 +150,7 @@ class Folder {
       case EventBody::DispenseGranted: {
         const auto* b = e_.body_as_DispenseGranted();
         return dispense_decision(b->quarters(), RequestStatus::kGranted, b->decided_days(),
-                                 b->decision_ref(), nullptr);
+                                 b->decision_ref(), nullptr, cents(b->amount_cents()));
       }
       case EventBody::DispenseRefused: {
         const auto* b = e_.body_as_DispenseRefused();
@@ -776,7 +776,9 @@ class Folder {
   // decision takes it whole, and a refusal, which names no quarters,
   // decides the request's), and the decision is recorded with the date of
   // the request it answers (its own date when there was none). `amount`:
-  // a granted plan's total; a refusal keeps the request's.
+  // a granted plan's total, what a granted waiver or dispense relieves; a
+  // plan's refusal keeps the request's (a waiver's or dispense's records
+  // none: its request's amount covered quarters it may not decide).
   void request_decided(RequestKind kind, std::vector<std::uint16_t> quarters, RequestStatus status,
                        Date on, std::string ref, std::optional<AppealInfo> appeal,
                        std::optional<Money> amount = std::nullopt) {
@@ -856,19 +858,22 @@ class Folder {
       f.waiver = RequestStatus::kPending;
       f.waiver_requested = Date::from_days(b.requested_days());
     }
-    request_made(RequestKind::kWaiver, Date::from_days(b.requested_days()), codes_of(b.quarters()));
+    // The surcharges the request asks to waive, for all its quarters.
+    request_made(RequestKind::kWaiver, Date::from_days(b.requested_days()), codes_of(b.quarters()),
+                 cents(b.surcharges_cents()));
     return {};
   }
 
+  // `amount`: what a grant waives.
   Status waiver_decision(const flatbuffers::Vector<std::uint16_t>* codes, RequestStatus status,
                          std::int32_t decided_days, const flatbuffers::String* ref,
-                         const schemas::Appeal* appeal) {
+                         const schemas::Appeal* appeal, std::optional<Money> amount = std::nullopt) {
     KASSA_TRY(require_registered());
     auto quarters = quarters_of(codes);
     KASSA_TRY(quarters);
     for (auto q : *quarters) s_.quarter_facts[q].waiver = status;
     request_decided(RequestKind::kWaiver, codes_of(codes), status, Date::from_days(decided_days), str(ref),
-                    appeal_of(appeal));
+                    appeal_of(appeal), amount.value_or(Money{}));
     return {};
   }
 
@@ -885,15 +890,16 @@ class Folder {
     return {};
   }
 
-  // A dispense covers whole quarters: contribution, fees, surcharges, costs.
+  // A dispense covers whole quarters: contribution, fees, surcharges, costs
+  // (`amount`: what a grant dispenses).
   Status dispense_decision(const flatbuffers::Vector<std::uint16_t>* codes, RequestStatus status,
                            std::int32_t decided_days, const flatbuffers::String* ref,
-                           const schemas::Appeal* appeal) {
+                           const schemas::Appeal* appeal, std::optional<Money> amount = std::nullopt) {
     KASSA_TRY(require_registered());
     auto quarters = quarters_of(codes);
     KASSA_TRY(quarters);
     request_decided(RequestKind::kDispense, codes_of(codes), status, Date::from_days(decided_days), str(ref),
-                    appeal_of(appeal));
+                    appeal_of(appeal), amount.value_or(Money{}));
     for (auto q : *quarters) {
       s_.quarter_facts[q].dispense = status;
       if (status != RequestStatus::kGranted) continue;

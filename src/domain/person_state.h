@@ -163,7 +163,10 @@ struct RequestRecord {
   std::optional<Date> decided;
   std::string decision_ref;          // the plan's or the decision's reference
   std::optional<AppealInfo> appeal;  // refusals
-  Money amount;                      // plans: what was asked for, then the plan's total
+  // Plans: what was asked for, then the plan's total; waivers: the
+  // surcharges asked to waive, then what was waived; dispenses: what was
+  // dispensed (none while pending); refusals of waivers and dispenses: none.
+  Money amount;
 };
 
 // Per calendar quarter: what is not a debt (rights, requests).

@@ -420,7 +420,11 @@ std::vector<RequestView> requests_view(const PersonState& state) {
     v.status = to_string(r.status);
     v.decided = r.decided;
     v.appeal = r.appeal;
-    v.amount = r.amount;
+    const bool relief = r.kind == RequestKind::kWaiver || r.kind == RequestKind::kDispense;
+    const bool known = r.kind == RequestKind::kPaymentPlan ||
+                       (r.kind == RequestKind::kWaiver && r.status == RequestStatus::kPending) ||
+                       (relief && r.status == RequestStatus::kGranted);
+    if (known) v.amount = r.amount;
     if (r.kind == RequestKind::kPaymentPlan && r.status == RequestStatus::kGranted) {
       for (const PaymentPlan& plan : state.plans) {
         if (plan.ref == r.decision_ref && plan.breached) v.status = "breached";

@@ -128,7 +128,10 @@ struct RequestView {
   std::string_view status;
   std::optional<Date> decided;
   std::optional<AppealInfo> appeal;  // refusals
-  Money amount;               // plans: asked for, then granted; contests: contested
+  // Plans: asked for, then granted; contests: contested; waivers: the
+  // surcharges asked to waive, then waived; dispenses: dispensed. None
+  // for benefits, a pending dispense, and a refused waiver or dispense.
+  std::optional<Money> amount;
 };
 std::vector<RequestView> requests_view(const PersonState& state);
 

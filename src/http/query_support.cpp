@@ -117,8 +117,6 @@ json requests_json(const std::vector<domain::RequestView>& requests) {
                 {"appeal_body", r.appeal->appeal_body},
                 {"appeal_deadline", date_of(r.appeal->appeal_deadline)}};
     }
-    const bool has_amount = r.kind == domain::RequestViewKind::kPaymentPlan ||
-                            r.kind == domain::RequestViewKind::kContest;
     out.push_back({{"kind", std::string(domain::to_string(r.kind))},
                    {"benefit", r.benefit ? json(commands::kebab(s::EnumNameBenefitKind(*r.benefit))) : json(nullptr)},
                    {"reference", r.reference.empty() ? json(nullptr) : json(r.reference)},
@@ -126,7 +124,7 @@ json requests_json(const std::vector<domain::RequestView>& requests) {
                    {"requested", date_of(r.requested)},
                    {"status", std::string(r.status)},
                    {"decided", date_of(r.decided)},
-                   {"amount", has_amount ? money_of(r.amount) : json(nullptr)},
+                   {"amount", r.amount ? money_of(*r.amount) : json(nullptr)},
                    {"appeal", appeal}});
   }
   return out;

@@ -109,10 +109,48 @@ TEST_CASE("requests: a waiver refused, a benefit refused, by request date", "[vi
   CHECK(v[0].appeal->appeal_body == "Tribunal du travail / Arbeidsrechtbank");
   CHECK(to_string(v[1].kind) == "waiver");
   CHECK(v[1].status == "refused");
+  CHECK_FALSE(v[1].amount.has_value());
   CHECK(v[1].reference == "INASTI-W");
   CHECK(v[1].requested == d("2025-04-03"));
   CHECK(v[1].quarters == std::vector<Quarter>{q("2025-Q1")});
   REQUIRE(v[1].appeal.has_value());
+}
+
+TEST_CASE("requests: what a waiver asks and waives, what a dispense relieves", "[views][requests]") {
+  // Before: a granted waiver's or dispense's amount was null in the answer
+  // (only plans and contests carried one).
+  auto s = with_unpaid_q1();
+  s.run("2025-03-31", ApplyQuarterEndSurcharges{q("2025-Q1")});
+  s.run("2025-04-02", RecordPayment{eur(213'098), d("2025-04-02"), std::nullopt, "B1",
+                                    schemas::PaymentChannel::Coda, std::nullopt});
+  s.run("2025-04-05", AssessQuarter{q("2025-Q2")});
+  const Money surcharges = s.state.quarter_lines.at(q("2025-Q1")).open_surcharges();
+  REQUIRE(surcharges.cents() > 0);
+  s.run("2025-04-06", RequestWaiver{{q("2025-Q1")}, schemas::WaiverGround::ForceMajeure});
+  auto v = requests_view(s.state);
+  REQUIRE(v.size() == 1);
+  CHECK(v[0].status == "pending");
+  CHECK(v[0].amount == surcharges);  // asked to waive
+
+  s.run("2025-04-20", GrantWaiver{{q("2025-Q1")}, "INASTI-W1", 5000});
+  v = through_snapshot(s.state);
+  REQUIRE(v.size() == 1);
+  CHECK(v[0].status == "granted");
+  REQUIRE(v[0].amount.has_value());
+  CHECK(v[0].amount->cents() == (surcharges.cents() + 1) / 2);  // half of them, as decided
+  CHECK(s.state.quarter_lines.at(q("2025-Q1")).open_surcharges().cents() == surcharges.cents() - v[0].amount->cents());
+
+  const Money q2 = s.state.quarter_lines.at(q("2025-Q2")).open_total();
+  s.run("2025-05-01", RequestDispense{{q("2025-Q2")}});
+  v = requests_view(s.state);
+  REQUIRE(v.size() == 2);
+  CHECK_FALSE(v[1].amount.has_value());  // unknown until decided
+  s.run("2025-06-01", GrantDispense{{q("2025-Q2")}, "INASTI-D1"});
+  v = through_snapshot(s.state);
+  REQUIRE(v.size() == 2);
+  CHECK(v[1].status == "granted");
+  CHECK(v[1].amount == q2);  // the quarter's whole open amount
+  CHECK(s.state.quarter_lines.at(q("2025-Q2")).open_total().cents() == 0);
 }
 
 }  // namespace
