@@ -2,8 +2,8 @@
 // Internal to src/http: what every command route file shares (see
 // command_routes.h for the routes and their contract).
 //
-//   - JSON fields through the domain's value types: a missing or invalid
-//     field is Error::invalid naming the field and the rule;
+//   - JSON fields through the domain's value types (body_fields.h, shared
+//     with the query routes that take a body);
 //   - the business date and the horizon a command's dates may reach;
 //   - the answer of an executed command (outcome_reply) and the finder that
 //     answers a keyed retry from the event index;
@@ -39,6 +39,7 @@
 #include "domain/party_id.h"
 #include "domain/person_commands.h"
 #include "domain/quarter.h"
+#include "http/body_fields.h"
 #include "http/command_routes.h"
 
 namespace kassa::http::commands {
@@ -47,54 +48,27 @@ namespace d = kassa::domain;
 namespace s = kassa::schemas;
 using nlohmann::json;
 
-// ---- JSON fields through the value types -----------------------------------------------
-
-Status require_object(const json& body);
-// A non-empty string.
-Result<std::string> req_str(const json& b, const char* field);
-Result<std::optional<std::string>> opt_str(const json& b, const char* field);
-Result<bool> opt_bool(const json& b, const char* field, bool fallback);
-// An integer in [min, max].
-Result<std::int64_t> req_int(const json& b, const char* field, std::int64_t min, std::int64_t max);
-Result<int> year_field(const json& b, const char* field = "year");
-Result<d::Date> date_field(const json& b, const char* field);
-Result<std::optional<d::Date>> opt_date(const json& b, const char* field);
-// Amounts are decimal strings ("1234.56"), never JSON numbers.
-Result<d::Money> money_field(const json& b, const char* field);
-Result<std::optional<d::Money>> opt_money(const json& b, const char* field);
-Result<d::Quarter> quarter_field(const json& b, const char* field);
-Result<std::optional<d::Quarter>> opt_quarter(const json& b, const char* field);
-// A non-empty array of quarters ("2025-Q1").
-Result<std::vector<d::Quarter>> quarters_field(const json& b, const char* field = "quarters");
-Result<std::optional<d::Iban>> opt_iban(const json& b, const char* field);
-// A refusal or an undue-amount claim's reason, appeal body and deadline.
-Result<d::AppealInfo> appeal_field(const json& b);
-// "BridgingRight" -> "bridging_right".
-std::string snake(std::string_view pascal);
-// "HelpingSpouse" or "helping_spouse" -> "helping-spouse".
-std::string kebab(std::string_view name);
-// A category as the API spells it anywhere ("helping-spouse",
-// "helping_spouse", "HelpingSpouse").
-Result<d::Category> category_field(const std::string& text, const char* field);
-
-// A schema enum by its name in snake_case ("bridging_right") or as in the
-// schema ("BridgingRight"); absent: `fallback`.
-template <typename E, std::size_t N>
-Result<E> enum_field(const json& b, const char* field, E fallback, const E (&values)[N],
-                     const char* (*name_of)(E)) {
-  KASSA_ASSIGN_OR_RETURN(auto t, opt_str(b, field));
-  if (!t.has_value()) return fallback;
-  std::string allowed;
-  for (E v : values) {
-    const std::string name = name_of(v);
-    const std::string snake_name = snake(name);
-    // The schema's name, snake_case (openapi.json) or kebab-case (how
-    // answers spell values, "not-starter").
-    if (*t == name || *t == snake_name || *t == kebab(name)) return v;
-    allowed += (allowed.empty() ? "" : ", ") + snake_name;
-  }
-  return Error::invalid(field, "UnknownValue", std::string(field) + " must be one of: " + allowed);
-}
+// The request-body fields (body_fields.h), as the command routes name them.
+using fields::appeal_field;
+using fields::category_field;
+using fields::date_field;
+using fields::enum_field;
+using fields::kebab;
+using fields::money_field;
+using fields::opt_bool;
+using fields::opt_date;
+using fields::opt_iban;
+using fields::opt_money;
+using fields::opt_quarter;
+using fields::opt_str;
+using fields::party_field;
+using fields::quarter_field;
+using fields::quarters_field;
+using fields::req_int;
+using fields::req_str;
+using fields::require_object;
+using fields::snake;
+using fields::year_field;
 
 // ---- dates and answers --------------------------------------------------------------------
 
@@ -114,8 +88,7 @@ write::CommandMeta meta_for(const CommandDeps& deps, const RequestContext& ctx);
 Reply outcome_reply(const char* id_field, const write::Outcome& o);
 // Answers a keyed retry from the event index once the projections caught up.
 std::shared_ptr<const PreparedFinder> index_finder(const CommandDeps& deps);
-// A PartyId in a body field (400 PartyIdFormat naming it) or the path's {party_id}.
-Result<d::PartyId> party_field(const json& b, const char* field);
+// The path's {party_id} (400 PartyIdFormat).
 Result<d::PartyId> party_param(const RequestContext& ctx);
 // A registered person (a director, a payer): 404 PersonNotRegistered naming
 // `field`, after the projections caught up.

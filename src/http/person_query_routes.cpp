@@ -2,7 +2,7 @@
 
 #include "domain/name_words.h"
 #include "domain/niss.h"
-#include "http/command_support.h"
+#include "http/body_fields.h"
 #include "projections/company_account.h"
 #include "projections/debt.h"
 #include "projections/niss_index.h"
@@ -124,7 +124,7 @@ void add_person_queries(Router& router, const std::shared_ptr<Ctx>& c) {
   router.add(Method::kPost, "/v1/persons/search", staff,
              [c](const RequestContext& req) -> Result<Reply> {
                const json& b = req.body;
-               KASSA_TRY(commands::require_object(b));
+               KASSA_TRY(fields::require_object(b));
                const bool by_name = b.contains("name");
                if (by_name == b.contains("member_number")) {
                  return Error::invalid("name", "SearchByOne",
@@ -132,14 +132,14 @@ void add_person_queries(Router& router, const std::shared_ptr<Ctx>& c) {
                }
                std::size_t limit = 20;
                if (b.contains("limit")) {
-                 KASSA_ASSIGN_OR_RETURN(auto n, commands::req_int(b, "limit", 1, 50));
+                 KASSA_ASSIGN_OR_RETURN(auto n, fields::req_int(b, "limit", 1, 50));
                  limit = static_cast<std::size_t>(n);
                }
                std::vector<std::string> parties;
                bool more = false;
                auto store = c->deps.stores->get();
                if (by_name) {
-                 KASSA_ASSIGN_OR_RETURN(auto name, commands::req_str(b, "name"));
+                 KASSA_ASSIGN_OR_RETURN(auto name, fields::req_str(b, "name"));
                  KASSA_ASSIGN_OR_RETURN(auto words, search_words(name));
                  KASSA_TRY(Ctx::require_purpose(req));
                  KASSA_ASSIGN_OR_RETURN(auto found, p::find_parties_by_name(
@@ -148,7 +148,7 @@ void add_person_queries(Router& router, const std::shared_ptr<Ctx>& c) {
                  more = found.more;
                } else {
                  KASSA_ASSIGN_OR_RETURN(auto number,
-                                        commands::req_int(b, "member_number", 1, 9'999'999));
+                                        fields::req_int(b, "member_number", 1, 9'999'999));
                  KASSA_TRY(Ctx::require_purpose(req));
                  KASSA_ASSIGN_OR_RETURN(auto found,
                                         p::find_member(*store, static_cast<std::uint32_t>(number)));

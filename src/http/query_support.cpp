@@ -13,7 +13,7 @@
 #include "domain/schema_convert.h"
 #include "domain/structured_communication.h"
 #include "domain/timestamp.h"
-#include "http/command_support.h"
+#include "http/body_fields.h"
 #include "http/ledger_csv.h"
 #include "projections/event_json.h"
 #include "projections/parties.h"
@@ -118,7 +118,7 @@ json requests_json(const std::vector<domain::RequestView>& requests) {
                 {"appeal_deadline", date_of(r.appeal->appeal_deadline)}};
     }
     out.push_back({{"kind", std::string(domain::to_string(r.kind))},
-                   {"benefit", r.benefit ? json(commands::kebab(s::EnumNameBenefitKind(*r.benefit))) : json(nullptr)},
+                   {"benefit", r.benefit ? json(fields::kebab(s::EnumNameBenefitKind(*r.benefit))) : json(nullptr)},
                    {"reference", r.reference.empty() ? json(nullptr) : json(r.reference)},
                    {"quarters", quarters},
                    {"requested", date_of(r.requested)},
