@@ -57,7 +57,7 @@ struct MockCluster {
 
 }  // namespace
 
-TEST_CASE("a delivery failure surfaces as an error from append", "[log][kafka][mock]") {
+TEST_CASE("a delivery failure surfaces as an error from append", "[log][kafka][mock][rdkafka-threads]") {
   MockCluster mock;
   auto log = must(kafka::KafkaLog::open(mock.config));
   const auto ok = must(log->append(Topic::kPersonEvents, "party-1", make_records("ok", 3)));
@@ -103,7 +103,8 @@ TEST_CASE("a delivery failure surfaces as an error from append", "[log][kafka][m
   }
 }
 
-TEST_CASE("librdkafka's own log lines go through the structured logger", "[log][kafka][logging]") {
+TEST_CASE("librdkafka's own log lines go through the structured logger",
+          "[log][kafka][logging][rdkafka-threads]") {
   // Before: the clients' lines went to stderr in librdkafka's format, 71
   // of them beside 38 structured ones in an outage.
   auto out = std::make_shared<std::ostringstream>();
