@@ -205,7 +205,9 @@ Status DebtBook::write(const KvView& base, KvSink& sink, std::string_view party,
         static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) - get_be(old, 2, 8));
     KASSA_ASSIGN_OR_RETURN(auto count, counts_.edit(base, count_key(old_stage)));
     (count)->persons -= 1;
-    (count)->outstanding_cents -= old_amount;
+    if (__builtin_sub_overflow((count)->outstanding_cents, old_amount, &(count)->outstanding_cents)) {
+      return Error::violation("MoneyOverflow", "the work list's total leaves the range of int64 cents");
+    }
     sink.del(Cf::kDebt, old);
   }
   if (entry) {
@@ -213,7 +215,10 @@ Status DebtBook::write(const KvView& base, KvSink& sink, std::string_view party,
     sink.put(Cf::kDebt, listed_key, now);
     KASSA_ASSIGN_OR_RETURN(auto count, counts_.edit(base, count_key(entry->stage)));
     (count)->persons += 1;
-    (count)->outstanding_cents += entry->outstanding.cents();
+    if (__builtin_add_overflow((count)->outstanding_cents, entry->outstanding.cents(),
+                               &(count)->outstanding_cents)) {
+      return Error::violation("MoneyOverflow", "the work list's total leaves the range of int64 cents");
+    }
   } else {
     sink.del(Cf::kDebt, listed_key);
   }

@@ -106,6 +106,12 @@ Result<StatementLine> decode_line(std::string_view key, std::size_t prefix_size,
   return l;
 }
 
+// A statement's sums leave int64 cents: an error, never a wrapped total.
+Error overflow(std::string_view key) {
+  return Error::violation("MoneyOverflow",
+                          "the statement of " + std::string(key) + " sums beyond the range of int64 cents");
+}
+
 }  // namespace
 
 Status StatementBook::add(s::AggregateKind kind, std::string_view key,
@@ -120,9 +126,14 @@ Status StatementBook::add(s::AggregateKind kind, std::string_view key,
   const log::Uuid id = event.event_id();
   std::uint8_t n = 0;
   for (const d::AccountEntry& e : entries) {
-    h.balance_cents += e.debit.cents() - e.credit.cents();
-    h.total_debit_cents += e.debit.cents();
-    h.total_credit_cents += e.credit.cents();
+    // Checked: a header that wrapped would be a wrong balance, not an error.
+    std::int64_t net = 0;
+    if (__builtin_sub_overflow(e.debit.cents(), e.credit.cents(), &net) ||
+        __builtin_add_overflow(h.balance_cents, net, &h.balance_cents) ||
+        __builtin_add_overflow(h.total_debit_cents, e.debit.cents(), &h.total_debit_cents) ||
+        __builtin_add_overflow(h.total_credit_cents, e.credit.cents(), &h.total_credit_cents)) {
+      return overflow(key);
+    }
     ++h.line_count;
     k.resize(base_size);
     k.push_back('\1');
@@ -165,16 +176,24 @@ Result<StatementPage> read_statement(const KvView& view, s::AggregateKind kind,
       failed = line.error();
       return false;
     }
-    const std::int64_t net = line->debit.cents() - line->credit.cents();
+    std::int64_t net = 0;
+    bool wrapped = __builtin_sub_overflow(line->debit.cents(), line->credit.cents(), &net);
     if (q.from && line->date < *q.from) {
-      opening += net;
+      if (wrapped || __builtin_add_overflow(opening, net, &opening)) {
+        failed = overflow(key);
+        return false;
+      }
       return true;
     }
     if (q.to && line->date > *q.to) return false;  // keys are in date order
     if (page.period_lines == 0) running = opening;
-    running += net;
-    debit += line->debit.cents();
-    credit += line->credit.cents();
+    wrapped = wrapped || __builtin_add_overflow(running, net, &running) ||
+              __builtin_add_overflow(debit, line->debit.cents(), &debit) ||
+              __builtin_add_overflow(credit, line->credit.cents(), &credit);
+    if (wrapped) {
+      failed = overflow(key);
+      return false;
+    }
     ++page.period_lines;
     if (!cursor_seen) {
       if (k == after) cursor_seen = true;

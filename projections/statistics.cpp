@@ -24,13 +24,13 @@ Status StatisticsBook::add(const KvView& base, const d::Figures& before, const d
     auto it = before.find(q);
     if (it != before.end() && it->second == f) continue;
     KASSA_ASSIGN_OR_RETURN(auto st, at(q));
-    *st += f;
-    if (it != before.end()) *st -= it->second;
+    KASSA_TRY(st->add(f));
+    if (it != before.end()) KASSA_TRY(st->subtract(it->second));
   }
   for (const auto& [q, f] : before) {
     if (after.count(q) > 0 || f == none) continue;
     KASSA_ASSIGN_OR_RETURN(auto st, at(q));
-    *st -= f;
+    KASSA_TRY(st->subtract(f));
   }
   return {};
 }

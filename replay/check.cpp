@@ -192,7 +192,7 @@ class Checker {
     KASSA_ASSIGN_OR_RETURN(auto ok, fold(s::AggregateKind::Person, key, who, folded, entries));
     const std::int64_t balance = folded.balance().cents();
     if (ok) {
-      figures_ += d::quarter_figures(folded);
+      KASSA_TRY(figures_.add(d::quarter_figures(folded)));
       state_equal(who, key, s::AggregateKind::Person, folded);
       if (entries_sum(entries) != balance) {
         violation(who, "EntriesDisagree",
@@ -313,7 +313,7 @@ class Checker {
     KASSA_ASSIGN_OR_RETURN(auto ok, fold(s::AggregateKind::Company, key, who, folded, entries));
     KASSA_ASSIGN_OR_RETURN(auto statement_balance, statement(s::AggregateKind::Company, key, who));
     if (!ok) return {};
-    figures_ += d::quarter_figures(folded);
+    KASSA_TRY(figures_.add(d::quarter_figures(folded)));
     state_equal(who, key, s::AggregateKind::Company, folded);
     const std::int64_t balance = folded.balance().cents();
     if (entries_sum(entries) != balance) {
@@ -378,9 +378,9 @@ class Checker {
 
   struct FigureSums {
     std::map<std::uint16_t, d::QuarterFigures> by_quarter;
-    FigureSums& operator+=(const d::Figures& f) {
-      for (const auto& [q, x] : f) by_quarter[q] += x;
-      return *this;
+    Status add(const d::Figures& f) {
+      for (const auto& [q, x] : f) KASSA_TRY(by_quarter[q].add(x));
+      return {};
     }
     d::QuarterFigures total(std::uint16_t q) const {
       auto it = by_quarter.find(q);

@@ -285,41 +285,51 @@ namespace {
 Money plus(Money a, Money b) { return Money::from_cents(a.cents() + b.cents()); }
 Money minus(Money a, Money b) { return Money::from_cents(a.cents() - b.cents()); }
 
+// Applies `op` (a checked add or subtract: false on overflow) to every
+// figure of `a` with `b`'s; on an overflow `a` is left as it was.
 template <typename Op>
-void combine(QuarterFigures& a, const QuarterFigures& b, Op op) {
-  for (std::size_t i = 0; i < a.assessed_by_category.size(); ++i) {
-    a.assessed_by_category[i] = op(a.assessed_by_category[i], b.assessed_by_category[i]);
+Status combine(QuarterFigures& a, const QuarterFigures& b, Op op) {
+  QuarterFigures out = a;
+  bool ok = true;
+  const auto n = [&](std::int64_t& x, std::int64_t y) { ok = ok && op(x, y); };
+  const auto m = [&](Money& x, Money y) {
+    std::int64_t cents = x.cents();
+    n(cents, y.cents());
+    x = Money::from_cents(cents);
+  };
+  for (std::size_t i = 0; i < out.assessed_by_category.size(); ++i) {
+    n(out.assessed_by_category[i], b.assessed_by_category[i]);
   }
-  const auto m = [&](Money x, Money y) { return Money::from_cents(op(x.cents(), y.cents())); };
-  a.cancelled_quarters = op(a.cancelled_quarters, b.cancelled_quarters);
-  a.contribution = m(a.contribution, b.contribution);
-  a.fees = m(a.fees, b.fees);
-  a.cancelled = m(a.cancelled, b.cancelled);
-  a.principal_paid = m(a.principal_paid, b.principal_paid);
-  a.principal_open = m(a.principal_open, b.principal_open);
-  a.surcharges = m(a.surcharges, b.surcharges);
-  a.surcharges_paid = m(a.surcharges_paid, b.surcharges_paid);
-  a.dispensed_quarters = op(a.dispensed_quarters, b.dispensed_quarters);
-  a.dispensed = m(a.dispensed, b.dispensed);
-  a.payments = op(a.payments, b.payments);
-  a.collected = m(a.collected, b.collected);
-  a.company_contribution = m(a.company_contribution, b.company_contribution);
-  a.company_paid = m(a.company_paid, b.company_paid);
-  a.company_open = m(a.company_open, b.company_open);
+  n(out.cancelled_quarters, b.cancelled_quarters);
+  m(out.contribution, b.contribution);
+  m(out.fees, b.fees);
+  m(out.cancelled, b.cancelled);
+  m(out.principal_paid, b.principal_paid);
+  m(out.principal_open, b.principal_open);
+  m(out.surcharges, b.surcharges);
+  m(out.surcharges_paid, b.surcharges_paid);
+  n(out.dispensed_quarters, b.dispensed_quarters);
+  m(out.dispensed, b.dispensed);
+  n(out.payments, b.payments);
+  m(out.collected, b.collected);
+  m(out.company_contribution, b.company_contribution);
+  m(out.company_paid, b.company_paid);
+  m(out.company_open, b.company_open);
+  if (!ok) return Error::violation("MoneyOverflow", "a sum of quarter figures leaves the range of int64 cents");
+  a = out;
+  return {};
 }
 
 std::uint16_t yearly(int year) { return static_cast<std::uint16_t>(year * 10); }
 
 }  // namespace
 
-QuarterFigures& QuarterFigures::operator+=(const QuarterFigures& o) {
-  combine(*this, o, [](std::int64_t x, std::int64_t y) { return x + y; });
-  return *this;
+Status QuarterFigures::add(const QuarterFigures& o) {
+  return combine(*this, o, [](std::int64_t& x, std::int64_t y) { return !__builtin_add_overflow(x, y, &x); });
 }
 
-QuarterFigures& QuarterFigures::operator-=(const QuarterFigures& o) {
-  combine(*this, o, [](std::int64_t x, std::int64_t y) { return x - y; });
-  return *this;
+Status QuarterFigures::subtract(const QuarterFigures& o) {
+  return combine(*this, o, [](std::int64_t& x, std::int64_t y) { return !__builtin_sub_overflow(x, y, &x); });
 }
 
 Figures quarter_figures(const PersonState& s) {

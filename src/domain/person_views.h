@@ -172,8 +172,10 @@ struct QuarterFigures {
   Money company_paid;
   Money company_open;
 
-  QuarterFigures& operator+=(const QuarterFigures& other);
-  QuarterFigures& operator-=(const QuarterFigures& other);
+  // Checked: rule "MoneyOverflow" when a sum leaves int64 (nothing is
+  // changed then).
+  Status add(const QuarterFigures& other);
+  Status subtract(const QuarterFigures& other);
   bool operator==(const QuarterFigures&) const = default;
 };
 using Figures = std::map<std::uint16_t, QuarterFigures>;  // by quarter code; year*10 = yearly

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "domain/money.h"
+#include "domain/person_views.h"
 #include "domain/rate.h"
 
 using kassa::domain::apply;
@@ -97,4 +98,32 @@ TEST_CASE("Rates are exact and round half-up once", "[rate]") {
         Money::from_cents(2));
   CHECK(*apply(Money::from_cents(49), Rate::from_hundredths_of_percent(300)) ==
         Money::from_cents(1));
+}
+
+TEST_CASE("quarter figures are summed checked: an overflow is an error, never a wrap", "[money]") {
+  // Before: the statistics added figures with unchecked +=, so a sum past
+  // int64 cents wrapped to a negative total.
+  kassa::domain::QuarterFigures total;
+  total.collected = Money::from_cents(std::numeric_limits<std::int64_t>::max() - 5);
+  total.payments = 3;
+  kassa::domain::QuarterFigures more;
+  more.collected = Money::from_cents(5);
+  more.payments = 1;
+  REQUIRE(total.add(more).ok());
+  CHECK(total.collected.cents() == std::numeric_limits<std::int64_t>::max());
+  CHECK(total.payments == 4);
+
+  const kassa::domain::QuarterFigures before = total;
+  auto wrapped = total.add(more);
+  REQUIRE_FALSE(wrapped.ok());
+  CHECK(wrapped.error().rule == "MoneyOverflow");
+  CHECK(total == before);  // nothing changed, the payment count included
+
+  REQUIRE(total.subtract(more).ok());
+  CHECK(total.collected.cents() == std::numeric_limits<std::int64_t>::max() - 5);
+  kassa::domain::QuarterFigures low;
+  low.fees = Money::from_cents(std::numeric_limits<std::int64_t>::min());
+  CHECK(low.subtract(more).ok());  // fees 0 - 0
+  more.fees = Money::from_cents(1);
+  CHECK(low.subtract(more).error().rule == "MoneyOverflow");
 }
