@@ -198,6 +198,32 @@ nlohmann::json parse_strict(const std::string& text, std::string& duplicate) {
   return nlohmann::json::parse(text, callback, /*allow_exceptions=*/false);
 }
 
+// The query string of `target` ("/path?a=1&b=2"): each parameter once and
+// with a value (400 ParameterRepeated, ParameterEmpty naming it; the name
+// as sent, percent-encoding and all).
+Status check_query(std::string_view target) {
+  const auto mark = target.find('?');
+  if (mark == std::string_view::npos) return {};
+  std::string_view rest = target.substr(mark + 1);
+  std::set<std::string_view> seen;
+  while (!rest.empty()) {
+    const auto amp = rest.find('&');
+    const std::string_view pair = rest.substr(0, amp);
+    rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
+    if (pair.empty()) continue;  // "a=1&&b=2"
+    const auto eq = pair.find('=');
+    const std::string_view name = pair.substr(0, eq);
+    const std::string field(name);
+    if (!seen.insert(name).second) {
+      return Error::invalid(field, "ParameterRepeated", field + ": given more than once; give it once");
+    }
+    if (eq == std::string_view::npos || eq + 1 == pair.size()) {
+      return Error::invalid(field, "ParameterEmpty", field + ": given without a value; give one or leave it out");
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 void Router::install(const RouteInfo& info, Handler handler) {
@@ -273,19 +299,12 @@ void Router::install(const RouteInfo& info, Handler handler) {
       ctx.params[names[i]] = req.matches[i + 1].str();
     }
     // A query parameter is given once and with a value: "?at=" is no
-    // date, and of "?at=A&at=B" a proxy and kassad might read different ones.
-    for (auto it = req.params.begin(); it != req.params.end(); it = req.params.upper_bound(it->first)) {
-      const std::string& name = it->first;
-      if (req.params.count(name) > 1) {
-        send_error(res, 400, Error::invalid(name, "ParameterRepeated",
-                                            name + ": given more than once; give it once"));
-        return;
-      }
-      if (it->second.empty()) {
-        send_error(res, 400, Error::invalid(name, "ParameterEmpty",
-                                            name + ": given without a value; give one or leave it out"));
-        return;
-      }
+    // date, and of "?at=A&at=B" a proxy and kassad might read different
+    // ones. Read from the request line itself: httplib's params also hold
+    // a form-encoded body's fields, and merge a pair given twice.
+    if (Status query = check_query(req.target); !query.ok()) {
+      send_error(res, 400, query.error());
+      return;
     }
     if (wants_body) {
       const bool multipart = req.is_multipart_form_data();

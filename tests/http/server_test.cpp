@@ -116,6 +116,13 @@ TEST_CASE("every error has a JSON body: unknown paths and methods, malformed bod
   CHECK(body_of(empty)["field"] == "at");
   expect_error(c.Get("/v1/things/7?limit=2&at=2025-01-01&at=2026-01-01", staff), 400, "ParameterRepeated");
   expect_error(c.Get("/v1/things/7?at="), 401, "BearerTokenRequired");  // the token first
+  expect_error(c.Get("/v1/things/7?at=2025-01-01&at=2025-01-01", staff), 400, "ParameterRepeated");
+  expect_error(c.Get("/v1/things/7?flag", staff), 400, "ParameterEmpty");
+  // A form-encoded body is not a query (curl -d sends a file that way):
+  // its fields, empty ones included, are the route's to read.
+  auto form = c.Post("/v1/things/7", staff, "a=&b=1&b=2", "application/x-www-form-urlencoded");
+  REQUIRE(form);
+  CHECK(form->status == 200);
   auto trace_nowhere = c.send(trace_to("/v1/nothing-here", {}));
   expect_error(trace_nowhere, 404, "RouteNotFound");
   expect_error(c.Post("/v1/things/7", staff, "--x\r\n", "multipart/form-data"), 400, "BadRequest");
