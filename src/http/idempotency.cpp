@@ -225,6 +225,7 @@ Handler idempotent(IdempotencyStore* store, Handler handler,
     stored.request_hash = hash;
     if (reply) {
       stored.status = reply->status;
+      KASSA_ASSERT(reply->content_type == "application/json", "an idempotent route answers JSON");
       stored.body = reply->raw_body.empty() ? json_text(reply->body) : reply->raw_body;
     } else {
       stored.status = http_status(reply.error().code);

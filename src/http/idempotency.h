@@ -4,7 +4,9 @@
 // principal + '\n' + key holds (request hash, status, response body). The
 // request hash covers method, path and body: the same key with another
 // request is refused (422 IdempotencyKeyReused). 2xx and 4xx answers are
-// stored; 5xx never (the caller should retry and actually execute).
+// stored; 5xx never (the caller should retry and actually execute). The
+// routes wrapped answer JSON (a tree, or a text already written: the bank
+// import's); a retry gets the stored text as it is, as application/json.
 //
 // Crashes and lost acknowledgements: before a keyed command appends, the
 // store records what it is about to append (status 000, "prepared":

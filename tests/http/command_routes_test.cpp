@@ -408,6 +408,27 @@ TEST_CASE("bank import: matched by communication or account, else suspense; twic
   Answer garbage = k.post_raw("/v1/payments/import", "not a bank file", "text/plain", kBatch);
   CHECK(garbage.status == 400);
   CHECK(k.log().total_events() == written);
+
+  // curl -d sends a file form-encoded: its bytes are the file all the same,
+  // not query parameters (an empty "field" was refused as ParameterEmpty).
+  Answer form = k.post_raw("/v1/payments/import", file, "application/x-www-form-urlencoded", kBatch);
+  INFO(form.body.dump());
+  CHECK(form.status == 200);
+  CHECK(form.body["already_recorded"] == 3);
+
+  // A keyed import answered again: the first answer's text, as JSON.
+  auto client = k.client();
+  const httplib::Headers keyed{{"Authorization", std::string("Bearer ") + kBatch},
+                               {"Idempotency-Key", "import-7"}};
+  auto first = client.Post("/v1/payments/import", keyed, file, "application/octet-stream");
+  auto retry = client.Post("/v1/payments/import", keyed, file, "application/octet-stream");
+  REQUIRE(first);
+  REQUIRE(retry);
+  CHECK(first->status == 200);
+  CHECK(retry->status == 200);
+  CHECK(retry->body == first->body);
+  CHECK(retry->get_header_value("Content-Type") == "application/json");
+  CHECK(nlohmann::json::parse(retry->body)["credit_lines"] == 3);
 }
 
 TEST_CASE("companies: registration with a director, balance sheet, yearly contribution",
