@@ -409,7 +409,9 @@ class StatementReader {
 // with their earlier siblings (the group header, a statement's header),
 // except each Ntry, which is built in a tree of its own, read when it
 // ends and dropped. A Stmt is dropped once read. So memory holds one entry
-// at a time, whatever the file's size.
+// at a time besides the elements around the entries (a bank sends a few:
+// the group header, each statement's account and balances, a summary),
+// whatever the number of entries.
 class CamtStream {
  public:
   explicit CamtStream(const LineSink& sink) : sink_(sink) {}
@@ -435,6 +437,7 @@ class CamtStream {
       const bool last = at + n == bytes.size();
       if (XML_Parse(parser_, bytes.data() + at, static_cast<int>(n), last ? XML_TRUE : XML_FALSE) !=
           XML_STATUS_OK) {
+        if (thrown_) std::rethrow_exception(thrown_);
         if (error_) return *error_;
         return fail("CamtMalformedXml", "byte " + std::to_string(XML_GetCurrentByteIndex(parser_)),
                     XML_ErrorString(XML_GetErrorCode(parser_)));
@@ -449,35 +452,34 @@ class CamtStream {
   }
 
  private:
-  // No exception may cross expat's C frames: one thrown below (by the
-  // sink, or bad_alloc) stops the parse and is returned as an error.
-  static void XMLCALL on_start(void* self, const XML_Char* name, const XML_Char** attributes) {
+  // No exception may cross expat's C frames: one thrown below (by the sink,
+  // which books lines, or bad_alloc) stops the parse, and read() throws it
+  // again once XML_Parse has returned, as if there were no C in between.
+  template <typename F>
+  static void guarded(void* self, F&& f) noexcept {
     auto* stream = static_cast<CamtStream*>(self);
     try {
-      stream->start(name, attributes);
-    } catch (const std::exception& e) {
-      stream->stop(Error::internal(std::string("reading camt.053: ") + e.what()));
+      f(*stream);
+    } catch (...) {
+      if (!stream->thrown_) stream->thrown_ = std::current_exception();
+      XML_StopParser(stream->parser_, XML_FALSE);
     }
+  }
+  static void XMLCALL on_start(void* self, const XML_Char* name, const XML_Char** attributes) {
+    guarded(self, [&](CamtStream& s) { s.start(name, attributes); });
   }
   static void XMLCALL on_end(void* self, const XML_Char* /*name*/) {
-    auto* stream = static_cast<CamtStream*>(self);
-    try {
-      stream->end();
-    } catch (const std::exception& e) {
-      stream->stop(Error::internal(std::string("reading camt.053: ") + e.what()));
-    }
+    guarded(self, [](CamtStream& s) { s.end(); });
   }
   static void XMLCALL on_text(void* self, const XML_Char* text, int length) {
-    auto* stream = static_cast<CamtStream*>(self);
-    try {
-      if (!stream->open_.empty()) stream->text_[stream->open_.size() - 1].append(text, static_cast<std::size_t>(length));
-    } catch (const std::exception& e) {
-      stream->stop(Error::internal(std::string("reading camt.053: ") + e.what()));
-    }
+    guarded(self, [&](CamtStream& s) {
+      if (!s.open_.empty()) s.text_[s.open_.size() - 1].append(text, static_cast<std::size_t>(length));
+    });
   }
   static void XMLCALL on_doctype(void* self, const XML_Char*, const XML_Char*, const XML_Char*, int) {
-    static_cast<CamtStream*>(self)->stop(
-        fail("CamtDoctype", "/", "a DOCTYPE (and its entity declarations) is not accepted"));
+    guarded(self, [](CamtStream& s) {
+      s.stop(fail("CamtDoctype", "/", "a DOCTYPE (and its entity declarations) is not accepted"));
+    });
   }
 
   void stop(Error error) {
@@ -486,8 +488,13 @@ class CamtStream {
   }
 
   void start(const char* name, const XML_Char** attributes) {
-    if (error_) return;
+    if (error_ || thrown_) return;
     const std::size_t depth = open_.size();  // 0: the root
+    // The whitespace between a parent's children is not its text: dropped,
+    // so that the indentation between 100,000 entries is not kept.
+    if (depth > 0 && text_[depth - 1].find_first_not_of(" \t\r\n") == std::string::npos) {
+      text_[depth - 1].clear();
+    }
     pugi::xml_node node;
     if (depth == 0) {
       if (Status root = check_root(name, attributes); !root.ok()) return stop(root.error());
@@ -521,7 +528,7 @@ class CamtStream {
   }
 
   void end() {
-    if (error_) return;
+    if (error_ || thrown_) return;
     const std::size_t depth = open_.size() - 1;
     pugi::xml_node node = open_.back();
     const std::string& content = text_[depth];
@@ -585,6 +592,7 @@ class CamtStream {
   const LineSink& sink_;
   XML_Parser parser_ = nullptr;
   std::optional<Error> error_;
+  std::exception_ptr thrown_;         // by a handler, thrown again by read()
   pugi::xml_document tree_;           // Document > BkToCstmrStmt > GrpHdr, the Stmt being read
   pugi::xml_document entry_;          // the Ntry being read
   std::vector<pugi::xml_node> open_;  // the path to the current element

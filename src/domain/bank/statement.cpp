@@ -72,6 +72,7 @@ const char* to_string(StatementFormat format) {
 }
 
 std::string fingerprint(const BankStatement& s) {
+  KASSA_ASSERT(s.line_count <= s.lines.size(), "fingerprint() of a statement read without its lines");
   int64_t debits = 0;
   int64_t credits = 0;
   for (const BankLine& line : s.lines) {

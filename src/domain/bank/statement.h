@@ -119,8 +119,10 @@ using LineSink = std::function<Status(std::size_t statement, BankLine&& line)>;
 //   "<format>|<iban>|<currency>|<statement_id>|<sequence>|<opening date>|
 //    <opening cents>|<closing date>|<closing cents>|<line count>|
 //    <debit total cents>|<credit total cents>"
-// Two imports of the same file give the same fingerprint; the importer
-// refuses a statement whose fingerprint it has already recorded.
+// Two parses of the same file give the same fingerprint. REQUIRES: the
+// statement with its lines (parse_bank_file), not a streaming read's
+// header (its lines are empty). The importer keys on each line's
+// global_line_id instead (write/bank_import.h).
 std::string fingerprint(const BankStatement& statement);
 
 // Recognizes a file by its first bytes: a CODA header record ("0000" + a
