@@ -796,6 +796,9 @@ class Folder {
         std::erase_if(r.quarters, [&](std::uint16_t q) {
           return std::find(quarters.begin(), quarters.end(), q) != quarters.end();
         });
+        // What the request asked covered its quarters together: for the
+        // ones still pending it is not known (a waiver's amount of zero).
+        if (r.quarters.size() != before) r.amount = Money{};
       }
       if (r.quarters.size() != before || plan) {
         requested = requested ? std::min(*requested, r.requested) : r.requested;

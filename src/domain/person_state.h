@@ -164,8 +164,9 @@ struct RequestRecord {
   std::string decision_ref;          // the plan's or the decision's reference
   std::optional<AppealInfo> appeal;  // refusals
   // Plans: what was asked for, then the plan's total; waivers: the
-  // surcharges asked to waive, then what was waived; dispenses: what was
-  // dispensed (none while pending); refusals of waivers and dispenses: none.
+  // surcharges asked to waive (none once part of the request was decided),
+  // then what was waived; dispenses: what was dispensed (none while
+  // pending); refusals of waivers and dispenses: none.
   Money amount;
 };
 

@@ -431,8 +431,10 @@ std::vector<RequestView> requests_view(const PersonState& state) {
     v.decided = r.decided;
     v.appeal = r.appeal;
     const bool relief = r.kind == RequestKind::kWaiver || r.kind == RequestKind::kDispense;
+    // A pending waiver's amount is unknown (zero) once part of it was decided.
     const bool known = r.kind == RequestKind::kPaymentPlan ||
-                       (r.kind == RequestKind::kWaiver && r.status == RequestStatus::kPending) ||
+                       (r.kind == RequestKind::kWaiver && r.status == RequestStatus::kPending &&
+                        r.amount.is_positive()) ||
                        (relief && r.status == RequestStatus::kGranted);
     if (known) v.amount = r.amount;
     if (r.kind == RequestKind::kPaymentPlan && r.status == RequestStatus::kGranted) {

@@ -130,7 +130,8 @@ struct RequestView {
   std::optional<AppealInfo> appeal;  // refusals
   // Plans: asked for, then granted; contests: contested; waivers: the
   // surcharges asked to waive, then waived; dispenses: dispensed. None
-  // for benefits, a pending dispense, and a refused waiver or dispense.
+  // for benefits, a pending dispense, what is left pending of a request
+  // partly decided, and a refused waiver or dispense.
   std::optional<Money> amount;
 };
 std::vector<RequestView> requests_view(const PersonState& state);

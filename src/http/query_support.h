@@ -55,7 +55,7 @@ inline constexpr const char* kPurposeHeader = "X-Kassa-Purpose";
 // Days since the epoch -> "2025-05-10"; 0 (none) -> "" / null.
 std::string date(std::int32_t days);
 json date_or_null(std::int32_t days);
-// ?name=DATE as days since the epoch; absent or empty: nullopt.
+// ?name=DATE as days since the epoch; absent: nullopt (the router refuses an empty value).
 Result<std::optional<std::int32_t>> date_param(const RequestContext& ctx, const std::string& name);
 json money_of(domain::Money m);
 // "+++312/4013/98067+++" for stored digits; null for none.

@@ -3,6 +3,7 @@
 // reason and appeal, and all of it through a snapshot.
 #include "domain/person_views.h"
 #include "domain/snapshot.h"
+#include "domain/structured_communication.h"
 #include "scenario.h"
 
 namespace kassa::domain::test {
@@ -151,6 +152,40 @@ TEST_CASE("requests: what a waiver asks and waives, what a dispense relieves", "
   CHECK(v[1].status == "granted");
   CHECK(v[1].amount == q2);  // the quarter's whole open amount
   CHECK(s.state.quarter_lines.at(q("2025-Q2")).open_total().cents() == 0);
+}
+
+TEST_CASE("requests: what is left pending of a waiver partly granted has no amount", "[views][requests]") {
+  // The request's amount covered both quarters; after Q1's grant, showing
+  // it beside Q2 alone would overstate what Q2's waiver asks.
+  auto s = with_unpaid_q1();
+  s.run("2025-03-31", ApplyQuarterEndSurcharges{q("2025-Q1")});
+  s.run("2025-04-02", RecordPayment{eur(213'098), d("2025-04-02"), std::nullopt, "B1",
+                                    schemas::PaymentChannel::Coda, std::nullopt});
+  s.run("2025-04-05", AssessQuarter{q("2025-Q2")});
+  s.run("2025-06-30", ApplyQuarterEndSurcharges{q("2025-Q2")});
+  // Q2's principal paid with its notice's communication (else the oldest
+  // debt, Q1's surcharges, would come first).
+  std::string q2_notice;
+  for (const Notice& n : s.state.notices) {
+    if (n.quarter == quarter_code(q("2025-Q2"))) q2_notice = n.communication;
+  }
+  REQUIRE_FALSE(q2_notice.empty());
+  s.run("2025-07-02", RecordPayment{eur(213'098), d("2025-07-02"), StructuredCommunication::parse(q2_notice).value(),
+                                    "B2", schemas::PaymentChannel::Coda, std::nullopt});
+  s.run("2025-07-03", RequestWaiver{{q("2025-Q1"), q("2025-Q2")}, schemas::WaiverGround::ForceMajeure});
+  auto v = requests_view(s.state);
+  REQUIRE(v.size() == 1);
+  REQUIRE(v[0].amount.has_value());
+  CHECK(v[0].amount->is_positive());
+  s.run("2025-07-20", GrantWaiver{{q("2025-Q1")}, "INASTI-W2", 10000});
+  v = through_snapshot(s.state);
+  REQUIRE(v.size() == 2);
+  CHECK(v[0].status == "pending");
+  CHECK(v[0].quarters == std::vector<Quarter>{q("2025-Q2")});
+  CHECK_FALSE(v[0].amount.has_value());
+  CHECK(v[1].status == "granted");
+  REQUIRE(v[1].amount.has_value());
+  CHECK(v[1].amount->is_positive());
 }
 
 }  // namespace
