@@ -367,7 +367,6 @@ TEST_CASE("a file is booked in rounds: each round's lines are appended before th
   // Before: every line of the file was parsed, held and matched before the
   // first was booked (a 55 MB camt.053 of 100,000 lines peaked at 668 MB).
   Fixture fx;
-  fx.importer->set_round_lines(2);
   std::vector<std::string> trace;  // lookups of a line's earlier booking, and appends, in order
   auto by_bank_line = [&fx, &trace](std::string_view ref) -> Result<std::optional<write::Member>> {
     trace.push_back("lookup " + std::string(ref.substr(ref.rfind('-') + 1)));
