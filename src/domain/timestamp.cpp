@@ -38,6 +38,11 @@ Result<Timestamp> Timestamp::parse(std::string_view text, std::string_view field
     if (text.size() > 18) return bad();
     std::int64_t us = 0;
     for (char c : text) us = us * 10 + (c - '0');
+    // Within the calendar the text form takes (years up to kLastYear): a
+    // larger count printed as a year of five digits, no RFC 3339 instant.
+    static const std::int64_t kEnd =
+        (std::int64_t{Date::from_ymd(kLastYear, 12, 31).value().to_days()} + 1) * kMicrosPerDay;
+    if (us >= kEnd) return bad();
     return Timestamp(us);
   }
   // YYYY-MM-DDTHH:MM:SS[.f{1,6}]Z
