@@ -86,6 +86,7 @@ struct Fixture {
   std::unique_ptr<Companies> companies;
   std::unique_ptr<Fund> fund;
   std::map<std::string, write::Member> booked;  // what by_bank_line answers
+  std::function<void(std::string_view)> on_bank_line;  // called as by_bank_line is asked
   std::unique_ptr<write::BankImporter> importer;
   write::CommandMeta meta{"batch:test", {}, {}, {}};
 
@@ -140,6 +141,7 @@ struct Fixture {
       return std::optional<std::string>{};
     };
     lookup.by_bank_line = [this](std::string_view ref) -> Result<std::optional<write::Member>> {
+      if (on_bank_line) on_bank_line(ref);
       auto it = booked.find(std::string(ref));
       if (it == booked.end()) return std::optional<write::Member>{};
       return std::optional<write::Member>{it->second};
@@ -163,6 +165,18 @@ std::string communication_of(std::uint32_t member) {
   return d::notice_communication(member, 1).value().digits();
 }
 
+// A day statement of the fund's account: opened the day before (REQUIRES: not
+// the 1st of a month), paper statement `sequence`.
+d::bank::CodaDraft draft_of(d::bank::Date on, int sequence, std::vector<d::bank::CodaMovement> movements = {}) {
+  d::bank::CodaDraft draft;
+  draft.creation_date = on;
+  draft.opening_date = bank_day(on.year, on.month, on.day - 1);
+  draft.account_iban = "BE68539007547034";
+  draft.paper_sequence = sequence;
+  draft.movements = std::move(movements);
+  return draft;
+}
+
 d::bank::CodaMovement credit(std::int64_t cents, std::string communication, std::string iban,
                              std::string name) {
   std::string free = communication.empty() ? "bijdrage" : "";
@@ -176,19 +190,14 @@ TEST_CASE("a file's payments are booked with one group commit per aggregate kind
           "waits in suspense in file order; a second import writes nothing",
           "[write][bank]") {
   Fixture fx;
-  d::bank::CodaDraft draft;
-  draft.creation_date = bank_day(2025, 2, 10);
-  draft.opening_date = bank_day(2025, 2, 9);
-  draft.account_iban = "BE68539007547034";
-  draft.paper_sequence = 12;
-  draft.movements = {
+  d::bank::CodaDraft draft = draft_of(bank_day(2025, 2, 10), 12, {
       credit(10'000, communication_of(1), "BE62510007547061", "ANN"),     // 1 Ann, communication
       credit(20'000, communication_of(3), "BE43068999999501", "KASSA"),   // 2 company
       credit(12'345, "", "BE61310126985517", "NOBODY"),                   // 3 unmatched
       credit(30'000, "", kBobIban, "BOB"),                                // 4 Bob, account
       {-5'000, bank_day(2025, 2, 10), "", "bank costs", "", "BANK"},      // 5 debit
       credit(40'000, communication_of(4), "BE62510007547061", "GHOST"),   // 6 refused
-  };
+  });
   const std::string file = d::bank::write_coda(draft).value();
   const std::int64_t before = fx.total_events();
 
@@ -286,16 +295,11 @@ TEST_CASE("a file's payments are booked with one group commit per aggregate kind
 
 TEST_CASE("a member paying twice in one file: both lines booked in file order", "[write][bank]") {
   Fixture fx;
-  d::bank::CodaDraft draft;
-  draft.creation_date = bank_day(2025, 3, 3);
-  draft.opening_date = bank_day(2025, 3, 2);
-  draft.account_iban = "BE68539007547034";
-  draft.paper_sequence = 13;
-  draft.movements = {
+  d::bank::CodaDraft draft = draft_of(bank_day(2025, 3, 3), 13, {
       credit(10'000, "", kBobIban, "BOB"),
       credit(11'000, communication_of(1), "", "ANN"),
       credit(12'000, communication_of(2), "", "BOB"),
-  };
+  });
   auto report = fx.importer->import(d::bank::write_coda(draft).value(), fx.meta);
   REQUIRE(report.ok());
   REQUIRE(report->lines.size() == 3);
@@ -324,11 +328,7 @@ TEST_CASE("a file of unmatched lines syncs the key store once, before its events
   // fdatasync per line under strace for a 5,001-line file).
   Fixture fx(Fixture::Keys::kOnDisk);
   auto& keys = static_cast<log::RocksDbKeyStore&>(fx.keys);
-  d::bank::CodaDraft draft;
-  draft.creation_date = bank_day(2025, 2, 10);
-  draft.opening_date = bank_day(2025, 2, 9);
-  draft.account_iban = "BE68539007547034";
-  draft.paper_sequence = 13;
+  d::bank::CodaDraft draft = draft_of(bank_day(2025, 2, 10), 13);
   for (int i = 0; i < 50; ++i) {
     draft.movements.push_back(credit(1'000 + i, "", "BE61310126985517", "NOBODY " + std::to_string(i)));
   }
@@ -367,41 +367,22 @@ TEST_CASE("a file is booked in rounds: each round's lines are appended before th
   // Before: every line of the file was parsed, held and matched before the
   // first was booked (a 55 MB camt.053 of 100,000 lines peaked at 668 MB).
   Fixture fx;
+  fx.importer->set_round_lines(2);
   std::vector<std::string> trace;  // lookups of a line's earlier booking, and appends, in order
-  auto by_bank_line = [&fx, &trace](std::string_view ref) -> Result<std::optional<write::Member>> {
+  fx.on_bank_line = [&trace](std::string_view ref) {
     trace.push_back("lookup " + std::string(ref.substr(ref.rfind('-') + 1)));
-    auto it = fx.booked.find(std::string(ref));
-    if (it == fx.booked.end()) return std::optional<write::Member>{};
-    return std::optional<write::Member>{it->second};
   };
-  write::MemberLookup lookup;
-  lookup.by_number = [](std::uint32_t n) -> Result<std::optional<write::Member>> {
-    if (n == 1) return std::optional<write::Member>{write::Member{s::AggregateKind::Person, kAnn}};
-    if (n == 3) return std::optional<write::Member>{write::Member{s::AggregateKind::Company, kCompany}};
-    return std::optional<write::Member>{};
-  };
-  lookup.by_iban = [](std::string_view iban) -> Result<std::optional<std::string>> {
-    if (iban == kBobIban) return std::optional<std::string>{kBob};
-    return std::optional<std::string>{};
-  };
-  lookup.by_bank_line = by_bank_line;
-  write::BankImporter importer(*fx.persons, *fx.companies, *fx.fund, lookup);
-  importer.set_round_lines(2);
+  write::BankImporter& importer = *fx.importer;
   fx.log->on_append = [&trace] { trace.push_back("append"); };
 
-  d::bank::CodaDraft draft;
-  draft.creation_date = bank_day(2025, 2, 10);
-  draft.opening_date = bank_day(2025, 2, 9);
-  draft.account_iban = "BE68539007547034";
-  draft.paper_sequence = 14;
-  draft.movements = {
+  d::bank::CodaDraft draft = draft_of(bank_day(2025, 2, 10), 14, {
       credit(10'000, communication_of(1), "", "ANN"),                  // 1 Ann
       credit(20'000, communication_of(3), "", "KASSA"),                // 2 company
       {-5'000, bank_day(2025, 2, 10), "", "bank costs", "", "BANK"},   // 3 debit: not a credit line
       credit(12'345, "", "BE61310126985517", "NOBODY"),                // 4 unmatched
       credit(30'000, "", kBobIban, "BOB"),                             // 5 Bob
       credit(11'000, communication_of(1), "", "ANN"),                  // 6 Ann again
-  };
+  });
   const std::string file = d::bank::write_coda(draft).value();
 
   SECTION("booked round by round") {

@@ -23,11 +23,12 @@ Error fail(const char* rule, const std::string& where, const std::string& messag
   return Error::invalid("file", rule, where + ": " + message);
 }
 
-std::string_view local_name(pugi::xml_node node) {
-  std::string_view name = node.name();
+// "camt:Ntry" -> "Ntry": elements are matched on their local names.
+std::string_view local_name(std::string_view name) {
   const auto colon = name.find(':');
   return colon == std::string_view::npos ? name : name.substr(colon + 1);
 }
+std::string_view local_name(pugi::xml_node node) { return local_name(std::string_view(node.name())); }
 
 // The first child element with this local name (namespace prefixes ignored).
 pugi::xml_node child(pugi::xml_node node, std::string_view name) {
@@ -501,17 +502,17 @@ class CamtStream {
       node = tree_.append_child(name);
     } else if (entry_depth_ >= 0) {
       node = open_.back().append_child(name);  // inside an Ntry
-    } else if (depth == 1 && local_name_of(name) == "BkToCstmrStmt") {
+    } else if (depth == 1 && local_name(name) == "BkToCstmrStmt") {
       if (message_) return stop(fail("CamtNotAStatement", "/Document", "a second BkToCstmrStmt element"));
       node = open_.back().append_child(name);
       message_ = node;
-    } else if (depth == 2 && open_[1] == message_ && local_name_of(name) == "Stmt") {
+    } else if (depth == 2 && open_[1] == message_ && local_name(name) == "Stmt") {
       if (Status group = group_header(); !group.ok()) return stop(group.error());
       statement_.emplace(indexed("BkToCstmrStmt", "Stmt", statements_.size()), version_, *group_created_,
                          sink_, statements_.size());
       node = open_.back().append_child(name);
       stmt_ = node;
-    } else if (depth == 3 && open_[2] == stmt_ && local_name_of(name) == "Ntry") {
+    } else if (depth == 3 && open_[2] == stmt_ && local_name(name) == "Ntry") {
       if (!statement_->begun()) {
         if (Status header = statement_->begin(stmt_); !header.ok()) return stop(header.error());
       }
@@ -553,13 +554,8 @@ class CamtStream {
     }
   }
 
-  static std::string_view local_name_of(std::string_view name) {
-    const auto colon = name.find(':');
-    return colon == std::string_view::npos ? name : name.substr(colon + 1);
-  }
-
   Status check_root(std::string_view name, const XML_Char** attributes) {
-    if (local_name_of(name) != "Document") {
+    if (local_name(name) != "Document") {
       return fail("CamtNotAStatement", "/" + std::string(name), "the root element is not Document");
     }
     const auto colon = name.find(':');

@@ -16,6 +16,14 @@ std::vector<RequestView> through_snapshot(const PersonState& state) {
   return requests_view(*back);
 }
 
+// Q1's surcharges applied, then its principal paid: what a waiver may
+// take (it is admissible once the contribution and fees are paid).
+void q1_surcharges_left(PersonScenario& s) {
+  s.run("2025-03-31", ApplyQuarterEndSurcharges{q("2025-Q1")});
+  s.run("2025-04-02", RecordPayment{eur(213'098), d("2025-04-02"), std::nullopt, "B1",
+                                    schemas::PaymentChannel::Coda, std::nullopt});
+}
+
 TEST_CASE("requests: a plan refused with its appeal, asked again and granted", "[views][requests]") {
   auto s = with_unpaid_q1();
   CHECK(requests_view(s.state).empty());
@@ -92,9 +100,7 @@ TEST_CASE("requests: a waiver refused, a benefit refused, by request date", "[vi
   auto s = with_unpaid_q1();
   s.run("2025-02-01", ClaimBenefit{schemas::BenefitKind::BridgingRight,
                                    schemas::BridgingGround::Bankruptcy, d("2025-01-20"), "CL1"});
-  s.run("2025-03-31", ApplyQuarterEndSurcharges{q("2025-Q1")});
-  s.run("2025-04-02", RecordPayment{eur(213'098), d("2025-04-02"), std::nullopt, "B1",
-                                    schemas::PaymentChannel::Coda, std::nullopt});
+  q1_surcharges_left(s);
   s.run("2025-04-03", RequestWaiver{{q("2025-Q1")}, schemas::WaiverGround::ForceMajeure});
   s.run("2025-04-20", RefuseWaiver{{q("2025-Q1")}, "INASTI-W", appeal()});
   s.run("2025-05-03", RefuseBenefit{"CL1", appeal()});
@@ -121,9 +127,7 @@ TEST_CASE("requests: what a waiver asks and waives, what a dispense relieves", "
   // Before: a granted waiver's or dispense's amount was null in the answer
   // (only plans and contests carried one).
   auto s = with_unpaid_q1();
-  s.run("2025-03-31", ApplyQuarterEndSurcharges{q("2025-Q1")});
-  s.run("2025-04-02", RecordPayment{eur(213'098), d("2025-04-02"), std::nullopt, "B1",
-                                    schemas::PaymentChannel::Coda, std::nullopt});
+  q1_surcharges_left(s);
   s.run("2025-04-05", AssessQuarter{q("2025-Q2")});
   const Money surcharges = s.state.quarter_lines.at(q("2025-Q1")).open_surcharges();
   REQUIRE(surcharges.cents() > 0);
@@ -158,9 +162,7 @@ TEST_CASE("requests: what is left pending of a waiver partly granted has no amou
   // The request's amount covered both quarters; after Q1's grant, showing
   // it beside Q2 alone would overstate what Q2's waiver asks.
   auto s = with_unpaid_q1();
-  s.run("2025-03-31", ApplyQuarterEndSurcharges{q("2025-Q1")});
-  s.run("2025-04-02", RecordPayment{eur(213'098), d("2025-04-02"), std::nullopt, "B1",
-                                    schemas::PaymentChannel::Coda, std::nullopt});
+  q1_surcharges_left(s);
   s.run("2025-04-05", AssessQuarter{q("2025-Q2")});
   s.run("2025-06-30", ApplyQuarterEndSurcharges{q("2025-Q2")});
   // Q2's principal paid with its notice's communication (else the oldest
