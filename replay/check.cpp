@@ -49,15 +49,27 @@ std::optional<LegacyDebt> legacy_debt(std::string_view bytes) {
     r.i32();
     const bool dispensed = r.u8() == 2;
     if (dispensed) continue;
-    total += std::max<std::int64_t>(0, contribution + fees + regularisation - principal_paid) +
-             std::max<std::int64_t>(0, surcharges - surcharges_paid) +
-             std::max<std::int64_t>(0, costs - costs_paid);
+    std::int64_t principal = 0, left = 0;
+    const auto owed = [](std::int64_t charged, std::int64_t paid, std::int64_t& out) {
+      if (__builtin_sub_overflow(charged, paid, &out)) return false;
+      out = std::max<std::int64_t>(0, out);
+      return true;
+    };
+    // An old record whose sums leave int64 cents is not read: it is reported unreadable.
+    if (__builtin_add_overflow(contribution, fees, &principal) ||
+        __builtin_add_overflow(principal, regularisation, &principal) ||
+        !owed(principal, principal_paid, left) || __builtin_add_overflow(total, left, &total) ||
+        !owed(surcharges, surcharges_paid, left) || __builtin_add_overflow(total, left, &total) ||
+        !owed(costs, costs_paid, left) || __builtin_add_overflow(total, left, &total)) {
+      return std::nullopt;
+    }
   }
   LegacyDebt out;
   out.credit = r.i64();
   const std::int64_t contest_cancelled = r.i64();
   if (r.failed()) return std::nullopt;
-  out.outstanding = std::max<std::int64_t>(0, total - contest_cancelled);
+  if (__builtin_sub_overflow(total, contest_cancelled, &out.outstanding)) return std::nullopt;
+  out.outstanding = std::max<std::int64_t>(0, out.outstanding);
   return out;
 }
 
@@ -178,10 +190,47 @@ class Checker {
     }
   }
 
-  static std::int64_t entries_sum(const d::Entries& entries) {
-    std::int64_t sum = 0;
-    for (const auto& e : entries) sum += e.debit.cents() - e.credit.cents();
+  // Every sum the check makes is checked like the domain's own: a sum
+  // beyond int64 cents is reported (MoneyOverflow), never wrapped into a
+  // figure that might happen to agree.
+  Result<d::Money> sum_or_report(const std::string& who, Result<d::Money> sum, std::string_view what) {
+    if (!sum.ok()) violation(who, "MoneyOverflow", std::string(what) + " sum beyond the range of int64 cents");
     return sum;
+  }
+
+  // `sum` + each of `add` - each of `subtract`, or nullopt (reported) on overflow.
+  std::optional<d::Money> add_up(const std::string& who, std::string_view what, d::Money sum,
+                                 std::initializer_list<d::Money> add,
+                                 std::initializer_list<d::Money> subtract = {}) {
+    for (d::Money a : add) {
+      auto next = sum_or_report(who, sum.plus(a), what);
+      if (!next.ok()) return std::nullopt;
+      sum = *next;
+    }
+    for (d::Money a : subtract) {
+      auto next = sum_or_report(who, sum.minus(a), what);
+      if (!next.ok()) return std::nullopt;
+      sum = *next;
+    }
+    return sum;
+  }
+
+  // debits - credits of the entries; nullopt (reported) on overflow.
+  std::optional<d::Money> entries_sum(const std::string& who, const d::Entries& entries) {
+    std::optional<d::Money> sum = d::Money::zero();
+    for (const auto& e : entries) {
+      sum = add_up(who, "the account entries", *sum, {e.debit}, {e.credit});
+      if (!sum) return std::nullopt;
+    }
+    return sum;
+  }
+
+  void entries_agree(const std::string& who, const d::Entries& entries, d::Money balance) {
+    const auto sum = entries_sum(who, entries);
+    if (sum && *sum != balance) {
+      violation(who, "EntriesDisagree",
+                "the account entries add up to " + m(*sum) + ", the state's balance is " + m(balance));
+    }
   }
 
   Status person(const std::string& key) {
@@ -194,11 +243,7 @@ class Checker {
     if (ok) {
       KASSA_TRY(figures_.add(d::quarter_figures(folded)));
       state_equal(who, key, s::AggregateKind::Person, folded);
-      if (entries_sum(entries) != balance) {
-        violation(who, "EntriesDisagree",
-                  "the account entries add up to " + m(entries_sum(entries)) +
-                      ", the state's balance is " + m(balance));
-      }
+      entries_agree(who, entries, folded.balance());
       for (const d::DebtLine* line : folded.lines()) {
         if (!line->dispensed && (line->principal_paid > line->principal() ||
                                  line->surcharges_paid > line->charged_surcharges() ||
@@ -258,16 +303,21 @@ class Checker {
                          : !folded.paid_by_year.empty()) {
       violation(who, "TaxDiffers", "the stored tax certificate is not the state's");
     }
-    std::int64_t by_year = 0, on_lines = 0;
-    for (const auto& [year, y] : folded.paid_by_year) by_year += y.total_paid().cents();
-    for (const d::DebtLine* line : folded.lines()) {
-      on_lines += line->principal_paid.cents() + line->surcharges_paid.cents() +
-                  line->costs_paid.cents();
+    std::optional<d::Money> by_year = d::Money::zero(), on_lines = d::Money::zero();
+    for (const auto& [year, y] : folded.paid_by_year) {
+      by_year = add_up(who, "the payments by year", *by_year,
+                       {y.contributions, y.fees, y.regularisation, y.surcharges, y.costs});
+      if (!by_year) return {};
     }
-    if (by_year != on_lines) {
+    for (const d::DebtLine* line : folded.lines()) {
+      on_lines = add_up(who, "the lines' payments", *on_lines,
+                        {line->principal_paid, line->surcharges_paid, line->costs_paid});
+      if (!on_lines) return {};
+    }
+    if (*by_year != *on_lines) {
       violation(who, "TaxDiffers",
-                "payments by value date add up to " + m(by_year) + ", the lines hold " +
-                    m(on_lines) + " paid");
+                "payments by value date add up to " + m(*by_year) + ", the lines hold " +
+                    m(*on_lines) + " paid");
     }
     return {};
   }
@@ -276,8 +326,12 @@ class Checker {
     KASSA_ASSIGN_OR_RETURN(auto listed, pj::listed_work_key(store_, key));
     const auto entry = d::work_list_entry(folded);
     if (entry) {
-      ++counts_[static_cast<int>(entry->stage)].persons;
-      counts_[static_cast<int>(entry->stage)].outstanding_cents += entry->outstanding.cents();
+      pj::WorkCount& count = counts_[static_cast<int>(entry->stage)];
+      ++count.persons;
+      auto sum = add_up(who, "the work list's outstanding",
+                        d::Money::from_cents(count.outstanding_cents), {entry->outstanding});
+      if (!sum) return {};
+      count.outstanding_cents = sum->cents();
     }
     if (listed.has_value() != entry.has_value()) {
       violation(who, "WorkListDiffers",
@@ -316,11 +370,7 @@ class Checker {
     KASSA_TRY(figures_.add(d::quarter_figures(folded)));
     state_equal(who, key, s::AggregateKind::Company, folded);
     const std::int64_t balance = folded.balance().cents();
-    if (entries_sum(entries) != balance) {
-      violation(who, "EntriesDisagree",
-                "the account entries add up to " + m(entries_sum(entries)) +
-                    ", the state's balance is " + m(balance));
-    }
+    entries_agree(who, entries, folded.balance());
     KASSA_ASSIGN_OR_RETURN(auto stored, get(pj::Cf::kCompany, "c" + key));
     if (!stored.has_value() || *stored != pj::encode_company_view(d::company_view(folded))) {
       violation(who, "CompanyDiffers", "the company account is not the company state's");

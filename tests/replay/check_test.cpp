@@ -10,6 +10,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -21,6 +22,7 @@
 #include "log_test_support.h"
 #include "projections/niss_index.h"
 #include "projections/rebuild.h"
+#include "projections/store.h"
 #include "replay/check.h"
 
 namespace fs = std::filesystem;
@@ -120,4 +122,43 @@ TEST_CASE("kassa check reports the defects of a store written before one fold; a
     CHECK(after->violations == 0);
   }
   CHECK(kassa_cli("check --data-dir " + data + " --date 2026-12-06").exit_code == 0);
+}
+
+TEST_CASE("kassa check sums a debt record of format 1 with checked arithmetic", "[check][legacy]") {
+  // A format-1 debt record whose amounts sum beyond int64 cents (a damaged
+  // or hostile store): the check reports it unreadable, it never wraps the
+  // sum into an outstanding figure (UBSan stops on the signed overflow).
+  TempDir dir;
+  const std::string data = legacy_folder(dir);
+  {
+    auto path = kassa::projections::live_store_path(data + "/projections");
+    REQUIRE(path.ok());
+    auto store = kassa::projections::Store::open(*path);
+    REQUIRE(store.ok());
+    std::string person;
+    REQUIRE((*store)->scan(kassa::projections::Cf::kParties, "P", "",
+                           [&](std::string_view key, std::string_view) {
+                             person = std::string(key.substr(1));
+                             return false;
+                           }).ok());
+    REQUIRE_FALSE(person.empty());
+    kassa::projections::Writer w;
+    w.u8(1).u32(1).u16(20251);
+    const std::int64_t max = std::numeric_limits<std::int64_t>::max();
+    // contribution, fees, regularisation, principal paid, surcharges (and
+    // paid), costs (and paid)
+    for (std::int64_t v : {max, max, 0L, 0L, 0L, 0L, 0L, 0L}) w.i64(v);
+    w.i32(0).u8(0).i32(0).u8(0);
+    w.i64(0).i64(0);  // credit, contest cancelled
+    kassa::projections::StoreBatch batch(**store);
+    batch.put(kassa::projections::Cf::kDebt, "aP" + person, w.take());
+    auto offsets = (*store)->offsets();
+    REQUIRE(offsets.ok());
+    REQUIRE((*store)->commit(batch, *offsets).ok());
+  }
+  auto checked = kassa_cli("check --data-dir " + data + " --date 2026-12-06 --json");
+  INFO(checked.out);
+  CHECK(checked.exit_code == 1);
+  const auto report = nlohmann::json::parse(checked.out);
+  CHECK(report["by_rule"]["DebtUnreadable"] == 1);
 }
