@@ -9,7 +9,18 @@
 #include <string>
 #include <vector>
 
-#include "ledger_fixture.h"
+#include <functional>
+#include <map>
+
+#include "domain/rulebook.h"
+#include "event_writer.h"
+#include "log/event_codec.h"
+#include "log/event_log.h"
+#include "log/personal_data.h"
+#include "log/random.h"
+#include "projections/projector.h"
+#include "projections/store.h"
+#include "test_basics.h"
 #include "log/rocksdb_key_store.h"
 
 namespace kassa::projections::testing {

@@ -6,6 +6,7 @@
 
 #include "decided_ledger.h"
 #include "domain/person_decide.h"
+#include "domain/snapshot.h"
 #include "ledger_fixture.h"
 #include "projections/career.h"
 #include "projections/debt.h"
@@ -27,31 +28,11 @@ namespace {
 
 std::string eur(std::int64_t cents) { return Money::from_cents(cents).format(); }
 
-// DOMAIN.md §10 ex. 1: 2,050.00 a quarter + 80.98 fees (3.95 %); a payment of
-// 3,000.00 allocated oldest quarter first; 3 % on the 2,050.00 left unpaid.
-struct Story {
-  std::string person;
-  void write(Ledger& l, const std::string& niss = "93051822361") {
-    person = l.new_party();
-    l.register_person(person, niss);
-    l.assess(person, 20251, 205'000, 8'098);
-    l.assess(person, 20252, 205'000, 8'098);
-    auto pay = l.pay(person, 300'000, days(2025, 5, 10), "CODA-0001");
-    l.allocate(person, pay, days(2025, 5, 10),
-               {s::AllocationLine(20251, s::DebtKind::Contribution, 205'000),
-                s::AllocationLine(20251, s::DebtKind::Fees, 8'098),
-                s::AllocationLine(20252, s::DebtKind::Contribution, 86'902)});
-    l.surcharge(person, 20252, 205'000, 6'150, days(2025, 6, 30));
-  }
-};
-
 }  // namespace
 
 namespace {
 
 namespace d = kassa::domain;
-using kassa::testing::DecidedLedger;
-
 d::Date ymd(int y, unsigned m, unsigned day) { return *d::Date::from_ymd(y, m, day); }
 d::Quarter quarter(int y, int n) { return *d::Quarter::of(y, n); }
 
@@ -60,9 +41,9 @@ d::Quarter quarter(int y, int n) { return *d::Quarter::of(y, n); }
 // 3,000.00 without a communication goes to the oldest quarter first
 // (2,130.98 on Q1, 869.02 on Q2's contribution); the 3 % of 30 June on the
 // 1,261.96 of Q2 left unpaid is 37.86.
-struct DecidedStory {
+struct Story {
   std::string person;
-  void write(DecidedLedger& l, int member = 1) {
+  void write(Ledger& l, int member = 1) {
     person = l.register_person(member, ymd(2025, 1, 2));
     must(l.person(person, d::ChangeProvisionalBase{2025, d::Money::from_cents(4'000'000),
                                                    s::ProvisionalBasis::ChosenHigher, ""},
@@ -77,22 +58,26 @@ struct DecidedStory {
   }
 };
 
-ProjectionDeps deps_of(const DecidedLedger& l) {
-  ProjectionDeps deps;
-  deps.rulebook = &l.rulebook();
-  return deps;
+// A payment of `cents` on `on` (value date and booking), allocated by the
+// domain; the outcome holds its events' offsets.
+kassa::write::Outcome pay(Ledger& l, const std::string& person, std::int64_t cents, d::Date on,
+                          const std::string& bank_ref) {
+  return must(l.person(person,
+                       d::RecordPayment{d::Money::from_cents(cents), on, std::nullopt, bank_ref,
+                                        s::PaymentChannel::Coda, std::nullopt},
+                       on));
 }
 
 }  // namespace
 
 TEST_CASE("the projector books the statement, debt, career, tax certificate and statistics",
           "[projector]") {
-  DecidedLedger ledger;
-  DecidedStory story;
+  Ledger ledger;
+  Story story;
   story.write(ledger);
   TempDir dir;
   auto store = must(Store::open(dir.path() + "/store"));
-  Projector projector(ledger.log(), *store, make_projections(deps_of(ledger)));
+  Projector projector(ledger.log(), *store, make_projections(ledger.deps()));
   must(projector.catch_up());
 
   // In date order, each line saying what it is.
@@ -173,12 +158,12 @@ TEST_CASE("the projector books the statement, debt, career, tax certificate and 
 
 TEST_CASE("the work list follows the collection stage and judges contraintes as decide does",
           "[projector][worklist]") {
-  DecidedLedger ledger;
-  DecidedStory story;
+  Ledger ledger;
+  Story story;
   story.write(ledger);
   TempDir dir;
   auto store = must(Store::open(dir.path() + "/store"));
-  Projector projector(ledger.log(), *store, make_projections(deps_of(ledger)));
+  Projector projector(ledger.log(), *store, make_projections(ledger.deps()));
   must(ledger.person(story.person, d::RunReminders{ymd(2025, 7, 16)}, ymd(2025, 7, 16)));
   must(projector.catch_up());
   WorkListQuery q;
@@ -244,14 +229,12 @@ TEST_CASE("a restart resumes from the stored offsets without counting twice", "[
     must(first.projector->catch_up());
   }
   // More events after the "crash"; the first ones must not be applied again.
-  auto pay = ledger.pay(story.person, 10'000, days(2025, 8, 1), "CODA-0003");
-  ledger.allocate(story.person, pay, days(2025, 8, 1),
-                  {s::AllocationLine(20252, s::DebtKind::Contribution, 10'000)});
+  const auto paid = pay(ledger, story.person, 10'000, ymd(2025, 8, 1), "CODA-0003");
   Projected again(ledger, ledger.dir() + "/projections");
   must(again.projector->catch_up());
-  CHECK(again.projector->stats().applied == 2);
+  CHECK(again.projector->stats().applied == paid.events.size());
   auto header = must(read_statement_header(*again.store, s::AggregateKind::Person, story.person));
-  CHECK(eur(header->balance_cents) == "1223.46");
+  CHECK(eur(header->balance_cents) == "1199.82");  // 1,299.82 owed, 100.00 paid
   CHECK(must(read_statement(*again.store, s::AggregateKind::Person, story.person, {}))
             .lines.size() == 9);  // 7 + a payment and its allocation
 
@@ -296,7 +279,7 @@ TEST_CASE("a full disk pauses the projector, which resumes by itself when space 
   }
   CHECK_FALSE(proj.projector->failing().has_value());
   auto header = must(read_statement_header(*proj.store, s::AggregateKind::Person, story.person));
-  CHECK(eur(header->balance_cents) == "1323.46");
+  CHECK(eur(header->balance_cents) == "1299.82");
   proj.projector->stop();
   Projected clean(ledger, ledger.dir() + "/clean");
   must(clean.projector->catch_up());
@@ -305,9 +288,9 @@ TEST_CASE("a full disk pauses the projector, which resumes by itself when space 
 
 TEST_CASE("checksums do not depend on how events are batched", "[projector][checksum]") {
   Ledger ledger;
-  for (int i = 0; i < 5; ++i) {
+  for (int member = 1; member <= 5; ++member) {
     Story story;
-    story.write(ledger, make_niss(i));
+    story.write(ledger, member);
   }
   ProjectorOptions one;
   one.max_batch = 1;
@@ -331,9 +314,9 @@ TEST_CASE("chain tips dropped while a batch is read ahead reload without a false
   // applied; with more tips than it may hold it drops them all and reloads
   // each from the store. One record a batch and one tip at most: every
   // person's second event reloads a tip, which must be the committed one.
-  DecidedLedger ledger;
+  Ledger ledger;
   for (int member = 1; member <= 6; ++member) {
-    DecidedStory story;
+    Story story;
     story.write(ledger, member);
   }
   TempDir dir;
@@ -341,10 +324,10 @@ TEST_CASE("chain tips dropped while a batch is read ahead reload without a false
   tight.max_batch = 1;
   tight.max_chain_tips = 1;
   auto small_store = must(Store::open(dir.path() + "/tight"));
-  Projector small(ledger.log(), *small_store, make_projections(deps_of(ledger)), tight);
+  Projector small(ledger.log(), *small_store, make_projections(ledger.deps()), tight);
   must(small.catch_up());
   auto big_store = must(Store::open(dir.path() + "/roomy"));
-  Projector big(ledger.log(), *big_store, make_projections(deps_of(ledger)));
+  Projector big(ledger.log(), *big_store, make_projections(ledger.deps()));
   must(big.catch_up());
   CHECK(small.stats().quarantined == 0);
   CHECK(small.stats().applied == 6 * 9);  // what decide() wrote for each story
@@ -363,27 +346,24 @@ TEST_CASE("the NISS index finds a person, and forgets them when their data is er
   Projected proj(ledger, ledger.dir() + "/projections");
   must(proj.projector->catch_up());
   const auto secret = ledger.deps().niss_secret;
-  auto found = must(find_party_by_niss(*proj.store, secret, "93051822361"));
+  const std::string niss = Ledger::niss_of(1);
+  auto found = must(find_party_by_niss(*proj.store, secret, niss));
   REQUIRE(found.has_value());
   CHECK(*found == story.person);
-  CHECK_FALSE(must(find_party_by_niss(*proj.store, secret, "00012556777")).has_value());
+  CHECK_FALSE(must(find_party_by_niss(*proj.store, secret, Ledger::niss_of(2))).has_value());
   // The NISS never stands in a key.
-  must(proj.store->scan(Cf::kNiss, "", [](std::string_view k, std::string_view v) {
-    CHECK(k.find("93051822361") == std::string_view::npos);
-    CHECK(v.find("93051822361") == std::string_view::npos);
+  must(proj.store->scan(Cf::kNiss, "", [&](std::string_view k, std::string_view v) {
+    CHECK(k.find(niss) == std::string_view::npos);
+    CHECK(v.find(niss) == std::string_view::npos);
     return true;
   }));
 
+  // Erased as kassad erases: the event, then the person's key destroyed.
+  must(ledger.person(story.person, d::EraseRegistrationData{story.person, "GDPR art. 17"},
+                     ymd(2025, 9, 1)));
   must(ledger.keys().erase(story.person));
-  ledger.writer().append(s::AggregateKind::Person, story.person, days(2025, 9, 1), 0,
-                         [](const kassa::log::Uuid&) {
-                           s::PersonalDataErasedT e;
-                           e.key_id = "k1";
-                           e.legal_basis = "GDPR art. 17";
-                           return body(std::move(e));
-                         });
   must(proj.projector->catch_up());
-  CHECK_FALSE(must(find_party_by_niss(*proj.store, secret, "93051822361")).has_value());
+  CHECK_FALSE(must(find_party_by_niss(*proj.store, secret, niss)).has_value());
   Projected rebuilt(ledger, ledger.dir() + "/rebuilt");
   must(rebuilt.projector->catch_up());
   CHECK(rebuilt.checksums() == proj.checksums());
@@ -396,11 +376,11 @@ TEST_CASE("a corrupt record is quarantined and the projector goes on", "[project
   std::vector<kassa::log::Record> bad{kassa::log::Record{"not an event", "", 0}};
   must(ledger.log().append(kassa::log::Topic::kPersonEvents, "P0000", bad));
   Story other;
-  other.write(ledger, make_niss(1));
+  other.write(ledger, 2);
   Projected proj(ledger, ledger.dir() + "/projections");
   must(proj.projector->catch_up());
   CHECK(proj.projector->stats().quarantined == 1);
-  CHECK(proj.projector->stats().applied == 12);
+  CHECK(proj.projector->stats().applied == 2 * 9);
   CHECK(must(proj.projector->lag()) == 0);
   CHECK(must(read_party(*proj.store, s::AggregateKind::Person, other.person)).has_value());
 }
@@ -411,13 +391,14 @@ TEST_CASE("wait_until returns once the projector thread applied the offset", "[p
   must(proj.projector->start());
   Story story;
   story.write(ledger);
-  const auto offset = ledger.surcharge(story.person, 20251, 0, 100, days(2025, 7, 1));
-  const auto partition = ledger.log().partition_for(kassa::log::Topic::kPersonEvents, story.person);
+  const auto paid = pay(ledger, story.person, 100, ymd(2025, 7, 1), "CODA-0004");
+  const auto partition = paid.events.back().partition;
+  const auto offset = paid.events.back().offset;
   CHECK(proj.projector->wait_until(kassa::log::Topic::kPersonEvents, partition, offset,
                                    std::chrono::seconds(10)));
   CHECK(proj.projector->last_applied(kassa::log::Topic::kPersonEvents, partition) >= offset);
   auto header = must(read_statement_header(*proj.store, s::AggregateKind::Person, story.person));
-  CHECK(eur(header->balance_cents) == "1324.46");
+  CHECK(eur(header->balance_cents) == "1298.82");
   proj.projector->stop();
 }
 
@@ -430,13 +411,15 @@ TEST_CASE("the state column family holds the write side's PersonState", "[projec
   auto state = must(read_person_state(*proj.store, story.person));
   REQUIRE(state.has_value());
   CHECK(state->registered);
-  CHECK(state->last_sequence == 6);
-  CHECK(state->total_open().format() == "1323.46");
+  CHECK(state->last_sequence == 9);
+  CHECK(state->total_open().format() == "1299.82");
+  // The write side's own state, event for event.
+  CHECK(kassa::domain::serialize(*state) == kassa::domain::serialize(ledger.person_state(story.person)));
   // What the write side's loader reads: the state and the chain tip agree.
   auto loaded = must(load_person(*proj.store, story.person));
   REQUIRE(loaded.has_value());
-  CHECK(loaded->tip.sequence == 6);
-  CHECK(loaded->state.last_sequence == 6);
+  CHECK(loaded->tip.sequence == 9);
+  CHECK(loaded->state.last_sequence == 9);
   auto party = must(read_party(*proj.store, s::AggregateKind::Person, story.person));
   CHECK(loaded->tip.hash == party->last_hash);
   CHECK_FALSE(must(load_person(*proj.store, "P" + std::string(32, 'b'))).has_value());
@@ -445,15 +428,14 @@ TEST_CASE("the state column family holds the write side's PersonState", "[projec
 
 TEST_CASE("an in-process rebuild swaps a fresh store in with equal checksums", "[rebuild]") {
   Ledger ledger;
-  for (int i = 0; i < 3; ++i) {
+  for (int member = 1; member <= 3; ++member) {
     Story story;
-    story.write(ledger, make_niss(i));
+    story.write(ledger, member);
   }
   auto runner = must(ProjectionRunner::open(ledger.log(), ledger.dir() + "/projections",
                                             ledger.deps()));
   must(runner->start());
-  const auto offset = ledger.surcharge(ledger.new_party(), 20251, 0, 100, days(2025, 7, 1));
-  (void)offset;
+  ledger.register_person(4, ymd(2025, 7, 1));  // while the runner runs
   std::shared_ptr<Store> before = runner->stores().get();
   REQUIRE(runner->projector()->wait_until(runner->projector()->positions(),
                                           std::chrono::seconds(5)));
@@ -464,10 +446,11 @@ TEST_CASE("an in-process rebuild swaps a fresh store in with equal checksums", "
   CHECK(report.before.at("statement") != report.before.at("index"));
   CHECK(runner->stores().get() != before);
   // Queries that held the old store still read it.
-  CHECK(must(read_work_list(*before, WorkListQuery{})).items.empty());
+  // (each of the three owes the rest of 2025-Q2 after its notice)
+  CHECK(must(read_work_list(*before, WorkListQuery{})).items.size() == 3);
   // New events land in the new store.
   Story late;
-  late.write(ledger, make_niss(9));
+  late.write(ledger, 9);
   auto live = runner->stores().get();
   const auto partition = ledger.log().partition_for(kassa::log::Topic::kPersonEvents, late.person);
   CHECK(runner->projector()->wait_until(kassa::log::Topic::kPersonEvents, partition,
@@ -482,7 +465,7 @@ TEST_CASE("the projector refuses a log that ends before what the projections hav
           "[projector]") {
   Ledger ledger;
   Story story;
-  story.write(ledger, make_niss(1));
+  story.write(ledger, 1);
   Projected proj(ledger, ledger.dir() + "/projections");
   must(proj.projector->catch_up());
   proj.projector->stop();
@@ -501,7 +484,7 @@ TEST_CASE("a rebuild whose checksums differ replaces the live store only when to
           "[rebuild]") {
   Ledger ledger;
   Story story;
-  story.write(ledger, make_niss(1));
+  story.write(ledger, 1);
   auto runner = must(ProjectionRunner::open(ledger.log(), ledger.dir() + "/projections",
                                             ledger.deps()));
   must(runner->start());
@@ -527,7 +510,7 @@ TEST_CASE("a rebuild whose checksums differ replaces the live store only when to
   CHECK(std::filesystem::exists(live_path));
   // The live projector goes on.
   Story late;
-  late.write(ledger, make_niss(2));
+  late.write(ledger, 2);
   const auto partition = ledger.log().partition_for(kassa::log::Topic::kPersonEvents, late.person);
   CHECK(runner->projector()->wait_until(
       kassa::log::Topic::kPersonEvents, partition,
@@ -587,9 +570,9 @@ TEST_CASE("an ingesting store holds what a WAL store holds: last write wins, del
 
 TEST_CASE("a rebuild by ingestion equals the live projector's store", "[rebuild][ingest]") {
   Ledger ledger;
-  for (int i = 0; i < 6; ++i) {
+  for (int member = 1; member <= 6; ++member) {
     Story story;
-    story.write(ledger, make_niss(i));
+    story.write(ledger, member);
   }
   Projected live(ledger, ledger.dir() + "/live");
   must(live.projector->catch_up());
@@ -635,15 +618,16 @@ TEST_CASE("a write-back cache keeps changes across flushes until it is full or t
 
 namespace {
 
-// Persons registered in pairs under the same NISS: the later registration
-// owns the NISS in the index, so the index depends on the order of two
-// aggregates' events, which a rebuild by shares must keep.
-std::vector<std::string> write_pairs(Ledger& ledger, int pairs, int first_niss) {
+// Persons registered in pairs under the same NISS (member numbers first+1,
+// first+2, ...): the later registration owns the NISS in the index, so the
+// index depends on the order of two aggregates' events, which a rebuild by
+// shares must keep.
+std::vector<std::string> write_pairs(Ledger& ledger, int pairs, int first) {
   std::vector<std::string> persons;
   for (int i = 0; i < pairs; ++i) {
     for (int twice = 0; twice < 2; ++twice) {
       Story story;
-      story.write(ledger, make_niss(first_niss + i));
+      story.write(ledger, first + i + 1);
       persons.push_back(story.person);
     }
   }
@@ -681,7 +665,7 @@ TEST_CASE("a rebuild in passes equals one pass and the live projector, and quara
   std::vector<std::optional<std::string>> owners;
   bool crossing = false;
   for (int pair = 0; pair < 8; ++pair) {
-    owners.push_back(must(find_party_by_niss(*live.store, secret, make_niss(pair))));
+    owners.push_back(must(find_party_by_niss(*live.store, secret, Ledger::niss_of(pair + 1))));
     const std::string& a = all[static_cast<std::size_t>(2 * pair)];
     const std::string& b = all[static_cast<std::size_t>(2 * pair + 1)];
     REQUIRE(owners.back().has_value());
@@ -710,7 +694,7 @@ TEST_CASE("a rebuild in passes equals one pass and the live projector, and quara
       CHECK(sum == got.at(name));
     }
     for (int pair = 0; pair < 8; ++pair) {
-      CHECK(must(find_party_by_niss(*built, secret, make_niss(pair))) ==
+      CHECK(must(find_party_by_niss(*built, secret, Ledger::niss_of(pair + 1))) ==
             owners[static_cast<std::size_t>(pair)]);
     }
   }
@@ -781,7 +765,7 @@ TEST_CASE("a rebuild in passes skips a redelivery and quarantines a replayed old
   std::vector<std::string> outside;
   for (int i = 0; outside.size() < 2; ++i) {
     Story story;
-    story.write(ledger, make_niss(20 + i));
+    story.write(ledger, 20 + i);
     if (rebuild_share(lg::Topic::kPersonEvents, story.person, 3) != 0) outside.push_back(story.person);
   }
   const auto record_at = [&](const std::string& person, std::int64_t offset) {
@@ -792,12 +776,11 @@ TEST_CASE("a rebuild in passes skips a redelivery and quarantines a replayed old
     return std::vector<lg::Record>{lg::Record{got[0].value, got[0].event_type, got[0].schema_version}};
   };
   // An exact redelivery of the first person's last event: skipped.
-  const auto last = ledger.surcharge(outside[0], 20251, 0, 100, days(2025, 7, 1));
+  const auto last = pay(ledger, outside[0], 100, ymd(2025, 7, 1), "CODA-0005").events.back().offset;
   must(ledger.log().append(lg::Topic::kPersonEvents, outside[0], record_at(outside[0], last)));
   // The second person's first event again, after later ones: quarantined;
   // the person's next event still follows the real chain.
-  const auto first = ledger.surcharge(outside[1], 20251, 0, 100, days(2025, 7, 1));
-  (void)first;
+  pay(ledger, outside[1], 100, ymd(2025, 7, 1), "CODA-0006");
   const auto partition = ledger.log().partition_for(lg::Topic::kPersonEvents, outside[1]);
   std::int64_t oldest = -1;
   for (std::int64_t o = 0; oldest < 0; ++o) {
@@ -807,7 +790,7 @@ TEST_CASE("a rebuild in passes skips a redelivery and quarantines a replayed old
     if (got[0].key == outside[1]) oldest = o;
   }
   must(ledger.log().append(lg::Topic::kPersonEvents, outside[1], record_at(outside[1], oldest)));
-  ledger.surcharge(outside[1], 20252, 0, 200, days(2025, 8, 1));
+  pay(ledger, outside[1], 200, ymd(2025, 8, 1), "CODA-0007");
 
   Projected live(ledger, ledger.dir() + "/live");
   must(live.projector->catch_up());

@@ -1,10 +1,11 @@
 #pragma once
-// A fund's worth of realistic history for the rebuild tests, written through
-// the projections' Ledger fixture: registrations (sealed NISS), quarterly
+// A fund's worth of realistic history for the rebuild tests, written by
+// hand (hand_ledger.h): registrations (sealed NISS), quarterly
 // assessments, payments and their allocation, surcharges.
 #include <string>
 
-#include "ledger_fixture.h"
+#include "hand_ledger.h"
+#include "projected.h"
 
 namespace kassa::replay::testing {
 
@@ -12,7 +13,7 @@ namespace pt = kassa::projections::testing;
 
 // Writes `persons` people's histories; returns the writer's clock after the
 // first half of them (a moment to cut --known-at at).
-inline std::int64_t write_fund(pt::Ledger& l, int persons) {
+inline std::int64_t write_fund(HandLedger& l, int persons) {
   namespace s = kassa::schemas;
   std::int64_t middle = 0;
   for (int i = 0; i < persons; ++i) {
@@ -40,7 +41,7 @@ struct CompanyStory {
   log::Uuid anna_added_id, assessed_id, bert_removed_id;
 };
 
-inline CompanyStory write_company(pt::Ledger& l) {
+inline CompanyStory write_company(HandLedger& l) {
   namespace s = kassa::schemas;
   CompanyStory story;
   story.anna = l.new_party();

@@ -37,7 +37,7 @@ rp::SourceSpec spec(const std::string& text) { return pt::must(rp::parse_source(
 }  // namespace
 
 TEST_CASE("rebuild gives the live store's checksums from an archive and a journal", "[replay][rebuild]") {
-  pt::Ledger ledger;
+  rp::testing::HandLedger ledger;
   const std::int64_t middle = rp::testing::write_fund(ledger, 40);
   const std::string dir = ledger.dir();
   std::map<std::string, std::string> live_sums;

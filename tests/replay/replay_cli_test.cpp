@@ -162,7 +162,7 @@ TEST_CASE("kassa replay verify|export|import on a journal", "[replay][cli]") {
 TEST_CASE("kassa replay report --company: the account and directors as of a date",
           "[replay][cli][report]") {
   namespace pt = kassa::projections::testing;
-  pt::Ledger ledger;
+  HandLedger ledger;
   const auto story = kassa::replay::testing::write_company(ledger);
   const std::string dir = ledger.dir();
   {

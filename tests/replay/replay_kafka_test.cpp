@@ -181,7 +181,7 @@ TEST_CASE("a Kafka history exports, imports into a journal and into topics, iden
 TEST_CASE("a fund's history on Kafka, exported and imported into a journal, rebuilds to the same "
           "checksums", "[replay][kafka][rebuild]") {
   namespace pt = kassa::projections::testing;
-  pt::Ledger ledger;
+  rp::testing::HandLedger ledger;
   rp::testing::write_fund(ledger, 400);  // about 2,130 events of 400 persons
   const std::string dir = ledger.dir();
   std::map<std::string, std::string> live;

@@ -25,7 +25,7 @@ namespace {
 
 constexpr const char* kNumber = "0566988259";
 
-lg::Uuid event_at(pt::Ledger& l, const rp::Lineage& where) {
+lg::Uuid event_at(rp::testing::HandLedger& l, const rp::Lineage& where) {
   auto record = pt::must(l.log().read(where.topic, where.partition, where.offset, 1,
                                       std::chrono::milliseconds(0)));
   REQUIRE(record.size() == 1);
@@ -39,7 +39,7 @@ lg::Uuid event_at(pt::Ledger& l, const rp::Lineage& where) {
 
 TEST_CASE("report --company: account, statement and directors as of a date, with lineage",
           "[replay][report]") {
-  pt::Ledger ledger;
+  rp::testing::HandLedger ledger;
   rp::testing::write_fund(ledger, 3);  // other people around
   const auto story = rp::testing::write_company(ledger);
   REQUIRE(story.number == kNumber);
