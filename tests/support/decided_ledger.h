@@ -60,6 +60,8 @@ class DecidedLedger {
   const domain::Rulebook& rulebook() const { return rulebook_; }
   const domain::FundConfig& fund() const { return fund_; }
   const std::string& dir() const { return dir_; }
+  // The clock the next event is recorded at, at least (microseconds).
+  std::int64_t clock_us() const { return now_us_; }
 
   // A new PartyId (a UUIDv7), as kassad draws one at registration.
   std::string new_party() {
