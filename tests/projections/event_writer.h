@@ -1,8 +1,8 @@
 #pragma once
 // Hand-made events, chained per aggregate and appended to a log, for tests
-// of the log's and the projector's machinery that need a large or odd log
-// fast (the crash test, the throughput runner, replay's archives). Read
-// models are tested on histories decided by the domain (ledger_fixture.h).
+// of the log's and the projector's machinery that need a large log fast
+// (the crash test and the throughput runner). Read models are tested on
+// histories decided by the domain (ledger_fixture.h).
 
 #include <functional>
 #include <map>

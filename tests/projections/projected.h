@@ -16,7 +16,7 @@ struct Projected {
   std::unique_ptr<Store> store;
   std::unique_ptr<Projector> projector;
 
-  // Over any ledger with log() and deps() (Ledger, or replay's HandLedger).
+  // Over a test ledger: anything with log() and deps().
   template <typename L>
   Projected(L& ledger, const std::string& path, ProjectorOptions options = {}) {
     store = must(Store::open(path));
