@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
+#include <charconv>
 #include <chrono>
 
 #include <httplib.h>
@@ -224,7 +226,83 @@ Status check_query(std::string_view target) {
   return {};
 }
 
+// The media types each operation answers in (its 2xx responses' content in
+// the OpenAPI document, parameters dropped): "get /v1/..." -> types. One
+// list, the spec's; an operation it gives none for is not negotiated.
+const std::map<std::string, std::vector<std::string>>& produced_types() {
+  static const auto types = [] {
+    std::map<std::string, std::vector<std::string>> out;
+    const auto doc = nlohmann::json::parse(openapi_document(), nullptr, false);
+    if (doc.is_discarded() || !doc.contains("paths")) return out;
+    for (const auto& [path, ops] : doc["paths"].items()) {
+      for (const auto& [method, op] : ops.items()) {
+        if (!op.is_object() || !op.contains("responses")) continue;
+        std::vector<std::string> produced;
+        for (const auto& [code, response] : op["responses"].items()) {
+          if (code.empty() || code[0] != '2' || !response.is_object()) continue;
+          const auto content = response.find("content");
+          if (content == response.end() || !content->is_object()) continue;
+          for (const auto& [type, _] : content->items()) {
+            std::string bare = type.substr(0, type.find(';'));
+            if (std::find(produced.begin(), produced.end(), bare) == produced.end()) {
+              produced.push_back(std::move(bare));
+            }
+          }
+        }
+        if (!produced.empty()) out[method + " " + path] = std::move(produced);
+      }
+    }
+    return out;
+  }();
+  return types;
+}
+
+std::string_view trimmed(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+bool same_text(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
 }  // namespace
+
+bool accepts(std::string_view accept, std::string_view type) {
+  if (trimmed(accept).empty()) return true;
+  const std::string_view major = type.substr(0, type.find('/'));
+  while (!accept.empty()) {
+    const auto comma = accept.find(',');
+    std::string_view range = accept.substr(0, comma);
+    accept = comma == std::string_view::npos ? std::string_view{} : accept.substr(comma + 1);
+    const auto semicolon = range.find(';');
+    const std::string_view media = trimmed(range.substr(0, semicolon));
+    double q = 1.0;
+    for (std::string_view params = semicolon == std::string_view::npos ? std::string_view{}
+                                                                       : range.substr(semicolon + 1);
+         !params.empty();) {
+      const auto next = params.find(';');
+      const std::string_view param = trimmed(params.substr(0, next));
+      params = next == std::string_view::npos ? std::string_view{} : params.substr(next + 1);
+      if (param.size() > 2 && (param[0] == 'q' || param[0] == 'Q') && param[1] == '=') {
+        const std::string_view value = param.substr(2);
+        const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), q);
+        if (ec != std::errc() || end != value.data() + value.size()) q = 0.0;  // unreadable: not this range
+      }
+    }
+    if (q <= 0.0) continue;
+    const auto slash = media.find('/');
+    if (slash == std::string_view::npos) continue;
+    if (media == "*/*" || same_text(media, type) ||
+        (media.substr(slash) == "/*" && same_text(media.substr(0, slash), major))) {
+      return true;
+    }
+  }
+  return false;
+}
 
 void Router::install(const RouteInfo& info, Handler handler) {
   // httplib tries routes in the order they were added: a literal path
@@ -305,6 +383,25 @@ void Router::install(const RouteInfo& info, Handler handler) {
     if (Status query = check_query(req.target); !query.ok()) {
       send_error(res, 400, query.error());
       return;
+    }
+    // The answer in a type the client takes: a route answers in the types
+    // its document gives; when the Accept header admits none of them, 406
+    // names them, before anything is read, logged or written.
+    if (req.has_header("Accept")) {
+      const auto produced = produced_types().find(std::string(to_string(info.method)) + " " + info.path);
+      if (produced != produced_types().end()) {
+        const std::string accept = req.get_header_value("Accept");
+        const bool any = std::any_of(produced->second.begin(), produced->second.end(),
+                                     [&](const std::string& t) { return accepts(accept, t); });
+        if (!any) {
+          std::string offered;
+          for (const auto& t : produced->second) offered += (offered.empty() ? "" : ", ") + t;
+          send_error(res, 406, Error::invalid("Accept", "NotAcceptable",
+                                              "Accept: this route answers in " + offered +
+                                                  "; accept one of them (or */*)"));
+          return;
+        }
+      }
     }
     if (wants_body) {
       const bool multipart = req.is_multipart_form_data();

@@ -143,6 +143,12 @@ bool path_matches(std::string_view pattern, std::string_view path);
 // over a templated one): /v1/persons/search takes POST, not the GET of
 // /v1/persons/{party_id}.
 std::string allowed_methods(const std::vector<RouteInfo>& routes, std::string_view path);
+
+// Whether an Accept header's value admits the media type `type`
+// ("text/csv"): one of its ranges is the type, its "text/*" or "*/*"
+// (case aside, parameters aside) with a q above 0. An empty value admits
+// anything, as no header does.
+bool accepts(std::string_view accept, std::string_view type);
 // ?limit=N of a paged list: 1..max, `fallback` without it (400 LimitFormat,
 // LimitRange).
 Result<std::size_t> limit_param(const RequestContext& req, std::size_t fallback, std::size_t max);

@@ -658,6 +658,56 @@ TEST_CASE("a statement as CSV for a spreadsheet, cells defused", "[http][queries
   CHECK(company->body.find("company-contribution,2025,") != std::string::npos);
 }
 
+TEST_CASE("an Accept no answer meets is 406 before anything is read or logged",
+          "[http][queries][accept]") {
+  // Before: Accept: application/pdf or text/html got the JSON answer, and
+  // the read was access-logged as if delivered.
+  World w;
+  const std::string S = "/v1/persons/" + w.person + "/statement";
+  const std::string D = "/v1/persons/" + w.person + "/debt";
+  auto client = w.server.client();
+  const auto with_accept = [&](const std::string& accept) {
+    auto h = as("st");
+    h.emplace("Accept", accept);
+    return h;
+  };
+  const auto logged = [&] {
+    return w.get("/v1/audit/access-log?party_id=" + w.person, as("au"))["records"].size();
+  };
+  const std::size_t before = logged();
+  for (const std::string accept : {"application/pdf", "text/html", "application/json;q=0",
+                                   "image/*, text/plain"}) {
+    INFO(accept);
+    auto res = client.Get(S.c_str(), with_accept(accept));
+    REQUIRE(res);
+    CHECK(res->status == 406);
+    CHECK(res->get_header_value("Content-Type") == "application/json");
+    const json body = json::parse(res->body);
+    CHECK(body["error"] == "NotAcceptable");
+    CHECK(body["field"] == "Accept");
+    CHECK(body["message"].get<std::string>().find("application/json, text/csv") != std::string::npos);
+  }
+  // CSV is a statement's, not a debt's.
+  auto csv_debt = client.Get(D.c_str(), with_accept("text/csv"));
+  REQUIRE(csv_debt);
+  CHECK(csv_debt->status == 406);
+  CHECK(logged() == before);  // nothing was read
+  // What browsers and tools send is met: JSON, or CSV when asked for first.
+  for (const std::string accept : {"text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+                                   "*/*", "application/*", "APPLICATION/JSON", "application/json; charset=utf-8",
+                                   ""}) {
+    INFO(accept);
+    auto res = client.Get(D.c_str(), with_accept(accept));
+    REQUIRE(res);
+    CHECK(res->status == 200);
+    CHECK(res->get_header_value("Content-Type") == "application/json");
+  }
+  // The token is checked first: without one, 401 whatever Accept says.
+  auto anonymous = client.Get(S.c_str(), httplib::Headers{{"Accept", "application/pdf"}});
+  REQUIRE(anonymous);
+  CHECK(anonymous->status == 401);
+}
+
 TEST_CASE("staff find a file by name or member number and read the identity", "[http][queries]") {
   // Before: POST /v1/persons/search and GET /v1/persons/{id}/identity did
   // not exist (404): a person was found by NISS only, and no answer named them.

@@ -47,6 +47,25 @@ TEST_CASE("a path is an instance of a route path as its regex would say", "[rout
   CHECK_FALSE(path_matches("/health", "/healthz"));
 }
 
+TEST_CASE("an Accept header admits a type by range and q", "[router][accept]") {
+  using kassa::http::accepts;
+  CHECK(accepts("", "application/json"));
+  CHECK(accepts("*/*", "text/csv"));
+  CHECK(accepts("text/*", "text/csv"));
+  CHECK(accepts("Text/CSV", "text/csv"));
+  CHECK(accepts("application/json;charset=utf-8", "application/json"));
+  CHECK(accepts("text/html, application/json;q=0.5", "application/json"));
+  CHECK(accepts(" application/pdf ,  text/csv ; q=0.1", "text/csv"));
+  CHECK_FALSE(accepts("application/pdf", "application/json"));
+  CHECK_FALSE(accepts("text/*", "application/json"));
+  CHECK_FALSE(accepts("application/json;q=0", "application/json"));
+  CHECK_FALSE(accepts("application/json;q=0.000", "application/json"));
+  CHECK_FALSE(accepts("application/json;q=high", "application/json"));  // unreadable q
+  CHECK_FALSE(accepts("*/*;q=0", "application/json"));
+  CHECK_FALSE(accepts("json", "application/json"));  // no media range
+  CHECK_FALSE(accepts("application/jsonx", "application/json"));
+}
+
 TEST_CASE("routes authenticate, authorise, parse JSON and map errors to statuses", "[router]") {
   kassa::testing::TestServer server(tokens());
   server.router().add(Method::kGet, "/v1/echo/{name}", {Role::kStaff},
