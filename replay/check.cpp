@@ -1,6 +1,7 @@
 #include "replay/check.h"
 
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "domain/company_views.h"
 #include "domain/person_decide.h"
@@ -219,7 +220,9 @@ class Checker {
   std::optional<d::Money> entries_sum(const std::string& who, const d::Entries& entries) {
     std::optional<d::Money> sum = d::Money::zero();
     for (const auto& e : entries) {
-      sum = add_up(who, "the account entries", *sum, {e.debit}, {e.credit});
+      const auto net = add_up(who, "an account entry", e.debit, {}, {e.credit});
+      if (!net) return std::nullopt;
+      sum = add_up(who, "the account entries", *sum, {*net});
       if (!sum) return std::nullopt;
     }
     return sum;
@@ -277,11 +280,13 @@ class Checker {
       violation(who, "DebtDiffers", "no debt view for a person with debts");
     }
     if (statement_balance && outstanding) {
-      if (*statement_balance != *outstanding - *credit) {
+      const auto debt_balance = add_up(who, "the debt view's outstanding less its credit",
+                                       d::Money::from_cents(*outstanding), {},
+                                       {d::Money::from_cents(*credit)});
+      if (debt_balance && *statement_balance != debt_balance->cents()) {
         violation(who, "StatementBalance",
                   "statement balance " + m(*statement_balance) + " but debt outstanding " +
-                      m(*outstanding) + " - credit " + m(*credit) + " = " +
-                      m(*outstanding - *credit));
+                      m(*outstanding) + " - credit " + m(*credit) + " = " + m(*debt_balance));
       }
     }
     if (ok && statement_balance && *statement_balance != balance) {
@@ -326,12 +331,18 @@ class Checker {
     KASSA_ASSIGN_OR_RETURN(auto listed, pj::listed_work_key(store_, key));
     const auto entry = d::work_list_entry(folded);
     if (entry) {
-      pj::WorkCount& count = counts_[static_cast<int>(entry->stage)];
+      // The stage's total is the store's figure, not this person's: its
+      // overflow is reported once, in totals(), and this person's own
+      // checks go on.
+      const int stage = static_cast<int>(entry->stage);
+      pj::WorkCount& count = counts_[stage];
       ++count.persons;
-      auto sum = add_up(who, "the work list's outstanding",
-                        d::Money::from_cents(count.outstanding_cents), {entry->outstanding});
-      if (!sum) return {};
-      count.outstanding_cents = sum->cents();
+      auto sum = d::Money::from_cents(count.outstanding_cents).plus(entry->outstanding);
+      if (sum.ok()) {
+        count.outstanding_cents = sum->cents();
+      } else {
+        counts_overflowed_.insert(stage);
+      }
     }
     if (listed.has_value() != entry.has_value()) {
       violation(who, "WorkListDiffers",
@@ -409,16 +420,26 @@ class Checker {
     for (int st = 1; st <= static_cast<int>(d::CollectionStage::kContrainteServed); ++st) {
       KASSA_ASSIGN_OR_RETURN(auto got,
                              store_.get(pj::Cf::kDebt, std::string{'n', static_cast<char>(st)}));
+      const std::string stage_name(d::to_string(static_cast<d::CollectionStage>(st)));
       pj::WorkCount stored;
       if (got.has_value()) {
         auto c = pj::DebtBook::CountCodec::decode(*got);
-        if (c.ok()) stored = *c;
+        if (!c.ok()) {
+          violation("", "WorkListCountUnreadable", stage_name + ": " + c.error().message);
+          continue;
+        }
+        stored = *c;
+      }
+      if (counts_overflowed_.count(st) > 0) {
+        violation("", "MoneyOverflow",
+                  stage_name + ": the work list's outstanding at this stage sums beyond the range of "
+                               "int64 cents");
+        continue;
       }
       const pj::WorkCount expected = counts_[st];
       if (stored.persons != expected.persons || stored.outstanding_cents != expected.outstanding_cents) {
         violation("", "WorkListCountsDiffer",
-                  std::string(d::to_string(static_cast<d::CollectionStage>(st))) + ": " +
-                      std::to_string(stored.persons) + " persons " + m(stored.outstanding_cents) +
+                  stage_name + ": " + std::to_string(stored.persons) + " persons " + m(stored.outstanding_cents) +
                       " stored, " + std::to_string(expected.persons) + " persons " +
                       m(expected.outstanding_cents) + " in the states");
       }
@@ -445,6 +466,7 @@ class Checker {
   CheckReport report_;
   FigureSums figures_;
   std::map<int, pj::WorkCount> counts_;
+  std::set<int> counts_overflowed_;  // stages whose outstanding left int64 cents
 };
 
 }  // namespace

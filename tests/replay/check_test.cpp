@@ -20,6 +20,7 @@
 #include "log/event_log.h"
 #include "log/rocksdb_key_store.h"
 #include "log_test_support.h"
+#include "projections/debt.h"
 #include "projections/niss_index.h"
 #include "projections/rebuild.h"
 #include "projections/store.h"
@@ -124,41 +125,73 @@ TEST_CASE("kassa check reports the defects of a store written before one fold; a
   CHECK(kassa_cli("check --data-dir " + data + " --date 2026-12-06").exit_code == 0);
 }
 
+namespace {
+
+// Writes `record` as the debt record of the legacy folder's first person.
+void put_first_debt(const std::string& data, const std::string& record) {
+  auto path = kassa::projections::live_store_path(data + "/projections");
+  REQUIRE(path.ok());
+  auto store = kassa::projections::Store::open(*path);
+  REQUIRE(store.ok());
+  std::string person;
+  REQUIRE((*store)->scan(kassa::projections::Cf::kParties, "P", "",
+                         [&](std::string_view key, std::string_view) {
+                           person = std::string(key.substr(1));
+                           return false;
+                         }).ok());
+  REQUIRE_FALSE(person.empty());
+  kassa::projections::StoreBatch batch(**store);
+  batch.put(kassa::projections::Cf::kDebt, "aP" + person, record);
+  auto offsets = (*store)->offsets();
+  REQUIRE(offsets.ok());
+  REQUIRE((*store)->commit(batch, *offsets).ok());
+}
+
+}  // namespace
+
 TEST_CASE("kassa check sums a debt record of format 1 with checked arithmetic", "[check][legacy]") {
   // A format-1 debt record whose amounts sum beyond int64 cents (a damaged
   // or hostile store): the check reports it unreadable, it never wraps the
   // sum into an outstanding figure (UBSan stops on the signed overflow).
   TempDir dir;
   const std::string data = legacy_folder(dir);
-  {
-    auto path = kassa::projections::live_store_path(data + "/projections");
-    REQUIRE(path.ok());
-    auto store = kassa::projections::Store::open(*path);
-    REQUIRE(store.ok());
-    std::string person;
-    REQUIRE((*store)->scan(kassa::projections::Cf::kParties, "P", "",
-                           [&](std::string_view key, std::string_view) {
-                             person = std::string(key.substr(1));
-                             return false;
-                           }).ok());
-    REQUIRE_FALSE(person.empty());
-    kassa::projections::Writer w;
-    w.u8(1).u32(1).u16(20251);
-    const std::int64_t max = std::numeric_limits<std::int64_t>::max();
-    // contribution, fees, regularisation, principal paid, surcharges (and
-    // paid), costs (and paid)
-    for (std::int64_t v : {max, max, 0L, 0L, 0L, 0L, 0L, 0L}) w.i64(v);
-    w.i32(0).u8(0).i32(0).u8(0);
-    w.i64(0).i64(0);  // credit, contest cancelled
-    kassa::projections::StoreBatch batch(**store);
-    batch.put(kassa::projections::Cf::kDebt, "aP" + person, w.take());
-    auto offsets = (*store)->offsets();
-    REQUIRE(offsets.ok());
-    REQUIRE((*store)->commit(batch, *offsets).ok());
-  }
+  kassa::projections::Writer w;
+  w.u8(1).u32(1).u16(20251);
+  const std::int64_t max = std::numeric_limits<std::int64_t>::max();
+  // contribution, fees, regularisation, principal paid, surcharges (and
+  // paid), costs (and paid)
+  for (std::int64_t v : {max, max, 0L, 0L, 0L, 0L, 0L, 0L}) w.i64(v);
+  w.i32(0).u8(0).i32(0).u8(0);
+  w.i64(0).i64(0);  // credit, contest cancelled
+  put_first_debt(data, w.take());
   auto checked = kassa_cli("check --data-dir " + data + " --date 2026-12-06 --json");
   INFO(checked.out);
   CHECK(checked.exit_code == 1);
   const auto report = nlohmann::json::parse(checked.out);
   CHECK(report["by_rule"]["DebtUnreadable"] == 1);
+}
+
+TEST_CASE("kassa check reports a debt view whose outstanding less credit leaves int64 cents",
+          "[check][legacy]") {
+  // Before: the statement's balance was compared with outstanding - credit
+  // computed in plain int64, which wraps (and UBSan stops on).
+  TempDir dir;
+  const std::string data = legacy_folder(dir);
+  kassa::domain::DebtView view;
+  view.outstanding = kassa::domain::Money::from_cents(std::numeric_limits<std::int64_t>::max());
+  view.credit = kassa::domain::Money::from_cents(-1);
+  put_first_debt(data, kassa::projections::encode_debt_view(view));
+  auto checked = kassa_cli("check --data-dir " + data + " --date 2026-12-06 --json");
+  INFO(checked.out);
+  CHECK(checked.exit_code == 1);
+  const auto report = nlohmann::json::parse(checked.out);
+  CHECK(report["by_rule"]["MoneyOverflow"] == 1);
+  bool named = false;
+  for (const auto& v : report["listed"]) {
+    if (v["rule"] == "MoneyOverflow") {
+      named = v["detail"].get<std::string>().find("the debt view's outstanding less its credit") !=
+              std::string::npos;
+    }
+  }
+  CHECK(named);
 }
