@@ -414,8 +414,11 @@ Result<Reply> statement_csv_of(const RequestContext& req, const p::KvView& view,
 }
 
 bool wants_csv(const RequestContext& req) {
-  const auto accept = req.header("Accept");
-  return accept && accept->find("text/csv") != std::string::npos;
+  // As the router negotiated it: CSV when the client wants it more than
+  // JSON (a tie, as "*/*", is JSON's).
+  if (req.raw == nullptr) return false;
+  const std::string accept = accept_header(*req.raw);
+  return accept_quality(accept, "text/csv") > accept_quality(accept, "application/json");
 }
 
 // ?after=SEQUENCE&limit=N (default 200, at most 1000): a long history

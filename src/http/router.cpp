@@ -5,6 +5,7 @@
 #include <cctype>
 #include <charconv>
 #include <chrono>
+#include <cmath>
 
 #include <httplib.h>
 #include <spdlog/spdlog.h>
@@ -271,15 +272,19 @@ bool same_text(std::string_view a, std::string_view b) {
 
 }  // namespace
 
-bool accepts(std::string_view accept, std::string_view type) {
-  if (trimmed(accept).empty()) return true;
+double accept_quality(std::string_view accept, std::string_view type) {
   const std::string_view major = type.substr(0, type.find('/'));
+  int best_specificity = 0;  // 3 the type itself, 2 "text/*", 1 "*/*"
+  double quality = 0.0;
+  bool any_range = false;
   while (!accept.empty()) {
     const auto comma = accept.find(',');
     std::string_view range = accept.substr(0, comma);
     accept = comma == std::string_view::npos ? std::string_view{} : accept.substr(comma + 1);
     const auto semicolon = range.find(';');
     const std::string_view media = trimmed(range.substr(0, semicolon));
+    if (media.empty()) continue;  // "a, , b": an empty element
+    any_range = true;
     double q = 1.0;
     for (std::string_view params = semicolon == std::string_view::npos ? std::string_view{}
                                                                        : range.substr(semicolon + 1);
@@ -287,21 +292,45 @@ bool accepts(std::string_view accept, std::string_view type) {
       const auto next = params.find(';');
       const std::string_view param = trimmed(params.substr(0, next));
       params = next == std::string_view::npos ? std::string_view{} : params.substr(next + 1);
-      if (param.size() > 2 && (param[0] == 'q' || param[0] == 'Q') && param[1] == '=') {
+      if (param.size() >= 2 && (param[0] == 'q' || param[0] == 'Q') && param[1] == '=') {
+        // A weight is 0 to 1; anything else ("q=", "q=nan", "q=2") refuses the range.
         const std::string_view value = param.substr(2);
         const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), q);
-        if (ec != std::errc() || end != value.data() + value.size()) q = 0.0;  // unreadable: not this range
+        if (value.empty() || ec != std::errc() || end != value.data() + value.size() ||
+            !std::isfinite(q) || q < 0.0 || q > 1.0) {
+          q = 0.0;
+        }
       }
     }
-    if (q <= 0.0) continue;
     const auto slash = media.find('/');
     if (slash == std::string_view::npos) continue;
-    if (media == "*/*" || same_text(media, type) ||
-        (media.substr(slash) == "/*" && same_text(media.substr(0, slash), major))) {
-      return true;
+    int specificity = 0;
+    if (same_text(media, type)) {
+      specificity = 3;
+    } else if (media.substr(slash) == "/*" && same_text(media.substr(0, slash), major)) {
+      specificity = 2;
+    } else if (media == "*/*") {
+      specificity = 1;
+    }
+    // The most specific range that matches decides (RFC 9110 12.5.1):
+    // "application/json;q=0, */*" refuses JSON.
+    if (specificity > best_specificity) {
+      best_specificity = specificity;
+      quality = q;
     }
   }
-  return false;
+  return any_range ? quality : 1.0;
+}
+
+bool accepts(std::string_view accept, std::string_view type) { return accept_quality(accept, type) > 0.0; }
+
+std::string accept_header(const httplib::Request& req) {
+  std::string out;
+  for (std::size_t i = 0; i < req.get_header_value_count("Accept"); ++i) {
+    if (!out.empty()) out += ", ";
+    out += req.get_header_value("Accept", i);
+  }
+  return out;
 }
 
 void Router::install(const RouteInfo& info, Handler handler) {
@@ -390,7 +419,7 @@ void Router::install(const RouteInfo& info, Handler handler) {
     if (req.has_header("Accept")) {
       const auto produced = produced_types().find(std::string(to_string(info.method)) + " " + info.path);
       if (produced != produced_types().end()) {
-        const std::string accept = req.get_header_value("Accept");
+        const std::string accept = accept_header(req);
         const bool any = std::any_of(produced->second.begin(), produced->second.end(),
                                      [&](const std::string& t) { return accepts(accept, t); });
         if (!any) {

@@ -144,11 +144,15 @@ bool path_matches(std::string_view pattern, std::string_view path);
 // /v1/persons/{party_id}.
 std::string allowed_methods(const std::vector<RouteInfo>& routes, std::string_view path);
 
-// Whether an Accept header's value admits the media type `type`
-// ("text/csv"): one of its ranges is the type, its "text/*" or "*/*"
-// (case aside, parameters aside) with a q above 0. An empty value admits
-// anything, as no header does.
+// How much an Accept header's value wants the media type `type`
+// ("text/csv"): the q (0 to 1) of its most specific range that matches —
+// the type itself, "text/*", then "*/*", case and other parameters aside —
+// or 0 when none does; 1 for a value without ranges, as for no header.
+double accept_quality(std::string_view accept, std::string_view type);
+// accept_quality(accept, type) > 0.
 bool accepts(std::string_view accept, std::string_view type);
+// Every Accept header of a request, joined as one list.
+std::string accept_header(const httplib::Request& req);
 // ?limit=N of a paged list: 1..max, `fallback` without it (400 LimitFormat,
 // LimitRange).
 Result<std::size_t> limit_param(const RequestContext& req, std::size_t fallback, std::size_t max);

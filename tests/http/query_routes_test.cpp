@@ -692,7 +692,7 @@ TEST_CASE("an Accept no answer meets is 406 before anything is read or logged",
   REQUIRE(csv_debt);
   CHECK(csv_debt->status == 406);
   CHECK(logged() == before);  // nothing was read
-  // What browsers and tools send is met: JSON, or CSV when asked for first.
+  // What browsers and tools send is met with JSON.
   for (const std::string accept : {"text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
                                    "*/*", "application/*", "APPLICATION/JSON", "application/json; charset=utf-8",
                                    ""}) {
@@ -701,6 +701,27 @@ TEST_CASE("an Accept no answer meets is 406 before anything is read or logged",
     REQUIRE(res);
     CHECK(res->status == 200);
     CHECK(res->get_header_value("Content-Type") == "application/json");
+  }
+  // The statement chooses as the router does: CSV only when wanted more
+  // than JSON, by the most specific range; every Accept header counts.
+  for (const auto& [accept, csv] : std::vector<std::pair<std::string, bool>>{
+           {"text/csv", true}, {"TEXT/CSV", true}, {"text/*", true},
+           {"text/csv;q=0, application/json", false}, {"application/json, text/csv", false},
+           {"*/*", false}, {"application/json;q=0.5, text/csv", true}}) {
+    INFO(accept);
+    auto res = client.Get(S.c_str(), with_accept(accept));
+    REQUIRE(res);
+    CHECK(res->status == 200);
+    CHECK(res->get_header_value("Content-Type") ==
+          (csv ? "text/csv; charset=utf-8" : "application/json"));
+  }
+  {
+    auto h = with_accept("application/pdf");
+    h.emplace("Accept", "text/csv");
+    auto res = client.Get(S.c_str(), h);
+    REQUIRE(res);
+    CHECK(res->status == 200);
+    CHECK(res->get_header_value("Content-Type") == "text/csv; charset=utf-8");
   }
   // The token is checked first: without one, 401 whatever Accept says.
   auto anonymous = client.Get(S.c_str(), httplib::Headers{{"Accept", "application/pdf"}});

@@ -64,6 +64,19 @@ TEST_CASE("an Accept header admits a type by range and q", "[router][accept]") {
   CHECK_FALSE(accepts("*/*;q=0", "application/json"));
   CHECK_FALSE(accepts("json", "application/json"));  // no media range
   CHECK_FALSE(accepts("application/jsonx", "application/json"));
+  // The most specific range decides (RFC 9110 12.5.1), and a weight is 0 to 1.
+  CHECK_FALSE(accepts("application/json;q=0, */*", "application/json"));
+  CHECK(accepts("application/json;q=0, */*", "text/csv"));
+  CHECK_FALSE(accepts("text/*;q=0, */*", "text/csv"));
+  CHECK_FALSE(accepts("application/json;q=nan", "application/json"));
+  CHECK_FALSE(accepts("application/json;q=inf", "application/json"));
+  CHECK_FALSE(accepts("application/json;q=", "application/json"));
+  CHECK_FALSE(accepts("application/json;q=1.5", "application/json"));
+  CHECK(accepts(" , ", "application/json"));  // no ranges: as no header
+  using kassa::http::accept_quality;
+  CHECK(accept_quality("text/html,application/xhtml+xml,*/*;q=0.8", "application/json") == 0.8);
+  CHECK(accept_quality("text/csv;q=0.5, */*;q=0.9", "text/csv") == 0.5);
+  CHECK(accept_quality("image/png", "text/csv") == 0.0);
 }
 
 TEST_CASE("routes authenticate, authorise, parse JSON and map errors to statuses", "[router]") {
