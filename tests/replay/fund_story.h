@@ -44,9 +44,9 @@ inline std::int64_t write_fund(pt::Ledger& l, int persons) {
 
 // A company's year: registered 2025-01-10 (incorporated 2024-11-04) with
 // Anna as its director, Bert a director from 2025-02-01 until 2025-09-30;
-// the contribution of 2025 assessed on 2025-06-30 (347.68, a company's
-// first years, due 2025-12-31), 200.00 received on 2025-07-15 and
-// allocated to it.
+// the contribution of 2025 assessed on 2025-06-30 with its notice (399.73,
+// the low amount of a company's first years, due 2025-12-31), 200.00
+// received on 2025-07-15 and allocated to it.
 struct CompanyStory {
   std::string number = "0566988259";
   std::string anna, bert;  // PartyIds
