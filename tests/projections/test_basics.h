@@ -31,7 +31,8 @@ inline std::int32_t days(int y, unsigned m, unsigned d) {
       sys_days{year{y} / month{m} / day{d}}.time_since_epoch().count());
 }
 
-// A valid NISS (born 1980-1999) built from a small number.
+// A valid NISS built from a small number (born 1900-1909: the check digits
+// of a birth before 2000; the decided ledger has its own, niss_of).
 inline std::string make_niss(int n) {
   char nine[16];
   std::snprintf(nine, sizeof nine, "8%02d%02d%02d%03d", n % 10, 1 + (n / 10) % 12,
