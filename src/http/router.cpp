@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include <exception>
+#include <functional>
 #include <map>
 #include <set>
 
@@ -154,25 +155,33 @@ void send_error(httplib::Response& res, int status, const Error& error) {
   send(res, status, error_body(error));
 }
 
+// Calls visit("post /v1/persons", operation) for each operation of the
+// OpenAPI document.
+void for_each_operation(const std::function<void(const std::string&, const nlohmann::json&)>& visit) {
+  const auto doc = nlohmann::json::parse(openapi_document(), nullptr, false);
+  if (doc.is_discarded() || !doc.contains("paths")) return;
+  for (const auto& [path, ops] : doc["paths"].items()) {
+    for (const auto& [method, op] : ops.items()) {
+      if (op.is_object()) visit(method + " " + path, op);
+    }
+  }
+}
+
 // The fields each JSON body may hold: its requestBody schema's properties in
 // the OpenAPI document ("post /v1/persons" -> names). One list, the spec's:
 // a field the spec does not name is refused, so the two cannot drift.
 const std::map<std::string, std::set<std::string>>& body_fields() {
   static const auto fields = [] {
     std::map<std::string, std::set<std::string>> out;
-    const auto doc = nlohmann::json::parse(openapi_document(), nullptr, false);
-    if (doc.is_discarded() || !doc.contains("paths")) return out;
-    for (const auto& [path, ops] : doc["paths"].items()) {
-      for (const auto& [method, op] : ops.items()) {
-        if (!op.is_object() || !op.contains("requestBody")) continue;
-        const auto& content = op["requestBody"].value("content", nlohmann::json::object());
-        if (!content.contains("application/json")) continue;
-        const auto& schema = content["application/json"].value("schema", nlohmann::json::object());
-        if (!schema.contains("properties")) continue;
-        std::set<std::string>& names = out[method + " " + path];
-        for (const auto& [name, _] : schema["properties"].items()) names.insert(name);
-      }
-    }
+    for_each_operation([&](const std::string& operation, const nlohmann::json& op) {
+      if (!op.contains("requestBody")) return;
+      const auto& content = op["requestBody"].value("content", nlohmann::json::object());
+      if (!content.contains("application/json")) return;
+      const auto& schema = content["application/json"].value("schema", nlohmann::json::object());
+      if (!schema.contains("properties")) return;
+      std::set<std::string>& names = out[operation];
+      for (const auto& [name, _] : schema["properties"].items()) names.insert(name);
+    });
     return out;
   }();
   return fields;
@@ -233,26 +242,22 @@ Status check_query(std::string_view target) {
 const std::map<std::string, std::vector<std::string>>& produced_types() {
   static const auto types = [] {
     std::map<std::string, std::vector<std::string>> out;
-    const auto doc = nlohmann::json::parse(openapi_document(), nullptr, false);
-    if (doc.is_discarded() || !doc.contains("paths")) return out;
-    for (const auto& [path, ops] : doc["paths"].items()) {
-      for (const auto& [method, op] : ops.items()) {
-        if (!op.is_object() || !op.contains("responses")) continue;
-        std::vector<std::string> produced;
-        for (const auto& [code, response] : op["responses"].items()) {
-          if (code.empty() || code[0] != '2' || !response.is_object()) continue;
-          const auto content = response.find("content");
-          if (content == response.end() || !content->is_object()) continue;
-          for (const auto& [type, _] : content->items()) {
-            std::string bare = type.substr(0, type.find(';'));
-            if (std::find(produced.begin(), produced.end(), bare) == produced.end()) {
-              produced.push_back(std::move(bare));
-            }
+    for_each_operation([&](const std::string& operation, const nlohmann::json& op) {
+      if (!op.contains("responses")) return;
+      std::vector<std::string> produced;
+      for (const auto& [code, response] : op["responses"].items()) {
+        if (code.empty() || code[0] != '2' || !response.is_object()) continue;
+        const auto content = response.find("content");
+        if (content == response.end() || !content->is_object()) continue;
+        for (const auto& [type, _] : content->items()) {
+          std::string bare = type.substr(0, type.find(';'));
+          if (std::find(produced.begin(), produced.end(), bare) == produced.end()) {
+            produced.push_back(std::move(bare));
           }
         }
-        if (!produced.empty()) out[method + " " + path] = std::move(produced);
       }
-    }
+      if (!produced.empty()) out[operation] = std::move(produced);
+    });
     return out;
   }();
   return types;
