@@ -98,14 +98,19 @@ Result<BuildStats> build_in_passes(
     const ProjectionFactory& make, const RebuildPlan& plan,
     const std::function<void(std::uint32_t, std::uint32_t, std::uint64_t)>& progress) {
   KASSA_ASSIGN_OR_RETURN(auto stored, store.offsets());
-  bool has_parties = false;
-  KASSA_TRY(store.scan(Cf::kParties, "", [&](std::string_view, std::string_view) {
-    has_parties = true;
-    return false;
-  }));
-  if (!stored.empty() || has_parties) {
+  // Fresh: the rebuild's projections take what they did not write as
+  // absent (the identifier index's filter of written keys relies on it).
+  bool holds = false;
+  for (Cf cf : {Cf::kParties, Cf::kNiss}) {
+    KASSA_TRY(store.scan(cf, "", [&](std::string_view, std::string_view) {
+      holds = true;
+      return false;
+    }));
+  }
+  if (!stored.empty() || holds) {
     return Error::conflict("StoreNotFresh",
-                           "a rebuild writes into a store that holds no offsets and no parties");
+                           "a rebuild writes into a store that holds no offsets, no parties and no "
+                           "identifier index");
   }
   BuildStats out;
   for (const log::Position& u : until) out.records += static_cast<std::uint64_t>(u.offset);
