@@ -413,13 +413,7 @@ Result<Reply> statement_csv_of(const RequestContext& req, const p::KvView& view,
   return reply;
 }
 
-bool wants_csv(const RequestContext& req) {
-  // As the router negotiated it: CSV when the client wants it more than
-  // JSON (a tie, as "*/*", is JSON's).
-  if (req.raw == nullptr) return false;
-  const std::string accept = accept_header(*req.raw);
-  return accept_quality(accept, "text/csv") > accept_quality(accept, "application/json");
-}
+bool wants_csv(const RequestContext& req) { return req.media_type == "text/csv"; }
 
 // ?after=SEQUENCE&limit=N (default 200, at most 1000): a long history
 // comes in pages, in sequence order; next_after continues it (null: the end).

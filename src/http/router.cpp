@@ -15,6 +15,7 @@
 #include <map>
 #include <set>
 
+#include "domain/bank/values.h"
 #include "http/errors.h"
 #include "http/server.h"
 
@@ -263,12 +264,6 @@ const std::map<std::string, std::vector<std::string>>& produced_types() {
   return types;
 }
 
-std::string_view trimmed(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 bool same_text(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
@@ -287,7 +282,7 @@ double accept_quality(std::string_view accept, std::string_view type) {
     std::string_view range = accept.substr(0, comma);
     accept = comma == std::string_view::npos ? std::string_view{} : accept.substr(comma + 1);
     const auto semicolon = range.find(';');
-    const std::string_view media = trimmed(range.substr(0, semicolon));
+    const std::string_view media = domain::bank::trim(range.substr(0, semicolon));
     if (media.empty()) continue;  // "a, , b": an empty element
     any_range = true;
     double q = 1.0;
@@ -295,7 +290,7 @@ double accept_quality(std::string_view accept, std::string_view type) {
                                                                        : range.substr(semicolon + 1);
          !params.empty();) {
       const auto next = params.find(';');
-      const std::string_view param = trimmed(params.substr(0, next));
+      const std::string_view param = domain::bank::trim(params.substr(0, next));
       params = next == std::string_view::npos ? std::string_view{} : params.substr(next + 1);
       if (param.size() >= 2 && (param[0] == 'q' || param[0] == 'Q') && param[1] == '=') {
         // A weight is 0 to 1; anything else ("q=", "q=nan", "q=2") refuses the range.
@@ -352,7 +347,16 @@ void Router::install(const RouteInfo& info, Handler handler) {
   }
   auto [regex, names] = path_to_regex(info.path);
   const bool wants_body = info.method == Method::kPost || info.method == Method::kPut;
-  auto wrapped = [this, info, names = names, wants_body, handler = std::move(handler)](
+  // The types this route answers in, looked up once (empty: not negotiated).
+  std::vector<std::string> produced;
+  std::string offered;
+  if (auto found = produced_types().find(std::string(to_string(info.method)) + " " + info.path);
+      found != produced_types().end()) {
+    produced = found->second;
+    for (const auto& t : produced) offered += (offered.empty() ? "" : ", ") + t;
+  }
+  auto wrapped = [this, info, names = names, wants_body, produced, offered,
+                  handler = std::move(handler)](
                      const httplib::Request& req, httplib::Response& res) {
     RequestContext ctx;
     // Observed on every way out, with the status the answer carries.
@@ -418,24 +422,28 @@ void Router::install(const RouteInfo& info, Handler handler) {
       send_error(res, 400, query.error());
       return;
     }
-    // The answer in a type the client takes: a route answers in the types
-    // its document gives; when the Accept header admits none of them, 406
-    // names them, before anything is read, logged or written.
-    if (req.has_header("Accept")) {
-      const auto produced = produced_types().find(std::string(to_string(info.method)) + " " + info.path);
-      if (produced != produced_types().end()) {
-        const std::string accept = accept_header(req);
-        const bool any = std::any_of(produced->second.begin(), produced->second.end(),
-                                     [&](const std::string& t) { return accepts(accept, t); });
-        if (!any) {
-          std::string offered;
-          for (const auto& t : produced->second) offered += (offered.empty() ? "" : ", ") + t;
-          send_error(res, 406, Error::invalid("Accept", "NotAcceptable",
-                                              "Accept: this route answers in " + offered +
-                                                  "; accept one of them (or */*)"));
-          return;
+    // The answer in a type the client takes: the route's documented type
+    // the Accept header wants most (a tie goes to JSON, the API's own);
+    // when it admits none of them, 406 names them, before anything is
+    // read, logged or written.
+    if (!produced.empty() && req.has_header("Accept")) {
+      const std::string accept = accept_header(req);
+      double best = 0.0;
+      for (const std::string& t : produced) {
+        const double q = accept_quality(accept, t);
+        if (q > best || (q == best && q > 0.0 && t == "application/json")) {
+          best = q;
+          ctx.media_type = t;
         }
       }
+      if (best <= 0.0) {
+        send_error(res, 406, Error::invalid("Accept", "NotAcceptable",
+                                            "Accept: this route answers in " + offered +
+                                                "; accept one of them (or */*)"));
+        return;
+      }
+    } else if (!produced.empty()) {
+      ctx.media_type = produced.front();
     }
     if (wants_body) {
       const bool multipart = req.is_multipart_form_data();

@@ -51,6 +51,9 @@ struct RequestContext {
   std::map<std::string, std::string> params;    // path parameters by name
   const httplib::Request* raw = nullptr;        // headers, query, body
   nlohmann::json body;                          // parsed JSON body (POST/PUT), else null
+  // The type to answer in, negotiated by the router from Accept among the
+  // route's documented types (JSON when the route has one choice).
+  std::string media_type = "application/json";
   // Set by idempotent() while a request with an Idempotency-Key runs: its
   // commands record what they are about to append (http/idempotency.h).
   IdempotentRequest* idempotent = nullptr;
