@@ -191,27 +191,22 @@ class Checker {
     }
   }
 
-  // Every sum the check makes is checked like the domain's own: a sum
-  // beyond int64 cents is reported (MoneyOverflow), never wrapped into a
-  // figure that might happen to agree.
-  Result<d::Money> sum_or_report(const std::string& who, Result<d::Money> sum, std::string_view what) {
-    if (!sum.ok()) violation(who, "MoneyOverflow", std::string(what) + " sum beyond the range of int64 cents");
-    return sum;
-  }
-
-  // `sum` + each of `add` - each of `subtract`, or nullopt (reported) on overflow.
+  // `sum` + each of `add` - each of `subtract`. Every sum the check makes
+  // is checked like the domain's own: one beyond int64 cents is reported
+  // (MoneyOverflow, naming `what`) and gives nullopt, never a wrapped figure
+  // that might happen to agree.
   std::optional<d::Money> add_up(const std::string& who, std::string_view what, d::Money sum,
                                  std::initializer_list<d::Money> add,
                                  std::initializer_list<d::Money> subtract = {}) {
-    for (d::Money a : add) {
-      auto next = sum_or_report(who, sum.plus(a), what);
-      if (!next.ok()) return std::nullopt;
-      sum = *next;
-    }
-    for (d::Money a : subtract) {
-      auto next = sum_or_report(who, sum.minus(a), what);
-      if (!next.ok()) return std::nullopt;
-      sum = *next;
+    for (int sign : {1, -1}) {
+      for (d::Money a : sign > 0 ? add : subtract) {
+        auto next = sign > 0 ? sum.plus(a) : sum.minus(a);
+        if (!next.ok()) {
+          violation(who, "MoneyOverflow", std::string(what) + " sum beyond the range of int64 cents");
+          return std::nullopt;
+        }
+        sum = *next;
+      }
     }
     return sum;
   }

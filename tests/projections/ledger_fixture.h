@@ -1,10 +1,6 @@
 #pragma once
 // Projection tests' ledger: decided by the domain, never hand-made.
 
-#include <map>
-#include <memory>
-#include <string>
-
 #include "decided_ledger.h"
 #include "projected.h"
 #include "projections/projector.h"
