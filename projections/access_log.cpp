@@ -2,13 +2,13 @@
 
 #include <algorithm>
 
-#include <nlohmann/json.hpp>
 #include <rocksdb/db.h>
+#include <nlohmann/json.hpp>
 
-#include "projections/kv.h"
 #include "log/recovering_db.h"
 #include "log/rocksdb_logger.h"
 #include "log/uuid.h"
+#include "projections/kv.h"
 
 namespace kassa::projections {
 
@@ -59,8 +59,9 @@ Status AccessLog::record_all(const std::vector<AccessRecord>& records) {
     std::string key;
     put_be64(key, static_cast<std::uint64_t>(r.at_us));
     put_be64(key, sequence_.fetch_add(1));
-    nlohmann::json j = {{"at_us", r.at_us},       {"principal", r.principal}, {"role", r.role},
-                        {"party_id", r.party_id}, {"route", r.route},         {"purpose", r.purpose}};
+    nlohmann::json j = {{"at_us", r.at_us}, {"principal", r.principal},
+                        {"role", r.role},   {"party_id", r.party_id},
+                        {"route", r.route}, {"purpose", r.purpose}};
     entries.emplace_back(std::move(key), j.dump());
   }
   std::unique_lock lock(group_mu_);
@@ -90,7 +91,8 @@ Status AccessLog::record_all(const std::vector<AccessRecord>& records) {
     writing_ = false;
     group_done_.notify_all();
   }
-  if (!mine->status.ok()) return Error::unavailable("AccessLogIo", "write: " + mine->status.ToString());
+  if (!mine->status.ok())
+    return Error::unavailable("AccessLogIo", "write: " + mine->status.ToString());
   return {};
 }
 
@@ -132,14 +134,14 @@ Result<AccessLog::Page> AccessLog::page(std::optional<std::string> party_id, std
         malformed = true;
         break;
       }
-      AccessRecord r{j.value("at_us", std::int64_t{0}), j.value("principal", ""),
-                     j.value("role", ""),             j.value("party_id", ""),
-                     j.value("route", ""),            j.value("purpose", "")};
+      AccessRecord r{
+          j.value("at_us", std::int64_t{0}), j.value("principal", ""), j.value("role", ""),
+          j.value("party_id", ""),           j.value("route", ""),     j.value("purpose", "")};
       if (party_id && r.party_id != *party_id) continue;
       if (out.records.size() == limit) {
         // One more record matches: this page has a next one.
-        out.next_cursor = log::to_hex(reinterpret_cast<const std::uint8_t*>(last_key.data()),
-                                      last_key.size());
+        out.next_cursor =
+            log::to_hex(reinterpret_cast<const std::uint8_t*>(last_key.data()), last_key.size());
         break;
       }
       last_key.assign(key);

@@ -72,9 +72,8 @@ class AccessLog {
   };
   WriteCounts counts() const;
   // Records from..to (inclusive, microseconds), optionally of one party.
-  Result<std::vector<AccessRecord>> query(std::optional<std::string> party_id,
-                                          std::int64_t from_us, std::int64_t to_us,
-                                          std::size_t limit) const;
+  Result<std::vector<AccessRecord>> query(std::optional<std::string> party_id, std::int64_t from_us,
+                                          std::int64_t to_us, std::size_t limit) const;
 
   // The same, a page at a time: at most `limit` records after `cursor`
   // (empty: from the start), in time order, and the cursor of the next

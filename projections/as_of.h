@@ -20,7 +20,7 @@ namespace kassa::projections {
 
 struct AsOf {
   std::optional<std::int32_t> decided_up_to_days;  // ?at=
-  std::optional<std::int64_t> recorded_up_to_us;     // ?known_at=
+  std::optional<std::int64_t> recorded_up_to_us;   // ?known_at=
   bool active() const { return decided_up_to_days || recorded_up_to_us; }
   // Whether an event belongs to the view: decided on or before the date
   // (domain::decided_on: a quarter's assessment exists from its notice's
@@ -28,8 +28,7 @@ struct AsOf {
   // at or before the instant. The one rule for ?at= / ?known_at=,
   // `kassa replay report` and `kassa replay rebuild --at / --known-at`.
   bool admits(const schemas::Envelope& envelope) const {
-    if (decided_up_to_days &&
-        domain::decided_on(envelope).to_days() > *decided_up_to_days) {
+    if (decided_up_to_days && domain::decided_on(envelope).to_days() > *decided_up_to_days) {
       return false;
     }
     if (recorded_up_to_us && envelope.recorded_at_us() > *recorded_up_to_us) return false;

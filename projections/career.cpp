@@ -26,8 +26,12 @@ std::string encode_career(const Career& c) {
   w.u8(kCareerFormat).u32(static_cast<std::uint32_t>(c.size()));
   for (const d::CareerQuarterView& q : c) {
     w.u16(d::quarter_code(q.quarter)).u8(static_cast<std::uint8_t>(q.category));
-    w.u8(static_cast<std::uint8_t>(q.situation)).money(q.contribution_due).money(q.contribution_paid);
-    w.flag(q.status_known).u8(static_cast<std::uint8_t>(q.status)).u8(static_cast<std::uint8_t>(q.reason));
+    w.u8(static_cast<std::uint8_t>(q.situation))
+        .money(q.contribution_due)
+        .money(q.contribution_paid);
+    w.flag(q.status_known)
+        .u8(static_cast<std::uint8_t>(q.status))
+        .u8(static_cast<std::uint8_t>(q.reason));
   }
   return w.take();
 }

@@ -25,9 +25,11 @@ std::string encode_company_view(const d::CompanyView& v) {
   Writer w;
   w.u8(kCompanyFormat).str(v.name).str(v.legal_form).date(v.incorporation).date(v.registered_on);
   w.u32(static_cast<std::uint32_t>(v.directors.size()));
-  for (const auto& dir : v.directors) w.str(dir.party).date(dir.from).opt_date(dir.to).str(dir.role);
+  for (const auto& dir : v.directors)
+    w.str(dir.party).date(dir.from).opt_date(dir.to).str(dir.role);
   w.u32(static_cast<std::uint32_t>(v.balance_sheets.size()));
-  for (const auto& b : v.balance_sheets) w.date(b.financial_year_end).money(b.total).date(b.reported);
+  for (const auto& b : v.balance_sheets)
+    w.date(b.financial_year_end).money(b.total).date(b.reported);
   w.u32(static_cast<std::uint32_t>(v.years.size()));
   for (const auto& y : v.years) {
     w.i32(y.year).u8(static_cast<std::uint8_t>(y.band)).money(y.contribution).money(y.paid);
@@ -41,7 +43,8 @@ std::string encode_company_view(const d::CompanyView& v) {
 Result<d::CompanyView> decode_company_view(std::string_view bytes) {
   Reader r(bytes);
   if (r.u8() != kCompanyFormat) {
-    return Error::corrupt("CompanyView", "a company account of another format (rebuild the projections)");
+    return Error::corrupt("CompanyView",
+                          "a company account of another format (rebuild the projections)");
   }
   d::CompanyView v;
   v.name = r.str();

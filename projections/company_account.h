@@ -29,7 +29,8 @@ void write_company(KvSink& sink, std::string_view number, const domain::CompanyS
 std::string encode_company_view(const domain::CompanyView& view);
 Result<domain::CompanyView> decode_company_view(std::string_view bytes);
 
-Result<std::optional<domain::CompanyView>> read_company(const KvView& view, std::string_view number);
+Result<std::optional<domain::CompanyView>> read_company(const KvView& view,
+                                                        std::string_view number);
 Result<std::vector<DirectorOf>> read_directorships(const KvView& view, std::string_view party_id);
 
 }  // namespace kassa::projections

@@ -30,8 +30,8 @@ std::string work_key(d::CollectionStage stage, std::int64_t outstanding_cents,
   k.reserve(party.size() + 11);
   k.push_back('w');
   k.push_back(static_cast<char>(255 - static_cast<int>(stage)));
-  put_be64(k, static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max() -
-                                         outstanding_cents));
+  put_be64(
+      k, static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max() - outstanding_cents));
   k.push_back(kind_tag(s::AggregateKind::Person));
   k.append(party);
   return k;
@@ -199,14 +199,17 @@ Status DebtBook::write(const KvView& base, KvSink& sink, std::string_view party,
   }
   if (listed.has_value()) {
     const std::string& old = *listed;
-    if (old.size() < 10) return Error::corrupt("WorkListKey", "a listed work-list key is too short");
+    if (old.size() < 10)
+      return Error::corrupt("WorkListKey", "a listed work-list key is too short");
     const auto old_stage = static_cast<d::CollectionStage>(255 - static_cast<std::uint8_t>(old[1]));
     const auto old_amount = static_cast<std::int64_t>(
         static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) - get_be(old, 2, 8));
     KASSA_ASSIGN_OR_RETURN(auto count, counts_.edit(base, count_key(old_stage)));
     (count)->persons -= 1;
-    if (__builtin_sub_overflow((count)->outstanding_cents, old_amount, &(count)->outstanding_cents)) {
-      return Error::violation("MoneyOverflow", "the work list's total leaves the range of int64 cents");
+    if (__builtin_sub_overflow((count)->outstanding_cents, old_amount,
+                               &(count)->outstanding_cents)) {
+      return Error::violation("MoneyOverflow",
+                              "the work list's total leaves the range of int64 cents");
     }
     sink.del(Cf::kDebt, old);
   }
@@ -217,7 +220,8 @@ Status DebtBook::write(const KvView& base, KvSink& sink, std::string_view party,
     (count)->persons += 1;
     if (__builtin_add_overflow((count)->outstanding_cents, entry->outstanding.cents(),
                                &(count)->outstanding_cents)) {
-      return Error::violation("MoneyOverflow", "the work list's total leaves the range of int64 cents");
+      return Error::violation("MoneyOverflow",
+                              "the work list's total leaves the range of int64 cents");
     }
   } else {
     sink.del(Cf::kDebt, listed_key);
@@ -239,7 +243,8 @@ namespace {
 bool selects(const WorkListQuery& q, const d::WorkListEntry& e, const Status& contrainte) {
   if (q.contrainte_eligible_only && !contrainte.ok()) return false;
   if (q.plan && e.plan != *q.plan) return false;
-  if (q.personal_contact && e.outlook.personal_contact_recorded != *q.personal_contact) return false;
+  if (q.personal_contact && e.outlook.personal_contact_recorded != *q.personal_contact)
+    return false;
   if (q.min_outstanding && e.outstanding < *q.min_outstanding) return false;
   return true;
 }

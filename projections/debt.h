@@ -65,11 +65,11 @@ struct WorkListQuery {
   // Narrower selections (each nullopt: any). Like eligibility, they are
   // judged per entry: the totals are counted over the entries they keep.
   std::optional<domain::PlanStatus> plan;
-  std::optional<bool> personal_contact;     // a personal contact recorded
+  std::optional<bool> personal_contact;  // a personal contact recorded
   std::optional<domain::Money> min_outstanding;
   domain::Date on = domain::Date::from_days(0);  // the day eligibility is judged for
   domain::ReminderPolicy policy;
-  std::string cursor;      // where the previous page ended ("" = first page)
+  std::string cursor;  // where the previous page ended ("" = first page)
   std::size_t limit = 100;
 };
 

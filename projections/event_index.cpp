@@ -65,8 +65,7 @@ Status scan_indexed(const KvView& view, schemas::AggregateKind kind, std::string
 
 }  // namespace
 
-Status for_each_indexed_event(const KvView& view, schemas::AggregateKind kind,
-                              std::string_view key,
+Status for_each_indexed_event(const KvView& view, schemas::AggregateKind kind, std::string_view key,
                               const std::function<Status(const IndexedEvent&)>& visit) {
   return scan_indexed(view, kind, key, 0, [&](const IndexedEvent& e) -> Result<bool> {
     KASSA_TRY(visit(e));
@@ -78,14 +77,15 @@ Result<IndexedPage> read_indexed_events(const KvView& view, schemas::AggregateKi
                                         std::string_view key, std::uint64_t after_sequence,
                                         std::size_t limit) {
   IndexedPage page;
-  KASSA_TRY(scan_indexed(view, kind, key, after_sequence, [&](const IndexedEvent& e) -> Result<bool> {
-    if (page.events.size() == limit) {
-      page.more = true;
-      return false;
-    }
-    page.events.push_back(e);
-    return true;
-  }));
+  KASSA_TRY(
+      scan_indexed(view, kind, key, after_sequence, [&](const IndexedEvent& e) -> Result<bool> {
+        if (page.events.size() == limit) {
+          page.more = true;
+          return false;
+        }
+        page.events.push_back(e);
+        return true;
+      }));
   return page;
 }
 

@@ -32,8 +32,7 @@ struct IndexedEvent {
 
 // Every indexed event of one aggregate, in sequence order, verified again
 // (decode_event) as it is read.
-Status for_each_indexed_event(const KvView& view, schemas::AggregateKind kind,
-                              std::string_view key,
+Status for_each_indexed_event(const KvView& view, schemas::AggregateKind kind, std::string_view key,
                               const std::function<Status(const IndexedEvent&)>& visit);
 
 // At most `limit` events of one aggregate with a sequence above

@@ -31,7 +31,8 @@ json date_or_null(std::int32_t days) {
 }
 
 bool is_quarter_field(const std::string& k) {
-  return k == "quarter" || k == "quarters" || (k.size() > 8 && k.compare(k.size() - 8, 8, "_quarter") == 0);
+  return k == "quarter" || k == "quarters" ||
+         (k.size() > 8 && k.compare(k.size() - 8, 8, "_quarter") == 0);
 }
 
 json quarter_text(const json& code) {
@@ -88,7 +89,8 @@ json opened(const json& block, const log::KeyStore& keys, const log::Uuid& event
   sealed.ciphertext = bytes_of(block.value("ciphertext", json()));
   flatbuffers::FlatBufferBuilder fbb;
   fbb.Finish(s::Sealed::Pack(fbb, &sealed));
-  auto data = log::open(keys, sealed.key_id, event_id, *flatbuffers::GetRoot<s::Sealed>(fbb.GetBufferPointer()));
+  auto data = log::open(keys, sealed.key_id, event_id,
+                        *flatbuffers::GetRoot<s::Sealed>(fbb.GetBufferPointer()));
   json out = {{"sealed", true}, {"key_id", sealed.key_id}};
   if (data.ok()) {
     out["opened"] = personal_json(*data);
@@ -127,12 +129,15 @@ void polish(json& j, const Unsealer& unsealer) {
   for (auto it = j.begin(); it != j.end(); ++it) {
     const std::string& k = it.key();
     const auto ends = [&](std::string_view suffix) {
-      return k.size() > suffix.size() && k.compare(k.size() - suffix.size(), suffix.size(), suffix) == 0;
+      return k.size() > suffix.size() &&
+             k.compare(k.size() - suffix.size(), suffix.size(), suffix) == 0;
     };
     if (ends("_cents") && it->is_number_integer()) {
-      extra[k.substr(0, k.size() - 6)] = domain::Money::from_cents(it->get<std::int64_t>()).format();
+      extra[k.substr(0, k.size() - 6)] =
+          domain::Money::from_cents(it->get<std::int64_t>()).format();
     } else if (ends("_days") && it->is_number_integer()) {
-      extra[k.substr(0, k.size() - 5)] = date_or_null(static_cast<std::int32_t>(it->get<std::int64_t>()));
+      extra[k.substr(0, k.size() - 5)] =
+          date_or_null(static_cast<std::int32_t>(it->get<std::int64_t>()));
     } else if (is_quarter_field(k) && it->is_number_integer()) {
       *it = quarter_text(*it);
     } else if (is_quarter_field(k) && it->is_array()) {
@@ -146,7 +151,9 @@ void polish(json& j, const Unsealer& unsealer) {
   }
 }
 
-json uuid_or_null(const log::Uuid& id) { return id.is_nil() ? json(nullptr) : json(id.to_string()); }
+json uuid_or_null(const log::Uuid& id) {
+  return id.is_nil() ? json(nullptr) : json(id.to_string());
+}
 
 }  // namespace
 
@@ -154,31 +161,31 @@ json event_json(const log::DecodedEvent& event, const EventPosition& position,
                 const log::KeyStore* keys) {
   const auto& env = event.envelope();
   const s::AggregateKind kind = event.aggregate_kind();
-  json out = {{"aggregate_kind", kind == s::AggregateKind::Person    ? "person"
-                                 : kind == s::AggregateKind::Company ? "company"
-                                                                     : "fund"},
-              {"aggregate_key", std::string(event.aggregate_key())},
-              {"sequence", event.sequence()},
-              {"event_id", event.event_id().to_string()},
-              {"type", std::string(event.type_name())},
-              {"schema_version", event.schema_version()},
-              {"recorded_at", domain::Timestamp::from_micros(env.recorded_at_us()).format()},
-              {"recorded_at_us", env.recorded_at_us()},
-              {"decided", domain::decided_on(env).format()},
-              {"effective_date", date_or_null(env.effective_days())},
-              {"effective_quarter", env.effective_quarter() == 0
-                                        ? json(nullptr)
-                                        : quarter_bucket_json(env.effective_quarter())},
-              {"actor", env.actor() != nullptr ? env.actor()->str() : ""},
-              // Lineage: what caused this event (a command's or an event's
-              // id) and the business flow it belongs to (a batch run, a
-              // request); null when none.
-              {"causation_id", uuid_or_null(log::Uuid::from_schema(env.causation_id()))},
-              {"correlation_id", uuid_or_null(log::Uuid::from_schema(env.correlation_id()))},
-              {"hash", log::to_hex(event.hash().data(), event.hash().size())},
-              {"topic", std::string(log::topic_suffix(position.topic))},
-              {"partition", position.partition},
-              {"offset", position.offset}};
+  json out = {
+      {"aggregate_kind", kind == s::AggregateKind::Person    ? "person"
+                         : kind == s::AggregateKind::Company ? "company"
+                                                             : "fund"},
+      {"aggregate_key", std::string(event.aggregate_key())},
+      {"sequence", event.sequence()},
+      {"event_id", event.event_id().to_string()},
+      {"type", std::string(event.type_name())},
+      {"schema_version", event.schema_version()},
+      {"recorded_at", domain::Timestamp::from_micros(env.recorded_at_us()).format()},
+      {"recorded_at_us", env.recorded_at_us()},
+      {"decided", domain::decided_on(env).format()},
+      {"effective_date", date_or_null(env.effective_days())},
+      {"effective_quarter",
+       env.effective_quarter() == 0 ? json(nullptr) : quarter_bucket_json(env.effective_quarter())},
+      {"actor", env.actor() != nullptr ? env.actor()->str() : ""},
+      // Lineage: what caused this event (a command's or an event's
+      // id) and the business flow it belongs to (a batch run, a
+      // request); null when none.
+      {"causation_id", uuid_or_null(log::Uuid::from_schema(env.causation_id()))},
+      {"correlation_id", uuid_or_null(log::Uuid::from_schema(env.correlation_id()))},
+      {"hash", log::to_hex(event.hash().data(), event.hash().size())},
+      {"topic", std::string(log::topic_suffix(position.topic))},
+      {"partition", position.partition},
+      {"offset", position.offset}};
   const auto bytes = event.envelope_bytes();
   flatbuffers::ToStringVisitor visitor(" ", true, "", true);
   flatbuffers::IterateFlatBuffer(bytes.data(), s::EnvelopeTypeTable(), &visitor);

@@ -25,21 +25,21 @@ namespace kassa::projections {
 // One column family per projection, plus the projector's own. The numeric
 // values index arrays; the names are the RocksDB column family names.
 enum class Cf : std::uint8_t {
-  kParties = 0,   // PartyId / company number -> summary
-  kStatement,     // account statement lines + per-aggregate header
-  kDebt,          // debt status per aggregate + the debtor work list
-  kCareer,        // pension career per person
-  kCompany,       // company account, directors, joint liability
-  kTax,           // yearly tax certificate per person
-  kStats,         // statistics per quarter
-  kIndex,         // per-aggregate event index (the frames themselves)
-  kNiss,          // keyed hash of a NISS -> PartyId
-  kState,         // PartyId -> aggregate state snapshot (write side)
-  kOffsets,       // topic-partition -> next offset
+  kParties = 0,  // PartyId / company number -> summary
+  kStatement,    // account statement lines + per-aggregate header
+  kDebt,         // debt status per aggregate + the debtor work list
+  kCareer,       // pension career per person
+  kCompany,      // company account, directors, joint liability
+  kTax,          // yearly tax certificate per person
+  kStats,        // statistics per quarter
+  kIndex,        // per-aggregate event index (the frames themselves)
+  kNiss,         // keyed hash of a NISS -> PartyId
+  kState,        // PartyId -> aggregate state snapshot (write side)
+  kOffsets,      // topic-partition -> next offset
 };
 inline constexpr std::size_t kCfCount = 11;
-inline constexpr Cf kAllCfs[kCfCount] = {Cf::kParties, Cf::kStatement, Cf::kDebt,  Cf::kCareer,
-                                         Cf::kCompany, Cf::kTax,       Cf::kStats, Cf::kIndex,
+inline constexpr Cf kAllCfs[kCfCount] = {Cf::kParties, Cf::kStatement, Cf::kDebt,   Cf::kCareer,
+                                         Cf::kCompany, Cf::kTax,       Cf::kStats,  Cf::kIndex,
                                          Cf::kNiss,    Cf::kState,     Cf::kOffsets};
 std::string_view cf_name(Cf cf);
 inline std::size_t cf_index(Cf cf) { return static_cast<std::size_t>(cf); }
@@ -51,9 +51,9 @@ class KvView {
   virtual Result<std::optional<std::string>> get(Cf cf, std::string_view key) const = 0;
   // Calls `visit` for each key starting with `prefix`, in key order, from
   // `start` (>= prefix; empty = from the prefix), until it returns false.
-  virtual Status scan(Cf cf, std::string_view prefix, std::string_view start,
-                      const std::function<bool(std::string_view key, std::string_view value)>&
-                          visit) const = 0;
+  virtual Status scan(
+      Cf cf, std::string_view prefix, std::string_view start,
+      const std::function<bool(std::string_view key, std::string_view value)>& visit) const = 0;
   Status scan(Cf cf, std::string_view prefix,
               const std::function<bool(std::string_view, std::string_view)>& visit) const {
     return scan(cf, prefix, {}, visit);
@@ -72,8 +72,7 @@ class MemKv final : public KvView, public KvSink {
  public:
   Result<std::optional<std::string>> get(Cf cf, std::string_view key) const override;
   Status scan(Cf cf, std::string_view prefix, std::string_view start,
-              const std::function<bool(std::string_view, std::string_view)>& visit)
-      const override;
+              const std::function<bool(std::string_view, std::string_view)>& visit) const override;
   using KvView::scan;
   void put(Cf cf, std::string_view key, std::string_view value) override;
   void del(Cf cf, std::string_view key) override;
@@ -128,7 +127,10 @@ inline std::optional<std::string> key_of_cursor(std::string_view cursor) {
 // ---- value codec: fixed-width little-endian fields, length-prefixed strings.
 class Writer {
  public:
-  Writer& u8(std::uint8_t v) { out_.push_back(static_cast<char>(v)); return *this; }
+  Writer& u8(std::uint8_t v) {
+    out_.push_back(static_cast<char>(v));
+    return *this;
+  }
   Writer& u16(std::uint16_t v) { return raw(&v, sizeof v); }
   Writer& u32(std::uint32_t v) { return raw(&v, sizeof v); }
   Writer& i32(std::int32_t v) { return raw(&v, sizeof v); }
@@ -162,15 +164,42 @@ class Writer {
 class Reader {
  public:
   explicit Reader(std::string_view in) : in_(in) {}
-  std::uint8_t u8() { std::uint8_t v = 0; raw(&v, 1); return v; }
-  std::uint16_t u16() { std::uint16_t v = 0; raw(&v, sizeof v); return v; }
-  std::uint32_t u32() { std::uint32_t v = 0; raw(&v, sizeof v); return v; }
-  std::int32_t i32() { std::int32_t v = 0; raw(&v, sizeof v); return v; }
-  std::int64_t i64() { std::int64_t v = 0; raw(&v, sizeof v); return v; }
-  std::uint64_t u64() { std::uint64_t v = 0; raw(&v, sizeof v); return v; }
+  std::uint8_t u8() {
+    std::uint8_t v = 0;
+    raw(&v, 1);
+    return v;
+  }
+  std::uint16_t u16() {
+    std::uint16_t v = 0;
+    raw(&v, sizeof v);
+    return v;
+  }
+  std::uint32_t u32() {
+    std::uint32_t v = 0;
+    raw(&v, sizeof v);
+    return v;
+  }
+  std::int32_t i32() {
+    std::int32_t v = 0;
+    raw(&v, sizeof v);
+    return v;
+  }
+  std::int64_t i64() {
+    std::int64_t v = 0;
+    raw(&v, sizeof v);
+    return v;
+  }
+  std::uint64_t u64() {
+    std::uint64_t v = 0;
+    raw(&v, sizeof v);
+    return v;
+  }
   std::string str() {
     const std::uint32_t n = u32();
-    if (failed_ || in_.size() - at_ < n) { failed_ = true; return {}; }
+    if (failed_ || in_.size() - at_ < n) {
+      failed_ = true;
+      return {};
+    }
     std::string s(in_.substr(at_, n));
     at_ += n;
     return s;
@@ -195,7 +224,11 @@ class Reader {
 
  private:
   void raw(void* p, std::size_t n) {
-    if (failed_ || in_.size() - at_ < n) { failed_ = true; std::memset(p, 0, n); return; }
+    if (failed_ || in_.size() - at_ < n) {
+      failed_ = true;
+      std::memset(p, 0, n);
+      return;
+    }
     std::memcpy(p, in_.data() + at_, n);
     at_ += n;
   }

@@ -158,8 +158,10 @@ Status NissIndexProjection::index_names(ApplyContext& context, const std::string
   KASSA_ASSIGN_OR_RETURN(auto stored, current(context, "w" + party));
   NameHashes names = parse_names(stored);
   KASSA_TRY(unindex_names(context, party));
-  if (!data.first_name.empty()) names.first = hashes_of(secret_, domain::index_words(data.first_name, ""));
-  if (!data.last_name.empty()) names.last = hashes_of(secret_, domain::index_words("", data.last_name));
+  if (!data.first_name.empty())
+    names.first = hashes_of(secret_, domain::index_words(data.first_name, ""));
+  if (!data.last_name.empty())
+    names.last = hashes_of(secret_, domain::index_words("", data.last_name));
   // At most 255 words of a first name are indexed (a name is a few).
   if (names.first.size() > 255) names.first.resize(255);
   std::string value(1, static_cast<char>(names.first.size()));
@@ -241,8 +243,8 @@ Status NissIndexProjection::apply(const log::DecodedEvent& event, const EventPos
     const std::string key = "b" + bank_ref->str();
     KASSA_ASSIGN_OR_RETURN(auto booked, current(context, key));
     if (!booked.has_value()) {
-      write(context, key, std::string(1, kind_tag(event.aggregate_kind())) +
-                              std::string(event.aggregate_key()));
+      write(context, key,
+            std::string(1, kind_tag(event.aggregate_kind())) + std::string(event.aggregate_key()));
     }
   }
   if (event.aggregate_kind() != s::AggregateKind::Person) return {};

@@ -34,8 +34,9 @@ std::string party_key(s::AggregateKind kind, std::string_view key) {
 
 Status PartiesProjection::apply(const log::DecodedEvent& event, const EventPosition&,
                                 ApplyContext& context) {
-  KASSA_ASSIGN_OR_RETURN(auto edited, cache_.edit(context.base(), party_key(event.aggregate_kind(),
-                                                                           event.aggregate_key())));
+  KASSA_ASSIGN_OR_RETURN(
+      auto edited,
+      cache_.edit(context.base(), party_key(event.aggregate_kind(), event.aggregate_key())));
   PartySummary& p = *edited;
   const s::Envelope& env = event.envelope();
   p.kind = static_cast<std::uint8_t>(event.aggregate_kind());
@@ -72,14 +73,9 @@ Status PartiesProjection::apply(const log::DecodedEvent& event, const EventPosit
       p.status = PartyStatus::kDied;
       p.end_quarter = env.body_as_PersonDied()->death_quarter();
       break;
-    case s::EventBody::PersonalDataErased:
-      p.personal_data_erased = true;
-      break;
-    case s::EventBody::CompanyRegistered:
-      p.start_quarter = env.effective_quarter();
-      break;
-    default:
-      break;
+    case s::EventBody::PersonalDataErased: p.personal_data_erased = true; break;
+    case s::EventBody::CompanyRegistered: p.start_quarter = env.effective_quarter(); break;
+    default: break;
   }
   return {};
 }

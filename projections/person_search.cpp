@@ -65,7 +65,8 @@ void overlay(s::PersonalDataT& into, s::PersonalDataT&& change) {
 
 Result<std::optional<Identity>> read_identity(const KvView& view, const log::KeyStore& keys,
                                               std::string_view party) {
-  KASSA_ASSIGN_OR_RETURN(auto first, read_indexed_events(view, s::AggregateKind::Person, party, 0, 1));
+  KASSA_ASSIGN_OR_RETURN(auto first,
+                         read_indexed_events(view, s::AggregateKind::Person, party, 0, 1));
   if (first.events.empty() || first.events[0].event.type() != s::EventBody::PersonRegistered) {
     return std::optional<Identity>{};
   }
@@ -76,8 +77,8 @@ Result<std::optional<Identity>> read_identity(const KvView& view, const log::Key
   s::PersonalDataT data;
   for (std::size_t at = 0; at + 8 <= sequences->size(); at += 8) {
     const std::uint64_t sequence = get_be(*sequences, at, 8);
-    KASSA_ASSIGN_OR_RETURN(auto page, read_indexed_events(view, s::AggregateKind::Person, party,
-                                                          sequence - 1, 1));
+    KASSA_ASSIGN_OR_RETURN(
+        auto page, read_indexed_events(view, s::AggregateKind::Person, party, sequence - 1, 1));
     if (page.events.empty() || page.events[0].event.sequence() != sequence) {
       return Error::corrupt("IdentityIndex", "the name index names an event the index lacks");
     }

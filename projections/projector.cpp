@@ -83,8 +83,9 @@ Status Projector::open_reader() {
         return Error::corrupt(
             "LogBehindProjections",
             "the log's partition " + log_.config().topic_name(topic) + "/" + std::to_string(p) +
-                " ends at offset " + std::to_string(hwm) + ", but the projections have read it up to " +
-                std::to_string(pos.offset) + ": the log lost records it had acknowledged (damage, a "
+                " ends at offset " + std::to_string(hwm) +
+                ", but the projections have read it up to " + std::to_string(pos.offset) +
+                ": the log lost records it had acknowledged (damage, a "
                 "restore from an older copy, or another log). Nothing was written. Check it with "
                 "`kassa replay verify` and restore it (src/log/README.md, Damage); rebuild the "
                 "projections only if this log is the right one");
@@ -124,13 +125,14 @@ Result<Projector::Decoded> Projector::verify(const log::StoredRecord& record) {
   // is "fund"); a record lying about it fails verify_record anyway.
   const s::AggregateKind kind = record.topic == log::Topic::kPersonEvents ? s::AggregateKind::Person
                                 : record.key == "fund"                    ? s::AggregateKind::Fund
-                                                                          : s::AggregateKind::Company;
+                                                       : s::AggregateKind::Company;
   // (A rebuild starts from a fresh store: no tip to resume.)
   if (!options_.rebuild && !chain_->tip(kind, record.key).has_value()) {
     auto party = read_party(store_, kind, record.key);
     if (!party.ok()) return Error::unavailable("ChainTip", party.error().message);
     if (party->has_value()) {
-      chain_->set_tip(kind, record.key, log::ChainTip{(*party)->last_sequence, (*party)->last_hash});
+      chain_->set_tip(kind, record.key,
+                      log::ChainTip{(*party)->last_sequence, (*party)->last_hash});
     }
   }
   auto verified = log::verify_record(record, *chain_);
@@ -460,7 +462,8 @@ void Projector::run() {
       spdlog::error("projector batch failed rule={} error={}; retrying from the stored offsets",
                     stepped.error().rule, stepped.error().message);
     }
-    for (int i = 0; i < 10 && !stop_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    for (int i = 0; i < 10 && !stop_; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
     (void)store_.recover();  // after a full disk: reopens the store once there is room
   }
 }

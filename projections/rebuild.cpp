@@ -32,7 +32,8 @@ Result<std::string> read_current(const std::string& root) {
   if (!in) return std::string();
   std::string name;
   std::getline(in, name);
-  if (name.rfind("store-", 0) != 0) return Error::corrupt("ProjectionCurrent", root + "/CURRENT is not store-<n>");
+  if (name.rfind("store-", 0) != 0)
+    return Error::corrupt("ProjectionCurrent", root + "/CURRENT is not store-<n>");
   return name;
 }
 
@@ -129,8 +130,8 @@ Result<BuildStats> build_in_passes(
     }));
     const ProjectorStats s = projector.stats();
     out.projector += s;
-    spdlog::info("projections rebuild pass={}/{} cut_records={} applied={} seconds={:.1f}", pass + 1,
-                 out.passes, out.records, s.applied,
+    spdlog::info("projections rebuild pass={}/{} cut_records={} applied={} seconds={:.1f}",
+                 pass + 1, out.passes, out.records, s.applied,
                  std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   }
   return out;
@@ -138,17 +139,18 @@ Result<BuildStats> build_in_passes(
 
 double BuildProgress::ratio() const {
   if (passes == 0) return 0.0;
-  const double in_pass = total == 0 ? 1.0 : std::min(1.0, static_cast<double>(records) / static_cast<double>(total));
+  const double in_pass =
+      total == 0 ? 1.0 : std::min(1.0, static_cast<double>(records) / static_cast<double>(total));
   return (static_cast<double>(pass) + in_pass) / static_cast<double>(passes);
 }
 
-Result<std::unique_ptr<Store>> build_store(log::EventLog& log, const std::string& path,
-                                           const ProjectionDeps& deps, BuildStats* stats,
-                                           RebuildPlan plan,
-                                           const std::function<void(const BuildProgress&)>& progress) {
+Result<std::unique_ptr<Store>> build_store(
+    log::EventLog& log, const std::string& path, const ProjectionDeps& deps, BuildStats* stats,
+    RebuildPlan plan, const std::function<void(const BuildProgress&)>& progress) {
   KASSA_ASSIGN_OR_RETURN(auto until, event_high_water_marks(log));
   std::uint64_t total = 0;
-  for (const auto& p : until) total += static_cast<std::uint64_t>(std::max<std::int64_t>(p.offset, 0));
+  for (const auto& p : until)
+    total += static_cast<std::uint64_t>(std::max<std::int64_t>(p.offset, 0));
   std::function<void(std::uint32_t, std::uint32_t, std::uint64_t)> report;
   if (progress) {
     report = [&progress, total](std::uint32_t pass, std::uint32_t passes, std::uint64_t records) {
@@ -156,9 +158,9 @@ Result<std::unique_ptr<Store>> build_store(log::EventLog& log, const std::string
     };
   }
   KASSA_ASSIGN_OR_RETURN(auto store, Store::open(path, Durability::kIngest));
-  KASSA_ASSIGN_OR_RETURN(auto built, build_in_passes(log, *store, until,
-                                                     [&] { return make_projections(deps); }, plan,
-                                                     report));
+  KASSA_ASSIGN_OR_RETURN(
+      auto built,
+      build_in_passes(log, *store, until, [&] { return make_projections(deps); }, plan, report));
   if (stats != nullptr) *stats = built;
   KASSA_TRY((store)->flush());
   return store;
@@ -181,15 +183,17 @@ Result<std::unique_ptr<ProjectionRunner>> ProjectionRunner::open(log::EventLog& 
   KASSA_ASSIGN_OR_RETURN(auto format, (store)->format());
   KASSA_ASSIGN_OR_RETURN(auto offsets, (store)->offsets());
   if (format > kStoreFormat) {
-    return Error::unavailable("StoreFormatNewer",
-                              "the projections at " + path + " have format " +
-                                  std::to_string(format) + ", written by a newer build (this one reads " +
-                                  std::to_string(kStoreFormat) + "); run that build or rebuild them");
+    return Error::unavailable(
+        "StoreFormatNewer", "the projections at " + path + " have format " +
+                                std::to_string(format) +
+                                ", written by a newer build (this one reads " +
+                                std::to_string(kStoreFormat) + "); run that build or rebuild them");
   }
   if (format < kStoreFormat && offsets.empty()) KASSA_TRY((store)->mark_current_format());
   if (format < kStoreFormat && !offsets.empty()) {
-    spdlog::warn("projections store={} has format {} (this build reads {}): rebuilding it from the log",
-                 path, format, kStoreFormat);
+    spdlog::warn(
+        "projections store={} has format {} (this build reads {}): rebuilding it from the log",
+        path, format, kStoreFormat);
     store.reset();
     KASSA_ASSIGN_OR_RETURN(auto next, next_store_path(root));
     KASSA_ASSIGN_OR_RETURN(auto built, build_store(log, next, deps));
@@ -202,8 +206,8 @@ Result<std::unique_ptr<ProjectionRunner>> ProjectionRunner::open(log::EventLog& 
   }
   std::unique_ptr<ProjectionRunner> runner(
       new ProjectionRunner(log, root, deps, std::shared_ptr<Store>(std::move(store))));
-  runner->projector_ = std::make_shared<Projector>(log, *runner->handle_.get(),
-                                                   make_projections(deps));
+  runner->projector_ =
+      std::make_shared<Projector>(log, *runner->handle_.get(), make_projections(deps));
   return runner;
 }
 
@@ -247,11 +251,11 @@ Result<ProjectionRunner::Report> ProjectionRunner::rebuild_locked(bool accept_di
   KASSA_ASSIGN_OR_RETURN(auto path, next_store_path(root_));
   report.path = path;
   // 1. Build from offset 0 while the live projector and queries go on.
-  KASSA_ASSIGN_OR_RETURN(auto built,
-                         build_store(log_, path, deps_, nullptr, {}, [this](const BuildProgress& p) {
-                           std::lock_guard state(state_mu_);
-                           state_.progress = p;
-                         }));
+  KASSA_ASSIGN_OR_RETURN(
+      auto built, build_store(log_, path, deps_, nullptr, {}, [this](const BuildProgress& p) {
+        std::lock_guard state(state_mu_);
+        state_.progress = p;
+      }));
   built.reset();  // reopen with the WAL for live use
   // The passes' read models are freed, but glibc keeps the pages: kassad
   // stayed at 629 MB resident after a rebuild that peaked at 954 MB
@@ -294,7 +298,8 @@ Result<ProjectionRunner::Report> ProjectionRunner::rebuild_locked(bool accept_di
   spdlog::info("projections rebuilt and swapped path={}", path);
   if (report.before != report.after) {
     report.kept = old_path;
-    spdlog::warn("projections differed from the previous store, kept for comparison path={}", old_path);
+    spdlog::warn("projections differed from the previous store, kept for comparison path={}",
+                 old_path);
   } else if (unused) {
     std::error_code ec;
     fs::remove_all(old_path, ec);

@@ -110,8 +110,7 @@ Result<std::unique_ptr<Store>> build_store(
 // Thread-safety: all methods from any thread; one rebuild at a time.
 class ProjectionRunner {
  public:
-  static Result<std::unique_ptr<ProjectionRunner>> open(log::EventLog& log,
-                                                        const std::string& root,
+  static Result<std::unique_ptr<ProjectionRunner>> open(log::EventLog& log, const std::string& root,
                                                         ProjectionDeps deps);
   ~ProjectionRunner();
   StoreHandle& stores() { return handle_; }

@@ -71,12 +71,13 @@ std::string encode_line(const d::AccountEntry& e, const log::Uuid& id, const Eve
 
 Result<StatementLine> decode_line(std::string_view key, std::size_t prefix_size,
                                   std::string_view bytes) {
-  const auto bad = [] { return Error::corrupt("StatementLine", "a statement line does not decode"); };
+  const auto bad = [] {
+    return Error::corrupt("StatementLine", "a statement line does not decode");
+  };
   if (key.size() != prefix_size + 1 + 4 + 8 + 1) return bad();
   StatementLine l;
-  l.date = d::Date::from_days(
-      static_cast<std::int32_t>(static_cast<std::int64_t>(get_be(key, prefix_size + 1, 4)) -
-                                2147483648LL));
+  l.date = d::Date::from_days(static_cast<std::int32_t>(
+      static_cast<std::int64_t>(get_be(key, prefix_size + 1, 4)) - 2147483648LL));
   l.sequence = get_be(key, prefix_size + 5, 8);
   l.n = static_cast<std::uint8_t>(key[prefix_size + 13]);
   Reader r(bytes);
@@ -108,8 +109,8 @@ Result<StatementLine> decode_line(std::string_view key, std::size_t prefix_size,
 
 // A statement's sums leave int64 cents: an error, never a wrapped total.
 Error overflow(std::string_view key) {
-  return Error::violation("MoneyOverflow",
-                          "the statement of " + std::string(key) + " sums beyond the range of int64 cents");
+  return Error::violation("MoneyOverflow", "the statement of " + std::string(key) +
+                                               " sums beyond the range of int64 cents");
 }
 
 }  // namespace

@@ -55,11 +55,12 @@ class StatementBook {
  public:
   StatementBook() : headers_(Cf::kStatement) {}
   Status add(schemas::AggregateKind kind, std::string_view key, const log::DecodedEvent& event,
-             const EventPosition& position, const domain::Entries& entries,
-             ApplyContext& context);
+             const EventPosition& position, const domain::Entries& entries, ApplyContext& context);
   void flush(KvSink& sink) { headers_.flush(sink); }
   void reset() { headers_.reset(); }
-  void set_write_back(bool on, std::size_t max_entries) { headers_.set_write_back(on, max_entries); }
+  void set_write_back(bool on, std::size_t max_entries) {
+    headers_.set_write_back(on, max_entries);
+  }
 
   struct HeaderCodec {
     static std::string encode(const StatementHeader& h);

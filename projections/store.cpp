@@ -3,11 +3,11 @@
 #include "log/checkpoint.h"
 
 #include <rocksdb/db.h>
-#include <rocksdb/slice_transform.h>
-#include <rocksdb/options.h>
-#include <rocksdb/table.h>
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/options.h>
+#include <rocksdb/slice_transform.h>
 #include <rocksdb/sst_file_writer.h>
+#include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 #include <sodium.h>
 
@@ -95,8 +95,9 @@ Error io_error(const std::string& what, const rocksdb::Status& s) {
 
 // After a failed write whose reopen could not open the store at all.
 Error closed_error() {
-  return Error::unavailable("ProjectionStoreClosed",
-                            "the projection store is being reopened after a failed write; retry in a moment");
+  return Error::unavailable(
+      "ProjectionStoreClosed",
+      "the projection store is being reopened after a failed write; retry in a moment");
 }
 
 std::string offset_key(log::Topic topic, std::int32_t partition) {
@@ -158,9 +159,9 @@ StoreSnapshot::~StoreSnapshot() {
 Result<std::optional<std::string>> StoreSnapshot::get(Cf cf, std::string_view key) const {
   return get_impl(store_.db(), store_.handle(cf), snapshot_, key);
 }
-Status StoreSnapshot::scan(Cf cf, std::string_view prefix, std::string_view start,
-                           const std::function<bool(std::string_view, std::string_view)>& visit)
-    const {
+Status StoreSnapshot::scan(
+    Cf cf, std::string_view prefix, std::string_view start,
+    const std::function<bool(std::string_view, std::string_view)>& visit) const {
   return scan_impl(store_.db(), store_.handle(cf), snapshot_, prefix, start, visit);
 }
 
@@ -188,7 +189,8 @@ void Store::close_db() {
 Status Store::open_db() {
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(open_options_->db, path_, open_options_->descriptors, &handles, &raw);
+  rocksdb::Status s =
+      rocksdb::DB::Open(open_options_->db, path_, open_options_->descriptors, &handles, &raw);
   if (!s.ok()) return io_error("open " + path_, s);
   db_.reset(raw);
   default_ = handles[0];
@@ -217,7 +219,8 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, Durability d
   // Per-aggregate keys start with [kind tag][aggregate key] (34 bytes for a
   // person) and a batch inserts each aggregate's keys in order: the memtable
   // keeps a hint per prefix and skips most of the skip-list search.
-  cf_options.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewCappedPrefixTransform(34));
+  cf_options.memtable_insert_with_hint_prefix_extractor.reset(
+      rocksdb::NewCappedPrefixTransform(34));
   rocksdb::BlockBasedTableOptions table;
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
@@ -237,7 +240,9 @@ Result<std::unique_ptr<Store>> Store::open(const std::string& path, Durability d
     // ingested file's name may still be a hard link to a live table file.
     std::error_code ec;
     std::filesystem::remove_all(path + "/bulk", ec);
-    if (ec) return Error::unavailable("ProjectionStoreIo", "cannot empty " + path + "/bulk: " + ec.message());
+    if (ec)
+      return Error::unavailable("ProjectionStoreIo",
+                                "cannot empty " + path + "/bulk: " + ec.message());
   }
   if (created) KASSA_TRY(store->mark_current_format());
   return store;
@@ -253,7 +258,8 @@ Status Store::recover() {
   if (!failed_.failing()) return {};
   std::unique_lock recovering(recover_mu_, std::try_to_lock);
   if (!recovering.owns_lock()) {
-    return Error::unavailable("ProjectionStoreWriteFailed", "the projection store is being reopened");
+    return Error::unavailable("ProjectionStoreWriteFailed",
+                              "the projection store is being reopened");
   }
   const bool writable = failed_.recover([this]() -> std::string {
     // Readers hold the lock for a query at most; one that takes longer
@@ -291,7 +297,8 @@ Result<int> Store::format() const {
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), default_, kFormatKey, &value);
   if (s.IsNotFound()) return 1;
   if (!s.ok()) return io_error("read the format of " + path_, s);
-  if (value.empty() || value.find_first_not_of("0123456789") != std::string::npos || value.size() > 4) {
+  if (value.empty() || value.find_first_not_of("0123456789") != std::string::npos ||
+      value.size() > 4) {
     return Error::corrupt("StoreFormat", "the store's format is not a number");
   }
   return std::stoi(value);
@@ -376,7 +383,8 @@ Status Store::ingest(StoreBatch& batch) {
   const std::string dir = path_ + "/bulk";
   std::error_code ec;
   fs::create_directories(dir, ec);
-  if (ec) return Error::unavailable("ProjectionStoreIo", "cannot create " + dir + ": " + ec.message());
+  if (ec)
+    return Error::unavailable("ProjectionStoreIo", "cannot create " + dir + ": " + ec.message());
   const std::uint64_t n = ++ingested_batches_;
   std::vector<rocksdb::IngestExternalFileArg> args;
   for (auto* h : handles_) {
@@ -387,13 +395,15 @@ Status Store::ingest(StoreBatch& batch) {
       return c != 0 ? c < 0 : a.order < b.order;
     });
     // The page cache keeps what was written: the next batch reads it back.
-    rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), *options_, h, /*invalidate_page_cache=*/false);
+    rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), *options_, h,
+                                  /*invalidate_page_cache=*/false);
     const std::string file = dir + "/" + std::to_string(n) + "-" + h->GetName() + ".sst";
     s = writer.Open(file);
     if (!s.ok()) return io_error("ingest: open " + file, s);
     for (std::size_t i = 0; i < entries.size(); ++i) {
       if (i + 1 < entries.size() && entries[i + 1].key == entries[i].key) continue;
-      s = entries[i].del ? writer.Delete(entries[i].key) : writer.Put(entries[i].key, entries[i].value);
+      s = entries[i].del ? writer.Delete(entries[i].key)
+                         : writer.Put(entries[i].key, entries[i].value);
       if (!s.ok()) return io_error("ingest: write " + file, s);
     }
     s = writer.Finish();

@@ -88,14 +88,13 @@ class StoreSnapshot final : public KvView {
   StoreSnapshot& operator=(const StoreSnapshot&) = delete;
   Result<std::optional<std::string>> get(Cf cf, std::string_view key) const override;
   Status scan(Cf cf, std::string_view prefix, std::string_view start,
-              const std::function<bool(std::string_view, std::string_view)>& visit)
-      const override;
+              const std::function<bool(std::string_view, std::string_view)>& visit) const override;
   using KvView::scan;
 
  private:
   const Store& store_;
   std::shared_lock<std::shared_timed_mutex> lock_;  // the store is not reopened meanwhile
-  const rocksdb::Snapshot* snapshot_;  // null: latest
+  const rocksdb::Snapshot* snapshot_;               // null: latest
 };
 
 class Store final : public KvView {
@@ -110,8 +109,7 @@ class Store final : public KvView {
   // KvView of the latest committed state.
   Result<std::optional<std::string>> get(Cf cf, std::string_view key) const override;
   Status scan(Cf cf, std::string_view prefix, std::string_view start,
-              const std::function<bool(std::string_view, std::string_view)>& visit)
-      const override;
+              const std::function<bool(std::string_view, std::string_view)>& visit) const override;
   using KvView::scan;
 
   // Holds the store open (a reopen after a failed write waits): keep it
@@ -199,10 +197,10 @@ struct NamedCf {
   Cf cf;
 };
 inline constexpr NamedCf kChecksummedCfs[] = {
-    {"parties", Cf::kParties},   {"statement", Cf::kStatement}, {"debt", Cf::kDebt},
-    {"career", Cf::kCareer},     {"company", Cf::kCompany},     {"tax_certificate", Cf::kTax},
-    {"statistics", Cf::kStats},  {"index", Cf::kIndex},         {"niss", Cf::kNiss},
-    {"state", Cf::kState},       {"offsets", Cf::kOffsets},
+    {"parties", Cf::kParties},  {"statement", Cf::kStatement}, {"debt", Cf::kDebt},
+    {"career", Cf::kCareer},    {"company", Cf::kCompany},     {"tax_certificate", Cf::kTax},
+    {"statistics", Cf::kStats}, {"index", Cf::kIndex},         {"niss", Cf::kNiss},
+    {"state", Cf::kState},      {"offsets", Cf::kOffsets},
 };
 
 }  // namespace kassa::projections

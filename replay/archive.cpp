@@ -175,9 +175,9 @@ std::string PartitionTally::add(const log::StoredRecord& r) {
   st.last_offset = r.offset;
   ++st.count;
   ++total_;
-  advance_hash_head(st.hash_head, r.offset,
-                    std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(r.value.data()),
-                                             r.value.size()));
+  advance_hash_head(
+      st.hash_head, r.offset,
+      std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(r.value.data()), r.value.size()));
   if (it->second.keys.insert(r.key).second) st.aggregates = it->second.keys.size();
   versions_[r.schema_version] = true;
   return {};
@@ -222,8 +222,8 @@ Result<ExportSummary> export_archive(RecordStream& in, const std::string& path,
     const auto parts = fbb.CreateVectorOfStructs(cv);
     const auto header =
         s::CreateArchiveHeader(fbb, kArchiveFormatVersion, created, src, tool, parts);
-    s::FinishArchiveRecordBuffer(fbb, s::CreateArchiveRecord(fbb, s::ArchiveBody::ArchiveHeader,
-                                                             header.Union()));
+    s::FinishArchiveRecordBuffer(
+        fbb, s::CreateArchiveRecord(fbb, s::ArchiveBody::ArchiveHeader, header.Union()));
     if (!out.write(fbb.GetBufferPointer(), fbb.GetSize())) return io_error("writing " + partial);
   }
 
@@ -243,8 +243,8 @@ Result<ExportSummary> export_archive(RecordStream& in, const std::string& path,
       fbb.Clear();
       const auto key = fbb.CreateString(r.key);
       const auto type = fbb.CreateString(r.event_type);
-      const auto frame = fbb.CreateVector(reinterpret_cast<const uint8_t*>(r.value.data()),
-                                          r.value.size());
+      const auto frame =
+          fbb.CreateVector(reinterpret_cast<const uint8_t*>(r.value.data()), r.value.size());
       flatbuffers::Offset<flatbuffers::String> reason;
       if (r.quarantine) reason = fbb.CreateString(r.quarantine->reason);
       s::ArchivedEventBuilder b(fbb);
@@ -376,10 +376,10 @@ bool ArchiveReader::read_record(std::vector<uint8_t>& buf) {
   hash_->update(len, 4);
   const uint32_t n = get_le32(len);
   if (n > kMaxArchiveRecord || position_ + 4 + n > end) {
-    check_.structure_problems.push_back(
-        "record " + std::to_string(records_) + " at byte " + std::to_string(position_) +
-        " claims " + std::to_string(n) + " bytes, beyond the end of the records; the rest of the "
-        "file cannot be framed");
+    check_.structure_problems.push_back("record " + std::to_string(records_) + " at byte " +
+                                        std::to_string(position_) + " claims " + std::to_string(n) +
+                                        " bytes, beyond the end of the records; the rest of the "
+                                        "file cannot be framed");
     position_ += 4;
     return false;
   }
@@ -481,9 +481,7 @@ Result<std::vector<log::StoredRecord>> ArchiveReader::next(std::size_t max) {
         check_.manifest = std::move(info);
         break;
       }
-      default:
-        check_.structure_problems.push_back(record_name + ": unexpected record type");
-        break;
+      default: check_.structure_problems.push_back(record_name + ": unexpected record type"); break;
     }
   }
   return out;
@@ -527,7 +525,8 @@ void ArchiveReader::finish() {
     return;
   }
   const ArchiveManifestInfo& m = *check_.manifest;
-  if (m.partitions != counts_) problems.push_back("the manifest's partition counts differ from the header's");
+  if (m.partitions != counts_)
+    problems.push_back("the manifest's partition counts differ from the header's");
   if (m.total_events != tally_->total()) {
     problems.push_back("the manifest counts " + std::to_string(m.total_events) +
                        " records, the archive holds " + std::to_string(tally_->total()));
@@ -537,7 +536,8 @@ void ArchiveReader::finish() {
   }
   const std::vector<PartitionStats> actual = tally_->stats();
   std::map<std::pair<int, int32_t>, const PartitionStats*> listed;
-  for (const PartitionStats& st : m.summaries) listed[{static_cast<int>(st.topic), st.partition}] = &st;
+  for (const PartitionStats& st : m.summaries)
+    listed[{static_cast<int>(st.topic), st.partition}] = &st;
   for (const PartitionStats& a : actual) {
     const std::string name = where(a.topic, a.partition);
     auto it = listed.find({static_cast<int>(a.topic), a.partition});
@@ -551,8 +551,8 @@ void ArchiveReader::finish() {
                          " records, the archive holds " + std::to_string(a.count));
     }
     if (e.first_offset != a.first_offset || e.last_offset != a.last_offset) {
-      problems.push_back(name + ": the manifest's offsets " + std::to_string(e.first_offset) + ".." +
-                         std::to_string(e.last_offset) + " differ from the records' " +
+      problems.push_back(name + ": the manifest's offsets " + std::to_string(e.first_offset) +
+                         ".." + std::to_string(e.last_offset) + " differ from the records' " +
                          std::to_string(a.first_offset) + ".." + std::to_string(a.last_offset));
     }
     if (e.hash_head != a.hash_head) {

@@ -96,8 +96,8 @@ struct ArchiveCheck {
   std::optional<ArchiveManifestInfo> manifest;
   std::vector<std::string> structure_problems;  // framing, unreadable records
   bool file_hash_ok = false;
-  std::string file_hash_stored;    // hex, from the trailer
-  std::string file_hash_computed;  // hex
+  std::string file_hash_stored;                // hex, from the trailer
+  std::string file_hash_computed;              // hex
   std::vector<std::string> manifest_problems;  // manifest vs the records
   bool ok() const {
     return structure_problems.empty() && file_hash_ok && manifest_problems.empty() &&

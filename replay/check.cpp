@@ -124,10 +124,10 @@ class Checker {
       ++report_.events_by_type[std::string(e.event.type_name())];
       Status evolved = d::evolve(state, e.event.envelope(), &entries);
       if (!evolved.ok()) {
-        return Status(Error::corrupt(evolved.error().rule,
-                                     "event " + std::to_string(e.event.sequence()) + " (" +
-                                         std::string(e.event.type_name()) + "): " +
-                                         evolved.error().message));
+        return Status(
+            Error::corrupt(evolved.error().rule, "event " + std::to_string(e.event.sequence()) +
+                                                     " (" + std::string(e.event.type_name()) +
+                                                     "): " + evolved.error().message));
       }
       return Status{};
     });
@@ -202,7 +202,8 @@ class Checker {
       for (d::Money a : sign > 0 ? add : subtract) {
         auto next = sign > 0 ? sum.plus(a) : sum.minus(a);
         if (!next.ok()) {
-          violation(who, "MoneyOverflow", std::string(what) + " sum beyond the range of int64 cents");
+          violation(who, "MoneyOverflow",
+                    std::string(what) + " sum beyond the range of int64 cents");
           return std::nullopt;
         }
         sum = *next;
@@ -226,8 +227,9 @@ class Checker {
   void entries_agree(const std::string& who, const d::Entries& entries, d::Money balance) {
     const auto sum = entries_sum(who, entries);
     if (sum && *sum != balance) {
-      violation(who, "EntriesDisagree",
-                "the account entries add up to " + m(*sum) + ", the state's balance is " + m(balance));
+      violation(
+          who, "EntriesDisagree",
+          "the account entries add up to " + m(*sum) + ", the state's balance is " + m(balance));
     }
   }
 
@@ -275,9 +277,9 @@ class Checker {
       violation(who, "DebtDiffers", "no debt view for a person with debts");
     }
     if (statement_balance && outstanding) {
-      const auto debt_balance = add_up(who, "the debt view's outstanding less its credit",
-                                       d::Money::from_cents(*outstanding), {},
-                                       {d::Money::from_cents(*credit)});
+      const auto debt_balance =
+          add_up(who, "the debt view's outstanding less its credit",
+                 d::Money::from_cents(*outstanding), {}, {d::Money::from_cents(*credit)});
       if (debt_balance && *statement_balance != debt_balance->cents()) {
         violation(who, "StatementBalance",
                   "statement balance " + m(*statement_balance) + " but debt outstanding " +
@@ -285,9 +287,9 @@ class Checker {
       }
     }
     if (ok && statement_balance && *statement_balance != balance) {
-      violation(who, "StatementVsState",
-                "statement balance " + m(*statement_balance) + ", the domain state's " +
-                    m(balance));
+      violation(
+          who, "StatementVsState",
+          "statement balance " + m(*statement_balance) + ", the domain state's " + m(balance));
     }
     if (!ok) return {};
 
@@ -295,12 +297,12 @@ class Checker {
     KASSA_ASSIGN_OR_RETURN(auto career, get(pj::Cf::kCareer, std::string("P") + key));
     const auto expected_career = d::career_view(folded, rulebook_);
     if (career.has_value() ? *career != pj::encode_career(expected_career)
-                            : !expected_career.empty()) {
+                           : !expected_career.empty()) {
       violation(who, "CareerDiffers", "the stored career is not domain::career_view of the state");
     }
     KASSA_ASSIGN_OR_RETURN(auto tax, get(pj::Cf::kTax, std::string("P") + key));
     if (tax.has_value() ? *tax != pj::encode_tax(folded.paid_by_year)
-                         : !folded.paid_by_year.empty()) {
+                        : !folded.paid_by_year.empty()) {
       violation(who, "TaxDiffers", "the stored tax certificate is not the state's");
     }
     std::optional<d::Money> by_year = d::Money::zero(), on_lines = d::Money::zero();
@@ -353,9 +355,11 @@ class Checker {
       return {};
     }
     // Eligibility as the work list judges it = what decide() answers.
-    const Status listed_eligible = d::may_serve_contrainte(entry->outlook, fund_.reminders, options_.on);
+    const Status listed_eligible =
+        d::may_serve_contrainte(entry->outlook, fund_.reminders, options_.on);
     const d::DecisionContext ctx{rulebook_, fund_, options_.on};
-    auto decided = d::decide(folded, d::PersonCommand{d::ServeContrainte{options_.on, "check"}}, ctx);
+    auto decided =
+        d::decide(folded, d::PersonCommand{d::ServeContrainte{options_.on, "check"}}, ctx);
     if (listed_eligible.ok() != decided.ok()) {
       violation(who, "ContrainteEligibility",
                 std::string("the work list says ") +
@@ -397,13 +401,15 @@ class Checker {
       seen.insert(q);
       auto stored = pj::read_stats(store_, q);
       if (!stored.ok()) {
-        violation("", "StatisticsDiffer", "quarter " + std::to_string(q) + ": " + stored.error().message);
+        violation("", "StatisticsDiffer",
+                  "quarter " + std::to_string(q) + ": " + stored.error().message);
         continue;
       }
       const auto expected = figures_.total(q);
       if (!stored->has_value() || !(**stored == expected)) {
         violation("", "StatisticsDiffer",
-                  "quarter " + std::to_string(q) + ": the statistics are not the sum of the aggregates' figures");
+                  "quarter " + std::to_string(q) +
+                      ": the statistics are not the sum of the aggregates' figures");
       }
     }
     for (const auto& [q, f] : figures_.by_quarter) {
@@ -427,16 +433,18 @@ class Checker {
       }
       if (counts_overflowed_.count(st) > 0) {
         violation("", "MoneyOverflow",
-                  stage_name + ": the work list's outstanding at this stage sums beyond the range of "
-                               "int64 cents");
+                  stage_name +
+                      ": the work list's outstanding at this stage sums beyond the range of "
+                      "int64 cents");
         continue;
       }
       const pj::WorkCount expected = counts_[st];
-      if (stored.persons != expected.persons || stored.outstanding_cents != expected.outstanding_cents) {
+      if (stored.persons != expected.persons ||
+          stored.outstanding_cents != expected.outstanding_cents) {
         violation("", "WorkListCountsDiffer",
-                  stage_name + ": " + std::to_string(stored.persons) + " persons " + m(stored.outstanding_cents) +
-                      " stored, " + std::to_string(expected.persons) + " persons " +
-                      m(expected.outstanding_cents) + " in the states");
+                  stage_name + ": " + std::to_string(stored.persons) + " persons " +
+                      m(stored.outstanding_cents) + " stored, " + std::to_string(expected.persons) +
+                      " persons " + m(expected.outstanding_cents) + " in the states");
       }
     }
     return {};
@@ -476,9 +484,12 @@ nlohmann::json to_json(const CheckReport& r) {
   for (const Violation& v : r.listed) {
     violations.push_back({{"aggregate", v.aggregate}, {"rule", v.rule}, {"detail", v.detail}});
   }
-  return {{"persons", r.persons},       {"companies", r.companies},
-          {"events", r.events},         {"violations", r.violations},
-          {"by_rule", r.by_rule},       {"listed", violations},
+  return {{"persons", r.persons},
+          {"companies", r.companies},
+          {"events", r.events},
+          {"violations", r.violations},
+          {"by_rule", r.by_rule},
+          {"listed", violations},
           {"events_by_type", r.events_by_type},
           {"ok", r.ok()}};
 }

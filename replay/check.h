@@ -48,7 +48,7 @@ struct CheckOptions {
 struct Violation {
   std::string aggregate;  // "P…" PartyId or "C" + company number; "" for the whole store
   std::string rule;
-  std::string detail;     // amounts and what differs; never personal data
+  std::string detail;  // amounts and what differs; never personal data
 };
 
 struct CheckReport {
@@ -58,7 +58,7 @@ struct CheckReport {
   std::uint64_t violations = 0;
   std::map<std::string, std::uint64_t> by_rule;
   std::map<std::string, std::uint64_t> events_by_type;  // every event folded
-  std::vector<Violation> listed;  // the first max_listed
+  std::vector<Violation> listed;                        // the first max_listed
   bool ok() const { return violations == 0; }
 };
 

@@ -34,23 +34,25 @@ Result<std::unique_ptr<log::EventLog>> open_empty_target(const SourceSpec& targe
     }
   }
   if (existing && *existing != counts) {
-    return Error::conflict("PartitionCount",
-                           target.url() + " has " + std::to_string((*existing)[0]) + "/" +
-                               std::to_string((*existing)[1]) + "/" + std::to_string((*existing)[2]) +
-                               " person/company/quarantine partitions, the archive " +
-                               std::to_string(counts[0]) + "/" + std::to_string(counts[1]) + "/" +
-                               std::to_string(counts[2]));
+    return Error::conflict(
+        "PartitionCount",
+        target.url() + " has " + std::to_string((*existing)[0]) + "/" +
+            std::to_string((*existing)[1]) + "/" + std::to_string((*existing)[2]) +
+            " person/company/quarantine partitions, the archive " + std::to_string(counts[0]) +
+            "/" + std::to_string(counts[1]) + "/" + std::to_string(counts[2]));
   }
-  KASSA_ASSIGN_OR_RETURN(auto log,
-                         log::open_event_log(log_config_for(target, counts, log::TopicSetup::kCreate)));
+  KASSA_ASSIGN_OR_RETURN(
+      auto log, log::open_event_log(log_config_for(target, counts, log::TopicSetup::kCreate)));
   for (log::Topic t : log::kAllTopics) {
     for (int32_t p = 0; p < counts[static_cast<std::size_t>(t)]; ++p) {
       KASSA_ASSIGN_OR_RETURN(auto hwm, (log)->high_water_mark(t, p));
       if (hwm != 0) {
         return Error::conflict("TargetNotEmpty",
-                               target.url() + " is not empty: " + where(t, p) + " holds records up "
-                               "to offset " + std::to_string(hwm - 1) +
-                               "; import only into an empty journal or empty topics");
+                               target.url() + " is not empty: " + where(t, p) +
+                                   " holds records up "
+                                   "to offset " +
+                                   std::to_string(hwm - 1) +
+                                   "; import only into an empty journal or empty topics");
       }
     }
   }
@@ -84,8 +86,8 @@ class Appender {
     std::size_t begin = 0;
     for (std::size_t i = 1; i <= pending_.size(); ++i) {
       if (i == pending_.size() || pending_[i].key != pending_[begin].key) {
-        batches.push_back({pending_[begin].key,
-                           std::span<const log::Record>(records.data() + begin, i - begin)});
+        batches.push_back(
+            {pending_[begin].key, std::span<const log::Record>(records.data() + begin, i - begin)});
         begin = i;
       }
     }
@@ -96,10 +98,10 @@ class Appender {
         const log::StoredRecord& r = pending_[i++];
         const int32_t partition = log_.partition_for(topic, r.key);
         if (offset != r.offset || partition != r.partition) {
-          return Error::violation("OffsetLayout",
-                                  "the record archived at " + where(r.topic, r.partition) +
-                                      " offset " + std::to_string(r.offset) + " landed at " +
-                                      where(topic, partition) + " offset " + std::to_string(offset));
+          return Error::violation(
+              "OffsetLayout", "the record archived at " + where(r.topic, r.partition) + " offset " +
+                                  std::to_string(r.offset) + " landed at " +
+                                  where(topic, partition) + " offset " + std::to_string(offset));
         }
       }
     }

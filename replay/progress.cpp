@@ -29,7 +29,11 @@ std::string format_duration(double seconds) {
 }
 
 Progress::Progress(std::string label, std::ostream& out, ProgressStyle style)
-    : label_(std::move(label)), out_(out), style_(style), start_(Clock::now()), last_print_(start_) {
+    : label_(std::move(label)),
+      out_(out),
+      style_(style),
+      start_(Clock::now()),
+      last_print_(start_) {
   if (style_ == ProgressStyle::kAuto) {
     style_ = isatty(STDERR_FILENO) != 0 ? ProgressStyle::kTty : ProgressStyle::kLines;
   }

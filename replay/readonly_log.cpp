@@ -17,8 +17,8 @@ Result<std::vector<int64_t>> ReadOnlyLog::append(log::Topic, std::string_view,
   return read_only();
 }
 
-Result<std::vector<std::vector<int64_t>>> ReadOnlyLog::append_many(log::Topic,
-                                                                   std::span<const log::KeyedBatch>) {
+Result<std::vector<std::vector<int64_t>>> ReadOnlyLog::append_many(
+    log::Topic, std::span<const log::KeyedBatch>) {
   return read_only();
 }
 

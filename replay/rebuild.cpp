@@ -97,7 +97,8 @@ Result<RebuildSummary> rebuild_from_log(log::EventLog& source, const std::string
   };
   auto report = [&](uint32_t pass, uint32_t passes, uint64_t done) {
     // Progress over all passes, in records of the log.
-    if (progress != nullptr) progress->update((pass * total + done) / passes, total, pass * total + done);
+    if (progress != nullptr)
+      progress->update((pass * total + done) / passes, total, pass * total + done);
   };
   KASSA_ASSIGN_OR_RETURN(auto built,
                          projections::build_in_passes(log, *store, targets, make, plan, report));
@@ -233,9 +234,7 @@ Result<DiffReport> diff_stores(const std::string& live_dir, const std::string& r
         if (d.first.size() < max_keys) d.first.push_back({printable_key(key), kind});
       };
       while (a->Valid() || b->Valid()) {
-        const int cmp = !a->Valid()   ? 1
-                        : !b->Valid() ? -1
-                                      : a->key().compare(b->key());
+        const int cmp = !a->Valid() ? 1 : !b->Valid() ? -1 : a->key().compare(b->key());
         if (cmp < 0) {
           ++d.only_live;
           note(a->key().ToStringView(), KeyDifference::kOnlyLive);
@@ -254,9 +253,9 @@ Result<DiffReport> diff_stores(const std::string& live_dir, const std::string& r
         }
       }
       if (!a->status().ok() || !b->status().ok()) {
-        return Error::unavailable("ProjectionStoreIo", "reading " + d.name + ": " +
-                                                           a->status().ToString() + " / " +
-                                                           b->status().ToString());
+        return Error::unavailable(
+            "ProjectionStoreIo",
+            "reading " + d.name + ": " + a->status().ToString() + " / " + b->status().ToString());
       }
     }
     report.projections.push_back(std::move(d));

@@ -57,13 +57,13 @@ struct RebuildOptions {
 
 struct RebuildSummary {
   std::vector<ProjectionChecksum> checksums;  // projections::kChecksummedCfs order
-  uint64_t records = 0;      // records consumed
-  uint64_t applied = 0;      // events the projections saw
-  uint64_t left_out = 0;     // verified events outside --at / --known-at
-  uint64_t quarantined = 0;  // would have been quarantined (not written anywhere)
-  uint64_t skipped = 0;      // exact redeliveries
-  uint32_t passes = 0;       // rebuild passes over the log (projections/rebuild.h)
-  std::vector<log::Position> cut;  // where each partition ended (next offsets)
+  uint64_t records = 0;                       // records consumed
+  uint64_t applied = 0;                       // events the projections saw
+  uint64_t left_out = 0;                      // verified events outside --at / --known-at
+  uint64_t quarantined = 0;                   // would have been quarantined (not written anywhere)
+  uint64_t skipped = 0;                       // exact redeliveries
+  uint32_t passes = 0;                        // rebuild passes over the log (projections/rebuild.h)
+  std::vector<log::Position> cut;             // where each partition ended (next offsets)
   std::optional<int32_t> at_days;
   std::optional<int64_t> known_at_us;
   bool niss_index = false;

@@ -30,7 +30,8 @@ namespace {
 std::string money(int64_t cents) { return domain::Money::from_cents(cents).format(); }
 
 nlohmann::json debt_of(const domain::DebtRef& r) {
-  return r.kind == domain::DebtRef::Kind::kNone ? nlohmann::json(nullptr) : nlohmann::json(r.format());
+  return r.kind == domain::DebtRef::Kind::kNone ? nlohmann::json(nullptr)
+                                                : nlohmann::json(r.format());
 }
 
 std::string where(const Lineage& l) {
@@ -39,9 +40,12 @@ std::string where(const Lineage& l) {
 }
 
 nlohmann::json lineage_json(const Lineage& l) {
-  return {{"event_id", l.event_id},       {"event_type", l.event_type},
-          {"sequence", l.sequence},       {"topic", log::topic_suffix(l.topic)},
-          {"partition", l.partition},     {"offset", l.offset},
+  return {{"event_id", l.event_id},
+          {"event_type", l.event_type},
+          {"sequence", l.sequence},
+          {"topic", log::topic_suffix(l.topic)},
+          {"partition", l.partition},
+          {"offset", l.offset},
           {"recorded_at", format_us(l.recorded_at_us)}};
 }
 
@@ -61,8 +65,9 @@ Result<std::string> find_person(const pj::Store& store, const std::string& perso
   if (auto party = domain::PartyId::parse(person, "person"); party.ok()) return party->str();
   auto niss = domain::Niss::parse(person, "person");
   if (!niss.ok()) {
-    return Error::invalid("person", "PersonFormat",
-                          "--person is a national number (NISS) or a PartyId (\"P\" + 32 lowercase hex)");
+    return Error::invalid(
+        "person", "PersonFormat",
+        "--person is a national number (NISS) or a PartyId (\"P\" + 32 lowercase hex)");
   }
   if (!secret) {
     return Error::invalid("niss-secret", "NissSecretRequired",
@@ -88,10 +93,9 @@ struct Folded {
   std::unique_ptr<pj::MemKv> view;
 };
 
-Result<Folded> fold_with_lineage(const pj::Store& store, s::AggregateKind kind,
-                                 const std::string& key, const pj::AsOf& as_of,
-                                 const std::function<void(const pj::IndexedEvent&, const Lineage&)>&
-                                     on_kept) {
+Result<Folded> fold_with_lineage(
+    const pj::Store& store, s::AggregateKind kind, const std::string& key, const pj::AsOf& as_of,
+    const std::function<void(const pj::IndexedEvent&, const Lineage&)>& on_kept) {
   Folded f;
   KASSA_TRY(pj::for_each_indexed_event(store, kind, key, [&](const pj::IndexedEvent& e) -> Status {
     const auto& env = e.event.envelope();
@@ -169,8 +173,8 @@ Result<PersonReport> person_report(const pj::Store& store, const std::string& pa
     return Error::not_found("PersonUnknown", "no events of " + party_id + " in the store's index");
   }
   const pj::MemKv& view = *f.view;
-  KASSA_ASSIGN_OR_RETURN(report.lines,
-                         traced_lines(f, s::AggregateKind::Person, party_id, at_days, report.totals));
+  KASSA_ASSIGN_OR_RETURN(
+      report.lines, traced_lines(f, s::AggregateKind::Person, party_id, at_days, report.totals));
   KASSA_ASSIGN_OR_RETURN(auto debt, pj::read_debt(view, party_id));
   report.debt = debt;
   KASSA_ASSIGN_OR_RETURN(auto career, pj::read_career(view, party_id));
@@ -211,8 +215,8 @@ Result<CompanyReport> company_report(const pj::Store& store, const std::string& 
     return Error::not_found("CompanyUnknown",
                             "no events of company " + number + " in the store's index");
   }
-  KASSA_ASSIGN_OR_RETURN(report.lines,
-                         traced_lines(f, s::AggregateKind::Company, number, at_days, report.totals));
+  KASSA_ASSIGN_OR_RETURN(
+      report.lines, traced_lines(f, s::AggregateKind::Company, number, at_days, report.totals));
   KASSA_ASSIGN_OR_RETURN(auto account, pj::read_company(*f.view, number));
   report.account = account;
   if (report.account) {
@@ -257,14 +261,15 @@ nlohmann::json lines_json(const std::vector<ReportLine>& report_lines) {
 void print_lines(const std::vector<ReportLine>& lines, const pj::StatementHeader& totals,
                  std::string_view owed_by, std::ostream& out) {
   out << "Account statement\n";
-  out << "  date        debt                kind                    debit      credit     balance  event\n";
+  out << "  date        debt                kind                    debit      credit     balance  "
+         "event\n";
   for (const ReportLine& l : lines) {
     out << "  " << l.line.date.format() << "  " << std::left << std::setw(18)
         << l.line.debt.format() << "  " << std::setw(22) << domain::to_string(l.line.kind)
         << std::right << std::setw(11) << (l.line.debit.is_zero() ? "" : l.line.debit.format())
-        << std::setw(12) << (l.line.credit.is_zero() ? "" : l.line.credit.format())
-        << std::setw(12) << l.line.balance.format() << "  " << l.source.event_id << " "
-        << where(l.source) << " " << format_us(l.source.recorded_at_us) << "\n";
+        << std::setw(12) << (l.line.credit.is_zero() ? "" : l.line.credit.format()) << std::setw(12)
+        << l.line.balance.format() << "  " << l.source.event_id << " " << where(l.source) << " "
+        << format_us(l.source.recorded_at_us) << "\n";
   }
   out << "  balance " << money(totals.balance_cents)
       << (totals.balance_cents < 0 ? " (a credit to the " + std::string(owed_by) + ")"
@@ -277,8 +282,8 @@ void print_lines(const std::vector<ReportLine>& lines, const pj::StatementHeader
 template <typename Report>
 nlohmann::json report_head(const Report& r) {
   return {{"at", format_days(r.at_days)},
-          {"known_at", r.known_at_us ? nlohmann::json(format_us(*r.known_at_us))
-                                     : nlohmann::json(nullptr)},
+          {"known_at",
+           r.known_at_us ? nlohmann::json(format_us(*r.known_at_us)) : nlohmann::json(nullptr)},
           {"events_used", r.events_used},
           {"events_left_out", r.events_left_out},
           {"statement",
@@ -319,7 +324,8 @@ nlohmann::json to_json(const PersonReport& r) {
     for (const auto& q : *r.career) {
       quarters.push_back(
           {{"quarter", q.quarter.format()},
-           {"status", q.status_known ? std::string(domain::to_string(q.status)) : std::string("unknown")},
+           {"status",
+            q.status_known ? std::string(domain::to_string(q.status)) : std::string("unknown")},
            {"reason", q.status_known ? std::string(domain::to_string(q.reason)) : std::string()},
            {"contribution_due", q.contribution_due.format()},
            {"contribution_paid", q.contribution_paid.format()}});
@@ -344,10 +350,10 @@ void print_report(const PersonReport& r, std::ostream& out) {
         << ", payment plan " << domain::to_string(r.debt->plan) << "\n";
     for (const auto& l : r.debt->lines) {
       if (l.open_total.is_zero()) continue;
-      out << "  " << std::left << std::setw(18) << l.debt.format() << std::right
-          << " principal " << l.open_principal.format() << ", surcharges "
-          << l.open_surcharges.format() << ", costs " << l.open_costs.format() << ", stage "
-          << domain::to_string(l.stage) << "\n";
+      out << "  " << std::left << std::setw(18) << l.debt.format() << std::right << " principal "
+          << l.open_principal.format() << ", surcharges " << l.open_surcharges.format()
+          << ", costs " << l.open_costs.format() << ", stage " << domain::to_string(l.stage)
+          << "\n";
     }
     out << "\n";
   }
@@ -435,10 +441,9 @@ void print_report(const CompanyReport& r, std::ostream& out) {
   out << "Directors\n";
   if (r.directors.empty()) out << "  none\n";
   for (const DirectorLine& d : r.directors) {
-    out << "  " << d.party_id << "  " << std::left << std::setw(10) << d.director.role
-        << std::right << " from " << d.director.from.format() << " to "
-        << (d.director.to ? d.director.to->format() : std::string("now      "))
-        << "  added ";
+    out << "  " << d.party_id << "  " << std::left << std::setw(10) << d.director.role << std::right
+        << " from " << d.director.from.format() << " to "
+        << (d.director.to ? d.director.to->format() : std::string("now      ")) << "  added ";
     if (d.added.offset >= 0) {
       out << d.added.event_id << " " << where(d.added) << " " << format_us(d.added.recorded_at_us);
     } else {

@@ -55,8 +55,8 @@ struct ReportLine {
 
 struct PersonReport {
   std::string party_id;
-  int32_t at_days = 0;                  // events decided up to this date
-  std::optional<int64_t> known_at_us;   // and recorded up to this instant
+  int32_t at_days = 0;                 // events decided up to this date
+  std::optional<int64_t> known_at_us;  // and recorded up to this instant
   uint64_t events_used = 0;
   uint64_t events_left_out = 0;         // decided after at_days / recorded later
   std::vector<ReportLine> lines;        // in date order, with running balances
@@ -84,8 +84,8 @@ struct CompanyReport {
   std::vector<ReportLine> lines;
   projections::StatementHeader totals;
   std::optional<domain::CompanyView> account;  // nullopt before registration
-  std::vector<DirectorLine> directors;                 // by PartyId
-  std::vector<Lineage> events;                         // every event used, in sequence order
+  std::vector<DirectorLine> directors;         // by PartyId
+  std::vector<Lineage> events;                 // every event used, in sequence order
 };
 
 // Finds the PartyId: `person` is a PartyId ("P" + 32 hex) or a NISS (then

@@ -71,8 +71,12 @@ class LogStream final : public RecordStream {
  public:
   LogStream(log::EventLog& log, std::string description, std::vector<PartitionExtent> extents,
             PartitionCounts counts, uint64_t total, std::vector<log::journal::Damage> skip)
-      : log_(log), description_(std::move(description)), extents_(std::move(extents)),
-        counts_(counts), total_(total), skip_(std::move(skip)) {}
+      : log_(log),
+        description_(std::move(description)),
+        extents_(std::move(extents)),
+        counts_(counts),
+        total_(total),
+        skip_(std::move(skip)) {}
 
   Result<std::vector<log::StoredRecord>> next(std::size_t max) override {
     while (current_ < extents_.size()) {
@@ -98,8 +102,8 @@ class LogStream final : public RecordStream {
         }
       }
       if (skipped) continue;
-      KASSA_ASSIGN_OR_RETURN(auto batch,
-                             log_.read(e.topic, e.partition, offset_, limit, std::chrono::milliseconds(200)));
+      KASSA_ASSIGN_OR_RETURN(auto batch, log_.read(e.topic, e.partition, offset_, limit,
+                                                   std::chrono::milliseconds(200)));
       std::vector<log::StoredRecord> out;
       out.reserve(batch.size());
       for (auto& r : batch) {
@@ -209,9 +213,8 @@ Result<std::unique_ptr<RecordStream>> make_log_stream(log::EventLog& log, std::s
       total += static_cast<uint64_t>(hwm);
     }
   }
-  return std::unique_ptr<RecordStream>(
-      std::make_unique<LogStream>(log, std::move(description), std::move(extents), counts, total,
-                                  std::move(skip)));
+  return std::unique_ptr<RecordStream>(std::make_unique<LogStream>(
+      log, std::move(description), std::move(extents), counts, total, std::move(skip)));
 }
 
 Result<std::optional<PartitionCounts>> journal_partition_counts(const std::string& dir) {
@@ -222,7 +225,8 @@ Result<std::optional<PartitionCounts>> journal_partition_counts(const std::strin
   return log::journal::JournalLog::stored_partition_counts(dir);
 }
 
-Result<PartitionCounts> kafka_partition_counts(const std::string& brokers, const std::string& prefix) {
+Result<PartitionCounts> kafka_partition_counts(const std::string& brokers,
+                                               const std::string& prefix) {
   char err[512];
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   const std::pair<const char*, std::string> settings[] = {

@@ -73,9 +73,8 @@ class RecordStream {
 // when it was made. `skip` names damaged ranges the stream steps over
 // (verify reports them itself; nothing else passes any).
 // REQUIRES: `log` outlives the stream.
-Result<std::unique_ptr<RecordStream>> make_log_stream(
-    log::EventLog& log, std::string description,
-    std::vector<log::journal::Damage> skip = {});
+Result<std::unique_ptr<RecordStream>> make_log_stream(log::EventLog& log, std::string description,
+                                                      std::vector<log::journal::Damage> skip = {});
 
 // The partition counts stored in an existing journal folder, or nullopt if
 // the folder holds no journal. Opens the database read-only.

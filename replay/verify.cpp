@@ -89,8 +89,8 @@ class Verifier {
       return;
     }
     ++report_.events;
-    auto decoded = log::decode_event(std::span<const uint8_t>(
-        reinterpret_cast<const uint8_t*>(r.value.data()), r.value.size()));
+    auto decoded = log::decode_event(
+        std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(r.value.data()), r.value.size()));
     if (!decoded.ok()) {
       Finding f = at(r, FindingKind::kBreak);
       f.rule = decoded.error().rule;
@@ -142,7 +142,8 @@ class Verifier {
   }
 
   void finish() {
-    for (const PartitionStats& st : tally_.stats()) report_partition(st.topic, st.partition).stats = st;
+    for (const PartitionStats& st : tally_.stats())
+      report_partition(st.topic, st.partition).stats = st;
     std::sort(report_.partitions.begin(), report_.partitions.end(),
               [](const PartitionReport& a, const PartitionReport& b) {
                 return std::pair(static_cast<int>(a.stats.topic), a.stats.partition) <
@@ -177,7 +178,8 @@ class Verifier {
   // quarantines the record, so its aggregate's chain breaks there): the
   // record key and headers must be the envelope's, and person events live on
   // the person topic, company and fund events on the company topic.
-  std::optional<Finding> header_break(const log::StoredRecord& r, const log::DecodedEvent& ev) const {
+  std::optional<Finding> header_break(const log::StoredRecord& r,
+                                      const log::DecodedEvent& ev) const {
     std::string rule;
     std::string problem;
     const bool company_topic = r.topic == log::Topic::kCompanyEvents;
@@ -232,7 +234,9 @@ class Verifier {
     if (listed_++ < kMaxListedFindings) report_.findings.push_back(std::move(f));
   }
 
-  PartitionReport& part(const log::StoredRecord& r) { return report_partition(r.topic, r.partition); }
+  PartitionReport& part(const log::StoredRecord& r) {
+    return report_partition(r.topic, r.partition);
+  }
 
   PartitionReport& report_partition(log::Topic topic, int32_t partition) {
     auto [it, inserted] = index_.try_emplace({static_cast<int>(topic), partition}, 0);
@@ -251,7 +255,8 @@ class Verifier {
     uint64_t n = 0;
     for (const auto& [key, bp] : broken_) {
       bool seen = false;
-      for (auto kind : {s::AggregateKind::Person, s::AggregateKind::Company, s::AggregateKind::Fund}) {
+      for (auto kind :
+           {s::AggregateKind::Person, s::AggregateKind::Company, s::AggregateKind::Fund}) {
         if (chain_.tip(kind, key)) seen = true;
       }
       if (!seen) ++n;

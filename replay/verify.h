@@ -54,10 +54,10 @@ struct Finding {
   log::Topic topic = log::Topic::kPersonEvents;
   int32_t partition = 0;
   int64_t offset = -1;
-  std::string event_id;          // "" when not even claimed
+  std::string event_id;            // "" when not even claimed
   bool event_id_verified = false;  // false: read from bytes whose hash failed
-  std::string aggregate_key;     // opaque PartyId / company number / "fund"
-  uint64_t sequence = 0;         // 0 = unknown
+  std::string aggregate_key;       // opaque PartyId / company number / "fund"
+  uint64_t sequence = 0;           // 0 = unknown
   std::string event_type;
   std::string rule;
   std::string message;
@@ -81,21 +81,19 @@ struct PartitionReport {
 
 struct VerifyReport {
   std::string source;
-  std::vector<PartitionReport> partitions;  // every partition of every topic
-  std::vector<Finding> findings;            // in log order, capped
-  uint64_t findings_total = 0;              // not counting duplicates
+  std::vector<PartitionReport> partitions;   // every partition of every topic
+  std::vector<Finding> findings;             // in log order, capped
+  uint64_t findings_total = 0;               // not counting duplicates
   std::vector<QuarantinedItem> quarantined;  // capped
   uint64_t quarantined_total = 0;
-  std::optional<ArchiveCheck> archive;      // archive sources only
+  std::optional<ArchiveCheck> archive;       // archive sources only
   std::vector<log::journal::Damage> damage;  // journal sources: unreadable ranges
   uint64_t events = 0;                       // person + company records
   uint64_t aggregates = 0;
   uint64_t broken_aggregates = 0;
   double seconds = 0;
 
-  bool ok() const {
-    return findings_total == 0 && damage.empty() && (!archive || archive->ok());
-  }
+  bool ok() const { return findings_total == 0 && damage.empty() && (!archive || archive->ok()); }
 };
 
 inline constexpr std::size_t kMaxListedFindings = 10'000;

@@ -15,16 +15,11 @@ std::string where(log::Topic topic, int32_t partition) {
 }
 
 nlohmann::json finding_json(const Finding& f) {
-  return {{"kind", to_string(f.kind)},
-          {"topic", log::topic_suffix(f.topic)},
-          {"partition", f.partition},
-          {"offset", f.offset},
-          {"event_id", f.event_id},
-          {"event_id_verified", f.event_id_verified},
-          {"aggregate", f.aggregate_key},
-          {"sequence", f.sequence},
-          {"event_type", f.event_type},
-          {"rule", f.rule},
+  return {{"kind", to_string(f.kind)},    {"topic", log::topic_suffix(f.topic)},
+          {"partition", f.partition},     {"offset", f.offset},
+          {"event_id", f.event_id},       {"event_id_verified", f.event_id_verified},
+          {"aggregate", f.aggregate_key}, {"sequence", f.sequence},
+          {"event_type", f.event_type},   {"rule", f.rule},
           {"message", f.message}};
 }
 
@@ -107,11 +102,12 @@ nlohmann::json to_json(const VerifyReport& r) {
   };
   nlohmann::json damage = nlohmann::json::array();
   for (const log::journal::Damage& d : r.damage) {
-    damage.push_back({{"topic", log::topic_suffix(d.topic)},
-                      {"partition", d.partition},
-                      {"from_offset", d.from_offset},
-                      {"to_offset", d.to_offset >= 0 ? nlohmann::json(d.to_offset) : nlohmann::json()},
-                      {"detail", d.detail}});
+    damage.push_back(
+        {{"topic", log::topic_suffix(d.topic)},
+         {"partition", d.partition},
+         {"from_offset", d.from_offset},
+         {"to_offset", d.to_offset >= 0 ? nlohmann::json(d.to_offset) : nlohmann::json()},
+         {"detail", d.detail}});
   }
   j["damaged_ranges"] = damage;
   if (r.archive) j["archive"] = archive_json(*r.archive);

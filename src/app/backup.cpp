@@ -56,7 +56,8 @@ Result<std::pair<std::string, std::uint64_t>> hash_file(const fs::path& path) {
 Result<std::vector<std::string>> files_under(const fs::path& root) {
   std::vector<std::string> out;
   std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::end(it); it.increment(ec)) {
+  for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::end(it);
+       it.increment(ec)) {
     if (it->is_regular_file()) out.push_back(fs::relative(it->path(), root).generic_string());
   }
   if (ec) return io("cannot list " + root.string() + ": " + ec.message());
@@ -70,9 +71,10 @@ Status make_private(const fs::path& root) {
   std::error_code ec;
   fs::permissions(root, fs::perms::owner_all, ec);
   if (ec) return io("cannot restrict " + root.string() + ": " + ec.message());
-  for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::end(it); it.increment(ec)) {
-    const auto mode = it->is_directory() ? fs::perms::owner_all
-                                         : fs::perms::owner_read | fs::perms::owner_write;
+  for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::end(it);
+       it.increment(ec)) {
+    const auto mode =
+        it->is_directory() ? fs::perms::owner_all : fs::perms::owner_read | fs::perms::owner_write;
     fs::permissions(it->path(), mode, ec);
     if (ec) break;
   }
@@ -83,8 +85,9 @@ Status make_private(const fs::path& root) {
 Result<json> manifest_of(const fs::path& root) {
   std::ifstream in(root / kBackupManifest);
   if (!in) {
-    return Error::corrupt("BackupManifest", (root / kBackupManifest).string() +
-                                                " is missing: not a Kassa backup, or an unfinished one");
+    return Error::corrupt("BackupManifest",
+                          (root / kBackupManifest).string() +
+                              " is missing: not a Kassa backup, or an unfinished one");
   }
   json manifest = json::parse(in, nullptr, false);
   if (manifest.is_discarded() || !manifest.is_object() || manifest.value("format", "") != kFormat ||
@@ -101,8 +104,9 @@ Status check_target(const std::string& path, const std::string& field) {
     return Error::invalid(field, "BackupTargetAbsolute", field + " must be an absolute path");
   }
   if (p.filename().string().ends_with(".partial")) {
-    return Error::invalid(field, "BackupTargetPartial",
-                          "a name ending in .partial is an unfinished backup or restore's; choose another");
+    return Error::invalid(
+        field, "BackupTargetPartial",
+        "a name ending in .partial is an unfinished backup or restore's; choose another");
   }
   std::error_code ec;
   if (fs::exists(p, ec)) {
@@ -110,8 +114,9 @@ Status check_target(const std::string& path, const std::string& field) {
   }
   if (fs::exists(path + ".partial", ec)) {
     return Error::invalid(field, "BackupTargetExists",
-                          path + ".partial exists: a backup or restore of that name is under way or "
-                                 "did not finish; remove it, or name a new folder");
+                          path +
+                              ".partial exists: a backup or restore of that name is under way or "
+                              "did not finish; remove it, or name a new folder");
   }
   if (!fs::is_directory(p.parent_path(), ec)) {
     return Error::invalid(field, "BackupTargetParent",
@@ -140,7 +145,8 @@ Status copy_parts(const BackupSources& s, const fs::path& partial, json& parts) 
   // 4. the keys and the NISS secret.
   KASSA_TRY(s.keys->checkpoint((partial / "keys").string()));
   fs::copy_file(s.niss_secret_path, partial / "keys" / "niss_secret.key", ec);
-  if (!ec && !sync_file(partial / "keys" / "niss_secret.key")) ec = std::make_error_code(std::errc::io_error);
+  if (!ec && !sync_file(partial / "keys" / "niss_secret.key"))
+    ec = std::make_error_code(std::errc::io_error);
   if (ec) return io("cannot copy " + s.niss_secret_path + ": " + ec.message());
   parts.push_back("keys");
   // 5. the access log.
@@ -182,7 +188,8 @@ Result<json> make_backup(const BackupSources& s, const std::string& to, const st
   // check_target refused an existing <to>.partial: creating it claims the
   // name, and a second backup of the same name at the same moment is refused.
   if (!fs::create_directory(partial, ec) || ec) {
-    if (!ec) return Error::invalid(field, "BackupTargetExists", partial.string() + " is being written");
+    if (!ec)
+      return Error::invalid(field, "BackupTargetExists", partial.string() + " is being written");
     return io("cannot create " + partial.string() + ": " + ec.message());
   }
   json parts = json::array();
@@ -227,7 +234,8 @@ Result<json> make_backup(const BackupSources& s, const std::string& to, const st
     return copied.error();
   }
   sync_folder(fs::path(to).parent_path());
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   spdlog::info("backup written files={} bytes={} seconds={:.1f}", files.size(), bytes, seconds);
   manifest["seconds"] = seconds;
   return manifest;
@@ -251,7 +259,8 @@ Result<json> check_backup(const std::string& from) {
   }
   for (const auto& [name, f] : listed) {
     if (name.find("..") != std::string::npos || fs::path(name).is_absolute()) {
-      return Error::corrupt("BackupManifest", "the manifest names a file outside the backup: " + name);
+      return Error::corrupt("BackupManifest",
+                            "the manifest names a file outside the backup: " + name);
     }
     std::error_code ec;
     if (!fs::is_regular_file(root / name, ec)) {
@@ -259,12 +268,14 @@ Result<json> check_backup(const std::string& from) {
     }
     KASSA_ASSIGN_OR_RETURN(auto hashed, hash_file(root / name));
     if (hashed.second != f->value("bytes", std::uint64_t{0})) {
-      return Error::corrupt("BackupDamaged", name + " has " + std::to_string(hashed.second) +
-                                                 " bytes; the manifest says " +
-                                                 std::to_string(f->value("bytes", std::uint64_t{0})));
+      return Error::corrupt("BackupDamaged",
+                            name + " has " + std::to_string(hashed.second) +
+                                " bytes; the manifest says " +
+                                std::to_string(f->value("bytes", std::uint64_t{0})));
     }
     if (hashed.first != f->value("blake2b", "")) {
-      return Error::corrupt("BackupDamaged", name + " differs from the file the backup wrote (BLAKE2b)");
+      return Error::corrupt("BackupDamaged",
+                            name + " differs from the file the backup wrote (BLAKE2b)");
     }
   }
   return manifest;
@@ -276,7 +287,9 @@ Result<json> restore_backup(const std::string& from, const std::string& data_dir
   const fs::path partial = data_dir + ".partial";
   std::error_code ec;
   if (!fs::create_directory(partial, ec) || ec) {
-    if (!ec) return Error::invalid("data_dir", "BackupTargetExists", partial.string() + " is being written");
+    if (!ec)
+      return Error::invalid("data_dir", "BackupTargetExists",
+                            partial.string() + " is being written");
     return io("cannot create " + partial.string() + ": " + ec.message());
   }
   Status done;
@@ -294,7 +307,8 @@ Result<json> restore_backup(const std::string& from, const std::string& data_dir
   if (done.ok()) done = make_private(partial);
   if (done.ok()) {
     fs::rename(partial, data_dir, ec);
-    if (ec) done = io("cannot rename " + partial.string() + " to " + data_dir + ": " + ec.message());
+    if (ec)
+      done = io("cannot rename " + partial.string() + " to " + data_dir + ": " + ec.message());
   }
   if (!done.ok()) {
     fs::remove_all(partial, ec);

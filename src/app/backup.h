@@ -56,14 +56,14 @@ class IdempotencyStore;
 namespace kassa::app {
 
 struct BackupSources {
-  log::EventLog* log = nullptr;                    // REQUIRED
-  projections::Store* projections = nullptr;       // REQUIRED: the live store
-  http::IdempotencyStore* idempotency = nullptr;   // REQUIRED
-  log::RocksDbKeyStore* keys = nullptr;            // REQUIRED
-  projections::AccessLog* access_log = nullptr;    // REQUIRED
-  std::string niss_secret_path;                    // REQUIRED: <data-dir>/keys/niss_secret.key
-  std::string topic_prefix;                        // recorded in the manifest
-  bool kafka = false;                              // the log is Kafka's topics
+  log::EventLog* log = nullptr;                   // REQUIRED
+  projections::Store* projections = nullptr;      // REQUIRED: the live store
+  http::IdempotencyStore* idempotency = nullptr;  // REQUIRED
+  log::RocksDbKeyStore* keys = nullptr;           // REQUIRED
+  projections::AccessLog* access_log = nullptr;   // REQUIRED
+  std::string niss_secret_path;                   // REQUIRED: <data-dir>/keys/niss_secret.key
+  std::string topic_prefix;                       // recorded in the manifest
+  bool kafka = false;                             // the log is Kafka's topics
   // The auth file (tokens' hashes) when it is the data folder's own
   // <data-dir>/auth.json; empty: kept elsewhere, backed up with the rest
   // of the configuration.

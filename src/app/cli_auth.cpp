@@ -20,7 +20,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-[[noreturn]] void fail(const std::string& field, const std::string& rule, const std::string& message) {
+[[noreturn]] void fail(const std::string& field, const std::string& rule,
+                       const std::string& message) {
   std::cerr << "error: " << (field.empty() ? "" : field + ": ") << message << " (" << rule << ")\n";
   throw CLI::RuntimeError(1);
 }
@@ -93,8 +94,8 @@ void add_token(const Options& o) {
                      {"sha256", http::token_sha256(token)}});
   write_entries(path, entries);
   std::cout << token << "\n";
-  std::cerr << "added a token of role " << http::to_string(*role) << " for " << o.principal << " to "
-            << path << "; it is shown only now. Restart kassad to use it.\n";
+  std::cerr << "added a token of role " << http::to_string(*role) << " for " << o.principal
+            << " to " << path << "; it is shown only now. Restart kassad to use it.\n";
 }
 
 void remove_token(const Options& o) {
@@ -103,16 +104,17 @@ void remove_token(const Options& o) {
   nlohmann::json kept = nlohmann::json::array();
   int removed = 0;
   for (const auto& e : entries) {
-    const bool match = e["principal"] == o.principal &&
-                       (o.sha256_prefix.empty() ||
-                        e["sha256"].get<std::string>().rfind(o.sha256_prefix, 0) == 0);
+    const bool match =
+        e["principal"] == o.principal &&
+        (o.sha256_prefix.empty() || e["sha256"].get<std::string>().rfind(o.sha256_prefix, 0) == 0);
     if (match) {
       ++removed;
     } else {
       kept.push_back(e);
     }
   }
-  if (removed == 0) fail("principal", "TokenFound", "no token of " + o.principal + " matched in " + path);
+  if (removed == 0)
+    fail("principal", "TokenFound", "no token of " + o.principal + " matched in " + path);
   write_entries(path, kept);
   std::cerr << "removed " << removed << " token(s) of " << o.principal << " from " << path
             << ". Restart kassad to stop accepting them.\n";

@@ -55,7 +55,8 @@ void backup_offline(const Config& config, const std::string& to) {
   // Opening creates what is missing: a mistyped folder would be backed up
   // as a new, empty data folder.
   const std::string secret_path = config.keys_dir() + "/niss_secret.key";
-  if (!fs::exists(secret_path) || (config.log.brokers.empty() && !fs::exists(config.journal_dir()))) {
+  if (!fs::exists(secret_path) ||
+      (config.log.brokers.empty() && !fs::exists(config.journal_dir()))) {
     std::cerr << "error: " << config.data_dir << " is not a Kassa data folder (no "
               << (fs::exists(secret_path) ? config.journal_dir() : secret_path) << ")\n";
     throw CLI::RuntimeError(1);
@@ -72,10 +73,14 @@ void backup_offline(const Config& config, const std::string& to) {
   if (!idempotency.ok()) fail("idempotency store", idempotency.error());
   auto access = p::AccessLog::open(config.access_log_dir());
   if (!access.ok()) fail("access log", access.error());
-  const BackupSources sources{log->get(),       store->get(),
-                              idempotency->get(), keys->get(),
-                              access->get(),    secret_path,
-                              config.log.topic_prefix, !config.log.brokers.empty(),
+  const BackupSources sources{log->get(),
+                              store->get(),
+                              idempotency->get(),
+                              keys->get(),
+                              access->get(),
+                              secret_path,
+                              config.log.topic_prefix,
+                              !config.log.brokers.empty(),
                               fs::exists(config.data_dir + "/auth.json") &&
                                       config.auth_file == config.data_dir + "/auth.json"
                                   ? config.auth_file
@@ -95,7 +100,8 @@ void add_backup_commands(CLI::App& app) {
   };
   auto o = std::make_shared<Options>();
   CLI::App* backup = app.add_subcommand(
-      "backup", "Back up a data folder (journal, projections, keys, access log, idempotency store)");
+      "backup",
+      "Back up a data folder (journal, projections, keys, access log, idempotency store)");
   add_store_options(*backup, *config);
   backup->add_option("--to", o->to, "kassad stopped: a new folder (absolute path) for the backup");
   backup->add_option("--url", o->url, "a running kassad to ask (e.g. http://127.0.0.1:8080)");
@@ -143,8 +149,8 @@ void add_backup_commands(CLI::App& app) {
                 << "/journal, then start kassad with KASSA_DATA_DIR=" << o->restore_into << "\n";
     } else {
       std::cout << "next: start kassad with KASSA_DATA_DIR=" << o->restore_into
-                << " on the same brokers and KASSA_TOPIC_PREFIX=" << manifest->value("topic_prefix", "")
-                << " (the events are the topics')\n";
+                << " on the same brokers and KASSA_TOPIC_PREFIX="
+                << manifest->value("topic_prefix", "") << " (the events are the topics')\n";
     }
   });
 }

@@ -46,7 +46,8 @@ void run(CheckArgs& args) {
   replay::CheckOptions options;
   if (args.date.empty()) {
     const auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
-    options.on = domain::Date::from_days(static_cast<std::int32_t>(today.time_since_epoch().count()));
+    options.on =
+        domain::Date::from_days(static_cast<std::int32_t>(today.time_since_epoch().count()));
   } else {
     auto on = domain::Date::parse(args.date, "date");
     if (!on.ok()) fail("--date", on.error());
@@ -83,7 +84,8 @@ void add_check_command(CLI::App& app) {
       "and company account = the domain state's, statistics = their sums. Exit 1 on any "
       "violation. Run it with kassad stopped, or on a copy.");
   add_store_options(*cmd, args->config);
-  cmd->add_option("--store", args->store, "a projection store folder instead of --data-dir's live one");
+  cmd->add_option("--store", args->store,
+                  "a projection store folder instead of --data-dir's live one");
   cmd->add_option("--date", args->date,
                   "the day contrainte eligibility is judged on, YYYY-MM-DD (default: today)");
   cmd->add_flag("--json", args->json, "print the report as JSON");

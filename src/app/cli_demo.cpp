@@ -2,8 +2,8 @@
 
 #include "app/cli_support.h"
 
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <filesystem>
@@ -42,67 +42,67 @@ nlohmann::json to_json(const demo::PopulationSummary& s, double seconds) {
   for (const auto& [label, key] : s.samples) samples.push_back({{"label", label}, {"key", key}});
   nlohmann::json runs = nlohmann::json::array();
   for (const auto& r : s.assessment_runs) {
-    runs.push_back({{"quarter", r.quarter}, {"persons", r.persons}, {"events", r.events},
+    runs.push_back({{"quarter", r.quarter},
+                    {"persons", r.persons},
+                    {"events", r.events},
                     {"seconds", r.seconds}});
   }
-  return {{"persons", s.persons},
-          {"companies", s.companies},
-          {"events", s.events()},
-          {"person_events", s.person_events},
-          {"company_events", s.company_events},
-          {"fund_events", s.fund_events},
-          {"seconds", seconds},
-          {"events_per_s", seconds > 0 ? static_cast<double>(s.events()) / seconds : 0.0},
-          {"assessment_events", s.assessment_events},
-          {"assessment_seconds", s.assessment_seconds},
-          {"assessment_events_per_s", s.assessment_seconds > 0
-                                          ? static_cast<double>(s.assessment_events) /
-                                                s.assessment_seconds
-                                          : 0.0},
-          {"assessment_runs", runs},
-          {"categories", categories},
-          {"primo_starters", s.primo_starters},
-          {"newcomers", s.newcomers},
-          {"cessations", s.cessations},
-          {"payments", s.payments},
-          {"bank_statements", s.bank_statements},
-          {"bank_lines", s.bank_lines},
-          {"payments_by_account", s.payments_by_account},
-          {"suspense", s.suspense},
-          {"persons_reminded", s.persons_reminded},
-          {"persons_formally_noticed", s.persons_formally_noticed},
-          {"payment_plans", s.payment_plans},
-          {"dispenses", s.dispenses},
-          {"waivers", s.waivers},
-          {"bridging_rights", s.bridging_rights},
-          {"benefit_payments", s.benefit_payments},
-          {"refunds", s.refunds},
-          {"regularisations", s.regularisations},
-          {"persons_assessed_late", s.persons_assessed_late},
-          {"quarters_assessed_late", s.quarters_assessed_late},
-          {"rejected", s.rejected},
-          {"states_spilled", s.states_spilled},
-          {"states_loaded", s.states_loaded},
-          {"samples", samples}};
+  return {
+      {"persons", s.persons},
+      {"companies", s.companies},
+      {"events", s.events()},
+      {"person_events", s.person_events},
+      {"company_events", s.company_events},
+      {"fund_events", s.fund_events},
+      {"seconds", seconds},
+      {"events_per_s", seconds > 0 ? static_cast<double>(s.events()) / seconds : 0.0},
+      {"assessment_events", s.assessment_events},
+      {"assessment_seconds", s.assessment_seconds},
+      {"assessment_events_per_s",
+       s.assessment_seconds > 0 ? static_cast<double>(s.assessment_events) / s.assessment_seconds
+                                : 0.0},
+      {"assessment_runs", runs},
+      {"categories", categories},
+      {"primo_starters", s.primo_starters},
+      {"newcomers", s.newcomers},
+      {"cessations", s.cessations},
+      {"payments", s.payments},
+      {"bank_statements", s.bank_statements},
+      {"bank_lines", s.bank_lines},
+      {"payments_by_account", s.payments_by_account},
+      {"suspense", s.suspense},
+      {"persons_reminded", s.persons_reminded},
+      {"persons_formally_noticed", s.persons_formally_noticed},
+      {"payment_plans", s.payment_plans},
+      {"dispenses", s.dispenses},
+      {"waivers", s.waivers},
+      {"bridging_rights", s.bridging_rights},
+      {"benefit_payments", s.benefit_payments},
+      {"refunds", s.refunds},
+      {"regularisations", s.regularisations},
+      {"persons_assessed_late", s.persons_assessed_late},
+      {"quarters_assessed_late", s.quarters_assessed_late},
+      {"rejected", s.rejected},
+      {"states_spilled", s.states_spilled},
+      {"states_loaded", s.states_loaded},
+      {"samples", samples}};
 }
 
 void print(const demo::PopulationSummary& s, const demo::PopulationSpec& spec, double seconds) {
   std::cout << "generated " << s.persons << " persons and " << s.companies << " companies, "
-            << spec.from_year << ".." << spec.to_year << ", seed " << spec.seed << ": " << s.events()
-            << " events in " << seconds << " s\n  categories:";
+            << spec.from_year << ".." << spec.to_year << ", seed " << spec.seed << ": "
+            << s.events() << " events in " << seconds << " s\n  categories:";
   for (const auto& [c, n] : s.categories) std::cout << " " << domain::to_string(c) << " " << n;
   std::cout << "\n  newcomers " << s.newcomers << " (primo-starters " << s.primo_starters
             << "), cessations " << s.cessations << ", payments " << s.payments
             << ", regularisations " << s.regularisations << ", quarters assessed late "
             << s.quarters_assessed_late << " (" << s.persons_assessed_late << " persons)"
-            << "\n  bank (CODA): " << s.bank_statements
-            << " statements, " << s.bank_lines << " credit lines, matched by account "
-            << s.payments_by_account << ", in suspense " << s.suspense
-            << "\n  reminded " << s.persons_reminded
-            << ", formal notices " << s.persons_formally_noticed << ", payment plans "
-            << s.payment_plans << ", dispenses " << s.dispenses << ", waivers " << s.waivers
-            << ", bridging rights " << s.bridging_rights << " (commands refused by the domain: "
-            << s.rejected << ")\n";
+            << "\n  bank (CODA): " << s.bank_statements << " statements, " << s.bank_lines
+            << " credit lines, matched by account " << s.payments_by_account << ", in suspense "
+            << s.suspense << "\n  reminded " << s.persons_reminded << ", formal notices "
+            << s.persons_formally_noticed << ", payment plans " << s.payment_plans << ", dispenses "
+            << s.dispenses << ", waivers " << s.waivers << ", bridging rights " << s.bridging_rights
+            << " (commands refused by the domain: " << s.rejected << ")\n";
   if (s.states_spilled > 0) {
     std::cout << "  person states beyond " << spec.cached_persons << " in memory: spilled "
               << s.states_spilled << " times, read back " << s.states_loaded << " times\n";
@@ -162,7 +162,8 @@ void read_log(ReadOptions& o) {
       for (std::int64_t next = 0; next < *hwm;) {
         auto batch = (*log)->read(t, p, next, 10'000, std::chrono::milliseconds(1000));
         if (!batch.ok()) fail("read", batch.error());
-        if (batch->empty()) fail("read", Error::unavailable("ReadStalled", "no record below the high-water mark"));
+        if (batch->empty())
+          fail("read", Error::unavailable("ReadStalled", "no record below the high-water mark"));
         next = batch->back().offset + 1;
         records += batch->size();
         for (const auto& r : *batch) bytes += r.value.size();
@@ -173,7 +174,9 @@ void read_log(ReadOptions& o) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   const double rate = seconds > 0 ? static_cast<double>(records) / seconds : 0.0;
   if (o.json) {
-    std::cout << nlohmann::json{{"records", records}, {"bytes", bytes}, {"seconds", seconds},
+    std::cout << nlohmann::json{{"records", records},
+                                {"bytes", bytes},
+                                {"seconds", seconds},
                                 {"records_per_s", rate}}
                      .dump(2)
               << "\n";

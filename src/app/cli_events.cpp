@@ -28,12 +28,14 @@ struct TailOptions {
 };
 
 std::string text_line(const nlohmann::json& e) {
-  std::string line = e["topic"].get<std::string>() + "/" + std::to_string(e["partition"].get<int>()) +
-                     "@" + std::to_string(e["offset"].get<std::int64_t>()) + " " +
+  std::string line = e["topic"].get<std::string>() + "/" +
+                     std::to_string(e["partition"].get<int>()) + "@" +
+                     std::to_string(e["offset"].get<std::int64_t>()) + " " +
                      e["aggregate_key"].get<std::string>() + " #" +
                      std::to_string(e["sequence"].get<std::uint64_t>()) + " " +
                      e["type"].get<std::string>() + " decided=" + e["decided"].get<std::string>();
-  if (e["effective_quarter"].is_string()) line += " quarter=" + e["effective_quarter"].get<std::string>();
+  if (e["effective_quarter"].is_string())
+    line += " quarter=" + e["effective_quarter"].get<std::string>();
   return line;
 }
 
@@ -92,9 +94,9 @@ void tail(const TailOptions& o) {
           reinterpret_cast<const std::uint8_t*>(r.value.data()), r.value.size()));
       if (!decoded.ok()) {
         ++undecodable;
-        std::cerr << "error: " << log::topic_suffix(r.topic) << "/" << r.partition << "@" << r.offset
-                  << " does not decode: " << decoded.error().message << " (" << decoded.error().rule
-                  << ")\n";
+        std::cerr << "error: " << log::topic_suffix(r.topic) << "/" << r.partition << "@"
+                  << r.offset << " does not decode: " << decoded.error().message << " ("
+                  << decoded.error().rule << ")\n";
         continue;
       }
       if (!o.type.empty() && decoded->type_name() != o.type) continue;
@@ -119,8 +121,10 @@ void add_events_commands(CLI::App& app) {
   auto o = std::make_shared<TailOptions>();
   CLI::App* t = cmd->add_subcommand("tail", "Print every event of a log, one line each");
   t->add_option("--from", o->from, "kafka://HOST:PORT[?prefix=P] or journal://DIR")->required();
-  t->add_flag("--json", o->json, "one JSON object a line, in business units (personal data sealed)");
-  CLI::Option* follow = t->add_flag("--follow", o->follow, "keep waiting for new events (Ctrl-C stops)");
+  t->add_flag("--json", o->json,
+              "one JSON object a line, in business units (personal data sealed)");
+  CLI::Option* follow =
+      t->add_flag("--follow", o->follow, "keep waiting for new events (Ctrl-C stops)");
   t->add_option("--type", o->type, "only events of this type (e.g. PaymentRecorded)");
   t->add_option("--aggregate", o->aggregate, "only the events of this PartyId or company number");
   t->add_option("--keys", o->keys,

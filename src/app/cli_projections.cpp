@@ -25,9 +25,12 @@ namespace {
 void print(const p::Checksums& before, const p::Checksums& after) {
   for (const auto& [name, sum] : after) {
     const auto it = before.find(name);
-    std::cout << name << "  " << (it == before.end() ? std::string("-") : it->second) << "  "
-              << sum << "  "
-              << (it == before.end() ? "new" : it->second == sum ? "equal" : "DIFFERENT") << "\n";
+    std::cout << name << "  " << (it == before.end() ? std::string("-") : it->second) << "  " << sum
+              << "  "
+              << (it == before.end()  ? "new"
+                  : it->second == sum ? "equal"
+                                      : "DIFFERENT")
+              << "\n";
   }
 }
 
@@ -42,8 +45,8 @@ void rebuild_remote(const Remote& remote) {
   client.set_read_timeout(3600);
   const std::string path = std::string("/v1/admin/projections/rebuild") +
                            (remote.accept_different ? "?accept_different=true" : "");
-  auto res = client.Post(path,
-                         {{"Authorization", "Bearer " + remote.token}}, "", "application/json");
+  auto res =
+      client.Post(path, {{"Authorization", "Bearer " + remote.token}}, "", "application/json");
   if (!res) {
     std::cerr << "error: kassad at " << remote.url << " does not answer\n";
     throw CLI::RuntimeError(1);
@@ -165,14 +168,16 @@ void add_projections_commands(CLI::App& app) {
                     "one's (after a change to a projection's code); the previous store is kept");
   rebuild->add_option("--token", remote->token, "an admin bearer token for --url");
   auto passes = std::make_shared<std::uint32_t>(0);
-  rebuild->add_option("--passes", *passes,
-                      "offline: passes over the log, each holding one share of the aggregates in "
-                      "memory (default: one per 3,000,000 records)")
+  rebuild
+      ->add_option("--passes", *passes,
+                   "offline: passes over the log, each holding one share of the aggregates in "
+                   "memory (default: one per 3,000,000 records)")
       ->check(CLI::Range(1, 1024));
   rebuild->callback([config, remote, passes] {
     if (!remote->url.empty()) {
       if (*passes != 0) {
-        throw CLI::ValidationError("--passes", "is for the offline rebuild; kassad chooses its own");
+        throw CLI::ValidationError("--passes",
+                                   "is for the offline rebuild; kassad chooses its own");
       }
       rebuild_remote(*remote);
       return;

@@ -3,8 +3,8 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
-#include <optional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "app/logging.h"
@@ -85,8 +85,9 @@ void run_verify(const Common& c, const std::string& from) {
   if (!report.ok() && c.json) {
     std::cout << nlohmann::json{{"ok", false},
                                 {"source", spec.url()},
-                                {"error", {{"rule", report.error().rule},
-                                           {"message", report.error().message}}}}
+                                {"error",
+                                 {{"rule", report.error().rule},
+                                  {"message", report.error().message}}}}
                      .dump(2)
               << "\n";
   }
@@ -200,8 +201,8 @@ void run_rebuild(const RebuildArgs& a) {
   if (!a.keys.empty()) {
     std::error_code ec;
     if (!std::filesystem::exists(a.keys, ec) || !std::filesystem::exists(a.niss_secret, ec)) {
-      fail(Error::not_found("KeysMissing", "no key store at " + a.keys + " or no secret at " +
-                                               a.niss_secret),
+      fail(Error::not_found("KeysMissing",
+                            "no key store at " + a.keys + " or no secret at " + a.niss_secret),
            1);
     }
     auto opened = log::RocksDbKeyStore::open(a.keys);
@@ -221,11 +222,12 @@ void run_rebuild(const RebuildArgs& a) {
     std::cout << nlohmann::json{{"ok", true},
                                 {"source", spec.url()},
                                 {"into", a.into},
-                                {"at", summary->at_days ? nlohmann::json(rp::format_days(*summary->at_days))
-                                                        : nlohmann::json(nullptr)},
-                                {"known_at", summary->known_at_us
-                                                 ? nlohmann::json(rp::format_us(*summary->known_at_us))
-                                                 : nlohmann::json(nullptr)},
+                                {"at", summary->at_days
+                                           ? nlohmann::json(rp::format_days(*summary->at_days))
+                                           : nlohmann::json(nullptr)},
+                                {"known_at", summary->known_at_us ? nlohmann::json(rp::format_us(
+                                                                        *summary->known_at_us))
+                                                                  : nlohmann::json(nullptr)},
                                 {"checksums", sums},
                                 {"records", summary->records},
                                 {"applied", summary->applied},
@@ -415,8 +417,7 @@ void add_replay_commands(CLI::App& app) {
                 "kafka://HOST:PORT[?prefix=P], journal://DIR[?prefix=P] or FILE.kassa")
       ->required();
   r->add_option("--into", reb->into, "A folder that does not exist yet (or is empty)")->required();
-  r->add_option("--at", reb->at,
-                "YYYY-MM-DD: only events effective up to that date (as ?at=)");
+  r->add_option("--at", reb->at, "YYYY-MM-DD: only events effective up to that date (as ?at=)");
   r->add_option("--known-at", reb->known_at,
                 "Only events recorded by then (as ?known_at=): YYYY-MM-DDTHH:MM:SS[.ffffff]Z or "
                 "microseconds");
@@ -430,8 +431,8 @@ void add_replay_commands(CLI::App& app) {
   r->callback([reb] { run_rebuild(*reb); });
 
   auto dif = std::make_shared<DiffArgs>();
-  CLI::App* d = replay->add_subcommand(
-      "diff", "Compare two projection stores projection by projection");
+  CLI::App* d =
+      replay->add_subcommand("diff", "Compare two projection stores projection by projection");
   d->add_option("--live", dif->live, "The service's store (a copy, or with kassad stopped)")
       ->required();
   d->add_option("--rebuilt", dif->rebuilt, "A store written by rebuild")->required();
@@ -447,8 +448,8 @@ void add_replay_commands(CLI::App& app) {
       "a date, with lineage");
   p->add_option("--store", rep->store, "A projection store (rebuilt, or a copy of the live one)")
       ->required();
-  auto* person = p->add_option("--person", rep->person,
-                               "National number (with --niss-secret) or PartyId");
+  auto* person =
+      p->add_option("--person", rep->person, "National number (with --niss-secret) or PartyId");
   auto* company = p->add_option("--company", rep->company,
                                 "Company number (BCE/KBO): 0566988259, 0566.988.259 or BE...");
   person->excludes(company);

@@ -80,7 +80,8 @@ void run_contribution(const ContributionOptions& o) {
   request.quarters = o.quarters;
   request.primo_starter = o.primo_starter;
   request.first_quarter = o.first_quarter;
-  if (o.fee_rate) request.fee_rate = value_or_fail(dom::Rate::parse_percent(*o.fee_rate, "fee_rate"));
+  if (o.fee_rate)
+    request.fee_rate = value_or_fail(dom::Rate::parse_percent(*o.fee_rate, "fee_rate"));
 
   const dom::Rulebook rulebook = dom::Rulebook::belgian_default();
   const auto a = value_or_fail(dom::provisional_contribution(rulebook, request));

@@ -84,8 +84,9 @@ Status check_keys_private(const std::string& keys_dir) {
   }
   if (found.empty()) return {};
   return Error::violation("KeysFolderOpen",
-                          found + " can be read or written by other users; the personal-data keys "
-                                  "may have been read. Check, then run chmod -R go-rwx " +
+                          found +
+                              " can be read or written by other users; the personal-data keys "
+                              "may have been read. Check, then run chmod -R go-rwx " +
                               keys_dir + " before starting kassad",
                           "data_dir");
 }

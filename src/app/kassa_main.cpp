@@ -8,12 +8,12 @@
 #include "app/cli_auth.h"
 #include "app/cli_backup.h"
 #include "app/cli_check.h"
-#include "app/cli_events.h"
 #include "app/cli_demo.h"
+#include "app/cli_events.h"
 #include "app/cli_projections.h"
-#include "app/config.h"
 #include "app/cli_replay.h"
 #include "app/cli_rules.h"
+#include "app/config.h"
 #include "app/logging.h"
 
 int main(int argc, char** argv) {

@@ -1,8 +1,8 @@
 // kassad — the Kassa service. Wiring only: read the configuration, build the
 // collaborators, serve HTTP until SIGINT/SIGTERM.
 
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include <csignal>
 #include <filesystem>
@@ -71,13 +71,15 @@ int main(int argc, char** argv) {
       return 1;
     }
     for (const auto& d : *damage) {
-      spdlog::error("journal damaged topic={} partition={} from_offset={} to_offset={} detail=\"{}\"",
-                    config.log.topic_name(d.topic), d.partition, d.from_offset, d.to_offset, d.detail);
+      spdlog::error(
+          "journal damaged topic={} partition={} from_offset={} to_offset={} detail=\"{}\"",
+          config.log.topic_name(d.topic), d.partition, d.from_offset, d.to_offset, d.detail);
     }
     if (!damage->empty()) {
-      spdlog::error("start-up refused: the journal has {} damaged ranges; see src/log/README.md "
-                    "(Damage) to restore them",
-                    damage->size());
+      spdlog::error(
+          "start-up refused: the journal has {} damaged ranges; see src/log/README.md "
+          "(Damage) to restore them",
+          damage->size());
       return 1;
     }
     spdlog::info("journal scrubbed: every block verified");

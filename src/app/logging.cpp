@@ -40,7 +40,8 @@ std::string_view trim(std::string_view s) {
 void logfmt_value(std::string& out, std::string_view v) {
   bool quote = v.empty();
   for (char c : v) {
-    if (c == ' ' || c == '"' || c == '=' || c == '\\' || static_cast<unsigned char>(c) < 0x20) quote = true;
+    if (c == ' ' || c == '"' || c == '=' || c == '\\' || static_cast<unsigned char>(c) < 0x20)
+      quote = true;
   }
   if (!quote) {
     out.append(v);
@@ -93,9 +94,12 @@ class LineFormatter final : public spdlog::formatter {
 }  // namespace
 
 bool parse_log_format(std::string_view text, LogFormat* out) {
-  if (text == "logfmt") *out = LogFormat::kLogfmt;
-  else if (text == "json") *out = LogFormat::kJson;
-  else return false;
+  if (text == "logfmt")
+    *out = LogFormat::kLogfmt;
+  else if (text == "json")
+    *out = LogFormat::kJson;
+  else
+    return false;
   return true;
 }
 

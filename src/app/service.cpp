@@ -22,7 +22,8 @@ namespace {
 std::uint64_t folder_bytes(const std::filesystem::path& folder) {
   std::uint64_t total = 0;
   std::error_code ec;
-  for (std::filesystem::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+  for (std::filesystem::directory_iterator it(folder, ec), end; !ec && it != end;
+       it.increment(ec)) {
     std::error_code entry_ec;
     const auto status = it->symlink_status(entry_ec);
     if (entry_ec) continue;
@@ -74,11 +75,11 @@ Result<std::optional<Loaded>> to_loaded(
 Status Service::start(const Config& config, log::EventLog& log, http::Router& router) {
   KASSA_ASSIGN_OR_RETURN(auto keys, log::RocksDbKeyStore::open(config.keys_dir()));
   keys_ = std::move(keys);
-  KASSA_ASSIGN_OR_RETURN(auto secret,
-                         projections::load_or_create_niss_secret(config.keys_dir() + "/niss_secret.key"));
+  KASSA_ASSIGN_OR_RETURN(
+      auto secret, projections::load_or_create_niss_secret(config.keys_dir() + "/niss_secret.key"));
   const projections::ProjectionDeps projection_deps{&rulebook_, keys_.get(), secret};
-  KASSA_ASSIGN_OR_RETURN(auto runner,
-                         projections::ProjectionRunner::open(log, config.projections_dir(), projection_deps));
+  KASSA_ASSIGN_OR_RETURN(auto runner, projections::ProjectionRunner::open(
+                                          log, config.projections_dir(), projection_deps));
   projections_ = std::move(runner);
   KASSA_ASSIGN_OR_RETURN(access_log_, projections::AccessLog::open(config.access_log_dir()));
   KASSA_TRY(projections_->start());
@@ -102,7 +103,8 @@ Status Service::start(const Config& config, log::EventLog& log, http::Router& ro
       state_loader<write::CompanyAggregate>(
           *writer_log_, *projections_,
           [](const projections::KvView& v, const std::string& key) {
-            return to_loaded<domain::CompanyState, CompanyLoaded>(projections::load_company(v, key));
+            return to_loaded<domain::CompanyState, CompanyLoaded>(
+                projections::load_company(v, key));
           },
           timeout),
       rulebook_, fund_);
@@ -119,8 +121,7 @@ Status Service::start(const Config& config, log::EventLog& log, http::Router& ro
   persons_->set_cache_limit(100'000);
   companies_->set_cache_limit(20'000);
 
-  KASSA_ASSIGN_OR_RETURN(auto idempotency,
-                         http::IdempotencyStore::open(config.idempotency_dir()));
+  KASSA_ASSIGN_OR_RETURN(auto idempotency, http::IdempotencyStore::open(config.idempotency_dir()));
   idempotency_ = std::move(idempotency);
 
   http::CommandDeps commands;
@@ -181,26 +182,34 @@ Status Service::start(const Config& config, log::EventLog& log, http::Router& ro
   queries.reminders = fund_.reminders;
   http::add_query_routes(router, queries);
   http::add_projection_admin_routes(router, *projections_);
-  http::add_backup_route(router, [this, &log, secret_path = config.keys_dir() + "/niss_secret.key",
-                                  prefix = config.log.topic_prefix, folder = config.backup_dir,
-                                  auth = config.auth_file == config.data_dir + "/auth.json"
-                                             ? config.auth_file
-                                             : std::string(),
-                                  kafka = !config.log.brokers.empty()](const std::string& name)
-                                     -> Result<nlohmann::json> {
-    KASSA_TRY(check_backup_name(name));
-    std::error_code ec;
-    std::filesystem::create_directories(folder, ec);
-    if (ec) return Error::unavailable("BackupIo", "cannot create " + folder + ": " + ec.message());
-    // The live store now: a rebuild may have swapped it since start-up.
-    const std::shared_ptr<projections::Store> store = projections_->stores().get();
-    const BackupSources sources{&log,       store.get(), idempotency_.get(), keys_.get(),
-                                access_log_.get(), secret_path, prefix, kafka, auth};
-    const std::string to = std::filesystem::absolute(folder + "/" + name).lexically_normal().string();
-    KASSA_ASSIGN_OR_RETURN(auto manifest, make_backup(sources, to, "name"));
-    manifest["path"] = to;
-    return manifest;
-  });
+  http::add_backup_route(
+      router,
+      [this, &log, secret_path = config.keys_dir() + "/niss_secret.key",
+       prefix = config.log.topic_prefix, folder = config.backup_dir,
+       auth = config.auth_file == config.data_dir + "/auth.json" ? config.auth_file : std::string(),
+       kafka = !config.log.brokers.empty()](const std::string& name) -> Result<nlohmann::json> {
+        KASSA_TRY(check_backup_name(name));
+        std::error_code ec;
+        std::filesystem::create_directories(folder, ec);
+        if (ec)
+          return Error::unavailable("BackupIo", "cannot create " + folder + ": " + ec.message());
+        // The live store now: a rebuild may have swapped it since start-up.
+        const std::shared_ptr<projections::Store> store = projections_->stores().get();
+        const BackupSources sources{&log,
+                                    store.get(),
+                                    idempotency_.get(),
+                                    keys_.get(),
+                                    access_log_.get(),
+                                    secret_path,
+                                    prefix,
+                                    kafka,
+                                    auth};
+        const std::string to =
+            std::filesystem::absolute(folder + "/" + name).lexically_normal().string();
+        KASSA_ASSIGN_OR_RETURN(auto manifest, make_backup(sources, to, "name"));
+        manifest["path"] = to;
+        return manifest;
+      });
   http::add_health_routes(
       router, log, commands.projector,
       {{"keys", [keys = keys_.get()] { return keys->writable(); }},
@@ -218,23 +227,27 @@ Status Service::start(const Config& config, log::EventLog& log, http::Router& ro
     out.family("kassa_append_duration_seconds", "histogram",
                "Time from an append to the log's durable acknowledgement (one per command's or "
                "batch's write).");
-    http::write_histogram(out, "kassa_append_duration_seconds", {}, st.latency, st.appends, st.seconds);
-    out.family("kassa_append_failures_total", "counter",
-               "Appends the log refused or could not make durable (nothing of them was acknowledged).");
+    http::write_histogram(out, "kassa_append_duration_seconds", {}, st.latency, st.appends,
+                          st.seconds);
+    out.family(
+        "kassa_append_failures_total", "counter",
+        "Appends the log refused or could not make durable (nothing of them was acknowledged).");
     out.sample("kassa_append_failures_total", st.failures);
   });
   router.add_metrics([persons = persons_.get(), companies = companies_.get(),
                       fund = fund_writer_.get()](http::MetricsText& out) {
-    out.family("kassa_commands_total", "counter",
-               "Commands this process decided, by aggregate, command and result: written (events "
-               "durable), unchanged (nothing to do, a retry), rejected (a named rule), failed (not "
-               "loaded, encoded or made durable). A batch run or import counts each item it reached.");
+    out.family(
+        "kassa_commands_total", "counter",
+        "Commands this process decided, by aggregate, command and result: written (events "
+        "durable), unchanged (nothing to do, a retry), rejected (a named rule), failed (not "
+        "loaded, encoded or made durable). A batch run or import counts each item it reached.");
     const auto samples = [&out](const char* aggregate, const auto& counts) {
       for (const auto& c : counts) {
         out.sample("kassa_commands_total",
                    {{"aggregate", aggregate},
                     {"command", std::string(c.command)},
-                    {"result", std::string(write::kCommandResultNames[static_cast<std::size_t>(c.result)])}},
+                    {"result",
+                     std::string(write::kCommandResultNames[static_cast<std::size_t>(c.result)])}},
                    c.count);
       }
     };
@@ -254,7 +267,8 @@ Status Service::start(const Config& config, log::EventLog& log, http::Router& ro
                "The rebuild's pass (1-based) and its number of passes (each reads the whole log).");
     out.sample("kassa_projections_rebuild_pass", {{"of", "current"}},
                std::uint64_t{st.progress.passes == 0 ? 0u : st.progress.pass + 1u});
-    out.sample("kassa_projections_rebuild_pass", {{"of", "total"}}, std::uint64_t{st.progress.passes});
+    out.sample("kassa_projections_rebuild_pass", {{"of", "total"}},
+               std::uint64_t{st.progress.passes});
     out.family("kassa_projections_rebuild_records", "gauge",
                "Records the current pass has read, and the records in the rebuild's cut.");
     out.sample("kassa_projections_rebuild_records", {{"of", "read"}}, st.progress.records);
@@ -280,8 +294,9 @@ Status Service::start(const Config& config, log::EventLog& log, http::Router& ro
   });
   router.add_metrics([access = access_log_.get()](http::MetricsText& out) {
     const auto counts = access->counts();
-    out.family("kassa_access_log_records_total", "counter",
-               "Access records written (one per person a read disclosed), durable before the answer.");
+    out.family(
+        "kassa_access_log_records_total", "counter",
+        "Access records written (one per person a read disclosed), durable before the answer.");
     out.sample("kassa_access_log_records_total", counts.records);
     out.family("kassa_access_log_writes_total", "counter",
                "Synced writes that carried them (concurrent reads share one: group commit).");

@@ -9,18 +9,18 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
-#include <type_traits>
 #include <limits>
 #include <optional>
 #include <random>
+#include <type_traits>
 #include <unordered_map>
 
 #include "demo/population_model.h"
 #include "demo/state_spill.h"
 #include "domain/bank/coda_writer.h"
 #include "domain/person_decide.h"
-#include "domain/schema_convert.h"
 #include "domain/rulebook.h"
+#include "domain/schema_convert.h"
 #include "log/uuid.h"
 #include "write/aggregate_writer.h"
 #include "write/aggregates.h"
@@ -85,16 +85,17 @@ class Generator {
   Result<PopulationSummary> run() {
     KASSA_TRY(require_empty());
     set_clock(ymd(spec_.from_year, 1, 1));
-    meta_ = write::CommandMeta{"batch:demo-generator", log::Uuid::v7(now_us_ / 1000, random_), {}, {}};
+    meta_ =
+        write::CommandMeta{"batch:demo-generator", log::Uuid::v7(now_us_ / 1000, random_), {}, {}};
     Model model(spec_, rng_);
     persons_ = model.persons();
     companies_ = model.companies(persons_);
     if (spec_.spills()) {
       KASSA_ASSIGN_OR_RETURN(spill_, StateSpill::open(spec_.scratch_dir));
-      persons_w_.set_cache_limit(spec_.cached_persons,
-                                 [this](const std::string& key, const PersonWriter::Loaded& dropped) {
-                                   spill_->put(key, dropped.state, dropped.tip);
-                                 });
+      persons_w_.set_cache_limit(spec_.cached_persons, [this](const std::string& key,
+                                                              const PersonWriter::Loaded& dropped) {
+        spill_->put(key, dropped.state, dropped.tip);
+      });
     }
 
     const Quarter first = Quarter::of(spec_.from_year, 1).value();
@@ -146,8 +147,8 @@ class Generator {
       for (std::int32_t p = 0; p < log_.partition_count(t); ++p) {
         KASSA_ASSIGN_OR_RETURN(auto hwm, log_.high_water_mark(t, p));
         if (hwm != 0) {
-          return Error::conflict("LogNotEmpty",
-                                 "the demo generator writes a whole history and needs an empty log");
+          return Error::conflict(
+              "LogNotEmpty", "the demo generator writes a whole history and needs an empty log");
         }
       }
     }
@@ -156,7 +157,8 @@ class Generator {
 
   void set_clock(Date d) {
     // 09:00 UTC on the business date; each event batch a millisecond later.
-    now_us_ = std::max<std::int64_t>(now_us_, std::int64_t{d.to_days()} * kMicrosPerDay + 9 * 3'600'000'000LL);
+    now_us_ = std::max<std::int64_t>(
+        now_us_, std::int64_t{d.to_days()} * kMicrosPerDay + 9 * 3'600'000'000LL);
   }
 
   // ---- the quarter's timeline ---------------------------------------------------
@@ -210,27 +212,31 @@ class Generator {
     const bool existing = p.start < first_day;
     std::optional<domain::Iban> iban;
     if (!p.iban.empty()) iban = domain::Iban::parse(p.iban).value();
-    return domain::RegisterPerson{domain::Niss::parse(p.niss).value(),
-                                  p.first_name,
-                                  p.last_name,
-                                  std::nullopt,
-                                  std::move(iban),
-                                  p.birth,
-                                  p.start,
-                                  p.category,
-                                  p.starter,
-                                  false,
-                                  p.member,
-                                  "",
-                                  existing ? std::optional{Quarter::containing(first_day)}
-                                           : std::nullopt};
+    return domain::RegisterPerson{
+        domain::Niss::parse(p.niss).value(),
+        p.first_name,
+        p.last_name,
+        std::nullopt,
+        std::move(iban),
+        p.birth,
+        p.start,
+        p.category,
+        p.starter,
+        false,
+        p.member,
+        "",
+        existing ? std::optional{Quarter::containing(first_day)} : std::nullopt};
   }
 
   domain::RegisterCompany register_command(const Company& c) const {
     std::vector<domain::PartyId> directors;
     for (const auto& key : c.directors) directors.push_back(domain::PartyId::parse(key).value());
-    return domain::RegisterCompany{domain::CompanyNumber::parse(c.key).value(), c.name,
-                                   c.legal_form, c.incorporation, c.member, std::move(directors)};
+    return domain::RegisterCompany{domain::CompanyNumber::parse(c.key).value(),
+                                   c.name,
+                                   c.legal_form,
+                                   c.incorporation,
+                                   c.member,
+                                   std::move(directors)};
   }
 
   Money income(std::size_t i, int year) const {
@@ -250,7 +256,9 @@ class Generator {
       for (std::size_t i = from; i < to; ++i) {
         const Person& p = persons_[i];
         if (!p.registered || p.start.year() > year || (p.end && p.end->year() < year)) continue;
-        items.push_back({p.key, domain::NotifyIncome{year, income(i, year), s::IncomeSource::TaxAuthority}, on});
+        items.push_back({p.key,
+                         domain::NotifyIncome{year, income(i, year), s::IncomeSource::TaxAuthority},
+                         on});
       }
       KASSA_TRY(person_items(on, items));
     }
@@ -261,10 +269,13 @@ class Generator {
     std::vector<CompanyWriter::Item> items;
     for (const Company& c : companies_) {
       if (!c.registered || c.incorporation.year() > financial_year) continue;
-      const std::uint64_t h =
-          mix(spec_.seed ^ mix(std::uint64_t{c.member} * 31 + static_cast<std::uint64_t>(financial_year)));
-      items.push_back({c.key, domain::ReportBalanceSheet{ymd(financial_year, 12, 31),
-                                                         Money::from_cents(c.balance_cents * static_cast<std::int64_t>(850 + h % 300) / 1000)},
+      const std::uint64_t h = mix(spec_.seed ^ mix(std::uint64_t{c.member} * 31 +
+                                                   static_cast<std::uint64_t>(financial_year)));
+      items.push_back({c.key,
+                       domain::ReportBalanceSheet{
+                           ymd(financial_year, 12, 31),
+                           Money::from_cents(c.balance_cents *
+                                             static_cast<std::int64_t>(850 + h % 300) / 1000)},
                        on});
     }
     return company_items(on, items);
@@ -292,7 +303,8 @@ class Generator {
       if (death < p.start || (p.end && *p.end < death)) continue;
       Action a{Act::kDeath, i};
       a.date = death;
-      agenda_.emplace(death.plus_days(static_cast<std::int32_t>(rng_.between(30, 120))).to_days(), a);
+      agenda_.emplace(death.plus_days(static_cast<std::int32_t>(rng_.between(30, 120))).to_days(),
+                      a);
     }
   }
 
@@ -303,7 +315,8 @@ class Generator {
       if (!p.registered) continue;
       std::vector<domain::Notice> fresh;
       visit_person(p.key, [&](const domain::PersonState& st) {
-        for (std::size_t n = p.notices_seen; n < st.notices.size(); ++n) fresh.push_back(st.notices[n]);
+        for (std::size_t n = p.notices_seen; n < st.notices.size(); ++n)
+          fresh.push_back(st.notices[n]);
         p.notices_seen = st.notices.size();
       });
       for (const auto& n : fresh) schedule_payment(i, n);
@@ -316,7 +329,9 @@ class Generator {
     std::optional<domain::StructuredCommunication> comm;
     if (communication.ok()) comm = *communication;
     const std::int32_t window = std::max(6, n.due.to_days() - n.sent.to_days() - 1);
-    auto on_time = [&] { return n.sent.plus_days(static_cast<std::int32_t>(rng_.between(5, window))); };
+    auto on_time = [&] {
+      return n.sent.plus_days(static_cast<std::int32_t>(rng_.between(5, window)));
+    };
     auto late = [&] { return n.due.plus_days(static_cast<std::int32_t>(rng_.between(16, 200))); };
     Payer payer = p.payer;
     if (payer == Payer::kOnTime && rng_.per_mille(15)) payer = Payer::kLate;
@@ -327,15 +342,16 @@ class Generator {
       case Payer::kPartial: {
         const Money part = Money::from_cents(n.amount.cents() * rng_.between(40, 90) / 100);
         pay(on_time(), i, part, comm);
-        if (rng_.per_mille(500)) pay(late(), i, Money::from_cents(n.amount.cents() - part.cents()), comm);
+        if (rng_.per_mille(500))
+          pay(late(), i, Money::from_cents(n.amount.cents() - part.cents()), comm);
         break;
       }
       case Payer::kNever: break;
     }
   }
 
-  void pay(Date value_date, std::size_t who, Money amount, std::optional<domain::StructuredCommunication> comm,
-           Act act = Act::kPay) {
+  void pay(Date value_date, std::size_t who, Money amount,
+           std::optional<domain::StructuredCommunication> comm, Act act = Act::kPay) {
     if (!amount.is_positive()) return;
     Action a{act, who};
     a.amount = amount;
@@ -358,11 +374,11 @@ class Generator {
       if (comm.ok()) communication = *comm;
       const std::uint64_t roll = rng_.below(100);
       if (roll < 85) {
-        pay(notice->sent.plus_days(static_cast<std::int32_t>(rng_.between(20, 320))), i, notice->amount,
-            communication, Act::kCompanyPay);
+        pay(notice->sent.plus_days(static_cast<std::int32_t>(rng_.between(20, 320))), i,
+            notice->amount, communication, Act::kCompanyPay);
       } else if (roll < 95) {
-        pay(notice->due.plus_days(static_cast<std::int32_t>(rng_.between(20, 150))), i, notice->amount,
-            communication, Act::kCompanyPay);
+        pay(notice->due.plus_days(static_cast<std::int32_t>(rng_.between(20, 150))), i,
+            notice->amount, communication, Act::kCompanyPay);
       }
     }
   }
@@ -376,7 +392,8 @@ class Generator {
       visit_person(p.key, [&](const domain::PersonState& st) {
         for (const auto& [q, line] : st.quarter_lines) {
           if (line.cancelled || line.dispensed) continue;
-          if (line.formal_notice_sent == end && line.open_principal().is_positive() && !noticed) noticed = q;
+          if (line.formal_notice_sent == end && line.open_principal().is_positive() && !noticed)
+            noticed = q;
           const auto* facts = st.facts(q);
           if (line.principal_settled() && line.open_surcharges().is_positive() &&
               (facts == nullptr || facts->waiver == domain::RequestStatus::kNone)) {
@@ -436,7 +453,8 @@ class Generator {
       if (p.registered) keys.push_back(p.key);
     }
     std::string assessed;  // the quarter of an assessment run
-    if constexpr (std::is_same_v<Command, domain::AssessQuarter>) assessed = command.quarter.format();
+    if constexpr (std::is_same_v<Command, domain::AssessQuarter>)
+      assessed = command.quarter.format();
     const auto started = std::chrono::steady_clock::now();
     auto outcome =
         persons_w_.run(keys, domain::PersonCommand{std::move(command)}, on, meta_, kChunk);
@@ -450,8 +468,7 @@ class Generator {
       summary_.persons_assessed_late += outcome->aggregates_assessed_late;
       summary_.quarters_assessed_late += outcome->quarters_assessed_late;
       summary_.assessment_seconds += seconds;
-      summary_.assessment_runs.push_back(
-          {assessed, keys.size(), outcome->events_written, seconds});
+      summary_.assessment_runs.push_back({assessed, keys.size(), outcome->events_written, seconds});
     }
     return {};
   }
@@ -478,7 +495,8 @@ class Generator {
     // fsync each (the pipeline finds them there: KeyExists is fine).
     std::vector<std::string> subjects;
     for (const auto& item : items) {
-      if (std::holds_alternative<domain::RegisterPerson>(item.command)) subjects.push_back(item.key);
+      if (std::holds_alternative<domain::RegisterPerson>(item.command))
+        subjects.push_back(item.key);
     }
     if (!subjects.empty()) KASSA_TRY(keys_.create_keys(subjects));
     set_clock(on);
@@ -529,7 +547,8 @@ class Generator {
       // Taken out first: building a command may schedule later steps.
       std::vector<std::pair<std::int32_t, Action>> window;
       auto end = agenda_.upper_bound(last);
-      for (auto it = agenda_.begin(); it != end; ++it) window.emplace_back(it->first, std::move(it->second));
+      for (auto it = agenda_.begin(); it != end; ++it)
+        window.emplace_back(it->first, std::move(it->second));
       agenda_.erase(agenda_.begin(), end);
       std::vector<PersonWriter::Item> persons;
       std::vector<CompanyWriter::Item> companies;
@@ -550,11 +569,13 @@ class Generator {
     write::MemberLookup l;
     l.by_number = [this](std::uint32_t n) -> Result<std::optional<write::Member>> {
       if (n >= 1 && n <= persons_.size() && persons_[n - 1].registered) {
-        return std::optional<write::Member>{write::Member{s::AggregateKind::Person, persons_[n - 1].key}};
+        return std::optional<write::Member>{
+            write::Member{s::AggregateKind::Person, persons_[n - 1].key}};
       }
       const std::size_t c = n - persons_.size() - 1;
       if (n > persons_.size() && c < companies_.size() && companies_[c].registered) {
-        return std::optional<write::Member>{write::Member{s::AggregateKind::Company, companies_[c].key}};
+        return std::optional<write::Member>{
+            write::Member{s::AggregateKind::Company, companies_[c].key}};
       }
       return std::optional<write::Member>{};
     };

@@ -14,8 +14,8 @@ Result<PopulationSummary> generate_population(log::EventLog& log, log::KeyStore&
                           "persons: 1..9,000,000, and persons + companies at most 9,999,999 "
                           "(member numbers)");
   }
-  if (spec.from_year > spec.to_year || spec.from_year < 2006 || !rulebook.year(spec.from_year).ok() ||
-      !rulebook.year(spec.to_year).ok()) {
+  if (spec.from_year > spec.to_year || spec.from_year < 2006 ||
+      !rulebook.year(spec.from_year).ok() || !rulebook.year(spec.to_year).ok()) {
     return Error::invalid("from_year", "PopulationSpec",
                           "from_year..to_year: years of the rulebook, from_year <= to_year");
   }

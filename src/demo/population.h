@@ -82,7 +82,8 @@ struct PopulationSummary {
   // their first quarter's run), and the persons they belong to, over all runs.
   std::size_t persons_assessed_late = 0;
   std::size_t quarters_assessed_late = 0;
-  std::size_t rejected = 0;  // commands the domain refused (the generator guesses, the domain decides)
+  // Commands the domain refused (the generator guesses, the domain decides).
+  std::size_t rejected = 0;
   // Payments arrive as CODA statements through the bank importer: its
   // credit lines, those matched by the payer's registered account (no
   // communication), and those left in the fund's suspense account.

@@ -18,16 +18,16 @@ using domain::Date;
 namespace {
 
 constexpr std::array<const char*, 24> kFirstNames{
-    "Emma",  "Louis",  "Olivia", "Arthur", "Louise", "Jules", "Mila",   "Noah",
-    "Elena", "Lucas",  "Marie",  "Victor", "Lina",   "Adam",  "Nora",   "Liam",
-    "Anna",  "Mohamed", "Sofia", "Finn",   "Julie",  "Thomas", "Sarah", "Wout"};
+    "Emma",  "Louis",   "Olivia", "Arthur", "Louise", "Jules",  "Mila",  "Noah",
+    "Elena", "Lucas",   "Marie",  "Victor", "Lina",   "Adam",   "Nora",  "Liam",
+    "Anna",  "Mohamed", "Sofia",  "Finn",   "Julie",  "Thomas", "Sarah", "Wout"};
 constexpr std::array<const char*, 24> kLastNames{
-    "Peeters", "Janssens", "Maes",    "Jacobs",   "Mertens", "Willems", "Claes",   "Goossens",
-    "Wouters", "De Smet",  "Dubois",  "Lambert",  "Martin",  "Dupont",  "Leclercq", "Hermans",
-    "Michiels", "Lemmens", "Desmet",  "Vermeulen", "Renard", "Simon",   "Laurent", "El Amrani"};
-constexpr std::array<const char*, 12> kCompanyWords{
-    "Atelier", "Bouw",  "Consult", "Digital", "Horeca", "Immo",
-    "Logistiek", "Medical", "Studio", "Techniek", "Transport", "Vastgoed"};
+    "Peeters",  "Janssens", "Maes",   "Jacobs",    "Mertens", "Willems", "Claes",    "Goossens",
+    "Wouters",  "De Smet",  "Dubois", "Lambert",   "Martin",  "Dupont",  "Leclercq", "Hermans",
+    "Michiels", "Lemmens",  "Desmet", "Vermeulen", "Renard",  "Simon",   "Laurent",  "El Amrani"};
+constexpr std::array<const char*, 12> kCompanyWords{"Atelier", "Bouw",     "Consult",   "Digital",
+                                                    "Horeca",  "Immo",     "Logistiek", "Medical",
+                                                    "Studio",  "Techniek", "Transport", "Vastgoed"};
 constexpr std::array<const char*, 3> kLegalForms{"SRL/BV", "SA/NV", "SC/CV"};
 
 Category draw_category(Rng& rng) {
@@ -81,8 +81,10 @@ std::string belgian_iban(std::uint64_t account) {
                 static_cast<unsigned long long>(national));
   // ISO 7064 mod 97-10 over BBAN + "BE00" (B = 11, E = 14).
   std::uint64_t rest = 0;
-  for (const char* c = bban; *c != 0; ++c) rest = (rest * 10 + static_cast<std::uint64_t>(*c - '0')) % 97;
-  for (char c : std::string_view("111400")) rest = (rest * 10 + static_cast<std::uint64_t>(c - '0')) % 97;
+  for (const char* c = bban; *c != 0; ++c)
+    rest = (rest * 10 + static_cast<std::uint64_t>(*c - '0')) % 97;
+  for (char c : std::string_view("111400"))
+    rest = (rest * 10 + static_cast<std::uint64_t>(c - '0')) % 97;
   char iban[96];
   std::snprintf(iban, sizeof iban, "BE%02u%s", static_cast<unsigned>(98 - rest), bban);
   KASSA_ASSERT(domain::Iban::parse(iban).ok(), "belgian_iban: check digits");
@@ -113,7 +115,8 @@ std::string Model::party_id(Date registered, std::uint64_t hi, std::uint64_t lo)
   // A UUIDv7 (RFC 9562) as kassad draws one at registration: the Unix
   // milliseconds of the registration (09:00 UTC, the generator's clock),
   // version 7, variant 10, and the cast's random draws in the other bits.
-  const auto ms = static_cast<std::uint64_t>(std::int64_t{registered.to_days()} * 86'400'000 + 9 * 3'600'000);
+  const auto ms =
+      static_cast<std::uint64_t>(std::int64_t{registered.to_days()} * 86'400'000 + 9 * 3'600'000);
   std::array<std::uint8_t, 16> b{};
   for (std::size_t i = 0; i < 6; ++i) b[i] = static_cast<std::uint8_t>(ms >> (8 * (5 - i)));
   for (std::size_t i = 0; i < 2; ++i) b[6 + i] = static_cast<std::uint8_t>(hi >> (8 * (7 - i)));
@@ -146,17 +149,20 @@ std::vector<Person> Model::persons() {
       p.start = ymd(static_cast<int>(rng_.between(2005, spec_.from_year - 1)),
                     static_cast<unsigned>(rng_.between(1, 12)), 1);
     } else {
-      p.start = from.plus_days(static_cast<std::int32_t>(rng_.below(static_cast<std::uint64_t>(span - 30))));
+      p.start = from.plus_days(
+          static_cast<std::int32_t>(rng_.below(static_cast<std::uint64_t>(span - 30))));
       if (p.category == Category::kMain) {
         const auto roll = rng_.below(10);
-        p.starter = roll < 5 ? s::StarterStatus::PrimoStarter
-                             : (roll < 8 ? s::StarterStatus::Starter : s::StarterStatus::NotStarter);
+        p.starter = roll < 5
+                        ? s::StarterStatus::PrimoStarter
+                        : (roll < 8 ? s::StarterStatus::Starter : s::StarterStatus::NotStarter);
       }
     }
     if (rng_.per_mille(80)) {
       const std::int32_t left = to.to_days() - std::max(p.start, from).to_days();
       if (left > 120) {
-        p.end = std::max(p.start, from).plus_days(static_cast<std::int32_t>(rng_.between(90, left - 1)));
+        p.end = std::max(p.start, from)
+                    .plus_days(static_cast<std::int32_t>(rng_.between(90, left - 1)));
         const auto roll = rng_.below(100);
         p.end_reason = roll < 60   ? s::CessationReason::Stopped
                        : roll < 80 ? s::CessationReason::BecameEmployee
@@ -206,7 +212,7 @@ std::vector<Company> Model::companies(const std::vector<Person>& persons) {
     }
     // About a quarter above the balance-sheet threshold (~0.83 M EUR).
     c.balance_cents = rng_.per_mille(250) ? rng_.between(90'000'000, 500'000'000)
-                                           : rng_.between(5'000'000, 75'000'000);
+                                          : rng_.between(5'000'000, 75'000'000);
   }
   return out;
 }

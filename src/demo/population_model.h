@@ -75,7 +75,7 @@ struct Person {
   schemas::CessationReason end_reason = schemas::CessationReason::Stopped;
   Payer payer = Payer::kOnTime;
   std::int64_t income_cents = 0;  // a typical year's net income
-  std::string iban;  // the account given at registration, which the payments come from
+  std::string iban;               // the account given at registration, which the payments come from
   // Generator bookkeeping.
   bool registered = false;
   std::size_t notices_seen = 0;
@@ -96,9 +96,24 @@ struct Company {
 // built when the day comes, from the state then (a plan's instalments add up
 // to what the request found owed).
 enum class Act {
-  kRegister, kRegisterCompany, kCease, kBirth, kPay, kCompanyPay, kRequestPlan, kGrantPlan,
-  kBreachPlan, kRequestDispense, kDecideDispense, kRequestWaiver, kDecideWaiver, kClaimBridging,
-  kDecideBridging, kPayBenefit, kRefund, kDeath,
+  kRegister,
+  kRegisterCompany,
+  kCease,
+  kBirth,
+  kPay,
+  kCompanyPay,
+  kRequestPlan,
+  kGrantPlan,
+  kBreachPlan,
+  kRequestDispense,
+  kDecideDispense,
+  kRequestWaiver,
+  kDecideWaiver,
+  kClaimBridging,
+  kDecideBridging,
+  kPayBenefit,
+  kRefund,
+  kDeath,
 };
 
 struct Action {

@@ -69,36 +69,43 @@ void Generator::to_commands(Date on, const Action& a, std::vector<PersonWriter::
       if (a.flag == 1) {
         persons.push_back({p.key, domain::GrantDispense{{a.quarter}, "INASTI-D-" + member}, on});
       } else {
-        persons.push_back({p.key,
-                           domain::RefuseDispense{{a.quarter}, "INASTI-D-" + member,
-                                                  appeal("DifficultyNotShown",
-                                                         "the temporary difficulty is not shown", on)},
-                           on});
+        persons.push_back(
+            {p.key,
+             domain::RefuseDispense{
+                 {a.quarter},
+                 "INASTI-D-" + member,
+                 appeal("DifficultyNotShown", "the temporary difficulty is not shown", on)},
+             on});
       }
       break;
     case Act::kRequestWaiver:
-      persons.push_back({p.key, domain::RequestWaiver{{a.quarter}, s::WaiverGround::GoodFaith}, on});
+      persons.push_back(
+          {p.key, domain::RequestWaiver{{a.quarter}, s::WaiverGround::GoodFaith}, on});
       break;
     case Act::kDecideWaiver:
       if (a.flag == 1) {
-        persons.push_back({p.key, domain::GrantWaiver{{a.quarter}, "INASTI-W-" + member, 10000}, on});
+        persons.push_back(
+            {p.key, domain::GrantWaiver{{a.quarter}, "INASTI-W-" + member, 10000}, on});
       } else {
-        persons.push_back({p.key,
-                           domain::RefuseWaiver{{a.quarter}, "INASTI-W-" + member,
-                                                appeal("GoodFaithNotShown",
-                                                       "the late payment is not shown to be in good faith", on)},
-                           on});
+        persons.push_back(
+            {p.key,
+             domain::RefuseWaiver{{a.quarter},
+                                  "INASTI-W-" + member,
+                                  appeal("GoodFaithNotShown",
+                                         "the late payment is not shown to be in good faith", on)},
+             on});
       }
       break;
     case Act::kClaimBridging:
       persons.push_back({p.key,
-                         domain::ClaimBenefit{s::BenefitKind::BridgingRight, s::BridgingGround::Bankruptcy,
-                                              p.end, "BR-" + member},
+                         domain::ClaimBenefit{s::BenefitKind::BridgingRight,
+                                              s::BridgingGround::Bankruptcy, p.end, "BR-" + member},
                          on});
       break;
     case Act::kDecideBridging: {
       int quarters = 0;
-      with_state([&](const domain::PersonState& st) { quarters = domain::quarters_of_contributions(st); });
+      with_state(
+          [&](const domain::PersonState& st) { quarters = domain::quarters_of_contributions(st); });
       if (const int months = domain::bridging_right_months(quarters); months > 0) {
         const Date start = ymd(on.year(), on.month(), 1).plus_months(1);
         domain::GrantBenefit grant{"BR-" + member, start, p.member % 3 == 0, std::nullopt};
@@ -110,11 +117,12 @@ void Generator::to_commands(Date on, const Action& a, std::vector<PersonWriter::
           agenda_.emplace(start.plus_months(m + 1).plus_days(4).to_days(), pay);
         }
       } else {
-        persons.push_back({p.key,
-                           domain::RefuseBenefit{"BR-" + member,
-                                                 appeal("BridgingRightInsufficientQuarters",
-                                                        "fewer than 8 quarters of contributions", on)},
-                           on});
+        persons.push_back(
+            {p.key,
+             domain::RefuseBenefit{"BR-" + member,
+                                   appeal("BridgingRightInsufficientQuarters",
+                                          "fewer than 8 quarters of contributions", on)},
+             on});
       }
       break;
     }
@@ -127,11 +135,12 @@ void Generator::to_commands(Date on, const Action& a, std::vector<PersonWriter::
         }
       });
       if (!monthly || p.iban.empty()) break;
-      persons.push_back({p.key,
-                         domain::PayBenefit{"BR-" + member, a.date, a.date.plus_months(1).plus_days(-1),
-                                            *monthly, "BR-" + member + "-" + a.date.format(),
-                                            domain::Iban::parse(p.iban).value()},
-                         on});
+      persons.push_back(
+          {p.key,
+           domain::PayBenefit{"BR-" + member, a.date, a.date.plus_months(1).plus_days(-1), *monthly,
+                              "BR-" + member + "-" + a.date.format(),
+                              domain::Iban::parse(p.iban).value()},
+           on});
       break;
     }
     case Act::kRefund: {
@@ -142,14 +151,14 @@ void Generator::to_commands(Date on, const Action& a, std::vector<PersonWriter::
         owed = st.owed_to_member();
         regularisation = st.refund_due.is_positive();
       });
-      if (owed < Money::from_cents(2'500) || p.iban.empty()) break;  // DOMAIN §5: under 25 EUR, none
-      persons.push_back({p.key,
-                         domain::IssueRefund{owed,
-                                             regularisation ? s::RefundReason::Regularisation
-                                                            : s::RefundReason::OnRequest,
-                                             "RF-" + member + "-" + on.format(),
-                                             domain::Iban::parse(p.iban).value()},
-                         on});
+      if (owed < Money::from_cents(2'500) || p.iban.empty())
+        break;  // DOMAIN §5: under 25 EUR, none
+      persons.push_back(
+          {p.key,
+           domain::IssueRefund{
+               owed, regularisation ? s::RefundReason::Regularisation : s::RefundReason::OnRequest,
+               "RF-" + member + "-" + on.format(), domain::Iban::parse(p.iban).value()},
+           on});
       break;
     }
     case Act::kRegister:
@@ -237,7 +246,8 @@ Status Generator::register_existing(Date day1) {
       for (std::size_t i = from; i < to; ++i) {
         const Person& p = persons_[i];
         if (p.start < day1 && p.start.year() <= y) {
-          items.push_back({p.key, domain::NotifyIncome{y, income(i, y), s::IncomeSource::TaxAuthority}, day1});
+          items.push_back(
+              {p.key, domain::NotifyIncome{y, income(i, y), s::IncomeSource::TaxAuthority}, day1});
         }
       }
     }
@@ -278,14 +288,16 @@ Status Generator::import_bank_lines(Date first, Date statement_day) {
     domain::bank::CodaDraft draft;
     draft.creation_date = bank_date(statement_day);
     draft.opening_date = bank_date(statement_day.plus_days(-1));
-    draft.account_iban = belgian_iban(kCollectionAccount + static_cast<std::uint64_t>(n / kPapersPerYear));
+    draft.account_iban =
+        belgian_iban(kCollectionAccount + static_cast<std::uint64_t>(n / kPapersPerYear));
     draft.paper_sequence = n % kPapersPerYear + 1;
-    draft.movements.assign(std::make_move_iterator(lines.begin() + static_cast<std::ptrdiff_t>(begin)),
-                           std::make_move_iterator(lines.begin() + static_cast<std::ptrdiff_t>(end)));
+    draft.movements.assign(
+        std::make_move_iterator(lines.begin() + static_cast<std::ptrdiff_t>(begin)),
+        std::make_move_iterator(lines.begin() + static_cast<std::ptrdiff_t>(end)));
     std::int64_t credits = 0;
     for (const auto& m : draft.movements) credits += m.amount_cents;
-    draft.movements.push_back({-credits, bank_date(statement_day), "", "sweep",
-                               belgian_iban(kTreasuryAccount), "KASSA"});
+    draft.movements.push_back(
+        {-credits, bank_date(statement_day), "", "sweep", belgian_iban(kTreasuryAccount), "KASSA"});
     KASSA_ASSIGN_OR_RETURN(auto file, domain::bank::write_coda(draft));
     KASSA_ASSIGN_OR_RETURN(auto report, importer_.import(file, meta_));
     ++summary_.bank_statements;
@@ -350,7 +362,8 @@ PopulationSummary Generator::summarise() {
       if (st.refunded.is_positive()) ++out.refunds;
       for (const auto& b : st.benefits) {
         if (b.paid.is_positive() && b.monthly_amount.is_positive()) {
-          out.benefit_payments += static_cast<std::size_t>(b.paid.cents() / b.monthly_amount.cents());
+          out.benefit_payments +=
+              static_cast<std::size_t>(b.paid.cents() / b.monthly_amount.cents());
         }
       }
       out.regularisations += st.regularisations.size();

@@ -24,7 +24,8 @@ constexpr std::size_t kTipBytes = 8 + std::tuple_size_v<log::Hash>;
 std::string encode(const domain::PersonState& state, const log::ChainTip& tip) {
   const std::vector<std::uint8_t> snapshot = domain::serialize(state);
   std::string value(kTipBytes + snapshot.size(), '\0');
-  for (std::size_t i = 0; i < 8; ++i) value[i] = static_cast<char>((tip.sequence >> (8 * i)) & 0xff);
+  for (std::size_t i = 0; i < 8; ++i)
+    value[i] = static_cast<char>((tip.sequence >> (8 * i)) & 0xff);
   std::memcpy(value.data() + 8, tip.hash.data(), tip.hash.size());
   std::memcpy(value.data() + kTipBytes, snapshot.data(), snapshot.size());
   return value;
@@ -105,7 +106,8 @@ Result<std::optional<StateSpill::Entry>> StateSpill::read(const std::string& key
   std::memcpy(entry.tip.hash.data(), value.data() + 8, entry.tip.hash.size());
   KASSA_ASSIGN_OR_RETURN(entry.state,
                          domain::deserialize_person(std::span<const std::uint8_t>(
-                            reinterpret_cast<const std::uint8_t*>(value.data()) + kTipBytes, value.size() - kTipBytes)));
+                             reinterpret_cast<const std::uint8_t*>(value.data()) + kTipBytes,
+                             value.size() - kTipBytes)));
   return std::optional<Entry>{std::move(entry)};
 }
 

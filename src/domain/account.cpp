@@ -38,19 +38,25 @@ std::string_view rule_of(EntryKind kind) {
   switch (kind) {
     case EntryKind::kContribution: return "AR 38 art. 11-13: quarterly contribution";
     case EntryKind::kFees: return "fund management fees on the contribution";
-    case EntryKind::kQuarterlySurcharge: return "RG art. 44: 3 % of the unpaid principal per quarter";
-    case EntryKind::kYearlySurcharge: return "RG art. 44bis: 7 % once on the year's unpaid provisional contributions";
-    case EntryKind::kSurchargeReduction: return "surcharges reduced in proportion to a lower provisional base";
+    case EntryKind::kQuarterlySurcharge:
+      return "RG art. 44: 3 % of the unpaid principal per quarter";
+    case EntryKind::kYearlySurcharge:
+      return "RG art. 44bis: 7 % once on the year's unpaid provisional contributions";
+    case EntryKind::kSurchargeReduction:
+      return "surcharges reduced in proportion to a lower provisional base";
     case EntryKind::kSurchargeWaiver: return "RG art. 48: surcharges waived by INASTI";
     case EntryKind::kRegularisation: return "AR 38 art. 11: regularisation on the final income";
     case EntryKind::kRegularisationFees: return "fund management fees on the regularisation";
-    case EntryKind::kRegularisationRefund: return "AR 38 art. 11: regularisation, too much charged provisionally";
+    case EntryKind::kRegularisationRefund:
+      return "AR 38 art. 11: regularisation, too much charged provisionally";
     case EntryKind::kCosts: return "collection costs";
     case EntryKind::kCancellation: return "contribution not due (death, cessation, correction)";
     case EntryKind::kDispense: return "AR 38 art. 17: dispense granted by INASTI";
     case EntryKind::kContestCancellation: return "amounts cancelled on a contest";
     case EntryKind::kPayment: return "payment received (value date)";
-    case EntryKind::kAllocation: return "allocation: the notice named first, then the oldest debt; principal, surcharges, costs";
+    case EntryKind::kAllocation:
+      return "allocation: the notice named first, then the oldest debt; principal, surcharges, "
+             "costs";
     case EntryKind::kRefund: return "refund of a credit";
     case EntryKind::kBenefitPaid: return "benefit paid by the fund";
     case EntryKind::kCompanyContribution: return "yearly company contribution (DOMAIN 7)";
@@ -145,7 +151,8 @@ struct CentsCheck {
                     flatbuffers::FieldIndexToOffset(static_cast<flatbuffers::voffset_t>(i)))
               : obj + type->values[i];
       // A struct's fixed-size arrays are numbered whether wanted or not.
-      const std::size_t array = code.is_repeating != 0 && type->st != flatbuffers::ST_TABLE ? array_index++ : 0;
+      const std::size_t array =
+          code.is_repeating != 0 && type->st != flatbuffers::ST_TABLE ? array_index++ : 0;
       const bool wanted = (et == flatbuffers::ET_LONG && ends_with_cents(name)) ||
                           (et == flatbuffers::ET_SEQUENCE && ref != nullptr && holds_cents(ref));
       // A table's vector field: the vector itself, which is also what a
@@ -183,9 +190,9 @@ Status amounts_in_range(const schemas::Envelope& envelope) {
   CentsCheck check;
   check.object(reinterpret_cast<const std::uint8_t*>(&envelope), schemas::EnvelopeTypeTable());
   if (!check.bad.empty()) {
-    return Error::corrupt("AmountOutOfRange",
-                          check.bad + ": beyond " + Money::from_cents(kMaxEventCents).format() +
-                              ", more than any amount an event may carry");
+    return Error::corrupt("AmountOutOfRange", check.bad + ": beyond " +
+                                                  Money::from_cents(kMaxEventCents).format() +
+                                                  ", more than any amount an event may carry");
   }
   return {};
 }

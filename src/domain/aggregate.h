@@ -31,9 +31,9 @@
 namespace kassa::domain {
 
 struct NewEvent {
-  Date effective;                   // the date the fact is about
-  std::optional<Quarter> quarter;   // the quarter it is about, if any
-  schemas::EventBodyUnion body;     // FlatBuffers object API
+  Date effective;                  // the date the fact is about
+  std::optional<Quarter> quarter;  // the quarter it is about, if any
+  schemas::EventBodyUnion body;    // FlatBuffers object API
   // Plaintext personal data for the body's Sealed field (PersonRegistered's
   // `personal`, PaymentReceived's `payer`, RefundIssued's `account`, ...).
   // The pipeline seals it; decide() never sees a key.
@@ -43,7 +43,7 @@ struct NewEvent {
 struct DecisionContext {
   const Rulebook& rulebook;
   const FundConfig& fund;
-  Date business_date;               // the command's date, never the clock
+  Date business_date;  // the command's date, never the clock
 };
 
 // The business date on which the fund decided a recorded event: its

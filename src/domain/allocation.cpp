@@ -80,9 +80,8 @@ Result<AllocationResult> allocate_payment(
   });
   // The notice named by the payment's communication goes first.
   if (policy.communication_first && communication) {
-    std::stable_partition(order.begin(), order.end(), [&](std::size_t i) {
-      return debts[i].communication == communication;
-    });
+    std::stable_partition(order.begin(), order.end(),
+                          [&](std::size_t i) { return debts[i].communication == communication; });
   }
   const auto named_end =
       policy.communication_first && communication

@@ -23,7 +23,7 @@ namespace kassa::domain {
 struct RegisterCompany {
   static constexpr std::string_view kName = "RegisterCompany";
   CompanyNumber company_number;
-  std::string name;        // a company name is not personal data
+  std::string name;  // a company name is not personal data
   std::string legal_form;
   Date incorporation;
   std::uint32_t member_number = 0;  // from the fund's member sequence
@@ -73,9 +73,9 @@ struct ApplyCompanyLateSurcharge {
   Date as_of;
 };
 
-using CompanyCommand = std::variant<RegisterCompany, AddDirector, RemoveDirector,
-                                    ReportBalanceSheet, AssessCompanyContribution,
-                                    RecordCompanyPayment, ApplyCompanyLateSurcharge>;
+using CompanyCommand =
+    std::variant<RegisterCompany, AddDirector, RemoveDirector, ReportBalanceSheet,
+                 AssessCompanyContribution, RecordCompanyPayment, ApplyCompanyLateSurcharge>;
 
 // Rules: CompanyAlreadyRegistered (kConflict), CompanyNotRegistered
 // (kNotFound), NameRequired, MemberNumberRange,

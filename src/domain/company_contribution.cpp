@@ -33,8 +33,8 @@ Result<CompanyContribution> company_contribution(const Rulebook& rulebook,
 int months_of_delay(Date due, Date paid_or_as_of) {
   if (paid_or_as_of <= due) return 0;
   // Start just below the answer and step: a month begun is a month counted.
-  int months = (paid_or_as_of.year() - due.year()) * 12 +
-               static_cast<int>(paid_or_as_of.month()) - static_cast<int>(due.month()) - 1;
+  int months = (paid_or_as_of.year() - due.year()) * 12 + static_cast<int>(paid_or_as_of.month()) -
+               static_cast<int>(due.month()) - 1;
   if (months < 0) months = 0;
   while (due.plus_months(months) < paid_or_as_of) ++months;
   return months;
@@ -43,9 +43,9 @@ int months_of_delay(Date due, Date paid_or_as_of) {
 Result<Money> company_late_surcharge(Money unpaid, Date due, Date paid_or_as_of) {
   KASSA_TRY(require_non_negative(unpaid, "unpaid"));
   const Int128 months = months_of_delay(due, paid_or_as_of);
-  return money_from_exact(static_cast<Int128>(unpaid.cents()) *
-                              kCompanyMonthlySurchargeRate.billionths() * months,
-                          Rate::kScale);
+  return money_from_exact(
+      static_cast<Int128>(unpaid.cents()) * kCompanyMonthlySurchargeRate.billionths() * months,
+      Rate::kScale);
 }
 
 }  // namespace kassa::domain

@@ -95,7 +95,8 @@ Decision handle(const CompanyState& s, const AssessCompanyContribution& c,
   CompanyContributionRequest req;
   req.year = c.year;
   req.founded_year = s.incorporation.year();
-  if (const auto* sheet = s.balance_sheet_ending_in(c.year - 2)) req.balance_sheet_total = sheet->total;
+  if (const auto* sheet = s.balance_sheet_ending_in(c.year - 2))
+    req.balance_sheet_total = sheet->total;
   auto contribution = company_contribution(ctx.rulebook, req);
   KASSA_TRY(contribution);
   auto params = ctx.rulebook.company_year(c.year);
@@ -180,7 +181,8 @@ Decision handle(const CompanyState& s, const ApplyCompanyLateSurcharge& c,
   KASSA_TRY(require_registered(s));
   if (ctx.business_date < c.as_of) {
     return Error::violation("AsOfInFuture",
-                            "as_of: " + c.as_of.format() + " is after " + ctx.business_date.format() +
+                            "as_of: " + c.as_of.format() + " is after " +
+                                ctx.business_date.format() +
                                 ": months of delay are counted once they have passed",
                             "as_of");
   }

@@ -7,7 +7,8 @@ namespace kassa::domain {
 Result<CompanyNumber> CompanyNumber::parse(std::string_view text, std::string_view field) {
   const std::string f(field);
   std::string_view rest = text;
-  if (rest.size() >= 2 && (rest[0] == 'B' || rest[0] == 'b') && (rest[1] == 'E' || rest[1] == 'e')) {
+  if (rest.size() >= 2 && (rest[0] == 'B' || rest[0] == 'b') &&
+      (rest[1] == 'E' || rest[1] == 'e')) {
     rest.remove_prefix(2);
     if (!rest.empty() && rest[0] == ' ') rest.remove_prefix(1);
   }

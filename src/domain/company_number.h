@@ -22,7 +22,7 @@ class CompanyNumber {
                                      std::string_view field = "company_number");
 
   const std::string& digits() const { return digits_; }  // "0566988259"
-  std::string display() const;                            // "0566.988.259"
+  std::string display() const;                           // "0566.988.259"
 
   friend bool operator==(const CompanyNumber&, const CompanyNumber&) = default;
   friend auto operator<=>(const CompanyNumber&, const CompanyNumber&) = default;

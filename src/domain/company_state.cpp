@@ -13,7 +13,8 @@ Money CompanyDebt::open_principal() const {
 }
 
 Money CompanyDebt::open_surcharges() const {
-  return max(Money::from_cents(surcharges_applied.cents() - surcharges_paid.cents()), Money::zero());
+  return max(Money::from_cents(surcharges_applied.cents() - surcharges_paid.cents()),
+             Money::zero());
 }
 
 const Director* CompanyState::active_director(const PartyId& party) const {
@@ -43,7 +44,9 @@ namespace {
 
 using schemas::EventBody;
 
-Error corrupt(const char* rule, const std::string& message) { return Error::corrupt(rule, message); }
+Error corrupt(const char* rule, const std::string& message) {
+  return Error::corrupt(rule, message);
+}
 std::string str(const flatbuffers::String* s) { return s == nullptr ? std::string() : s->str(); }
 Money cents(std::int64_t c) { return Money::from_cents(c); }
 Money add(Money a, Money b) { return FoldArithmetic::add(a, b); }
@@ -64,8 +67,8 @@ class CompanyFolder {
       case EventBody::CompanyRegistered: return on(*e_.body_as_CompanyRegistered());
       case EventBody::CompanyDirectorAdded: {
         const auto& b = *e_.body_as_CompanyDirectorAdded();
-        s_.directors.push_back({str(b.director_party()), Date::from_days(b.from_days()),
-                                std::nullopt, str(b.role())});
+        s_.directors.push_back(
+            {str(b.director_party()), Date::from_days(b.from_days()), std::nullopt, str(b.role())});
         return {};
       }
       case EventBody::CompanyDirectorRemoved: {
@@ -104,9 +107,13 @@ class CompanyFolder {
         if (b.kind() != schemas::NoticeKind::CompanyContribution || it == s_.debts.end()) {
           return corrupt(evolve_rules::kUnknownDebtLine, "a notice for no company debt");
         }
-        it->second.notice = Notice{b.kind(), b.quarter(), b.year(),
-                                   str(b.structured_communication()), cents(b.amount_cents()),
-                                   Date::from_days(b.sent_days()), Date::from_days(b.due_days())};
+        it->second.notice = Notice{b.kind(),
+                                   b.quarter(),
+                                   b.year(),
+                                   str(b.structured_communication()),
+                                   cents(b.amount_cents()),
+                                   Date::from_days(b.sent_days()),
+                                   Date::from_days(b.due_days())};
         ++s_.notices_issued;
         return {};
       }
@@ -145,8 +152,7 @@ class CompanyFolder {
              cents(b.amount_cents()), str(b.refund_ref()));
         return {};
       }
-      case EventBody::NONE:
-        return corrupt(evolve_rules::kMalformedEvent, "event without a body");
+      case EventBody::NONE: return corrupt(evolve_rules::kMalformedEvent, "event without a body");
       case EventBody::PersonRegistered:
       case EventBody::PersonalDataChanged:
       case EventBody::CategoryChanged:
@@ -186,9 +192,8 @@ class CompanyFolder {
       case EventBody::BenefitRefused:
       case EventBody::BenefitPaid:
       case EventBody::OverpaymentClaimed:
-        return corrupt("NotACompanyEvent",
-                       std::string(schemas::EnumNameEventBody(e_.body_type())) +
-                           " is not folded into a company's state");
+        return corrupt("NotACompanyEvent", std::string(schemas::EnumNameEventBody(e_.body_type())) +
+                                               " is not folded into a company's state");
     }
     return corrupt(evolve_rules::kMalformedEvent, "unknown event type");
   }

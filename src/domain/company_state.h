@@ -55,7 +55,7 @@ struct BalanceSheet {
 struct CompanyState {
   bool registered = false;
   std::string company_number;
-  std::string name;        // not personal data
+  std::string name;  // not personal data
   std::string legal_form;
   Date incorporation = epoch();
   Date registered_on = epoch();

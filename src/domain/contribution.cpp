@@ -9,8 +9,8 @@ namespace {
 // Exact amounts: a base in units of 1/(12·10^9) cent (12 so that the
 // annualisation × 4 / n is exact for n = 1..4, 10^9 for the coefficient);
 // a contribution in those units × 10^-9 (base × rate in billionths).
-constexpr Int128 kBaseUnit = Int128{12} * Rate::kScale;              // per cent
-constexpr Int128 kContributionUnit = kBaseUnit * Rate::kScale;       // per cent
+constexpr Int128 kBaseUnit = Int128{12} * Rate::kScale;         // per cent
+constexpr Int128 kContributionUnit = kBaseUnit * Rate::kScale;  // per cent
 
 Int128 exact(Money m) { return static_cast<Int128>(m.cents()) * kBaseUnit; }
 Int128 clamp(Int128 v, Int128 lo, Int128 hi) { return v < lo ? lo : (v > hi ? hi : v); }
@@ -47,7 +47,8 @@ Charged charge(const YearParameters& y, Category category, bool primo_starter, I
     case Category::kStudent: {
       const Int128 floor = exact(y.student_threshold.value);
       if (income < floor) return {income, 0};
-      if (income < exact(y.main_minimum_income.value)) return {income, (income - floor) * r1.billionths()};
+      if (income < exact(y.main_minimum_income.value))
+        return {income, (income - floor) * r1.billionths()};
       return {income, brackets(income, r1, y)};
     }
     case Category::kPensioner:

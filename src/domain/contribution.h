@@ -43,9 +43,9 @@ struct ContributionRequest {
   // The income for kIncome / kReferenceIncome; ignored for kCategoryMinimum.
   // A loss (negative income) is accepted: the main minimum still applies.
   Money income;
-  int quarters = 4;            // quarters of affiliation in the year, 1..4
-  bool primo_starter = false;  // main only: the primo-starter minimum applies
-  bool first_quarter = false;  // primo-starter: this is the first quarter (reduction)
+  int quarters = 4;              // quarters of affiliation in the year, 1..4
+  bool primo_starter = false;    // main only: the primo-starter minimum applies
+  bool first_quarter = false;    // primo-starter: this is the first quarter (reduction)
   std::optional<Rate> fee_rate;  // overrides the fund's fee rate of the year
 };
 

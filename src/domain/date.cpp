@@ -50,7 +50,9 @@ Result<Date> Date::parse(std::string_view text, std::string_view field) {
   return date;
 }
 
-std::chrono::year_month_day Date::ymd() const { return year_month_day{sys_days{std::chrono::days{days_}}}; }
+std::chrono::year_month_day Date::ymd() const {
+  return year_month_day{sys_days{std::chrono::days{days_}}};
+}
 
 int Date::year() const { return static_cast<int>(ymd().year()); }
 unsigned Date::month() const { return static_cast<unsigned>(ymd().month()); }
@@ -59,8 +61,8 @@ unsigned Date::day() const { return static_cast<unsigned>(ymd().day()); }
 Date Date::plus_months(int months) const {
   const auto start = ymd();
   auto target = std::chrono::year_month{start.year(), start.month()} + std::chrono::months{months};
-  const auto last = std::chrono::year_month_day_last{target.year(),
-                                                     std::chrono::month_day_last{target.month()}};
+  const auto last =
+      std::chrono::year_month_day_last{target.year(), std::chrono::month_day_last{target.month()}};
   const auto d = start.day() > last.day() ? last.day() : start.day();
   return from_ymd_unchecked(year_month_day{target.year(), target.month(), d});
 }

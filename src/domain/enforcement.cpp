@@ -18,9 +18,9 @@ Status may_serve_contrainte(const ReminderPolicy& policy, const ContrainteFacts&
                             "a contrainte needs a registered formal notice first");
   }
   if (!(facts.on > facts.formal_notice_sent->plus_months(policy.contrainte_notice_age_months))) {
-    return Error::violation("FormalNoticeTooRecent",
-                            "the formal notice of " + facts.formal_notice_sent->format() +
-                                " is not yet more than one month old");
+    return Error::violation("FormalNoticeTooRecent", "the formal notice of " +
+                                                         facts.formal_notice_sent->format() +
+                                                         " is not yet more than one month old");
   }
   if (facts.payment_plan_respected) {
     return Error::violation("PaymentPlanRespected",

@@ -22,8 +22,8 @@ Date formal_notice_date(const ReminderPolicy& policy, Date due);
 enum class ContrainteHistory { kFirstEver, kNotFirst };
 
 struct ContrainteFacts {
-  Date on;                                  // the day the bailiff would serve it
-  std::optional<Date> formal_notice_sent;   // the latest registered formal notice
+  Date on;                                 // the day the bailiff would serve it
+  std::optional<Date> formal_notice_sent;  // the latest registered formal notice
   bool payment_plan_respected = false;
   bool contest_pending = false;
   ContrainteHistory history = ContrainteHistory::kFirstEver;

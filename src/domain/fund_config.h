@@ -41,9 +41,9 @@ struct AllocationPolicy {
 };
 
 struct ReminderPolicy {
-  int reminder_days_after_due = 15;           // reminder on due date + 15 days
-  int formal_notice_quarters_after_due = 1;   // one full quarter after the due date
-  int contrainte_notice_age_months = 1;       // formal notice more than 1 month old
+  int reminder_days_after_due = 15;          // reminder on due date + 15 days
+  int formal_notice_quarters_after_due = 1;  // one full quarter after the due date
+  int contrainte_notice_age_months = 1;      // formal notice more than 1 month old
   bool first_contrainte_needs_personal_contact = true;
 };
 
@@ -51,7 +51,7 @@ struct ReminderPolicy {
 // is refused (AmountImplausible, naming the field), a bank line above it
 // waits in suspense for review. Far below what a sum of cents can hold.
 struct Plausibility {
-  Money max_amount = Money::from_cents(1'000'000'000);  // 10,000,000.00: a payment, refund, claim
+  Money max_amount = Money::from_cents(1'000'000'000);   // 10,000,000.00: a payment, refund, claim
   Money max_income = Money::from_cents(10'000'000'000);  // 100,000,000.00: a year's income or base
   Money max_balance_sheet = Money::from_cents(100'000'000'000'000);  // a company's balance sheet
 };

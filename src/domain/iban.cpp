@@ -12,14 +12,13 @@ Result<Iban> Iban::parse(std::string_view text, std::string_view field) {
   }
   if (compact.size() >= 2 && compact.substr(0, 2) != "BE" && compact[0] >= 'A' &&
       compact[0] <= 'Z' && compact[1] >= 'A' && compact[1] <= 'Z') {
-    return Error::invalid(f, "IbanCountry",
-                          f + ": only Belgian (BE) accounts are accepted, got " +
-                              compact.substr(0, 2));
+    return Error::invalid(
+        f, "IbanCountry",
+        f + ": only Belgian (BE) accounts are accepted, got " + compact.substr(0, 2));
   }
   if (compact.size() != 16 || compact.substr(0, 2) != "BE" ||
       !detail::all_digits(std::string_view(compact).substr(2))) {
-    return Error::invalid(f, "IbanFormat",
-                          f + ": a Belgian IBAN is BE followed by 14 digits");
+    return Error::invalid(f, "IbanFormat", f + ": a Belgian IBAN is BE followed by 14 digits");
   }
   // ISO 7064: move country and check to the end, letters as 10..35, mod 97.
   // B = 11, E = 14.

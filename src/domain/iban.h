@@ -20,7 +20,7 @@ class Iban {
   static Result<Iban> parse(std::string_view text, std::string_view field = "iban");
 
   const std::string& electronic() const { return text_; }  // "BE68539007547034"
-  std::string display() const;                              // "BE68 5390 0754 7034"
+  std::string display() const;                             // "BE68 5390 0754 7034"
 
   friend bool operator==(const Iban&, const Iban&) = default;
 

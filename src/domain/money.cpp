@@ -67,8 +67,8 @@ Status require_non_negative(Money amount, std::string_view field) {
 std::string Money::format() const {
   // Work on the unsigned magnitude so INT64_MIN formats too.
   const bool negative = cents_ < 0;
-  const std::uint64_t magnitude = negative ? 0 - static_cast<std::uint64_t>(cents_)
-                                           : static_cast<std::uint64_t>(cents_);
+  const std::uint64_t magnitude =
+      negative ? 0 - static_cast<std::uint64_t>(cents_) : static_cast<std::uint64_t>(cents_);
   const std::uint64_t rest = magnitude % 100;
   std::string out = negative ? "-" : "";
   out += std::to_string(magnitude / 100);

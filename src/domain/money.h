@@ -26,8 +26,7 @@ class Money {
   // (rules "MoneyFormat", "MoneyOverflow").
   static Result<Money> parse(std::string_view text, std::string_view field = "amount");
   // As parse(), and rejects a negative amount (rule "MoneyNonNegative").
-  static Result<Money> parse_non_negative(std::string_view text,
-                                          std::string_view field = "amount");
+  static Result<Money> parse_non_negative(std::string_view text, std::string_view field = "amount");
 
   constexpr std::int64_t cents() const { return cents_; }
   constexpr bool is_zero() const { return cents_ == 0; }

@@ -63,12 +63,12 @@ const char* fold(std::uint32_t cp) {
                                       [](const Folded& f, std::uint32_t c) { return f.cp < c; });
     return at != end && at->cp == cp ? at->text : nullptr;  // not a letter: a separator
   }
-  if (cp < 0xC0) return nullptr;                        // Latin-1 punctuation, no-break space
-  if (cp >= 0x300 && cp <= 0x36F) return "";            // combining accents (decomposed é)
+  if (cp < 0xC0) return nullptr;              // Latin-1 punctuation, no-break space
+  if (cp >= 0x300 && cp <= 0x36F) return "";  // combining accents (decomposed é)
   // Other scripts' letters are kept as written; punctuation, symbols and
   // spaces of the general blocks separate.
-  if (cp >= 0x2000 && cp <= 0x2BFF) return nullptr;     // general punctuation, symbols
-  if (cp >= 0x3000 && cp <= 0x303F) return nullptr;     // CJK punctuation
+  if (cp >= 0x2000 && cp <= 0x2BFF) return nullptr;  // general punctuation, symbols
+  if (cp >= 0x3000 && cp <= 0x303F) return nullptr;  // CJK punctuation
   if (cp == 0xFEFF || (cp >= 0xFE00 && cp <= 0xFE0F)) return nullptr;
   return "=";
 }

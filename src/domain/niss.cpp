@@ -8,8 +8,7 @@ namespace {
 
 // "YY.MM.DD-NNN.CC" -> the 11 digits, or "" when the shape does not match.
 std::string from_display(std::string_view text) {
-  if (text.size() != 15 || text[2] != '.' || text[5] != '.' || text[8] != '-' ||
-      text[12] != '.') {
+  if (text.size() != 15 || text[2] != '.' || text[5] != '.' || text[8] != '-' || text[12] != '.') {
     return {};
   }
   return detail::without(text, ".-");

@@ -23,8 +23,8 @@ class Niss {
   static Result<Niss> parse(std::string_view text, std::string_view field = "niss");
 
   const std::string& digits() const { return digits_; }  // "93051822361"
-  std::string display() const;                            // "93.05.18-223.61"
-  bool is_bis() const;                                    // month + 20 or + 40
+  std::string display() const;                           // "93.05.18-223.61"
+  bool is_bis() const;                                   // month + 20 or + 40
 
   friend bool operator==(const Niss&, const Niss&) = default;
 

@@ -314,13 +314,13 @@ struct ClaimOverpayment {
 };
 
 using PersonCommand =
-    std::variant<RegisterPerson, ChangeCategory, CeaseActivity, RecordDeath,
-                 EraseRegistrationData, NotifyIncome, ChangeProvisionalBase, AssessQuarter,
-                 GrantContributionFreeQuarter, RecordBirth, RecordPayment, IssueRefund,
-                 ApplyQuarterEndSurcharges, ApplyYearEndSurcharge, RunReminders, ServeContrainte,
-                 RecordPersonalContact, RequestPaymentPlan, GrantPaymentPlan, RefusePaymentPlan,
-                 BreachPaymentPlan, FileContest, DecideContest, RequestWaiver, GrantWaiver,
-                 RefuseWaiver, RequestDispense, GrantDispense, RefuseDispense, ClaimBenefit,
-                 GrantBenefit, RefuseBenefit, PayBenefit, ClaimOverpayment>;
+    std::variant<RegisterPerson, ChangeCategory, CeaseActivity, RecordDeath, EraseRegistrationData,
+                 NotifyIncome, ChangeProvisionalBase, AssessQuarter, GrantContributionFreeQuarter,
+                 RecordBirth, RecordPayment, IssueRefund, ApplyQuarterEndSurcharges,
+                 ApplyYearEndSurcharge, RunReminders, ServeContrainte, RecordPersonalContact,
+                 RequestPaymentPlan, GrantPaymentPlan, RefusePaymentPlan, BreachPaymentPlan,
+                 FileContest, DecideContest, RequestWaiver, GrantWaiver, RefuseWaiver,
+                 RequestDispense, GrantDispense, RefuseDispense, ClaimBenefit, GrantBenefit,
+                 RefuseBenefit, PayBenefit, ClaimOverpayment>;
 
 }  // namespace kassa::domain

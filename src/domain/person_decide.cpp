@@ -91,7 +91,8 @@ Status require_quarters(const std::vector<Quarter>& quarters) {
 
 Result<std::string> next_communication(const PersonState& state,
                                        std::uint32_t already_in_decision) {
-  auto c = notice_communication(state.member_number, state.notices_issued + already_in_decision + 1);
+  auto c =
+      notice_communication(state.member_number, state.notices_issued + already_in_decision + 1);
   KASSA_TRY(c);
   return c->digits();
 }
@@ -250,9 +251,9 @@ Decision handle(const PersonState& s, const RecordDeath& c, const DecisionContex
                             "death");
   }
   if (ctx.business_date < c.death) {
-    return Error::violation("DeathInFuture",
-                            "death: " + c.death.format() + " is after " + ctx.business_date.format(),
-                            "death");
+    return Error::violation(
+        "DeathInFuture", "death: " + c.death.format() + " is after " + ctx.business_date.format(),
+        "death");
   }
   Quarter dq = Quarter::containing(c.death);
   schemas::PersonDiedT b;

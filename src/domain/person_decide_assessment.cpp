@@ -61,9 +61,7 @@ Result<QuarterAssessment> assess(const PersonState& s, Quarter q,
   return out;
 }
 
-std::uint32_t basis_points(Rate r) {
-  return static_cast<std::uint32_t>(r.billionths() / 100'000);
-}
+std::uint32_t basis_points(Rate r) { return static_cast<std::uint32_t>(r.billionths() / 100'000); }
 
 schemas::ContributionAssessedT assessed_body(const PersonState& s, Quarter q,
                                              const QuarterAssessment& qa) {
@@ -238,10 +236,9 @@ Decision handle(const PersonState& s, const ChangeProvisionalBase& c, const Deci
   auto minimum = category_minimum(s, c.year, s.category_in(ref_q), ref_q, ctx);
   KASSA_TRY(minimum);
   if (c.base < *minimum) {
-    return Error::violation("ProvisionalBaseBelowMinimum",
-                            "base: " + c.base.format() + " is below the category minimum " +
-                                minimum->format(),
-                            "base");
+    return Error::violation(
+        "ProvisionalBaseBelowMinimum",
+        "base: " + c.base.format() + " is below the category minimum " + minimum->format(), "base");
   }
   // The base in force: the chosen one, else that of the assessed quarters.
   std::optional<Money> current;
@@ -331,9 +328,9 @@ Decision handle(const PersonState& s, const GrantContributionFreeQuarter& c,
 Decision handle(const PersonState& s, const RecordBirth& c, const DecisionContext& ctx) {
   KASSA_TRY(require_registered(s));
   if (ctx.business_date < c.birth) {
-    return Error::violation("BirthInFuture",
-                            "birth: " + c.birth.format() + " is after " + ctx.business_date.format(),
-                            "birth");
+    return Error::violation(
+        "BirthInFuture", "birth: " + c.birth.format() + " is after " + ctx.business_date.format(),
+        "birth");
   }
   // Two births of one person within 180 days are one birth recorded twice,
   // unless said to be a multiple birth.

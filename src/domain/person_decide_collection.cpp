@@ -17,7 +17,11 @@ bool open_line(const DebtLine& line) { return !line.cancelled && !line.dispensed
 SurchargeDebt surcharge_debt(const DebtLine& line) {
   return SurchargeDebt{
       line.kind == DebtLineKind::kQuarterly ? DebtKind::kProvisional : DebtKind::kRegularisation,
-      line.quarter, line.principal(), line.grace, line.contrainte_served, line.due};
+      line.quarter,
+      line.principal(),
+      line.grace,
+      line.contrainte_served,
+      line.due};
 }
 
 std::vector<std::uint16_t> unique_codes(const std::vector<const DebtLine*>& lines) {
@@ -106,8 +110,8 @@ Decision handle(const PersonState& s, const RecordPayment& c, const DecisionCont
   // Principal: the contribution before the fees, as allocation lines.
   std::vector<std::int64_t> contribution_open(lines.size());
   for (std::size_t i = 0; i < lines.size(); ++i) {
-    contribution_open[i] =
-        std::max<std::int64_t>(0, lines[i]->contribution.cents() - lines[i]->principal_paid.cents());
+    contribution_open[i] = std::max<std::int64_t>(
+        0, lines[i]->contribution.cents() - lines[i]->principal_paid.cents());
   }
   for (const auto& alloc : result->allocations) {
     const DebtLine& line = *lines[alloc.debt];
@@ -115,17 +119,18 @@ Decision handle(const PersonState& s, const RecordPayment& c, const DecisionCont
     bool quarterly = line.kind == DebtLineKind::kQuarterly;
     switch (alloc.component) {
       case DebtComponent::kPrincipal: {
-        std::int64_t to_contribution = std::min(alloc.amount.cents(), contribution_open[alloc.debt]);
+        std::int64_t to_contribution =
+            std::min(alloc.amount.cents(), contribution_open[alloc.debt]);
         contribution_open[alloc.debt] -= to_contribution;
         if (to_contribution > 0) {
-          a.lines.emplace_back(code, quarterly ? schemas::DebtKind::Contribution
-                                               : schemas::DebtKind::Regularisation,
-                               to_contribution);
+          a.lines.emplace_back(
+              code, quarterly ? schemas::DebtKind::Contribution : schemas::DebtKind::Regularisation,
+              to_contribution);
         }
         if (alloc.amount.cents() > to_contribution) {
-          a.lines.emplace_back(code, quarterly ? schemas::DebtKind::Fees
-                                               : schemas::DebtKind::RegularisationFees,
-                               alloc.amount.cents() - to_contribution);
+          a.lines.emplace_back(
+              code, quarterly ? schemas::DebtKind::Fees : schemas::DebtKind::RegularisationFees,
+              alloc.amount.cents() - to_contribution);
         }
         break;
       }
@@ -138,8 +143,8 @@ Decision handle(const PersonState& s, const RecordPayment& c, const DecisionCont
     }
   }
   a.credit_cents = result->credit.cents();
-  a.policy = ctx.fund.allocation.communication_first ? "communication-then-oldest.v1"
-                                                     : "oldest-first.v1";
+  a.policy =
+      ctx.fund.allocation.communication_first ? "communication-then-oldest.v1" : "oldest-first.v1";
   events.push_back(make(c.value_date, std::move(a)));
   return events;
 }
@@ -173,20 +178,21 @@ Decision handle(const PersonState& s, const IssueRefund& c, const DecisionContex
   }
   KASSA_TRY(require_plausible(c.amount, ctx.fund.plausibility.max_amount, "amount"));
   if (c.refund_ref.empty()) {
-    return Error::invalid("refund_ref", "RefundRefRequired", "refund_ref: a refund needs its reference");
+    return Error::invalid("refund_ref", "RefundRefRequired",
+                          "refund_ref: a refund needs its reference");
   }
   KASSA_TRY(once_per_reference(s.refunds_by_ref, c.refund_ref, c.amount, "refund_ref", "Refund"));
   if (!c.account && !s.has_account) {
-    return Error::violation("RefundAccountUnknown",
-                            "iban: the person registered no account; a refund needs the IBAN to pay to",
-                            "iban");
+    return Error::violation(
+        "RefundAccountUnknown",
+        "iban: the person registered no account; a refund needs the IBAN to pay to", "iban");
   }
   Money refundable = sum(max(s.credit, Money::zero()), s.refund_due);
   if (c.amount > refundable) {
-    return Error::violation("RefundExceedsCredit",
-                            "amount: " + c.amount.format() + " exceeds the refundable " +
-                                refundable.format(),
-                            "amount");
+    return Error::violation(
+        "RefundExceedsCredit",
+        "amount: " + c.amount.format() + " exceeds the refundable " + refundable.format(),
+        "amount");
   }
   schemas::RefundIssuedT b;
   b.amount_cents = c.amount.cents();
@@ -211,16 +217,15 @@ Decision handle(const PersonState& s, const ApplyQuarterEndSurcharges& c,
   KASSA_TRY(require_registered(s));
   Date quarter_end = c.quarter.last_day();
   if (ctx.business_date < quarter_end) {
-    return Error::violation("QuarterNotEnded",
-                            "the 3 % of " + c.quarter.format() + " applies on " +
-                                quarter_end.format(),
-                            "quarter");
+    return Error::violation(
+        "QuarterNotEnded",
+        "the 3 % of " + c.quarter.format() + " applies on " + quarter_end.format(), "quarter");
   }
   Events events;
   for (const auto* line : s.lines()) {
     if (!open_line(*line) || line->has_quarterly_surcharge_on(quarter_end)) continue;
-    auto surcharges = quarterly_surcharges(surcharge_debt(*line), line->principal_payments,
-                                           quarter_end);
+    auto surcharges =
+        quarterly_surcharges(surcharge_debt(*line), line->principal_payments, quarter_end);
     KASSA_TRY(surcharges);
     for (const auto& sl : *surcharges) {
       if (sl.date != quarter_end) continue;
@@ -243,10 +248,9 @@ Decision handle(const PersonState& s, const ApplyYearEndSurcharge& c, const Deci
   auto first_january = Date::from_ymd(c.year + 1, 1, 1);
   KASSA_TRY(first_january);
   if (ctx.business_date < *first_january) {
-    return Error::violation("YearNotEnded",
-                            "the 7 % of " + std::to_string(c.year) + " applies on " +
-                                first_january->format(),
-                            "year");
+    return Error::violation(
+        "YearNotEnded",
+        "the 7 % of " + std::to_string(c.year) + " applies on " + first_january->format(), "year");
   }
   // Not if a contrainte was served in that year (on any of the person's debts).
   std::optional<Date> contrainte;
@@ -468,7 +472,8 @@ Decision handle(const PersonState& s, const FileContest& c, const DecisionContex
   KASSA_TRY(require_plausible(c.amount, ctx.fund.plausibility.max_amount, "amount"));
   for (const auto& contest : s.contests) {
     if (contest.case_ref == c.case_ref) {
-      return Error::conflict("ContestAlreadyFiled", "contest " + c.case_ref + " exists", "case_ref");
+      return Error::conflict("ContestAlreadyFiled", "contest " + c.case_ref + " exists",
+                             "case_ref");
     }
   }
   schemas::ContestFiledT b;

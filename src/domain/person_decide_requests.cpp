@@ -61,10 +61,10 @@ Decision handle(const PersonState& s, const RequestWaiver& c, const DecisionCont
     for (const auto* line : lines) {
       // RG art. 48: admissible only once the quarter's principal is paid.
       if (!line->principal_settled()) {
-        return Error::violation("QuarterPrincipalUnpaid",
-                                "a waiver for " + q.format() +
-                                    " is admissible once its contribution and fees are paid",
-                                "quarters");
+        return Error::violation(
+            "QuarterPrincipalUnpaid",
+            "a waiver for " + q.format() + " is admissible once its contribution and fees are paid",
+            "quarters");
       }
       surcharges = sum(surcharges, line->open_surcharges());
     }
@@ -148,14 +148,14 @@ Decision handle(const PersonState& s, const RequestDispense& c, const DecisionCo
     // Within 12 months from the first day of the quarter after the quarter.
     Date limit = q.next().first_day().plus_months(12);
     if (!(ctx.business_date < limit)) {
-      return Error::violation("DispenseRequestTooLate",
-                              "a dispense for " + q.format() + " had to be requested before " +
-                                  limit.format(),
-                              "quarters");
+      return Error::violation(
+          "DispenseRequestTooLate",
+          "a dispense for " + q.format() + " had to be requested before " + limit.format(),
+          "quarters");
     }
     const auto* f = s.facts(q);
-    if (f != nullptr && (f->dispense == RequestStatus::kPending ||
-                         f->dispense == RequestStatus::kGranted)) {
+    if (f != nullptr &&
+        (f->dispense == RequestStatus::kPending || f->dispense == RequestStatus::kGranted)) {
       return Error::conflict("DispenseAlreadyRequested",
                              "a dispense for " + q.format() + " is pending or granted", "quarters");
     }
@@ -170,8 +170,8 @@ Decision handle(const PersonState& s, const RequestDispense& c, const DecisionCo
 
 Decision handle(const PersonState& s, const GrantDispense& c, const DecisionContext& ctx) {
   KASSA_TRY(require_registered(s));
-  KASSA_TRY(require_pending(s, c.quarters, &QuarterFacts::dispense, "NoPendingDispense",
-                            "dispense"));
+  KASSA_TRY(
+      require_pending(s, c.quarters, &QuarterFacts::dispense, "NoPendingDispense", "dispense"));
   Money amount;
   for (auto q : c.quarters) {
     if (auto it = s.quarter_lines.find(q); it != s.quarter_lines.end() && !it->second.cancelled) {
@@ -191,8 +191,8 @@ Decision handle(const PersonState& s, const GrantDispense& c, const DecisionCont
 Decision handle(const PersonState& s, const RefuseDispense& c, const DecisionContext& ctx) {
   KASSA_TRY(require_registered(s));
   KASSA_TRY(check_appeal(c.appeal));
-  KASSA_TRY(require_pending(s, c.quarters, &QuarterFacts::dispense, "NoPendingDispense",
-                            "dispense"));
+  KASSA_TRY(
+      require_pending(s, c.quarters, &QuarterFacts::dispense, "NoPendingDispense", "dispense"));
   schemas::DispenseRefusedT b;
   b.quarters = codes(c.quarters);
   b.decided_days = ctx.business_date.to_days();
@@ -253,8 +253,8 @@ Decision handle(const PersonState& s, const GrantBenefit& c, const DecisionConte
                               "the bridging right needs 8 quarters of contributions; there are " +
                                   std::to_string(quarters));
     }
-    Money monthly = c.monthly_amount.value_or(c.family_charge ? kBridgingMonthlyFamily
-                                                              : kBridgingMonthly);
+    Money monthly =
+        c.monthly_amount.value_or(c.family_charge ? kBridgingMonthlyFamily : kBridgingMonthly);
     if (!monthly.is_positive()) {
       return Error::invalid("monthly_amount", "MonthlyAmountNotPositive", "monthly_amount > 0");
     }
@@ -313,14 +313,15 @@ Decision handle(const PersonState& s, const PayBenefit& c, const DecisionContext
   }
   KASSA_TRY(require_plausible(c.amount, ctx.fund.plausibility.max_amount, "amount"));
   if (c.payment_ref.empty()) {
-    return Error::invalid("payment_ref", "PaymentRefRequired", "payment_ref: a payment needs its reference");
+    return Error::invalid("payment_ref", "PaymentRefRequired",
+                          "payment_ref: a payment needs its reference");
   }
   KASSA_TRY(once_per_reference(s.benefit_payments_by_ref, c.payment_ref, c.amount, "payment_ref",
                                "BenefitPayment"));
   if (!c.account && !s.has_account) {
-    return Error::violation("BenefitAccountUnknown",
-                            "iban: the person registered no account; a payment needs the IBAN to pay to",
-                            "iban");
+    return Error::violation(
+        "BenefitAccountUnknown",
+        "iban: the person registered no account; a payment needs the IBAN to pay to", "iban");
   }
   schemas::BenefitPaidT p;
   p.kind = b->kind;

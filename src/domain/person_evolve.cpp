@@ -15,7 +15,9 @@ namespace {
 
 using schemas::EventBody;
 
-Error corrupt(const char* rule, const std::string& message) { return Error::corrupt(rule, message); }
+Error corrupt(const char* rule, const std::string& message) {
+  return Error::corrupt(rule, message);
+}
 
 Result<Quarter> quarter_of(std::uint16_t code, std::string_view field) {
   auto q = quarter_from_code(code);
@@ -69,8 +71,7 @@ DebtLine* surcharge_target(PersonState& s, schemas::SurchargeKind kind, std::uin
                            std::uint16_t year) {
   auto q = quarter_from_code(quarter_code);
   if (!q) return nullptr;
-  if (kind == schemas::SurchargeKind::Yearly7 || year == 0 ||
-      static_cast<int>(year) == q->year()) {
+  if (kind == schemas::SurchargeKind::Yearly7 || year == 0 || static_cast<int>(year) == q->year()) {
     auto it = s.quarter_lines.find(*q);
     return it == s.quarter_lines.end() ? nullptr : &it->second;
   }
@@ -88,14 +89,14 @@ class Folder {
 
   Status apply() {
     switch (e_.body_type()) {
-      case EventBody::NONE:
-        return corrupt(evolve_rules::kMalformedEvent, "event without a body");
+      case EventBody::NONE: return corrupt(evolve_rules::kMalformedEvent, "event without a body");
       case EventBody::PersonRegistered: return on(*e_.body_as_PersonRegistered());
       case EventBody::PersonalDataChanged:
         return registered([&] {
           ++s_.personal_data_changes;
           const auto* b = e_.body_as_PersonalDataChanged();
-          if (b->reason_code() != nullptr && b->reason_code()->string_view() == "BankAccountChanged") {
+          if (b->reason_code() != nullptr &&
+              b->reason_code()->string_view() == "BankAccountChanged") {
             s_.has_account = true;
           }
         });
@@ -131,20 +132,20 @@ class Folder {
           const auto* b = e_.body_as_PaymentPlanRefused();
           s_.plan_request.reset();
           s_.plan_refused = Date::from_days(b->decided_days());
-          request_decided(RequestKind::kPaymentPlan, {}, RequestStatus::kRefused, *s_.plan_refused, {},
-                          appeal_of(b->appeal()));
+          request_decided(RequestKind::kPaymentPlan, {}, RequestStatus::kRefused, *s_.plan_refused,
+                          {}, appeal_of(b->appeal()));
         });
       case EventBody::PaymentPlanBreached: return on(*e_.body_as_PaymentPlanBreached());
       case EventBody::WaiverRequested: return on(*e_.body_as_WaiverRequested());
       case EventBody::WaiverGranted: {
         const auto* b = e_.body_as_WaiverGranted();
-        return waiver_decision(b->quarters(), RequestStatus::kGranted, b->decided_days(), b->decision_ref(),
-                               nullptr, cents(b->amount_cents()));
+        return waiver_decision(b->quarters(), RequestStatus::kGranted, b->decided_days(),
+                               b->decision_ref(), nullptr, cents(b->amount_cents()));
       }
       case EventBody::WaiverRefused: {
         const auto* b = e_.body_as_WaiverRefused();
-        return waiver_decision(b->quarters(), RequestStatus::kRefused, b->decided_days(), b->decision_ref(),
-                               b->appeal());
+        return waiver_decision(b->quarters(), RequestStatus::kRefused, b->decided_days(),
+                               b->decision_ref(), b->appeal());
       }
       case EventBody::DispenseRequested: return on(*e_.body_as_DispenseRequested());
       case EventBody::DispenseGranted: {
@@ -171,9 +172,9 @@ class Folder {
       case EventBody::CompanyDirectorRemoved:
       case EventBody::BalanceSheetReported:
       case EventBody::CompanyContributionAssessed:
-        return corrupt(evolve_rules::kNotAPersonEvent,
-                       std::string(schemas::EnumNameEventBody(e_.body_type())) +
-                           " does not concern a person");
+        return corrupt(
+            evolve_rules::kNotAPersonEvent,
+            std::string(schemas::EnumNameEventBody(e_.body_type())) + " does not concern a person");
     }
     return corrupt(evolve_rules::kMalformedEvent, "unknown event type");
   }
@@ -236,14 +237,15 @@ class Folder {
   void settle(DebtLine& line, const Money* paid_contribution_before = nullptr) {
     if (!line.dispensed && line.principal_paid > line.principal()) {
       const Money excess = sub(line.principal_paid, line.principal());
-      const Money contribution_before =
-          paid_contribution_before != nullptr ? *paid_contribution_before : line.contribution_paid();
+      const Money contribution_before = paid_contribution_before != nullptr
+                                            ? *paid_contribution_before
+                                            : line.contribution_paid();
       const Money fees_before = sub(line.principal_paid, contribution_before);
       line.principal_paid = line.principal();
       const Money contribution_after = line.contribution_paid();
       const Money fees_after = sub(line.principal_paid, contribution_after);
-      count_paid(line, schemas::DebtKind::Contribution, sub(contribution_after, contribution_before),
-                 decided_);
+      count_paid(line, schemas::DebtKind::Contribution,
+                 sub(contribution_after, contribution_before), decided_);
       count_paid(line, schemas::DebtKind::Fees, sub(fees_after, fees_before), decided_);
       s_.credit = add(s_.credit, excess);
     }
@@ -264,9 +266,9 @@ class Folder {
 
   Status require_registered() const {
     if (!s_.registered) {
-      return corrupt(evolve_rules::kPersonNotRegistered,
-                     std::string(schemas::EnumNameEventBody(e_.body_type())) +
-                         " before PersonRegistered");
+      return corrupt(
+          evolve_rules::kPersonNotRegistered,
+          std::string(schemas::EnumNameEventBody(e_.body_type())) + " before PersonRegistered");
     }
     return {};
   }
@@ -315,8 +317,9 @@ class Folder {
                                  [&](const CategoryChange& c) { return c.from == *from; }),
                   changes.end());
     changes.push_back({*from, from_schema(b.to_category())});
-    std::stable_sort(changes.begin(), changes.end(),
-                     [](const CategoryChange& a, const CategoryChange& c) { return a.from < c.from; });
+    std::stable_sort(
+        changes.begin(), changes.end(),
+        [](const CategoryChange& a, const CategoryChange& c) { return a.from < c.from; });
     return {};
   }
 
@@ -401,7 +404,7 @@ class Folder {
     auto start = s_.start_quarter();
     if (!s_.affiliated_before_start || !start) return StarterGrace::kNone;
     return q.quarters_since(*start) < 2 && q >= *start ? StarterGrace::kExtraQuarter
-                                                         : StarterGrace::kNone;
+                                                       : StarterGrace::kNone;
   }
 
   Status on(const schemas::ContributionCancelled& b) {
@@ -422,8 +425,12 @@ class Folder {
 
   Status on(const schemas::PaymentNoticeIssued& b) {
     KASSA_TRY(require_registered());
-    Notice notice{b.kind(), b.quarter(), b.year(), str(b.structured_communication()),
-                  cents(b.amount_cents()), Date::from_days(b.sent_days()),
+    Notice notice{b.kind(),
+                  b.quarter(),
+                  b.year(),
+                  str(b.structured_communication()),
+                  cents(b.amount_cents()),
+                  Date::from_days(b.sent_days()),
                   Date::from_days(b.due_days())};
     DebtLine* line = nullptr;
     if (b.kind() == schemas::NoticeKind::Quarterly ||
@@ -481,8 +488,7 @@ class Folder {
     const bool replaces = old != s_.regularisation_lines.end();
     const Money old_principal = replaces ? old->second.principal() : Money::zero();
     const Money old_fees = replaces && !old->second.cancelled ? old->second.fees : Money::zero();
-    const Money old_paid_contribution =
-        replaces ? old->second.contribution_paid() : Money::zero();
+    const Money old_paid_contribution = replaces ? old->second.contribution_paid() : Money::zero();
     if (fact.difference.is_positive()) {
       DebtLine line = replaces ? old->second : DebtLine{};
       line.cancelled = false;
@@ -492,9 +498,9 @@ class Folder {
       if (auto q4 = quarter_from_code(b.year() * 10u + 4u)) line.category = s_.category_in(*q4);
       line.assessment = schemas::AssessmentKind::Final;
       line.base = fact.final_income;
-      line.contribution = max(cents(fact.final_contribution.cents() -
-                                    fact.provisional_contribution.cents()),
-                              Money::zero());
+      line.contribution =
+          max(cents(fact.final_contribution.cents() - fact.provisional_contribution.cents()),
+              Money::zero());
       line.fees = cents(fact.difference.cents() - line.contribution.cents());
       line.due = fact.due;
       book_principal(EntryKind::kRegularisation, EntryKind::kRegularisationFees, ref,
@@ -569,9 +575,7 @@ class Folder {
               if (!quarterly) candidates.push_back(c);
               break;
             case schemas::DebtKind::Surcharge:
-            case schemas::DebtKind::Costs:
-              candidates.push_back(c);
-              break;
+            case schemas::DebtKind::Costs: candidates.push_back(c); break;
             case schemas::DebtKind::CompanyContribution:
               return corrupt(evolve_rules::kNotAPersonEvent, "a company debt on a person");
           }
@@ -595,7 +599,8 @@ class Folder {
             filled = &principal_filled;
           }
           open -= (*filled)[c];
-          std::int64_t take = i + 1 == candidates.size() ? rest : std::min(rest, std::max<std::int64_t>(open, 0));
+          std::int64_t take =
+              i + 1 == candidates.size() ? rest : std::min(rest, std::max<std::int64_t>(open, 0));
           if (take <= 0) continue;
           (*filled)[c] += take;
           rest -= take;
@@ -767,8 +772,14 @@ class Folder {
   // A request recorded: pending until a decision takes its quarters.
   void request_made(RequestKind kind, Date on, std::vector<std::uint16_t> quarters,
                     Money amount = {}) {
-    s_.requests.push_back({kind, on, std::move(quarters), RequestStatus::kPending, std::nullopt, {},
-                           std::nullopt, amount});
+    s_.requests.push_back({kind,
+                           on,
+                           std::move(quarters),
+                           RequestStatus::kPending,
+                           std::nullopt,
+                           {},
+                           std::nullopt,
+                           amount});
   }
 
   // A decision on `kind` for `quarters`: they leave the pending requests
@@ -807,15 +818,15 @@ class Folder {
     std::erase_if(s_.requests, [&](const RequestRecord& r) {
       return r.kind == kind && r.status == RequestStatus::kPending && r.quarters.empty();
     });
-    s_.requests.push_back({kind, requested.value_or(on), std::move(quarters), status, on, std::move(ref),
-                           std::move(appeal), amount.value_or(asked)});
+    s_.requests.push_back({kind, requested.value_or(on), std::move(quarters), status, on,
+                           std::move(ref), std::move(appeal), amount.value_or(asked)});
   }
 
   Status on(const schemas::PaymentPlanRequested& b) {
     return registered([&] {
-      s_.plan_request = PaymentPlanRequest{Date::from_days(b.requested_days()),
-                                           codes_of(b.quarters()), b.proposed_instalments(),
-                                           cents(b.amount_cents())};
+      s_.plan_request =
+          PaymentPlanRequest{Date::from_days(b.requested_days()), codes_of(b.quarters()),
+                             b.proposed_instalments(), cents(b.amount_cents())};
       request_made(RequestKind::kPaymentPlan, s_.plan_request->requested, s_.plan_request->quarters,
                    s_.plan_request->amount);
     });
@@ -833,8 +844,8 @@ class Folder {
           plan.instalments.emplace_back(Date::from_days(i->due_days()), cents(i->amount_cents()));
         }
       }
-      request_decided(RequestKind::kPaymentPlan, plan.quarters, RequestStatus::kGranted, plan.granted,
-                      plan.ref, std::nullopt, plan.total);
+      request_decided(RequestKind::kPaymentPlan, plan.quarters, RequestStatus::kGranted,
+                      plan.granted, plan.ref, std::nullopt, plan.total);
       s_.plans.push_back(std::move(plan));
       s_.plan_request.reset();
     });
@@ -870,13 +881,14 @@ class Folder {
   // `amount`: what a grant waives.
   Status waiver_decision(const flatbuffers::Vector<std::uint16_t>* codes, RequestStatus status,
                          std::int32_t decided_days, const flatbuffers::String* ref,
-                         const schemas::Appeal* appeal, std::optional<Money> amount = std::nullopt) {
+                         const schemas::Appeal* appeal,
+                         std::optional<Money> amount = std::nullopt) {
     KASSA_TRY(require_registered());
     auto quarters = quarters_of(codes);
     KASSA_TRY(quarters);
     for (auto q : *quarters) s_.quarter_facts[q].waiver = status;
-    request_decided(RequestKind::kWaiver, codes_of(codes), status, Date::from_days(decided_days), str(ref),
-                    appeal_of(appeal), amount.value_or(Money{}));
+    request_decided(RequestKind::kWaiver, codes_of(codes), status, Date::from_days(decided_days),
+                    str(ref), appeal_of(appeal), amount.value_or(Money{}));
     return {};
   }
 
@@ -889,7 +901,8 @@ class Folder {
       f.dispense = RequestStatus::kPending;
       f.dispense_requested = Date::from_days(b.requested_days());
     }
-    request_made(RequestKind::kDispense, Date::from_days(b.requested_days()), codes_of(b.quarters()));
+    request_made(RequestKind::kDispense, Date::from_days(b.requested_days()),
+                 codes_of(b.quarters()));
     return {};
   }
 
@@ -897,12 +910,13 @@ class Folder {
   // (`amount`: what a grant dispenses).
   Status dispense_decision(const flatbuffers::Vector<std::uint16_t>* codes, RequestStatus status,
                            std::int32_t decided_days, const flatbuffers::String* ref,
-                           const schemas::Appeal* appeal, std::optional<Money> amount = std::nullopt) {
+                           const schemas::Appeal* appeal,
+                           std::optional<Money> amount = std::nullopt) {
     KASSA_TRY(require_registered());
     auto quarters = quarters_of(codes);
     KASSA_TRY(quarters);
-    request_decided(RequestKind::kDispense, codes_of(codes), status, Date::from_days(decided_days), str(ref),
-                    appeal_of(appeal), amount.value_or(Money{}));
+    request_decided(RequestKind::kDispense, codes_of(codes), status, Date::from_days(decided_days),
+                    str(ref), appeal_of(appeal), amount.value_or(Money{}));
     for (auto q : *quarters) {
       s_.quarter_facts[q].dispense = status;
       if (status != RequestStatus::kGranted) continue;

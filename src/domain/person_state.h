@@ -53,8 +53,8 @@ namespace kassa::domain {
 // Error rules of evolve().
 namespace evolve_rules {
 inline constexpr const char* kSequenceGap = "SequenceGap";
-inline constexpr const char* kWrongAggregate = "WrongAggregate";      // not a Person event
-inline constexpr const char* kNotAPersonEvent = "NotAPersonEvent";    // company / fund body
+inline constexpr const char* kWrongAggregate = "WrongAggregate";    // not a Person event
+inline constexpr const char* kNotAPersonEvent = "NotAPersonEvent";  // company / fund body
 inline constexpr const char* kPersonNotRegistered = "PersonNotRegistered";
 inline constexpr const char* kAlreadyRegistered = "PersonAlreadyRegistered";
 inline constexpr const char* kUnknownDebtLine = "UnknownDebtLine";
@@ -88,23 +88,23 @@ struct Notice {
 };
 
 enum class CollectionStage {
-  kNone,               // assessed, no notice yet
-  kNotice,             // payment notice sent
-  kReminder,           // reminder sent
-  kFormalNotice,       // registered formal notice sent
-  kContrainteServed,   // a bailiff served a contrainte
+  kNone,              // assessed, no notice yet
+  kNotice,            // payment notice sent
+  kReminder,          // reminder sent
+  kFormalNotice,      // registered formal notice sent
+  kContrainteServed,  // a bailiff served a contrainte
 };
 
 // One debt line: a quarter's contribution, or a regularisation supplement.
 struct DebtLine {
   DebtLineKind kind = DebtLineKind::kQuarterly;
-  Quarter quarter = epoch_quarter();             // the key (see above)
-  int year = 0;                // the contribution year
+  Quarter quarter = epoch_quarter();  // the key (see above)
+  int year = 0;                       // the contribution year
   Category category = Category::kMain;
   schemas::AssessmentKind assessment = schemas::AssessmentKind::Provisional;
-  Money base;                  // annual base considered
-  Money contribution;          // the legal contribution (after a primo reduction)
-  Money fees;                  // management fees
+  Money base;          // annual base considered
+  Money contribution;  // the legal contribution (after a primo reduction)
+  Money fees;          // management fees
   Money primo_reduction;
   std::uint32_t fee_rate_bp = 0;
   Date due = epoch();
@@ -132,8 +132,8 @@ struct DebtLine {
   std::optional<Date> contrainte_served;
   bool dispensed = false;
 
-  Money principal() const;       // contribution + fees - written off (0 once cancelled)
-  Money open_principal() const;  // principal - paid, never below 0
+  Money principal() const;           // contribution + fees - written off (0 once cancelled)
+  Money open_principal() const;      // principal - paid, never below 0
   Money charged_surcharges() const;  // applied - reduced - waived - dispensed
   Money open_surcharges() const;
   Money open_costs() const;
@@ -157,7 +157,7 @@ enum class RequestStatus { kNone, kPending, kGranted, kRefused };
 enum class RequestKind : std::uint8_t { kPaymentPlan, kWaiver, kDispense };
 struct RequestRecord {
   RequestKind kind = RequestKind::kPaymentPlan;
-  Date requested = epoch();          // of the request it decides (the decision's date if none)
+  Date requested = epoch();  // of the request it decides (the decision's date if none)
   std::vector<std::uint16_t> quarters;
   RequestStatus status = RequestStatus::kPending;
   std::optional<Date> decided;
@@ -233,7 +233,7 @@ struct PaidInYear {
   Money regularisation;  // supplements with their fees
   Money surcharges;
   Money costs;
-  Money refunded;  // regularisation refunds paid
+  Money refunded;            // regularisation refunds paid
   Money deductible() const;  // contributions + fees + regularisation - refunded
   Money total_paid() const;  // everything allocated, refunds aside
 };
@@ -308,7 +308,7 @@ struct OverpaymentClaim {
 struct PersonState {
   // Identity and affiliation.
   bool registered = false;
-  std::string party_id;          // the aggregate key
+  std::string party_id;  // the aggregate key
   std::uint32_t member_number = 0;
   Date registered_on = epoch();
   Category initial_category = Category::kMain;
@@ -318,27 +318,27 @@ struct PersonState {
   // The first quarter this fund assesses, when later than the start: the
   // previous fund (or the ledger this one took over) assessed the ones before.
   std::optional<Quarter> assess_from;
-  std::vector<AffiliationPeriod> periods;     // in order; the last may be open
+  std::vector<AffiliationPeriod> periods;        // in order; the last may be open
   std::vector<CategoryChange> category_changes;  // in order of from-quarter
   std::optional<Date> death;
   bool personal_data_erased = false;
   int personal_data_changes = 0;
 
   // Contributions.
-  std::map<int, IncomeFact> incomes;             // by income year
-  std::map<int, ProvisionalBase> provisional_bases;  // by contribution year
-  std::map<Quarter, DebtLine> quarter_lines;     // by contribution quarter
-  std::map<int, DebtLine> regularisation_lines;  // by contribution year
+  std::map<int, IncomeFact> incomes;                  // by income year
+  std::map<int, ProvisionalBase> provisional_bases;   // by contribution year
+  std::map<Quarter, DebtLine> quarter_lines;          // by contribution quarter
+  std::map<int, DebtLine> regularisation_lines;       // by contribution year
   std::map<int, RegularisationFact> regularisations;  // by contribution year
   std::map<Quarter, QuarterFacts> quarter_facts;
-  std::vector<Notice> notices;                   // every notice, in order
-  std::uint32_t notices_issued = 0;              // the per-person notice counter
+  std::vector<Notice> notices;       // every notice, in order
+  std::uint32_t notices_issued = 0;  // the per-person notice counter
 
   // Money.
   std::vector<PaymentFact> payments;
   std::set<std::string> bank_refs;
-  Money credit;                 // unallocated money
-  Money refund_due;             // regularisation refunds owed to the person
+  Money credit;      // unallocated money
+  Money refund_due;  // regularisation refunds owed to the person
   Money refunded;
   std::map<std::string, RecordedAmount> refunds_by_ref;  // refund_ref -> what was paid back
   bool has_account = false;  // registered with an IBAN, or gave one since
@@ -348,9 +348,9 @@ struct PersonState {
   // Collection and requests.
   std::vector<PaymentPlan> plans;
   std::optional<PaymentPlanRequest> plan_request;  // pending
-  std::optional<Date> plan_refused;                 // the latest refusal
+  std::optional<Date> plan_refused;                // the latest refusal
   std::vector<Contest> contests;
-  std::vector<RequestRecord> requests;              // plans, waivers, dispenses: asked and decided
+  std::vector<RequestRecord> requests;  // plans, waivers, dispenses: asked and decided
   int personal_contacts = 0;
   int personal_contacts_reached = 0;
   std::optional<Date> last_personal_contact;

@@ -85,8 +85,8 @@ PlanOf plan_of(const PersonState& s) {
 }
 
 bool enforceable(const DebtLine& line) {
-  return !line.cancelled && !line.dispensed && !line.contrainte_served &&
-         line.formal_notice_sent && line.open_total().is_positive();
+  return !line.cancelled && !line.dispensed && !line.contrainte_served && line.formal_notice_sent &&
+         line.open_total().is_positive();
 }
 
 }  // namespace
@@ -156,19 +156,23 @@ ContrainteOutlook contrainte_outlook(const PersonState& s) {
   for (const DebtLine* line : s.lines()) {
     if (!enforceable(*line)) continue;
     const Date sent = *line->formal_notice_sent;
-    if (!o.earliest_formal_notice || sent < *o.earliest_formal_notice) o.earliest_formal_notice = sent;
+    if (!o.earliest_formal_notice || sent < *o.earliest_formal_notice)
+      o.earliest_formal_notice = sent;
     if (!o.latest_formal_notice || sent > *o.latest_formal_notice) o.latest_formal_notice = sent;
   }
   o.payment_plan_respected = s.payment_plan_respected();
   o.contest_pending = s.contest_pending();
-  o.history = s.any_contrainte_served() ? ContrainteHistory::kNotFirst : ContrainteHistory::kFirstEver;
+  o.history =
+      s.any_contrainte_served() ? ContrainteHistory::kNotFirst : ContrainteHistory::kFirstEver;
   o.personal_contact_recorded = s.personal_contacts_reached > 0;
   return o;
 }
 
-ContrainteFacts contrainte_facts(const ContrainteOutlook& o, const ReminderPolicy& policy, Date on) {
-  ContrainteFacts f{on, o.latest_formal_notice, o.payment_plan_respected, o.contest_pending,
-                    o.history, o.personal_contact_recorded};
+ContrainteFacts contrainte_facts(const ContrainteOutlook& o, const ReminderPolicy& policy,
+                                 Date on) {
+  ContrainteFacts f{
+      on,        o.latest_formal_notice,     o.payment_plan_respected, o.contest_pending,
+      o.history, o.personal_contact_recorded};
   // A line is enforceable once its notice is old enough; the earliest
   // notice tells whether any is (the latest old-enough one passes the
   // same test).
@@ -207,7 +211,8 @@ QuarterSituation situation_of(const PersonState& s, Quarter q, const DebtLine* l
       switch (*f->free_reason) {
         case schemas::FreeQuarterReason::Sickness: return QuarterSituation::kSickness;
         case schemas::FreeQuarterReason::Birth: return QuarterSituation::kMaternityFree;
-        case schemas::FreeQuarterReason::BridgingRight: return QuarterSituation::kContinuedInsurance;
+        case schemas::FreeQuarterReason::BridgingRight:
+          return QuarterSituation::kContinuedInsurance;
       }
     }
     if (f->dispense == RequestStatus::kGranted) return QuarterSituation::kDispensed;
@@ -315,7 +320,9 @@ Status combine(QuarterFigures& a, const QuarterFigures& b, Op op) {
   m(out.company_contribution, b.company_contribution);
   m(out.company_paid, b.company_paid);
   m(out.company_open, b.company_open);
-  if (!ok) return Error::violation("MoneyOverflow", "a sum of quarter figures leaves the range of int64 cents");
+  if (!ok)
+    return Error::violation("MoneyOverflow",
+                            "a sum of quarter figures leaves the range of int64 cents");
   a = out;
   return {};
 }
@@ -325,11 +332,13 @@ std::uint16_t yearly(int year) { return static_cast<std::uint16_t>(year * 10); }
 }  // namespace
 
 Status QuarterFigures::add(const QuarterFigures& o) {
-  return combine(*this, o, [](std::int64_t& x, std::int64_t y) { return !__builtin_add_overflow(x, y, &x); });
+  return combine(*this, o,
+                 [](std::int64_t& x, std::int64_t y) { return !__builtin_add_overflow(x, y, &x); });
 }
 
 Status QuarterFigures::subtract(const QuarterFigures& o) {
-  return combine(*this, o, [](std::int64_t& x, std::int64_t y) { return !__builtin_sub_overflow(x, y, &x); });
+  return combine(*this, o,
+                 [](std::int64_t& x, std::int64_t y) { return !__builtin_sub_overflow(x, y, &x); });
 }
 
 Figures quarter_figures(const PersonState& s) {
@@ -351,8 +360,8 @@ Figures quarter_figures(const PersonState& s) {
     f.surcharges_paid = plus(f.surcharges_paid, line.surcharges_paid);
     if (line.dispensed) {
       ++f.dispensed_quarters;
-      const Money principal = max(minus(plus(line.contribution, line.fees), line.principal_paid),
-                                  Money::zero());
+      const Money principal =
+          max(minus(plus(line.contribution, line.fees), line.principal_paid), Money::zero());
       const Money costs = max(minus(line.costs, line.costs_paid), Money::zero());
       f.dispensed = plus(f.dispensed, plus(principal, plus(line.surcharges_dispensed, costs)));
     }
@@ -468,8 +477,9 @@ std::vector<RequestView> requests_view(const PersonState& state) {
     v.appeal = b.appeal;
     out.push_back(std::move(v));
   }
-  std::stable_sort(out.begin(), out.end(),
-                   [](const RequestView& a, const RequestView& b) { return a.requested < b.requested; });
+  std::stable_sort(out.begin(), out.end(), [](const RequestView& a, const RequestView& b) {
+    return a.requested < b.requested;
+  });
   return out;
 }
 

@@ -33,18 +33,18 @@ std::string_view to_string(PlanStatus status);
 
 // One debt line as staff read it.
 struct DebtLineView {
-  DebtRef debt;                // "2025-Q1" or "2023 regularisation"
+  DebtRef debt;                   // "2025-Q1" or "2023 regularisation"
   Quarter key = epoch_quarter();  // the quarter events address it by
   Category category = Category::kMain;
   schemas::AssessmentKind assessment = schemas::AssessmentKind::Provisional;
   Date due = epoch();
-  std::string communication;   // the notice's structured communication; empty: none
+  std::string communication;  // the notice's structured communication; empty: none
   std::optional<Date> notice_sent;
   Money contribution;
   Money fees;
-  Money principal;             // what the line charges now (0 once cancelled or dispensed)
+  Money principal;  // what the line charges now (0 once cancelled or dispensed)
   Money principal_paid;
-  Money surcharges;            // applied - reduced - waived - dispensed
+  Money surcharges;  // applied - reduced - waived - dispensed
   Money surcharges_paid;
   Money costs;
   Money costs_paid;
@@ -96,7 +96,8 @@ ContrainteOutlook contrainte_outlook(const PersonState& state);
 ContrainteFacts contrainte_facts(const ContrainteOutlook& outlook, const ReminderPolicy& policy,
                                  Date on);
 // OK when a contrainte may be served on `on` (the rule ServeContrainte enforces).
-Status may_serve_contrainte(const ContrainteOutlook& outlook, const ReminderPolicy& policy, Date on);
+Status may_serve_contrainte(const ContrainteOutlook& outlook, const ReminderPolicy& policy,
+                            Date on);
 
 // The collection work list's entry for a person: listed while something is
 // open under a notice or a later step.
@@ -119,9 +120,9 @@ std::string_view to_string(RequestViewKind kind);  // "payment-plan", "waiver", 
 struct RequestView {
   RequestViewKind kind = RequestViewKind::kPaymentPlan;
   std::optional<schemas::BenefitKind> benefit;  // benefits: which one
-  std::string reference;      // the decision's, plan's, case's or claim's; empty while none
+  std::string reference;  // the decision's, plan's, case's or claim's; empty while none
   std::vector<Quarter> quarters;
-  Date requested = epoch();   // filed, claimed, or asked for
+  Date requested = epoch();  // filed, claimed, or asked for
   // "pending", "granted", "refused", "breached" (a granted plan since
   // broken); contests: "pending", "upheld", "partly-upheld", "rejected",
   // "withdrawn".
@@ -158,17 +159,17 @@ std::vector<CareerQuarterView> career_view(const PersonState& state, const Ruleb
 struct QuarterFigures {
   std::array<std::int64_t, 5> assessed_by_category{};  // lines not cancelled, by Category
   std::int64_t cancelled_quarters = 0;
-  Money contribution;    // of the lines not cancelled
+  Money contribution;  // of the lines not cancelled
   Money fees;
-  Money cancelled;       // contribution + fees of cancelled lines
+  Money cancelled;  // contribution + fees of cancelled lines
   Money principal_paid;
   Money principal_open;
-  Money surcharges;      // charged: applied - reduced - waived - dispensed
+  Money surcharges;  // charged: applied - reduced - waived - dispensed
   Money surcharges_paid;
   std::int64_t dispensed_quarters = 0;
-  Money dispensed;       // what a dispense left unpaid: principal, surcharges, costs
+  Money dispensed;  // what a dispense left unpaid: principal, surcharges, costs
   std::int64_t payments = 0;
-  Money collected;       // payments received, by value date
+  Money collected;             // payments received, by value date
   Money company_contribution;  // companies' yearly contributions (year*10)
   Money company_paid;
   Money company_open;

@@ -13,8 +13,8 @@ Result<Quarter> Quarter::of(int year, int number) {
 }
 
 Result<Quarter> Quarter::parse(std::string_view text, std::string_view field) {
-  const bool shape = text.size() == 7 && text[4] == '-' && text[5] == 'Q' && text[6] >= '1' &&
-                     text[6] <= '4';
+  const bool shape =
+      text.size() == 7 && text[4] == '-' && text[5] == 'Q' && text[6] >= '1' && text[6] <= '4';
   int year = 0;
   for (std::size_t i = 0; shape && i < 4; ++i) {
     if (text[i] < '0' || text[i] > '9') break;
@@ -24,9 +24,9 @@ Result<Quarter> Quarter::parse(std::string_view text, std::string_view field) {
       if (q.ok()) return q;
     }
   }
-  return Error::invalid(std::string(field), "QuarterFormat",
-                        std::string(field) + ": '" + std::string(text) +
-                            "' is not a quarter like 2025-Q1");
+  return Error::invalid(
+      std::string(field), "QuarterFormat",
+      std::string(field) + ": '" + std::string(text) + "' is not a quarter like 2025-Q1");
 }
 
 Quarter Quarter::containing(Date date) {

@@ -23,8 +23,7 @@ Result<Money> money_from_exact(Int128 cents_num, Int128 den) {
 namespace {
 
 // Parses "D+[.D{0,max_decimals}]" into value × 10^scale_digits.
-Result<std::int64_t> parse_scaled(std::string_view text, int scale_digits,
-                                  std::string_view field) {
+Result<std::int64_t> parse_scaled(std::string_view text, int scale_digits, std::string_view field) {
   auto bad = [&] {
     return Error::invalid(std::string(field), "RateFormat",
                           std::string(field) + ": '" + std::string(text) +

@@ -27,25 +27,25 @@ namespace kassa::domain {
 struct RegularisationRequest {
   int year = 0;
   Category category = Category::kMain;
-  Money final_income;          // notified by the tax authority; a loss is allowed
-  int quarters = 4;            // quarters of affiliation in the year
-  bool primo_starter = false;  // main only
+  Money final_income;                        // notified by the tax authority; a loss is allowed
+  int quarters = 4;                          // quarters of affiliation in the year
+  bool primo_starter = false;                // main only
   bool primo_first_quarter_in_year = false;  // the reduction applies to this year
-  Money assessed_contribution;  // provisional contributions assessed for the year
-  Money assessed_fees;          // provisional management fees assessed
-  Money paid;                   // contributions and fees paid for the year
-  std::optional<Rate> fee_rate;  // overrides the fund's rate of the year
+  Money assessed_contribution;               // provisional contributions assessed for the year
+  Money assessed_fees;                       // provisional management fees assessed
+  Money paid;                                // contributions and fees paid for the year
+  std::optional<Rate> fee_rate;              // overrides the fund's rate of the year
 };
 
 struct Regularisation {
-  Money final_contribution;     // the year on its final income (after n/4)
-  Money final_fee;              // fee rate × final_contribution
-  Money final_total;            // final_contribution + final_fee
+  Money final_contribution;       // the year on its final income (after n/4)
+  Money final_fee;                // fee rate × final_contribution
+  Money final_total;              // final_contribution + final_fee
   Money contribution_difference;  // final - assessed: > 0 supplement, < 0 refund
   Money fee_difference;           // final fee - assessed fees
   Money total_difference;         // both
-  Money outstanding;  // final_total - paid, when positive: still to pay for the year
-  Money refundable;   // paid - final_total, when positive: to refund
+  Money outstanding;              // final_total - paid, when positive: still to pay for the year
+  Money refundable;               // paid - final_total, when positive: to refund
 };
 
 // Rules: those of provisional_contribution, plus "MoneyNonNegative" for a

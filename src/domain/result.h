@@ -76,10 +76,19 @@ class [[nodiscard]] Result {
   explicit operator bool() const { return ok(); }
 
   // REQUIRES: ok()
-  T& value() & { check_ok(); return std::get<0>(v_); }
-  const T& value() const& { check_ok(); return std::get<0>(v_); }
+  T& value() & {
+    check_ok();
+    return std::get<0>(v_);
+  }
+  const T& value() const& {
+    check_ok();
+    return std::get<0>(v_);
+  }
   // By value, so `for (auto& x : f().value())` never dangles.
-  T value() && { check_ok(); return std::get<0>(std::move(v_)); }
+  T value() && {
+    check_ok();
+    return std::get<0>(std::move(v_));
+  }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
   T* operator->() { return &value(); }
@@ -122,9 +131,9 @@ class [[nodiscard]] Result<void> {
 using Status = Result<void>;
 
 // Propagates an error from an expression returning a Result.
-#define KASSA_TRY(expr)                          \
-  do {                                           \
-    auto&& kassa_try_result_ = (expr);           \
+#define KASSA_TRY(expr)                                            \
+  do {                                                             \
+    auto&& kassa_try_result_ = (expr);                             \
     if (!kassa_try_result_.ok()) return kassa_try_result_.error(); \
   } while (0)
 
@@ -139,8 +148,8 @@ using Status = Result<void>;
 #define KASSA_ASSIGN_OR_RETURN(lhs, ...) \
   KASSA_ASSIGN_OR_RETURN_IMPL_(KASSA_CONCAT_(kassa_assign_or_return_, __LINE__), lhs, __VA_ARGS__)
 #define KASSA_ASSIGN_OR_RETURN_IMPL_(result, lhs, ...) \
-  auto result = (__VA_ARGS__);                          \
-  if (!result.ok()) return result.error();              \
+  auto result = (__VA_ARGS__);                         \
+  if (!result.ok()) return result.error();             \
   lhs = std::move(result).value()
 #define KASSA_CONCAT_(a, b) KASSA_CONCAT_INNER_(a, b)
 #define KASSA_CONCAT_INNER_(a, b) a##b

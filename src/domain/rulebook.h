@@ -33,12 +33,12 @@ struct YearParameters {
   Sourced<Money> primo_starter_minimum_income;
   Sourced<Money> primo_starter_reduction;  // on the first quarter only
   Sourced<Money> helping_spouse_minimum_income;
-  Sourced<Money> student_threshold;  // half the main minimum: nothing below
-  Sourced<Money> pension_threshold;  // pension age, pension paid: nothing below
+  Sourced<Money> student_threshold;       // half the main minimum: nothing below
+  Sourced<Money> pension_threshold;       // pension age, pension paid: nothing below
   Sourced<Rate> revaluation_coefficient;  // applied to the income of N-3
-  Sourced<Rate> rate_1;            // 20.50 % up to threshold 1
-  Sourced<Rate> rate_2;            // 14.16 % from threshold 1 to threshold 2
-  Sourced<Rate> pensioner_rate_1;  // 14.70 % up to threshold 1 (pensioners)
+  Sourced<Rate> rate_1;                   // 20.50 % up to threshold 1
+  Sourced<Rate> rate_2;                   // 14.16 % from threshold 1 to threshold 2
+  Sourced<Rate> pensioner_rate_1;         // 14.70 % up to threshold 1 (pensioners)
 };
 
 // The yearly company contribution (cotisation annuelle des sociétés).
@@ -58,8 +58,8 @@ class Rulebook {
   // FundConfig::kassa_default().
   static Rulebook belgian_default();
 
-  Result<YearParameters> year(int year) const;                  // "UnknownYear"
-  Result<CompanyYearParameters> company_year(int year) const;   // "UnknownCompanyYear"
+  Result<YearParameters> year(int year) const;                 // "UnknownYear"
+  Result<CompanyYearParameters> company_year(int year) const;  // "UnknownCompanyYear"
   Result<Rate> fee_rate(int year) const { return fund_.fee_rate(year); }
   const FundConfig& fund() const { return fund_; }
   const std::vector<YearParameters>& years() const { return years_; }

@@ -53,7 +53,7 @@ std::unique_ptr<s::NoticeStateT> to_t(const Notice& n) {
 }
 
 Notice from_t(const s::NoticeStateT& t) {
-  return {t.kind, t.quarter, t.year, t.structured_communication, m(t.amount_cents),
+  return {t.kind,          t.quarter,     t.year, t.structured_communication, m(t.amount_cents),
           dt(t.sent_days), dt(t.due_days)};
 }
 
@@ -116,7 +116,8 @@ Result<DebtLine> from_t(const s::DebtLineStateT& t) {
   l.grace = t.extra_quarter_grace ? StarterGrace::kExtraQuarter : StarterGrace::kNone;
   if (t.notice) l.notice = from_t(*t.notice);
   l.principal_paid = m(t.principal_paid_cents);
-  for (const auto& p : t.principal_payments) l.principal_payments.push_back({dt(p.days()), m(p.cents())});
+  for (const auto& p : t.principal_payments)
+    l.principal_payments.push_back({dt(p.days()), m(p.cents())});
   l.surcharges_applied = m(t.surcharges_applied_cents);
   l.surcharges_reduced = m(t.surcharges_reduced_cents);
   l.surcharges_waived = m(t.surcharges_waived_cents);
@@ -458,9 +459,9 @@ Result<PersonState> from_t(const s::PersonSnapshotT& t) {
     st.plans.push_back(std::move(plan));
   }
   if (t.plan_request) {
-    st.plan_request = PaymentPlanRequest{dt(t.plan_request->requested_days),
-                                         t.plan_request->quarters, t.plan_request->instalments,
-                                         m(t.plan_request->amount_cents)};
+    st.plan_request =
+        PaymentPlanRequest{dt(t.plan_request->requested_days), t.plan_request->quarters,
+                           t.plan_request->instalments, m(t.plan_request->amount_cents)};
   }
   for (const auto& c : t.contests) {
     if (!c) return invalid("null contest");
@@ -533,9 +534,9 @@ Result<PersonState> from_t(const s::PersonSnapshotT& t) {
   }
   for (const auto& y : t.paid_by_year) {
     if (!y) return invalid("null paid year");
-    st.paid_by_year[y->year] = {m(y->contributions_cents), m(y->fees_cents),
+    st.paid_by_year[y->year] = {m(y->contributions_cents),  m(y->fees_cents),
                                 m(y->regularisation_cents), m(y->surcharges_cents),
-                                m(y->costs_cents), m(y->refunded_cents)};
+                                m(y->costs_cents),          m(y->refunded_cents)};
   }
   return st;
 }
@@ -596,7 +597,8 @@ std::unique_ptr<s::CompanySnapshotT> to_t(const CompanyState& st) {
     x->due_days = d.due.to_days();
     if (d.notice) x->notice = to_t(*d.notice);
     x->paid_cents = d.paid.cents();
-    for (const auto& p : d.payments) x->payments.emplace_back(p.value_date.to_days(), p.amount.cents());
+    for (const auto& p : d.payments)
+      x->payments.emplace_back(p.value_date.to_days(), p.amount.cents());
     x->surcharge_months = u16(d.surcharge_months);
     x->surcharges_applied_cents = d.surcharges_applied.cents();
     x->surcharges_paid_cents = d.surcharges_paid.cents();
@@ -627,8 +629,8 @@ Result<CompanyState> from_t(const s::CompanySnapshotT& t) {
   }
   for (const auto& b : t.balance_sheets) {
     if (!b) return invalid("null balance sheet");
-    st.balance_sheets.push_back({dt(b->financial_year_end_days), m(b->total_cents),
-                                 dt(b->reported_days)});
+    st.balance_sheets.push_back(
+        {dt(b->financial_year_end_days), m(b->total_cents), dt(b->reported_days)});
   }
   for (const auto& x : t.debts) {
     if (!x) return invalid("null company debt");

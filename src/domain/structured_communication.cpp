@@ -54,8 +54,7 @@ Result<StructuredCommunication> StructuredCommunication::generate(std::uint64_t 
                           "communication_base: must have at most 10 digits");
   }
   char buf[16];
-  std::snprintf(buf, sizeof buf, "%010llu%02llu",
-                static_cast<unsigned long long>(ten_digit_base),
+  std::snprintf(buf, sizeof buf, "%010llu%02llu", static_cast<unsigned long long>(ten_digit_base),
                 static_cast<unsigned long long>(check_of(ten_digit_base)));
   return StructuredCommunication(buf);
 }

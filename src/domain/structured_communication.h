@@ -25,7 +25,7 @@ class StructuredCommunication {
   static Result<StructuredCommunication> generate(std::uint64_t ten_digit_base);
 
   const std::string& digits() const { return digits_; }  // "312401398067"
-  std::string display() const;                            // "+++312/4013/98067+++"
+  std::string display() const;                           // "+++312/4013/98067+++"
 
   friend bool operator==(const StructuredCommunication&, const StructuredCommunication&) = default;
 

@@ -46,7 +46,7 @@ Result<std::vector<SurchargeLine>> quarterly_surcharges(const SurchargeDebt& deb
 
 int claim_year(Date notice_sent) {
   return Quarter::containing(notice_sent).number() == 4 ? notice_sent.year() + 1
-                                                         : notice_sent.year();
+                                                        : notice_sent.year();
 }
 
 Result<std::optional<SurchargeLine>> yearly_surcharge(int year, const SurchargeDebt& debt,

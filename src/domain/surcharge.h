@@ -64,7 +64,7 @@ struct PrincipalPayment {
 };
 
 struct SurchargeLine {
-  Date date;    // the quarter-end (3 %) or 1 January (7 %) it applies on
+  Date date;     // the quarter-end (3 %) or 1 January (7 %) it applies on
   Money unpaid;  // the principal unpaid on that day, the base
   Money amount;
 };

@@ -61,7 +61,8 @@ Result<Timestamp> Timestamp::parse(std::string_view text, std::string_view field
   if (!rest.empty()) {
     const std::string_view frac = rest.substr(1);
     if (rest[0] != '.' || frac.size() > 6 || !all_digits(frac)) return bad();
-    for (std::size_t i = 0; i < 6; ++i) micros = micros * 10 + (i < frac.size() ? frac[i] - '0' : 0);
+    for (std::size_t i = 0; i < 6; ++i)
+      micros = micros * 10 + (i < frac.size() ? frac[i] - '0' : 0);
   }
   return Timestamp(std::int64_t{day->to_days()} * kMicrosPerDay +
                    (std::int64_t{h} * 3600 + m * 60 + s) * 1'000'000 + micros);

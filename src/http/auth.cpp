@@ -25,9 +25,9 @@ Result<Role> parse_role(std::string_view text) {
   if (text == "batch") return Role::kBatch;
   if (text == "auditor") return Role::kAuditor;
   if (text == "admin") return Role::kAdmin;
-  return Error::invalid("role", "KnownRole",
-                        "role must be one of staff, batch, auditor, admin; got '" +
-                            std::string(text) + "'");
+  return Error::invalid(
+      "role", "KnownRole",
+      "role must be one of staff, batch, auditor, admin; got '" + std::string(text) + "'");
 }
 
 std::string token_sha256(std::string_view token) {
@@ -91,23 +91,24 @@ std::optional<Principal> TokenTable::find(std::string_view token) const {
   return it->second;
 }
 
-std::variant<Principal, AuthFailure> authorize(const TokenTable& tokens,
-                                               std::string_view header,
+std::variant<Principal, AuthFailure> authorize(const TokenTable& tokens, std::string_view header,
                                                const std::vector<Role>& allowed) {
   // RFC 9110 11.1: the scheme is case-insensitive ("bearer" is "Bearer").
   constexpr std::string_view kBearer = "bearer ";
-  const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-  const bool bearer = header.size() > kBearer.size() &&
-                      std::equal(kBearer.begin(), kBearer.end(), header.begin(),
-                                 [&](char a, char b) { return a == lower(b); });
+  const auto lower = [](char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  };
+  const bool bearer =
+      header.size() > kBearer.size() && std::equal(kBearer.begin(), kBearer.end(), header.begin(),
+                                                   [&](char a, char b) { return a == lower(b); });
   if (!bearer) {
     return AuthFailure{401, Error::invalid("Authorization", "BearerTokenRequired",
                                            "send an Authorization: Bearer <token> header")};
   }
   auto principal = tokens.find(header.substr(kBearer.size()));
   if (!principal) {
-    return AuthFailure{401, Error::invalid("Authorization", "TokenUnknown",
-                                           "the bearer token is not known")};
+    return AuthFailure{
+        401, Error::invalid("Authorization", "TokenUnknown", "the bearer token is not known")};
   }
   if (principal->role == Role::kAdmin) return *principal;
   for (Role r : allowed) {

@@ -7,11 +7,12 @@ void add_benefit_routes(Router& router, const CommandDeps& deps) {
   using R = Result<d::PersonCommand>;
 
   steps.add("benefits", [](const json& b, const d::PartyId&) -> R {
-    KASSA_ASSIGN_OR_RETURN(auto kind,
-                           enum_field(b, "kind", s::BenefitKind::BridgingRight, s::EnumValuesBenefitKind(),
-                                      s::EnumNameBenefitKind));
-    KASSA_ASSIGN_OR_RETURN(auto ground, enum_field(b, "ground", s::BridgingGround::NotApplicable,
-                                                   s::EnumValuesBridgingGround(), s::EnumNameBridgingGround));
+    KASSA_ASSIGN_OR_RETURN(
+        auto kind, enum_field(b, "kind", s::BenefitKind::BridgingRight, s::EnumValuesBenefitKind(),
+                              s::EnumNameBenefitKind));
+    KASSA_ASSIGN_OR_RETURN(auto ground,
+                           enum_field(b, "ground", s::BridgingGround::NotApplicable,
+                                      s::EnumValuesBridgingGround(), s::EnumNameBridgingGround));
     KASSA_ASSIGN_OR_RETURN(auto event_date, opt_date(b, "event_date"));
     KASSA_ASSIGN_OR_RETURN(auto ref, req_str(b, "claim_ref"));
     return d::PersonCommand{d::ClaimBenefit{kind, ground, event_date, ref}};
@@ -38,9 +39,9 @@ void add_benefit_routes(Router& router, const CommandDeps& deps) {
     return d::PersonCommand{d::PayBenefit{ref, from, to, amount, pref, account}};
   });
   steps.add("overpayments", [](const json& b, const d::PartyId&) -> R {
-    KASSA_ASSIGN_OR_RETURN(auto kind,
-                           enum_field(b, "kind", s::BenefitKind::BridgingRight, s::EnumValuesBenefitKind(),
-                                      s::EnumNameBenefitKind));
+    KASSA_ASSIGN_OR_RETURN(
+        auto kind, enum_field(b, "kind", s::BenefitKind::BridgingRight, s::EnumValuesBenefitKind(),
+                              s::EnumNameBenefitKind));
     KASSA_ASSIGN_OR_RETURN(auto from, date_field(b, "period_start"));
     KASSA_ASSIGN_OR_RETURN(auto to, date_field(b, "period_end"));
     KASSA_ASSIGN_OR_RETURN(auto amount, money_field(b, "amount"));

@@ -59,8 +59,8 @@ Result<std::int64_t> req_int(const json& b, const char* field, std::int64_t min,
   const auto v = it->get<std::int64_t>();
   if (v < min || v > max) {
     return Error::invalid(field, "IntegerRange",
-                          std::string(field) + " must be between " + std::to_string(min) +
-                              " and " + std::to_string(max));
+                          std::string(field) + " must be between " + std::to_string(min) + " and " +
+                              std::to_string(max));
   }
   return v;
 }

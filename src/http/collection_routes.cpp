@@ -13,13 +13,14 @@ void add_collection_routes(Router& router, const CommandDeps& deps) {
     KASSA_ASSIGN_OR_RETURN(auto value_date, date_field(b, "value_date"));
     KASSA_ASSIGN_OR_RETURN(auto ref, req_str(b, "bank_ref"));
     KASSA_ASSIGN_OR_RETURN(auto channel,
-                           enum_field(b, "channel", s::PaymentChannel::Coda, s::EnumValuesPaymentChannel(),
-                                      s::EnumNamePaymentChannel));
+                           enum_field(b, "channel", s::PaymentChannel::Coda,
+                                      s::EnumValuesPaymentChannel(), s::EnumNamePaymentChannel));
     KASSA_ASSIGN_OR_RETURN(auto on_purpose, opt_bool(b, "book_on_this_member", false));
     d::RecordPayment p{amount, value_date, std::nullopt, ref, channel, std::nullopt, on_purpose};
     KASSA_ASSIGN_OR_RETURN(auto comm, opt_str(b, "communication"));
     if (comm.has_value()) {
-      KASSA_ASSIGN_OR_RETURN(auto parsed, d::StructuredCommunication::parse(*comm, "communication"));
+      KASSA_ASSIGN_OR_RETURN(auto parsed,
+                             d::StructuredCommunication::parse(*comm, "communication"));
       p.communication = parsed;
     }
     return d::PersonCommand{p};
@@ -27,8 +28,8 @@ void add_collection_routes(Router& router, const CommandDeps& deps) {
   steps.add("refunds", [](const json& b, const d::PartyId&) -> R {
     KASSA_ASSIGN_OR_RETURN(auto amount, money_field(b, "amount"));
     KASSA_ASSIGN_OR_RETURN(auto reason,
-                           enum_field(b, "reason", s::RefundReason::OnRequest, s::EnumValuesRefundReason(),
-                                      s::EnumNameRefundReason));
+                           enum_field(b, "reason", s::RefundReason::OnRequest,
+                                      s::EnumValuesRefundReason(), s::EnumNameRefundReason));
     KASSA_ASSIGN_OR_RETURN(auto ref, req_str(b, "refund_ref"));
     KASSA_ASSIGN_OR_RETURN(auto account, opt_iban(b, "iban"));
     return d::PersonCommand{d::IssueRefund{amount, reason, ref, account}};
@@ -41,8 +42,8 @@ void add_collection_routes(Router& router, const CommandDeps& deps) {
   steps.add("personal-contacts", [](const json& b, const d::PartyId&) -> R {
     KASSA_ASSIGN_OR_RETURN(auto on, date_field(b, "on"));
     KASSA_ASSIGN_OR_RETURN(auto channel,
-                           enum_field(b, "channel", s::ContactChannel::Phone, s::EnumValuesContactChannel(),
-                                      s::EnumNameContactChannel));
+                           enum_field(b, "channel", s::ContactChannel::Phone,
+                                      s::EnumValuesContactChannel(), s::EnumNameContactChannel));
     KASSA_ASSIGN_OR_RETURN(auto reached, opt_bool(b, "reached", true));
     KASSA_ASSIGN_OR_RETURN(auto notes, opt_str(b, "notes_ref"));
     return d::PersonCommand{d::RecordPersonalContact{on, channel, reached, notes.value_or("")}};
@@ -89,8 +90,9 @@ void add_collection_routes(Router& router, const CommandDeps& deps) {
   });
   steps.add("contests/decision", [](const json& b, const d::PartyId&) -> R {
     KASSA_ASSIGN_OR_RETURN(auto ref, req_str(b, "case_ref"));
-    KASSA_ASSIGN_OR_RETURN(auto outcome, enum_field(b, "outcome", s::ContestOutcome::Rejected,
-                                                    s::EnumValuesContestOutcome(), s::EnumNameContestOutcome));
+    KASSA_ASSIGN_OR_RETURN(auto outcome,
+                           enum_field(b, "outcome", s::ContestOutcome::Rejected,
+                                      s::EnumValuesContestOutcome(), s::EnumNameContestOutcome));
     KASSA_ASSIGN_OR_RETURN(auto cancelled, opt_money(b, "cancelled"));
     return d::PersonCommand{
         d::DecideContest{ref, outcome, cancelled.value_or(d::Money::from_cents(0))}};
@@ -98,8 +100,8 @@ void add_collection_routes(Router& router, const CommandDeps& deps) {
   steps.add("waivers", [](const json& b, const d::PartyId&) -> R {
     KASSA_ASSIGN_OR_RETURN(auto qs, quarters_field(b));
     KASSA_ASSIGN_OR_RETURN(auto ground,
-                           enum_field(b, "ground", s::WaiverGround::GoodFaith, s::EnumValuesWaiverGround(),
-                                      s::EnumNameWaiverGround));
+                           enum_field(b, "ground", s::WaiverGround::GoodFaith,
+                                      s::EnumValuesWaiverGround(), s::EnumNameWaiverGround));
     return d::PersonCommand{d::RequestWaiver{qs, ground}};
   });
   steps.add("waivers/grant", [](const json& b, const d::PartyId&) -> R {

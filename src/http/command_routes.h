@@ -61,12 +61,12 @@ struct CommandDeps {
   write::AggregateWriter<write::FundAggregate>* fund = nullptr;          // REQUIRED
   write::MemberNumbers* numbers = nullptr;                               // REQUIRED
   write::BankImporter* importer = nullptr;                               // REQUIRED
-  log::KeyStore* keys = nullptr;        // REQUIRED (suspense names, erasure)
-  log::Random* random = nullptr;        // REQUIRED (PartyIds, correlation ids)
-  IdempotencyStore* idempotency = nullptr;  // optional
+  log::KeyStore* keys = nullptr;                 // REQUIRED (suspense names, erasure)
+  log::Random* random = nullptr;                 // REQUIRED (PartyIds, correlation ids)
+  IdempotencyStore* idempotency = nullptr;       // optional
   projections::AccessLog* access_log = nullptr;  // REQUIRED (the suspense list shows payers)
   projections::NissSecret niss_secret{};
-  std::function<std::int64_t()> now_us;     // default: the system clock
+  std::function<std::int64_t()> now_us;  // default: the system clock
   std::chrono::milliseconds max_wait{10000};
   // How far after today a command's or a run's date may be (a quarter).
   int horizon_days = 92;

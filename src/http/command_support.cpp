@@ -96,9 +96,9 @@ Result<d::PartyId> party_param(const RequestContext& ctx) {
 
 Status require_person(const CommandDeps& deps, const d::PartyId& party, const char* field) {
   KASSA_TRY(wait_for_projections(deps));
-  KASSA_ASSIGN_OR_RETURN(auto found,
-                         projections::read_party(*deps.stores->get(), s::AggregateKind::Person,
-                                                 party.str()));
+  KASSA_ASSIGN_OR_RETURN(
+      auto found,
+      projections::read_party(*deps.stores->get(), s::AggregateKind::Person, party.str()));
   if (!found.has_value()) {
     return Error::not_found("PersonNotRegistered", "no person with PartyId " + party.str(), field);
   }
@@ -119,11 +119,13 @@ class IndexFinder final : public PreparedFinder {
     out.aggregate_key = p.aggregate_key;
     bool last_matches = false;
     KASSA_TRY(projections::for_each_indexed_event(
-        *deps_.stores->get(), p.kind, p.aggregate_key, [&](const projections::IndexedEvent& e) -> Status {
+        *deps_.stores->get(), p.kind, p.aggregate_key,
+        [&](const projections::IndexedEvent& e) -> Status {
           const std::uint64_t seq = e.event.sequence();
           if (seq < p.first_sequence || seq > p.last_sequence) return {};
-          out.events.push_back(write::AppendedEvent{e.event.event_id(), std::string(e.event.type_name()),
-                                                    seq, e.position.partition, e.position.offset});
+          out.events.push_back(write::AppendedEvent{e.event.event_id(),
+                                                    std::string(e.event.type_name()), seq,
+                                                    e.position.partition, e.position.offset});
           if (seq == p.last_sequence) last_matches = e.event.hash() == p.last_hash;
           return {};
         }));
@@ -137,8 +139,8 @@ class IndexFinder final : public PreparedFinder {
 
   Reply answer(const write::PreparedAppend& p, const write::Outcome& outcome,
                const json& extra) const override {
-    Reply reply = outcome_reply(p.kind == s::AggregateKind::Company ? "company_number" : "party_id",
-                                outcome);
+    Reply reply =
+        outcome_reply(p.kind == s::AggregateKind::Company ? "company_number" : "party_id", outcome);
     for (const auto& [field, value] : extra.items()) reply.body[field] = value;
     return reply;
   }
@@ -168,7 +170,8 @@ Result<Reply> book_payment(const CommandDeps& deps, const RequestContext& ctx,
   const std::string claim = "bank:" + payment.bank_ref;
   if (!deps.numbers->claim(claim)) {
     return Error::conflict("BankRefBeingBooked",
-                           "bank_ref: " + payment.bank_ref + " is being booked right now", "bank_ref");
+                           "bank_ref: " + payment.bank_ref + " is being booked right now",
+                           "bank_ref");
   }
   ClaimGuard guard{deps.numbers, claim};
   KASSA_TRY(wait_for_projections(deps));
@@ -180,11 +183,12 @@ Result<Reply> book_payment(const CommandDeps& deps, const RequestContext& ctx,
                                "; a bank line is booked once",
                            "bank_ref");
   }
-  KASSA_ASSIGN_OR_RETURN(auto out, deps.persons->execute(party.str(), command, date, meta_for(deps, ctx)));
+  KASSA_ASSIGN_OR_RETURN(auto out,
+                         deps.persons->execute(party.str(), command, date, meta_for(deps, ctx)));
   // Hold the claim until the index knows the line.
   if (auto p = deps.projector(); p && !out.events.empty()) {
-    p->wait_until(log::Topic::kPersonEvents, out.events.back().partition,
-                  out.events.back().offset, deps.max_wait);
+    p->wait_until(log::Topic::kPersonEvents, out.events.back().partition, out.events.back().offset,
+                  deps.max_wait);
   }
   return outcome_reply("party_id", out);
 }
@@ -210,7 +214,8 @@ Result<Reply> execute_person(const CommandDeps& deps, const RequestContext& ctx,
   if (const auto* payment = std::get_if<d::RecordPayment>(&command)) {
     return book_payment(deps, ctx, party, command, *payment, date);
   }
-  KASSA_ASSIGN_OR_RETURN(auto out, deps.persons->execute(party.str(), command, date, meta_for(deps, ctx)));
+  KASSA_ASSIGN_OR_RETURN(auto out,
+                         deps.persons->execute(party.str(), command, date, meta_for(deps, ctx)));
   return outcome_reply("party_id", out);
 }
 

@@ -62,23 +62,26 @@ void add_company_routes(Router& router, const CommandDeps& deps) {
   const std::vector<Role> staff{Role::kStaff};
   auto* idem = deps.idempotency;
   auto finder = index_finder(deps);
-  router.add(Method::kPost, "/v1/companies", staff,
-             idempotent(idem, [deps](const RequestContext& c) { return register_company(deps, c); },
-                        finder));
+  router.add(
+      Method::kPost, "/v1/companies", staff,
+      idempotent(
+          idem, [deps](const RequestContext& c) { return register_company(deps, c); }, finder));
   auto company = [&](const std::string& step, CompanyBuilder build) {
     router.add(Method::kPost, "/v1/companies/{company_number}/" + step, staff,
-               idempotent(idem, [deps, build = std::move(build)](
-                                    const RequestContext& ctx) -> Result<Reply> {
-                 KASSA_ASSIGN_OR_RETURN(auto number,
-                                        d::CompanyNumber::parse(ctx.params.at("company_number"),
-                                                                "company_number"));
-                 KASSA_TRY(require_object(ctx.body));
-                 KASSA_ASSIGN_OR_RETURN(auto command, build(ctx.body));
-                 if (const auto* add = std::get_if<d::AddDirector>(&command)) {
-                   KASSA_TRY(require_person(deps, add->party, "party_id"));
-                 }
-                 return execute_company(deps, ctx, number.digits(), command);
-               }, finder));
+               idempotent(
+                   idem,
+                   [deps, build = std::move(build)](const RequestContext& ctx) -> Result<Reply> {
+                     KASSA_ASSIGN_OR_RETURN(auto number,
+                                            d::CompanyNumber::parse(ctx.params.at("company_number"),
+                                                                    "company_number"));
+                     KASSA_TRY(require_object(ctx.body));
+                     KASSA_ASSIGN_OR_RETURN(auto command, build(ctx.body));
+                     if (const auto* add = std::get_if<d::AddDirector>(&command)) {
+                       KASSA_TRY(require_person(deps, add->party, "party_id"));
+                     }
+                     return execute_company(deps, ctx, number.digits(), command);
+                   },
+                   finder));
   };
   using R = Result<d::CompanyCommand>;
   company("directors", [](const json& b) -> R {
@@ -104,7 +107,8 @@ void add_company_routes(Router& router, const CommandDeps& deps) {
     d::RecordCompanyPayment p{amount, value_date, std::nullopt, ref, s::PaymentChannel::Coda};
     KASSA_ASSIGN_OR_RETURN(auto comm, opt_str(b, "communication"));
     if (comm.has_value()) {
-      KASSA_ASSIGN_OR_RETURN(auto parsed, d::StructuredCommunication::parse(*comm, "communication"));
+      KASSA_ASSIGN_OR_RETURN(auto parsed,
+                             d::StructuredCommunication::parse(*comm, "communication"));
       p.communication = parsed;
     }
     return d::CompanyCommand{p};

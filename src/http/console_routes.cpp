@@ -51,23 +51,22 @@ void add_console_routes(Router& router) {
     reply.headers.emplace_back("X-Frame-Options", "DENY");
     return reply;
   });
-  router.add_public(Method::kGet, "/console/{version}/{file}",
-                    [](const RequestContext& req) -> Result<Reply> {
-                      const ConsoleAsset* asset = nullptr;
-                      if (req.params.at("version") == console_version()) {
-                        asset = find_asset(req.params.at("file"));
-                      }
-                      if (asset == nullptr || asset->name == "index.html") {
-                        return Error::not_found(
-                            "ConsoleAssetNotFound",
-                            "no such file of this console (a page from an older kassad: reload)",
-                            "path");
-                      }
-                      Reply reply = file_reply(*asset);
-                      // The version names these bytes: cacheable for good.
-                      reply.headers.emplace_back("Cache-Control", "public, max-age=31536000, immutable");
-                      return reply;
-                    });
+  router.add_public(
+      Method::kGet, "/console/{version}/{file}", [](const RequestContext& req) -> Result<Reply> {
+        const ConsoleAsset* asset = nullptr;
+        if (req.params.at("version") == console_version()) {
+          asset = find_asset(req.params.at("file"));
+        }
+        if (asset == nullptr || asset->name == "index.html") {
+          return Error::not_found(
+              "ConsoleAssetNotFound",
+              "no such file of this console (a page from an older kassad: reload)", "path");
+        }
+        Reply reply = file_reply(*asset);
+        // The version names these bytes: cacheable for good.
+        reply.headers.emplace_back("Cache-Control", "public, max-age=31536000, immutable");
+        return reply;
+      });
 }
 
 }  // namespace kassa::http

@@ -16,8 +16,8 @@ int http_status(Errc code) {
 }
 
 nlohmann::json error_body(const Error& error) {
-  nlohmann::json body = {{"error", error.rule}, {"kind", to_string(error.code)},
-                         {"message", error.message}};
+  nlohmann::json body = {
+      {"error", error.rule}, {"kind", to_string(error.code)}, {"message", error.message}};
   body["field"] = error.field.empty() ? nlohmann::json(nullptr) : nlohmann::json(error.field);
   return body;
 }

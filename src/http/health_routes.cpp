@@ -47,8 +47,9 @@ void write_kafka_client_metrics(MetricsText& out,
     labels.emplace_back(label, std::move(value));
     return labels;
   };
-  out.family("kassa_kafka_brokers", "gauge",
-             "The cluster's brokers each Kafka client knows, by connection state (UP when connected).");
+  out.family(
+      "kassa_kafka_brokers", "gauge",
+      "The cluster's brokers each Kafka client knows, by connection state (UP when connected).");
   for (const auto& c : clients) {
     for (const auto& [state, n] : c.brokers_by_state) {
       out.sample("kassa_kafka_brokers", with(c, "state", state), std::uint64_t{n});
@@ -64,7 +65,8 @@ void write_kafka_client_metrics(MetricsText& out,
   out.family("kassa_kafka_queued_messages", "gauge",
              "Messages waiting in a client's queues: the producer's not yet acknowledged, a "
              "consumer's fetched and not yet read.");
-  for (const auto& c : clients) out.sample("kassa_kafka_queued_messages", who(c), c.queued_messages);
+  for (const auto& c : clients)
+    out.sample("kassa_kafka_queued_messages", who(c), c.queued_messages);
   out.family("kassa_kafka_messages_total", "counter",
              "Messages a client sent to or received from the brokers (since the client started).");
   for (const auto& c : clients) {
@@ -81,7 +83,8 @@ void write_kafka_client_metrics(MetricsText& out,
   for (const auto& c : clients) out.sample("kassa_kafka_errors_total", who(c), c.errors);
   out.family("kassa_kafka_statistics_age_seconds", "gauge",
              "Seconds since a client last reported its statistics (every second while it runs).");
-  for (const auto& c : clients) out.sample("kassa_kafka_statistics_age_seconds", who(c), c.age_seconds);
+  for (const auto& c : clients)
+    out.sample("kassa_kafka_statistics_age_seconds", who(c), c.age_seconds);
 }
 
 // The log's, the projector's and the stores' families for GET /metrics.
@@ -92,7 +95,8 @@ void write_state_metrics(MetricsText& out, log::EventLog& log, const ProjectorSo
   out.sample("kassa_log_writable", {{"kind", log.config().brokers.empty() ? "journal" : "kafka"}},
              std::uint64_t{h.writable ? 1u : 0u});
   write_kafka_client_metrics(out, log.client_stats());
-  out.family("kassa_store_writable", "gauge", "1 when the store accepts writes (keys, idempotency, access log).");
+  out.family("kassa_store_writable", "gauge",
+             "1 when the store accepts writes (keys, idempotency, access log).");
   for (const WritableStore& s : stores) {
     out.sample("kassa_store_writable", {{"store", s.name}}, std::uint64_t{s.writable() ? 1u : 0u});
   }
@@ -115,7 +119,8 @@ void write_state_metrics(MetricsText& out, log::EventLog& log, const ProjectorSo
   out.family("kassa_projector_redeliveries_skipped_total", "counter",
              "Exact redeliveries the projector dropped.");
   out.sample("kassa_projector_redeliveries_skipped_total", st.skipped);
-  out.family("kassa_projector_batches_total", "counter", "Batches committed to the projection store.");
+  out.family("kassa_projector_batches_total", "counter",
+             "Batches committed to the projection store.");
   out.sample("kassa_projector_batches_total", st.batches);
   out.family("kassa_projector_seconds_total", "counter",
              "The projector's time by phase: read (and verify, on the reading thread), wait (for "
@@ -130,7 +135,8 @@ void write_state_metrics(MetricsText& out, log::EventLog& log, const ProjectorSo
     auto hwm = log.high_water_mark(p.topic, p.partition);
     if (!hwm.ok()) continue;  // the log cannot say now (an outage): no sample
     out.sample("kassa_projector_lag_records",
-               {{"topic", std::string(log::topic_suffix(p.topic))}, {"partition", std::to_string(p.partition)}},
+               {{"topic", std::string(log::topic_suffix(p.topic))},
+                {"partition", std::to_string(p.partition)}},
                static_cast<std::uint64_t>(std::max<std::int64_t>(0, *hwm - p.offset)));
   }
 }
@@ -154,19 +160,20 @@ void add_health_routes(Router& router, log::EventLog& log, ProjectorSource proje
   router.add_health_detail("log", [&log] { return log_state(log); });
   router.add_health_detail("projections", [projector] { return projector_state(projector); });
   router.add_health_detail("stores", [shared] { return store_states(*shared); });
-  router.add_public(Method::kGet, "/ready", [&log, projector, shared](const RequestContext&) -> Result<Reply> {
-    const nlohmann::json log_json = log_state(log);
-    const nlohmann::json proj = projector_state(projector);
-    const nlohmann::json stores_json = store_states(*shared);
-    bool ready = log_json["writable"].get<bool>() && proj["running"].get<bool>() &&
-                 !proj.contains("halted") && !proj.contains("failing");
-    for (const auto& [name, writable] : stores_json.items()) ready = ready && writable.get<bool>();
-    Reply reply(ready ? 200 : 503, {{"ready", ready},
-                                    {"log", log_json},
-                                    {"projections", proj},
-                                    {"stores", stores_json}});
-    return reply;
-  });
+  router.add_public(
+      Method::kGet, "/ready", [&log, projector, shared](const RequestContext&) -> Result<Reply> {
+        const nlohmann::json log_json = log_state(log);
+        const nlohmann::json proj = projector_state(projector);
+        const nlohmann::json stores_json = store_states(*shared);
+        bool ready = log_json["writable"].get<bool>() && proj["running"].get<bool>() &&
+                     !proj.contains("halted") && !proj.contains("failing");
+        for (const auto& [name, writable] : stores_json.items())
+          ready = ready && writable.get<bool>();
+        Reply reply(
+            ready ? 200 : 503,
+            {{"ready", ready}, {"log", log_json}, {"projections", proj}, {"stores", stores_json}});
+        return reply;
+      });
 }
 
 }  // namespace kassa::http

@@ -9,9 +9,9 @@
 #include <cstdio>
 
 #include "http/errors.h"
-#include "log/uuid.h"
 #include "log/recovering_db.h"
 #include "log/rocksdb_logger.h"
+#include "log/uuid.h"
 
 namespace kassa::http {
 
@@ -62,7 +62,9 @@ nlohmann::json prepared_json(const write::PreparedAppend& p) {
 
 Result<write::PreparedAppend> prepared_from(const nlohmann::json& j) {
   write::PreparedAppend p;
-  auto bad = [] { return Error::corrupt("IdempotencyRecord", "a prepared append does not decode"); };
+  auto bad = [] {
+    return Error::corrupt("IdempotencyRecord", "a prepared append does not decode");
+  };
   if (!j.is_object() || !j.contains("hash") || !j["hash"].is_string()) return bad();
   const auto hash = from_hex(j["hash"].get<std::string>());
   const int kind = j.value("kind", -1);
@@ -72,7 +74,8 @@ Result<write::PreparedAppend> prepared_from(const nlohmann::json& j) {
   p.first_sequence = j.value("first", std::uint64_t{0});
   p.last_sequence = j.value("last", std::uint64_t{0});
   p.last_hash = *hash;
-  if (p.aggregate_key.empty() || p.first_sequence == 0 || p.last_sequence < p.first_sequence) return bad();
+  if (p.aggregate_key.empty() || p.first_sequence == 0 || p.last_sequence < p.first_sequence)
+    return bad();
   return p;
 }
 
@@ -149,8 +152,8 @@ void IdempotencyStore::end(const std::string& principal, const std::string& key)
 
 Handler idempotent(IdempotencyStore* store, Handler handler,
                    std::shared_ptr<const PreparedFinder> finder) {
-  return [store, handler = std::move(handler), finder = std::move(finder)](
-             const RequestContext& ctx) -> Result<Reply> {
+  return [store, handler = std::move(handler),
+          finder = std::move(finder)](const RequestContext& ctx) -> Result<Reply> {
     auto key = ctx.header("Idempotency-Key");
     if (store == nullptr || !key || key->empty()) return handler(ctx);
     if (key->size() > 200) {
@@ -197,16 +200,18 @@ Handler idempotent(IdempotencyStore* store, Handler handler,
           KASSA_ASSIGN_OR_RETURN(auto events, finder->find(prepared));
           if (events.has_value()) {
             any = true;
-            answer = finder->answer(prepared, *events, record.value("extra", nlohmann::json::object()));
+            answer =
+                finder->answer(prepared, *events, record.value("extra", nlohmann::json::object()));
           } else {
             all = false;
           }
         }
         if (any && !all) {
-          return Error::conflict("IdempotencyOutcomePartial",
-                                 "the first request with this Idempotency-Key wrote part of what it "
-                                 "decided before it failed; look at the aggregates' events",
-                                 "Idempotency-Key");
+          return Error::conflict(
+              "IdempotencyOutcomePartial",
+              "the first request with this Idempotency-Key wrote part of what it "
+              "decided before it failed; look at the aggregates' events",
+              "Idempotency-Key");
         }
         if (any) {
           spdlog::info("idempotent retry answered from the log principal={}", ctx.principal.name);

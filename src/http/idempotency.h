@@ -35,8 +35,8 @@
 #include <string>
 
 #include "http/router.h"
-#include "write/event_factory.h"
 #include "write/aggregate_writer.h"
+#include "write/event_factory.h"
 
 namespace kassa::log {
 class RecoveringDb;
@@ -79,14 +79,18 @@ class IdempotentRequest {
  public:
   IdempotentRequest(IdempotencyStore& store, std::string principal, std::string key,
                     std::string request_hash)
-      : store_(store), principal_(std::move(principal)), key_(std::move(key)),
+      : store_(store),
+        principal_(std::move(principal)),
+        key_(std::move(key)),
         request_hash_(std::move(request_hash)) {}
   // Records, durably, what a command is about to append
   // (CommandMeta::before_append).
   Status prepare(const write::PreparedAppend& prepared);
   // A field of the answer decided before the append (a member number),
   // kept with the prepared appends for an answer rebuilt after a crash.
-  void remember(const std::string& field, nlohmann::json value) { extra_[field] = std::move(value); }
+  void remember(const std::string& field, nlohmann::json value) {
+    extra_[field] = std::move(value);
+  }
   bool prepared() const { return !appends_.empty(); }
 
  private:
@@ -104,7 +108,8 @@ class PreparedFinder {
   virtual ~PreparedFinder() = default;
   // The appended events when all of `prepared` is in the log (the read
   // models caught up first), else nullopt.
-  virtual Result<std::optional<write::Outcome>> find(const write::PreparedAppend& prepared) const = 0;
+  virtual Result<std::optional<write::Outcome>> find(
+      const write::PreparedAppend& prepared) const = 0;
   // What the first request answered for them, with the remembered fields.
   virtual Reply answer(const write::PreparedAppend& prepared, const write::Outcome& outcome,
                        const nlohmann::json& extra) const = 0;

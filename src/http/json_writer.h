@@ -49,7 +49,9 @@ class JsonWriter {
   // key(name) then the value: the common case inside an object.
   JsonWriter& field(std::string_view name, std::string_view text) { return key(name).string(text); }
   JsonWriter& field(std::string_view name, const char* text) { return key(name).string(text); }
-  JsonWriter& field(std::string_view name, const std::string& text) { return key(name).string(text); }
+  JsonWriter& field(std::string_view name, const std::string& text) {
+    return key(name).string(text);
+  }
   JsonWriter& field(std::string_view name, std::int64_t n) { return key(name).number(n); }
   JsonWriter& field(std::string_view name, std::uint32_t n) { return key(name).number(n); }
   JsonWriter& field(std::string_view name, std::int32_t n) { return key(name).number(n); }

@@ -7,7 +7,8 @@ namespace {
 // One cell: quoted when it must be, defused when a spreadsheet would run it.
 void cell(std::string& out, std::string_view text, bool is_text) {
   std::string value;
-  if (is_text && !text.empty() && std::string_view("=+-@\t\r").find(text.front()) != std::string_view::npos) {
+  if (is_text && !text.empty() &&
+      std::string_view("=+-@\t\r").find(text.front()) != std::string_view::npos) {
     value = "'";
   }
   value.append(text);

@@ -67,7 +67,8 @@ std::string describe(const p::StatementLine& l) {
         out += (i == 0 ? " " : ", ") + part.debt.format() + " " +
                std::string(component_name(part.component)) + " " + part.amount.format();
       }
-      if (l.left_as_credit.is_positive()) out += "; " + l.left_as_credit.format() + " left as credit";
+      if (l.left_as_credit.is_positive())
+        out += "; " + l.left_as_credit.format() + " left as credit";
       return out;
     }
     case domain::EntryKind::kRefund: return "refund paid";

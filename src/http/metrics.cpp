@@ -104,8 +104,8 @@ void RequestMetrics::write(MetricsText& out) const {
              "Time from routing to the answer, by method and route template.");
   for (const auto& [key, l] : latency_) {
     const auto& [method, route] = key;
-    write_histogram(out, "kassa_http_request_duration_seconds", {{"method", method}, {"route", route}},
-                    l.buckets, l.count, l.sum);
+    write_histogram(out, "kassa_http_request_duration_seconds",
+                    {{"method", method}, {"route", route}}, l.buckets, l.count, l.sum);
   }
 }
 

@@ -18,14 +18,25 @@ Result<Reply> register_person(const CommandDeps& deps, const RequestContext& ctx
   KASSA_ASSIGN_OR_RETURN(auto first, req_str(b, "first_name"));
   KASSA_ASSIGN_OR_RETURN(auto last, req_str(b, "last_name"));
   KASSA_ASSIGN_OR_RETURN(auto start, date_field(b, "start"));
-  d::RegisterPerson cmd{niss, first, last, std::nullopt, std::nullopt, std::nullopt, start,
-                        d::Category::kMain, s::StarterStatus::NotStarter, false, 0, "",
+  d::RegisterPerson cmd{niss,
+                        first,
+                        last,
+                        std::nullopt,
+                        std::nullopt,
+                        std::nullopt,
+                        start,
+                        d::Category::kMain,
+                        s::StarterStatus::NotStarter,
+                        false,
+                        0,
+                        "",
                         std::nullopt};
   KASSA_ASSIGN_OR_RETURN(auto category, req_str(b, "category"));
   KASSA_ASSIGN_OR_RETURN(auto cat, category_field(category, "category"));
   cmd.category = cat;
-  KASSA_ASSIGN_OR_RETURN(auto starter, enum_field(b, "starter", s::StarterStatus::NotStarter, s::EnumValuesStarterStatus(),
-                                                  s::EnumNameStarterStatus));
+  KASSA_ASSIGN_OR_RETURN(auto starter,
+                         enum_field(b, "starter", s::StarterStatus::NotStarter,
+                                    s::EnumValuesStarterStatus(), s::EnumNameStarterStatus));
   cmd.starter = starter;
   KASSA_ASSIGN_OR_RETURN(auto iban, opt_iban(b, "iban"));
   cmd.iban = iban;
@@ -43,8 +54,8 @@ Result<Reply> register_person(const CommandDeps& deps, const RequestContext& ctx
   // projected; the NISS index (caught up) covers every earlier one.
   const std::string claim = "niss:" + projections::niss_hash(deps.niss_secret, niss.digits());
   if (!deps.numbers->claim(claim)) {
-    return Error::conflict("PersonAlreadyRegistered",
-                           "a person with this NISS is being registered", "niss");
+    return Error::conflict("PersonAlreadyRegistered", "a person with this NISS is being registered",
+                           "niss");
   }
   ClaimGuard guard{deps.numbers, claim};
   KASSA_TRY(wait_for_projections(deps));
@@ -58,14 +69,15 @@ Result<Reply> register_person(const CommandDeps& deps, const RequestContext& ctx
   KASSA_ASSIGN_OR_RETURN(auto number, deps.numbers->next());
   cmd.member_number = number;
   if (ctx.idempotent != nullptr) ctx.idempotent->remember("member_number", cmd.member_number);
-  const d::PartyId party = d::PartyId::of_uuid(log::Uuid::v7(now(deps) / 1000, *deps.random).bytes());
+  const d::PartyId party =
+      d::PartyId::of_uuid(log::Uuid::v7(now(deps) / 1000, *deps.random).bytes());
   KASSA_ASSIGN_OR_RETURN(auto out, deps.persons->execute(party.str(), d::PersonCommand{cmd}, date,
                                                          meta_for(deps, ctx)));
   // Hold the claim until the NISS index knows the person: a second
   // registration right after this one must see it.
   if (auto p = deps.projector(); p && !out.events.empty()) {
-    p->wait_until(log::Topic::kPersonEvents, out.events.back().partition,
-                  out.events.back().offset, deps.max_wait);
+    p->wait_until(log::Topic::kPersonEvents, out.events.back().partition, out.events.back().offset,
+                  deps.max_wait);
   }
   Reply reply = outcome_reply("party_id", out);
   reply.body["member_number"] = cmd.member_number;
@@ -96,11 +108,11 @@ void add_person_routes(Router& router, const CommandDeps& deps) {
   PersonSteps steps(router, deps);
   using R = Result<d::PersonCommand>;
 
-  router.add(Method::kPost, "/v1/persons", {Role::kStaff},
-             idempotent(
-                 deps.idempotency,
-                 [deps](const RequestContext& c) { return register_person(deps, c); },
-                 steps.finder()));
+  router.add(
+      Method::kPost, "/v1/persons", {Role::kStaff},
+      idempotent(
+          deps.idempotency, [deps](const RequestContext& c) { return register_person(deps, c); },
+          steps.finder()));
 
   steps.add("category", [](const json& b, const d::PartyId&) -> R {
     KASSA_ASSIGN_OR_RETURN(auto to, req_str(b, "category"));
@@ -112,8 +124,9 @@ void add_person_routes(Router& router, const CommandDeps& deps) {
   });
   steps.add("cessation", [](const json& b, const d::PartyId&) -> R {
     KASSA_ASSIGN_OR_RETURN(auto end, date_field(b, "end"));
-    KASSA_ASSIGN_OR_RETURN(auto reason, enum_field(b, "reason", s::CessationReason::Stopped,
-                                                   s::EnumValuesCessationReason(), s::EnumNameCessationReason));
+    KASSA_ASSIGN_OR_RETURN(auto reason,
+                           enum_field(b, "reason", s::CessationReason::Stopped,
+                                      s::EnumValuesCessationReason(), s::EnumNameCessationReason));
     return d::PersonCommand{d::CeaseActivity{end, reason}};
   });
   steps.add("death", [](const json& b, const d::PartyId&) -> R {
@@ -123,22 +136,25 @@ void add_person_routes(Router& router, const CommandDeps& deps) {
   steps.add("income", [](const json& b, const d::PartyId&) -> R {
     KASSA_ASSIGN_OR_RETURN(auto year, year_field(b));
     KASSA_ASSIGN_OR_RETURN(auto income, money_field(b, "net_income"));
-    KASSA_ASSIGN_OR_RETURN(auto source, enum_field(b, "source", s::IncomeSource::TaxAuthority,
-                                                   s::EnumValuesIncomeSource(), s::EnumNameIncomeSource));
+    KASSA_ASSIGN_OR_RETURN(auto source,
+                           enum_field(b, "source", s::IncomeSource::TaxAuthority,
+                                      s::EnumValuesIncomeSource(), s::EnumNameIncomeSource));
     return d::PersonCommand{d::NotifyIncome{year, income, source}};
   });
   steps.add("provisional-base", [](const json& b, const d::PartyId&) -> R {
     KASSA_ASSIGN_OR_RETURN(auto year, year_field(b));
     KASSA_ASSIGN_OR_RETURN(auto base, money_field(b, "base"));
-    KASSA_ASSIGN_OR_RETURN(auto basis, enum_field(b, "basis", s::ProvisionalBasis::ChosenHigher,
-                                                  s::EnumValuesProvisionalBasis(), s::EnumNameProvisionalBasis));
+    KASSA_ASSIGN_OR_RETURN(
+        auto basis, enum_field(b, "basis", s::ProvisionalBasis::ChosenHigher,
+                               s::EnumValuesProvisionalBasis(), s::EnumNameProvisionalBasis));
     KASSA_ASSIGN_OR_RETURN(auto code, opt_str(b, "reason_code"));
     return d::PersonCommand{d::ChangeProvisionalBase{year, base, basis, code.value_or("")}};
   });
   steps.add("free-quarters", [](const json& b, const d::PartyId&) -> R {
     KASSA_ASSIGN_OR_RETURN(auto q, quarter_field(b, "quarter"));
-    KASSA_ASSIGN_OR_RETURN(auto reason, enum_field(b, "reason", s::FreeQuarterReason::Sickness,
-                                                   s::EnumValuesFreeQuarterReason(), s::EnumNameFreeQuarterReason));
+    KASSA_ASSIGN_OR_RETURN(
+        auto reason, enum_field(b, "reason", s::FreeQuarterReason::Sickness,
+                                s::EnumValuesFreeQuarterReason(), s::EnumNameFreeQuarterReason));
     return d::PersonCommand{d::GrantContributionFreeQuarter{q, reason}};
   });
   steps.add("births", [](const json& b, const d::PartyId&) -> R {
@@ -158,8 +174,9 @@ void add_person_routes(Router& router, const CommandDeps& deps) {
                KASSA_ASSIGN_OR_RETURN(auto party, party_param(ctx));
                KASSA_TRY(require_object(ctx.body));
                KASSA_ASSIGN_OR_RETURN(auto basis, req_str(ctx.body, "legal_basis"));
-               auto reply = execute_person(deps, ctx, party,
-                                           d::PersonCommand{d::EraseRegistrationData{party.str(), basis}});
+               auto reply =
+                   execute_person(deps, ctx, party,
+                                  d::PersonCommand{d::EraseRegistrationData{party.str(), basis}});
                if (!reply) return reply;
                KASSA_TRY(deps.keys->erase(party.str()));
                KASSA_TRY(erase_matched_suspense(deps, party));

@@ -47,17 +47,17 @@
 namespace kassa::http {
 
 struct QueryDeps {
-  projections::StoreHandle* stores = nullptr;      // REQUIRED
-  projections::AccessLog* access_log = nullptr;    // REQUIRED
-  projections::ProjectionDeps projection_deps;     // rulebook for as-of answers
+  projections::StoreHandle* stores = nullptr;    // REQUIRED
+  projections::AccessLog* access_log = nullptr;  // REQUIRED
+  projections::ProjectionDeps projection_deps;   // rulebook for as-of answers
   projections::NissSecret niss_secret{};
   // When a contrainte may be served (the work list judges it as decide does).
   domain::ReminderPolicy reminders = domain::FundConfig::kassa_default().reminders;
   // The live projector, for ?min_offset= and the status route (a rebuild
   // replaces it, hence a function); empty: no waiting, status "not running".
   std::function<std::shared_ptr<projections::Projector>()> projector;
-  log::EventLog* log = nullptr;                    // partition of a key, for ?min_offset=
-  std::function<std::int64_t()> now_us;            // default: the system clock
+  log::EventLog* log = nullptr;          // partition of a key, for ?min_offset=
+  std::function<std::int64_t()> now_us;  // default: the system clock
   std::chrono::milliseconds max_wait{5000};
 };
 

@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <type_traits>
 
-
 #include "domain/company_number.h"
 #include "domain/party_id.h"
 #include "domain/quarter.h"
@@ -50,7 +49,8 @@ json as_of_json(const p::AsOf& a) {
   json j = json::object();
   // Any date, 1970-01-01 (day 0) included: date() would print it as "".
   if (a.decided_up_to_days) j["at"] = date_of(domain::Date::from_days(*a.decided_up_to_days));
-  if (a.recorded_up_to_us) j["known_at"] = domain::Timestamp::from_micros(*a.recorded_up_to_us).format();
+  if (a.recorded_up_to_us)
+    j["known_at"] = domain::Timestamp::from_micros(*a.recorded_up_to_us).format();
   return j;
 }
 
@@ -118,7 +118,8 @@ json requests_json(const std::vector<domain::RequestView>& requests) {
                 {"appeal_deadline", date_of(r.appeal->appeal_deadline)}};
     }
     out.push_back({{"kind", std::string(domain::to_string(r.kind))},
-                   {"benefit", r.benefit ? json(fields::kebab(s::EnumNameBenefitKind(*r.benefit))) : json(nullptr)},
+                   {"benefit", r.benefit ? json(fields::kebab(s::EnumNameBenefitKind(*r.benefit)))
+                                         : json(nullptr)},
                    {"reference", r.reference.empty() ? json(nullptr) : json(r.reference)},
                    {"quarters", quarters},
                    {"requested", date_of(r.requested)},
@@ -182,7 +183,8 @@ std::int64_t Ctx::now() const {
       .count();
 }
 
-Status Ctx::wait_min_offset(const RequestContext& req, log::Topic topic, std::string_view key) const {
+Status Ctx::wait_min_offset(const RequestContext& req, log::Topic topic,
+                            std::string_view key) const {
   auto v = req.query("min_offset");
   if (!v || v->empty()) return {};
   if (v->find_first_not_of("0123456789") != std::string::npos || v->size() > 18) {
@@ -208,12 +210,13 @@ Status Ctx::wait_min_offset(const RequestContext& req, log::Topic topic, std::st
   return {};
 }
 
-Status Ctx::audit(const RequestContext& req, const std::string& party, const std::string& route) const {
+Status Ctx::audit(const RequestContext& req, const std::string& party,
+                  const std::string& route) const {
   return audit_all(req, {party}, route);
 }
 
 Status Ctx::audit_all(const RequestContext& req, const std::vector<std::string>& parties,
-                 const std::string& route) const {
+                      const std::string& route) const {
   std::vector<p::AccessRecord> records;
   records.reserve(parties.size());
   const std::int64_t at = now();
@@ -238,7 +241,8 @@ Status Ctx::require_purpose(const RequestContext& req) {
                           "reading a person's data needs the reason in the X-Kassa-Purpose header");
   }
   if (purpose->size() > 200) {
-    return Error::invalid(kPurposeHeader, "PurposeTooLong", "X-Kassa-Purpose is at most 200 characters");
+    return Error::invalid(kPurposeHeader, "PurposeTooLong",
+                          "X-Kassa-Purpose is at most 200 characters");
   }
   return {};
 }
@@ -294,14 +298,16 @@ Result<Reply> aggregate_answer(const Ctx& c, const RequestContext& req, s::Aggre
   std::unique_ptr<p::MemKv> folded;
   const p::KvView* view = snapshot.get();
   if (as_of.active()) {
-    KASSA_ASSIGN_OR_RETURN(folded, p::fold_aggregate(*snapshot, c.deps.projection_deps, kind, key, as_of));
+    KASSA_ASSIGN_OR_RETURN(folded,
+                           p::fold_aggregate(*snapshot, c.deps.projection_deps, kind, key, as_of));
     view = folded.get();
   }
   return view_answer(handler, req, *view, key_name, key, as_of);
 }
 
 template <typename H>
-Handler person_view_route(std::shared_ptr<Ctx> c, std::string route, bool as_of_allowed, H handler) {
+Handler person_view_route(std::shared_ptr<Ctx> c, std::string route, bool as_of_allowed,
+                          H handler) {
   return [c, route, as_of_allowed, handler](const RequestContext& req) -> Result<Reply> {
     KASSA_ASSIGN_OR_RETURN(auto id, domain::PartyId::parse(req.params.at("party_id"), "party_id"));
     const std::string& party = id.str();
@@ -401,15 +407,18 @@ Status statement_of(const RequestContext& req, const p::KvView& view, s::Aggrega
   return {};
 }
 
-Result<Reply> statement_csv_of(const RequestContext& req, const p::KvView& view, s::AggregateKind kind,
-                               const std::string& key, const p::AsOf& as_of, const Notices& notices) {
+Result<Reply> statement_csv_of(const RequestContext& req, const p::KvView& view,
+                               s::AggregateKind kind, const std::string& key, const p::AsOf& as_of,
+                               const Notices& notices) {
   KASSA_ASSIGN_OR_RETURN(auto q, statement_query(req, as_of, 10'000));
   KASSA_ASSIGN_OR_RETURN(auto page, p::read_statement(view, kind, key, q));
   Reply reply;
   reply.raw_body = statement_csv(page, notices);
   reply.content_type = "text/csv; charset=utf-8";
-  reply.headers.emplace_back("Content-Disposition", "attachment; filename=\"statement-" + key + ".csv\"");
-  if (!page.next_cursor.empty()) reply.headers.emplace_back("X-Kassa-Next-Cursor", page.next_cursor);
+  reply.headers.emplace_back("Content-Disposition",
+                             "attachment; filename=\"statement-" + key + ".csv\"");
+  if (!page.next_cursor.empty())
+    reply.headers.emplace_back("X-Kassa-Next-Cursor", page.next_cursor);
   return reply;
 }
 

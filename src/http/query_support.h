@@ -87,8 +87,9 @@ Status statement_of(const RequestContext& req, const p::KvView& view, s::Aggrega
 // The same statement as CSV (ledger_csv.h), every line of the period up to
 // ?limit= (default and most 10,000; X-Kassa-Next-Cursor names the rest),
 // downloaded as statement-KEY.csv.
-Result<Reply> statement_csv_of(const RequestContext& req, const p::KvView& view, s::AggregateKind kind,
-                               const std::string& key, const p::AsOf& as_of, const Notices& notices);
+Result<Reply> statement_csv_of(const RequestContext& req, const p::KvView& view,
+                               s::AggregateKind kind, const std::string& key, const p::AsOf& as_of,
+                               const Notices& notices);
 
 // ---- the routes' context -----------------------------------------------------------
 
@@ -115,9 +116,9 @@ struct Ctx {
 // and, as of a date, the as_of block.
 using ViewHandler = std::function<Result<json>(const RequestContext&, const p::KvView& view,
                                                const std::string& key, const p::AsOf& as_of)>;
-using WriterHandler = std::function<Status(const RequestContext&, const p::KvView& view,
-                                           const std::string& key, const p::AsOf& as_of,
-                                           JsonWriter& out)>;
+using WriterHandler =
+    std::function<Status(const RequestContext&, const p::KvView& view, const std::string& key,
+                         const p::AsOf& as_of, JsonWriter& out)>;
 
 // A view that also answers text/csv when the request's Accept names it
 // (wants_csv): `csv` writes the whole answer, body, Content-Type and all.

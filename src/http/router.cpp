@@ -52,8 +52,8 @@ std::pair<std::string, std::vector<std::string>> path_to_regex(const std::string
       names.push_back(path.substr(i + 1, end - i - 1));
       regex += "([^/]+)";
       i = end;
-    } else if (c == '.' || c == '+' || c == '*' || c == '?' || c == '(' || c == ')' ||
-               c == '[' || c == ']' || c == '^' || c == '$' || c == '|' || c == '\\') {
+    } else if (c == '.' || c == '+' || c == '*' || c == '?' || c == '(' || c == ')' || c == '[' ||
+               c == ']' || c == '^' || c == '$' || c == '|' || c == '\\') {
       regex += '\\';
       regex += c;
     } else {
@@ -103,11 +103,13 @@ Result<std::size_t> limit_param(const RequestContext& req, std::size_t fallback,
   auto l = req.query("limit");
   if (!l || l->empty()) return fallback;
   if (l->size() > 7 || l->find_first_not_of("0123456789") != std::string::npos) {
-    return Error::invalid("limit", "LimitFormat", "limit: a number from 1 to " + std::to_string(max));
+    return Error::invalid("limit", "LimitFormat",
+                          "limit: a number from 1 to " + std::to_string(max));
   }
   const std::size_t n = std::stoul(*l);
   if (n == 0 || n > max) {
-    return Error::invalid("limit", "LimitRange", "limit: a number from 1 to " + std::to_string(max));
+    return Error::invalid("limit", "LimitRange",
+                          "limit: a number from 1 to " + std::to_string(max));
   }
   return n;
 }
@@ -125,8 +127,7 @@ void Router::observe(std::string_view method, std::string_view route, int status
                seconds * 1000, principal.empty() ? "-" : principal);
 }
 
-void Router::add(Method method, const std::string& path, std::vector<Role> roles,
-                 Handler handler) {
+void Router::add(Method method, const std::string& path, std::vector<Role> roles, Handler handler) {
   routes_.push_back({method, path, std::move(roles), Access::kBearerToken});
   install(routes_.back(), std::move(handler));
 }
@@ -137,7 +138,7 @@ void Router::add_public(Method method, const std::string& path, Handler handler)
 }
 
 bool routed_method(std::string_view method) {
-  static constexpr std::array<std::string_view, 7> kRouted{"GET",    "HEAD",  "POST", "PUT",
+  static constexpr std::array<std::string_view, 7> kRouted{"GET",    "HEAD",  "POST",   "PUT",
                                                            "DELETE", "PATCH", "OPTIONS"};
   return std::find(kRouted.begin(), kRouted.end(), method) != kRouted.end();
 }
@@ -158,7 +159,8 @@ void send_error(httplib::Response& res, int status, const Error& error) {
 
 // Calls visit("post /v1/persons", operation) for each operation of the
 // OpenAPI document.
-void for_each_operation(const std::function<void(const std::string&, const nlohmann::json&)>& visit) {
+void for_each_operation(
+    const std::function<void(const std::string&, const nlohmann::json&)>& visit) {
   const auto doc = nlohmann::json::parse(openapi_document(), nullptr, false);
   if (doc.is_discarded() || !doc.contains("paths")) return;
   for (const auto& [path, ops] : doc["paths"].items()) {
@@ -228,10 +230,12 @@ Status check_query(std::string_view target) {
     const std::string_view name = pair.substr(0, eq);
     const std::string field(name);
     if (!seen.insert(name).second) {
-      return Error::invalid(field, "ParameterRepeated", field + ": given more than once; give it once");
+      return Error::invalid(field, "ParameterRepeated",
+                            field + ": given more than once; give it once");
     }
     if (eq == std::string_view::npos || eq + 1 == pair.size()) {
-      return Error::invalid(field, "ParameterEmpty", field + ": given without a value; give one or leave it out");
+      return Error::invalid(field, "ParameterEmpty",
+                            field + ": given without a value; give one or leave it out");
     }
   }
   return {};
@@ -266,7 +270,8 @@ const std::map<std::string, std::vector<std::string>>& produced_types() {
 
 bool same_text(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
          });
 }
 
@@ -286,8 +291,8 @@ double accept_quality(std::string_view accept, std::string_view type) {
     if (media.empty()) continue;  // "a, , b": an empty element
     any_range = true;
     double q = 1.0;
-    for (std::string_view params = semicolon == std::string_view::npos ? std::string_view{}
-                                                                       : range.substr(semicolon + 1);
+    for (std::string_view params =
+             semicolon == std::string_view::npos ? std::string_view{} : range.substr(semicolon + 1);
          !params.empty();) {
       const auto next = params.find(';');
       const std::string_view param = domain::bank::trim(params.substr(0, next));
@@ -322,7 +327,9 @@ double accept_quality(std::string_view accept, std::string_view type) {
   return any_range ? quality : 1.0;
 }
 
-bool accepts(std::string_view accept, std::string_view type) { return accept_quality(accept, type) > 0.0; }
+bool accepts(std::string_view accept, std::string_view type) {
+  return accept_quality(accept, type) > 0.0;
+}
 
 std::string accept_header(const httplib::Request& req) {
   std::string out;
@@ -356,8 +363,8 @@ void Router::install(const RouteInfo& info, Handler handler) {
     for (const auto& t : produced) offered += (offered.empty() ? "" : ", ") + t;
   }
   auto wrapped = [this, info, names = names, wants_body, produced, offered,
-                  handler = std::move(handler)](
-                     const httplib::Request& req, httplib::Response& res) {
+                  handler = std::move(handler)](const httplib::Request& req,
+                                                httplib::Response& res) {
     RequestContext ctx;
     // Observed on every way out, with the status the answer carries.
     struct Observed {
@@ -368,9 +375,10 @@ void Router::install(const RouteInfo& info, Handler handler) {
       const RequestContext& ctx;
       std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
       ~Observed() {
-        router.observe(req.method, info.path, res.status,
-                       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
-                       ctx.principal.name);
+        router.observe(
+            req.method, info.path, res.status,
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
+            ctx.principal.name);
       }
     } observed{*this, info, req, res, ctx};
     ctx.raw = &req;
@@ -385,22 +393,25 @@ void Router::install(const RouteInfo& info, Handler handler) {
       // (A literal route of this method would have been tried first:
       // install() refuses one added after a parameter route that takes
       // its path.)
-      const bool spelled = std::any_of(routes_.begin(), routes_.end(),
-                                       [&req](const RouteInfo& route) { return route.path == req.path; });
+      const bool spelled =
+          std::any_of(routes_.begin(), routes_.end(),
+                      [&req](const RouteInfo& route) { return route.path == req.path; });
       if (spelled) {
         const std::string allowed = allowed_methods(routes_, req.path);
         res.set_header("Allow", allowed);
-        send_error(res, 405, Error::invalid("method", "MethodNotAllowed",
-                                            req.method + " is not a method of this path; it takes " +
-                                                allowed));
+        send_error(
+            res, 405,
+            Error::invalid("method", "MethodNotAllowed",
+                           req.method + " is not a method of this path; it takes " + allowed));
         return;
       }
     }
     if (info.access == Access::kBearerToken) {
       if (req.get_header_value_count("Authorization") > 1) {
         // Which one would count is a guess a proxy and kassad may make differently.
-        send_error(res, 400, Error::invalid("Authorization", "AuthorizationRepeated",
-                                            "send one Authorization header, not several"));
+        send_error(res, 400,
+                   Error::invalid("Authorization", "AuthorizationRepeated",
+                                  "send one Authorization header, not several"));
         return;
       }
       auto auth = authorize(tokens_, req.get_header_value("Authorization"), info.roles);
@@ -437,9 +448,10 @@ void Router::install(const RouteInfo& info, Handler handler) {
         }
       }
       if (best <= 0.0) {
-        send_error(res, 406, Error::invalid("Accept", "NotAcceptable",
-                                            "Accept: this route answers in " + offered +
-                                                "; accept one of them (or */*)"));
+        send_error(res, 406,
+                   Error::invalid("Accept", "NotAcceptable",
+                                  "Accept: this route answers in " + offered +
+                                      "; accept one of them (or */*)"));
         return;
       }
     } else if (!produced.empty()) {
@@ -452,24 +464,28 @@ void Router::install(const RouteInfo& info, Handler handler) {
         std::string duplicate;
         ctx.body = parse_strict(req.body, duplicate);
         if (ctx.body.is_discarded()) {
-          send_error(res, 400, Error::invalid("body", "JsonWellFormed",
-                                              "the request body is not well-formed JSON"));
+          send_error(
+              res, 400,
+              Error::invalid("body", "JsonWellFormed", "the request body is not well-formed JSON"));
           return;
         }
         if (!duplicate.empty()) {
-          send_error(res, 400, Error::invalid(duplicate, "JsonDuplicateKey",
-                                              duplicate + ": given more than once"));
+          send_error(
+              res, 400,
+              Error::invalid(duplicate, "JsonDuplicateKey", duplicate + ": given more than once"));
           return;
         }
-        const auto allowed = body_fields().find(std::string(to_string(info.method)) + " " + info.path);
+        const auto allowed =
+            body_fields().find(std::string(to_string(info.method)) + " " + info.path);
         if (allowed != body_fields().end() && ctx.body.is_object()) {
           for (const auto& [name, _] : ctx.body.items()) {
             if (allowed->second.count(name) > 0) continue;
             std::string accepted;
             for (const auto& a : allowed->second) accepted += (accepted.empty() ? "" : ", ") + a;
-            send_error(res, 400, Error::invalid(name, "UnknownField",
-                                                name + ": not a field of this request (it takes " +
-                                                    accepted + ")"));
+            send_error(
+                res, 400,
+                Error::invalid(name, "UnknownField",
+                               name + ": not a field of this request (it takes " + accepted + ")"));
             return;
           }
         }
@@ -496,8 +512,8 @@ void Router::install(const RouteInfo& info, Handler handler) {
       }
     } catch (const std::exception& e) {
       // A bug, not an input problem: log where, never the request body.
-      spdlog::error("handler failed method={} route={} error={}", to_string(info.method),
-                    info.path, e.what());
+      spdlog::error("handler failed method={} route={} error={}", to_string(info.method), info.path,
+                    e.what());
       send_error(res, 500, Error::internal("the server failed to handle this request"));
     }
   };

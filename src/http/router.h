@@ -47,10 +47,10 @@ enum class Access { kBearerToken, kPublic };
 
 // What a handler sees of a request.
 struct RequestContext {
-  Principal principal;                          // empty name on public routes
-  std::map<std::string, std::string> params;    // path parameters by name
-  const httplib::Request* raw = nullptr;        // headers, query, body
-  nlohmann::json body;                          // parsed JSON body (POST/PUT), else null
+  Principal principal;                        // empty name on public routes
+  std::map<std::string, std::string> params;  // path parameters by name
+  const httplib::Request* raw = nullptr;      // headers, query, body
+  nlohmann::json body;                        // parsed JSON body (POST/PUT), else null
   // The type to answer in, negotiated by the router from Accept among the
   // route's documented types (JSON when the route has one choice).
   std::string media_type = "application/json";

@@ -55,10 +55,11 @@ Result<Reply> run_over(const CommandDeps& deps, write::AggregateWriter<A>& write
   }
   body.update(period);
   // Operations see each run at info, with counts (never PartyIds).
-  spdlog::info("batch run={} business_date={} aggregates={} changed={} events_written={} "
-               "rejected={} principal={}",
-               name, date.format(), out->aggregates, out->aggregates_changed,
-               out->events_written, out->rejected, ctx.principal.name);
+  spdlog::info(
+      "batch run={} business_date={} aggregates={} changed={} events_written={} "
+      "rejected={} principal={}",
+      name, date.format(), out->aggregates, out->aggregates_changed, out->events_written,
+      out->rejected, ctx.principal.name);
   return Reply(200, body);
 }
 
@@ -112,8 +113,7 @@ void add_run_routes(Router& router, const CommandDeps& deps) {
                KASSA_TRY(within_horizon(deps, jan1, "year"));
                if (date) KASSA_TRY(within_horizon(deps, *date, "date"));
                return run_over(deps, *deps.companies, ctx, "company-contributions",
-                               d::AssessCompanyContribution{y}, date.value_or(jan1),
-                               {{"year", y}});
+                               d::AssessCompanyContribution{y}, date.value_or(jan1), {{"year", y}});
              }));
 }
 

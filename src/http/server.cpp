@@ -92,9 +92,10 @@ Server::Server(ServerOptions options, TokenTable tokens)
     // microseconds): a busy kassad is alive, and says so.
     const bool probe = req.path == "/health" || req.path == "/ready" || req.path == "/metrics";
     if (tl_over_capacity && !probe) {
-      return refuse(503, Error::unavailable("ServerBusy",
-                                            "kassad serves " + std::to_string(options_.worker_threads) +
-                                                " connections at once; try again in a second"));
+      return refuse(
+          503, Error::unavailable("ServerBusy", "kassad serves " +
+                                                    std::to_string(options_.worker_threads) +
+                                                    " connections at once; try again in a second"));
     }
     if (req.method != "POST" && req.method != "PUT" && req.method != "PATCH" &&
         req.method != "DELETE") {
@@ -107,7 +108,8 @@ Server::Server(ServerOptions options, TokenTable tokens)
       }
       return httplib::Server::HandlerResponse::Unhandled;
     }
-    if (req.method != "POST" && req.method != "PUT") return httplib::Server::HandlerResponse::Unhandled;
+    if (req.method != "POST" && req.method != "PUT")
+      return httplib::Server::HandlerResponse::Unhandled;
     const bool file = req.path == "/v1/payments/import";
     const std::size_t limit = file ? options_.file_body_limit : options_.json_body_limit;
     const std::string length = req.get_header_value("Content-Length");
@@ -130,7 +132,8 @@ Server::Server(ServerOptions options, TokenTable tokens)
     }
     auto auth = authorize(tokens_, req.get_header_value("Authorization"),
                           {Role::kStaff, Role::kBatch, Role::kAuditor, Role::kAdmin});
-    if (auto* failure = std::get_if<AuthFailure>(&auth); failure != nullptr && failure->status == 401) {
+    if (auto* failure = std::get_if<AuthFailure>(&auth);
+        failure != nullptr && failure->status == 401) {
       return refuse(401, failure->error);
     }
     return httplib::Server::HandlerResponse::Unhandled;
@@ -156,7 +159,7 @@ Server::Server(ServerOptions options, TokenTable tokens)
   // method no route takes, a malformed request or multipart body, a body
   // over the limit) get one here; a route's own error keeps its body.
   httplib::Server::HandlerWithResponse json_errors = [this](const httplib::Request& req,
-                                                           httplib::Response& res) {
+                                                            httplib::Response& res) {
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
     Error error = Error::invalid("request", "BadRequest", "the request is malformed");
     // httplib answers a method it never routes (TRACE, CONNECT, QUERY,
@@ -233,9 +236,9 @@ Status Server::bind() {
     port_ = server_->bind_to_port(options_.host, options_.port) ? options_.port : -1;
   }
   if (port_ <= 0) {
-    return Error::unavailable("ListenFailed",
-                              "cannot listen on " + options_.host + ":" + std::to_string(options_.port) +
-                                  " (the port is in use, by another kassad perhaps, or not permitted)");
+    return Error::unavailable(
+        "ListenFailed", "cannot listen on " + options_.host + ":" + std::to_string(options_.port) +
+                            " (the port is in use, by another kassad perhaps, or not permitted)");
   }
   return {};
 }

@@ -26,11 +26,11 @@ Result<Reply> import_file(const CommandDeps& deps, const RequestContext& ctx) {
     if (l.already_recorded || l.events == 0) ++already;
   }
   // Operations see each import at info, with counts (never payers or amounts).
-  spdlog::info("bank import format={} statements={} credit_lines={} debit_lines={} matched={} "
-               "suspense={} already_recorded={} events_written={} warnings={} principal={}",
-               report.format, report.statements, report.credit_lines, report.debit_lines,
-               matched, suspense, already, report.events_written, report.warnings.size(),
-               ctx.principal.name);
+  spdlog::info(
+      "bank import format={} statements={} credit_lines={} debit_lines={} matched={} "
+      "suspense={} already_recorded={} events_written={} warnings={} principal={}",
+      report.format, report.statements, report.credit_lines, report.debit_lines, matched, suspense,
+      already, report.events_written, report.warnings.size(), ctx.principal.name);
   // Written straight into JSON text: a file of 100,000 lines answers
   // ~19 MB, which as a tree of objects took several times that.
   JsonWriter out(report.lines.size() * 200 + 4096);
@@ -85,8 +85,9 @@ Result<Reply> list_suspense(const CommandDeps& deps, const RequestContext& ctx) 
     return Error::invalid("X-Kassa-Purpose", "PurposeRequired",
                           "reading payers' data needs the reason in the X-Kassa-Purpose header");
   }
-  projections::AccessRecord record{now(deps), ctx.principal.name, to_string(ctx.principal.role),
-                                   write::kFundKey, "GET /v1/suspense", *purpose};
+  projections::AccessRecord record{
+      now(deps),       ctx.principal.name, to_string(ctx.principal.role),
+      write::kFundKey, "GET /v1/suspense", *purpose};
   if (!deps.access_log->record(record)) {
     return Error::unavailable("AccessLogUnavailable",
                               "the access could not be logged, so it is refused; retry");
@@ -106,7 +107,8 @@ Result<Reply> list_suspense(const CommandDeps& deps, const RequestContext& ctx) 
       [&](const projections::IndexedEvent& e) -> Status {
         const auto& env = e.event.envelope();
         if (env.body_type() == s::EventBody::SuspenseItemMatched) {
-          const auto id = log::Uuid::from_schema(env.body_as_SuspenseItemMatched()->suspense_event_id());
+          const auto id =
+              log::Uuid::from_schema(env.body_as_SuspenseItemMatched()->suspense_event_id());
           matched_ids.insert(id.to_string());
         } else if (env.body_type() == s::EventBody::SuspenseItemRecorded) {
           recorded.emplace_back(e.event.event_id().to_string(),
@@ -201,9 +203,9 @@ Result<Reply> match_suspense(const CommandDeps& deps, const RequestContext& ctx)
   } else {
     KASSA_ASSIGN_OR_RETURN(auto number, d::CompanyNumber::parse(*company, "company_number"));
     KASSA_TRY(wait_for_projections(deps));
-    KASSA_ASSIGN_OR_RETURN(auto found,
-                           projections::read_party(*deps.stores->get(), s::AggregateKind::Company,
-                                                   number.digits()));
+    KASSA_ASSIGN_OR_RETURN(
+        auto found,
+        projections::read_party(*deps.stores->get(), s::AggregateKind::Company, number.digits()));
     if (!found.has_value()) {
       return Error::not_found("CompanyNotRegistered", "no company with this number",
                               "company_number");
@@ -218,12 +220,13 @@ Result<Reply> match_suspense(const CommandDeps& deps, const RequestContext& ctx)
     if (const auto* found = write::find_suspense_item((fund)->state, bank_ref)) item = *found;
   }
   if (!item) {
-    return Error::not_found("SuspenseItemUnknown", "no suspense item for this bank line", "bank_ref");
+    return Error::not_found("SuspenseItemUnknown", "no suspense item for this bank line",
+                            "bank_ref");
   }
   KASSA_ASSIGN_OR_RETURN(auto date, business_date(deps, b));
   write::CommandMeta meta = meta_for(deps, ctx);
-  KASSA_ASSIGN_OR_RETURN(auto matched,
-                         deps.fund->execute(write::kFundKey, write::FundCommand{match}, date, meta));
+  KASSA_ASSIGN_OR_RETURN(
+      auto matched, deps.fund->execute(write::kFundKey, write::FundCommand{match}, date, meta));
   if (!matched.events.empty()) meta.causation_id = matched.events.front().event_id;
 
   const d::Money amount = d::Money::from_cents(item->amount_cents);
@@ -235,16 +238,16 @@ Result<Reply> match_suspense(const CommandDeps& deps, const RequestContext& ctx)
   auto pay = [&]() -> Result<write::Outcome> {
     if (match.kind == s::AggregateKind::Person) {
       // Staff identified the payer: this member, whatever the communication says.
-      d::RecordPayment p{amount, value_date, communication, item->bank_ref, item->channel, std::nullopt,
-                         true};
+      d::RecordPayment p{amount,        value_date,   communication, item->bank_ref,
+                         item->channel, std::nullopt, true};
       return deps.persons->execute(match.key, d::PersonCommand{p}, date, meta);
     }
     d::RecordCompanyPayment p{amount, value_date, communication, item->bank_ref, item->channel};
     return deps.companies->execute(match.key, d::CompanyCommand{p}, date, meta);
   };
   KASSA_ASSIGN_OR_RETURN(auto paid, pay());
-  Reply reply = outcome_reply(match.kind == s::AggregateKind::Person ? "party_id" : "company_number",
-                              paid);
+  Reply reply =
+      outcome_reply(match.kind == s::AggregateKind::Person ? "party_id" : "company_number", paid);
   reply.body["bank_ref"] = item->bank_ref;
   reply.body["amount"] = amount.format();
   reply.body["match_events"] = matched.events.size();

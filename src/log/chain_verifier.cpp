@@ -39,10 +39,10 @@ Status ChainVerifier::feed(const ChainLink& link) {
                           name(link) + ": identical to the aggregate's last event (a redelivery)");
   }
   if (link.sequence < expected) {
-    return Error::corrupt(rules::kSequenceRepeat,
-                          name(link) + ": sequence " + std::to_string(link.sequence) +
-                              " repeats; the aggregate is already at " +
-                              std::to_string(current.sequence));
+    return Error::corrupt(rules::kSequenceRepeat, name(link) + ": sequence " +
+                                                      std::to_string(link.sequence) +
+                                                      " repeats; the aggregate is already at " +
+                                                      std::to_string(current.sequence));
   }
   if (link.prev_hash != current.hash) {
     return Error::corrupt(rules::kPrevHashMismatch,
@@ -60,11 +60,13 @@ Status ChainVerifier::feed(const ChainLink& link) {
   return {};
 }
 
-void ChainVerifier::set_tip(schemas::AggregateKind kind, std::string_view key, const ChainTip& tip) {
+void ChainVerifier::set_tip(schemas::AggregateKind kind, std::string_view key,
+                            const ChainTip& tip) {
   tips_[map_key(kind, key)] = tip;
 }
 
-std::optional<ChainTip> ChainVerifier::tip(schemas::AggregateKind kind, std::string_view key) const {
+std::optional<ChainTip> ChainVerifier::tip(schemas::AggregateKind kind,
+                                           std::string_view key) const {
   auto it = tips_.find(map_key(kind, key));
   if (it == tips_.end()) return std::nullopt;
   return it->second;

@@ -15,8 +15,8 @@ Status checkpoint_db(rocksdb::DB& db, const std::string& dir, std::string_view w
   // table files and no WAL needs replaying.
   if (s.ok()) s = checkpoint->CreateCheckpoint(dir, /*log_size_for_flush=*/0);
   if (!s.ok()) {
-    return Error::unavailable("BackupCheckpoint", "cannot copy the " + std::string(what) + " into " +
-                                                      dir + ": " + s.ToString());
+    return Error::unavailable("BackupCheckpoint", "cannot copy the " + std::string(what) +
+                                                      " into " + dir + ": " + s.ToString());
   }
   return {};
 }

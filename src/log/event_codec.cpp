@@ -15,16 +15,17 @@ namespace {
 
 constexpr std::array<std::uint8_t, 4> kFrameMagic = {'K', 'E', 'F', '1'};
 
-Error corrupt(const char* rule, std::string message) { return Error::corrupt(rule, std::move(message)); }
+Error corrupt(const char* rule, std::string message) {
+  return Error::corrupt(rule, std::move(message));
+}
 
 bool is_zero(const Hash& h) {
   return std::all_of(h.begin(), h.end(), [](std::uint8_t b) { return b == 0; });
 }
 
 bool is_lower_hex(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-  });
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
 // A run of exactly 11 digits could be a national number: never in an actor
@@ -45,8 +46,8 @@ bool has_niss_like_run(std::string_view s) {
 std::string describe(const s::Envelope& env) {
   return "event " + Uuid::from_schema(env.event_id()).to_string() + " (" +
          s::EnumNameAggregateKind(env.aggregate_kind()) + " " +
-         std::string(env.aggregate_key() ? env.aggregate_key()->string_view() : "") +
-         " #" + std::to_string(env.sequence()) + ")";
+         std::string(env.aggregate_key() ? env.aggregate_key()->string_view() : "") + " #" +
+         std::to_string(env.sequence()) + ")";
 }
 
 // Person and Company events seal under their own aggregate key; Fund events
@@ -89,7 +90,8 @@ Status validate_aggregate_key(s::AggregateKind kind, std::string_view key) {
                             "a company's aggregate key is its 10-digit company number");
     case s::AggregateKind::Fund:
       if (key == "fund") return {};
-      return Error::invalid("aggregate_key", "FundKeyFormat", "the fund's aggregate key is \"fund\"");
+      return Error::invalid("aggregate_key", "FundKeyFormat",
+                            "the fund's aggregate key is \"fund\"");
   }
   return Error::invalid("aggregate_kind", "AggregateKindUnknown", "unknown aggregate kind");
 }
@@ -109,10 +111,14 @@ std::vector<const s::Sealed*> sealed_blocks(const s::Envelope& env) {
   };
   switch (env.body_type()) {
     case s::EventBody::PersonRegistered: add(env.body_as_PersonRegistered()->personal()); break;
-    case s::EventBody::PersonalDataChanged: add(env.body_as_PersonalDataChanged()->personal()); break;
+    case s::EventBody::PersonalDataChanged:
+      add(env.body_as_PersonalDataChanged()->personal());
+      break;
     case s::EventBody::PaymentReceived: add(env.body_as_PaymentReceived()->payer()); break;
     case s::EventBody::RefundIssued: add(env.body_as_RefundIssued()->account()); break;
-    case s::EventBody::SuspenseItemRecorded: add(env.body_as_SuspenseItemRecorded()->counterparty()); break;
+    case s::EventBody::SuspenseItemRecorded:
+      add(env.body_as_SuspenseItemRecorded()->counterparty());
+      break;
     case s::EventBody::BenefitPaid: add(env.body_as_BenefitPaid()->account()); break;
     default: break;
   }
@@ -185,8 +191,9 @@ Result<DecodedEvent> decode_event(std::span<const std::uint8_t> frame) {
   std::copy_n(ev.frame_.begin() + 8, 32, ev.hash_.begin());
   const auto body_bytes = ev.envelope_bytes();
   if (hash_bytes(body_bytes) != ev.hash_) {
-    return corrupt(rules::kHashMismatch, "BLAKE2b-256 of the envelope bytes differs from the "
-                                         "frame's hash");
+    return corrupt(rules::kHashMismatch,
+                   "BLAKE2b-256 of the envelope bytes differs from the "
+                   "frame's hash");
   }
 
   flatbuffers::Verifier verifier(body_bytes.data(), body_bytes.size());
@@ -206,10 +213,9 @@ Result<DecodedEvent> decode_event(std::span<const std::uint8_t> frame) {
                        " (this build reads 1.." + std::to_string(kSchemaVersion) + ")");
   }
   if (env.body_type() == s::EventBody::NONE || env.body_type() > s::EventBody::MAX) {
-    return corrupt(rules::kUnknownEventType,
-                   describe(env) + ": event type " +
-                       std::to_string(static_cast<int>(env.body_type())) +
-                       " is unknown to this build");
+    return corrupt(rules::kUnknownEventType, describe(env) + ": event type " +
+                                                 std::to_string(static_cast<int>(env.body_type())) +
+                                                 " is unknown to this build");
   }
   if (env.body() == nullptr) {
     return corrupt(rules::kBufferInvalid, describe(env) + ": the event body is missing");
@@ -249,8 +255,9 @@ Result<EncodedEvent> encode_event(const EventHeader& h, const s::EventBodyUnion&
                           "without a run of 11 digits (never a national number)");
   }
   if (h.effective_quarter != 0 && !domain::quarter_from_code(h.effective_quarter)) {
-    return Error::invalid("effective_quarter", "QuarterEncoding",
-                          "effective_quarter is a quarter's code, year * 10 + q with q in 1..4, or 0");
+    return Error::invalid(
+        "effective_quarter", "QuarterEncoding",
+        "effective_quarter is a quarter's code, year * 10 + q with q in 1..4, or 0");
   }
   if (body.type == s::EventBody::NONE || body.value == nullptr) {
     return Error::invalid("body", "EventBodyRequired", "an event needs a body");

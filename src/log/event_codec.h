@@ -23,8 +23,8 @@
 // Thread-safety: free functions are reentrant; DecodedEvent is a value.
 
 #include <array>
-#include <memory>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -66,18 +66,18 @@ FailureAction classify_failure(const Error& error);
 
 // The envelope fields the writer supplies; the codec adds schema_version.
 struct EventHeader {
-  Uuid event_id;                     // Uuid::v7(recorded_at_us / 1000, rng)
+  Uuid event_id;  // Uuid::v7(recorded_at_us / 1000, rng)
   schemas::AggregateKind aggregate_kind = schemas::AggregateKind::Person;
-  std::string aggregate_key;         // see validate_aggregate_key
-  std::uint64_t sequence = 0;        // 1-based within the aggregate
-  std::int64_t recorded_at_us = 0;   // UTC microseconds
-  std::int32_t effective_days = 0;   // days since 1970-01-01
+  std::string aggregate_key;            // see validate_aggregate_key
+  std::uint64_t sequence = 0;           // 1-based within the aggregate
+  std::int64_t recorded_at_us = 0;      // UTC microseconds
+  std::int32_t effective_days = 0;      // days since 1970-01-01
   std::uint16_t effective_quarter = 0;  // year*10+q, 0 = none
-  std::int32_t decided_days = 0;     // the business date of the decision; 0 = none
-  Uuid causation_id;                 // nil = none
-  Uuid correlation_id;               // nil = none
-  std::string actor;                 // principal id, never personal data
-  Hash prev_hash{};                  // zeros iff sequence == 1
+  std::int32_t decided_days = 0;        // the business date of the decision; 0 = none
+  Uuid causation_id;                    // nil = none
+  Uuid correlation_id;                  // nil = none
+  std::string actor;                    // principal id, never personal data
+  Hash prev_hash{};                     // zeros iff sequence == 1
 };
 
 // A verified event. Owns an aligned copy of the frame; envelope() and
@@ -86,7 +86,9 @@ class DecodedEvent {
  public:
   const schemas::Envelope& envelope() const;
   template <typename T>
-  const T* body_as() const { return envelope().body_as<T>(); }
+  const T* body_as() const {
+    return envelope().body_as<T>();
+  }
   schemas::EnvelopeT unpack() const;  // an owned, mutable copy
 
   const Hash& hash() const { return hash_; }
@@ -108,8 +110,8 @@ class DecodedEvent {
 };
 
 struct EncodedEvent {
-  std::vector<std::uint8_t> frame;   // the bytes to store / produce
-  Hash hash{};                       // the next event's prev_hash
+  std::vector<std::uint8_t> frame;  // the bytes to store / produce
+  Hash hash{};                      // the next event's prev_hash
   schemas::EventBody type = schemas::EventBody::NONE;
   std::uint16_t schema_version = kSchemaVersion;
   // The same event as encode_event's self-check decoded it: the writer

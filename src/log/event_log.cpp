@@ -39,7 +39,8 @@ uint32_t murmur2(std::string_view data) {
   for (uint32_t i = 0; i < length4; ++i) {
     const uint32_t i4 = i * 4;
     uint32_t k = static_cast<uint32_t>(p[i4]) | (static_cast<uint32_t>(p[i4 + 1]) << 8) |
-                 (static_cast<uint32_t>(p[i4 + 2]) << 16) | (static_cast<uint32_t>(p[i4 + 3]) << 24);
+                 (static_cast<uint32_t>(p[i4 + 2]) << 16) |
+                 (static_cast<uint32_t>(p[i4 + 3]) << 24);
     k *= kM;
     k ^= k >> kR;
     k *= kM;

@@ -45,8 +45,8 @@ namespace kassa::log {
 
 // What a writer hands to the log.
 struct Record {
-  std::string value;       // the encoded event: opaque bytes
-  std::string event_type;  // header "kassa.event_type"
+  std::string value;            // the encoded event: opaque bytes
+  std::string event_type;       // header "kassa.event_type"
   uint16_t schema_version = 0;  // header "kassa.schema_version"
 };
 
@@ -95,8 +95,7 @@ uint32_t murmur2(std::string_view data);
 
 // The key of a quarantine record: "<topic name>/<partition>/<offset>" of the
 // original, so a second quarantine of the same record can be recognised.
-std::string quarantine_key(const LogConfig& config, Topic topic, int32_t partition,
-                           int64_t offset);
+std::string quarantine_key(const LogConfig& config, Topic topic, int32_t partition, int64_t offset);
 
 // Delivers the records of a fixed set of topic-partitions, each partition in
 // log order, from the given start offsets (the caller stores its own offsets:
@@ -169,8 +168,8 @@ class EventLog {
   // per librdkafka client (the producer, each reader), from the statistics
   // librdkafka reports every second; the journal has none.
   struct ClientStats {
-    std::string name;  // librdkafka's name of the client, e.g. "kassa#producer-1"
-    std::string role;  // "producer" or "consumer"
+    std::string name;        // librdkafka's name of the client, e.g. "kassa#producer-1"
+    std::string role;        // "producer" or "consumer"
     double age_seconds = 0;  // since these statistics were reported
     // The cluster's brokers this client knows (not the bootstrap
     // addresses), by connection state ("UP", "DOWN", "CONNECT", ...).
@@ -180,7 +179,7 @@ class EventLog {
     std::uint64_t queued_messages = 0;  // waiting in the client's queues
     std::uint64_t messages_sent = 0;    // to brokers (a producer's records)
     std::uint64_t messages_received = 0;
-    std::uint64_t bytes_sent = 0;       // requests, all brokers
+    std::uint64_t bytes_sent = 0;  // requests, all brokers
     std::uint64_t bytes_received = 0;
     // Transmission and reception errors and request timeouts, all brokers.
     std::uint64_t errors = 0;

@@ -22,8 +22,7 @@ Result<DecodedEvent> verify_record(const StoredRecord& record, ChainVerifier& ch
                                                    " is keyed otherwise than its event " +
                                                    event.event_id().to_string());
   }
-  if (event.type_name() != record.event_type ||
-      event.schema_version() != record.schema_version) {
+  if (event.type_name() != record.event_type || event.schema_version() != record.schema_version) {
     return Error::corrupt("RecordHeaderMismatch",
                           "record " + where(record) + " headers (" + record.event_type + " v" +
                               std::to_string(record.schema_version) + ") disagree with event " +

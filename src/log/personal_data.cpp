@@ -27,10 +27,9 @@ Error key_not_found(std::string_view subject) {
                           "no personal-data key for subject " + std::string(subject), "subject");
 }
 Error key_erased(std::string_view subject) {
-  return Error::not_found(rules::kKeyErased,
-                          "the personal-data key of subject " + std::string(subject) +
-                              " was erased",
-                          "subject");
+  return Error::not_found(
+      rules::kKeyErased, "the personal-data key of subject " + std::string(subject) + " was erased",
+      "subject");
 }
 
 }  // namespace
@@ -85,9 +84,8 @@ Status InMemoryKeyStore::erase(std::string_view subject) {
 
 // ---- seal / open ------------------------------------------------------------
 
-Result<schemas::SealedT> seal(const KeyStore& keys, std::string_view subject,
-                              const Uuid& event_id, const schemas::PersonalDataT& data,
-                              Random& random) {
+Result<schemas::SealedT> seal(const KeyStore& keys, std::string_view subject, const Uuid& event_id,
+                              const schemas::PersonalDataT& data, Random& random) {
   ensure_sodium();
   KASSA_ASSIGN_OR_RETURN(auto key, keys.get(subject));
 
@@ -103,10 +101,9 @@ Result<schemas::SealedT> seal(const KeyStore& keys, std::string_view subject,
   const auto ad = associated_data(subject, event_id);
   unsigned long long written = 0;
   const auto* ad_bytes = reinterpret_cast<const unsigned char*>(ad.data());
-  crypto_aead_xchacha20poly1305_ietf_encrypt(out.ciphertext.data(), &written,
-                                             fbb.GetBufferPointer(), fbb.GetSize(), ad_bytes,
-                                             ad.size(), nullptr, out.nonce.data(),
-                                             key.bytes().data());
+  crypto_aead_xchacha20poly1305_ietf_encrypt(
+      out.ciphertext.data(), &written, fbb.GetBufferPointer(), fbb.GetSize(), ad_bytes, ad.size(),
+      nullptr, out.nonce.data(), key.bytes().data());
   out.ciphertext.resize(static_cast<std::size_t>(written));
   sodium_memzero(fbb.GetBufferPointer(), fbb.GetSize());
   return out;
@@ -146,7 +143,8 @@ Result<schemas::PersonalDataT> open(const KeyStore& keys, std::string_view subje
   flatbuffers::Verifier verifier(plain.data(), plain.size());
   if (!schemas::VerifyPersonalDataBuffer(verifier)) {
     sodium_memzero(plain.data(), plain.size());
-    return Error::corrupt(rules::kSealedOpenFailed, "the opened block is not a PersonalData buffer");
+    return Error::corrupt(rules::kSealedOpenFailed,
+                          "the opened block is not a PersonalData buffer");
   }
   schemas::PersonalDataT out;
   schemas::GetPersonalData(plain.data())->UnPackTo(&out);

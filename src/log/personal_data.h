@@ -34,11 +34,11 @@ namespace kassa::log {
 
 // Error rules of the key store and of seal/open.
 namespace rules {
-inline constexpr const char* kKeyNotFound = "KeyNotFound";    // kNotFound
-inline constexpr const char* kKeyErased = "KeyErased";        // kNotFound
-inline constexpr const char* kKeyExists = "KeyExists";        // kConflict
-inline constexpr const char* kKeyStoreIo = "KeyStoreIo";      // kUnavailable
-inline constexpr const char* kSealedSubject = "SealedSubject";  // kCorrupt
+inline constexpr const char* kKeyNotFound = "KeyNotFound";            // kNotFound
+inline constexpr const char* kKeyErased = "KeyErased";                // kNotFound
+inline constexpr const char* kKeyExists = "KeyExists";                // kConflict
+inline constexpr const char* kKeyStoreIo = "KeyStoreIo";              // kUnavailable
+inline constexpr const char* kSealedSubject = "SealedSubject";        // kCorrupt
 inline constexpr const char* kSealedOpenFailed = "SealedOpenFailed";  // kCorrupt
 }  // namespace rules
 
@@ -110,9 +110,8 @@ class InMemoryKeyStore final : public KeyStore {
 
 // Serializes and encrypts personal data under the subject's key.
 // REQUIRES: event_id is the id of the event that will carry the block.
-Result<schemas::SealedT> seal(const KeyStore& keys, std::string_view subject,
-                              const Uuid& event_id, const schemas::PersonalDataT& data,
-                              Random& random = system_random());
+Result<schemas::SealedT> seal(const KeyStore& keys, std::string_view subject, const Uuid& event_id,
+                              const schemas::PersonalDataT& data, Random& random = system_random());
 
 // Decrypts and verifies a Sealed block. SealedSubject when the block's key_id
 // is not `subject`; KeyNotFound / KeyErased from the store; SealedOpenFailed

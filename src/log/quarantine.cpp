@@ -10,11 +10,12 @@ Result<std::vector<StoredRecord>> read_quarantine(EventLog& log) {
     KASSA_ASSIGN_OR_RETURN(auto hwm, log.high_water_mark(Topic::kQuarantine, p));
     int64_t next = 0;
     while (next < hwm) {
-      KASSA_ASSIGN_OR_RETURN(auto got,
-                             log.read(Topic::kQuarantine, p, next, 1000, std::chrono::milliseconds(0)));
+      KASSA_ASSIGN_OR_RETURN(
+          auto got, log.read(Topic::kQuarantine, p, next, 1000, std::chrono::milliseconds(0)));
       if (got.empty()) {
-        return Error::unavailable("QuarantineRead", "quarantine partition " + std::to_string(p) +
-                                                        " returned nothing below its high-water mark");
+        return Error::unavailable("QuarantineRead",
+                                  "quarantine partition " + std::to_string(p) +
+                                      " returned nothing below its high-water mark");
       }
       next = got.back().offset + 1;
       for (auto& r : got) out.push_back(std::move(r));
@@ -49,7 +50,8 @@ Status ReaderCore::quarantine_front(const Error& why) {
   const StoredRecord& record = pending_.front();
   Status moved = [&]() -> Status {
     if (!keys_loaded_) KASSA_TRY(load_quarantined_keys());
-    const std::string key = quarantine_key(log_.config(), record.topic, record.partition, record.offset);
+    const std::string key =
+        quarantine_key(log_.config(), record.topic, record.partition, record.offset);
     if (quarantined_keys_.count(key) == 0) {
       KASSA_TRY(log_.append_quarantine(record, why.rule + ": " + why.message));
       quarantined_keys_.insert(key);

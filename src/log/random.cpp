@@ -31,7 +31,8 @@ SeededRandom::SeededRandom(std::uint64_t seed) {
 void SeededRandom::fill(std::span<std::uint8_t> out) {
   std::array<std::uint8_t, 40> input{};
   std::copy(seed_.begin(), seed_.end(), input.begin());
-  for (std::size_t i = 0; i < 8; ++i) input[32 + i] = static_cast<std::uint8_t>(counter_ >> (8 * i));
+  for (std::size_t i = 0; i < 8; ++i)
+    input[32 + i] = static_cast<std::uint8_t>(counter_ >> (8 * i));
   ++counter_;
   std::array<std::uint8_t, randombytes_SEEDBYTES> block_seed{};
   crypto_generichash(block_seed.data(), block_seed.size(), input.data(), input.size(), nullptr, 0);

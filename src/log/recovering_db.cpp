@@ -55,8 +55,7 @@ rocksdb::Status RecoveringDb::get(const rocksdb::Slice& key, std::string* value)
   return read([&](rocksdb::DB& db) { return db.Get(rocksdb::ReadOptions(), key, value); });
 }
 
-rocksdb::Status RecoveringDb::read(
-    const std::function<rocksdb::Status(rocksdb::DB&)>& read) const {
+rocksdb::Status RecoveringDb::read(const std::function<rocksdb::Status(rocksdb::DB&)>& read) const {
   {
     std::shared_lock lock(db_mu_);
     if (db_) return read(*db_);
@@ -108,8 +107,7 @@ Status RecoveringDb::checkpoint(const std::string& dir, std::string_view what) c
   return copied;
 }
 
-rocksdb::Status RecoveringDb::maintain(
-    const std::function<rocksdb::Status(rocksdb::DB&)>& work) {
+rocksdb::Status RecoveringDb::maintain(const std::function<rocksdb::Status(rocksdb::DB&)>& work) {
   if (read_only_) return rocksdb::Status::NotSupported("opened read-only");
   std::lock_guard writer(write_mu_);
   if (rocksdb::Status s = recover(); !s.ok()) return s;

@@ -69,15 +69,14 @@ Result<DataKey> RocksDbKeyStore::get(std::string_view subject) const {
   }
   if (!s.ok()) return io_error("key store read failed", s);
   if (!value.empty() && value[0] == kErased) {
-    return Error::not_found(rules::kKeyErased,
-                            "the personal-data key of subject " + std::string(subject) +
-                                " was erased",
-                            "subject");
+    return Error::not_found(
+        rules::kKeyErased,
+        "the personal-data key of subject " + std::string(subject) + " was erased", "subject");
   }
   if (value.size() != 1 + 4 + DataKey::kSize || value[0] != kActive) {
     sodium_memzero(value.data(), value.size());
-    return Error::corrupt(rules::kKeyStoreIo, "key store record of subject " +
-                                                  std::string(subject) + " is malformed");
+    return Error::corrupt(rules::kKeyStoreIo,
+                          "key store record of subject " + std::string(subject) + " is malformed");
   }
   std::uint32_t version = 0;
   for (std::size_t i = 0; i < 4; ++i) {

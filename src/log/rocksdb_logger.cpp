@@ -29,12 +29,14 @@ class SpdlogRocksLogger final : public rocksdb::Logger {
     std::string text(buf);
     // Logged at ERROR each time a database is created (its folder did not
     // exist yet); not an operator's concern.
-    if (text.rfind("Error when reading", 0) == 0 && text.find("NotFound") != std::string::npos) return;
+    if (text.rfind("Error when reading", 0) == 0 && text.find("NotFound") != std::string::npos)
+      return;
     for (char& c : text) {
       if (c == '"') c = '\'';
       if (c == '\n') c = ' ';
     }
-    const auto to = level >= rocksdb::InfoLogLevel::ERROR_LEVEL ? spdlog::level::err : spdlog::level::warn;
+    const auto to =
+        level >= rocksdb::InfoLogLevel::ERROR_LEVEL ? spdlog::level::err : spdlog::level::warn;
     spdlog::log(to, "rocksdb db={} message=\"{}\"", name_, text);
   }
 

@@ -43,7 +43,10 @@ Result<Uuid> Uuid::parse(std::string_view text) {
   std::array<std::uint8_t, 16> b{};
   std::size_t out = 0;
   for (std::size_t i = 0; i < text.size();) {
-    if (text[i] == '-') { ++i; continue; }
+    if (text[i] == '-') {
+      ++i;
+      continue;
+    }
     const int hi = hex_value(text[i]);
     const int lo = hex_value(text[i + 1]);
     if (hi < 0 || lo < 0) {
@@ -58,7 +61,8 @@ Result<Uuid> Uuid::parse(std::string_view text) {
 Uuid Uuid::from_schema(const schemas::Uuid* id) {
   if (id == nullptr) return Uuid();
   std::array<std::uint8_t, 16> b{};
-  for (std::size_t i = 0; i < b.size(); ++i) b[i] = id->bytes()->Get(static_cast<flatbuffers::uoffset_t>(i));
+  for (std::size_t i = 0; i < b.size(); ++i)
+    b[i] = id->bytes()->Get(static_cast<flatbuffers::uoffset_t>(i));
   return Uuid(b);
 }
 

@@ -32,7 +32,7 @@ class Uuid {
   std::string hex() const;        // 32 lowercase hex digits
   bool is_nil() const;
   int version() const { return bytes_[6] >> 4; }
-  std::int64_t unix_ms() const;   // meaningful for v7 only
+  std::int64_t unix_ms() const;  // meaningful for v7 only
   const std::array<std::uint8_t, 16>& bytes() const { return bytes_; }
 
   friend bool operator==(const Uuid&, const Uuid&) = default;

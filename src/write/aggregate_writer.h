@@ -71,16 +71,16 @@ struct Outcome {
 
 // What one item of a run_each came to (RunOutcome::items).
 struct ItemOutcome {
-  std::size_t events = 0;            // 0: refused, or nothing to do (idempotent)
-  std::int64_t last_offset = -1;     // of its last event, when it wrote any
-  std::optional<Error> rejected;     // the decision's named rejection
+  std::size_t events = 0;         // 0: refused, or nothing to do (idempotent)
+  std::int64_t last_offset = -1;  // of its last event, when it wrote any
+  std::optional<Error> rejected;  // the decision's named rejection
 };
 
 struct RunOutcome {
-  std::size_t aggregates = 0;        // aggregates considered
+  std::size_t aggregates = 0;  // aggregates considered
   std::size_t aggregates_changed = 0;
   std::size_t events_written = 0;
-  std::vector<Error> rejections;     // per-aggregate named rejections (first 100)
+  std::vector<Error> rejections;  // per-aggregate named rejections (first 100)
   std::size_t rejected = 0;
   // Aggregates with quarters assessed after their due date, and those
   // quarters (persons registered after a run, starts in the past).
@@ -121,7 +121,11 @@ class AggregateWriter {
 
   AggregateWriter(log::EventLog& log, EventFactory& factory, Loader loader,
                   const domain::Rulebook& rulebook, const domain::FundConfig& fund)
-      : log_(log), factory_(factory), loader_(std::move(loader)), rulebook_(rulebook), fund_(fund) {}
+      : log_(log),
+        factory_(factory),
+        loader_(std::move(loader)),
+        rulebook_(rulebook),
+        fund_(fund) {}
 
   // Called with each state the cache limit drops, before it is dropped,
   // under the cache's lock (it must not call back into the writer). Never
@@ -166,7 +170,8 @@ class AggregateWriter {
     State next = working.state;
     KASSA_ASSIGN_OR_RETURN(auto ids, apply(next, encoded));
     if (meta.before_append) {
-      const PreparedAppend prepared{A::kKind, key, working.tip.sequence + 1, tip.sequence, tip.hash};
+      const PreparedAppend prepared{A::kKind, key, working.tip.sequence + 1, tip.sequence,
+                                    tip.hash};
       if (auto noted = meta.before_append(prepared); !noted) return noted.error();
     }
     std::vector<log::Record> records = to_records(encoded);
@@ -196,8 +201,8 @@ class AggregateWriter {
                          domain::Date date, const CommandMeta& meta, std::size_t chunk = 2000) {
     return run_impl(
         keys.size(), [&](std::size_t i) -> const std::string& { return keys[i]; },
-        [&](std::size_t) -> const Command& { return command; },
-        [&](std::size_t) { return date; }, meta, chunk, ItemResults::kSkip);
+        [&](std::size_t) -> const Command& { return command; }, [&](std::size_t) { return date; },
+        meta, chunk, ItemResults::kSkip);
   }
 
   // One command of its own, with its own business date, per item: what a
@@ -223,9 +228,8 @@ class AggregateWriter {
 
  private:
   template <typename KeyAt, typename CommandAt, typename DateAt>
-  Result<RunOutcome> run_impl(std::size_t count, KeyAt key_at, CommandAt command_at,
-                              DateAt date_at, const CommandMeta& meta, std::size_t chunk,
-                              ItemResults results) {
+  Result<RunOutcome> run_impl(std::size_t count, KeyAt key_at, CommandAt command_at, DateAt date_at,
+                              const CommandMeta& meta, std::size_t chunk, ItemResults results) {
     KASSA_ASSERT(chunk > 0, "a run needs chunks of at least one item");
     std::unique_lock global(global_);
     RunOutcome outcome;
@@ -422,9 +426,9 @@ class AggregateWriter {
     std::vector<log::Record> records;
     records.reserve(encoded.size());
     for (const auto& e : encoded) {
-      records.push_back(log::Record{
-          std::string(reinterpret_cast<const char*>(e.frame.data()), e.frame.size()),
-          std::string(e.type_name()), e.schema_version});
+      records.push_back(
+          log::Record{std::string(reinterpret_cast<const char*>(e.frame.data()), e.frame.size()),
+                      std::string(e.type_name()), e.schema_version});
     }
     return records;
   }
@@ -495,7 +499,8 @@ class AggregateWriter {
   std::unordered_map<std::string, Loaded> cache_;
   std::size_t cache_limit_ = 0;  // 0: no limit
   Spill spill_;
-  std::array<std::array<std::atomic<std::uint64_t>, kCommandResultNames.size()>, kCommands> counts_{};
+  std::array<std::array<std::atomic<std::uint64_t>, kCommandResultNames.size()>, kCommands>
+      counts_{};
 };
 
 }  // namespace kassa::write

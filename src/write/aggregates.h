@@ -46,8 +46,9 @@ struct DomainAggregate {
 
 using PersonAggregate = DomainAggregate<domain::PersonState, domain::PersonCommand,
                                         schemas::AggregateKind::Person, log::Topic::kPersonEvents>;
-using CompanyAggregate = DomainAggregate<domain::CompanyState, domain::CompanyCommand,
-                                         schemas::AggregateKind::Company, log::Topic::kCompanyEvents>;
+using CompanyAggregate =
+    DomainAggregate<domain::CompanyState, domain::CompanyCommand, schemas::AggregateKind::Company,
+                    log::Topic::kCompanyEvents>;
 
 // ---- the fund's suspense account ----------------------------------------------
 
@@ -81,11 +82,11 @@ struct RecordSuspenseItem {
   domain::Date value_date;
   std::string structured_communication;
   schemas::PaymentChannel channel = schemas::PaymentChannel::Coda;
-  std::string counterparty_name;  // sealed
-  std::string counterparty_iban;  // sealed
-  std::string free_communication; // sealed
+  std::string counterparty_name;   // sealed
+  std::string counterparty_iban;   // sealed
+  std::string free_communication;  // sealed
   schemas::SuspenseReason reason = schemas::SuspenseReason::Unspecified;
-  std::string refusal;            // the rule, when the member's aggregate refused it
+  std::string refusal;  // the rule, when the member's aggregate refused it
 };
 // Staff identified the payer of a suspense item: the fund records the match
 // (SuspenseItemMatched), then the payment is recorded on the member's own

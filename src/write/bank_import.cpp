@@ -35,8 +35,8 @@ namespace {
 // A decision the member's aggregate refused (the line goes to suspense),
 // as opposed to a failure of the log or a bug (the import stops).
 bool refusal(const Error& e) {
-  return e.code == Errc::kInvalidArgument || e.code == Errc::kNotFound || e.code == Errc::kConflict ||
-         e.code == Errc::kRuleViolation;
+  return e.code == Errc::kInvalidArgument || e.code == Errc::kNotFound ||
+         e.code == Errc::kConflict || e.code == Errc::kRuleViolation;
 }
 }  // namespace
 
@@ -75,16 +75,18 @@ struct Credit {
 // the suspense items).
 class BankImporter::Round {
  public:
-  Round(BankImporter& importer, ImportReport& report, const CommandMeta& meta, s::PaymentChannel channel)
+  Round(BankImporter& importer, ImportReport& report, const CommandMeta& meta,
+        s::PaymentChannel channel)
       : importer_(importer), report_(report), meta_(meta), channel_(channel) {}
 
   std::size_t size() const { return credits_.size(); }
 
   // Matches one credit line (nothing is written yet).
   Status add(d::bank::BankLine&& line) {
-    KASSA_ASSIGN_OR_RETURN(auto value_date, d::Date::from_ymd(line.value_date.year,
-                                                              static_cast<unsigned>(line.value_date.month),
-                                                              static_cast<unsigned>(line.value_date.day)));
+    KASSA_ASSIGN_OR_RETURN(
+        auto value_date,
+        d::Date::from_ymd(line.value_date.year, static_cast<unsigned>(line.value_date.month),
+                          static_cast<unsigned>(line.value_date.day)));
     ImportedLine out;
     out.bank_ref = line.global_line_id;
     out.amount_cents = line.amount_cents;
@@ -140,13 +142,14 @@ class BankImporter::Round {
       const d::Money amount = d::Money::from_cents(c.line.amount_cents);
       // Matched by the account, a communication names no member this fund
       // knows: the account holder's payment all the same.
-      return d::PersonCommand{d::RecordPayment{amount, c.value_date, c.communication, c.line.global_line_id,
-                                               channel_, std::nullopt, c.by_account}};
+      return d::PersonCommand{d::RecordPayment{amount, c.value_date, c.communication,
+                                               c.line.global_line_id, channel_, std::nullopt,
+                                               c.by_account}};
     }));
     KASSA_TRY(book_members(importer_.companies_, s::AggregateKind::Company, [&](const Credit& c) {
       const d::Money amount = d::Money::from_cents(c.line.amount_cents);
-      return d::CompanyCommand{
-          d::RecordCompanyPayment{amount, c.value_date, c.communication, c.line.global_line_id, channel_}};
+      return d::CompanyCommand{d::RecordCompanyPayment{amount, c.value_date, c.communication,
+                                                       c.line.global_line_id, channel_}};
     }));
     KASSA_TRY(book_suspense());
     credits_.clear();
@@ -171,7 +174,8 @@ class BankImporter::Round {
     for (std::size_t i : at) {
       items.push_back({credits_[i].member->key, make_command(credits_[i]), credits_[i].value_date});
     }
-    KASSA_ASSIGN_OR_RETURN(auto run, writer.run_each(items, meta_, importer_.chunk_, ItemResults::kKeep));
+    KASSA_ASSIGN_OR_RETURN(auto run,
+                           writer.run_each(items, meta_, importer_.chunk_, ItemResults::kKeep));
     for (std::size_t n = 0; n < at.size(); ++n) {
       Credit& credit = credits_[at[n]];
       const ItemOutcome& result = run.items[n];
@@ -204,15 +208,17 @@ class BankImporter::Round {
       const Credit& credit = credits_[i];
       const d::bank::BankLine& line = credit.line;
       held.push_back(i);
-      items.push_back({kFundKey,
-                       FundCommand{RecordSuspenseItem{line.global_line_id, line.amount_cents, credit.value_date,
-                                                      line.structured_communication, channel_,
-                                                      line.counterparty_name, line.counterparty_iban,
-                                                      line.free_communication, credit.reason, credit.refusal}},
-                       credit.value_date});
+      items.push_back(
+          {kFundKey,
+           FundCommand{RecordSuspenseItem{line.global_line_id, line.amount_cents, credit.value_date,
+                                          line.structured_communication, channel_,
+                                          line.counterparty_name, line.counterparty_iban,
+                                          line.free_communication, credit.reason, credit.refusal}},
+           credit.value_date});
     }
     if (items.empty()) return {};
-    KASSA_ASSIGN_OR_RETURN(auto run, importer_.fund_.run_each(items, meta_, items.size(), ItemResults::kKeep));
+    KASSA_ASSIGN_OR_RETURN(
+        auto run, importer_.fund_.run_each(items, meta_, items.size(), ItemResults::kKeep));
     for (std::size_t n = 0; n < held.size(); ++n) {
       const ItemOutcome& result = run.items[n];
       if (result.rejected) return *result.rejected;
@@ -244,8 +250,10 @@ Result<ImportReport> BankImporter::import(std::string_view bytes, const CommandM
   // balances, every line's value date) before any line is booked; nothing
   // of it is kept but the statements' headers.
   KASSA_ASSIGN_OR_RETURN(
-      auto statements, d::bank::read_bank_file(bytes, [](std::size_t, d::bank::BankLine&& line) -> Status {
-        KASSA_TRY(d::Date::from_ymd(line.value_date.year, static_cast<unsigned>(line.value_date.month),
+      auto statements,
+      d::bank::read_bank_file(bytes, [](std::size_t, d::bank::BankLine&& line) -> Status {
+        KASSA_TRY(d::Date::from_ymd(line.value_date.year,
+                                    static_cast<unsigned>(line.value_date.month),
                                     static_cast<unsigned>(line.value_date.day)));
         return {};
       }));
@@ -257,25 +265,25 @@ Result<ImportReport> BankImporter::import(std::string_view bytes, const CommandM
   for (const auto& statement : statements) {
     for (const auto& w : statement.warnings) report.warnings.push_back(w);
   }
-  const s::PaymentChannel channel = format == d::bank::StatementFormat::kCoda
-                                        ? s::PaymentChannel::Coda
-                                        : s::PaymentChannel::Camt;
+  const s::PaymentChannel channel =
+      format == d::bank::StatementFormat::kCoda ? s::PaymentChannel::Coda : s::PaymentChannel::Camt;
 
   // Second read: the credit lines are matched and booked in rounds of
   // `round_lines_`, so memory holds one round, not the file.
   Round round(*this, report, meta, channel);
   KASSA_ASSIGN_OR_RETURN(
-      auto again, d::bank::read_bank_file(bytes, [&](std::size_t statement, d::bank::BankLine&& line) -> Status {
-        if (line.amount_cents <= 0) {
-          ++report.debit_lines;
-          return {};
-        }
-        ++report.credit_lines;
-        line.global_line_id = statements[statement].line_prefix + line.line_id;
-        KASSA_TRY(round.add(std::move(line)));
-        if (round.size() >= round_lines_) return round.book();
-        return {};
-      }));
+      auto again, d::bank::read_bank_file(
+                      bytes, [&](std::size_t statement, d::bank::BankLine&& line) -> Status {
+                        if (line.amount_cents <= 0) {
+                          ++report.debit_lines;
+                          return {};
+                        }
+                        ++report.credit_lines;
+                        line.global_line_id = statements[statement].line_prefix + line.line_id;
+                        KASSA_TRY(round.add(std::move(line)));
+                        if (round.size() >= round_lines_) return round.book();
+                        return {};
+                      }));
   (void)again;
   KASSA_TRY(round.book());
   return report;

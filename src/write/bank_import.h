@@ -50,8 +50,8 @@
 #include <string_view>
 #include <vector>
 
-#include "write/aggregate_writer.h"
 #include "domain/fund_config.h"
+#include "write/aggregate_writer.h"
 #include "write/aggregates.h"
 
 namespace kassa::write {
@@ -90,26 +90,26 @@ class MemberNumbers {
 };
 
 struct ImportedLine {
-  std::string bank_ref;            // global line id
+  std::string bank_ref;  // global line id
   std::int64_t amount_cents = 0;
-  std::string value_date;          // YYYY-MM-DD
-  std::string matched_by;          // "communication", "account" or "" (suspense)
+  std::string value_date;  // YYYY-MM-DD
+  std::string matched_by;  // "communication", "account" or "" (suspense)
   schemas::AggregateKind kind = schemas::AggregateKind::Fund;
-  std::string key;                 // PartyId, company number, or "fund"
-  std::size_t events = 0;          // 0: already recorded by an earlier import
-  bool already_recorded = false;   // booked by an earlier import (to `kind`/`key`)
-  std::int64_t last_offset = -1;   // of the events written (read-your-write)
-  std::optional<Error> rejected;   // a payment the member's aggregate refused
-  std::string suspense_reason;     // held in suspense: why (schemas::SuspenseReason)
+  std::string key;                // PartyId, company number, or "fund"
+  std::size_t events = 0;         // 0: already recorded by an earlier import
+  bool already_recorded = false;  // booked by an earlier import (to `kind`/`key`)
+  std::int64_t last_offset = -1;  // of the events written (read-your-write)
+  std::optional<Error> rejected;  // a payment the member's aggregate refused
+  std::string suspense_reason;    // held in suspense: why (schemas::SuspenseReason)
 };
 
 struct ImportReport {
-  std::string format;              // "coda" or "camt.053"
+  std::string format;  // "coda" or "camt.053"
   std::size_t statements = 0;
   std::size_t credit_lines = 0;
-  std::size_t debit_lines = 0;     // counted, not booked
+  std::size_t debit_lines = 0;  // counted, not booked
   std::size_t events_written = 0;
-  std::vector<ImportedLine> lines; // every credit line, in file order
+  std::vector<ImportedLine> lines;  // every credit line, in file order
   std::vector<std::string> warnings;
 };
 
@@ -118,9 +118,9 @@ class BankImporter {
   // lookup: who a member number, an account or a bank line belongs to (see MemberLookup).
   // A line above `plausibility.max_amount` is held in suspense for review
   // (SuspenseReason AboveCeiling) rather than booked.
-  BankImporter(AggregateWriter<PersonAggregate>& persons, AggregateWriter<CompanyAggregate>& companies,
-               AggregateWriter<FundAggregate>& fund, MemberLookup lookup,
-               domain::Plausibility plausibility = {});
+  BankImporter(AggregateWriter<PersonAggregate>& persons,
+               AggregateWriter<CompanyAggregate>& companies, AggregateWriter<FundAggregate>& fund,
+               MemberLookup lookup, domain::Plausibility plausibility = {});
 
   // Parses and books a whole file. A parse error writes nothing. A log
   // failure midway returns the error; lines booked before it stay booked

@@ -44,12 +44,9 @@ Status EventFactory::seal_personal(schemas::AggregateKind kind, const std::strin
   return {};
 }
 
-Result<std::vector<log::EncodedEvent>> EventFactory::build(schemas::AggregateKind kind,
-                                                           const std::string& key,
-                                                           log::ChainTip& tip,
-                                                           std::vector<domain::NewEvent>& events,
-                                                           const CommandMeta& meta,
-                                                           domain::Date decided) {
+Result<std::vector<log::EncodedEvent>> EventFactory::build(
+    schemas::AggregateKind kind, const std::string& key, log::ChainTip& tip,
+    std::vector<domain::NewEvent>& events, const CommandMeta& meta, domain::Date decided) {
   std::vector<log::EncodedEvent> out;
   out.reserve(events.size());
   log::ChainTip next = tip;

@@ -39,9 +39,9 @@ struct PreparedAppend {
 
 // Who and what caused a command's events.
 struct CommandMeta {
-  std::string actor;          // the principal's id, never personal data
-  log::Uuid correlation_id;   // the request or batch run
-  log::Uuid causation_id;     // the command itself (nil: a fresh id is drawn)
+  std::string actor;         // the principal's id, never personal data
+  log::Uuid correlation_id;  // the request or batch run
+  log::Uuid causation_id;    // the command itself (nil: a fresh id is drawn)
   // AggregateWriter::execute calls it with the events it decided, after
   // encoding them and before the append; an error aborts the command with
   // nothing appended. An Idempotency-Key records it durably, so that a

@@ -61,7 +61,8 @@ Result<std::vector<domain::NewEvent>> decide_match(const FundState& state,
   std::vector<domain::NewEvent> out;
   const SuspenseItem* item = find_suspense_item(state, c.bank_ref);
   if (item == nullptr) {
-    return Error::not_found("SuspenseItemUnknown", "no suspense item for this bank line", "bank_ref");
+    return Error::not_found("SuspenseItemUnknown", "no suspense item for this bank line",
+                            "bank_ref");
   }
   if (item->matched) {
     if (item->matched_kind == c.kind && item->matched_key == c.key) return out;  // a retry
@@ -120,8 +121,7 @@ Status FundAggregate::evolve(State& state, const schemas::Envelope& env) {
       }
       return {};
     }
-    default:
-      return {};  // other fund facts do not change the suspense account
+    default: return {};  // other fund facts do not change the suspense account
   }
 }
 

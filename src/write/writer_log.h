@@ -104,7 +104,8 @@ class WriterLog final : public log::ForwardingLog {
  private:
   // One append, durable (its time) or not (a failure).
   void timed(std::chrono::steady_clock::time_point start, bool ok) {
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::lock_guard lock(stats_mu_);
     if (!ok) {
       ++stats_.failures;

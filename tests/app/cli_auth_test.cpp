@@ -33,7 +33,8 @@ TEST_CASE("kassa auth add-token prints a token once and stores only its hash", "
   const std::string dir = tmpl;
   const std::string file = dir + "/data/auth.json";
 
-  auto admin = run_kassa("auth add-token --role admin --principal ops-1 --data-dir " + dir + "/data");
+  auto admin =
+      run_kassa("auth add-token --role admin --principal ops-1 --data-dir " + dir + "/data");
   REQUIRE(admin.exit_code == 0);
   auto staff = run_kassa("auth add-token --role staff --principal s-0042 --auth-file " + file);
   REQUIRE(staff.exit_code == 0);
@@ -61,7 +62,8 @@ TEST_CASE("kassa auth add-token prints a token once and stores only its hash", "
 
   auto listed = run_kassa("auth list --auth-file " + file);
   CHECK(listed.exit_code == 0);
-  CHECK(listed.out.find("ops-1 admin " + kh::token_sha256(admin_token).substr(0, 12)) != std::string::npos);
+  CHECK(listed.out.find("ops-1 admin " + kh::token_sha256(admin_token).substr(0, 12)) !=
+        std::string::npos);
   CHECK(listed.out.find("s-0042 staff") != std::string::npos);
 
   // Removed: the token no longer authorises; nothing else changed.
@@ -75,19 +77,23 @@ TEST_CASE("kassa auth add-token prints a token once and stores only its hash", "
 
   // Refused, naming the rule, and the file left as it was.
   const std::string before = read(file);
-  auto role = run_kassa("auth add-token --role boss --principal x --auth-file " + file, Capture::kStderr);
+  auto role =
+      run_kassa("auth add-token --role boss --principal x --auth-file " + file, Capture::kStderr);
   CHECK(role.exit_code == 1);
   CHECK(role.out.find("KnownRole") != std::string::npos);
-  auto name = run_kassa("auth add-token --role staff --principal 'a b' --auth-file " + file, Capture::kStderr);
+  auto name = run_kassa("auth add-token --role staff --principal 'a b' --auth-file " + file,
+                        Capture::kStderr);
   CHECK(name.exit_code == 1);
   CHECK(name.out.find("PrincipalName") != std::string::npos);
-  auto none = run_kassa("auth remove-token --principal nobody --auth-file " + file, Capture::kStderr);
+  auto none =
+      run_kassa("auth remove-token --principal nobody --auth-file " + file, Capture::kStderr);
   CHECK(none.exit_code == 1);
   CHECK(none.out.find("TokenFound") != std::string::npos);
   CHECK(read(file) == before);
   std::ofstream(dir + "/broken.json") << "{\"tokens\": [";
-  auto broken = run_kassa("auth add-token --role staff --principal a --auth-file " + dir + "/broken.json",
-                      Capture::kStderr);
+  auto broken =
+      run_kassa("auth add-token --role staff --principal a --auth-file " + dir + "/broken.json",
+                Capture::kStderr);
   CHECK(broken.exit_code == 1);
   CHECK(broken.out.find("AuthFileShape") != std::string::npos);
   std::filesystem::remove_all(dir);

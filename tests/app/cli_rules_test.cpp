@@ -28,7 +28,8 @@ TEST_CASE("kassa rules contribution: reference income, quarters, primo-starter",
   REQUIRE(reference.exit_code == 0);
   CHECK(nlohmann::json::parse(reference.out)["quarterly"] == "1679.46");
   // 20,000.00 over 2 quarters: annual 4,100.00
-  auto two = run_kassa("rules contribution --year 2025 --category main --income 20000 --quarters 2");
+  auto two =
+      run_kassa("rules contribution --year 2025 --category main --income 20000 --quarters 2");
   CHECK(nlohmann::json::parse(two.out)["annual"] == "4100.00");
   auto primo = run_kassa(
       "rules contribution --year 2025 --category main --income 0 --primo-starter "
@@ -42,16 +43,18 @@ TEST_CASE("kassa rules contribution: reference income, quarters, primo-starter",
 }
 
 TEST_CASE("kassa rules contribution: bad input names the field and the rule", "[cli]") {
-  auto year = run_kassa("rules contribution --year 2021 --category main --income 1", Capture::kStderr);
+  auto year =
+      run_kassa("rules contribution --year 2021 --category main --income 1", Capture::kStderr);
   CHECK(year.exit_code == 1);
-  CHECK(year.out == "error: year: the rulebook has no contribution figures for 2021 (UnknownYear)\n");
-  auto category = run_kassa("rules contribution --year 2025 --category boss --income 1",
-                        Capture::kStderr);
+  CHECK(year.out ==
+        "error: year: the rulebook has no contribution figures for 2021 (UnknownYear)\n");
+  auto category =
+      run_kassa("rules contribution --year 2025 --category boss --income 1", Capture::kStderr);
   CHECK(category.exit_code == 1);
   CHECK(category.out.find("error: category:") == 0);
   CHECK(category.out.find("(UnknownCategory)") != std::string::npos);
-  auto amount = run_kassa("rules contribution --year 2025 --category main --income 12.345",
-                      Capture::kStderr);
+  auto amount =
+      run_kassa("rules contribution --year 2025 --category main --income 12.345", Capture::kStderr);
   CHECK(amount.exit_code == 1);
   CHECK(amount.out.find("error: income:") == 0);
   CHECK(amount.out.find("(MoneyFormat)") != std::string::npos);

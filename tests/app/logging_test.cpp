@@ -13,7 +13,8 @@ using kassa::app::render_log_line;
 using kassa::app::split_log_message;
 
 TEST_CASE("a message splits into its text and its fields", "[logging]") {
-  auto f = split_log_message("projector batch failed rule=StoreFull error=disk full: no space left");
+  auto f =
+      split_log_message("projector batch failed rule=StoreFull error=disk full: no space left");
   CHECK(f.msg == "projector batch failed");
   REQUIRE(f.fields.size() == 2);
   CHECK(f.fields[0] == std::pair<std::string, std::string>{"rule", "StoreFull"});
@@ -74,8 +75,8 @@ TEST_CASE("every line is valid logfmt and valid JSON", "[logging]") {
   };
   for (const char* m : messages) {
     INFO(m);
-    const std::string logfmt = render_log_line(LogFormat::kLogfmt, "2026-12-06T12:00:00.000000Z",
-                                               "error", "kassad", m);
+    const std::string logfmt =
+        render_log_line(LogFormat::kLogfmt, "2026-12-06T12:00:00.000000Z", "error", "kassad", m);
     INFO(logfmt);
     CHECK(logfmt.find('\n') == std::string::npos);
     auto pairs = read_logfmt(logfmt);
@@ -85,8 +86,8 @@ TEST_CASE("every line is valid logfmt and valid JSON", "[logging]") {
     CHECK(pairs[2] == std::pair<std::string, std::string>{"logger", "kassad"});
     CHECK(pairs[3].first == "msg");
 
-    const std::string json = render_log_line(LogFormat::kJson, "2026-12-06T12:00:00.000000Z",
-                                             "error", "kassad", m);
+    const std::string json =
+        render_log_line(LogFormat::kJson, "2026-12-06T12:00:00.000000Z", "error", "kassad", m);
     auto parsed = nlohmann::json::parse(json, nullptr, false);
     REQUIRE(parsed.is_object());
     CHECK(parsed["level"] == "error");
@@ -94,10 +95,16 @@ TEST_CASE("every line is valid logfmt and valid JSON", "[logging]") {
   }
   const std::string line = render_log_line(LogFormat::kLogfmt, "T", "error", "kassad",
                                            "projector batch failed rule=StoreFull error=disk full");
-  CHECK(line == R"(ts=T level=error logger=kassad msg="projector batch failed" rule=StoreFull error="disk full")");
+  CHECK(
+      line ==
+      R"(ts=T level=error logger=kassad msg="projector batch failed" rule=StoreFull error="disk full")");
   const auto json = nlohmann::json::parse(render_log_line(
       LogFormat::kJson, "T", "info", "kassad", "request method=GET route=/health status=200"));
-  CHECK(json == nlohmann::json{{"ts", "T"}, {"level", "info"}, {"logger", "kassad"},
-                               {"msg", "request"}, {"method", "GET"}, {"route", "/health"},
+  CHECK(json == nlohmann::json{{"ts", "T"},
+                               {"level", "info"},
+                               {"logger", "kassad"},
+                               {"msg", "request"},
+                               {"method", "GET"},
+                               {"route", "/health"},
                                {"status", "200"}});
 }

@@ -97,8 +97,8 @@ TEST_CASE("the same seed gives the same history byte for byte; another seed anot
   // Every event decodes and every aggregate's chain is whole.
   log::ChainVerifier chains;
   for (const auto& r : a->records) {
-    auto e = log::decode_event(
-        {reinterpret_cast<const std::uint8_t*>(r.value.data()), r.value.size()});
+    auto e =
+        log::decode_event({reinterpret_cast<const std::uint8_t*>(r.value.data()), r.value.size()});
     REQUIRE(e.ok());
     REQUIRE(chains.feed(*e).ok());
   }
@@ -119,8 +119,10 @@ TEST_CASE("the same seed gives the same history byte for byte; another seed anot
   CHECK(chains.aggregate_count() == a->summary.persons + a->summary.companies + 1);
 }
 
-TEST_CASE("spilling person states to the scratch store changes nothing: the same history byte "
-          "for byte with 40 of 400 states in memory", "[demo][spill]") {
+TEST_CASE(
+    "spilling person states to the scratch store changes nothing: the same history byte "
+    "for byte with 40 of 400 states in memory",
+    "[demo][spill]") {
   auto all = generate(spec(7));
   log::testing::TempDir scratch;
   demo::PopulationSpec spilling = spec(7);
@@ -150,8 +152,10 @@ TEST_CASE("spilling person states to the scratch store changes nothing: the same
   CHECK_FALSE(std::filesystem::exists(spilling.scratch_dir));
 }
 
-TEST_CASE("more persons than cached_persons without a usable scratch dir is refused before "
-          "anything is written", "[demo][spill]") {
+TEST_CASE(
+    "more persons than cached_persons without a usable scratch dir is refused before "
+    "anything is written",
+    "[demo][spill]") {
   log::testing::TempDir dir;
   log::LogConfig config;
   config.journal_path = dir.path() + "/journal";
@@ -197,16 +201,18 @@ TEST_CASE("the cast's accounts are valid Belgian IBANs", "[demo][bank]") {
   }
 }
 
-TEST_CASE("payments arrive as CODA statements: global line ids, matched by communication or "
-          "account, a few in suspense", "[demo][bank]") {
+TEST_CASE(
+    "payments arrive as CODA statements: global line ids, matched by communication or "
+    "account, a few in suspense",
+    "[demo][bank]") {
   auto g = generate(spec(11));
   const auto& s = g->summary;
   std::set<std::string> refs;
   std::size_t person_payments = 0, company_payments = 0, suspense_items = 0, not_coda = 0,
               not_line_ids = 0;
   for (const auto& r : g->records) {
-    auto e = log::decode_event(
-        {reinterpret_cast<const std::uint8_t*>(r.value.data()), r.value.size()});
+    auto e =
+        log::decode_event({reinterpret_cast<const std::uint8_t*>(r.value.data()), r.value.size()});
     REQUIRE(e.ok());
     const auto& env = e->envelope();
     std::string ref;
@@ -215,7 +221,8 @@ TEST_CASE("payments arrive as CODA statements: global line ids, matched by commu
       const auto* body = env.body_as_PaymentReceived();
       ref = body->bank_ref()->str();
       channel = body->channel();
-      ++(env.aggregate_kind() == schemas::AggregateKind::Company ? company_payments : person_payments);
+      ++(env.aggregate_kind() == schemas::AggregateKind::Company ? company_payments
+                                                                 : person_payments);
     } else if (env.body_type() == schemas::EventBody::SuspenseItemRecorded) {
       const auto* body = env.body_as_SuspenseItemRecorded();
       ref = body->bank_ref()->str();
@@ -284,8 +291,8 @@ TEST_CASE("the cast's PartyIds are UUIDv7s stamped with the day they were regist
   auto g = generate(small);
   std::size_t registered = 0;
   for (const auto& r : g->records) {
-    auto e = log::decode_event(
-        {reinterpret_cast<const std::uint8_t*>(r.value.data()), r.value.size()});
+    auto e =
+        log::decode_event({reinterpret_cast<const std::uint8_t*>(r.value.data()), r.value.size()});
     REQUIRE(e.ok());
     const auto& env = e->envelope();
     if (env.body_type() != schemas::EventBody::PersonRegistered) continue;
@@ -294,12 +301,14 @@ TEST_CASE("the cast's PartyIds are UUIDv7s stamped with the day they were regist
     INFO(key);
     REQUIRE(domain::PartyId::parse(key).ok());
     const std::string hex = key.substr(1);
-    auto uuid = log::Uuid::parse(hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) +
-                                 "-" + hex.substr(16, 4) + "-" + hex.substr(20));
+    auto uuid =
+        log::Uuid::parse(hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
+                         hex.substr(16, 4) + "-" + hex.substr(20));
     REQUIRE(uuid.ok());
     CHECK(uuid->version() == 7);
     CHECK((uuid->bytes()[8] >> 6) == 2);  // variant 10
-    const auto day = domain::Date::from_days(static_cast<std::int32_t>(uuid->unix_ms() / 86'400'000));
+    const auto day =
+        domain::Date::from_days(static_cast<std::int32_t>(uuid->unix_ms() / 86'400'000));
     CHECK(day == domain::decided_on(env));
   }
   CHECK(registered == 60);

@@ -54,8 +54,7 @@ TEST_CASE("A structured communication sends the payment to its notice first", "[
   CHECK(same(off.allocations[0], 1, DebtComponent::kPrincipal, 213098));
 }
 
-TEST_CASE("Component-first order settles every principal before any surcharge",
-          "[allocation]") {
+TEST_CASE("Component-first order settles every principal before any surcharge", "[allocation]") {
   AllocationPolicy policy;
   policy.order = AllocationOrder::kComponentFirst;
   auto debts = two_quarters();
@@ -122,8 +121,8 @@ TEST_CASE("Property: allocation never over-allocates nor leaves debt open while 
     AllocationPolicy policy;
     policy.order = next(2) == 0 ? AllocationOrder::kQuarterFirst : AllocationOrder::kComponentFirst;
     const Money amount = eur(1 + next(800000));
-    const auto communication =
-        next(2) == 0 ? std::optional<StructuredCommunication>{} : comm(static_cast<std::uint64_t>(next(4)));
+    const auto communication = next(2) == 0 ? std::optional<StructuredCommunication>{}
+                                            : comm(static_cast<std::uint64_t>(next(4)));
     auto r = allocate_payment(amount, communication, debts, policy).value();
 
     std::int64_t allocated = 0;
@@ -142,8 +141,8 @@ TEST_CASE("Property: allocation never over-allocates nor leaves debt open while 
     CHECK(allocated <= amount.cents());
     CHECK_FALSE(r.credit.is_negative());
     for (std::int64_t open : left) {
-      CHECK(open >= 0);                                // never more than owed
-      if (r.credit.is_positive()) CHECK(open == 0);   // money left: nothing open
+      CHECK(open >= 0);                              // never more than owed
+      if (r.credit.is_positive()) CHECK(open == 0);  // money left: nothing open
     }
     auto again = allocate_payment(amount, communication, debts, policy).value();
     REQUIRE(again.allocations.size() == r.allocations.size());

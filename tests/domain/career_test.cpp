@@ -63,12 +63,12 @@ TEST_CASE("Assimilated, dispensed and pensioner quarters", "[career]") {
 }
 
 TEST_CASE("Career status errors", "[career]") {
-  CHECK(career_status(rulebook(), {q("2021-Q4"), Category::kMain, QuarterSituation::kNormal,
-                                   eur(0), eur(0)})
+  CHECK(career_status(rulebook(),
+                      {q("2021-Q4"), Category::kMain, QuarterSituation::kNormal, eur(0), eur(0)})
             .error()
             .rule == "UnknownYear");
-  CHECK(career_status(rulebook(), {q("2025-Q4"), Category::kMain, QuarterSituation::kNormal,
-                                   eur(0), eur(-1)})
+  CHECK(career_status(rulebook(),
+                      {q("2025-Q4"), Category::kMain, QuarterSituation::kNormal, eur(0), eur(-1)})
             .error()
             .rule == "MoneyNonNegative");
   CHECK(to_string(CareerStatus::kAssimilated) == "assimilated");

@@ -9,11 +9,12 @@ using namespace kassa::domain;
 using namespace kassa::domain::test;
 
 TEST_CASE("Company contribution on both sides of the threshold, 2023-2025", "[company]") {
-  auto [year, threshold, low, high] = GENERATE(table<int, std::int64_t, std::int64_t, std::int64_t>({
-      {2023, 82575009, 38444, 96026},
-      {2024, 83199083, 38734, 96752},
-      {2025, 85860572, 39973, 99847},
-  }));
+  auto [year, threshold, low, high] =
+      GENERATE(table<int, std::int64_t, std::int64_t, std::int64_t>({
+          {2023, 82575009, 38444, 96026},
+          {2024, 83199083, 38734, 96752},
+          {2025, 85860572, 39973, 99847},
+      }));
   CompanyContributionRequest request{year, 2010, eur(threshold)};
   auto at = company_contribution(rulebook(), request).value();
   CHECK(at.band == CompanyBand::kLow);  // at the threshold: not above it

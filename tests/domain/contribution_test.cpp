@@ -41,10 +41,10 @@ Expected oracle(std::int64_t part1, std::int64_t rate1, std::int64_t part2 = 0,
 TEST_CASE("Worked example 1: main 2025 on 40,000.00", "[contribution][example]") {
   auto a = assess(2025, Category::kMain, 4000000);
   CHECK(a.base == eur(4000000));
-  CHECK(a.annual == eur(820000));             // 40,000.00 × 20.50 %
-  CHECK(a.quarterly == eur(205000));          // 8,200.00 / 4
-  CHECK(a.fee == eur(8098));                  // 2,050.00 × 3.95 % = 80.975 -> 80.98
-  CHECK(a.quarterly_with_fee == eur(213098)); // 2,130.98
+  CHECK(a.annual == eur(820000));              // 40,000.00 × 20.50 %
+  CHECK(a.quarterly == eur(205000));           // 8,200.00 / 4
+  CHECK(a.fee == eur(8098));                   // 2,050.00 × 3.95 % = 80.975 -> 80.98
+  CHECK(a.quarterly_with_fee == eur(213098));  // 2,130.98
   CHECK(a.fee_rate == Rate::from_hundredths_of_percent(395));
 }
 
@@ -56,32 +56,29 @@ TEST_CASE("Worked example 2: main 2025 on 10,000.00 is raised to the minimum",
   CHECK(a.quarterly == eur(87171));  // 871.7051 -> 871.71
 }
 
-TEST_CASE("Worked example 3: secondary starter 2024 on the threshold",
-          "[contribution][example]") {
+TEST_CASE("Worked example 3: secondary starter 2024 on the threshold", "[contribution][example]") {
   ContributionRequest request;
   request.year = 2024;
   request.category = Category::kSecondary;
   request.basis = IncomeBasis::kCategoryMinimum;
   auto a = provisional_contribution(rulebook(), request).value();
   CHECK(a.base == eur(186545));
-  CHECK(a.annual == eur(38242));              // 1,865.45 × 20.5 % = 382.41725
-  CHECK(a.quarterly == eur(9560));            // 382.41725 / 4 = 95.604 -> 95.60
-  CHECK(a.fee == eur(378));                   // 95.60 × 3.95 % = 3.7762
-  CHECK(a.quarterly_with_fee == eur(9938));   // 99.38
+  CHECK(a.annual == eur(38242));             // 1,865.45 × 20.5 % = 382.41725
+  CHECK(a.quarterly == eur(9560));           // 382.41725 / 4 = 95.604 -> 95.60
+  CHECK(a.fee == eur(378));                  // 95.60 × 3.95 % = 3.7762
+  CHECK(a.quarterly_with_fee == eur(9938));  // 99.38
   // The same base given as an income gives the same figures.
   CHECK(assess(2024, Category::kSecondary, 186545).quarterly == eur(9560));
 }
 
-TEST_CASE("The published minimum quarterly contribution comes out of the rules",
-          "[contribution]") {
+TEST_CASE("The published minimum quarterly contribution comes out of the rules", "[contribution]") {
   for (const auto& y : rulebook().years()) {
     INFO(y.year);
     CHECK(assess(y.year, Category::kMain, 0).quarterly == y.main_minimum_quarterly.value);
   }
 }
 
-TEST_CASE("Provisional contribution from the income of N-3 and the coefficient",
-          "[contribution]") {
+TEST_CASE("Provisional contribution from the income of N-3 and the coefficient", "[contribution]") {
   ContributionRequest request;
   request.year = 2025;
   request.category = Category::kMain;
@@ -120,27 +117,25 @@ TEST_CASE("Incomplete year: annualise, then charge n/4", "[contribution]") {
   CHECK(one.annual == eur(87171));  // 3,486.8204 / 4 = 871.7051 -> 871.71
 }
 
-TEST_CASE("Primo-starter: lower minimum and a reduction on the first quarter",
-          "[contribution]") {
+TEST_CASE("Primo-starter: lower minimum and a reduction on the first quarter", "[contribution]") {
   ContributionRequest request;
   request.year = 2025;
   request.category = Category::kMain;
   request.primo_starter = true;
   auto later = provisional_contribution(rulebook(), request).value();
-  CHECK(later.base == eur(878348));        // primo-starter minimum 8,783.48
-  CHECK(later.annual == eur(180061));      // × 20.5 % = 1,800.6134
-  CHECK(later.quarterly == eur(45015));    // 450.15335 -> 450.15
+  CHECK(later.base == eur(878348));      // primo-starter minimum 8,783.48
+  CHECK(later.annual == eur(180061));    // × 20.5 % = 1,800.6134
+  CHECK(later.quarterly == eur(45015));  // 450.15335 -> 450.15
   CHECK(later.reduction == eur(0));
 
   request.first_quarter = true;
   auto first = provisional_contribution(rulebook(), request).value();
   CHECK(first.quarterly_regular == eur(45015));
-  CHECK(first.reduction == eur(11603));          // 116.03 in 2025
-  CHECK(first.quarterly == eur(33412));          // 450.15 - 116.03
-  CHECK(first.annual == eur(168458));            // 1,800.61 - 116.03
-  CHECK(first.fee == eur(1320));                 // 334.12 × 3.95 % = 13.1977
+  CHECK(first.reduction == eur(11603));  // 116.03 in 2025
+  CHECK(first.quarterly == eur(33412));  // 450.15 - 116.03
+  CHECK(first.annual == eur(168458));    // 1,800.61 - 116.03
+  CHECK(first.fee == eur(1320));         // 334.12 × 3.95 % = 13.1977
   CHECK(first.quarterly_with_fee == eur(34732));
-
 
   // Never below zero: with a (hypothetical) reduction of 1,000.00 the first
   // quarter of 450.15 is simply free.
@@ -236,8 +231,8 @@ TEST_CASE("Every category on both sides of every threshold of every year", "[con
       check(main_like, floor + 1, on(floor + 1));
       check(main_like, -100000, on(floor));
     }
-    for (Category rated : {Category::kMain, Category::kHelpingSpouse, Category::kSecondary,
-                           Category::kStudent}) {
+    for (Category rated :
+         {Category::kMain, Category::kHelpingSpouse, Category::kSecondary, Category::kStudent}) {
       for (std::int64_t income : {t1 - 1, t1, t1 + 1, t2 - 1, t2, t2 + 1}) {
         check(rated, income, on(income));
       }

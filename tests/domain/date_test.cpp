@@ -68,8 +68,8 @@ TEST_CASE("Quarter parses, knows its days and steps", "[quarter]") {
 }
 
 TEST_CASE("Quarter rejects malformed text", "[quarter]") {
-  auto text = GENERATE(as<std::string>{}, "2025-Q0", "2025-Q5", "2025Q1", "2025-q1", "25-Q1",
-                       "", "1800-Q1", "2025-Q1 ",
+  auto text = GENERATE(as<std::string>{}, "2025-Q0", "2025-Q5", "2025Q1", "2025-q1", "25-Q1", "",
+                       "1800-Q1", "2025-Q1 ",
                        // 8206-Q3 would be the quarter code 82063, over a uint16: it
                        // wrapped to 16527 and a dispense request wrote it to the log.
                        "8206-Q3", "3000-Q1", "6553-Q4", "9999-Q4");
@@ -86,7 +86,8 @@ TEST_CASE("Timestamp: one parser and one printer of instants", "[timestamp]") {
   CHECK(Timestamp::parse("2025-05-10T12:00:00.5Z", "known_at")->micros() == noon + 500'000);
   CHECK(Timestamp::parse("2025-05-10T12:00:00.000123Z", "known_at")->micros() == noon + 123);
   CHECK(Timestamp::parse(std::to_string(noon), "known_at")->micros() == noon);
-  CHECK(Timestamp::parse("32503679999999999", "known_at")->format() == "2999-12-31T23:59:59.999999Z");
+  CHECK(Timestamp::parse("32503679999999999", "known_at")->format() ==
+        "2999-12-31T23:59:59.999999Z");
   CHECK(Timestamp::from_micros(noon + 123).format() == "2025-05-10T12:00:00.000123Z");
   CHECK(Timestamp::from_micros(-1).format() == "1969-12-31T23:59:59.999999Z");
   for (const char* text : {"2025-05-10T12:00:00.123456Z", "1900-01-01T00:00:00.000000Z",
@@ -97,14 +98,14 @@ TEST_CASE("Timestamp: one parser and one printer of instants", "[timestamp]") {
   // Refused, naming the field and the rule: second 60 (the HTTP parser took
   // it, the CLI's refused it), a local time, a missing Z, seven fraction
   // digits, a day that does not exist, a year outside the calendar, text.
-  for (const char* text : {"2025-05-10T12:00:60Z", "2025-05-10T24:00:00Z", "2025-05-10T12:60:00Z",
-                           "2025-05-10T12:00:00", "2025-05-10T12:00:00+02:00",
-                           "2025-05-10T12:00:00.1234567Z", "2025-05-10T12:00:00.Z",
-                           "2025-02-30T12:00:00Z", "3000-01-01T00:00:00Z", "2025-05-10T1:00:00Z",
-                           "2025-05-10 12:00:00Z", "yesterday", "", "1234567890123456789",
-                           // Microseconds past 2999 (schemathesis sent 805546099402332090: it
-                           // was answered as "27496-09-27T05:23:22.332090Z").
-                           "805546099402332090", "32503680000000000"}) {
+  for (const char* text :
+       {"2025-05-10T12:00:60Z", "2025-05-10T24:00:00Z", "2025-05-10T12:60:00Z",
+        "2025-05-10T12:00:00", "2025-05-10T12:00:00+02:00", "2025-05-10T12:00:00.1234567Z",
+        "2025-05-10T12:00:00.Z", "2025-02-30T12:00:00Z", "3000-01-01T00:00:00Z",
+        "2025-05-10T1:00:00Z", "2025-05-10 12:00:00Z", "yesterday", "", "1234567890123456789",
+        // Microseconds past 2999 (schemathesis sent 805546099402332090: it
+        // was answered as "27496-09-27T05:23:22.332090Z").
+        "805546099402332090", "32503680000000000"}) {
     auto r = Timestamp::parse(text, "known_at");
     INFO(text);
     REQUIRE_FALSE(r.ok());

@@ -8,8 +8,8 @@ using namespace kassa::domain::test;
 
 namespace {
 ContrainteFacts ready() {
-  ContrainteFacts facts{d("2025-08-11"), d("2025-07-10"), false, false,
-                        ContrainteHistory::kFirstEver, true};
+  ContrainteFacts facts{
+      d("2025-08-11"), d("2025-07-10"), false, false, ContrainteHistory::kFirstEver, true};
   return facts;
 }
 }  // namespace

@@ -75,8 +75,8 @@ TEST_CASE("CompanyNumber rejects bad numbers naming the rule", "[company]") {
 }
 
 TEST_CASE("StructuredCommunication validates the three written forms", "[communication]") {
-  auto text = GENERATE(as<std::string>{}, "+++312/4013/98067+++", "***312/4013/98067***",
-                       "312401398067");
+  auto text =
+      GENERATE(as<std::string>{}, "+++312/4013/98067+++", "***312/4013/98067***", "312401398067");
   auto c = StructuredCommunication::parse(text);
   REQUIRE(c.ok());  // 3124013980 mod 97 = 67
   CHECK(c->digits() == "312401398067");
@@ -121,8 +121,8 @@ TEST_CASE("StructuredCommunication rejects malformed text", "[communication]") {
 }
 
 TEST_CASE("Iban accepts Belgian accounts with or without spaces", "[iban]") {
-  auto text = GENERATE(as<std::string>{}, "BE68 5390 0754 7034", "BE68539007547034",
-                       "be68539007547034");
+  auto text =
+      GENERATE(as<std::string>{}, "BE68 5390 0754 7034", "BE68539007547034", "be68539007547034");
   auto iban = Iban::parse(text);
   REQUIRE(iban.ok());
   CHECK(iban->electronic() == "BE68539007547034");
@@ -160,14 +160,14 @@ TEST_CASE("PartyId is P and 32 lowercase hex digits, printed as parsed", "[party
 
 TEST_CASE("PartyId rejects other shapes naming the field", "[party]") {
   auto text = GENERATE(as<std::string>{},
-                       "",                                     // empty
-                       "P0123",                                // short
-                       "P0190F0E8A1B27C3D4E5F60718293A4B5",    // uppercase hex
-                       "p0190f0e8a1b27c3d4e5f60718293a4b5",    // lowercase tag
-                       "P0190f0e8a1b27c3d4e5f60718293a4b5a",   // long
-                       "P0190f0e8-1b27c3d4e5f60718293a4b5",    // not hex
-                       "0190f0e8-a1b2-7c3d-4e5f-60718293a4b5", // a bare UUID
-                       "85.07.30-033.28");                     // a NISS
+                       "",                                      // empty
+                       "P0123",                                 // short
+                       "P0190F0E8A1B27C3D4E5F60718293A4B5",     // uppercase hex
+                       "p0190f0e8a1b27c3d4e5f60718293a4b5",     // lowercase tag
+                       "P0190f0e8a1b27c3d4e5f60718293a4b5a",    // long
+                       "P0190f0e8-1b27c3d4e5f60718293a4b5",     // not hex
+                       "0190f0e8-a1b2-7c3d-4e5f-60718293a4b5",  // a bare UUID
+                       "85.07.30-033.28");                      // a NISS
   auto id = PartyId::parse(text, "directors");
   REQUIRE_FALSE(id.ok());
   CHECK(id.error().rule == "PartyIdFormat");

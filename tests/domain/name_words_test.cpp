@@ -23,21 +23,25 @@ TEST_CASE("anything but a letter or digit separates words", "[domain][names]") {
   CHECK(name_words("D'Hondt") == Words{"d", "hondt"});
   CHECK(name_words("D\xE2\x80\x99Hondt") == Words{"d", "hondt"});  // right single quotation mark
   CHECK(name_words("  Van\tden  Bossche. ") == Words{"van", "den", "bossche"});
-  CHECK(name_words("a\xC2\xA0" "b") == Words{"a", "b"});            // no-break space
-  CHECK(name_words("x\xC3\x97y") == Words{"x", "y"});               // multiplication sign
-  CHECK(name_words("ab\xFF" "cd\xC3") == Words{"ab", "cd"});        // malformed UTF-8
-  CHECK(name_words("\xE0\x80\x80" "z") == Words{"z"});              // overlong
+  CHECK(name_words("a\xC2\xA0"
+                   "b") == Words{"a", "b"});           // no-break space
+  CHECK(name_words("x\xC3\x97y") == Words{"x", "y"});  // multiplication sign
+  CHECK(name_words("ab\xFF"
+                   "cd\xC3") == Words{"ab", "cd"});  // malformed UTF-8
+  CHECK(name_words("\xE0\x80\x80"
+                   "z") == Words{"z"});  // overlong
   CHECK(name_words("").empty());
   CHECK(name_words(" -'. ").empty());
 }
 
-TEST_CASE("Vietnamese, Greek and Cyrillic letters fold however they were typed", "[domain][names]") {
+TEST_CASE("Vietnamese, Greek and Cyrillic letters fold however they were typed",
+          "[domain][names]") {
   // Before: letters past Latin Extended-A were kept as written, so a
   // precomposed "ễ" (U+1EC5) and an upper-case name never matched.
   const Words nguyen{"nguyen"};
-  CHECK(name_words("Nguy\xE1\xBB\x85n") == nguyen);                // precomposed ễ
-  CHECK(name_words("Nguye\xCC\x82\xCC\x83n") == nguyen);          // e + circumflex + tilde
-  CHECK(name_words("NGUY\xE1\xBB\x84N") == nguyen);                // precomposed Ễ
+  CHECK(name_words("Nguy\xE1\xBB\x85n") == nguyen);       // precomposed ễ
+  CHECK(name_words("Nguye\xCC\x82\xCC\x83n") == nguyen);  // e + circumflex + tilde
+  CHECK(name_words("NGUY\xE1\xBB\x84N") == nguyen);       // precomposed Ễ
   CHECK(name_words("Ǆuro İstanbul Ŀlull") == Words{"dzuro", "istanbul", "llull"});
   CHECK(name_words("ΠΑΠΑΔΌΠΟΥΛΟΣ") == name_words("Παπαδόπουλος"));
   CHECK(name_words("Παπαδόπουλος") == Words{"παπαδοπουλοσ"});

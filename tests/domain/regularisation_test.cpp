@@ -16,9 +16,9 @@ TEST_CASE("Worked example 3: secondary starter 2024, final income 5,500.00",
   request.assessed_fees = eur(1512);           // 4 × 3.78
   request.paid = eur(39752);                   // 4 × 99.38, all paid
   auto r = regularise(rulebook(), request).value();
-  CHECK(r.final_contribution == eur(112750));  // 5,500.00 × 20.5 %
-  CHECK(r.final_fee == eur(4454));             // 1,127.50 × 3.95 % = 44.536
-  CHECK(r.final_total == eur(117204));         // 1,172.04
+  CHECK(r.final_contribution == eur(112750));      // 5,500.00 × 20.5 %
+  CHECK(r.final_fee == eur(4454));                 // 1,127.50 × 3.95 % = 44.536
+  CHECK(r.final_total == eur(117204));             // 1,172.04
   CHECK(r.contribution_difference == eur(74510));  // 1,127.50 - 382.40
   CHECK(r.fee_difference == eur(2942));            // 44.54 - 15.12
   CHECK(r.total_difference == eur(77452));         // 774.52 with fees
@@ -70,7 +70,7 @@ TEST_CASE("Unpaid provisional contributions stay outstanding after regularisatio
   request.paid = eur(181228);  // two quarters of 906.14
   auto r = regularise(rulebook(), request).value();
   CHECK(r.final_contribution == eur(348682));
-  CHECK(r.final_fee == eur(13773));  // 3,486.82 × 3.95 % = 137.7294
+  CHECK(r.final_fee == eur(13773));      // 3,486.82 × 3.95 % = 137.7294
   CHECK(r.total_difference == eur(-1));  // -0.02 + 0.01
   CHECK(r.outstanding == eur(181227));   // 3,624.55 - 1,812.28
 }
@@ -87,8 +87,7 @@ TEST_CASE("Regularisation rejects negative assessed or paid amounts", "[regulari
   CHECK(regularise(rulebook(), request).error().rule == "UnknownYear");
 }
 
-TEST_CASE("A regularisation supplement is due at the end of the next quarter",
-          "[regularisation]") {
+TEST_CASE("A regularisation supplement is due at the end of the next quarter", "[regularisation]") {
   CHECK(regularisation_due_date(Date::parse("2025-05-12").value()) ==
         Date::parse("2025-09-30").value());
   CHECK(regularisation_due_date(Date::parse("2025-12-31").value()) ==

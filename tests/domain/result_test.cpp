@@ -36,7 +36,7 @@ kassa::Result<std::unique_ptr<std::string>> boxed(bool ok) {
 kassa::Result<std::size_t> box_size(bool ok) {
   KASSA_ASSIGN_OR_RETURN(std::unique_ptr<std::string> box, boxed(ok));
   KASSA_ASSIGN_OR_RETURN(auto sized, kassa::Result<std::map<int, std::size_t>>(
-                                          std::map<int, std::size_t>{{1, box->size()}}));
+                                         std::map<int, std::size_t>{{1, box->size()}}));
   return sized.at(1);
 }
 

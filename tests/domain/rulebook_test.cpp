@@ -38,8 +38,7 @@ TEST_CASE("A year the rulebook does not know is an error, never a default", "[ru
 TEST_CASE("Company figures exist for 2023-2025 only", "[rulebook]") {
   const Rulebook rulebook = Rulebook::belgian_default();
   CHECK(rulebook.company_year(2025)->high.value == Money::from_cents(99847));
-  CHECK(rulebook.company_year(2023)->balance_sheet_threshold.value ==
-        Money::from_cents(82575009));
+  CHECK(rulebook.company_year(2023)->balance_sheet_threshold.value == Money::from_cents(82575009));
   CHECK(rulebook.company_year(2022).error().rule == "UnknownCompanyYear");
   CHECK(rulebook.company_year(2026).error().rule == "UnknownCompanyYear");
 }

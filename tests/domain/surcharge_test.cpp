@@ -12,12 +12,12 @@ namespace {
 
 // Worked example 1's quarter: 2,050.00 + 80.98 fees = 2,130.98; 3 % = 63.9294.
 SurchargeDebt q1_2025() {
-  return SurchargeDebt{DebtKind::kProvisional, q("2025-Q1"), eur(213098), StarterGrace::kNone, {}, {}};
+  return SurchargeDebt{DebtKind::kProvisional, q("2025-Q1"), eur(213098),
+                       StarterGrace::kNone,    {},           {}};
 }
 }  // namespace
 
-TEST_CASE("3 % at the end of the due quarter and each quarter after while unpaid",
-          "[surcharge]") {
+TEST_CASE("3 % at the end of the due quarter and each quarter after while unpaid", "[surcharge]") {
   auto lines = quarterly_surcharges(q1_2025(), {}, d("2025-12-31")).value();
   REQUIRE(lines.size() == 4);
   CHECK(lines[0].date == d("2025-03-31"));
@@ -30,8 +30,7 @@ TEST_CASE("3 % at the end of the due quarter and each quarter after while unpaid
   CHECK(quarterly_surcharges(q1_2025(), {}, d("2025-03-30"))->empty());
 }
 
-TEST_CASE("3 % on the unpaid part only; a payment on the due date is in time",
-          "[surcharge]") {
+TEST_CASE("3 % on the unpaid part only; a payment on the due date is in time", "[surcharge]") {
   std::vector<PrincipalPayment> payments{{d("2025-03-31"), eur(100000)}};
   auto lines = quarterly_surcharges(q1_2025(), payments, d("2025-06-30")).value();
   REQUIRE(lines.size() == 2);
@@ -52,7 +51,8 @@ TEST_CASE("3 % on the unpaid part only; a payment on the due date is in time",
 TEST_CASE("Regularisation supplement: first 3 % at the end of the quarter after the statement",
           "[surcharge]") {
   // Example 3's supplement of 774.52, statement sent in 2025-Q2.
-  SurchargeDebt debt{DebtKind::kRegularisation, q("2025-Q2"), eur(77452), StarterGrace::kNone, {}, {}};
+  SurchargeDebt debt{DebtKind::kRegularisation, q("2025-Q2"), eur(77452),
+                     StarterGrace::kNone,       {},           {}};
   CHECK(first_surcharge_quarter(debt) == q("2025-Q3"));
   auto lines = quarterly_surcharges(debt, {}, d("2025-12-31")).value();
   REQUIRE(lines.size() == 2);
@@ -100,8 +100,7 @@ TEST_CASE("The claim year of a notice: Q4 notices count for the next year", "[su
   CHECK(claim_year(d("2024-10-05")) == 2025);
 }
 
-TEST_CASE("7 % on 1 January on what is unpaid of the year's provisional claims",
-          "[surcharge]") {
+TEST_CASE("7 % on 1 January on what is unpaid of the year's provisional claims", "[surcharge]") {
   const SurchargeDebt debt = q1_2025();
   auto line = yearly_surcharge(2025, debt, d("2025-01-05"), {}).value();
   REQUIRE(line.has_value());
@@ -127,8 +126,7 @@ TEST_CASE("7 % on 1 January on what is unpaid of the year's provisional claims",
   CHECK_FALSE(yearly_surcharge(2025, regularisation, d("2025-01-05"), {})->has_value());
 }
 
-TEST_CASE("Surcharges are reduced in proportion when the principal is lowered",
-          "[surcharge]") {
+TEST_CASE("Surcharges are reduced in proportion when the principal is lowered", "[surcharge]") {
   // 63.93 booked on 2,130.98; principal halved to 1,065.49 -> 31.965 -> 31.97
   CHECK(*reduce_in_proportion(eur(6393), eur(213098), eur(106549)) == eur(3197));
   CHECK(*reduce_in_proportion(eur(6393), eur(213098), eur(0)) == eur(0));

@@ -62,9 +62,12 @@ TEST_CASE("a backup taken under write load restores elsewhere with every acknowl
     std::thread writer([&] {
       for (int n = 1; n <= 900 && !stop; ++n) {
         const std::string niss = niss_of(n);
-        auto reg = k.post("/v1/persons", {{"niss", niss}, {"first_name", "Jan"},
-                                          {"last_name", "Peeters"}, {"start", "2025-01-01"},
-                                          {"category", "main"}, {"date", "2025-01-02"}});
+        auto reg = k.post("/v1/persons", {{"niss", niss},
+                                          {"first_name", "Jan"},
+                                          {"last_name", "Peeters"},
+                                          {"start", "2025-01-01"},
+                                          {"category", "main"},
+                                          {"date", "2025-01-02"}});
         if (reg.status != 201) {
           ++refused;
           continue;
@@ -109,8 +112,8 @@ TEST_CASE("a backup taken under write load restores elsewhere with every acknowl
     INFO(made.body.dump());
     REQUIRE(made.status == 201);
     CHECK(after_backup >= acknowledged_before.size());
-    CHECK(after_backup < 900);             // the load had not ended when the backup answered
-    CHECK(at_end >= after_backup + 5);     // and it went on after
+    CHECK(after_backup < 900);          // the load had not ended when the backup answered
+    CHECK(at_end >= after_backup + 5);  // and it went on after
     CHECK(made.body["path"] == k.data_dir() + "/backups/monday");
     CHECK(refused == 0);
     CHECK(made.body["log"] == "journal");
@@ -171,9 +174,12 @@ TEST_CASE("a damaged backup is refused file by file and restores nothing", "[e2e
   const std::string backup = backups.path + "/tuesday";
   {
     KassadProcess k("", "");
-    REQUIRE(k.post("/v1/persons", {{"niss", niss_of(1)}, {"first_name", "Jan"},
-                                   {"last_name", "Peeters"}, {"start", "2025-01-01"},
-                                   {"category", "main"}, {"date", "2025-01-02"}})
+    REQUIRE(k.post("/v1/persons", {{"niss", niss_of(1)},
+                                   {"first_name", "Jan"},
+                                   {"last_name", "Peeters"},
+                                   {"start", "2025-01-01"},
+                                   {"category", "main"},
+                                   {"date", "2025-01-02"}})
                 .status == 201);
     REQUIRE(k.post("/v1/admin/backup", {{"name", "tuesday"}}, "admin").status == 201);
     fs::rename(k.data_dir() + "/backups/tuesday", backup);

@@ -25,9 +25,12 @@ TEST_CASE("kassad creates its data folder 0700 and its files 0600 whatever the u
   {
     KassadProcess k("", "");
     data = k.data_dir();
-    auto reg = k.post("/v1/persons", {{"niss", "85073003328"}, {"first_name", "Jan"},
-                                      {"last_name", "Peeters"}, {"start", "2025-01-01"},
-                                      {"category", "main"}, {"date", "2025-01-02"}});
+    auto reg = k.post("/v1/persons", {{"niss", "85073003328"},
+                                      {"first_name", "Jan"},
+                                      {"last_name", "Peeters"},
+                                      {"start", "2025-01-01"},
+                                      {"category", "main"},
+                                      {"date", "2025-01-02"}});
     REQUIRE(reg.status == 201);
     REQUIRE(k.get("/v1/persons/" + reg.body["party_id"].get<std::string>() + "/statement").status ==
             200);
@@ -68,8 +71,8 @@ namespace {
 // at AuthFileReadable); its exit status and what it printed.
 std::pair<int, std::string> kassad_with(const std::string& env) {
   const std::string dir = (fs::temp_directory_path() / "kassa-config-test").string();
-  const std::string command = env + " KASSA_DATA_DIR=" + dir +
-                              " KASSA_AUTH_FILE=" + dir + "/none.json " KASSAD_BINARY " 2>&1 </dev/null";
+  const std::string command = env + " KASSA_DATA_DIR=" + dir + " KASSA_AUTH_FILE=" + dir +
+                              "/none.json " KASSAD_BINARY " 2>&1 </dev/null";
   std::string out;
   FILE* p = ::popen(command.c_str(), "r");
   REQUIRE(p != nullptr);

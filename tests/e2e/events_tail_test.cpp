@@ -19,9 +19,12 @@ namespace {
 
 // Jan Peeters (NISS 85073003328), registered through the API: his PartyId.
 std::string register_jan(KassadProcess& k) {
-  auto reg = k.post("/v1/persons", {{"niss", "85073003328"}, {"first_name", "Jan"},
-                                    {"last_name", "Peeters"}, {"start", "2025-01-01"},
-                                    {"category", "main"}, {"date", "2025-01-02"}});
+  auto reg = k.post("/v1/persons", {{"niss", "85073003328"},
+                                    {"first_name", "Jan"},
+                                    {"last_name", "Peeters"},
+                                    {"start", "2025-01-01"},
+                                    {"category", "main"},
+                                    {"date", "2025-01-02"}});
   REQUIRE(reg.status == 201);
   return reg.body["party_id"].get<std::string>();
 }
@@ -78,12 +81,14 @@ TEST_CASE("kassa events tail prints a log's events in business units, personal d
   CHECK(out.find("85073003328") == std::string::npos);
 
   // The text form, one event's line, and the filters.
-  REQUIRE(run_kassa("events tail --from journal://" + k.data_dir() + "/journal --type PersonRegistered",
-                    &out) == 0);
+  REQUIRE(
+      run_kassa("events tail --from journal://" + k.data_dir() + "/journal --type PersonRegistered",
+                &out) == 0);
   CHECK(out.find(party + " #1 PersonRegistered decided=2025-01-02") != std::string::npos);
   CHECK(out.find("ContributionAssessed") == std::string::npos);
-  REQUIRE(run_kassa("events tail --from journal://" + k.data_dir() + "/journal --aggregate " + party,
-                    &out) == 0);
+  REQUIRE(
+      run_kassa("events tail --from journal://" + k.data_dir() + "/journal --aggregate " + party,
+                &out) == 0);
   CHECK(out.find("ContributionAssessed") != std::string::npos);
   CHECK(run_kassa("events tail --from history.kassa", &out) == 2);
   CHECK(run_kassa("events tail --from journal://" + k.data_dir() + "/journal --follow", &out) == 2);
@@ -95,8 +100,10 @@ TEST_CASE("kassa events tail --keys opens the sealed blocks; an erased person's 
   // is given"; there was no way to give one.
   KassadProcess k("", "");
   const std::string party = register_jan(k);
-  const std::string tail = "events tail --from journal://" + k.data_dir() + "/journal --json --type "
-                           "PersonRegistered --keys " + k.data_dir() + "/keys";
+  const std::string tail = "events tail --from journal://" + k.data_dir() +
+                           "/journal --json --type "
+                           "PersonRegistered --keys " +
+                           k.data_dir() + "/keys";
 
   // Beside the running kassad (the key store opened read-only).
   std::string out;
@@ -116,13 +123,16 @@ TEST_CASE("kassa events tail --keys opens the sealed blocks; an erased person's 
   // --keys without --json or with --follow (the store is read as it stands
   // at the start: later persons' blocks would not open), and a folder with
   // no key store, are refused.
-  CHECK(run_kassa("events tail --from journal://" + k.data_dir() + "/journal --json --follow --keys " +
-                      k.data_dir() + "/keys", &out) != 0);
+  CHECK(run_kassa("events tail --from journal://" + k.data_dir() +
+                      "/journal --json --follow --keys " + k.data_dir() + "/keys",
+                  &out) != 0);
   CHECK(out.find("--follow") != std::string::npos);
   CHECK(run_kassa("events tail --from journal://" + k.data_dir() + "/journal --keys " +
-                      k.data_dir() + "/keys", &out) != 0);
+                      k.data_dir() + "/keys",
+                  &out) != 0);
   CHECK(run_kassa("events tail --from journal://" + k.data_dir() + "/journal --json --keys " +
-                      k.data_dir() + "/no-such-keys", &out) != 0);
+                      k.data_dir() + "/no-such-keys",
+                  &out) != 0);
   CHECK(out.find("KeyStoreIo") != std::string::npos);
 
   // After the erasure the block stays in the log and no longer opens.

@@ -28,16 +28,22 @@ namespace {
 using kassa::testing::DecidedLedger;
 
 Reply register_person(KassadProcess& k, int n) {
-  return k.post("/v1/persons", {{"niss", DecidedLedger::niss_of(n)}, {"first_name", "Test"},
-                                {"last_name", "Person " + std::to_string(n)}, {"start", "2025-01-01"},
-                                {"category", "main"}, {"date", "2025-01-02"}});
+  return k.post("/v1/persons", {{"niss", DecidedLedger::niss_of(n)},
+                                {"first_name", "Test"},
+                                {"last_name", "Person " + std::to_string(n)},
+                                {"start", "2025-01-01"},
+                                {"category", "main"},
+                                {"date", "2025-01-02"}});
 }
 
 Reply pay(KassadProcess& k, const std::string& party, int n, const std::string& key) {
   return k.post("/v1/persons/" + party + "/payments",
-                {{"amount", "10.00"}, {"value_date", "2025-02-01"},
-                 {"bank_ref", "FULL-" + std::to_string(n)}, {"date", "2025-02-01"}},
-                "staff", key.empty() ? httplib::Headers{} : httplib::Headers{{"Idempotency-Key", key}});
+                {{"amount", "10.00"},
+                 {"value_date", "2025-02-01"},
+                 {"bank_ref", "FULL-" + std::to_string(n)},
+                 {"date", "2025-02-01"}},
+                "staff",
+                key.empty() ? httplib::Headers{} : httplib::Headers{{"Idempotency-Key", key}});
 }
 
 }  // namespace

@@ -6,15 +6,15 @@
 
 #include <httplib.h>
 
-#include <functional>
-#include <nlohmann/json.hpp>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <fcntl.h>
 #include <spawn.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <functional>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <cstdlib>
@@ -139,7 +139,8 @@ class KassadProcess {
     return std::string(std::istreambuf_iterator<char>(in), {});
   }
 
-  Reply post(const std::string& path, const nlohmann::json& body, const std::string& role = "staff") {
+  Reply post(const std::string& path, const nlohmann::json& body,
+             const std::string& role = "staff") {
     return send(path, body.dump(), "application/json", role);
   }
   Reply send(const std::string& path, const std::string& body, const char* type,
@@ -192,7 +193,8 @@ inline int run_kassa(const std::string& args, std::string* out) {
   const int fd = ::mkstemp(tmpl);
   if (fd < 0) throw std::runtime_error("mkstemp");
   ::close(fd);
-  const int status = std::system((std::string(KASSA_BINARY) + " " + args + " > " + tmpl + " 2>&1").c_str());
+  const int status =
+      std::system((std::string(KASSA_BINARY) + " " + args + " > " + tmpl + " 2>&1").c_str());
   std::ifstream in(tmpl);
   *out = std::string(std::istreambuf_iterator<char>(in), {});
   std::filesystem::remove(tmpl);

@@ -25,7 +25,9 @@ std::optional<double> sample(const std::string& text, const std::string& series)
 // A line of the text format 0.0.4: "# HELP|TYPE name ...", or
 // name{label="value",...} value (label values with \\, \" and \n escaped).
 bool exposition_line(const std::string& line) {
-  const auto name_char = [](char c) { return (c >= 'a' && c <= 'z') || c == '_' || c == ':' || (c >= '0' && c <= '9'); };
+  const auto name_char = [](char c) {
+    return (c >= 'a' && c <= 'z') || c == '_' || c == ':' || (c >= '0' && c <= '9');
+  };
   if (line.rfind("# HELP ", 0) == 0 || line.rfind("# TYPE ", 0) == 0) {
     std::size_t i = 7;
     while (i < line.size() && name_char(line[i])) ++i;
@@ -43,7 +45,9 @@ bool exposition_line(const std::string& line) {
       i += 2;
       while (i < line.size() && line[i] != '"') {
         if (line[i] == '\\') {
-          if (i + 1 >= line.size() || (line[i + 1] != '\\' && line[i + 1] != '"' && line[i + 1] != 'n')) return false;
+          if (i + 1 >= line.size() ||
+              (line[i + 1] != '\\' && line[i + 1] != '"' && line[i + 1] != 'n'))
+            return false;
           ++i;
         }
         ++i;
@@ -65,9 +69,12 @@ bool exposition_line(const std::string& line) {
 
 // Jan Peeters (NISS 85073003328), registered through the API: his PartyId.
 std::string register_jan(KassadProcess& k) {
-  auto reg = k.post("/v1/persons", {{"niss", "85073003328"}, {"first_name", "Jan"},
-                                    {"last_name", "Peeters"}, {"start", "2025-01-01"},
-                                    {"category", "main"}, {"date", "2025-01-02"}});
+  auto reg = k.post("/v1/persons", {{"niss", "85073003328"},
+                                    {"first_name", "Jan"},
+                                    {"last_name", "Peeters"},
+                                    {"start", "2025-01-01"},
+                                    {"category", "main"},
+                                    {"date", "2025-01-02"}});
   REQUIRE(reg.status == 201);
   return reg.body["party_id"].get<std::string>();
 }
@@ -101,11 +108,27 @@ TEST_CASE("GET /metrics counts requests by route template, the projector and the
   CHECK(samples > 20);
 
   // Requests by route template, never by path: no PartyId in a label.
-  CHECK(sample(text, R"m(kassa_http_requests_total{method="GET",route="/v1/persons/{party_id}/statement",status="200"})m") == 3.0);
-  CHECK(sample(text, R"m(kassa_http_requests_total{method="POST",route="/v1/persons",status="201"})m") == 1.0);
-  CHECK(sample(text, R"m(kassa_http_requests_total{method="GET",route="(no route)",status="404"})m") == 1.0);
-  CHECK(sample(text, R"m(kassa_http_request_duration_seconds_count{method="GET",route="/v1/persons/{party_id}/statement"})m") == 3.0);
-  CHECK(sample(text, R"m(kassa_http_request_duration_seconds_bucket{method="GET",route="/v1/persons/{party_id}/statement",le="+Inf"})m") == 3.0);
+  CHECK(
+      sample(
+          text,
+          R"m(kassa_http_requests_total{method="GET",route="/v1/persons/{party_id}/statement",status="200"})m") ==
+      3.0);
+  CHECK(sample(text,
+               R"m(kassa_http_requests_total{method="POST",route="/v1/persons",status="201"})m") ==
+        1.0);
+  CHECK(sample(text,
+               R"m(kassa_http_requests_total{method="GET",route="(no route)",status="404"})m") ==
+        1.0);
+  CHECK(
+      sample(
+          text,
+          R"m(kassa_http_request_duration_seconds_count{method="GET",route="/v1/persons/{party_id}/statement"})m") ==
+      3.0);
+  CHECK(
+      sample(
+          text,
+          R"m(kassa_http_request_duration_seconds_bucket{method="GET",route="/v1/persons/{party_id}/statement",le="+Inf"})m") ==
+      3.0);
   CHECK(text.find(party) == std::string::npos);
   CHECK(text.find("85073003328") == std::string::npos);
   CHECK(text.find("Peeters") == std::string::npos);
@@ -114,14 +137,16 @@ TEST_CASE("GET /metrics counts requests by route template, the projector and the
   CHECK(sample(text, "kassa_projector_events_applied_total").value_or(0) >= 1.0);
   CHECK(sample(text, "kassa_projector_running") == 1.0);
   CHECK(sample(text, "kassa_projector_quarantined_total") == 0.0);
-  CHECK(sample(text, R"m(kassa_projector_lag_records{topic="person.events",partition="0"})m") == 0.0);
+  CHECK(sample(text, R"m(kassa_projector_lag_records{topic="person.events",partition="0"})m") ==
+        0.0);
   CHECK(sample(text, R"m(kassa_log_writable{kind="journal"})m") == 1.0);
   CHECK(sample(text, R"m(kassa_store_writable{store="access_log"})m") == 1.0);
   // Disk per folder, and no rebuild so far (issue 20: "RocksDB sizes",
   // "rebuild progress"; both families were absent).
   for (const char* store : {"journal", "projections", "keys", "idempotency", "access_log"}) {
     INFO(store);
-    CHECK(sample(text, std::string(R"m(kassa_store_disk_bytes{store=")m") + store + "\"}").value_or(0) > 0.0);
+    CHECK(sample(text, std::string(R"m(kassa_store_disk_bytes{store=")m") + store + "\"}")
+              .value_or(0) > 0.0);
   }
   CHECK(sample(text, "kassa_projections_rebuild_running") == 0.0);
   CHECK(sample(text, R"m(kassa_projections_rebuilds_total{outcome="completed"})m") == 0.0);
@@ -141,7 +166,8 @@ TEST_CASE("GET /metrics counts requests by route template, the projector and the
   CHECK(sample(rebuilt, "kassa_projections_rebuild_progress_ratio") == 1.0);
   CHECK(sample(rebuilt, R"m(kassa_projections_rebuild_pass{of="current"})m") == 1.0);
   CHECK(sample(rebuilt, R"m(kassa_projections_rebuild_pass{of="total"})m") == 1.0);
-  const double cut = sample(rebuilt, R"m(kassa_projections_rebuild_records{of="total"})m").value_or(0);
+  const double cut =
+      sample(rebuilt, R"m(kassa_projections_rebuild_records{of="total"})m").value_or(0);
   CHECK(cut >= 1.0);  // the registration at least
   CHECK(sample(rebuilt, R"m(kassa_projections_rebuild_records{of="read"})m") == cut);
   CHECK(sample(text, "process_resident_memory_bytes").value_or(0) > 1e6);
@@ -186,7 +212,8 @@ TEST_CASE("GET /metrics counts the events appended by type and times each append
   CHECK(sample(before->body, R"m(kassa_events_appended_total{type="PersonRegistered"})m") == 1.0);
   CHECK(sample(before->body, R"m(kassa_events_appended_total{type="ContributionAssessed"})m") ==
         std::nullopt);
-  const double appends_before = sample(before->body, "kassa_append_duration_seconds_count").value_or(0);
+  const double appends_before =
+      sample(before->body, "kassa_append_duration_seconds_count").value_or(0);
   CHECK(appends_before >= 1.0);
 
   // A write load: an assessment run and three payments.
@@ -194,8 +221,10 @@ TEST_CASE("GET /metrics counts the events appended by type and times each append
               .status == 200);
   for (int i = 0; i < 3; ++i) {
     auto paid = k.post("/v1/persons/" + party + "/payments",
-                       {{"amount", "100.00"}, {"value_date", "2025-02-0" + std::to_string(i + 1)},
-                        {"bank_ref", "CODA-" + std::to_string(i)}, {"date", "2025-02-10"}});
+                       {{"amount", "100.00"},
+                        {"value_date", "2025-02-0" + std::to_string(i + 1)},
+                        {"bank_ref", "CODA-" + std::to_string(i)},
+                        {"date", "2025-02-10"}});
     INFO(paid.body.dump());
     REQUIRE(paid.status == 201);
   }
@@ -216,14 +245,15 @@ TEST_CASE("GET /metrics counts the events appended by type and times each append
   // cessation before the start is the domain's rejection.
   REQUIRE(k.post("/v1/runs/assessment", {{"quarter", "2025-Q1"}, {"date", "2025-01-05"}}, "batch")
               .status == 200);
-  auto refused = k.post("/v1/persons/" + party + "/cessation", {{"end", "2024-06-30"}, {"date", "2025-02-10"}});
+  auto refused = k.post("/v1/persons/" + party + "/cessation",
+                        {{"end", "2024-06-30"}, {"date", "2025-02-10"}});
   CHECK(refused.status == 400);
   CHECK(refused.body["error"] == "EndBeforeStart");
   auto last = k.raw_get("/metrics", "");
   REQUIRE(last);
   const auto command = [&last](const char* name, const char* result) {
-    return sample(last->body, std::string(R"(kassa_commands_total{aggregate="person",command=")") + name +
-                                  R"(",result=")" + result + R"("})");
+    return sample(last->body, std::string(R"(kassa_commands_total{aggregate="person",command=")") +
+                                  name + R"(",result=")" + result + R"("})");
   };
   INFO(last->body);
   CHECK(command("RegisterPerson", "written") == 1.0);

@@ -99,9 +99,12 @@ std::string communication_of(KassadProcess& k, const std::string& party, const s
 // under the income year and its payment under the notice's, so the debt
 // showed it unpaid while the statement showed it paid).
 void walk_late_supplement(KassadProcess& k) {
-  Reply reg = k.post("/v1/persons", {{"niss", "90010100123"}, {"first_name", "Marie"},
-                                     {"last_name", "Dubois"}, {"start", "2025-01-01"},
-                                     {"category", "main"}, {"date", "2025-01-02"}});
+  Reply reg = k.post("/v1/persons", {{"niss", "90010100123"},
+                                     {"first_name", "Marie"},
+                                     {"last_name", "Dubois"},
+                                     {"start", "2025-01-01"},
+                                     {"category", "main"},
+                                     {"date", "2025-01-02"}});
   INFO(reg.body.dump());
   REQUIRE(reg.status == 201);
   const std::string party = reg.body["party_id"];
@@ -111,13 +114,17 @@ void walk_late_supplement(KassadProcess& k) {
     const std::string q = "2025-Q" + std::to_string(i + 1);
     run(k, "assessment", {{"quarter", q}, {"date", runs[i]}});
     for (int w = 0; w < 100; ++w) {
-      if (k.get("/v1/persons/" + party + "/debt").body["lines"].size() == static_cast<std::size_t>(i + 1)) break;
+      if (k.get("/v1/persons/" + party + "/debt").body["lines"].size() ==
+          static_cast<std::size_t>(i + 1))
+        break;
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     Reply paid = k.post("/v1/persons/" + party + "/payments",
-                        {{"amount", "906.14"}, {"value_date", paid_on[i]},
+                        {{"amount", "906.14"},
+                         {"value_date", paid_on[i]},
                          {"communication", communication_of(k, party, q)},
-                         {"bank_ref", "MARIE-" + q}, {"date", paid_on[i]}});
+                         {"bank_ref", "MARIE-" + q},
+                         {"date", paid_on[i]}});
     INFO(paid.body.dump());
     REQUIRE(paid.status == 201);
   }
@@ -144,10 +151,12 @@ void walk_late_supplement(KassadProcess& k) {
   }
   CHECK(k.get("/v1/persons/" + party + "/debt").body["lines"][4]["unpaid_surcharges"] == "83.05");
   // Paid late, with the supplement's communication: everything settled.
-  Reply late = k.post("/v1/persons/" + party + "/payments",
-                      {{"amount", "2851.42"}, {"value_date", "2026-10-20"},
-                       {"communication", supplement["communication"]},
-                       {"bank_ref", "MARIE-REG-2025"}, {"date", "2026-10-20"}});
+  Reply late =
+      k.post("/v1/persons/" + party + "/payments", {{"amount", "2851.42"},
+                                                    {"value_date", "2026-10-20"},
+                                                    {"communication", supplement["communication"]},
+                                                    {"bank_ref", "MARIE-REG-2025"},
+                                                    {"date", "2026-10-20"}});
   INFO(late.body.dump());
   REQUIRE(late.status == 201);
   own = "min_offset=" + std::to_string(late.body["min_offset"].get<std::int64_t>());
@@ -163,7 +172,8 @@ void walk_late_supplement(KassadProcess& k) {
   std::map<std::string, std::string> by_kind;
   for (const auto& line : statement.body["lines"]) {
     const std::string kind = line["kind"];
-    if (kind == "regularisation" || kind == "regularisation-fees" || kind == "quarterly-surcharge") {
+    if (kind == "regularisation" || kind == "regularisation-fees" ||
+        kind == "quarterly-surcharge") {
       by_kind[kind] = line["debit"];
     }
   }
@@ -192,7 +202,8 @@ void walk_late_supplement(KassadProcess& k) {
   }
   // As of: before the statement, after it, after the 3 %.
   CHECK(k.get("/v1/persons/" + party + "/debt?at=2026-06-14&" + own).body["outstanding"] == "0.00");
-  CHECK(k.get("/v1/persons/" + party + "/debt?at=2026-06-15&" + own).body["outstanding"] == "2768.37");
+  CHECK(k.get("/v1/persons/" + party + "/debt?at=2026-06-15&" + own).body["outstanding"] ==
+        "2768.37");
   Reply at_quarter_end = k.get("/v1/persons/" + party + "/statement?at=2026-09-30&" + own);
   CHECK(at_quarter_end.body["balance"] == "2851.42");
   CHECK(k.get("/v1/persons/" + party + "/debt?at=2026-09-30&" + own).body["balance"] == "2851.42");
@@ -209,8 +220,12 @@ void walk_late_supplement(KassadProcess& k) {
 
 void walk_year(KassadProcess& k) {
   // 1. Registration.
-  Reply reg = k.post("/v1/persons", {{"niss", kNiss}, {"first_name", "Jan"}, {"last_name", "Peeters"},
-                                     {"start", "2025-01-01"}, {"category", "main"}, {"iban", kIban},
+  Reply reg = k.post("/v1/persons", {{"niss", kNiss},
+                                     {"first_name", "Jan"},
+                                     {"last_name", "Peeters"},
+                                     {"start", "2025-01-01"},
+                                     {"category", "main"},
+                                     {"iban", kIban},
                                      {"date", "2025-01-02"}});
   INFO(reg.body.dump());
   REQUIRE(reg.status == 201);
@@ -224,7 +239,8 @@ void walk_year(KassadProcess& k) {
   Reply q1 = run(k, "assessment", {{"quarter", "2025-Q1"}, {"date", "2025-01-05"}});
   CHECK(q1.body["events_written"] == 2);
   json events = events_when(k, party, 3);
-  CHECK(types_from(events, 1) == std::vector<std::string>{"ContributionAssessed", "PaymentNoticeIssued"});
+  CHECK(types_from(events, 1) ==
+        std::vector<std::string>{"ContributionAssessed", "PaymentNoticeIssued"});
   CHECK(events[1]["body"]["contribution_cents"] == 87171);
   CHECK(events[1]["body"]["fees_cents"] == 3443);
   CHECK(events[1]["actor"] == "e2e-batch");
@@ -248,10 +264,10 @@ void walk_year(KassadProcess& k) {
   coda.opening_date = *bank::Date::make(2025, 2, 10);
   coda.account_iban = "BE68539007547034";
   coda.paper_sequence = 31;
-  coda.movements = {{50'000, *bank::Date::make(2025, 2, 10), communication, "", "BE62510007547061",
-                     "J PEETERS"}};
-  Reply imported = k.send("/v1/payments/import", *bank::write_coda(coda), "application/octet-stream",
-                          "batch");
+  coda.movements = {
+      {50'000, *bank::Date::make(2025, 2, 10), communication, "", "BE62510007547061", "J PEETERS"}};
+  Reply imported =
+      k.send("/v1/payments/import", *bank::write_coda(coda), "application/octet-stream", "batch");
   INFO(imported.body.dump());
   REQUIRE(imported.status == 200);
   CHECK(imported.body["matched"] == 1);
@@ -263,8 +279,8 @@ void walk_year(KassadProcess& k) {
   CHECK(events[4]["body"].value("credit_cents", std::int64_t{0}) == 0);  // all of it allocated
   const std::int64_t paid_recorded_at = events[3]["recorded_at_us"];
   // The same file again records nothing.
-  Reply reimport = k.send("/v1/payments/import", *bank::write_coda(coda), "application/octet-stream",
-                          "batch");
+  Reply reimport =
+      k.send("/v1/payments/import", *bank::write_coda(coda), "application/octet-stream", "batch");
   CHECK(reimport.body["events_written"] == 0);
 
   // 4. Quarter end: 3 % of the unpaid 406.14 = 12.18.
@@ -278,7 +294,8 @@ void walk_year(KassadProcess& k) {
   CHECK(run(k, "quarter-end", {{"quarter", "2025-Q1"}}).body["events_written"] == 0);
 
   // 5. Q2 assessed; a reminder for Q1 on its due date + 15 days.
-  CHECK(run(k, "assessment", {{"quarter", "2025-Q2"}, {"date", "2025-04-05"}}).body["events_written"] == 2);
+  CHECK(run(k, "assessment", {{"quarter", "2025-Q2"}, {"date", "2025-04-05"}})
+            .body["events_written"] == 2);
   Reply reminders = run(k, "reminders", {{"date", "2025-04-15"}});
   CHECK(reminders.body["events_written"] == 1);
   events = events_when(k, party, 9);
@@ -290,7 +307,8 @@ void walk_year(KassadProcess& k) {
   Reply qe2 = run(k, "quarter-end", {{"quarter", "2025-Q2"}});
   CHECK(qe2.body["events_written"] == 2);
   events = events_when(k, party, 11);
-  std::vector<std::int64_t> surcharges{events[9]["body"]["amount_cents"], events[10]["body"]["amount_cents"]};
+  std::vector<std::int64_t> surcharges{events[9]["body"]["amount_cents"],
+                                       events[10]["body"]["amount_cents"]};
   std::sort(surcharges.begin(), surcharges.end());
   CHECK(surcharges == std::vector<std::int64_t>{1218, 2718});
 
@@ -304,9 +322,11 @@ void walk_year(KassadProcess& k) {
   const std::size_t after_notice = events_when(k, party, events.size()).size();
 
   // 8. A payment plan for Q1 and Q2, requested and granted.
-  CHECK(run(k, "assessment", {{"quarter", "2025-Q3"}, {"date", "2025-07-05"}}).body["events_written"] == 2);
-  Reply request = k.post("/v1/persons/" + party + "/payment-plans",
-                         {{"quarters", {"2025-Q1", "2025-Q2"}}, {"instalments", 3}, {"date", "2025-07-10"}});
+  CHECK(run(k, "assessment", {{"quarter", "2025-Q3"}, {"date", "2025-07-05"}})
+            .body["events_written"] == 2);
+  Reply request =
+      k.post("/v1/persons/" + party + "/payment-plans",
+             {{"quarters", {"2025-Q1", "2025-Q2"}}, {"instalments", 3}, {"date", "2025-07-10"}});
   INFO(request.body.dump());
   REQUIRE(request.status == 201);
   events = events_when(k, party, after_notice + 3);
@@ -318,12 +338,14 @@ void walk_year(KassadProcess& k) {
   for (int i = 0; i < 3; ++i) {
     const std::int64_t cents = i < 2 ? third : plan_total - 2 * third;
     const char* due[] = {"2025-08-15", "2025-09-15", "2025-10-15"};
-    instalments.push_back({{"due", due[i]},
-                           {"amount", std::to_string(cents / 100) + "." +
-                                          (cents % 100 < 10 ? "0" : "") + std::to_string(cents % 100)}});
+    instalments.push_back(
+        {{"due", due[i]},
+         {"amount", std::to_string(cents / 100) + "." + (cents % 100 < 10 ? "0" : "") +
+                        std::to_string(cents % 100)}});
   }
-  Reply grant = k.post("/v1/persons/" + party + "/payment-plans/grant",
-                       {{"plan_ref", "PLAN-1"}, {"instalments", instalments}, {"date", "2025-07-20"}});
+  Reply grant =
+      k.post("/v1/persons/" + party + "/payment-plans/grant",
+             {{"plan_ref", "PLAN-1"}, {"instalments", instalments}, {"date", "2025-07-20"}});
   INFO(grant.body.dump());
   REQUIRE(grant.status == 201);
   CHECK(grant.body["events"][0]["type"] == "PaymentPlanGranted");
@@ -334,7 +356,8 @@ void walk_year(KassadProcess& k) {
 
   // 9. Q4, then the income of 2025 (30,000.00) and its regularisation:
   //    DOMAIN.md worked example 4 — supplement 2,663.16 before fees.
-  CHECK(run(k, "assessment", {{"quarter", "2025-Q4"}, {"date", "2025-10-05"}}).body["events_written"] == 2);
+  CHECK(run(k, "assessment", {{"quarter", "2025-Q4"}, {"date", "2025-10-05"}})
+            .body["events_written"] == 2);
   Reply income = k.post("/v1/persons/" + party + "/income",
                         {{"year", 2025}, {"net_income", "30000.00"}, {"date", "2026-09-15"}});
   INFO(income.body.dump());
@@ -342,8 +365,10 @@ void walk_year(KassadProcess& k) {
   std::vector<std::string> income_types;
   for (const auto& e : income.body["events"]) income_types.push_back(e["type"]);
   CHECK(income_types.front() == "IncomeNotified");
-  CHECK(std::find(income_types.begin(), income_types.end(), "RegularisationComputed") != income_types.end());
-  const std::string read_own = "min_offset=" + std::to_string(income.body["min_offset"].get<std::int64_t>());
+  CHECK(std::find(income_types.begin(), income_types.end(), "RegularisationComputed") !=
+        income_types.end());
+  const std::string read_own =
+      "min_offset=" + std::to_string(income.body["min_offset"].get<std::int64_t>());
   events = events_when(k, party, income.body["events"].back()["sequence"].get<std::size_t>());
   const json& regularisation = last_of(events, "RegularisationComputed");
   CHECK(regularisation["body"]["provisional_contribution_cents"] == 348684);
@@ -367,8 +392,10 @@ void walk_year(KassadProcess& k) {
   CHECK(kinds["regularisation"] == 1);
   CHECK(kinds["regularisation-fees"] == 1);
   for (const auto& line : statement.body["lines"]) {
-    debit += static_cast<std::int64_t>(std::llround(std::stod(line["debit"].get<std::string>()) * 100));
-    credit += static_cast<std::int64_t>(std::llround(std::stod(line["credit"].get<std::string>()) * 100));
+    debit +=
+        static_cast<std::int64_t>(std::llround(std::stod(line["debit"].get<std::string>()) * 100));
+    credit +=
+        static_cast<std::int64_t>(std::llround(std::stod(line["credit"].get<std::string>()) * 100));
   }
   CHECK(money(statement.body["total_debit"]) == cents_text(debit));
   CHECK(money(statement.body["total_credit"]) == cents_text(credit));
@@ -395,8 +422,8 @@ void walk_year(KassadProcess& k) {
   Reply at_debt = k.get("/v1/persons/" + party + "/debt?at=2025-03-30&" + read_own);
   CHECK(money(at_debt.body["outstanding"]) == "406.14");
   // What the fund knew just before the payment was recorded: 906.14 due.
-  Reply known = k.get("/v1/persons/" + party + "/debt?known_at=" +
-                      std::to_string(paid_recorded_at - 1) + "&" + read_own);
+  Reply known = k.get("/v1/persons/" + party +
+                      "/debt?known_at=" + std::to_string(paid_recorded_at - 1) + "&" + read_own);
   INFO(known.body.dump());
   REQUIRE(known.status == 200);
   CHECK(money(known.body["outstanding"]) == "906.14");

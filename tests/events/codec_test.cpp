@@ -31,8 +31,8 @@ std::vector<std::uint8_t> hand_made(std::uint16_t version, s::EventBody type,
   const std::vector<std::uint8_t> zeros(32, 0);
   const auto prev = fbb.CreateVector(zeros);
   const auto died = s::CreatePersonDied(fbb, 20000, 20254, 20001);
-  const auto env = s::CreateEnvelope(fbb, &id, s::AggregateKind::Person, key, sequence, version,
-                                     0, 0, 0, nullptr, nullptr, actor, prev, type, died.Union());
+  const auto env = s::CreateEnvelope(fbb, &id, s::AggregateKind::Person, key, sequence, version, 0,
+                                     0, 0, nullptr, nullptr, actor, prev, type, died.Union());
   s::FinishEnvelopeBuffer(fbb, env);
   return frame_envelope(std::span<const std::uint8_t>(fbb.GetBufferPointer(), fbb.GetSize()));
 }
@@ -111,7 +111,8 @@ TEST_CASE("flipping any byte of a stored event is detected", "[codec]") {
         auto bytes = encoded.frame;
         bytes[pos] = static_cast<std::uint8_t>(bytes[pos] ^ mask);
         auto decoded = decode_event(bytes);
-        if (decoded.ok()) FAIL("flip at byte " << pos << " of " << encoded.type_name() << " undetected");
+        if (decoded.ok())
+          FAIL("flip at byte " << pos << " of " << encoded.type_name() << " undetected");
         CHECK(decoded.error().code == kassa::Errc::kCorrupt);
         if (pos < 8) {
           CHECK(decoded.error().rule == rules::kBufferInvalid);
@@ -138,7 +139,8 @@ TEST_CASE("truncated, extended or foreign bytes are BufferInvalid", "[codec]") {
   }
   // A correct hash over garbage: the FlatBuffers verifier is the next guard.
   std::vector<std::uint8_t> garbage(200);
-  for (std::size_t i = 0; i < garbage.size(); ++i) garbage[i] = static_cast<std::uint8_t>(i * 37 + 11);
+  for (std::size_t i = 0; i < garbage.size(); ++i)
+    garbage[i] = static_cast<std::uint8_t>(i * 37 + 11);
   auto decoded = decode_event(frame_envelope(garbage));
   REQUIRE_FALSE(decoded.ok());
   CHECK(decoded.error().rule == rules::kBufferInvalid);
@@ -228,7 +230,8 @@ TEST_CASE("encode_event rejects malformed headers", "[codec]") {
 
 TEST_CASE("event type names come from the union", "[codec]") {
   CHECK(event_type_name(s::EventBody::PaymentReceived) == "PaymentReceived");
-  CHECK(event_type_name(s::EventBody::CompanyContributionAssessed) == "CompanyContributionAssessed");
+  CHECK(event_type_name(s::EventBody::CompanyContributionAssessed) ==
+        "CompanyContributionAssessed");
   CHECK(event_type_name(static_cast<s::EventBody>(250)).empty());
 }
 

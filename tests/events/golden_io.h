@@ -18,7 +18,8 @@ namespace kassa::log::testing {
 
 inline std::string golden_dir() { return std::string(KASSA_SOURCE_DIR) + "/tests/data/golden"; }
 
-inline bool write_stream(const std::string& path, const std::vector<std::vector<std::uint8_t>>& frames) {
+inline bool write_stream(const std::string& path,
+                         const std::vector<std::vector<std::uint8_t>>& frames) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   for (const auto& f : frames) {
     const auto n = static_cast<std::uint32_t>(f.size());

@@ -78,8 +78,7 @@ TEST_CASE("golden v1: field values read back", "[golden]") {
   CHECK(personal->last_name == "Peeters");
   CHECK(personal->address->city == "Liège");
 
-  bool assessed = false, allocated = false, regularised = false, company = false,
-       suspense = false;
+  bool assessed = false, allocated = false, regularised = false, company = false, suspense = false;
   for (const auto& e : g.events) {
     if (const auto* a = e.body_as<s::ContributionAssessed>()) {
       CHECK(a->quarter() == 20251);

@@ -51,7 +51,8 @@ bool any_file_contains(const fs::path& dir, const std::array<std::uint8_t, 32>& 
   for (const auto& entry : fs::recursive_directory_iterator(dir)) {
     if (!entry.is_regular_file()) continue;
     std::ifstream in(entry.path(), std::ios::binary);
-    const std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string content((std::istreambuf_iterator<char>(in)),
+                              std::istreambuf_iterator<char>());
     if (content.find(n) != std::string::npos) return true;
   }
   return false;

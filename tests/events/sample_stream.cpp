@@ -355,8 +355,8 @@ SampleStream build_sample_stream(KeyStore& keys, Random& random) {
     e.quarters = {q4};
     e.decided_days = days(2025, 12, 6);
     e.decision_ref = "INASTI-D-2025-10";
-    e.appeal = appeal("NotMainOccupation", "dispense is for main-occupation categories",
-                      days(2026, 3, 6));
+    e.appeal =
+        appeal("NotMainOccupation", "dispense is for main-occupation categories", days(2026, 3, 6));
     return body(std::move(e));
   });
   w.append(AK::Person, p, days(2026, 1, 1), 20261, [&](const Uuid&) {
@@ -401,8 +401,7 @@ SampleStream build_sample_stream(KeyStore& keys, Random& random) {
     e.kind = s::BenefitKind::MaternityAid;
     e.decided_days = days(2026, 2, 16);
     e.claim_ref = "MA-2026-3";
-    e.appeal = appeal("NoBirthRecorded", "no birth is recorded for this person",
-                      days(2026, 5, 16));
+    e.appeal = appeal("NoBirthRecorded", "no birth is recorded for this person", days(2026, 5, 16));
     return body(std::move(e));
   });
   w.append(AK::Person, p, days(2026, 3, 1), 0, [&](const Uuid& id) {

@@ -34,7 +34,8 @@ SampleStream build_sample_stream(KeyStore& keys, Random& random);
 // Appends chained events for any aggregate: tracks sequence and prev_hash.
 class StreamWriter {
  public:
-  explicit StreamWriter(Random& random, std::int64_t start_us) : random_(random), clock_us_(start_us) {}
+  explicit StreamWriter(Random& random, std::int64_t start_us)
+      : random_(random), clock_us_(start_us) {}
   using BodyFn = std::function<schemas::EventBodyUnion(const Uuid& event_id)>;
   const EncodedEvent& append(schemas::AggregateKind kind, const std::string& key,
                              std::int32_t effective_days, std::uint16_t effective_quarter,

@@ -13,8 +13,8 @@
 #include <string>
 #include <string_view>
 
-#include "log/random.h"
 #include "log/personal_data.h"
+#include "log/random.h"
 #include "sample_stream.h"
 
 namespace {
@@ -76,7 +76,8 @@ TEST_CASE("envelope.bfbs alone reads every event of the sample stream", "[events
     CHECK(flatbuffers::Verify(schema, envelope, envelope_bytes.data(), envelope_bytes.size()));
     const flatbuffers::Table& root = *flatbuffers::GetAnyRoot(envelope_bytes.data());
     CHECK(flatbuffers::GetAnyFieldS(root, *key, &schema) == event.event.aggregate_key());
-    CHECK(flatbuffers::GetAnyFieldI(root, *sequence) == static_cast<std::int64_t>(event.event.sequence()));
+    CHECK(flatbuffers::GetAnyFieldI(root, *sequence) ==
+          static_cast<std::int64_t>(event.event.sequence()));
     const auto type = flatbuffers::GetAnyFieldI(root, *body_type);
     const reflection::EnumVal* value = nullptr;
     for (const reflection::EnumVal* v : *bodies->values()) {

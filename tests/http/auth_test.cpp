@@ -5,15 +5,17 @@
 using kassa::http::AuthFailure;
 using kassa::http::Principal;
 using kassa::http::Role;
-using kassa::http::TokenTable;
 using kassa::http::token_sha256;
+using kassa::http::TokenTable;
 
 namespace {
 
 TokenTable demo_table() {
   std::string json = R"({"tokens": [
-    {"principal": "s-0042", "role": "staff", "sha256": ")" + token_sha256("staff-secret") + R"("},
-    {"principal": "audit-1", "role": "auditor", "sha256": ")" + token_sha256("audit-secret") + R"("}
+    {"principal": "s-0042", "role": "staff", "sha256": ")" +
+                     token_sha256("staff-secret") + R"("},
+    {"principal": "audit-1", "role": "auditor", "sha256": ")" +
+                     token_sha256("audit-secret") + R"("}
   ]})";
   auto table = TokenTable::parse(json);
   REQUIRE(table.ok());
@@ -78,20 +80,23 @@ TEST_CASE("a malformed auth file is refused with the field at fault", "[auth]") 
   REQUIRE_FALSE(not_json.ok());
   CHECK(not_json.error().rule == "AuthFileShape");
 
-  auto bad_role = TokenTable::parse(
-      R"({"tokens": [{"principal": "x", "role": "root", "sha256": ")" + token_sha256("t") + R"("}]})");
+  auto bad_role =
+      TokenTable::parse(R"({"tokens": [{"principal": "x", "role": "root", "sha256": ")" +
+                        token_sha256("t") + R"("}]})");
   REQUIRE_FALSE(bad_role.ok());
   CHECK(bad_role.error().field == "tokens[0].role");
 
-  auto bad_hash = TokenTable::parse(
-      R"({"tokens": [{"principal": "x", "role": "staff", "sha256": "ABC"}]})");
+  auto bad_hash =
+      TokenTable::parse(R"({"tokens": [{"principal": "x", "role": "staff", "sha256": "ABC"}]})");
   REQUIRE_FALSE(bad_hash.ok());
   CHECK(bad_hash.error().rule == "Sha256Hex");
 
   const std::string h = token_sha256("same");
   auto twice = TokenTable::parse(R"({"tokens": [
-      {"principal": "a", "role": "staff", "sha256": ")" + h + R"("},
-      {"principal": "b", "role": "admin", "sha256": ")" + h + R"("}]})");
+      {"principal": "a", "role": "staff", "sha256": ")" +
+                                 h + R"("},
+      {"principal": "b", "role": "admin", "sha256": ")" +
+                                 h + R"("}]})");
   REQUIRE_FALSE(twice.ok());
   CHECK(twice.error().rule == "TokenUnique");
 }

@@ -7,8 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include <fstream>
-#include <map>
 #include <future>
+#include <map>
 #include <thread>
 
 #include "domain/bank/coda_writer.h"
@@ -29,8 +29,8 @@ namespace bank = kassa::domain::bank;
 namespace {
 
 json person(const std::string& niss, const std::string& start = "2025-01-01") {
-  return {{"niss", niss}, {"first_name", "Jan"}, {"last_name", "Peeters"}, {"start", start},
-          {"category", "main"}, {"date", start}};
+  return {{"niss", niss},   {"first_name", "Jan"}, {"last_name", "Peeters"},
+          {"start", start}, {"category", "main"},  {"date", start}};
 }
 
 std::string register_person(InProcessKassa& k, const std::string& niss,
@@ -112,13 +112,23 @@ TEST_CASE("bad input is refused with the field and the rule, and nothing is writ
       {"missing NISS", "/v1/persons", person("").dump(), kStaff, 400, "FieldRequired", "niss"},
       {"NISS check digits", "/v1/persons", person("85073003329").dump(), kStaff, 400, nullptr,
        "niss"},
-      {"unknown category", "/v1/persons", json{{"niss", "90011512165"}, {"first_name", "A"},
-        {"last_name", "B"}, {"start", "2025-01-01"}, {"category", "astronaut"}}.dump(), kStaff,
-       400, nullptr, "category"},
+      {"unknown category", "/v1/persons",
+       json{{"niss", "90011512165"},
+            {"first_name", "A"},
+            {"last_name", "B"},
+            {"start", "2025-01-01"},
+            {"category", "astronaut"}}
+           .dump(),
+       kStaff, 400, nullptr, "category"},
       {"impossible date", "/v1/persons", person("90011512165", "2025-02-30").dump(), kStaff, 400,
        nullptr, "start"},
-      {"unknown starter status", "/v1/persons", [] { auto b = person("90011512165");
-         b["starter"] = "sometimes"; return b.dump(); }(), kStaff, 400, "UnknownValue", "starter"},
+      {"unknown starter status", "/v1/persons",
+       [] {
+         auto b = person("90011512165");
+         b["starter"] = "sometimes";
+         return b.dump();
+       }(),
+       kStaff, 400, "UnknownValue", "starter"},
       {"already registered", "/v1/persons", person("85073003328").dump(), kStaff, 409,
        "PersonAlreadyRegistered", "niss"},
       {"amount as a JSON number", p + "/payments",
@@ -128,11 +138,15 @@ TEST_CASE("bad input is refused with the field and the rule, and nothing is writ
        json{{"amount", "12.505"}, {"value_date", "2025-02-01"}, {"bank_ref", "x"}}.dump(), kStaff,
        400, nullptr, "amount"},
       {"bad structured communication", p + "/payments",
-       json{{"amount", "12.50"}, {"value_date", "2025-02-01"}, {"bank_ref", "x"},
-            {"communication", "+++000/0010/01099+++"}}.dump(), kStaff, 400, nullptr,
-       "communication"},
-      {"bad quarter", p + "/payment-plans", json{{"quarters", {"2025-Q5"}}, {"instalments", 4}}.dump(),
-       kStaff, 400, nullptr, "quarters"},
+       json{{"amount", "12.50"},
+            {"value_date", "2025-02-01"},
+            {"bank_ref", "x"},
+            {"communication", "+++000/0010/01099+++"}}
+           .dump(),
+       kStaff, 400, nullptr, "communication"},
+      {"bad quarter", p + "/payment-plans",
+       json{{"quarters", {"2025-Q5"}}, {"instalments", 4}}.dump(), kStaff, 400, nullptr,
+       "quarters"},
       // schemathesis: 8206-Q3 wrapped to another quarter code and was written.
       {"quarter beyond the calendar", p + "/dispenses", json{{"quarters", {"8206-Q3"}}}.dump(),
        kStaff, 400, "QuarterFormat", "quarters"},
@@ -149,8 +163,8 @@ TEST_CASE("bad input is refused with the field and the rule, and nothing is writ
        400, "EndBeforeStart", "end"},
       {"refusal without reason or appeal", p + "/payment-plans/refuse", json::object().dump(),
        kStaff, 422, "ReasonRequired", nullptr},
-      {"run without a date", "/v1/runs/assessment", json{{"quarter", "2025-Q1"}}.dump(), kBatch, 400,
-       "FieldRequired", "date"},
+      {"run without a date", "/v1/runs/assessment", json{{"quarter", "2025-Q1"}}.dump(), kBatch,
+       400, "FieldRequired", "date"},
       {"year out of range", "/v1/runs/year-end", json{{"year", 20025}}.dump(), kBatch, 400,
        "IntegerRange", "year"},
       {"no token", p + "/income", json{{"year", 2025}, {"net_income", "1.00"}}.dump(), nullptr, 401,
@@ -188,8 +202,8 @@ TEST_CASE("a log failure answers 503 and writes nothing; the retry succeeds",
   Answer a = k.post("/v1/persons/" + party + "/income", income);
   CHECK(a.status == 503);
   CHECK(a.body["error"] == "InjectedLogFailure");
-  Answer run = k.post("/v1/runs/assessment", json{{"quarter", "2025-Q1"}, {"date", "2025-01-05"}},
-                      kBatch);
+  Answer run =
+      k.post("/v1/runs/assessment", json{{"quarter", "2025-Q1"}, {"date", "2025-01-05"}}, kBatch);
   CHECK(run.status == 503);
   Answer reg = k.post("/v1/persons", person("90011512165"));
   CHECK(reg.status == 503);
@@ -207,11 +221,11 @@ TEST_CASE("an Idempotency-Key retry returns the first answer and writes once",
   InProcessKassa k;
   const std::string party = register_person(k, "85073003328");
   const json pay{{"amount", "100.00"}, {"value_date", "2025-02-01"}, {"bank_ref", "B-1"}};
-  Answer first = k.post("/v1/persons/" + party + "/payments", pay, kStaff,
-                        {{"Idempotency-Key", "pay-1"}});
+  Answer first =
+      k.post("/v1/persons/" + party + "/payments", pay, kStaff, {{"Idempotency-Key", "pay-1"}});
   REQUIRE(first.status == 201);
-  Answer again = k.post("/v1/persons/" + party + "/payments", pay, kStaff,
-                        {{"Idempotency-Key", "pay-1"}});
+  Answer again =
+      k.post("/v1/persons/" + party + "/payments", pay, kStaff, {{"Idempotency-Key", "pay-1"}});
   CHECK(again.status == 201);
   CHECK(again.body == first.body);
   const auto written = k.log().total_events();
@@ -219,8 +233,8 @@ TEST_CASE("an Idempotency-Key retry returns the first answer and writes once",
         std::vector<std::string>{"PersonRegistered", "PaymentReceived", "PaymentAllocated"});
   json other = pay;
   other["amount"] = "200.00";
-  Answer reused = k.post("/v1/persons/" + party + "/payments", other, kStaff,
-                         {{"Idempotency-Key", "pay-1"}});
+  Answer reused =
+      k.post("/v1/persons/" + party + "/payments", other, kStaff, {{"Idempotency-Key", "pay-1"}});
   CHECK(reused.status == 422);
   CHECK(reused.body["error"] == "IdempotencyKeyReused");
   // Without the key, the bank reference still makes the payment once.
@@ -270,8 +284,8 @@ TEST_CASE("a keyed retry after a lost answer returns what the first request wrot
             .status == 503);
   k.log().losing_acks = false;
   const auto paid = k.log().total_events();
-  Answer again = k.post("/v1/persons/" + party + "/payments", pay, kStaff,
-                        {{"Idempotency-Key", "pay-1"}});
+  Answer again =
+      k.post("/v1/persons/" + party + "/payments", pay, kStaff, {{"Idempotency-Key", "pay-1"}});
   INFO(again.body.dump());
   CHECK(again.status == 201);
   CHECK(types(events_of(k, party, again.body["min_offset"])) ==
@@ -281,7 +295,8 @@ TEST_CASE("a keyed retry after a lost answer returns what the first request wrot
   CHECK(k.log().total_events() == paid);
 }
 
-TEST_CASE("a keyed retry after an append that never landed executes it", "[commands][idempotency]") {
+TEST_CASE("a keyed retry after an append that never landed executes it",
+          "[commands][idempotency]") {
   InProcessKassa k;
   const std::string party = register_person(k, "85073003328");
   const json pay{{"amount", "100.00"}, {"value_date", "2025-02-01"}, {"bank_ref", "B-1"}};
@@ -290,8 +305,8 @@ TEST_CASE("a keyed retry after an append that never landed executes it", "[comma
             .status == 503);
   k.log().failing = false;
   const auto before = k.log().total_events();
-  Answer retry = k.post("/v1/persons/" + party + "/payments", pay, kStaff,
-                        {{"Idempotency-Key", "pay-1"}});
+  Answer retry =
+      k.post("/v1/persons/" + party + "/payments", pay, kStaff, {{"Idempotency-Key", "pay-1"}});
   CHECK(retry.status == 201);
   CHECK(k.log().total_events() == before + 2);
 }
@@ -332,13 +347,15 @@ TEST_CASE("runs assess every person once, report what they wrote, and change not
   }
   // Nothing unpaid before the quarter's end: the quarter-end run has work
   // only for the unpaid ones.
-  Answer pay = k.post("/v1/persons/" + parties[0] + "/payments",
-                      json{{"amount", "5000.00"}, {"value_date", "2025-03-01"}, {"bank_ref", "P1"}});
+  Answer pay =
+      k.post("/v1/persons/" + parties[0] + "/payments",
+             json{{"amount", "5000.00"}, {"value_date", "2025-03-01"}, {"bank_ref", "P1"}});
   REQUIRE(pay.status == 201);
   Answer qe = k.post("/v1/runs/quarter-end", json{{"quarter", "2025-Q1"}}, kBatch);
   CHECK(qe.body["events_written"] == 2);
-  CHECK(k.post("/v1/runs/quarter-end", json{{"quarter", "2025-Q1"}}, kBatch)
-            .body["events_written"] == 0);
+  CHECK(
+      k.post("/v1/runs/quarter-end", json{{"quarter", "2025-Q1"}}, kBatch).body["events_written"] ==
+      0);
 }
 
 TEST_CASE("bank import: matched by communication or account, else suspense; twice records nothing",
@@ -346,8 +363,9 @@ TEST_CASE("bank import: matched by communication or account, else suspense; twic
   InProcessKassa k;
   const std::string jan = register_person(k, "85073003328", "BE71096123456769");
   const std::string an = register_person(k, "90011512165");
-  REQUIRE(k.post("/v1/runs/assessment", json{{"quarter", "2025-Q1"}, {"date", "2025-01-05"}}, kBatch)
-              .status == 200);
+  REQUIRE(
+      k.post("/v1/runs/assessment", json{{"quarter", "2025-Q1"}, {"date", "2025-01-05"}}, kBatch)
+          .status == 200);
   std::string communication;
   std::int64_t due = 0;
   for (const auto& e : events_with(k, an, "PaymentNoticeIssued")) {
@@ -365,10 +383,11 @@ TEST_CASE("bank import: matched by communication or account, else suspense; twic
   draft.account_iban = "BE68539007547034";
   draft.paper_sequence = 7;
   draft.movements = {
-      {due / 2, bdate(2025, 2, 10), communication, "", "BE62510007547061", "AN"},  // by communication
-      {30'000, bdate(2025, 2, 10), "", "bijdrage", "BE71096123456769", "JAN"},       // by account
+      {due / 2, bdate(2025, 2, 10), communication, "", "BE62510007547061",
+       "AN"},                                                                   // by communication
+      {30'000, bdate(2025, 2, 10), "", "bijdrage", "BE71096123456769", "JAN"},  // by account
       {12'345, bdate(2025, 2, 10), "", "wie ben ik", "BE43068999999501", "NOBODY"},  // suspense
-      {-5'000, bdate(2025, 2, 10), "", "bank costs", "", "BANK"},                     // debit
+      {-5'000, bdate(2025, 2, 10), "", "bank costs", "", "BANK"},                    // debit
   };
   const std::string file = *bank::write_coda(draft);
   Answer a = k.post_raw("/v1/payments/import", file, "application/octet-stream", kBatch);
@@ -411,7 +430,8 @@ TEST_CASE("bank import: matched by communication or account, else suspense; twic
 
   // curl -d sends a file form-encoded: its bytes are the file all the same,
   // not query parameters (an empty "field" was refused as ParameterEmpty).
-  Answer form = k.post_raw("/v1/payments/import", file, "application/x-www-form-urlencoded", kBatch);
+  Answer form =
+      k.post_raw("/v1/payments/import", file, "application/x-www-form-urlencoded", kBatch);
   INFO(form.body.dump());
   CHECK(form.status == 200);
   CHECK(form.body["already_recorded"] == 3);
@@ -435,26 +455,37 @@ TEST_CASE("companies: registration with a director, balance sheet, yearly contri
           "[commands][companies]") {
   InProcessKassa k;
   const std::string director = register_person(k, "85073003328");
-  Answer reg = k.post("/v1/companies", json{{"company_number", "0403170701"}, {"name", "Kassa NV"},
-                                            {"legal_form", "NV"}, {"incorporation", "2015-03-01"},
+  Answer reg = k.post("/v1/companies", json{{"company_number", "0403170701"},
+                                            {"name", "Kassa NV"},
+                                            {"legal_form", "NV"},
+                                            {"incorporation", "2015-03-01"},
                                             {"directors", {director}}});
   INFO(reg.body.dump());
   REQUIRE(reg.status == 201);
   CHECK(reg.body["company_number"] == "0403170701");
   CHECK(reg.body["member_number"] == 2);
-  Answer unknown = k.post("/v1/companies", json{{"company_number", "0403170701"}, {"name", "X"},
-                                                {"legal_form", "NV"}, {"incorporation", "2015-03-01"},
-                                                {"directors", {"P0000000000000000000000000000beef"}}});
+  Answer unknown =
+      k.post("/v1/companies", json{{"company_number", "0403170701"},
+                                   {"name", "X"},
+                                   {"legal_form", "NV"},
+                                   {"incorporation", "2015-03-01"},
+                                   {"directors", {"P0000000000000000000000000000beef"}}});
   CHECK(unknown.status == 404);
   CHECK(unknown.body["field"] == "directors");
-  Answer again = k.post("/v1/companies", json{{"company_number", "0403170701"}, {"name", "X"},
-                                              {"legal_form", "NV"}, {"incorporation", "2015-03-01"}});
+  Answer again = k.post("/v1/companies", json{{"company_number", "0403170701"},
+                                              {"name", "X"},
+                                              {"legal_form", "NV"},
+                                              {"incorporation", "2015-03-01"}});
   CHECK(again.status == 409);
   // One PartyId parser for every field that names a person: a malformed one
   // is a 400 naming the field, never "no such director" (it was a 404).
   for (const auto& [path, body] : std::vector<std::pair<std::string, json>>{
-           {"/v1/companies", {{"company_number", "0566988259"}, {"name", "Y"}, {"legal_form", "NV"},
-                              {"incorporation", "2015-03-01"}, {"directors", {"P0123"}}}},
+           {"/v1/companies",
+            {{"company_number", "0566988259"},
+             {"name", "Y"},
+             {"legal_form", "NV"},
+             {"incorporation", "2015-03-01"},
+             {"directors", {"P0123"}}}},
            {"/v1/companies/0403170701/directors", {{"party_id", "P0123"}, {"from", "2025-01-01"}}},
            {"/v1/companies/0403170701/directors/removal",
             {{"party_id", director.substr(0, 32)}, {"to", "2025-01-01"}}},
@@ -483,8 +514,8 @@ TEST_CASE("erasure destroys the person's key: the registration no longer opens",
   InProcessKassa k;
   const std::string party = register_person(k, "85073003328");
   CHECK(k.get("/v1/persons/lookup?niss=85073003328").body["party_id"] == party);
-  Answer a = k.post("/v1/persons/" + party + "/erasure", json{{"legal_basis", "GDPR art. 17"}},
-                    kAdmin);
+  Answer a =
+      k.post("/v1/persons/" + party + "/erasure", json{{"legal_basis", "GDPR art. 17"}}, kAdmin);
   INFO(a.body.dump());
   REQUIRE(a.status == 201);
   CHECK(a.body["events"][0]["type"] == "PersonalDataErased");
@@ -597,7 +628,8 @@ TEST_CASE("staff match a suspense item to its payer: the payment is booked on th
   InProcessKassa k;
   const std::string payer = register_person(k, "85073003328");
   const std::string other = register_person(k, "90011512165");
-  Answer imported = import_unmatched(k, 11, {{25'000, bdate(2025, 3, 3), "", "for my brother", "BE43068999999501", "UNCLE"}});
+  Answer imported = import_unmatched(
+      k, 11, {{25'000, bdate(2025, 3, 3), "", "for my brother", "BE43068999999501", "UNCLE"}});
   REQUIRE(imported.body["suspense"] == 1);
   const std::string ref = imported.body["lines"][0]["bank_ref"];
   REQUIRE(k.get("/v1/suspense").body["count"] == 1);
@@ -616,8 +648,8 @@ TEST_CASE("staff match a suspense item to its payer: the payment is booked on th
   CHECK(match.body["match_events"] == 1);
   CHECK(match.body["events"][0]["type"] == "PaymentReceived");
   auto events = events_of(k, payer, match.body["min_offset"]);
-  CHECK(types(events) == std::vector<std::string>{"PersonRegistered", "PaymentReceived",
-                                                  "PaymentAllocated"});
+  CHECK(types(events) ==
+        std::vector<std::string>{"PersonRegistered", "PaymentReceived", "PaymentAllocated"});
   CHECK(events[1]["body"]["bank_ref"] == ref);
   CHECK(events[1]["body"]["amount_cents"] == 25000);
 
@@ -640,9 +672,11 @@ TEST_CASE("the suspense list is paged, with the whole list's count and total",
           "[commands][bank][suspense]") {
   // Before: one answer with every item (220,000 items: 55 MB in 6.5 s).
   InProcessKassa k;
-  Answer imported = import_unmatched(k, 13, {{1'000, bdate(2025, 3, 3), "", "one", "BE43068999999501", "A"},
-                     {2'000, bdate(2025, 3, 3), "", "two", "BE43068999999501", "B"},
-                     {3'000, bdate(2025, 3, 3), "", "three", "BE43068999999501", "C"}});
+  Answer imported =
+      import_unmatched(k, 13,
+                       {{1'000, bdate(2025, 3, 3), "", "one", "BE43068999999501", "A"},
+                        {2'000, bdate(2025, 3, 3), "", "two", "BE43068999999501", "B"},
+                        {3'000, bdate(2025, 3, 3), "", "three", "BE43068999999501", "C"}});
   REQUIRE(imported.body["suspense"] == 3);
   Answer first = k.get("/v1/suspense?limit=2");
   INFO(first.body.dump());
@@ -671,8 +705,10 @@ TEST_CASE("erasure shreds the keys of the bank lines matched to the person",
   InProcessKassa k;
   const std::string payer = register_person(k, "85073003328");
   const std::string other = register_person(k, "90011512165");
-  Answer imported = import_unmatched(k, 12, {{25'000, bdate(2025, 3, 3), "", "for my brother", "BE43068999999501", "UNCLE"},
-                     {10'000, bdate(2025, 3, 3), "", "from a neighbour", "BE62510007547061", "NEIGHBOUR"}});
+  Answer imported = import_unmatched(
+      k, 12,
+      {{25'000, bdate(2025, 3, 3), "", "for my brother", "BE43068999999501", "UNCLE"},
+       {10'000, bdate(2025, 3, 3), "", "from a neighbour", "BE62510007547061", "NEIGHBOUR"}});
   REQUIRE(imported.body["suspense"] == 2);
   std::map<std::string, std::string> subject_of;  // bank_ref -> key subject
   Answer open = k.get("/v1/suspense");
@@ -684,12 +720,14 @@ TEST_CASE("erasure shreds the keys of the bank lines matched to the person",
   }
   const std::string mine = imported.body["lines"][0]["bank_ref"];
   const std::string theirs = imported.body["lines"][1]["bank_ref"];
-  REQUIRE(k.post("/v1/suspense/match", json{{"bank_ref", mine}, {"party_id", payer}}).status == 201);
-  REQUIRE(k.post("/v1/suspense/match", json{{"bank_ref", theirs}, {"party_id", other}}).status == 201);
+  REQUIRE(k.post("/v1/suspense/match", json{{"bank_ref", mine}, {"party_id", payer}}).status ==
+          201);
+  REQUIRE(k.post("/v1/suspense/match", json{{"bank_ref", theirs}, {"party_id", other}}).status ==
+          201);
   REQUIRE(k.service().keys().get(subject_of[mine]).ok());
 
-  Answer erased = k.post("/v1/persons/" + payer + "/erasure", json{{"legal_basis", "GDPR art. 17"}},
-                         kAdmin);
+  Answer erased =
+      k.post("/v1/persons/" + payer + "/erasure", json{{"legal_basis", "GDPR art. 17"}}, kAdmin);
   INFO(erased.body.dump());
   REQUIRE(erased.status == 201);
   auto gone = k.service().keys().get(subject_of[mine]);
@@ -699,15 +737,17 @@ TEST_CASE("erasure shreds the keys of the bank lines matched to the person",
   CHECK(k.service().keys().get(subject_of[theirs]).ok());
 }
 
-TEST_CASE("every euro once: a refund, a bank line and a notice's communication each name one "
-          "payment and one member",
-          "[commands][once]") {
+TEST_CASE(
+    "every euro once: a refund, a bank line and a notice's communication each name one "
+    "payment and one member",
+    "[commands][once]") {
   InProcessKassa k;
   const std::string an = register_person(k, "85073003328", "BE71096123456769");
   const std::string jan = register_person(k, "90011512165");
   const std::string P = "/v1/persons/";
-  Answer paid = k.post(P + an + "/payments",
-                       json{{"amount", "100.00"}, {"value_date", "2025-02-01"}, {"bank_ref", "B-1"}});
+  Answer paid =
+      k.post(P + an + "/payments",
+             json{{"amount", "100.00"}, {"value_date", "2025-02-01"}, {"bank_ref", "B-1"}});
   REQUIRE(paid.status == 201);
 
   // A refund retried without an Idempotency-Key pays out once.
@@ -732,14 +772,16 @@ TEST_CASE("every euro once: a refund, a bank line and a notice's communication e
   CHECK(nowhere.body["field"] == "iban");
 
   // One bank line is booked on one person.
-  Answer elsewhere = k.post(P + jan + "/payments",
-                            json{{"amount", "100.00"}, {"value_date", "2025-02-01"}, {"bank_ref", "B-1"}});
+  Answer elsewhere =
+      k.post(P + jan + "/payments",
+             json{{"amount", "100.00"}, {"value_date", "2025-02-01"}, {"bank_ref", "B-1"}});
   CHECK(elsewhere.status == 409);
   CHECK(elsewhere.body["error"] == "BankRefBookedElsewhere");
   CHECK(elsewhere.body["message"].get<std::string>().find(an) != std::string::npos);
   // The same line on the same person with another amount says so.
-  Answer differs = k.post(P + an + "/payments",
-                          json{{"amount", "999.00"}, {"value_date", "2025-02-01"}, {"bank_ref", "B-1"}});
+  Answer differs =
+      k.post(P + an + "/payments",
+             json{{"amount", "999.00"}, {"value_date", "2025-02-01"}, {"bank_ref", "B-1"}});
   CHECK(differs.status == 409);
   CHECK(differs.body["error"] == "BankRefAmountDiffers");
   CHECK(differs.body["message"].get<std::string>().find("100.00") != std::string::npos);
@@ -747,7 +789,8 @@ TEST_CASE("every euro once: a refund, a bank line and a notice's communication e
   CHECK(k.log().total_events() == written);
 
   // A payment carrying An's notice communication is not Jan's, unless staff say so.
-  Answer assessed = k.post("/v1/runs/assessment", json{{"quarter", "2025-Q1"}, {"date", "2025-01-05"}}, kBatch);
+  Answer assessed =
+      k.post("/v1/runs/assessment", json{{"quarter", "2025-Q1"}, {"date", "2025-01-05"}}, kBatch);
   REQUIRE(assessed.status == 200);
   const json an_events = events_with(k, an, "PaymentNoticeIssued");
   std::string communication;
@@ -755,7 +798,9 @@ TEST_CASE("every euro once: a refund, a bank line and a notice's communication e
     if (e["type"] == "PaymentNoticeIssued") communication = e["body"]["structured_communication"];
   }
   REQUIRE(communication.size() == 12);
-  json foreign{{"amount", "50.00"}, {"value_date", "2025-02-03"}, {"bank_ref", "B-2"},
+  json foreign{{"amount", "50.00"},
+               {"value_date", "2025-02-03"},
+               {"bank_ref", "B-2"},
                {"communication", communication}};
   Answer refused = k.post(P + jan + "/payments", foreign);
   CHECK(refused.status == 409);
@@ -769,28 +814,32 @@ TEST_CASE("careless JSON is refused, not guessed at: a key given twice, a field 
   InProcessKassa k;
   const std::string party = register_person(k, "85073003328");
   const auto written = k.log().total_events();
-  Answer twice = k.post("/v1/persons/" + party + "/payments",
-                        std::string(R"({"amount":"10.00","amount":"99999.00","value_date":"2025-02-01",)"
-                                    R"("bank_ref":"B-1"})"),
-                        kStaff);
+  Answer twice =
+      k.post("/v1/persons/" + party + "/payments",
+             std::string(R"({"amount":"10.00","amount":"99999.00","value_date":"2025-02-01",)"
+                         R"("bank_ref":"B-1"})"),
+             kStaff);
   CHECK(twice.status == 400);
   CHECK(twice.body["error"] == "JsonDuplicateKey");
   CHECK(twice.body["field"] == "amount");
-  Answer nested = k.post("/v1/persons/" + party + "/payment-plans/grant",
-                         std::string(R"({"plan_ref":"P","instalments":[{"due":"2025-03-01","due":"2025-04-01",)"
-                                     R"("amount":"1.00"}]})"),
-                         kStaff);
+  Answer nested =
+      k.post("/v1/persons/" + party + "/payment-plans/grant",
+             std::string(R"({"plan_ref":"P","instalments":[{"due":"2025-03-01","due":"2025-04-01",)"
+                         R"("amount":"1.00"}]})"),
+             kStaff);
   CHECK(nested.status == 400);
   CHECK(nested.body["field"] == "due");
-  Answer misspelt = k.post("/v1/persons/" + party + "/payments",
-                           json{{"amount", "10.00"}, {"value_date", "2025-02-01"}, {"bank_ref", "B-1"},
-                                {"comunication", "+++090/9337/55493+++"}});
+  Answer misspelt =
+      k.post("/v1/persons/" + party + "/payments", json{{"amount", "10.00"},
+                                                        {"value_date", "2025-02-01"},
+                                                        {"bank_ref", "B-1"},
+                                                        {"comunication", "+++090/9337/55493+++"}});
   CHECK(misspelt.status == 400);
   CHECK(misspelt.body["error"] == "UnknownField");
   CHECK(misspelt.body["field"] == "comunication");
   CHECK(misspelt.body["message"].get<std::string>().find("communication") != std::string::npos);
-  CHECK(k.post("/v1/runs/quarter-end", json{{"quarter", "2025-Q1"}, {"dry_run", true}}, kBatch).status ==
-        400);
+  CHECK(k.post("/v1/runs/quarter-end", json{{"quarter", "2025-Q1"}, {"dry_run", true}}, kBatch)
+            .status == 400);
   CHECK(k.log().total_events() == written);
 }
 
@@ -807,45 +856,57 @@ TEST_CASE("implausible dates are refused with the field and the rule, and nothin
   };
   // Runs: a quarter that has not ended, a reminder day to come, a quarter
   // or year years ahead.
-  refused(k.post("/v1/runs/quarter-end", json{{"quarter", "2030-Q1"}}, kBatch), "QuarterNotEnded", "quarter");
+  refused(k.post("/v1/runs/quarter-end", json{{"quarter", "2030-Q1"}}, kBatch), "QuarterNotEnded",
+          "quarter");
   refused(k.post("/v1/runs/year-end", json{{"year", 2030}}, kBatch), "YearNotEnded", "year");
-  refused(k.post("/v1/runs/reminders", json{{"date", "2099-01-01"}}, kBatch), "RunDateInFuture", "date");
-  refused(k.post("/v1/runs/assessment", json{{"quarter", "2030-Q1"}, {"date", "2030-01-05"}}, kBatch),
-          "DateBeyondHorizon", "quarter");
-  refused(k.post("/v1/runs/company-contributions", json{{"year", 2031}}, kBatch), "DateBeyondHorizon", "year");
+  refused(k.post("/v1/runs/reminders", json{{"date", "2099-01-01"}}, kBatch), "RunDateInFuture",
+          "date");
+  refused(
+      k.post("/v1/runs/assessment", json{{"quarter", "2030-Q1"}, {"date", "2030-01-05"}}, kBatch),
+      "DateBeyondHorizon", "quarter");
+  refused(k.post("/v1/runs/company-contributions", json{{"year", 2031}}, kBatch),
+          "DateBeyondHorizon", "year");
   // Commands: a business date years ahead; facts that cannot be.
   refused(k.post("/v1/persons/" + party + "/contraintes",
                  json{{"served_on", "2099-01-01"}, {"bailiff_ref", "B"}, {"date", "2099-01-01"}}),
           "DateBeyondHorizon", "date");
-  refused(k.post("/v1/persons/" + party + "/death", json{{"death", "2000-01-01"}, {"date", "2025-03-01"}}),
+  refused(k.post("/v1/persons/" + party + "/death",
+                 json{{"death", "2000-01-01"}, {"date", "2025-03-01"}}),
           "DeathBeforeAffiliation", "death");
-  refused(k.post("/v1/persons/" + party + "/benefits",
-                 json{{"kind", "BridgingRight"}, {"ground", "Bankruptcy"}, {"claim_ref", "BR-1"},
-                      {"event_date", "2099-05-01"}, {"date", "2025-03-01"}}),
+  refused(k.post("/v1/persons/" + party + "/benefits", json{{"kind", "BridgingRight"},
+                                                            {"ground", "Bankruptcy"},
+                                                            {"claim_ref", "BR-1"},
+                                                            {"event_date", "2099-05-01"},
+                                                            {"date", "2025-03-01"}}),
           "EventDateInFuture", "event_date");
-  refused(k.post("/v1/persons/" + party + "/payments",
-                 json{{"amount", "10.00"}, {"value_date", "2025-03-10"}, {"bank_ref", "B-9"},
-                      {"date", "2025-03-01"}}),
+  refused(k.post("/v1/persons/" + party + "/payments", json{{"amount", "10.00"},
+                                                            {"value_date", "2025-03-10"},
+                                                            {"bank_ref", "B-9"},
+                                                            {"date", "2025-03-01"}}),
           "ValueDateInFuture", "value_date");
   CHECK(k.log().total_events() == written);
   // Twelve births one day apart: the second is the first recorded again.
-  Answer born = k.post("/v1/persons/" + party + "/births", json{{"birth", "2025-05-01"}, {"date", "2025-05-10"}});
+  Answer born = k.post("/v1/persons/" + party + "/births",
+                       json{{"birth", "2025-05-01"}, {"date", "2025-05-10"}});
   REQUIRE(born.status == 201);
-  refused(k.post("/v1/persons/" + party + "/births", json{{"birth", "2025-05-02"}, {"date", "2025-05-10"}}),
+  refused(k.post("/v1/persons/" + party + "/births",
+                 json{{"birth", "2025-05-02"}, {"date", "2025-05-10"}}),
           "BirthTooSoon", "birth");
   CHECK(k.post("/v1/persons/" + party + "/births",
                json{{"birth", "2025-05-02"}, {"multiple", true}, {"date", "2025-05-10"}})
             .status == 201);
 }
 
-TEST_CASE("amounts cannot wrap: the extremes of int64 cents through every command are 4xx, a bank "
-          "line beyond the ceiling waits in suspense, each suspense item says why",
-          "[commands][amounts]") {
+TEST_CASE(
+    "amounts cannot wrap: the extremes of int64 cents through every command are 4xx, a bank "
+    "line beyond the ceiling waits in suspense, each suspense item says why",
+    "[commands][amounts]") {
   InProcessKassa k;
   const std::string party = register_person(k, "85073003328", "BE71096123456769");
   const std::string P = "/v1/persons/" + party;
-  Answer paid = k.post(P + "/payments",
-                       json{{"amount", "100.00"}, {"value_date", "2025-02-01"}, {"bank_ref", "B-0"}});
+  Answer paid =
+      k.post(P + "/payments",
+             json{{"amount", "100.00"}, {"value_date", "2025-02-01"}, {"bank_ref", "B-0"}});
   REQUIRE(paid.status == 201);
   const auto written = k.log().total_events();
   for (const char* extreme : {"92233720368547758.07", "-92233720368547758.08", "10000000.01",
@@ -856,10 +917,16 @@ TEST_CASE("amounts cannot wrap: the extremes of int64 cents through every comman
         {P + "/refunds", {{"amount", extreme}, {"refund_ref", "R-X"}}},
         {P + "/income", {{"year", 2024}, {"net_income", std::string(extreme) + "0"}}},
         {P + "/provisional-base", {{"year", 2025}, {"base", std::string(extreme) + "0"}}},
-        {P + "/contests", {{"quarters", {"2025-Q1"}}, {"amount", extreme}, {"case_ref", "C-X"}, {"forum", "T"}}},
+        {P + "/contests",
+         {{"quarters", {"2025-Q1"}}, {"amount", extreme}, {"case_ref", "C-X"}, {"forum", "T"}}},
         {P + "/overpayments",
-         {{"kind", "BridgingRight"}, {"period_start", "2025-01-01"}, {"period_end", "2025-01-31"},
-          {"amount", extreme}, {"reason_code", "X"}, {"reason", "x"}, {"appeal_body", "T"},
+         {{"kind", "BridgingRight"},
+          {"period_start", "2025-01-01"},
+          {"period_end", "2025-01-31"},
+          {"amount", extreme},
+          {"reason_code", "X"},
+          {"reason", "x"},
+          {"appeal_body", "T"},
           {"appeal_deadline", "2025-06-01"}}},
     };
     for (const auto& [path, body] : commands) {
@@ -869,8 +936,9 @@ TEST_CASE("amounts cannot wrap: the extremes of int64 cents through every comman
       CHECK(a.status < 500);
     }
   }
-  Answer ceiling = k.post(P + "/payments", json{{"amount", "92233720368547758.07"},
-                                                {"value_date", "2025-02-01"}, {"bank_ref", "B-1"}});
+  Answer ceiling = k.post(
+      P + "/payments",
+      json{{"amount", "92233720368547758.07"}, {"value_date", "2025-02-01"}, {"bank_ref", "B-1"}});
   CHECK(ceiling.body["error"] == "AmountImplausible");
   CHECK(ceiling.body["field"] == "amount");
   CHECK(k.log().total_events() == written);
@@ -882,12 +950,14 @@ TEST_CASE("amounts cannot wrap: the extremes of int64 cents through every comman
   draft.account_iban = "BE68539007547034";
   draft.paper_sequence = 8;
   draft.movements = {
-      {1'000'000'001, bdate(2025, 2, 10), "", "big", "BE71096123456769", "JAN"},       // above 10M
-      {12'345, bdate(2025, 2, 10), "", "wie ben ik", "BE43068999999501", "NOBODY"},  // unknown account
-      {500, bdate(2025, 2, 10), "", "cash", "", "NOBODY"},                           // nothing to go on
-      {700, bdate(2025, 2, 10), "999000100104", "", "", "X"},                        // no such member
+      {1'000'000'001, bdate(2025, 2, 10), "", "big", "BE71096123456769", "JAN"},  // above 10M
+      {12'345, bdate(2025, 2, 10), "", "wie ben ik", "BE43068999999501",
+       "NOBODY"},                                              // unknown account
+      {500, bdate(2025, 2, 10), "", "cash", "", "NOBODY"},     // nothing to go on
+      {700, bdate(2025, 2, 10), "999000100104", "", "", "X"},  // no such member
   };
-  Answer a = k.post_raw("/v1/payments/import", *bank::write_coda(draft), "application/octet-stream", kBatch);
+  Answer a = k.post_raw("/v1/payments/import", *bank::write_coda(draft), "application/octet-stream",
+                        kBatch);
   INFO(a.body.dump());
   REQUIRE(a.status == 200);
   CHECK(a.body["suspense"] == 4);
@@ -902,12 +972,14 @@ TEST_CASE("amounts cannot wrap: the extremes of int64 cents through every comman
   CHECK(suspense.body["total"] == "10000135.46");
 }
 
-TEST_CASE("a person registered after two runs is charged for both quarters by the next run, "
-          "which says so; due at the end of its quarter, no 3 % before",
-          "[commands][late]") {
+TEST_CASE(
+    "a person registered after two runs is charged for both quarters by the next run, "
+    "which says so; due at the end of its quarter, no 3 % before",
+    "[commands][late]") {
   InProcessKassa k;
   const std::string early = register_person(k, "85073003328");
-  for (const auto& [quarter, date] : {std::pair{"2025-Q1", "2025-01-05"}, {"2025-Q2", "2025-04-05"}}) {
+  for (const auto& [quarter, date] :
+       {std::pair{"2025-Q1", "2025-01-05"}, {"2025-Q2", "2025-04-05"}}) {
     Answer run = k.post("/v1/runs/assessment", json{{"quarter", quarter}, {"date", date}}, kBatch);
     REQUIRE(run.status == 200);
     CHECK(run.body["persons_assessed_late"] == 0);
@@ -918,19 +990,20 @@ TEST_CASE("a person registered after two runs is charged for both quarters by th
   Answer reg = k.post("/v1/persons", body);
   REQUIRE(reg.status == 201);
   const std::string late = reg.body["party_id"].get<std::string>();
-  CHECK(k.post("/v1/runs/quarter-end", json{{"quarter", "2025-Q2"}}, kBatch)
-            .body["events_written"] == 2);  // the early one's Q1 and Q2; nothing for the late one
+  // The early one's Q1 and Q2; nothing for the late one.
+  const auto run = k.post("/v1/runs/quarter-end", json{{"quarter", "2025-Q2"}}, kBatch);
+  CHECK(run.body["events_written"] == 2);
 
-  Answer q3 = k.post("/v1/runs/assessment", json{{"quarter", "2025-Q3"}, {"date", "2025-07-05"}},
-                     kBatch);
+  Answer q3 =
+      k.post("/v1/runs/assessment", json{{"quarter", "2025-Q3"}, {"date", "2025-07-05"}}, kBatch);
   INFO(q3.body.dump());
   REQUIRE(q3.status == 200);
   CHECK(q3.body["persons_assessed_late"] == 1);
   CHECK(q3.body["quarters_assessed_late"] == 2);
   CHECK(q3.body["events_written"] == 8);  // the early one's Q3; the late one's Q1, Q2, Q3
   // Again: each quarter once.
-  Answer again = k.post("/v1/runs/assessment", json{{"quarter", "2025-Q3"}, {"date", "2025-07-05"}},
-                        kBatch);
+  Answer again =
+      k.post("/v1/runs/assessment", json{{"quarter", "2025-Q3"}, {"date", "2025-07-05"}}, kBatch);
   CHECK(again.body["events_written"] == 0);
   CHECK(again.body["persons_assessed_late"] == 0);
 

@@ -69,16 +69,18 @@ TEST_CASE("GET /v1/session says who the token is, for every role", "[console]") 
   // Before: no route said who a token was; the console checked a token with
   // GET /v1/projections/status and could not name who was signed in.
   auto tokens = kh::TokenTable::parse(R"({"tokens": [
-    {"principal": "u0042", "role": "staff", "sha256": ")" + kh::token_sha256("st") + R"("},
-    {"principal": "night-batch", "role": "batch", "sha256": ")" + kh::token_sha256("ba") + R"("}]})");
+    {"principal": "u0042", "role": "staff", "sha256": ")" +
+                                      kh::token_sha256("st") + R"("},
+    {"principal": "night-batch", "role": "batch", "sha256": ")" +
+                                      kh::token_sha256("ba") + R"("}]})");
   REQUIRE(tokens.ok());
   kassa::testing::TestServer server(std::move(tokens).value());
   kh::add_console_routes(server.router());
   server.start();
   auto client = server.client();
   for (const auto& [token, principal, role] :
-       std::vector<std::tuple<std::string, std::string, std::string>>{{"st", "u0042", "staff"},
-                                                                      {"ba", "night-batch", "batch"}}) {
+       std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"st", "u0042", "staff"}, {"ba", "night-batch", "batch"}}) {
     auto res = client.Get("/v1/session", {{"Authorization", "Bearer " + token}});
     REQUIRE(res);
     CHECK(res->status == 200);

@@ -27,8 +27,8 @@ TEST_CASE("the OpenAPI document is valid JSON, version 3, and documents every re
   {
     auto store = kassa::projections::Store::open(dir + "/projections");
     REQUIRE(store.ok());
-    kassa::projections::StoreHandle stores(std::shared_ptr<kassa::projections::Store>(
-        std::move(store).value()));
+    kassa::projections::StoreHandle stores(
+        std::shared_ptr<kassa::projections::Store>(std::move(store).value()));
     auto access = kassa::projections::AccessLog::open(dir + "/access-log");
     REQUIRE(access.ok());
     const auto rulebook = kassa::domain::Rulebook::belgian_default();
@@ -41,7 +41,8 @@ TEST_CASE("the OpenAPI document is valid JSON, version 3, and documents every re
     log_config.journal_path = dir + "/journal";
     auto log = kassa::log::open_event_log(log_config);
     REQUIRE(log.ok());
-    auto runner = kassa::projections::ProjectionRunner::open(**log, dir + "/runner", deps.projection_deps);
+    auto runner =
+        kassa::projections::ProjectionRunner::open(**log, dir + "/runner", deps.projection_deps);
     REQUIRE(runner.ok());
     kassa::http::add_projection_admin_routes(server.router(), **runner);
     check_documented(doc, server);

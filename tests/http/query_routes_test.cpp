@@ -1,14 +1,14 @@
 #include <catch2/catch.hpp>
 
-#include <nlohmann/json.hpp>
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include <sstream>
 
-#include "http/query_routes.h"
 #include "decided_ledger.h"
 #include "domain/person_decide.h"
+#include "http/query_routes.h"
 #include "ledger_fixture.h"
 #include "projections/rebuild.h"
 #include "test_server.h"
@@ -16,8 +16,8 @@
 using namespace kassa::projections;
 using namespace kassa::projections::testing;
 using kassa::http::Role;
-using kassa::http::TokenTable;
 using kassa::http::token_sha256;
+using kassa::http::TokenTable;
 using nlohmann::json;
 namespace s = kassa::schemas;
 
@@ -25,8 +25,10 @@ namespace {
 
 TokenTable tokens() {
   auto table = TokenTable::parse(R"({"tokens": [
-    {"principal": "u0042", "role": "staff", "sha256": ")" + token_sha256("st") + R"("},
-    {"principal": "audit-7", "role": "auditor", "sha256": ")" + token_sha256("au") + R"("}]})");
+    {"principal": "u0042", "role": "staff", "sha256": ")" +
+                                 token_sha256("st") + R"("},
+    {"principal": "audit-7", "role": "auditor", "sha256": ")" +
+                                 token_sha256("au") + R"("}]})");
   REQUIRE(table.ok());
   return std::move(table).value();
 }
@@ -85,28 +87,36 @@ struct World {
 
   explicit World(const std::function<void(DecidedLedger&)>& more = {}) {
     person = ledger.register_person(1, ymd(2025, 1, 2));
-    done(ledger.person(person, d::ChangeProvisionalBase{2025, d::Money::from_cents(4'000'000),
-                                                        s::ProvisionalBasis::ChosenHigher, ""},
+    done(ledger.person(person,
+                       d::ChangeProvisionalBase{2025, d::Money::from_cents(4'000'000),
+                                                s::ProvisionalBasis::ChosenHigher, ""},
                        ymd(2025, 1, 2)));
     other = ledger.register_person(2, ymd(2025, 1, 2));
     for (const auto& p : {person, other}) {
       done(ledger.person(p, d::AssessQuarter{quarter(2025, 1)}, ymd(2025, 1, 5)));
       done(ledger.person(p, d::AssessQuarter{quarter(2025, 2)}, ymd(2025, 4, 5)));
     }
-    done(ledger.person(person, d::RecordPayment{d::Money::from_cents(300'000), ymd(2025, 5, 10),
-                                                std::nullopt, "CODA-0001", s::PaymentChannel::Coda,
-                                                std::nullopt},
-                       ymd(2025, 5, 12)));
+    done(ledger.person(
+        person,
+        d::RecordPayment{d::Money::from_cents(300'000), ymd(2025, 5, 10), std::nullopt, "CODA-0001",
+                         s::PaymentChannel::Coda, std::nullopt},
+        ymd(2025, 5, 12)));
     for (const auto& p : {person, other}) {
       done(ledger.person(p, d::ApplyQuarterEndSurcharges{quarter(2025, 2)}, ymd(2025, 6, 30)));
       done(ledger.person(p, d::RunReminders{ymd(2025, 7, 16)}, ymd(2025, 7, 16)));
     }
-    q2_communication = ledger.person_state(person).quarter_lines.at(quarter(2025, 2)).notice->communication;
+    q2_communication =
+        ledger.person_state(person).quarter_lines.at(quarter(2025, 2)).notice->communication;
 
-    d::RegisterCompany reg{*d::CompanyNumber::parse(company), "Atelier Peeters SRL", "SRL/BV",
-                           ymd(2023, 1, 1), 900'001, {*d::PartyId::parse(person)}};
+    d::RegisterCompany reg{*d::CompanyNumber::parse(company),
+                           "Atelier Peeters SRL",
+                           "SRL/BV",
+                           ymd(2023, 1, 1),
+                           900'001,
+                           {*d::PartyId::parse(person)}};
     done(ledger.company(company, reg, ymd(2023, 1, 5)));
-    done(ledger.company(company, d::ReportBalanceSheet{ymd(2023, 12, 31), d::Money::from_cents(100'000'000)},
+    done(ledger.company(company,
+                        d::ReportBalanceSheet{ymd(2023, 12, 31), d::Money::from_cents(100'000'000)},
                         ymd(2024, 6, 1)));
     done(ledger.company(company, d::AssessCompanyContribution{2025}, ymd(2025, 2, 1)));
     const auto notice = ledger.company_state(company).debts.at(2025).notice;
@@ -114,8 +124,8 @@ struct World {
     auto paid = done(ledger.company(
         company,
         d::RecordCompanyPayment{d::Money::from_cents(50'000), ymd(2025, 11, 2),
-                                *d::StructuredCommunication::parse(notice->communication), "CODA-C1",
-                                s::PaymentChannel::Coda},
+                                *d::StructuredCommunication::parse(notice->communication),
+                                "CODA-C1", s::PaymentChannel::Coda},
         ymd(2025, 11, 3)));
     last_offset = paid.events.back().offset;
     if (more) more(ledger);
@@ -251,10 +261,12 @@ TEST_CASE("every query route answers with real values", "[http][queries]") {
     REQUIRE(first["lines"].size() == 3);
     REQUIRE(first["next_cursor"].is_string());
     CHECK(first["closing_balance"] == "1299.82");  // the period's, whatever the page
-    auto second = w.get(P + "/statement?limit=3&cursor=" + first["next_cursor"].get<std::string>(), as("st"));
+    auto second =
+        w.get(P + "/statement?limit=3&cursor=" + first["next_cursor"].get<std::string>(), as("st"));
     REQUIRE(second["lines"].size() == 3);
     CHECK(second["lines"][0] == j["lines"][3]);
-    auto third = w.get(P + "/statement?limit=3&cursor=" + second["next_cursor"].get<std::string>(), as("st"));
+    auto third = w.get(P + "/statement?limit=3&cursor=" + second["next_cursor"].get<std::string>(),
+                       as("st"));
     REQUIRE(third["lines"].size() == 1);
     CHECK(third["lines"][0] == j["lines"][6]);
     CHECK(third["next_cursor"].is_null());
@@ -295,8 +307,8 @@ TEST_CASE("every query route answers with real values", "[http][queries]") {
     CHECK(j["certificates"][0]["contributions"] == "2919.02");
     CHECK(j["certificates"][0]["fees"] == "80.98");
     CHECK(j["certificates"][0]["deductible_total"] == "3000.00");
-    CHECK(w.get(P + "/tax-certificate?year=2024", as("st"))["certificates"][0]["deductible_total"] ==
-          "0.00");
+    CHECK(w.get(P + "/tax-certificate?year=2024",
+                as("st"))["certificates"][0]["deductible_total"] == "0.00");
   }
   SECTION("raw events: auditors only, personal data masked, business units") {
     CHECK(w.get(P + "/events", as("st"), 403)["error"].is_string());
@@ -369,8 +381,10 @@ TEST_CASE("every query route answers with real values", "[http][queries]") {
     CHECK(w.get(P + "/debt?known_at=yesterday", as("st"), 400)["error"] == "TimestampFormat");
     // One parser for instants (domain::Timestamp): no second 60, no local
     // time; the CLI's --known-at refused them, the HTTP parser took them.
-    CHECK(w.get(P + "/debt?known_at=2025-04-06T00:00:60Z", as("st"), 400)["error"] == "TimestampFormat");
-    CHECK(w.get(P + "/debt?known_at=2025-04-06T00:00:00", as("st"), 400)["error"] == "TimestampFormat");
+    CHECK(w.get(P + "/debt?known_at=2025-04-06T00:00:60Z", as("st"), 400)["error"] ==
+          "TimestampFormat");
+    CHECK(w.get(P + "/debt?known_at=2025-04-06T00:00:00", as("st"), 400)["error"] ==
+          "TimestampFormat");
   }
   SECTION("companies") {
     CHECK(company["name"] == "Atelier Peeters SRL");
@@ -419,12 +433,15 @@ TEST_CASE("every query route answers with real values", "[http][queries]") {
     REQUIRE(page["debtors"].size() == 1);
     CHECK(page["total"] == 2);
     REQUIRE(page["next_cursor"].is_string());
-    auto next = w.get("/v1/collection/work-list?limit=1&cursor=" + page["next_cursor"].get<std::string>(), as("st"));
+    auto next =
+        w.get("/v1/collection/work-list?limit=1&cursor=" + page["next_cursor"].get<std::string>(),
+              as("st"));
     REQUIRE(next["debtors"].size() == 1);
     CHECK(next["debtors"][0]["party_id"] == w.person);
     CHECK(next["next_cursor"].is_null());
     CHECK(w.get("/v1/collection/work-list?stage=contrainte-eligible", as("st"))["total"] == 0);
-    CHECK(w.get("/v1/collection/work-list?stage=bailiff", as("st"), 400)["error"] == "StageUnknown");
+    CHECK(w.get("/v1/collection/work-list?stage=bailiff", as("st"), 400)["error"] ==
+          "StageUnknown");
     CHECK(w.get("/v1/collection/work-list?limit=5000", as("st"), 400)["field"] == "limit");
   }
   SECTION("the debtor work list's filters: plan, personal contact, amount") {
@@ -454,7 +471,8 @@ TEST_CASE("every query route answers with real values", "[http][queries]") {
     REQUIRE(page["debtors"].size() == 1);
     CHECK(page["total"] == 2);
     REQUIRE(page["next_cursor"].is_string());
-    auto next = w.get(L + "?plan=none&limit=1&cursor=" + page["next_cursor"].get<std::string>(), as("st"));
+    auto next =
+        w.get(L + "?plan=none&limit=1&cursor=" + page["next_cursor"].get<std::string>(), as("st"));
     REQUIRE(next["debtors"].size() == 1);
     CHECK(next["debtors"][0]["party_id"] == w.person);
     CHECK(next["next_cursor"].is_null());
@@ -599,8 +617,9 @@ TEST_CASE("a statement as CSV for a spreadsheet, cells defused", "[http][queries
   World w;
   // A bank reference a spreadsheet would run as a formula, with a comma and quotes.
   auto paid = done(w.ledger.person(
-      w.other, d::RecordPayment{d::Money::from_cents(1'000), ymd(2025, 9, 2), std::nullopt,
-                                "=HYPERLINK(\"x\",1)", s::PaymentChannel::Coda, std::nullopt},
+      w.other,
+      d::RecordPayment{d::Money::from_cents(1'000), ymd(2025, 9, 2), std::nullopt,
+                       "=HYPERLINK(\"x\",1)", s::PaymentChannel::Coda, std::nullopt},
       ymd(2025, 9, 2)));
   const std::string O = "/v1/persons/" + w.other;
   const std::string wait = "?min_offset=" + std::to_string(paid.events.back().offset);
@@ -626,17 +645,19 @@ TEST_CASE("a statement as CSV for a spreadsheet, cells defused", "[http][queries
   // The first line as in JSON: the Q1 contribution with its notice's
   // communication (which starts with +: a spreadsheet would compute it).
   const json& first = j["lines"][0];
-  CHECK(rows[1] == first["date"].get<std::string>() + ",contribution,2025-Q1,contribution 2025-Q1,,'" +
-                       first["communication"].get<std::string>() + "," + first["debit"].get<std::string>() +
-                       ",0.00," + first["balance"].get<std::string>());
+  CHECK(rows[1] ==
+        first["date"].get<std::string>() + ",contribution,2025-Q1,contribution 2025-Q1,,'" +
+            first["communication"].get<std::string>() + "," + first["debit"].get<std::string>() +
+            ",0.00," + first["balance"].get<std::string>());
   // The payment's reference, defused and quoted; its credit and balance as in JSON.
   const json& last = j["lines"].back();
   REQUIRE(last["kind"] == "allocation");
   const json& payment = j["lines"][j["lines"].size() - 2];
   REQUIRE(payment["kind"] == "payment");
-  CHECK(rows[rows.size() - 2] == payment["date"].get<std::string>() +
-                                     ",payment,,payment received,\"'=HYPERLINK(\"\"x\"\",1)\",,0.00,10.00," +
-                                     payment["balance"].get<std::string>());
+  CHECK(rows[rows.size() - 2] ==
+        payment["date"].get<std::string>() +
+            ",payment,,payment received,\"'=HYPERLINK(\"\"x\"\",1)\",,0.00,10.00," +
+            payment["balance"].get<std::string>());
   // A read of the person like the JSON one: purpose required, access logged.
   headers = as("st", "");
   headers.emplace("Accept", "text/csv");
@@ -675,8 +696,8 @@ TEST_CASE("an Accept no answer meets is 406 before anything is read or logged",
     return w.get("/v1/audit/access-log?party_id=" + w.person, as("au"))["records"].size();
   };
   const std::size_t before = logged();
-  for (const std::string accept : {"application/pdf", "text/html", "application/json;q=0",
-                                   "image/*, text/plain"}) {
+  for (const std::string accept :
+       {"application/pdf", "text/html", "application/json;q=0", "image/*, text/plain"}) {
     INFO(accept);
     auto res = client.Get(S.c_str(), with_accept(accept));
     REQUIRE(res);
@@ -685,7 +706,8 @@ TEST_CASE("an Accept no answer meets is 406 before anything is read or logged",
     const json body = json::parse(res->body);
     CHECK(body["error"] == "NotAcceptable");
     CHECK(body["field"] == "Accept");
-    CHECK(body["message"].get<std::string>().find("application/json, text/csv") != std::string::npos);
+    CHECK(body["message"].get<std::string>().find("application/json, text/csv") !=
+          std::string::npos);
   }
   // CSV is a statement's, not a debt's.
   auto csv_debt = client.Get(D.c_str(), with_accept("text/csv"));
@@ -693,9 +715,9 @@ TEST_CASE("an Accept no answer meets is 406 before anything is read or logged",
   CHECK(csv_debt->status == 406);
   CHECK(logged() == before);  // nothing was read
   // What browsers and tools send is met with JSON.
-  for (const std::string accept : {"text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
-                                   "*/*", "application/*", "APPLICATION/JSON", "application/json; charset=utf-8",
-                                   ""}) {
+  for (const std::string accept :
+       {"text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "*/*", "application/*",
+        "APPLICATION/JSON", "application/json; charset=utf-8", ""}) {
     INFO(accept);
     auto res = client.Get(D.c_str(), with_accept(accept));
     REQUIRE(res);
@@ -704,10 +726,14 @@ TEST_CASE("an Accept no answer meets is 406 before anything is read or logged",
   }
   // The statement chooses as the router does: CSV only when wanted more
   // than JSON, by the most specific range; every Accept header counts.
-  for (const auto& [accept, csv] : std::vector<std::pair<std::string, bool>>{
-           {"text/csv", true}, {"TEXT/CSV", true}, {"text/*", true},
-           {"text/csv;q=0, application/json", false}, {"application/json, text/csv", false},
-           {"*/*", false}, {"application/json;q=0.5, text/csv", true}}) {
+  for (const auto& [accept, csv] :
+       std::vector<std::pair<std::string, bool>>{{"text/csv", true},
+                                                 {"TEXT/CSV", true},
+                                                 {"text/*", true},
+                                                 {"text/csv;q=0, application/json", false},
+                                                 {"application/json, text/csv", false},
+                                                 {"*/*", false},
+                                                 {"application/json;q=0.5, text/csv", true}}) {
     INFO(accept);
     auto res = client.Get(S.c_str(), with_accept(accept));
     REQUIRE(res);
@@ -754,7 +780,8 @@ TEST_CASE("staff find a file by name or member number and read the identity", "[
   done(w.ledger.person(erased, d::EraseRegistrationData{erased, "GDPR art. 17"}, ymd(2025, 9, 1)));
   must(w.ledger.keys().erase(erased));
   caught_up();
-  auto search = [&](const json& body, const std::string& purpose = "file review", int expect = 200) {
+  auto search = [&](const json& body, const std::string& purpose = "file review",
+                    int expect = 200) {
     return w.post("/v1/persons/search", body, as("st", purpose), expect);
   };
   auto parties = [](const json& answer) {
@@ -780,8 +807,8 @@ TEST_CASE("staff find a file by name or member number and read the identity", "[
     auto one = search({{"name", "ANNA  Peeters"}, {"limit", 1}});
     CHECK(one["persons"].size() == 1);
     CHECK(one["more"] == true);
-    for (const char* text : {"Jean-François Van den Bossche", "vandenbossche jean", "BOSSCHE francois",
-                             "jeanfrancois"}) {
+    for (const char* text : {"Jean-François Van den Bossche", "vandenbossche jean",
+                             "BOSSCHE francois", "jeanfrancois"}) {
       INFO(text);
       CHECK(parties(search({{"name", text}})) == std::vector<std::string>{jf});
     }
@@ -804,13 +831,16 @@ TEST_CASE("staff find a file by name or member number and read the identity", "[
   }
   SECTION("the index keeps nothing of an erased person; a rebuild equals the live store") {
     std::vector<std::string> left;
-    REQUIRE(w.store->scan(Cf::kNiss, "", [&](std::string_view key, std::string_view value) {
-      const bool names_erased = key.find(erased) != std::string_view::npos;
-      // The member number stays (not personal: what a communication names).
-      if (names_erased && key[0] != 'm') left.push_back(std::string(1, key[0]));
-      (void)value;
-      return true;
-    }).ok());
+    REQUIRE(w.store
+                ->scan(Cf::kNiss, "",
+                       [&](std::string_view key, std::string_view value) {
+                         const bool names_erased = key.find(erased) != std::string_view::npos;
+                         // The member number stays (not personal: what a communication names).
+                         if (names_erased && key[0] != 'm') left.push_back(std::string(1, key[0]));
+                         (void)value;
+                         return true;
+                       })
+                .ok());
     CHECK(left.empty());
     CHECK(must(w.store->get(Cf::kNiss, "w" + jf)).has_value());
     CHECK(must(w.store->get(Cf::kNiss, "s" + jf)).has_value());
@@ -818,7 +848,8 @@ TEST_CASE("staff find a file by name or member number and read the identity", "[
     CHECK(must(store_checksums(*rebuilt)) == must(store_checksums(*w.store)));
   }
   SECTION("auditors neither search names nor read identities") {
-    CHECK(w.post("/v1/persons/search", {{"name", "peeters"}}, as("au"), 403)["error"] == "RoleRequired");
+    CHECK(w.post("/v1/persons/search", {{"name", "peeters"}}, as("au"), 403)["error"] ==
+          "RoleRequired");
     w.get("/v1/persons/" + jf + "/identity", as("au"), 403);
   }
   SECTION("each person listed is in the access log with the purpose") {
@@ -830,16 +861,19 @@ TEST_CASE("staff find a file by name or member number and read the identity", "[
   }
   SECTION("bad searches are refused naming the field and the rule") {
     CHECK(search(json::object(), "file review", 400)["error"] == "SearchByOne");
-    CHECK(search({{"name", "x"}, {"member_number", 1}}, "file review", 400)["error"] == "SearchByOne");
+    CHECK(search({{"name", "x"}, {"member_number", 1}}, "file review", 400)["error"] ==
+          "SearchByOne");
     auto no_words = search({{"name", " - '. "}}, "file review", 400);
     CHECK(no_words["error"] == "NameWords");
     CHECK(no_words["field"] == "name");
     CHECK(search({{"name", "a b c d e f g"}}, "file review", 400)["error"] == "NameTooManyWords");
-    CHECK(search({{"name", std::string(65, 'a')}}, "file review", 400)["error"] == "NameWordTooLong");
+    CHECK(search({{"name", std::string(65, 'a')}}, "file review", 400)["error"] ==
+          "NameWordTooLong");
     CHECK(search({{"name", 12}}, "file review", 400)["field"] == "name");
     CHECK(search({{"name", "peeters"}, {"limit", 51}}, "file review", 400)["field"] == "limit");
     CHECK(search({{"member_number", 0}}, "file review", 400)["field"] == "member_number");
-    CHECK(search({{"name", "peeters"}, {"city", "Gent"}}, "file review", 400)["error"] == "UnknownField");
+    CHECK(search({{"name", "peeters"}, {"city", "Gent"}}, "file review", 400)["error"] ==
+          "UnknownField");
     CHECK(search({{"name", "peeters"}}, "", 400)["error"] == "PurposeRequired");
   }
   SECTION("the identity, decrypted for staff, and nothing after an erasure") {
@@ -856,7 +890,8 @@ TEST_CASE("staff find a file by name or member number and read the identity", "[
     CHECK(gone["member_number"] == 5);
     CHECK_FALSE(gone.contains("niss"));
     CHECK_FALSE(gone.contains("last_name"));
-    CHECK(w.get("/v1/persons/" + jf + "/identity", as("st", ""), 400)["error"] == "PurposeRequired");
+    CHECK(w.get("/v1/persons/" + jf + "/identity", as("st", ""), 400)["error"] ==
+          "PurposeRequired");
     w.get("/v1/persons/P0190a2b3c4d57e8f9a0b1c2d3e4f5a6b/identity", as("st"), 404);
     auto logged = w.get("/v1/audit/access-log?party_id=" + jf, as("au"))["records"];
     REQUIRE_FALSE(logged.empty());
@@ -864,9 +899,10 @@ TEST_CASE("staff find a file by name or member number and read the identity", "[
   }
 }
 
-TEST_CASE("the admin rebuild route swaps a fresh store in with equal checksums; no log line "
-          "carries personal data",
-          "[http][rebuild][privacy]") {
+TEST_CASE(
+    "the admin rebuild route swaps a fresh store in with equal checksums; no log line "
+    "carries personal data",
+    "[http][rebuild][privacy]") {
   std::ostringstream captured;
   auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(captured);
   auto previous = spdlog::default_logger();
@@ -875,17 +911,19 @@ TEST_CASE("the admin rebuild route swaps a fresh store in with equal checksums; 
   {
     Ledger ledger;
     const std::string person = ledger.register_person(1, ymd(2025, 1, 2));
-    must(ledger.person(person, d::ChangeProvisionalBase{2025, d::Money::from_cents(4'000'000),
-                                                       s::ProvisionalBasis::ChosenHigher, ""},
+    must(ledger.person(person,
+                       d::ChangeProvisionalBase{2025, d::Money::from_cents(4'000'000),
+                                                s::ProvisionalBasis::ChosenHigher, ""},
                        ymd(2025, 1, 2)));
     must(ledger.person(person, d::AssessQuarter{quarter(2025, 1)}, ymd(2025, 1, 5)));
     const std::string niss = Ledger::niss_of(1);
-    auto runner = must(ProjectionRunner::open(ledger.log(), ledger.dir() + "/projections",
-                                              ledger.deps()));
+    auto runner =
+        must(ProjectionRunner::open(ledger.log(), ledger.dir() + "/projections", ledger.deps()));
     must(runner->start());
     auto access = must(AccessLog::open(ledger.dir() + "/access-log"));
     auto table = TokenTable::parse(R"({"tokens": [
-      {"principal": "root", "role": "admin", "sha256": ")" + token_sha256("ad") + R"("}]})");
+      {"principal": "root", "role": "admin", "sha256": ")" +
+                                   token_sha256("ad") + R"("}]})");
     REQUIRE(table.ok());
     kassa::testing::TestServer server(std::move(table).value());
     kassa::http::QueryDeps deps;

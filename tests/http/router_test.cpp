@@ -8,24 +8,25 @@ using kassa::http::Method;
 using kassa::http::Reply;
 using kassa::http::RequestContext;
 using kassa::http::Role;
-using kassa::http::TokenTable;
 using kassa::http::token_sha256;
+using kassa::http::TokenTable;
 using nlohmann::json;
 
 namespace {
 
 TokenTable tokens() {
   auto table = TokenTable::parse(R"({"tokens": [
-    {"principal": "s-1", "role": "staff", "sha256": ")" + token_sha256("st") + R"("},
-    {"principal": "b-1", "role": "batch", "sha256": ")" + token_sha256("ba") + R"("},
-    {"principal": "root", "role": "admin", "sha256": ")" + token_sha256("ad") + R"("}]})");
+    {"principal": "s-1", "role": "staff", "sha256": ")" +
+                                 token_sha256("st") + R"("},
+    {"principal": "b-1", "role": "batch", "sha256": ")" +
+                                 token_sha256("ba") + R"("},
+    {"principal": "root", "role": "admin", "sha256": ")" +
+                                 token_sha256("ad") + R"("}]})");
   REQUIRE(table.ok());
   return std::move(table).value();
 }
 
-httplib::Headers bearer(const std::string& token) {
-  return {{"Authorization", "Bearer " + token}};
-}
+httplib::Headers bearer(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
 
 }  // namespace
 
@@ -83,22 +84,22 @@ TEST_CASE("routes authenticate, authorise, parse JSON and map errors to statuses
   kassa::testing::TestServer server(tokens());
   server.router().add(Method::kGet, "/v1/echo/{name}", {Role::kStaff},
                       [](const RequestContext& ctx) -> kassa::Result<Reply> {
-                        return Reply{200, {{"name", ctx.params.at("name")},
-                                           {"actor", ctx.principal.name},
-                                           {"q", ctx.query("q").value_or("")}}};
+                        return Reply{200,
+                                     {{"name", ctx.params.at("name")},
+                                      {"actor", ctx.principal.name},
+                                      {"q", ctx.query("q").value_or("")}}};
                       });
-  server.router().add(Method::kPost, "/v1/things", {Role::kStaff},
-                      [](const RequestContext& ctx) -> kassa::Result<Reply> {
-                        if (!ctx.body.is_object() || !ctx.body.contains("amount")) {
-                          return kassa::Error::invalid("amount", "AmountRequired",
-                                                       "amount is required");
-                        }
-                        if (ctx.body["amount"] == "0.00") {
-                          return kassa::Error::violation("AmountPositive", "amount must be > 0",
-                                                         "amount");
-                        }
-                        return Reply{201, {{"amount", ctx.body["amount"]}}};
-                      });
+  server.router().add(
+      Method::kPost, "/v1/things", {Role::kStaff},
+      [](const RequestContext& ctx) -> kassa::Result<Reply> {
+        if (!ctx.body.is_object() || !ctx.body.contains("amount")) {
+          return kassa::Error::invalid("amount", "AmountRequired", "amount is required");
+        }
+        if (ctx.body["amount"] == "0.00") {
+          return kassa::Error::violation("AmountPositive", "amount must be > 0", "amount");
+        }
+        return Reply{201, {{"amount", ctx.body["amount"]}}};
+      });
   server.start();
   auto client = server.client();
 
@@ -145,8 +146,8 @@ TEST_CASE("routes authenticate, authorise, parse JSON and map errors to statuses
   CHECK(rule->status == 422);
   CHECK(json::parse(rule->body)["kind"] == "rule_violation");
 
-  auto created = client.Post("/v1/things", bearer("st"), R"({"amount": "12.34"})",
-                             "application/json");
+  auto created =
+      client.Post("/v1/things", bearer("st"), R"({"amount": "12.34"})", "application/json");
   CHECK(created->status == 201);
   CHECK(json::parse(created->body)["amount"] == "12.34");
 }

@@ -29,7 +29,9 @@ struct Served {
   explicit Served(std::size_t workers = kh::ServerOptions{}.worker_threads)
       : server(kh::ServerOptions{"127.0.0.1", 0, "test", workers},
                std::move(kh::TokenTable::parse(R"({"tokens": [{"principal": "s", "role": "staff",
-                 "sha256": ")" + kh::token_sha256("staff-secret") + R"("}]})")).value()) {
+                 "sha256": ")" + kh::token_sha256("staff-secret") +
+                                               R"("}]})"))
+                   .value()) {
     auto ok = [](const kh::RequestContext&) -> kassa::Result<kh::Reply> {
       return kh::Reply(200, nlohmann::json{{"ok", true}});
     };
@@ -114,7 +116,8 @@ TEST_CASE("every error has a JSON body: unknown paths and methods, malformed bod
   auto empty = c.Get("/v1/things/7?at=", staff);
   expect_error(empty, 400, "ParameterEmpty");
   CHECK(body_of(empty)["field"] == "at");
-  expect_error(c.Get("/v1/things/7?limit=2&at=2025-01-01&at=2026-01-01", staff), 400, "ParameterRepeated");
+  expect_error(c.Get("/v1/things/7?limit=2&at=2025-01-01&at=2026-01-01", staff), 400,
+               "ParameterRepeated");
   expect_error(c.Get("/v1/things/7?at="), 401, "BearerTokenRequired");  // the token first
   expect_error(c.Get("/v1/things/7?at=2025-01-01&at=2025-01-01", staff), 400, "ParameterRepeated");
   expect_error(c.Get("/v1/things/7?flag", staff), 400, "ParameterEmpty");
@@ -185,7 +188,8 @@ TEST_CASE("a hundred idle and ten slow connections leave /health answering", "[s
   std::thread dripping([&] {
     while (!stop) {
       for (int fd : slow) (void)::send(fd, "X-Slow: 1\r\n", 11, MSG_NOSIGNAL);
-      for (int i = 0; i < 5 && !stop; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      for (int i = 0; i < 5 && !stop; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
   });
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -245,7 +249,8 @@ TEST_CASE("a body sent with a GET is never read as the next request", "[server][
   }));
   INFO(method << " " << path);
   const std::string inner = "GET /v1/things/8 HTTP/1.1\r\nHost: x\r\n\r\n";
-  const std::string head = method + " " + path + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+  const std::string head = method + " " + path +
+                           " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
                            "staff-secret\r\nContent-Length: " +
                            std::to_string(inner.size()) + "\r\n\r\n";
   // The body after the head, as a client sends it in two writes: what the
@@ -359,8 +364,8 @@ TEST_CASE("a body over the route's limit or without a known token is refused bef
   const Case cases[] = {
       {"POST /v1/things/7 HTTP/1.1\r\n" + staff + "Content-Length: 31457280\r\n\r\n[[[[",
        "HTTP/1.1 413", "this route takes a body of at most 1048576 bytes"},
-      {"POST /v1/things/7 HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n[[[[",
-       "HTTP/1.1 401", "BearerTokenRequired"},
+      {"POST /v1/things/7 HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n[[[[", "HTTP/1.1 401",
+       "BearerTokenRequired"},
       {"POST /v1/things/7 HTTP/1.1\r\n" + staff + "Transfer-Encoding: chunked\r\n\r\n4\r\n[[[[\r\n",
        "HTTP/1.1 411", "LengthRequired"},
       // Neither a length nor chunks: an empty body (RFC 9112 6.3), answered
@@ -385,8 +390,8 @@ TEST_CASE("a body over the route's limit or without a known token is refused bef
 
   // Within the limit, with the token: served.
   auto c = s.client();
-  auto fine = c.Post("/v1/things/7", {{"Authorization", "Bearer staff-secret"}}, "{}",
-                     "application/json");
+  auto fine =
+      c.Post("/v1/things/7", {{"Authorization", "Bearer staff-secret"}}, "{}", "application/json");
   REQUIRE(fine);
   CHECK(fine->status == 200);
 }

@@ -89,8 +89,10 @@ void check_exactly_once_in_order(const std::vector<kt::ConsumedMessage>& got) {
 
 }  // namespace
 
-TEST_CASE("the broker creates a 3-partition topic and delivers 10,000 idempotent messages "
-          "exactly once, in order per key", "[kafka][broker]") {
+TEST_CASE(
+    "the broker creates a 3-partition topic and delivers 10,000 idempotent messages "
+    "exactly once, in order per key",
+    "[kafka][broker]") {
   const std::string topic = kt::unique_name("kassa.test.broker");
   kt::create_topic(topic, 3);
   REQUIRE(kt::partition_count(topic) == 3);
@@ -129,7 +131,8 @@ TEST_CASE("a broker restart in the middle of producing loses and duplicates noth
         if (i % 100 == 99) std::this_thread::sleep_for(std::chrono::milliseconds(100));
       }
     });
-    while (produced.load() < kMessages / 3) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    while (produced.load() < kMessages / 3)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
     const int acked_before = counts.ok.load();
     const int produced_before = produced.load();
     const int rc = kt::run_kafka_script("restart");

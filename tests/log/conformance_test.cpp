@@ -129,7 +129,8 @@ TEMPLATE_TEST_CASE("bad arguments are refused", "[log][conformance]", KASSA_LOG_
   auto no_key = log.append(Topic::kPersonEvents, "", records);
   REQUIRE_FALSE(no_key.ok());
   CHECK(no_key.error().code == kassa::Errc::kInvalidArgument);
-  auto no_partition = log.high_water_mark(Topic::kPersonEvents, log.partition_count(Topic::kPersonEvents));
+  auto no_partition =
+      log.high_water_mark(Topic::kPersonEvents, log.partition_count(Topic::kPersonEvents));
   CHECK_FALSE(no_partition.ok());
   auto beyond = log.read(Topic::kPersonEvents, 0, 1, 10, milliseconds(0));
   REQUIRE_FALSE(beyond.ok());
@@ -167,7 +168,8 @@ TEMPLATE_TEST_CASE("records of one key stay in one partition, in order; partitio
   for (int round = 0; round < kRounds; ++round) {
     for (int k = 0; k < kKeys; ++k) {
       const std::string key = "party-" + std::to_string(k);
-      (void)must(log.append(Topic::kPersonEvents, key, make_records(key + "/r" + std::to_string(round), 3)));
+      (void)must(log.append(Topic::kPersonEvents, key,
+                            make_records(key + "/r" + std::to_string(round), 3)));
     }
   }
   std::set<int32_t> used;
@@ -333,7 +335,8 @@ TEMPLATE_TEST_CASE("a corrupted record goes to the quarantine and the reader goe
   CHECK(q[1].quarantine->reason.find("checksum") != std::string::npos);
 
   SECTION("a restarted reader re-reads the bad records without quarantining them twice") {
-    VerifyingReader again(log, must(log.subscribe({{Topic::kPersonEvents, p, 0}})), test_verifier());
+    VerifyingReader again(log, must(log.subscribe({{Topic::kPersonEvents, p, 0}})),
+                          test_verifier());
     CHECK(read_through(again).size() == 4);
     CHECK(again.quarantined_count() == 2);
     CHECK(must(read_quarantine(log)).size() == 2);
@@ -347,7 +350,8 @@ TEMPLATE_TEST_CASE("10,000 records in one append", "[log][conformance][throughpu
   const auto records = make_records(std::string(200, 'v'), 10'000);
   const auto t0 = std::chrono::steady_clock::now();
   const auto offsets = must(log.append(Topic::kPersonEvents, "bulk", records));
-  const auto ms = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - t0).count();
+  const auto ms =
+      std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - t0).count();
   REQUIRE(offsets.size() == records.size());
   for (std::size_t i = 0; i < offsets.size(); ++i) REQUIRE(offsets[i] == static_cast<int64_t>(i));
   WARN(TestType::kName << ": 10,000 records of ~210 bytes appended durably in " << ms << " ms");
@@ -371,21 +375,24 @@ TEMPLATE_TEST_CASE("appends from several threads at once each get their own offs
     threads.emplace_back([&, t] {
       const std::string key = "writer-" + std::to_string(t);
       for (int i = 0; i < kAppends; ++i) {
-        auto r = log.append(Topic::kPersonEvents, key, make_records(key + "/" + std::to_string(i), kPerAppend));
+        auto r = log.append(Topic::kPersonEvents, key,
+                            make_records(key + "/" + std::to_string(i), kPerAppend));
         if (!r.ok()) {
           ++failures;
           return;
         }
-        offsets_of[static_cast<std::size_t>(t)].insert(offsets_of[static_cast<std::size_t>(t)].end(),
-                                                       r->begin(), r->end());
+        offsets_of[static_cast<std::size_t>(t)].insert(
+            offsets_of[static_cast<std::size_t>(t)].end(), r->begin(), r->end());
       }
     });
   }
   for (auto& th : threads) th.join();
-  const auto ms = std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - t0).count();
+  const auto ms =
+      std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - t0).count();
   REQUIRE(failures == 0);
-  WARN(TestType::kName << ": " << kThreads * kAppends * kPerAppend << " records in " << kThreads * kAppends
-                       << " appends from " << kThreads << " threads in " << ms << " ms");
+  WARN(TestType::kName << ": " << kThreads * kAppends * kPerAppend << " records in "
+                       << kThreads * kAppends << " appends from " << kThreads << " threads in "
+                       << ms << " ms");
   for (int t = 0; t < kThreads; ++t) {
     const std::string key = "writer-" + std::to_string(t);
     const int32_t p = log.partition_for(Topic::kPersonEvents, key);
@@ -395,7 +402,8 @@ TEMPLATE_TEST_CASE("appends from several threads at once each get their own offs
     }
     REQUIRE(values.size() == static_cast<std::size_t>(kAppends * kPerAppend));
     for (std::size_t i = 0; i < values.size(); ++i) {
-      REQUIRE(values[i] == key + "/" + std::to_string(i / kPerAppend) + "#" + std::to_string(i % kPerAppend));
+      REQUIRE(values[i] ==
+              key + "/" + std::to_string(i / kPerAppend) + "#" + std::to_string(i % kPerAppend));
     }
     const auto& mine = offsets_of[static_cast<std::size_t>(t)];
     CHECK(std::is_sorted(mine.begin(), mine.end()));

@@ -53,8 +53,8 @@ std::string unknown_type_frame(const std::string& key) {
   schemas::ReminderSentBuilder rb(fbb);
   rb.add_amount_due_cents(100);
   auto body_off = rb.Finish();
-  auto env = schemas::CreateEnvelope(fbb, &id, schemas::AggregateKind::Person, key_off, 1, 1, 1, 0, 0,
-                                     nullptr, nullptr, actor, prev,
+  auto env = schemas::CreateEnvelope(fbb, &id, schemas::AggregateKind::Person, key_off, 1, 1, 1, 0,
+                                     0, nullptr, nullptr, actor, prev,
                                      static_cast<schemas::EventBody>(200), body_off.Union());
   fbb.Finish(env, schemas::EnvelopeIdentifier());
   return text_of(frame_envelope({fbb.GetBufferPointer(), fbb.GetSize()}));
@@ -62,8 +62,10 @@ std::string unknown_type_frame(const std::string& key) {
 
 }  // namespace
 
-TEMPLATE_TEST_CASE("the event verifier quarantines corrupt, unknown and out-of-chain events and "
-                   "the reader goes on", "[verifier]", KASSA_LOG_FIXTURES) {
+TEMPLATE_TEST_CASE(
+    "the event verifier quarantines corrupt, unknown and out-of-chain events and "
+    "the reader goes on",
+    "[verifier]", KASSA_LOG_FIXTURES) {
   TestType fx;
   EventLog& log = *fx.log;
   SeededRandom random(7);
@@ -100,7 +102,8 @@ TEMPLATE_TEST_CASE("the event verifier quarantines corrupt, unknown and out-of-c
     from.push_back({Topic::kPersonEvents, p, 0});
   }
   ChainVerifier chains;
-  VerifyingReaderOf<DecodedEvent> reader(log, must(log.subscribe(from)), make_event_verifier(chains));
+  VerifyingReaderOf<DecodedEvent> reader(log, must(log.subscribe(from)),
+                                         make_event_verifier(chains));
   std::vector<Verified<DecodedEvent>> delivered;
   for (int attempt = 0; attempt < 50 && delivered.size() < 3; ++attempt) {
     auto batch = must(reader.poll(100, std::chrono::milliseconds(200)));

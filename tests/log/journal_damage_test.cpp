@@ -27,7 +27,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-using Contents = std::map<std::pair<int, int32_t>, std::vector<std::string>>;  // (topic, p) -> values
+// (topic, partition) -> values
+using Contents = std::map<std::pair<int, int32_t>, std::vector<std::string>>;
 
 LogConfig journal_config(const std::string& path) {
   LogConfig config = small_config();
@@ -42,7 +43,8 @@ Contents fill(EventLog& log, int n) {
   for (int i = 0; i < n; ++i) {
     const std::string key = "party-" + std::to_string(i % 37);
     std::string filler;
-    for (int j = 0; j < 80; ++j) filler.push_back(static_cast<char>('a' + (i * 7919 + j * 104729) % 26));
+    for (int j = 0; j < 80; ++j)
+      filler.push_back(static_cast<char>('a' + (i * 7919 + j * 104729) % 26));
     Record r = make_record("record " + std::to_string(i) + filler);
     const int32_t p = log.partition_for(Topic::kPersonEvents, key);
     (void)must(log.append(Topic::kPersonEvents, key, std::vector<Record>{r}));
@@ -142,13 +144,17 @@ Outcome check_copy(const std::string& dir, const Contents& written) {
     for (std::size_t i = 0; i < values.size(); ++i) {
       const auto offset = static_cast<int64_t>(i);
       const bool hwm_ok = offset < *(*reader)->high_water_mark(Topic::kPersonEvents, p);
-      auto one = hwm_ok ? (*reader)->read(Topic::kPersonEvents, p, offset, 1, std::chrono::milliseconds(0))
-                        : kassa::Result<std::vector<StoredRecord>>(kassa::Error::corrupt("beyond", "beyond"));
+      auto one =
+          hwm_ok
+              ? (*reader)->read(Topic::kPersonEvents, p, offset, 1, std::chrono::milliseconds(0))
+              : kassa::Result<std::vector<StoredRecord>>(kassa::Error::corrupt("beyond", "beyond"));
       if (one.ok() && one->size() == 1 && (*one)[0].value == values[i]) continue;
-      INFO("partition " << p << " offset " << offset << " unreadable but not named: "
-                        << (one.ok() ? "read " + std::to_string(one->size()) : one.error().message));
+      INFO(
+          "partition " << p << " offset " << offset << " unreadable but not named: "
+                       << (one.ok() ? "read " + std::to_string(one->size()) : one.error().message));
       for (const auto& d : *damage) {
-        INFO("damage " << d.partition << " " << d.from_offset << ".." << d.to_offset << " " << d.detail);
+        INFO("damage " << d.partition << " " << d.from_offset << ".." << d.to_offset << " "
+                       << d.detail);
       }
       CHECK(covered(*damage, p, offset));
     }
@@ -218,8 +224,8 @@ TEST_CASE("a damaged block in the middle of a partition is named, and the rest s
   CHECK(d.to_offset < static_cast<int64_t>(written.at({0, 0}).size()));
   CHECK(d.detail.find("Corruption") != std::string::npos);
   // Past the damage, partition 0 reads as written.
-  const auto rest = must(reader->read(Topic::kPersonEvents, 0, d.to_offset, 10'000,
-                                      std::chrono::milliseconds(0)));
+  const auto rest = must(
+      reader->read(Topic::kPersonEvents, 0, d.to_offset, 10'000, std::chrono::milliseconds(0)));
   REQUIRE(rest.size() == written.at({0, 0}).size() - static_cast<std::size_t>(d.to_offset));
   CHECK(rest.front().value == written.at({0, 0})[static_cast<std::size_t>(d.to_offset)]);
   // Reading into it fails, naming the partition and the offset.
@@ -229,8 +235,9 @@ TEST_CASE("a damaged block in the middle of a partition is named, and the rest s
   CHECK(into.error().message.find("person.events/0 at offset 0") != std::string::npos);
 }
 
-TEST_CASE("a damaged record in the middle of the WAL refuses the open; a read-only open writes nothing",
-          "[log][journal][damage]") {
+TEST_CASE(
+    "a damaged record in the middle of the WAL refuses the open; a read-only open writes nothing",
+    "[log][journal][damage]") {
   TempDir dir;
   const std::string original = dir.path() + "/journal";
   {
@@ -290,9 +297,9 @@ TEST_CASE("a damaged record in the middle of the WAL refuses the open; a read-on
   }
 }
 
-
-TEST_CASE("a write that fails for want of space: appends refused at once, then resumed, nothing lost",
-          "[log][journal][damage][nospace]") {
+TEST_CASE(
+    "a write that fails for want of space: appends refused at once, then resumed, nothing lost",
+    "[log][journal][damage][nospace]") {
   // RLIMIT_FSIZE makes the WAL's next append fail as a full disk would
   // (EFBIG instead of ENOSPC), without privileges. Before: the append after
   // a failed one aborted the process inside RocksDB
@@ -346,7 +353,8 @@ TEST_CASE("a write that fails for want of space: appends refused at once, then r
   // (a failed append may have landed: then it shows as an extra record of
   // its partition, which the contract allows; none did here).
   for (const auto& [tp, values] : acknowledged) {
-    const auto got = must(log->read(Topic::kPersonEvents, tp.second, 0, 100'000, std::chrono::milliseconds(0)));
+    const auto got =
+        must(log->read(Topic::kPersonEvents, tp.second, 0, 100'000, std::chrono::milliseconds(0)));
     std::vector<std::string> read;
     for (const auto& r : got) read.push_back(r.value);
     CHECK(read == values);

@@ -3,10 +3,10 @@
 // in the journal exactly once, the batch in flight all or nothing, nothing
 // else, and appending goes on at the high-water mark. Three kill rounds.
 
-#include <catch2/catch.hpp>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <catch2/catch.hpp>
 
 #include <map>
 #include <random>
@@ -63,7 +63,8 @@ std::vector<Ack> run_and_kill(const std::string& path, long first_batch, int kil
       if (tag == "ack") acks.push_back(a);
     }
     if (!killed && static_cast<int>(acks.size()) >= kill_after) {
-      std::this_thread::sleep_for(std::chrono::microseconds(std::uniform_int_distribution<int>(0, 3000)(rng)));
+      std::this_thread::sleep_for(
+          std::chrono::microseconds(std::uniform_int_distribution<int>(0, 3000)(rng)));
       REQUIRE(kill(pid, SIGKILL) == 0);
       killed = true;
     }
@@ -92,7 +93,8 @@ TEST_CASE("every acknowledged journal append survives kill -9 exactly once",
 
   for (int round = 0; round < 3; ++round) {
     const int kill_after = std::uniform_int_distribution<int>(50, 400)(rng);
-    for (const Ack& a : run_and_kill(config.journal_path, next_batch, kill_after, rng)) acked[a.batch] = a;
+    for (const Ack& a : run_and_kill(config.journal_path, next_batch, kill_after, rng))
+      acked[a.batch] = a;
     REQUIRE(!acked.empty());
 
     auto log = must(journal::JournalLog::open(config));
@@ -101,7 +103,8 @@ TEST_CASE("every acknowledged journal append survives kill -9 exactly once",
     int64_t total = 0;
     for (int32_t p = 0; p < log->partition_count(Topic::kPersonEvents); ++p) {
       const int64_t hwm = must(log->high_water_mark(Topic::kPersonEvents, p));
-      const auto all = must(log->read(Topic::kPersonEvents, p, 0, 1'000'000, std::chrono::milliseconds(0)));
+      const auto all =
+          must(log->read(Topic::kPersonEvents, p, 0, 1'000'000, std::chrono::milliseconds(0)));
       REQUIRE(static_cast<int64_t>(all.size()) == hwm);  // nothing beyond the high-water mark
       total += hwm;
       for (const auto& r : all) {

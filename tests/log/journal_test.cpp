@@ -64,7 +64,8 @@ TEST_CASE("concurrent appends from several threads get distinct consecutive offs
   int64_t total = 0;
   for (int32_t p = 0; p < log->partition_count(Topic::kPersonEvents); ++p) {
     const int64_t hwm = must(log->high_water_mark(Topic::kPersonEvents, p));
-    const auto got = must(log->read(Topic::kPersonEvents, p, 0, 10'000, std::chrono::milliseconds(0)));
+    const auto got =
+        must(log->read(Topic::kPersonEvents, p, 0, 10'000, std::chrono::milliseconds(0)));
     REQUIRE(static_cast<int64_t>(got.size()) == hwm);
     std::map<std::string, int> per_key;
     for (const auto& r : got) {

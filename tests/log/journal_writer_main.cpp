@@ -41,8 +41,10 @@ int main(int argc, char** argv) {
       return 1;
     }
     const std::string line = "ack " + std::to_string(b) + " " +
-                             std::to_string((*log)->partition_for(Topic::kPersonEvents, key)) + " " +
-                             std::to_string(offsets->front()) + " " + std::to_string(offsets->size()) + "\n";
-    if (write(STDOUT_FILENO, line.data(), line.size()) != static_cast<ssize_t>(line.size())) return 1;
+                             std::to_string((*log)->partition_for(Topic::kPersonEvents, key)) +
+                             " " + std::to_string(offsets->front()) + " " +
+                             std::to_string(offsets->size()) + "\n";
+    if (write(STDOUT_FILENO, line.data(), line.size()) != static_cast<ssize_t>(line.size()))
+      return 1;
   }
 }

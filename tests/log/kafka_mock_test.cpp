@@ -2,9 +2,9 @@
 // a record that cannot be delivered makes append() fail; it is never
 // silently dropped. (The real broker is for the integration tests.)
 
-#include <catch2/catch.hpp>
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
+#include <catch2/catch.hpp>
 
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
@@ -41,12 +41,11 @@ struct MockCluster {
     config.topic_setup = TopicSetup::kVerify;  // the mock has no CreateTopics
     config.message_timeout = milliseconds(1'500);
     config.admin_timeout = milliseconds(5'000);
-    config.kafka_overrides = {{"log_level", "0"},
-                              {"reconnect.backoff.ms", "50"},
-                              {"reconnect.backoff.max.ms", "200"}};
+    config.kafka_overrides = {
+        {"log_level", "0"}, {"reconnect.backoff.ms", "50"}, {"reconnect.backoff.max.ms", "200"}};
     for (Topic t : kAllTopics) {
-      REQUIRE(rd_kafka_mock_topic_create(cluster, config.topic_name(t).c_str(), config.partitions(t), 1) ==
-              RD_KAFKA_RESP_ERR_NO_ERROR);
+      REQUIRE(rd_kafka_mock_topic_create(cluster, config.topic_name(t).c_str(),
+                                         config.partitions(t), 1) == RD_KAFKA_RESP_ERR_NO_ERROR);
     }
   }
   ~MockCluster() {
@@ -57,7 +56,8 @@ struct MockCluster {
 
 }  // namespace
 
-TEST_CASE("a delivery failure surfaces as an error from append", "[log][kafka][mock][rdkafka-threads]") {
+TEST_CASE("a delivery failure surfaces as an error from append",
+          "[log][kafka][mock][rdkafka-threads]") {
   MockCluster mock;
   auto log = must(kafka::KafkaLog::open(mock.config));
   const auto ok = must(log->append(Topic::kPersonEvents, "party-1", make_records("ok", 3)));
@@ -109,14 +109,15 @@ TEST_CASE("librdkafka's own log lines go through the structured logger",
   // of them beside 38 structured ones in an outage.
   auto out = std::make_shared<std::ostringstream>();
   auto previous = spdlog::default_logger();
-  spdlog::set_default_logger(
-      std::make_shared<spdlog::logger>("capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(*out)));
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>(
+      "capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(*out)));
   {
     char err[512];
     rd_kafka_conf_t* conf = rd_kafka_conf_new();
     REQUIRE(rd_kafka_conf_set(conf, "bootstrap.servers", "127.0.0.1:1", err, sizeof err) ==
             RD_KAFKA_CONF_OK);
-    REQUIRE(rd_kafka_conf_set(conf, "client.id", "kassa-log-capture", err, sizeof err) == RD_KAFKA_CONF_OK);
+    REQUIRE(rd_kafka_conf_set(conf, "client.id", "kassa-log-capture", err, sizeof err) ==
+            RD_KAFKA_CONF_OK);
     kafka::use_structured_log(conf);
     rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
     REQUIRE(rk != nullptr);

@@ -10,11 +10,11 @@
 // up exactly once too. That second check is about the writer's resume logic;
 // the first is the log's promise.
 
-#include <catch2/catch.hpp>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <catch2/catch.hpp>
 
 #include <fstream>
 #include <map>
@@ -48,8 +48,9 @@ pid_t start_writer(const LogConfig& config, const std::string& ack_file, long fi
     const std::string first = std::to_string(first_batch);
     const std::string batches = std::to_string(kBatches);
     const std::string size = std::to_string(kBatchSize);
-    execl(KASSA_KAFKA_WRITER, KASSA_KAFKA_WRITER, config.brokers.c_str(), config.topic_prefix.c_str(),
-          ack_file.c_str(), first.c_str(), batches.c_str(), size.c_str(), kAckDelayMs, nullptr);
+    execl(KASSA_KAFKA_WRITER, KASSA_KAFKA_WRITER, config.brokers.c_str(),
+          config.topic_prefix.c_str(), ack_file.c_str(), first.c_str(), batches.c_str(),
+          size.c_str(), kAckDelayMs, nullptr);
     _exit(127);
   }
   return pid;
@@ -67,8 +68,10 @@ std::vector<long> read_acks(const std::string& ack_file) {
 
 }  // namespace
 
-TEST_CASE("100,000 events, SIGKILL at a random point, restart: every acknowledged event "
-          "exactly once, in order per key", "[log][kafka][sigkill]") {
+TEST_CASE(
+    "100,000 events, SIGKILL at a random point, restart: every acknowledged event "
+    "exactly once, in order per key",
+    "[log][kafka][sigkill]") {
   LogConfig config = small_config();
   config.brokers = kt::test_brokers();
   config.topic_prefix = kt::unique_name("kassa.test.sigkill");
@@ -87,23 +90,27 @@ TEST_CASE("100,000 events, SIGKILL at a random point, restart: every acknowledge
     REQUIRE(waitpid(first, &status, WNOHANG) == 0);  // still running
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 20)(rng)));
+  std::this_thread::sleep_for(
+      std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 20)(rng)));
   REQUIRE(kill(first, SIGKILL) == 0);
   int status = 0;
   REQUIRE(waitpid(first, &status, 0) == first);
   REQUIRE(WIFSIGNALED(status));
   const std::vector<long> acked_before = read_acks(ack_file);
-  for (std::size_t i = 0; i < acked_before.size(); ++i) REQUIRE(acked_before[i] == static_cast<long>(i));
+  for (std::size_t i = 0; i < acked_before.size(); ++i)
+    REQUIRE(acked_before[i] == static_cast<long>(i));
   REQUIRE(static_cast<long>(acked_before.size()) < kBatches);
 
   // Run 2: resume at the first unacknowledged batch.
-  const pid_t second = start_writer(config, ack_file, static_cast<long>(acked_before.size()), dir.path() + "/second.out");
+  const pid_t second = start_writer(config, ack_file, static_cast<long>(acked_before.size()),
+                                    dir.path() + "/second.out");
   REQUIRE(second > 0);
   REQUIRE(waitpid(second, &status, 0) == second);
   REQUIRE(WIFEXITED(status));
   REQUIRE(WEXITSTATUS(status) == 0);
   const auto write_ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
+          .count();
   const std::vector<long> acked = read_acks(ack_file);
   REQUIRE(acked.size() == static_cast<std::size_t>(kBatches));
 
@@ -112,8 +119,8 @@ TEST_CASE("100,000 events, SIGKILL at a random point, restart: every acknowledge
   for (int32_t p = 0; p < log->partition_count(Topic::kPersonEvents); ++p) {
     in_topic += must(log->high_water_mark(Topic::kPersonEvents, p));
   }
-  const auto got = kt::consume_all(config.topic_name(Topic::kPersonEvents), static_cast<std::size_t>(in_topic),
-                                   std::chrono::seconds(30));
+  const auto got = kt::consume_all(config.topic_name(Topic::kPersonEvents),
+                                   static_cast<std::size_t>(in_topic), std::chrono::seconds(30));
   REQUIRE(static_cast<int64_t>(got.size()) == in_topic);
 
   std::vector<int> copies(kEvents, 0);
@@ -151,6 +158,8 @@ TEST_CASE("100,000 events, SIGKILL at a random point, restart: every acknowledge
   std::string resume_line;
   std::getline(resumed, resume_line);
   WARN(resume_line);
-  WARN("SIGKILL after " << acked_before.size() << " of " << kBatches << " batches; 100,000 events of ~20 B "
-                        << "written by two processes in " << write_ms << " ms (incl. start-up and the kill)");
+  WARN("SIGKILL after " << acked_before.size() << " of " << kBatches
+                        << " batches; 100,000 events of ~20 B "
+                        << "written by two processes in " << write_ms
+                        << " ms (incl. start-up and the kill)");
 }

@@ -53,7 +53,8 @@ std::set<long> already_there(EventLog& log, long batch, long batch_size) {
 
 int main(int argc, char** argv) {
   if (argc != 7 && argc != 8) {
-    std::fprintf(stderr, "usage: kafka_writer BROKERS PREFIX ACK_FILE FIRST_BATCH BATCHES BATCH_SIZE\n");
+    std::fprintf(stderr,
+                 "usage: kafka_writer BROKERS PREFIX ACK_FILE FIRST_BATCH BATCHES BATCH_SIZE\n");
     return 2;
   }
   spdlog::set_level(spdlog::level::warn);
@@ -86,7 +87,8 @@ int main(int argc, char** argv) {
       }
       std::this_thread::sleep_for(ack_delay);
       const std::string line = std::to_string(b) + "\n";
-      if (write(ack_fd, line.data(), line.size()) != static_cast<ssize_t>(line.size()) || fsync(ack_fd) != 0) {
+      if (write(ack_fd, line.data(), line.size()) != static_cast<ssize_t>(line.size()) ||
+          fsync(ack_fd) != 0) {
         return 1;
       }
     }

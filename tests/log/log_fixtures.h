@@ -66,15 +66,16 @@ struct KafkaFixture {
   // A plain producer, no headers, no codec: the corrupted message.
   void inject_raw(Topic topic, const std::string& key, const std::string& bytes) {
     char err[512];
-    kassa::testing::KafkaHandle rk(
-        rd_kafka_new(RD_KAFKA_PRODUCER, kassa::testing::make_conf({{"acks", "all"}}), err, sizeof err));
+    kassa::testing::KafkaHandle rk(rd_kafka_new(
+        RD_KAFKA_PRODUCER, kassa::testing::make_conf({{"acks", "all"}}), err, sizeof err));
     if (!rk) throw std::runtime_error(err);
     const std::string name = config.topic_name(topic);
-    const rd_kafka_resp_err_t e = rd_kafka_producev(
-        rk.get(), RD_KAFKA_V_TOPIC(name.c_str()), RD_KAFKA_V_PARTITION(log->partition_for(topic, key)),
-        RD_KAFKA_V_KEY(key.data(), key.size()),
-        RD_KAFKA_V_VALUE(const_cast<char*>(bytes.data()), bytes.size()),
-        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
+    const rd_kafka_resp_err_t e =
+        rd_kafka_producev(rk.get(), RD_KAFKA_V_TOPIC(name.c_str()),
+                          RD_KAFKA_V_PARTITION(log->partition_for(topic, key)),
+                          RD_KAFKA_V_KEY(key.data(), key.size()),
+                          RD_KAFKA_V_VALUE(const_cast<char*>(bytes.data()), bytes.size()),
+                          RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
     if (e != RD_KAFKA_RESP_ERR_NO_ERROR) throw std::runtime_error(rd_kafka_err2str(e));
     if (rd_kafka_flush(rk.get(), 20'000) != RD_KAFKA_RESP_ERR_NO_ERROR) {
       throw std::runtime_error("raw produce not flushed");

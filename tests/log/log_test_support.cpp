@@ -56,7 +56,8 @@ Record make_record(std::string_view payload) {
 std::vector<Record> make_records(std::string_view prefix, int count) {
   std::vector<Record> out;
   out.reserve(static_cast<std::size_t>(count));
-  for (int i = 0; i < count; ++i) out.push_back(make_record(std::string(prefix) + "#" + std::to_string(i)));
+  for (int i = 0; i < count; ++i)
+    out.push_back(make_record(std::string(prefix) + "#" + std::to_string(i)));
   return out;
 }
 

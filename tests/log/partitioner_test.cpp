@@ -1,7 +1,7 @@
 // The partitioner both adapters share is Kafka's default (Java) one.
 
-#include <catch2/catch.hpp>
 #include <librdkafka/rdkafka.h>
+#include <catch2/catch.hpp>
 
 #include "log/event_log.h"
 
@@ -23,7 +23,8 @@ TEST_CASE("murmur2 gives the values of Kafka's Java client", "[log][partitioner]
 
 TEST_CASE("partition_for_key agrees with librdkafka's murmur2 partitioner", "[log][partitioner]") {
   for (int i = 0; i < 5000; ++i) {
-    const std::string key = "party-" + std::to_string(i * 7919) + std::string(static_cast<std::size_t>(i % 5), 'x');
+    const std::string key =
+        "party-" + std::to_string(i * 7919) + std::string(static_cast<std::size_t>(i % 5), 'x');
     for (int32_t n : {1, 3, 4, 8, 12, 64}) {
       const int32_t ours = partition_for_key(key, n);
       const int32_t theirs =

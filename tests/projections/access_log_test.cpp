@@ -28,9 +28,12 @@ TEST_CASE("concurrent reads share the access log's synced writes", "[access_log]
         ready.fetch_add(1);
         while (ready.load() < kThreads) std::this_thread::yield();
         for (int i = 0; i < kEach; ++i) {
-          AccessRecord r{1'700'000'000'000'000 + i, "staff-" + std::to_string(t), "staff",
+          AccessRecord r{1'700'000'000'000'000 + i,
+                         "staff-" + std::to_string(t),
+                         "staff",
                          "P" + std::to_string(t) + "-" + std::to_string(i),
-                         "GET /v1/persons/{party_id}/statement", "a call from the member"};
+                         "GET /v1/persons/{party_id}/statement",
+                         "a call from the member"};
           if (!(*log)->record(r).ok()) failed.fetch_add(1);
         }
       });
@@ -58,7 +61,8 @@ TEST_CASE("concurrent reads share the access log's synced writes", "[access_log]
   }
   CHECK(parties.size() == static_cast<std::size_t>(kThreads * kEach));
   // And a new record after the reopen gets a key of its own.
-  REQUIRE((*log)->record({1'700'000'000'000'000, "staff-x", "staff", "Pnew", "GET /x", "why"}).ok());
+  REQUIRE(
+      (*log)->record({1'700'000'000'000'000, "staff-x", "staff", "Pnew", "GET /x", "why"}).ok());
   auto again = (*log)->query(std::nullopt, 0, INT64_MAX, 10'000);
   REQUIRE(again.ok());
   CHECK(again->size() == static_cast<std::size_t>(kThreads * kEach + 1));

@@ -66,9 +66,9 @@ class EventWriter {
                       std::uint16_t quarter,
                       const std::function<s::EventBodyUnion(const log::Uuid&)>& make) {
     auto e = encode(kind, key, effective, quarter, make);
-    std::vector<log::Record> recs{log::Record{
-        std::string(reinterpret_cast<const char*>(e.frame.data()), e.frame.size()),
-        std::string(e.type_name()), e.schema_version}};
+    std::vector<log::Record> recs{
+        log::Record{std::string(reinterpret_cast<const char*>(e.frame.data()), e.frame.size()),
+                    std::string(e.type_name()), e.schema_version}};
     return must(log_.append(topic_of(kind), key, recs)).front();
   }
 

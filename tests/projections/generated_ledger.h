@@ -18,10 +18,10 @@
 #include "log/event_log.h"
 #include "log/personal_data.h"
 #include "log/random.h"
+#include "log/rocksdb_key_store.h"
 #include "projections/projector.h"
 #include "projections/store.h"
 #include "test_basics.h"
-#include "log/rocksdb_key_store.h"
 
 namespace kassa::projections::testing {
 
@@ -56,9 +56,9 @@ inline std::size_t generate_ledger(const std::string& dir, std::size_t target_ev
       must(keys->create_key(p));
       std::vector<log::Record> recs;
       auto add = [&](const log::EncodedEvent& e) {
-        recs.push_back(log::Record{
-            std::string(reinterpret_cast<const char*>(e.frame.data()), e.frame.size()),
-            std::string(e.type_name()), e.schema_version});
+        recs.push_back(
+            log::Record{std::string(reinterpret_cast<const char*>(e.frame.data()), e.frame.size()),
+                        std::string(e.type_name()), e.schema_version});
       };
       const auto category = person_no % 5 == 4 ? s::Category::Secondary : s::Category::Main;
       add(w.encode(P, p, days(2023, 1, 2), 20231, [&](const log::Uuid& id) {

@@ -88,17 +88,21 @@ class Walk {
     if (year == 2023) {
       for (int i = 0; i < company_count_; ++i) {
         const std::string number = company_number(i);
-        d::RegisterCompany r{*d::CompanyNumber::parse(number), "Walk " + std::to_string(i), "SRL",
-                             *d::Date::from_ymd(2019 + i % 4, 3, 1),
-                             static_cast<std::uint32_t>(900'000 + i),
-                             {*d::PartyId::parse(persons_[static_cast<std::size_t>(i) % persons_.size()])}};
+        d::RegisterCompany r{
+            *d::CompanyNumber::parse(number),
+            "Walk " + std::to_string(i),
+            "SRL",
+            *d::Date::from_ymd(2019 + i % 4, 3, 1),
+            static_cast<std::uint32_t>(900'000 + i),
+            {*d::PartyId::parse(persons_[static_cast<std::size_t>(i) % persons_.size()])}};
         company(number, r, *d::Date::from_ymd(2023, 1, 5));
         companies_.push_back(number);
       }
     }
     for (const auto& number : companies_) {
-      company(number, d::ReportBalanceSheet{*d::Date::from_ymd(year - 2, 12, 31),
-                                            cents(static_cast<std::int64_t>(below(200'000'000)))},
+      company(number,
+              d::ReportBalanceSheet{*d::Date::from_ymd(year - 2, 12, 31),
+                                    cents(static_cast<std::int64_t>(below(200'000'000)))},
               *d::Date::from_ymd(year, 1, 10));
       company(number, d::AssessCompanyContribution{year}, *d::Date::from_ymd(year, 2, 1));
       const auto st = l_.company_state(number);
@@ -107,17 +111,23 @@ class Walk {
         const std::int64_t amount = chance(500) ? debt->second.amount.cents()
                                                 : static_cast<std::int64_t>(below(100'000)) + 1;
         std::optional<d::StructuredCommunication> comm;
-        if (debt->second.notice) comm = *d::StructuredCommunication::parse(debt->second.notice->communication);
-        company(number, d::RecordCompanyPayment{cents(amount), *d::Date::from_ymd(year, 1 + static_cast<unsigned>(below(12)), 15), comm,
-                                                "CB-" + number + "-" + std::to_string(year)},
-                *d::Date::from_ymd(year, 12, 20));
+        if (debt->second.notice)
+          comm = *d::StructuredCommunication::parse(debt->second.notice->communication);
+        company(
+            number,
+            d::RecordCompanyPayment{
+                cents(amount), *d::Date::from_ymd(year, 1 + static_cast<unsigned>(below(12)), 15),
+                comm, "CB-" + number + "-" + std::to_string(year)},
+            *d::Date::from_ymd(year, 12, 20));
       }
       if (year >= 2024) {
         company(number, d::ApplyCompanyLateSurcharge{year - 1, *d::Date::from_ymd(year, 6, 30)},
                 *d::Date::from_ymd(year, 7, 1));
       }
       if (chance(200) && year == 2025) {
-        company(number, d::AddDirector{*d::PartyId::parse(persons_[below(persons_.size())]), *d::Date::from_ymd(year, 5, 1), "manager"},
+        company(number,
+                d::AddDirector{*d::PartyId::parse(persons_[below(persons_.size())]),
+                               *d::Date::from_ymd(year, 5, 1), "manager"},
                 *d::Date::from_ymd(year, 5, 1));
       }
     }
@@ -146,9 +156,10 @@ class Walk {
         break;
       }
     }
-    if (roll < 15) comm.reset();                          // no communication
+    if (roll < 15) comm.reset();                           // no communication
     if (roll >= 15 && roll < 30) amount = amount / 2 + 1;  // short
-    if (roll >= 30 && roll < 40) amount = open.cents() + static_cast<std::int64_t>(below(50'000));  // more
+    if (roll >= 30 && roll < 40)
+      amount = open.cents() + static_cast<std::int64_t>(below(50'000));  // more
     if (amount <= 0) amount = static_cast<std::int64_t>(below(40'000)) + 1;
     person(key,
            d::RecordPayment{cents(amount), on.plus_days(-static_cast<int>(below(3))), comm,
@@ -167,10 +178,12 @@ class Walk {
       const int year = q.year() + static_cast<int>(below(2));
       const bool lower = chance(500);
       person(key,
-             d::ChangeProvisionalBase{year, cents(lower ? 1'800'000 : 6'000'000 + static_cast<std::int64_t>(below(4'000'000))),
-                                      lower ? schemas::ProvisionalBasis::JustifiedLower
-                                            : schemas::ProvisionalBasis::ChosenHigher,
-                                      lower ? "IncomeDrop" : ""},
+             d::ChangeProvisionalBase{
+                 year,
+                 cents(lower ? 1'800'000 : 6'000'000 + static_cast<std::int64_t>(below(4'000'000))),
+                 lower ? schemas::ProvisionalBasis::JustifiedLower
+                       : schemas::ProvisionalBasis::ChosenHigher,
+                 lower ? "IncomeDrop" : ""},
              mid);
     }
     if (chance(20)) {
@@ -180,12 +193,18 @@ class Walk {
     }
     if (chance(8)) person(key, d::CeaseActivity{late, schemas::CessationReason::Stopped}, late);
     if (chance(3)) person(key, d::RecordDeath{mid.plus_days(-static_cast<int>(below(200)))}, late);
-    if (chance(15)) person(key, d::GrantContributionFreeQuarter{q.next(), schemas::FreeQuarterReason::Sickness}, mid);
+    if (chance(15))
+      person(key, d::GrantContributionFreeQuarter{q.next(), schemas::FreeQuarterReason::Sickness},
+             mid);
     if (chance(10)) person(key, d::RecordBirth{mid, false}, late);
     if (chance(40)) {
       const d::Quarter prev = q.prev();
       person(key, d::RequestWaiver{{prev}, schemas::WaiverGround::GoodFaith}, mid);
-      if (chance(700)) person(key, d::GrantWaiver{{prev}, "W-" + key.substr(1, 6), static_cast<std::uint32_t>(2000 + below(8001))}, late);
+      if (chance(700))
+        person(key,
+               d::GrantWaiver{
+                   {prev}, "W-" + key.substr(1, 6), static_cast<std::uint32_t>(2000 + below(8001))},
+               late);
     }
     if (chance(30)) {
       const d::Quarter prev = q.prev();
@@ -195,7 +214,8 @@ class Walk {
     if (chance(40)) {
       std::vector<d::Quarter> open;
       for (const auto* line : st.lines()) {
-        if (line->open_total().is_positive() && line->kind == d::DebtLineKind::kQuarterly) open.push_back(line->quarter);
+        if (line->open_total().is_positive() && line->kind == d::DebtLineKind::kQuarterly)
+          open.push_back(line->quarter);
       }
       if (!open.empty()) {
         person(key, d::RequestPaymentPlan{open, 4}, mid);
@@ -205,39 +225,68 @@ class Walk {
           const std::int64_t part = total.cents() / 4;
           std::vector<d::Instalment> inst;
           for (int i = 0; i < 4; ++i) {
-            inst.push_back({late.plus_months(i + 1), cents(i == 3 ? total.cents() - 3 * part : part)});
+            inst.push_back(
+                {late.plus_months(i + 1), cents(i == 3 ? total.cents() - 3 * part : part)});
           }
           const std::string ref = "PL-" + key.substr(1, 6) + "-" + q.format();
           person(key, d::GrantPaymentPlan{ref, inst}, late);
-          if (chance(300)) person(key, d::BreachPaymentPlan{ref, late.plus_months(1), cents(part)}, late.plus_months(1));
+          if (chance(300))
+            person(key, d::BreachPaymentPlan{ref, late.plus_months(1), cents(part)},
+                   late.plus_months(1));
         } else if (now.plan_request) {
-          person(key, d::RefusePaymentPlan{{"NoIncome", "no income", "Tribunal du travail", late.plus_months(3)}}, late);
+          person(key,
+                 d::RefusePaymentPlan{
+                     {"NoIncome", "no income", "Tribunal du travail", late.plus_months(3)}},
+                 late);
         }
       }
     }
     if (chance(25)) {
       const std::string ref = "C-" + key.substr(1, 8) + "-" + q.format();
       const d::Money open = st.total_open();
-      person(key, d::FileContest{{q.prev(), q.prev().prev()}, open, "Tribunal du travail", ref}, mid);
-      const std::int64_t cancelled = chance(500) ? 0 : static_cast<std::int64_t>(below(static_cast<std::uint64_t>(open.cents()) * 12 / 10 + 1000));
-      person(key, d::DecideContest{ref, cancelled > 0 ? schemas::ContestOutcome::PartlyUpheld : schemas::ContestOutcome::Rejected, cents(cancelled)}, late);
+      person(key, d::FileContest{{q.prev(), q.prev().prev()}, open, "Tribunal du travail", ref},
+             mid);
+      const std::int64_t cancelled =
+          chance(500) ? 0
+                      : static_cast<std::int64_t>(
+                            below(static_cast<std::uint64_t>(open.cents()) * 12 / 10 + 1000));
+      person(key,
+             d::DecideContest{ref,
+                              cancelled > 0 ? schemas::ContestOutcome::PartlyUpheld
+                                            : schemas::ContestOutcome::Rejected,
+                              cents(cancelled)},
+             late);
     }
-    if (chance(60)) person(key, d::RecordPersonalContact{mid, schemas::ContactChannel::Phone, chance(700), "N-1"}, mid);
+    if (chance(60))
+      person(key, d::RecordPersonalContact{mid, schemas::ContactChannel::Phone, chance(700), "N-1"},
+             mid);
     if (chance(80)) person(key, d::ServeContrainte{late, "BAIL-" + key.substr(1, 6)}, late);
     if (chance(80) && st.owed_to_member().is_positive()) {
       const std::int64_t credit = st.owed_to_member().cents();
-      person(key, d::IssueRefund{cents(chance(800) ? credit : credit + 100), schemas::RefundReason::OnRequest,
-                                 "R-" + key.substr(1, 6) + "-" + q.format(), *d::Iban::parse("BE68539007547034")},
+      person(key,
+             d::IssueRefund{
+                 cents(chance(800) ? credit : credit + 100), schemas::RefundReason::OnRequest,
+                 "R-" + key.substr(1, 6) + "-" + q.format(), *d::Iban::parse("BE68539007547034")},
              late);
     }
     if (chance(15)) {
       const std::string ref = "BR-" + key.substr(1, 6) + "-" + q.format();
-      person(key, d::ClaimBenefit{schemas::BenefitKind::BridgingRight, schemas::BridgingGround::Bankruptcy, mid, ref}, mid);
+      person(key,
+             d::ClaimBenefit{schemas::BenefitKind::BridgingRight,
+                             schemas::BridgingGround::Bankruptcy, mid, ref},
+             mid);
       person(key, d::GrantBenefit{ref, late, chance(500), std::nullopt}, late);
-      person(key, d::PayBenefit{ref, late, late.plus_months(1), cents(139'817), "PAY-" + ref, *d::Iban::parse("BE68539007547034")}, late.plus_months(1));
+      person(key,
+             d::PayBenefit{ref, late, late.plus_months(1), cents(139'817), "PAY-" + ref,
+                           *d::Iban::parse("BE68539007547034")},
+             late.plus_months(1));
       if (chance(200)) {
-        person(key, d::ClaimOverpayment{schemas::BenefitKind::BridgingRight, late, late.plus_months(1), cents(10'000),
-                                        {"Undue", "undue", "Tribunal du travail", late.plus_months(4)}},
+        person(key,
+               d::ClaimOverpayment{schemas::BenefitKind::BridgingRight,
+                                   late,
+                                   late.plus_months(1),
+                                   cents(10'000),
+                                   {"Undue", "undue", "Tribunal du travail", late.plus_months(4)}},
                late.plus_months(1));
       }
     }
@@ -247,7 +296,8 @@ class Walk {
     register_some(q);
     if (q.number() == 1) {
       // 1 January: the 7 % on last year's unpaid provisional contributions.
-      for (const auto& key : persons_) person(key, d::ApplyYearEndSurcharge{q.year() - 1}, q.first_day());
+      for (const auto& key : persons_)
+        person(key, d::ApplyYearEndSurcharge{q.year() - 1}, q.first_day());
       if (q.year() >= 2023) companies_year(q.year());
     }
     // The assessment run in the quarter's first month.
@@ -257,14 +307,17 @@ class Walk {
     if (q.number() == 3 && q.year() >= 2024) {
       for (std::size_t i = 0; i < persons_.size(); ++i) {
         if (chance(800)) {
-          person(persons_[i], d::NotifyIncome{q.year() - 2, cents(incomes_[i]), schemas::IncomeSource::TaxAuthority},
+          person(persons_[i],
+                 d::NotifyIncome{q.year() - 2, cents(incomes_[i]),
+                                 schemas::IncomeSource::TaxAuthority},
                  q.first_day().plus_days(static_cast<int>(20 + below(40))));
         }
       }
     }
     for (std::size_t i = 0; i < persons_.size(); ++i) events_of_a_person(persons_[i], i, q);
     // Reminders and formal notices, then the quarter-end 3 %.
-    for (const auto& key : persons_) person(key, d::RunReminders{q.first_day().plus_days(50)}, q.first_day().plus_days(50));
+    for (const auto& key : persons_)
+      person(key, d::RunReminders{q.first_day().plus_days(50)}, q.first_day().plus_days(50));
     for (const auto& key : persons_) person(key, d::ApplyQuarterEndSurcharges{q}, q.last_day());
   }
 
@@ -346,7 +399,8 @@ TEST_CASE("every read model is a view of the domain's fold, over generated popul
           const d::Date at = *d::Date::from_ymd(year, month, 10);
           AsOf as_of;
           as_of.decided_up_to_days = at.to_days();
-          auto view = must(fold_aggregate(*store, deps, schemas::AggregateKind::Person, key, as_of));
+          auto view =
+              must(fold_aggregate(*store, deps, schemas::AggregateKind::Person, key, as_of));
           StatementQuery q;
           q.to = at;
           auto page = must(read_statement(*view, schemas::AggregateKind::Person, key, q));

@@ -20,8 +20,8 @@ struct Projected {
   template <typename L>
   Projected(L& ledger, const std::string& path, ProjectorOptions options = {}) {
     store = must(Store::open(path));
-    projector = std::make_unique<Projector>(ledger.log(), *store, make_projections(ledger.deps()),
-                                            options);
+    projector =
+        std::make_unique<Projector>(ledger.log(), *store, make_projections(ledger.deps()), options);
   }
   std::map<std::string, std::string> checksums() const {
     std::map<std::string, std::string> out;

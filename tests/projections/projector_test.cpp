@@ -47,14 +47,15 @@ struct Story {
   std::string bank_ref() const { return "CODA-" + person.substr(person.size() - 8); }
   void write(Ledger& l, int member = 1) {
     person = l.register_person(member, ymd(2025, 1, 2));
-    must(l.person(person, d::ChangeProvisionalBase{2025, d::Money::from_cents(4'000'000),
-                                                   s::ProvisionalBasis::ChosenHigher, ""},
+    must(l.person(person,
+                  d::ChangeProvisionalBase{2025, d::Money::from_cents(4'000'000),
+                                           s::ProvisionalBasis::ChosenHigher, ""},
                   ymd(2025, 1, 2)));
     must(l.person(person, d::AssessQuarter{quarter(2025, 1)}, ymd(2025, 1, 5)));
     must(l.person(person, d::AssessQuarter{quarter(2025, 2)}, ymd(2025, 4, 5)));
-    must(l.person(person, d::RecordPayment{d::Money::from_cents(300'000), ymd(2025, 5, 10),
-                                           std::nullopt, bank_ref(), s::PaymentChannel::Coda,
-                                           std::nullopt},
+    must(l.person(person,
+                  d::RecordPayment{d::Money::from_cents(300'000), ymd(2025, 5, 10), std::nullopt,
+                                   bank_ref(), s::PaymentChannel::Coda, std::nullopt},
                   ymd(2025, 5, 12)));
     must(l.person(person, d::ApplyQuarterEndSurcharges{quarter(2025, 2)}, ymd(2025, 6, 30)));
   }
@@ -121,7 +122,8 @@ TEST_CASE("the projector books the statement, debt, career, tax certificate and 
   CHECK(debt->lines[1].open_principal.format() == "1261.96");
   CHECK(debt->lines[1].open_surcharges.format() == "37.86");
   CHECK(debt->lines[1].due.format() == "2025-06-30");
-  CHECK(debt->lines[1].communication == ledger.person_state(story.person).quarter_lines.at(quarter(2025, 2)).notice->communication);
+  CHECK(debt->lines[1].communication ==
+        ledger.person_state(story.person).quarter_lines.at(quarter(2025, 2)).notice->communication);
   CHECK(d::to_string(debt->lines[1].stage) == "notice");
   CHECK(debt->outstanding.format() == "1299.82");
   CHECK(debt->credit.is_zero());
@@ -186,11 +188,14 @@ TEST_CASE("the work list follows the collection stage and judges contraintes as 
   REQUIRE(formal.items.size() == 1);
   // No personal contact before a first contrainte: not eligible.
   CHECK(formal.items[0].contrainte.error().rule == "PersonalContactMissing");
-  must(ledger.person(story.person, d::RecordPersonalContact{ymd(2025, 10, 2), s::ContactChannel::Phone, true, "N-1"},
-                     ymd(2025, 10, 2)));
+  must(ledger.person(
+      story.person,
+      d::RecordPersonalContact{ymd(2025, 10, 2), s::ContactChannel::Phone, true, "N-1"},
+      ymd(2025, 10, 2)));
   must(projector.catch_up());
   q.on = ymd(2025, 10, 20);  // the formal notice is not a month old
-  CHECK(must(read_work_list(*store, q)).items[0].contrainte.error().rule == "FormalNoticeTooRecent");
+  CHECK(must(read_work_list(*store, q)).items[0].contrainte.error().rule ==
+        "FormalNoticeTooRecent");
   q.on = ymd(2025, 12, 1);
   CHECK(must(read_work_list(*store, q)).items[0].contrainte.ok());
   q.contrainte_eligible_only = true;
@@ -199,7 +204,9 @@ TEST_CASE("the work list follows the collection stage and judges contraintes as 
   // What decide() says on those days.
   const auto state = ledger.person_state(story.person);
   const d::DecisionContext too_soon{ledger.rulebook(), ledger.fund(), ymd(2025, 10, 20)};
-  CHECK_FALSE(d::decide(state, d::PersonCommand{d::ServeContrainte{ymd(2025, 10, 20), "B"}}, too_soon).ok());
+  CHECK_FALSE(
+      d::decide(state, d::PersonCommand{d::ServeContrainte{ymd(2025, 10, 20), "B"}}, too_soon)
+          .ok());
   const d::DecisionContext later{ledger.rulebook(), ledger.fund(), ymd(2025, 12, 1)};
   CHECK(d::decide(state, d::PersonCommand{d::ServeContrainte{ymd(2025, 12, 1), "B"}}, later).ok());
 
@@ -208,8 +215,8 @@ TEST_CASE("the work list follows the collection stage and judges contraintes as 
   const auto comm = *d::StructuredCommunication::parse(
       state.quarter_lines.at(quarter(2025, 2)).notice->communication);
   must(ledger.person(story.person,
-                     d::RecordPayment{d::Money::from_cents(129'982), ymd(2025, 11, 3), comm, "CODA-0002",
-                                      s::PaymentChannel::Coda, std::nullopt},
+                     d::RecordPayment{d::Money::from_cents(129'982), ymd(2025, 11, 3), comm,
+                                      "CODA-0002", s::PaymentChannel::Coda, std::nullopt},
                      ymd(2025, 11, 4)));
   must(projector.catch_up());
   WorkListQuery all;
@@ -237,8 +244,8 @@ TEST_CASE("a restart resumes from the stored offsets without counting twice", "[
   CHECK(again.projector->stats().applied == paid.events.size());
   auto header = must(read_statement_header(*again.store, s::AggregateKind::Person, story.person));
   CHECK(eur(header->balance_cents) == "1199.82");  // 1,299.82 owed, 100.00 paid
-  CHECK(must(read_statement(*again.store, s::AggregateKind::Person, story.person, {}))
-            .lines.size() == 9);  // 7 + a payment and its allocation
+  const auto lines = must(read_statement(*again.store, s::AggregateKind::Person, story.person, {}));
+  CHECK(lines.lines.size() == 9);  // 7 + a payment and its allocation
 
   Projected clean(ledger, ledger.dir() + "/clean");
   must(clean.projector->catch_up());
@@ -253,7 +260,8 @@ TEST_CASE("a full disk pauses the projector, which resumes by itself when space 
   Story story;
   story.write(ledger);
   const auto partition = ledger.log().partition_for(kassa::log::Topic::kPersonEvents, story.person);
-  const auto last = must(ledger.log().high_water_mark(kassa::log::Topic::kPersonEvents, partition)) - 1;
+  const auto last =
+      must(ledger.log().high_water_mark(kassa::log::Topic::kPersonEvents, partition)) - 1;
   Projected proj(ledger, ledger.dir() + "/projections");
   {
     kassa::testing::FileSizeLimit full(1);  // no file may grow: the store's WAL cannot
@@ -453,7 +461,8 @@ TEST_CASE("the state column family holds the write side's PersonState", "[projec
   CHECK(state->last_sequence == 9);
   CHECK(state->total_open().format() == "1299.82");
   // The write side's own state, event for event.
-  CHECK(kassa::domain::serialize(*state) == kassa::domain::serialize(ledger.person_state(story.person)));
+  CHECK(kassa::domain::serialize(*state) ==
+        kassa::domain::serialize(ledger.person_state(story.person)));
   // What the write side's loader reads: the state and the chain tip agree.
   auto loaded = must(load_person(*proj.store, story.person));
   REQUIRE(loaded.has_value());
@@ -471,13 +480,13 @@ TEST_CASE("an in-process rebuild swaps a fresh store in with equal checksums", "
     Story story;
     story.write(ledger, member);
   }
-  auto runner = must(ProjectionRunner::open(ledger.log(), ledger.dir() + "/projections",
-                                            ledger.deps()));
+  auto runner =
+      must(ProjectionRunner::open(ledger.log(), ledger.dir() + "/projections", ledger.deps()));
   must(runner->start());
   ledger.register_person(4, ymd(2025, 7, 1));  // while the runner runs
   std::shared_ptr<Store> before = runner->stores().get();
-  REQUIRE(runner->projector()->wait_until(runner->projector()->positions(),
-                                          std::chrono::seconds(5)));
+  REQUIRE(
+      runner->projector()->wait_until(runner->projector()->positions(), std::chrono::seconds(5)));
   auto report = must(runner->rebuild());
   CHECK(report.before == report.after);
   CHECK(report.swapped);
@@ -492,10 +501,10 @@ TEST_CASE("an in-process rebuild swaps a fresh store in with equal checksums", "
   late.write(ledger, 9);
   auto live = runner->stores().get();
   const auto partition = ledger.log().partition_for(kassa::log::Topic::kPersonEvents, late.person);
-  CHECK(runner->projector()->wait_until(kassa::log::Topic::kPersonEvents, partition,
-                                        ledger.log().high_water_mark(kassa::log::Topic::kPersonEvents,
-                                                                     partition).value() - 1,
-                                        std::chrono::seconds(10)));
+  CHECK(runner->projector()->wait_until(
+      kassa::log::Topic::kPersonEvents, partition,
+      ledger.log().high_water_mark(kassa::log::Topic::kPersonEvents, partition).value() - 1,
+      std::chrono::seconds(10)));
   CHECK(must(read_party(*live, s::AggregateKind::Person, late.person)).has_value());
   runner->stop();
 }
@@ -519,16 +528,15 @@ TEST_CASE("the projector refuses a log that ends before what the projections hav
   CHECK(started.error().message.find("replay verify") != std::string::npos);
 }
 
-TEST_CASE("a rebuild whose checksums differ replaces the live store only when told",
-          "[rebuild]") {
+TEST_CASE("a rebuild whose checksums differ replaces the live store only when told", "[rebuild]") {
   Ledger ledger;
   Story story;
   story.write(ledger, 1);
-  auto runner = must(ProjectionRunner::open(ledger.log(), ledger.dir() + "/projections",
-                                            ledger.deps()));
+  auto runner =
+      must(ProjectionRunner::open(ledger.log(), ledger.dir() + "/projections", ledger.deps()));
   must(runner->start());
-  REQUIRE(runner->projector()->wait_until(runner->projector()->positions(),
-                                          std::chrono::seconds(5)));
+  REQUIRE(
+      runner->projector()->wait_until(runner->projector()->positions(), std::chrono::seconds(5)));
   // The live store drifts from what the log says (a defect, a disk error,
   // or a projection's code changed since it was built).
   runner->stop();
@@ -581,10 +589,10 @@ TEST_CASE("an ingesting store holds what a WAL store holds: last write wins, del
     one.put(Cf::kDebt, "kept", "y");
     must(store->commit(one, first));
     StoreBatch two(*store);
-    two.del(Cf::kDebt, "gone");               // a delete of an earlier batch's key
-    two.put(Cf::kStatement, "a", "2");        // overwrites an earlier batch's value
+    two.del(Cf::kDebt, "gone");         // a delete of an earlier batch's key
+    two.put(Cf::kStatement, "a", "2");  // overwrites an earlier batch's value
     two.put(Cf::kDebt, "new", "z");
-    two.del(Cf::kDebt, "new");                // put then delete in one batch: absent
+    two.del(Cf::kDebt, "new");  // put then delete in one batch: absent
     must(store->commit(two, second));
   }
   for (Store* store : {wal.get(), ingest.get()}) {
@@ -641,7 +649,7 @@ TEST_CASE("a write-back cache keeps changes across flushes until it is full or t
   *must(cache.edit(store, "b")) = "2";
   cache.flush(store);
   CHECK(store.data(Cf::kStatement).empty());  // held, not written
-  *must(cache.edit(store, "a")) += "1";        // from the cache, not the store
+  *must(cache.edit(store, "a")) += "1";       // from the cache, not the store
   cache.flush(store);
   CHECK(store.data(Cf::kStatement).empty());
   cache.set_write_back(false);
@@ -753,8 +761,8 @@ TEST_CASE("a rebuild stops at its cut in every pass", "[rebuild][passes]") {
   RebuildPlan plan;
   plan.passes = 3;
   plan.max_batch = 5;
-  const auto built = must(build_in_passes(ledger.log(), *store, cut,
-                                          [&] { return make_projections(ledger.deps()); }, plan));
+  const auto built = must(build_in_passes(
+      ledger.log(), *store, cut, [&] { return make_projections(ledger.deps()); }, plan));
   CHECK(built.records > 0);
   CHECK(built.projector.applied == early.projector->stats().applied);
   const auto got = must(store_checksums(*store));
@@ -769,14 +777,15 @@ TEST_CASE("a rebuild stops at its cut in every pass", "[rebuild][passes]") {
   }
   CHECK_FALSE(must(read_party(*store, s::AggregateKind::Person, after[0])).has_value());
   // A store that already holds offsets is not a fresh one.
-  CHECK_FALSE(build_in_passes(ledger.log(), *store, cut,
-                              [&] { return make_projections(ledger.deps()); }, plan)
+  CHECK_FALSE(build_in_passes(
+                  ledger.log(), *store, cut, [&] { return make_projections(ledger.deps()); }, plan)
                   .ok());
 }
 
-TEST_CASE("a rebuild whose caches overflow mid-pass writes, drops and rereads, and still equals "
-          "the live projector",
-          "[rebuild][passes]") {
+TEST_CASE(
+    "a rebuild whose caches overflow mid-pass writes, drops and rereads, and still equals "
+    "the live projector",
+    "[rebuild][passes]") {
   Ledger ledger;
   write_pairs(ledger, 5, 0);
   Projected live(ledger, ledger.dir() + "/live");
@@ -786,7 +795,8 @@ TEST_CASE("a rebuild whose caches overflow mid-pass writes, drops and rereads, a
   plan.max_batch = 5;
   plan.cache_entries = 3;  // each pass holds ~5 persons: the valve opens again and again
   BuildStats stats;
-  auto built = must(build_store(ledger.log(), ledger.dir() + "/valve", ledger.deps(), &stats, plan));
+  auto built =
+      must(build_store(ledger.log(), ledger.dir() + "/valve", ledger.deps(), &stats, plan));
   CHECK(stats.projector.applied == live.projector->stats().applied);
   const auto got = must(store_checksums(*built));
   for (const auto& [name, sum] : live.checksums()) {
@@ -795,9 +805,10 @@ TEST_CASE("a rebuild whose caches overflow mid-pass writes, drops and rereads, a
   }
 }
 
-TEST_CASE("a rebuild in passes skips a redelivery and quarantines a replayed old event in a share "
-          "other than 0, counting each once",
-          "[rebuild][passes]") {
+TEST_CASE(
+    "a rebuild in passes skips a redelivery and quarantines a replayed old event in a share "
+    "other than 0, counting each once",
+    "[rebuild][passes]") {
   Ledger ledger;
   namespace lg = kassa::log;
   // Two persons whose records fall outside share 0 of 3.
@@ -805,14 +816,16 @@ TEST_CASE("a rebuild in passes skips a redelivery and quarantines a replayed old
   for (int i = 0; outside.size() < 2; ++i) {
     Story story;
     story.write(ledger, 20 + i);
-    if (rebuild_share(lg::Topic::kPersonEvents, story.person, 3) != 0) outside.push_back(story.person);
+    if (rebuild_share(lg::Topic::kPersonEvents, story.person, 3) != 0)
+      outside.push_back(story.person);
   }
   const auto record_at = [&](const std::string& person, std::int64_t offset) {
     const auto partition = ledger.log().partition_for(lg::Topic::kPersonEvents, person);
     auto got = must(ledger.log().read(lg::Topic::kPersonEvents, partition, offset, 1,
                                       std::chrono::milliseconds(0)));
     REQUIRE(got.size() == 1);
-    return std::vector<lg::Record>{lg::Record{got[0].value, got[0].event_type, got[0].schema_version}};
+    return std::vector<lg::Record>{
+        lg::Record{got[0].value, got[0].event_type, got[0].schema_version}};
   };
   // An exact redelivery of the first person's last event: skipped.
   const auto last = pay(ledger, outside[0], 100, ymd(2025, 7, 1), "CODA-0005").events.back().offset;
@@ -823,8 +836,8 @@ TEST_CASE("a rebuild in passes skips a redelivery and quarantines a replayed old
   const auto partition = ledger.log().partition_for(lg::Topic::kPersonEvents, outside[1]);
   std::int64_t oldest = -1;
   for (std::int64_t o = 0; oldest < 0; ++o) {
-    auto got = must(ledger.log().read(lg::Topic::kPersonEvents, partition, o, 1,
-                                      std::chrono::milliseconds(0)));
+    auto got = must(
+        ledger.log().read(lg::Topic::kPersonEvents, partition, o, 1, std::chrono::milliseconds(0)));
     REQUIRE(got.size() == 1);
     if (got[0].key == outside[1]) oldest = o;
   }

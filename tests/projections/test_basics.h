@@ -47,8 +47,7 @@ inline std::string make_niss(int n) {
 class TempDir {
  public:
   TempDir() {
-    std::string tmpl =
-        (std::filesystem::temp_directory_path() / "kassa-proj-test-XXXXXX").string();
+    std::string tmpl = (std::filesystem::temp_directory_path() / "kassa-proj-test-XXXXXX").string();
     if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
     path_ = tmpl;
   }

@@ -88,8 +88,8 @@ TEST_CASE("kassa check reports the defects of a store written before one fold; a
   bool phantom = false;
   for (const auto& v : report["listed"]) {
     if (v["rule"] == "StatementBalance" &&
-        v["detail"].get<std::string>().find("statement balance 0.00 but debt outstanding 3533.76") !=
-            std::string::npos) {
+        v["detail"].get<std::string>().find(
+            "statement balance 0.00 but debt outstanding 3533.76") != std::string::npos) {
       phantom = true;  // owes nothing by their own statement
     }
   }
@@ -116,8 +116,8 @@ TEST_CASE("kassa check reports the defects of a store written before one fold; a
     CHECK(*store->format() == kassa::projections::kStoreFormat);
     kassa::replay::CheckOptions options;
     options.on = *kassa::domain::Date::from_ymd(2026, 12, 6);
-    auto after = kassa::replay::check_store(*store, rulebook, kassa::domain::FundConfig::kassa_default(),
-                                            options);
+    auto after = kassa::replay::check_store(*store, rulebook,
+                                            kassa::domain::FundConfig::kassa_default(), options);
     REQUIRE(after.ok());
     CHECK(after->persons == 12);
     CHECK(after->violations == 0);
@@ -134,11 +134,13 @@ void put_first_debt(const std::string& data, const std::string& record) {
   auto store = kassa::projections::Store::open(*path);
   REQUIRE(store.ok());
   std::string person;
-  REQUIRE((*store)->scan(kassa::projections::Cf::kParties, "P", "",
-                         [&](std::string_view key, std::string_view) {
-                           person = std::string(key.substr(1));
-                           return false;
-                         }).ok());
+  REQUIRE((*store)
+              ->scan(kassa::projections::Cf::kParties, "P", "",
+                     [&](std::string_view key, std::string_view) {
+                       person = std::string(key.substr(1));
+                       return false;
+                     })
+              .ok());
   REQUIRE_FALSE(person.empty());
   kassa::projections::StoreBatch batch(**store);
   batch.put(kassa::projections::Cf::kDebt, "aP" + person, record);

@@ -25,18 +25,21 @@ inline std::int64_t write_fund(pt::Ledger& l, int persons) {
   for (int i = 0; i < persons; ++i) {
     if (i == persons / 2) middle = l.clock_us();
     const std::string p = l.register_person(i + 1, ymd(2025, 1, 2));
-    pt::must(l.person(p, d::ChangeProvisionalBase{2025, d::Money::from_cents(4'000'000),
-                                                  schemas::ProvisionalBasis::ChosenHigher, ""},
+    pt::must(l.person(p,
+                      d::ChangeProvisionalBase{2025, d::Money::from_cents(4'000'000),
+                                               schemas::ProvisionalBasis::ChosenHigher, ""},
                       ymd(2025, 1, 2)));
     pt::must(l.person(p, d::AssessQuarter{*d::Quarter::of(2025, 1)}, ymd(2025, 1, 5)));
     pt::must(l.person(p, d::AssessQuarter{*d::Quarter::of(2025, 2)}, ymd(2025, 4, 5)));
     const auto paid = d::Money::from_cents(200'000 + 1'000 * (i % 50));
-    pt::must(l.person(p, d::RecordPayment{paid, ymd(2025, 5, 10), std::nullopt,
-                                          "CODA-" + std::to_string(i), schemas::PaymentChannel::Coda,
-                                          std::nullopt},
-                      ymd(2025, 5, 10)));
+    pt::must(
+        l.person(p,
+                 d::RecordPayment{paid, ymd(2025, 5, 10), std::nullopt, "CODA-" + std::to_string(i),
+                                  schemas::PaymentChannel::Coda, std::nullopt},
+                 ymd(2025, 5, 10)));
     if (i % 3 == 0) {
-      pt::must(l.person(p, d::ApplyQuarterEndSurcharges{*d::Quarter::of(2025, 2)}, ymd(2025, 6, 30)));
+      pt::must(
+          l.person(p, d::ApplyQuarterEndSurcharges{*d::Quarter::of(2025, 2)}, ymd(2025, 6, 30)));
     }
   }
   return middle;
@@ -65,26 +68,33 @@ inline CompanyStory write_company(pt::Ledger& l) {
     }
     throw std::runtime_error("no " + std::string(type) + " event");
   };
-  const auto registered = pt::must(l.company(
-      story.number,
-      d::RegisterCompany{*d::CompanyNumber::parse(story.number), "Peeters Bouw", "SRL/BV",
-                         ymd(2024, 11, 4), 1'234'567, {*d::PartyId::parse(story.anna)}},
-      ymd(2025, 1, 10)));
+  const auto registered =
+      pt::must(l.company(story.number,
+                         d::RegisterCompany{*d::CompanyNumber::parse(story.number),
+                                            "Peeters Bouw",
+                                            "SRL/BV",
+                                            ymd(2024, 11, 4),
+                                            1'234'567,
+                                            {*d::PartyId::parse(story.anna)}},
+                         ymd(2025, 1, 10)));
   story.anna_added_id = event_id(registered, "CompanyDirectorAdded");
   for (const auto& e : registered.events) {
     if (e.type == "CompanyDirectorAdded") story.anna_added_offset = e.offset;
   }
-  pt::must(l.company(story.number, d::AddDirector{*d::PartyId::parse(story.bert), ymd(2025, 2, 1), "director"},
-                     ymd(2025, 2, 1)));
-  story.assessed_id = event_id(pt::must(l.company(story.number, d::AssessCompanyContribution{2025},
-                                                  ymd(2025, 6, 30))),
-                               "CompanyContributionAssessed");
   pt::must(l.company(story.number,
-                     d::RecordCompanyPayment{d::Money::from_cents(20'000), ymd(2025, 7, 15),
-                                             std::nullopt, "CODA-C1", schemas::PaymentChannel::Coda},
-                     ymd(2025, 7, 15)));
+                     d::AddDirector{*d::PartyId::parse(story.bert), ymd(2025, 2, 1), "director"},
+                     ymd(2025, 2, 1)));
+  story.assessed_id = event_id(
+      pt::must(l.company(story.number, d::AssessCompanyContribution{2025}, ymd(2025, 6, 30))),
+      "CompanyContributionAssessed");
+  pt::must(
+      l.company(story.number,
+                d::RecordCompanyPayment{d::Money::from_cents(20'000), ymd(2025, 7, 15),
+                                        std::nullopt, "CODA-C1", schemas::PaymentChannel::Coda},
+                ymd(2025, 7, 15)));
   story.bert_removed_id = event_id(
-      pt::must(l.company(story.number, d::RemoveDirector{*d::PartyId::parse(story.bert), ymd(2025, 9, 30)},
+      pt::must(l.company(story.number,
+                         d::RemoveDirector{*d::PartyId::parse(story.bert), ymd(2025, 9, 30)},
                          ymd(2025, 9, 30))),
       "CompanyDirectorRemoved");
   return story;

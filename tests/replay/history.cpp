@@ -20,7 +20,8 @@ std::vector<GeneratedEvent> generate_history(const HistoryShape& shape) {
   };
   std::vector<Aggregate> aggregates;
   for (int i = 0; i < shape.persons; ++i) {
-    aggregates.push_back({s::AggregateKind::Person, "P" + log::Uuid::v7(1735689600000 + i, random).hex()});
+    aggregates.push_back(
+        {s::AggregateKind::Person, "P" + log::Uuid::v7(1735689600000 + i, random).hex()});
   }
   for (int i = 0; i < shape.companies; ++i) {
     char number[16];
@@ -165,13 +166,15 @@ std::vector<log::StoredRecord> read_all(log::EventLog& log) {
   return out;
 }
 
-bool same_records(const std::vector<log::StoredRecord>& a, const std::vector<log::StoredRecord>& b) {
+bool same_records(const std::vector<log::StoredRecord>& a,
+                  const std::vector<log::StoredRecord>& b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
     const auto& x = a[i];
     const auto& y = b[i];
-    if (x.topic != y.topic || x.partition != y.partition || x.offset != y.offset || x.key != y.key ||
-        x.value != y.value || x.event_type != y.event_type || x.schema_version != y.schema_version ||
+    if (x.topic != y.topic || x.partition != y.partition || x.offset != y.offset ||
+        x.key != y.key || x.value != y.value || x.event_type != y.event_type ||
+        x.schema_version != y.schema_version ||
         x.quarantine.has_value() != y.quarantine.has_value()) {
       return false;
     }

@@ -11,8 +11,8 @@
 #include "domain/person_decide.h"
 #include "fund_story.h"
 #include "projections/as_of.h"
-#include "projections/event_index.h"
 #include "projections/debt.h"
+#include "projections/event_index.h"
 #include "projections/statement.h"
 #include "replay/archive.h"
 #include "replay/rebuild.h"
@@ -36,7 +36,8 @@ rp::SourceSpec spec(const std::string& text) { return pt::must(rp::parse_source(
 
 }  // namespace
 
-TEST_CASE("rebuild gives the live store's checksums from an archive and a journal", "[replay][rebuild]") {
+TEST_CASE("rebuild gives the live store's checksums from an archive and a journal",
+          "[replay][rebuild]") {
   pt::Ledger ledger;
   const std::int64_t middle = rp::testing::write_fund(ledger, 40);
   const std::string dir = ledger.dir();
@@ -68,7 +69,8 @@ TEST_CASE("rebuild gives the live store's checksums from an archive and a journa
   // Imported into a journal and rebuilt one event per batch: the same.
   pt::must(rp::import_archive(file, spec("journal://" + dir + "/j2"), nullptr));
   options.max_batch = 1;
-  auto one_by_one = pt::must(rp::rebuild(spec("journal://" + dir + "/j2"), dir + "/r2", options, nullptr));
+  auto one_by_one =
+      pt::must(rp::rebuild(spec("journal://" + dir + "/j2"), dir + "/r2", options, nullptr));
   CHECK(as_map(one_by_one.checksums) == live_sums);
 
   auto same = pt::must(rp::diff_stores(dir + "/live", dir + "/r2", 5));
@@ -122,7 +124,8 @@ TEST_CASE("rebuild gives the live store's checksums from an archive and a journa
       }
     }
     // Rebuilding the same cut again gives the same checksums.
-    auto r5 = pt::must(rp::rebuild(spec("journal://" + dir + "/j2"), dir + "/r5", options, nullptr));
+    auto r5 =
+        pt::must(rp::rebuild(spec("journal://" + dir + "/j2"), dir + "/r5", options, nullptr));
     CHECK(as_map(r5.checksums) == as_map(r.checksums));
   }
 }
@@ -142,7 +145,8 @@ std::size_t written(const kassa::Result<kassa::write::Outcome>& done) {
 }
 
 d::RecordPayment payment(std::int64_t cents, d::Date value, const std::string& ref) {
-  return {d::Money::from_cents(cents), value, std::nullopt, ref, s::PaymentChannel::Coda, std::nullopt};
+  return {d::Money::from_cents(cents), value,       std::nullopt, ref,
+          s::PaymentChannel::Coda,     std::nullopt};
 }
 
 // The first half of 2025 for `n` persons, every event decided on or before
@@ -155,15 +159,18 @@ std::size_t first_half(DecidedLedger& l, int n, std::vector<std::string>& partie
     const std::string p = l.register_person(i + 1, ymd(2025, 1, 2));
     ++events;
     parties.push_back(p);
-    events += written(l.person(p, d::ChangeProvisionalBase{2025, d::Money::from_cents(4'000'000),
-                                                          s::ProvisionalBasis::ChosenHigher, ""},
+    events += written(l.person(p,
+                               d::ChangeProvisionalBase{2025, d::Money::from_cents(4'000'000),
+                                                        s::ProvisionalBasis::ChosenHigher, ""},
                                ymd(2025, 1, 2)));
     events += written(l.person(p, d::AssessQuarter{quarter(2025, 1)}, ymd(2025, 1, 5)));
     events += written(l.person(p, d::AssessQuarter{quarter(2025, 2)}, ymd(2025, 4, 5)));
-    events += written(l.person(p, payment(200'000 + 1'000 * i, ymd(2025, 5, 10), "CODA-" + std::to_string(i)),
-                               ymd(2025, 5, 12)));
+    events += written(
+        l.person(p, payment(200'000 + 1'000 * i, ymd(2025, 5, 10), "CODA-" + std::to_string(i)),
+                 ymd(2025, 5, 12)));
     if (i % 3 == 0) {
-      events += written(l.person(p, d::ApplyQuarterEndSurcharges{quarter(2025, 2)}, ymd(2025, 6, 30)));
+      events +=
+          written(l.person(p, d::ApplyQuarterEndSurcharges{quarter(2025, 2)}, ymd(2025, 6, 30)));
     }
   }
   return events;
@@ -252,8 +259,8 @@ TEST_CASE("rebuild --at / --known-at: the store as of a date, as the as-of answe
   }
 
   SECTION("an earlier date: the plain rebuild of the history truncated there") {
-    auto truncated = pt::must(rp::rebuild(spec(dir + "/first-half.kassa"), dir + "/truncated",
-                                          options, nullptr));
+    auto truncated = pt::must(
+        rp::rebuild(spec(dir + "/first-half.kassa"), dir + "/truncated", options, nullptr));
     rp::RebuildOptions june = options;
     june.at_days = pt::must(rp::parse_date_days("2025-06-30"));
     auto r = pt::must(rp::rebuild(full, dir + "/june", june, nullptr));
@@ -272,14 +279,14 @@ TEST_CASE("rebuild --at / --known-at: the store as of a date, as the as-of answe
     // Whatever the batching and the passes.
     pt::must(rp::import_archive(dir + "/full.kassa", spec("journal://" + dir + "/j"), nullptr));
     june.max_batch = 1;
-    auto one_by_one = pt::must(rp::rebuild(spec("journal://" + dir + "/j"), dir + "/june1", june,
-                                           nullptr));
+    auto one_by_one =
+        pt::must(rp::rebuild(spec("journal://" + dir + "/j"), dir + "/june1", june, nullptr));
     CHECK(as_map(one_by_one.checksums) == as_map(r.checksums));
     rp::RebuildOptions june_passes = june;
     june_passes.passes = 3;
     june_passes.max_batch = 4;
-    auto in_passes = pt::must(rp::rebuild(spec("journal://" + dir + "/j"), dir + "/june3",
-                                          june_passes, nullptr));
+    auto in_passes = pt::must(
+        rp::rebuild(spec("journal://" + dir + "/j"), dir + "/june3", june_passes, nullptr));
     CHECK(in_passes.passes == 3);
     CHECK(in_passes.left_out == second);
     CHECK(in_passes.applied == r.applied);
@@ -306,8 +313,8 @@ TEST_CASE("rebuild --at / --known-at: the store as of a date, as the as-of answe
     known.known_at_us = pt::must(rp::parse_timestamp_us("2025-07-01T00:00:00Z"));
     auto k = pt::must(rp::rebuild(full, dir + "/known", known, nullptr));
     CHECK(k.left_out == second);
-    auto truncated = pt::must(rp::rebuild(spec(dir + "/first-half.kassa"), dir + "/truncated2",
-                                          options, nullptr));
+    auto truncated = pt::must(
+        rp::rebuild(spec(dir + "/first-half.kassa"), dir + "/truncated2", options, nullptr));
     auto sums = as_map(k.checksums);
     sums["offsets"] = as_map(truncated.checksums).at("offsets");
     CHECK(sums == as_map(truncated.checksums));
@@ -337,8 +344,10 @@ TEST_CASE("rebuild --at / --known-at: the store as of a date, as the as-of answe
       for (std::size_t k = 0; k < kept.size(); ++k) CHECK(kept[k] == all[k]);
     }
     // The same report from the as-of store and from the full store.
-    auto from_march = pt::must(rp::person_report(*march_store, parties[4], *march.at_days, std::nullopt));
-    auto from_plain = pt::must(rp::person_report(*plain_store, parties[4], *march.at_days, std::nullopt));
+    auto from_march =
+        pt::must(rp::person_report(*march_store, parties[4], *march.at_days, std::nullopt));
+    auto from_plain =
+        pt::must(rp::person_report(*plain_store, parties[4], *march.at_days, std::nullopt));
     CHECK(from_march.totals.balance_cents == from_plain.totals.balance_cents);
     REQUIRE(from_march.lines.size() == from_plain.lines.size());
     CHECK(from_march.lines.back().source.offset == from_plain.lines.back().source.offset);
@@ -358,8 +367,9 @@ TEST_CASE("report: a person's statement, debt and career as known on a date, wit
   // 40,000.00, Q1 assessed on 5 January and Q2 on 5 April, 3,000.00 valued
   // 10 May (booked 12 May), the 3 % of 30 June on Q2's unpaid 1,261.96.
   const std::string p = ledger.register_person(77, ymd(2025, 1, 2));
-  written(ledger.person(p, d::ChangeProvisionalBase{2025, d::Money::from_cents(4'000'000),
-                                                   s::ProvisionalBasis::ChosenHigher, ""},
+  written(ledger.person(p,
+                        d::ChangeProvisionalBase{2025, d::Money::from_cents(4'000'000),
+                                                 s::ProvisionalBasis::ChosenHigher, ""},
                         ymd(2025, 1, 2)));
   written(ledger.person(p, d::AssessQuarter{quarter(2025, 1)}, ymd(2025, 1, 5)));
   written(ledger.person(p, d::AssessQuarter{quarter(2025, 2)}, ymd(2025, 4, 5)));
@@ -409,9 +419,9 @@ TEST_CASE("report: a person's statement, debt and career as known on a date, wit
   CHECK(d::to_string(payment_line.line.kind) == "payment");
   CHECK(payment_line.source.event_type == "PaymentReceived");
   CHECK(payment_line.source.event_id == pay);
-  auto record = pt::must(ledger.log().read(payment_line.source.topic, payment_line.source.partition,
-                                           payment_line.source.offset, 1,
-                                           std::chrono::milliseconds(0)));
+  auto record =
+      pt::must(ledger.log().read(payment_line.source.topic, payment_line.source.partition,
+                                 payment_line.source.offset, 1, std::chrono::milliseconds(0)));
   REQUIRE(record.size() == 1);
   CHECK(pt::must(lg::decode_event(std::span<const std::uint8_t>(
                      reinterpret_cast<const std::uint8_t*>(record[0].value.data()),
@@ -434,8 +444,9 @@ TEST_CASE("report: a person's statement, debt and career as known on a date, wit
   CHECK(before.totals.balance_cents == 213'098);
   CHECK(before.debt->outstanding.cents() == 213'098);
   // As known on 2025-05-11T00:00Z (recorded): the payment was booked on the 12th.
-  auto known = pt::must(rp::person_report(*store, p, pt::must(rp::parse_date_days("2025-12-31")),
-                                          pt::must(rp::parse_timestamp_us("2025-05-11T00:00:00Z"))));
+  auto known =
+      pt::must(rp::person_report(*store, p, pt::must(rp::parse_date_days("2025-12-31")),
+                                 pt::must(rp::parse_timestamp_us("2025-05-11T00:00:00Z"))));
   CHECK(known.events_used == 6);
   CHECK(known.totals.balance_cents == 426'196);
   CHECK(pt::must(rp::parse_timestamp_us("2025-04-15T00:00:00.5Z")) == 1744675200500000);

@@ -3,10 +3,10 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
-#include <set>
 #include <fstream>
 #include <iterator>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "cli_support.h"
 #include "fund_story.h"
@@ -87,7 +87,9 @@ TEST_CASE("kassa replay verify|export|import on a journal", "[replay][cli]") {
   REQUIRE(report["failures"].size() >= 1);
   CHECK(report["failures"][0]["event_id"] == history[20].event_id);
   CHECK(report["archive"]["file_hash_ok"] == false);
-  CHECK(kassa_cli("replay import " + file + " --into journal://" + dir.path() + "/other").exit_code == 1);
+  CHECK(
+      kassa_cli("replay import " + file + " --into journal://" + dir.path() + "/other").exit_code ==
+      1);
 
   // rebuild, diff and report through the CLI.
   auto rebuilt = kassa_cli("replay rebuild --from journal://" + good + " --into " + dir.path() +
@@ -95,8 +97,8 @@ TEST_CASE("kassa replay verify|export|import on a journal", "[replay][cli]") {
   REQUIRE(rebuilt.exit_code == 0);
   const auto sums = nlohmann::json::parse(rebuilt.out)["checksums"];
   CHECK(sums.size() == 11);
-  auto again = kassa_cli("replay rebuild --from journal://" + copy +
-                         " --into " + dir.path() + "/store2 --json");
+  auto again = kassa_cli("replay rebuild --from journal://" + copy + " --into " + dir.path() +
+                         "/store2 --json");
   REQUIRE(again.exit_code == 0);
   CHECK(nlohmann::json::parse(again.out)["checksums"] == sums);
   CHECK(kassa_cli("replay rebuild --from journal://" + good + " --into " + dir.path() + "/store")
@@ -143,7 +145,8 @@ TEST_CASE("kassa replay verify|export|import on a journal", "[replay][cli]") {
   CHECK(kassa_cli("replay report --store " + dir.path() + "/store --person " + history[0].key +
                   " --at 2025-13-01")
             .exit_code == 2);
-  CHECK(kassa_cli("replay report --store " + dir.path() + "/store --person 93051822361 --at 2025-12-31")
+  CHECK(kassa_cli("replay report --store " + dir.path() +
+                  "/store --person 93051822361 --at 2025-12-31")
             .exit_code == 2);  // a NISS needs --niss-secret
 
   // A chain broken in the journal itself: exit 1.
@@ -169,8 +172,9 @@ TEST_CASE("kassa replay report --company: the account and directors as of a date
     auto stream = pt::must(kassa::replay::make_log_stream(ledger.log(), "ledger"));
     pt::must(kassa::replay::export_archive(*stream, dir + "/f.kassa", {}, nullptr));
   }
-  REQUIRE(kassa_cli("replay rebuild --from " + dir + "/f.kassa --into " + dir + "/store").exit_code ==
-          0);
+  REQUIRE(
+      kassa_cli("replay rebuild --from " + dir + "/f.kassa --into " + dir + "/store").exit_code ==
+      0);
   const std::string store = " --store " + dir + "/store";
   auto json = kassa_cli("replay report" + store + " --company 0566.988.259 --at 2025-12-31 --json");
   REQUIRE(json.exit_code == 0);
@@ -212,7 +216,8 @@ TEST_CASE("a journal damaged in every partition: verify names every range, nothi
   TempDir dir;
   const std::string data = dir.path() + "/data";
   const std::string journal = data + "/journal";
-  REQUIRE(kassa_cli("demo generate --data-dir " + data + " --persons 150 --seed 3 --from-year 2025 "
+  REQUIRE(kassa_cli("demo generate --data-dir " + data +
+                    " --persons 150 --seed 3 --from-year 2025 "
                     "--to-year 2025")
               .exit_code == 0);
   REQUIRE(kassa_cli("projections rebuild --data-dir " + data).exit_code == 0);
@@ -223,7 +228,8 @@ TEST_CASE("a journal damaged in every partition: verify names every range, nothi
   // damaged somewhere.
   const auto size = fs::file_size(table);
   REQUIRE(size > 200'000);
-  for (std::uintmax_t at = 1000; at + 8192 < size; at += size / 64) lg::testing::flip_byte(table, at);
+  for (std::uintmax_t at = 1000; at + 8192 < size; at += size / 64)
+    lg::testing::flip_byte(table, at);
   const std::string tables_before = read_file(table);
 
   // Before: "person.events/2 0 events ... OK", exit 0.

@@ -127,7 +127,8 @@ TEST_CASE("a Kafka history exports, imports into a journal and into topics, iden
   }
   {
     // Under another prefix only the quarantine record's key differs.
-    auto other = rp::import_archive(file, *rp::parse_source("journal://" + dir.path() + "/j2"), nullptr);
+    auto other =
+        rp::import_archive(file, *rp::parse_source("journal://" + dir.path() + "/j2"), nullptr);
     REQUIRE(other.ok());
     auto log = rp::open_existing_log(*rp::parse_source("journal://" + dir.path() + "/j2"));
     REQUIRE(log.ok());
@@ -169,7 +170,9 @@ TEST_CASE("a Kafka history exports, imports into a journal and into topics, iden
   auto cli_verify = kassa_cli("replay verify --from '" + url + "' --json");
   CHECK(cli_verify.exit_code == 0);
   CHECK(nlohmann::json::parse(cli_verify.out)["ok"] == true);
-  CHECK(kassa_cli("replay verify --from 'kafka://" + brokers + "?prefix=no.such.prefix'").exit_code == 1);
+  CHECK(
+      kassa_cli("replay verify --from 'kafka://" + brokers + "?prefix=no.such.prefix'").exit_code ==
+      1);
 
   const auto n = static_cast<double>(original.size());
   WARN("replay on " << original.size() << " records: verify kafka " << n / verify_s
@@ -178,8 +181,10 @@ TEST_CASE("a Kafka history exports, imports into a journal and into topics, iden
                     << " ev/s, import kafka " << n / import_kafka_s << " ev/s");
 }
 
-TEST_CASE("a fund's history on Kafka, exported and imported into a journal, rebuilds to the same "
-          "checksums", "[replay][kafka][rebuild]") {
+TEST_CASE(
+    "a fund's history on Kafka, exported and imported into a journal, rebuilds to the same "
+    "checksums",
+    "[replay][kafka][rebuild]") {
   namespace pt = kassa::projections::testing;
   pt::Ledger ledger;
   rp::testing::write_fund(ledger, 400);  // 3,372 events of 400 persons
@@ -228,7 +233,8 @@ TEST_CASE("a fund's history on Kafka, exported and imported into a journal, rebu
   options.keys = &ledger.keys();
   options.niss_secret.fill(7);
   auto t0 = Clock::now();
-  auto from_kafka = pt::must(rp::rebuild(*rp::parse_source(url), dir + "/from-kafka", options, nullptr));
+  auto from_kafka =
+      pt::must(rp::rebuild(*rp::parse_source(url), dir + "/from-kafka", options, nullptr));
   const double rebuild_s = seconds_since(t0);
   std::map<std::string, std::string> sums;
   for (const auto& c : from_kafka.checksums) sums[c.name] = c.checksum;
@@ -243,9 +249,8 @@ TEST_CASE("a fund's history on Kafka, exported and imported into a journal, rebu
   }
   pt::must(rp::import_archive(file, *rp::parse_source("journal://" + dir + "/imported"), nullptr));
   options.max_batch = 64;
-  auto from_journal =
-      pt::must(rp::rebuild(*rp::parse_source("journal://" + dir + "/imported"), dir + "/from-journal",
-                           options, nullptr));
+  auto from_journal = pt::must(rp::rebuild(*rp::parse_source("journal://" + dir + "/imported"),
+                                           dir + "/from-journal", options, nullptr));
   CHECK(from_journal.checksums.size() == from_kafka.checksums.size());
   for (std::size_t i = 0; i < from_journal.checksums.size(); ++i) {
     CHECK(from_journal.checksums[i].name == from_kafka.checksums[i].name);

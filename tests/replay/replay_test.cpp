@@ -229,7 +229,8 @@ TEST_CASE("import refuses a non-empty target, other partition counts, and export
   CHECK_FALSE(std::filesystem::exists(dir.path() + "/nothing"));
 }
 
-TEST_CASE("one flipped byte of one event in an archive: verify names that event", "[replay][verify]") {
+TEST_CASE("one flipped byte of one event in an archive: verify names that event",
+          "[replay][verify]") {
   TempDir dir;
   const std::string a = dir.path() + "/a";
   const std::string file = dir.path() + "/h.kassa";
@@ -241,7 +242,8 @@ TEST_CASE("one flipped byte of one event in an archive: verify names that event"
   // (or, second section, inside its frame magic). Nothing else is updated.
   const GeneratedEvent* target = nullptr;
   for (const auto& e : history) {
-    if (e.topic == lg::Topic::kPersonEvents && e.key == history[3].key && e.sequence == 3) target = &e;
+    if (e.topic == lg::Topic::kPersonEvents && e.key == history[3].key && e.sequence == 3)
+      target = &e;
   }
   REQUIRE(target != nullptr);
   std::string bytes = slurp(file);
@@ -275,7 +277,8 @@ TEST_CASE("one flipped byte of one event in an archive: verify names that event"
   auto log = open_journal(a);
   const int32_t partition = log->partition_for(lg::Topic::kPersonEvents, target->key);
   CHECK(f.partition == partition);
-  auto stored = log->read(lg::Topic::kPersonEvents, partition, f.offset, 1, std::chrono::milliseconds(0));
+  auto stored =
+      log->read(lg::Topic::kPersonEvents, partition, f.offset, 1, std::chrono::milliseconds(0));
   REQUIRE(stored.ok());
   CHECK(stored->front().value == frame);
   if (rule == "HashMismatch") {
@@ -309,7 +312,8 @@ TEST_CASE("one flipped byte of one event in an archive: verify names that event"
   CHECK_FALSE(std::filesystem::exists(dir.path() + "/b"));
 }
 
-TEST_CASE("a valid buffer with a wrong prev_hash fails verify as PrevHashMismatch", "[replay][verify]") {
+TEST_CASE("a valid buffer with a wrong prev_hash fails verify as PrevHashMismatch",
+          "[replay][verify]") {
   TempDir dir;
   auto history = generate_history({8, 2, 5, 3});
   // Person #2's fourth event, re-encoded: its own hash is right, its link is not.
@@ -340,7 +344,8 @@ TEST_CASE("a valid buffer with a wrong prev_hash fails verify as PrevHashMismatc
   CHECK(rp::to_json(report)["failures"][0]["rule"] == "PrevHashMismatch");
 }
 
-TEST_CASE("verify reports every break, a gap, headers, and tolerates a redelivery", "[replay][verify]") {
+TEST_CASE("verify reports every break, a gap, headers, and tolerates a redelivery",
+          "[replay][verify]") {
   TempDir dir;
   auto history = generate_history({6, 2, 4, 5});
   std::vector<GeneratedEvent> written;

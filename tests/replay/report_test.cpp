@@ -26,8 +26,8 @@ namespace {
 constexpr const char* kNumber = "0566988259";
 
 lg::Uuid event_at(pt::Ledger& l, const rp::Lineage& where) {
-  auto record = pt::must(l.log().read(where.topic, where.partition, where.offset, 1,
-                                      std::chrono::milliseconds(0)));
+  auto record = pt::must(
+      l.log().read(where.topic, where.partition, where.offset, 1, std::chrono::milliseconds(0)));
   REQUIRE(record.size() == 1);
   return pt::must(lg::decode_event(std::span<const std::uint8_t>(
                       reinterpret_cast<const std::uint8_t*>(record[0].value.data()),

@@ -104,9 +104,19 @@ class DecidedLedger {
                              domain::Category category = domain::Category::kMain,
                              schemas::StarterStatus starter = schemas::StarterStatus::NotStarter) {
     const std::string key = new_party();
-    domain::RegisterPerson r{*domain::Niss::parse(niss_of(n)), first, last, std::nullopt,
-                             std::nullopt, std::nullopt, start, category, starter, false,
-                             static_cast<std::uint32_t>(n), "", std::nullopt};
+    domain::RegisterPerson r{*domain::Niss::parse(niss_of(n)),
+                             first,
+                             last,
+                             std::nullopt,
+                             std::nullopt,
+                             std::nullopt,
+                             start,
+                             category,
+                             starter,
+                             false,
+                             static_cast<std::uint32_t>(n),
+                             "",
+                             std::nullopt};
     auto done = person(key, r, start);
     if (!done.ok()) throw std::runtime_error("registration refused: " + done.error().rule);
     return key;
@@ -155,7 +165,8 @@ class DecidedLedger {
   }
 
   write::CommandMeta meta() {
-    return write::CommandMeta{"test:decided-ledger", log::Uuid::v7(now_us_ / 1000, random_), {}, {}};
+    return write::CommandMeta{
+        "test:decided-ledger", log::Uuid::v7(now_us_ / 1000, random_), {}, {}};
   }
 
   std::string dir_;

@@ -14,8 +14,9 @@ std::string test_brokers() {
 std::string unique_name(const std::string& prefix) {
   std::random_device rd;
   auto now = std::chrono::system_clock::now().time_since_epoch();
-  return prefix + "." + std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(now).count()) +
-         "." + std::to_string(rd() % 100000);
+  return prefix + "." +
+         std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(now).count()) + "." +
+         std::to_string(rd() % 100000);
 }
 
 int run_kafka_script(const std::string& args) {
@@ -44,7 +45,8 @@ void create_topic(const std::string& topic, int partitions) {
   rd_kafka_NewTopic_t* nt = rd_kafka_NewTopic_new(topic.c_str(), partitions, 1, err, sizeof err);
   if (nt == nullptr) throw std::runtime_error(std::string("NewTopic: ") + err);
   rd_kafka_queue_t* q = rd_kafka_queue_new(rk.get());
-  rd_kafka_AdminOptions_t* opts = rd_kafka_AdminOptions_new(rk.get(), RD_KAFKA_ADMIN_OP_CREATETOPICS);
+  rd_kafka_AdminOptions_t* opts =
+      rd_kafka_AdminOptions_new(rk.get(), RD_KAFKA_ADMIN_OP_CREATETOPICS);
   rd_kafka_AdminOptions_set_operation_timeout(opts, 30000, err, sizeof err);
   rd_kafka_CreateTopics(rk.get(), &nt, 1, opts, q);
   rd_kafka_event_t* ev = rd_kafka_queue_poll(q, 60000);

@@ -33,7 +33,8 @@ class FailingLog final : public log::ForwardingLog {
                                            std::span<const log::Record> records) override {
     if (failing) return Error::unavailable("InjectedLogFailure", "the disk is gone");
     auto offsets = ForwardingLog::append(t, key, records);
-    if (offsets && losing_acks) return Error::unavailable("InjectedLostAck", "no acknowledgement came");
+    if (offsets && losing_acks)
+      return Error::unavailable("InjectedLostAck", "no acknowledgement came");
     return offsets;
   }
   Result<std::vector<std::vector<std::int64_t>>> append_many(
@@ -62,7 +63,8 @@ inline http::TokenTable test_tokens() {
   for (auto [principal, role, token] :
        {std::tuple{"clerk-1", "staff", kStaff}, std::tuple{"nightly", "batch", kBatch},
         std::tuple{"inspector", "auditor", kAuditor}, std::tuple{"root", "admin", kAdmin}}) {
-    tokens.push_back({{"principal", principal}, {"role", role}, {"sha256", http::token_sha256(token)}});
+    tokens.push_back(
+        {{"principal", principal}, {"role", role}, {"sha256", http::token_sha256(token)}});
   }
   auto table = http::TokenTable::parse(nlohmann::json{{"tokens", tokens}}.dump());
   KASSA_ASSERT(table.ok(), "test tokens");
@@ -79,7 +81,8 @@ class InProcessKassa {
   InProcessKassa() : InProcessKassa([](app::Config&) {}) {}
   // `configure` adjusts the configuration first (a broker instead of the
   // journal, its timeouts).
-  explicit InProcessKassa(const std::function<void(app::Config&)>& configure) : server_(test_tokens()) {
+  explicit InProcessKassa(const std::function<void(app::Config&)>& configure)
+      : server_(test_tokens()) {
     config_.data_dir = dir_.path();
     configure(config_);
     app::finish(config_);

@@ -9,8 +9,8 @@
 
 #include "log/forwarding_log.h"
 #include "log/journal/journal_log.h"
-#include "log/personal_data.h"
 #include "log/log_test_support.h"
+#include "log/personal_data.h"
 #include "write/aggregate_writer.h"
 
 using namespace kassa;
@@ -101,8 +101,8 @@ Writer::Loader fold_from_log(log::EventLog& log, int* calls) {
     Writer::Loaded loaded;
     bool any = false;
     for (int64_t from = 0; from < *hwm;) {
-      auto records = log.read(log::Topic::kPersonEvents, partition, from, 1000,
-                              std::chrono::milliseconds(0));
+      auto records =
+          log.read(log::Topic::kPersonEvents, partition, from, 1000, std::chrono::milliseconds(0));
       if (!records) return records.error();
       for (const auto& r : *records) {
         from = r.offset + 1;
@@ -173,7 +173,8 @@ struct Fixture {
   std::vector<log::StoredRecord> records_of(const std::string& key) {
     const auto p = log->partition_for(log::Topic::kPersonEvents, key);
     std::vector<log::StoredRecord> out;
-    for (auto& r : log->read(log::Topic::kPersonEvents, p, 0, 10'000, std::chrono::milliseconds(0)).value()) {
+    for (auto& r :
+         log->read(log::Topic::kPersonEvents, p, 0, 10'000, std::chrono::milliseconds(0)).value()) {
       if (r.key == key) out.push_back(std::move(r));
     }
     return out;
@@ -213,8 +214,8 @@ TEST_CASE("a command's events are appended chained and sealed before the state m
   log::ChainVerifier chains;
   std::vector<log::DecodedEvent> events;
   for (const auto& r : records) {
-    auto e = log::decode_event(
-        {reinterpret_cast<const std::uint8_t*>(r.value.data()), r.value.size()});
+    auto e =
+        log::decode_event({reinterpret_cast<const std::uint8_t*>(r.value.data()), r.value.size()});
     REQUIRE(e.ok());
     REQUIRE(chains.feed(*e).ok());  // sequence 1, 2 and prev_hash linked
     events.push_back(std::move(e).value());
@@ -284,7 +285,8 @@ TEST_CASE("a run decides for many aggregates and group-commits; a second run wri
   CHECK(first->events_written == 250);
   CHECK(first->rejected == 0);
   std::int64_t total = 0;
-  for (int32_t p = 0; p < 4; ++p) total += fx.log->high_water_mark(log::Topic::kPersonEvents, p).value();
+  for (int32_t p = 0; p < 4; ++p)
+    total += fx.log->high_water_mark(log::Topic::kPersonEvents, p).value();
   CHECK(total == 500);
 
   auto second = fx.writer->run(keys, Remind{2050}, fx.date, fx.meta, 100);
@@ -318,8 +320,10 @@ TEST_CASE("after a failed append the aggregate is reloaded from the log, never r
   CHECK(next->events.at(0).sequence == 3);  // after the landed one, no repeat
 }
 
-TEST_CASE("run_each decides one command per item; an aggregate named twice is chained, not "
-          "re-sequenced", "[write]") {
+TEST_CASE(
+    "run_each decides one command per item; an aggregate named twice is chained, not "
+    "re-sequenced",
+    "[write]") {
   Fixture fx;
   const std::string bob = "P" + std::string(32, 'b');
   std::vector<Writer::Item> items{{kAlice, Register{"93051822361"}, fx.date},
@@ -336,8 +340,8 @@ TEST_CASE("run_each decides one command per item; an aggregate named twice is ch
   auto records = fx.records_of(kAlice);
   REQUIRE(records.size() == 3);
   for (const auto& r : records) {
-    auto e = log::decode_event(
-        {reinterpret_cast<const std::uint8_t*>(r.value.data()), r.value.size()});
+    auto e =
+        log::decode_event({reinterpret_cast<const std::uint8_t*>(r.value.data()), r.value.size()});
     REQUIRE(e.ok());
     REQUIRE(chains.feed(*e).ok());  // sequences 1, 2, 3 linked
   }
@@ -346,8 +350,10 @@ TEST_CASE("run_each decides one command per item; an aggregate named twice is ch
   CHECK(seen);
 }
 
-TEST_CASE("after a failed group commit the run's aggregates are reloaded from the log, never "
-          "re-sequenced", "[write]") {
+TEST_CASE(
+    "after a failed group commit the run's aggregates are reloaded from the log, never "
+    "re-sequenced",
+    "[write]") {
   Fixture fx;
   const std::string bob = "P" + std::string(32, 'b');
   std::vector<Writer::Item> registrations{{kAlice, Register{"93051822361"}, fx.date},
@@ -355,9 +361,8 @@ TEST_CASE("after a failed group commit the run's aggregates are reloaded from th
   REQUIRE(fx.writer->run_each(registrations, fx.meta, 10).ok());
   const int loads_before = fx.loads;
   fx.log->fail_next_group = true;  // the events land, the run hears "failed"
-  std::vector<Writer::Item> reminders{{kAlice, Remind{100}, fx.date},
-                                      {bob, Remind{100}, fx.date},
-                                      {kAlice, Remind{200}, fx.date}};
+  std::vector<Writer::Item> reminders{
+      {kAlice, Remind{100}, fx.date}, {bob, Remind{100}, fx.date}, {kAlice, Remind{200}, fx.date}};
   auto failed = fx.writer->run_each(reminders, fx.meta, 10);
   REQUIRE_FALSE(failed.ok());
   CHECK(failed.error().code == Errc::kUnavailable);

@@ -10,12 +10,12 @@
 #include <map>
 
 #include "domain/bank/coda_writer.h"
-#include "log/rocksdb_key_store.h"
 #include "domain/person_decide.h"
 #include "log/forwarding_log.h"
 #include "log/journal/journal_log.h"
 #include "log/log_test_support.h"
 #include "log/personal_data.h"
+#include "log/rocksdb_key_store.h"
 #include "write/bank_import.h"
 
 using namespace kassa;
@@ -85,7 +85,7 @@ struct Fixture {
   std::unique_ptr<Persons> persons;
   std::unique_ptr<Companies> companies;
   std::unique_ptr<Fund> fund;
-  std::map<std::string, write::Member> booked;  // what by_bank_line answers
+  std::map<std::string, write::Member> booked;         // what by_bank_line answers
   std::function<void(std::string_view)> on_bank_line;  // called as by_bank_line is asked
   std::unique_ptr<write::BankImporter> importer;
   write::CommandMeta meta{"batch:test", {}, {}, {}};
@@ -100,8 +100,10 @@ struct Fixture {
     config.journal_path = dir.path() + "/journal";
     journal = log::journal::JournalLog::open(config).value();
     log = std::make_unique<CountingLog>(*journal);
-    persons = std::make_unique<Persons>(*log, factory, nothing_yet<Persons>(), rulebook, fund_config);
-    companies = std::make_unique<Companies>(*log, factory, nothing_yet<Companies>(), rulebook, fund_config);
+    persons =
+        std::make_unique<Persons>(*log, factory, nothing_yet<Persons>(), rulebook, fund_config);
+    companies =
+        std::make_unique<Companies>(*log, factory, nothing_yet<Companies>(), rulebook, fund_config);
     fund = std::make_unique<Fund>(*log, factory, nothing_yet<Fund>(), rulebook, fund_config);
     const d::Date start = day("2020-01-01");
     REQUIRE(persons
@@ -112,27 +114,31 @@ struct Fixture {
                                             1, "", std::nullopt},
                           start, meta)
                 .ok());
-    REQUIRE(persons
-                ->execute(kBob,
-                          d::RegisterPerson{d::Niss::parse("90011512165").value(), "Bob", "Maes",
-                                            std::nullopt, d::Iban::parse(kBobIban).value(),
-                                            std::nullopt, start, d::Category::kMain,
-                                            s::StarterStatus::NotStarter, false, 2, "", std::nullopt},
-                          start, meta)
-                .ok());
+    REQUIRE(
+        persons
+            ->execute(kBob,
+                      d::RegisterPerson{d::Niss::parse("90011512165").value(), "Bob", "Maes",
+                                        std::nullopt, d::Iban::parse(kBobIban).value(),
+                                        std::nullopt, start, d::Category::kMain,
+                                        s::StarterStatus::NotStarter, false, 2, "", std::nullopt},
+                      start, meta)
+            .ok());
     REQUIRE(companies
-                ->execute(kCompany,
-                          d::RegisterCompany{d::CompanyNumber::parse(kCompany).value(), "Kassa NV",
-                                             "NV", start, 3, {}},
-                          start, meta)
+                ->execute(
+                    kCompany,
+                    d::RegisterCompany{
+                        d::CompanyNumber::parse(kCompany).value(), "Kassa NV", "NV", start, 3, {}},
+                    start, meta)
                 .ok());
     write::MemberLookup lookup;
     lookup.by_number = [](std::uint32_t n) -> Result<std::optional<write::Member>> {
       switch (n) {
         case 1: return std::optional<write::Member>{write::Member{s::AggregateKind::Person, kAnn}};
         case 2: return std::optional<write::Member>{write::Member{s::AggregateKind::Person, kBob}};
-        case 3: return std::optional<write::Member>{write::Member{s::AggregateKind::Company, kCompany}};
-        case 4: return std::optional<write::Member>{write::Member{s::AggregateKind::Person, kGhost}};
+        case 3:
+          return std::optional<write::Member>{write::Member{s::AggregateKind::Company, kCompany}};
+        case 4:
+          return std::optional<write::Member>{write::Member{s::AggregateKind::Person, kGhost}};
         default: return std::optional<write::Member>{};
       }
     };
@@ -146,7 +152,8 @@ struct Fixture {
       if (it == booked.end()) return std::optional<write::Member>{};
       return std::optional<write::Member>{it->second};
     };
-    importer = std::make_unique<write::BankImporter>(*persons, *companies, *fund, std::move(lookup));
+    importer =
+        std::make_unique<write::BankImporter>(*persons, *companies, *fund, std::move(lookup));
     log->reset();
   }
 
@@ -167,7 +174,8 @@ std::string communication_of(std::uint32_t member) {
 
 // A day statement of the fund's account: opened the day before (REQUIRES: not
 // the 1st of a month), paper statement `sequence`.
-d::bank::CodaDraft draft_of(d::bank::Date on, int sequence, std::vector<d::bank::CodaMovement> movements = {}) {
+d::bank::CodaDraft draft_of(d::bank::Date on, int sequence,
+                            std::vector<d::bank::CodaMovement> movements = {}) {
   d::bank::CodaDraft draft;
   draft.creation_date = on;
   draft.opening_date = bank_day(on.year, on.month, on.day - 1);
@@ -180,24 +188,27 @@ d::bank::CodaDraft draft_of(d::bank::Date on, int sequence, std::vector<d::bank:
 d::bank::CodaMovement credit(std::int64_t cents, std::string communication, std::string iban,
                              std::string name) {
   std::string free = communication.empty() ? "bijdrage" : "";
-  return {cents, bank_day(2025, 2, 10), std::move(communication), std::move(free), std::move(iban),
-          std::move(name)};
+  return {cents,           bank_day(2025, 2, 10), std::move(communication),
+          std::move(free), std::move(iban),       std::move(name)};
 }
 
 }  // namespace
 
-TEST_CASE("a file's payments are booked with one group commit per aggregate kind; the rest "
-          "waits in suspense in file order; a second import writes nothing",
-          "[write][bank]") {
+TEST_CASE(
+    "a file's payments are booked with one group commit per aggregate kind; the rest "
+    "waits in suspense in file order; a second import writes nothing",
+    "[write][bank]") {
   Fixture fx;
-  d::bank::CodaDraft draft = draft_of(bank_day(2025, 2, 10), 12, {
-      credit(10'000, communication_of(1), "BE62510007547061", "ANN"),     // 1 Ann, communication
-      credit(20'000, communication_of(3), "BE43068999999501", "KASSA"),   // 2 company
-      credit(12'345, "", "BE61310126985517", "NOBODY"),                   // 3 unmatched
-      credit(30'000, "", kBobIban, "BOB"),                                // 4 Bob, account
-      {-5'000, bank_day(2025, 2, 10), "", "bank costs", "", "BANK"},      // 5 debit
-      credit(40'000, communication_of(4), "BE62510007547061", "GHOST"),   // 6 refused
-  });
+  d::bank::CodaDraft draft = draft_of(
+      bank_day(2025, 2, 10), 12,
+      {
+          credit(10'000, communication_of(1), "BE62510007547061", "ANN"),    // 1 Ann, communication
+          credit(20'000, communication_of(3), "BE43068999999501", "KASSA"),  // 2 company
+          credit(12'345, "", "BE61310126985517", "NOBODY"),                  // 3 unmatched
+          credit(30'000, "", kBobIban, "BOB"),                               // 4 Bob, account
+          {-5'000, bank_day(2025, 2, 10), "", "bank costs", "", "BANK"},     // 5 debit
+          credit(40'000, communication_of(4), "BE62510007547061", "GHOST"),  // 6 refused
+      });
   const std::string file = d::bank::write_coda(draft).value();
   const std::int64_t before = fx.total_events();
 
@@ -295,11 +306,12 @@ TEST_CASE("a file's payments are booked with one group commit per aggregate kind
 
 TEST_CASE("a member paying twice in one file: both lines booked in file order", "[write][bank]") {
   Fixture fx;
-  d::bank::CodaDraft draft = draft_of(bank_day(2025, 3, 3), 13, {
-      credit(10'000, "", kBobIban, "BOB"),
-      credit(11'000, communication_of(1), "", "ANN"),
-      credit(12'000, communication_of(2), "", "BOB"),
-  });
+  d::bank::CodaDraft draft = draft_of(bank_day(2025, 3, 3), 13,
+                                      {
+                                          credit(10'000, "", kBobIban, "BOB"),
+                                          credit(11'000, communication_of(1), "", "ANN"),
+                                          credit(12'000, communication_of(2), "", "BOB"),
+                                      });
   auto report = fx.importer->import(d::bank::write_coda(draft).value(), fx.meta);
   REQUIRE(report.ok());
   REQUIRE(report->lines.size() == 3);
@@ -330,7 +342,8 @@ TEST_CASE("a file of unmatched lines syncs the key store once, before its events
   auto& keys = static_cast<log::RocksDbKeyStore&>(fx.keys);
   d::bank::CodaDraft draft = draft_of(bank_day(2025, 2, 10), 13);
   for (int i = 0; i < 50; ++i) {
-    draft.movements.push_back(credit(1'000 + i, "", "BE61310126985517", "NOBODY " + std::to_string(i)));
+    draft.movements.push_back(
+        credit(1'000 + i, "", "BE61310126985517", "NOBODY " + std::to_string(i)));
   }
   const std::string file = d::bank::write_coda(draft).value();
   const std::uint64_t syncs_before = keys.syncs();
@@ -353,17 +366,18 @@ TEST_CASE("a file of unmatched lines syncs the key store once, before its events
   }
   // A command without a new subject (a payment) syncs nothing more.
   REQUIRE(fx.persons
-              ->execute(kAnn, d::RecordPayment{d::Money::from_cents(100), day("2025-02-11"),
-                                                std::nullopt, "B-ONE", s::PaymentChannel::Coda,
-                                                std::nullopt, false},
+              ->execute(kAnn,
+                        d::RecordPayment{d::Money::from_cents(100), day("2025-02-11"), std::nullopt,
+                                         "B-ONE", s::PaymentChannel::Coda, std::nullopt, false},
                         day("2025-02-11"), fx.meta)
               .ok());
   CHECK(keys.syncs() == syncs_before + 1);
 }
 
-TEST_CASE("a file is booked in rounds: each round's lines are appended before the next "
-          "round is read, with the same report",
-          "[write][bank]") {
+TEST_CASE(
+    "a file is booked in rounds: each round's lines are appended before the next "
+    "round is read, with the same report",
+    "[write][bank]") {
   // Before: every line of the file was parsed, held and matched before the
   // first was booked (a 55 MB camt.053 of 100,000 lines peaked at 668 MB).
   Fixture fx;
@@ -375,14 +389,17 @@ TEST_CASE("a file is booked in rounds: each round's lines are appended before th
   write::BankImporter& importer = *fx.importer;
   fx.log->on_append = [&trace] { trace.push_back("append"); };
 
-  d::bank::CodaDraft draft = draft_of(bank_day(2025, 2, 10), 14, {
-      credit(10'000, communication_of(1), "", "ANN"),                  // 1 Ann
-      credit(20'000, communication_of(3), "", "KASSA"),                // 2 company
-      {-5'000, bank_day(2025, 2, 10), "", "bank costs", "", "BANK"},   // 3 debit: not a credit line
-      credit(12'345, "", "BE61310126985517", "NOBODY"),                // 4 unmatched
-      credit(30'000, "", kBobIban, "BOB"),                             // 5 Bob
-      credit(11'000, communication_of(1), "", "ANN"),                  // 6 Ann again
-  });
+  d::bank::CodaDraft draft =
+      draft_of(bank_day(2025, 2, 10), 14,
+               {
+                   credit(10'000, communication_of(1), "", "ANN"),    // 1 Ann
+                   credit(20'000, communication_of(3), "", "KASSA"),  // 2 company
+                   {-5'000, bank_day(2025, 2, 10), "", "bank costs", "",
+                    "BANK"},                                          // 3 debit: not a credit line
+                   credit(12'345, "", "BE61310126985517", "NOBODY"),  // 4 unmatched
+                   credit(30'000, "", kBobIban, "BOB"),               // 5 Bob
+                   credit(11'000, communication_of(1), "", "ANN"),    // 6 Ann again
+               });
   const std::string file = d::bank::write_coda(draft).value();
 
   SECTION("booked round by round") {
@@ -402,10 +419,9 @@ TEST_CASE("a file is booked in rounds: each round's lines are appended before th
     for (const auto& line : l) CHECK(line.events >= 1);
     // Round 1 (lines 1, 2): Ann's payment, the company's; round 2 (4, 5):
     // the suspense item and Bob's; round 3 (6): Ann's second.
-    const std::vector<std::string> expected = {
-        "lookup 0001", "lookup 0002", "append", "append",
-        "lookup 0004", "lookup 0005", "append", "append",
-        "lookup 0006", "append"};
+    const std::vector<std::string> expected = {"lookup 0001", "lookup 0002", "append", "append",
+                                               "lookup 0004", "lookup 0005", "append", "append",
+                                               "lookup 0006", "append"};
     CHECK(trace == expected);
     auto ann = fx.persons->cached(kAnn);
     REQUIRE(ann.has_value());

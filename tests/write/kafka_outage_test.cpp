@@ -10,8 +10,8 @@
 // The client's read timeout (10 s, a third of the producer's message
 // timeout) is what tells "fails fast" from "holds the worker".
 
-#include <catch2/catch.hpp>
 #include <unistd.h>
+#include <catch2/catch.hpp>
 
 #include <future>
 #include <thread>
@@ -51,7 +51,7 @@ struct Timed {
 
 std::string register_person(InProcessKassa& k) {
   const json body{{"niss", "85073003328"}, {"first_name", "Jan"}, {"last_name", "Peeters"},
-                  {"start", "2025-01-01"}, {"category", "main"}, {"date", "2025-01-01"}};
+                  {"start", "2025-01-01"}, {"category", "main"},  {"date", "2025-01-01"}};
   Answer a = k.post("/v1/persons", body);
   INFO(a.body.dump());
   REQUIRE(a.status == 201);
@@ -62,7 +62,8 @@ Timed get_public(InProcessKassa& k, const std::string& path) {
   auto client = k.client();
   auto res = client.Get(path);
   REQUIRE(res);  // answered within the read timeout
-  return {res->status, json::parse(res->body, nullptr, false), res->get_header_value("Retry-After")};
+  return {res->status, json::parse(res->body, nullptr, false),
+          res->get_header_value("Retry-After")};
 }
 
 }  // namespace
@@ -85,7 +86,8 @@ TEST_CASE("a broker outage: reads and /health answer, writes fail fast, recovery
   std::vector<std::future<Answer>> writes;
   for (int i = 0; i < 8; ++i) {
     writes.push_back(std::async(std::launch::async, [&, i] {
-      const json pay{{"amount", "10.00"}, {"value_date", "2025-02-01"},
+      const json pay{{"amount", "10.00"},
+                     {"value_date", "2025-02-01"},
                      {"bank_ref", "OUT-" + std::to_string(i)}};
       return k.post("/v1/persons/" + party + "/payments", pay, kStaff,
                     {{"Idempotency-Key", "out-" + std::to_string(i)}});
@@ -101,8 +103,8 @@ TEST_CASE("a broker outage: reads and /health answer, writes fail fast, recovery
   }
   // The circuit is open now: writes are refused at once, and say so.
   const json pay{{"amount", "10.00"}, {"value_date", "2025-02-01"}, {"bank_ref", "OUT-0"}};
-  const Answer refused = k.post("/v1/persons/" + party + "/payments", pay, kStaff,
-                                {{"Idempotency-Key", "out-0"}});
+  const Answer refused =
+      k.post("/v1/persons/" + party + "/payments", pay, kStaff, {{"Idempotency-Key", "out-0"}});
   CHECK(refused.status == 503);
   CHECK(refused.body["error"] == "BrokerUnavailable");  // not 409 IdempotencyKeyInFlight
   const Timed down = get_public(k, "/health");
@@ -122,8 +124,9 @@ TEST_CASE("a broker outage: reads and /health answer, writes fail fast, recovery
   int status = 0;
   for (int i = 0; i < 120 && status != 201; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
-    status = k.post("/v1/persons/" + party + "/payments", pay, kStaff, {{"Idempotency-Key", "out-0"}})
-                 .status;
+    status =
+        k.post("/v1/persons/" + party + "/payments", pay, kStaff, {{"Idempotency-Key", "out-0"}})
+            .status;
   }
   CHECK(status == 201);
   CHECK(get_public(k, "/ready").status == 200);

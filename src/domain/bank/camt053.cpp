@@ -28,7 +28,9 @@ std::string_view local_name(std::string_view name) {
   const auto colon = name.find(':');
   return colon == std::string_view::npos ? name : name.substr(colon + 1);
 }
-std::string_view local_name(pugi::xml_node node) { return local_name(std::string_view(node.name())); }
+std::string_view local_name(pugi::xml_node node) {
+  return local_name(std::string_view(node.name()));
+}
 
 // The first child element with this local name (namespace prefixes ignored).
 pugi::xml_node child(pugi::xml_node node, std::string_view name) {
@@ -60,14 +62,16 @@ std::string indexed(const std::string& where, std::string_view name, std::size_t
   return where + "/" + std::string(name) + "[" + std::to_string(index + 1) + "]";
 }
 
-Result<std::string> required_text(pugi::xml_node parent, std::initializer_list<std::string_view> names,
+Result<std::string> required_text(pugi::xml_node parent,
+                                  std::initializer_list<std::string_view> names,
                                   const std::string& where) {
   pugi::xml_node node = path(parent, names);
   std::string value = text(node);
   if (!node || value.empty()) {
     std::string p;
     for (std::string_view n : names) p += "/" + std::string(n);
-    return fail("CamtMissingElement", where, "mandatory element " + p.substr(1) + " is missing or empty");
+    return fail("CamtMissingElement", where,
+                "mandatory element " + p.substr(1) + " is missing or empty");
   }
   return value;
 }
@@ -78,7 +82,8 @@ Result<Date> date_choice(pugi::xml_node parent, std::string_view name, const std
   pugi::xml_node value = child(holder, "Dt");
   if (!value) value = child(holder, "DtTm");
   if (!holder || !value) {
-    return fail("CamtMissingElement", where, "mandatory element " + std::string(name) + "/Dt is missing");
+    return fail("CamtMissingElement", where,
+                "mandatory element " + std::string(name) + "/Dt is missing");
   }
   auto date = Date::parse_iso(text(value));
   if (!date) return fail("CamtDateInvalid", where + "/" + std::string(name), date.error().message);
@@ -96,7 +101,8 @@ Result<int64_t> amount(pugi::xml_node node, const std::string& currency, const s
   const std::string ccy = std::string(trim(node.attribute("Ccy").value()));
   if (ccy.empty()) return fail("CamtMissingElement", where, "amount has no Ccy attribute");
   if (!currency.empty() && ccy != currency) {
-    return fail("CamtCurrencyMismatch", where, "amount in " + ccy + " on an account in " + currency);
+    return fail("CamtCurrencyMismatch", where,
+                "amount in " + ccy + " on an account in " + currency);
   }
   return cents;
 }
@@ -106,7 +112,8 @@ Result<int> credit_debit(pugi::xml_node parent, const std::string& where) {
   KASSA_ASSIGN_OR_RETURN(auto indicator, required_text(parent, {"CdtDbtInd"}, where));
   if (indicator == "CRDT") return 1;
   if (indicator == "DBIT") return -1;
-  return fail("CamtCreditDebitInvalid", where + "/CdtDbtInd", "'" + indicator + "' is neither CRDT nor DBIT");
+  return fail("CamtCreditDebitInvalid", where + "/CdtDbtInd",
+              "'" + indicator + "' is neither CRDT nor DBIT");
 }
 
 std::string bic_of(pugi::xml_node agent) {
@@ -160,8 +167,9 @@ class StatementReader {
     if (overflow_) return fail("CamtAmountOverflow", where_, "the booked entries overflow");
     if (expected_ != s_.closing.cents) {
       return fail("CamtBalanceMismatch", where_,
-                  "opening balance " + format_cents(s_.opening.cents) + " + booked entries = " +
-                      format_cents(expected_) + ", but the closing balance is " + format_cents(s_.closing.cents));
+                  "opening balance " + format_cents(s_.opening.cents) +
+                      " + booked entries = " + format_cents(expected_) +
+                      ", but the closing balance is " + format_cents(s_.closing.cents));
     }
     s_.line_prefix = s_.account_iban + "/" + s_.statement_id + "/";
     return std::move(s_);
@@ -175,13 +183,15 @@ class StatementReader {
     pugi::xml_node iban = path(account, {"Id", "IBAN"});
     if (!iban) {
       if (path(account, {"Id", "Othr"})) {
-        return fail("CamtAccountUnsupported", where + "/Id",
-                    "the account is identified by Othr, not by an IBAN; only IBAN accounts are supported");
+        return fail(
+            "CamtAccountUnsupported", where + "/Id",
+            "the account is identified by Othr, not by an IBAN; only IBAN accounts are supported");
       }
       return fail("CamtMissingElement", where, "mandatory element Id/IBAN is missing");
     }
     auto normalized = normalize_iban(text(iban));
-    if (!normalized) return fail("CamtAccountInvalid", where + "/Id/IBAN", normalized.error().message);
+    if (!normalized)
+      return fail("CamtAccountInvalid", where + "/Id/IBAN", normalized.error().message);
     s_.account_iban = *normalized;
     s_.currency = text(child(account, "Ccy"));
     s_.bank_bic = bic_of(child(account, "Svcr"));
@@ -223,7 +233,8 @@ class StatementReader {
     }
     if (!opening || !closing) {
       return fail("CamtMissingElement", where_,
-                  std::string("mandatory balance ") + (opening ? "CLBD (closing booked)" : "OPBD or PRCD (opening)") +
+                  std::string("mandatory balance ") +
+                      (opening ? "CLBD (closing booked)" : "OPBD or PRCD (opening)") +
                       " is missing");
     }
     return {};
@@ -234,7 +245,8 @@ class StatementReader {
     pugi::xml_node status_node = child(entry, "Sts");
     std::string status = text(child(status_node, "Cd"));  // 001.08+: <Sts><Cd>BOOK</Cd></Sts>
     if (status.empty()) status = text(status_node);
-    if (status.empty()) return fail("CamtMissingElement", where, "mandatory element Sts is missing");
+    if (status.empty())
+      return fail("CamtMissingElement", where, "mandatory element Sts is missing");
     if (status == "PDNG" || status == "INFO") {
       s_.warnings.push_back(where + ": entry with status " + status + " (" +
                             text(child(entry, "Amt")) + " " + text(child(entry, "CdtDbtInd")) +
@@ -242,7 +254,8 @@ class StatementReader {
       return {};
     }
     if (status != "BOOK") {
-      return fail("CamtEntryStatusUnknown", where + "/Sts", "'" + status + "' is not BOOK, PDNG or INFO");
+      return fail("CamtEntryStatusUnknown", where + "/Sts",
+                  "'" + status + "' is not BOOK, PDNG or INFO");
     }
     KASSA_ASSIGN_OR_RETURN(auto cents, amount(child(entry, "Amt"), s_.currency, where + "/Amt"));
     KASSA_ASSIGN_OR_RETURN(auto sign, credit_debit(entry, where));
@@ -319,11 +332,13 @@ class StatementReader {
 
   Status add_line(BankLine line, const std::string& where) {
     if (!line_ids_.insert(line.line_id).second) {
-      return fail("CamtDuplicateLineId", where,
-                  "line id " + line.line_id + " (AcctSvcrRef or NtryRef) appears twice in the statement");
+      return fail(
+          "CamtDuplicateLineId", where,
+          "line id " + line.line_id + " (AcctSvcrRef or NtryRef) appears twice in the statement");
     }
     // Overflow is reported at the end, with the balances (as a whole-statement check).
-    if (!overflow_ && __builtin_add_overflow(expected_, line.amount_cents, &expected_)) overflow_ = true;
+    if (!overflow_ && __builtin_add_overflow(expected_, line.amount_cents, &expected_))
+      overflow_ = true;
     ++s_.line_count;
     return sink_(index_, std::move(line));
   }
@@ -342,7 +357,8 @@ class StatementReader {
     const bool credit = sign > 0;
     pugi::xml_node parties = child(tx, "RltdPties");
     line.counterparty_name = party_name(child(parties, credit ? "Dbtr" : "Cdtr"));
-    const std::string iban_text = text(path(parties, {credit ? "DbtrAcct" : "CdtrAcct", "Id", "IBAN"}));
+    const std::string iban_text =
+        text(path(parties, {credit ? "DbtrAcct" : "CdtrAcct", "Id", "IBAN"}));
     if (!iban_text.empty()) {
       auto iban = normalize_iban(iban_text);
       if (iban) {
@@ -378,7 +394,8 @@ class StatementReader {
           line.structured_communication = *communication;
           continue;
         }
-        s_.warnings.push_back(where + ": " + communication.error().message + "; kept as free communication");
+        s_.warnings.push_back(where + ": " + communication.error().message +
+                              "; kept as free communication");
       }
       append(ref);  // an ISO 11649 RF reference or an invalid one: kept as text
     }
@@ -474,10 +491,12 @@ class CamtStream {
   }
   static void XMLCALL on_text(void* self, const XML_Char* text, int length) {
     guarded(self, [&](CamtStream& s) {
-      if (!s.open_.empty()) s.text_[s.open_.size() - 1].append(text, static_cast<std::size_t>(length));
+      if (!s.open_.empty())
+        s.text_[s.open_.size() - 1].append(text, static_cast<std::size_t>(length));
     });
   }
-  static void XMLCALL on_doctype(void* self, const XML_Char*, const XML_Char*, const XML_Char*, int) {
+  static void XMLCALL on_doctype(void* self, const XML_Char*, const XML_Char*, const XML_Char*,
+                                 int) {
     guarded(self, [](CamtStream& s) {
       s.stop(fail("CamtDoctype", "/", "a DOCTYPE (and its entity declarations) is not accepted"));
     });
@@ -503,13 +522,14 @@ class CamtStream {
     } else if (entry_depth_ >= 0) {
       node = open_.back().append_child(name);  // inside an Ntry
     } else if (depth == 1 && local_name(name) == "BkToCstmrStmt") {
-      if (message_) return stop(fail("CamtNotAStatement", "/Document", "a second BkToCstmrStmt element"));
+      if (message_)
+        return stop(fail("CamtNotAStatement", "/Document", "a second BkToCstmrStmt element"));
       node = open_.back().append_child(name);
       message_ = node;
     } else if (depth == 2 && open_[1] == message_ && local_name(name) == "Stmt") {
       if (Status group = group_header(); !group.ok()) return stop(group.error());
-      statement_.emplace(indexed("BkToCstmrStmt", "Stmt", statements_.size()), version_, *group_created_,
-                         sink_, statements_.size());
+      statement_.emplace(indexed("BkToCstmrStmt", "Stmt", statements_.size()), version_,
+                         *group_created_, sink_, statements_.size());
       node = open_.back().append_child(name);
       stmt_ = node;
     } else if (depth == 3 && open_[2] == stmt_ && local_name(name) == "Ntry") {
@@ -522,7 +542,8 @@ class CamtStream {
     } else {
       node = open_.back().append_child(name);
     }
-    for (const XML_Char** a = attributes; a[0] != nullptr; a += 2) node.append_attribute(a[0]).set_value(a[1]);
+    for (const XML_Char** a = attributes; a[0] != nullptr; a += 2)
+      node.append_attribute(a[0]).set_value(a[1]);
     open_.push_back(node);
     if (text_.size() < open_.size()) text_.resize(open_.size());
     text_[depth].clear();
@@ -567,8 +588,9 @@ class CamtStream {
     }
     if (ns.substr(0, kNamespacePrefix.size()) != kNamespacePrefix ||
         ns.substr(kNamespacePrefix.size(), kCamt053.size()) != kCamt053) {
-      return fail("CamtNotAStatement", "/Document",
-                  "namespace '" + std::string(ns) + "' is not urn:iso:std:iso:20022:tech:xsd:camt.053.*");
+      return fail(
+          "CamtNotAStatement", "/Document",
+          "namespace '" + std::string(ns) + "' is not urn:iso:std:iso:20022:tech:xsd:camt.053.*");
     }
     version_ = std::string(ns.substr(kNamespacePrefix.size()));
     return {};
@@ -578,7 +600,8 @@ class CamtStream {
   // GrpHdr precedes the statements).
   Status group_header() {
     if (group_created_) return {};
-    KASSA_ASSIGN_OR_RETURN(auto created, required_text(message_, {"GrpHdr", "CreDtTm"}, "BkToCstmrStmt"));
+    KASSA_ASSIGN_OR_RETURN(auto created,
+                           required_text(message_, {"GrpHdr", "CreDtTm"}, "BkToCstmrStmt"));
     auto date = Date::parse_iso(created);
     if (!date) return fail("CamtDateInvalid", "BkToCstmrStmt/GrpHdr/CreDtTm", date.error().message);
     group_created_ = *date;

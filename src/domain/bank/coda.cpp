@@ -86,7 +86,8 @@ Result<int64_t> signed_amount(const Record& r, std::size_t sign_column, std::siz
   const char sign = r.at(sign_column);
   if (sign != '0' && sign != '1') {
     return fail(r.line, "CodaSignInvalid",
-                std::string(what) + " sign '" + std::string(1, sign) + "' is neither 0 (credit) nor 1 (debit)");
+                std::string(what) + " sign '" + std::string(1, sign) +
+                    "' is neither 0 (credit) nor 1 (debit)");
   }
   KASSA_ASSIGN_OR_RETURN(auto cents, amount_field(r, first, what));
   return sign == '0' ? cents : -cents;
@@ -99,13 +100,15 @@ Result<std::optional<Date>> date_field(const Record& r, std::size_t first, const
   if (zero_allowed && text == "000000") return std::optional<Date>{};
   for (char c : text) {
     if (!is_digit(c)) {
-      return fail(r.line, "CodaDateInvalid", std::string(what) + " '" + std::string(text) + "' is not DDMMYY");
+      return fail(r.line, "CodaDateInvalid",
+                  std::string(what) + " '" + std::string(text) + "' is not DDMMYY");
     }
   }
   auto two = [&](std::size_t i) { return (text[i] - '0') * 10 + (text[i + 1] - '0'); };
   auto date = Date::make(2000 + two(4), two(2), two(0));
   if (!date) {
-    return fail(r.line, "CodaDateInvalid", std::string(what) + " '" + std::string(text) + "' is no date");
+    return fail(r.line, "CodaDateInvalid",
+                std::string(what) + " '" + std::string(text) + "' is no date");
   }
   return std::optional<Date>{*date};
 }
@@ -158,7 +161,8 @@ class StatementReader {
     if (structure_ == '0' || structure_ == '1') {
       return fail(r.line, "CodaAccountStructureUnsupported",
                   std::string("account structure ") + structure_ +
-                      (structure_ == '0' ? " (Belgian account number, not IBAN)" : " (foreign account number, not IBAN)") +
+                      (structure_ == '0' ? " (Belgian account number, not IBAN)"
+                                         : " (foreign account number, not IBAN)") +
                       " is not supported; ask the bank for CODA with IBAN (structure 2 or 3)");
     }
     if (structure_ != '2' && structure_ != '3') {
@@ -188,8 +192,9 @@ class StatementReader {
     KASSA_ASSIGN_OR_RETURN(auto entry_date, required_date(r, 116, "entry date"));
     const char communication_type = r.at(62);
     if (communication_type != '0' && communication_type != '1') {
-      return fail(r.line, "CodaCommunicationTypeInvalid",
-                  "communication type '" + std::string(1, communication_type) + "' is neither 0 nor 1");
+      return fail(
+          r.line, "CodaCommunicationTypeInvalid",
+          "communication type '" + std::string(1, communication_type) + "' is neither 0 nor 1");
     }
 
     if (detail > 0) {  // an article of the current movement
@@ -300,12 +305,14 @@ class StatementReader {
     KASSA_ASSIGN_OR_RETURN(auto balance, signed_amount(r, 42, 43, "new balance"));
     KASSA_ASSIGN_OR_RETURN(auto date, required_date(r, 58, "new balance date"));
     if (currency != s_.currency) {
-      return fail(r.line, "CodaCurrencyMismatch",
-                  "new balance currency " + currency + " differs from old balance currency " + s_.currency);
+      return fail(
+          r.line, "CodaCurrencyMismatch",
+          "new balance currency " + currency + " differs from old balance currency " + s_.currency);
     }
     if (iban != s_.account_iban) {
-      s_.warnings.push_back("line " + std::to_string(r.line) + ": new balance (record 8) names account " +
-                            iban + " but old balance (record 1) names " + s_.account_iban +
+      s_.warnings.push_back("line " + std::to_string(r.line) +
+                            ": new balance (record 8) names account " + iban +
+                            " but old balance (record 1) names " + s_.account_iban +
                             "; the statement is read as " + s_.account_iban);
     }
     s_.closing = {balance, date};
@@ -319,17 +326,17 @@ class StatementReader {
     KASSA_ASSIGN_OR_RETURN(auto credits, amount_field(r, 38, "credit total"));
     if (count != records_) {
       return fail(r.line, "CodaTrailerRecordCount",
-                  "trailer counts " + std::to_string(count) + " records (types 1 to 8), the file has " +
-                      std::to_string(records_));
+                  "trailer counts " + std::to_string(count) +
+                      " records (types 1 to 8), the file has " + std::to_string(records_));
     }
     if (totals_overflow_) return fail(r.line, "CodaAmountOverflow", "movement totals overflow");
     const int64_t debit_total = debit_total_;
     const int64_t credit_total = credit_total_;
     if (debit_total != debits || credit_total != credits) {
       return fail(r.line, "CodaTrailerTotals",
-                  "trailer totals debit " + format_cents(debits) + " credit " + format_cents(credits) +
-                      ", the movements add up to debit " + format_cents(debit_total) + " credit " +
-                      format_cents(credit_total));
+                  "trailer totals debit " + format_cents(debits) + " credit " +
+                      format_cents(credits) + ", the movements add up to debit " +
+                      format_cents(debit_total) + " credit " + format_cents(credit_total));
     }
     int64_t expected = s_.opening.cents;
     if (!add_checked(expected, credit_total) || !add_checked(expected, -debit_total)) {
@@ -337,9 +344,10 @@ class StatementReader {
     }
     if (expected != s_.closing.cents) {
       return fail(r.line, "CodaBalanceMismatch",
-                  "old balance " + format_cents(s_.opening.cents) + " + credits " + format_cents(credit_total) +
-                      " - debits " + format_cents(debit_total) + " = " + format_cents(expected) +
-                      ", but the new balance is " + format_cents(s_.closing.cents));
+                  "old balance " + format_cents(s_.opening.cents) + " + credits " +
+                      format_cents(credit_total) + " - debits " + format_cents(debit_total) +
+                      " = " + format_cents(expected) + ", but the new balance is " +
+                      format_cents(s_.closing.cents));
     }
     s_.line_prefix = s_.account_iban + "/" + std::to_string(s_.closing.date.year) + "/";
     return std::move(s_);
@@ -350,10 +358,12 @@ class StatementReader {
     // Structure 2: Belgian IBAN in 31 columns + 3 blanks; structure 3: 34.
     const std::string_view text = trim(r.col(first, 34));
     auto iban = normalize_iban(text);
-    if (!iban) return fail(r.line, "CodaAccountInvalid", std::string(what) + ": " + iban.error().message);
+    if (!iban)
+      return fail(r.line, "CodaAccountInvalid", std::string(what) + ": " + iban.error().message);
     if (structure_ == '2' && iban->substr(0, 2) != "BE") {
-      return fail(r.line, "CodaAccountInvalid",
-                  std::string(what) + " " + *iban + " is not Belgian but the account structure is 2");
+      return fail(
+          r.line, "CodaAccountInvalid",
+          std::string(what) + " " + *iban + " is not Belgian but the account structure is 2");
     }
     return iban;
   }
@@ -362,7 +372,8 @@ class StatementReader {
     const std::string_view code = r.col(first, 3);
     for (char c : code) {
       if (c < 'A' || c > 'Z') {
-        return fail(r.line, "CodaCurrencyInvalid", "currency '" + std::string(code) + "' is not an ISO code");
+        return fail(r.line, "CodaCurrencyInvalid",
+                    "currency '" + std::string(code) + "' is not an ISO code");
       }
     }
     return std::string(code);
@@ -404,12 +415,14 @@ class StatementReader {
     if (m.communication_type == '0') {
       line.free_communication = latin1_to_utf8(trim(m.free_text));
       const std::string found = find_structured_communication(line.free_communication);
-      if (!found.empty() && parse_structured_communication(found)) line.structured_communication = found;
+      if (!found.empty() && parse_structured_communication(found))
+        line.structured_communication = found;
     }
     if (!line.articles.empty()) {
       int64_t sum = 0;
       for (const BankArticle& a : line.articles) {
-        if (!add_checked(sum, a.amount_cents)) return fail(m.line, "CodaAmountOverflow", "article amounts overflow");
+        if (!add_checked(sum, a.amount_cents))
+          return fail(m.line, "CodaAmountOverflow", "article amounts overflow");
       }
       if (sum != line.amount_cents) {
         s_.warnings.push_back("line " + std::to_string(m.line) + ": movement " + line.line_id +
@@ -430,7 +443,7 @@ class StatementReader {
   const LineSink& sink_;
   std::size_t index_;  // of the statement in the file
   BankStatement s_;
-  int64_t debit_total_ = 0;   // of the movements read, positive
+  int64_t debit_total_ = 0;  // of the movements read, positive
   int64_t credit_total_ = 0;
   bool totals_overflow_ = false;
   char structure_ = '2';
@@ -473,9 +486,11 @@ Result<std::vector<BankStatement>> parse_coda(std::string_view bytes) {
 }
 
 Result<std::vector<BankStatement>> read_coda(std::string_view bytes, const LineSink& sink) {
-  if (trim(bytes).empty()) return Error::invalid("file", "CodaEmptyFile", "line 1: the file is empty");
+  if (trim(bytes).empty())
+    return Error::invalid("file", "CodaEmptyFile", "line 1: the file is empty");
   if (bytes.size() < 5 || bytes.substr(0, 5) != "00000") {
-    return fail(1, "CodaNotACodaFile", "the file does not start with a CODA header record (0 + 0000)");
+    return fail(1, "CodaNotACodaFile",
+                "the file does not start with a CODA header record (0 + 0000)");
   }
   std::vector<BankStatement> statements;
   std::optional<StatementReader> reader;
@@ -496,13 +511,16 @@ Result<std::vector<BankStatement>> read_coda(std::string_view bytes, const LineS
                        type == "31" || type == "32" || type == "33" || type == "4" || type == "8" ||
                        type == "9";
     if (!known) {
-      return fail(r.line, "CodaUnknownRecordType", "unknown record type '" + std::string(text.substr(0, 2)) + "'");
+      return fail(r.line, "CodaUnknownRecordType",
+                  "unknown record type '" + std::string(text.substr(0, 2)) + "'");
     }
     auto order = [&](const char* wanted) {
-      return fail(r.line, "CodaRecordOrder", "record " + type + " where " + wanted + " was expected");
+      return fail(r.line, "CodaRecordOrder",
+                  "record " + type + " where " + wanted + " was expected");
     };
     if (expect == Expect::kEnd) {
-      return fail(r.line, "CodaDataAfterTrailer", "record " + type + " after the last trailer record 9");
+      return fail(r.line, "CodaDataAfterTrailer",
+                  "record " + type + " after the last trailer record 9");
     }
     if (type == "0") {
       if (expect != Expect::kHeader) return order("no header");

@@ -1,6 +1,5 @@
 #include "domain/bank/coda_writer.h"
 
-
 namespace kassa::domain::bank {
 
 namespace {
@@ -65,16 +64,26 @@ Result<std::string> write_coda(const CodaDraft& draft) {
   const std::string created = ddmmyy(draft.creation_date);
 
   RecordText header;
-  header.put(1, 5, "00000").put(6, 6, created).put(12, 3, "725").put(15, 2, "05")
-      .put(25, 10, "KASSA").put(35, 26, draft.holder_name).put(61, 11, draft.bank_bic)
-      .put(84, 5, "00000").put(128, 1, "2");
+  header.put(1, 5, "00000")
+      .put(6, 6, created)
+      .put(12, 3, "725")
+      .put(15, 2, "05")
+      .put(25, 10, "KASSA")
+      .put(35, 26, draft.holder_name)
+      .put(61, 11, draft.bank_bic)
+      .put(84, 5, "00000")
+      .put(128, 1, "2");
   records.push_back(header.text());
 
   RecordText old_balance;
-  old_balance.put(1, 2, "12").digits(3, 3, static_cast<std::uint64_t>(draft.paper_sequence))
-      .put(6, 34, draft.account_iban).put(40, 3, "EUR")
-      .put(43, 1, draft.opening_cents < 0 ? "1" : "0").digits(44, 15, milli(draft.opening_cents))
-      .put(59, 6, ddmmyy(draft.opening_date)).put(65, 26, draft.holder_name)
+  old_balance.put(1, 2, "12")
+      .digits(3, 3, static_cast<std::uint64_t>(draft.paper_sequence))
+      .put(6, 34, draft.account_iban)
+      .put(40, 3, "EUR")
+      .put(43, 1, draft.opening_cents < 0 ? "1" : "0")
+      .digits(44, 15, milli(draft.opening_cents))
+      .put(59, 6, ddmmyy(draft.opening_date))
+      .put(65, 26, draft.holder_name)
       .digits(126, 3, static_cast<std::uint64_t>(draft.paper_sequence));
   records.push_back(old_balance.text());
 
@@ -87,40 +96,66 @@ Result<std::string> write_coda(const CodaDraft& draft) {
       return Error::invalid("amount", "CodaDraftAmount", "a movement moves money");
     }
     ++sequence;
-    (m.amount_cents > 0 ? credits : debits) += m.amount_cents > 0 ? m.amount_cents : -m.amount_cents;
+    (m.amount_cents > 0 ? credits : debits) +=
+        m.amount_cents > 0 ? m.amount_cents : -m.amount_cents;
     const bool structured = !m.structured_communication.empty();
     if (structured && m.structured_communication.size() != 12) {
       return Error::invalid("structured_communication", "CodaDraftCommunication", "12 digits");
     }
     RecordText r21;
-    r21.put(1, 2, "21").digits(3, 4, sequence).put(7, 4, "0000")
-        .put(11, 21, "KASSA" + std::to_string(sequence)).put(32, 1, m.amount_cents < 0 ? "1" : "0")
-        .digits(33, 15, milli(m.amount_cents)).put(48, 6, ddmmyy(m.value_date))
-        .put(54, 8, "00150000").put(62, 1, structured ? "1" : "0")
+    r21.put(1, 2, "21")
+        .digits(3, 4, sequence)
+        .put(7, 4, "0000")
+        .put(11, 21, "KASSA" + std::to_string(sequence))
+        .put(32, 1, m.amount_cents < 0 ? "1" : "0")
+        .digits(33, 15, milli(m.amount_cents))
+        .put(48, 6, ddmmyy(m.value_date))
+        .put(54, 8, "00150000")
+        .put(62, 1, structured ? "1" : "0")
         .put(63, 53, structured ? "101" + m.structured_communication : m.free_communication)
-        .put(116, 6, created).digits(122, 3, static_cast<std::uint64_t>(draft.paper_sequence))
-        .put(125, 1, "0").put(126, 1, "1").put(128, 1, "0");
+        .put(116, 6, created)
+        .digits(122, 3, static_cast<std::uint64_t>(draft.paper_sequence))
+        .put(125, 1, "0")
+        .put(126, 1, "1")
+        .put(128, 1, "0");
     records.push_back(r21.text());
     RecordText r22;
-    r22.put(1, 2, "22").digits(3, 4, sequence).put(7, 4, "0000").put(99, 11, "GKCCBEBB")
-        .put(126, 1, "1").put(128, 1, "0");
+    r22.put(1, 2, "22")
+        .digits(3, 4, sequence)
+        .put(7, 4, "0000")
+        .put(99, 11, "GKCCBEBB")
+        .put(126, 1, "1")
+        .put(128, 1, "0");
     records.push_back(r22.text());
     RecordText r23;
-    r23.put(1, 2, "23").digits(3, 4, sequence).put(7, 4, "0000").put(11, 34, m.counterparty_iban)
-        .put(48, 35, m.counterparty_name).put(126, 1, "0").put(128, 1, "0");
+    r23.put(1, 2, "23")
+        .digits(3, 4, sequence)
+        .put(7, 4, "0000")
+        .put(11, 34, m.counterparty_iban)
+        .put(48, 35, m.counterparty_name)
+        .put(126, 1, "0")
+        .put(128, 1, "0");
     records.push_back(r23.text());
   }
 
   const std::int64_t closing = draft.opening_cents + credits - debits;
   RecordText new_balance;
-  new_balance.put(1, 1, "8").digits(2, 3, static_cast<std::uint64_t>(draft.paper_sequence))
-      .put(5, 34, draft.account_iban).put(39, 3, "EUR").put(42, 1, closing < 0 ? "1" : "0")
-      .digits(43, 15, milli(closing)).put(58, 6, created).put(128, 1, "0");
+  new_balance.put(1, 1, "8")
+      .digits(2, 3, static_cast<std::uint64_t>(draft.paper_sequence))
+      .put(5, 34, draft.account_iban)
+      .put(39, 3, "EUR")
+      .put(42, 1, closing < 0 ? "1" : "0")
+      .digits(43, 15, milli(closing))
+      .put(58, 6, created)
+      .put(128, 1, "0");
   records.push_back(new_balance.text());
 
   RecordText trailer;
-  trailer.put(1, 1, "9").digits(17, 6, records.size() - 1)  // types 1..8
-      .digits(23, 15, milli(debits)).digits(38, 15, milli(credits)).put(128, 1, "2");
+  trailer.put(1, 1, "9")
+      .digits(17, 6, records.size() - 1)  // types 1..8
+      .digits(23, 15, milli(debits))
+      .digits(38, 15, milli(credits))
+      .put(128, 1, "2");
   records.push_back(trailer.text());
 
   std::string out;

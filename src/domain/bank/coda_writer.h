@@ -19,7 +19,7 @@
 namespace kassa::domain::bank {
 
 struct CodaMovement {
-  std::int64_t amount_cents = 0;         // > 0 credit, < 0 debit
+  std::int64_t amount_cents = 0;  // > 0 credit, < 0 debit
   Date value_date;
   std::string structured_communication;  // 12 digits, or empty
   std::string free_communication;        // used when there is no structured one
@@ -30,12 +30,12 @@ struct CodaMovement {
 struct CodaDraft {
   Date creation_date;
   std::string bank_bic = "GKCCBEBB";
-  std::string account_iban;              // the fund's account, Belgian IBAN
+  std::string account_iban;  // the fund's account, Belgian IBAN
   std::string holder_name = "KASSA";
-  int paper_sequence = 1;                // 1..999, part of every line's global id
+  int paper_sequence = 1;  // 1..999, part of every line's global id
   std::int64_t opening_cents = 0;
   Date opening_date;
-  std::vector<CodaMovement> movements;   // at most 9999
+  std::vector<CodaMovement> movements;  // at most 9999
 };
 
 // Errors: kInvalidArgument (CodaDraft*) for values the format cannot hold.

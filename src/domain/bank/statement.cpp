@@ -25,8 +25,9 @@ std::string pad(int value, int width) {
 Result<Date> Date::make(int year, int month, int day) {
   if (year < 1900 || year > 2999 || month < 1 || month > 12 || day < 1 ||
       day > days_in_month(year, month)) {
-    return Error::invalid("date", "DateInvalid",
-                          "no such date: " + pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2));
+    return Error::invalid(
+        "date", "DateInvalid",
+        "no such date: " + pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2));
   }
   return Date{year, month, day};
 }
@@ -43,8 +44,9 @@ Result<Date> Date::parse_iso(std::string_view text) {
   int year = 0;
   int month = 0;
   int day = 0;
-  if (text.size() < 10 || text[4] != '-' || text[7] != '-' || (text.size() > 10 && text[10] != 'T') ||
-      !digits(0, 4, year) || !digits(5, 2, month) || !digits(8, 2, day)) {
+  if (text.size() < 10 || text[4] != '-' || text[7] != '-' ||
+      (text.size() > 10 && text[10] != 'T') || !digits(0, 4, year) || !digits(5, 2, month) ||
+      !digits(8, 2, day)) {
     return Error::invalid("date", "DateInvalid", "'" + std::string(text) + "' is not YYYY-MM-DD");
   }
   return make(year, month, day);
@@ -61,7 +63,9 @@ int32_t Date::days_since_epoch() const {
   return era * 146097 + doe - 719468;
 }
 
-std::string Date::to_string() const { return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2); }
+std::string Date::to_string() const {
+  return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2);
+}
 
 const char* to_string(StatementFormat format) {
   switch (format) {
@@ -72,7 +76,8 @@ const char* to_string(StatementFormat format) {
 }
 
 std::string fingerprint(const BankStatement& s) {
-  KASSA_ASSERT(s.line_count <= s.lines.size(), "fingerprint() of a statement read without its lines");
+  KASSA_ASSERT(s.line_count <= s.lines.size(),
+               "fingerprint() of a statement read without its lines");
   int64_t debits = 0;
   int64_t credits = 0;
   for (const BankLine& line : s.lines) {
@@ -81,8 +86,9 @@ std::string fingerprint(const BankStatement& s) {
   std::string out = to_string(s.format);
   for (const std::string& part :
        {s.account_iban, s.currency, s.statement_id, s.sequence, s.opening.date.to_string(),
-        std::to_string(s.opening.cents), s.closing.date.to_string(), std::to_string(s.closing.cents),
-        std::to_string(s.lines.size()), std::to_string(-debits), std::to_string(credits)}) {
+        std::to_string(s.opening.cents), s.closing.date.to_string(),
+        std::to_string(s.closing.cents), std::to_string(s.lines.size()), std::to_string(-debits),
+        std::to_string(credits)}) {
     out += '|';
     out += part;
   }
@@ -123,14 +129,16 @@ Result<std::vector<BankStatement>> read_bank_file(std::string_view bytes, const 
 Result<std::vector<BankStatement>> collect_lines(
     const std::function<Result<std::vector<BankStatement>>(const LineSink&)>& read) {
   std::vector<std::vector<BankLine>> lines;
-  KASSA_ASSIGN_OR_RETURN(auto statements, read([&lines](std::size_t statement, BankLine&& line) -> Status {
-    if (lines.size() <= statement) lines.resize(statement + 1);
-    lines[statement].push_back(std::move(line));
-    return {};
-  }));
+  KASSA_ASSIGN_OR_RETURN(auto statements,
+                         read([&lines](std::size_t statement, BankLine&& line) -> Status {
+                           if (lines.size() <= statement) lines.resize(statement + 1);
+                           lines[statement].push_back(std::move(line));
+                           return {};
+                         }));
   for (std::size_t i = 0; i < statements.size() && i < lines.size(); ++i) {
     statements[i].lines = std::move(lines[i]);
-    for (BankLine& line : statements[i].lines) line.global_line_id = statements[i].line_prefix + line.line_id;
+    for (BankLine& line : statements[i].lines)
+      line.global_line_id = statements[i].line_prefix + line.line_id;
   }
   return statements;
 }

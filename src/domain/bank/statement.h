@@ -76,8 +76,8 @@ struct BankLine {
   // its idempotency on it.
   std::string global_line_id;
   Date booking_date;
-  Date value_date;  // the payment date (DOMAIN.md §5)
-  int64_t amount_cents = 0;  // signed: credit > 0, debit < 0
+  Date value_date;                   // the payment date (DOMAIN.md §5)
+  int64_t amount_cents = 0;          // signed: credit > 0, debit < 0
   std::string counterparty_iban;     // normalized, checked; may be empty
   std::string counterparty_account;  // as the bank wrote it when it is not an IBAN
   std::string counterparty_bic;
@@ -85,7 +85,7 @@ struct BankLine {
   std::string structured_communication;  // 12 digits, check digits valid; or empty
   std::string free_communication;        // when there is no structured one
   std::string bank_reference;
-  std::string transaction_code;  // CODA 8 digits; camt BkTxCd Domn/Fmly/SubFmly or Prtry
+  std::string transaction_code;       // CODA 8 digits; camt BkTxCd Domn/Fmly/SubFmly or Prtry
   std::vector<BankArticle> articles;  // CODA only
 };
 

@@ -46,13 +46,13 @@ Result<std::string> normalize_iban(std::string_view text) {
     if (c != ' ') iban.push_back(to_upper(c));
   }
   auto fail = [&](const char* why) {
-    return Error::invalid("iban", "IbanInvalid",
-                          "IBAN '" + std::string(text) + "' " + why);
+    return Error::invalid("iban", "IbanInvalid", "IBAN '" + std::string(text) + "' " + why);
   };
   if (iban.size() < 15 || iban.size() > 34) return fail("has not 15 to 34 characters");
   if (!is_upper(iban[0]) || !is_upper(iban[1]) || !is_digit(iban[2]) || !is_digit(iban[3]))
     return fail("does not start with a country code and two check digits");
-  if (iban.substr(0, 2) == "BE" && iban.size() != 16) return fail("is a Belgian IBAN without 16 characters");
+  if (iban.substr(0, 2) == "BE" && iban.size() != 16)
+    return fail("is a Belgian IBAN without 16 characters");
   // ISO 7064 mod 97-10 over BBAN + country + check digits, letters as 10..35.
   int remainder = 0;
   auto feed = [&](char c) -> bool {
@@ -91,9 +91,8 @@ Result<std::string> parse_structured_communication(std::string_view text) {
   const int64_t written = (digits[10] - '0') * 10 + (digits[11] - '0');
   if (written != check) {
     return Error::invalid("structured_communication", "StructuredCommunicationInvalid",
-                          "'" + std::string(text) + "' has check digits " +
-                              digits.substr(10) + ", expected " +
-                              (check < 10 ? "0" : "") + std::to_string(check));
+                          "'" + std::string(text) + "' has check digits " + digits.substr(10) +
+                              ", expected " + (check < 10 ? "0" : "") + std::to_string(check));
   }
   return digits;
 }

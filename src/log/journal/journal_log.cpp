@@ -52,7 +52,8 @@ class Reader {
   uint64_t be(int bytes) {
     if (in_.size() < static_cast<std::size_t>(bytes)) return fail();
     uint64_t v = 0;
-    for (int i = 0; i < bytes; ++i) v = (v << 8) | static_cast<unsigned char>(in_[static_cast<std::size_t>(i)]);
+    for (int i = 0; i < bytes; ++i)
+      v = (v << 8) | static_cast<unsigned char>(in_[static_cast<std::size_t>(i)]);
     in_.remove_prefix(static_cast<std::size_t>(bytes));
     return v;
   }
@@ -125,9 +126,9 @@ Result<StoredRecord> unframe(Topic topic, int32_t partition, int64_t offset, std
   }
   rec.value = r.rest();
   if (!r.ok() || format != kFormat) {
-    return Error::corrupt("JournalFrame", "journal frame at partition " + std::to_string(partition) +
-                                              " offset " + std::to_string(offset) +
-                                              " is truncated or of an unknown format");
+    return Error::corrupt("JournalFrame",
+                          "journal frame at partition " + std::to_string(partition) + " offset " +
+                              std::to_string(offset) + " is truncated or of an unknown format");
   }
   return rec;
 }
@@ -169,8 +170,8 @@ rocksdb::ReadOptions scan_options(const rocksdb::Slice* upper) {
 
 // After a failed write whose reopen failed too, until the next one works.
 Error closed_error() {
-  return Error::unavailable("JournalClosed",
-                            "the journal is being reopened after a failed write; retry in a moment");
+  return Error::unavailable(
+      "JournalClosed", "the journal is being reopened after a failed write; retry in a moment");
 }
 
 Error read_only_error() {
@@ -182,16 +183,16 @@ class JournalSubscription final : public Subscription {
   JournalSubscription(JournalLog& log, std::vector<Position> positions)
       : log_(log), positions_(std::move(positions)) {}
 
-  Result<std::vector<StoredRecord>> poll(std::size_t max, std::chrono::milliseconds timeout) override {
+  Result<std::vector<StoredRecord>> poll(std::size_t max,
+                                         std::chrono::milliseconds timeout) override {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     std::vector<StoredRecord> out;
     while (true) {
       // Round-robin from where the last poll stopped, so no partition starves.
       for (std::size_t i = 0; i < positions_.size() && out.size() < max; ++i) {
         Position& pos = positions_[(next_ + i) % positions_.size()];
-        KASSA_ASSIGN_OR_RETURN(auto got,
-                               log_.read(pos.topic, pos.partition, pos.offset, max - out.size(),
-                                         std::chrono::milliseconds(0)));
+        KASSA_ASSIGN_OR_RETURN(auto got, log_.read(pos.topic, pos.partition, pos.offset,
+                                                   max - out.size(), std::chrono::milliseconds(0)));
         if (!got.empty()) pos.offset = got.back().offset + 1;
         for (auto& rec : got) out.push_back(std::move(rec));
       }
@@ -253,7 +254,8 @@ Result<std::optional<std::array<int32_t, 3>>> JournalLog::stored_partition_count
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::OpenForReadOnly(options, path, cfs, &handles, &raw);
-  if (s.IsPathNotFound() || (s.IsInvalidArgument() && s.ToString().find("does not exist") != std::string::npos)) {
+  if (s.IsPathNotFound() ||
+      (s.IsInvalidArgument() && s.ToString().find("does not exist") != std::string::npos)) {
     return std::optional<std::array<int32_t, 3>>();
   }
   if (!s.ok()) return rocks_error("opening the journal at " + path + " read-only", s);
@@ -323,8 +325,8 @@ Status JournalLog::open_db() {
     if (!r.ok() || n != config_.partitions(t)) {
       return Error::invalid("partitions", "JournalPartitionCount",
                             "the journal at " + config_.journal_path + " has " + std::to_string(n) +
-                                " partitions for " + config_.topic_name(t) + ", the configuration " +
-                                std::to_string(config_.partitions(t)));
+                                " partitions for " + config_.topic_name(t) +
+                                ", the configuration " + std::to_string(config_.partitions(t)));
     }
   }
   if (meta.Count() > 0) {
@@ -370,13 +372,14 @@ Status JournalLog::open_db() {
 }
 
 Result<std::vector<Damage>> JournalLog::scrub_partition(Topic topic, int32_t partition,
-                                                         int64_t* last) {
+                                                        int64_t* last) {
   std::vector<Damage> damage;
   *last = -1;
   const std::string upper = journal_key(topic, partition + 1, 0);
   const rocksdb::Slice upper_slice(upper);
   auto seek = [&](int64_t offset) {
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(scan_options(&upper_slice), journal_cf_));
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(scan_options(&upper_slice), journal_cf_));
     it->Seek(journal_key(topic, partition, offset));
     return it;
   };
@@ -389,7 +392,8 @@ Result<std::vector<Damage>> JournalLog::scrub_partition(Topic topic, int32_t par
         damage.push_back({topic, partition, expect, offset, "no records at these offsets"});
       }
       if (!unframe(topic, partition, offset, it->value().ToStringView()).ok()) {
-        damage.push_back({topic, partition, offset, offset + 1, "the record's frame does not decode"});
+        damage.push_back(
+            {topic, partition, offset, offset + 1, "the record's frame does not decode"});
       }
       *last = offset;
       expect = offset + 1;
@@ -493,13 +497,15 @@ EventLog::Health JournalLog::health() const {
     // a journal nobody appends to.
     std::unique_lock writer(write_mu_, std::try_to_lock);
     if (!writer.owns_lock() || !const_cast<JournalLog*>(this)->recover_after_failed_write().ok()) {
-      return {false, "the journal's last write failed; appends are refused until it can be written again"};
+      return {false,
+              "the journal's last write failed; appends are refused until it can be written again"};
     }
   }
   return {};
 }
 
-Result<std::vector<int64_t>> JournalLog::write_entries(Topic topic, std::span<const Entry> entries) {
+Result<std::vector<int64_t>> JournalLog::write_entries(Topic topic,
+                                                       std::span<const Entry> entries) {
   std::vector<int64_t> offsets;
   if (entries.empty()) return offsets;
   offsets.reserve(entries.size());
@@ -523,7 +529,8 @@ Result<std::vector<int64_t>> JournalLog::write_entries(Topic topic, std::span<co
   wo.sync = true;
   rocksdb::Status s = db_->Write(wo, &batch);
   if (!s.ok()) {
-    spdlog::error("journal append failed topic={} error={}", config_.topic_name(topic), s.ToString());
+    spdlog::error("journal append failed topic={} error={}", config_.topic_name(topic),
+                  s.ToString());
     failed_.record(s.ToString());
     return rocks_error("appending to the journal", s);
   }
@@ -557,7 +564,8 @@ Result<std::vector<std::vector<int64_t>>> JournalLog::append_many(
 
 Status JournalLog::append_quarantine(const StoredRecord& original, std::string_view reason) {
   if (config_.read_only) return read_only_error();
-  const std::string key = quarantine_key(config_, original.topic, original.partition, original.offset);
+  const std::string key =
+      quarantine_key(config_, original.topic, original.partition, original.offset);
   QuarantineInfo info{std::string(reason), original.topic, original.partition, original.offset};
   Record record{original.value, original.event_type, original.schema_version};
   Entry entry{partition_for(Topic::kQuarantine, key), key, &record, &info};
@@ -569,7 +577,8 @@ Status JournalLog::append_quarantine(const StoredRecord& original, std::string_v
 
 Result<int64_t> JournalLog::high_water_mark(Topic topic, int32_t partition) {
   if (!valid_partition(topic, partition)) {
-    return Error::invalid("partition", "PartitionExists", "no partition " + std::to_string(partition));
+    return Error::invalid("partition", "PartitionExists",
+                          "no partition " + std::to_string(partition));
   }
   std::lock_guard<std::mutex> lock(mu_);
   return next_[topic_index(topic)][static_cast<std::size_t>(partition)];
@@ -579,7 +588,8 @@ Result<std::vector<StoredRecord>> JournalLog::read(Topic topic, int32_t partitio
                                                    int64_t from_offset, std::size_t max_records,
                                                    std::chrono::milliseconds wait) {
   if (!valid_partition(topic, partition)) {
-    return Error::invalid("partition", "PartitionExists", "no partition " + std::to_string(partition));
+    return Error::invalid("partition", "PartitionExists",
+                          "no partition " + std::to_string(partition));
   }
   int64_t hwm = 0;
   {
@@ -587,8 +597,8 @@ Result<std::vector<StoredRecord>> JournalLog::read(Topic topic, int32_t partitio
     auto next = [&] { return next_[topic_index(topic)][static_cast<std::size_t>(partition)]; };
     if (from_offset < 0 || from_offset > next()) {
       return Error::invalid("from_offset", "OffsetInRange",
-                            "offset " + std::to_string(from_offset) + " is beyond the high-water mark " +
-                                std::to_string(next()));
+                            "offset " + std::to_string(from_offset) +
+                                " is beyond the high-water mark " + std::to_string(next()));
     }
     appended_.wait_for(lock, wait, [&] { return next() > from_offset; });
     hwm = next();
@@ -609,7 +619,8 @@ Result<std::vector<StoredRecord>> JournalLog::read(Topic topic, int32_t partitio
   while (it->Valid()) {
     const int64_t offset = key_offset(it->key());
     if (offset != expect) {
-      return Error::corrupt("JournalGap", "journal partition " + partition_name(config_, topic, partition) +
+      return Error::corrupt("JournalGap", "journal partition " +
+                                              partition_name(config_, topic, partition) +
                                               " misses offset " + std::to_string(expect));
     }
     KASSA_ASSIGN_OR_RETURN(auto rec, unframe(topic, partition, offset, it->value().ToStringView()));
@@ -619,12 +630,14 @@ Result<std::vector<StoredRecord>> JournalLog::read(Topic topic, int32_t partitio
     it->Next();
   }
   if (!it->status().ok()) {
-    return rocks_error("reading the journal's partition " + partition_name(config_, topic, partition) +
-                           " at offset " + std::to_string(expect),
+    return rocks_error("reading the journal's partition " +
+                           partition_name(config_, topic, partition) + " at offset " +
+                           std::to_string(expect),
                        it->status());
   }
   if (out.size() < max_records && expect < hwm) {
-    return Error::corrupt("JournalGap", "journal partition " + partition_name(config_, topic, partition) +
+    return Error::corrupt("JournalGap", "journal partition " +
+                                            partition_name(config_, topic, partition) +
                                             " holds no record at offset " + std::to_string(expect) +
                                             " below its high-water mark " + std::to_string(hwm));
   }
@@ -644,15 +657,18 @@ bool JournalLog::wait_for_any(const std::vector<Position>& positions,
 Result<std::unique_ptr<Subscription>> JournalLog::subscribe(std::vector<Position> from) {
   for (const Position& p : from) {
     if (!valid_partition(p.topic, p.partition)) {
-      return Error::invalid("partition", "PartitionExists", "no partition " + std::to_string(p.partition));
+      return Error::invalid("partition", "PartitionExists",
+                            "no partition " + std::to_string(p.partition));
     }
     KASSA_ASSIGN_OR_RETURN(auto hwm, high_water_mark(p.topic, p.partition));
     if (p.offset < 0 || p.offset > hwm) {
-      return Error::invalid("offset", "OffsetInRange",
-                            "offset " + std::to_string(p.offset) + " is beyond the high-water mark");
+      return Error::invalid(
+          "offset", "OffsetInRange",
+          "offset " + std::to_string(p.offset) + " is beyond the high-water mark");
     }
   }
-  return std::unique_ptr<Subscription>(std::make_unique<JournalSubscription>(*this, std::move(from)));
+  return std::unique_ptr<Subscription>(
+      std::make_unique<JournalSubscription>(*this, std::move(from)));
 }
 
 }  // namespace kassa::log::journal

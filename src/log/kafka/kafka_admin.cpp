@@ -25,28 +25,31 @@ constexpr std::pair<const char*, const char*> kLedgerTopicConfig[] = {
 
 // The broker's effective retention settings of `topic` (the topic's own or
 // the broker's defaults): refused unless they keep every record forever.
-Status check_retention(rd_kafka_t* rk, const std::string& topic, std::chrono::milliseconds timeout) {
+Status check_retention(rd_kafka_t* rk, const std::string& topic,
+                       std::chrono::milliseconds timeout) {
   char err[512];
   Owned<rd_kafka_ConfigResource_t> resource(
       rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, topic.c_str()));
   rd_kafka_ConfigResource_t* raw = resource.get();
   Owned<rd_kafka_queue_t> queue(rd_kafka_queue_new(rk));
-  Owned<rd_kafka_AdminOptions_t> opts(rd_kafka_AdminOptions_new(rk, RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS));
+  Owned<rd_kafka_AdminOptions_t> opts(
+      rd_kafka_AdminOptions_new(rk, RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS));
   (void)rd_kafka_AdminOptions_set_request_timeout(opts.get(), timeout_ms(timeout), err, sizeof err);
   rd_kafka_DescribeConfigs(rk, &raw, 1, opts.get(), queue.get());
   Owned<rd_kafka_event_t> ev(rd_kafka_queue_poll(queue.get(), timeout_ms(timeout) + 5000));
-  if (!ev) return Error::unavailable("KafkaDescribeConfigs", "describing topic " + topic + " timed out");
+  if (!ev)
+    return Error::unavailable("KafkaDescribeConfigs", "describing topic " + topic + " timed out");
   if (rd_kafka_event_error(ev.get()) != RD_KAFKA_RESP_ERR_NO_ERROR) {
     return Error::unavailable("KafkaDescribeConfigs", "describing topic " + topic + ": " +
                                                           rd_kafka_event_error_string(ev.get()));
   }
   std::size_t n = 0;
-  const rd_kafka_ConfigResource_t** resources =
-      rd_kafka_DescribeConfigs_result_resources(rd_kafka_event_DescribeConfigs_result(ev.get()), &n);
+  const rd_kafka_ConfigResource_t** resources = rd_kafka_DescribeConfigs_result_resources(
+      rd_kafka_event_DescribeConfigs_result(ev.get()), &n);
   if (n != 1 || rd_kafka_ConfigResource_error(resources[0]) != RD_KAFKA_RESP_ERR_NO_ERROR) {
     const char* why = n == 1 ? rd_kafka_ConfigResource_error_string(resources[0]) : nullptr;
-    return Error::unavailable("KafkaDescribeConfigs",
-                              "describing topic " + topic + ": " + (why != nullptr ? why : "no answer"));
+    return Error::unavailable("KafkaDescribeConfigs", "describing topic " + topic + ": " +
+                                                          (why != nullptr ? why : "no answer"));
   }
   std::size_t count = 0;
   const rd_kafka_ConfigEntry_t** entries = rd_kafka_ConfigResource_configs(resources[0], &count);
@@ -94,15 +97,17 @@ Status create_missing(rd_kafka_t* rk, const std::vector<TopicSpec>& topics,
     }
   }
   Owned<rd_kafka_queue_t> queue(rd_kafka_queue_new(rk));
-  Owned<rd_kafka_AdminOptions_t> opts(rd_kafka_AdminOptions_new(rk, RD_KAFKA_ADMIN_OP_CREATETOPICS));
+  Owned<rd_kafka_AdminOptions_t> opts(
+      rd_kafka_AdminOptions_new(rk, RD_KAFKA_ADMIN_OP_CREATETOPICS));
   (void)rd_kafka_AdminOptions_set_request_timeout(opts.get(), timeout_ms(timeout), err, sizeof err);
-  (void)rd_kafka_AdminOptions_set_operation_timeout(opts.get(), timeout_ms(timeout), err, sizeof err);
+  (void)rd_kafka_AdminOptions_set_operation_timeout(opts.get(), timeout_ms(timeout), err,
+                                                    sizeof err);
   rd_kafka_CreateTopics(rk, raw.data(), raw.size(), opts.get(), queue.get());
   Owned<rd_kafka_event_t> ev(rd_kafka_queue_poll(queue.get(), timeout_ms(timeout) + 5000));
   if (!ev) return Error::unavailable("KafkaCreateTopics", "creating topics timed out");
   if (rd_kafka_event_error(ev.get()) != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    return Error::unavailable("KafkaCreateTopics",
-                              std::string("creating topics: ") + rd_kafka_event_error_string(ev.get()));
+    return Error::unavailable("KafkaCreateTopics", std::string("creating topics: ") +
+                                                       rd_kafka_event_error_string(ev.get()));
   }
   std::size_t n = 0;
   const rd_kafka_topic_result_t** results =
@@ -113,8 +118,9 @@ Status create_missing(rd_kafka_t* rk, const std::vector<TopicSpec>& topics,
     if (e == RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) continue;
     if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
       const char* msg = rd_kafka_topic_result_error_string(results[i]);
-      return Error::unavailable("KafkaCreateTopics", std::string("creating topic ") + name + ": " +
-                                                         (msg != nullptr ? msg : rd_kafka_err2str(e)));
+      return Error::unavailable("KafkaCreateTopics",
+                                std::string("creating topic ") + name + ": " +
+                                    (msg != nullptr ? msg : rd_kafka_err2str(e)));
     }
     spdlog::info("created topic {}", name);
   }
@@ -135,8 +141,8 @@ void log_line(const rd_kafka_t* rk, int level, const char* facility, const char*
     if (c == '"') c = '\'';
     if (c == '\n') c = ' ';
   }
-  spdlog::log(to, "librdkafka client={} facility={} message=\"{}\"", rk != nullptr ? rd_kafka_name(rk) : "-",
-              facility != nullptr ? facility : "-", text);
+  spdlog::log(to, "librdkafka client={} facility={} message=\"{}\"",
+              rk != nullptr ? rd_kafka_name(rk) : "-", facility != nullptr ? facility : "-", text);
 }
 
 }  // namespace
@@ -159,8 +165,9 @@ Result<int32_t> broker_partition_count(rd_kafka_t* rk, const std::string& topic,
     for (int i = 0; i < md->topics[0].partition_cnt; ++i) {
       const rd_kafka_metadata_partition_t& part = md->topics[0].partitions[i];
       if (part.err != RD_KAFKA_RESP_ERR_NO_ERROR || part.leader < 0) {
-        out = Error::unavailable("KafkaMetadata", "topic " + topic + " partition " +
-                                                      std::to_string(part.id) + " has no leader yet");
+        out =
+            Error::unavailable("KafkaMetadata", "topic " + topic + " partition " +
+                                                    std::to_string(part.id) + " has no leader yet");
       }
     }
   } else if (md->topic_cnt == 1) {
@@ -184,10 +191,11 @@ Status ensure_topics(rd_kafka_t* rk, const std::vector<TopicSpec>& topics,
     }
     if (!count.ok()) return count.error();
     if (*count != spec.partitions) {
-      return Error::conflict("TopicPartitionCount",
-                             "topic " + spec.name + " has " + std::to_string(*count) +
-                                 " partitions, the configuration " + std::to_string(spec.partitions) +
-                                 " (a key's partition depends on it)");
+      return Error::conflict("TopicPartitionCount", "topic " + spec.name + " has " +
+                                                        std::to_string(*count) +
+                                                        " partitions, the configuration " +
+                                                        std::to_string(spec.partitions) +
+                                                        " (a key's partition depends on it)");
     }
     KASSA_TRY(check_retention(rk, spec.name, timeout));
   }

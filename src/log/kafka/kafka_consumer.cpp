@@ -13,7 +13,8 @@ namespace {
 std::string_view header(rd_kafka_headers_t* hdrs, const char* name) {
   const void* v = nullptr;
   std::size_t size = 0;
-  if (hdrs == nullptr || rd_kafka_header_get_last(hdrs, name, &v, &size) != RD_KAFKA_RESP_ERR_NO_ERROR ||
+  if (hdrs == nullptr ||
+      rd_kafka_header_get_last(hdrs, name, &v, &size) != RD_KAFKA_RESP_ERR_NO_ERROR ||
       v == nullptr) {
     return {};
   }
@@ -46,7 +47,8 @@ StoredRecord to_record(Topic topic, const LogConfig& config, const rd_kafka_mess
   if (topic == Topic::kQuarantine) {
     QuarantineInfo q;
     q.reason = std::string(header(hdrs, kHeaderReason));
-    q.source_topic = topic_from_name(config, header(hdrs, kHeaderSourceTopic)).value_or(Topic::kQuarantine);
+    q.source_topic =
+        topic_from_name(config, header(hdrs, kHeaderSourceTopic)).value_or(Topic::kQuarantine);
     q.source_partition = parse_number<int32_t>(header(hdrs, kHeaderSourcePartition)).value_or(-1);
     q.source_offset = parse_number<int64_t>(header(hdrs, kHeaderSourceOffset)).value_or(-1);
     rec.quarantine = std::move(q);
@@ -121,8 +123,8 @@ Status KafkaSubscription::assign(std::vector<Position> from) {
   rd_kafka_topic_partition_list_t* list =
       rd_kafka_topic_partition_list_new(static_cast<int>(from.size()));
   for (const Position& p : from) {
-    rd_kafka_topic_partition_list_add(list, config_.topic_name(p.topic).c_str(), p.partition)->offset =
-        p.offset;
+    rd_kafka_topic_partition_list_add(list, config_.topic_name(p.topic).c_str(), p.partition)
+        ->offset = p.offset;
   }
   const rd_kafka_resp_err_t e = rd_kafka_assign(rk_, list);
   rd_kafka_topic_partition_list_destroy(list);
@@ -161,16 +163,20 @@ Result<std::vector<StoredRecord>> KafkaSubscription::collect(
       if (wait_ms == 0) break;
       continue;
     }
-    std::unique_ptr<rd_kafka_message_t, void (*)(rd_kafka_message_t*)> owned(m, rd_kafka_message_destroy);
+    std::unique_ptr<rd_kafka_message_t, void (*)(rd_kafka_message_t*)> owned(
+        m, rd_kafka_message_destroy);
     if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      if (m->err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET || m->err == RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE) {
+      if (m->err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET ||
+          m->err == RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE) {
         return Error::invalid("offset", "OffsetInRange",
                               std::string("reading Kafka: ") + rd_kafka_message_errstr(m));
       }
       if (rd_kafka_fatal_error(rk_, nullptr, 0) != RD_KAFKA_RESP_ERR_NO_ERROR) {
-        return Error::unavailable("KafkaConsumer", std::string("fatal: ") + rd_kafka_message_errstr(m));
+        return Error::unavailable("KafkaConsumer",
+                                  std::string("fatal: ") + rd_kafka_message_errstr(m));
       }
-      spdlog::warn("kafka consumer: {}", rd_kafka_message_errstr(m));  // transient; librdkafka retries
+      spdlog::warn("kafka consumer: {}",
+                   rd_kafka_message_errstr(m));  // transient; librdkafka retries
       continue;
     }
     const auto topic = topic_from_name(config_, rd_kafka_topic_name(m->rkt));

@@ -33,7 +33,8 @@ class KafkaSubscription final : public Subscription {
   // Replaces the assignment; records prefetched for the old one are dropped.
   Status assign(std::vector<Position> from);
 
-  Result<std::vector<StoredRecord>> poll(std::size_t max, std::chrono::milliseconds timeout) override;
+  Result<std::vector<StoredRecord>> poll(std::size_t max,
+                                         std::chrono::milliseconds timeout) override;
   std::vector<Position> positions() const override { return positions_; }
 
   // Like poll(), but keeps waiting until `min_records` arrived (or the
@@ -42,7 +43,8 @@ class KafkaSubscription final : public Subscription {
                                             std::chrono::steady_clock::time_point deadline);
 
  private:
-  KafkaSubscription(const LogConfig& config, rd_kafka_t* rk, std::shared_ptr<KafkaStatsBoard> stats);
+  KafkaSubscription(const LogConfig& config, rd_kafka_t* rk,
+                    std::shared_ptr<KafkaStatsBoard> stats);
   static int on_stats(rd_kafka_t* rk, char* json, size_t len, void* opaque);
   Position* position_of(Topic topic, int32_t partition);
 

@@ -66,8 +66,9 @@ void KafkaLog::on_error(rd_kafka_t* rk, int err, const char* reason, void* opaqu
     return;
   }
   if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN && !self->brokers_down_.exchange(true)) {
-    spdlog::error("kafka circuit open: no broker is reachable; writes answer 503 until one is reason=\"{}\"",
-                  reason);
+    spdlog::error(
+        "kafka circuit open: no broker is reachable; writes answer 503 until one is reason=\"{}\"",
+        reason);
     // What waits in the queue was never sent: fail it now rather than at
     // message.timeout.ms (records already sent keep their own outcome).
     (void)rd_kafka_purge(rk, RD_KAFKA_PURGE_F_QUEUE);
@@ -92,8 +93,9 @@ int KafkaLog::on_stats(rd_kafka_t*, char* json, size_t len, void* opaque) {
 
 Status KafkaLog::refuse_while_down() const {
   if (brokers_down_.load()) {
-    return Error::unavailable("BrokerUnavailable",
-                              "no Kafka broker is reachable; nothing was written; retry in a few seconds");
+    return Error::unavailable(
+        "BrokerUnavailable",
+        "no Kafka broker is reachable; nothing was written; retry in a few seconds");
   }
   return {};
 }
@@ -157,7 +159,8 @@ Status KafkaLog::start() {
   rd_kafka_conf_set_stats_cb(conf, &KafkaLog::on_stats);
   rd_kafka_conf_set_opaque(conf, this);
   producer_ = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
-  if (producer_ == nullptr) return Error::unavailable("KafkaProducer", std::string("producer: ") + err);
+  if (producer_ == nullptr)
+    return Error::unavailable("KafkaProducer", std::string("producer: ") + err);
   poller_ = std::thread([this] {
     while (!stop_.load()) rd_kafka_poll(producer_, 100);
   });
@@ -173,7 +176,8 @@ Status KafkaLog::start() {
       KASSA_ASSIGN_OR_RETURN(auto n,
                              broker_partition_count(producer_, spec.name, config_.admin_timeout));
       if (n != spec.partitions) {
-        return Error::conflict("TopicPartitionCount", "topic " + spec.name + " has " + std::to_string(n) +
+        return Error::conflict("TopicPartitionCount", "topic " + spec.name + " has " +
+                                                          std::to_string(n) +
                                                           " partitions, the configuration " +
                                                           std::to_string(spec.partitions));
       }
@@ -185,9 +189,9 @@ Status KafkaLog::start() {
       return Error::unavailable("KafkaTopic", "topic handle for " + config_.topic_name(t));
     }
   }
-  spdlog::info("kafka log on {} ({}.*: {} person, {} company, {} quarantine partitions)", config_.brokers,
-               config_.topic_prefix, config_.person_partitions, config_.company_partitions,
-               config_.quarantine_partitions);
+  spdlog::info("kafka log on {} ({}.*: {} person, {} company, {} quarantine partitions)",
+               config_.brokers, config_.topic_prefix, config_.person_partitions,
+               config_.company_partitions, config_.quarantine_partitions);
   return {};
 }
 
@@ -195,10 +199,12 @@ bool KafkaLog::valid_partition(Topic topic, int32_t partition) const {
   return partition >= 0 && partition < config_.partitions(topic);
 }
 
-Result<std::vector<int64_t>> KafkaLog::produce_and_wait(Topic topic, std::span<const Entry> entries) {
+Result<std::vector<int64_t>> KafkaLog::produce_and_wait(Topic topic,
+                                                        std::span<const Entry> entries) {
   if (entries.empty()) return std::vector<int64_t>{};
   if (fatal_.load()) {
-    return Error::unavailable("KafkaProducerFatal", "the Kafka producer hit a fatal error; restart needed");
+    return Error::unavailable("KafkaProducerFatal",
+                              "the Kafka producer hit a fatal error; restart needed");
   }
   KASSA_TRY(refuse_while_down());
   Pending pending;
@@ -228,8 +234,8 @@ Result<std::vector<int64_t>> KafkaLog::produce_and_wait(Topic topic, std::span<c
           producer_, RD_KAFKA_V_RKT(rkt), RD_KAFKA_V_PARTITION(e.partition),
           RD_KAFKA_V_KEY(e.key.data(), e.key.size()),
           RD_KAFKA_V_VALUE(const_cast<char*>(e.record->value.data()), e.record->value.size()),
-          RD_KAFKA_V_MSGFLAGS(0), RD_KAFKA_V_HEADERS(hdrs), RD_KAFKA_V_OPAQUE(&pending.slots[produced]),
-          RD_KAFKA_V_END);
+          RD_KAFKA_V_MSGFLAGS(0), RD_KAFKA_V_HEADERS(hdrs),
+          RD_KAFKA_V_OPAQUE(&pending.slots[produced]), RD_KAFKA_V_END);
       if (produce_error != RD_KAFKA_RESP_ERR__QUEUE_FULL) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(2));  // the poller drains the queue
     }
@@ -255,25 +261,26 @@ Result<std::vector<int64_t>> KafkaLog::produce_and_wait(Topic topic, std::span<c
 
   const int32_t partition = entries.front().partition;
   if (produce_error != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    spdlog::error("kafka produce to {} partition {} refused: {}", config_.topic_name(topic), partition,
-                  rd_kafka_err2str(produce_error));
-    return Error::unavailable("KafkaProduce", std::string("producing to ") + config_.topic_name(topic) +
-                                                  " was refused: " + rd_kafka_err2str(produce_error));
+    spdlog::error("kafka produce to {} partition {} refused: {}", config_.topic_name(topic),
+                  partition, rd_kafka_err2str(produce_error));
+    return Error::unavailable("KafkaProduce",
+                              std::string("producing to ") + config_.topic_name(topic) +
+                                  " was refused: " + rd_kafka_err2str(produce_error));
   }
   if (pending.failed > 0 && pending.first_error == RD_KAFKA_RESP_ERR__PURGE_QUEUE) {
     return Error::unavailable("BrokerUnavailable",
-                              "no Kafka broker is reachable; " + std::to_string(pending.failed) + " of " +
-                                  std::to_string(entries.size()) +
+                              "no Kafka broker is reachable; " + std::to_string(pending.failed) +
+                                  " of " + std::to_string(entries.size()) +
                                   " records were never sent; retry in a few seconds");
   }
   if (pending.failed > 0) {
     spdlog::error("kafka delivery to {} failed for {} of {} records (first partition {}): {}",
                   config_.topic_name(topic), pending.failed, entries.size(), partition,
                   rd_kafka_err2str(pending.first_error));
-    return Error::unavailable("KafkaDelivery", std::to_string(pending.failed) + " of " +
-                                                   std::to_string(entries.size()) + " records to " +
-                                                   config_.topic_name(topic) + " were not delivered: " +
-                                                   rd_kafka_err2str(pending.first_error));
+    return Error::unavailable(
+        "KafkaDelivery", std::to_string(pending.failed) + " of " + std::to_string(entries.size()) +
+                             " records to " + config_.topic_name(topic) +
+                             " were not delivered: " + rd_kafka_err2str(pending.first_error));
   }
   return std::move(pending.offsets);
 }
@@ -285,8 +292,8 @@ Result<std::vector<int64_t>> KafkaLog::append(Topic topic, std::string_view aggr
   return std::move(r.front());
 }
 
-Result<std::vector<std::vector<int64_t>>> KafkaLog::append_many(Topic topic,
-                                                               std::span<const KeyedBatch> batches) {
+Result<std::vector<std::vector<int64_t>>> KafkaLog::append_many(
+    Topic topic, std::span<const KeyedBatch> batches) {
   KASSA_TRY(validate_append(topic, batches));
   std::vector<Entry> entries;
   for (const KeyedBatch& b : batches) {
@@ -299,7 +306,8 @@ Result<std::vector<std::vector<int64_t>>> KafkaLog::append_many(Topic topic,
 }
 
 Status KafkaLog::append_quarantine(const StoredRecord& original, std::string_view reason) {
-  const std::string key = quarantine_key(config_, original.topic, original.partition, original.offset);
+  const std::string key =
+      quarantine_key(config_, original.topic, original.partition, original.offset);
   QuarantineInfo info{std::string(reason), original.topic, original.partition, original.offset};
   Record record{original.value, original.event_type, original.schema_version};
   Entry entry{partition_for(Topic::kQuarantine, key), key, &record, &info};
@@ -311,7 +319,8 @@ Status KafkaLog::append_quarantine(const StoredRecord& original, std::string_vie
 
 Result<int64_t> KafkaLog::high_water_mark(Topic topic, int32_t partition) {
   if (!valid_partition(topic, partition)) {
-    return Error::invalid("partition", "PartitionExists", "no partition " + std::to_string(partition));
+    return Error::invalid("partition", "PartitionExists",
+                          "no partition " + std::to_string(partition));
   }
   KASSA_TRY(refuse_while_down());
   int64_t low = 0;
@@ -322,32 +331,36 @@ Result<int64_t> KafkaLog::high_water_mark(Topic topic, int32_t partition) {
   // Asked in short attempts, so that a broker going away opens the circuit
   // (on_error) and ends the wait, instead of holding the caller (a status
   // query, a registration) for the whole admin timeout.
-  const int attempt_ms = static_cast<int>(std::min<std::int64_t>(config_.admin_timeout.count(), 2'000));
+  const int attempt_ms =
+      static_cast<int>(std::min<std::int64_t>(config_.admin_timeout.count(), 2'000));
   while (true) {
-    e = rd_kafka_query_watermark_offsets(producer_, name.c_str(), partition, &low, &high, attempt_ms);
+    e = rd_kafka_query_watermark_offsets(producer_, name.c_str(), partition, &low, &high,
+                                         attempt_ms);
     // Leadership moves (a new topic, a broker restart) pass; retry them.
     const bool moving = e == RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION ||
                         e == RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE ||
-                        e == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART || e == RD_KAFKA_RESP_ERR__TIMED_OUT;
+                        e == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
+                        e == RD_KAFKA_RESP_ERR__TIMED_OUT;
     if (!moving || std::chrono::steady_clock::now() >= deadline) break;
     KASSA_TRY(refuse_while_down());
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
     return Error::unavailable("KafkaWatermark", "high-water mark of " + config_.topic_name(topic) +
-                                                    " partition " + std::to_string(partition) + ": " +
-                                                    rd_kafka_err2str(e));
+                                                    " partition " + std::to_string(partition) +
+                                                    ": " + rd_kafka_err2str(e));
   }
   return high;
 }
 
-Result<std::vector<StoredRecord>> KafkaLog::read(Topic topic, int32_t partition, int64_t from_offset,
-                                                 std::size_t max_records, std::chrono::milliseconds wait) {
+Result<std::vector<StoredRecord>> KafkaLog::read(Topic topic, int32_t partition,
+                                                 int64_t from_offset, std::size_t max_records,
+                                                 std::chrono::milliseconds wait) {
   KASSA_ASSIGN_OR_RETURN(auto hwm, high_water_mark(topic, partition));
   if (from_offset < 0 || from_offset > hwm) {
     return Error::invalid("from_offset", "OffsetInRange",
-                          "offset " + std::to_string(from_offset) + " is beyond the high-water mark " +
-                              std::to_string(hwm));
+                          "offset " + std::to_string(from_offset) +
+                              " is beyond the high-water mark " + std::to_string(hwm));
   }
   if (max_records == 0) return std::vector<StoredRecord>{};
   std::lock_guard<std::mutex> lock(reader_mu_);
@@ -372,7 +385,8 @@ Result<std::vector<StoredRecord>> KafkaLog::read(Topic topic, int32_t partition,
 Result<std::unique_ptr<Subscription>> KafkaLog::subscribe(std::vector<Position> from) {
   for (const Position& p : from) {
     if (!valid_partition(p.topic, p.partition)) {
-      return Error::invalid("partition", "PartitionExists", "no partition " + std::to_string(p.partition));
+      return Error::invalid("partition", "PartitionExists",
+                            "no partition " + std::to_string(p.partition));
     }
   }
   KASSA_ASSIGN_OR_RETURN(auto sub, KafkaSubscription::open(config_, std::move(from), stats_));

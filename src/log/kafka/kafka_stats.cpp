@@ -11,8 +11,9 @@ namespace {
 std::uint64_t count_of(const nlohmann::json& object, const char* field) {
   const auto it = object.find(field);
   if (it == object.end() || !it->is_number()) return 0;
-  return it->is_number_unsigned() ? it->get<std::uint64_t>()
-                                  : static_cast<std::uint64_t>(std::max<std::int64_t>(0, it->get<std::int64_t>()));
+  return it->is_number_unsigned()
+             ? it->get<std::uint64_t>()
+             : static_cast<std::uint64_t>(std::max<std::int64_t>(0, it->get<std::int64_t>()));
 }
 
 }  // namespace
@@ -50,7 +51,8 @@ std::optional<EventLog::ClientStats> KafkaStatsBoard::parse(std::string_view jso
       // consumer's "GroupCoordinator" (source "logical") is a second
       // connection to one of them, not another broker.
       const auto node = broker.find("nodeid");
-      if (node == broker.end() || !node->is_number_integer() || node->get<std::int64_t>() < 0) continue;
+      if (node == broker.end() || !node->is_number_integer() || node->get<std::int64_t>() < 0)
+        continue;
       const std::string source = broker.value("source", std::string());
       if (source == "logical" || source == "internal") continue;
       s.brokers_by_state[broker.value("state", std::string("UNKNOWN"))] += 1;

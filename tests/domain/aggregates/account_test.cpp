@@ -52,14 +52,14 @@ struct Account {
 void start(Account& a) {
   a.fold(registered("2024-01-01"));
   a.when("2024-01-02", ChangeProvisionalBase{2024, Money::from_cents(4'000'000),
-                                              schemas::ProvisionalBasis::ChosenHigher, ""});
+                                             schemas::ProvisionalBasis::ChosenHigher, ""});
   a.when("2024-01-05", AssessQuarter{q("2024-Q1")});
   REQUIRE(a.line("2024-Q1").principal().cents() == 213'098);
 }
 
 RecordPayment pay(std::int64_t cents, const char* value, const char* ref) {
-  return {Money::from_cents(cents), d(value), std::nullopt, ref, schemas::PaymentChannel::Coda,
-          std::nullopt};
+  return {Money::from_cents(cents),      d(value),    std::nullopt, ref,
+          schemas::PaymentChannel::Coda, std::nullopt};
 }
 
 TEST_CASE("a lower reassessment after a contest wrote the quarter off books what changes",
@@ -67,26 +67,30 @@ TEST_CASE("a lower reassessment after a contest wrote the quarter off books what
   Account a;
   start(a);
   a.when("2024-02-01", FileContest{{q("2024-Q1")}, Money::from_cents(213'098), "Tribunal", "C-1"});
-  a.when("2024-03-01", DecideContest{"C-1", schemas::ContestOutcome::Upheld, Money::from_cents(213'098)});
+  a.when("2024-03-01",
+         DecideContest{"C-1", schemas::ContestOutcome::Upheld, Money::from_cents(213'098)});
   CHECK(a.line("2024-Q1").principal().is_zero());
   // Lowered below what was written off: the line still charges nothing.
-  a.when("2024-04-01", ChangeProvisionalBase{2024, Money::from_cents(1'700'000),
-                                              schemas::ProvisionalBasis::JustifiedLower, "IncomeDrop"});
+  a.when("2024-04-01",
+         ChangeProvisionalBase{2024, Money::from_cents(1'700'000),
+                               schemas::ProvisionalBasis::JustifiedLower, "IncomeDrop"});
   CHECK(a.line("2024-Q1").principal().is_zero());
   CHECK(a.h.state.balance().is_zero());
 }
 
-TEST_CASE("a reassessment below what was paid moves the excess to credit, fees and contribution "
-          "apart",
-          "[account]") {
+TEST_CASE(
+    "a reassessment below what was paid moves the excess to credit, fees and contribution "
+    "apart",
+    "[account]") {
   Account a;
   start(a);
   a.when("2024-03-20", pay(213'098, "2024-03-20", "B-1"));
   CHECK(a.h.state.paid_by_year.at(2024).contributions.cents() == 205'000);
   CHECK(a.h.state.paid_by_year.at(2024).fees.cents() == 8'098);
   // 2025: the base lowered to 20,000.00 for 2024: 1,025.00 + 40.49.
-  a.when("2025-02-01", ChangeProvisionalBase{2024, Money::from_cents(2'000'000),
-                                              schemas::ProvisionalBasis::JustifiedLower, "IncomeDrop"});
+  a.when("2025-02-01",
+         ChangeProvisionalBase{2024, Money::from_cents(2'000'000),
+                               schemas::ProvisionalBasis::JustifiedLower, "IncomeDrop"});
   CHECK(a.line("2024-Q1").principal().cents() == 106'549);
   CHECK(a.h.state.credit.cents() == 106'549);
   const PaidInYear& y = a.h.state.paid_by_year.at(2025);
@@ -94,19 +98,21 @@ TEST_CASE("a reassessment below what was paid moves the excess to credit, fees a
   CHECK(y.fees.cents() == -4'049);
 }
 
-TEST_CASE("a contest that cancels a paid quarter gives the money back as credit, out of the paid "
-          "totals; never more than the quarters charge",
-          "[account]") {
+TEST_CASE(
+    "a contest that cancels a paid quarter gives the money back as credit, out of the paid "
+    "totals; never more than the quarters charge",
+    "[account]") {
   Account a;
   start(a);
   a.when("2024-03-20", pay(213'098, "2024-03-20", "B-1"));
   a.when("2025-01-10", FileContest{{q("2024-Q1")}, Money::from_cents(213'098), "Tribunal", "C-2"});
-  auto too_much =
-      a.decide_on("2025-02-01", DecideContest{"C-2", schemas::ContestOutcome::Upheld, Money::from_cents(2'130'980)});
+  auto too_much = a.decide_on("2025-02-01", DecideContest{"C-2", schemas::ContestOutcome::Upheld,
+                                                          Money::from_cents(2'130'980)});
   REQUIRE_FALSE(too_much.ok());
   CHECK(too_much.error().rule == "ContestCancelsMoreThanCharged");
   CHECK(too_much.error().message.find("2130.98") != std::string::npos);
-  a.when("2025-02-01", DecideContest{"C-2", schemas::ContestOutcome::Upheld, Money::from_cents(213'098)});
+  a.when("2025-02-01",
+         DecideContest{"C-2", schemas::ContestOutcome::Upheld, Money::from_cents(213'098)});
   CHECK(a.line("2024-Q1").principal_paid.is_zero());
   CHECK(a.h.state.credit.cents() == 213'098);
   CHECK(a.h.state.paid_by_year.at(2025).contributions.cents() == -205'000);
@@ -164,15 +170,15 @@ TEST_CASE("refunds and benefit payments are recorded once per reference", "[acco
   CHECK(other.error().message.find("500.00") != std::string::npos);
   CHECK(other.error().message.find("300.00") != std::string::npos);
   // No account registered and none given: nowhere to pay it to.
-  auto nowhere = a.decide_on("2024-04-03", IssueRefund{Money::from_cents(1'000),
-                                                       schemas::RefundReason::OnRequest, "REF2-002",
-                                                       std::nullopt});
+  auto nowhere = a.decide_on("2024-04-03",
+                             IssueRefund{Money::from_cents(1'000), schemas::RefundReason::OnRequest,
+                                         "REF2-002", std::nullopt});
   REQUIRE_FALSE(nowhere.ok());
   CHECK(nowhere.error().rule == "RefundAccountUnknown");
 
   a.when("2024-05-10", RecordBirth{d("2024-05-01"), false});  // maternity aid, granted proactively
-  PayBenefit paid{"birth:2024-05-01", d("2024-06-01"), d("2024-06-30"), Money::from_cents(139'817),
-                  "PAY-1", iban};
+  PayBenefit paid{"birth:2024-05-01",         d("2024-06-01"), d("2024-06-30"),
+                  Money::from_cents(139'817), "PAY-1",         iban};
   a.when("2024-07-05", paid);
   auto twice = a.decide_on("2024-07-06", paid);
   REQUIRE_FALSE(twice.ok());
@@ -181,9 +187,10 @@ TEST_CASE("refunds and benefit payments are recorded once per reference", "[acco
   CHECK(a.decide_on("2024-07-06", paid).error().rule == "BenefitPaymentReferenceConflict");
 }
 
-TEST_CASE("a payment names one member: another's communication is refused unless staff say so; "
-          "a bank line booked again with another amount is a conflict",
-          "[account]") {
+TEST_CASE(
+    "a payment names one member: another's communication is refused unless staff say so; "
+    "a bank line booked again with another amount is a conflict",
+    "[account]") {
   Account a;
   start(a);  // member 1234567
   // Member 7654321's first notice.

@@ -40,8 +40,9 @@ struct CompanyScenario {
 const PartyId kDirector = PartyId::parse(kParty).value();
 
 RegisterCompany company(int founded) {
-  return RegisterCompany{CompanyNumber::parse("0566.988.259").value(), "Kassa Demo BV", "SRL/BV",
-                         Date::from_ymd(founded, 3, 1).value(), 7654321, {kDirector}};
+  return RegisterCompany{
+      CompanyNumber::parse("0566.988.259").value(), "Kassa Demo BV", "SRL/BV",
+      Date::from_ymd(founded, 3, 1).value(),        7654321,         {kDirector}};
 }
 
 TEST_CASE("company: register, contribution, late payment", "[company]") {
@@ -52,7 +53,8 @@ TEST_CASE("company: register, contribution, late payment", "[company]") {
   CHECK(s.rejection("2025-01-10", company(2020)) == "CompanyAlreadyRegistered");
   CHECK(s.rejection("2025-01-10", AddDirector{kDirector, d("2025-01-10"), ""}) ==
         "DirectorAlreadyActive");
-  CHECK(s.rejection("2025-01-10", RemoveDirector{PartyId::parse("P" + std::string(32, '0')).value(), d("2025-01-10")}) == "UnknownDirector");
+  CHECK(s.rejection("2025-01-10", RemoveDirector{PartyId::parse("P" + std::string(32, '0')).value(),
+                                                 d("2025-01-10")}) == "UnknownDirector");
   CHECK(s.rejection("2025-01-10", AssessCompanyContribution{2025}) == "BalanceSheetTotalRequired");
 
   s.run("2025-01-11", ReportBalanceSheet{d("2023-12-31"), eur(90'000'000)});
@@ -110,11 +112,11 @@ TEST_CASE("company: evolve refuses person events", "[company][evolve]") {
   CompanyScenario s;
   s.run("2025-01-10", company(2020));
   std::vector<std::uint8_t> bytes;
-  const auto& env = pack_envelope(assessed("2025-Q1", 1, 1), 3, kCompany,
-                                  schemas::AggregateKind::Company, bytes);
+  const auto& env =
+      pack_envelope(assessed("2025-Q1", 1, 1), 3, kCompany, schemas::AggregateKind::Company, bytes);
   CHECK(evolve(s.state, env).error().rule == "NotACompanyEvent");
-  const auto& gap = pack_envelope(assessed("2025-Q1", 1, 1), 9, kCompany,
-                                  schemas::AggregateKind::Company, bytes);
+  const auto& gap =
+      pack_envelope(assessed("2025-Q1", 1, 1), 9, kCompany, schemas::AggregateKind::Company, bytes);
   CHECK(evolve(s.state, gap).error().rule == "SequenceGap");
 }
 

@@ -111,8 +111,8 @@ TEST_CASE("evolve: refuses what it cannot fold, and leaves the state unchanged",
   std::vector<std::uint8_t> bytes;
 
   SECTION("a sequence gap") {
-    const auto& env = pack_envelope(assessed("2025-Q1", 1, 1), 3, kParty,
-                                    schemas::AggregateKind::Person, bytes);
+    const auto& env =
+        pack_envelope(assessed("2025-Q1", 1, 1), 3, kParty, schemas::AggregateKind::Person, bytes);
     auto status = evolve(h.state, env);
     REQUIRE_FALSE(status.ok());
     CHECK(status.error().rule == "SequenceGap");
@@ -122,8 +122,8 @@ TEST_CASE("evolve: refuses what it cannot fold, and leaves the state unchanged",
   SECTION("a company event") {
     schemas::CompanyRegisteredT b;
     b.company_number = "0566988259";
-    const auto& env = pack_envelope(event(d("2025-01-01"), b), 2, kParty,
-                                    schemas::AggregateKind::Person, bytes);
+    const auto& env =
+        pack_envelope(event(d("2025-01-01"), b), 2, kParty, schemas::AggregateKind::Person, bytes);
     auto status = evolve(h.state, env);
     REQUIRE_FALSE(status.ok());
     CHECK(status.error().rule == "NotAPersonEvent");
@@ -131,8 +131,8 @@ TEST_CASE("evolve: refuses what it cannot fold, and leaves the state unchanged",
   }
   SECTION("a fund event") {
     schemas::SuspenseItemRecordedT b;
-    const auto& env = pack_envelope(event(d("2025-01-01"), b), 2, kParty,
-                                    schemas::AggregateKind::Person, bytes);
+    const auto& env =
+        pack_envelope(event(d("2025-01-01"), b), 2, kParty, schemas::AggregateKind::Person, bytes);
     CHECK(evolve(h.state, env).error().rule == "NotAPersonEvent");
   }
   SECTION("another aggregate kind") {
@@ -141,17 +141,17 @@ TEST_CASE("evolve: refuses what it cannot fold, and leaves the state unchanged",
     CHECK(evolve(h.state, env).error().rule == "WrongAggregate");
   }
   SECTION("another person's event") {
-    const auto& env = pack_envelope(assessed("2025-Q1", 1, 1), 2,
-                                    "P00000000000000000000000000000000",
-                                    schemas::AggregateKind::Person, bytes);
+    const auto& env =
+        pack_envelope(assessed("2025-Q1", 1, 1), 2, "P00000000000000000000000000000000",
+                      schemas::AggregateKind::Person, bytes);
     CHECK(evolve(h.state, env).error().rule == "WrongAggregate");
   }
   SECTION("a second registration") {
     CHECK(h.apply(registered("2025-01-01")).error().rule == "PersonAlreadyRegistered");
   }
   SECTION("an allocation to a debt that does not exist") {
-    auto status = h.apply(
-        allocated("2025-02-01", {{qc("2025-Q1"), schemas::DebtKind::Contribution, 100}}));
+    auto status =
+        h.apply(allocated("2025-02-01", {{qc("2025-Q1"), schemas::DebtKind::Contribution, 100}}));
     CHECK(status.error().rule == "UnknownDebtLine");
     CHECK(h.state.last_sequence == 1);
     CHECK(h.state.credit == eur(0));

@@ -25,8 +25,7 @@ inline const std::string kParty = "P0190f0e8a1b27c3d4e5f60718293a4b5";
 // `decided`: the business date of the decision (default: the event's
 // effective date).
 inline const schemas::Envelope& pack_envelope(const NewEvent& event, std::uint64_t sequence,
-                                              const std::string& key,
-                                              schemas::AggregateKind kind,
+                                              const std::string& key, schemas::AggregateKind kind,
                                               std::vector<std::uint8_t>& out,
                                               std::optional<Date> decided = std::nullopt) {
   schemas::EnvelopeT env;
@@ -61,8 +60,8 @@ struct PersonHistory {
 
   Status apply(const NewEvent& event) {
     std::vector<std::uint8_t> bytes;
-    const auto& env = pack_envelope(event, state.last_sequence + 1, key,
-                                    schemas::AggregateKind::Person, bytes);
+    const auto& env =
+        pack_envelope(event, state.last_sequence + 1, key, schemas::AggregateKind::Person, bytes);
     return evolve(state, env);
   }
   PersonHistory& given(const std::vector<NewEvent>& events) {
@@ -139,8 +138,8 @@ inline NewEvent received(const char* value_date, std::int64_t amount, const char
   return event(d(value_date), std::move(b));
 }
 
-inline NewEvent allocated(const char* value_date,
-                          std::vector<schemas::AllocationLine> lines, std::int64_t credit = 0) {
+inline NewEvent allocated(const char* value_date, std::vector<schemas::AllocationLine> lines,
+                          std::int64_t credit = 0) {
   schemas::PaymentAllocatedT b;
   b.lines = std::move(lines);
   b.credit_cents = credit;

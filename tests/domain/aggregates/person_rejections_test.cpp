@@ -33,8 +33,9 @@ TEST_CASE("rejections: registration and affiliation", "[decide][reject]") {
   auto erased = s.run("2025-08-02", EraseRegistrationData{kParty, "GDPR art. 17"});
   CHECK(erased.size() == 1);
   CHECK(s.when(EraseRegistrationData{kParty, "GDPR art. 17"})->empty());
-  CHECK(s.rejection("2025-08-02", GrantContributionFreeQuarter{q("2025-Q4"),
-                                                               schemas::FreeQuarterReason::Sickness}) ==
+  CHECK(s.rejection(
+            "2025-08-02",
+            GrantContributionFreeQuarter{q("2025-Q4"), schemas::FreeQuarterReason::Sickness}) ==
         "QuarterNotAffiliated");
 }
 
@@ -65,8 +66,8 @@ TEST_CASE("rejections: contrainte", "[decide][reject]") {
   auto s = with_unpaid_q1();
   CHECK(s.rejection("2025-04-20", ServeContrainte{d("2025-04-20"), "B"}) == "FormalNoticeMissing");
   s.run("2025-06-30", RunReminders{d("2025-06-30")});
-  s.run("2025-07-01", RecordPersonalContact{d("2025-07-01"), schemas::ContactChannel::Visit, true,
-                                            ""});
+  s.run("2025-07-01",
+        RecordPersonalContact{d("2025-07-01"), schemas::ContactChannel::Visit, true, ""});
   SECTION("a respected payment plan") {
     s.run("2025-07-02", RequestPaymentPlan{{q("2025-Q1")}, 1});
     s.run("2025-07-03", GrantPaymentPlan{"P1", {{d("2025-08-01"), eur(213'098)}}});
@@ -74,19 +75,21 @@ TEST_CASE("rejections: contrainte", "[decide][reject]") {
           "PaymentPlanRespected");
     s.run("2025-08-04", BreachPaymentPlan{"P1", d("2025-08-01"), eur(213'098)});
     CHECK(s.when(BreachPaymentPlan{"P1", d("2025-08-01"), eur(213'098)})->empty());
-    CHECK(s.rejection("2025-08-05", ServeContrainte{d("2025-08-05"), "B"}) == "accepted with 1 events");
+    CHECK(s.rejection("2025-08-05", ServeContrainte{d("2025-08-05"), "B"}) ==
+          "accepted with 1 events");
   }
   SECTION("a pending contest") {
     s.run("2025-07-02", FileContest{{q("2025-Q1")}, eur(213'098), "Arbeidsrechtbank", "C1"});
     CHECK(s.rejection("2025-08-05", ServeContrainte{d("2025-08-05"), "B"}) == "ContestPending");
     CHECK(s.rejection("2025-07-02", FileContest{{}, eur(0), "", "C1"}) == "ContestAlreadyFiled");
     CHECK(s.rejection("2025-07-02", FileContest{{}, eur(0), "", ""}) == "CaseRefRequired");
-    CHECK(s.rejection("2025-07-02", DecideContest{"C9", schemas::ContestOutcome::Rejected, eur(0)}) ==
-          "UnknownContest");
+    CHECK(s.rejection("2025-07-02", DecideContest{"C9", schemas::ContestOutcome::Rejected,
+                                                  eur(0)}) == "UnknownContest");
     s.run("2025-07-20", DecideContest{"C1", schemas::ContestOutcome::Rejected, eur(0)});
-    CHECK(s.rejection("2025-07-21", DecideContest{"C1", schemas::ContestOutcome::Rejected, eur(0)}) ==
-          "ContestAlreadyDecided");
-    CHECK(s.rejection("2025-08-05", ServeContrainte{d("2025-08-05"), "B"}) == "accepted with 1 events");
+    CHECK(s.rejection("2025-07-21", DecideContest{"C1", schemas::ContestOutcome::Rejected,
+                                                  eur(0)}) == "ContestAlreadyDecided");
+    CHECK(s.rejection("2025-08-05", ServeContrainte{d("2025-08-05"), "B"}) ==
+          "accepted with 1 events");
   }
 }
 
@@ -125,15 +128,15 @@ TEST_CASE("rejections: every refusal and claim needs reason, appeal body, deadli
   CHECK(s.rejection("2025-02-02", RefusePaymentPlan{no_reason}) == "ReasonRequired");
   CHECK(s.rejection("2025-02-02", RefusePaymentPlan{no_body}) == "AppealBodyRequired");
   CHECK(s.rejection("2025-02-02", RefusePaymentPlan{no_deadline}) == "AppealDeadlineRequired");
-  CHECK(s.rejection("2025-02-02", ClaimOverpayment{schemas::BenefitKind::BridgingRight,
-                                                   d("2025-01-01"), d("2025-01-31"), eur(100),
-                                                   no_reason}) == "ReasonRequired");
+  CHECK(s.rejection("2025-02-02",
+                    ClaimOverpayment{schemas::BenefitKind::BridgingRight, d("2025-01-01"),
+                                     d("2025-01-31"), eur(100), no_reason}) == "ReasonRequired");
   CHECK(s.rejection("2025-02-02", ClaimOverpayment{schemas::BenefitKind::BridgingRight,
                                                    d("2025-01-01"), d("2025-01-31"), eur(100),
                                                    no_deadline}) == "AppealDeadlineRequired");
-  CHECK(s.rejection("2025-02-02", ClaimOverpayment{schemas::BenefitKind::BridgingRight,
-                                                   d("2025-01-01"), d("2025-01-31"), eur(0),
-                                                   appeal()}) == "AmountNotPositive");
+  CHECK(s.rejection("2025-02-02",
+                    ClaimOverpayment{schemas::BenefitKind::BridgingRight, d("2025-01-01"),
+                                     d("2025-01-31"), eur(0), appeal()}) == "AmountNotPositive");
   CHECK(s.when(ClaimOverpayment{schemas::BenefitKind::BridgingRight, d("2025-01-01"),
                                 d("2025-01-31"), eur(100), appeal()})
             ->size() == 1);
@@ -149,17 +152,21 @@ TEST_CASE("rejections: every refusal and claim needs reason, appeal body, deadli
 TEST_CASE("rejections and decisions: waivers", "[decide][reject]") {
   auto s = with_unpaid_q1();
   s.run("2025-03-31", ApplyQuarterEndSurcharges{q("2025-Q1")});  // 63.93
-  CHECK(s.rejection("2025-04-01", RequestWaiver{{q("2025-Q1")}, schemas::WaiverGround::GoodFaith}) ==
-        "QuarterPrincipalUnpaid");
-  CHECK(s.rejection("2025-04-01", RequestWaiver{{q("2025-Q3")}, schemas::WaiverGround::GoodFaith}) ==
-        "NothingToWaive");
+  CHECK(
+      s.rejection("2025-04-01", RequestWaiver{{q("2025-Q1")}, schemas::WaiverGround::GoodFaith}) ==
+      "QuarterPrincipalUnpaid");
+  CHECK(
+      s.rejection("2025-04-01", RequestWaiver{{q("2025-Q3")}, schemas::WaiverGround::GoodFaith}) ==
+      "NothingToWaive");
   CHECK(s.rejection("2025-04-01", GrantWaiver{{q("2025-Q1")}, "D", 10000}) == "NoPendingWaiver");
   s.run("2025-04-02", RecordPayment{eur(213'098), d("2025-04-02"), std::nullopt, "B1",
                                     schemas::PaymentChannel::Coda, std::nullopt});
-  auto req = s.run("2025-04-03", RequestWaiver{{q("2025-Q1")}, schemas::WaiverGround::ForceMajeure});
+  auto req =
+      s.run("2025-04-03", RequestWaiver{{q("2025-Q1")}, schemas::WaiverGround::ForceMajeure});
   CHECK(body<schemas::WaiverRequestedT>(req[0]).surcharges_cents == 6'393);
-  CHECK(s.rejection("2025-04-03", RequestWaiver{{q("2025-Q1")}, schemas::WaiverGround::GoodFaith}) ==
-        "WaiverAlreadyRequested");
+  CHECK(
+      s.rejection("2025-04-03", RequestWaiver{{q("2025-Q1")}, schemas::WaiverGround::GoodFaith}) ==
+      "WaiverAlreadyRequested");
   CHECK(s.rejection("2025-05-01", GrantWaiver{{q("2025-Q1")}, "D", 0}) == "WaiverShareRange");
   auto granted = s.run("2025-05-01", GrantWaiver{{q("2025-Q1")}, "INASTI-1", 10000});
   REQUIRE(granted.size() == 2);
@@ -187,8 +194,8 @@ TEST_CASE("rejections and decisions: dispenses", "[decide][reject]") {
 TEST_CASE("rejections and decisions: benefits", "[decide][reject]") {
   auto s = with_unpaid_q1();
   CHECK(s.rejection("2025-02-01", ClaimBenefit{schemas::BenefitKind::BridgingRight,
-                                               schemas::BridgingGround::NotApplicable,
-                                               std::nullopt, "CL1"}) == "BridgingGroundRequired");
+                                               schemas::BridgingGround::NotApplicable, std::nullopt,
+                                               "CL1"}) == "BridgingGroundRequired");
   CHECK(s.rejection("2025-02-01", GrantBenefit{"nope", d("2025-02-01"), false, std::nullopt}) ==
         "UnknownClaim");
   s.run("2025-02-01", ClaimBenefit{schemas::BenefitKind::BridgingRight,
@@ -216,23 +223,22 @@ TEST_CASE("bridging right granted after 8 paid quarters", "[decide]") {
   for (Quarter qq = q("2023-Q1"); qq <= q("2024-Q4"); qq = qq.next()) {
     auto e = s.run("2025-01-01", AssessQuarter{qq});
     auto amount = body<schemas::PaymentNoticeIssuedT>(e[1]).amount_cents;
-    s.run("2025-01-02", RecordPayment{eur(amount), d("2025-01-02"), std::nullopt,
-                                      "B" + std::to_string(n++), schemas::PaymentChannel::Coda,
-                                      std::nullopt});
+    s.run("2025-01-02",
+          RecordPayment{eur(amount), d("2025-01-02"), std::nullopt, "B" + std::to_string(n++),
+                        schemas::PaymentChannel::Coda, std::nullopt});
   }
   CHECK(quarters_of_contributions(s.state) == 8);
-  s.run("2025-02-01", ClaimBenefit{schemas::BenefitKind::BridgingRight,
-                                   schemas::BridgingGround::ForcedInterruption, d("2025-01-20"),
-                                   "CL1"});
+  s.run("2025-02-01",
+        ClaimBenefit{schemas::BenefitKind::BridgingRight,
+                     schemas::BridgingGround::ForcedInterruption, d("2025-01-20"), "CL1"});
   auto g = s.run("2025-02-10", GrantBenefit{"CL1", d("2025-02-01"), true, std::nullopt});
   REQUIRE(g.size() >= 2);
   CHECK(body<schemas::BenefitGrantedT>(g[0]).months == 3);
   CHECK(body<schemas::BenefitGrantedT>(g[0]).monthly_amount_cents == 174'716);
   CHECK(body<schemas::ContributionFreeQuarterGrantedT>(g[1]).reason ==
         schemas::FreeQuarterReason::BridgingRight);
-  auto paid = s.run("2025-03-01", PayBenefit{"CL1", d("2025-02-01"), d("2025-02-28"),
-                                             eur(174'716), "PAY-1",
-                                             Iban::parse("BE68539007547034").value()});
+  auto paid = s.run("2025-03-01", PayBenefit{"CL1", d("2025-02-01"), d("2025-02-28"), eur(174'716),
+                                             "PAY-1", Iban::parse("BE68539007547034").value()});
   REQUIRE(paid[0].personal.has_value());
   CHECK(s.state.benefits[0].paid == eur(174'716));
 }

@@ -15,8 +15,8 @@ TEST_CASE("a main-occupation person through 2025", "[decide][year]") {
   CHECK(reg[0].personal->niss == "93051822361");
   CHECK(reg[0].personal->iban == "BE68539007547034");
 
-  s.run("2025-01-02", ChangeProvisionalBase{2025, eur(4'000'000),
-                                            schemas::ProvisionalBasis::ChosenHigher, ""});
+  s.run("2025-01-02",
+        ChangeProvisionalBase{2025, eur(4'000'000), schemas::ProvisionalBasis::ChosenHigher, ""});
 
   // Assessment: 40,000.00 x 20.50 % / 4 = 2,050.00 + 3.95 % fees 80.98.
   auto q1 = s.run("2025-01-05", AssessQuarter{q("2025-Q1")});
@@ -34,9 +34,9 @@ TEST_CASE("a main-occupation person through 2025", "[decide][year]") {
   CHECK(s.when(AssessQuarter{q("2025-Q1")})->empty());  // idempotent
 
   // A partial payment, oldest first.
-  auto paid = s.run("2025-02-15", RecordPayment{eur(100'000), d("2025-02-15"), std::nullopt,
-                                                "BANK-1", schemas::PaymentChannel::Coda,
-                                                std::nullopt});
+  auto paid =
+      s.run("2025-02-15", RecordPayment{eur(100'000), d("2025-02-15"), std::nullopt, "BANK-1",
+                                        schemas::PaymentChannel::Coda, std::nullopt});
   REQUIRE(types(paid) == std::vector<EB>{EB::PaymentReceived, EB::PaymentAllocated});
   const auto& alloc = body<schemas::PaymentAllocatedT>(paid[1]);
   REQUIRE(alloc.lines.size() == 1);
@@ -86,8 +86,8 @@ TEST_CASE("a main-occupation person through 2025", "[decide][year]") {
         "FormalNoticeTooRecent");
   CHECK(s.rejection("2025-08-05", ServeContrainte{d("2025-08-05"), "B-1"}) ==
         "PersonalContactMissing");
-  s.run("2025-08-01", RecordPersonalContact{d("2025-08-01"), schemas::ContactChannel::Phone, true,
-                                            "note-1"});
+  s.run("2025-08-01",
+        RecordPersonalContact{d("2025-08-01"), schemas::ContactChannel::Phone, true, "note-1"});
   auto served = s.run("2025-08-05", ServeContrainte{d("2025-08-05"), "B-1"});
   REQUIRE(types(served) == std::vector<EB>{EB::ContrainteServed});
   const auto& c = body<schemas::ContrainteServedT>(served[0]);
@@ -108,9 +108,9 @@ TEST_CASE("a main-occupation person through 2025", "[decide][year]") {
   Money owed = eur(body<schemas::PaymentPlanRequestedT>(req[0]).amount_cents);
   CHECK(owed == eur(213'098 * 2 + 6'393 * 2 + 6'393));
   auto half = owed.cents() / 2;
-  auto plan = s.run("2025-10-05",
-                    GrantPaymentPlan{"PLAN-1", {{d("2025-11-01"), eur(half)},
-                                                {d("2025-12-01"), eur(owed.cents() - half)}}});
+  auto plan = s.run("2025-10-05", GrantPaymentPlan{"PLAN-1",
+                                                   {{d("2025-11-01"), eur(half)},
+                                                    {d("2025-12-01"), eur(owed.cents() - half)}}});
   REQUIRE(types(plan) == std::vector<EB>{EB::PaymentPlanGranted});
   CHECK(s.state.payment_plan_respected());
 
@@ -134,10 +134,10 @@ TEST_CASE("a starter pays the minimum, then example 4's regularisation", "[decid
     CHECK(body<schemas::ContributionAssessedT>(e[0]).contribution_cents == 87'171);
     CHECK(body<schemas::ContributionAssessedT>(e[0]).fees_cents == 3'443);
   }
-  auto reg = s.run("2027-05-10", NotifyIncome{2025, eur(3'000'000),
-                                              schemas::IncomeSource::TaxAuthority});
-  REQUIRE(types(reg) == std::vector<EB>{EB::IncomeNotified, EB::RegularisationComputed,
-                                        EB::PaymentNoticeIssued});
+  auto reg =
+      s.run("2027-05-10", NotifyIncome{2025, eur(3'000'000), schemas::IncomeSource::TaxAuthority});
+  REQUIRE(types(reg) ==
+          std::vector<EB>{EB::IncomeNotified, EB::RegularisationComputed, EB::PaymentNoticeIssued});
   const auto& r = body<schemas::RegularisationComputedT>(reg[1]);
   CHECK(r.provisional_contribution_cents == 348'684);
   CHECK(r.final_contribution_cents == 615'000);
@@ -169,8 +169,8 @@ TEST_CASE("a starter pays the minimum, then example 4's regularisation", "[decid
 TEST_CASE("a lower justified base reduces booked surcharges in proportion", "[decide]") {
   PersonScenario s;
   s.run("2025-01-01", person("2025-01-01"));
-  s.run("2025-01-02", ChangeProvisionalBase{2025, eur(4'000'000),
-                                            schemas::ProvisionalBasis::ChosenHigher, ""});
+  s.run("2025-01-02",
+        ChangeProvisionalBase{2025, eur(4'000'000), schemas::ProvisionalBasis::ChosenHigher, ""});
   s.run("2025-01-05", AssessQuarter{q("2025-Q1")});
   s.run("2025-03-31", ApplyQuarterEndSurcharges{q("2025-Q1")});  // 3 % of 2,130.98 = 63.93
   CHECK(s.rejection("2025-04-01", ChangeProvisionalBase{2025, eur(2'000'000),
@@ -180,9 +180,9 @@ TEST_CASE("a lower justified base reduces booked surcharges in proportion", "[de
                                                         schemas::ProvisionalBasis::JustifiedLower,
                                                         "IncomeDrop"}) ==
         "ProvisionalBaseBelowMinimum");
-  auto e = s.run("2025-04-01", ChangeProvisionalBase{2025, eur(2'000'000),
-                                                     schemas::ProvisionalBasis::JustifiedLower,
-                                                     "IncomeDrop"});
+  auto e = s.run("2025-04-01",
+                 ChangeProvisionalBase{2025, eur(2'000'000),
+                                       schemas::ProvisionalBasis::JustifiedLower, "IncomeDrop"});
   REQUIRE(types(e) == std::vector<EB>{EB::ProvisionalBaseChanged, EB::ContributionAssessed,
                                       EB::SurchargeReduced});
   CHECK(body<schemas::ContributionAssessedT>(e[1]).contribution_cents == 102'500);
@@ -195,8 +195,8 @@ TEST_CASE("assessment is not due outside affiliation, at death or when free", "[
   PersonScenario s;
   s.run("2025-04-01", person("2025-04-10"));
   CHECK(s.when(AssessQuarter{q("2025-Q1")})->empty());  // before the start
-  s.run("2025-04-12", GrantContributionFreeQuarter{q("2025-Q3"),
-                                                   schemas::FreeQuarterReason::Sickness});
+  s.run("2025-04-12",
+        GrantContributionFreeQuarter{q("2025-Q3"), schemas::FreeQuarterReason::Sickness});
   // Q3 is contribution-free: its run assesses only Q2, which no run did.
   auto q3 = s.when(AssessQuarter{q("2025-Q3")});
   REQUIRE(q3->size() == 2);
@@ -208,9 +208,10 @@ TEST_CASE("assessment is not due outside affiliation, at death or when free", "[
   CHECK(s.when(AssessQuarter{q("2025-Q2")})->size() == 2);
 }
 
-TEST_CASE("a person registered after two runs: the next run assesses both quarters, due at the "
-          "end of its own quarter, and the 3 % runs from there",
-          "[decide][late]") {
+TEST_CASE(
+    "a person registered after two runs: the next run assesses both quarters, due at the "
+    "end of its own quarter, and the 3 % runs from there",
+    "[decide][late]") {
   PersonScenario s;
   // The runs for 2025-Q1 and 2025-Q2 happened; the person registers in May,
   // having started in February.
@@ -250,9 +251,10 @@ TEST_CASE("a person registered after two runs: the next run assesses both quarte
   CHECK(s.when(RunReminders{d("2025-07-20")})->empty());
 }
 
-TEST_CASE("catching up stops at the prescription and at assess_from, and the rulebook must know "
-          "every year a registration leaves to be assessed late",
-          "[decide][late]") {
+TEST_CASE(
+    "catching up stops at the prescription and at assess_from, and the rulebook must know "
+    "every year a registration leaves to be assessed late",
+    "[decide][late]") {
   SECTION("five years back from 1 January after the contribution year") {
     PersonScenario s;
     // Registered on 2027-... would need 2027 figures; in 2026 the years
@@ -289,15 +291,16 @@ TEST_CASE("catching up stops at the prescription and at assess_from, and the rul
   }
 }
 
-TEST_CASE("a category correction back in time: the next run assesses the cancelled quarters "
-          "again with the new category",
-          "[decide][late]") {
+TEST_CASE(
+    "a category correction back in time: the next run assesses the cancelled quarters "
+    "again with the new category",
+    "[decide][late]") {
   PersonScenario s;
   s.run("2025-01-01", person("2025-01-01"));
   s.run("2025-01-05", AssessQuarter{q("2025-Q1")});
   s.run("2025-04-05", AssessQuarter{q("2025-Q2")});
-  auto change = s.run("2025-05-10", ChangeCategory{Category::kSecondary, q("2025-Q1"),
-                                                   "WrongCategory", true});
+  auto change = s.run("2025-05-10",
+                      ChangeCategory{Category::kSecondary, q("2025-Q1"), "WrongCategory", true});
   REQUIRE(types(change) == std::vector<EB>{EB::CategoryChanged, EB::ContributionCancelled,
                                            EB::ContributionCancelled});
   auto e = s.run("2025-07-05", AssessQuarter{q("2025-Q3")});

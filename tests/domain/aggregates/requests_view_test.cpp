@@ -24,7 +24,8 @@ void q1_surcharges_left(PersonScenario& s) {
                                     schemas::PaymentChannel::Coda, std::nullopt});
 }
 
-TEST_CASE("requests: a plan refused with its appeal, asked again and granted", "[views][requests]") {
+TEST_CASE("requests: a plan refused with its appeal, asked again and granted",
+          "[views][requests]") {
   auto s = with_unpaid_q1();
   CHECK(requests_view(s.state).empty());
   s.run("2025-02-01", RequestPaymentPlan{{q("2025-Q1")}, 2});
@@ -52,8 +53,9 @@ TEST_CASE("requests: a plan refused with its appeal, asked again and granted", "
   CHECK(v[0].appeal->appeal_deadline == d("2026-03-31"));
 
   s.run("2025-03-01", RequestPaymentPlan{{q("2025-Q1")}, 2});
-  s.run("2025-03-05", GrantPaymentPlan{"PLAN-7", {{d("2025-04-01"), eur(106'549)},
-                                                  {d("2025-05-01"), eur(106'549)}}});
+  s.run("2025-03-05",
+        GrantPaymentPlan{"PLAN-7",
+                         {{d("2025-04-01"), eur(106'549)}, {d("2025-05-01"), eur(106'549)}}});
   v = through_snapshot(s.state);
   REQUIRE(v.size() == 2);
   CHECK(v[0].status == "refused");
@@ -123,7 +125,8 @@ TEST_CASE("requests: a waiver refused, a benefit refused, by request date", "[vi
   REQUIRE(v[1].appeal.has_value());
 }
 
-TEST_CASE("requests: what a waiver asks and waives, what a dispense relieves", "[views][requests]") {
+TEST_CASE("requests: what a waiver asks and waives, what a dispense relieves",
+          "[views][requests]") {
   // Before: a granted waiver's or dispense's amount was null in the answer
   // (only plans and contests carried one).
   auto s = with_unpaid_q1();
@@ -143,7 +146,8 @@ TEST_CASE("requests: what a waiver asks and waives, what a dispense relieves", "
   CHECK(v[0].status == "granted");
   REQUIRE(v[0].amount.has_value());
   CHECK(v[0].amount->cents() == (surcharges.cents() + 1) / 2);  // half of them, as decided
-  CHECK(s.state.quarter_lines.at(q("2025-Q1")).open_surcharges().cents() == surcharges.cents() - v[0].amount->cents());
+  CHECK(s.state.quarter_lines.at(q("2025-Q1")).open_surcharges().cents() ==
+        surcharges.cents() - v[0].amount->cents());
 
   const Money q2 = s.state.quarter_lines.at(q("2025-Q2")).open_total();
   s.run("2025-05-01", RequestDispense{{q("2025-Q2")}});
@@ -158,7 +162,8 @@ TEST_CASE("requests: what a waiver asks and waives, what a dispense relieves", "
   CHECK(s.state.quarter_lines.at(q("2025-Q2")).open_total().cents() == 0);
 }
 
-TEST_CASE("requests: what is left pending of a waiver partly granted has no amount", "[views][requests]") {
+TEST_CASE("requests: what is left pending of a waiver partly granted has no amount",
+          "[views][requests]") {
   // The request's amount covered both quarters; after Q1's grant, showing
   // it beside Q2 alone would overstate what Q2's waiver asks.
   auto s = with_unpaid_q1();
@@ -172,9 +177,11 @@ TEST_CASE("requests: what is left pending of a waiver partly granted has no amou
     if (n.quarter == quarter_code(q("2025-Q2"))) q2_notice = n.communication;
   }
   REQUIRE_FALSE(q2_notice.empty());
-  s.run("2025-07-02", RecordPayment{eur(213'098), d("2025-07-02"), StructuredCommunication::parse(q2_notice).value(),
-                                    "B2", schemas::PaymentChannel::Coda, std::nullopt});
-  s.run("2025-07-03", RequestWaiver{{q("2025-Q1"), q("2025-Q2")}, schemas::WaiverGround::ForceMajeure});
+  s.run("2025-07-02", RecordPayment{eur(213'098), d("2025-07-02"),
+                                    StructuredCommunication::parse(q2_notice).value(), "B2",
+                                    schemas::PaymentChannel::Coda, std::nullopt});
+  s.run("2025-07-03",
+        RequestWaiver{{q("2025-Q1"), q("2025-Q2")}, schemas::WaiverGround::ForceMajeure});
   auto v = requests_view(s.state);
   REQUIRE(v.size() == 1);
   REQUIRE(v[0].amount.has_value());

@@ -27,8 +27,8 @@ inline std::vector<NewEvent> rich_history() {
   events.push_back(assessed("2025-Q2", 205'000, 8'098));
   events.push_back(notice("2025-Q2", "123456700207", 213'098));
   events.push_back(received("2025-03-15", 100'000, "BANK-1"));
-  events.push_back(allocated("2025-03-15", {{qc("2025-Q1"), schemas::DebtKind::Contribution,
-                                             100'000}}));
+  events.push_back(
+      allocated("2025-03-15", {{qc("2025-Q1"), schemas::DebtKind::Contribution, 100'000}}));
   {
     schemas::SurchargeAppliedT b;
     b.kind = schemas::SurchargeKind::Quarterly3;
@@ -200,8 +200,8 @@ inline std::vector<NewEvent> rich_history() {
     events.push_back(event(d("2025-11-05"), std::move(b)));
   }
   events.push_back(received("2025-11-10", 500'000, "BANK-2"));
-  events.push_back(allocated("2025-11-10", {{qc("2025-Q2"), schemas::DebtKind::Contribution, 213'098}},
-                             286'902));
+  events.push_back(allocated("2025-11-10",
+                             {{qc("2025-Q2"), schemas::DebtKind::Contribution, 213'098}}, 286'902));
   {
     schemas::RefundIssuedT b;
     b.amount_cents = 86'902;

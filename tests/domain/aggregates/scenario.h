@@ -45,9 +45,19 @@ inline std::vector<schemas::EventBody> types(const std::vector<NewEvent>& events
 inline RegisterPerson person(const char* start, Category category = Category::kMain,
                              schemas::StarterStatus starter = schemas::StarterStatus::NotStarter,
                              std::uint32_t member_number = 1234567) {
-  return RegisterPerson{Niss::parse("93051822361").value(), "An", "Peeters", std::nullopt,
-                        Iban::parse("BE68539007547034").value(), std::nullopt, d(start), category,
-                        starter, false, member_number, "", std::nullopt};
+  return RegisterPerson{Niss::parse("93051822361").value(),
+                        "An",
+                        "Peeters",
+                        std::nullopt,
+                        Iban::parse("BE68539007547034").value(),
+                        std::nullopt,
+                        d(start),
+                        category,
+                        starter,
+                        false,
+                        member_number,
+                        "",
+                        std::nullopt};
 }
 
 // Registered on 1 January 2025 (provisional base 40,000.00); Q1 2025
@@ -55,8 +65,8 @@ inline RegisterPerson person(const char* start, Category category = Category::kM
 inline PersonScenario with_unpaid_q1() {
   PersonScenario s;
   s.run("2025-01-01", person("2025-01-01"));
-  s.run("2025-01-02", ChangeProvisionalBase{2025, eur(4'000'000),
-                                            schemas::ProvisionalBasis::ChosenHigher, ""});
+  s.run("2025-01-02",
+        ChangeProvisionalBase{2025, eur(4'000'000), schemas::ProvisionalBasis::ChosenHigher, ""});
   s.run("2025-01-05", AssessQuarter{q("2025-Q1")});  // 2,050.00 + 80.98
   return s;
 }

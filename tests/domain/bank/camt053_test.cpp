@@ -57,7 +57,8 @@ TEST_CASE("camt.053 sample: statement, account and balances", "[bank][camt]") {
   CHECK_THAT(s.warnings[0], Catch::Contains("Ntry[5]") && Catch::Contains("PDNG") &&
                                 Catch::Contains("250.00") && Catch::Contains("skipped"));
   CHECK(fingerprint(s) ==
-        "camt053|BE31363012345678|EUR|2025-0004|4|2025-01-03|1000000|2025-01-06|1224621|5|12550|237171");
+        "camt053|BE31363012345678|EUR|2025-0004|4|2025-01-03|1000000|2025-01-06|1224621|5|12550|"
+        "237171");
 }
 
 TEST_CASE("camt.053 sample: every line", "[bank][camt]") {
@@ -153,7 +154,7 @@ TEST_CASE("camt.053 001.08 with a namespace prefix, Sts/Cd, TxDtls/Amt and DtTm"
   CHECK(s.creation_date == d(2025, 3, 31));
   CHECK(s.bank_bic == "BBRUBEBB");
   CHECK(s.account_iban == "BE31363012345678");
-  CHECK(s.currency == "EUR");  // no Acct/Ccy: taken from the balances
+  CHECK(s.currency == "EUR");        // no Acct/Ccy: taken from the balances
   CHECK(s.opening.cents == -1'200);  // PRCD stands for the opening balance
   CHECK(s.opening.date == d(2025, 3, 30));
   CHECK(s.closing.cents == 85'971);
@@ -194,25 +195,29 @@ TEST_CASE("camt.053: malformed documents give named errors", "[bank][camt]") {
     const auto decl_end = good.find("?>") + 2;
     REQUIRE(decl_end > 2);
     std::string with_doctype = good;
-    with_doctype.insert(decl_end, "\n<!DOCTYPE Document [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>");
+    with_doctype.insert(decl_end,
+                        "\n<!DOCTYPE Document [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>");
     require_error(with_doctype, "CamtDoctype", "DOCTYPE");
     std::string bare = good;
     bare.insert(decl_end, "\n<!DOCTYPE Document>");
     require_error(bare, "CamtDoctype");
   }
   SECTION("another message type") {
-    require_error(replace(good, "xsd:camt.053.001.02", "xsd:camt.052.001.02"), "CamtNotAStatement", "camt.052.001.02");
+    require_error(replace(good, "xsd:camt.053.001.02", "xsd:camt.052.001.02"), "CamtNotAStatement",
+                  "camt.052.001.02");
     require_error("<Document/>", "CamtNotAStatement");
   }
   SECTION("a missing mandatory element") {
-    require_error(replace(good, "<Id>2025-0004</Id>", ""), "CamtMissingElement", "Stmt[1]: mandatory element Id");
+    require_error(replace(good, "<Id>2025-0004</Id>", ""), "CamtMissingElement",
+                  "Stmt[1]: mandatory element Id");
     require_error(replace(good, "<Cd>CLBD</Cd>", "<Cd>ITBD</Cd>"), "CamtMissingElement", "CLBD");
-    require_error(replace(good, "<IBAN>BE31363012345678</IBAN>", ""), "CamtMissingElement", "Id/IBAN");
-    require_error(replace(good, "<CdtDbtInd>DBIT</CdtDbtInd>\n        <Sts>", "<Sts>"), "CamtMissingElement",
-                  "Ntry[3]: mandatory element CdtDbtInd");
+    require_error(replace(good, "<IBAN>BE31363012345678</IBAN>", ""), "CamtMissingElement",
+                  "Id/IBAN");
+    require_error(replace(good, "<CdtDbtInd>DBIT</CdtDbtInd>\n        <Sts>", "<Sts>"),
+                  "CamtMissingElement", "Ntry[3]: mandatory element CdtDbtInd");
     require_error(replace(good, "<Sts>BOOK</Sts>", ""), "CamtMissingElement", "Ntry[1]");
-    require_error(replace(good, R"(<Amt Ccy="EUR">500.00</Amt>)", R"(<Amt>500.00</Amt>)"), "CamtMissingElement",
-                  "Ntry[2]/Amt");
+    require_error(replace(good, R"(<Amt Ccy="EUR">500.00</Amt>)", R"(<Amt>500.00</Amt>)"),
+                  "CamtMissingElement", "Ntry[2]/Amt");
   }
   SECTION("amounts: three decimals, a comma, a sign") {
     require_error(replace(good, ">871.71<", ">871.715<"), "CamtAmountNotInCents", "Ntry[1]/Amt");
@@ -231,10 +236,12 @@ TEST_CASE("camt.053: malformed documents give named errors", "[bank][camt]") {
   SECTION("unknown indicator and status") {
     require_error(replace(good, "<CdtDbtInd>DBIT</CdtDbtInd>", "<CdtDbtInd>DEBIT</CdtDbtInd>"),
                   "CamtCreditDebitInvalid", "'DEBIT'");
-    require_error(replace(good, "<Sts>BOOK</Sts>", "<Sts>DONE</Sts>"), "CamtEntryStatusUnknown", "Ntry[1]/Sts");
+    require_error(replace(good, "<Sts>BOOK</Sts>", "<Sts>DONE</Sts>"), "CamtEntryStatusUnknown",
+                  "Ntry[1]/Sts");
   }
   SECTION("dates") {
-    require_error(replace(good, "<Dt>2025-01-03</Dt>\n        </ValDt>", "<Dt>2025-02-30</Dt>\n        </ValDt>"),
+    require_error(replace(good, "<Dt>2025-01-03</Dt>\n        </ValDt>",
+                          "<Dt>2025-02-30</Dt>\n        </ValDt>"),
                   "CamtDateInvalid", "Ntry[1]/ValDt");
   }
   SECTION("batch transactions that do not add up") {
@@ -250,8 +257,9 @@ TEST_CASE("camt.053: malformed documents give named errors", "[bank][camt]") {
                   "BBRU250106000101/1");
   }
   SECTION("an account that is not an IBAN") {
-    require_error(replace(good, "<IBAN>BE31363012345678</IBAN>", "<Othr><Id>363-0123456-78</Id></Othr>"),
-                  "CamtAccountUnsupported");
+    require_error(
+        replace(good, "<IBAN>BE31363012345678</IBAN>", "<Othr><Id>363-0123456-78</Id></Othr>"),
+        "CamtAccountUnsupported");
     require_error(replace(good, "<IBAN>BE31363012345678</IBAN>", "<IBAN>BE31363012345679</IBAN>"),
                   "CamtAccountInvalid", "mod 97");
   }
@@ -260,7 +268,8 @@ TEST_CASE("camt.053: malformed documents give named errors", "[bank][camt]") {
 TEST_CASE("camt.053: soft inconsistencies are warnings", "[bank][camt]") {
   const std::string good = sample_camt();
   SECTION("a structured reference with wrong check digits stays free text") {
-    const BankStatement s = parse_one(replace(good, "<Ref>312401398067</Ref>", "<Ref>312401398068</Ref>"));
+    const BankStatement s =
+        parse_one(replace(good, "<Ref>312401398067</Ref>", "<Ref>312401398068</Ref>"));
     CHECK(s.lines[0].structured_communication.empty());
     CHECK(s.lines[0].free_communication == "312401398068");
     REQUIRE(s.warnings.size() == 2);
@@ -273,7 +282,8 @@ TEST_CASE("camt.053: soft inconsistencies are warnings", "[bank][camt]") {
     CHECK(s.warnings.size() == 2);
   }
   SECTION("no value date: the booking date, with a warning") {
-    const BankStatement s = parse_one(replace(good, "<ValDt>\n          <Dt>2025-01-03</Dt>\n        </ValDt>", ""));
+    const BankStatement s =
+        parse_one(replace(good, "<ValDt>\n          <Dt>2025-01-03</Dt>\n        </ValDt>", ""));
     CHECK(s.lines[0].value_date == d(2025, 1, 6));
     CHECK(s.warnings.size() == 2);
   }

@@ -58,7 +58,8 @@ TEST_CASE("CODA real file: header, balances and trailer facts", "[bank][coda]") 
   // The trailer's totals, recomputed from the lines (articles not counted).
   int64_t debits = 0;
   int64_t credits = 0;
-  for (const BankLine& line : s.lines) (line.amount_cents < 0 ? debits : credits) += line.amount_cents;
+  for (const BankLine& line : s.lines)
+    (line.amount_cents < 0 ? debits : credits) += line.amount_cents;
   CHECK(-debits == 139'308);
   CHECK(credits == 310'819);
   CHECK(s.opening.cents + credits + debits == s.closing.cents);
@@ -132,7 +133,8 @@ TEST_CASE("CODA real file: the five movements", "[bank][coda]") {
   CHECK(m5.counterparty_name == "KBC VERZEKERINGEN NV");
 }
 
-TEST_CASE("CODA: LF line ends, a missing final line end, trailing blank lines are accepted", "[bank][coda]") {
+TEST_CASE("CODA: LF line ends, a missing final line end, trailing blank lines are accepted",
+          "[bank][coda]") {
   const std::string lf = join(records(real_coda()), "\n");
   CHECK(parse_one(lf).lines.size() == 5);
   CHECK(parse_one(lf.substr(0, lf.size() - 1)).lines.size() == 5);
@@ -158,7 +160,8 @@ TEST_CASE("CODA: malformed files give named errors with their line", "[bank][cod
 
   SECTION("empty input") { require_error("", "CodaEmptyFile", "line 1:"); }
   SECTION("a file that is not CODA") {
-    require_error("Datum;Bedrag;Rekening\r\n11/01/2011;435,00;BE41063012345610\r\n", "CodaNotACodaFile", "line 1:");
+    require_error("Datum;Bedrag;Rekening\r\n11/01/2011;435,00;BE41063012345610\r\n",
+                  "CodaNotACodaFile", "line 1:");
     require_error("<?xml version=\"1.0\"?><Document/>", "CodaNotACodaFile", "line 1:");
   }
   SECTION("truncated record") {
@@ -234,7 +237,8 @@ TEST_CASE("CODA: soft inconsistencies are warnings", "[bank][coda]") {
     CHECK(s.lines[1].structured_communication.empty());
     CHECK(s.lines[1].free_communication == "240283842819");
     REQUIRE(s.warnings.size() == 2);
-    CHECK_THAT(s.warnings[0], Catch::Contains("line 7") && Catch::Contains("check digits 19, expected 18"));
+    CHECK_THAT(s.warnings[0],
+               Catch::Contains("line 7") && Catch::Contains("check digits 19, expected 18"));
   }
   SECTION("articles that do not add up to their movement") {
     // 419.92 → 419.93 on movement 3's first article: the trailer is unaffected.
@@ -285,7 +289,8 @@ TEST_CASE("CODA: prefixes and random damage never crash the parser", "[bank][cod
   std::uniform_int_distribution<int> flips(1, 4);
   for (int i = 0; i < 5000; ++i) {
     std::string damaged = good;
-    for (int f = flips(random); f > 0; --f) damaged[position(random)] = static_cast<char>(byte(random));
+    for (int f = flips(random); f > 0; --f)
+      damaged[position(random)] = static_cast<char>(byte(random));
     check(damaged);
   }
 }

@@ -12,8 +12,8 @@ TEST_CASE("write_coda: what it writes parse_coda reads back line for line", "[co
   draft.paper_sequence = 42;
   draft.opening_cents = 1'000'000;
   draft.opening_date = *Date::make(2025, 2, 13);
-  draft.movements.push_back({45'307, *Date::make(2025, 2, 13), "000001001019", "",
-                             "BE71096123456769", "PEETERS JAN"});
+  draft.movements.push_back(
+      {45'307, *Date::make(2025, 2, 13), "000001001019", "", "BE71096123456769", "PEETERS JAN"});
   draft.movements.push_back({-12'000, *Date::make(2025, 2, 14), "", "REFUND 7", "", "X"});
   draft.movements.push_back({99, *Date::make(2025, 2, 14), "", "GIFT", "", ""});
   auto bytes = write_coda(draft);

@@ -25,11 +25,12 @@ TEST_CASE("detect_format recognizes CODA and camt.053", "[bank][detect]") {
 }
 
 TEST_CASE("detect_format names what it does not know", "[bank][detect]") {
-  const std::string text = GENERATE(
-      std::string(""), std::string("   \r\n"), std::string("Datum;Bedrag\r\n"),
-      std::string("<?xml version=\"1.0\"?><Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.052.001.02\"/>"),
-      std::string("<html><body>statement</body></html>"), std::string("0000"), std::string("00000ABCDEF"),
-      std::string("%PDF-1.4"));
+  const std::string text =
+      GENERATE(std::string(""), std::string("   \r\n"), std::string("Datum;Bedrag\r\n"),
+               std::string("<?xml version=\"1.0\"?><Document "
+                           "xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.052.001.02\"/>"),
+               std::string("<html><body>statement</body></html>"), std::string("0000"),
+               std::string("00000ABCDEF"), std::string("%PDF-1.4"));
   auto format = detect_format(text);
   REQUIRE_FALSE(format.ok());
   CHECK(format.error().rule == "BankFormatUnknown");
@@ -54,7 +55,8 @@ TEST_CASE("Fingerprints are deterministic and tell statements apart", "[bank][fi
   const BankStatement a = parse_bank_file(real_coda())->at(0);
   const BankStatement b = parse_bank_file(real_coda())->at(0);
   CHECK(fingerprint(a) == fingerprint(b));
-  for (std::size_t i = 0; i < a.lines.size(); ++i) CHECK(a.lines[i].global_line_id == b.lines[i].global_line_id);
+  for (std::size_t i = 0; i < a.lines.size(); ++i)
+    CHECK(a.lines[i].global_line_id == b.lines[i].global_line_id);
 
   // Another statement number, same content otherwise: another fingerprint.
   const BankStatement renumbered = parse_bank_file(edit(real_coda(), 2, 3, "136"))->at(0);
@@ -82,7 +84,8 @@ TEST_CASE("Line ids are unique within each statement", "[bank][fingerprint]") {
 
 // Prefixes and random byte flips of the camt sample: a value or a named
 // error, never a crash (run under ASan+UBSan in CI).
-TEST_CASE("camt.053: prefixes and random damage never crash the parser", "[bank][camt][robustness]") {
+TEST_CASE("camt.053: prefixes and random damage never crash the parser",
+          "[bank][camt][robustness]") {
   const std::string good = sample_camt();
   auto check = [](const std::string& bytes) {
     auto parsed = parse_camt053(bytes);

@@ -41,7 +41,8 @@ Streamed stream(const std::string& bytes) {
 }
 
 // Every field the importer reads, compared.
-void require_same_line(const BankLine& streamed, const std::string& prefix, const BankLine& parsed) {
+void require_same_line(const BankLine& streamed, const std::string& prefix,
+                       const BankLine& parsed) {
   CHECK(streamed.global_line_id.empty());
   CHECK(prefix + streamed.line_id == parsed.global_line_id);
   CHECK(streamed.line_id == parsed.line_id);
@@ -95,7 +96,8 @@ TEST_CASE("streaming: the same lines as the whole-file parse, in file order", "[
     const std::string xml = sample_camt();
     const auto open = xml.find("<Stmt>");
     const auto close = xml.find("</Stmt>") + 7;
-    const std::string second = replace(xml.substr(open, close - open), "<Id>2025-0004</Id>", "<Id>2025-0005</Id>");
+    const std::string second =
+        replace(xml.substr(open, close - open), "<Id>2025-0004</Id>", "<Id>2025-0005</Id>");
     require_same_as_parsed(std::string(xml).insert(close, second));
   }
   SECTION("a written CODA file of 2,000 movements") {
@@ -104,8 +106,8 @@ TEST_CASE("streaming: the same lines as the whole-file parse, in file order", "[
     draft.account_iban = "BE31363012345678";
     draft.opening_date = Date{2026, 3, 1};
     for (int i = 0; i < 2000; ++i) {
-      draft.movements.push_back({1000 + i, Date{2026, 3, 2}, "", "payment " + std::to_string(i),
-                                 "", "PAYER " + std::to_string(i)});
+      draft.movements.push_back({1000 + i, Date{2026, 3, 2}, "", "payment " + std::to_string(i), "",
+                                 "PAYER " + std::to_string(i)});
     }
     auto file = write_coda(draft);
     REQUIRE(file.ok());
@@ -119,7 +121,8 @@ TEST_CASE("streaming: lines are handed over before the statement is checked as a
   // A closing balance one cent off: the whole-file parse returns no line;
   // the streaming read has handed over the entries before it finds out, so
   // a caller that books reads the file once to check it (BankImporter).
-  const std::string wrong = replace(sample_camt(), "<Amt Ccy=\"EUR\">12246.21</Amt>", "<Amt Ccy=\"EUR\">12246.22</Amt>");
+  const std::string wrong =
+      replace(sample_camt(), "<Amt Ccy=\"EUR\">12246.21</Amt>", "<Amt Ccy=\"EUR\">12246.22</Amt>");
   CHECK(parse_bank_file(wrong).error().rule == "CamtBalanceMismatch");
   Streamed streamed = stream(wrong);
   REQUIRE_FALSE(streamed.statements.ok());
@@ -152,7 +155,8 @@ TEST_CASE("streaming: the sink's error stops the read", "[bank][stream]") {
   }
 }
 
-TEST_CASE("streaming: an exception from the sink goes on to the caller, past expat", "[bank][stream]") {
+TEST_CASE("streaming: an exception from the sink goes on to the caller, past expat",
+          "[bank][stream]") {
   // Before: the handlers caught std::exception only and turned it into an
   // error "reading camt.053"; anything else crossed expat's C frames.
   for (const std::string& bytes : {sample_camt(), real_coda()}) {
@@ -164,7 +168,8 @@ TEST_CASE("streaming: an exception from the sink goes on to the caller, past exp
                                    }),
                     std::runtime_error);
     CHECK(seen == 2);
-    CHECK_THROWS_AS(read_bank_file(bytes, [](std::size_t, BankLine&&) -> Status { throw 42; }), int);
+    CHECK_THROWS_AS(read_bank_file(bytes, [](std::size_t, BankLine&&) -> Status { throw 42; }),
+                    int);
   }
 }
 
@@ -193,7 +198,8 @@ TEST_CASE("streaming camt.053: the XSD's order where the reader relies on it", "
     std::string prefixed;
     for (std::size_t i = 0; i < xml.size(); ++i) {
       prefixed += xml[i];
-      if (xml[i] == '<' && i + 1 < xml.size() && (std::isalpha(static_cast<unsigned char>(xml[i + 1])))) {
+      if (xml[i] == '<' && i + 1 < xml.size() &&
+          (std::isalpha(static_cast<unsigned char>(xml[i + 1])))) {
         prefixed += "c:";
       } else if (xml[i] == '<' && i + 1 < xml.size() && xml[i + 1] == '/') {
         prefixed += "/c:";

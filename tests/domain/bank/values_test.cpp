@@ -17,10 +17,10 @@ TEST_CASE("IBAN: normalized and checked mod 97", "[bank][values]") {
   CHECK(normalize_iban("BE68 5390 0754 7034").value() == "BE68539007547034");  // DOMAIN.md §2
   CHECK(normalize_iban("be33737018595246").value() == "BE33737018595246");
   CHECK(normalize_iban("NL91ABNA0417164300").value() == "NL91ABNA0417164300");
-  const char* bad = GENERATE("BE68539007547035",  // check fails
-                             "BE6853900754703",   // Belgian, 15 characters
-                             "BE685390075470344", // Belgian, 17 characters
-                             "6853900754703400",  // no country
+  const char* bad = GENERATE("BE68539007547035",   // check fails
+                             "BE6853900754703",    // Belgian, 15 characters
+                             "BE685390075470344",  // Belgian, 17 characters
+                             "6853900754703400",   // no country
                              "BE68-5390-0754-7034", "", "XX00");
   auto iban = normalize_iban(bad);
   REQUIRE_FALSE(iban.ok());
@@ -28,7 +28,8 @@ TEST_CASE("IBAN: normalized and checked mod 97", "[bank][values]") {
 }
 
 TEST_CASE("Structured communication: 12 digits, mod 97 with 97 for 0", "[bank][values]") {
-  CHECK(parse_structured_communication("+++312/4013/98067+++").value() == "312401398067");  // DOMAIN.md §2
+  // DOMAIN.md §2
+  CHECK(parse_structured_communication("+++312/4013/98067+++").value() == "312401398067");
   CHECK(parse_structured_communication("***240/2838/42818***").value() == "240283842818");
   CHECK(parse_structured_communication("240283842818").value() == "240283842818");
   CHECK(parse_structured_communication(" +++ 240/2838/42818 +++ ").value() == "240283842818");
@@ -44,7 +45,8 @@ TEST_CASE("Structured communication: 12 digits, mod 97 with 97 for 0", "[bank][v
 TEST_CASE("Structured communication found inside free text", "[bank][values]") {
   CHECK(find_structured_communication("bijdrage +++240/2838/42818+++ Q1") == "240283842818");
   CHECK(find_structured_communication("***312/4013/98067***") == "312401398067");
-  CHECK(find_structured_communication("+++ not one +++ but +++312/4013/98067+++") == "312401398067");
+  CHECK(find_structured_communication("+++ not one +++ but +++312/4013/98067+++") ==
+        "312401398067");
   CHECK(find_structured_communication("240283842818").empty());  // needs its +++ fences
   CHECK(find_structured_communication("+++240/2838/4281+++").empty());
   CHECK(find_structured_communication("+++").empty());
@@ -62,12 +64,12 @@ TEST_CASE("Decimal amounts convert to cents exactly", "[bank][values]") {
 
 TEST_CASE("Malformed amounts are named errors, never rounded", "[bank][values]") {
   using Row = std::pair<const char*, const char*>;
-  const Row row = GENERATE(Row{"1.235", "AmountNotInCents"}, Row{"0.001", "AmountNotInCents"},
-                           Row{"1,00", "AmountFormat"}, Row{"-1.00", "AmountFormat"}, Row{"+1", "AmountFormat"},
-                           Row{"", "AmountFormat"}, Row{"1.", "AmountFormat"}, Row{".5", "AmountFormat"},
-                           Row{"1e3", "AmountFormat"}, Row{" 1.00", "AmountFormat"},
-                           Row{"92233720368547758.08", "AmountOverflow"},
-                           Row{"1000000000000000000", "AmountOverflow"});
+  const Row row = GENERATE(
+      Row{"1.235", "AmountNotInCents"}, Row{"0.001", "AmountNotInCents"},
+      Row{"1,00", "AmountFormat"}, Row{"-1.00", "AmountFormat"}, Row{"+1", "AmountFormat"},
+      Row{"", "AmountFormat"}, Row{"1.", "AmountFormat"}, Row{".5", "AmountFormat"},
+      Row{"1e3", "AmountFormat"}, Row{" 1.00", "AmountFormat"},
+      Row{"92233720368547758.08", "AmountOverflow"}, Row{"1000000000000000000", "AmountOverflow"});
   auto cents = parse_decimal_cents(row.first);
   REQUIRE_FALSE(cents.ok());
   CHECK(cents.error().rule == row.second);
