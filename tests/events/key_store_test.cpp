@@ -10,6 +10,7 @@
 
 #include "log/rocksdb_key_store.h"
 #include "support/file_size_limit.h"
+#include "support/temp_dir.h"
 
 using namespace kassa::log;
 namespace fs = std::filesystem;
@@ -18,19 +19,7 @@ namespace {
 
 const std::string kAnna = "P" + std::string(32, 'a');
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::array<std::uint8_t, 8> r{};
-    system_random().fill(r);
-    path = fs::temp_directory_path() / ("kassa-keys-" + to_hex(r.data(), r.size()));
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
+using kassa::testing::TempDir;
 
 struct InMemoryFixture {
   std::unique_ptr<KeyStore> store = std::make_unique<InMemoryKeyStore>();
@@ -40,7 +29,7 @@ struct RocksFixture {
   TempDir dir;
   std::unique_ptr<KeyStore> store;
   RocksFixture() {
-    auto opened = RocksDbKeyStore::open((dir.path / "keys").string());
+    auto opened = RocksDbKeyStore::open((fs::path(dir.path()) / "keys").string());
     REQUIRE(opened.ok());
     store = std::move(opened).value();
   }
@@ -97,7 +86,7 @@ TEMPLATE_TEST_CASE("KeyStore contract", "[keys]", InMemoryFixture, RocksFixture)
 
 TEST_CASE("the RocksDB key store survives reopen and remembers erasure", "[keys]") {
   TempDir dir;
-  const std::string path = (dir.path / "keys").string();
+  const std::string path = (fs::path(dir.path()) / "keys").string();
   const std::string bert = "P" + std::string(32, 'b');
   std::array<std::uint8_t, 32> anna_bytes{};
   {
@@ -114,7 +103,7 @@ TEST_CASE("the RocksDB key store survives reopen and remembers erasure", "[keys]
     auto anna = (*store)->get(kAnna);
     REQUIRE(anna.ok());
     CHECK(anna->bytes() == anna_bytes);
-    CHECK(any_file_contains(dir.path, anna_bytes));  // the scan does find keys
+    CHECK(any_file_contains(dir.path(), anna_bytes));  // the scan does find keys
     REQUIRE((*store)->erase(kAnna).ok());
   }
   {
@@ -126,7 +115,7 @@ TEST_CASE("the RocksDB key store survives reopen and remembers erasure", "[keys]
     CHECK((*store)->get(bert).ok());
   }
   // Crypto-shredding: no file of the store still holds the erased key bytes.
-  CHECK_FALSE(any_file_contains(dir.path, anna_bytes));
+  CHECK_FALSE(any_file_contains(dir.path(), anna_bytes));
 }
 
 TEST_CASE("a full disk: the key store refuses, keeps every key and recovers by itself",
@@ -135,7 +124,7 @@ TEST_CASE("a full disk: the key store refuses, keeps every key and recovers by i
   // RocksDB (WritableFileWriter::AssertFalseAndGetStatusForPrevError), and
   // once space returned the store failed every write until a restart.
   TempDir dir;
-  auto store = RocksDbKeyStore::open((dir.path / "keys").string());
+  auto store = RocksDbKeyStore::open((fs::path(dir.path()) / "keys").string());
   REQUIRE(store.ok());
   std::map<std::string, std::array<std::uint8_t, 32>> kept;
   for (int i = 0; i < 20; ++i) {
@@ -185,7 +174,7 @@ TEST_CASE("a full disk: the key store refuses, keeps every key and recovers by i
 
 TEST_CASE("a key store that cannot open is KeyStoreIo", "[keys]") {
   TempDir dir;
-  const fs::path file = dir.path / "not-a-dir";
+  const fs::path file = fs::path(dir.path()) / "not-a-dir";
   std::ofstream(file) << "x";
   auto store = RocksDbKeyStore::open((file / "keys").string());
   REQUIRE_FALSE(store.ok());

@@ -42,8 +42,8 @@ httplib::Headers as(const std::string& token, const std::string& purpose = "file
 namespace d = kassa::domain;
 using kassa::testing::DecidedLedger;
 
-d::Date ymd(int y, unsigned m, unsigned day) { return *d::Date::from_ymd(y, m, day); }
-d::Quarter quarter(int y, int n) { return *d::Quarter::of(y, n); }
+using kassa::testing::quarter;
+using kassa::testing::ymd;
 
 template <typename T>
 T done(kassa::Result<T> r) {

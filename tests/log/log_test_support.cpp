@@ -61,17 +61,6 @@ std::vector<Record> make_records(std::string_view prefix, int count) {
   return out;
 }
 
-TempDir::TempDir() {
-  std::string tmpl = (std::filesystem::temp_directory_path() / "kassa-log-test-XXXXXX").string();
-  if (mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-  path_ = tmpl;
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
-}
-
 void flush_journal(const std::string& path) {
   rocksdb::Options options;
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs = {

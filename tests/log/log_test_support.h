@@ -10,6 +10,7 @@
 
 #include "log/event_log.h"
 #include "log/quarantine.h"
+#include "support/temp_dir.h"
 
 namespace kassa::log::testing {
 
@@ -41,17 +42,6 @@ std::string largest_table(const std::string& path);
 // XORs the byte at `at` of `file` with 0x5a.
 void flip_byte(const std::string& file, std::uintmax_t at);
 
-// A fresh folder under the system temp dir, removed on destruction.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using kassa::testing::TempDir;
 
 }  // namespace kassa::log::testing

@@ -33,8 +33,8 @@ std::string eur(std::int64_t cents) { return Money::from_cents(cents).format(); 
 namespace {
 
 namespace d = kassa::domain;
-d::Date ymd(int y, unsigned m, unsigned day) { return *d::Date::from_ymd(y, m, day); }
-d::Quarter quarter(int y, int n) { return *d::Quarter::of(y, n); }
+using kassa::testing::quarter;
+using kassa::testing::ymd;
 
 // DOMAIN.md §10 ex. 1, decided by the domain: main occupation on a base of
 // 40,000.00, 2,050.00 a quarter + 80.98 fees (3.95 %); a payment of

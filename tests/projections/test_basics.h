@@ -11,6 +11,7 @@
 
 #include "domain/result.h"
 #include "schemas/envelope_generated.h"
+#include "support/temp_dir.h"
 
 namespace kassa::projections::testing {
 
@@ -44,23 +45,6 @@ inline std::string make_niss(int n) {
   return out;
 }
 
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "kassa-proj-test-XXXXXX").string();
-    if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using kassa::testing::TempDir;
 
 }  // namespace kassa::projections::testing

@@ -14,7 +14,7 @@ namespace kassa::replay::testing {
 
 namespace pt = kassa::projections::testing;
 
-inline domain::Date ymd(int y, unsigned m, unsigned d) { return *domain::Date::from_ymd(y, m, d); }
+using kassa::testing::ymd;
 
 // Writes `persons` people's histories (member numbers 1..persons), person
 // after person; returns the ledger's clock after the first half of them (a

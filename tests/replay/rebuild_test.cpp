@@ -136,8 +136,8 @@ namespace s = kassa::schemas;
 namespace d = kassa::domain;
 using kassa::testing::DecidedLedger;
 
-d::Date ymd(int y, unsigned m, unsigned day) { return *d::Date::from_ymd(y, m, day); }
-d::Quarter quarter(int y, int n) { return *d::Quarter::of(y, n); }
+using kassa::testing::quarter;
+using kassa::testing::ymd;
 
 std::size_t written(const kassa::Result<kassa::write::Outcome>& done) {
   pt::must(done.ok() ? kassa::Status{} : kassa::Status(done.error()));

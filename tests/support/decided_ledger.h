@@ -28,6 +28,7 @@
 #include "log/event_log.h"
 #include "log/personal_data.h"
 #include "log/random.h"
+#include "support/dates.h"
 #include "write/aggregate_writer.h"
 #include "write/aggregates.h"
 #include "write/event_factory.h"
