@@ -77,6 +77,26 @@ struct EraseRegistrationData {
   std::string legal_basis;  // e.g. "GDPR art. 17"
 };
 
+// A change of a registered person's identity, as staff record it: the name,
+// the address, the bank account (refunds and benefits are paid to it, bank
+// lines from it are matched to the person), the e-mail address or the
+// telephone. Only the fields given change. Each kind of change is one
+// PersonalDataChanged carrying only its own fields, sealed with the
+// person's key: NameChanged, AddressChanged, BankAccountChanged,
+// ContactDetailsChanged (in that order). Rules: "NothingToChange" (no
+// field), "NameFormat", "AddressFormat" (field address.<part>),
+// "EmailFormat", "PhoneFormat" (kInvalidArgument); "PersonalDataErased"
+// (kConflict) once the person's data was erased.
+struct ChangePersonalData {
+  static constexpr std::string_view kName = "ChangePersonalData";
+  std::optional<std::string> first_name;
+  std::optional<std::string> last_name;
+  std::optional<schemas::AddressT> address;  // street, postal_code, city, country required
+  std::optional<Iban> iban;
+  std::optional<std::string> email;
+  std::optional<std::string> phone;
+};
+
 // ---- assessment --------------------------------------------------------------
 
 // Income notified for `year`. From the tax authority, for a year assessed
@@ -315,12 +335,12 @@ struct ClaimOverpayment {
 
 using PersonCommand =
     std::variant<RegisterPerson, ChangeCategory, CeaseActivity, RecordDeath, EraseRegistrationData,
-                 NotifyIncome, ChangeProvisionalBase, AssessQuarter, GrantContributionFreeQuarter,
-                 RecordBirth, RecordPayment, IssueRefund, ApplyQuarterEndSurcharges,
-                 ApplyYearEndSurcharge, RunReminders, ServeContrainte, RecordPersonalContact,
-                 RequestPaymentPlan, GrantPaymentPlan, RefusePaymentPlan, BreachPaymentPlan,
-                 FileContest, DecideContest, RequestWaiver, GrantWaiver, RefuseWaiver,
-                 RequestDispense, GrantDispense, RefuseDispense, ClaimBenefit, GrantBenefit,
-                 RefuseBenefit, PayBenefit, ClaimOverpayment>;
+                 ChangePersonalData, NotifyIncome, ChangeProvisionalBase, AssessQuarter,
+                 GrantContributionFreeQuarter, RecordBirth, RecordPayment, IssueRefund,
+                 ApplyQuarterEndSurcharges, ApplyYearEndSurcharge, RunReminders, ServeContrainte,
+                 RecordPersonalContact, RequestPaymentPlan, GrantPaymentPlan, RefusePaymentPlan,
+                 BreachPaymentPlan, FileContest, DecideContest, RequestWaiver, GrantWaiver,
+                 RefuseWaiver, RequestDispense, GrantDispense, RefuseDispense, ClaimBenefit,
+                 GrantBenefit, RefuseBenefit, PayBenefit, ClaimOverpayment>;
 
 }  // namespace kassa::domain

@@ -52,6 +52,7 @@ Decision handle(const PersonState&, const ChangeCategory&, const DecisionContext
 Decision handle(const PersonState&, const CeaseActivity&, const DecisionContext&);
 Decision handle(const PersonState&, const RecordDeath&, const DecisionContext&);
 Decision handle(const PersonState&, const EraseRegistrationData&, const DecisionContext&);
+Decision handle(const PersonState&, const ChangePersonalData&, const DecisionContext&);
 // person_decide_assessment.cpp
 Decision handle(const PersonState&, const NotifyIncome&, const DecisionContext&);
 Decision handle(const PersonState&, const ChangeProvisionalBase&, const DecisionContext&);

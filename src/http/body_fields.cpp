@@ -1,6 +1,8 @@
 #include "http/body_fields.h"
 
+#include <algorithm>
 #include <cctype>
+#include <iterator>
 
 namespace kassa::http::fields {
 
@@ -138,6 +140,41 @@ Result<std::optional<d::Iban>> opt_iban(const json& b, const char* field) {
   if (!t.has_value()) return std::optional<d::Iban>{};
   KASSA_ASSIGN_OR_RETURN(auto iban, d::Iban::parse(*t, field));
   return std::optional<d::Iban>{iban};
+}
+
+Result<std::optional<schemas::AddressT>> opt_address(const json& b, const char* field) {
+  KASSA_TRY(require_object(b));
+  auto it = b.find(field);
+  if (it == b.end() || it->is_null()) return std::optional<schemas::AddressT>{};
+  if (!it->is_object()) {
+    return Error::invalid(field, "ObjectRequired", std::string(field) + " must be an object");
+  }
+  schemas::AddressT a;
+  const std::pair<const char*, std::string*> parts[] = {
+      {"street", &a.street},           {"number", &a.number}, {"box", &a.box},
+      {"postal_code", &a.postal_code}, {"city", &a.city},     {"country", &a.country}};
+  for (const auto& [key, value] : it->items()) {
+    (void)value;
+    const bool known = std::any_of(std::begin(parts), std::end(parts),
+                                   [&](const auto& part) { return key == part.first; });
+    if (!known) {
+      return Error::invalid(std::string(field) + "." + key, "UnknownField",
+                            std::string(field) + "." + key +
+                                ": an address has street, number, box, postal_code, city and "
+                                "country");
+    }
+  }
+  for (auto [name, into] : parts) {
+    auto part = opt_str(*it, name);
+    if (!part) {
+      Error e = part.error();
+      e.field = std::string(field) + "." + e.field;
+      e.message = std::string(field) + "." + e.message;
+      return e;
+    }
+    *into = part->value_or("");
+  }
+  return std::optional<schemas::AddressT>{std::move(a)};
 }
 
 // A refusal or an undue-amount claim: the domain rejects a missing reason,

@@ -24,6 +24,7 @@
 #include "domain/party_id.h"
 #include "domain/quarter.h"
 #include "domain/result.h"
+#include "schemas/personal_data_generated.h"
 
 namespace kassa::http::fields {
 
@@ -48,6 +49,10 @@ Result<std::optional<d::Quarter>> opt_quarter(const json& b, const char* field);
 // A non-empty array of quarters ("2025-Q1").
 Result<std::vector<d::Quarter>> quarters_field(const json& b, const char* field = "quarters");
 Result<std::optional<d::Iban>> opt_iban(const json& b, const char* field);
+// An address, {street, number, box, postal_code, city, country}, each
+// part a string or absent; an error names the part ("address.city"). The
+// domain checks the values (ChangePersonalData's AddressFormat).
+Result<std::optional<schemas::AddressT>> opt_address(const json& b, const char* field);
 // A refusal or an undue-amount claim's reason, appeal body and deadline.
 Result<d::AppealInfo> appeal_field(const json& b);
 // "BridgingRight" -> "bridging_right".

@@ -55,6 +55,7 @@ using fields::date_field;
 using fields::enum_field;
 using fields::kebab;
 using fields::money_field;
+using fields::opt_address;
 using fields::opt_bool;
 using fields::opt_date;
 using fields::opt_iban;

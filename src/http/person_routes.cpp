@@ -122,6 +122,16 @@ void add_person_routes(Router& router, const CommandDeps& deps) {
     KASSA_ASSIGN_OR_RETURN(auto correction, opt_bool(b, "correction", false));
     return d::PersonCommand{d::ChangeCategory{cat, from, code.value_or(""), correction}};
   });
+  steps.add("personal-data", [](const json& b, const d::PartyId&) -> R {
+    d::ChangePersonalData cmd;
+    KASSA_ASSIGN_OR_RETURN(cmd.first_name, opt_str(b, "first_name"));
+    KASSA_ASSIGN_OR_RETURN(cmd.last_name, opt_str(b, "last_name"));
+    KASSA_ASSIGN_OR_RETURN(cmd.address, opt_address(b, "address"));
+    KASSA_ASSIGN_OR_RETURN(cmd.iban, opt_iban(b, "iban"));
+    KASSA_ASSIGN_OR_RETURN(cmd.email, opt_str(b, "email"));
+    KASSA_ASSIGN_OR_RETURN(cmd.phone, opt_str(b, "phone"));
+    return d::PersonCommand{std::move(cmd)};
+  });
   steps.add("cessation", [](const json& b, const d::PartyId&) -> R {
     KASSA_ASSIGN_OR_RETURN(auto end, date_field(b, "end"));
     KASSA_ASSIGN_OR_RETURN(auto reason,

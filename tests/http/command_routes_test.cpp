@@ -530,6 +530,102 @@ TEST_CASE("erasure destroys the person's key: the registration no longer opens",
         std::vector<std::string>{"PersonRegistered", "PersonalDataErased"});
 }
 
+TEST_CASE("staff change a person's name, address, account and contact details",
+          "[commands][personal]") {
+  // Before: no route wrote PersonalDataChanged (POST .../personal-data was
+  // 404): an address or a bank account given after the registration could
+  // not be recorded at all.
+  InProcessKassa k;
+  const std::string party = register_person(k, "85073003328");
+  const std::string path = "/v1/persons/" + party + "/personal-data";
+  const json change = {{"last_name", "Janssens"},
+                       {"address",
+                        {{"street", "Rue Neuve"},
+                         {"number", "12"},
+                         {"box", "b3"},
+                         {"postal_code", "1000"},
+                         {"city", "Bruxelles"},
+                         {"country", "BE"}}},
+                       {"iban", "BE71 0961 2345 6769"},
+                       {"email", "jan.janssens@example.be"},
+                       {"phone", "+32 2 123 45 67"},
+                       {"date", "2025-03-10"}};
+  Answer a = k.post(path, change);
+  INFO(a.body.dump());
+  REQUIRE(a.status == 201);
+  REQUIRE(a.body["events"].size() == 4);
+  for (const auto& e : a.body["events"]) CHECK(e["type"] == "PersonalDataChanged");
+
+  // The identity overlays the changes on the registration: the first name
+  // and the NISS stay as registered.
+  const std::string wait =
+      "?min_offset=" + std::to_string(a.body["min_offset"].get<std::int64_t>());
+  Answer id = k.get("/v1/persons/" + party + "/identity" + wait);
+  REQUIRE(id.status == 200);
+  CHECK(id.body["niss"] == "85073003328");
+  CHECK(id.body["first_name"] == "Jan");
+  CHECK(id.body["last_name"] == "Janssens");
+  CHECK(id.body["address"] == json{{"street", "Rue Neuve"},
+                                   {"number", "12"},
+                                   {"box", "b3"},
+                                   {"postal_code", "1000"},
+                                   {"city", "Bruxelles"},
+                                   {"country", "BE"}});
+  CHECK(id.body["iban"] == "BE71096123456769");
+  CHECK(id.body["email"] == "jan.janssens@example.be");
+  CHECK(id.body["phone"] == "+32 2 123 45 67");
+  // The name index follows: the new last name finds the file, the old one not.
+  auto search = [&](const char* name) {
+    return k.post("/v1/persons/search", json{{"name", name}}).body["persons"];
+  };
+  REQUIRE(search("jan janssens").size() == 1);
+  CHECK(search("jan janssens")[0]["party_id"] == party);
+  CHECK(search("peeters").empty());
+  // The events carry no personal data in clear.
+  for (const auto& e : events_of(k, party)) {
+    CHECK(e.dump().find("Janssens") == std::string::npos);
+    CHECK(e.dump().find("Bruxelles") == std::string::npos);
+  }
+
+  SECTION("bad input is refused naming the field and the rule; nothing is written") {
+    const auto before = events_of(k, party).size();
+    auto refused = [&](const json& body, int status = 400) {
+      Answer r = k.post(path, body);
+      INFO(body.dump() << " -> " << r.body.dump());
+      CHECK(r.status == status);
+      return r.body["error"].get<std::string>() + " " +
+             (r.body["field"].is_null() ? "null" : r.body["field"].get<std::string>());
+    };
+    CHECK(refused(json::object()) == "NothingToChange first_name");
+    CHECK(refused({{"date", "2025-03-11"}}) == "NothingToChange first_name");
+    CHECK(refused({{"first_name", " "}}) == "NameFormat first_name");
+    CHECK(refused({{"address",
+                    {{"street", "Rue Neuve"},
+                     {"postal_code", "100"},
+                     {"city", "Bruxelles"},
+                     {"country", "BE"}}}}) == "AddressFormat address.postal_code");
+    CHECK(refused({{"address", {{"street", 12}}}}) == "StringRequired address.street");
+    CHECK(refused({{"address", "Rue Neuve 12, 1000 Bruxelles"}}) == "ObjectRequired address");
+    CHECK(refused({{"address", {{"planet", "Mars"}}}}) == "UnknownField address.planet");
+    CHECK(refused({{"iban", "BE00 0961 2345 6769"}}) == "IbanCheckDigits iban");
+    CHECK(refused({{"email", "jan.example.be"}}) == "EmailFormat email");
+    CHECK(refused({{"phone", "call me"}}) == "PhoneFormat phone");
+    CHECK(k.post(path, json{{"phone", "+32 2 123 45 67"}}, kAuditor).status == 403);
+    CHECK(k.post("/v1/persons/P0190a2b3c4d57e8f9a0b1c2d3e4f5a6b/personal-data",
+                 json{{"phone", "+32 2 123 45 67"}})
+              .status == 404);
+    CHECK(events_of(k, party).size() == before);
+  }
+  SECTION("an erased person's data cannot be changed") {
+    REQUIRE(
+        k.post("/v1/persons/" + party + "/erasure", json{{"legal_basis", "GDPR art. 17"}}, kAdmin)
+            .status == 201);
+    Answer r = k.post(path, json{{"phone", "+32 2 123 45 67"}});
+    CHECK(r.status == 409);
+    CHECK(r.body["error"] == "PersonalDataErased");
+  }
+}
+
 TEST_CASE("bank import of a camt.053 file: the payer's account matches, the rest waits in suspense",
           "[commands][bank][camt]") {
   InProcessKassa k;
