@@ -1,6 +1,8 @@
 // The file's other staff commands, each a command form (command_form.js)
 // folded in a <details> (keyboard: Tab to its title, Enter opens it):
-// a personal contact (before any contrainte), a refund, a payment plan
+// a change of the person's name, address, bank account or contact details
+// (only the fields filled in change), a personal contact (before any
+// contrainte), a refund, a payment plan
 // asked for or refused (with the reason and the appeal's body and
 // deadline, as the refusal is sent), a waiver of surcharges and a
 // dispense of contributions asked for. What stays open survives the
@@ -13,7 +15,42 @@ import { date, todayIso } from "./format.js";
 
 const today = () => date(todayIso());
 
+// The address's parts travel as one object; the country is Belgium unless
+// another is given.
+const ADDRESS = ["street", "number", "box", "postal_code", "city", "country"];
+function personalBody(body) {
+  const out = {};
+  const address = {};
+  for (const [name, value] of Object.entries(body)) (ADDRESS.includes(name) ? address : out)[name] = value;
+  if (ADDRESS.some((name) => name !== "country" && address[name] !== undefined)) out.address = { country: "BE", ...address };
+  return out;
+}
+
 export const ACTIONS = [
+  {
+    id: "personal",
+    path: "personal-data",
+    title: "personal.title",
+    submit: "personal.submit",
+    confirmTitle: "personal.confirmTitle",
+    confirmText: () => t("personal.confirmText"),
+    confirm: () => t("personal.confirm"),
+    done: (body, shown, status) => (status === 201 ? t("personal.done") : t("form.nothing")),
+    toBody: personalBody,
+    fields: [
+      { name: "first_name", label: "personal.firstName", kind: "text", attrs: { size: 30, autocomplete: "off" } },
+      { name: "last_name", label: "personal.lastName", kind: "text", attrs: { size: 30, autocomplete: "off" } },
+      { name: "street", label: "personal.street", kind: "text", hint: "personal.addressHint", attrs: { size: 30, autocomplete: "off" } },
+      { name: "number", label: "personal.number", kind: "text", attrs: { size: 6, autocomplete: "off" } },
+      { name: "box", label: "personal.box", kind: "text", attrs: { size: 6, autocomplete: "off" } },
+      { name: "postal_code", label: "personal.postalCode", kind: "text", attrs: { size: 6, autocomplete: "off", inputmode: "numeric" } },
+      { name: "city", label: "personal.city", kind: "text", attrs: { size: 24, autocomplete: "off" } },
+      { name: "country", label: "personal.country", kind: "text", hint: "personal.countryHint", attrs: { size: 3, autocomplete: "off" } },
+      { name: "iban", label: "personal.iban", kind: "text", hint: "personal.ibanHint", attrs: { size: 34, autocomplete: "off" } },
+      { name: "email", label: "personal.email", kind: "text", attrs: { size: 30, autocomplete: "off", inputmode: "email" } },
+      { name: "phone", label: "personal.phone", kind: "text", attrs: { size: 20, autocomplete: "off", inputmode: "tel" } },
+    ],
+  },
   {
     id: "contact",
     path: "personal-contacts",

@@ -184,7 +184,7 @@ export function commandForm(spec, partyId, onWritten, announce) {
     state.busy = true;
     try {
       const result = await confirmAction(t(spec.confirmTitle), spec.confirmText(body, shown), rows, spec.confirm(body, shown), () =>
-        call("POST", `/v1/persons/${partyId}/${spec.path}`, { body, idempotencyKey: key }),
+        call("POST", `/v1/persons/${partyId}/${spec.path}`, { body: spec.toBody ? spec.toBody(body) : body, idempotencyKey: key }),
       );
       if (!result) {
         repaint(`${spec.id}-submit`);
@@ -197,7 +197,7 @@ export function commandForm(spec, partyId, onWritten, announce) {
     } catch (e) {
       if (e.status === 401) return;
       if (e.status >= 400 && e.status < 500 && e.rule !== "IdempotencyKeyInFlight") state.key = null; // refused: nothing written
-      const named = String(e.field || "").replace(/^appeal\./, "");
+      const named = String(e.field || "").replace(/^(appeal|address)\./, "");
       const field = names.includes(named) ? named : null;
       if (field) state.errors = { [field]: errorText(e) };
       else state.formError = errorText(e);

@@ -338,9 +338,28 @@ class Journey:
         error = self.wait_text("#refund-iban-error", lambda t: "IBAN" in t and "compte" in t,
                                "the API's rule in French, on the IBAN")
         assert self.d.find_element(By.ID, "refund-iban").get_attribute("aria-invalid") == "true"
+        # The account the refund lacked, and a new address: the form's
+        # fields are only those that change; the API's rule about a part of
+        # the address lands next to that part.
+        self.d.find_element(By.ID, "personal-title").click()
+        self.fill("personal", (("street", "Rue Neuve"), ("number", "12"), ("postal-code", "100"),
+                               ("city", "Bruxelles"), ("iban", "BE71 0961 2345 6769")))
+        self.d.find_element(By.ID, "personal-submit").click()
+        self.confirm(["Rue Neuve", "Bruxelles", "BE71 0961 2345 6769"])
+        self.wait_text("#personal-postal-code-error", lambda t: "code postal" in t,
+                       "the API's rule in French, on the postal code")
+        assert self.d.switch_to.active_element.get_attribute("id") == "personal-postal-code"
+        self.fill("personal", (("postal-code", "1000"),))
+        self.d.find_element(By.ID, "personal-submit").click()
+        self.confirm(["1000", "BE71 0961 2345 6769"])
+        self.wait_text("#status", lambda t: "Données personnelles modifiées" in t, "the change's confirmation")
+        self.wait_text("#identity-address", lambda t: t == "Rue Neuve 12, 1000 Bruxelles, BE",
+                       "the new address in the identity")
+        assert self.text("#identity-iban") == "BE71096123456769", self.text("#identity-iban")
         self.axe("file after the other actions")
         self.shot("other-actions-done")
-        self.log("contact, plan asked and refused recorded; refund refused: %r" % error)
+        self.log("contact, plan asked and refused recorded; refund refused: %r; address and account changed"
+                 % error)
 
     def statement_as_of(self):
         """The statement as the fund knew it yesterday: the person was

@@ -18,7 +18,9 @@ field error from the form, one from the API next to its field, then a
 confirmed payment whose confirm button is double-clicked) and sees the
 debt and the statement change, records a personal contact, a payment
 plan asked for and then refused with its appeal, sees a refund refused
-next to its IBAN field, pages the statement, prints it to PDF,
+next to its IBAN field, gives the person's account and new address (an
+API refusal next to the postal code first) and sees the identity change,
+pages the statement, prints it to PDF,
 pages the collection work-list, matches a bank line in suspense to the
 person by NISS and sees it booked, switches language, signs out. axe-core
 runs on every page and dialog: any serious or critical violation fails.
