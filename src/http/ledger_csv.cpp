@@ -26,7 +26,8 @@ void cell(std::string& out, std::string_view text, bool is_text) {
 
 }  // namespace
 
-std::string statement_csv(const projections::StatementPage& page, const Notices& notices) {
+std::string statement_csv(const projections::StatementPage& page, const Notices& notices,
+                          Language language) {
   std::string out = "date,kind,debt,description,reference,communication,debit,credit,balance\r\n";
   out.reserve(out.size() + page.lines.size() * 160);
   for (const auto& l : page.lines) {
@@ -40,7 +41,7 @@ std::string statement_csv(const projections::StatementPage& page, const Notices&
     out += ',';
     cell(out, debt, true);
     out += ',';
-    cell(out, describe(l), true);
+    cell(out, describe(l, language), true);
     out += ',';
     cell(out, l.reference, true);
     out += ',';

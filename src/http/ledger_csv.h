@@ -19,6 +19,8 @@
 
 namespace kassa::http {
 
-std::string statement_csv(const projections::StatementPage& page, const Notices& notices);
+// The description column in `language` (describe()).
+std::string statement_csv(const projections::StatementPage& page, const Notices& notices,
+                          Language language = Language::kEn);
 
 }  // namespace kassa::http

@@ -1,5 +1,8 @@
 #include "http/ledger_json.h"
 
+#include <array>
+#include <cstddef>
+
 #include "domain/structured_communication.h"
 #include "log/log_config.h"
 
@@ -43,38 +46,188 @@ std::string_view component_name(s::DebtKind k) {
   return "contribution";
 }
 
-std::string describe(const p::StatementLine& l) {
-  const std::string what = l.debt.format();
+namespace {
+
+// A statement line's words in one language: the phrase of each kind
+// around the debt it concerns ("3 % surcharge on 2025-Q1"), the
+// allocation's component names.
+struct Words {
+  const char* contribution;
+  const char* fees;
+  const char* quarterly_surcharge;
+  const char* yearly_surcharge;
+  const char* surcharge_reduction;
+  const char* surcharge_waiver;
+  const char* regularisation;
+  const char* regularisation_fees;
+  const char* regularisation_refund;
+  const char* costs;
+  const char* cancellation;
+  const char* dispense;
+  const char* contest_cancellation;
+  const char* payment;
+  const char* allocation;
+  const char* left_as_credit;
+  const char* refund;
+  const char* benefit;
+  const char* company_contribution;
+  const char* company_surcharge;
+  const char* regularisation_debt;  // "{year} regularisation"
+  // contribution, fees, regularisation, regularisation fees, surcharge,
+  // costs, company contribution
+  std::array<const char*, 7> components;
+};
+
+constexpr Words kEnglish{"contribution {}",
+                         "management fees {}",
+                         "3 % surcharge on {}",
+                         "7 % surcharge on {}",
+                         "surcharges reduced on {}",
+                         "surcharges waived on {}",
+                         "regularisation supplement {}",
+                         "management fees on the {}",
+                         "regularisation refund {}",
+                         "costs {}",
+                         "contribution cancelled {}",
+                         "dispense {}",
+                         "cancelled on contest {}",
+                         "payment received",
+                         "payment allocated:",
+                         "{} left as credit",
+                         "refund paid",
+                         "benefit paid",
+                         "company contribution {}",
+                         "1 % monthly surcharge on {}",
+                         "{} regularisation",
+                         {"contribution", "fees", "regularisation", "regularisation-fees",
+                          "surcharge", "costs", "company-contribution"}};
+
+constexpr Words kFrench{
+    "cotisation {}",
+    "frais de gestion {}",
+    "majoration de 3 % sur {}",
+    "majoration de 7 % sur {}",
+    "majorations réduites sur {}",
+    "majorations exonérées sur {}",
+    "supplément de régularisation {}",
+    "frais de gestion sur la {}",
+    "remboursement de régularisation {}",
+    "frais de recouvrement {}",
+    "cotisation annulée {}",
+    "dispense {}",
+    "annulé sur recours {}",
+    "paiement reçu",
+    "paiement imputé :",
+    "{} laissé en crédit",
+    "remboursement payé",
+    "prestation payée",
+    "cotisation de société {}",
+    "majoration mensuelle de 1 % sur {}",
+    "régularisation {}",
+    {"cotisation", "frais de gestion", "régularisation", "frais de régularisation", "majoration",
+     "frais de recouvrement", "cotisation des sociétés"}};
+
+constexpr Words kDutch{
+    "bijdrage {}",
+    "beheerskosten {}",
+    "verhoging van 3 % op {}",
+    "verhoging van 7 % op {}",
+    "verhogingen verminderd op {}",
+    "verhogingen kwijtgescholden op {}",
+    "regularisatiesupplement {}",
+    "beheerskosten op de {}",
+    "terugbetaling na regularisatie {}",
+    "invorderingskosten {}",
+    "bijdrage geannuleerd {}",
+    "vrijstelling {}",
+    "geannuleerd na betwisting {}",
+    "betaling ontvangen",
+    "betaling aangerekend:",
+    "{} als tegoed overgebleven",
+    "terugbetaling betaald",
+    "uitkering betaald",
+    "vennootschapsbijdrage {}",
+    "maandelijkse verhoging van 1 % op {}",
+    "regularisatie {}",
+    {"bijdrage", "beheerskosten", "regularisatie", "beheerskosten op de regularisatie", "verhoging",
+     "invorderingskosten", "vennootschapsbijdrage"}};
+
+const Words& words_of(Language language) {
+  switch (language) {
+    case Language::kEn: return kEnglish;
+    case Language::kFr: return kFrench;
+    case Language::kNl: return kDutch;
+  }
+  return kEnglish;
+}
+
+// `phrase` with its "{}" replaced by `what`.
+std::string fill(std::string_view phrase, std::string_view what) {
+  const auto at = phrase.find("{}");
+  if (at == std::string_view::npos) return std::string(phrase);
+  std::string out(phrase.substr(0, at));
+  out += what;
+  out += phrase.substr(at + 2);
+  return out;
+}
+
+std::size_t component_index(s::DebtKind k) {
+  switch (k) {
+    case s::DebtKind::Contribution: return 0;
+    case s::DebtKind::Fees: return 1;
+    case s::DebtKind::Regularisation: return 2;
+    case s::DebtKind::RegularisationFees: return 3;
+    case s::DebtKind::Surcharge: return 4;
+    case s::DebtKind::Costs: return 5;
+    case s::DebtKind::CompanyContribution: return 6;
+  }
+  return 0;
+}
+
+// A debt as people read it: "2025-Q1", "régularisation 2023", "2024".
+std::string debt_words(const domain::DebtRef& debt, const Words& w) {
+  if (debt.kind == domain::DebtRef::Kind::kRegularisation) {
+    return fill(w.regularisation_debt, std::to_string(debt.year));
+  }
+  return debt.format();
+}
+
+}  // namespace
+
+std::string describe(const p::StatementLine& l, Language language) {
+  const Words& w = words_of(language);
+  const std::string what = debt_words(l.debt, w);
   switch (l.kind) {
-    case domain::EntryKind::kContribution: return "contribution " + what;
-    case domain::EntryKind::kFees: return "management fees " + what;
-    case domain::EntryKind::kQuarterlySurcharge: return "3 % surcharge on " + what;
-    case domain::EntryKind::kYearlySurcharge: return "7 % surcharge on " + what;
-    case domain::EntryKind::kSurchargeReduction: return "surcharges reduced on " + what;
-    case domain::EntryKind::kSurchargeWaiver: return "surcharges waived on " + what;
-    case domain::EntryKind::kRegularisation: return "regularisation supplement " + what;
-    case domain::EntryKind::kRegularisationFees: return "management fees on the " + what;
-    case domain::EntryKind::kRegularisationRefund: return "regularisation refund " + what;
-    case domain::EntryKind::kCosts: return "costs " + what;
-    case domain::EntryKind::kCancellation: return "contribution cancelled " + what;
-    case domain::EntryKind::kDispense: return "dispense " + what;
-    case domain::EntryKind::kContestCancellation: return "cancelled on contest " + l.reference;
-    case domain::EntryKind::kPayment: return "payment received";
+    case domain::EntryKind::kContribution: return fill(w.contribution, what);
+    case domain::EntryKind::kFees: return fill(w.fees, what);
+    case domain::EntryKind::kQuarterlySurcharge: return fill(w.quarterly_surcharge, what);
+    case domain::EntryKind::kYearlySurcharge: return fill(w.yearly_surcharge, what);
+    case domain::EntryKind::kSurchargeReduction: return fill(w.surcharge_reduction, what);
+    case domain::EntryKind::kSurchargeWaiver: return fill(w.surcharge_waiver, what);
+    case domain::EntryKind::kRegularisation: return fill(w.regularisation, what);
+    case domain::EntryKind::kRegularisationFees: return fill(w.regularisation_fees, what);
+    case domain::EntryKind::kRegularisationRefund: return fill(w.regularisation_refund, what);
+    case domain::EntryKind::kCosts: return fill(w.costs, what);
+    case domain::EntryKind::kCancellation: return fill(w.cancellation, what);
+    case domain::EntryKind::kDispense: return fill(w.dispense, what);
+    case domain::EntryKind::kContestCancellation: return fill(w.contest_cancellation, l.reference);
+    case domain::EntryKind::kPayment: return w.payment;
     case domain::EntryKind::kAllocation: {
-      std::string out = "payment allocated:";
+      std::string out = w.allocation;
       for (std::size_t i = 0; i < l.allocation.size(); ++i) {
         const auto& part = l.allocation[i];
-        out += (i == 0 ? " " : ", ") + part.debt.format() + " " +
-               std::string(component_name(part.component)) + " " + part.amount.format();
+        out += (i == 0 ? " " : ", ") + debt_words(part.debt, w) + " " +
+               w.components[component_index(part.component)] + " " + part.amount.format();
       }
-      if (l.left_as_credit.is_positive())
-        out += "; " + l.left_as_credit.format() + " left as credit";
+      if (l.left_as_credit.is_positive()) {
+        out += "; " + fill(w.left_as_credit, l.left_as_credit.format());
+      }
       return out;
     }
-    case domain::EntryKind::kRefund: return "refund paid";
-    case domain::EntryKind::kBenefitPaid: return "benefit paid";
-    case domain::EntryKind::kCompanyContribution: return "company contribution " + what;
-    case domain::EntryKind::kCompanySurcharge: return "1 % monthly surcharge on " + what;
+    case domain::EntryKind::kRefund: return w.refund;
+    case domain::EntryKind::kBenefitPaid: return w.benefit;
+    case domain::EntryKind::kCompanyContribution: return fill(w.company_contribution, what);
+    case domain::EntryKind::kCompanySurcharge: return fill(w.company_surcharge, what);
   }
   return std::string(domain::to_string(l.kind));
 }

@@ -16,6 +16,7 @@
 #include "domain/company_views.h"
 #include "domain/person_views.h"
 #include "http/json_writer.h"
+#include "http/language.h"
 #include "projections/statement.h"
 
 namespace kassa::http {
@@ -33,8 +34,10 @@ std::optional<std::string> communication_text(const std::string& digits);
 // "contribution", "fees", … (the allocation's component names).
 std::string_view component_name(schemas::DebtKind kind);
 
-// What a statement line says, for people ("3 % surcharge on 2025-Q1").
-std::string describe(const projections::StatementLine& line);
+// What a statement line says, for people: "3 % surcharge on 2025-Q1",
+// "majoration de 3 % sur 2025-Q1", "verhoging van 3 % op 2025-Q1". The
+// JSON answers say it in English; the CSV in the language asked for.
+std::string describe(const projections::StatementLine& line, Language language = Language::kEn);
 
 void write_statement_fields(JsonWriter& out, const projections::StatementPage& page,
                             const Notices& notices, const std::optional<domain::Date>& from,

@@ -412,9 +412,13 @@ Result<Reply> statement_csv_of(const RequestContext& req, const p::KvView& view,
                                const Notices& notices) {
   KASSA_ASSIGN_OR_RETURN(auto q, statement_query(req, as_of, 10'000));
   KASSA_ASSIGN_OR_RETURN(auto page, p::read_statement(view, kind, key, q));
+  // The descriptions in the language the caller reads (Accept-Language:
+  // fr, nl or en; English when it names none).
+  const Language language = negotiate_language(req.header("Accept-Language").value_or(""));
   Reply reply;
-  reply.raw_body = statement_csv(page, notices);
+  reply.raw_body = statement_csv(page, notices, language);
   reply.content_type = "text/csv; charset=utf-8";
+  reply.headers.emplace_back("Content-Language", std::string(language_tag(language)));
   reply.headers.emplace_back("Content-Disposition",
                              "attachment; filename=\"statement-" + key + ".csv\"");
   if (!page.next_cursor.empty())

@@ -677,6 +677,32 @@ TEST_CASE("a statement as CSV for a spreadsheet, cells defused", "[http][queries
   CHECK(company->status == 200);
   CHECK(company->body.rfind("date,kind,debt,", 0) == 0);
   CHECK(company->body.find("company-contribution,2025,") != std::string::npos);
+
+  // The descriptions in the language asked for (Content-Language says
+  // which); the rest of each row as in English.
+  const auto in_language = [&](const std::string& accept_language) {
+    auto h = as("st");
+    h.emplace("Accept", "text/csv");
+    h.emplace("Accept-Language", accept_language);
+    auto r = client.Get((O + "/statement").c_str(), h);
+    REQUIRE(r);
+    REQUIRE(r->status == 200);
+    return std::pair{r->get_header_value("Content-Language"), r->body};
+  };
+  const auto [fr_tag, fr] = in_language("fr-BE,fr;q=0.9,en;q=0.8");
+  CHECK(fr_tag == "fr");
+  CHECK(fr.find(",contribution,2025-Q1,cotisation 2025-Q1,,") != std::string::npos);
+  CHECK(fr.find(",fees,2025-Q1,frais de gestion 2025-Q1,,") != std::string::npos);
+  CHECK(fr.find(",payment,,paiement reçu,") != std::string::npos);
+  CHECK(fr.find(",allocation,,paiement imputé : ") != std::string::npos);
+  const auto [nl_tag, nl] = in_language("nl");
+  CHECK(nl_tag == "nl");
+  CHECK(nl.find(",contribution,2025-Q1,bijdrage 2025-Q1,,") != std::string::npos);
+  CHECK(nl.find(",payment,,betaling ontvangen,") != std::string::npos);
+  const auto [de_tag, de] = in_language("de");
+  CHECK(de_tag == "en");
+  CHECK(de == res->body);
+  CHECK(res->get_header_value("Content-Language") == "en");
 }
 
 TEST_CASE("an Accept no answer meets is 406 before anything is read or logged",

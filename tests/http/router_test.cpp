@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "http/language.h"
 #include "test_server.h"
 
 using kassa::http::Method;
@@ -78,6 +79,27 @@ TEST_CASE("an Accept header admits a type by range and q", "[router][accept]") {
   CHECK(accept_quality("text/html,application/xhtml+xml,*/*;q=0.8", "application/json") == 0.8);
   CHECK(accept_quality("text/csv;q=0.5, */*;q=0.9", "text/csv") == 0.5);
   CHECK(accept_quality("image/png", "text/csv") == 0.0);
+}
+
+TEST_CASE("the language of an answer's words: French, Dutch or English by weight",
+          "[router][language]") {
+  using kassa::http::Language;
+  using kassa::http::negotiate_language;
+  CHECK(negotiate_language("") == Language::kEn);
+  CHECK(negotiate_language("fr") == Language::kFr);
+  CHECK(negotiate_language("NL-be") == Language::kNl);
+  CHECK(negotiate_language("fr-BE,fr;q=0.9,en-US;q=0.8,en;q=0.7") == Language::kFr);
+  CHECK(negotiate_language("de-DE, nl;q=0.5, fr;q=0.4") == Language::kNl);
+  CHECK(negotiate_language("en;q=0.2, nl;q=0.9") == Language::kNl);
+  CHECK(negotiate_language("nl, fr") == Language::kNl);  // equal weights: the first listed
+  CHECK(negotiate_language("fr, nl") == Language::kFr);
+  CHECK(negotiate_language("de, *;q=0.5") == Language::kEn);
+  CHECK(negotiate_language("*, en;q=0") == Language::kFr);  // en refused, the others by "*"
+  CHECK(negotiate_language("fr;q=0") == Language::kEn);
+  CHECK(negotiate_language("de, es") == Language::kEn);
+  CHECK(negotiate_language("fr;q=nan, nl;q=2, nl;q=0.3") == Language::kNl);
+  CHECK(negotiate_language(" , ;q=1, frisian") == Language::kEn);  // "frisian" is not "fr"
+  CHECK(kassa::http::language_tag(Language::kNl) == "nl");
 }
 
 TEST_CASE("routes authenticate, authorise, parse JSON and map errors to statuses", "[router]") {
