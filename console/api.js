@@ -79,8 +79,11 @@ export async function call(method, path, { query, body, purpose, idempotencyKey,
 
 // A file the API answers (Accept: `accept`, e.g. text/csv), saved by the
 // browser under the name the answer gives (Content-Disposition).
-export async function download(path, { query, purpose, accept }) {
+// `language`: the Accept-Language of a file whose words kassad writes (a
+// statement's descriptions in CSV), the console's own, not the browser's.
+export async function download(path, { query, purpose, accept, language }) {
   const { url, headers } = request(path, query, accept, purpose);
+  if (language) headers["Accept-Language"] = language;
   let response;
   try {
     response = await fetch(url, { headers, cache: "no-store", credentials: "omit", redirect: "error" });

@@ -152,7 +152,7 @@ export function statementSection(partyId, purpose, onChange) {
                 return;
               }
               try {
-                await download(`/v1/persons/${partyId}/statement`, { purpose, accept: "text/csv", query: dates });
+                await download(`/v1/persons/${partyId}/statement`, { purpose, accept: "text/csv", query: dates, language: lang() });
               } catch (e) {
                 if (e.status === 401) return;
                 state.loadError = e;

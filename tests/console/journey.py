@@ -391,6 +391,10 @@ class Journey:
                            "credit", "balance"], rows[0]
         paid = [r for r in rows[1:] if r[1] == "payment" and r[4] == "CONSOLE-2"]
         assert len(paid) == 1 and paid[0][7] == "100.00", rows
+        # The descriptions in the console's language, French here.
+        assert paid[0][3] == "paiement reçu", paid[0]
+        contributions = [r for r in rows[1:] if r[1] == "contribution"]
+        assert contributions and all(r[3] == "cotisation " + r[2] for r in contributions), contributions
         self.log("statement downloaded as CSV: %d lines" % (len(rows) - 1))
 
     def find_by_name(self):
