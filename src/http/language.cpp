@@ -1,12 +1,10 @@
 #include "http/language.h"
 
 #include <array>
-#include <charconv>
-#include <cmath>
 #include <cstddef>
-#include <system_error>
+#include <utility>
 
-#include "domain/bank/values.h"
+#include "http/weighted_list.h"
 
 namespace kassa::http {
 
@@ -16,12 +14,34 @@ constexpr std::array<Language, 3> kLanguages = {Language::kEn, Language::kFr, La
 
 bool same_letters(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
+  const auto lower = [](char ch) { return ch >= 'A' && ch <= 'Z' ? char(ch - 'A' + 'a') : ch; };
   for (std::size_t i = 0; i < a.size(); ++i) {
-    const auto lower = [](char ch) { return ch >= 'A' && ch <= 'Z' ? char(ch - 'A' + 'a') : ch; };
     if (lower(a[i]) != lower(b[i])) return false;
   }
   return true;
 }
+
+// What the ranges of a header say of one language.
+struct Said {
+  bool exact = false;  // a range names it alone ("fr")
+  double exact_q = 0.0;
+  std::size_t exact_at = 0;
+  double region_q = 0.0;  // the best of its regional ranges ("fr-BE") with q > 0
+  std::size_t region_at = 0;
+  bool any = false;  // "*"
+  double any_q = 0.0;
+  std::size_t any_at = 0;
+
+  // The weight, and where in the header it came from; q = 0 refuses.
+  std::pair<double, std::size_t> weight() const {
+    if (exact && exact_q == 0.0) return {0.0, 0};  // "fr;q=0"
+    if (exact || region_q > 0.0) {
+      return exact_q >= region_q ? std::pair{exact_q, exact_at} : std::pair{region_q, region_at};
+    }
+    if (any) return {any_q, any_at};
+    return {0.0, 0};
+  }
+};
 
 }  // namespace
 
@@ -35,51 +55,44 @@ std::string_view language_tag(Language language) {
 }
 
 Language negotiate_language(std::string_view accept) {
-  struct Choice {
-    double quality = -1.0;  // < 0: no range names it
-    int specificity = 0;    // 2 its own range, 1 "*"
-    std::size_t position = 0;
-  };
-  std::array<Choice, kLanguages.size()> choices{};
+  std::array<Said, kLanguages.size()> said{};
   std::size_t position = 0;
-  while (!accept.empty()) {
-    const auto comma = accept.find(',');
-    const std::string_view range = accept.substr(0, comma);
-    accept = comma == std::string_view::npos ? std::string_view{} : accept.substr(comma + 1);
-    const auto semicolon = range.find(';');
-    const std::string_view tag = domain::bank::trim(range.substr(0, semicolon));
-    if (tag.empty()) continue;
+  for_each_weighted(accept, [&](std::string_view range, double q) {
     ++position;
-    double q = 1.0;
-    if (semicolon != std::string_view::npos) {
-      const std::string_view param = domain::bank::trim(range.substr(semicolon + 1));
-      if (param.size() < 2 || (param[0] != 'q' && param[0] != 'Q') || param[1] != '=') continue;
-      const std::string_view value = param.substr(2);
-      const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), q);
-      if (value.empty() || ec != std::errc() || end != value.data() + value.size() ||
-          !std::isfinite(q) || q < 0.0 || q > 1.0) {
+    const auto dash = range.find('-');
+    const std::string_view primary = range.substr(0, dash);
+    for (std::size_t i = 0; i < kLanguages.size(); ++i) {
+      Said& s = said[i];
+      if (range == "*") {
+        if (!s.any || q > s.any_q) {
+          s.any = true;
+          s.any_q = q;
+          s.any_at = position;
+        }
+      } else if (!same_letters(primary, language_tag(kLanguages[i]))) {
         continue;
+      } else if (dash == std::string_view::npos) {
+        if (!s.exact || q > s.exact_q) {
+          s.exact = true;
+          s.exact_q = q;
+          s.exact_at = position;
+        }
+      } else if (q > s.region_q) {  // "fr-CH;q=0" refuses fr-CH, not French
+        s.region_q = q;
+        s.region_at = position;
       }
     }
-    const std::string_view primary = tag.substr(0, tag.find('-'));
-    for (std::size_t i = 0; i < kLanguages.size(); ++i) {
-      const int specificity = same_letters(primary, language_tag(kLanguages[i])) ? 2
-                              : tag == "*"                                       ? 1
-                                                                                 : 0;
-      // The most specific range naming a language decides its weight.
-      if (specificity > choices[i].specificity) choices[i] = {q, specificity, position};
-    }
-  }
+  });
   Language best = Language::kEn;
-  double best_quality = 0.0;
-  std::size_t best_position = 0;
+  double best_q = 0.0;
+  std::size_t best_at = 0;
   for (std::size_t i = 0; i < kLanguages.size(); ++i) {
-    const Choice& c = choices[i];
-    if (c.quality <= 0.0) continue;
-    if (c.quality > best_quality || (c.quality == best_quality && c.position < best_position)) {
+    const auto [q, at] = said[i].weight();
+    if (q <= 0.0) continue;
+    if (q > best_q || (q == best_q && at < best_at)) {
       best = kLanguages[i];
-      best_quality = c.quality;
-      best_position = c.position;
+      best_q = q;
+      best_at = at;
     }
   }
   return best;

@@ -15,12 +15,15 @@ enum class Language { kEn, kFr, kNl };
 // "en", "fr", "nl" (the Content-Language of an answer).
 std::string_view language_tag(Language language);
 
-// The language of highest weight among English, French and Dutch: a range
-// names one by its primary subtag ("fr", "fr-BE", "NL-be"); "*" names any
-// not named otherwise; q=0 refuses one. Between equal weights the range
-// listed first wins; a range with a malformed weight counts for nothing; a
-// header naming none of them, or none, gives English. Never fails: a
-// language is a preference.
+// The language of highest weight among English, French and Dutch, from an
+// Accept-Language value (every such header of a request joined:
+// joined_header). A range names a language alone ("fr": its weight, and
+// q=0 refuses it) or with a region ("fr-BE", "NL-be": the best such weight
+// counts when no lone range outweighs it, and "fr-CH;q=0" refuses only
+// fr-CH); "*" weighs the languages no range names. Between equal weights
+// the range listed first wins; a malformed weight is 0. A header naming
+// none of them, or none, gives English. Never fails: a language is a
+// preference.
 Language negotiate_language(std::string_view accept_language);
 
 }  // namespace kassa::http

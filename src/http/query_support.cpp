@@ -414,7 +414,8 @@ Result<Reply> statement_csv_of(const RequestContext& req, const p::KvView& view,
   KASSA_ASSIGN_OR_RETURN(auto page, p::read_statement(view, kind, key, q));
   // The descriptions in the language the caller reads (Accept-Language:
   // fr, nl or en; English when it names none).
-  const Language language = negotiate_language(req.header("Accept-Language").value_or(""));
+  const Language language =
+      negotiate_language(req.raw != nullptr ? joined_header(*req.raw, "Accept-Language") : "");
   Reply reply;
   reply.raw_body = statement_csv(page, notices, language);
   reply.content_type = "text/csv; charset=utf-8";

@@ -3,9 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <charconv>
 #include <chrono>
-#include <cmath>
 
 #include <httplib.h>
 #include <spdlog/spdlog.h>
@@ -15,9 +13,9 @@
 #include <map>
 #include <set>
 
-#include "domain/bank/values.h"
 #include "http/errors.h"
 #include "http/server.h"
+#include "http/weighted_list.h"
 
 namespace kassa::http {
 
@@ -281,34 +279,9 @@ double accept_quality(std::string_view accept, std::string_view type) {
   const std::string_view major = type.substr(0, type.find('/'));
   int best_specificity = 0;  // 3 the type itself, 2 "text/*", 1 "*/*"
   double quality = 0.0;
-  bool any_range = false;
-  while (!accept.empty()) {
-    const auto comma = accept.find(',');
-    std::string_view range = accept.substr(0, comma);
-    accept = comma == std::string_view::npos ? std::string_view{} : accept.substr(comma + 1);
-    const auto semicolon = range.find(';');
-    const std::string_view media = domain::bank::trim(range.substr(0, semicolon));
-    if (media.empty()) continue;  // "a, , b": an empty element
-    any_range = true;
-    double q = 1.0;
-    for (std::string_view params =
-             semicolon == std::string_view::npos ? std::string_view{} : range.substr(semicolon + 1);
-         !params.empty();) {
-      const auto next = params.find(';');
-      const std::string_view param = domain::bank::trim(params.substr(0, next));
-      params = next == std::string_view::npos ? std::string_view{} : params.substr(next + 1);
-      if (param.size() >= 2 && (param[0] == 'q' || param[0] == 'Q') && param[1] == '=') {
-        // A weight is 0 to 1; anything else ("q=", "q=nan", "q=2") refuses the range.
-        const std::string_view value = param.substr(2);
-        const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), q);
-        if (value.empty() || ec != std::errc() || end != value.data() + value.size() ||
-            !std::isfinite(q) || q < 0.0 || q > 1.0) {
-          q = 0.0;
-        }
-      }
-    }
+  const std::size_t given = for_each_weighted(accept, [&](std::string_view media, double q) {
     const auto slash = media.find('/');
-    if (slash == std::string_view::npos) continue;
+    if (slash == std::string_view::npos) return;
     int specificity = 0;
     if (same_text(media, type)) {
       specificity = 3;
@@ -323,22 +296,24 @@ double accept_quality(std::string_view accept, std::string_view type) {
       best_specificity = specificity;
       quality = q;
     }
-  }
-  return any_range ? quality : 1.0;
+  });
+  return given > 0 ? quality : 1.0;
 }
 
 bool accepts(std::string_view accept, std::string_view type) {
   return accept_quality(accept, type) > 0.0;
 }
 
-std::string accept_header(const httplib::Request& req) {
+std::string joined_header(const httplib::Request& req, const char* name) {
   std::string out;
-  for (std::size_t i = 0; i < req.get_header_value_count("Accept"); ++i) {
+  for (std::size_t i = 0; i < req.get_header_value_count(name); ++i) {
     if (!out.empty()) out += ", ";
-    out += req.get_header_value("Accept", i);
+    out += req.get_header_value(name, i);
   }
   return out;
 }
+
+std::string accept_header(const httplib::Request& req) { return joined_header(req, "Accept"); }
 
 void Router::install(const RouteInfo& info, Handler handler) {
   // httplib tries routes in the order they were added: a literal path

@@ -154,6 +154,8 @@ std::string allowed_methods(const std::vector<RouteInfo>& routes, std::string_vi
 double accept_quality(std::string_view accept, std::string_view type);
 // accept_quality(accept, type) > 0.
 bool accepts(std::string_view accept, std::string_view type);
+// Every header `name` of a request, joined as one list ("a, b").
+std::string joined_header(const httplib::Request& req, const char* name);
 // Every Accept header of a request, joined as one list.
 std::string accept_header(const httplib::Request& req);
 // ?limit=N of a paged list: 1..max, `fallback` without it (400 LimitFormat,

@@ -699,6 +699,14 @@ TEST_CASE("a statement as CSV for a spreadsheet, cells defused", "[http][queries
   CHECK(nl_tag == "nl");
   CHECK(nl.find(",contribution,2025-Q1,bijdrage 2025-Q1,,") != std::string::npos);
   CHECK(nl.find(",payment,,betaling ontvangen,") != std::string::npos);
+  // Two headers are one list.
+  auto both = as("st");
+  both.emplace("Accept", "text/csv");
+  both.emplace("Accept-Language", "de");
+  both.emplace("Accept-Language", "nl;q=0.5");
+  auto two = client.Get((O + "/statement").c_str(), both);
+  REQUIRE(two);
+  CHECK(two->get_header_value("Content-Language") == "nl");
   const auto [de_tag, de] = in_language("de");
   CHECK(de_tag == "en");
   CHECK(de == res->body);

@@ -97,7 +97,11 @@ TEST_CASE("the language of an answer's words: French, Dutch or English by weight
   CHECK(negotiate_language("*, en;q=0") == Language::kFr);  // en refused, the others by "*"
   CHECK(negotiate_language("fr;q=0") == Language::kEn);
   CHECK(negotiate_language("de, es") == Language::kEn);
-  CHECK(negotiate_language("fr;q=nan, nl;q=2, nl;q=0.3") == Language::kNl);
+  CHECK(negotiate_language("fr;q=nan, nl;q=2, nl;q=0.3") == Language::kNl);  // fr, nl;q=2 refused
+  CHECK(negotiate_language("fr-CH;q=0, fr") == Language::kFr);               // refuses fr-CH only
+  CHECK(negotiate_language("nl;q=0.5, fr;q=0.1, fr-BE") == Language::kFr);
+  CHECK(negotiate_language("nl;q=0.5, fr;q=0, fr-BE") == Language::kNl);  // French refused
+  CHECK(negotiate_language("nl-BE;q=0.4, fr-BE;q=0.3, nl-NL;q=0.2") == Language::kNl);
   CHECK(negotiate_language(" , ;q=1, frisian") == Language::kEn);  // "frisian" is not "fr"
   CHECK(kassa::http::language_tag(Language::kNl) == "nl");
 }
