@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <iterator>
 
+#include "domain/utf8.h"
+
 namespace kassa::domain {
 
 namespace {
@@ -20,37 +22,6 @@ constexpr Folded kFolded[] = {
 bool in_folded_blocks(std::uint32_t cp) {
   return (cp >= 0x00C0 && cp <= 0x024F) || (cp >= 0x0370 && cp <= 0x03FF) ||
          (cp >= 0x0400 && cp <= 0x04FF) || (cp >= 0x1E00 && cp <= 0x1EFF);
-}
-
-// One UTF-8 sequence at text[i]: its code point and length, or length 0
-// when malformed (overlong, surrogate, truncated, beyond U+10FFFF).
-std::size_t decode(std::string_view text, std::size_t i, std::uint32_t& cp) {
-  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(text[i + k]); };
-  const unsigned char c = b(0);
-  std::size_t n = 0;
-  if (c < 0x80) {
-    cp = c;
-    return 1;
-  } else if ((c & 0xE0) == 0xC0) {
-    n = 2;
-    cp = c & 0x1F;
-  } else if ((c & 0xF0) == 0xE0) {
-    n = 3;
-    cp = c & 0x0F;
-  } else if ((c & 0xF8) == 0xF0) {
-    n = 4;
-    cp = c & 0x07;
-  } else {
-    return 0;
-  }
-  if (i + n > text.size()) return 0;
-  for (std::size_t k = 1; k < n; ++k) {
-    if ((b(k) & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (b(k) & 0x3F);
-  }
-  static constexpr std::uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (cp < kMin[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  return n;
 }
 
 // What a code point adds to a word: its folded letters ("" for a combining
@@ -95,7 +66,7 @@ std::vector<std::string> name_words(std::string_view text) {
       continue;
     }
     std::uint32_t cp = 0;
-    const std::size_t n = decode(text, i, cp);
+    const std::size_t n = utf8_decode(text, i, cp);
     if (n == 0) {
       end_word();
       ++i;

@@ -83,10 +83,16 @@ struct EraseRegistrationData {
 // telephone. Only the fields given change. Each kind of change is one
 // PersonalDataChanged carrying only its own fields, sealed with the
 // person's key: NameChanged, AddressChanged, BankAccountChanged,
-// ContactDetailsChanged (in that order). Rules: "NothingToChange" (no
-// field), "NameFormat", "AddressFormat" (field address.<part>),
-// "EmailFormat", "PhoneFormat" (kInvalidArgument); "PersonalDataErased"
-// (kConflict) once the person's data was erased.
+// ContactDetailsChanged (in that order). A field cannot be emptied: the
+// identity overlays what a change gives on what was known, and an empty
+// value is refused (an e-mail address or a telephone number the person
+// withdraws stays until replaced; erasure removes everything). Rules:
+// "NothingToChange" (no field; field "body"), "NameFormat" (a name of at
+// most 100 characters holding a letter or a digit), "AddressFormat" (field
+// address.<part>), "EmailFormat", "PhoneFormat" (kInvalidArgument);
+// "PersonalDataErased" (kConflict) once the person's data was erased.
+// Text is UTF-8 without control or invisible characters; RegisterPerson's
+// names and address are held to the same rules.
 struct ChangePersonalData {
   static constexpr std::string_view kName = "ChangePersonalData";
   std::optional<std::string> first_name;

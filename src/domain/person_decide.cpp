@@ -2,9 +2,12 @@
 #include "domain/person_decide.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <variant>
 
+#include "domain/name_words.h"
 #include "domain/person_decide_internal.h"
+#include "domain/utf8.h"
 
 namespace kassa::domain {
 
@@ -111,6 +114,139 @@ Events cancel_from(const PersonState& state, Quarter from, schemas::Cancellation
   return events;
 }
 
+// ---- checks of personal data ------------------------------------------------
+
+namespace {
+
+// Code points a line of a letter may not hold: C0 and C1 controls, DEL,
+// and the invisible ones that reorder or hide text (zero-width characters,
+// bidirectional controls, word joiners, the BOM).
+bool forbidden(std::uint32_t cp) {
+  return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || (cp >= 0x200B && cp <= 0x200F) ||
+         (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x2069) || cp == 0xFEFF;
+}
+
+// Spaces of every width (what a blank field may be made of).
+bool space(std::uint32_t cp) {
+  return cp == ' ' || cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) ||
+         cp == 0x202F || cp == 0x205F || cp == 0x3000;
+}
+
+// A line of text a letter carries: UTF-8 without forbidden code points,
+// not only spaces (unless optional and empty), at most `max` characters
+// (code points, as JSON Schema's maxLength counts them).
+Status text_part(std::string_view value, const std::string& field, std::string_view rule,
+                 std::size_t max, bool required) {
+  if (value.empty() && !required) return {};
+  std::size_t characters = 0;
+  bool blank = true;
+  for (std::size_t i = 0; i < value.size();) {
+    std::uint32_t cp = 0;
+    const std::size_t n = utf8_decode(value, i, cp);
+    if (n == 0 || forbidden(cp)) {
+      return Error::invalid(field, std::string(rule),
+                            field + ": UTF-8 text without control or invisible characters");
+    }
+    blank = blank && space(cp);
+    ++characters;
+    i += n;
+  }
+  if (blank) return Error::invalid(field, std::string(rule), field + ": must not be blank");
+  if (characters > max) {
+    return Error::invalid(field, std::string(rule),
+                          field + ": at most " + std::to_string(max) + " characters");
+  }
+  return {};
+}
+
+// A first or last name: a line of at most 100 characters holding a letter
+// or a digit (else no search would ever find it).
+Status check_name(std::string_view value, const std::string& field) {
+  KASSA_TRY(text_part(value, field, "NameFormat", 100, true));
+  if (name_words(value).empty()) {
+    return Error::invalid(field, "NameFormat", field + ": must hold a letter or a digit");
+  }
+  return {};
+}
+
+Status check_address(const schemas::AddressT& a) {
+  KASSA_TRY(text_part(a.street, "address.street", "AddressFormat", 100, true));
+  KASSA_TRY(text_part(a.number, "address.number", "AddressFormat", 10, false));
+  KASSA_TRY(text_part(a.box, "address.box", "AddressFormat", 10, false));
+  KASSA_TRY(text_part(a.postal_code, "address.postal_code", "AddressFormat", 10, true));
+  KASSA_TRY(text_part(a.city, "address.city", "AddressFormat", 100, true));
+  const auto upper = [](char ch) { return ch >= 'A' && ch <= 'Z'; };
+  if (a.country.size() != 2 || !upper(a.country[0]) || !upper(a.country[1])) {
+    return Error::invalid("address.country", "AddressFormat",
+                          "address.country: an ISO 3166-1 alpha-2 code in capitals (BE)");
+  }
+  const auto digit = [](char ch) { return ch >= '0' && ch <= '9'; };
+  if (a.country == "BE" && (a.postal_code.size() != 4 || a.postal_code[0] == '0' ||
+                            !std::all_of(a.postal_code.begin(), a.postal_code.end(), digit))) {
+    return Error::invalid("address.postal_code", "AddressFormat",
+                          "address.postal_code: a Belgian postal code is 4 digits, 1000-9999");
+  }
+  return {};
+}
+
+// local@domain.tld: one @, no spaces, no empty dot-separated part on
+// either side, a dot inside the domain; RFC 5321's lengths in octets (64
+// before the @, 254 in all).
+Status check_email(std::string_view e) {
+  const auto bad = [] {
+    return Error::invalid("email", "EmailFormat",
+                          "email: an address like name@example.be (one @, a domain with a dot)");
+  };
+  const auto at = e.find('@');
+  if (e.size() > 254 || at == 0 || at == std::string_view::npos || at > 64) return bad();
+  const std::string_view local = e.substr(0, at);
+  const std::string_view domain = e.substr(at + 1);
+  const auto dotted = [](std::string_view part) {
+    return !part.empty() && part.front() != '.' && part.back() != '.' &&
+           part.find("..") == std::string_view::npos;
+  };
+  if (!dotted(local) || !dotted(domain) || domain.find('.') == std::string_view::npos ||
+      domain.find('@') != std::string_view::npos ||
+      e.find_first_of(" \t") != std::string_view::npos) {
+    return bad();
+  }
+  KASSA_TRY(text_part(e, "email", "EmailFormat", 254, true));
+  return {};
+}
+
+// Digits with the separators people write (spaces . / - and brackets), a
+// leading + for an international number; 8 to 15 digits (E.164's most),
+// 40 characters in all.
+Status check_phone(std::string_view p) {
+  std::size_t digits = 0;
+  for (std::size_t i = 0; i < p.size() && p.size() <= 40; ++i) {
+    const char ch = p[i];
+    if (ch >= '0' && ch <= '9') {
+      ++digits;
+    } else if (!(ch == '+' && i == 0) &&
+               std::string_view(" ./-()").find(ch) == std::string_view::npos) {
+      digits = 0;
+      break;
+    }
+  }
+  if (digits < 8 || digits > 15) {
+    return Error::invalid("phone", "PhoneFormat",
+                          "phone: 8 to 15 digits, a leading + and the separators . / - ( ) "
+                          "and spaces only, 40 characters at most (+32 2 123 45 67)");
+  }
+  return {};
+}
+
+NewEvent personal_change(Date on, std::string reason, schemas::PersonalDataT personal) {
+  schemas::PersonalDataChangedT b;
+  b.reason_code = std::move(reason);
+  auto e = make(on, std::move(b));
+  e.personal = std::move(personal);
+  return e;
+}
+
+}  // namespace
+
 // ---- affiliation -------------------------------------------------------------
 
 Decision handle(const PersonState& s, const RegisterPerson& c, const DecisionContext& ctx) {
@@ -124,6 +260,9 @@ Decision handle(const PersonState& s, const RegisterPerson& c, const DecisionCon
   if (c.first_name.empty() || c.last_name.empty()) {
     return Error::invalid("name", "NameRequired", "first_name and last_name are required");
   }
+  KASSA_TRY(check_name(c.first_name, "first_name"));
+  KASSA_TRY(check_name(c.last_name, "last_name"));
+  if (c.address) KASSA_TRY(check_address(*c.address));
   if (c.starter != schemas::StarterStatus::NotStarter && c.category != Category::kMain) {
     return Error::invalid("starter", "StarterMainOnly",
                           "starter: (primo-)starter status exists for the main occupation only");
@@ -286,111 +425,6 @@ Decision handle(const PersonState& s, const EraseRegistrationData& c, const Deci
 
 // ---- personal data -----------------------------------------------------------
 
-namespace {
-
-bool has_control(std::string_view text) {
-  return std::any_of(text.begin(), text.end(), [](char ch) {
-    const auto byte = static_cast<unsigned char>(ch);
-    return byte < 0x20 || byte == 0x7f;
-  });
-}
-
-// Characters, as JSON Schema's maxLength counts them: UTF-8 bytes that do
-// not continue a character.
-std::size_t characters(std::string_view text) {
-  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char ch) {
-    return (static_cast<unsigned char>(ch) & 0xC0) != 0x80;
-  }));
-}
-
-bool blank(std::string_view text) {
-  return text.find_first_not_of(" \t") == std::string_view::npos;
-}
-
-// A line of text a letter carries: not blank (unless optional and empty),
-// at most `max` characters, no control characters.
-Status text_part(std::string_view value, const std::string& field, std::string_view rule,
-                 std::size_t max, bool required) {
-  if (value.empty() && !required) return {};
-  if (blank(value)) {
-    return Error::invalid(field, std::string(rule), field + ": must not be blank");
-  }
-  if (characters(value) > max || has_control(value)) {
-    return Error::invalid(
-        field, std::string(rule),
-        field + ": at most " + std::to_string(max) + " characters, without control characters");
-  }
-  return {};
-}
-
-Status check_address(const schemas::AddressT& a) {
-  KASSA_TRY(text_part(a.street, "address.street", "AddressFormat", 100, true));
-  KASSA_TRY(text_part(a.number, "address.number", "AddressFormat", 10, false));
-  KASSA_TRY(text_part(a.box, "address.box", "AddressFormat", 10, false));
-  KASSA_TRY(text_part(a.postal_code, "address.postal_code", "AddressFormat", 10, true));
-  KASSA_TRY(text_part(a.city, "address.city", "AddressFormat", 100, true));
-  const auto upper = [](char ch) { return ch >= 'A' && ch <= 'Z'; };
-  if (a.country.size() != 2 || !upper(a.country[0]) || !upper(a.country[1])) {
-    return Error::invalid("address.country", "AddressFormat",
-                          "address.country: an ISO 3166-1 alpha-2 code in capitals (BE)");
-  }
-  const auto digit = [](char ch) { return ch >= '0' && ch <= '9'; };
-  if (a.country == "BE" && (a.postal_code.size() != 4 || a.postal_code[0] == '0' ||
-                            !std::all_of(a.postal_code.begin(), a.postal_code.end(), digit))) {
-    return Error::invalid("address.postal_code", "AddressFormat",
-                          "address.postal_code: a Belgian postal code is 4 digits, 1000-9999");
-  }
-  return {};
-}
-
-// local@domain.tld: one @, no spaces, a dot inside the domain (RFC 5321's
-// lengths: 64 before the @, 254 in all).
-Status check_email(std::string_view e) {
-  const auto at = e.find('@');
-  const auto domain = at == std::string_view::npos ? std::string_view{} : e.substr(at + 1);
-  const auto dot = domain.find('.');
-  if (e.size() > 254 || at == 0 || at == std::string_view::npos || at > 64 ||
-      domain.find('@') != std::string_view::npos || e.find(' ') != std::string_view::npos ||
-      has_control(e) || dot == 0 || dot == std::string_view::npos || domain.back() == '.') {
-    return Error::invalid("email", "EmailFormat",
-                          "email: an address like name@example.be (one @, a domain with a dot)");
-  }
-  return {};
-}
-
-// Digits with the separators people write (spaces . / - and brackets), a
-// leading + for an international number; 8 to 15 digits (E.164's most),
-// 40 characters in all.
-Status check_phone(std::string_view p) {
-  std::size_t digits = 0;
-  for (std::size_t i = 0; i < p.size() && p.size() <= 40; ++i) {
-    const char ch = p[i];
-    if (ch >= '0' && ch <= '9') {
-      ++digits;
-    } else if (!(ch == '+' && i == 0) &&
-               std::string_view(" ./-()").find(ch) == std::string_view::npos) {
-      digits = 0;
-      break;
-    }
-  }
-  if (digits < 8 || digits > 15) {
-    return Error::invalid("phone", "PhoneFormat",
-                          "phone: 8 to 15 digits, a leading + and the separators . / - ( ) "
-                          "and spaces only, 40 characters at most (+32 2 123 45 67)");
-  }
-  return {};
-}
-
-NewEvent personal_change(Date on, std::string reason, schemas::PersonalDataT personal) {
-  schemas::PersonalDataChangedT b;
-  b.reason_code = std::move(reason);
-  auto e = make(on, std::move(b));
-  e.personal = std::move(personal);
-  return e;
-}
-
-}  // namespace
-
 Decision handle(const PersonState& s, const ChangePersonalData& c, const DecisionContext& ctx) {
   KASSA_TRY(require_registered(s));
   if (s.personal_data_erased) {
@@ -398,12 +432,12 @@ Decision handle(const PersonState& s, const ChangePersonalData& c, const Decisio
                            "this person's personal data was erased; there is none to change");
   }
   if (!c.first_name && !c.last_name && !c.address && !c.iban && !c.email && !c.phone) {
-    return Error::invalid("first_name", "NothingToChange",
+    return Error::invalid("body", "NothingToChange",
                           "give at least one of first_name, last_name, address, iban, email, "
                           "phone");
   }
-  if (c.first_name) KASSA_TRY(text_part(*c.first_name, "first_name", "NameFormat", 100, true));
-  if (c.last_name) KASSA_TRY(text_part(*c.last_name, "last_name", "NameFormat", 100, true));
+  if (c.first_name) KASSA_TRY(check_name(*c.first_name, "first_name"));
+  if (c.last_name) KASSA_TRY(check_name(*c.last_name, "last_name"));
   if (c.address) KASSA_TRY(check_address(*c.address));
   if (c.email) KASSA_TRY(check_email(*c.email));
   if (c.phone) KASSA_TRY(check_phone(*c.phone));

@@ -74,6 +74,23 @@ TEST_CASE("personal data: a bank account given later makes refunds payable", "[d
   CHECK(s.state.has_account);
 }
 
+TEST_CASE("personal data: a registration's names and address follow the same rules",
+          "[decide][personal][reject]") {
+  PersonScenario fresh;
+  auto long_name = person("2025-01-01");
+  long_name.first_name = std::string(101, 'a');
+  CHECK(fresh.rejection("2025-01-01", long_name) == "NameFormat");
+  auto hidden = person("2025-01-01");
+  hidden.last_name = "Peeters\xE2\x80\xAE";
+  CHECK(fresh.rejection("2025-01-01", hidden) == "NameFormat");
+  auto bad_address = person("2025-01-01");
+  bad_address.address = address("100");
+  CHECK(fresh.rejection("2025-01-01", bad_address) == "AddressFormat");
+  auto good = person("2025-01-01");
+  good.address = address();
+  CHECK(fresh.when(good).ok());
+}
+
 TEST_CASE("personal data: rejections name the field and the rule", "[decide][personal][reject]") {
   PersonScenario fresh;
   ChangePersonalData phone;
@@ -82,6 +99,7 @@ TEST_CASE("personal data: rejections name the field and the rule", "[decide][per
 
   auto s = with_unpaid_q1();
   CHECK(s.rejection("2025-02-01", ChangePersonalData{}) == "NothingToChange");
+  CHECK(s.when(ChangePersonalData{}).error().field == "body");
   const auto rejected = [&](ChangePersonalData c) {
     auto r = s.when(c);
     REQUIRE_FALSE(r.ok());
@@ -96,6 +114,18 @@ TEST_CASE("personal data: rejections name the field and the rule", "[decide][per
   CHECK(rejected(c) == "NameFormat last_name");
   c.last_name = std::string(50, '\0') + "x";
   CHECK(rejected(c) == "NameFormat last_name");
+  // Not UTF-8, invisible or reordering characters, spaces of any width,
+  // nothing a search could find.
+  for (const std::string& bad :
+       {std::string("Pe\xC3\x28ters"), std::string("\xE2\x80\xAEsreteeP"),
+        std::string("An\xE2\x80\x8B"), std::string("\xC2\xA0\xE2\x80\x83"),
+        std::string("\xC2\x85x"), std::string("---"), std::string("An\tNa")}) {
+    INFO(bad);
+    c.last_name = bad;
+    CHECK(rejected(c) == "NameFormat last_name");
+  }
+  c.last_name = "D\xE2\x80\x99Hondt";  // a typographic apostrophe is a name
+  CHECK(s.when(c).ok());
   // 100 characters of two bytes each are a name, not 200 characters.
   std::string accented;
   for (int i = 0; i < 100; ++i) accented += "é";
@@ -121,8 +151,10 @@ TEST_CASE("personal data: rejections name the field and the rule", "[decide][per
   c.address->number = std::string(11, '1');
   CHECK(rejected(c) == "AddressFormat address.number");
 
-  for (const char* bad : {"an.example.be", "@example.be", "an@example", "an@@example.be",
-                          "an @example.be", "an@example.be.", "an@.example.be"}) {
+  for (const char* bad :
+       {"an.example.be", "@example.be", "an@example", "an@@example.be", "an @example.be",
+        "an@example.be.", "an@.example.be", ".an@example.be", "an.@example.be", "a..n@example.be",
+        "an@example..be", "an\x01@example.be"}) {
     INFO(bad);
     c = {};
     c.email = bad;
