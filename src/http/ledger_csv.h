@@ -19,7 +19,9 @@
 
 namespace kassa::http {
 
-// The description column in `language` (describe()).
+// The description column in `language` (describe()); the other columns are
+// data, the same in every language (kind and debt as in JSON: "fees",
+// "2023 regularisation"; amounts as 1234.56).
 std::string statement_csv(const projections::StatementPage& page, const Notices& notices,
                           Language language = Language::kEn);
 

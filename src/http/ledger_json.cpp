@@ -108,7 +108,7 @@ constexpr Words kFrench{
     "majoration de 3 % sur {}",
     "majoration de 7 % sur {}",
     "majorations réduites sur {}",
-    "majorations exonérées sur {}",
+    "exonération des majorations sur {}",
     "supplément de régularisation {}",
     "frais de gestion sur la {}",
     "remboursement de régularisation {}",
@@ -119,13 +119,13 @@ constexpr Words kFrench{
     "paiement reçu",
     "paiement imputé :",
     "{} laissé en crédit",
-    "remboursement payé",
+    "remboursement effectué",
     "prestation payée",
     "cotisation de société {}",
     "majoration mensuelle de 1 % sur {}",
     "régularisation {}",
-    {"cotisation", "frais de gestion", "régularisation", "frais de régularisation", "majoration",
-     "frais de recouvrement", "cotisation des sociétés"}};
+    {"cotisation", "frais de gestion", "régularisation", "frais de gestion sur la régularisation",
+     "majoration", "frais de recouvrement", "cotisation des sociétés"}};
 
 constexpr Words kDutch{
     "bijdrage {}",
@@ -144,7 +144,7 @@ constexpr Words kDutch{
     "betaling ontvangen",
     "betaling aangerekend:",
     "{} als tegoed overgebleven",
-    "terugbetaling betaald",
+    "terugbetaling uitgevoerd",
     "uitkering betaald",
     "vennootschapsbijdrage {}",
     "maandelijkse verhoging van 1 % op {}",
