@@ -11,16 +11,18 @@ import tempfile
 script, style = sys.argv[1], sys.argv[2]
 good = "int add(int a, int b) { return a + b; }\n"
 bad = "int add(int a, int b) { return a + b; }\nint   twice(int a){return  2*a;}\n"
+crlf = "int add(int a, int b) { return a + b; }\r\n"
 with tempfile.TemporaryDirectory() as root:
     shutil.copy(style, os.path.join(root, ".clang-format"))
     os.makedirs(os.path.join(root, "src", "domain"))
-    for name, text in {"good.cpp": good, "bad.h": bad}.items():
-        with open(os.path.join(root, "src", "domain", name), "w") as f:
+    for name, text in {"good.cpp": good, "bad.h": bad, "crlf.cpp": crlf}.items():
+        with open(os.path.join(root, "src", "domain", name), "w", newline="") as f:
             f.write(text)
     run = subprocess.run([sys.executable, script, root], capture_output=True, text=True)
     print(run.stdout, run.stderr)
-    expected = "src/domain/bad.h:2: not in the house style"
-    if run.returncode != 1 or expected not in run.stdout or "good.cpp" in run.stdout:
+    expected = ["src/domain/bad.h:2: not in the house style",
+                "src/domain/crlf.cpp:1: not in the house style"]
+    if run.returncode != 1 or any(e not in run.stdout for e in expected) or "good.cpp" in run.stdout:
         sys.exit("expected exit 1 naming %r and not good.cpp" % expected)
     fixed = subprocess.run([sys.executable, script, "--fix", root])
     again = subprocess.run([sys.executable, script, root], capture_output=True, text=True)

@@ -3,8 +3,6 @@
 // a date in days. A valid NISS from a small number is DecidedLedger::niss_of.
 
 #include <chrono>
-#include <cstdlib>
-#include <filesystem>
 #include <stdexcept>
 #include <string>
 
