@@ -80,6 +80,7 @@ nlohmann::json to_json(const demo::PopulationSummary& s, double seconds) {
       {"benefit_payments", s.benefit_payments},
       {"refunds", s.refunds},
       {"regularisations", s.regularisations},
+      {"personal_data_changes", s.personal_data_changes},
       {"persons_assessed_late", s.persons_assessed_late},
       {"quarters_assessed_late", s.quarters_assessed_late},
       {"rejected", s.rejected},
@@ -95,8 +96,9 @@ void print(const demo::PopulationSummary& s, const demo::PopulationSpec& spec, d
   for (const auto& [c, n] : s.categories) std::cout << " " << domain::to_string(c) << " " << n;
   std::cout << "\n  newcomers " << s.newcomers << " (primo-starters " << s.primo_starters
             << "), cessations " << s.cessations << ", payments " << s.payments
-            << ", regularisations " << s.regularisations << ", quarters assessed late "
-            << s.quarters_assessed_late << " (" << s.persons_assessed_late << " persons)"
+            << ", regularisations " << s.regularisations << ", personal data changes "
+            << s.personal_data_changes << ", quarters assessed late " << s.quarters_assessed_late
+            << " (" << s.persons_assessed_late << " persons)"
             << "\n  bank (CODA): " << s.bank_statements << " statements, " << s.bank_lines
             << " credit lines, matched by account " << s.payments_by_account << ", in suspense "
             << s.suspense << "\n  reminded " << s.persons_reminded << ", formal notices "

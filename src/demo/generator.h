@@ -170,6 +170,7 @@ class Generator {
     if (q.number() == 1) {
       if (!first) KASSA_TRY(person_run(day1, domain::ApplyYearEndSurcharge{year - 1}));
       schedule_births(year);
+      schedule_moves(year);
       KASSA_TRY(flush_until(day1.plus_days(9)));
       if (rulebook_.company_year(year).ok()) {
         KASSA_TRY(company_run(day1.plus_days(9), domain::AssessCompanyContribution{year}));
@@ -226,6 +227,36 @@ class Generator {
         p.member,
         "",
         existing ? std::optional{Quarter::containing(first_day)} : std::nullopt};
+  }
+
+  // A new address in one of a few Belgian municipalities, drawn from the
+  // person and the day (no draw from the generator's random stream); one
+  // move in three also gives a mobile number.
+  static domain::ChangePersonalData move_command(std::size_t who, Date on) {
+    static constexpr std::array<std::pair<const char*, const char*>, 8> kPlaces{
+        {{"1000", "Bruxelles"},
+         {"2000", "Antwerpen"},
+         {"4000", "Liège"},
+         {"5000", "Namur"},
+         {"7000", "Mons"},
+         {"8000", "Brugge"},
+         {"9000", "Gent"},
+         {"3000", "Leuven"}}};
+    static constexpr std::array<const char*, 6> kStreets{"Rue de la Station", "Kerkstraat",
+                                                         "Rue du Moulin",     "Stationsstraat",
+                                                         "Place du Marché",   "Dorpsstraat"};
+    const auto seed =
+        static_cast<std::uint64_t>(who) * 7919 + static_cast<std::uint64_t>(on.to_days());
+    domain::ChangePersonalData c;
+    schemas::AddressT address;
+    address.street = kStreets[seed % kStreets.size()];
+    address.number = std::to_string(1 + seed % 180);
+    address.postal_code = kPlaces[(seed / 7) % kPlaces.size()].first;
+    address.city = kPlaces[(seed / 7) % kPlaces.size()].second;
+    address.country = "BE";
+    c.address = std::move(address);
+    if (seed % 3 == 0) c.phone = "+32 47" + std::to_string(1'000'000 + seed % 9'000'000);
+    return c;
   }
 
   domain::RegisterCompany register_command(const Company& c) const {
@@ -305,6 +336,21 @@ class Generator {
       a.date = death;
       agenda_.emplace(death.plus_days(static_cast<std::int32_t>(rng_.between(30, 120))).to_days(),
                       a);
+    }
+  }
+
+  // Some move every year (the fund hears of it weeks later) and a few have
+  // their name corrected by the register: changes of personal data.
+  void schedule_moves(int year) {
+    for (std::size_t i = 0; i < persons_.size(); ++i) {
+      const Person& p = persons_[i];
+      const bool move = rng_.per_mille(40);
+      const bool rename = rng_.per_mille(2);
+      if (!move && !rename) continue;
+      const Date on = ymd(year, 1, 1).plus_days(static_cast<std::int32_t>(rng_.below(330)));
+      if (on < p.start || (p.end && *p.end < on)) continue;
+      if (move) agenda_.emplace(on.to_days(), Action{Act::kMove, i});
+      if (rename) agenda_.emplace(on.to_days(), Action{Act::kRename, i});
     }
   }
 

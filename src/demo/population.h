@@ -78,6 +78,7 @@ struct PopulationSummary {
   std::size_t benefit_payments = 0;  // monthly bridging-right payments
   std::size_t refunds = 0;           // credits and regularisation refunds paid back
   std::size_t regularisations = 0;
+  std::size_t personal_data_changes = 0;  // moves and names corrected (PersonalDataChanged)
   // Quarters a run assessed after their due date (newcomers registered after
   // their first quarter's run), and the persons they belong to, over all runs.
   std::size_t persons_assessed_late = 0;

@@ -114,6 +114,8 @@ enum class Act {
   kPayBenefit,
   kRefund,
   kDeath,
+  kMove,    // a new address (and sometimes a telephone)
+  kRename,  // a name corrected by the register
 };
 
 struct Action {

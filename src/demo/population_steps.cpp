@@ -32,6 +32,17 @@ void Generator::to_commands(Date on, const Action& a, std::vector<PersonWriter::
       break;
     case Act::kBirth: persons.push_back({p.key, domain::RecordBirth{a.date, false}, on}); break;
     case Act::kDeath: persons.push_back({p.key, domain::RecordDeath{a.date}, on}); break;
+    case Act::kMove: persons.push_back({p.key, move_command(a.who, on), on}); break;
+    case Act::kRename: {
+      // A second family name the register adds ("Peeters-Janssens").
+      const Person& other = persons_[(a.who + 1) % persons_.size()];
+      if (other.last_name == p.last_name) break;
+      p.last_name += "-" + other.last_name;
+      domain::ChangePersonalData c;
+      c.last_name = p.last_name;
+      persons.push_back({p.key, std::move(c), on});
+      break;
+    }
     case Act::kPay: bank_lines_.push_back(bank_payment(on, a)); break;
     case Act::kRequestPlan: {
       std::vector<Quarter> quarters;
@@ -367,6 +378,7 @@ PopulationSummary Generator::summarise() {
         }
       }
       out.regularisations += st.regularisations.size();
+      out.personal_data_changes += static_cast<std::size_t>(st.personal_data_changes);
       bool reminded = false, noticed = false, waived = false;
       for (const auto* line : st.lines()) {
         reminded = reminded || line->reminder_sent.has_value();
