@@ -15,14 +15,15 @@ import { date, todayIso } from "./format.js";
 
 const today = () => date(todayIso());
 
-// The address's parts travel as one object; the country is Belgium unless
-// another is given.
+// The address's parts travel as one object, sent when any part is filled
+// in (the API names a missing one); the country is Belgium unless another
+// is given, in capitals.
 const ADDRESS = ["street", "number", "box", "postal_code", "city", "country"];
 function personalBody(body) {
   const out = {};
   const address = {};
   for (const [name, value] of Object.entries(body)) (ADDRESS.includes(name) ? address : out)[name] = value;
-  if (ADDRESS.some((name) => name !== "country" && address[name] !== undefined)) out.address = { country: "BE", ...address };
+  if (ADDRESS.some((name) => address[name] !== undefined)) out.address = { ...address, country: (address.country ?? "BE").toUpperCase() };
   return out;
 }
 

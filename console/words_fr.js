@@ -110,7 +110,7 @@ export default {
   "component.contribution": "cotisation",
   "component.fees": "frais de gestion",
   "component.regularisation": "régularisation",
-  "component.regularisation-fees": "frais de régularisation",
+  "component.regularisation-fees": "frais de gestion sur la régularisation",
   "component.surcharge": "majoration",
   "component.costs": "frais de recouvrement",
   "component.company-contribution": "cotisation des sociétés",
