@@ -11,6 +11,7 @@
 
 #include "http/auth.h"
 #include "support/run_kassa.h"
+#include "support/temp_dir.h"
 
 namespace kh = kassa::http;
 
@@ -28,9 +29,8 @@ std::string read(const std::string& path) {
 TEST_CASE("kassa auth add-token prints a token once and stores only its hash", "[cli][auth]") {
   // Before: no command; a token's hash was made by hand with sha256sum and
   // the file's JSON edited without a check.
-  char tmpl[] = "/tmp/kassa-auth-XXXXXX";
-  REQUIRE(::mkdtemp(tmpl) != nullptr);
-  const std::string dir = tmpl;
+  kassa::testing::TempDir folder;
+  const std::string dir = folder.path();
   const std::string file = dir + "/data/auth.json";
 
   auto admin =
@@ -96,5 +96,4 @@ TEST_CASE("kassa auth add-token prints a token once and stores only its hash", "
                 Capture::kStderr);
   CHECK(broken.exit_code == 1);
   CHECK(broken.out.find("AuthFileShape") != std::string::npos);
-  std::filesystem::remove_all(dir);
 }

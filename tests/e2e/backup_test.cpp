@@ -33,25 +33,14 @@ std::string niss_of(int n) {
   return first + (check < 10 ? "0" : "") + std::to_string(check);
 }
 
-struct TempFolder {
-  TempFolder() {
-    std::string tmpl = (fs::temp_directory_path() / "kassa-backups-XXXXXX").string();
-    REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-    path = tmpl;
-  }
-  ~TempFolder() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string path;
-};
+using kassa::testing::TempDir;
 
 }  // namespace
 
 TEST_CASE("a backup taken under write load restores elsewhere with every acknowledged write",
           "[e2e][backup]") {
-  TempFolder backups;
-  const std::string backup = backups.path + "/monday";
+  TempDir backups;
+  const std::string backup = backups.path() + "/monday";
   std::vector<std::pair<std::string, std::string>> acknowledged_before;  // party, NISS
   {
     KassadProcess k("", "");
@@ -170,8 +159,8 @@ TEST_CASE("a backup taken under write load restores elsewhere with every acknowl
 }
 
 TEST_CASE("a damaged backup is refused file by file and restores nothing", "[e2e][backup]") {
-  TempFolder backups;
-  const std::string backup = backups.path + "/tuesday";
+  TempDir backups;
+  const std::string backup = backups.path() + "/tuesday";
   {
     KassadProcess k("", "");
     REQUIRE(k.post("/v1/persons", {{"niss", niss_of(1)},
@@ -204,7 +193,7 @@ TEST_CASE("a damaged backup is refused file by file and restores nothing", "[e2e
   INFO(out);
   CHECK(out.find("BackupDamaged") != std::string::npos);
   CHECK(out.find(fs::relative(damaged, backup).generic_string()) != std::string::npos);
-  const std::string target = backups.path + "/restored";
+  const std::string target = backups.path() + "/restored";
   CHECK(run_kassa("restore --from " + backup + " --data-dir " + target, &out) == 1);
   CHECK_FALSE(fs::exists(target));
   CHECK_FALSE(fs::exists(target + ".partial"));

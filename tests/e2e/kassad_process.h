@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "http/auth.h"
+#include "support/temp_dir.h"
 
 extern char** environ;
 
@@ -57,9 +58,7 @@ class KassadProcess {
   KassadProcess(std::string brokers, std::string topic_prefix,
                 const std::function<void(const std::string&)>& prepare = {})
       : port_(free_port()) {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "kassa-e2e-XXXXXX").string();
-    if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp");
-    dir_ = tmpl;
+    dir_ = folder_.path();
     if (prepare) prepare(dir_ + "/data");
     nlohmann::json tokens = nlohmann::json::array();
     for (const char* role : {"staff", "batch", "auditor", "admin"}) {
@@ -127,8 +126,6 @@ class KassadProcess {
         ::waitpid(pid_, &status, 0);
       }
     }
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
   }
 
   pid_t pid() const { return pid_; }
@@ -181,6 +178,7 @@ class KassadProcess {
   }
 
   int port_;
+  TempDir folder_;  // removed once kassad has stopped (the destructor's body runs first)
   std::string dir_;
   pid_t pid_ = -1;
 };

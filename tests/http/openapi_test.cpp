@@ -9,6 +9,7 @@
 #include "domain/rulebook.h"
 #include "http/query_routes.h"
 #include "http/server.h"
+#include "support/temp_dir.h"
 
 void check_documented(const nlohmann::json& doc, kassa::http::Server& server);
 
@@ -22,8 +23,8 @@ TEST_CASE("the OpenAPI document is valid JSON, version 3, and documents every re
   REQUIRE(tokens.ok());
   kassa::http::Server server({"127.0.0.1", 0, "test", 1}, std::move(tokens).value());
   // The routes kassad registers; the wiring adds its modules' routes here too.
-  std::string dir = (std::filesystem::temp_directory_path() / "kassa-openapi-XXXXXX").string();
-  REQUIRE(::mkdtemp(dir.data()) != nullptr);
+  kassa::testing::TempDir folder;
+  const std::string dir = folder.path();
   {
     auto store = kassa::projections::Store::open(dir + "/projections");
     REQUIRE(store.ok());
@@ -47,7 +48,6 @@ TEST_CASE("the OpenAPI document is valid JSON, version 3, and documents every re
     kassa::http::add_projection_admin_routes(server.router(), **runner);
     check_documented(doc, server);
   }
-  std::filesystem::remove_all(dir);
 }
 
 void check_documented(const nlohmann::json& doc, kassa::http::Server& server) {

@@ -29,6 +29,7 @@
 #include "log/personal_data.h"
 #include "log/random.h"
 #include "support/dates.h"
+#include "support/temp_dir.h"
 #include "write/aggregate_writer.h"
 #include "write/aggregates.h"
 #include "write/event_factory.h"
@@ -42,17 +43,13 @@ class DecidedLedger {
 
   explicit DecidedLedger(std::uint64_t seed = 42, std::int32_t person_partitions = 4,
                          std::int32_t company_partitions = 2)
-      : dir_(make_dir()),
+      : dir_(folder_.path()),
         random_(seed),
         factory_(keys_, random_, [this] { return now_us_ += 1000; }),
         log_(open_log(dir_, person_partitions, company_partitions)),
         persons_(*log_, factory_, empty<PersonWriter>(), rulebook_, fund_),
         companies_(*log_, factory_, empty<CompanyWriter>(), rulebook_, fund_) {}
-  ~DecidedLedger() {
-    log_.reset();
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
+  ~DecidedLedger() { log_.reset(); }  // the journal closed before its folder goes
   DecidedLedger(const DecidedLedger&) = delete;
   DecidedLedger& operator=(const DecidedLedger&) = delete;
 
@@ -143,12 +140,6 @@ class DecidedLedger {
     };
   }
 
-  static std::string make_dir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "kassa-decided-XXXXXX").string();
-    if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    return tmpl;
-  }
-
   static std::unique_ptr<log::EventLog> open_log(const std::string& dir, std::int32_t persons,
                                                  std::int32_t companies) {
     log::LogConfig c;
@@ -170,6 +161,7 @@ class DecidedLedger {
         "test:decided-ledger", log::Uuid::v7(now_us_ / 1000, random_), {}, {}};
   }
 
+  TempDir folder_;  // first: removed after everything in it is closed
   std::string dir_;
   domain::Rulebook rulebook_ = domain::Rulebook::belgian_default();
   domain::FundConfig fund_ = domain::FundConfig::kassa_default();
