@@ -1,39 +1,12 @@
 #include "http/json_writer.h"
 
 #include <charconv>
+#include <cstdint>
 
 #include "domain/result.h"
+#include "domain/utf8.h"
 
 namespace kassa::http {
-
-namespace {
-
-// The length of the valid UTF-8 sequence at text[i], or 0 when the bytes
-// there are not one (RFC 3629: no overlongs, no surrogates, at most U+10FFFF).
-std::size_t utf8_length(std::string_view text, std::size_t i) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char c = byte(i);
-  const std::size_t left = text.size() - i;
-  const auto cont = [&](std::size_t k) { return (byte(i + k) & 0xC0) == 0x80; };
-  if (c >= 0xC2 && c <= 0xDF) return left >= 2 && cont(1) ? 2 : 0;
-  if (c >= 0xE0 && c <= 0xEF) {
-    if (left < 3 || !cont(1) || !cont(2)) return 0;
-    const unsigned char c1 = byte(i + 1);
-    if (c == 0xE0 && c1 < 0xA0) return 0;   // overlong
-    if (c == 0xED && c1 >= 0xA0) return 0;  // surrogate
-    return 3;
-  }
-  if (c >= 0xF0 && c <= 0xF4) {
-    if (left < 4 || !cont(1) || !cont(2) || !cont(3)) return 0;
-    const unsigned char c1 = byte(i + 1);
-    if (c == 0xF0 && c1 < 0x90) return 0;   // overlong
-    if (c == 0xF4 && c1 >= 0x90) return 0;  // above U+10FFFF
-    return 4;
-  }
-  return 0;
-}
-
-}  // namespace
 
 void JsonWriter::before_value() {
   KASSA_ASSERT(!done_, "JsonWriter: a value after the outermost one was closed");
@@ -136,7 +109,8 @@ void JsonWriter::write_escaped(std::string_view text) {
     if (i == text.size()) break;
     const auto c = static_cast<unsigned char>(text[i]);
     if (c >= 0x80) {
-      const std::size_t n = utf8_length(text, i);
+      std::uint32_t code_point = 0;
+      const std::size_t n = domain::utf8_decode(text, i, code_point);
       if (n == 0) {
         out_.append("\xEF\xBF\xBD");  // U+FFFD for a byte that is not UTF-8
         ++i;
