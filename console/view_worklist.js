@@ -121,6 +121,13 @@ export async function mount(ctx) {
           id: "worklist-filter",
           onsubmit: (e) => {
             e.preventDefault();
+            // What the fields hold now: a field emptied without an input
+            // event (cleared by a script, a browser's own clear) counts too.
+            const fields = e.target.elements;
+            state.stage = fields["worklist-stage"].value;
+            state.plan = fields["worklist-plan"].value;
+            state.contact = fields["worklist-contact"].value;
+            state.min = fields["worklist-min"].value;
             state.cursors = [null];
             go(0, "worklist-totals");
           },
