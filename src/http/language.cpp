@@ -12,15 +12,6 @@ namespace {
 
 constexpr std::array<Language, 3> kLanguages = {Language::kEn, Language::kFr, Language::kNl};
 
-bool same_letters(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  const auto lower = [](char ch) { return ch >= 'A' && ch <= 'Z' ? char(ch - 'A' + 'a') : ch; };
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
-
 // What the ranges of a header say of one language.
 struct Said {
   bool exact = false;  // a range names it alone ("fr")
@@ -69,7 +60,7 @@ Language negotiate_language(std::string_view accept) {
           s.any_q = q;
           s.any_at = position;
         }
-      } else if (!same_letters(primary, language_tag(kLanguages[i]))) {
+      } else if (!same_text(primary, language_tag(kLanguages[i]))) {
         continue;
       } else if (dash == std::string_view::npos) {
         if (!s.exact || q > s.exact_q) {

@@ -266,13 +266,6 @@ const std::map<std::string, std::vector<std::string>>& produced_types() {
   return types;
 }
 
-bool same_text(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
 }  // namespace
 
 double accept_quality(std::string_view accept, std::string_view type) {
@@ -312,8 +305,6 @@ std::string joined_header(const httplib::Request& req, const char* name) {
   }
   return out;
 }
-
-std::string accept_header(const httplib::Request& req) { return joined_header(req, "Accept"); }
 
 void Router::install(const RouteInfo& info, Handler handler) {
   // httplib tries routes in the order they were added: a literal path
@@ -413,7 +404,7 @@ void Router::install(const RouteInfo& info, Handler handler) {
     // when it admits none of them, 406 names them, before anything is
     // read, logged or written.
     if (!produced.empty() && req.has_header("Accept")) {
-      const std::string accept = accept_header(req);
+      const std::string accept = joined_header(req, "Accept");
       double best = 0.0;
       for (const std::string& t : produced) {
         const double q = accept_quality(accept, t);

@@ -156,8 +156,6 @@ double accept_quality(std::string_view accept, std::string_view type);
 bool accepts(std::string_view accept, std::string_view type);
 // Every header `name` of a request, joined as one list ("a, b").
 std::string joined_header(const httplib::Request& req, const char* name);
-// Every Accept header of a request, joined as one list.
-std::string accept_header(const httplib::Request& req);
 // ?limit=N of a paged list: 1..max, `fallback` without it (400 LimitFormat,
 // LimitRange).
 Result<std::size_t> limit_param(const RequestContext& req, std::size_t fallback, std::size_t max);

@@ -14,6 +14,16 @@
 
 namespace kassa::http {
 
+// Ranges compare without regard to ASCII case ("Text/CSV", "NL-be").
+inline bool same_text(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  const auto lower = [](char ch) { return ch >= 'A' && ch <= 'Z' ? char(ch - 'A' + 'a') : ch; };
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
+}
+
 // Calls fn(range, weight) for each element of `list` ("text/csv;q=0.5,
 // */*"): the range trimmed and without its parameters, its weight from
 // "q=" (1 without one; 0 for one that is not a number from 0 to 1: "q=",
