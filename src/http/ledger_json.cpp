@@ -33,19 +33,6 @@ std::optional<std::string> communication_text(const std::string& digits) {
   return parsed.ok() ? parsed->display() : digits;
 }
 
-std::string_view component_name(s::DebtKind k) {
-  switch (k) {
-    case s::DebtKind::Contribution: return "contribution";
-    case s::DebtKind::Fees: return "fees";
-    case s::DebtKind::Regularisation: return "regularisation";
-    case s::DebtKind::RegularisationFees: return "regularisation-fees";
-    case s::DebtKind::Surcharge: return "surcharge";
-    case s::DebtKind::Costs: return "costs";
-    case s::DebtKind::CompanyContribution: return "company-contribution";
-  }
-  return "contribution";
-}
-
 namespace {
 
 // A statement line's words in one language: the phrase of each kind
@@ -74,7 +61,8 @@ struct Words {
   const char* company_surcharge;
   const char* regularisation_debt;  // "{year} regularisation"
   // contribution, fees, regularisation, regularisation fees, surcharge,
-  // costs, company contribution
+  // costs, company contribution (the English ones are also the JSON
+  // answers' `component` values: component_name)
   std::array<const char*, 7> components;
 };
 
@@ -193,6 +181,8 @@ std::string debt_words(const domain::DebtRef& debt, const Words& w) {
 }
 
 }  // namespace
+
+std::string_view component_name(s::DebtKind k) { return kEnglish.components[component_index(k)]; }
 
 std::string describe(const p::StatementLine& l, Language language) {
   const Words& w = words_of(language);
