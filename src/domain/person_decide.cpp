@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <variant>
 
+#include "domain/identifier_text.h"
 #include "domain/name_words.h"
 #include "domain/person_decide_internal.h"
 #include "domain/utf8.h"
@@ -180,9 +181,8 @@ Status check_address(const schemas::AddressT& a) {
     return Error::invalid("address.country", "AddressFormat",
                           "address.country: an ISO 3166-1 alpha-2 code in capitals (BE)");
   }
-  const auto digit = [](char ch) { return ch >= '0' && ch <= '9'; };
   if (a.country == "BE" && (a.postal_code.size() != 4 || a.postal_code[0] == '0' ||
-                            !std::all_of(a.postal_code.begin(), a.postal_code.end(), digit))) {
+                            !detail::all_digits(a.postal_code))) {
     return Error::invalid("address.postal_code", "AddressFormat",
                           "address.postal_code: a Belgian postal code is 4 digits, 1000-9999");
   }
