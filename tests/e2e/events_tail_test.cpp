@@ -12,22 +12,11 @@
 #include "kassad_process.h"
 
 using kassa::testing::KassadProcess;
+using kassa::testing::register_jan;
 using kassa::testing::run_kassa;
 using nlohmann::json;
 
 namespace {
-
-// Jan Peeters (NISS 85073003328), registered through the API: his PartyId.
-std::string register_jan(KassadProcess& k) {
-  auto reg = k.post("/v1/persons", {{"niss", "85073003328"},
-                                    {"first_name", "Jan"},
-                                    {"last_name", "Peeters"},
-                                    {"start", "2025-01-01"},
-                                    {"category", "main"},
-                                    {"date", "2025-01-02"}});
-  REQUIRE(reg.status == 201);
-  return reg.body["party_id"].get<std::string>();
-}
 
 // The JSON lines of `kassa events tail`'s output (not the journal's own
 // log line).

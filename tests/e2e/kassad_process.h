@@ -5,6 +5,7 @@
 // prefix. Stops it with SIGTERM (SIGKILL after 20 s) on destruction.
 
 #include <httplib.h>
+#include <catch2/catch.hpp>
 
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -182,6 +183,18 @@ class KassadProcess {
   std::string dir_;
   pid_t pid_ = -1;
 };
+
+// Jan Peeters (NISS 85073003328), registered through the API: his PartyId.
+inline std::string register_jan(KassadProcess& k) {
+  auto reg = k.post("/v1/persons", {{"niss", "85073003328"},
+                                    {"first_name", "Jan"},
+                                    {"last_name", "Peeters"},
+                                    {"start", "2025-01-01"},
+                                    {"category", "main"},
+                                    {"date", "2025-01-02"}});
+  REQUIRE(reg.status == 201);
+  return reg.body["party_id"].get<std::string>();
+}
 
 #ifdef KASSA_BINARY
 // Runs the kassa binary with `args` (a shell command line); its exit code,

@@ -9,6 +9,7 @@
 #include "kassad_process.h"
 
 using kassa::testing::KassadProcess;
+using kassa::testing::register_jan;
 
 namespace {
 
@@ -65,18 +66,6 @@ bool exposition_line(const std::string& line) {
   char* end = nullptr;
   std::strtod(value.c_str(), &end);
   return !value.empty() && end == value.c_str() + value.size();
-}
-
-// Jan Peeters (NISS 85073003328), registered through the API: his PartyId.
-std::string register_jan(KassadProcess& k) {
-  auto reg = k.post("/v1/persons", {{"niss", "85073003328"},
-                                    {"first_name", "Jan"},
-                                    {"last_name", "Peeters"},
-                                    {"start", "2025-01-01"},
-                                    {"category", "main"},
-                                    {"date", "2025-01-02"}});
-  REQUIRE(reg.status == 201);
-  return reg.body["party_id"].get<std::string>();
 }
 
 }  // namespace
