@@ -26,7 +26,7 @@ std::string encode_company_view(const d::CompanyView& v) {
   w.u8(kCompanyFormat).str(v.name).str(v.legal_form).date(v.incorporation).date(v.registered_on);
   w.u32(static_cast<std::uint32_t>(v.directors.size()));
   for (const auto& dir : v.directors)
-    w.str(dir.party).date(dir.from).opt_date(dir.to).str(dir.role);
+    w.str(dir.party.str()).date(dir.from).opt_date(dir.to).str(dir.role);
   w.u32(static_cast<std::uint32_t>(v.balance_sheets.size()));
   for (const auto& b : v.balance_sheets)
     w.date(b.financial_year_end).money(b.total).date(b.reported);
@@ -53,12 +53,11 @@ Result<d::CompanyView> decode_company_view(std::string_view bytes) {
   v.registered_on = r.date();
   std::uint32_t n = r.u32();
   for (std::uint32_t i = 0; i < n && !r.failed(); ++i) {
-    d::CompanyDirectorView dir;
-    dir.party = r.str();
-    dir.from = r.date();
-    dir.to = r.opt_date();
-    dir.role = r.str();
-    v.directors.push_back(std::move(dir));
+    auto party = d::PartyId::parse(r.str(), "director");
+    if (!party) return Error::corrupt("CompanyView", "a director that is not a PartyId");
+    const d::Date from = r.date();
+    const std::optional<d::Date> to = r.opt_date();
+    v.directors.push_back({std::move(party).value(), from, to, r.str()});
   }
   n = r.u32();
   for (std::uint32_t i = 0; i < n && !r.failed(); ++i) {
@@ -100,7 +99,7 @@ void write_company(KvSink& sink, std::string_view number, const d::CompanyState&
   for (const auto& dir : view.directors) {
     Writer w;
     w.i32(dir.from.to_days()).i32(dir.to ? dir.to->to_days() : 0);
-    sink.put(Cf::kCompany, director_key(dir.party, number), w.bytes());
+    sink.put(Cf::kCompany, director_key(dir.party.str(), number), w.bytes());
   }
 }
 

@@ -222,11 +222,9 @@ Result<CompanyReport> company_report(const pj::Store& store, const std::string& 
   if (report.account) {
     // One line per director (the latest appointment), by PartyId.
     std::map<std::string, domain::CompanyDirectorView> latest;
-    for (const auto& d : report.account->directors) latest[d.party] = d;
+    for (const auto& d : report.account->directors) latest.insert_or_assign(d.party.str(), d);
     for (const auto& [party, d] : latest) {
-      DirectorLine line;
-      line.party_id = party;
-      line.director = d;
+      DirectorLine line{.party_id = party, .director = d, .added = {}, .removed = std::nullopt};
       if (auto it = added.find(party); it != added.end()) line.added = it->second;
       if (auto it = removed.find(party); it != removed.end()) line.removed = it->second;
       report.directors.push_back(std::move(line));

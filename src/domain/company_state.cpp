@@ -19,7 +19,7 @@ Money CompanyDebt::open_surcharges() const {
 
 const Director* CompanyState::active_director(const PartyId& party) const {
   for (const auto& d : directors) {
-    if (d.party == party.str() && !d.to) return &d;
+    if (d.party == party && !d.to) return &d;
   }
   return nullptr;
 }
@@ -49,6 +49,12 @@ Error corrupt(const char* rule, const std::string& message) {
 }
 std::string str(const flatbuffers::String* s) { return s == nullptr ? std::string() : s->str(); }
 Money cents(std::int64_t c) { return Money::from_cents(c); }
+// A director's PartyId as the event names it; a malformed one is corruption.
+Result<PartyId> director_party(const flatbuffers::String* s) {
+  auto party = PartyId::parse(str(s), "director_party");
+  if (!party) return corrupt("MalformedEvent", party.error().message);
+  return party;
+}
 Money add(Money a, Money b) { return FoldArithmetic::add(a, b); }
 Money sub(Money a, Money b) { return FoldArithmetic::sub(a, b); }
 
@@ -67,14 +73,18 @@ class CompanyFolder {
       case EventBody::CompanyRegistered: return on(*e_.body_as_CompanyRegistered());
       case EventBody::CompanyDirectorAdded: {
         const auto& b = *e_.body_as_CompanyDirectorAdded();
-        s_.directors.push_back(
-            {str(b.director_party()), Date::from_days(b.from_days()), std::nullopt, str(b.role())});
+        auto party = director_party(b.director_party());
+        KASSA_TRY(party);
+        s_.directors.push_back({std::move(party).value(), Date::from_days(b.from_days()),
+                                std::nullopt, str(b.role())});
         return {};
       }
       case EventBody::CompanyDirectorRemoved: {
         const auto& b = *e_.body_as_CompanyDirectorRemoved();
         for (auto& d : s_.directors) {
-          if (d.party == str(b.director_party()) && !d.to) d.to = Date::from_days(b.to_days());
+          if (d.party.str() == str(b.director_party()) && !d.to) {
+            d.to = Date::from_days(b.to_days());
+          }
         }
         return {};
       }

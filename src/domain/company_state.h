@@ -40,7 +40,7 @@ struct CompanyDebt {
 };
 
 struct Director {
-  std::string party;  // PartyId::str(), never a niss
+  PartyId party;  // never a niss
   Date from = epoch();
   std::optional<Date> to;
   std::string role;

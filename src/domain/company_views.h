@@ -30,7 +30,7 @@ struct CompanyYearView {
 };
 
 struct CompanyDirectorView {
-  std::string party;  // PartyId
+  PartyId party;
   Date from = epoch();
   std::optional<Date> to;
   std::string role;

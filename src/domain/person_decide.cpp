@@ -415,7 +415,7 @@ Decision handle(const PersonState& s, const EraseRegistrationData& c, const Deci
     return Error::invalid("legal_basis", "LegalBasisRequired", "an erasure names its legal basis");
   }
   schemas::PersonalDataErasedT b;
-  b.key_id = c.key_id.empty() ? s.party_id : c.key_id;
+  b.key_id = c.key_id.empty() ? s.party_id->str() : c.key_id;
   b.legal_basis = c.legal_basis;
   b.requested_days = ctx.business_date.to_days();
   Events events;

@@ -292,8 +292,10 @@ class Folder {
       KASSA_TRY(from);
       assess_from = *from;
     }
+    auto party = PartyId::parse(str(e_.aggregate_key()), "aggregate_key");
+    if (!party) return corrupt(evolve_rules::kMalformedEvent, party.error().message);
     s_.registered = true;
-    s_.party_id = str(e_.aggregate_key());
+    s_.party_id = std::move(party).value();
     s_.member_number = b.member_number();
     s_.registered_on = effective();
     s_.initial_category = from_schema(b.category());
@@ -1086,8 +1088,8 @@ Status evolve(PersonState& state, const schemas::Envelope& envelope, Entries* en
                           "expected sequence " + std::to_string(state.last_sequence + 1) +
                               ", got " + std::to_string(envelope.sequence()));
   }
-  if (state.registered && envelope.aggregate_key() != nullptr &&
-      envelope.aggregate_key()->string_view() != state.party_id) {
+  if (state.party_id && envelope.aggregate_key() != nullptr &&
+      envelope.aggregate_key()->string_view() != state.party_id->str()) {
     return Error::corrupt(evolve_rules::kWrongAggregate, "event of another person");
   }
   // Handlers validate before they mutate; a failure leaves the state as is.

@@ -43,6 +43,7 @@
 #include "domain/category.h"
 #include "domain/date.h"
 #include "domain/money.h"
+#include "domain/party_id.h"
 #include "domain/quarter.h"
 #include "domain/result.h"
 #include "domain/surcharge.h"
@@ -308,7 +309,7 @@ struct OverpaymentClaim {
 struct PersonState {
   // Identity and affiliation.
   bool registered = false;
-  std::string party_id;  // the aggregate key
+  std::optional<PartyId> party_id;  // the aggregate key, once registered
   std::uint32_t member_number = 0;
   Date registered_on = epoch();
   Category initial_category = Category::kMain;

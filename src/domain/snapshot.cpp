@@ -161,7 +161,7 @@ PaymentFact from_t(const s::PaymentStateT& t) {
 std::unique_ptr<s::PersonSnapshotT> to_t(const PersonState& st) {
   auto t = std::make_unique<s::PersonSnapshotT>();
   t->registered = st.registered;
-  t->party_id = st.party_id;
+  if (st.party_id) t->party_id = st.party_id->str();
   t->member_number = st.member_number;
   t->registered_days = st.registered_on.to_days();
   t->initial_category = to_schema(st.initial_category);
@@ -348,7 +348,11 @@ std::unique_ptr<s::PersonSnapshotT> to_t(const PersonState& st) {
 Result<PersonState> from_t(const s::PersonSnapshotT& t) {
   PersonState st;
   st.registered = t.registered;
-  st.party_id = t.party_id;
+  if (!t.party_id.empty()) {
+    auto party = PartyId::parse(t.party_id);
+    if (!party) return invalid("bad party_id");
+    st.party_id = std::move(party).value();
+  }
   st.member_number = t.member_number;
   st.registered_on = dt(t.registered_days);
   st.initial_category = from_schema(t.initial_category);
@@ -573,7 +577,7 @@ std::unique_ptr<s::CompanySnapshotT> to_t(const CompanyState& st) {
   t->member_number = st.member_number;
   for (const auto& d : st.directors) {
     auto dt_ = std::make_unique<s::DirectorStateT>();
-    dt_->party = d.party;
+    dt_->party = d.party.str();
     dt_->from_days = d.from.to_days();
     dt_->removed = d.to.has_value();
     dt_->to_days = days(d.to);
@@ -623,7 +627,9 @@ Result<CompanyState> from_t(const s::CompanySnapshotT& t) {
   st.member_number = t.member_number;
   for (const auto& d : t.directors) {
     if (!d) return invalid("null director");
-    st.directors.push_back({d->party, dt(d->from_days),
+    auto party = PartyId::parse(d->party);
+    if (!party) return invalid("bad director party");
+    st.directors.push_back({std::move(party).value(), dt(d->from_days),
                             d->removed ? std::optional<Date>(dt(d->to_days)) : std::nullopt,
                             d->role});
   }

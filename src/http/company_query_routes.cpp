@@ -22,14 +22,14 @@ void add_company_queries(Router& router, const std::shared_ptr<Ctx>& c) {
                       KASSA_ASSIGN_OR_RETURN(auto account, p::read_company(view, key));
                       const domain::CompanyView a = account.value_or(domain::CompanyView{});
                       std::vector<std::string> disclosed;
-                      for (const auto& d : a.directors) disclosed.push_back(d.party);
+                      for (const auto& d : a.directors) disclosed.push_back(d.party.str());
                       KASSA_TRY(c->audit_all(req, disclosed, "GET /v1/companies/{company_number}"));
                       auto live = c->deps.stores->get();
                       json directors = json::array();
                       for (const auto& d : a.directors) {
-                        KASSA_ASSIGN_OR_RETURN(auto debt, p::read_debt(*live, d.party));
+                        KASSA_ASSIGN_OR_RETURN(auto debt, p::read_debt(*live, d.party.str()));
                         directors.push_back(
-                            {{"party_id", d.party},
+                            {{"party_id", d.party.str()},
                              {"role", d.role},
                              {"from", date_of(d.from)},
                              {"to", date_of(d.to)},

@@ -45,6 +45,35 @@ RegisterCompany company(int founded) {
       Date::from_ymd(founded, 3, 1).value(),        7654321,         {kDirector}};
 }
 
+TEST_CASE("company: a director who is not a PartyId is a corrupt event", "[company]") {
+  // The state holds each director as a PartyId: an event naming anything
+  // else (a NISS, say) is refused by the fold, not kept as text.
+  DecisionContext ctx{rulebook(), rulebook().fund(), d("2025-01-10")};
+  CompanyState empty;
+  auto reg = decide(empty, CompanyCommand{company(2020)}, ctx);
+  REQUIRE(reg.ok());
+  REQUIRE(types(*reg) == std::vector<EB>{EB::CompanyRegistered, EB::CompanyDirectorAdded});
+  auto added = *(*reg)[1].body.AsCompanyDirectorAdded();
+  added.director_party = "85073003328";
+  std::vector<NewEvent> events{(*reg)[0], (*reg)[1]};
+  events[1].body.Set(std::move(added));
+  CompanyState state;
+  for (const auto& e : events) {
+    std::vector<std::uint8_t> bytes;
+    const auto& env =
+        pack_envelope(e, state.last_sequence + 1, kCompany, schemas::AggregateKind::Company, bytes);
+    auto status = evolve(state, env);
+    if (e.body.type == EB::CompanyRegistered) {
+      REQUIRE(status.ok());
+      continue;
+    }
+    REQUIRE_FALSE(status.ok());
+    CHECK(status.error().code == Errc::kCorrupt);
+    CHECK(status.error().rule == "MalformedEvent");
+  }
+  CHECK(state.directors.empty());
+}
+
 TEST_CASE("company: register, contribution, late payment", "[company]") {
   CompanyScenario s;
   auto reg = s.run("2025-01-10", company(2020));

@@ -10,7 +10,8 @@ TEST_CASE("evolve: registration sets identity and affiliation", "[evolve]") {
                       7654321, true)});
   const auto& s = h.state;
   CHECK(s.registered);
-  CHECK(s.party_id == kParty);
+  REQUIRE(s.party_id.has_value());
+  CHECK(s.party_id->str() == kParty);
   CHECK(s.member_number == 7654321u);
   CHECK(s.starter == schemas::StarterStatus::Starter);
   CHECK(s.affiliated_before_start);
