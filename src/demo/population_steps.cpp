@@ -61,7 +61,7 @@ void Generator::to_commands(Date on, const Action& a, std::vector<PersonWriter::
     case Act::kGrantPlan: {
       std::optional<Money> owed;
       with_state([&](const domain::PersonState& st) {
-        if (st.plan_request) owed = st.plan_request->amount;
+        if (const auto* request = st.pending_plan_request()) owed = request->amount;
       });
       if (!owed) break;
       domain::GrantPaymentPlan grant;

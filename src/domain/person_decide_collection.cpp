@@ -371,7 +371,7 @@ Decision handle(const PersonState& s, const RequestPaymentPlan& c, const Decisio
   if (c.instalments == 0) {
     return Error::invalid("instalments", "InstalmentsRequired", "instalments: at least one");
   }
-  if (s.plan_request) {
+  if (s.pending_plan_request() != nullptr) {
     return Error::conflict("PaymentPlanRequestPending", "a payment plan request is pending");
   }
   Money amount;
@@ -395,7 +395,8 @@ Decision handle(const PersonState& s, const RequestPaymentPlan& c, const Decisio
 
 Decision handle(const PersonState& s, const GrantPaymentPlan& c, const DecisionContext& ctx) {
   KASSA_TRY(require_registered(s));
-  if (!s.plan_request) {
+  const RequestRecord* request = s.pending_plan_request();
+  if (request == nullptr) {
     return Error::violation("NoPaymentPlanRequest", "no payment plan request is pending");
   }
   if (c.plan_ref.empty()) {
@@ -412,16 +413,16 @@ Decision handle(const PersonState& s, const GrantPaymentPlan& c, const DecisionC
     KASSA_TRY(require_plausible(i.amount, ctx.fund.plausibility.max_amount, "instalments"));
     total = sum(total, i.amount);
   }
-  if (total != s.plan_request->amount) {
-    return Error::violation("InstalmentsDoNotMatchDebt",
-                            "instalments add up to " + total.format() + ", the request is " +
-                                s.plan_request->amount.format(),
-                            "instalments");
+  if (total != request->amount) {
+    return Error::violation(
+        "InstalmentsDoNotMatchDebt",
+        "instalments add up to " + total.format() + ", the request is " + request->amount.format(),
+        "instalments");
   }
   schemas::PaymentPlanGrantedT b;
   b.plan_ref = c.plan_ref;
   b.granted_days = ctx.business_date.to_days();
-  b.quarters = s.plan_request->quarters;
+  b.quarters = request->quarters;
   b.total_cents = total.cents();
   for (const auto& i : c.instalments) b.instalments.emplace_back(i.due.to_days(), i.amount.cents());
   Events events;
@@ -432,7 +433,7 @@ Decision handle(const PersonState& s, const GrantPaymentPlan& c, const DecisionC
 Decision handle(const PersonState& s, const RefusePaymentPlan& c, const DecisionContext& ctx) {
   KASSA_TRY(require_registered(s));
   KASSA_TRY(check_appeal(c.appeal));
-  if (!s.plan_request) {
+  if (s.pending_plan_request() == nullptr) {
     return Error::violation("NoPaymentPlanRequest", "no payment plan request is pending");
   }
   schemas::PaymentPlanRefusedT b;

@@ -130,7 +130,6 @@ class Folder {
       case EventBody::PaymentPlanRefused:
         return registered([&] {
           const auto* b = e_.body_as_PaymentPlanRefused();
-          s_.plan_request.reset();
           s_.plan_refused = Date::from_days(b->decided_days());
           request_decided(RequestKind::kPaymentPlan, {}, RequestStatus::kRefused, *s_.plan_refused,
                           {}, appeal_of(b->appeal()));
@@ -826,11 +825,9 @@ class Folder {
 
   Status on(const schemas::PaymentPlanRequested& b) {
     return registered([&] {
-      s_.plan_request =
-          PaymentPlanRequest{Date::from_days(b.requested_days()), codes_of(b.quarters()),
-                             b.proposed_instalments(), cents(b.amount_cents())};
-      request_made(RequestKind::kPaymentPlan, s_.plan_request->requested, s_.plan_request->quarters,
-                   s_.plan_request->amount);
+      request_made(RequestKind::kPaymentPlan, Date::from_days(b.requested_days()),
+                   codes_of(b.quarters()), cents(b.amount_cents()));
+      s_.requests.back().proposed_instalments = b.proposed_instalments();
     });
   }
 
@@ -849,7 +846,6 @@ class Folder {
       request_decided(RequestKind::kPaymentPlan, plan.quarters, RequestStatus::kGranted,
                       plan.granted, plan.ref, std::nullopt, plan.total);
       s_.plans.push_back(std::move(plan));
-      s_.plan_request.reset();
     });
   }
 

@@ -129,6 +129,13 @@ std::optional<Quarter> PersonState::last_assessed_quarter() const {
   return std::nullopt;
 }
 
+const RequestRecord* PersonState::pending_plan_request() const {
+  for (const RequestRecord& r : requests) {
+    if (r.kind == RequestKind::kPaymentPlan && r.status == RequestStatus::kPending) return &r;
+  }
+  return nullptr;
+}
+
 std::vector<const DebtLine*> PersonState::lines() const {
   std::vector<const DebtLine*> out;
   out.reserve(quarter_lines.size() + regularisation_lines.size());

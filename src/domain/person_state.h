@@ -169,6 +169,8 @@ struct RequestRecord {
   // then what was waived; dispenses: what was dispensed (none while
   // pending); refusals of waivers and dispenses: none.
   Money amount;
+  // A plan request's proposed number of instalments (0 for the rest).
+  std::uint16_t proposed_instalments = 0;
 };
 
 // Per calendar quarter: what is not a debt (rights, requests).
@@ -263,13 +265,6 @@ struct PaymentPlan {
   std::optional<Date> breached_on;
 };
 
-struct PaymentPlanRequest {
-  Date requested = epoch();
-  std::vector<std::uint16_t> quarters;
-  std::uint16_t instalments = 0;
-  Money amount;
-};
-
 struct Contest {
   std::string case_ref;
   Date filed = epoch();
@@ -348,8 +343,7 @@ struct PersonState {
 
   // Collection and requests.
   std::vector<PaymentPlan> plans;
-  std::optional<PaymentPlanRequest> plan_request;  // pending
-  std::optional<Date> plan_refused;                // the latest refusal
+  std::optional<Date> plan_refused;  // the latest refusal
   std::vector<Contest> contests;
   std::vector<RequestRecord> requests;  // plans, waivers, dispenses: asked and decided
   int personal_contacts = 0;
@@ -385,6 +379,9 @@ struct PersonState {
   // Lines in key order (quarterly before regularisation at an equal key,
   // regularisations by year): the order allocation and evolve fill them.
   std::vector<const DebtLine*> lines() const;
+  // The payment plan request still to decide (at most one is pending), in
+  // `requests`; nullptr when none is.
+  const RequestRecord* pending_plan_request() const;
   std::vector<DebtLine*> lines_for(Quarter key);
   // The quarter's line, or the first regularisation line of that key.
   const DebtLine* find_line(DebtLineKind kind, Quarter key) const;

@@ -63,10 +63,10 @@ struct PlanOf {
 };
 PlanOf plan_of(const PersonState& s) {
   PlanOf out;
-  if (s.plan_request) {
+  if (const RequestRecord* request = s.pending_plan_request(); request != nullptr) {
     out.status = PlanStatus::kRequested;
-    out.date = s.plan_request->requested;
-    out.total = s.plan_request->amount;
+    out.date = request->requested;
+    out.total = request->amount;
     return out;
   }
   if (!s.plans.empty()) {

@@ -1,5 +1,6 @@
 #include "domain/snapshot.h"
 
+#include <algorithm>
 #include <memory>
 #include <string>
 
@@ -252,12 +253,12 @@ std::unique_ptr<s::PersonSnapshotT> to_t(const PersonState& st) {
     pt->breached_days = days(p.breached_on);
     t->plans.push_back(std::move(pt));
   }
-  if (st.plan_request) {
+  if (const RequestRecord* request = st.pending_plan_request()) {
     t->plan_request = std::make_unique<s::PlanRequestStateT>();
-    t->plan_request->requested_days = st.plan_request->requested.to_days();
-    t->plan_request->quarters = st.plan_request->quarters;
-    t->plan_request->instalments = st.plan_request->instalments;
-    t->plan_request->amount_cents = st.plan_request->amount.cents();
+    t->plan_request->requested_days = request->requested.to_days();
+    t->plan_request->quarters = request->quarters;
+    t->plan_request->instalments = request->proposed_instalments;
+    t->plan_request->amount_cents = request->amount.cents();
   }
   for (const auto& c : st.contests) {
     auto ct = std::make_unique<s::ContestStateT>();
@@ -462,11 +463,6 @@ Result<PersonState> from_t(const s::PersonSnapshotT& t) {
     plan.breached_on = opt_date(p->breached_days);
     st.plans.push_back(std::move(plan));
   }
-  if (t.plan_request) {
-    st.plan_request =
-        PaymentPlanRequest{dt(t.plan_request->requested_days), t.plan_request->quarters,
-                           t.plan_request->instalments, m(t.plan_request->amount_cents)};
-  }
   for (const auto& c : t.contests) {
     if (!c) return invalid("null contest");
     Contest contest;
@@ -515,6 +511,20 @@ Result<PersonState> from_t(const s::PersonSnapshotT& t) {
     st.requests.push_back({static_cast<RequestKind>(r->kind), dt(r->requested_days), r->quarters,
                            static_cast<RequestStatus>(r->status), opt_date(r->decided_days),
                            r->decision_ref, appeal_info(r->appeal), m(r->amount_cents)});
+  }
+  // The pending plan request is one of the requests; the snapshot's own
+  // table (kept so its encoding did not change) adds the instalments asked.
+  if (t.plan_request) {
+    auto request = std::find_if(st.requests.begin(), st.requests.end(), [](const RequestRecord& r) {
+      return r.kind == RequestKind::kPaymentPlan && r.status == RequestStatus::kPending;
+    });
+    if (request == st.requests.end() || request->amount != m(t.plan_request->amount_cents) ||
+        request->quarters != t.plan_request->quarters) {
+      return invalid("a pending plan request that is not among the requests");
+    }
+    request->proposed_instalments = t.plan_request->instalments;
+  } else if (st.pending_plan_request() != nullptr) {
+    return invalid("a pending plan request without its table");
   }
   for (const auto& o : t.overpayments) {
     if (!o) return invalid("null overpayment");

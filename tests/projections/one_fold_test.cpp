@@ -220,8 +220,9 @@ class Walk {
       if (!open.empty()) {
         person(key, d::RequestPaymentPlan{open, 4}, mid);
         const auto now = state(key);
-        if (now.plan_request && chance(700)) {
-          const d::Money total = now.plan_request->amount;
+        const d::RequestRecord* request = now.pending_plan_request();
+        if (request != nullptr && chance(700)) {
+          const d::Money total = request->amount;
           const std::int64_t part = total.cents() / 4;
           std::vector<d::Instalment> inst;
           for (int i = 0; i < 4; ++i) {
@@ -233,7 +234,7 @@ class Walk {
           if (chance(300))
             person(key, d::BreachPaymentPlan{ref, late.plus_months(1), cents(part)},
                    late.plus_months(1));
-        } else if (now.plan_request) {
+        } else if (request != nullptr) {
           person(key,
                  d::RefusePaymentPlan{
                      {"NoIncome", "no income", "Tribunal du travail", late.plus_months(3)}},

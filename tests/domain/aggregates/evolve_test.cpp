@@ -63,7 +63,7 @@ TEST_CASE("evolve: a rich history touches every person event", "[evolve]") {
   REQUIRE(s.plans.size() == 1);
   CHECK(s.plans[0].breached);
   CHECK_FALSE(s.payment_plan_respected());
-  CHECK_FALSE(s.plan_request.has_value());
+  CHECK(s.pending_plan_request() == nullptr);
   CHECK_FALSE(s.contest_pending());
   CHECK_FALSE(s.contribution_due(q("2025-Q4")));  // sickness: contribution-free
   CHECK(s.facts(q("2025-Q2"))->waiver == RequestStatus::kPending);

@@ -2,6 +2,7 @@
 #include "domain/snapshot.h"
 
 #include "rich_history.h"
+#include "scenario.h"
 
 namespace kassa::domain::test {
 namespace {
@@ -28,6 +29,35 @@ TEST_CASE("snapshot: a rich person state round-trips byte for byte", "[snapshot]
   restored.state = *back;
   REQUIRE(restored.apply(received("2026-01-05", 1'000, "BANK-3")).ok());
   CHECK(restored.state.last_sequence == h.state.last_sequence + 1);
+}
+
+TEST_CASE("snapshot: a pending plan request is one of the requests, before and after",
+          "[snapshot]") {
+  // The request is held once (in `requests`, with the instalments asked
+  // for); the snapshot still carries its own table, the bytes unchanged.
+  auto s = with_unpaid_q1();
+  s.run("2025-02-01", RequestPaymentPlan{{q("2025-Q1")}, 3});
+  const RequestRecord* pending = s.state.pending_plan_request();
+  REQUIRE(pending != nullptr);
+  CHECK(pending->proposed_instalments == 3);
+  CHECK(pending->quarters == std::vector<std::uint16_t>{quarter_code(q("2025-Q1"))});
+  auto bytes = serialize(s.state);
+  auto back = deserialize_person(bytes);
+  REQUIRE(back.ok());
+  CHECK(serialize(*back) == bytes);
+  const RequestRecord* restored = back->pending_plan_request();
+  REQUIRE(restored != nullptr);
+  CHECK(restored->proposed_instalments == 3);
+  CHECK(restored->amount == pending->amount);
+  CHECK(restored->requested == d("2025-02-01"));
+  // Granted on the restored state, the request is decided and none is pending.
+  PersonScenario after;
+  after.state = *back;
+  after.run("2025-02-10", GrantPaymentPlan{"PLAN-9", {{d("2025-03-01"), restored->amount}}});
+  CHECK(after.state.pending_plan_request() == nullptr);
+  REQUIRE(after.state.requests.size() == 1);
+  CHECK(after.state.requests[0].status == RequestStatus::kGranted);
+  CHECK(after.rejection("2025-02-11", RefusePaymentPlan{appeal()}) == "NoPaymentPlanRequest");
 }
 
 TEST_CASE("snapshot: an empty state round-trips", "[snapshot]") {
