@@ -420,6 +420,7 @@ Result<Reply> statement_csv_of(const RequestContext& req, const p::KvView& view,
   reply.raw_body = statement_csv(page, notices, language);
   reply.content_type = "text/csv; charset=utf-8";
   reply.headers.emplace_back("Content-Language", std::string(language_tag(language)));
+  reply.headers.emplace_back("Vary", "Accept, Accept-Language");
   reply.headers.emplace_back("Content-Disposition",
                              "attachment; filename=\"statement-" + key + ".csv\"");
   if (!page.next_cursor.empty())

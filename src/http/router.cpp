@@ -352,6 +352,11 @@ void Router::install(const RouteInfo& info, Handler handler) {
     // errors included, unless a route says otherwise (the console's
     // versioned files).
     res.set_header("Cache-Control", "no-store");
+    // A route that answers in more than one type chooses by Accept: a
+    // cache that keeps an answer anyway must not serve it for another
+    // Accept (RFC 9110, 12.5.5). A route whose answer also follows another
+    // header names it in its own Vary.
+    if (produced.size() > 1) res.set_header("Vary", "Accept");
     if (!names.empty()) {
       // GET /v1/persons/search is not a person whose PartyId is "search":
       // a path some route spells out is that route's, and this method is

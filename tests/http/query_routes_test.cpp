@@ -631,6 +631,9 @@ TEST_CASE("a statement as CSV for a spreadsheet, cells defused", "[http][queries
   REQUIRE(res);
   REQUIRE(res->status == 200);
   CHECK(res->get_header_value("Content-Type") == "text/csv; charset=utf-8");
+  // A cache must not give this answer for another Accept or Accept-Language.
+  CHECK(res->get_header_value("Vary") == "Accept, Accept-Language");
+  CHECK(res->get_header_value_count("Vary") == 1);
   CHECK(res->get_header_value("Content-Disposition") ==
         "attachment; filename=\"statement-" + w.other + ".csv\"");
   std::vector<std::string> rows;
@@ -667,6 +670,14 @@ TEST_CASE("a statement as CSV for a spreadsheet, cells defused", "[http][queries
   auto logged = w.get("/v1/audit/access-log?party_id=" + w.other, as("au"))["records"];
   REQUIRE(logged.size() >= 2);
   CHECK(logged.back()["route"] == "GET /v1/persons/{party_id}/statement");
+  // Its JSON answer chose by Accept alone; the debt has one type only.
+  auto as_json = client.Get((O + "/statement").c_str(), as("st"));
+  REQUIRE(as_json);
+  CHECK(as_json->get_header_value("Vary") == "Accept");
+  auto debt = client.Get((O + "/debt").c_str(), as("st"));
+  REQUIRE(debt);
+  CHECK(debt->status == 200);
+  CHECK_FALSE(debt->has_header("Vary"));
   // A company's statement too.
   auto company = client.Get(("/v1/companies/" + w.company + "/statement").c_str(), [&] {
     auto h = as("st");
