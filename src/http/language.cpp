@@ -89,4 +89,25 @@ Language negotiate_language(std::string_view accept) {
   return best;
 }
 
+std::string amount_words(domain::Money amount, Language language) {
+  const std::string decimal = amount.format();  // "-1234.56"
+  if (language == Language::kEn) return decimal;
+  const bool negative = !decimal.empty() && decimal.front() == '-';
+  const std::string_view digits = std::string_view(decimal).substr(negative ? 1 : 0);
+  const std::size_t point = digits.find('.');
+  const std::string_view units = digits.substr(0, point);
+  const std::string_view cents =
+      point == std::string_view::npos ? std::string_view("00") : digits.substr(point + 1);
+  // French groups with a narrow no-break space (U+202F), Dutch with a dot.
+  const std::string_view separator = language == Language::kFr ? "\u202f" : ".";
+  std::string grouped;
+  for (std::size_t i = 0; i < units.size(); ++i) {
+    if (i > 0 && (units.size() - i) % 3 == 0) grouped += separator;
+    grouped += units[i];
+  }
+  const std::string sign = negative ? "-" : "";
+  if (language == Language::kFr) return sign + grouped + "," + std::string(cents) + "\u00a0€";
+  return "€\u00a0" + sign + grouped + "," + std::string(cents);
+}
+
 }  // namespace kassa::http

@@ -6,7 +6,10 @@
 //
 // Thread-safety: pure functions.
 
+#include <string>
 #include <string_view>
+
+#include "domain/money.h"
 
 namespace kassa::http {
 
@@ -25,5 +28,11 @@ std::string_view language_tag(Language language);
 // none of them, or none, gives English. Never fails: a language is a
 // preference.
 Language negotiate_language(std::string_view accept_language);
+
+// An amount inside words, as the console shows it to a reader of
+// `language`: "1\u202f234,56\u00a0€" (fr), "€\u00a01.234,56" (nl); in
+// English the API's own decimal, "1234.56", which the JSON answers'
+// descriptions have always carried. Columns of amounts keep the decimal.
+std::string amount_words(domain::Money amount, Language language);
 
 }  // namespace kassa::http

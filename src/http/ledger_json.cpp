@@ -207,10 +207,11 @@ std::string describe(const p::StatementLine& l, Language language) {
       for (std::size_t i = 0; i < l.allocation.size(); ++i) {
         const auto& part = l.allocation[i];
         out += (i == 0 ? " " : ", ") + debt_words(part.debt, w) + " " +
-               w.components[component_index(part.component)] + " " + part.amount.format();
+               w.components[component_index(part.component)] + " " +
+               amount_words(part.amount, language);
       }
       if (l.left_as_credit.is_positive()) {
-        out += "; " + fill(w.left_as_credit, l.left_as_credit.format());
+        out += "; " + fill(w.left_as_credit, amount_words(l.left_as_credit, language));
       }
       return out;
     }

@@ -36,7 +36,9 @@ std::string_view component_name(schemas::DebtKind kind);
 
 // What a statement line says, for people: "3 % surcharge on 2025-Q1",
 // "majoration de 3 % sur 2025-Q1", "verhoging van 3 % op 2025-Q1". The
-// JSON answers say it in English; the CSV in the language asked for.
+// JSON answers say it in English; the CSV in the language asked for, its
+// amounts written as that language's readers write them ("paiement imputé :
+// 2025-Q1 cotisation 1\u202f234,56\u00a0€"; English keeps "1234.56").
 std::string describe(const projections::StatementLine& line, Language language = Language::kEn);
 
 void write_statement_fields(JsonWriter& out, const projections::StatementPage& page,

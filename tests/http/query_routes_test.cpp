@@ -705,11 +705,16 @@ TEST_CASE("a statement as CSV for a spreadsheet, cells defused", "[http][queries
   CHECK(fr.find(",contribution,2025-Q1,cotisation 2025-Q1,,") != std::string::npos);
   CHECK(fr.find(",fees,2025-Q1,frais de gestion 2025-Q1,,") != std::string::npos);
   CHECK(fr.find(",payment,,paiement reçu,") != std::string::npos);
-  CHECK(fr.find(",allocation,,paiement imputé : ") != std::string::npos);
+  // Amounts inside the words as French and Dutch readers write them (the
+  // decimal comma quotes the cell).
+  CHECK(fr.find(",allocation,,\"paiement imputé : 2025-Q1 cotisation 10,00\u00a0€\",") !=
+        std::string::npos);
   const auto [nl_tag, nl] = in_language("nl");
   CHECK(nl_tag == "nl");
   CHECK(nl.find(",contribution,2025-Q1,bijdrage 2025-Q1,,") != std::string::npos);
   CHECK(nl.find(",payment,,betaling ontvangen,") != std::string::npos);
+  CHECK(nl.find(",allocation,,\"betaling aangerekend: 2025-Q1 bijdrage €\u00a010,00\",") !=
+        std::string::npos);
   // Two headers are one list.
   auto both = as("st");
   both.emplace("Accept", "text/csv");

@@ -106,6 +106,20 @@ TEST_CASE("the language of an answer's words: French, Dutch or English by weight
   CHECK(kassa::http::language_tag(Language::kNl) == "nl");
 }
 
+TEST_CASE("an amount inside words reads as its language writes it", "[router][language]") {
+  // Before: "paiement imputé : 2025-Q1 cotisation 1234.56" in French and Dutch.
+  using kassa::domain::Money;
+  using kassa::http::amount_words;
+  using kassa::http::Language;
+  CHECK(amount_words(Money::from_cents(123'456), Language::kFr) == "1\u202f234,56\u00a0€");
+  CHECK(amount_words(Money::from_cents(123'456), Language::kNl) == "€\u00a01.234,56");
+  CHECK(amount_words(Money::from_cents(123'456), Language::kEn) == "1234.56");
+  CHECK(amount_words(Money::from_cents(5), Language::kFr) == "0,05\u00a0€");
+  CHECK(amount_words(Money::from_cents(100'000'000), Language::kNl) == "€\u00a01.000.000,00");
+  CHECK(amount_words(Money::from_cents(-98'765'432), Language::kFr) == "-987\u202f654,32\u00a0€");
+  CHECK(amount_words(Money::from_cents(-1'000), Language::kNl) == "€\u00a0-10,00");
+}
+
 TEST_CASE("routes authenticate, authorise, parse JSON and map errors to statuses", "[router]") {
   kassa::testing::TestServer server(tokens());
   server.router().add(Method::kGet, "/v1/echo/{name}", {Role::kStaff},
