@@ -150,22 +150,23 @@ Result<std::optional<schemas::AddressT>> opt_address(const json& b, const char* 
     return Error::invalid(field, "ObjectRequired", std::string(field) + " must be an object");
   }
   schemas::AddressT a;
-  const std::pair<const char*, std::string*> parts[] = {
-      {"street", &a.street},           {"number", &a.number}, {"box", &a.box},
-      {"postal_code", &a.postal_code}, {"city", &a.city},     {"country", &a.country}};
+  // In address_parts()'s order.
+  std::string* const into_part[] = {&a.street,      &a.number, &a.box,
+                                    &a.postal_code, &a.city,   &a.country};
   for (const auto& [key, value] : it->items()) {
     (void)value;
-    const bool known = std::any_of(std::begin(parts), std::end(parts),
-                                   [&](const auto& part) { return key == part.first; });
-    if (!known) {
+    const auto& names = address_parts();
+    if (std::find(names.begin(), names.end(), key) == names.end()) {
       return Error::invalid(std::string(field) + "." + key, "UnknownField",
                             std::string(field) + "." + key +
                                 ": an address has street, number, box, postal_code, city and "
                                 "country");
     }
   }
-  for (auto [name, into] : parts) {
-    auto part = opt_str(*it, name);
+  for (std::size_t i = 0; i < address_parts().size(); ++i) {
+    const std::string name(address_parts()[i]);
+    std::string* into = into_part[i];
+    auto part = opt_str(*it, name.c_str());
     if (!part) {
       Error e = part.error();
       e.field = std::string(field) + "." + e.field;
@@ -175,6 +176,12 @@ Result<std::optional<schemas::AddressT>> opt_address(const json& b, const char* 
     *into = part->value_or("");
   }
   return std::optional<schemas::AddressT>{std::move(a)};
+}
+
+const std::array<std::string_view, 6>& address_parts() {
+  static constexpr std::array<std::string_view, 6> kParts = {"street",      "number", "box",
+                                                             "postal_code", "city",   "country"};
+  return kParts;
 }
 
 // A refusal or an undue-amount claim: the domain rejects a missing reason,

@@ -7,6 +7,7 @@
 //
 // Thread-safety: plain functions.
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -53,6 +54,9 @@ Result<std::optional<d::Iban>> opt_iban(const json& b, const char* field);
 // part a string or absent; an error names the part ("address.city"). The
 // domain checks the values (ChangePersonalData's AddressFormat).
 Result<std::optional<schemas::AddressT>> opt_address(const json& b, const char* field);
+// The parts an address takes, in that order: the ones openapi.json's
+// address schemas document (tests/http/openapi_test.cpp holds them equal).
+const std::array<std::string_view, 6>& address_parts();
 // A refusal or an undue-amount claim's reason, appeal body and deadline.
 Result<d::AppealInfo> appeal_field(const json& b);
 // "BridgingRight" -> "bridging_right".

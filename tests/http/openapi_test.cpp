@@ -5,8 +5,11 @@
 #include <stdlib.h>
 
 #include <filesystem>
+#include <set>
+#include <string>
 
 #include "domain/rulebook.h"
+#include "http/body_fields.h"
 #include "http/query_routes.h"
 #include "http/server.h"
 #include "support/temp_dir.h"
@@ -47,6 +50,31 @@ TEST_CASE("the OpenAPI document is valid JSON, version 3, and documents every re
     REQUIRE(runner.ok());
     kassa::http::add_projection_admin_routes(server.router(), **runner);
     check_documented(doc, server);
+  }
+}
+
+TEST_CASE("an address takes the parts openapi.json documents, no more, no fewer", "[openapi]") {
+  // The request's parts are read by code (body_fields.cpp); the document
+  // says them twice (the personal-data request, the identity answer).
+  auto doc = nlohmann::json::parse(kassa::http::openapi_document());
+  const auto at = [&](const char* path, const char* method) -> const nlohmann::json& {
+    return doc["paths"][path][method];
+  };
+  const nlohmann::json& asked =
+      at("/v1/persons/{party_id}/personal-data",
+         "post")["requestBody"]["content"]["application/json"]["schema"]["properties"]["address"];
+  const nlohmann::json& answered = at(
+      "/v1/persons/{party_id}/identity",
+      "get")["responses"]["200"]["content"]["application/json"]["schema"]["properties"]["address"];
+  std::set<std::string> parts;
+  for (auto part : kassa::http::fields::address_parts()) parts.emplace(part);
+  CHECK(parts.size() == 6);
+  for (const nlohmann::json* schema : {&asked, &answered}) {
+    REQUIRE(schema->contains("properties"));
+    std::set<std::string> documented;
+    for (const auto& [name, _] : (*schema)["properties"].items()) documented.insert(name);
+    CHECK(documented == parts);
+    CHECK((*schema)["additionalProperties"] == false);
   }
 }
 
