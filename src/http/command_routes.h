@@ -39,6 +39,7 @@
 
 #include "http/idempotency.h"
 #include "http/router.h"
+#include "http/run_board.h"
 #include "log/personal_data.h"
 #include "log/random.h"
 #include "projections/access_log.h"
@@ -70,6 +71,9 @@ struct CommandDeps {
   std::chrono::milliseconds max_wait{10000};
   // How far after today a command's or a run's date may be (a quarter).
   int horizon_days = 92;
+  // The runs since kassad started and their progress (GET /v1/runs); every
+  // copy of these deps shares the one board.
+  std::shared_ptr<RunBoard> runs = std::make_shared<RunBoard>();
 };
 
 // The fund's suspense account (its events folded from the projections'

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "domain/timestamp.h"
 #include "http/errors.h"
 #include "projections/parties.h"
 
@@ -26,7 +27,10 @@ Result<Reply> run_over(const CommandDeps& deps, write::AggregateWriter<A>& write
                        const RequestContext& ctx, const std::string& name,
                        typename A::Command command, d::Date date, json period) {
   KASSA_ASSIGN_OR_RETURN(auto keys, list_keys(deps, A::kKind));
-  auto out = writer.run(keys, command, date, meta_for(deps, ctx));
+  // On the board while it runs (GET /v1/runs), and after.
+  auto entry = deps.runs->start(name, date.format(), ctx.principal.name, now(deps));
+  auto out = writer.run(keys, command, date, meta_for(deps, ctx), 2000, &entry->progress);
+  deps.runs->finish(entry, out ? Status{} : Status(out.error()), now(deps));
   // A failure midway leaves the chunks before it written; a retry completes
   // the run (decide skips what is already there).
   if (!out) return out.error();
@@ -39,6 +43,7 @@ Result<Reply> run_over(const CommandDeps& deps, write::AggregateWriter<A>& write
     offsets[std::to_string(partition)] = offset;
   }
   json body = {{"run", name},
+               {"run_id", entry->id},
                {"business_date", date.format()},
                {"aggregates", out->aggregates},
                {"aggregates_changed", out->aggregates_changed},
@@ -63,11 +68,36 @@ Result<Reply> run_over(const CommandDeps& deps, write::AggregateWriter<A>& write
   return Reply(200, body);
 }
 
+// The kept runs, the latest first, with how far each has come.
+Result<Reply> list_runs(const CommandDeps& deps) {
+  json runs = json::array();
+  for (const RunBoard::View& v : deps.runs->recent()) {
+    runs.push_back(
+        {{"run_id", v.id},
+         {"run", v.run},
+         {"business_date", v.business_date},
+         {"principal", v.principal},
+         {"state", std::string(to_string(v.state))},
+         {"started_at", d::Timestamp::from_micros(v.started_us).format()},
+         {"finished_at",
+          v.finished_us ? json(d::Timestamp::from_micros(*v.finished_us).format()) : json(nullptr)},
+         {"error", v.error.empty() ? json(nullptr) : json(v.error)},
+         {"aggregates", v.total},
+         {"aggregates_done", v.done},
+         {"aggregates_changed", v.changed},
+         {"events_written", v.events_written},
+         {"rejected", v.rejected}});
+  }
+  return Reply(200, json{{"runs", runs}});
+}
+
 }  // namespace
 
 void add_run_routes(Router& router, const CommandDeps& deps) {
   const std::vector<Role> batch{Role::kBatch};
   auto* idem = deps.idempotency;
+  router.add(Method::kGet, "/v1/runs", {Role::kBatch, Role::kAuditor},
+             [deps](const RequestContext&) -> Result<Reply> { return list_runs(deps); });
   router.add(Method::kPost, "/v1/runs/assessment", batch,
              idempotent(idem, [deps](const RequestContext& ctx) -> Result<Reply> {
                KASSA_TRY(require_object(ctx.body));

@@ -92,6 +92,17 @@ struct RunOutcome {
   std::vector<ItemOutcome> items;
 };
 
+// How far a run has come, for another thread to read while it runs (the
+// run board behind GET /v1/runs): `total` is set when it starts, the rest
+// as each chunk ends (so `done` moves in steps of a chunk).
+struct RunProgress {
+  std::atomic<std::size_t> total{0};
+  std::atomic<std::size_t> done{0};
+  std::atomic<std::size_t> changed{0};
+  std::atomic<std::size_t> events_written{0};
+  std::atomic<std::size_t> rejected{0};
+};
+
 // What a command came to, as command_counts() tells it.
 enum class CommandResult : std::uint8_t { kWritten, kUnchanged, kRejected, kFailed };
 inline constexpr std::array<std::string_view, 4> kCommandResultNames = {"written", "unchanged",
@@ -196,13 +207,15 @@ class AggregateWriter {
 
   // REQUIRES: keys unique. Decides `command` for every key; aggregates whose
   // decision is a rejection are counted and skipped, the others are appended
-  // in group commits of `chunk` aggregates.
+  // in group commits of `chunk` aggregates. `progress`, when given, is
+  // kept up to date as chunks end.
   Result<RunOutcome> run(const std::vector<std::string>& keys, const Command& command,
-                         domain::Date date, const CommandMeta& meta, std::size_t chunk = 2000) {
+                         domain::Date date, const CommandMeta& meta, std::size_t chunk = 2000,
+                         RunProgress* progress = nullptr) {
     return run_impl(
         keys.size(), [&](std::size_t i) -> const std::string& { return keys[i]; },
         [&](std::size_t) -> const Command& { return command; }, [&](std::size_t) { return date; },
-        meta, chunk, ItemResults::kSkip);
+        meta, chunk, ItemResults::kSkip, progress);
   }
 
   // One command of its own, with its own business date, per item: what a
@@ -223,16 +236,25 @@ class AggregateWriter {
     return run_impl(
         items.size(), [&](std::size_t i) -> const std::string& { return items[i].key; },
         [&](std::size_t i) -> const Command& { return items[i].command; },
-        [&](std::size_t i) { return items[i].date; }, meta, chunk, results);
+        [&](std::size_t i) { return items[i].date; }, meta, chunk, results, nullptr);
   }
 
  private:
   template <typename KeyAt, typename CommandAt, typename DateAt>
   Result<RunOutcome> run_impl(std::size_t count, KeyAt key_at, CommandAt command_at, DateAt date_at,
-                              const CommandMeta& meta, std::size_t chunk, ItemResults results) {
+                              const CommandMeta& meta, std::size_t chunk, ItemResults results,
+                              RunProgress* progress) {
     KASSA_ASSERT(chunk > 0, "a run needs chunks of at least one item");
+    if (progress != nullptr) progress->total = count;
     std::unique_lock global(global_);
     RunOutcome outcome;
+    const auto report = [&] {
+      if (progress == nullptr) return;
+      progress->changed = outcome.aggregates_changed;
+      progress->events_written = outcome.events_written;
+      progress->rejected = outcome.rejected;
+      progress->done = outcome.aggregates;  // last: a reader seeing it sees the rest
+    };
     if (results == ItemResults::kKeep) outcome.items.resize(count);
     // Each item's command counted as it ends; those decided but not yet
     // appended count as failed if the run stops before their append.
@@ -312,7 +334,10 @@ class AggregateWriter {
           written.push_back(k);
         }
       }
-      if (batches.empty()) continue;
+      if (batches.empty()) {
+        report();
+        continue;
+      }
       KASSA_TRY(factory_.make_keys_durable());
       auto offsets = log_.append_many(A::kTopic, batches);
       if (!offsets) {
@@ -337,6 +362,7 @@ class AggregateWriter {
         }
         store(*p.key, std::move(p.working));
       }
+      report();
     }
     return outcome;
   }

@@ -1139,6 +1139,44 @@ TEST_CASE(
   CHECK(reminders.body["events_written"] == 2);  // the early one's reminder only
 }
 
+TEST_CASE("the run board shows each run, how far it came and how it ended", "[commands][runs]") {
+  // Before: a run answered only when it had finished; no one else (the
+  // batch operator's console, an auditor) could see it run or that it ran.
+  InProcessKassa k;
+  for (const char* niss : {"85073003328", "90011512165", "78120304535"}) register_person(k, niss);
+  CHECK(k.get("/v1/runs", kBatch).body["runs"].empty());
+  Answer first =
+      k.post("/v1/runs/assessment", json{{"quarter", "2025-Q1"}, {"date", "2025-01-05"}}, kBatch);
+  REQUIRE(first.status == 200);
+  Answer second = k.post("/v1/runs/reminders", json{{"date", "2025-01-06"}}, kBatch);
+  REQUIRE(second.status == 200);
+  CHECK(second.body["run_id"].get<int>() == first.body["run_id"].get<int>() + 1);
+
+  Answer board = k.get("/v1/runs", kAuditor);
+  INFO(board.body.dump());
+  REQUIRE(board.status == 200);
+  const json& runs = board.body["runs"];
+  REQUIRE(runs.size() == 2);
+  const json& assessment = runs[1];  // the latest first
+  CHECK(runs[0]["run"] == "reminders");
+  CHECK(runs[0]["business_date"] == "2025-01-06");
+  CHECK(assessment["run_id"] == first.body["run_id"]);
+  CHECK(assessment["run"] == "assessment");
+  CHECK(assessment["business_date"] == "2025-01-05");
+  CHECK(assessment["principal"] == "nightly");
+  CHECK(assessment["state"] == "done");
+  CHECK(assessment["error"].is_null());
+  CHECK(assessment["aggregates"] == 3);
+  CHECK(assessment["aggregates_done"] == 3);
+  CHECK(assessment["aggregates_changed"] == 3);
+  CHECK(assessment["events_written"] == 6);
+  CHECK(assessment["rejected"] == 0);
+  CHECK(assessment["started_at"].get<std::string>().size() == 27);  // 2026-…T…:….000000Z
+  CHECK(assessment["finished_at"] >= assessment["started_at"]);
+  // Staff neither run batches nor watch them.
+  CHECK(k.get("/v1/runs", kStaff).status == 403);
+}
+
 TEST_CASE("an enumeration is accepted in every spelling the API shows", "[commands][enums]") {
   // Before: openapi.json documents category "helping_spouse", answers and
   // the domain say "helping-spouse", raw events show "HelpingSpouse"; only

@@ -321,6 +321,7 @@ def exercise_reads(api, persons, company, samples, today):
     quarter = "%s-Q%d" % (today[:4], (int(today[5:7]) - 1) // 3 + 1)
     api.call("batch", "POST", "/v1/runs/assessment", body={"quarter": quarter, "date": today})
     api.call("batch", "POST", "/v1/runs/reminders", body={"date": today})
+    api.call("auditor", "GET", "/v1/runs")
     api.call("admin", "POST", "/v1/admin/backup", body={"name": "fields"})
     api.call("admin", "POST", "/v1/admin/projections/rebuild")
 
