@@ -1,7 +1,7 @@
 // The staff console's entry: the page's frame (header, language,
 // navigation) and a router over location.hash:
 //   #/login  #/find  #/person/<PartyId>  #/work-list  #/suspense (staff)
-//   #/access-log (auditors)
+//   #/access-log (auditors)  #/runs (batch)
 // The navigation offers what the signed-in role may do (GET /v1/session).
 // A view is a module exporting mount(ctx, ...params) -> { paint() }:
 // mount reads what it needs and paints; paint() redraws from what was
@@ -18,6 +18,7 @@ import * as person from "./view_person.js";
 import * as worklist from "./view_worklist.js";
 import * as suspense from "./view_suspense.js";
 import * as accessLog from "./view_access_log.js";
+import * as runs from "./view_runs.js";
 
 const ROUTES = [
   [/^#\/login$/, login, false],
@@ -26,13 +27,18 @@ const ROUTES = [
   [/^#\/work-list$/, worklist, true],
   [/^#\/suspense$/, suspense, true],
   [/^#\/access-log$/, accessLog, true],
+  [/^#\/runs$/, runs, true],
 ];
 
 // What each role's navigation offers (the API refuses the rest anyway).
 const NAV = {
   staff: [["#/find", "nav.find"], ["#/work-list", "nav.worklist"], ["#/suspense", "nav.suspense"]],
   auditor: [["#/find", "nav.find"], ["#/access-log", "nav.accessLog"]],
+  batch: [["#/runs", "nav.runs"]],
 };
+// Where each role starts.
+const HOME = { batch: "#/runs" };
+const home = () => HOME[session.who()?.role] || "#/find";
 
 const main = document.getElementById("main");
 const status = document.getElementById("status");
@@ -113,12 +119,12 @@ async function route() {
   const hash = location.hash;
   if (!hash.startsWith("#/")) {
     if (current && hash === "#main") return; // the skip link
-    navigate(session.token() ? "#/find" : "#/login");
+    navigate(session.token() ? home() : "#/login");
     return;
   }
   const found = ROUTES.map(([pattern, view, needsToken]) => [pattern.exec(hash), view, needsToken]).find(([m]) => m);
   if (!found) {
-    navigate(session.token() ? "#/find" : "#/login");
+    navigate(session.token() ? home() : "#/login");
     return;
   }
   const [match, view, needsToken] = found;

@@ -15,16 +15,21 @@
 //   id,        element ids: `${id}-form`, `${id}-<field>` (underscores as
 //              dashes), `${id}-<field>-error`, `${id}-submit`, `${id}-form-error`
 //   path,      the command's path under the person
+//   url        instead of path: the whole path (the batch runs, /v1/runs/…)
 //   title, submit, confirmTitle      word keys
 //   confirmText(body, shown), confirm(body, shown), done(body, shown, status)
 //              words; `shown` is the first money field as displayed
 //   focusAfter the id focused once written (default: the form's title)
 //   fields: [{ name, label, kind, required, hint, options, attrs, initial }]
-//              kind: "text" | "money" | "date" | "quarters" | "count" | "select" | "checkbox";
+//              kind: "text" | "money" | "date" | "quarter" | "quarters" | "year" | "count" |
+//                    "select" | "checkbox";
 //              options: [[value, word key]] for selects; initial(): the value
 //              a fresh form holds
 //   fixed      body members every submission carries (e.g. channel)
+//   confirmExtra()  a node the confirmation shows under the values (a run's progress)
+//   whileSending(promise)  told of the POST once confirmed, before it is answered
 // }
+// onWritten(min_offset, focusId, answer) runs once the write is answered.
 
 import { h } from "./dom.js";
 import { t, lang, errorText } from "./i18n.js";
@@ -133,9 +138,13 @@ export function commandForm(spec, partyId, onWritten, announce) {
             ? parseDate(text)
             : f.kind === "quarters"
               ? parseQuarters(text)
-              : f.kind === "count"
-                ? (/^\d{1,4}$/.test(text) && Number(text) > 0 ? Number(text) : null)
-                : text;
+              : f.kind === "quarter"
+                ? (parseQuarters(text)?.length === 1 ? parseQuarters(text)[0] : null)
+                : f.kind === "year"
+                  ? (/^(19|2\d)\d{2}$/.test(text) ? Number(text) : null)
+                  : f.kind === "count"
+                    ? (/^\d{1,4}$/.test(text) && Number(text) > 0 ? Number(text) : null)
+                    : text;
       if (parsed === null) errors[f.name] = t(`form.bad.${f.kind}`);
       else body[f.name] = parsed;
     }
@@ -183,8 +192,18 @@ export function commandForm(spec, partyId, onWritten, announce) {
     const rows = shownFields.filter((f) => body[f.name] !== undefined).map((f) => [t(f.label), shownValue(f, body[f.name])]);
     state.busy = true;
     try {
-      const result = await confirmAction(t(spec.confirmTitle), spec.confirmText(body, shown), rows, spec.confirm(body, shown), () =>
-        call("POST", `/v1/persons/${partyId}/${spec.path}`, { body: spec.toBody ? spec.toBody(body) : body, idempotencyKey: key }),
+      const url = spec.url ?? `/v1/persons/${partyId}/${spec.path}`;
+      const result = await confirmAction(
+        t(spec.confirmTitle),
+        spec.confirmText(body, shown),
+        rows,
+        spec.confirm(body, shown),
+        () => {
+          const answered = call("POST", url, { body: spec.toBody ? spec.toBody(body) : body, idempotencyKey: key });
+          spec.whileSending?.(answered);
+          return answered;
+        },
+        spec.confirmExtra?.(),
       );
       if (!result) {
         repaint(`${spec.id}-submit`);
@@ -193,7 +212,7 @@ export function commandForm(spec, partyId, onWritten, announce) {
       state.key = null;
       state.values = blank(spec);
       announce(spec.done(body, shown, result.status));
-      await onWritten(result.body.min_offset, spec.focusAfter ?? `${spec.id}-title`);
+      await onWritten(result.body.min_offset, spec.focusAfter ?? `${spec.id}-title`, result.body);
     } catch (e) {
       if (e.status === 401) return;
       if (e.status >= 400 && e.status < 500 && e.rule !== "IdempotencyKeyInFlight") state.key = null; // refused: nothing written

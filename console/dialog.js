@@ -91,7 +91,8 @@ export function askPurpose(suggested) {
 // button is disabled at once: a double click confirms once); its promise
 // decides: resolved -> the dialog closes with its value; rejected with an
 // error -> the dialog closes and the error is rethrown to the caller.
-export function confirmAction(title, text, rows, confirmLabel, onConfirm) {
+// `extra`, if given, is a node shown under the values (a run's progress).
+export function confirmAction(title, text, rows, confirmLabel, onConfirm, extra = null) {
   let running = false;
   const { done } = modal(title, (settle) => {
     const confirm = h("button", { type: "button", class: "primary", id: "confirm-action" }, confirmLabel);
@@ -109,6 +110,7 @@ export function confirmAction(title, text, rows, confirmLabel, onConfirm) {
     return [
       h("p", {}, text),
       h("dl", { class: "facts" }, rows.map(([label, value]) => [h("dt", {}, label), h("dd", {}, value)])),
+      extra,
       h(
         "div",
         { class: "actions" },

@@ -54,9 +54,9 @@ export async function mount(ctx) {
     busy = true;
     try {
       const { body } = await call("GET", "/v1/session", { bearer: token });
-      if (body.role !== "staff" && body.role !== "auditor") throw Object.assign(new Error(body.role), { status: 403 });
+      if (!["staff", "auditor", "batch"].includes(body.role)) throw Object.assign(new Error(body.role), { status: 403 });
       signIn(token, body);
-      ctx.navigate("#/find");
+      ctx.navigate(body.role === "batch" ? "#/runs" : "#/find");
     } catch (e) {
       busy = false;
       error = e.status === 401 ? t("login.refused") : e.status === 403 ? t("login.role") : t("common.error", { message: e.message });

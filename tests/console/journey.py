@@ -36,7 +36,8 @@ def fr_amount(text):
 
 
 class Journey:
-    def __init__(self, driver, base, axe, shots, token, niss, party, payment, demo, auditor_token):
+    def __init__(self, driver, base, axe, shots, token, niss, party, payment, demo, auditor_token,
+                 batch_token, bank_file):
         self.d = driver
         self.base = base
         self.axe_js = axe
@@ -47,6 +48,8 @@ class Journey:
         self.payment = Decimal(payment)
         self.demo = demo  # a demo person: party_id, first_name, last_name
         self.auditor_token = auditor_token
+        self.batch_token = batch_token
+        self.bank_file = bank_file  # imported once before the journey
         self.count = 0
 
     # --- helpers ---------------------------------------------------------
@@ -151,6 +154,8 @@ class Journey:
         self.languages()
         self.sign_out()
         self.auditor()
+        self.sign_out()
+        self.batch_runs()
         self.console_errors()
 
     def sign_in(self):
@@ -605,6 +610,67 @@ class Journey:
         self.shot("file-auditor")
         self.log("auditor: %d reads of the file in the access log, %d events with lineage" % (
             len(rows), len(events)))
+
+    def batch_runs(self):
+        """The batch operator signs in and lands on the runs: the board shows
+        the assessment run made before the journey; a quarter typed wrong is
+        refused next to its field; a reminders run, confirmed with its
+        progress shown, finishes and heads the board; the bank file imported
+        before the journey, imported again, books nothing twice."""
+        token = self.wait("#token")
+        token.send_keys(self.batch_token, Keys.ENTER)
+        self.wait("#runs-table")
+        assert self.text("#who").endswith("(batch)"), self.text("#who")
+        nav = [a.get_attribute("href").split("#")[1] for a in self.d.find_elements(By.CSS_SELECTOR, "nav a")]
+        assert nav == ["/runs"], nav
+        rows = [[c.text for c in r.find_elements(By.CSS_SELECTOR, "th, td")]
+                for r in self.d.find_elements(By.CSS_SELECTOR, "#runs-table tbody tr")]
+        assert rows and rows[-1][1] == "Assessment" and rows[-1][3] == "Done", rows
+        self.axe("runs")
+        self.shot("runs")
+        # The assessment's quarter, typed as people write it wrong.
+        self.d.find_element(By.ID, "run-assessment-title").click()
+        quarter = self.wait("#run-assessment-quarter")
+        quarter.clear()
+        quarter.send_keys("2025Q1", Keys.ENTER)
+        self.wait_text("#run-assessment-quarter-error", lambda t: "2025-Q1" in t, "the quarter's format")
+        quarter = self.d.find_element(By.ID, "run-assessment-quarter")  # painted again
+        assert quarter.get_attribute("aria-invalid") == "true"
+        assert self.d.switch_to.active_element.get_attribute("id") == "run-assessment-quarter"
+        self.d.find_element(By.ID, "run-assessment-title").click()  # folded again
+        # Reminders as of today: confirmed, with the run's progress in the dialog.
+        self.d.find_element(By.ID, "run-reminders-title").click()
+        self.wait("#run-reminders-date")
+        self.d.find_element(By.ID, "run-reminders-submit").click()
+        self.wait("dialog[open] #run-progress")
+        self.axe("run confirmation")
+        self.shot("run-confirmation")
+        self.d.find_element(By.ID, "confirm-action").click()
+        self.wait("#runs-result")
+        facts = dict(zip([e.text for e in self.d.find_elements(By.CSS_SELECTOR, "#runs-result-facts dt")],
+                         [e.text for e in self.d.find_elements(By.CSS_SELECTOR, "#runs-result-facts dd")]))
+        assert facts.get("Run") == "Reminders", facts
+        assert int(facts.get("Considered", "0")) >= 1, facts
+        rows = [[c.text for c in r.find_elements(By.CSS_SELECTOR, "th, td")]
+                for r in self.d.find_elements(By.CSS_SELECTOR, "#runs-table tbody tr")]
+        assert len(rows) >= 2 and rows[0][1] == "Reminders" and rows[0][3] == "Done", rows
+        assert rows[0][4] == facts["Considered"] and rows[0][6] == facts["Events written"], (rows[0], facts)
+        # The same bank file again: nothing booked twice.
+        self.d.find_element(By.ID, "import-file").send_keys(self.bank_file)
+        self.d.find_element(By.ID, "import-submit").click()
+        self.wait("#import-result")
+        facts = dict(zip([e.text for e in self.d.find_elements(By.CSS_SELECTOR, "#import-result-facts dt")],
+                         [e.text for e in self.d.find_elements(By.CSS_SELECTOR, "#import-result-facts dd")]))
+        assert facts.get("Format") == "camt.053", facts
+        credits = int(facts["Credits"])
+        assert credits >= 2, facts
+        assert int(facts["Credits of a known payer"]) + int(facts["Credits for the suspense account"]) == credits, facts
+        assert facts["Credits already recorded (not booked again)"] == facts["Credits"], facts
+        assert facts["Events written"] == "0", facts
+        self.axe("runs after a run and an import")
+        self.shot("runs-done")
+        self.log("batch: reminders run %s, %s events; the bank file again: %s credits already recorded" % (
+            rows[0][0], rows[0][6], facts["Credits"]))
 
     def sign_out(self):
         self.d.find_element(By.ID, "sign-out").click()

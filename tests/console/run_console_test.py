@@ -47,6 +47,7 @@ from kassa_api import call  # noqa: E402
 from kassad_server import Kassad, add_tokens  # noqa: E402
 
 NISS = "85073003328"  # born 30/07/1985, serial 033, check digits 28
+BANK_FILE = os.path.realpath(os.path.join(HERE, "..", "data", "bank", "camt053-001-02-fund.xml"))
 PAYMENT = "100.00"
 
 
@@ -141,7 +142,7 @@ def register(base, tokens):
     if status not in (200, 201):
         fail("the assessment run answered %d %s" % (status, body))
     # A bank statement whose credits match nobody: items in suspense.
-    with open(os.path.join(HERE, "..", "data", "bank", "camt053-001-02-fund.xml"), "rb") as f:
+    with open(BANK_FILE, "rb") as f:
         req = urllib.request.Request(base + "/v1/payments/import", data=f.read(), method="POST")
     req.add_header("Authorization", "Bearer " + tokens["batch"])
     req.add_header("Content-Type", "application/xml")
@@ -235,7 +236,7 @@ def main():
             from journey import Journey
             demo = demo_person(base, tokens)
             Journey(driver, base, axe, os.path.join(work, "screenshots"), tokens["staff"], NISS, party,
-                    PAYMENT, demo, tokens["auditor"]).run()
+                    PAYMENT, demo, tokens["auditor"], tokens["batch"], BANK_FILE).run()
             check_access_log(base, tokens["auditor"], party)
             check_search_logged(base, tokens["auditor"], demo["party_id"])
             log_path = os.path.join(work, "kassad.log")
