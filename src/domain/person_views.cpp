@@ -54,7 +54,8 @@ std::optional<Date> stage_date(const DebtLine& line, CollectionStage stage) {
 }
 
 // The plan's status: a pending request, else the latest of the last plan's
-// grant or breach and the last refusal.
+// grant or breach and the last refusal; on one day, the decision made last
+// (the order of `requests`).
 struct PlanOf {
   PlanStatus status = PlanStatus::kNone;
   std::string ref;
@@ -76,7 +77,16 @@ PlanOf plan_of(const PersonState& s) {
     out.date = p.breached ? p.breached_on : std::optional<Date>(p.granted);
     out.total = p.total;
   }
-  if (s.plan_refused && (!out.date || *out.date <= *s.plan_refused)) {
+  const auto refused_last = [&] {
+    for (auto r = s.requests.rbegin(); r != s.requests.rend(); ++r) {
+      if (r->kind == RequestKind::kPaymentPlan && r->status != RequestStatus::kPending) {
+        return r->status == RequestStatus::kRefused;
+      }
+    }
+    return true;
+  };
+  if (s.plan_refused && (!out.date || *out.date < *s.plan_refused ||
+                         (*out.date == *s.plan_refused && refused_last()))) {
     out = PlanOf{};
     out.status = PlanStatus::kRefused;
     out.date = s.plan_refused;

@@ -70,6 +70,28 @@ TEST_CASE("requests: a plan refused with its appeal, asked again and granted",
   CHECK(requests_view(s.state)[1].status == "breached");
 }
 
+TEST_CASE("requests: a plan refused, asked again and granted on one day reads granted",
+          "[views][requests]") {
+  // Before: the debt view said "refused" when the grant fell on the
+  // refusal's day (a refusal won every tie of dates); the console's
+  // journey met it. The later decision is the plan's status.
+  auto s = with_unpaid_q1();
+  s.run("2025-02-01", RequestPaymentPlan{{q("2025-Q1")}, 2});
+  s.run("2025-02-10", RefusePaymentPlan{appeal()});
+  CHECK(debt_view(s.state).plan == PlanStatus::kRefused);
+  s.run("2025-02-10", RequestPaymentPlan{{q("2025-Q1")}, 1});
+  CHECK(debt_view(s.state).plan == PlanStatus::kRequested);
+  s.run("2025-02-10", GrantPaymentPlan{"PLAN-8", {{d("2025-03-01"), eur(213'098)}}});
+  const DebtView granted = debt_view(s.state);
+  CHECK(granted.plan == PlanStatus::kGranted);
+  CHECK(granted.plan_ref == "PLAN-8");
+  CHECK(granted.plan_date == d("2025-02-10"));
+  // And a refusal after a grant on one day reads refused.
+  s.run("2025-02-10", RequestPaymentPlan{{q("2025-Q1")}, 3});
+  s.run("2025-02-10", RefusePaymentPlan{appeal()});
+  CHECK(debt_view(s.state).plan == PlanStatus::kRefused);
+}
+
 TEST_CASE("requests: one dispense request decided quarter by quarter", "[views][requests]") {
   auto s = with_unpaid_q1();
   s.run("2025-04-05", AssessQuarter{q("2025-Q2")});
