@@ -2,16 +2,16 @@
 // folded in a <details> (keyboard: Tab to its title, Enter opens it):
 // a change of the person's name, address, bank account or contact details
 // (only the fields filled in change), a personal contact (before any
-// contrainte), a refund, a payment plan
-// asked for or refused (with the reason and the appeal's body and
-// deadline, as the refusal is sent), a waiver of surcharges and a
-// dispense of contributions asked for. What stays open survives the
-// file's repaints.
+// contrainte), a refund; a payment plan, a waiver of surcharges, a
+// dispense of contributions and a benefit (bridging right, maternity aid)
+// asked for, then granted (a plan with its instalments, each due date and
+// amount) or refused (with the reason and the appeal's body and deadline,
+// as the refusal is sent). What stays open survives the file's repaints.
 
 import { h } from "./dom.js";
-import { t } from "./i18n.js";
 import { commandForm } from "./command_form.js";
-import { date, todayIso } from "./format.js";
+import { t, lang } from "./i18n.js";
+import { date, money, todayIso } from "./format.js";
 
 const today = () => date(todayIso());
 
@@ -25,6 +25,35 @@ function personalBody(body) {
   for (const [name, value] of Object.entries(body)) (ADDRESS.includes(name) ? address : out)[name] = value;
   if (ADDRESS.some((name) => address[name] !== undefined)) out.address = { ...address, country: (address.country ?? "BE").toUpperCase() };
   return out;
+}
+
+// A refusal's reason and appeal, as the letter states them (the charter's
+// reasoned refusal with appeal information).
+const REFUSAL_FIELDS = [
+  { name: "reason_code", label: "refusal.code", kind: "text", required: true, hint: "refusal.codeHint", attrs: { size: 20 } },
+  { name: "reason", label: "refusal.reason", kind: "text", required: true, hint: "refusal.reasonHint", attrs: { size: 50 } },
+  { name: "appeal_body", label: "refusal.appealBody", kind: "text", required: true, attrs: { size: 50 } },
+  { name: "appeal_deadline", label: "refusal.appealDeadline", kind: "date", required: true, hint: "statement.dateHint", attrs: { inputmode: "numeric", size: 11 } },
+];
+const QUARTERS_FIELD = { name: "quarters", label: "form.quarters", kind: "quarters", required: true, hint: "form.quartersHint", attrs: { size: 30 } };
+const DECISION_FIELD = { name: "decision_ref", label: "decision.ref", kind: "text", required: true, hint: "decision.refHint", attrs: { size: 20 } };
+const CLAIM_FIELD = { name: "claim_ref", label: "benefitClaim.ref", kind: "text", required: true, attrs: { size: 20 } };
+
+// A decision on a request: `words` names its word keys (title, confirmText,
+// confirm, done); the submit and confirmation titles are the shared ones.
+function decision(id, path, words, fields, extra = {}) {
+  return {
+    id,
+    path,
+    title: `${words}.title`,
+    submit: "decision.submit",
+    confirmTitle: "decision.confirmTitle",
+    confirmText: () => t(`${words}.confirmText`),
+    confirm: () => t(`${words}.confirm`),
+    done: (body, shown, status) => (status === 201 ? t(`${words}.done`) : t("form.nothing")),
+    fields,
+    ...extra,
+  };
 }
 
 export const ACTIONS = [
@@ -108,6 +137,21 @@ export const ACTIONS = [
       { name: "instalments", label: "plan.instalments", kind: "count", required: true, attrs: { inputmode: "numeric", size: 4 } },
     ],
   },
+  decision(
+    "plan-grant",
+    "payment-plans/grant",
+    "planGrant",
+    [
+      { name: "plan_ref", label: "planGrant.ref", kind: "text", required: true, hint: "decision.refHint", attrs: { size: 20 } },
+      { name: "instalments", label: "planGrant.instalments", kind: "instalments", required: true, hint: "planGrant.instalmentsHint", attrs: { size: 60 } },
+    ],
+    {
+      confirmText: (body) => {
+        const total = body.instalments.reduce((sum, i) => sum + Math.round(Number(i.amount) * 100), 0);
+        return t("planGrant.confirmText", { n: body.instalments.length, total: money((total / 100).toFixed(2), lang()) });
+      },
+    },
+  ),
   {
     id: "plan-refusal",
     path: "payment-plans/refuse",
@@ -117,12 +161,7 @@ export const ACTIONS = [
     confirmText: () => t("refusal.confirmText"),
     confirm: () => t("refusal.confirm"),
     done: (body, shown, status) => (status === 201 ? t("refusal.done") : t("form.nothing")),
-    fields: [
-      { name: "reason_code", label: "refusal.code", kind: "text", required: true, hint: "refusal.codeHint", attrs: { size: 20 } },
-      { name: "reason", label: "refusal.reason", kind: "text", required: true, hint: "refusal.reasonHint", attrs: { size: 50 } },
-      { name: "appeal_body", label: "refusal.appealBody", kind: "text", required: true, attrs: { size: 50 } },
-      { name: "appeal_deadline", label: "refusal.appealDeadline", kind: "date", required: true, hint: "statement.dateHint", attrs: { inputmode: "numeric", size: 11 } },
-    ],
+    fields: REFUSAL_FIELDS,
   },
   {
     id: "waiver",
@@ -143,6 +182,8 @@ export const ACTIONS = [
       },
     ],
   },
+  decision("waiver-grant", "waivers/grant", "waiverGrant", [QUARTERS_FIELD, DECISION_FIELD]),
+  decision("waiver-refusal", "waivers/refuse", "waiverRefusal", [QUARTERS_FIELD, DECISION_FIELD, ...REFUSAL_FIELDS]),
   {
     id: "dispense",
     path: "dispenses",
@@ -152,8 +193,34 @@ export const ACTIONS = [
     confirmText: () => t("dispense.confirmText"),
     confirm: () => t("dispense.confirm"),
     done: (body, shown, status) => (status === 201 ? t("dispense.done") : t("form.nothing")),
-    fields: [{ name: "quarters", label: "form.quarters", kind: "quarters", required: true, hint: "form.quartersHint", attrs: { size: 30 } }],
+    fields: [QUARTERS_FIELD],
   },
+  decision("dispense-grant", "dispenses/grant", "dispenseGrant", [QUARTERS_FIELD, DECISION_FIELD]),
+  decision("dispense-refusal", "dispenses/refuse", "dispenseRefusal", [QUARTERS_FIELD, DECISION_FIELD, ...REFUSAL_FIELDS]),
+  decision("benefit-claim", "benefits", "benefitClaim", [
+    { name: "kind", label: "benefitClaim.kind", kind: "select", options: [["bridging_right", "benefit.bridging-right"], ["maternity_aid", "benefit.maternity-aid"]] },
+    {
+      name: "ground",
+      label: "benefitClaim.ground",
+      kind: "select",
+      options: [
+        ["bankruptcy", "ground.bankruptcy"],
+        ["collective_debt_settlement", "ground.collective-debt-settlement"],
+        ["forced_interruption", "ground.forced-interruption"],
+        ["economic_difficulties", "ground.economic-difficulties"],
+        ["not_applicable", "ground.not-applicable"],
+      ],
+    },
+    { name: "event_date", label: "benefitClaim.eventDate", kind: "date", hint: "benefitClaim.eventHint", attrs: { inputmode: "numeric", size: 11 } },
+    CLAIM_FIELD,
+  ]),
+  decision("benefit-grant", "benefits/grant", "benefitGrant", [
+    CLAIM_FIELD,
+    { name: "start", label: "benefitGrant.start", kind: "date", required: true, hint: "statement.dateHint", attrs: { inputmode: "numeric", size: 11 } },
+    { name: "family_charge", label: "benefitGrant.familyCharge", kind: "checkbox" },
+    { name: "monthly_amount", label: "benefitGrant.monthly", kind: "money", hint: "benefitGrant.monthlyHint", attrs: { inputmode: "decimal", size: 12 } },
+  ]),
+  decision("benefit-refusal", "benefits/refuse", "benefitRefusal", [CLAIM_FIELD, ...REFUSAL_FIELDS]),
 ];
 
 export function actionsSection(partyId, onWritten, announce, repaint) {

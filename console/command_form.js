@@ -22,7 +22,7 @@
 //   focusAfter the id focused once written (default: the form's title)
 //   fields: [{ name, label, kind, required, hint, options, attrs, initial }]
 //              kind: "text" | "money" | "date" | "quarter" | "quarters" | "year" | "count" |
-//                    "select" | "checkbox";
+//                    "instalments" | "select" | "checkbox";
 //              options: [[value, word key]] for selects; initial(): the value
 //              a fresh form holds
 //   fixed      body members every submission carries (e.g. channel)
@@ -47,6 +47,35 @@ export function parseQuarters(text) {
     .map((q) => q.toUpperCase());
   return items.length && items.every((q) => QUARTER.test(q)) ? items : null;
 }
+
+// "31/01/2027 250,00; 28/02/2027 250" (or one a line) -> [{due, amount}]
+// in the API's terms, or null.
+export function parseInstalments(text, language) {
+  const items = String(text || "")
+    .split(/[;\n]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const out = [];
+  for (const item of items) {
+    const m = /^(\S+)\s+(.+)$/.exec(item);
+    const due = m && parseDate(m[1]);
+    const amount = m && parseMoney(m[2], language);
+    if (!due || !amount || Number(amount) <= 0) return null;
+    out.push({ due, amount });
+  }
+  return out.length ? out : null;
+}
+
+// What a field of each kind sends, from its text; null when it is not one.
+const PARSE = {
+  money: (text) => parseMoney(text, lang()),
+  date: parseDate,
+  quarter: (text) => (parseQuarters(text)?.length === 1 ? parseQuarters(text)[0] : null),
+  quarters: parseQuarters,
+  year: (text) => (/^(19|2\d)\d{2}$/.test(text) ? Number(text) : null),
+  count: (text) => (/^\d{1,4}$/.test(text) && Number(text) > 0 ? Number(text) : null),
+  instalments: (text) => parseInstalments(text, lang()),
+};
 
 function fieldId(spec, name) {
   return `${spec.id}-${name.replaceAll("_", "-")}`;
@@ -131,20 +160,8 @@ export function commandForm(spec, partyId, onWritten, announce) {
         if (f.required) errors[f.name] = t("form.required");
         continue;
       }
-      const parsed =
-        f.kind === "money"
-          ? parseMoney(text, lang())
-          : f.kind === "date"
-            ? parseDate(text)
-            : f.kind === "quarters"
-              ? parseQuarters(text)
-              : f.kind === "quarter"
-                ? (parseQuarters(text)?.length === 1 ? parseQuarters(text)[0] : null)
-                : f.kind === "year"
-                  ? (/^(19|2\d)\d{2}$/.test(text) ? Number(text) : null)
-                  : f.kind === "count"
-                    ? (/^\d{1,4}$/.test(text) && Number(text) > 0 ? Number(text) : null)
-                    : text;
+      const parse = PARSE[f.kind];
+      const parsed = parse ? parse(text) : text;
       if (parsed === null) errors[f.name] = t(`form.bad.${f.kind}`);
       else body[f.name] = parsed;
     }
@@ -157,6 +174,7 @@ export function commandForm(spec, partyId, onWritten, announce) {
     if (f.kind === "money") return money(value, lang());
     if (f.kind === "date") return date(value);
     if (f.kind === "quarters") return value.join(", ");
+    if (f.kind === "instalments") return value.map((i) => `${date(i.due)} ${money(i.amount, lang())}`).join("; ");
     if (f.kind === "checkbox") return t(value ? "common.yes" : "common.no");
     if (f.kind === "select") return t(f.options.find(([v]) => v === value)?.[1] ?? value);
     return value;

@@ -284,6 +284,68 @@ class Journey:
         confirm.click()
         self.gone("dialog[open]")
 
+    def open_form(self, prefix):
+        """Unfolds the form `prefix` unless it is open already."""
+        if self.d.find_element(By.ID, prefix + "-details").get_attribute("open") is None:
+            self.d.find_element(By.ID, prefix + "-title").click()
+        self.wait("#%s-details[open] #%s-submit" % (prefix, prefix))
+
+    def requests_rows(self):
+        return [[c.text for c in r.find_elements(By.CSS_SELECTOR, "th, td")]
+                for r in self.d.find_elements(By.CSS_SELECTOR, "#requests-table tbody tr")]
+
+    def plan_granted(self, quarter):
+        """A plan asked for again, then granted in two instalments that add
+        up to what was asked (a wrong line refused by the form first)."""
+        self.open_form("plan")
+        self.fill("plan", (("quarters", quarter), ("instalments", "2")))
+        self.d.find_element(By.ID, "plan-submit").click()
+        self.confirm(["2 échéances", quarter])
+        self.wait_text("#person-plan", lambda t: t == "demandé", "the second plan request in the file")
+        asked = [r for r in self.requests_rows() if r[0].startswith("plan de paiement") and r[3] == "en attente"]
+        assert len(asked) == 1, self.requests_rows()
+        total = fr_amount(asked[0][5])
+        first = (total / 2).quantize(Decimal("0.01"))
+        second = total - first
+        today = datetime.date.today()
+        dues = [(today + datetime.timedelta(days=d)).strftime("%d/%m/%Y") for d in (30, 60)]
+        self.open_form("plan-grant")
+        self.fill("plan-grant", (("plan-ref", "PLAN-CONSOLE-1"), ("instalments", dues[0])))
+        self.d.find_element(By.ID, "plan-grant-submit").click()
+        self.wait_text("#plan-grant-instalments-error", lambda t: "31/01/2027 250,00" in t,
+                       "the instalments' format error")
+        french = lambda x: str(x).replace(".", ",")
+        self.fill("plan-grant", (("instalments", "%s %s; %s %s" % (dues[0], french(first), dues[1], french(second))),))
+        self.d.find_element(By.ID, "plan-grant-submit").click()
+        self.confirm(["2 échéances", french(total), dues[1]])
+        self.wait_text("#person-plan", lambda t: t == "accordé", "the granted plan in the file")
+        granted = [r for r in self.requests_rows() if r[0].startswith("plan de paiement") and r[3] == "accordée"]
+        assert len(granted) == 1 and "PLAN-CONSOLE-1" in granted[0][0], self.requests_rows()
+        assert fr_amount(granted[0][5]) == total, granted
+
+    def benefit_refused(self):
+        """A bridging right claimed after a bankruptcy, then refused with
+        the reason and the appeal the letter carries."""
+        self.open_form("benefit-claim")
+        Select(self.d.find_element(By.ID, "benefit-claim-kind")).select_by_value("bridging_right")
+        Select(self.d.find_element(By.ID, "benefit-claim-ground")).select_by_value("bankruptcy")
+        event = (datetime.date.today() - datetime.timedelta(days=20)).strftime("%d/%m/%Y")
+        self.fill("benefit-claim", (("event-date", event), ("claim-ref", "CLAIM-CONSOLE-1")))
+        self.d.find_element(By.ID, "benefit-claim-submit").click()
+        self.confirm(["droit passerelle", "faillite", event, "CLAIM-CONSOLE-1"])
+        self.wait_text("#requests-table", lambda t: "droit passerelle" in t, "the claim among the requests")
+        self.open_form("benefit-refusal")
+        self.fill("benefit-refusal", (("claim-ref", "CLAIM-CONSOLE-1"), ("reason-code", "NOT_INSOLVENT"),
+                                      ("reason", "La faillite n'est pas établie."),
+                                      ("appeal-body", "Tribunal du travail de Liège"),
+                                      ("appeal-deadline", "30/06/2027")))
+        self.d.find_element(By.ID, "benefit-refusal-submit").click()
+        self.confirm(["Tribunal du travail de Liège", "30/06/2027"])
+        self.wait_text("#requests-table", lambda t: "La faillite n'est pas établie." in t, "the benefit's refusal")
+        refused = [r for r in self.requests_rows() if r[0].startswith("droit passerelle")]
+        assert len(refused) == 1 and refused[0][3] == "refusée", self.requests_rows()
+        assert "Tribunal du travail de Liège" in refused[0][6] and "30/06/2027" in refused[0][6], refused
+
     def other_actions(self):
         """The file's other commands, each folded under its title: opened by
         keyboard, checked by the form, confirmed naming what is written,
@@ -334,6 +396,8 @@ class Journey:
         appeal = self.text("#requests-table tbody tr:last-child td.appeal")
         assert "Les plans antérieurs n'ont pas été respectés." in appeal, appeal
         assert "Tribunal du travail de Bruxelles" in appeal and "31/03/2027" in appeal, appeal
+        self.plan_granted(quarter)
+        self.benefit_refused()
         # A refund to an account the fund does not know: the API's rule,
         # next to the IBAN field.
         self.d.find_element(By.ID, "refund-title").click()
@@ -363,8 +427,8 @@ class Journey:
         assert self.text("#identity-iban") == "BE71096123456769", self.text("#identity-iban")
         self.axe("file after the other actions")
         self.shot("other-actions-done")
-        self.log("contact, plan asked and refused recorded; refund refused: %r; address and account changed"
-                 % error)
+        self.log("contact, plan asked and refused, asked and granted; a bridging right claimed and refused; "
+                 "refund refused: %r; address and account changed" % error)
 
     def statement_as_of(self):
         """The statement as the fund knew it yesterday: the person was
@@ -474,13 +538,13 @@ class Journey:
         self.d.find_element(By.ID, "worklist-previous").click()
         self.wait_text("#worklist-page", lambda t: t == "Page 1", "the first page again")
         # Filters: a bad amount is refused next to its field; then the
-        # debtors whose plan was refused and who were contacted: the
-        # person whose plan this journey refused after a home visit.
+        # debtors with a plan granted who were contacted: the person whose
+        # plan this journey refused, then granted, after a home visit.
         self.d.find_element(By.ID, "worklist-min").send_keys("beaucoup", Keys.ENTER)
         self.wait_text("#worklist-min-error", lambda t: "1 234,56" in t, "the amount's format error")
         assert self.d.find_element(By.ID, "worklist-min").get_attribute("aria-invalid") == "true"
         self.d.find_element(By.ID, "worklist-min").clear()
-        Select(self.d.find_element(By.ID, "worklist-plan")).select_by_value("refused")
+        Select(self.d.find_element(By.ID, "worklist-plan")).select_by_value("granted")
         Select(self.d.find_element(By.ID, "worklist-contact")).select_by_value("true")
         self.d.find_element(By.ID, "worklist-min").send_keys("100", Keys.ENTER)
         filtered = self.wait_text("#worklist-totals", lambda t: t != totals, "the filtered totals")
@@ -489,7 +553,7 @@ class Journey:
         assert n == len(rows) and n >= 1, (filtered, len(rows))
         links = [r.find_element(By.CSS_SELECTOR, "th a").text for r in rows]
         assert self.party in links, links
-        assert all("refusé" in r.text and " oui " in " %s " % r.text for r in rows), [r.text for r in rows]
+        assert all("accordé" in r.text and " oui " in " %s " % r.text for r in rows), [r.text for r in rows]
         self.axe("work-list filtered")
         self.shot("work-list-filtered")
         Select(self.d.find_element(By.ID, "worklist-plan")).select_by_value("")
