@@ -19,7 +19,12 @@ Result<Reply> import_file(const CommandDeps& deps, const RequestContext& ctx) {
                           "the body is the bank file (CODA or camt.053), sent as is");
   }
   KASSA_TRY(wait_for_projections(deps));  // registrations before the file are matchable
-  KASSA_ASSIGN_OR_RETURN(auto report, deps.importer->import(bytes, meta_for(deps, ctx)));
+  // On the run board while it books (GET /v1/runs), and after.
+  auto entry =
+      deps.runs->start("payment-import", today(deps).format(), ctx.principal.name, now(deps));
+  auto imported = deps.importer->import(bytes, meta_for(deps, ctx), &entry->progress);
+  deps.runs->finish(entry, imported ? Status{} : Status(imported.error()), now(deps));
+  KASSA_ASSIGN_OR_RETURN(auto report, std::move(imported));
   std::size_t matched = 0, suspense = 0, already = 0;
   for (const auto& l : report.lines) {
     ++(l.kind == s::AggregateKind::Fund ? suspense : matched);

@@ -242,21 +242,25 @@ class BankImporter::Round {
   std::vector<Credit> credits_;
 };
 
-Result<ImportReport> BankImporter::import(std::string_view bytes, const CommandMeta& meta) {
+Result<ImportReport> BankImporter::import(std::string_view bytes, const CommandMeta& meta,
+                                          RunProgress* progress) {
   if (bytes.empty()) return Error::invalid("body", "BankFileRequired", "the body is the bank file");
   KASSA_ASSIGN_OR_RETURN(auto format, d::bank::detect_format(bytes));
 
   // First read: the whole file is checked (every statement's totals and
   // balances, every line's value date) before any line is booked; nothing
   // of it is kept but the statements' headers.
+  std::size_t credits = 0;
   KASSA_ASSIGN_OR_RETURN(
       auto statements,
-      d::bank::read_bank_file(bytes, [](std::size_t, d::bank::BankLine&& line) -> Status {
+      d::bank::read_bank_file(bytes, [&credits](std::size_t, d::bank::BankLine&& line) -> Status {
         KASSA_TRY(d::Date::from_ymd(line.value_date.year,
                                     static_cast<unsigned>(line.value_date.month),
                                     static_cast<unsigned>(line.value_date.day)));
+        if (line.amount_cents > 0) ++credits;
         return {};
       }));
+  if (progress != nullptr) progress->total = credits;
 
   std::lock_guard lock(mu_);
   ImportReport report;
@@ -271,6 +275,19 @@ Result<ImportReport> BankImporter::import(std::string_view bytes, const CommandM
   // Second read: the credit lines are matched and booked in rounds of
   // `round_lines_`, so memory holds one round, not the file.
   Round round(*this, report, meta, channel);
+  std::size_t reported = 0;  // report.lines counted in `progress` so far
+  std::size_t to_payers = 0;
+  const auto book = [&]() -> Status {
+    KASSA_TRY(round.book());
+    if (progress == nullptr) return {};
+    for (; reported < report.lines.size(); ++reported) {
+      if (report.lines[reported].kind != s::AggregateKind::Fund) ++to_payers;
+    }
+    progress->changed = to_payers;
+    progress->events_written = report.events_written;
+    progress->done = report.lines.size();  // last: a reader seeing it sees the rest
+    return {};
+  };
   KASSA_ASSIGN_OR_RETURN(
       auto again, d::bank::read_bank_file(
                       bytes, [&](std::size_t statement, d::bank::BankLine&& line) -> Status {
@@ -281,11 +298,11 @@ Result<ImportReport> BankImporter::import(std::string_view bytes, const CommandM
                         ++report.credit_lines;
                         line.global_line_id = statements[statement].line_prefix + line.line_id;
                         KASSA_TRY(round.add(std::move(line)));
-                        if (round.size() >= round_lines_) return round.book();
+                        if (round.size() >= round_lines_) return book();
                         return {};
                       }));
   (void)again;
-  KASSA_TRY(round.book());
+  KASSA_TRY(book());
   return report;
 }
 

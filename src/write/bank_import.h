@@ -124,8 +124,13 @@ class BankImporter {
 
   // Parses and books a whole file. A parse error writes nothing. A log
   // failure midway returns the error; lines booked before it stay booked
-  // and a retry of the same file books only the rest.
-  Result<ImportReport> import(std::string_view file_bytes, const CommandMeta& meta);
+  // and a retry of the same file books only the rest. `progress`, when
+  // given, is kept up to date for another thread (the run board): `total`
+  // the file's credit lines once the first read has checked it, then as
+  // each round is booked `done` the lines booked, `changed` those booked
+  // to a member or company, `events_written`.
+  Result<ImportReport> import(std::string_view file_bytes, const CommandMeta& meta,
+                              RunProgress* progress = nullptr);
 
   // Aggregates per group commit of the members' payments (default 2000, as
   // AggregateWriter::run_each). REQUIRES: > 0; before the first import.

@@ -411,6 +411,18 @@ TEST_CASE("bank import: matched by communication or account, else suspense; twic
   CHECK(again.body["events_written"] == 0);
   CHECK(again.body["already_recorded"] == 3);
   CHECK(k.log().total_events() == written);
+  // Both imports on the run board: the file's three credit lines, two of
+  // them to members, and the events the first one wrote.
+  Answer board = k.get("/v1/runs", kBatch);
+  REQUIRE(board.body["runs"].size() >= 2);  // after the assessment run above
+  const json& imported = board.body["runs"][1];
+  CHECK(imported["run"] == "payment-import");
+  CHECK(imported["state"] == "done");
+  CHECK(imported["aggregates"] == 3);
+  CHECK(imported["aggregates_done"] == 3);
+  CHECK(imported["aggregates_changed"] == 2);
+  CHECK(imported["events_written"] == a.body["events_written"]);
+  CHECK(board.body["runs"][0]["events_written"] == 0);
 
   Answer debt = k.get("/v1/persons/" + an + "/debt?min_offset=" +
                       std::to_string(a.body["lines"][0]["min_offset"].get<std::int64_t>()));
