@@ -4,10 +4,11 @@
 // contributions — confirmed before it starts and sent with an
 // Idempotency-Key (a double click runs once); a bank file import
 // (POST /v1/payments/import: CODA or camt.053) with what it booked and
-// what went to suspense; and the run board (GET /v1/runs): every run since
-// kassad started, a progress bar on one still going. While a run's POST is
-// on its way (its confirmation stays open, showing the progress) or the
-// board shows one running, the board is read again every second.
+// what went to suspense; and the run board (GET /v1/runs): every run and
+// import since kassad started, a progress bar on one still going. While a
+// run's POST is on its way (its confirmation stays open, showing the
+// progress), an import books (its progress beside the button) or the board
+// shows one running, the board is read again every second.
 
 import { h, fill, dataTable } from "./dom.js";
 import { t, term, errorText } from "./i18n.js";
@@ -75,7 +76,7 @@ export async function mount(ctx) {
     }
   }
 
-  const anyRunning = () => state.running > 0 || (state.runs || []).some((r) => r.state === "running");
+  const anyRunning = () => state.running > 0 || state.importing || (state.runs || []).some((r) => r.state === "running");
 
   // Reads the board every second while something runs; stops on its own.
   function watch() {
@@ -104,12 +105,13 @@ export async function mount(ctx) {
     );
   }
 
-  // In an open confirmation: the progress of the run it started (the latest running one).
-  function paintDialogProgress() {
-    const node = document.getElementById("run-progress");
+  // Under an open confirmation, or beside the import's button: the
+  // progress of the latest running run (or import) it started.
+  function paintProgress(id, isMine) {
+    const node = document.getElementById(id);
     if (!node) return;
-    const run = (state.runs || []).find((r) => r.state === "running");
-    fill(node, run ? [progressOf(run), " ", t("runs.doneOf", { done: run.aggregates_done, total: run.aggregates })] : t("runs.starting"));
+    const run = (state.runs || []).find((r) => r.state === "running" && isMine(r));
+    fill(node, run && run.aggregates > 0 ? [progressOf(run), " ", t("runs.doneOf", { done: run.aggregates_done, total: run.aggregates })] : t("runs.starting"));
   }
 
   function boardTable() {
@@ -152,7 +154,8 @@ export async function mount(ctx) {
   function paintBoard() {
     const node = document.getElementById("runs-board");
     if (node) fill(node, state.boardError && h("p", { class: "alert", role: "alert" }, errorText(state.boardError)), boardTable());
-    paintDialogProgress();
+    paintProgress("run-progress", (r) => r.run !== "payment-import");
+    if (state.importing) paintProgress("import-progress", (r) => r.run === "payment-import");
   }
 
   const forms = RUNS.map(([run, fields]) => {
@@ -225,6 +228,7 @@ export async function mount(ctx) {
     state.importing = true;
     state.importError = "";
     paint("import-submit");
+    watch(); // the import on the board: its progress beside the button
     try {
       const response = await fetch("/v1/payments/import", {
         method: "POST",
@@ -251,7 +255,8 @@ export async function mount(ctx) {
       paint("import-file");
     } finally {
       state.importing = false;
-      if (alive()) paint();
+      await loadBoard(); // the import as it ended
+      if (alive()) paintBoard();
     }
   }
 
@@ -283,6 +288,7 @@ export async function mount(ctx) {
           "div",
           { class: "actions" },
           h("button", { type: "submit", class: "primary", id: "import-submit", "aria-busy": state.importing ? "true" : false, disabled: state.importing }, t(state.importing ? "import.busy" : "import.submit")),
+          state.importing && h("span", { id: "import-progress", "aria-live": "polite" }, t("runs.starting")),
         ),
       ),
       r &&

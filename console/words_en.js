@@ -536,4 +536,5 @@ export default {
   "ground.forced-interruption": "forced interruption",
   "ground.economic-difficulties": "economic difficulties",
   "ground.not-applicable": "not applicable (maternity aid)",
+  "run.payment-import": "Bank import",
 };

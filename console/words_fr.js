@@ -536,4 +536,5 @@ export default {
   "ground.forced-interruption": "interruption forcée",
   "ground.economic-difficulties": "difficultés économiques",
   "ground.not-applicable": "sans objet (aide à la maternité)",
+  "run.payment-import": "Import bancaire",
 };

@@ -536,4 +536,5 @@ export default {
   "ground.forced-interruption": "gedwongen onderbreking",
   "ground.economic-difficulties": "economische moeilijkheden",
   "ground.not-applicable": "niet van toepassing (moederschapshulp)",
+  "run.payment-import": "Inlezen bankbestand",
 };

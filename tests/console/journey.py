@@ -675,6 +675,17 @@ class Journey:
         self.log("auditor: %d reads of the file in the access log, %d events with lineage" % (
             len(rows), len(events)))
 
+    def runs_rows(self):
+        """The run board's rows; it is painted again every second while
+        something runs, so a read that meets a repaint reads again."""
+        for _ in range(20):
+            try:
+                return [[c.text for c in r.find_elements(By.CSS_SELECTOR, "th, td")]
+                        for r in self.d.find_elements(By.CSS_SELECTOR, "#runs-table tbody tr")]
+            except StaleElementReferenceException:
+                time.sleep(0.1)
+        raise AssertionError("the run board never held still")
+
     def batch_runs(self):
         """The batch operator signs in and lands on the runs: the board shows
         the assessment run made before the journey; a quarter typed wrong is
@@ -687,8 +698,7 @@ class Journey:
         assert self.text("#who").endswith("(batch)"), self.text("#who")
         nav = [a.get_attribute("href").split("#")[1] for a in self.d.find_elements(By.CSS_SELECTOR, "nav a")]
         assert nav == ["/runs"], nav
-        rows = [[c.text for c in r.find_elements(By.CSS_SELECTOR, "th, td")]
-                for r in self.d.find_elements(By.CSS_SELECTOR, "#runs-table tbody tr")]
+        rows = self.runs_rows()
         assert rows and rows[-1][1] == "Assessment" and rows[-1][3] == "Done", rows
         self.axe("runs")
         self.shot("runs")
@@ -715,8 +725,7 @@ class Journey:
                          [e.text for e in self.d.find_elements(By.CSS_SELECTOR, "#runs-result-facts dd")]))
         assert facts.get("Run") == "Reminders", facts
         assert int(facts.get("Considered", "0")) >= 1, facts
-        rows = [[c.text for c in r.find_elements(By.CSS_SELECTOR, "th, td")]
-                for r in self.d.find_elements(By.CSS_SELECTOR, "#runs-table tbody tr")]
+        rows = self.runs_rows()
         assert len(rows) >= 2 and rows[0][1] == "Reminders" and rows[0][3] == "Done", rows
         assert rows[0][4] == facts["Considered"] and rows[0][6] == facts["Events written"], (rows[0], facts)
         # The same bank file again: nothing booked twice.
@@ -731,6 +740,13 @@ class Journey:
         assert int(facts["Credits of a known payer"]) + int(facts["Credits for the suspense account"]) == credits, facts
         assert facts["Credits already recorded (not booked again)"] == facts["Credits"], facts
         assert facts["Events written"] == "0", facts
+        # Both imports on the board, this one first, done.
+        self.wait_text("#runs-table tbody tr:first-child", lambda t: "Bank import" in t and "Done" in t,
+                       "the import, done, first on the board")
+        rows = self.runs_rows()
+        imports = [r for r in rows if r[1] == "Bank import"]
+        assert len(imports) == 2 and rows[0] == imports[0], rows
+        assert rows[0][3] == "Done" and rows[0][4] == facts["Credits"] and rows[0][6] == "0", rows[0]
         self.axe("runs after a run and an import")
         self.shot("runs-done")
         self.log("batch: reminders run %s, %s events; the bank file again: %s credits already recorded" % (
