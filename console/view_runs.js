@@ -66,12 +66,20 @@ export async function mount(ctx) {
   let timer = null;
   const open = new Set(); // the run forms unfolded
 
+  // Reads overlap (the timer's and a run's end): the board asked for last wins.
+  let asked = 0;
+  let shown = 0;
   async function loadBoard() {
+    const mine = ++asked;
     try {
       const { body } = await call("GET", "/v1/runs");
+      if (mine < shown) return;
+      shown = mine;
       state.runs = body.runs;
       state.boardError = null;
     } catch (e) {
+      if (mine < shown) return;
+      shown = mine;
       state.boardError = e;
     }
   }

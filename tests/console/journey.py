@@ -721,6 +721,8 @@ class Journey:
         self.shot("run-confirmation")
         self.d.find_element(By.ID, "confirm-action").click()
         self.wait("#runs-result")
+        self.wait_text("#runs-table tbody tr:first-child", lambda t: "Reminders" in t and "Done" in t,
+                       "the reminders run, done, first on the board")
         facts = dict(zip([e.text for e in self.d.find_elements(By.CSS_SELECTOR, "#runs-result-facts dt")],
                          [e.text for e in self.d.find_elements(By.CSS_SELECTOR, "#runs-result-facts dd")]))
         assert facts.get("Run") == "Reminders", facts
