@@ -46,7 +46,7 @@ json quarter_text(const json& code) {
 // What a Sealed block holds, only the fields it has.
 json personal_json(const s::PersonalDataT& p) {
   json o = json::object();
-  const auto put = [&o](json& into, const char* field, const std::string& value) {
+  const auto put = [](json& into, const char* field, const std::string& value) {
     if (!value.empty()) into[field] = value;
   };
   put(o, "niss", p.niss);

@@ -132,7 +132,18 @@ NameHashes parse_names(const std::optional<std::string>& value) {
   return out;
 }
 
-std::vector<std::string> hashes_of(const NissSecret& secret, std::vector<std::string> words) {
+// A name word's index key for one person: "n" + the word's hash + PartyId.
+std::string name_key(const std::string& hash, const std::string& party) {
+  std::string key;
+  key.reserve(1 + hash.size() + party.size());
+  key += 'n';
+  key += hash;
+  key += party;
+  return key;
+}
+
+std::vector<std::string> hashes_of(const NissSecret& secret,
+                                   const std::vector<std::string>& words) {
   std::vector<std::string> out;
   out.reserve(words.size());
   for (const auto& w : words) out.push_back(name_word_key(secret, w).substr(1));
@@ -146,7 +157,7 @@ Status NissIndexProjection::unindex_names(ApplyContext& context, const std::stri
   if (!stored.has_value()) return {};
   const NameHashes old = parse_names(stored);
   for (const auto* list : {&old.first, &old.last}) {
-    for (const auto& h : *list) write(context, "n" + h + party, std::nullopt);
+    for (const auto& h : *list) write(context, name_key(h, party), std::nullopt);
   }
   write(context, "w" + party, std::nullopt);
   return {};
@@ -167,7 +178,7 @@ Status NissIndexProjection::index_names(ApplyContext& context, const std::string
   std::string value(1, static_cast<char>(names.first.size()));
   for (const auto* list : {&names.first, &names.last}) {
     for (const auto& h : *list) {
-      write(context, "n" + h + party, std::string());
+      write(context, name_key(h, party), std::string());
       value += h;
     }
   }

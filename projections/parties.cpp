@@ -115,7 +115,7 @@ Result<std::optional<PartySummary>> read_party(const KvView& view, s::AggregateK
   KASSA_ASSIGN_OR_RETURN(auto got, view.get(Cf::kParties, party_key(kind, key)));
   if (!got.has_value()) return std::optional<PartySummary>();
   KASSA_ASSIGN_OR_RETURN(auto p, PartiesProjection::Codec::decode(*got));
-  return std::optional<PartySummary>(std::move(p));
+  return std::optional<PartySummary>(p);
 }
 
 }  // namespace kassa::projections

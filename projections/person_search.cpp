@@ -13,6 +13,7 @@ Result<NameMatches> find_parties_by_name(const KvView& view, const NissSecret& s
   // The longest word is likely the rarest: its persons are scanned, and each
   // is kept if the other words name it too (one point read each).
   std::vector<std::string> keys;
+  keys.reserve(words.size());
   for (const auto& w : words) keys.push_back(name_word_key(secret, w));
   const std::size_t longest = static_cast<std::size_t>(
       std::max_element(words.begin(), words.end(),

@@ -192,6 +192,7 @@ std::vector<PartitionStats> PartitionTally::stats() const {
 
 std::vector<uint16_t> PartitionTally::schema_versions() const {
   std::vector<uint16_t> out;
+  out.reserve(versions_.size());
   for (const auto& [v, seen] : versions_) out.push_back(v);
   return out;
 }
@@ -276,6 +277,7 @@ Result<ExportSummary> export_archive(RecordStream& in, const std::string& path,
   {
     fbb.Clear();
     std::vector<flatbuffers::Offset<s::PartitionSummary>> sums;
+    sums.reserve(summary.partitions.size());
     for (const PartitionStats& st : summary.partitions) sums.push_back(pack_summary(fbb, st));
     const auto sums_v = fbb.CreateVector(sums);
     const auto src = fbb.CreateString(options.source_url);
@@ -441,7 +443,8 @@ Result<std::vector<log::StoredRecord>> ArchiveReader::next(std::size_t max) {
         }
         const std::string problem = tally_->add(r);
         if (!problem.empty()) {
-          check_.structure_problems.push_back(record_name + ": " + problem + "; skipped");
+          check_.structure_problems.push_back(record_name + ": ");
+          check_.structure_problems.back() += problem + "; skipped";
           continue;
         }
         out.push_back(std::move(r));

@@ -235,7 +235,7 @@ class Checker {
 
   Status person(const std::string& key) {
     ++report_.persons;
-    const std::string who = key;
+    const std::string& who = key;
     d::PersonState folded;
     d::Entries entries;
     KASSA_ASSIGN_OR_RETURN(auto ok, fold(s::AggregateKind::Person, key, who, folded, entries));

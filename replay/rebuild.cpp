@@ -89,6 +89,7 @@ Result<RebuildSummary> rebuild_from_log(log::EventLog& source, const std::string
     auto projections = projections::make_projections(deps);
     if (!as_of.active()) return projections;
     std::vector<std::unique_ptr<projections::Projection>> wrapped;
+    wrapped.reserve(projections.size());
     for (auto& p : projections) {
       wrapped.push_back(std::make_unique<AsOfProjection>(std::move(p), as_of,
                                                          wrapped.empty() ? &left_out : nullptr));

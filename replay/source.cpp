@@ -255,7 +255,9 @@ Result<PartitionCounts> kafka_partition_counts(const std::string& brokers,
     if (!n.ok()) {
       if (n.error().message.find("Unknown topic") != std::string::npos ||
           n.error().message.find("unknown topic") != std::string::npos) {
-        return Error::not_found("TopicMissing", "topic " + topic + " does not exist on " + brokers);
+        std::string message = "topic " + topic;
+        message += " does not exist on " + brokers;
+        return Error::not_found("TopicMissing", std::move(message));
       }
       return n.error();
     }

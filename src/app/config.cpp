@@ -12,7 +12,7 @@ namespace {
 
 std::string env_or(const char* name, std::string fallback) {
   const char* v = std::getenv(name);
-  return (v != nullptr && *v != '\0') ? std::string(v) : fallback;
+  return (v != nullptr && *v != '\0') ? std::string(v) : std::move(fallback);
 }
 
 }  // namespace

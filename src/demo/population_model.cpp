@@ -115,8 +115,8 @@ std::string Model::party_id(Date registered, std::uint64_t hi, std::uint64_t lo)
   // A UUIDv7 (RFC 9562) as kassad draws one at registration: the Unix
   // milliseconds of the registration (09:00 UTC, the generator's clock),
   // version 7, variant 10, and the cast's random draws in the other bits.
-  const auto ms =
-      static_cast<std::uint64_t>(std::int64_t{registered.to_days()} * 86'400'000 + 9 * 3'600'000);
+  const auto ms = static_cast<std::uint64_t>(std::int64_t{registered.to_days()} * 86'400'000 +
+                                             std::int64_t{9} * 3'600'000);
   std::array<std::uint8_t, 16> b{};
   for (std::size_t i = 0; i < 6; ++i) b[i] = static_cast<std::uint8_t>(ms >> (8 * (5 - i)));
   for (std::size_t i = 0; i < 2; ++i) b[6 + i] = static_cast<std::uint8_t>(hi >> (8 * (7 - i)));

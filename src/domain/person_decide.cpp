@@ -58,6 +58,7 @@ namespace person_decide {
 
 std::vector<std::uint16_t> codes(const std::vector<Quarter>& quarters) {
   std::vector<std::uint16_t> out;
+  out.reserve(quarters.size());
   for (auto q : quarters) out.push_back(quarter_code(q));
   return out;
 }

@@ -65,7 +65,7 @@ Result<Timestamp> Timestamp::parse(std::string_view text, std::string_view field
       micros = micros * 10 + (i < frac.size() ? frac[i] - '0' : 0);
   }
   return Timestamp(std::int64_t{day->to_days()} * kMicrosPerDay +
-                   (std::int64_t{h} * 3600 + m * 60 + s) * 1'000'000 + micros);
+                   (std::int64_t{h} * 3600 + std::int64_t{m} * 60 + s) * 1'000'000 + micros);
 }
 
 std::string Timestamp::format() const {

@@ -41,7 +41,7 @@ Status wait_for_projections(const CommandDeps& deps) {
   return {};
 }
 
-void add_command_routes(Router& router, CommandDeps deps) {
+void add_command_routes(Router& router, const CommandDeps& deps) {
   commands::add_person_routes(router, deps);
   commands::add_collection_routes(router, deps);
   commands::add_benefit_routes(router, deps);

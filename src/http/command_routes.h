@@ -86,6 +86,6 @@ Result<std::optional<write::AggregateWriter<write::FundAggregate>::Loaded>> load
 // `max_wait`.
 Status wait_for_projections(const CommandDeps& deps);
 
-void add_command_routes(Router& router, CommandDeps deps);
+void add_command_routes(Router& router, const CommandDeps& deps);
 
 }  // namespace kassa::http

@@ -22,6 +22,7 @@ void add_company_queries(Router& router, const std::shared_ptr<Ctx>& c) {
                       KASSA_ASSIGN_OR_RETURN(auto account, p::read_company(view, key));
                       const domain::CompanyView a = account.value_or(domain::CompanyView{});
                       std::vector<std::string> disclosed;
+                      disclosed.reserve(a.directors.size());
                       for (const auto& d : a.directors) disclosed.push_back(d.party.str());
                       KASSA_TRY(c->audit_all(req, disclosed, "GET /v1/companies/{company_number}"));
                       auto live = c->deps.stores->get();

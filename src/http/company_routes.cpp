@@ -40,7 +40,7 @@ Result<Reply> register_company(const CommandDeps& deps, const RequestContext& ct
       cmd.directors.push_back(std::move(party));
     }
   }
-  const std::string key = number.digits();
+  const std::string& key = number.digits();
   const std::string claim = "company:" + key;
   if (!deps.numbers->claim(claim)) {
     return Error::conflict("CompanyAlreadyRegistered", "this company is being registered",

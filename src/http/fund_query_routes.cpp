@@ -62,6 +62,7 @@ void add_fund_queries(Router& router, const std::shared_ptr<Ctx>& c) {
         KASSA_ASSIGN_OR_RETURN(auto page, p::read_work_list(*snap, q));
         // Each debtor on the page is a person disclosed.
         std::vector<std::string> disclosed;
+        disclosed.reserve(page.items.size());
         for (const auto& it : page.items) disclosed.push_back(it.party_id);
         KASSA_TRY(c->audit_all(req, disclosed, "GET /v1/collection/work-list"));
         json out = json::array();

@@ -143,7 +143,7 @@ void write_state_metrics(MetricsText& out, log::EventLog& log, const ProjectorSo
 
 }  // namespace
 
-void add_health_routes(Router& router, log::EventLog& log, ProjectorSource projector,
+void add_health_routes(Router& router, log::EventLog& log, const ProjectorSource& projector,
                        std::vector<WritableStore> stores) {
   auto shared = std::make_shared<const std::vector<WritableStore>>(std::move(stores));
   router.add_metrics([&log, projector, shared](MetricsText& out) {

@@ -36,7 +36,7 @@ struct WritableStore {
 // Also GET /metrics (Prometheus text, http/metrics.h): requests, the log,
 // the projector (applied, quarantined, time by phase, lag per partition),
 // the stores and the process; public like /health.
-void add_health_routes(Router& router, log::EventLog& log, ProjectorSource projector,
+void add_health_routes(Router& router, log::EventLog& log, const ProjectorSource& projector,
                        std::vector<WritableStore> stores);
 
 }  // namespace kassa::http

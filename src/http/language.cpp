@@ -90,7 +90,7 @@ Language negotiate_language(std::string_view accept) {
 }
 
 std::string amount_words(domain::Money amount, Language language) {
-  const std::string decimal = amount.format();  // "-1234.56"
+  std::string decimal = amount.format();  // "-1234.56"
   if (language == Language::kEn) return decimal;
   const bool negative = !decimal.empty() && decimal.front() == '-';
   const std::string_view digits = std::string_view(decimal).substr(negative ? 1 : 0);

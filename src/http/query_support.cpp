@@ -257,7 +257,7 @@ Result<Reply> view_answer(const H& handler, const RequestContext& req, const p::
     if (wants_csv(req)) return handler.csv(req, view, key, as_of);
     return view_answer(handler.json, req, view, key_name, key, as_of);
   } else if constexpr (std::is_same_v<H, WriterHandler>) {
-    JsonWriter out(32 * 1024);
+    JsonWriter out(std::size_t{32} * 1024);
     out.begin_object();
     KASSA_TRY(handler(req, view, key, as_of, out));
     out.field(key_name, key);
@@ -308,7 +308,8 @@ Result<Reply> aggregate_answer(const Ctx& c, const RequestContext& req, s::Aggre
 template <typename H>
 Handler person_view_route(std::shared_ptr<Ctx> c, std::string route, bool as_of_allowed,
                           H handler) {
-  return [c, route, as_of_allowed, handler](const RequestContext& req) -> Result<Reply> {
+  return [c = std::move(c), route = std::move(route), as_of_allowed,
+          handler = std::move(handler)](const RequestContext& req) -> Result<Reply> {
     KASSA_ASSIGN_OR_RETURN(auto id, domain::PartyId::parse(req.params.at("party_id"), "party_id"));
     const std::string& party = id.str();
     KASSA_TRY(Ctx::require_purpose(req));
@@ -339,10 +340,11 @@ namespace {
 
 template <typename H>
 Handler company_view_route(std::shared_ptr<Ctx> c, bool as_of_allowed, H handler) {
-  return [c, as_of_allowed, handler](const RequestContext& req) -> Result<Reply> {
+  return [c = std::move(c), as_of_allowed,
+          handler = std::move(handler)](const RequestContext& req) -> Result<Reply> {
     KASSA_ASSIGN_OR_RETURN(auto number,
                            domain::CompanyNumber::parse(req.params.at("company_number")));
-    const std::string key = number.digits();
+    const std::string& key = number.digits();
     KASSA_ASSIGN_OR_RETURN(auto as_of, as_of_for(req, as_of_allowed));
     KASSA_TRY(c->wait_min_offset(req, log::Topic::kCompanyEvents, key));
     return aggregate_answer(*c, req, s::AggregateKind::Company, "company_number", key, as_of,

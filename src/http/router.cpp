@@ -163,7 +163,11 @@ void for_each_operation(
   if (doc.is_discarded() || !doc.contains("paths")) return;
   for (const auto& [path, ops] : doc["paths"].items()) {
     for (const auto& [method, op] : ops.items()) {
-      if (op.is_object()) visit(method + " " + path, op);
+      if (!op.is_object()) continue;
+      std::string operation = method;
+      operation += ' ';
+      operation += path;
+      visit(operation, op);
     }
   }
 }
@@ -318,7 +322,7 @@ void Router::install(const RouteInfo& info, Handler handler) {
                    "a literal route is added after a parameter route that takes its path");
     }
   }
-  auto [regex, names] = path_to_regex(info.path);
+  auto [regex, param_names] = path_to_regex(info.path);
   const bool wants_body = info.method == Method::kPost || info.method == Method::kPut;
   // The types this route answers in, looked up once (empty: not negotiated).
   std::vector<std::string> produced;
@@ -328,7 +332,7 @@ void Router::install(const RouteInfo& info, Handler handler) {
     produced = found->second;
     for (const auto& t : produced) offered += (offered.empty() ? "" : ", ") + t;
   }
-  auto wrapped = [this, info, names = names, wants_body, produced, offered,
+  auto wrapped = [this, info, names = param_names, wants_body, produced, offered,
                   handler = std::move(handler)](const httplib::Request& req,
                                                 httplib::Response& res) {
     RequestContext ctx;
@@ -453,10 +457,11 @@ void Router::install(const RouteInfo& info, Handler handler) {
             if (allowed->second.count(name) > 0) continue;
             std::string accepted;
             for (const auto& a : allowed->second) accepted += (accepted.empty() ? "" : ", ") + a;
-            send_error(
-                res, 400,
-                Error::invalid(name, "UnknownField",
-                               name + ": not a field of this request (it takes " + accepted + ")"));
+            std::string message = name;
+            message += ": not a field of this request (it takes ";
+            message += accepted;
+            message += ")";
+            send_error(res, 400, Error::invalid(name, "UnknownField", std::move(message)));
             return;
           }
         }

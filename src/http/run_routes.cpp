@@ -25,7 +25,7 @@ Result<std::vector<std::string>> list_keys(const CommandDeps& deps, s::Aggregate
 template <typename A>
 Result<Reply> run_over(const CommandDeps& deps, write::AggregateWriter<A>& writer,
                        const RequestContext& ctx, const std::string& name,
-                       typename A::Command command, d::Date date, json period) {
+                       typename A::Command command, d::Date date, const json& period) {
   KASSA_ASSIGN_OR_RETURN(auto keys, list_keys(deps, A::kKind));
   // On the board while it runs (GET /v1/runs), and after.
   auto entry = deps.runs->start(name, date.format(), ctx.principal.name, now(deps));

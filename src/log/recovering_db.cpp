@@ -32,11 +32,12 @@ rocksdb::Status RecoveringDb::open_read_only(std::string name, std::string path,
 
 rocksdb::Status RecoveringDb::open_as(std::string name, std::string path, rocksdb::Options options,
                                       bool read_only, std::unique_ptr<RecoveringDb>* out) {
-  std::unique_ptr<RecoveringDb> db(new RecoveringDb(std::move(name), path, std::move(options)));
+  std::unique_ptr<RecoveringDb> db(
+      new RecoveringDb(std::move(name), std::move(path), std::move(options)));
   db->read_only_ = read_only;
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = read_only ? rocksdb::DB::OpenForReadOnly(db->options_, path, &raw)
-                                : rocksdb::DB::Open(db->options_, path, &raw);
+  rocksdb::Status s = read_only ? rocksdb::DB::OpenForReadOnly(db->options_, db->path_, &raw)
+                                : rocksdb::DB::Open(db->options_, db->path_, &raw);
   if (!s.ok()) return s;
   db->db_.reset(raw);
   *out = std::move(db);

@@ -138,7 +138,7 @@ Result<int64_t> parse_decimal_cents(std::string_view text) {
   int64_t units = 0;
   for (char c : whole) units = units * 10 + (c - '0');
   int64_t cents = 0;
-  if (!fraction.empty()) cents += (fraction[0] - '0') * 10;
+  if (!fraction.empty()) cents += int64_t{fraction[0] - '0'} * 10;
   if (fraction.size() > 1) cents += fraction[1] - '0';
   constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
   if (units > kMax / 100 || (units == kMax / 100 && cents > kMax % 100))
