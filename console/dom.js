@@ -37,6 +37,17 @@ export function fill(node, ...children) {
   return node;
 }
 
+// Moves the keyboard's focus to the element `id` after a repaint (none
+// when absent): an element that takes no focus of its own (a heading, a
+// message) is made focusable by script only (tabindex -1).
+export function focusOn(id) {
+  if (!id) return;
+  const target = document.getElementById(id);
+  if (!target) return;
+  if (!target.matches("input, button, select, textarea, a, summary, [tabindex]")) target.setAttribute("tabindex", "-1");
+  target.focus();
+}
+
 // A table's frame that scrolls sideways on a narrow screen or at 200 %
 // zoom: a named region that takes focus, so a keyboard can scroll it.
 function scrollable(label, ...children) {

@@ -11,7 +11,7 @@
 // (/tax-certificate), and for auditors the events with their lineage
 // (/events).
 
-import { h, fill, dataTable, pager } from "./dom.js";
+import { h, fill, dataTable, pager, focusOn } from "./dom.js";
 import { t, lang, term, errorText } from "./i18n.js";
 import { call } from "./api.js";
 import { askPurpose } from "./dialog.js";
@@ -352,13 +352,7 @@ export async function mount(ctx, partyId) {
           )
         : [identity(), debtTable(), !auditor && payment.paint(), !auditor && actions.paint(), requests(), statement.paint(), career(), taxCertificate(), auditor && events()],
     );
-    if (focusId) {
-      const target = document.getElementById(focusId);
-      if (target) {
-        if (!target.matches("input, button, select, a, summary, [tabindex]")) target.setAttribute("tabindex", "-1");
-        target.focus();
-      }
-    }
+    focusOn(focusId);
   }
 
   await load(takeWrite(partyId)); // a match booked from the suspense list, say

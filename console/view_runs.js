@@ -10,7 +10,7 @@
 // progress), an import books (its progress beside the button) or the board
 // shows one running, the board is read again every second.
 
-import { h, fill, dataTable } from "./dom.js";
+import { h, fill, dataTable, focusOn } from "./dom.js";
 import { t, term, errorText } from "./i18n.js";
 import { ApiError, call, newIdempotencyKey } from "./api.js";
 import { token } from "./session.js";
@@ -344,11 +344,7 @@ export async function mount(ctx) {
       importSection(),
     );
     paintBoard();
-    if (focusId) {
-      const target = document.getElementById(focusId);
-      if (target && !target.matches("input, button, select, a, summary, [tabindex]")) target.setAttribute("tabindex", "-1");
-      target?.focus();
-    }
+    focusOn(focusId);
   }
 
   await loadBoard();

@@ -6,7 +6,7 @@
 // in a URL) or company number; the match is confirmed with its amount
 // first and sent with an Idempotency-Key (a double click matches once).
 
-import { h, fill, dataTable, pager } from "./dom.js";
+import { h, fill, dataTable, pager, focusOn } from "./dom.js";
 import { t, lang, term, errorText } from "./i18n.js";
 import { call, newIdempotencyKey } from "./api.js";
 import { askPurpose, confirmAction } from "./dialog.js";
@@ -220,11 +220,7 @@ export async function mount(ctx) {
       ],
       state.item && matchForm(),
     );
-    if (focusId) {
-      const target = document.getElementById(focusId);
-      if (target && !target.matches("input, button, select, a, [tabindex]")) target.setAttribute("tabindex", "-1");
-      target?.focus();
-    }
+    focusOn(focusId);
   }
 
   await load();
