@@ -712,14 +712,22 @@ class Journey:
         assert quarter.get_attribute("aria-invalid") == "true"
         assert self.d.switch_to.active_element.get_attribute("id") == "run-assessment-quarter"
         self.d.find_element(By.ID, "run-assessment-title").click()  # folded again
-        # Reminders as of today: confirmed, with the run's progress in the dialog.
-        self.d.find_element(By.ID, "run-reminders-title").click()
-        self.wait("#run-reminders-date")
-        self.d.find_element(By.ID, "run-reminders-submit").click()
+        # Reminders as of today, by keyboard alone: Enter on the folded
+        # title opens the form, Tab reaches its date (today), Enter checks
+        # it; the confirmation, with the run's progress, starts on its
+        # button, and Enter runs it.
+        self.d.execute_script("arguments[0].focus()", self.d.find_element(By.ID, "run-reminders-title"))
+        self.keys(Keys.ENTER)
+        self.wait("#run-reminders-details[open] #run-reminders-date")
+        self.keys(Keys.TAB)
+        assert self.d.switch_to.active_element.get_attribute("id") == "run-reminders-date"
+        self.keys(Keys.ENTER)
         self.wait("dialog[open] #run-progress")
         self.axe("run confirmation")
         self.shot("run-confirmation")
-        self.d.find_element(By.ID, "confirm-action").click()
+        assert self.d.switch_to.active_element.get_attribute("id") == "confirm-action", \
+            self.d.switch_to.active_element.get_attribute("id")
+        self.keys(Keys.ENTER)
         self.wait("#runs-result")
         self.wait_text("#runs-table tbody tr:first-child", lambda t: "Reminders" in t and "Done" in t,
                        "the reminders run, done, first on the board")
