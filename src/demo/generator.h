@@ -261,6 +261,7 @@ class Generator {
 
   domain::RegisterCompany register_command(const Company& c) const {
     std::vector<domain::PartyId> directors;
+    directors.reserve(c.directors.size());
     for (const auto& key : c.directors) directors.push_back(domain::PartyId::parse(key).value());
     return domain::RegisterCompany{domain::CompanyNumber::parse(c.key).value(),
                                    c.name,
