@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -55,6 +56,32 @@ class RunBoard {
                                std::int64_t now_us);
   // It ended: done, or failed with `outcome`'s error.
   void finish(const std::shared_ptr<Entry>& entry, const Status& outcome, std::int64_t now_us);
+
+  // A run on the board for the scope of a route: finish() records how it
+  // ended; a scope left without it (an exception the router answers with
+  // 500) fails the run ("Internal") instead of leaving it running.
+  class Scope {
+   public:
+    Scope(RunBoard& board, std::shared_ptr<Entry> entry, std::function<std::int64_t()> now_us)
+        : board_(board), entry_(std::move(entry)), now_us_(std::move(now_us)) {}
+    Scope(const Scope&) = delete;
+    Scope& operator=(const Scope&) = delete;
+    ~Scope() {
+      if (!finished_)
+        board_.finish(entry_, Error::internal("the run stopped unfinished"), now_us_());
+    }
+    Entry& entry() { return *entry_; }
+    void finish(const Status& outcome) {
+      finished_ = true;
+      board_.finish(entry_, outcome, now_us_());
+    }
+
+   private:
+    RunBoard& board_;
+    std::shared_ptr<Entry> entry_;
+    std::function<std::int64_t()> now_us_;
+    bool finished_ = false;
+  };
   // The kept runs, the latest first.
   std::vector<View> recent() const;
 

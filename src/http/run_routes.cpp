@@ -28,9 +28,11 @@ Result<Reply> run_over(const CommandDeps& deps, write::AggregateWriter<A>& write
                        typename A::Command command, d::Date date, const json& period) {
   KASSA_ASSIGN_OR_RETURN(auto keys, list_keys(deps, A::kKind));
   // On the board while it runs (GET /v1/runs), and after.
-  auto entry = deps.runs->start(name, date.format(), ctx.principal.name, now(deps));
-  auto out = writer.run(keys, command, date, meta_for(deps, ctx), 2000, &entry->progress);
-  deps.runs->finish(entry, out ? Status{} : Status(out.error()), now(deps));
+  RunBoard::Scope run(*deps.runs,
+                      deps.runs->start(name, date.format(), ctx.principal.name, now(deps)),
+                      [&deps] { return now(deps); });
+  auto out = writer.run(keys, command, date, meta_for(deps, ctx), 2000, &run.entry().progress);
+  run.finish(out ? Status{} : Status(out.error()));
   // A failure midway leaves the chunks before it written; a retry completes
   // the run (decide skips what is already there).
   if (!out) return out.error();
@@ -43,7 +45,7 @@ Result<Reply> run_over(const CommandDeps& deps, write::AggregateWriter<A>& write
     offsets[std::to_string(partition)] = offset;
   }
   json body = {{"run", name},
-               {"run_id", entry->id},
+               {"run_id", run.entry().id},
                {"business_date", date.format()},
                {"aggregates", out->aggregates},
                {"aggregates_changed", out->aggregates_changed},

@@ -20,10 +20,12 @@ Result<Reply> import_file(const CommandDeps& deps, const RequestContext& ctx) {
   }
   KASSA_TRY(wait_for_projections(deps));  // registrations before the file are matchable
   // On the run board while it books (GET /v1/runs), and after.
-  auto entry =
-      deps.runs->start("payment-import", today(deps).format(), ctx.principal.name, now(deps));
-  auto imported = deps.importer->import(bytes, meta_for(deps, ctx), &entry->progress);
-  deps.runs->finish(entry, imported ? Status{} : Status(imported.error()), now(deps));
+  RunBoard::Scope run(
+      *deps.runs,
+      deps.runs->start("payment-import", today(deps).format(), ctx.principal.name, now(deps)),
+      [&deps] { return now(deps); });
+  auto imported = deps.importer->import(bytes, meta_for(deps, ctx), &run.entry().progress);
+  run.finish(imported ? Status{} : Status(imported.error()));
   KASSA_ASSIGN_OR_RETURN(auto report, std::move(imported));
   std::size_t matched = 0, suspense = 0, already = 0;
   for (const auto& l : report.lines) {

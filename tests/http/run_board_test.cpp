@@ -43,3 +43,25 @@ TEST_CASE("the run board keeps the latest runs, a running one however old", "[ru
   CHECK(board.recent().size() == RunBoard::kKept);
   CHECK(board.recent().back().id != oldest->id);
 }
+
+TEST_CASE("a run's scope left without finishing fails the run, never leaves it running", "[runs]") {
+  RunBoard board;
+  {
+    RunBoard::Scope run(board, board.start("reminders", "2025-02-01", "nightly", 1),
+                        [] { return std::int64_t{5}; });
+    run.entry().progress.total = 3;
+    // An exception would leave here, the router answering 500.
+  }
+  {
+    RunBoard::Scope run(board, board.start("year-end", "2026-01-01", "nightly", 6),
+                        [] { return std::int64_t{7}; });
+    run.finish(Status{});
+  }
+  const auto runs = board.recent();
+  REQUIRE(runs.size() == 2);
+  CHECK(runs[1].state == RunBoard::State::kFailed);
+  CHECK(runs[1].error == "Internal");
+  CHECK(runs[1].finished_us == 5);
+  CHECK(runs[0].state == RunBoard::State::kDone);
+  CHECK(runs[0].finished_us == 7);
+}
