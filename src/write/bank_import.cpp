@@ -281,7 +281,8 @@ Result<ImportReport> BankImporter::import(std::string_view bytes, const CommandM
     KASSA_TRY(round.book());
     if (progress == nullptr) return {};
     for (; reported < report.lines.size(); ++reported) {
-      if (report.lines[reported].kind != s::AggregateKind::Fund) ++to_payers;
+      const ImportedLine& line = report.lines[reported];
+      if (line.kind != s::AggregateKind::Fund && line.events > 0) ++to_payers;
     }
     progress->changed = to_payers;
     progress->events_written = report.events_written;

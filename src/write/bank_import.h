@@ -128,7 +128,8 @@ class BankImporter {
   // given, is kept up to date for another thread (the run board): `total`
   // the file's credit lines once the first read has checked it, then as
   // each round is booked `done` the lines booked, `changed` those booked
-  // to a member or company, `events_written`.
+  // to a member or company by this import (not those already recorded),
+  // `events_written`.
   Result<ImportReport> import(std::string_view file_bytes, const CommandMeta& meta,
                               RunProgress* progress = nullptr);
 

@@ -423,6 +423,7 @@ TEST_CASE("bank import: matched by communication or account, else suspense; twic
   CHECK(imported["aggregates_changed"] == 2);
   CHECK(imported["events_written"] == a.body["events_written"]);
   CHECK(board.body["runs"][0]["events_written"] == 0);
+  CHECK(board.body["runs"][0]["aggregates_changed"] == 0);  // all already recorded
 
   Answer debt = k.get("/v1/persons/" + an + "/debt?min_offset=" +
                       std::to_string(a.body["lines"][0]["min_offset"].get<std::int64_t>()));
