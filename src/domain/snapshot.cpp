@@ -353,6 +353,8 @@ Result<PersonState> from_t(const s::PersonSnapshotT& t) {
     auto party = PartyId::parse(t.party_id);
     if (!party) return invalid("bad party_id");
     st.party_id = std::move(party).value();
+  } else if (t.registered) {
+    return invalid("a registered person without a party_id");
   }
   st.member_number = t.member_number;
   st.registered_on = dt(t.registered_days);

@@ -77,6 +77,12 @@ TEST_CASE("snapshot: refuses bytes that are not a snapshot", "[snapshot]") {
   auto bytes = serialize(PersonState{});
   bytes.resize(bytes.size() / 2);
   CHECK_FALSE(deserialize_person(bytes).ok());
+  // A registered person holds the PartyId every decision about them names.
+  PersonState nameless;
+  nameless.registered = true;
+  auto refused = deserialize_person(serialize(nameless));
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().rule == "SnapshotInvalid");
 }
 
 }  // namespace
