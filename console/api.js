@@ -46,16 +46,18 @@ function request(path, query, accept, purpose, bearer) {
   return { url, headers };
 }
 
-export async function call(method, path, { query, body, purpose, idempotencyKey, bearer } = {}) {
+// `body` is sent as JSON; `bytes` (a file, with its `contentType`) as is.
+export async function call(method, path, { query, body, bytes, contentType, purpose, idempotencyKey, bearer } = {}) {
   const { url, headers } = request(path, query, "application/json", purpose, bearer);
   if (idempotencyKey) headers["Idempotency-Key"] = idempotencyKey;
   if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (bytes !== undefined) headers["Content-Type"] = contentType;
   let response;
   try {
     response = await fetch(url, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: bytes !== undefined ? bytes : body === undefined ? undefined : JSON.stringify(body),
       cache: "no-store",
       credentials: "omit",
       redirect: "error",

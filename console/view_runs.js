@@ -13,7 +13,7 @@
 import { h, fill, dataTable, focusOn } from "./dom.js";
 import { t, term, errorText } from "./i18n.js";
 import { ApiError, call, newIdempotencyKey } from "./api.js";
-import { token } from "./session.js";
+import { who } from "./session.js";
 import { commandForm } from "./command_form.js";
 import { date, todayIso } from "./format.js";
 
@@ -21,6 +21,11 @@ const today = () => date(todayIso());
 const thisQuarter = () => {
   const iso = todayIso();
   return `${iso.slice(0, 4)}-Q${Math.floor((Number(iso.slice(5, 7)) - 1) / 3) + 1}`;
+};
+// The quarter-end run's quarter has ended: the one before today's.
+const lastQuarter = () => {
+  const [year, n] = thisQuarter().split("-Q").map(Number);
+  return n === 1 ? `${year - 1}-Q4` : `${year}-Q${n - 1}`;
 };
 const lastYear = () => String(Number(todayIso().slice(0, 4)) - 1);
 
@@ -39,7 +44,7 @@ const yearField = { name: "year", label: "runs.year", kind: "year", required: tr
 // The runs, in the order of a year's work.
 const RUNS = [
   ["assessment", [quarterField, dateField()]],
-  ["quarter-end", [quarterField]],
+  ["quarter-end", [{ ...quarterField, initial: lastQuarter }]],
   ["reminders", [dateField()]],
   ["year-end", [yearField]],
   ["company-contributions", [yearField, dateField(false)]],
@@ -62,6 +67,7 @@ export async function mount(ctx) {
     importError: "",
     importing: false,
     importKey: null,
+    confirming: null, // the run whose confirmation is open
   };
   let timer = null;
   const open = new Set(); // the run forms unfolded
@@ -114,11 +120,13 @@ export async function mount(ctx) {
   }
 
   // Under an open confirmation, or beside the import's button: the
-  // progress of the latest running run (or import) it started.
-  function paintProgress(id, isMine) {
+  // progress of the latest running run of that kind this principal
+  // started (not another operator's, not another run's).
+  function paintProgress(id, kind) {
     const node = document.getElementById(id);
     if (!node) return;
-    const run = (state.runs || []).find((r) => r.state === "running" && isMine(r));
+    const principal = who()?.principal;
+    const run = (state.runs || []).find((r) => r.state === "running" && r.run === kind && r.principal === principal);
     fill(node, run && run.aggregates > 0 ? [progressOf(run), " ", t("runs.doneOf", { done: run.aggregates_done, total: run.aggregates })] : t("runs.starting"));
   }
 
@@ -162,8 +170,8 @@ export async function mount(ctx) {
   function paintBoard() {
     const node = document.getElementById("runs-board");
     if (node) fill(node, state.boardError && h("p", { class: "alert", role: "alert" }, errorText(state.boardError)), boardTable());
-    paintProgress("run-progress", (r) => r.run !== "payment-import");
-    if (state.importing) paintProgress("import-progress", (r) => r.run === "payment-import");
+    if (state.confirming) paintProgress("run-progress", state.confirming);
+    if (state.importing) paintProgress("import-progress", "payment-import");
   }
 
   const forms = RUNS.map(([run, fields]) => {
@@ -178,7 +186,10 @@ export async function mount(ctx) {
         confirmText: () => t(`runs.${run}.confirmText`),
         confirm: () => t("runs.confirm"),
         done: () => t("runs.done", { run: term("run", run) }),
-        confirmExtra: () => h("p", { id: "run-progress", "aria-live": "polite" }, t("runs.starting")),
+        confirmExtra: () => {
+          state.confirming = run;
+          return h("p", { id: "run-progress", "aria-live": "polite" }, t("runs.starting"));
+        },
         // Its POST is answered when the run ends: the board meanwhile.
         whileSending: (answered) => {
           state.running++;
@@ -229,43 +240,34 @@ export async function mount(ctx) {
       state.importError = t("import.noFile");
       return paint("import-file");
     }
+    state.importing = true; // before the first await: a double click imports once
     const bytes = new Uint8Array(await file.arrayBuffer());
     // One key per file chosen: the same file again after a network error imports once.
     const signature = `${file.name}:${file.size}:${file.lastModified}`;
     if (!state.importKey || state.importKey[0] !== signature) state.importKey = [signature, newIdempotencyKey()];
-    state.importing = true;
     state.importError = "";
     paint("import-submit");
     watch(); // the import on the board: its progress beside the button
+    let focus = "import-result";
     try {
-      const response = await fetch("/v1/payments/import", {
-        method: "POST",
-        headers: {
-          Accept: "application/json",
-          Authorization: `Bearer ${token() ?? ""}`,
-          "Content-Type": contentType(file, bytes),
-          "Idempotency-Key": state.importKey[1],
-        },
-        body: bytes,
-        cache: "no-store",
-        credentials: "omit",
-        redirect: "error",
+      const { body } = await call("POST", "/v1/payments/import", {
+        bytes,
+        contentType: contentType(file, bytes),
+        idempotencyKey: state.importKey[1],
       });
-      const body = await response.json().catch(() => null);
-      if (!response.ok) throw new ApiError(response.status, body);
       state.imported = { name: file.name, ...body };
       state.importKey = null;
       ctx.announce(t("import.done", { name: file.name }));
-      paint("import-result");
     } catch (e) {
-      if (e.status >= 400 && e.status < 500) state.importKey = null;
+      if (e.status === 401) return; // the session ended (api.js)
+      if (e.status >= 400 && e.status < 500 && e.rule !== "IdempotencyKeyInFlight") state.importKey = null;
       state.importError = e instanceof ApiError ? errorText(e) : String(e.message || e);
-      paint("import-file");
+      focus = "import-file";
     } finally {
       state.importing = false;
-      await loadBoard(); // the import as it ended
-      if (alive()) paintBoard();
     }
+    await loadBoard(); // the import as it ended
+    if (alive()) paint(focus);
   }
 
   function importSection() {

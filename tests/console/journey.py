@@ -742,6 +742,8 @@ class Journey:
         self.d.find_element(By.ID, "import-file").send_keys(self.bank_file)
         self.d.find_element(By.ID, "import-submit").click()
         self.wait("#import-result")
+        submit = self.d.find_element(By.ID, "import-submit")
+        assert submit.is_enabled() and submit.text == "Import", submit.text  # ready for the next file
         facts = dict(zip([e.text for e in self.d.find_elements(By.CSS_SELECTOR, "#import-result-facts dt")],
                          [e.text for e in self.d.find_elements(By.CSS_SELECTOR, "#import-result-facts dd")]))
         assert facts.get("Format") == "camt.053", facts
