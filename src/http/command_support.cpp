@@ -19,6 +19,14 @@ std::int64_t now(const CommandDeps& deps) {
       .count();
 }
 
+RunBoard::Scope on_run_board(const CommandDeps& deps, const RequestContext& ctx, std::string run,
+                             d::Date business_date) {
+  return RunBoard::Scope(
+      *deps.runs,
+      deps.runs->start(std::move(run), business_date.format(), ctx.principal.name, now(deps)),
+      [&deps] { return now(deps); });
+}
+
 // The fund's business date: today (UTC).
 d::Date today(const CommandDeps& deps) {
   return d::Date::from_days(static_cast<std::int32_t>(now(deps) / 86'400'000'000LL));

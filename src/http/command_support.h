@@ -75,6 +75,10 @@ using fields::year_field;
 
 // Microseconds since the epoch (CommandDeps::now_us, else the system clock).
 std::int64_t now(const CommandDeps& deps);
+// A run (or a bank import) on the run board for the scope of its route,
+// started now by the request's principal (GET /v1/runs).
+RunBoard::Scope on_run_board(const CommandDeps& deps, const RequestContext& ctx, std::string run,
+                             d::Date business_date);
 // The fund's business date: today (UTC).
 d::Date today(const CommandDeps& deps);
 // A date a command or a run may carry: at most the configured horizon after today.

@@ -28,9 +28,7 @@ Result<Reply> run_over(const CommandDeps& deps, write::AggregateWriter<A>& write
                        typename A::Command command, d::Date date, const json& period) {
   KASSA_ASSIGN_OR_RETURN(auto keys, list_keys(deps, A::kKind));
   // On the board while it runs (GET /v1/runs), and after.
-  RunBoard::Scope run(*deps.runs,
-                      deps.runs->start(name, date.format(), ctx.principal.name, now(deps)),
-                      [&deps] { return now(deps); });
+  auto run = on_run_board(deps, ctx, name, date);
   auto out = writer.run(keys, command, date, meta_for(deps, ctx), 2000, &run.entry().progress);
   run.finish(out ? Status{} : Status(out.error()));
   // A failure midway leaves the chunks before it written; a retry completes

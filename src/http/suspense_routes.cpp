@@ -20,10 +20,7 @@ Result<Reply> import_file(const CommandDeps& deps, const RequestContext& ctx) {
   }
   KASSA_TRY(wait_for_projections(deps));  // registrations before the file are matchable
   // On the run board while it books (GET /v1/runs), and after.
-  RunBoard::Scope run(
-      *deps.runs,
-      deps.runs->start("payment-import", today(deps).format(), ctx.principal.name, now(deps)),
-      [&deps] { return now(deps); });
+  auto run = on_run_board(deps, ctx, "payment-import", today(deps));
   auto imported = deps.importer->import(bytes, meta_for(deps, ctx), &run.entry().progress);
   run.finish(imported ? Status{} : Status(imported.error()));
   KASSA_ASSIGN_OR_RETURN(auto report, std::move(imported));
