@@ -11,7 +11,7 @@
 import { h } from "./dom.js";
 import { commandForm } from "./command_form.js";
 import { t, lang } from "./i18n.js";
-import { date, money, todayIso } from "./format.js";
+import { date, money, sumMoney, todayIso } from "./format.js";
 
 const today = () => date(todayIso());
 
@@ -146,10 +146,8 @@ export const ACTIONS = [
       { name: "instalments", label: "planGrant.instalments", kind: "instalments", required: true, hint: "planGrant.instalmentsHint", attrs: { size: 60 } },
     ],
     {
-      confirmText: (body) => {
-        const total = body.instalments.reduce((sum, i) => sum + Math.round(Number(i.amount) * 100), 0);
-        return t("planGrant.confirmText", { n: body.instalments.length, total: money((total / 100).toFixed(2), lang()) });
-      },
+      confirmText: (body) =>
+        t("planGrant.confirmText", { n: body.instalments.length, total: money(sumMoney(body.instalments.map((i) => i.amount)), lang()) }),
     },
   ),
   {

@@ -1,7 +1,7 @@
 // Modal dialogs on the native <dialog> element: focus moves into it, Esc
 // cancels, the page behind is inert. Each function resolves once.
 
-import { h } from "./dom.js";
+import { h, facts } from "./dom.js";
 import { t } from "./i18n.js";
 import { utf8Length } from "./api.js";
 
@@ -109,7 +109,7 @@ export function confirmAction(title, text, rows, confirmLabel, onConfirm, extra 
     });
     return [
       h("p", {}, text),
-      h("dl", { class: "facts" }, rows.map(([label, value]) => [h("dt", {}, label), h("dd", {}, value)])),
+      facts(rows),
       extra,
       h(
         "div",

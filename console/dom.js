@@ -48,6 +48,11 @@ export function focusOn(id) {
   target.focus();
 }
 
+// A list of facts: [label, value] pairs as a <dl class="facts">.
+export function facts(rows, attrs = {}) {
+  return h("dl", { class: "facts", ...attrs }, rows.map(([label, value]) => [h("dt", {}, label), h("dd", {}, value)]));
+}
+
 // A table's frame that scrolls sideways on a narrow screen or at 200 %
 // zoom: a named region that takes focus, so a keyboard can scroll it.
 function scrollable(label, ...children) {

@@ -50,6 +50,21 @@ export function money(decimal, lang) {
   return `${sign}€${group(units, ",")}.${cents}`;
 }
 
+// The sum of decimal amounts ("1234.56", "-0.5") as a decimal, in whole
+// cents: never a floating-point amount.
+export function sumMoney(decimals) {
+  let cents = 0;
+  for (const d of decimals) {
+    const m = /^(-?)(\d+)(?:\.(\d{1,2}))?$/.exec(String(d));
+    if (!m) return null;
+    const value = Number(m[2]) * 100 + Number((m[3] || "").padEnd(2, "0"));
+    cents += m[1] ? -value : value;
+  }
+  const sign = cents < 0 ? "-" : "";
+  const abs = Math.abs(cents);
+  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, "0")}`;
+}
+
 // What a user typed ("1 234,56", "1.234,56", "1234.5", "€ 12") -> "1234.56"
 // for the API, or null. In fr and nl the comma is the decimal mark; a lone
 // dot followed by one or two digits is read as one too ("12.50").

@@ -10,9 +10,9 @@
 // progress), an import books (its progress beside the button) or the board
 // shows one running, the board is read again every second.
 
-import { h, fill, dataTable, focusOn } from "./dom.js";
+import { h, fill, dataTable, facts, focusOn } from "./dom.js";
 import { t, term, errorText } from "./i18n.js";
-import { ApiError, call, newIdempotencyKey } from "./api.js";
+import { call, newIdempotencyKey } from "./api.js";
 import { who } from "./session.js";
 import { commandForm } from "./command_form.js";
 import { date, todayIso } from "./format.js";
@@ -227,7 +227,7 @@ export async function mount(ctx) {
       "section",
       { "aria-labelledby": "runs-result" },
       h("h2", { id: "runs-result", tabindex: "-1" }, t("runs.resultTitle", { number: r.run_id })),
-      h("dl", { class: "facts", id: "runs-result-facts" }, rows.map(([label, value]) => [h("dt", {}, label), h("dd", {}, value)])),
+      facts(rows, { id: "runs-result-facts" }),
       r.rejections?.length > 0 && h("ul", { class: "explain" }, r.rejections.map((e) => h("li", {}, `${e.error}: ${e.message}`))),
     );
   }
@@ -261,7 +261,7 @@ export async function mount(ctx) {
     } catch (e) {
       if (e.status === 401) return; // the session ended (api.js)
       if (e.status >= 400 && e.status < 500 && e.rule !== "IdempotencyKeyInFlight") state.importKey = null;
-      state.importError = e instanceof ApiError ? errorText(e) : String(e.message || e);
+      state.importError = errorText(e); // call() throws ApiError, a network failure included
       focus = "import-file";
     } finally {
       state.importing = false;
@@ -306,9 +306,7 @@ export async function mount(ctx) {
           "div",
           {},
           h("h3", { id: "import-result", tabindex: "-1" }, t("import.resultTitle", { name: r.name })),
-          h(
-            "dl",
-            { class: "facts", id: "import-result-facts" },
+          facts(
             [
               [t("import.format"), r.format],
               [t("import.statements"), String(r.statements)],
@@ -317,7 +315,8 @@ export async function mount(ctx) {
               [t("import.suspense"), String(r.suspense)],
               [t("import.already"), String(r.already_recorded)],
               [t("runs.events"), String(r.events_written)],
-            ].map(([label, value]) => [h("dt", {}, label), h("dd", {}, value)]),
+            ],
+            { id: "import-result-facts" },
           ),
         ),
     );
